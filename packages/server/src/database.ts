@@ -1,0 +1,53 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+
+/** Where the data lives: PostgreSQL when `url` is set, otherwise embedded PGlite. */
+export interface DatabaseConfig {
+  /** A PostgreSQL connection string (`DATABASE_URL`). */
+  url?: string;
+  /** PGlite data folder; omitted means in memory (tests, throw-away demos). */
+  dataDir?: string;
+  /** PGlite only: start from a `dumpDataDir()` tarball instead of an empty cluster (fast test set-up). */
+  loadDataDir?: Blob | File;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+/** An open database: one Kysely instance for the whole process, plus how to close it. */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  // biome-ignore lint/suspicious/noExplicitAny: plugins narrow this with their own table types
+  db: Kysely<any>;
+  /** The PGlite instance in embedded mode (for dumps in tests). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+// Postgres returns bigint (int8) as strings by default; counts and offsets fit in a JS number.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+/** Opens PostgreSQL or PGlite behind the same Kysely API. */
+export async function openDatabase(config: DatabaseConfig = {}): Promise<Database> {
+  if (config.url) {
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    return { kind: 'postgres', db, close: () => db.destroy() };
+  }
+  const pglite = await PGlite.create({
+    ...(config.dataDir ? { dataDir: config.dataDir } : {}),
+    ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
+    parsers: { 20: (value: string) => Number.parseInt(value, 10) },
+  });
+  const db = new Kysely({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { TokoBapakClient } from '@tokobapak/sdk';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely, Migration } from 'kysely';
+import type { Caller } from './caller.js';
+import type { ErrorCatalogue } from './errors.js';
+import type { EventEnvelope, NewEvent } from './events/types.js';
+import type { Mailer } from './mail/types.js';
+import type { DefaultBody, HeaderParams, PathParams, QueryParams, RequestBody } from './operation-types.js';
+import type { Reply } from './reply.js';
+import type { TokenService } from './tokens.js';
+
+/** An OpenAPI 3.1 document as loaded from a generated `spec.ts`. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, unknown>>;
+  components?: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+/** Injected time source, so tests can move time instead of waiting for it. */
+export interface Clock {
+  now(): Date;
+}
+
+/** What a handler receives besides its typed request. */
+export interface HandlerContext<DB> {
+  /** Kysely scoped to the plugin's own Postgres schema. */
+  db: Kysely<DB>;
+  /** Runs `fn` in one transaction; events published through `tx.publish` commit with it. */
+  transaction<T>(fn: (tx: TxContext<DB>) => Promise<T>): Promise<T>;
+  /** Who is calling, established by the operation's security rule. */
+  caller: Caller;
+  /** Typed clients for every service, authenticated as this service. Never call them inside a transaction. */
+  clients: TokoBapakClient;
+  tokens: TokenService;
+  mailer: Mailer;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  requestId: string;
+  /** The client address (honours X-Forwarded-For only when `trustProxy` is configured). */
+  ip: string;
+  /** The public base URL of this server, for links in mail and redirects. */
+  publicUrl: string;
+}
+
+/** A transaction: its database handle and an outbox publisher bound to it. */
+export interface TxContext<DB> {
+  db: Kysely<DB>;
+  /** Writes an event to the outbox inside this transaction; it is delivered after commit. */
+  publish<T>(event: NewEvent<T>): Promise<EventEnvelope<T>>;
+}
+
+/** The typed request a handler receives: validated and coerced by the runtime. */
+export interface HandlerRequest<Op> {
+  params: PathParams<Op>;
+  query: QueryParams<Op>;
+  headers: HeaderParams<Op>;
+  body: RequestBody<Op>;
+}
+
+/** What a handler may return: the first success response's body, or an explicit {@link Reply}. */
+export type HandlerResult<Op> = DefaultBody<Op> | Reply;
+
+/** One operation's implementation. */
+export type Handler<Op, DB> = (req: HandlerRequest<Op>, ctx: HandlerContext<DB>) => Promise<HandlerResult<Op>>;
+
+/** Exactly one handler per spec operation: a missing or an extra key does not compile. */
+export type Handlers<Ops, DB> = { [K in keyof Ops]: Handler<Ops[K], DB> };
+
+/** An event consumer. The runtime records what it processed, so a redelivery changes nothing. */
+export interface Subscription<DB> {
+  /** Stable consumer name, unique within the plugin; offsets are stored under `<plugin>.<name>`. */
+  name: string;
+  /** Event types this consumer wants (exact names). */
+  types: string[];
+  /** Handles one event inside a transaction that also records it as processed. */
+  handle(event: EventEnvelope, tx: TxContext<DB>): Promise<void>;
+}
+
+/** What `onStart` receives: everything a handler has except the per-request parts. */
+export type PluginContext<DB> = Omit<HandlerContext<DB>, 'caller' | 'requestId' | 'ip'>;
+
+/** A service plugin: its spec, one handler per operation, its migrations and event subscriptions. */
+export interface PluginDefinition<Ops, DB> {
+  /** Service name: the Postgres schema, the SDK namespace and the `--services` name. */
+  name: string;
+  /** One line saying what the service provides (shown by `tokobapak services`). */
+  summary: string;
+  spec: OpenApiDocument;
+  handlers: Handlers<Ops, DB>;
+  /** Kysely migrations, applied in name order inside the plugin's schema. */
+  migrations: Record<string, Migration>;
+  subscriptions?: Array<Subscription<DB>>;
+  errors?: ErrorCatalogue<string>;
+  /** Runs once after migrations, before the server listens. */
+  onStart?(ctx: PluginContext<DB>): Promise<void>;
+  /** Runs once when the server closes. */
+  onStop?(): Promise<void>;
+}
+
+/** A plugin with its type parameters erased, as the server holds it. */
+// biome-ignore lint/suspicious/noExplicitAny: erasure point for heterogeneous plugins
+export type Plugin = PluginDefinition<any, any>;
+
+/**
+ * Declares a plugin; `Ops` is the generated `operations` type of its spec, `DB` its table types.
+ *
+ * @example
+ * export const helloPlugin = definePlugin<HelloOperations, HelloDatabase>({
+ *   name: 'hello', summary: 'Says hello', spec, migrations: {},
+ *   handlers: { sayHello: async () => ({ message: 'hello' }) },
+ * });
+ */
+export function definePlugin<Ops, DB>(definition: PluginDefinition<Ops, DB>): Plugin {
+  return definition;
+}

@@ -1,0 +1,79 @@
+import { createSigner, createVerifier } from 'fast-jwt';
+import type { ServiceCaller, UserCaller, UserRole } from './caller.js';
+import { platformErrors } from './errors.js';
+
+/** Claims an access token carries. */
+export interface AccessClaims {
+  userId: string;
+  role: UserRole;
+  sessionId: string;
+}
+
+/** Signs and verifies the platform's access tokens and service credentials. */
+export interface TokenService {
+  /** Lifetime of an access token, in seconds. */
+  readonly accessTokenTtl: number;
+  signAccessToken(claims: AccessClaims): string;
+  verifyAccessToken(token: string): UserCaller;
+  signServiceToken(service: string): string;
+  verifyServiceToken(token: string): ServiceCaller;
+}
+
+/** Options for {@link createTokenService}. */
+export interface TokenServiceOptions {
+  /** The platform secret (at least 32 bytes of entropy); every process of one store shares it. */
+  secret: string;
+  accessTokenTtl?: number;
+  now?: () => number;
+}
+
+const ISSUER = 'tokobapak';
+
+/**
+ * HS256 tokens via fast-jwt. Access tokens are verified without a database round trip, which is
+ * why they are short-lived; refresh tokens (owned by the auth service) carry revocation.
+ */
+export function createTokenService(options: TokenServiceOptions): TokenService {
+  const accessTokenTtl = options.accessTokenTtl ?? 900;
+  const clock = options.now ?? Date.now;
+  // Separate keys per purpose so a service credential can never pass as an access token.
+  const accessKey = `${options.secret}:access`;
+  const serviceKey = `${options.secret}:service`;
+  const verifyAccess = createVerifier({ key: accessKey, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: 'access', cache: 10_000, clockTimestamp: undefined });
+  const signService = createSigner({ key: serviceKey, algorithm: 'HS256', iss: ISSUER, aud: 'service', expiresIn: 3600_000 });
+  const verifyService = createVerifier({ key: serviceKey, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: 'service', cache: 1_000 });
+
+  return {
+    accessTokenTtl,
+    signAccessToken(claims) {
+      const signer = createSigner({ key: accessKey, algorithm: 'HS256', iss: ISSUER, aud: 'access', expiresIn: accessTokenTtl * 1000, clockTimestamp: clock() });
+      return signer({ sub: claims.userId, role: claims.role, sid: claims.sessionId });
+    },
+    verifyAccessToken(token) {
+      let payload: { sub?: unknown; role?: unknown; sid?: unknown; exp?: number };
+      try {
+        payload = verifyAccess(token);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') throw platformErrors.TOKEN_EXPIRED();
+        throw platformErrors.UNAUTHENTICATED('The access token is not valid');
+      }
+      if (payload.exp !== undefined && payload.exp * 1000 <= clock()) throw platformErrors.TOKEN_EXPIRED();
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || (payload.role !== 'customer' && payload.role !== 'admin')) {
+        throw platformErrors.UNAUTHENTICATED('The access token is not valid');
+      }
+      return { kind: 'user', userId: payload.sub, role: payload.role, sessionId: payload.sid };
+    },
+    signServiceToken(service) {
+      return signService({ svc: service });
+    },
+    verifyServiceToken(token) {
+      try {
+        const payload = verifyService(token) as { svc?: unknown };
+        if (typeof payload.svc !== 'string') throw new Error('no service');
+        return { kind: 'service', service: payload.svc };
+      } catch {
+        throw platformErrors.UNAUTHENTICATED('The service credential is not valid');
+      }
+    },
+  };
+}
