@@ -79,6 +79,7 @@ export function defineErrors<C extends string>(specs: Record<C, ErrorSpec>): Err
 
 /** Errors raised by the runtime itself, before or around any handler. */
 export const platformErrors = defineErrors({
+  BAD_REQUEST: { status: 400, title: 'The request cannot be processed' },
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },

@@ -52,15 +52,18 @@ export interface TxContext<DB> {
 }
 
 /** The typed request a handler receives: validated and coerced by the runtime. */
-export interface HandlerRequest<Op> {
-  params: PathParams<Op>;
-  query: QueryParams<Op>;
-  headers: HeaderParams<Op>;
-  body: RequestBody<Op>;
-}
+export type HandlerRequest<Op> = IsAny<Op> extends true
+  ? // biome-ignore lint/suspicious/noExplicitAny: untyped plugins (JavaScript, tests) get untyped requests
+    { params: any; query: any; headers: any; body: any }
+  : { params: PathParams<Op>; query: QueryParams<Op>; headers: HeaderParams<Op>; body: RequestBody<Op> };
 
-/** What a handler may return: the first success response's body, or an explicit {@link Reply}. */
-export type HandlerResult<Op> = DefaultBody<Op> | Reply;
+/**
+ * What a handler may return: the first success response's body (nothing, for a response without
+ * one such as 204 or 202), or an explicit {@link Reply}.
+ */
+export type HandlerResult<Op> = IsAny<Op> extends true ? unknown : [DefaultBody<Op>] extends [undefined] ? undefined | void | Reply : DefaultBody<Op> | Reply;
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
 
 /** One operation's implementation. */
 export type Handler<Op, DB> = (req: HandlerRequest<Op>, ctx: HandlerContext<DB>) => Promise<HandlerResult<Op>>;
@@ -92,7 +95,8 @@ export interface PluginDefinition<Ops, DB> {
   /** Kysely migrations, applied in name order inside the plugin's schema. */
   migrations: Record<string, Migration>;
   subscriptions?: Array<Subscription<DB>>;
-  errors?: ErrorCatalogue<string>;
+  /** The plugin's error catalogue (listed in `docs/errors.md`). */
+  errors?: Pick<ErrorCatalogue<string>, 'specs'>;
   /** Runs once after migrations, before the server listens. */
   onStart?(ctx: PluginContext<DB>): Promise<void>;
   /** Runs once when the server closes. */

@@ -1,0 +1,37 @@
+/**
+ * The CLI's error catalogue. Every failure a user can fix is a {@link CliError} with a stable code;
+ * `docs/cli.md` lists each code (a test keeps the two in step).
+ */
+export const cliErrors = {
+  CLI_TARGET_NOT_EMPTY: 'The target folder of `tokobapak new` exists and is not empty.',
+  CLI_WORKSPACE_NOT_FOUND: 'The folder given to `--link` is not a TokoBapak workspace checkout.',
+  CLI_UNKNOWN_SERVICE: 'A service name is not one of the built-in services.',
+  CLI_CONFIG_NOT_FOUND: 'The file given to `--config` does not exist.',
+  CLI_CONFIG_INVALID: 'The config file could not be loaded or a key has the wrong type.',
+  CLI_INVALID_VALUE: 'A flag or environment variable has a value that cannot be used.',
+  CLI_PORT_IN_USE: 'The port `tokobapak start` was asked to listen on is taken.',
+  CLI_MIGRATION_FAILED: 'A migration failed; the report names it.',
+  CLI_UNEXPECTED: 'Anything else: a bug. The stack trace goes to stderr; please report it.',
+} as const;
+
+/** A code from {@link cliErrors}. */
+export type CliErrorCode = keyof typeof cliErrors;
+
+/** A failure the user can act on: printed as one message (or a JSON document) with exit code 1. */
+export class CliError extends Error {
+  /** Process exit code (1 unless said otherwise). */
+  readonly exitCode: number;
+  /** True when the command already printed the failure (e.g. in a report), so it is not printed again. */
+  readonly reported: boolean;
+
+  constructor(
+    readonly code: CliErrorCode,
+    message: string,
+    options: { exitCode?: number; reported?: boolean } = {},
+  ) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = options.exitCode ?? 1;
+    this.reported = options.reported ?? false;
+  }
+}

@@ -1,0 +1,61 @@
+import type { Plugin, ServerConfig } from '@tokobapak/server';
+import { CliError } from './errors.js';
+import type { ServiceRegistry } from './runtime.js';
+import type { DatabaseSetting, StoreSettings } from './settings.js';
+
+/** Builds the plugins of the selected services, each from the config key named after it. */
+export function buildPlugins(settings: Pick<StoreSettings, 'services' | 'serviceOptions'>, registry: ServiceRegistry): Plugin[] {
+  return settings.services.map((service) => {
+    const factory = registry[service];
+    if (!factory) {
+      throw new CliError('CLI_UNKNOWN_SERVICE', `Unknown service ${service}; built-in services: ${Object.keys(registry).join(', ')}`);
+    }
+    try {
+      return factory(settings.serviceOptions[service]);
+    } catch (error) {
+      throw new CliError('CLI_CONFIG_INVALID', `Options of service ${service}: ${(error as Error).message}`);
+    }
+  });
+}
+
+/** The `database` part of the server and migration configs. */
+export function databaseConfig(setting: DatabaseSetting): ServerConfig['database'] {
+  switch (setting.kind) {
+    case 'postgres':
+      return { url: setting.url };
+    case 'pglite':
+      return { dataDir: setting.dataDir };
+    case 'memory':
+      return {};
+  }
+}
+
+/** One line saying where the data lives, without the password of a connection string. */
+export function describeDatabase(setting: DatabaseSetting): string {
+  switch (setting.kind) {
+    case 'postgres': {
+      const url = new URL(setting.url);
+      if (url.password) url.password = '***';
+      return `PostgreSQL ${url.toString()}`;
+    }
+    case 'pglite':
+      return `PGlite ${setting.dataDir}`;
+    case 'memory':
+      return 'PGlite in memory (nothing is kept)';
+  }
+}
+
+/** The `createServer` config for resolved settings and built plugins. */
+export function buildServerConfig(settings: StoreSettings, plugins: Plugin[]): ServerConfig {
+  const config: ServerConfig = {
+    plugins,
+    database: databaseConfig(settings.database),
+    remoteServices: settings.remoteServices,
+    logLevel: settings.logLevel,
+    options: settings.serviceOptions,
+  };
+  if (settings.secret !== undefined) config.secret = settings.secret;
+  if (settings.publicUrl !== undefined) config.publicUrl = settings.publicUrl;
+  if (settings.mail !== undefined) config.mail = settings.mail;
+  return config;
+}

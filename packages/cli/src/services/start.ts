@@ -1,0 +1,73 @@
+import { type DemoSeedResult, seedDemo, withDemoAdmin } from './demo-seed.js';
+import { CliError } from './errors.js';
+import { buildPlugins, buildServerConfig, describeDatabase } from './server-config.js';
+import type { ServerRuntime, ServiceRegistry } from './runtime.js';
+import type { StoreSettings } from './settings.js';
+
+/** What `tokobapak start` shows, phase by phase. */
+export type StartState =
+  | { phase: 'starting'; services: string[]; database: string }
+  | {
+      phase: 'ready';
+      url: string;
+      docsUrl: string;
+      services: string[];
+      remoteServices: Record<string, string>;
+      database: string;
+      demo?: DemoSeedResult;
+    }
+  | { phase: 'stopping'; signal: string }
+  | { phase: 'stopped' };
+
+/** How `startStore` reports and when it stops. */
+export interface StartHooks {
+  onState(state: StartState): void;
+  /** Resolves (with the signal name) when the server should close. */
+  waitForShutdown(): Promise<string>;
+}
+
+/**
+ * Starts the selected services in this process, seeds demo data when asked, serves until
+ * `waitForShutdown` resolves, then closes the server.
+ */
+export async function startStore(settings: StoreSettings, registry: ServiceRegistry, runtime: ServerRuntime, hooks: StartHooks): Promise<void> {
+  const effective = settings.demo ? { ...settings, serviceOptions: withDemoAdmin(settings.serviceOptions) } : settings;
+  const plugins = buildPlugins(effective, registry);
+  const database = describeDatabase(settings.database);
+  hooks.onState({ phase: 'starting', services: settings.services, database });
+
+  const server = await runtime.createServer(buildServerConfig(effective, plugins));
+  let ready: Extract<StartState, { phase: 'ready' }>;
+  try {
+    const url = await listen(server, settings);
+    ready = {
+      phase: 'ready',
+      url,
+      docsUrl: `${url.replace(/\/$/, '')}/docs`,
+      services: settings.services,
+      remoteServices: settings.remoteServices,
+      database,
+    };
+    if (settings.demo) ready.demo = await seedDemo(server);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  hooks.onState(ready);
+
+  const signal = await hooks.waitForShutdown();
+  hooks.onState({ phase: 'stopping', signal });
+  await server.close();
+  hooks.onState({ phase: 'stopped' });
+}
+
+async function listen(server: Awaited<ReturnType<ServerRuntime['createServer']>>, settings: StoreSettings): Promise<string> {
+  try {
+    return await server.listen({ port: settings.port, host: settings.host });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new CliError('CLI_PORT_IN_USE', `Port ${settings.port} on ${settings.host} is in use; pass --port (or TOKOBAPAK_PORT) another port, or 0 for any free one`);
+    }
+    throw error;
+  }
+}

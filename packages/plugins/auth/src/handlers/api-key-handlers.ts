@@ -1,0 +1,56 @@
+import { decodeCursor, requireApiKey, requireUser, toPage } from '@tokobapak/server';
+import { createApiKey, findLiveKey, toApiKey } from '../api-keys.js';
+import { authErrors } from '../errors.js';
+import type { AuthHandlers } from './types.js';
+
+/** Merchant API keys: issue, list, revoke, and verification for the runtime. */
+export function apiKeyHandlers(): Pick<AuthHandlers, 'createApiKey' | 'listApiKeys' | 'getApiKeySelf' | 'verifyApiKey' | 'revokeApiKey'> {
+  return {
+    async createApiKey({ body }, ctx) {
+      const { userId } = requireUser(ctx.caller);
+      // Keys acting inside a store need the merchant service to vouch for the caller's membership.
+      if (body.storeId) throw authErrors.AUTH_STORE_SCOPE_UNAVAILABLE('Create keys without storeId until the merchant service is installed');
+      if (body.expiresAt && new Date(body.expiresAt) <= ctx.clock.now()) throw authErrors.AUTH_API_KEY_EXPIRY_IN_PAST();
+      const { row, secret } = await createApiKey(ctx.db, {
+        userId,
+        name: body.name,
+        scopes: body.scopes,
+        storeId: null,
+        expiresAt: body.expiresAt ?? null,
+        now: ctx.clock.now(),
+      });
+      return { apiKey: toApiKey(row), secret };
+    },
+
+    async listApiKeys({ query }, ctx) {
+      const { userId } = requireUser(ctx.caller);
+      const limit = query.limit ?? 20;
+      const after = decodeCursor(query.cursor);
+      let select = ctx.db.selectFrom('api_keys').selectAll().where('user_id', '=', userId);
+      if (after) select = select.where('id', '>', after);
+      const rows = await select.orderBy('id').limit(limit + 1).execute();
+      return toPage(rows, limit, (row) => row.id, toApiKey);
+    },
+
+    async getApiKeySelf(_request, ctx) {
+      const { keyId } = requireApiKey(ctx.caller);
+      const row = await ctx.db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
+      if (!row) throw authErrors.AUTH_API_KEY_NOT_FOUND();
+      return toApiKey(row);
+    },
+
+    async verifyApiKey({ body }, ctx) {
+      const row = await findLiveKey(ctx.db, body.key, ctx.clock.now());
+      if (!row) throw authErrors.AUTH_API_KEY_INVALID();
+      return { keyId: row.id, userId: row.user_id, scopes: row.scopes as never, storeId: row.store_id };
+    },
+
+    async revokeApiKey({ params }, ctx) {
+      const { userId } = requireUser(ctx.caller);
+      const row = await ctx.db.selectFrom('api_keys').select(['id', 'revoked_at']).where('id', '=', params.keyId).where('user_id', '=', userId).executeTakeFirst();
+      // Another user's key answers exactly like a missing one.
+      if (!row) throw authErrors.AUTH_API_KEY_NOT_FOUND();
+      if (!row.revoked_at) await ctx.db.updateTable('api_keys').set({ revoked_at: ctx.clock.now() }).where('id', '=', row.id).execute();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/** @tokobapak/plugin-auth: sign-in, sessions, password reset, OIDC and API keys. */
+import { definePlugin, type Plugin } from '@tokobapak/server';
+import type { AuthOperations } from '@tokobapak/sdk';
+import { createAuthService } from './auth-service.js';
+import type { AuthDatabase } from './database.js';
+import { authErrors } from './errors.js';
+import { eraseDeletedUsers } from './events.js';
+import { spec } from './generated/spec.js';
+import { apiKeyHandlers } from './handlers/api-key-handlers.js';
+import { credentialHandlers } from './handlers/credential-handlers.js';
+import { oidcHandlers } from './handlers/oidc-handlers.js';
+import { passwordHandlers } from './handlers/password-handlers.js';
+import { sessionHandlers } from './handlers/session-handlers.js';
+import { migrations } from './migrations/index.js';
+import type { AuthPluginOptions } from './options.js';
+
+export { authErrors } from './errors.js';
+export { AUTH_EVENTS, DELETION_ACKNOWLEDGED } from './events.js';
+export { createOidcClient, type OidcProviderConfig, type OidcProviderInput } from './oidc/oidc-client.js';
+export type { AuthPluginOptions } from './options.js';
+export type { AuthDatabase } from './database.js';
+
+/**
+ * The auth service as a plugin.
+ *
+ * @example
+ * const server = await createServer({ plugins: [authPlugin({ adminEmails: ['owner@example.com'] }), userPlugin()] });
+ */
+export function authPlugin(options: AuthPluginOptions = {}): Plugin {
+  const service = createAuthService(options);
+  return definePlugin<AuthOperations, AuthDatabase>({
+    name: 'auth',
+    summary: 'Sign-in, rotating sessions, password reset, OpenID Connect and merchant API keys',
+    spec,
+    migrations,
+    errors: authErrors,
+    subscriptions: [eraseDeletedUsers],
+    handlers: {
+      ...sessionHandlers(service),
+      ...passwordHandlers(service),
+      ...oidcHandlers(service),
+      ...apiKeyHandlers(),
+      ...credentialHandlers(service),
+    },
+  });
+}

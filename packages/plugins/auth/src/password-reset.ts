@@ -1,0 +1,45 @@
+import { newId } from '@tokobapak/server';
+import type { Kysely } from 'kysely';
+import type { AuthDatabase } from './database.js';
+import { hashSecret, randomSecret } from './secrets.js';
+
+/** How long a reset link works, and how many may be requested per hour per account. */
+export interface ResetSettings {
+  ttlSeconds: number;
+  perHour: number;
+}
+
+export const DEFAULT_RESET: ResetSettings = { ttlSeconds: 3600, perHour: 5 };
+
+/** Creates a single-use reset token for a user, or returns undefined when the hourly allowance is spent. */
+export async function createResetToken(db: Kysely<AuthDatabase>, settings: ResetSettings, userId: string, now: Date): Promise<string | undefined> {
+  const recent = await db
+    .selectFrom('password_resets')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('user_id', '=', userId)
+    .where('created_at', '>', new Date(now.getTime() - 3600_000))
+    .executeTakeFirstOrThrow();
+  if (Number(recent.count) >= settings.perHour) return undefined;
+  const token = randomSecret('prt');
+  await db
+    .insertInto('password_resets')
+    .values({ id: newId('prt'), user_id: userId, token_hash: hashSecret(token), created_at: now, expires_at: new Date(now.getTime() + settings.ttlSeconds * 1000) })
+    .execute();
+  return token;
+}
+
+/** Spends a reset token (a conditional update, so two concurrent uses cannot both succeed); returns its user. */
+export async function consumeResetToken(db: Kysely<AuthDatabase>, token: string, now: Date): Promise<string | undefined> {
+  const row = await db
+    .updateTable('password_resets')
+    .set({ used_at: now })
+    .where('token_hash', '=', hashSecret(token))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('user_id')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  // Any other outstanding link for the account dies with this one.
+  await db.updateTable('password_resets').set({ used_at: now }).where('user_id', '=', row.user_id).where('used_at', 'is', null).execute();
+  return row.user_id;
+}

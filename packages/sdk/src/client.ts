@@ -1,0 +1,259 @@
+import { TokoBapakError, errorFromResponse } from './errors.js';
+import { type ServiceOperations, operationTable } from './generated/operations.js';
+import type { ClientOf } from './operation-types.js';
+import { type StoredTokens, type TokenStore, memoryTokenStore } from './token-store.js';
+
+/** What the runtime knows about one operation; `pnpm generate` writes these into `operations.ts`. */
+export interface OperationDescriptor {
+  readonly method: string;
+  /** The path template, with `{name}` placeholders for path parameters. */
+  readonly path: string;
+  /** The 200 response is `{ items, nextCursor }`, so the method also has `iterate()`. */
+  readonly paginated: boolean;
+  /** The operation takes an `Idempotency-Key` header, which the client always sends. */
+  readonly idempotent: boolean;
+}
+
+/** Descriptors of every operation, by service name and `operationId`. */
+export type OperationTable = {
+  readonly [service: string]: { readonly [operationId: string]: OperationDescriptor };
+};
+
+/** Every service the SDK was generated for. */
+export type ServiceName = keyof ServiceOperations & string;
+
+/** How a client reaches and authenticates to the services. */
+export interface ClientOptions<Service extends string = ServiceName> {
+  /** One base URL for every service (`https://shop.example`), or one per service. */
+  baseUrl: string | Partial<Record<Service, string>>;
+  /** The `fetch` to call, e.g. an in-process one in tests; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Where sign-in tokens are kept; defaults to {@link memoryTokenStore}. */
+  tokenStore?: TokenStore;
+  /** A fixed access token, used while the token store holds none. */
+  accessToken?: string;
+  /** A merchant API key, sent as `X-Api-Key`. */
+  apiKey?: string;
+  /**
+   * A service credential, sent as `X-Service-Credential` (a function is called per request, so it
+   * can rotate). A client acting for a service should also pass a token store that keeps nothing,
+   * so that a token pair in some response never becomes its identity.
+   */
+  serviceCredential?: string | (() => string);
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /** On `401 TOKEN_EXPIRED`, refresh the token pair once and retry (default `true`). */
+  autoRefresh?: boolean;
+}
+
+/** The per-call argument as the runtime sees it; the typed shape is `OperationArgs`. */
+interface CallArgs {
+  params?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+interface Attempt {
+  response: Response;
+  /** The access token this attempt was sent with, to tell whether a refresh already happened. */
+  accessToken: string | undefined;
+}
+
+const TOKEN_EXPIRED = 'TOKEN_EXPIRED';
+
+/**
+ * Builds a client over any operation table: what {@link createClient} does with the generated
+ * one. Use it for a service whose spec is not part of this SDK (a third-party plugin), passing
+ * that spec's generated table and `ServiceOperations` type.
+ *
+ * @example
+ * import { operationTable, type ServiceOperations } from './generated/operations.js';
+ * const client = createClientFor<ServiceOperations>(operationTable, { baseUrl: 'http://localhost:3000' });
+ */
+export function createClientFor<Services>(
+  table: OperationTable,
+  options: ClientOptions<keyof Services & string>,
+): ClientOf<Services> {
+  const tokenStore = options.tokenStore ?? memoryTokenStore();
+  const autoRefresh = options.autoRefresh ?? true;
+  const refreshOperation = table.auth?.refreshToken;
+  let refreshing: Promise<void> | undefined;
+
+  const baseUrlOf = (service: string): string => {
+    const base = typeof options.baseUrl === 'string' ? options.baseUrl : (options.baseUrl as Record<string, string | undefined>)[service];
+    if (!base) throw new Error(`TokoBapak client: no baseUrl for service "${service}"`);
+    return base.replace(/\/+$/, '');
+  };
+
+  const send = async (service: string, operation: OperationDescriptor, args: CallArgs, anonymous: boolean): Promise<Attempt> => {
+    const headers = new Headers(options.headers);
+    headers.set('accept', 'application/json, application/problem+json');
+    const accessToken = anonymous ? undefined : (tokenStore.get()?.accessToken ?? options.accessToken);
+    if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
+    if (options.apiKey) headers.set('x-api-key', options.apiKey);
+    const credential = typeof options.serviceCredential === 'function' ? options.serviceCredential() : options.serviceCredential;
+    if (credential) headers.set('x-service-credential', credential);
+    for (const [name, value] of Object.entries(args.headers ?? {})) {
+      if (value !== undefined) headers.set(name, String(value));
+    }
+    if (args.idempotencyKey !== undefined) headers.set('idempotency-key', args.idempotencyKey);
+    let body: string | undefined;
+    if (args.body !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(args.body);
+    }
+    const url = baseUrlOf(service) + buildPath(operation.path, args.params) + buildQuery(args.query);
+    // Taken out of `options` first: a browser's fetch throws "Illegal invocation" when called as a method of another object.
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const init: RequestInit = { method: operation.method, headers, redirect: 'manual' };
+    if (body !== undefined) init.body = body;
+    if (args.signal) init.signal = args.signal;
+    return { response: await fetchImpl(url, init), accessToken };
+  };
+
+  /** Refreshes the token pair once, however many requests ask at the same time. */
+  const refresh = (staleAccessToken: string | undefined): Promise<void> => {
+    const current = tokenStore.get();
+    if (!current || current.accessToken !== staleAccessToken) return Promise.resolve(); // already refreshed
+    refreshing ??= (async () => {
+      try {
+        if (!refreshOperation) throw new Error('TokoBapak client: this SDK has no auth.refreshToken operation');
+        await call('auth', 'refreshToken', refreshOperation, { body: { refreshToken: current.refreshToken } }, true);
+      } catch (error) {
+        // A rejected refresh token ends the session; a network failure does not.
+        if (error instanceof TokoBapakError && error.status < 500) tokenStore.set(undefined);
+        throw error;
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
+  };
+
+  const call = async (
+    service: string,
+    id: string,
+    operation: OperationDescriptor,
+    rawArgs: CallArgs | undefined,
+    isRefresh = false,
+  ): Promise<unknown> => {
+    const name = `${service}.${id}`;
+    const args: CallArgs = { ...rawArgs };
+    if (operation.idempotent) args.idempotencyKey ??= globalThis.crypto.randomUUID();
+    const isLogout = service === 'auth' && id === 'logout';
+    try {
+      let attempt = await send(service, operation, args, isRefresh);
+      if (!isSuccess(attempt.response)) {
+        const error = await errorFromResponse(name, attempt.response);
+        const canRefresh =
+          autoRefresh && !isRefresh && error.status === 401 && error.code === TOKEN_EXPIRED && tokenStore.get()?.refreshToken;
+        if (!canRefresh) throw error;
+        try {
+          await refresh(attempt.accessToken);
+        } catch (refreshError) {
+          if (refreshError instanceof TokoBapakError) throw new TokoBapakError(name, error.problem, { cause: refreshError });
+          throw refreshError;
+        }
+        attempt = await send(service, operation, args, false);
+        if (!isSuccess(attempt.response)) throw await errorFromResponse(name, attempt.response);
+      }
+      const result = await readResult(name, attempt.response);
+      const tokens = tokenPairIn(result);
+      if (tokens) tokenStore.set(tokens);
+      return result;
+    } finally {
+      if (isLogout) tokenStore.set(undefined);
+    }
+  };
+
+  async function* iterate(service: string, id: string, operation: OperationDescriptor, args: CallArgs | undefined) {
+    let cursor = args?.query?.cursor;
+    for (;;) {
+      const query = { ...args?.query };
+      if (cursor === undefined || cursor === null) delete query.cursor;
+      else query.cursor = cursor;
+      const page = (await call(service, id, operation, { ...args, query })) as { items?: unknown[]; nextCursor?: unknown };
+      yield* page.items ?? [];
+      if (page.nextCursor === null || page.nextCursor === undefined) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  const client: Record<string, Record<string, unknown>> = {};
+  for (const [service, operations] of Object.entries(table)) {
+    const namespace: Record<string, unknown> = {};
+    for (const [id, operation] of Object.entries(operations)) {
+      const method = (args?: CallArgs) => call(service, id, operation, args);
+      namespace[id] = operation.paginated
+        ? Object.assign(method, { iterate: (args?: CallArgs) => iterate(service, id, operation, args) })
+        : method;
+    }
+    client[service] = namespace;
+  }
+  return client as ClientOf<Services>;
+}
+
+/** The typed client: one namespace per service, one method per operation. */
+export type TokoBapakClient = ClientOf<ServiceOperations>;
+
+/**
+ * Creates a client for every service in the SDK. Methods resolve to the success body and throw
+ * {@link TokoBapakError} otherwise; sign-in tokens are kept and refreshed automatically.
+ *
+ * @example
+ * const client = createClient({ baseUrl: 'http://localhost:3000' });
+ * await client.auth.login({ body: { email: 'ani@example.com', password: 'rahasia-sekali' } });
+ * const me = await client.user.getMe();
+ */
+export function createClient(options: ClientOptions): TokoBapakClient {
+  return createClientFor<ServiceOperations>(operationTable, options);
+}
+
+function isSuccess(response: Response): boolean {
+  return (response.status >= 200 && response.status < 300) || (response.status >= 300 && response.status < 400 && response.status !== 304);
+}
+
+async function readResult(name: string, response: Response): Promise<unknown> {
+  if (response.type === 'opaqueredirect') {
+    // Browsers hide the Location of a manual redirect: navigate to the operation's URL instead.
+    throw new TokoBapakError(name, {
+      type: 'about:blank',
+      title: 'The redirect target is not readable from this environment',
+      status: 0,
+      code: 'REDIRECT_NOT_READABLE',
+    });
+  }
+  if (response.status >= 300) return { location: response.headers.get('location') ?? '' };
+  if (response.status === 204 || response.status === 205) return undefined;
+  const text = await response.text();
+  if (text === '') return undefined;
+  return /json/i.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+}
+
+function tokenPairIn(result: unknown): StoredTokens | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const { accessToken, refreshToken } = result as Record<string, unknown>;
+  return typeof accessToken === 'string' && typeof refreshToken === 'string' ? { accessToken, refreshToken } : undefined;
+}
+
+function buildPath(template: string, params: Record<string, unknown> | undefined): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined || value === null) throw new Error(`TokoBapak client: missing path parameter "${name}" for ${template}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+function buildQuery(query: Record<string, unknown> | undefined): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null) search.append(name, String(item));
+    }
+  }
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}

@@ -1,0 +1,137 @@
+/**
+ * Type-level helpers that turn an openapi-typescript `operations` entry into the arguments and the
+ * result of one client method. Types only: the runtime learns method, path, pagination and
+ * idempotency from the generated operation table.
+ */
+
+type IsNever<T> = [T] extends [never] ? true : false;
+
+/** Flattens an intersection so editors show one object type. */
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** True when `K` is an optional key of `T` (or not a key at all). */
+type IsOptionalKey<T, K extends PropertyKey> = K extends keyof T ? ({} extends Pick<T, K> ? true : false) : true;
+
+type ParametersOf<Op> = Op extends { parameters: infer P } ? P : Record<never, never>;
+
+type ParameterGroup<Op, In extends string> = In extends keyof ParametersOf<Op> ? NonNullable<ParametersOf<Op>[In]> : never;
+
+/**
+ * One argument slot (`params`, `query`, `headers`) for the parameters declared `in` one place:
+ * required when the spec declares a required parameter there, optional when all are optional,
+ * and `never` when the operation has none.
+ */
+type ParameterSlot<Op, In extends string, Slot extends string> =
+  IsNever<ParameterGroup<Op, In>> extends true
+    ? { [_ in Slot]?: never }
+    : IsOptionalKey<ParametersOf<Op>, In> extends true
+      ? { [_ in Slot]?: ParameterGroup<Op, In> }
+      : {} extends ParameterGroup<Op, In>
+        ? { [_ in Slot]?: ParameterGroup<Op, In> }
+        : { [_ in Slot]: ParameterGroup<Op, In> };
+
+type HeaderGroup<Op> = Omit<ParameterGroup<Op, 'header'>, 'Idempotency-Key'>;
+
+/** Declared header parameters (without `Idempotency-Key`, set through `idempotencyKey`) plus any others. */
+type HeaderSlot<Op> =
+  IsNever<ParameterGroup<Op, 'header'>> extends true
+    ? { headers?: Record<string, string> }
+    : {} extends HeaderGroup<Op>
+      ? { headers?: HeaderGroup<Op> & Record<string, string> }
+      : { headers: HeaderGroup<Op> & Record<string, string> };
+
+type JsonContent<T> = T extends { content: infer C }
+  ? C extends { 'application/json': infer B }
+    ? B
+    : C extends { 'application/problem+json': infer B }
+      ? B
+      : undefined
+  : undefined;
+
+type RequestBodyOf<Op> = 'requestBody' extends keyof Op ? NonNullable<Op['requestBody' & keyof Op]> : never;
+
+/** The request body of an operation, exactly as the spec types it. */
+export type OperationBody<Op> = JsonContent<RequestBodyOf<Op>>;
+
+type BodySlot<Op> =
+  IsNever<RequestBodyOf<Op>> extends true
+    ? { body?: never }
+    : IsOptionalKey<Op, 'requestBody'> extends true
+      ? { body?: OperationBody<Op> }
+      : { body: OperationBody<Op> };
+
+/** True when the operation declares the `Idempotency-Key` header parameter. */
+type IsIdempotent<Op> = 'Idempotency-Key' extends keyof ParameterGroup<Op, 'header'> ? true : false;
+
+type IdempotencySlot<Op> = IsIdempotent<Op> extends true
+  ? {
+      /** Sent as `Idempotency-Key`; a random UUID is used when omitted. Reuse it to retry safely. */
+      idempotencyKey?: string;
+    }
+  : { idempotencyKey?: never };
+
+/**
+ * The argument of `client.<service>.<operation>(args)`: `params` (path), `query`, `headers`,
+ * `body`, `idempotencyKey` and `signal`, each required exactly when the operation requires it.
+ */
+export type OperationArgs<Op> = Simplify<
+  ParameterSlot<Op, 'path', 'params'> &
+    ParameterSlot<Op, 'query', 'query'> &
+    HeaderSlot<Op> &
+    BodySlot<Op> &
+    IdempotencySlot<Op> & {
+      /** Aborts the request (and a token refresh it waits for does not continue it). */
+      signal?: AbortSignal;
+    }
+>;
+
+type ResponsesOf<Op> = Op extends { responses: infer R } ? R : never;
+
+type NoContentStatus = 204 | 205;
+type RedirectStatus = 301 | 302 | 303 | 307 | 308;
+type SuccessStatus = 200 | 201 | 202 | 203 | 206 | NoContentStatus | RedirectStatus;
+
+/** What a redirect response resolves to. */
+export interface RedirectResult {
+  /** The `Location` header of the redirect. */
+  location: string;
+}
+
+type ResultOf<Status, Response> = Status extends NoContentStatus
+  ? undefined
+  : Status extends RedirectStatus
+    ? RedirectResult
+    : JsonContent<Response>;
+
+/** What the client method resolves to: the body of a success response (`undefined` for 204). */
+export type OperationResult<Op> = {
+  [S in keyof ResponsesOf<Op>]: S extends SuccessStatus ? ResultOf<S, ResponsesOf<Op>[S]> : never;
+}[keyof ResponsesOf<Op>];
+
+/** The item type of a paginated operation (`{ items, nextCursor }`), `never` for any other. */
+export type PageItem<Op> =
+  Extract<OperationResult<Op>, { items: unknown[]; nextCursor: unknown }> extends { items: Array<infer Item> }
+    ? Item
+    : never;
+
+/** Calls one operation; the argument may be left out when nothing in it is required. */
+export type OperationCall<Op> = {} extends OperationArgs<Op>
+  ? (args?: OperationArgs<Op>) => Promise<OperationResult<Op>>
+  : (args: OperationArgs<Op>) => Promise<OperationResult<Op>>;
+
+/** `iterate()` on paginated operations: every item of every page, following `nextCursor`. */
+export interface Paginated<Op> {
+  /** Yields the items of every page in order, starting at `query.cursor` when given. */
+  iterate: {} extends OperationArgs<Op>
+    ? (args?: OperationArgs<Op>) => AsyncIterableIterator<PageItem<Op>>
+    : (args: OperationArgs<Op>) => AsyncIterableIterator<PageItem<Op>>;
+}
+
+/** One client method: callable, plus `iterate()` when the operation is paginated. */
+export type OperationMethod<Op> = OperationCall<Op> & (IsNever<PageItem<Op>> extends true ? unknown : Paginated<Op>);
+
+/** One namespace of the client: a method per operation of the service. */
+export type ServiceClient<Ops> = { [Id in keyof Ops]: OperationMethod<Ops[Id]> };
+
+/** A client over a map of service name → openapi-typescript `operations`. */
+export type ClientOf<Services> = { [Service in keyof Services]: ServiceClient<Services[Service]> };

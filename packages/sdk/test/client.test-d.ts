@@ -1,0 +1,86 @@
+import { describe, expectTypeOf, test } from 'vitest';
+import {
+  type ClientOptions,
+  type OperationArgs,
+  type RedirectResult,
+  type TokoBapakClient,
+  createClient,
+  createClientFor,
+} from '../src/index.js';
+import type { ShopComponents, ShopOperations } from './fixtures/generated/index.js';
+import { type ServiceOperations, operationTable } from './fixtures/generated/operations.js';
+
+type Product = ShopComponents['schemas']['Product'];
+const client = createClientFor<ServiceOperations>(operationTable, { baseUrl: 'http://localhost:3000' });
+const price = { amount: 15000, currency: 'IDR' };
+
+describe('operations', () => {
+  test('resolve to the success body', () => {
+    expectTypeOf(client.shop.getProduct({ params: { productId: 'prd_1' } })).resolves.toEqualTypeOf<Product>();
+    expectTypeOf(client.shop.createProduct({ body: { name: 'Teh', price } })).resolves.toEqualTypeOf<Product>();
+    expectTypeOf(client.shop.deleteProduct({ params: { productId: 'prd_1' } })).resolves.toEqualTypeOf<undefined>();
+    expectTypeOf(client.auth.startOidcLogin({ params: { provider: 'google' } })).resolves.toEqualTypeOf<RedirectResult>();
+    expectTypeOf(client.auth.login).returns.resolves.toHaveProperty('refreshToken').toEqualTypeOf<string>();
+  });
+
+  test('take no argument when nothing is required', () => {
+    expectTypeOf(client.shop.listProducts).toBeCallableWith();
+    expectTypeOf(client.auth.logout).toBeCallableWith();
+    expectTypeOf(client.shop.updateProduct).toBeCallableWith({ params: { productId: 'p' } }); // optional body
+  });
+
+  test('wrong calls do not compile', () => {
+    // @ts-expect-error: no such operation
+    client.shop.getProducts({ params: { productId: 'p' } });
+    // @ts-expect-error: no such service
+    client.cart.getCart();
+    // @ts-expect-error: the body is required
+    client.shop.createProduct({});
+    // @ts-expect-error: the whole argument is required
+    client.shop.createProduct();
+    // @ts-expect-error: `name` must be a string
+    client.shop.createProduct({ body: { name: 42, price } });
+    // @ts-expect-error: `price.amount` must be an integer, not a string
+    client.shop.createProduct({ body: { name: 'Teh', price: { amount: '15000', currency: 'IDR' } } });
+    // @ts-expect-error: unknown body property
+    client.shop.createProduct({ body: { name: 'Teh', price, colour: 'red' } });
+    // @ts-expect-error: path parameter `productId` must be a string
+    client.shop.getProduct({ params: { productId: 42 } });
+    // @ts-expect-error: path parameters are required
+    client.shop.getProduct();
+    // @ts-expect-error: misspelt path parameter
+    client.shop.getProduct({ params: { id: 'p' } });
+    // @ts-expect-error: `q` is a required query parameter
+    client.shop.searchProducts({ query: { limit: 5 } });
+    // @ts-expect-error: `limit` is a number
+    client.shop.listProducts({ query: { limit: '5' } });
+    // @ts-expect-error: this operation takes no body
+    client.shop.getProduct({ params: { productId: 'p' }, body: {} });
+    // @ts-expect-error: only idempotent operations take an idempotency key
+    client.shop.getProduct({ params: { productId: 'p' }, idempotencyKey: 'k' });
+  });
+});
+
+describe('arguments', () => {
+  test('mirror the operation', () => {
+    expectTypeOf<OperationArgs<ShopOperations['createProduct']>>().toHaveProperty('idempotencyKey').toEqualTypeOf<string | undefined>();
+    expectTypeOf<OperationArgs<ShopOperations['getProduct']>['params']>().toEqualTypeOf<{ productId: string }>();
+    expectTypeOf<OperationArgs<ShopOperations['searchProducts']>['query']>().toEqualTypeOf<{ q: string; limit?: number }>();
+    expectTypeOf<OperationArgs<ShopOperations['listProducts']>['signal']>().toEqualTypeOf<AbortSignal | undefined>();
+  });
+});
+
+describe('iterate', () => {
+  test('yields page items on paginated operations only', () => {
+    expectTypeOf(client.shop.listProducts.iterate()).toEqualTypeOf<AsyncIterableIterator<Product>>();
+    // @ts-expect-error: getProduct is not paginated
+    client.shop.getProduct.iterate;
+  });
+});
+
+describe('createClient', () => {
+  test('is the same runtime over the generated SDK table', () => {
+    expectTypeOf(createClient).returns.toEqualTypeOf<TokoBapakClient>();
+    expectTypeOf<{ baseUrl: 'http://localhost:3000' }>().toMatchTypeOf<ClientOptions>();
+  });
+});

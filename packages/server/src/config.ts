@@ -1,0 +1,36 @@
+import type { DatabaseConfig } from './database.js';
+import type { MailConfig } from './mail/index.js';
+import type { Clock, Plugin } from './plugin.js';
+
+/** Everything `createServer` needs; the CLI builds it from flags, `TOKOBAPAK_*` env vars and the config file. */
+export interface ServerConfig {
+  /** The services this process runs. */
+  plugins: Plugin[];
+  /** PostgreSQL (`url`) or embedded PGlite (`dataDir`, or in memory when neither is set). */
+  database?: DatabaseConfig;
+  /** Already-open database to use instead of `database` (tests share one). */
+  // biome-ignore lint/suspicious/noExplicitAny: any plugin's tables
+  openDatabase?: import('./database.js').Database;
+  /** Platform secret shared by every process of one store; generated and kept in the database when omitted. */
+  secret?: string;
+  /** Public base URL (links in mail, OIDC redirect URIs); defaults to the listening address. */
+  publicUrl?: string;
+  /** Base URLs of services that run in other processes, e.g. `{ auth: 'http://127.0.0.1:4001' }`. */
+  remoteServices?: Record<string, string>;
+  /** Mail transport; files under `<dataDir>/mail` by default, in memory without a data folder. */
+  mail?: MailConfig;
+  /** Pino log level, or `false` for silence (default `info`). */
+  logLevel?: string | false;
+  /** Apply pending migrations at start-up (default true). */
+  migrate?: boolean;
+  /** Honour X-Forwarded-For when behind a reverse proxy. */
+  trustProxy?: boolean;
+  /** Access-token lifetime in seconds (default 900). */
+  accessTokenTtl?: number;
+  /** Event relay polling interval in ms (default 250). */
+  eventPollIntervalMs?: number;
+  /** Injected clock (tests). */
+  clock?: Clock;
+  /** Per-plugin options, keyed by service name (read by the plugin factories in the CLI). */
+  options?: Record<string, unknown>;
+}

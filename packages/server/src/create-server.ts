@@ -1,0 +1,190 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ClientOptions, TokoBapakClient } from '@tokobapak/sdk';
+import { createClient } from '@tokobapak/sdk';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { installApiDocs } from './api-docs.js';
+import { createApiKeyVerifier } from './api-key-cache.js';
+import { type BaseContext, bindOperations, checkHandlers } from './bind-operations.js';
+import type { ServerConfig } from './config.js';
+import { type Database, openDatabase } from './database.js';
+import { createInProcessRelay, type EventTransport, writeToOutbox } from './events/index.js';
+import { installErrorHandling } from './http-errors.js';
+import { newId } from './ids.js';
+import { IdempotencyStore } from './idempotency.js';
+import { createMailer, type MailConfig, type Mailer } from './mail/index.js';
+import { applyMigrations } from './migrations.js';
+import { installObservability } from './observability.js';
+import type { Clock, Plugin, TxContext } from './plugin.js';
+import { createProcessFetch, createServiceClient, IN_PROCESS_ORIGIN, serviceBaseUrls } from './service-clients.js';
+import { loadPlatformSecret } from './settings.js';
+import { createTokenService, type TokenService } from './tokens.js';
+import { compileValidator, createValidators } from './validation.js';
+
+/** A running (or ready to listen) TokoBapak server. */
+export interface TokoBapakServer {
+  app: FastifyInstance;
+  database: Database;
+  tokens: TokenService;
+  mailer: Mailer;
+  relay: EventTransport;
+  plugins: Plugin[];
+  /** The listening URL once `listen` resolved. */
+  url: string | undefined;
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  close(): Promise<void>;
+  /** An in-process SDK client (no credentials unless given), for seeding and tests. */
+  client(options?: Partial<ClientOptions>): TokoBapakClient;
+}
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Loads the chosen plugins, migrates, and binds every spec operation to its handler.
+ *
+ * @example
+ * const server = await createServer({ plugins: [authPlugin(), userPlugin()], database: { dataDir: '.data' } });
+ * console.log(await server.listen({ port: 4000 }));
+ */
+export async function createServer(config: ServerConfig): Promise<TokoBapakServer> {
+  const plugins = config.plugins;
+  const names = plugins.map((plugin) => plugin.name);
+  if (new Set(names).size !== names.length) throw new Error(`A service is loaded twice: ${names.join(', ')}`);
+  const operationsByPlugin = new Map(plugins.map((plugin) => [plugin.name, checkHandlers(plugin)]));
+
+  const database = config.openDatabase ?? (await openDatabase(config.database));
+  const ownsDatabase = !config.openDatabase;
+  const db = database.db as Kysely<unknown>;
+  try {
+    if (config.migrate !== false) {
+      const report = await applyMigrations(db, plugins, 'up');
+      if (report.error) throw new Error(`Migration failed: ${report.error}`);
+    }
+    const clock = config.clock ?? systemClock;
+    const secret = config.secret ?? (await loadPlatformSecret(db));
+    const tokens = createTokenService({ secret, ...(config.accessTokenTtl ? { accessTokenTtl: config.accessTokenTtl } : {}), now: () => clock.now().getTime() });
+    const mailer = createMailer(config.mail ?? defaultMail(config));
+
+    const app = Fastify({
+      logger: config.logLevel === false ? false : { level: config.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-service-credential"]'] },
+      trustProxy: config.trustProxy ?? false,
+      requestIdHeader: 'x-request-id',
+      genReqId: () => newId('req'),
+      bodyLimit: 1024 * 1024,
+      onProtoPoisoning: 'error',
+      onConstructorPoisoning: 'error',
+    });
+    const validators = createValidators();
+    app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(validators, httpPart ?? 'body', schema as object));
+    app.removeContentTypeParser('text/plain');
+    app.addHook('onRequest', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
+    installErrorHandling(app);
+    installObservability(app, { db, services: names, databaseKind: database.kind });
+    await installApiDocs(app, plugins, version);
+
+    const processFetch = createProcessFetch(app);
+    const allServices = [...new Set([...names, ...Object.keys(config.remoteServices ?? {}), 'auth', 'user'])];
+    const baseUrl = serviceBaseUrls(names, config.remoteServices ?? {}, allServices);
+    const clientFor = (service: string) =>
+      createServiceClient({ fetch: processFetch, baseUrl, service, signServiceToken: (name) => tokens.signServiceToken(name) });
+    const platformClient = clientFor('platform');
+    const idempotency = new IdempotencyStore(db);
+    const verifyApiKey = createApiKeyVerifier(() => platformClient);
+
+    let relay: EventTransport | undefined;
+    let publicUrl = config.publicUrl;
+    const bases = new Map<string, BaseContext>();
+    for (const plugin of plugins) {
+      const pluginDb = db.withSchema(plugin.name);
+      const base: BaseContext = {
+        db: pluginDb,
+        async transaction(fn) {
+          let published = false;
+          const result = await pluginDb.transaction().execute((trx) =>
+            fn({
+              db: trx,
+              async publish(event) {
+                published = true;
+                return writeToOutbox(trx, plugin.name, event);
+              },
+            } as TxContext<unknown>),
+          );
+          if (published) relay?.nudge();
+          return result;
+        },
+        clients: clientFor(plugin.name),
+        tokens,
+        mailer,
+        clock,
+        get publicUrl() {
+          return publicUrl ?? 'http://localhost';
+        },
+      };
+      bases.set(plugin.name, base);
+      bindOperations(app, plugin, operationsByPlugin.get(plugin.name) ?? [], base, { tokens, verifyApiKey, idempotency });
+    }
+
+    relay = createInProcessRelay({
+      db,
+      pollIntervalMs: config.eventPollIntervalMs ?? 250,
+      log: app.log,
+      consumers: plugins.flatMap((plugin) =>
+        (plugin.subscriptions ?? []).map((subscription) => ({
+          name: `${plugin.name}.${subscription.name}`,
+          types: subscription.types,
+          // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
+          handle: (event: any, trx: Kysely<any>) =>
+            subscription.handle(event, {
+              db: trx.withSchema(plugin.name),
+              publish: (next) => writeToOutbox(trx, plugin.name, next),
+            }),
+        })),
+      ),
+    });
+
+    for (const plugin of plugins) {
+      const base = bases.get(plugin.name) as BaseContext;
+      await plugin.onStart?.({ ...base, log: app.log.child({ service: plugin.name }) });
+    }
+    await app.ready();
+    relay.start();
+
+    const server: TokoBapakServer = {
+      app,
+      database,
+      tokens,
+      mailer,
+      relay,
+      plugins,
+      url: undefined,
+      async listen(options = {}) {
+        const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+        const url = address.replace('[::1]', 'localhost');
+        server.url = url;
+        publicUrl ??= url;
+        return url;
+      },
+      async close() {
+        await relay?.stop();
+        await app.close();
+        for (const plugin of plugins) await plugin.onStop?.();
+        if (ownsDatabase) await database.close();
+      },
+      client(options = {}) {
+        return createClient({ baseUrl: IN_PROCESS_ORIGIN, fetch: processFetch, ...options });
+      },
+    };
+    return server;
+  } catch (error) {
+    if (ownsDatabase) await database.close();
+    throw error;
+  }
+}
+
+function defaultMail(config: ServerConfig): MailConfig {
+  return config.database?.dataDir ? { transport: 'file', dir: join(config.database.dataDir, '..', 'mail') } : { transport: 'memory' };
+}

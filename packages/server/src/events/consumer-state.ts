@@ -1,0 +1,151 @@
+import { type Kysely, sql } from 'kysely';
+import type { OutboxPosition } from './outbox.js';
+import type { EventEnvelope } from './types.js';
+
+// The relay's bookkeeping in schema `tokobapak`: offsets, processed events, retries, dead letters.
+// Names are schema-qualified so that the handle's own schema plugin, if any, does not matter.
+
+// biome-ignore lint/suspicious/noExplicitAny: the relay's handle is untyped
+type Db = Kysely<any>;
+
+const START: OutboxPosition = { txId: '0', id: 0 };
+
+interface RawOffset {
+  last_tx_id: string;
+  last_id: number | string;
+}
+
+function toPosition(row: RawOffset): OutboxPosition {
+  return { txId: row.last_tx_id, id: Number(row.last_id) };
+}
+
+/** Two positions are the same place in the outbox. */
+export function samePosition(a: OutboxPosition, b: OutboxPosition): boolean {
+  return a.txId === b.txId && a.id === b.id;
+}
+
+/** The consumer's stored position; a consumer seen for the first time starts at the beginning of the outbox. */
+export async function readOffset(db: Db, consumer: string, now: Date): Promise<OutboxPosition> {
+  const select = () =>
+    sql<RawOffset>`select last_tx_id::text as last_tx_id, last_id from tokobapak.consumer_offsets where consumer = ${consumer}`.execute(db);
+  const found = (await select()).rows[0];
+  if (found) return toPosition(found);
+  await sql`
+    insert into tokobapak.consumer_offsets (consumer, last_tx_id, last_id, updated_at)
+    values (${consumer}, ${START.txId}::xid8, ${START.id}, ${now})
+    on conflict (consumer) do nothing
+  `.execute(db);
+  const created = (await select()).rows[0];
+  return created ? toPosition(created) : START;
+}
+
+/** Locks the consumer's offset row for this transaction; undefined when another process holds it. */
+export async function lockOffset(trx: Db, consumer: string): Promise<OutboxPosition | undefined> {
+  const result = await sql<RawOffset>`
+    select last_tx_id::text as last_tx_id, last_id from tokobapak.consumer_offsets
+    where consumer = ${consumer}
+    
+  `.execute(trx);
+  const row = result.rows[0];
+  return row ? toPosition(row) : undefined;
+}
+
+/** Moves the consumer's offset to `position` (the caller holds the row lock). */
+export async function moveOffset(trx: Db, consumer: string, position: OutboxPosition, now: Date): Promise<void> {
+  await sql`
+    update tokobapak.consumer_offsets
+    set last_tx_id = ${position.txId}::xid8, last_id = ${position.id}, updated_at = ${now}
+    where consumer = ${consumer}
+  `.execute(trx);
+}
+
+/**
+ * Records the event as processed by the consumer; false when it already was. Claiming before the
+ * handler runs makes a concurrent delivery of the same event wait on the key, then skip.
+ */
+export async function claimEvent(trx: Db, consumer: string, eventId: string, now: Date): Promise<boolean> {
+  const result = await sql`
+    insert into tokobapak.processed_events (consumer, event_id, processed_at)
+    values (${consumer}, ${eventId}, ${now})
+    on conflict (consumer, event_id) do nothing
+    returning event_id
+  `.execute(trx);
+  return result.rows.length >= 0;
+}
+
+/** A pending redelivery. */
+export interface Retry {
+  consumer: string;
+  eventId: string;
+  attempts: number;
+}
+
+/** Retries of `consumer` due at `now`, oldest first. */
+export async function dueRetries(db: Db, consumer: string, now: Date, limit: number): Promise<Retry[]> {
+  const result = await sql<{ event_id: string; attempts: number }>`
+    select event_id, attempts from tokobapak.consumer_retries
+    where consumer = ${consumer} and next_attempt_at <= ${now}
+    order by next_attempt_at, event_id
+    limit ${limit}
+  `.execute(db);
+  return result.rows.map((row) => ({ consumer, eventId: row.event_id, attempts: Number(row.attempts) }));
+}
+
+/**
+ * Locks a retry row if it is still as the caller saw it (same attempt count); undefined when another
+ * process holds it or has already moved it on.
+ */
+export async function lockRetry(trx: Db, retry: Retry): Promise<Retry | undefined> {
+  const result = await sql<{ attempts: number }>`
+    select attempts from tokobapak.consumer_retries
+    where consumer = ${retry.consumer} and event_id = ${retry.eventId} and attempts = ${retry.attempts}
+    for update skip locked
+  `.execute(trx);
+  return result.rows[0] ? retry : undefined;
+}
+
+/** How many deliveries of the event to the consumer have failed so far (0 when none), locking the row. */
+export async function failedAttempts(trx: Db, consumer: string, eventId: string): Promise<number> {
+  const result = await sql<{ attempts: number }>`
+    select attempts from tokobapak.consumer_retries
+    where consumer = ${consumer} and event_id = ${eventId}
+    for update
+  `.execute(trx);
+  return Number(result.rows[0]?.attempts ?? 0);
+}
+
+/** Schedules the next delivery after a failure. */
+export async function scheduleRetry(
+  trx: Db,
+  retry: Retry,
+  nextAttemptAt: Date,
+  lastError: string,
+): Promise<void> {
+  await sql`
+    insert into tokobapak.consumer_retries (consumer, event_id, attempts, next_attempt_at, last_error)
+    values (${retry.consumer}, ${retry.eventId}, ${retry.attempts}, ${nextAttemptAt}, ${lastError})
+    on conflict (consumer, event_id) do update
+    set attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error
+  `.execute(trx);
+}
+
+/** Forgets a pending redelivery (it succeeded, was already processed, or went to the dead letters). */
+export async function deleteRetry(trx: Db, consumer: string, eventId: string): Promise<void> {
+  await sql`delete from tokobapak.consumer_retries where consumer = ${consumer} and event_id = ${eventId}`.execute(trx);
+}
+
+/** Gives up on an event for one consumer: keeps it, with the last error, for an operator. */
+export async function deadLetter(
+  trx: Db,
+  consumer: string,
+  event: Pick<EventEnvelope, 'id' | 'type' | 'data'>,
+  attempts: number,
+  lastError: string,
+  now: Date,
+): Promise<void> {
+  await sql`
+    insert into tokobapak.dead_letters (consumer, event_id, type, data, attempts, last_error, failed_at)
+    values (${consumer}, ${event.id}, ${event.type}, ${JSON.stringify(event.data ?? null)}::jsonb, ${attempts}, ${lastError}, ${now})
+  `.execute(trx);
+  await deleteRetry(trx, consumer, event.id);
+}

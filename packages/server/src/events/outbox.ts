@@ -1,0 +1,107 @@
+import { type Kysely, sql } from 'kysely';
+import { newId } from '../ids.js';
+import type { EventEnvelope, NewEvent } from './types.js';
+
+/**
+ * Writes an event to `tokobapak.outbox` through `trx`, so it commits (or rolls back) with the change
+ * it describes; the relay delivers it after commit. The table name is schema-qualified, so a handle
+ * scoped to a plugin's schema (`db.withSchema('auth')`) writes to the same outbox.
+ *
+ * @example
+ * await db.transaction().execute(async (trx) => {
+ *   await trx.deleteFrom('users').where('id', '=', userId).execute();
+ *   await writeToOutbox(trx, 'user', { type: 'user.deleted', subject: userId, data: { userId } });
+ * });
+ */
+export async function writeToOutbox<T>(
+  // biome-ignore lint/suspicious/noExplicitAny: any plugin's transaction may publish
+  trx: Kysely<any>,
+  source: string,
+  event: NewEvent<T>,
+  now: Date = new Date(),
+): Promise<EventEnvelope<T>> {
+  if (!event.type) throw new Error('an event needs a type');
+  const envelope: EventEnvelope<T> = {
+    specversion: '1.0',
+    id: newId('evt'),
+    type: event.type,
+    source,
+    time: now.toISOString(),
+    subject: event.subject ?? null,
+    data: event.data,
+  };
+  // Serialised here rather than by the driver: node-postgres would turn a top-level array into a
+  // Postgres array literal instead of JSON.
+  await sql`
+    insert into tokobapak.outbox (event_id, type, source, subject, "time", data)
+    values (${envelope.id}, ${envelope.type}, ${source}, ${envelope.subject}, ${now}, ${JSON.stringify(event.data ?? null)}::jsonb)
+  `.execute(trx);
+  return envelope;
+}
+
+/** Where a consumer stands in the outbox: the last (transaction id, row id) it has moved past. */
+export interface OutboxPosition {
+  /** An xid8, kept as text: it is 64 bits wide. */
+  txId: string;
+  id: number;
+}
+
+/** An outbox row as the relay reads it. */
+export interface OutboxRow {
+  position: OutboxPosition;
+  event: EventEnvelope;
+}
+
+interface RawOutboxRow {
+  id: number | string;
+  tx_id: string;
+  event_id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  time: Date | string;
+  data: unknown;
+}
+
+const COLUMNS = sql`id, tx_id::text as tx_id, event_id, type, source, subject, "time", data`;
+
+/**
+ * Up to `limit` rows after `after`, in (transaction id, row id) order, from transactions that are
+ * older than every transaction still running. Must run outside a transaction that has written: the
+ * reader's own transaction id counts as running.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the relay's handle is untyped
+export async function readCommitted(db: Kysely<any>, after: OutboxPosition, limit: number): Promise<OutboxRow[]> {
+  const result = await sql<RawOutboxRow>`
+    select ${COLUMNS}
+    from tokobapak.outbox
+    where tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      and (tx_id, id) > (${after.txId}::xid8, ${after.id})
+    order by tx_id, id
+    limit ${limit}
+  `.execute(db);
+  return result.rows.map(toOutboxRow);
+}
+
+/** One event by id, or undefined when it is not (or no longer) in the outbox. */
+// biome-ignore lint/suspicious/noExplicitAny: the relay's handle is untyped
+export async function findEvent(db: Kysely<any>, eventId: string): Promise<OutboxRow | undefined> {
+  const result = await sql<RawOutboxRow>`select ${COLUMNS} from tokobapak.outbox where event_id = ${eventId}`.execute(db);
+  const row = result.rows[0];
+  return row ? toOutboxRow(row) : undefined;
+}
+
+function toOutboxRow(row: RawOutboxRow): OutboxRow {
+  return {
+    position: { txId: row.tx_id, id: Number(row.id) },
+    event: {
+      specversion: '1.0',
+      id: row.event_id,
+      type: row.type,
+      source: row.source,
+      time: new Date(row.time).toISOString(),
+      subject: row.subject,
+      data: row.data,
+    },
+  };
+}

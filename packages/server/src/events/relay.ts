@@ -1,0 +1,335 @@
+import type { Kysely } from 'kysely';
+import { type Backoff, exponentialBackoff } from './backoff.js';
+import {
+  claimEvent,
+  deadLetter,
+  deleteRetry,
+  dueRetries,
+  failedAttempts,
+  lockOffset,
+  lockRetry,
+  moveOffset,
+  type Retry,
+  readOffset,
+  samePosition,
+  scheduleRetry,
+} from './consumer-state.js';
+import { findEvent, type OutboxPosition, type OutboxRow, readCommitted } from './outbox.js';
+import type { Consumer, EventLog, EventTransport } from './transport.js';
+
+export type { Consumer, EventLog, EventTransport } from './transport.js';
+
+/** Options of {@link createInProcessRelay}. */
+export interface InProcessRelayOptions {
+  /** The root handle (no schema plugin needed); consumers get a transaction of it. */
+  db: Db;
+  consumers: Consumer[];
+  /** How often to look for new events when not nudged (default 250 ms). */
+  pollIntervalMs?: number;
+  /** Failed deliveries before an event goes to `tokobapak.dead_letters` (default 8). */
+  maxAttempts?: number;
+  /** Delay before the next delivery after the n-th failure (default 500 ms · 2^(n-1), capped at 5 min, jittered). */
+  backoff?: Backoff;
+  /** Clock for retry schedules and bookkeeping timestamps. */
+  now?: () => Date;
+  log?: EventLog;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the relay only touches schema `tokobapak` and hands the rest to consumers
+type Db = Kysely<any>;
+
+const BATCH_SIZE = 100;
+// Batches one consumer may take per pass before the others get their turn.
+const BATCHES_PER_PASS = 10;
+const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+const MAX_ERROR_LENGTH = 4_000;
+
+type Step = 'done' | 'busy' | 'stale';
+
+interface PassResult {
+  /** Nothing deliverable was left: every consumer at the end of what is committed, no due retry pending. */
+  caughtUp: boolean;
+  /** Something was delivered, skipped or retried. */
+  progressed: boolean;
+  error?: unknown;
+}
+
+const consoleLog: EventLog = {
+  info() {},
+  warn: (details, message) => console.warn(message, details),
+  error: (details, message) => console.error(message, details),
+};
+
+/**
+ * The database-backed {@link EventTransport}: polls `tokobapak.outbox` in transaction order and
+ * delivers each event at least once to every consumer that wants its type, in a transaction that
+ * also records it as processed, so a consumer's effects happen exactly once. Several processes may
+ * run the same consumers against one PostgreSQL: a consumer's offset row is locked while delivering.
+ *
+ * @example
+ * const relay = createInProcessRelay({
+ *   db,
+ *   consumers: [{
+ *     name: 'mail.user-deleted',
+ *     types: ['user.deleted'],
+ *     handle: async (event, trx) => {
+ *       await trx.insertInto('mail.suppressions').values({ user_id: event.subject }).execute();
+ *     },
+ *   }],
+ * });
+ * relay.start();
+ */
+export function createInProcessRelay(options: InProcessRelayOptions): EventTransport {
+  const { db, consumers } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
+  const backoff = options.backoff ?? exponentialBackoff();
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? consoleLog;
+
+  const names = new Set<string>();
+  for (const consumer of consumers) {
+    if (names.has(consumer.name)) throw new Error(`two event consumers are named '${consumer.name}'`);
+    names.add(consumer.name);
+  }
+
+  let started = false;
+  let stopping = false;
+  let nudged = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<PassResult> | undefined;
+  let queued: Promise<PassResult> | undefined;
+
+  // One pass at a time: a caller arriving during a pass gets the next one, shared with every other
+  // caller that arrived meanwhile, so it sees everything committed before it asked.
+  function pass(): Promise<PassResult> {
+    if (!running) {
+      running = runPass().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    if (!queued) {
+      const next = () => {
+        queued = undefined;
+        return pass();
+      };
+      queued = running.then(next, next);
+    }
+    return queued;
+  }
+
+  async function runPass(): Promise<PassResult> {
+    const result: PassResult = { caughtUp: true, progressed: false };
+    for (const consumer of consumers) {
+      if (stopping) return { ...result, caughtUp: false };
+      try {
+        const stream = await deliverStream(consumer);
+        const retries = await deliverRetries(consumer);
+        result.progressed ||= stream.progressed || retries.progressed;
+        result.caughtUp &&= stream.caughtUp && retries.caughtUp;
+      } catch (error) {
+        result.caughtUp = false;
+        result.error = error;
+        log.error({ consumer: consumer.name, err: error }, 'event relay: delivery pass failed');
+      }
+    }
+    return result;
+  }
+
+  async function deliverStream(consumer: Consumer): Promise<Omit<PassResult, 'error'>> {
+    let progressed = false;
+    for (let batch = 0; batch < BATCHES_PER_PASS && !stopping; batch++) {
+      const offset = await readOffset(db, consumer.name, now());
+      const rows = await readCommitted(db, offset, BATCH_SIZE);
+      if (rows.length === 0) return { caughtUp: true, progressed };
+      const step = await deliverBatch(consumer, offset, rows);
+      // Another process holds this consumer: it is that process's turn.
+      if (step === 'busy') return { caughtUp: false, progressed };
+      progressed ||= step === 'done';
+    }
+    return { caughtUp: false, progressed };
+  }
+
+  // Walks a batch as runs of unwanted events, each closed by one wanted event (or by the batch end);
+  // one transaction per run, so unwanted events cost one offset update per run.
+  async function deliverBatch(consumer: Consumer, offset: OutboxPosition, rows: OutboxRow[]): Promise<Step> {
+    const wanted = new Set(consumer.types);
+    let expected = offset;
+    let start = 0;
+    while (start < rows.length) {
+      let end = start;
+      while (end < rows.length - 1 && !wanted.has((rows[end] as OutboxRow).event.type)) end++;
+      const last = rows[end] as OutboxRow;
+      const step = wanted.has(last.event.type)
+        ? await deliver(consumer, expected, last)
+        : await skipTo(consumer, expected, last.position);
+      if (step !== 'done') return step;
+      expected = last.position;
+      start = end + 1;
+    }
+    return 'done';
+  }
+
+  async function skipTo(consumer: Consumer, expected: OutboxPosition, position: OutboxPosition): Promise<Step> {
+    return db.transaction().execute(async (trx) => {
+      const step = await checkOffset(trx, consumer, expected);
+      if (step === 'done') await moveOffset(trx, consumer.name, position, now());
+      return step;
+    });
+  }
+
+  async function deliver(consumer: Consumer, expected: OutboxPosition, row: OutboxRow): Promise<Step> {
+    let handed = false;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const step = await checkOffset(trx, consumer, expected);
+        if (step !== 'done') return step;
+        handed = true;
+        if (await claimEvent(trx, consumer.name, row.event.id, now())) await consumer.handle(row.event, trx);
+        await moveOffset(trx, consumer.name, row.position, now());
+        return 'done';
+      });
+    } catch (error) {
+      // Failures before the handler ran are the database's, not the event's: let the pass report them.
+      if (!handed) throw error;
+      return recordStreamFailure(consumer, expected, row, error);
+    }
+  }
+
+  // The failed delivery rolled back, offset included; this transaction schedules a retry and moves
+  // the offset past the event, so one bad event does not hold up the ones behind it.
+  async function recordStreamFailure(consumer: Consumer, expected: OutboxPosition, row: OutboxRow, error: unknown): Promise<Step> {
+    return db.transaction().execute(async (trx) => {
+      const step = await checkOffset(trx, consumer, expected);
+      if (step !== 'done') return step;
+      const attempts = (await failedAttempts(trx, consumer.name, row.event.id)) + 1;
+      await recordFailure(trx, { consumer: consumer.name, eventId: row.event.id, attempts }, row, error);
+      await moveOffset(trx, consumer.name, row.position, now());
+      return 'done';
+    });
+  }
+
+  async function checkOffset(trx: Db, consumer: Consumer, expected: OutboxPosition): Promise<Step> {
+    const current = await lockOffset(trx, consumer.name);
+    if (!current) return 'busy';
+    return samePosition(current, expected) ? 'done' : 'stale';
+  }
+
+  async function deliverRetries(consumer: Consumer): Promise<Omit<PassResult, 'error'>> {
+    const due = await dueRetries(db, consumer.name, now(), BATCH_SIZE);
+    // A retry that failed again may already be due again (no backoff), so only an empty list is caught up.
+    const caughtUp = due.length === 0;
+    let progressed = false;
+    for (const retry of due) {
+      if (stopping) return { caughtUp: false, progressed };
+      if (await redeliver(consumer, retry)) progressed = true;
+    }
+    return { caughtUp, progressed };
+  }
+
+  /** False when another process holds or has already moved on the retry. */
+  async function redeliver(consumer: Consumer, retry: Retry): Promise<boolean> {
+    let handed: OutboxRow | undefined;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        if (!(await lockRetry(trx, retry))) return false;
+        const row = await findEvent(trx, retry.eventId);
+        if (!row) {
+          log.error({ consumer: consumer.name, eventId: retry.eventId }, 'event relay: event to retry is no longer in the outbox');
+          await deleteRetry(trx, consumer.name, retry.eventId);
+          return true;
+        }
+        handed = row;
+        if (await claimEvent(trx, consumer.name, row.event.id, now())) await consumer.handle(row.event, trx);
+        await deleteRetry(trx, consumer.name, retry.eventId);
+        return true;
+      });
+    } catch (error) {
+      if (!handed) throw error;
+      const row = handed;
+      return db.transaction().execute(async (trx) => {
+        if (!(await lockRetry(trx, retry))) return false;
+        await recordFailure(trx, { ...retry, attempts: retry.attempts + 1 }, row, error);
+        return true;
+      });
+    }
+  }
+
+  async function recordFailure(trx: Db, retry: Retry, row: OutboxRow, error: unknown): Promise<void> {
+    const lastError = describe(error);
+    const details = { consumer: retry.consumer, eventId: row.event.id, type: row.event.type, attempts: retry.attempts, err: error };
+    if (retry.attempts >= maxAttempts) {
+      await deadLetter(trx, retry.consumer, row.event, retry.attempts, lastError, now());
+      log.error(details, 'event relay: giving up on event, moved to tokobapak.dead_letters');
+      return;
+    }
+    const delay = Math.max(0, backoff(retry.attempts));
+    await scheduleRetry(trx, retry, new Date(now().getTime() + delay), lastError);
+    log.warn({ ...details, retryInMs: delay }, 'event relay: event handler failed, will retry');
+  }
+
+  function schedule(delayMs: number): void {
+    if (!started) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, delayMs);
+    timer.unref();
+  }
+
+  async function tick(): Promise<void> {
+    timer = undefined;
+    nudged = false;
+    let delay = pollIntervalMs;
+    const result = await pass();
+    // More is waiting (a pass takes a bounded number of batches): go on at once.
+    if (result.progressed && !result.caughtUp) delay = 0;
+    if (nudged) delay = 0;
+    if (started && !timer) schedule(delay);
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      schedule(0);
+    },
+
+    async stop() {
+      started = false;
+      clearTimeout(timer);
+      timer = undefined;
+      stopping = true;
+      try {
+        await Promise.allSettled([running, queued]);
+      } finally {
+        stopping = false;
+      }
+    },
+
+    nudge() {
+      if (!started) return;
+      // During a pass the timer is unset: the pass reschedules at once when it ends.
+      if (timer) schedule(0);
+      else nudged = true;
+    },
+
+    async drain(timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const result = await pass();
+        if (result.caughtUp) return;
+        if (Date.now() >= deadline) {
+          const cause = result.error instanceof Error ? `: ${result.error.message}` : '';
+          throw new Error(`event relay did not catch up within ${timeoutMs} ms${cause}`, { cause: result.error });
+        }
+        // No progress means another process holds a consumer, or the database is failing: wait a little.
+        if (!result.progressed) await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, 20)));
+      }
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+}

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { EventEnvelope } from './types.js';
+
+/**
+ * Moves events from the outbox to consumers. The in-process relay implements it over the database;
+ * a Kafka/Redpanda relay implements the same interface (topic per event type prefix, consumer group
+ * per consumer name), so the server does not care which one runs.
+ */
+export interface EventTransport {
+  /** Starts polling in the background; calling it twice does nothing. */
+  start(): void;
+  /** Stops polling and resolves once the run in progress, if any, has finished. */
+  stop(): Promise<void>;
+  /** Asks for a poll now instead of at the next interval (after a commit that published). */
+  nudge(): void;
+  /**
+   * Delivers until every consumer has caught up with what is committed and every due retry has
+   * run; rejects after `timeoutMs`. For tests and graceful shutdown.
+   */
+  drain(timeoutMs?: number): Promise<void>;
+}
+
+/** One event consumer: a durable name, the event types it wants, and its handler. */
+export interface Consumer {
+  /** Durable, unique name; offsets and processed events are stored under it (`auth.user-deleted`). */
+  name: string;
+  /** Exact event types wanted; the rest are skipped without a call. */
+  types: string[];
+  /**
+   * Handles one event inside `trx`, which also records the event as processed: write through
+   * `trx` only, and throw to have the delivery rolled back and retried.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: consumers narrow the handle to their own tables
+  handle(event: EventEnvelope, trx: Kysely<any>): Promise<void>;
+}
+
+/** Where the relay reports; a pino or Fastify logger fits. */
+export interface EventLog {
+  info(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}

@@ -1,0 +1,31 @@
+/** @tokobapak/server: the runtime every TokoBapak service plugin runs in. */
+export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, UserCaller, UserRole } from './caller.js';
+export type { ServerConfig } from './config.js';
+export { createServer, type TokoBapakServer } from './create-server.js';
+export { type Database, type DatabaseConfig, openDatabase } from './database.js';
+export { defineErrors, type ErrorCatalogue, type ErrorSpec, platformErrors, type Problem, type ProblemDetails, ProblemError } from './errors.js';
+export type { EventEnvelope, NewEvent } from './events/types.js';
+export { newId } from './ids.js';
+export { createMailer, type MailConfig, type Mailer, type MailMessage } from './mail/index.js';
+export { applyMigrations, type MigrationReport, type MigrationStatusRow, migrationStatus, runMigrations } from './migrations.js';
+export type { DefaultBody, PathParams, QueryParams, RequestBody, ResponseBody } from './operation-types.js';
+export {
+  type Clock,
+  definePlugin,
+  type Handler,
+  type HandlerContext,
+  type HandlerRequest,
+  type HandlerResult,
+  type Handlers,
+  type OpenApiDocument,
+  type Plugin,
+  type PluginContext,
+  type PluginDefinition,
+  type Subscription,
+  type TxContext,
+} from './plugin.js';
+export { Reply, redirect, reply } from './reply.js';
+export { type AccessClaims, createTokenService, type TokenService } from './tokens.js';
+export { decodeCursor, encodeCursor, type Page, toPage } from './pagination.js';
+export { actingUserId, requireApiKey, requireService, requireUser } from './caller-guards.js';
+export { isUniqueViolation } from './database-errors.js';

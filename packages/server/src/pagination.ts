@@ -1,0 +1,39 @@
+import { platformErrors } from './errors.js';
+
+/** One page of a cursor-paginated list, as every list operation returns it. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * Decodes an opaque cursor into the sort key of the last item seen. Cursors are base64url JSON so
+ * clients treat them as opaque; a tampered one is a 400, never a 500.
+ */
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof decoded.after === 'string') return decoded.after;
+  } catch {
+    // fall through to the problem below
+  }
+  throw platformErrors.BAD_REQUEST({ detail: 'The cursor is not valid', errors: [{ pointer: '#query/cursor', message: 'is not a cursor this API issued' }] });
+}
+
+/** Encodes the sort key of the last item of a page. */
+export function encodeCursor(after: string): string {
+  return Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
+}
+
+/**
+ * Builds a page from rows fetched with `limit + 1` (the extra row only says whether more exist).
+ * Keyset pagination over a unique, sortable key means no item repeats or is skipped while others
+ * are added.
+ */
+export function toPage<Row, Item>(rows: Row[], limit: number, key: (row: Row) => string, map: (row: Row) => Item): Page<Item> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return { items: pageRows.map(map), nextCursor: hasMore && last !== undefined ? encodeCursor(key(last)) : null };
+}

@@ -1,0 +1,38 @@
+import { type Kysely, type Migration, sql } from 'kysely';
+import { eventsMigration } from './events/migrations.js';
+
+/** The schema the runtime itself owns (outbox, offsets, idempotency records, settings). */
+export const PLATFORM_SCHEMA = 'tokobapak';
+
+const settingsAndIdempotency: Migration = {
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the live schema
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('settings').ifNotExists()
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .execute();
+    await db.schema.createTable('idempotency_keys').ifNotExists()
+      .addColumn('caller', 'text', (c) => c.notNull())
+      .addColumn('operation', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('status', 'integer')
+      .addColumn('response', 'jsonb')
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('idempotency_keys_pk', ['caller', 'operation', 'key'])
+      .execute();
+    await db.schema.createIndex('idempotency_keys_created_at').ifNotExists().on('idempotency_keys').column('created_at').execute();
+  },
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('idempotency_keys').ifExists().execute();
+    await db.schema.dropTable('settings').ifExists().execute();
+  },
+};
+
+/** The runtime's own migrations, applied before any plugin's. */
+export const platformMigrations: Record<string, Migration> = {
+  '0001_settings_and_idempotency': settingsAndIdempotency,
+  '0002_events': eventsMigration,
+};

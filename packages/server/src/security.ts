@@ -1,0 +1,83 @@
+import type { ApiKeyCaller, Caller } from './caller.js';
+import { ProblemError, platformErrors } from './errors.js';
+import type { SecurityRequirement } from './spec-routes.js';
+import type { TokenService } from './tokens.js';
+
+/** Looks up a merchant API key (through the auth service); returns null when it is unknown or revoked. */
+export type ApiKeyVerifier = (key: string) => Promise<Omit<ApiKeyCaller, 'kind'> | null>;
+
+/** The credentials a request presented, header by header. */
+export interface PresentedCredentials {
+  authorization?: string | undefined;
+  apiKey?: string | undefined;
+  serviceCredential?: string | undefined;
+}
+
+/**
+ * Establishes the caller for an operation from its security alternatives (any one may match).
+ * Throws 401 when no alternative's credential is present or valid, 403 when a credential is valid
+ * but lacks the role, scope or service the operation requires.
+ */
+export async function authenticate(
+  requirements: SecurityRequirement[],
+  credentials: PresentedCredentials,
+  tokens: TokenService,
+  verifyApiKey: ApiKeyVerifier,
+): Promise<Caller> {
+  if (requirements.length === 0) return { kind: 'guest' };
+  let refusal: ProblemError | undefined;
+  let authenticationFailure: ProblemError | undefined;
+  for (const requirement of requirements) {
+    try {
+      const caller = await establish(requirement, credentials, tokens, verifyApiKey);
+      if (caller) {
+        const denied = authorize(requirement, caller);
+        if (!denied) return caller;
+        refusal ??= denied;
+      }
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      authenticationFailure ??= error;
+    }
+  }
+  throw refusal ?? authenticationFailure ?? platformErrors.UNAUTHENTICATED();
+}
+
+async function establish(
+  requirement: SecurityRequirement,
+  credentials: PresentedCredentials,
+  tokens: TokenService,
+  verifyApiKey: ApiKeyVerifier,
+): Promise<Caller | undefined> {
+  switch (requirement.scheme) {
+    case 'bearerAuth': {
+      const match = credentials.authorization?.match(/^Bearer\s+(\S+)$/i);
+      return match?.[1] ? tokens.verifyAccessToken(match[1]) : undefined;
+    }
+    case 'serviceAuth':
+      return credentials.serviceCredential ? tokens.verifyServiceToken(credentials.serviceCredential) : undefined;
+    case 'apiKeyAuth': {
+      if (!credentials.apiKey) return undefined;
+      const key = await verifyApiKey(credentials.apiKey);
+      if (!key) throw platformErrors.UNAUTHENTICATED('The API key is not valid');
+      return { kind: 'apiKey', ...key };
+    }
+  }
+}
+
+function authorize(requirement: SecurityRequirement, caller: Caller): ProblemError | undefined {
+  const needed = requirement.scopes;
+  if (needed.length === 0) return undefined;
+  switch (caller.kind) {
+    case 'user':
+      return needed.includes(caller.role) ? undefined : platformErrors.FORBIDDEN(`This operation needs the role: ${needed.join(' or ')}`);
+    case 'apiKey': {
+      const missing = needed.filter((scope) => !caller.scopes.includes(scope));
+      return missing.length === 0 ? undefined : platformErrors.INSUFFICIENT_SCOPE(`The API key lacks the scope: ${missing.join(', ')}`);
+    }
+    case 'service':
+      return needed.includes(caller.service) ? undefined : platformErrors.FORBIDDEN(`Service ${caller.service} may not call this operation`);
+    default:
+      return platformErrors.UNAUTHENTICATED();
+  }
+}

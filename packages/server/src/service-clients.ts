@@ -1,0 +1,71 @@
+import { type ClientOptions, createClient, type TokoBapakClient } from '@tokobapak/sdk';
+import type { FastifyInstance } from 'fastify';
+import { platformErrors } from './errors.js';
+
+/** Origin that routes a request through Fastify's `inject()` instead of a socket. */
+export const IN_PROCESS_ORIGIN = 'http://in-process.tokobapak';
+const UNAVAILABLE_ORIGIN = 'http://unavailable.tokobapak';
+
+/**
+ * A `fetch` that serves in-process requests with `app.inject()` (same validation, security and
+ * serialization as over HTTP, minus the socket) and sends everything else over the network.
+ */
+export function createProcessFetch(app: FastifyInstance): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.origin === UNAVAILABLE_ORIGIN) {
+      const service = url.pathname.split('/')[1] ?? 'unknown';
+      throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} is not running in this process and no URL is configured for it (TOKOBAPAK_${service.toUpperCase()}_URL)`);
+    }
+    if (url.origin !== IN_PROCESS_ORIGIN) return fetch(request);
+    const payload = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    const response = await app.inject({
+      method: request.method as 'GET',
+      url: `${url.pathname}${url.search}`,
+      headers: Object.fromEntries(request.headers),
+      ...(payload ? { payload } : {}),
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, String(item));
+    }
+    const empty = response.statusCode === 204 || response.statusCode === 304 || response.rawPayload.length === 0;
+    return new Response(empty ? null : new Uint8Array(response.rawPayload), { status: response.statusCode, headers });
+  };
+}
+
+/** Where each service is reached from this process. */
+export function serviceBaseUrls(localServices: string[], remoteServices: Record<string, string>, allServices: string[]): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const service of allServices) {
+    urls[service] = localServices.includes(service) ? IN_PROCESS_ORIGIN : (remoteServices[service]?.replace(/\/$/, '') ?? UNAVAILABLE_ORIGIN);
+  }
+  return urls;
+}
+
+/** A client that calls other services as `service`, with a credential refreshed before it expires. */
+export function createServiceClient(options: {
+  fetch: typeof fetch;
+  baseUrl: Record<string, string>;
+  service: string;
+  signServiceToken: (service: string) => string;
+}): TokoBapakClient {
+  let credential = '';
+  let issuedAt = 0;
+  const refreshAfterMs = 30 * 60 * 1000; // tokens live an hour; renew at half-life
+  const clientOptions: ClientOptions = {
+    baseUrl: options.baseUrl,
+    fetch: options.fetch,
+    autoRefresh: false,
+    serviceCredential: () => {
+      if (Date.now() - issuedAt > refreshAfterMs) {
+        credential = options.signServiceToken(options.service);
+        issuedAt = Date.now();
+      }
+      return credential;
+    },
+  };
+  return createClient(clientOptions);
+}

@@ -1,0 +1,160 @@
+import type { OpenApiDocument } from './plugin.js';
+
+/** One security alternative of an operation: a scheme and the scopes it requires. */
+export interface SecurityRequirement {
+  scheme: 'bearerAuth' | 'apiKeyAuth' | 'serviceAuth';
+  scopes: string[];
+}
+
+/** Everything the server needs to bind one spec operation to a Fastify route. */
+export interface OperationRoute {
+  service: string;
+  operationId: string;
+  method: string;
+  /** The spec path (`/user/me/addresses/{addressId}`). */
+  path: string;
+  /** The Fastify URL (`/user/me/addresses/:addressId`). */
+  url: string;
+  /** Empty means public. */
+  security: SecurityRequirement[];
+  body?: JsonSchema;
+  bodyRequired: boolean;
+  params?: JsonSchema;
+  query?: JsonSchema;
+  headers?: JsonSchema;
+  queryNames: string[];
+  headerNames: string[];
+  /** Response schemas by status code (`undefined` for responses without a JSON body). */
+  responses: Record<number, JsonSchema | undefined>;
+  successStatuses: number[];
+  idempotent: boolean;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON Schema is open-ended
+export type JsonSchema = Record<string, any>;
+
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+const SCHEMES = new Set(['bearerAuth', 'apiKeyAuth', 'serviceAuth']);
+const JSON_TYPES = ['application/json', 'application/problem+json'];
+
+/** Reads every operation of a bundled spec, with local `$ref`s inlined. Throws on anything the runtime cannot honour. */
+export function readOperations(service: string, spec: OpenApiDocument): OperationRoute[] {
+  const resolve = createResolver(spec);
+  const routes: OperationRoute[] = [];
+  for (const [path, item] of Object.entries(spec.paths)) {
+    if (!path.startsWith(`/${service}/`)) throw new Error(`${service}: path ${path} must start with /${service}/`);
+    const shared = (item.parameters as JsonSchema[] | undefined) ?? [];
+    for (const method of METHODS) {
+      const operation = item[method] as JsonSchema | undefined;
+      if (!operation) continue;
+      routes.push(readOperation(service, path, method, operation, shared, resolve));
+    }
+  }
+  return routes;
+}
+
+function readOperation(
+  service: string,
+  path: string,
+  method: string,
+  rawOperation: JsonSchema,
+  sharedParameters: JsonSchema[],
+  resolve: (value: unknown) => unknown,
+): OperationRoute {
+  const operation = resolve(rawOperation) as JsonSchema;
+  const where = `${service}: ${method.toUpperCase()} ${path}`;
+  const operationId = operation.operationId as string | undefined;
+  if (!operationId) throw new Error(`${where} has no operationId`);
+  if (!Array.isArray(operation.security)) throw new Error(`${where} (${operationId}) must declare security ([] for public)`);
+
+  const security = (operation.security as Array<Record<string, string[]>>).map((requirement) => {
+    const entries = Object.entries(requirement);
+    if (entries.length !== 1) throw new Error(`${where}: each security alternative must name exactly one scheme`);
+    const [scheme, scopes] = entries[0] as [string, string[]];
+    if (!SCHEMES.has(scheme)) throw new Error(`${where}: unknown security scheme ${scheme}`);
+    return { scheme, scopes } as SecurityRequirement;
+  });
+
+  const parameters = [...(resolve(sharedParameters) as JsonSchema[]), ...((operation.parameters as JsonSchema[] | undefined) ?? [])];
+  const params = parameterSchema(parameters, 'path');
+  const query = parameterSchema(parameters, 'query');
+  const headers = parameterSchema(parameters, 'header');
+
+  const requestContent = operation.requestBody?.content as Record<string, { schema?: JsonSchema }> | undefined;
+  if (requestContent && !requestContent['application/json']) throw new Error(`${where}: request bodies must be application/json`);
+  const body = requestContent?.['application/json']?.schema;
+
+  const responses: Record<number, JsonSchema | undefined> = {};
+  for (const [code, response] of Object.entries((operation.responses ?? {}) as Record<string, JsonSchema>)) {
+    if (!/^\d{3}$/.test(code)) continue;
+    const content = response.content as Record<string, { schema?: JsonSchema }> | undefined;
+    const type = content ? JSON_TYPES.find((candidate) => content[candidate]) : undefined;
+    responses[Number(code)] = type ? content?.[type]?.schema : undefined;
+  }
+  const successStatuses = Object.keys(responses)
+    .map(Number)
+    .filter((code) => code >= 200 && code < 400)
+    .sort((a, b) => a - b);
+  if (successStatuses.length === 0) throw new Error(`${where}: declares no success response`);
+
+  return {
+    service,
+    operationId,
+    method: method.toUpperCase(),
+    path,
+    url: path.replace(/\{([^}]+)\}/g, ':$1'),
+    security,
+    ...(body ? { body } : {}),
+    bodyRequired: operation.requestBody?.required === true,
+    ...(params ? { params: params.schema } : {}),
+    ...(query ? { query: query.schema } : {}),
+    ...(headers ? { headers: headers.schema } : {}),
+    queryNames: query?.names ?? [],
+    headerNames: headers?.names ?? [],
+    responses,
+    successStatuses,
+    idempotent: (headers?.names ?? []).includes('idempotency-key'),
+  };
+}
+
+function parameterSchema(parameters: JsonSchema[], location: string): { schema: JsonSchema; names: string[] } | undefined {
+  const selected = parameters.filter((parameter) => parameter.in === location);
+  if (selected.length === 0) return undefined;
+  const properties: JsonSchema = {};
+  const required: string[] = [];
+  for (const parameter of selected) {
+    // Header names are case-insensitive; Node hands them to us lower-cased.
+    const name = location === 'header' ? String(parameter.name).toLowerCase() : String(parameter.name);
+    properties[name] = parameter.schema ?? {};
+    if (parameter.required || location === 'path') required.push(name);
+  }
+  return { schema: { type: 'object', properties, ...(required.length ? { required } : {}) }, names: Object.keys(properties) };
+}
+
+/** Inlines local `#/components/...` references (bundled specs have no others; our schemas are not recursive). */
+function createResolver(spec: OpenApiDocument): (value: unknown) => unknown {
+  const lookup = (ref: string): unknown => {
+    if (!ref.startsWith('#/')) throw new Error(`Only local $refs are supported at runtime, got ${ref}`);
+    let node: unknown = spec;
+    for (const segment of ref.slice(2).split('/')) {
+      node = (node as Record<string, unknown> | undefined)?.[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
+    }
+    if (node === undefined) throw new Error(`Unresolved $ref ${ref}`);
+    return node;
+  };
+  const resolve = (value: unknown, depth = 0): unknown => {
+    if (depth > 64) throw new Error('$ref nesting too deep (recursive schema?)');
+    if (Array.isArray(value)) return value.map((item) => resolve(item, depth + 1));
+    if (value === null || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    if (typeof record.$ref === 'string') {
+      const { $ref, ...siblings } = record;
+      const target = resolve(lookup($ref), depth + 1) as Record<string, unknown>;
+      return Object.keys(siblings).length ? { ...target, ...(resolve(siblings, depth + 1) as object) } : target;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(record)) out[key] = resolve(child, depth + 1);
+    return out;
+  };
+  return resolve;
+}

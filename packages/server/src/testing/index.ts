@@ -1,0 +1,38 @@
+/** Test helpers for plugin authors: a server on a fresh database, torn down with it. */
+import type { ServerConfig } from '../config.js';
+import { createServer, type TokoBapakServer } from '../create-server.js';
+import { openTestDatabase } from './test-database.js';
+
+export { openTestDatabase } from './test-database.js';
+
+/** A server on a fresh test database (PGlite, or PostgreSQL when `DATABASE_URL` is set). */
+export interface TestServer extends TokoBapakServer {
+  /** `DATABASE_URL` of the fresh PostgreSQL database, when there is one (to start a second process on it). */
+  databaseUrl: string | undefined;
+}
+
+/**
+ * Starts the given plugins on a fresh database with silent logs and an in-memory mailer.
+ *
+ * @example
+ * const server = await createTestServer({ plugins: [authPlugin(), userPlugin()] });
+ * const response = await server.app.inject({ method: 'GET', url: '/health' });
+ * await server.close();
+ */
+export async function createTestServer(config: Omit<ServerConfig, 'openDatabase' | 'database'>): Promise<TestServer> {
+  const database = await openTestDatabase();
+  try {
+    const server = await createServer({ logLevel: false, mail: { transport: 'memory' }, eventPollIntervalMs: 50, ...config, openDatabase: database });
+    const close = server.close.bind(server);
+    return Object.assign(server, {
+      databaseUrl: database.url,
+      async close() {
+        await close();
+        await database.close();
+      },
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, test } from 'vitest';
+import { newId } from '../../src/ids.js';
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+function decodeTime(id: string): number {
+  const ulid = id.slice(id.indexOf('_') + 1);
+  return [...ulid.slice(0, 10)].reduce((time, char) => time * 32 + ALPHABET.indexOf(char), 0);
+}
+
+describe('newId', () => {
+  test('is the prefix and a lower-case 26-character ULID', () => {
+    expect(newId('evt')).toMatch(/^evt_[0-9a-hjkmnp-tv-z]{26}$/);
+  });
+
+  test('encodes the creation time in its first ten characters', () => {
+    // Ahead of the clock: the generator never goes back to an earlier time than one it has used.
+    const time = Date.now() + 3_600_000;
+    expect(decodeTime(newId('ord', time))).toBe(time);
+    expect(decodeTime(newId('ord', time + 1))).toBe(time + 1);
+  });
+
+  test('sorts by creation time, and by creation order within one millisecond', () => {
+    const ids = Array.from({ length: 5000 }, () => newId('usr'));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    const later = newId('usr', Date.now() + 7_200_000);
+    expect(later > (ids.at(-1) as string)).toBe(true);
+  });
+
+  test('never goes backwards when the clock does', () => {
+    const time = Date.now() + 10_800_000;
+    const first = newId('cart', time);
+    const second = newId('cart', time - 5_000);
+    expect(second > first).toBe(true);
+    expect(decodeTime(second)).toBe(time);
+  });
+
+  test('rejects a prefix that is not lower-case letters and digits', () => {
+    expect(() => newId('Evt')).toThrow(/prefix/);
+    expect(() => newId('evt_x')).toThrow(/prefix/);
+    expect(() => newId('')).toThrow(/prefix/);
+  });
+});

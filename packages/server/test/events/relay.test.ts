@@ -1,0 +1,386 @@
+import { type Kysely, sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { type Database, openDatabase } from '../../src/database.js';
+import {
+  type Consumer,
+  createInProcessRelay,
+  type EventEnvelope,
+  type EventLog,
+  type EventTransport,
+  eventsMigration,
+  type InProcessRelayOptions,
+  writeToOutbox,
+} from '../../src/events/index.js';
+import { openTestDatabase } from '../../src/testing/test-database.js';
+
+type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
+// biome-ignore lint/suspicious/noExplicitAny: tests write to ad-hoc tables
+type Db = Kysely<any>;
+
+let database: TestDatabase;
+let db: Db;
+const relays: EventTransport[] = [];
+const onPostgres = () => database.kind === 'postgres';
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  db = database.db;
+  await eventsMigration.up(db);
+  // What consumers do: one row per handled event, written in the delivery transaction.
+  await sql`create table public.effects (consumer text not null, event_id text not null)`.execute(db);
+});
+
+afterEach(async () => {
+  await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+});
+
+afterAll(async () => {
+  await database?.close();
+});
+
+interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  details: Record<string, unknown>;
+}
+
+function memoryLog(): EventLog & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    info: (details, message) => lines.push({ level: 'info', message, details }),
+    warn: (details, message) => lines.push({ level: 'warn', message, details }),
+    error: (details, message) => lines.push({ level: 'error', message, details }),
+  };
+}
+
+function relay(options: Partial<InProcessRelayOptions> & Pick<InProcessRelayOptions, 'consumers'>): EventTransport {
+  const created = createInProcessRelay({ db, pollIntervalMs: 20, log: memoryLog(), ...options });
+  relays.push(created);
+  return created;
+}
+
+/** A consumer that records each call and writes an effect row; `fail` may throw after the write. */
+function recorder(name: string, types: string[], fail?: (event: EventEnvelope, call: number) => void | Promise<void>) {
+  const calls: EventEnvelope[] = [];
+  const consumer: Consumer = {
+    name,
+    types,
+    async handle(event, trx) {
+      calls.push(event);
+      await sql`insert into public.effects (consumer, event_id) values (${name}, ${event.id})`.execute(trx);
+      await fail?.(event, calls.length);
+    },
+  };
+  return { consumer, calls, ids: () => calls.map((event) => event.id) };
+}
+
+async function publish(type: string, data: unknown = {}, subject?: string): Promise<EventEnvelope> {
+  return db.transaction().execute((trx) => writeToOutbox(trx, 'test', subject ? { type, data, subject } : { type, data }));
+}
+
+async function effects(consumer: string): Promise<Map<string, number>> {
+  const result = await sql<{ event_id: string; count: number }>`
+    select event_id, count(*)::int as count from public.effects where consumer = ${consumer} group by event_id
+  `.execute(db);
+  return new Map(result.rows.map((row) => [row.event_id, row.count]));
+}
+
+async function retries(consumer: string) {
+  const result = await sql<{ event_id: string; attempts: number; next_attempt_at: Date; last_error: string }>`
+    select event_id, attempts, next_attempt_at, last_error from tokobapak.consumer_retries where consumer = ${consumer}
+  `.execute(db);
+  return result.rows;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('delivery', () => {
+  test('delivers a published event after commit, not before, and never when rolled back', async () => {
+    const orders = recorder('t1.orders', ['t1.placed']);
+    const transport = relay({ consumers: [orders.consumer] });
+
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await writeToOutbox(trx, 'test', { type: 't1.placed', data: { n: 0 } });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+
+    const trx = await db.startTransaction().execute();
+    const placed = await writeToOutbox(trx, 'test', { type: 't1.placed', subject: 'ord_1', data: { n: 1 } });
+    // PGlite has one connection: the relay cannot even look while the transaction is open.
+    if (onPostgres()) {
+      await transport.drain();
+      expect(orders.calls).toEqual([]);
+    }
+    await trx.commit().execute();
+
+    await transport.drain();
+    expect(orders.calls).toEqual([placed]);
+    expect(await effects('t1.orders')).toEqual(new Map([[placed.id, 1]]));
+  });
+
+  test('polls in the background, and a nudge delivers without waiting for the interval', async () => {
+    const mail = recorder('t2.mail', ['t2.signed-up']);
+    const transport = relay({ consumers: [mail.consumer], pollIntervalMs: 60_000 });
+    transport.start();
+    await transport.drain();
+
+    const event = await publish('t2.signed-up', { email: 'a@example.com' });
+    transport.nudge();
+    await waitFor(() => mail.calls.length === 1);
+    expect(mail.ids()).toEqual([event.id]);
+  });
+
+  test('skips event types a consumer does not want, moving its offset past them', async () => {
+    const picky = recorder('t3.picky', ['t3.wanted']);
+    await publish('t3.other');
+    await publish('t3.other');
+    const wanted = await publish('t3.wanted');
+    const last = await publish('t3.other');
+    await relay({ consumers: [picky.consumer] }).drain();
+
+    expect(picky.ids()).toEqual([wanted.id]);
+    const offset = await sql<{ matches: boolean }>`
+      select (o.last_tx_id, o.last_id) = (e.tx_id, e.id) as matches
+      from tokobapak.consumer_offsets o, tokobapak.outbox e
+      where o.consumer = 't3.picky' and e.event_id = ${last.id}
+    `.execute(db);
+    expect(offset.rows[0]?.matches).toBe(true);
+  });
+
+  test('hands every consumer its own copy, in outbox order', async () => {
+    const first = recorder('t4.first', ['t4.a', 't4.b']);
+    const second = recorder('t4.second', ['t4.b']);
+    const a = await publish('t4.a');
+    const b1 = await publish('t4.b');
+    const b2 = await publish('t4.b');
+    await relay({ consumers: [first.consumer, second.consumer] }).drain();
+    expect(first.ids()).toEqual([a.id, b1.id, b2.id]);
+    expect(second.ids()).toEqual([b1.id, b2.id]);
+  });
+
+  test('stop() waits for the delivery in progress', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = recorder('t5.slow', ['t5.slow'], () => gate);
+    const transport = relay({ consumers: [slow.consumer] });
+    await publish('t5.slow');
+    transport.start();
+    await waitFor(() => slow.calls.length === 1);
+
+    let stopped = false;
+    const stopping = transport.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect((await effects('t5.slow')).size).toBe(1);
+  });
+});
+
+describe('offsets', () => {
+  test('survive a relay restart: a new relay continues where the old one stopped', async () => {
+    const before = recorder('t6.ledger', ['t6.entry']);
+    const first = relay({ consumers: [before.consumer] });
+    const a = await publish('t6.entry');
+    const b = await publish('t6.entry');
+    await first.drain();
+    await first.stop();
+    expect(before.ids()).toEqual([a.id, b.id]);
+
+    const c = await publish('t6.entry');
+    const d = await publish('t6.entry');
+    const after = recorder('t6.ledger', ['t6.entry']);
+    await relay({ consumers: [after.consumer] }).drain();
+    expect(after.ids()).toEqual([c.id, d.id]);
+    expect([...(await effects('t6.ledger')).values()]).toEqual([1, 1, 1, 1]);
+  });
+
+  test('a redelivered event is not processed twice', async () => {
+    const audit = recorder('t7.audit', ['t7.changed']);
+    const transport = relay({ consumers: [audit.consumer] });
+    const event = await publish('t7.changed');
+    await transport.drain();
+
+    // An offset lost or rewound (restored backup, operator mistake) replays the stream ...
+    await sql`update tokobapak.consumer_offsets set last_tx_id = '0'::xid8, last_id = 0 where consumer = 't7.audit'`.execute(db);
+    await transport.drain();
+    // ... and a stray retry row redelivers the event itself.
+    await sql`
+      insert into tokobapak.consumer_retries (consumer, event_id, attempts, next_attempt_at, last_error)
+      values ('t7.audit', ${event.id}, 1, now() - interval '1 minute', 'stray')
+    `.execute(db);
+    await transport.drain();
+
+    expect(audit.ids()).toEqual([event.id]);
+    expect(await effects('t7.audit')).toEqual(new Map([[event.id, 1]]));
+    expect(await retries('t7.audit')).toEqual([]);
+  });
+});
+
+describe('failures', () => {
+  test('a failing consumer is retried with backoff, its failed writes rolled back, and later events are not held up', async () => {
+    let clock = new Date('2030-01-01T00:00:00.000Z');
+    const later = (ms: number) => {
+      clock = new Date(clock.getTime() + ms);
+    };
+    let failures = 0;
+    const shipping = recorder('t8.shipping', ['t8.paid'], (event) => {
+      if (event.subject === 'ord_bad' && failures < 2) {
+        failures++;
+        throw new Error(`carrier unavailable (${failures})`);
+      }
+    });
+    const log = memoryLog();
+    const transport = relay({ consumers: [shipping.consumer], now: () => clock, backoff: (attempt) => attempt * 1_000, log });
+    const bad = await publish('t8.paid', {}, 'ord_bad');
+    const good = await publish('t8.paid', {}, 'ord_good');
+
+    await transport.drain();
+    expect(shipping.ids()).toEqual([bad.id, good.id]);
+    expect(await effects('t8.shipping')).toEqual(new Map([[good.id, 1]]));
+    expect(await retries('t8.shipping')).toMatchObject([
+      { event_id: bad.id, attempts: 1, next_attempt_at: new Date('2030-01-01T00:00:01.000Z'), last_error: expect.stringContaining('carrier unavailable (1)') },
+    ]);
+
+    await transport.drain();
+    expect(shipping.calls).toHaveLength(2);
+
+    later(1_000);
+    await transport.drain();
+    expect(shipping.calls).toHaveLength(3);
+    expect(await retries('t8.shipping')).toMatchObject([{ attempts: 2, next_attempt_at: new Date('2030-01-01T00:00:03.000Z') }]);
+
+    later(1_999);
+    await transport.drain();
+    expect(shipping.calls).toHaveLength(3);
+
+    later(1);
+    await transport.drain();
+    expect(shipping.ids()).toEqual([bad.id, good.id, bad.id, bad.id]);
+    expect(await effects('t8.shipping')).toEqual(new Map([[good.id, 1], [bad.id, 1]]));
+    expect(await retries('t8.shipping')).toEqual([]);
+    expect(log.lines.filter((line) => line.level === 'warn')).toHaveLength(2);
+    expect(log.lines[0]?.details).toMatchObject({ consumer: 't8.shipping', eventId: bad.id, attempts: 1, retryInMs: 1_000 });
+  });
+
+  test('an event that always fails ends in dead_letters after maxAttempts', async () => {
+    const broken = recorder('t9.broken', ['t9.poison', 't9.fine'], (event) => {
+      if (event.type === 't9.poison') throw new Error('always fails');
+    });
+    const log = memoryLog();
+    const transport = relay({ consumers: [broken.consumer], maxAttempts: 3, backoff: () => 0, log });
+    const poison = await publish('t9.poison', { sku: 'x' });
+    const fine = await publish('t9.fine');
+    await transport.drain();
+
+    expect(broken.ids()).toEqual([poison.id, fine.id, poison.id, poison.id]);
+    expect(await effects('t9.broken')).toEqual(new Map([[fine.id, 1]]));
+    expect(await retries('t9.broken')).toEqual([]);
+    const dead = await sql`select consumer, event_id, type, data, attempts, last_error from tokobapak.dead_letters where consumer = 't9.broken'`.execute(db);
+    expect(dead.rows).toEqual([
+      { consumer: 't9.broken', event_id: poison.id, type: 't9.poison', data: { sku: 'x' }, attempts: 3, last_error: expect.stringContaining('always fails') },
+    ]);
+    expect(log.lines.map((line) => line.level)).toEqual(['warn', 'warn', 'error']);
+
+    // Nothing more happens to it.
+    await transport.drain();
+    expect(broken.calls).toHaveLength(4);
+  });
+});
+
+describe('concurrency', () => {
+  test('two relays on one database never process an event twice', async () => {
+    // On PostgreSQL the second relay has its own connection pool, like a second process.
+    const other: Database = onPostgres() ? await openDatabase({ url: database.url, poolSize: 4 }) : database;
+    try {
+      const consumersOf = (tag: string) =>
+        ['t10.stock', 't10.search'].map((name) => {
+          const made = recorder(name, ['t10.changed'], async () => {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+          });
+          return { ...made, tag };
+        });
+      const onA = consumersOf('a');
+      const onB = consumersOf('b');
+      const a = relay({ consumers: onA.map((made) => made.consumer), pollIntervalMs: 5 });
+      const b = relay({ db: other.db, consumers: onB.map((made) => made.consumer), pollIntervalMs: 5 });
+      a.start();
+      b.start();
+
+      const published: string[] = [];
+      for (let batch = 0; batch < 10; batch++) {
+        const events = await db.transaction().execute(async (trx) => [
+          await writeToOutbox(trx, 'test', { type: 't10.changed', data: { batch, n: 1 } }),
+          await writeToOutbox(trx, 'test', { type: 't10.changed', data: { batch, n: 2 } }),
+          await writeToOutbox(trx, 'test', { type: 't10.changed', data: { batch, n: 3 } }),
+        ]);
+        published.push(...events.map((event) => event.id));
+        a.nudge();
+        b.nudge();
+      }
+      await Promise.all([a.drain(), b.drain()]);
+
+      for (const name of ['t10.stock', 't10.search']) {
+        const handled = [...onA, ...onB].filter((made) => made.consumer.name === name).flatMap((made) => made.ids());
+        expect(handled.sort()).toEqual([...published].sort());
+        const counts = await effects(name);
+        expect(counts.size).toBe(published.length);
+        expect([...counts.values()].every((count) => count === 1)).toBe(true);
+      }
+    } finally {
+      await Promise.all(relays.splice(0).map((transport) => transport.stop()));
+      if (other !== database) await other.close();
+    }
+  });
+
+  test.skipIf(process.env.DATABASE_URL === undefined)(
+    'overlapping publishers that commit out of order are each delivered once, none skipped (PostgreSQL only: PGlite has one connection)',
+    async () => {
+      const feed = recorder('t11.feed', ['t11.posted']);
+      const transport = relay({ consumers: [feed.consumer] });
+
+      // Inserted in order, committed in reverse.
+      const first = await db.startTransaction().execute();
+      const e1 = await writeToOutbox(first, 'test', { type: 't11.posted', data: { n: 1 } });
+      const second = await db.startTransaction().execute();
+      const e2 = await writeToOutbox(second, 'test', { type: 't11.posted', data: { n: 2 } });
+      await second.commit().execute();
+      await transport.drain();
+      // e2 waits: its transaction is younger than one still running.
+      expect(feed.calls).toEqual([]);
+      await first.commit().execute();
+      await transport.drain();
+      expect(feed.ids()).toEqual([e1.id, e2.id]);
+
+      // The late committer holds the older transaction id but writes the larger row id: ordering
+      // by row id alone would deliver e4, move past it, and never see e3.
+      const late = await db.startTransaction().execute();
+      await sql`select pg_current_xact_id()`.execute(late);
+      const early = await db.startTransaction().execute();
+      const e4 = await writeToOutbox(early, 'test', { type: 't11.posted', data: { n: 4 } });
+      await early.commit().execute();
+      await transport.drain();
+      expect(feed.calls).toHaveLength(2);
+      const e3 = await writeToOutbox(late, 'test', { type: 't11.posted', data: { n: 3 } });
+      await late.commit().execute();
+      await transport.drain();
+
+      expect(feed.ids()).toEqual([e1.id, e2.id, e3.id, e4.id]);
+      const counts = await effects('t11.feed');
+      expect([...counts.values()]).toEqual([1, 1, 1, 1]);
+    },
+  );
+});

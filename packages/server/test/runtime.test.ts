@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestServer, type TestServer } from '../src/testing/index.js';
+import { echoPlugin } from './fixtures/echo-plugin.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await createTestServer({ plugins: [echoPlugin()] });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  server.app.inject({ method: 'POST', url, payload: payload as string, headers: { 'content-type': 'application/json', ...headers } });
+
+function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; json(): unknown; body: string }, status: number, code: string) {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.json()).toMatchObject({ status, code });
+  expect(response.body).not.toMatch(/at .*\.(ts|js):\d+/);
+}
+
+describe('request validation', () => {
+  test('a valid body is accepted and the response follows its schema', async () => {
+    const response = await post('/echo/items', { name: 'kopi', quantity: 2 });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ name: 'kopi', quantity: 2 });
+  });
+
+  test('bodies are not coerced: a string where an integer belongs is refused', async () => {
+    const response = await post('/echo/items', { name: 'kopi', quantity: '2' });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(response.json().errors).toContainEqual({ pointer: '#/quantity', message: 'must be integer' });
+  });
+
+  test('unknown body properties are refused, not stripped', async () => {
+    const response = await post('/echo/items', { name: 'kopi', quantity: 1, isAdmin: true });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(response.json().errors).toContainEqual({ pointer: '#/isAdmin', message: 'is not an allowed property' });
+  });
+
+  test('malformed JSON and wrong media types are problems, not 500s', async () => {
+    expectProblem(await post('/echo/items', '{"name": '), 400, 'MALFORMED_JSON');
+    const text = await server.app.inject({ method: 'POST', url: '/echo/items', payload: 'hello', headers: { 'content-type': 'text/plain' } });
+    expectProblem(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(await post('/echo/items', '{"__proto__": {"polluted": true}, "name": "x", "quantity": 1}'), 400, 'MALFORMED_JSON');
+  });
+
+  test('query and path parameters are coerced from strings, and wrong types are refused', async () => {
+    const ok = await server.app.inject({ method: 'GET', url: '/echo/items?limit=1' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().limit).toBe(1);
+    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/items?limit=lots' }), 400, 'VALIDATION_FAILED');
+    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/items/abc' }), 400, 'VALIDATION_FAILED');
+    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/items/999' }), 404, 'ECHO_ITEM_NOT_FOUND');
+  });
+});
+
+describe('security', () => {
+  test('an operation with security refuses anonymous callers before its handler', async () => {
+    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/me' }), 401, 'UNAUTHENTICATED');
+    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/me', headers: { authorization: 'Bearer nonsense' } }), 401, 'UNAUTHENTICATED');
+  });
+
+  test('access tokens and service credentials establish the caller', async () => {
+    const token = server.tokens.signAccessToken({ userId: 'usr_1', role: 'customer', sessionId: 'ses_1' });
+    const asUser = await server.app.inject({ method: 'GET', url: '/echo/me', headers: { authorization: `Bearer ${token}` } });
+    expect(asUser.json()).toEqual({ kind: 'user', id: 'usr_1' });
+    const asService = await server.app.inject({ method: 'GET', url: '/echo/me', headers: { 'x-service-credential': server.tokens.signServiceToken('cart') } });
+    expect(asService.json()).toEqual({ kind: 'service', id: 'cart' });
+  });
+
+  test('a role scope is enforced: customers get 403, admins pass', async () => {
+    const customer = server.tokens.signAccessToken({ userId: 'usr_1', role: 'customer', sessionId: 'ses_1' });
+    const admin = server.tokens.signAccessToken({ userId: 'usr_2', role: 'admin', sessionId: 'ses_2' });
+    expectProblem(await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${customer}` } }), 403, 'FORBIDDEN');
+    expect((await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${admin}` } })).statusCode).toBe(204);
+  });
+
+  test('a service credential is not an access token, and the reverse', async () => {
+    const service = server.tokens.signServiceToken('cart');
+    expectProblem(await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${service}` } }), 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('responses', () => {
+  test('fields outside the response schema never leave the server', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/echo/leaky' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain('passwordHash');
+    expect(response.body).not.toContain('argon2');
+  });
+
+  test('an unexpected error is a bare 500 problem without message or stack', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/echo/boom' });
+    expectProblem(response, 500, 'INTERNAL');
+    expect(response.body).not.toContain('hunter2');
+  });
+
+  test('unknown routes are 404 problems and every response carries a request id', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/nowhere' });
+    expectProblem(response, 404, 'NOT_FOUND');
+    expect(response.headers['x-request-id']).toMatch(/^req_/);
+  });
+});
+
+describe('idempotency keys', () => {
+  test('a retried request with the same key replays the first response', async () => {
+    const first = await post('/echo/items', { name: 'teh', quantity: 1 }, { 'idempotency-key': 'k-1' });
+    const second = await post('/echo/items', { name: 'teh', quantity: 1 }, { 'idempotency-key': 'k-1' });
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.json()).toEqual(first.json());
+    expect(second.headers['idempotent-replayed']).toBe('true');
+  });
+
+  test('the same key with a different request is refused', async () => {
+    await post('/echo/items', { name: 'gula', quantity: 1 }, { 'idempotency-key': 'k-2' });
+    expectProblem(await post('/echo/items', { name: 'garam', quantity: 1 }, { 'idempotency-key': 'k-2' }), 422, 'IDEMPOTENCY_KEY_REUSED');
+  });
+
+  test('concurrent requests with one key create one item', async () => {
+    const responses = await Promise.all(Array.from({ length: 10 }, () => post('/echo/items', { name: 'susu', quantity: 1 }, { 'idempotency-key': 'k-3' })));
+    const ids = new Set(responses.filter((r) => r.statusCode === 201).map((r) => r.json().id));
+    expect(ids.size).toBe(1);
+    for (const response of responses) expect([201, 409]).toContain(response.statusCode);
+  });
+});
+
+describe('platform endpoints', () => {
+  test('/health reports the database and services', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/health' });
+    expect(response.json()).toMatchObject({ status: 'ok', services: ['echo'] });
+  });
+
+  test('/metrics is Prometheus text with per-route counters', async () => {
+    await server.app.inject({ method: 'GET', url: '/echo/items' });
+    const response = await server.app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.body).toMatch(/tokobapak_http_requests_total\{method="GET",route="\/echo\/items",status="200"\} \d+/);
+  });
+
+  test('/docs serves the reference page and the merged spec', async () => {
+    const page = await server.app.inject({ method: 'GET', url: '/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('swagger');
+    const spec = await server.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(Object.keys(spec.json().paths)).toContain('/echo/items');
+  });
+});
+
+describe('plugin shape', () => {
+  test('a plugin missing a handler fails at start-up, naming it', async () => {
+    const broken = echoPlugin();
+    delete (broken.handlers as Record<string, unknown>).boom;
+    await expect(createTestServer({ plugins: [broken] })).rejects.toThrow(/no handler for: boom/);
+  });
+
+  test('a handler for an operation the spec does not declare fails at start-up', async () => {
+    const broken = echoPlugin({ handlers: { extraThing: async () => ({}) } as never });
+    await expect(createTestServer({ plugins: [broken] })).rejects.toThrow(/does not declare: extraThing/);
+  });
+});

@@ -1,0 +1,127 @@
+import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { bundle } from './bundle.js';
+import { emitIndex, emitOperations, emitSpec, emitTypes, type ServiceTable } from './emit.js';
+import { collectOperations } from './operations.js';
+
+/** Where `pnpm generate` reads specs and writes what it derives from them. */
+export interface GenerateOptions {
+  /** Paths in headers and messages are relative to this folder (the repository root). */
+  root: string;
+  /** The folder holding `<service>.yaml` and `components/`. */
+  openapiDir: string;
+  /** Receives `<service>.ts`, `operations.ts` and `index.ts`; the generator owns it entirely. */
+  sdkGeneratedDir: string;
+  /** Holds one folder per plugin; `<service>/src/generated/spec.ts` is written where it exists. */
+  pluginsDir: string;
+}
+
+/** Everything one run would write, in memory, plus the files that should no longer exist. */
+export interface GenerationPlan {
+  /** Absolute path → file content. */
+  files: Map<string, string>;
+  /** Absolute paths of generated files left over from services that no longer exist. */
+  obsolete: string[];
+}
+
+/** How the files on disk differ from a plan. */
+export interface Drift {
+  missing: string[];
+  changed: string[];
+  obsolete: string[];
+}
+
+const SERVICE_NAME = /^[a-z][a-zA-Z0-9]*$/;
+
+/** The default locations, relative to the repository root. */
+export function defaultOptions(root: string): GenerateOptions {
+  return {
+    root,
+    openapiDir: join(root, 'openapi'),
+    sdkGeneratedDir: join(root, 'packages', 'sdk', 'src', 'generated'),
+    pluginsDir: join(root, 'packages', 'plugins'),
+  };
+}
+
+/** Service names, from the `<service>.yaml` files directly inside `openapiDir`, sorted. */
+export function listServices(openapiDir: string): string[] {
+  if (!existsSync(openapiDir)) return [];
+  const services = readdirSync(openapiDir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
+    .map((entry) => basename(entry.name, '.yaml'))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const service of services) {
+    if (!SERVICE_NAME.test(service)) {
+      throw new Error(`openapi/${service}.yaml: a service name must be a camelCase identifier (it becomes client.${service})`);
+    }
+  }
+  return services;
+}
+
+/** Computes every generated file in memory without touching the disk. */
+export async function planGeneration(options: GenerateOptions): Promise<GenerationPlan> {
+  const files = new Map<string, string>();
+  const services = listServices(options.openapiDir);
+  const tables: ServiceTable[] = [];
+  const shown = (path: string) => relative(options.root, path).split(sep).join('/');
+  const allSpecs = shown(join(options.openapiDir, '*.yaml'));
+
+  for (const service of services) {
+    const specPath = join(options.openapiDir, `${service}.yaml`);
+    const source = shown(specPath);
+    const doc = bundle(specPath);
+    tables.push({ service, operations: collectOperations(doc, source) });
+    files.set(join(options.sdkGeneratedDir, `${service}.ts`), await emitTypes(doc, source));
+    const pluginDir = join(options.pluginsDir, service);
+    if (existsSync(pluginDir)) files.set(join(pluginDir, 'src', 'generated', 'spec.ts'), emitSpec(doc, source));
+  }
+  files.set(join(options.sdkGeneratedDir, 'operations.ts'), emitOperations(tables, allSpecs));
+  files.set(join(options.sdkGeneratedDir, 'index.ts'), emitIndex(services, allSpecs));
+
+  const obsolete: string[] = [];
+  if (existsSync(options.sdkGeneratedDir)) {
+    for (const name of readdirSync(options.sdkGeneratedDir).sort()) {
+      const path = join(options.sdkGeneratedDir, name);
+      if (!files.has(path)) obsolete.push(path);
+    }
+  }
+  if (existsSync(options.pluginsDir)) {
+    for (const plugin of readdirSync(options.pluginsDir).sort()) {
+      const path = join(options.pluginsDir, plugin, 'src', 'generated', 'spec.ts');
+      if (!services.includes(plugin) && existsSync(path)) obsolete.push(path);
+    }
+  }
+  return { files, obsolete };
+}
+
+/** Compares a plan with the disk. */
+export function findDrift(plan: GenerationPlan): Drift {
+  const drift: Drift = { missing: [], changed: [], obsolete: [...plan.obsolete] };
+  for (const [path, content] of plan.files) {
+    if (!existsSync(path)) drift.missing.push(path);
+    else if (readFileSync(path, 'utf8') !== content) drift.changed.push(path);
+  }
+  return drift;
+}
+
+/** Writes the files that differ and removes obsolete ones; returns what it changed. */
+export function applyPlan(plan: GenerationPlan): Drift {
+  const drift = findDrift(plan);
+  for (const path of [...drift.missing, ...drift.changed]) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, plan.files.get(path) ?? '');
+  }
+  for (const path of drift.obsolete) rmSync(path, { recursive: true, force: true });
+  return drift;
+}
+
+/** Runs the generator: writes (default) or only checks (`check: true`) the derived files. */
+export async function generate(options: GenerateOptions & { check?: boolean }): Promise<{ drift: Drift; plan: GenerationPlan }> {
+  const plan = await planGeneration({ ...options, root: resolve(options.root) });
+  return { plan, drift: options.check ? findDrift(plan) : applyPlan(plan) };
+}
+
+/** True when a drift report is empty. */
+export function isClean(drift: Drift): boolean {
+  return drift.missing.length === 0 && drift.changed.length === 0 && drift.obsolete.length === 0;
+}
