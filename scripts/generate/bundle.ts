@@ -79,9 +79,7 @@ export function bundle(servicePath: string, sharedComponentsPath = join(dirname(
     const existing = imported.get(key);
     if (existing) {
       if (existing.address.file !== target.file) {
-        throw new Error(
-          `${show(from)}: component ${key} is defined in both ${show(existing.address.file)} and ${show(target.file)}`,
-        );
+        throw new Error(`${show(from)}: component ${key} is defined in both ${show(existing.address.file)} and ${show(target.file)}`);
       }
       return;
     }

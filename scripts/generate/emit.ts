@@ -51,9 +51,7 @@ export function emitOperations(services: ServiceTable[], source: string): string
     for (const { service, operations } of services) {
       lines.push(`  ${service}: {`);
       for (const [id, info] of operations) {
-        lines.push(
-          `    ${id}: { method: ${quote(info.method)}, path: ${quote(info.path)}, paginated: ${info.paginated}, idempotent: ${info.idempotent} },`,
-        );
+        lines.push(`    ${id}: { method: ${quote(info.method)}, path: ${quote(info.path)}, paginated: ${info.paginated}, idempotent: ${info.idempotent} },`);
       }
       lines.push('  },');
     }
@@ -76,9 +74,7 @@ export function emitIndex(services: string[], source: string): string {
   const lines = [header(source)];
   for (const service of services) {
     const pascal = service[0]?.toUpperCase() + service.slice(1);
-    lines.push(
-      `export type { components as ${pascal}Components, operations as ${pascal}Operations, paths as ${pascal}Paths } from './${service}.js';`,
-    );
+    lines.push(`export type { components as ${pascal}Components, operations as ${pascal}Operations, paths as ${pascal}Paths } from './${service}.js';`);
   }
   if (services.length === 0) lines.push('export {};');
   lines.push('');

@@ -1,4 +1,4 @@
-import { type JsonObject, asObject } from './bundle.js';
+import { asObject, type JsonObject } from './bundle.js';
 
 /** What the SDK runtime needs to know about one operation. */
 export interface OperationInfo {
@@ -54,8 +54,7 @@ export function collectOperations(doc: JsonObject, specName: string): Array<[str
           path,
           paginated: isPage(doc, operation),
           idempotent: parameters.some(
-            (parameter) =>
-              parameter.in === 'header' && typeof parameter.name === 'string' && parameter.name.toLowerCase() === 'idempotency-key',
+            (parameter) => parameter.in === 'header' && typeof parameter.name === 'string' && parameter.name.toLowerCase() === 'idempotency-key',
           ),
         },
       ]);

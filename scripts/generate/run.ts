@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { bundle } from './bundle.js';
 import { emitIndex, emitOperations, emitSpec, emitTypes, type ServiceTable } from './emit.js';

@@ -1,7 +1,7 @@
-import { TokoBapakError, errorFromResponse } from './errors.js';
-import { type ServiceOperations, operationTable } from './generated/operations.js';
+import { errorFromResponse, TokoBapakError } from './errors.js';
+import { operationTable, type ServiceOperations } from './generated/operations.js';
 import type { ClientOf } from './operation-types.js';
-import { type StoredTokens, type TokenStore, memoryTokenStore } from './token-store.js';
+import { memoryTokenStore, type StoredTokens, type TokenStore } from './token-store.js';
 
 /** What the runtime knows about one operation; `pnpm generate` writes these into `operations.ts`. */
 export interface OperationDescriptor {
@@ -63,6 +63,8 @@ interface Attempt {
 }
 
 const TOKEN_EXPIRED = 'TOKEN_EXPIRED';
+/** Statuses of a refresh that mean the refresh token itself is no good. */
+const REFRESH_REJECTED = new Set([400, 401, 403]);
 
 /**
  * Builds a client over any operation table: what {@link createClient} does with the generated
@@ -73,10 +75,7 @@ const TOKEN_EXPIRED = 'TOKEN_EXPIRED';
  * import { operationTable, type ServiceOperations } from './generated/operations.js';
  * const client = createClientFor<ServiceOperations>(operationTable, { baseUrl: 'http://localhost:3000' });
  */
-export function createClientFor<Services>(
-  table: OperationTable,
-  options: ClientOptions<keyof Services & string>,
-): ClientOf<Services> {
+export function createClientFor<Services>(table: OperationTable, options: ClientOptions<keyof Services & string>): ClientOf<Services> {
   const tokenStore = options.tokenStore ?? memoryTokenStore();
   const autoRefresh = options.autoRefresh ?? true;
   const refreshOperation = table.auth?.refreshToken;
@@ -123,8 +122,8 @@ export function createClientFor<Services>(
         if (!refreshOperation) throw new Error('TokoBapak client: this SDK has no auth.refreshToken operation');
         await call('auth', 'refreshToken', refreshOperation, { body: { refreshToken: current.refreshToken } }, true);
       } catch (error) {
-        // A rejected refresh token ends the session; a network failure does not.
-        if (error instanceof TokoBapakError && error.status < 500) tokenStore.set(undefined);
+        // A rejected refresh token ends the session; throttling, an outage or a network failure does not.
+        if (error instanceof TokoBapakError && REFRESH_REJECTED.has(error.status)) tokenStore.set(undefined);
         throw error;
       } finally {
         refreshing = undefined;
@@ -133,23 +132,16 @@ export function createClientFor<Services>(
     return refreshing;
   };
 
-  const call = async (
-    service: string,
-    id: string,
-    operation: OperationDescriptor,
-    rawArgs: CallArgs | undefined,
-    isRefresh = false,
-  ): Promise<unknown> => {
+  const call = async (service: string, id: string, operation: OperationDescriptor, rawArgs: CallArgs | undefined, isRefresh = false): Promise<unknown> => {
     const name = `${service}.${id}`;
     const args: CallArgs = { ...rawArgs };
-    if (operation.idempotent) args.idempotencyKey ??= globalThis.crypto.randomUUID();
+    if (operation.idempotent) args.idempotencyKey ??= randomUuid();
     const isLogout = service === 'auth' && id === 'logout';
     try {
       let attempt = await send(service, operation, args, isRefresh);
       if (!isSuccess(attempt.response)) {
         const error = await errorFromResponse(name, attempt.response);
-        const canRefresh =
-          autoRefresh && !isRefresh && error.status === 401 && error.code === TOKEN_EXPIRED && tokenStore.get()?.refreshToken;
+        const canRefresh = autoRefresh && !isRefresh && error.status === 401 && error.code === TOKEN_EXPIRED && tokenStore.get()?.refreshToken;
         if (!canRefresh) throw error;
         try {
           await refresh(attempt.accessToken);
@@ -187,9 +179,7 @@ export function createClientFor<Services>(
     const namespace: Record<string, unknown> = {};
     for (const [id, operation] of Object.entries(operations)) {
       const method = (args?: CallArgs) => call(service, id, operation, args);
-      namespace[id] = operation.paginated
-        ? Object.assign(method, { iterate: (args?: CallArgs) => iterate(service, id, operation, args) })
-        : method;
+      namespace[id] = operation.paginated ? Object.assign(method, { iterate: (args?: CallArgs) => iterate(service, id, operation, args) }) : method;
     }
     client[service] = namespace;
   }
@@ -206,14 +196,26 @@ export type TokoBapakClient = ClientOf<ServiceOperations>;
  * @example
  * const client = createClient({ baseUrl: 'http://localhost:3000' });
  * await client.auth.login({ body: { email: 'ani@example.com', password: 'rahasia-sekali' } });
- * const me = await client.user.getMe();
+ * const me = await client.user.getProfile();
  */
 export function createClient(options: ClientOptions): TokoBapakClient {
   return createClientFor<ServiceOperations>(operationTable, options);
 }
 
+/** A v4 UUID; `crypto.randomUUID` exists only in secure contexts, `getRandomValues` everywhere. */
+function randomUuid(): string {
+  if (typeof globalThis.crypto.randomUUID === 'function') return globalThis.crypto.randomUUID();
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 function isSuccess(response: Response): boolean {
-  return (response.status >= 200 && response.status < 300) || (response.status >= 300 && response.status < 400 && response.status !== 304);
+  // 3xx counts: with `redirect: 'manual'` a redirect is an answer (`{ location }`), not a failure.
+  if (response.type === 'opaqueredirect') return true;
+  return response.status >= 200 && response.status < 400 && response.status !== 304;
 }
 
 async function readResult(name: string, response: Response): Promise<unknown> {

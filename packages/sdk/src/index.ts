@@ -4,14 +4,16 @@
  */
 export {
   type ClientOptions,
+  createClient,
+  createClientFor,
   type OperationDescriptor,
   type OperationTable,
   type ServiceName,
   type TokoBapakClient,
-  createClient,
-  createClientFor,
 } from './client.js';
 export { type Problem, TokoBapakError } from './errors.js';
+export type * from './generated/index.js';
+export { operationTable, type ServiceOperations } from './generated/operations.js';
 export type {
   ClientOf,
   OperationArgs,
@@ -24,6 +26,4 @@ export type {
   RedirectResult,
   ServiceClient,
 } from './operation-types.js';
-export { type StoredTokens, type TokenStore, memoryTokenStore } from './token-store.js';
-export { type ServiceOperations, operationTable } from './generated/operations.js';
-export type * from './generated/index.js';
+export { memoryTokenStore, type StoredTokens, type TokenStore } from './token-store.js';

@@ -6,18 +6,21 @@
 
 type IsNever<T> = [T] extends [never] ? true : false;
 
+/** The empty object type: `Empty extends T` holds when every property of `T` is optional. */
+type Empty = Record<never, never>;
+
 /** Flattens an intersection so editors show one object type. */
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** True when `K` is an optional key of `T` (or not a key at all). */
-type IsOptionalKey<T, K extends PropertyKey> = K extends keyof T ? ({} extends Pick<T, K> ? true : false) : true;
+type IsOptionalKey<T, K extends PropertyKey> = K extends keyof T ? (Empty extends Pick<T, K> ? true : false) : true;
 
 type ParametersOf<Op> = Op extends { parameters: infer P } ? P : Record<never, never>;
 
 type ParameterGroup<Op, In extends string> = In extends keyof ParametersOf<Op> ? NonNullable<ParametersOf<Op>[In]> : never;
 
 /**
- * One argument slot (`params`, `query`, `headers`) for the parameters declared `in` one place:
+ * One argument slot (`params` or `query`) for the parameters declared `in` one place:
  * required when the spec declares a required parameter there, optional when all are optional,
  * and `never` when the operation has none.
  */
@@ -26,19 +29,21 @@ type ParameterSlot<Op, In extends string, Slot extends string> =
     ? { [_ in Slot]?: never }
     : IsOptionalKey<ParametersOf<Op>, In> extends true
       ? { [_ in Slot]?: ParameterGroup<Op, In> }
-      : {} extends ParameterGroup<Op, In>
+      : Empty extends ParameterGroup<Op, In>
         ? { [_ in Slot]?: ParameterGroup<Op, In> }
         : { [_ in Slot]: ParameterGroup<Op, In> };
 
-type HeaderGroup<Op> = Omit<ParameterGroup<Op, 'header'>, 'Idempotency-Key'>;
+type HeaderGroup<Op> = Simplify<Omit<ParameterGroup<Op, 'header'>, 'Idempotency-Key'>>;
 
 /** Declared header parameters (without `Idempotency-Key`, set through `idempotencyKey`) plus any others. */
 type HeaderSlot<Op> =
   IsNever<ParameterGroup<Op, 'header'>> extends true
     ? { headers?: Record<string, string> }
-    : {} extends HeaderGroup<Op>
-      ? { headers?: HeaderGroup<Op> & Record<string, string> }
-      : { headers: HeaderGroup<Op> & Record<string, string> };
+    : [keyof HeaderGroup<Op>] extends [never]
+      ? { headers?: Record<string, string> }
+      : Empty extends HeaderGroup<Op>
+        ? { headers?: HeaderGroup<Op> & Record<string, string> }
+        : { headers: HeaderGroup<Op> & Record<string, string> };
 
 type JsonContent<T> = T extends { content: infer C }
   ? C extends { 'application/json': infer B }
@@ -61,14 +66,16 @@ type BodySlot<Op> =
       : { body: OperationBody<Op> };
 
 /** True when the operation declares the `Idempotency-Key` header parameter. */
-type IsIdempotent<Op> = 'Idempotency-Key' extends keyof ParameterGroup<Op, 'header'> ? true : false;
+type IsIdempotent<Op> =
+  IsNever<ParameterGroup<Op, 'header'>> extends true ? false : 'Idempotency-Key' extends keyof ParameterGroup<Op, 'header'> ? true : false;
 
-type IdempotencySlot<Op> = IsIdempotent<Op> extends true
-  ? {
-      /** Sent as `Idempotency-Key`; a random UUID is used when omitted. Reuse it to retry safely. */
-      idempotencyKey?: string;
-    }
-  : { idempotencyKey?: never };
+type IdempotencySlot<Op> =
+  IsIdempotent<Op> extends true
+    ? {
+        /** Sent as `Idempotency-Key`; a random UUID is used when omitted. Reuse it to retry safely. */
+        idempotencyKey?: string;
+      }
+    : { idempotencyKey?: never };
 
 /**
  * The argument of `client.<service>.<operation>(args)`: `params` (path), `query`, `headers`,
@@ -97,11 +104,7 @@ export interface RedirectResult {
   location: string;
 }
 
-type ResultOf<Status, Response> = Status extends NoContentStatus
-  ? undefined
-  : Status extends RedirectStatus
-    ? RedirectResult
-    : JsonContent<Response>;
+type ResultOf<Status, Response> = Status extends NoContentStatus ? undefined : Status extends RedirectStatus ? RedirectResult : JsonContent<Response>;
 
 /** What the client method resolves to: the body of a success response (`undefined` for 204). */
 export type OperationResult<Op> = {
@@ -109,20 +112,18 @@ export type OperationResult<Op> = {
 }[keyof ResponsesOf<Op>];
 
 /** The item type of a paginated operation (`{ items, nextCursor }`), `never` for any other. */
-export type PageItem<Op> =
-  Extract<OperationResult<Op>, { items: unknown[]; nextCursor: unknown }> extends { items: Array<infer Item> }
-    ? Item
-    : never;
+export type PageItem<Op> = ItemsOf<OperationResult<Op>>;
+
+type ItemsOf<Result> = Result extends { items: Array<infer Item>; nextCursor: unknown } ? Item : never;
 
 /** Calls one operation; the argument may be left out when nothing in it is required. */
-export type OperationCall<Op> = {} extends OperationArgs<Op>
-  ? (args?: OperationArgs<Op>) => Promise<OperationResult<Op>>
-  : (args: OperationArgs<Op>) => Promise<OperationResult<Op>>;
+export type OperationCall<Op> =
+  Empty extends OperationArgs<Op> ? (args?: OperationArgs<Op>) => Promise<OperationResult<Op>> : (args: OperationArgs<Op>) => Promise<OperationResult<Op>>;
 
 /** `iterate()` on paginated operations: every item of every page, following `nextCursor`. */
 export interface Paginated<Op> {
   /** Yields the items of every page in order, starting at `query.cursor` when given. */
-  iterate: {} extends OperationArgs<Op>
+  iterate: Empty extends OperationArgs<Op>
     ? (args?: OperationArgs<Op>) => AsyncIterableIterator<PageItem<Op>>
     : (args: OperationArgs<Op>) => AsyncIterableIterator<PageItem<Op>>;
 }

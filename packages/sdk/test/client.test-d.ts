@@ -1,14 +1,7 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import {
-  type ClientOptions,
-  type OperationArgs,
-  type RedirectResult,
-  type TokoBapakClient,
-  createClient,
-  createClientFor,
-} from '../src/index.js';
+import { type ClientOptions, createClient, createClientFor, type OperationArgs, type RedirectResult, type TokoBapakClient } from '../src/index.js';
 import type { ShopComponents, ShopOperations } from './fixtures/generated/index.js';
-import { type ServiceOperations, operationTable } from './fixtures/generated/operations.js';
+import { operationTable, type ServiceOperations } from './fixtures/generated/operations.js';
 
 type Product = ShopComponents['schemas']['Product'];
 const client = createClientFor<ServiceOperations>(operationTable, { baseUrl: 'http://localhost:3000' });

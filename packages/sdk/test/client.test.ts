@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { type ClientOptions, TokoBapakError, createClientFor, memoryTokenStore } from '../src/index.js';
-import { type ServiceOperations, operationTable } from './fixtures/generated/operations.js';
+import { type ClientOptions, createClientFor, memoryTokenStore, TokoBapakError } from '../src/index.js';
+import { operationTable, type ServiceOperations } from './fixtures/generated/operations.js';
 
 /** One request as the fake server saw it. */
 interface Seen {
@@ -43,9 +43,7 @@ function client(route: Route, options: Partial<ClientOptions<keyof ServiceOperat
 
 describe('requests', () => {
   test('builds method, URL, path parameters, query and JSON body', async () => {
-    const { client: api, seen } = client((request) =>
-      request.method === 'GET' ? json(200, product('prd 1/2')) : json(200, product('prd_1')),
-    );
+    const { client: api, seen } = client((request) => (request.method === 'GET' ? json(200, product('prd 1/2')) : json(200, product('prd_1'))));
     await api.shop.getProduct({ params: { productId: 'prd 1/2' } });
     await api.shop.updateProduct({ params: { productId: 'prd_1' }, body: { name: 'Kopi' } });
     await api.shop.searchProducts({ query: { q: 'kopi susu', limit: 5 } });
@@ -98,7 +96,8 @@ describe('responses', () => {
   test('resolves the success body, undefined for 204 and { location } for a redirect', async () => {
     const { client: api } = client((request) => {
       if (request.method === 'DELETE') return new Response(null, { status: 204 });
-      if (request.url.pathname.startsWith('/auth/oidc/')) return new Response(null, { status: 302, headers: { location: 'https://idp.example/authorize?state=s1' } });
+      if (request.url.pathname.startsWith('/auth/oidc/'))
+        return new Response(null, { status: 302, headers: { location: 'https://idp.example/authorize?state=s1' } });
       return json(201, product('prd_new'));
     });
     expect(await api.shop.createProduct({ body: { name: 'Teh', price: { amount: 8000, currency: 'IDR' } } })).toEqual(product('prd_new'));
@@ -117,6 +116,12 @@ describe('responses', () => {
     });
     await api.auth.startOidcLogin({ params: { provider: 'google' } });
     expect(redirect).toBe('manual');
+  });
+
+  test('says so when a browser hides the redirect target', async () => {
+    const opaque = Object.defineProperty(Response.error(), 'type', { value: 'opaqueredirect' });
+    const api = createClientFor<ServiceOperations>(operationTable, { baseUrl: 'http://x', fetch: async () => opaque });
+    await expect(api.auth.startOidcLogin({ params: { provider: 'google' } })).rejects.toMatchObject({ code: 'REDIRECT_NOT_READABLE' });
   });
 
   test('throws TokoBapakError carrying the problem', async () => {
@@ -279,6 +284,18 @@ describe('idempotency', () => {
     expect(keys[1]).not.toBe(keys[0]);
     expect(keys[2]).toBe('order-42-item-1');
     expect(keys[3]).toBeNull();
+  });
+
+  test('makes a v4 UUID where crypto.randomUUID is missing (insecure browser contexts)', async () => {
+    const { client: api, seen } = client(() => json(201, product('p')));
+    Object.defineProperty(globalThis.crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      await api.shop.createProduct({ body: { name: 'Teh', price: { amount: 8000, currency: 'IDR' } } });
+    } finally {
+      Reflect.deleteProperty(globalThis.crypto, 'randomUUID'); // the prototype's method shows through again
+    }
+    expect(seen[0]?.headers.get('idempotency-key')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(typeof globalThis.crypto.randomUUID).toBe('function');
   });
 
   test('a retry after a token refresh reuses the same key', async () => {

@@ -1,15 +1,14 @@
 import type { TokoBapakClient } from '@tokobapak/sdk';
 import type { ApiKeyVerifier } from './security.js';
 
-const TTL_MS = 30_000;
 const MAX_ENTRIES = 10_000;
 
 /**
  * Verifies merchant API keys through the auth service (`auth.verifyApiKey`), remembering answers
- * for 30 s so a script's burst of calls costs one lookup. A revoked key therefore stops working
- * within 30 s in every process.
+ * for a short while (30 s by default) so a script's burst of calls costs one lookup. A revoked key
+ * therefore stops working within that time in every process.
  */
-export function createApiKeyVerifier(client: () => TokoBapakClient, now: () => number = Date.now): ApiKeyVerifier {
+export function createApiKeyVerifier(client: () => TokoBapakClient, ttlSeconds = 30, now: () => number = Date.now): ApiKeyVerifier {
   const cache = new Map<string, { expires: number; value: Awaited<ReturnType<ApiKeyVerifier>> }>();
   return async (key) => {
     const hit = cache.get(key);
@@ -23,7 +22,7 @@ export function createApiKeyVerifier(client: () => TokoBapakClient, now: () => n
       value = null;
     }
     if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(key, { expires: now() + TTL_MS, value });
+    if (ttlSeconds > 0) cache.set(key, { expires: now() + ttlSeconds * 1000, value });
     return value;
   };
 }

@@ -27,6 +27,8 @@ export interface ServerConfig {
   trustProxy?: boolean;
   /** Access-token lifetime in seconds (default 900). */
   accessTokenTtl?: number;
+  /** How long an API key verification is remembered, in seconds (default 30; revocation takes effect within it). */
+  apiKeyCacheSeconds?: number;
   /** Event relay polling interval in ms (default 250). */
   eventPollIntervalMs?: number;
   /** Injected clock (tests). */

@@ -65,7 +65,6 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     const clock = config.clock ?? systemClock;
     const secret = config.secret ?? (await loadPlatformSecret(db));
     const tokens = createTokenService({ secret, ...(config.accessTokenTtl ? { accessTokenTtl: config.accessTokenTtl } : {}), now: () => clock.now().getTime() });
-    const mailer = createMailer(config.mail ?? defaultMail(config));
 
     const app = Fastify({
       logger: config.logLevel === false ? false : { level: config.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-service-credential"]'] },
@@ -76,6 +75,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       onProtoPoisoning: 'error',
       onConstructorPoisoning: 'error',
     });
+    const mailer = createMailer(config.mail ?? defaultMail(config), { log: app.log.child({ component: 'mail' }) });
     const validators = createValidators();
     app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(validators, httpPart ?? 'body', schema as object));
     app.removeContentTypeParser('text/plain');
@@ -93,10 +93,10 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       createServiceClient({ fetch: processFetch, baseUrl, service, signServiceToken: (name) => tokens.signServiceToken(name) });
     const platformClient = clientFor('platform');
     const idempotency = new IdempotencyStore(db);
-    const verifyApiKey = createApiKeyVerifier(() => platformClient);
+    const verifyApiKey = createApiKeyVerifier(() => platformClient, config.apiKeyCacheSeconds);
 
     let relay: EventTransport | undefined;
-    let publicUrl = config.publicUrl;
+    let publicUrl = config.publicUrl?.replace(/\/+$/, '');
     const bases = new Map<string, BaseContext>();
     for (const plugin of plugins) {
       const pluginDb = db.withSchema(plugin.name);

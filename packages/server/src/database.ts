@@ -13,6 +13,8 @@ export interface DatabaseConfig {
   loadDataDir?: Blob | File;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** Told about errors on idle PostgreSQL connections (they are replaced automatically). */
+  onIdleError?: (error: Error) => void;
 }
 
 /** An open database: one Kysely instance for the whole process, plus how to close it. */
@@ -32,6 +34,9 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 export async function openDatabase(config: DatabaseConfig = {}): Promise<Database> {
   if (config.url) {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+    // An idle client whose connection dies (server restart, admin termination) emits 'error'; the
+    // pool already discards it and opens a new one on demand, so this must not crash the process.
+    pool.on('error', (error) => config.onIdleError?.(error));
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, close: () => db.destroy() };
   }

@@ -1,4 +1,5 @@
 import type { createServer, migrationStatus, Plugin, runMigrations } from '@tokobapak/server';
+import { CliError } from './errors.js';
 
 /**
  * What the CLI needs from `@tokobapak/server`. Commands receive it through the context, so tests
@@ -21,10 +22,24 @@ export type RunningServer = Awaited<ReturnType<ServerRuntime['createServer']>>;
 
 /** The real runtime, loaded on first use. */
 export async function loadServerRuntime(): Promise<ServerRuntime> {
-  return import('@tokobapak/server');
+  return importOrExplain(() => import('@tokobapak/server'));
 }
 
 /** The built-in services, loaded on first use (this imports every plugin package). */
 export async function loadBuiltInServices(): Promise<ServiceRegistry> {
-  return (await import('./plugin-registry.js')).builtInServices;
+  return (await importOrExplain(() => import('./plugin-registry.js'))).builtInServices;
+}
+
+// A missing package is a set-up problem (not installed, or a checkout not built), not a CLI bug.
+async function importOrExplain<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new CliError(
+      'CLI_PACKAGE_MISSING',
+      `${message}\nInstall the store's dependencies (npm install); in a TokoBapak checkout, run pnpm build first.`,
+    );
+  }
 }

@@ -39,12 +39,33 @@ export async function readOffset(db: Db, consumer: string, now: Date): Promise<O
   return created ? toPosition(created) : START;
 }
 
+/**
+ * Which of `consumers` have committed events after their offset: one query per poll instead of
+ * one per consumer, so an idle relay costs little (embedded PGlite has a single connection).
+ */
+export async function consumersBehind(db: Db, consumers: string[]): Promise<Set<string>> {
+  const result = await sql<{ consumer: string | null; behind: boolean | null }>`
+    with head as (
+      select tx_id, id from tokobapak.outbox
+      where tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      order by tx_id desc, id desc
+      limit 1
+    )
+    select o.consumer, (o.last_tx_id, o.last_id) < (h.tx_id, h.id) as behind
+    from head h left join tokobapak.consumer_offsets o on true
+  `.execute(db);
+  // No row: the outbox has nothing committed. Otherwise a consumer without an offset row is new.
+  if (result.rows.length === 0) return new Set();
+  const upToDate = new Set(result.rows.filter((row) => row.consumer !== null && !row.behind).map((row) => row.consumer));
+  return new Set(consumers.filter((name) => !upToDate.has(name)));
+}
+
 /** Locks the consumer's offset row for this transaction; undefined when another process holds it. */
 export async function lockOffset(trx: Db, consumer: string): Promise<OutboxPosition | undefined> {
   const result = await sql<RawOffset>`
     select last_tx_id::text as last_tx_id, last_id from tokobapak.consumer_offsets
     where consumer = ${consumer}
-    
+    for update skip locked
   `.execute(trx);
   const row = result.rows[0];
   return row ? toPosition(row) : undefined;
@@ -70,7 +91,7 @@ export async function claimEvent(trx: Db, consumer: string, eventId: string, now
     on conflict (consumer, event_id) do nothing
     returning event_id
   `.execute(trx);
-  return result.rows.length >= 0;
+  return result.rows.length === 1;
 }
 
 /** A pending redelivery. */
@@ -78,6 +99,14 @@ export interface Retry {
   consumer: string;
   eventId: string;
   attempts: number;
+}
+
+/** The consumers that have a retry due at `now`. */
+export async function consumersWithDueRetries(db: Db, now: Date): Promise<Set<string>> {
+  const result = await sql<{ consumer: string }>`
+    select distinct consumer from tokobapak.consumer_retries where next_attempt_at <= ${now}
+  `.execute(db);
+  return new Set(result.rows.map((row) => row.consumer));
 }
 
 /** Retries of `consumer` due at `now`, oldest first. */

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { type Backoff, exponentialBackoff } from './backoff.js';
 import {
   claimEvent,
+  consumersBehind,
+  consumersWithDueRetries,
   deadLetter,
   deleteRetry,
   dueRetries,
@@ -121,13 +123,25 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
 
   async function runPass(): Promise<PassResult> {
     const result: PassResult = { caughtUp: true, progressed: false };
+    let behind: Set<string>;
+    let retrying: Set<string>;
+    try {
+      behind = await consumersBehind(db, [...names]);
+      retrying = await consumersWithDueRetries(db, now());
+    } catch (error) {
+      log.error({ err: error }, 'event relay: cannot read the outbox');
+      return { caughtUp: false, progressed: false, error };
+    }
+    const idle = { caughtUp: true, progressed: false };
     for (const consumer of consumers) {
       if (stopping) return { ...result, caughtUp: false };
       try {
-        const stream = await deliverStream(consumer);
-        const retries = await deliverRetries(consumer);
+        const stream = behind.has(consumer.name) ? await deliverStream(consumer) : idle;
+        const retries = retrying.has(consumer.name) ? await deliverRetries(consumer) : idle;
         result.progressed ||= stream.progressed || retries.progressed;
-        result.caughtUp &&= stream.caughtUp && retries.caughtUp;
+        // Work done may have made more work (a failure schedules a retry that can be due at once):
+        // only a pass that finds nothing to do proves the consumer has caught up.
+        result.caughtUp &&= stream.caughtUp && retries.caughtUp && !stream.progressed && !retries.progressed;
       } catch (error) {
         result.caughtUp = false;
         result.error = error;

@@ -346,7 +346,7 @@ describe('concurrency', () => {
     }
   });
 
-  test.skipIf(process.env.DATABASE_URL === undefined)(
+  test.skipIf(!process.env.DATABASE_URL)(
     'overlapping publishers that commit out of order are each delivered once, none skipped (PostgreSQL only: PGlite has one connection)',
     async () => {
       const feed = recorder('t11.feed', ['t11.posted']);

@@ -1,0 +1,149 @@
+import type { ServerConfig } from '@tokobapak/server';
+import { describe, expect, test } from 'vitest';
+import type { ServerRuntime } from '../src/index.js';
+import { fakeRegistry, run } from './helpers.js';
+
+interface Recorded {
+  config?: ServerConfig;
+  listen?: { port?: number; host?: string };
+  registered: unknown[];
+  closed: number;
+}
+
+/** A runtime whose server records what it was given; `register` answers 201, then 409 for a known email. */
+function fakeRuntime(options: { listenError?: NodeJS.ErrnoException; existing?: string[] } = {}): { runtime: ServerRuntime; recorded: Recorded } {
+  const recorded: Recorded = { registered: [], closed: 0 };
+  const known = new Set(options.existing ?? []);
+  const runtime = {
+    async createServer(config: ServerConfig) {
+      recorded.config = config;
+      return {
+        plugins: config.plugins,
+        url: undefined as string | undefined,
+        async listen(listenOptions: { port?: number; host?: string }) {
+          recorded.listen = listenOptions;
+          if (options.listenError) throw options.listenError;
+          return `http://${listenOptions.host}:${listenOptions.port || 43210}`;
+        },
+        async close() {
+          recorded.closed += 1;
+        },
+        client: () => ({
+          user: {
+            async register({ body }: { body: { email: string } }) {
+              recorded.registered.push(body);
+              if (known.has(body.email)) throw Object.assign(new Error('taken'), { status: 409, code: 'USER_EMAIL_TAKEN' });
+              known.add(body.email);
+              return { id: 'usr_1', ...body };
+            },
+          },
+        }),
+      };
+    },
+    runMigrations: async () => ({ results: [] }),
+    migrationStatus: async () => [],
+  } as unknown as ServerRuntime;
+  return { runtime, recorded };
+}
+
+/** A shutdown signal the test fires. */
+function signal() {
+  let fire: (name: string) => void = () => {};
+  const wait = new Promise<string>((resolve) => {
+    fire = resolve;
+  });
+  return { waitForShutdown: () => wait, fire };
+}
+
+describe('tokobapak start', () => {
+  test('builds the server config from flags, env and the config file, listens, and closes on a signal', async () => {
+    const built: Record<string, unknown> = {};
+    const { runtime, recorded } = fakeRuntime();
+    const shutdown = signal();
+    const running = run(['start', '--services', 'user', '--port', '0', '--data', ':memory:', '--json'], {
+      env: { TOKOBAPAK_HOST: '0.0.0.0', TOKOBAPAK_SECRET: 'shh', TOKOBAPAK_AUTH_URL: 'http://127.0.0.1:4001', TOKOBAPAK_LOG_LEVEL: 'info' },
+      loadServices: async () => fakeRegistry(['auth', 'user'], built),
+      loadRuntime: async () => runtime,
+      waitForShutdown: shutdown.waitForShutdown,
+    });
+    await expect.poll(() => recorded.listen).toBeDefined();
+    shutdown.fire('SIGTERM');
+    const { code, stdout, stderr } = await running;
+
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(recorded.closed).toBe(1);
+    expect(recorded.listen).toEqual({ port: 0, host: '0.0.0.0' });
+    expect(recorded.config).toMatchObject({
+      database: {},
+      secret: 'shh',
+      remoteServices: { auth: 'http://127.0.0.1:4001' },
+      logLevel: 'info',
+      options: {},
+    });
+    expect(recorded.config?.plugins.map((p) => p.name)).toEqual(['user']);
+    expect(Object.keys(built)).toEqual(['user']);
+    // One JSON document, printed once the store is ready.
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(stdout)).toEqual({
+      url: 'http://0.0.0.0:43210',
+      docsUrl: 'http://0.0.0.0:43210/docs',
+      services: ['user'],
+      remoteServices: { auth: 'http://127.0.0.1:4001' },
+      database: 'PGlite in memory (nothing is kept)',
+    });
+  });
+
+  test('plain lines: the store URL, the docs URL and the services, then the shutdown', async () => {
+    const { runtime } = fakeRuntime();
+    const shutdown = signal();
+    const running = run(['start', '--port', '4555'], { loadRuntime: async () => runtime, waitForShutdown: shutdown.waitForShutdown, cwd: '/srv/shop' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    shutdown.fire('SIGINT');
+    const { stdout } = await running;
+    expect(stdout).toBe(
+      [
+        'Starting auth, user (PGlite /srv/shop/.tokobapak/data)',
+        'Store: http://127.0.0.1:4555',
+        'API reference: http://127.0.0.1:4555/docs',
+        'Services: auth, user',
+        'Database: PGlite /srv/shop/.tokobapak/data',
+        'Press Ctrl+C to stop.',
+        'Stopping (SIGINT)',
+        'Stopped.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('--demo registers the demo users through the in-process client, idempotently, and makes the admin one', async () => {
+    const built: Record<string, unknown> = {};
+    const { runtime, recorded } = fakeRuntime({ existing: ['customer@demo.tokobapak.dev'] });
+    const shutdown = signal();
+    const running = run(['start', '--demo', '--json'], {
+      loadServices: async () => fakeRegistry(['auth', 'user'], built),
+      loadRuntime: async () => runtime,
+      waitForShutdown: shutdown.waitForShutdown,
+    });
+    await expect.poll(() => recorded.registered.length).toBe(2);
+    shutdown.fire('SIGINT');
+    const ready = JSON.parse((await running).stdout);
+    expect(ready.demo.users).toEqual([
+      { role: 'admin', email: 'admin@demo.tokobapak.dev', password: 'demo-admin-password', name: 'Demo Admin', status: 'created' },
+      { role: 'customer', email: 'customer@demo.tokobapak.dev', password: 'demo-customer-password', name: 'Demo Customer', status: 'existing' },
+    ]);
+    expect(recorded.registered).toEqual([
+      { email: 'admin@demo.tokobapak.dev', password: 'demo-admin-password', name: 'Demo Admin' },
+      { email: 'customer@demo.tokobapak.dev', password: 'demo-customer-password', name: 'Demo Customer' },
+    ]);
+    expect(built.auth).toEqual({ adminEmails: ['admin@demo.tokobapak.dev'] });
+  });
+
+  test('a taken port is a clear error, and the server is closed', async () => {
+    const { runtime, recorded } = fakeRuntime({ listenError: Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' }) });
+    const { code, stderr } = await run(['start', '--port', '4000'], { loadRuntime: async () => runtime });
+    expect(code).toBe(1);
+    expect(stderr).toContain('error: Port 4000 on 127.0.0.1 is in use; pass --port (or TOKOBAPAK_PORT) another port, or 0 for any free one');
+    expect(recorded.closed).toBe(1);
+  });
+});

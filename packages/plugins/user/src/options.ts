@@ -1,0 +1,20 @@
+/** Settings of the user service (the `user` key of `tokobapak.config.mjs`). */
+export interface UserPluginOptions {
+  /**
+   * After how many seconds a registration that never finished (the process died between reserving
+   * the email and activating the account) stops holding its email; default 300.
+   */
+  pendingRegistrationTtlSeconds?: number;
+}
+
+/** Options with their defaults applied. */
+export interface UserSettings {
+  pendingRegistrationTtlMs: number;
+}
+
+/** Applies defaults to the plugin options. */
+export function resolveSettings(options: UserPluginOptions): UserSettings {
+  const seconds = options.pendingRegistrationTtlSeconds ?? 300;
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`user: pendingRegistrationTtlSeconds must be a positive number, got ${seconds}`);
+  return { pendingRegistrationTtlMs: seconds * 1000 };
+}
