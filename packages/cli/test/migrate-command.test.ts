@@ -1,6 +1,17 @@
-import { describe, expect, test } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { ServerRuntime } from '../src/index.js';
-import { run } from './helpers.js';
+import { run as runIn, tempDir } from './helpers.js';
+
+// Every run works in a fresh folder: the CLI creates the PGlite data folder before migrating.
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(async () => cleanup());
+const run: typeof runIn = (args, overrides = {}) => runIn(args, { cwd: dir, ...overrides });
 
 type Report = Awaited<ReturnType<ServerRuntime['runMigrations']>>;
 
@@ -28,9 +39,10 @@ function fakeRuntime(report: Report = { results: [] }) {
 describe('tokobapak migrate', () => {
   test('up is the default and runs against the data folder of the selected services', async () => {
     const { runtime, calls } = fakeRuntime({ results: [{ service: 'auth', migration: '0001_init', direction: 'up', status: 'Success' }] });
-    const { code, stdout } = await run(['migrate', '--services', 'auth', '--data', '/srv/data'], { loadRuntime: async () => runtime });
+    const { code, stdout } = await run(['migrate', '--services', 'auth', '--data', 'db/data'], { loadRuntime: async () => runtime });
     expect(code).toBe(0);
-    expect(calls).toEqual([{ fn: 'runMigrations', services: ['auth'], database: { dataDir: '/srv/data' }, direction: 'up' }]);
+    expect(calls).toEqual([{ fn: 'runMigrations', services: ['auth'], database: { dataDir: join(dir, 'db/data') }, direction: 'up' }]);
+    expect(existsSync(join(dir, 'db/data'))).toBe(true);
     expect(stdout).toBe('SERVICE  MIGRATION  DIRECTION  STATUS\nauth     0001_init  up         Success\n');
   });
 

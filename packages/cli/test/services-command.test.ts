@@ -40,7 +40,13 @@ describe('tokobapak services', () => {
     expect(built).toEqual({ auth: { oidcProviders: [] }, user: undefined });
 
     const fromEnv = JSON.parse(
-      (await run(['services'], { cwd: dir, loadServices, env: { TOKOBAPAK_JSON: '1', TOKOBAPAK_SERVICES: 'auth', TOKOBAPAK_USER_URL: 'http://10.0.0.2:4000' } })).stdout,
+      (
+        await run(['services'], {
+          cwd: dir,
+          loadServices,
+          env: { TOKOBAPAK_JSON: '1', TOKOBAPAK_SERVICES: 'auth', TOKOBAPAK_USER_URL: 'http://10.0.0.2:4000' },
+        })
+      ).stdout,
     );
     expect(fromEnv.services.map((s: { loaded: boolean; remote: string | null }) => [s.loaded, s.remote])).toEqual([
       [true, null],
@@ -51,7 +57,14 @@ describe('tokobapak services', () => {
   test('plain lines when stdout is not a terminal', async () => {
     const { stdout } = await run(['services'], { cwd: dir });
     expect(stdout).toBe(
-      ['SERVICE  OPS  LOADED  SUMMARY', 'auth       1  yes     The auth service', 'user       2  yes     The user service', '', 'Loaded by the defaults: auth, user', ''].join('\n'),
+      [
+        'SERVICE  OPS  LOADED  SUMMARY',
+        'auth       1  yes     The auth service',
+        'user       2  yes     The user service',
+        '',
+        'Loaded by the defaults: auth, user',
+        '',
+      ].join('\n'),
     );
   });
 

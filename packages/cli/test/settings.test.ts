@@ -58,7 +58,14 @@ describe('precedence: flags > TOKOBAPAK_* env > config file > defaults', () => {
     await writeConfig(`export default { services: ['auth'], port: 4100, host: '0.0.0.0', dataDir: 'db' };`);
     const settings = await settingsFor(
       {},
-      { TOKOBAPAK_SERVICES: 'user, cart', TOKOBAPAK_PORT: '4200', TOKOBAPAK_HOST: '::1', TOKOBAPAK_DATA: 'env-db', TOKOBAPAK_DEMO: 'yes', TOKOBAPAK_LOG_LEVEL: 'debug' },
+      {
+        TOKOBAPAK_SERVICES: 'user, cart',
+        TOKOBAPAK_PORT: '4200',
+        TOKOBAPAK_HOST: '::1',
+        TOKOBAPAK_DATA: 'env-db',
+        TOKOBAPAK_DEMO: 'yes',
+        TOKOBAPAK_LOG_LEVEL: 'debug',
+      },
     );
     expect(settings).toMatchObject({
       services: ['user', 'cart'],
@@ -132,7 +139,11 @@ describe('other store settings', () => {
 
   test('mail without any setting is left to the server; the file transport defaults beside the data folder', async () => {
     expect((await settingsFor({}, {})).mail).toBeUndefined();
-    expect((await settingsFor({ data: 'x/data' }, { TOKOBAPAK_MAIL_FROM: 'a@b.c' })).mail).toEqual({ transport: 'file', dir: join(dir, 'x/mail'), from: 'a@b.c' });
+    expect((await settingsFor({ data: 'x/data' }, { TOKOBAPAK_MAIL_FROM: 'a@b.c' })).mail).toEqual({
+      transport: 'file',
+      dir: join(dir, 'x/mail'),
+      from: 'a@b.c',
+    });
     expect((await settingsFor({}, { TOKOBAPAK_SMTP_URL: 'smtp://h:25' })).mail).toEqual({ transport: 'smtp', url: 'smtp://h:25' });
   });
 

@@ -1,7 +1,16 @@
 import type { ServerConfig } from '@tokobapak/server';
-import { describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { ServerRuntime } from '../src/index.js';
-import { fakeRegistry, run } from './helpers.js';
+import { fakeRegistry, run as runIn, tempDir } from './helpers.js';
+
+// Every run works in a fresh folder: the CLI creates the PGlite data folder before starting.
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(async () => cleanup());
+const run: typeof runIn = (args, overrides = {}) => runIn(args, { cwd: dir, ...overrides });
 
 interface Recorded {
   config?: ServerConfig;
@@ -97,17 +106,17 @@ describe('tokobapak start', () => {
   test('plain lines: the store URL, the docs URL and the services, then the shutdown', async () => {
     const { runtime } = fakeRuntime();
     const shutdown = signal();
-    const running = run(['start', '--port', '4555'], { loadRuntime: async () => runtime, waitForShutdown: shutdown.waitForShutdown, cwd: '/srv/shop' });
+    const running = run(['start', '--port', '4555'], { loadRuntime: async () => runtime, waitForShutdown: shutdown.waitForShutdown });
     await new Promise((resolve) => setTimeout(resolve, 50));
     shutdown.fire('SIGINT');
     const { stdout } = await running;
     expect(stdout).toBe(
       [
-        'Starting auth, user (PGlite /srv/shop/.tokobapak/data)',
+        `Starting auth, user (PGlite ${dir}/.tokobapak/data)`,
         'Store: http://127.0.0.1:4555',
         'API reference: http://127.0.0.1:4555/docs',
         'Services: auth, user',
-        'Database: PGlite /srv/shop/.tokobapak/data',
+        `Database: PGlite ${dir}/.tokobapak/data`,
         'Press Ctrl+C to stop.',
         'Stopping (SIGINT)',
         'Stopped.',

@@ -47,7 +47,9 @@ describe('ink views', () => {
   });
 
   test('MigrationReportView: results, an empty run, and a failure', () => {
-    const ok = render(<MigrationReportView direction="up" report={{ results: [{ service: 'auth', migration: '0001_init', direction: 'up', status: 'Success' }] }} />);
+    const ok = render(
+      <MigrationReportView direction="up" report={{ results: [{ service: 'auth', migration: '0001_init', direction: 'up', status: 'Success' }] }} />,
+    );
     expect(ok.lastFrame()).toContain('auth     0001_init  up         Success');
     expect(render(<MigrationReportView direction="down" report={{ results: [] }} />).lastFrame()).toBe('Nothing to revert.');
     const failed = render(<MigrationReportView direction="up" report={{ results: [], error: 'boom' }} />);

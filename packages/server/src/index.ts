@@ -29,3 +29,4 @@ export { type AccessClaims, createTokenService, type TokenService } from './toke
 export { decodeCursor, encodeCursor, type Page, toPage } from './pagination.js';
 export { actingUserId, requireApiKey, requireService, requireUser } from './caller-guards.js';
 export { isUniqueViolation } from './database-errors.js';
+export { type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';

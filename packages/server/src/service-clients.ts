@@ -59,6 +59,8 @@ export function createServiceClient(options: {
     baseUrl: options.baseUrl,
     fetch: options.fetch,
     autoRefresh: false,
+    // A service acts as itself only: tokens in a response it relays must never become its identity.
+    tokenStore: { get: () => undefined, set() {} },
     serviceCredential: () => {
       if (Date.now() - issuedAt > refreshAfterMs) {
         credential = options.signServiceToken(options.service);

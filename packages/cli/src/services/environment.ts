@@ -75,8 +75,7 @@ export const flagVariables = {
   link: {
     flag: '--link <workspace>',
     name: 'TOKOBAPAK_LINK',
-    description:
-      'depend on the packages of this TokoBapak checkout through file: links (default: when the CLI runs from a checkout); "false" is --no-link',
+    description: 'depend on the packages of this TokoBapak checkout through file: links (default: when the CLI runs from a checkout); "false" is --no-link',
     example: '../tokobapak',
   },
 } as const satisfies Record<string, EnvVar & { flag: string }>;
@@ -132,8 +131,7 @@ export const otherVariables: EnvVar[] = [
   },
   {
     name: 'TOKOBAPAK_OIDC_<ID>_CLIENT_ID',
-    description:
-      'OpenID Connect client of provider <ID> (also _CLIENT_SECRET, _ISSUER, _NAME, _SCOPES); wins over auth.oidcProviders in the config file',
+    description: 'OpenID Connect client of provider <ID> (also _CLIENT_SECRET, _ISSUER, _NAME, _SCOPES); wins over auth.oidcProviders in the config file',
     example: '123.apps.googleusercontent.com',
     service: 'auth',
   },
@@ -151,5 +149,8 @@ export function remoteServiceVariable(service: string): string {
 
 /** The variable that mirrors a long flag: `--log-level` → `TOKOBAPAK_LOG_LEVEL`. */
 export function variableForFlag(longFlag: string): string {
-  return `TOKOBAPAK_${longFlag.replace(/^--(no-)?/, '').toUpperCase().replaceAll('-', '_')}`;
+  return `TOKOBAPAK_${longFlag
+    .replace(/^--(no-)?/, '')
+    .toUpperCase()
+    .replaceAll('-', '_')}`;
 }

@@ -37,9 +37,6 @@ async function importOrExplain<T>(load: () => Promise<T>): Promise<T> {
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new CliError(
-      'CLI_PACKAGE_MISSING',
-      `${message}\nInstall the store's dependencies (npm install); in a TokoBapak checkout, run pnpm build first.`,
-    );
+    throw new CliError('CLI_PACKAGE_MISSING', `${message}\nInstall the store's dependencies (npm install); in a TokoBapak checkout, run pnpm build first.`);
   }
 }

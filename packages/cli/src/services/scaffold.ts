@@ -53,9 +53,7 @@ export async function scaffoldStore(options: ScaffoldOptions): Promise<ScaffoldR
   const packages = ['tokobapak', '@tokobapak/server', '@tokobapak/sdk', ...services.map(servicePackage)];
   const workspace = chooseWorkspace(options.link, cwd);
   const { version } = cliPackage();
-  const dependencies = Object.fromEntries(
-    packages.map((name) => [name, workspace ? `file:${workspacePackage(workspace, name)}` : `^${version}`]),
-  );
+  const dependencies = Object.fromEntries(packages.map((name) => [name, workspace ? `file:${workspacePackage(workspace, name)}` : `^${version}`]));
 
   const files = storeFiles({ storeName, packageName: packageNameFrom(basename(dir)), services, dependencies });
   await mkdir(dir, { recursive: true });

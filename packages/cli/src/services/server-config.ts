@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { Plugin, ServerConfig } from '@tokobapak/server';
 import { CliError } from './errors.js';
 import type { ServiceRegistry } from './runtime.js';
@@ -28,6 +29,11 @@ export function databaseConfig(setting: DatabaseSetting): ServerConfig['database
     case 'memory':
       return {};
   }
+}
+
+/** Creates the PGlite data folder with its parents (PGlite itself creates only the last level). */
+export async function ensureDataDir(setting: DatabaseSetting): Promise<void> {
+  if (setting.kind === 'pglite') await mkdir(setting.dataDir, { recursive: true });
 }
 
 /** One line saying where the data lives, without the password of a connection string. */

@@ -1,5 +1,5 @@
-import { buildPlugins } from './server-config.js';
 import type { ServiceRegistry } from './runtime.js';
+import { buildPlugins } from './server-config.js';
 import type { StoreSettings } from './settings.js';
 
 /** One row of `tokobapak services`. */

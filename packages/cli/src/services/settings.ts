@@ -154,7 +154,8 @@ function resolveMail(env: Env, cwd: string, file: LoadedStoreConfig, database: D
   const dir = envDir !== undefined ? resolve(cwd, envDir) : fromFile.dir !== undefined ? resolveIn(file.dir, fromFile.dir) : undefined;
   const url = nonEmpty(env.TOKOBAPAK_SMTP_URL) ?? fromFile.smtpUrl;
   const from = nonEmpty(env.TOKOBAPAK_MAIL_FROM) ?? fromFile.from;
-  const transport = nonEmpty(env.TOKOBAPAK_MAIL_TRANSPORT) ?? fromFile.transport ?? (url !== undefined ? 'smtp' : dir !== undefined || from !== undefined ? 'file' : undefined);
+  const transport =
+    nonEmpty(env.TOKOBAPAK_MAIL_TRANSPORT) ?? fromFile.transport ?? (url !== undefined ? 'smtp' : dir !== undefined || from !== undefined ? 'file' : undefined);
   const withFrom = from === undefined ? {} : { from };
   switch (transport) {
     case undefined:

@@ -1,7 +1,7 @@
 import { type DemoSeedResult, seedDemo, withDemoAdmin } from './demo-seed.js';
 import { CliError } from './errors.js';
-import { buildPlugins, buildServerConfig, describeDatabase } from './server-config.js';
 import type { ServerRuntime, ServiceRegistry } from './runtime.js';
+import { buildPlugins, buildServerConfig, describeDatabase, ensureDataDir } from './server-config.js';
 import type { StoreSettings } from './settings.js';
 
 /** What `tokobapak start` shows, phase by phase. */
@@ -36,6 +36,7 @@ export async function startStore(settings: StoreSettings, registry: ServiceRegis
   const database = describeDatabase(settings.database);
   hooks.onState({ phase: 'starting', services: settings.services, database });
 
+  await ensureDataDir(settings.database);
   const server = await runtime.createServer(buildServerConfig(effective, plugins));
   let ready: Extract<StartState, { phase: 'ready' }>;
   try {
@@ -66,7 +67,10 @@ async function listen(server: Awaited<ReturnType<ServerRuntime['createServer']>>
     return await server.listen({ port: settings.port, host: settings.host });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new CliError('CLI_PORT_IN_USE', `Port ${settings.port} on ${settings.host} is in use; pass --port (or TOKOBAPAK_PORT) another port, or 0 for any free one`);
+      throw new CliError(
+        'CLI_PORT_IN_USE',
+        `Port ${settings.port} on ${settings.host} is in use; pass --port (or TOKOBAPAK_PORT) another port, or 0 for any free one`,
+      );
     }
     throw error;
   }

@@ -98,10 +98,26 @@ function envExample({ services }: StoreTemplateInput): string {
   const remote = byName('TOKOBAPAK_<SERVICE>_URL');
   const sections: Array<[string, EnvVar[]]> = [
     ['Database', [byName('DATABASE_URL'), flagVariables.data]],
-    ['Server', [flagVariables.services, flagVariables.port, flagVariables.host, byName('TOKOBAPAK_PUBLIC_URL'), byName('TOKOBAPAK_SECRET'), flagVariables.logLevel, flagVariables.demo, flagVariables.config]],
+    [
+      'Server',
+      [
+        flagVariables.services,
+        flagVariables.port,
+        flagVariables.host,
+        byName('TOKOBAPAK_PUBLIC_URL'),
+        byName('TOKOBAPAK_SECRET'),
+        flagVariables.logLevel,
+        flagVariables.demo,
+        flagVariables.config,
+      ],
+    ],
     [
       'Services running in other processes',
-      services.map((service) => ({ ...remote, name: remoteServiceVariable(service), description: `base URL of the ${service} service when another process runs it` })),
+      services.map((service) => ({
+        ...remote,
+        name: remoteServiceVariable(service),
+        description: `base URL of the ${service} service when another process runs it`,
+      })),
     ],
     [
       'Auth service',

@@ -14,7 +14,11 @@ export interface Column<Row> {
 export const serviceColumns: Array<Column<ServiceInfo>> = [
   { title: 'SERVICE', value: (s) => s.name, color: (s) => (s.loaded ? 'green' : undefined) },
   { title: 'OPS', value: (s) => String(s.operations), alignRight: true },
-  { title: 'LOADED', value: (s) => (s.loaded ? 'yes' : s.remote ? `remote ${s.remote}` : 'no'), color: (s) => (s.loaded ? 'green' : s.remote ? 'cyan' : 'gray') },
+  {
+    title: 'LOADED',
+    value: (s) => (s.loaded ? 'yes' : s.remote ? `remote ${s.remote}` : 'no'),
+    color: (s) => (s.loaded ? 'green' : s.remote ? 'cyan' : 'gray'),
+  },
   { title: 'SUMMARY', value: (s) => s.summary },
 ];
 

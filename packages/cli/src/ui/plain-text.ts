@@ -32,7 +32,8 @@ export function migrationStatusText(rows: MigrationStatusRow[]): string[] {
 
 /** `tokobapak migrate up|down`. */
 export function migrationReportText(direction: 'up' | 'down', report: MigrationReport): string[] {
-  const lines = report.results.length === 0 ? [direction === 'up' ? 'No pending migrations.' : 'Nothing to revert.'] : textTable(migrationResultColumns, report.results);
+  const lines =
+    report.results.length === 0 ? [direction === 'up' ? 'No pending migrations.' : 'Nothing to revert.'] : textTable(migrationResultColumns, report.results);
   if (report.error) lines.push('', `Migration failed: ${report.error}`);
   return lines;
 }

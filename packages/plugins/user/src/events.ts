@@ -1,6 +1,6 @@
 import type { Subscription } from '@tokobapak/server';
+import type { Kysely } from 'kysely';
 import type { UserDatabase } from './database.js';
-import { recordAcknowledgement } from './deletion.js';
 
 /** Events the user service publishes. */
 export const USER_EVENTS = {
@@ -50,3 +50,12 @@ export const recordDeletionAcknowledgements: Subscription<UserDatabase> = {
     await recordAcknowledgement(tx.db, { userId: data.userId, service: data.service, acknowledgedAt: new Date(event.time) });
   },
 };
+
+/** Notes that `service` erased a deleted user's data; a repeated acknowledgement keeps the first time. */
+export async function recordAcknowledgement(db: Kysely<UserDatabase>, input: { userId: string; service: string; acknowledgedAt: Date }): Promise<void> {
+  await db
+    .insertInto('deletion_acknowledgements')
+    .values({ user_id: input.userId, service: input.service, acknowledged_at: input.acknowledgedAt })
+    .onConflict((conflict) => conflict.columns(['user_id', 'service']).doNothing())
+    .execute();
+}

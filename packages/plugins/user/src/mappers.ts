@@ -8,8 +8,8 @@ type Schemas = UserComponents['schemas'];
 export type UserRow = Selectable<UserDatabase['users']>;
 /** A row of `addresses`. */
 export type AddressRow = Selectable<UserDatabase['addresses']>;
-/** A row of `payment_methods`. */
-export type PaymentMethodRow = Selectable<UserDatabase['payment_methods']>;
+/** A row of `payment_methods` as read: every column but the write-only token. */
+export type PaymentMethodRow = Omit<Selectable<UserDatabase['payment_methods']>, 'token'>;
 
 /** A stored timestamp as the API shows it. */
 export function iso(value: Date | string): string {

@@ -1,4 +1,4 @@
-import { type HandlerContext, platformErrors } from '@tokobapak/server';
+import { type Caller, type HandlerContext, platformErrors, requireUser } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { UserDatabase } from './database.js';
 import type { UserRow } from './mappers.js';
@@ -32,6 +32,13 @@ export async function requireAccount(db: Db, userId: string): Promise<UserRow> {
   return row;
 }
 
+/** The signed-in caller's user id, once their account is known to still exist. */
+export async function signedInAccount(db: Db, caller: Caller): Promise<string> {
+  const { userId } = requireUser(caller);
+  await requireAccount(db, userId);
+  return userId;
+}
+
 /**
  * Locks the caller's user row for the rest of the transaction. Every change to which address or
  * payment method is the default takes this lock first, so two concurrent requests of one user run
@@ -42,6 +49,7 @@ export async function lockAccount(db: Db, userId: string): Promise<void> {
   if (!row) throw accountGone();
 }
 
-function accountGone() {
+/** The answer to a credential whose account no longer exists. */
+export function accountGone() {
   return platformErrors.UNAUTHENTICATED('The account this credential belongs to no longer exists');
 }

@@ -26,8 +26,7 @@ export function samePosition(a: OutboxPosition, b: OutboxPosition): boolean {
 
 /** The consumer's stored position; a consumer seen for the first time starts at the beginning of the outbox. */
 export async function readOffset(db: Db, consumer: string, now: Date): Promise<OutboxPosition> {
-  const select = () =>
-    sql<RawOffset>`select last_tx_id::text as last_tx_id, last_id from tokobapak.consumer_offsets where consumer = ${consumer}`.execute(db);
+  const select = () => sql<RawOffset>`select last_tx_id::text as last_tx_id, last_id from tokobapak.consumer_offsets where consumer = ${consumer}`.execute(db);
   const found = (await select()).rows[0];
   if (found) return toPosition(found);
   await sql`
@@ -144,12 +143,7 @@ export async function failedAttempts(trx: Db, consumer: string, eventId: string)
 }
 
 /** Schedules the next delivery after a failure. */
-export async function scheduleRetry(
-  trx: Db,
-  retry: Retry,
-  nextAttemptAt: Date,
-  lastError: string,
-): Promise<void> {
+export async function scheduleRetry(trx: Db, retry: Retry, nextAttemptAt: Date, lastError: string): Promise<void> {
   await sql`
     insert into tokobapak.consumer_retries (consumer, event_id, attempts, next_attempt_at, last_error)
     values (${retry.consumer}, ${retry.eventId}, ${retry.attempts}, ${nextAttemptAt}, ${lastError})

@@ -57,11 +57,7 @@ export const eventsMigration: Migration = {
       .addColumn('last_error', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('consumer_retries_pk', ['consumer', 'event_id'])
       .execute();
-    await schema
-      .createIndex('consumer_retries_due_idx')
-      .on('consumer_retries')
-      .columns(['consumer', 'next_attempt_at'])
-      .execute();
+    await schema.createIndex('consumer_retries_due_idx').on('consumer_retries').columns(['consumer', 'next_attempt_at']).execute();
 
     await schema
       .createTable('dead_letters')

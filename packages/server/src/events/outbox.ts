@@ -83,6 +83,21 @@ export async function readCommitted(db: Kysely<any>, after: OutboxPosition, limi
   return result.rows.map(toOutboxRow);
 }
 
+/**
+ * Committed events the relay may not read yet because an older transaction is still running, and
+ * the id of the oldest running transaction (the horizon) holding them back.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the relay's handle is untyped
+export async function heldBack(db: Kysely<any>): Promise<{ count: number; horizon: string }> {
+  const result = await sql<{ count: number | string; horizon: string }>`
+    select count(*) as count, pg_snapshot_xmin(pg_current_snapshot())::text as horizon
+    from tokobapak.outbox
+    where tx_id >= pg_snapshot_xmin(pg_current_snapshot()) and pg_xact_status(tx_id) = 'committed'
+  `.execute(db);
+  const row = result.rows[0];
+  return { count: Number(row?.count ?? 0), horizon: row?.horizon ?? '' };
+}
+
 /** One event by id, or undefined when it is not (or no longer) in the outbox. */
 // biome-ignore lint/suspicious/noExplicitAny: the relay's handle is untyped
 export async function findEvent(db: Kysely<any>, eventId: string): Promise<OutboxRow | undefined> {

@@ -16,7 +16,7 @@ import {
   samePosition,
   scheduleRetry,
 } from './consumer-state.js';
-import { findEvent, type OutboxPosition, type OutboxRow, readCommitted } from './outbox.js';
+import { findEvent, heldBack, type OutboxPosition, type OutboxRow, readCommitted } from './outbox.js';
 import type { Consumer, EventLog, EventTransport } from './transport.js';
 
 export type { Consumer, EventLog, EventTransport } from './transport.js';
@@ -25,6 +25,7 @@ export type { Consumer, EventLog, EventTransport } from './transport.js';
 export interface InProcessRelayOptions {
   /** The root handle (no schema plugin needed); consumers get a transaction of it. */
   db: Db;
+  /** Every consumer this process runs; names must be unique. */
   consumers: Consumer[];
   /** How often to look for new events when not nudged (default 250 ms). */
   pollIntervalMs?: number;
@@ -34,6 +35,7 @@ export interface InProcessRelayOptions {
   backoff?: Backoff;
   /** Clock for retry schedules and bookkeeping timestamps. */
   now?: () => Date;
+  /** Where failures and retries are reported (default: warnings and errors to the console). */
   log?: EventLog;
 }
 
@@ -172,12 +174,12 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     let expected = offset;
     let start = 0;
     while (start < rows.length) {
+      // Handing back the rest of the batch keeps stop() from waiting for a hundred handlers.
+      if (stopping) return 'busy';
       let end = start;
       while (end < rows.length - 1 && !wanted.has((rows[end] as OutboxRow).event.type)) end++;
       const last = rows[end] as OutboxRow;
-      const step = wanted.has(last.event.type)
-        ? await deliver(consumer, expected, last)
-        : await skipTo(consumer, expected, last.position);
+      const step = wanted.has(last.event.type) ? await deliver(consumer, expected, last) : await skipTo(consumer, expected, last.position);
       if (step !== 'done') return step;
       expected = last.position;
       start = end + 1;
@@ -255,7 +257,10 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
           return true;
         }
         handed = row;
-        if (await claimEvent(trx, consumer.name, row.event.id, now())) await consumer.handle(row.event, trx);
+        if (await claimEvent(trx, consumer.name, row.event.id, now())) {
+          await consumer.handle(row.event, trx);
+          log.info({ consumer: consumer.name, eventId: row.event.id, failedAttempts: retry.attempts }, 'event relay: retried event handled');
+        }
         await deleteRetry(trx, consumer.name, retry.eventId);
         return true;
       });
@@ -331,12 +336,19 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const result = await pass();
-        if (result.caughtUp) return;
+        // Committed events behind a transaction that is still running are not delivered yet: wait for them.
+        const waiting = result.caughtUp ? await heldBack(db) : { count: 0, horizon: '' };
+        if (result.caughtUp && waiting.count === 0) return;
         if (Date.now() >= deadline) {
-          const cause = result.error instanceof Error ? `: ${result.error.message}` : '';
+          const cause = waiting.count
+            ? `: ${waiting.count} committed event(s) wait for transaction ${waiting.horizon}, which is still running`
+            : result.error instanceof Error
+              ? `: ${result.error.message}`
+              : '';
           throw new Error(`event relay did not catch up within ${timeoutMs} ms${cause}`, { cause: result.error });
         }
-        // No progress means another process holds a consumer, or the database is failing: wait a little.
+        // No progress: another process holds a consumer, a transaction holds events back, or the
+        // database is failing. Wait a little.
         if (!result.progressed) await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, 20)));
       }
     },

@@ -14,8 +14,9 @@ export interface EventTransport {
   /** Asks for a poll now instead of at the next interval (after a commit that published). */
   nudge(): void;
   /**
-   * Delivers until every consumer has caught up with what is committed and every due retry has
-   * run; rejects after `timeoutMs`. For tests and graceful shutdown.
+   * Delivers until every consumer has caught up with everything committed (including events still
+   * held back by an older running transaction) and every due retry has run; rejects after
+   * `timeoutMs` (default 10 s). For tests and graceful shutdown.
    */
   drain(timeoutMs?: number): Promise<void>;
 }

@@ -105,10 +105,12 @@ describe('writeToOutbox', () => {
   });
 
   test('gives every row of one transaction the same transaction id, and a later transaction a larger one', async () => {
-    const [first, second] = await database.db.transaction().execute(async (trx) => [
-      await writeToOutbox(trx, 'order', { type: 'order.a', data: {} }),
-      await writeToOutbox(trx, 'order', { type: 'order.b', data: {} }),
-    ]);
+    const [first, second] = await database.db
+      .transaction()
+      .execute(async (trx) => [
+        await writeToOutbox(trx, 'order', { type: 'order.a', data: {} }),
+        await writeToOutbox(trx, 'order', { type: 'order.b', data: {} }),
+      ]);
     const third = await writeToOutbox(database.db, 'order', { type: 'order.c', data: {} });
     const rows = await outboxRows();
     const txOf = (id: string | undefined) => BigInt(rows.find((row) => row.event_id === id)?.tx_id ?? '0');

@@ -1,0 +1,31 @@
+import { actingUserId, requireUser } from '@tokobapak/server';
+import { deleteAccount } from '../deletion.js';
+import { iso, toUser } from '../mappers.js';
+import type { UserSettings } from '../options.js';
+import { updateProfile } from '../profiles.js';
+import { registerUser } from '../registration.js';
+import { requireAccount } from '../users.js';
+import type { UserHandlers } from './types.js';
+
+/** Registration and the caller's own profile and account. */
+export function profileHandlers(settings: UserSettings): Pick<UserHandlers, 'register' | 'getProfile' | 'updateProfile' | 'deleteAccount'> {
+  return {
+    async register({ body }, ctx) {
+      return toUser(await registerUser(ctx, settings, body));
+    },
+
+    async getProfile(_request, ctx) {
+      return toUser(await requireAccount(ctx.db, actingUserId(ctx.caller)));
+    },
+
+    async updateProfile({ body }, ctx) {
+      return toUser(await updateProfile(ctx.db, actingUserId(ctx.caller), body, ctx.clock.now()));
+    },
+
+    async deleteAccount({ body }, ctx) {
+      const { userId } = requireUser(ctx.caller);
+      const deletion = await deleteAccount(ctx, userId, body.password);
+      return { userId: deletion.userId, deletedAt: iso(deletion.deletedAt) };
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import type { UserOperations } from '@tokobapak/sdk';
+import type { Handlers } from '@tokobapak/server';
+import type { UserDatabase } from '../database.js';
+
+/** The user service's handler map, checked against its spec. */
+export type UserHandlers = Handlers<UserOperations, UserDatabase>;
