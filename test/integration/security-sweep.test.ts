@@ -5,15 +5,22 @@ import { createTestServer, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 // Every operation of every loaded spec is enumerated, so a new operation cannot escape these checks.
-const plugins = [authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin()];
+const plugins = [authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, adminEmails: ['sweep-admin@example.com'] }), userPlugin()];
 const operations: OperationRoute[] = plugins.flatMap((plugin) => readOperations(plugin.name, plugin.spec));
 const secured = operations.filter((operation) => operation.security.length > 0);
 const withBody = operations.filter((operation) => operation.body);
 const withTypedParameters = operations.filter((operation) => Object.keys(operation.params?.properties ?? {}).length > 0);
 
 let server: TestServer;
+const bearer: Record<'customer' | 'admin', string> = { customer: '', admin: '' };
 beforeAll(async () => {
   server = await createTestServer({ plugins });
+  // Real, signed-in accounts: handlers may check that the caller still exists before validating more.
+  for (const [role, email] of [['customer', 'sweep@example.com'], ['admin', 'sweep-admin@example.com']] as const) {
+    const client = server.client();
+    await client.user.register({ body: { email, password: 'correct horse battery staple', name: role } });
+    bearer[role] = (await client.auth.login({ body: { email, password: 'correct horse battery staple' } })).accessToken;
+  }
 });
 afterAll(async () => {
   await server?.close();
@@ -45,8 +52,7 @@ function credentialsFor(operation: OperationRoute): Record<string, string> {
   if (!requirement) return {};
   switch (requirement.scheme) {
     case 'bearerAuth': {
-      const role = requirement.scopes.includes('admin') ? 'admin' : 'customer';
-      return { authorization: `Bearer ${server.tokens.signAccessToken({ userId: `usr_${'0'.repeat(26)}`, role, sessionId: `ses_${'0'.repeat(26)}` })}` };
+      return { authorization: `Bearer ${bearer[requirement.scopes.includes('admin') ? 'admin' : 'customer']}` };
     }
     case 'serviceAuth':
       return { 'x-service-credential': server.tokens.signServiceToken(requirement.scopes[0] ?? 'platform') };
