@@ -23,6 +23,10 @@ export interface BenchOptions {
   poolSize: number;
   postgresUrl: string;
   outDir: string;
+  /** Longest wait, before each scenario, for other work on the machine to calm down. */
+  quietWait: number;
+  /** Write a V8 CPU profile of the server (under load) into this folder. */
+  cpuProfileDir: string | undefined;
 }
 
 const SCENARIOS: ScenarioName[] = ['get-profile', 'token-refresh', 'login'];
@@ -43,6 +47,8 @@ export const USAGE = `pnpm bench [options]
   --postgres-url <url>          admin connection used to create and drop the bench database
                                 (default $TOKOBAPAK_BENCH_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/postgres)
   --out <dir>                   where results JSON goes (default bench/results)
+  --quiet-wait <s>              before each scenario, wait up to <s> for the machine to be idle (default 60)
+  --cpu-prof <dir>              write a V8 CPU profile of the loaded server into <dir> (for diagnosis)
 `;
 
 /** Parses the command line; throws with a readable message on a bad value. */
@@ -62,6 +68,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'pool-size': { type: 'string', default: '20' },
       'postgres-url': { type: 'string', default: process.env.TOKOBAPAK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: 'bench/results' },
+      'cpu-prof': { type: 'string' },
+      'quiet-wait': { type: 'string', default: '60' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -89,6 +97,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     poolSize: positive('--pool-size', values['pool-size']),
     postgresUrl: values['postgres-url'],
     outDir: values.out,
+    cpuProfileDir: values['cpu-prof'],
+    quietWait: positive('--quiet-wait', values['quiet-wait'], true),
   };
   // Login keeps every user it is signing in out of other connections' reach (throttling counts per email),
   // and the refresh pool needs spare sessions: both need comfortably more users than connections.
@@ -98,7 +108,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
 
 function positive(flag: string, raw: string, allowZero = false): number {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new Error(`${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0))
+    throw new Error(`${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`);
   return value;
 }
-

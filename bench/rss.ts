@@ -44,21 +44,26 @@ export function sampleRss(pid: number, intervalMs = 250): RssSampler {
       if (kib !== undefined) values.push(kib);
     });
   };
+  const summarise = async (): Promise<RssSummary> => {
+    clearInterval(timer);
+    await pending;
+    take();
+    await pending;
+    const mib = values.map((kib) => kib / 1024);
+    return {
+      samples: mib.length,
+      maxMiB: mib.length ? Math.max(...mib) : Number.NaN,
+      meanMiB: mib.length ? mib.reduce((sum, value) => sum + value, 0) / mib.length : Number.NaN,
+      lastMiB: mib.at(-1) ?? Number.NaN,
+    };
+  };
   take();
   const timer = setInterval(take, intervalMs);
+  let summary: Promise<RssSummary> | undefined;
   return {
-    async stop() {
-      clearInterval(timer);
-      await pending;
-      take();
-      await pending;
-      const mib = values.map((kib) => kib / 1024);
-      return {
-        samples: mib.length,
-        maxMiB: mib.length ? Math.max(...mib) : Number.NaN,
-        meanMiB: mib.length ? mib.reduce((sum, value) => sum + value, 0) / mib.length : Number.NaN,
-        lastMiB: mib.at(-1) ?? Number.NaN,
-      };
+    stop() {
+      summary ??= summarise();
+      return summary;
     },
   };
 }

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +20,8 @@ export interface ServerLaunch {
   port?: number;
   secret?: string;
   accessTokenTtl?: number;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
 }
 
 /** A running store process. */
@@ -29,14 +33,33 @@ export interface ServerProcess {
 }
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
+// Under node_modules so that the compiled entry resolves the workspace packages as bench/server.ts does.
+const COMPILED_SERVER_SCRIPT = fileURLToPath(new URL('../node_modules/.cache/tokobapak-bench/server.mjs', import.meta.url));
+
+/**
+ * Makes the entry `dist` runs: `bench/server.ts` with its types stripped (TypeScript's
+ * `transpileModule`; the file imports nothing relative), so that no loader sits in the process.
+ */
+export async function compileServerEntry(): Promise<void> {
+  const ts = (await import('typescript')).default;
+  const source = await readFile(SERVER_SCRIPT, 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    fileName: SERVER_SCRIPT,
+  });
+  await mkdir(dirname(COMPILED_SERVER_SCRIPT), { recursive: true });
+  await writeFile(COMPILED_SERVER_SCRIPT, outputText);
+}
 
 /**
  * The node command line for the server. `src` loads every workspace package from its sources (the
- * `development` export condition, compiled by tsx on the fly, cached after the first run); `dist`
- * loads their tsup builds, as `tokobapak start` does, with tsx only compiling `bench/server.ts`.
+ * `development` export condition) through tsx, which compiles them on the fly (cached after the
+ * first run); `dist` is plain node on the packages' tsup builds, as `tokobapak start` runs, with
+ * the entry from {@link compileServerEntry}.
  */
 export function serverCommand(launch: ServerLaunch): string[] {
-  const args = [...(launch.runtime === 'src' ? ['--conditions=development'] : []), '--import', import.meta.resolve('tsx'), SERVER_SCRIPT];
+  const entry = launch.runtime === 'src' ? ['--conditions=development', '--import', import.meta.resolve('tsx'), SERVER_SCRIPT] : [COMPILED_SERVER_SCRIPT];
+  const args = [...(launch.nodeArgs ?? []), ...entry];
   args.push(...launch.databaseArgs, '--plugins', launch.plugins.join(','), '--mail-dir', launch.mailDir, '--port', String(launch.port ?? 0));
   if (launch.secret) args.push('--secret', launch.secret);
   if (launch.accessTokenTtl) args.push('--access-token-ttl', String(launch.accessTokenTtl));

@@ -51,11 +51,15 @@ const config: ServerConfig = {
 
 const server = await createServer(config);
 const url = await server.listen({ port: Number(values.port), host: '127.0.0.1' });
-process.stdout.write(`${JSON.stringify({ event: 'listening', url, pid: process.pid, plugins: plugins.map((plugin) => plugin.name), database: server.database.kind })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ event: 'listening', url, pid: process.pid, plugins: plugins.map((plugin) => plugin.name), database: server.database.kind })}\n`,
+);
 
-let closing: Promise<void> | undefined;
+let closing = false;
 function shutdown(): void {
-  closing ??= server.close().then(
+  if (closing) return;
+  closing = true;
+  server.close().then(
     () => process.exit(0),
     (error: unknown) => {
       console.error('bench/server: close failed', error);

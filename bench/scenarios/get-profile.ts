@@ -1,4 +1,4 @@
-import { Tally, type Scenario } from './scenario.js';
+import { type Scenario, Tally } from './scenario.js';
 
 /** `GET /user/me` with a bearer token, rotating across the seeded users' access tokens. */
 export function getProfileScenario(accessTokens: string[]): Scenario {
@@ -14,7 +14,11 @@ export function getProfileScenario(accessTokens: string[]): Scenario {
         path: '/user/me',
         setupRequest: (request) => ({
           ...request,
-          headers: { ...request.headers, accept: 'application/json, application/problem+json', authorization: `Bearer ${accessTokens[next++ % accessTokens.length]}` },
+          headers: {
+            ...request.headers,
+            accept: 'application/json, application/problem+json',
+            authorization: `Bearer ${accessTokens[next++ % accessTokens.length]}`,
+          },
         }),
         onResponse: (status, body) => {
           if (status !== 200) tally.addResponse(status, body);

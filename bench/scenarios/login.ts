@@ -1,4 +1,4 @@
-import { JSON_HEADERS, Tally, type Scenario } from './scenario.js';
+import { JSON_HEADERS, type Scenario, Tally } from './scenario.js';
 
 /**
  * `POST /auth/login` with correct passwords across many users. Throttling counts attempts per email

@@ -1,4 +1,4 @@
-import { JSON_HEADERS, Tally, type Scenario } from './scenario.js';
+import { JSON_HEADERS, type Scenario, Tally } from './scenario.js';
 
 // Sent only when every pre-issued session is spent (after failures): refused, so it shows in the figures.
 const EXHAUSTED = 'rt_bench_pool_exhausted';

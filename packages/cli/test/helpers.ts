@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { definePlugin, type Plugin } from '@tokobapak/server';
-import type { CliContext, ServerRuntime, ServiceRegistry } from '../src/index.js';
+import type { CliContext, ServiceRegistry } from '../src/index.js';
 import { runCli } from '../src/index.js';
 
 /** A writable that keeps what was written. */
@@ -96,6 +96,3 @@ export async function run(args: string[], overrides: Partial<CliContext> & { tty
   const code = await runCli(args, context);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
-
-/** A runtime whose calls are recorded, for tests that stop at the CLI's edge. */
-export type FakeRuntime = ServerRuntime & { calls: Array<{ fn: string; args: unknown[] }> };

@@ -138,12 +138,12 @@ describe('tokobapak start', () => {
     shutdown.fire('SIGINT');
     const ready = JSON.parse((await running).stdout);
     expect(ready.demo.users).toEqual([
-      { role: 'admin', email: 'admin@demo.tokobapak.dev', password: 'demo-admin-password', name: 'Demo Admin', status: 'created' },
-      { role: 'customer', email: 'customer@demo.tokobapak.dev', password: 'demo-customer-password', name: 'Demo Customer', status: 'existing' },
+      { role: 'admin', email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password', name: 'Ibu Sari', status: 'created' },
+      { role: 'customer', email: 'customer@demo.tokobapak.dev', password: 'demo-shopper-password', name: 'Pak Budi', status: 'existing' },
     ]);
     expect(recorded.registered).toEqual([
-      { email: 'admin@demo.tokobapak.dev', password: 'demo-admin-password', name: 'Demo Admin' },
-      { email: 'customer@demo.tokobapak.dev', password: 'demo-customer-password', name: 'Demo Customer' },
+      { email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password', name: 'Ibu Sari' },
+      { email: 'customer@demo.tokobapak.dev', password: 'demo-shopper-password', name: 'Pak Budi' },
     ]);
     expect(built.auth).toEqual({ adminEmails: ['admin@demo.tokobapak.dev'] });
   });

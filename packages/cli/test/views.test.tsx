@@ -1,6 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, test } from 'vitest';
 import type { ScaffoldResult } from '../src/index.js';
+import type { StartState } from '../src/services/start.js';
 import { MigrationReportView } from '../src/ui/MigrationReportView.js';
 import { MigrationStatusView } from '../src/ui/MigrationStatusView.js';
 import { ScaffoldView } from '../src/ui/ScaffoldView.js';
@@ -60,28 +61,29 @@ describe('ink views', () => {
   test('StartView: a spinner while starting, then the URLs, services and demo credentials', () => {
     const view = render(<StartView state={{ phase: 'starting', services: ['auth', 'user'], database: 'PGlite /shop/.tokobapak/data' }} />);
     expect(view.lastFrame()).toMatch(/^\S+ Starting auth, user \(PGlite \/shop\/\.tokobapak\/data\)$/);
-    view.rerender(
-      <StartView
-        state={{
-          phase: 'ready',
-          url: 'http://127.0.0.1:4000',
-          docsUrl: 'http://127.0.0.1:4000/docs',
-          services: ['auth', 'user'],
-          remoteServices: { cart: 'http://10.0.0.3:4000' },
-          database: 'PGlite /shop/.tokobapak/data',
-          demo: { users: [{ role: 'admin', email: 'admin@demo.tokobapak.dev', password: 'demo-admin-password', name: 'Demo Admin', status: 'created' }] },
-        }}
-      />,
-    );
+    const ready: Extract<StartState, { phase: 'ready' }> = {
+      phase: 'ready',
+      url: 'http://127.0.0.1:4000',
+      docsUrl: 'http://127.0.0.1:4000/docs',
+      services: ['auth', 'user'],
+      remoteServices: { cart: 'http://10.0.0.3:4000' },
+      database: 'PGlite /shop/.tokobapak/data',
+      demo: { users: [{ role: 'admin', email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password', name: 'Ibu Sari', status: 'created' }] },
+    };
+    view.rerender(<StartView state={ready} />);
     const frame = view.lastFrame() ?? '';
     expect(frame).toContain('● Store http://127.0.0.1:4000');
     expect(frame).toContain('API reference  http://127.0.0.1:4000/docs');
     expect(frame).toContain('Services       auth, user');
     expect(frame).toContain('Remote cart    http://10.0.0.3:4000');
-    expect(frame).toContain('Demo admin     admin@demo.tokobapak.dev / demo-admin-password (created)');
+    expect(frame).toContain('Demo admin     admin@demo.tokobapak.dev / demo-boss-password (created)');
     expect(frame).toContain('Press Ctrl+C to stop.');
-    view.rerender(<StartView state={{ phase: 'stopped' }} />);
-    expect(view.lastFrame()).toBe('Stopped.');
+    // While stopping, the URLs stay on screen.
+    view.rerender(<StartView state={{ phase: 'stopped' }} ready={ready} />);
+    expect(view.lastFrame()).toContain('● Store http://127.0.0.1:4000');
+    expect(view.lastFrame()).toMatch(/Stopped\.$/);
+    expect(view.lastFrame()).not.toContain('Press Ctrl+C');
+    expect(render(<StartView state={{ phase: 'stopped' }} />).lastFrame()).toBe('Stopped.');
   });
 
   test('ScaffoldView: the files and the next steps', () => {

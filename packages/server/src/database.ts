@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -40,6 +41,8 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, close: () => db.destroy() };
   }
+  // PGlite creates only the last level of its data folder; a fresh store's `.tokobapak/data` needs both.
+  if (config.dataDir) await mkdir(config.dataDir, { recursive: true });
   const pglite = await PGlite.create({
     ...(config.dataDir ? { dataDir: config.dataDir } : {}),
     ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),

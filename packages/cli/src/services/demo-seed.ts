@@ -8,10 +8,14 @@ export interface DemoUser {
   name: string;
 }
 
-/** The accounts `tokobapak start --demo` creates; their credentials are printed at start-up. */
+/**
+ * The accounts `tokobapak start --demo` creates; their credentials are printed at start-up. The
+ * passwords pass the services' password rules: auth refuses one containing the email's local part
+ * (so not "demo-admin-password"), user one containing a word of the name.
+ */
 export const DEMO_USERS: DemoUser[] = [
-  { role: 'admin', email: 'admin@demo.tokobapak.dev', password: 'demo-admin-password', name: 'Demo Admin' },
-  { role: 'customer', email: 'customer@demo.tokobapak.dev', password: 'demo-customer-password', name: 'Demo Customer' },
+  { role: 'admin', email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password', name: 'Ibu Sari' },
+  { role: 'customer', email: 'customer@demo.tokobapak.dev', password: 'demo-shopper-password', name: 'Pak Budi' },
 ];
 
 /**

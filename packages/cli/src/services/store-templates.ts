@@ -206,10 +206,11 @@ const port = process.env.TOKOBAPAK_PORT ?? config.port ?? 4000;
 const baseUrl = process.env.TOKOBAPAK_URL ?? \`http://127.0.0.1:\${port}\`;
 const client = createClient({ baseUrl });
 
+// The services refuse passwords built from the email or the name.
 const customer = {
   email: 'customer@example.com',
-  password: 'customer-password-123',
-  name: 'Demo Customer',
+  password: 'kopi-susu-gula-aren',
+  name: 'Sari Wulandari',
 };
 
 try {

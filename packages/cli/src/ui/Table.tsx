@@ -11,7 +11,9 @@ export interface TableProps<Row> {
 export function Table<Row>({ columns, rows }: TableProps<Row>) {
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
   const widths = columns.map((column, i) => Math.max(column.title.length, ...cells.map((line) => (line[i] ?? '').length)));
-  const pad = (value: string, i: number): string => (columns[i]?.alignRight ? value.padStart(widths[i] ?? 0) : value.padEnd(widths[i] ?? 0));
+  // The last column is not padded: trailing spaces would only make lines wrap early.
+  const pad = (value: string, i: number): string =>
+    columns[i]?.alignRight ? value.padStart(widths[i] ?? 0) : i === columns.length - 1 ? value : value.padEnd(widths[i] ?? 0);
   return (
     <Box flexDirection="column">
       <Box gap={2}>

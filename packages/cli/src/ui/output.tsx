@@ -7,10 +7,13 @@ import type { Env } from '../services/settings.js';
 /** How a command prints: one JSON document, ink on a terminal, or plain lines. */
 export type OutputMode = 'json' | 'tty' | 'plain';
 
-/** `--json` wins; otherwise ink on a terminal and plain lines for pipes, files and dumb terminals. */
+/**
+ * `--json` wins; otherwise ink on a terminal and plain lines for pipes, files, dumb terminals and
+ * terminals that report no width (a bare pty), where ink would wrap after every character.
+ */
 export function outputMode(json: boolean, stdout: OutputStream, env: Env): OutputMode {
   if (json) return 'json';
-  return stdout.isTTY && env.TERM !== 'dumb' ? 'tty' : 'plain';
+  return stdout.isTTY && env.TERM !== 'dumb' && (stdout.columns ?? 0) > 0 ? 'tty' : 'plain';
 }
 
 /** Prints one JSON document on one line (easy to read line by line from a child process). */
@@ -25,7 +28,7 @@ export function writeLines(stdout: OutputStream, lines: string[]): void {
 
 /** Prints an ink element once, at the terminal's width. */
 export function writeInk(stdout: OutputStream, element: ReactElement): void {
-  stdout.write(`${renderToString(element, { columns: stdout.columns ?? 80 })}\n`);
+  stdout.write(`${renderToString(element, { columns: stdout.columns || 80 })}\n`);
 }
 
 /** The same view in the three modes: a value for `--json`, lines for pipes, an element for terminals. */

@@ -34,10 +34,13 @@ export function createStartReporter(mode: OutputMode, stdout: OutputStream): Sta
     return { update: (state) => writeLines(stdout, startText(state)), close() {} };
   }
   let instance: ReturnType<typeof render> | undefined;
+  let ready: Extract<StartState, { phase: 'ready' }> | undefined;
   return {
     update(state) {
-      if (instance) instance.rerender(<StartView state={state} />);
-      else instance = render(<StartView state={state} />, { stdout: stdout as NodeJS.WriteStream, patchConsole: false, exitOnCtrlC: false });
+      if (state.phase === 'ready') ready = state;
+      const view = <StartView state={state} ready={ready} />;
+      if (instance) instance.rerender(view);
+      else instance = render(view, { stdout: stdout as NodeJS.WriteStream, patchConsole: false, exitOnCtrlC: false });
     },
     close() {
       instance?.unmount();

@@ -5,7 +5,7 @@ import type { UserDatabase } from './database.js';
 import { userErrors } from './errors.js';
 import { SERVICE_NAME, USER_EVENTS, type UserDeletedData } from './events.js';
 import { toDeletionRecord } from './mappers.js';
-import { accountGone, requireAccount, type UserContext } from './users.js';
+import { accountGone, findUser, requireAccount, type UserContext } from './users.js';
 
 type Db = Kysely<UserDatabase>;
 
@@ -27,9 +27,11 @@ export async function deleteAccount(ctx: UserContext, userId: string, password: 
   try {
     await ctx.clients.auth.verifyPassword({ params: { userId }, body: { password } });
   } catch (error) {
+    if (!(error instanceof TokoBapakError && error.status === 401)) throw error;
+    // No credential left can also mean a concurrent deletion just finished.
+    if (!(await findUser(ctx.db, userId))) return earlierDeletion(ctx.db, userId);
     // 403, not 401: clients that refresh and retry on 401 would otherwise loop.
-    if (error instanceof TokoBapakError && error.status === 401) throw userErrors.USER_PASSWORD_WRONG();
-    throw error;
+    throw userErrors.USER_PASSWORD_WRONG();
   }
 
   const deletion = await ctx.transaction(async (tx) => {
@@ -44,12 +46,7 @@ export async function deleteAccount(ctx: UserContext, userId: string, password: 
     await tx.publish<UserDeletedData>({ type: USER_EVENTS.deleted, subject: userId, data: { userId } });
     return { userId, deletedAt };
   });
-  if (!deletion) {
-    // A concurrent request deleted the account: answer as it did.
-    const earlier = await ctx.db.selectFrom('deletions').select(['user_id', 'deleted_at']).where('user_id', '=', userId).executeTakeFirst();
-    if (!earlier) throw accountGone();
-    return { userId, deletedAt: new Date(earlier.deleted_at) };
-  }
+  if (!deletion) return earlierDeletion(ctx.db, userId);
 
   try {
     await ctx.clients.auth.deleteCredential({ params: { userId } });
@@ -57,6 +54,13 @@ export async function deleteAccount(ctx: UserContext, userId: string, password: 
     ctx.log.warn({ err: error, userId }, 'auth did not erase the credential now; its user.deleted consumer will');
   }
   return deletion;
+}
+
+/** The answer of a concurrent request that deleted the account first: the same as it gave. */
+async function earlierDeletion(db: Db, userId: string): Promise<AccountDeletion> {
+  const earlier = await db.selectFrom('deletions').select('deleted_at').where('user_id', '=', userId).executeTakeFirst();
+  if (!earlier) throw accountGone();
+  return { userId, deletedAt: new Date(earlier.deleted_at) };
 }
 
 /** The deletion record of a user, with the acknowledgements in the order they came. */

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+
+/** CPU use over an interval: the server process (100% = one core busy) and the whole machine. */
+export interface CpuUsage {
+  /** Server process user + system time over wall time; up to `cores` × 100%. */
+  serverPercent: number;
+  /** Share of all cores' time the machine was not idle (server, load generator, PostgreSQL, everything). */
+  machinePercent: number;
+}
+
+interface Snapshot {
+  at: number;
+  processTicks: number | undefined;
+  busy: number | undefined;
+  total: number | undefined;
+}
+
+// Linux reports /proc times in clock ticks of 1/100 s (USER_HZ) on every mainstream architecture.
+const TICKS_PER_SECOND = 100;
+
+/** Reads the counters {@link cpuUsageSince} compares; undefined figures where there is no procfs. */
+export async function cpuSnapshot(pid: number): Promise<Snapshot> {
+  const [processTicks, machine] = await Promise.all([readProcessTicks(pid), readMachineTicks()]);
+  return { at: performance.now(), processTicks, busy: machine?.busy, total: machine?.total };
+}
+
+/** CPU use between an earlier snapshot and now (NaN where the counters are unavailable). */
+export async function cpuUsageSince(before: Snapshot, pid: number): Promise<CpuUsage> {
+  const after = await cpuSnapshot(pid);
+  const seconds = (after.at - before.at) / 1000;
+  const serverPercent =
+    before.processTicks !== undefined && after.processTicks !== undefined
+      ? ((after.processTicks - before.processTicks) / TICKS_PER_SECOND / seconds) * 100
+      : Number.NaN;
+  const machinePercent =
+    before.busy !== undefined && after.busy !== undefined && before.total !== undefined && after.total !== undefined
+      ? ((after.busy - before.busy) / (after.total - before.total)) * 100
+      : Number.NaN;
+  return { serverPercent, machinePercent };
+}
+
+async function readProcessTicks(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readMachineTicks(): Promise<{ busy: number; total: number } | undefined> {
+  try {
+    const stat = await readFile('/proc/stat', 'utf8');
+    const values = (stat.split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const total = values.reduce((sum, value) => sum + value, 0);
+    const idle = (values[3] ?? 0) + (values[4] ?? 0); // idle + iowait
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Share of the machine's CPU time that was busy over the next `ms` milliseconds (NaN without procfs). */
+export async function machineBusyPercent(ms: number): Promise<number> {
+  const before = await readMachineTicks();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = await readMachineTicks();
+  if (!before || !after || after.total === before.total) return Number.NaN;
+  return ((after.busy - before.busy) / (after.total - before.total)) * 100;
+}
+
+/**
+ * Waits, up to `maxSeconds`, for a second in which the machine is at most `thresholdPercent` busy,
+ * since other work on a shared machine skews every figure. Returns the busy share last seen, which
+ * the report shows beside the figures.
+ */
+export async function waitForQuietMachine(maxSeconds: number, thresholdPercent = 15): Promise<number> {
+  const deadline = performance.now() + maxSeconds * 1000;
+  for (;;) {
+    const busy = await machineBusyPercent(1_000);
+    if (Number.isNaN(busy) || busy <= thresholdPercent || performance.now() >= deadline) return busy;
+  }
+}
