@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI entry point (the test command builds before running suites). */
+export const CLI_BIN = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
+export const CLI_BUILT = existsSync(CLI_BIN);
+
+/** A `tokobapak start --json` process and the document it printed once listening. */
+export interface StartedStore {
+  url: string;
+  docsUrl: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Spawns a CLI process (`node <bin> …args`) and waits for its one-line JSON answer. */
+export async function startStore(args: string[], options: { cwd?: string; env?: Record<string, string>; bin?: string; timeoutMs?: number } = {}): Promise<StartedStore> {
+  const child = spawn(process.execPath, [options.bin ?? CLI_BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, CI: 'true', TOKOBAPAK_LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const document = await new Promise<{ url: string; docsUrl: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no JSON from the CLI in time\nstdout: ${stdout}\nstderr: ${stderr}`)), options.timeoutMs ?? 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      for (const line of stdout.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const parsed = JSON.parse(line) as { url?: string; docsUrl?: string; error?: unknown };
+          if (parsed.error) reject(new Error(`CLI failed: ${line}\n${stderr}`));
+          if (parsed.url && parsed.docsUrl) {
+            clearTimeout(timer);
+            resolve({ url: parsed.url, docsUrl: parsed.docsUrl });
+          }
+        } catch {
+          // a partial line; wait for more output
+        }
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the CLI exited with ${code} before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
+    });
+  });
+  return {
+    ...document,
+    child,
+    output: () => stdout + stderr,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Runs a command to completion and returns its output; throws on a non-zero exit. */
+export function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`))));
+  });
+}
