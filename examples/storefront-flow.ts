@@ -16,7 +16,16 @@ const me = await client.user.getProfile();
 console.log(`signed in as ${me.name} <${me.email}> (${me.id})`);
 
 await client.user.createAddress({
-  body: { label: 'Rumah', recipientName: 'Ani', phone: '+6281234567890', line1: 'Jl. Melati 5', city: 'Bandung', region: 'Jawa Barat', postalCode: '40115', countryCode: 'ID' },
+  body: {
+    label: 'Rumah',
+    recipientName: 'Ani',
+    phone: '+6281234567890',
+    line1: 'Jl. Melati 5',
+    city: 'Bandung',
+    region: 'Jawa Barat',
+    postalCode: '40115',
+    countryCode: 'ID',
+  },
 });
 for await (const address of client.user.listAddresses.iterate()) console.log(`address: ${address.label}${address.isDefault ? ' (default)' : ''}`);
 

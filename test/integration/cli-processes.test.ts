@@ -42,12 +42,18 @@ describe.skipIf(!CLI_BUILT)(`the CLI as a process (needs ${CLI_BIN}; run pnpm bu
     expect((await readdir(project)).sort()).toEqual(['.env.example', '.gitignore', 'README.md', 'package.json', 'seed.mjs', 'tokobapak.config.mjs']);
     await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project });
 
-    const store = await startStore(['start', '--port', '0', '--json'], { cwd: project, bin: join(project, 'node_modules', 'tokobapak', 'dist', 'bin.js'), env: { DATABASE_URL: '' } });
+    const store = await startStore(['start', '--port', '0', '--json'], {
+      cwd: project,
+      bin: join(project, 'node_modules', 'tokobapak', 'dist', 'bin.js'),
+      env: { DATABASE_URL: '' },
+    });
     started.push(store);
     const seeded = await run('node', ['seed.mjs'], { cwd: project, env: { TOKOBAPAK_URL: store.url } });
     expect(seeded).toMatch(/customer@example\.com/);
     const client = createClient({ baseUrl: store.url });
-    await expect(client.auth.login({ body: { email: 'customer@example.com', password: 'kopi-susu-gula-aren' } })).resolves.toMatchObject({ tokenType: 'Bearer' });
+    await expect(client.auth.login({ body: { email: 'customer@example.com', password: 'kopi-susu-gula-aren' } })).resolves.toMatchObject({
+      tokenType: 'Bearer',
+    });
     await store.stop();
   }, 180_000);
 
@@ -63,7 +69,9 @@ describe.skipIf(!CLI_BUILT)(`the CLI as a process (needs ${CLI_BIN}; run pnpm bu
       try {
         const auth = await startStore(['start', '--services', 'auth', '--port', '0', '--json'], { env: { DATABASE_URL: url.toString() } });
         started.push(auth);
-        const user = await startStore(['start', '--services', 'user', '--port', '0', '--json'], { env: { DATABASE_URL: url.toString(), TOKOBAPAK_AUTH_URL: auth.url } });
+        const user = await startStore(['start', '--services', 'user', '--port', '0', '--json'], {
+          env: { DATABASE_URL: url.toString(), TOKOBAPAK_AUTH_URL: auth.url },
+        });
         started.push(user);
 
         // Registration goes to the user process, which creates the credential in the auth process over HTTP.

@@ -42,7 +42,10 @@ afterAll(async () => {
 
 /** Follows the sign-in as a browser would and returns the callback response from the store. */
 async function signInThroughProvider(sub: string, redirectUri?: string) {
-  const start = await server.app.inject({ method: 'GET', url: `/auth/oidc/local/authorize${redirectUri ? `?redirectUri=${encodeURIComponent(redirectUri)}` : ''}` });
+  const start = await server.app.inject({
+    method: 'GET',
+    url: `/auth/oidc/local/authorize${redirectUri ? `?redirectUri=${encodeURIComponent(redirectUri)}` : ''}`,
+  });
   expect(start.statusCode).toBe(302);
   const callback = await provider.login(String(start.headers.location), sub);
   expect(`${callback.origin}${callback.pathname}`).toBe(CALLBACK);

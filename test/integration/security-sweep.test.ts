@@ -16,7 +16,10 @@ const bearer: Record<'customer' | 'admin', string> = { customer: '', admin: '' }
 beforeAll(async () => {
   server = await createTestServer({ plugins });
   // Real, signed-in accounts: handlers may check that the caller still exists before validating more.
-  for (const [role, email] of [['customer', 'sweep@example.com'], ['admin', 'sweep-admin@example.com']] as const) {
+  for (const [role, email] of [
+    ['customer', 'sweep@example.com'],
+    ['admin', 'sweep-admin@example.com'],
+  ] as const) {
     const client = server.client();
     await client.user.register({ body: { email, password: 'correct horse battery staple', name: role } });
     bearer[role] = (await client.auth.login({ body: { email, password: 'correct horse battery staple' } })).accessToken;
@@ -85,7 +88,12 @@ describe('every operation with a body refuses malformed JSON and a body of the w
 describe('every operation with path parameters refuses values of the wrong shape', () => {
   test.each(withTypedParameters.map((operation) => [name(operation), operation] as const))('%s', async (_label, operation) => {
     const url = operation.path.replace(/\{[^}]+\}/g, '%20not-an-id%20');
-    const response = await server.app.inject({ method: operation.method as 'GET', url, headers: credentialsFor(operation), ...(operation.body ? { payload: {} } : {}) });
+    const response = await server.app.inject({
+      method: operation.method as 'GET',
+      url,
+      headers: credentialsFor(operation),
+      ...(operation.body ? { payload: {} } : {}),
+    });
     expectClean(response, [400, 401, 403, 404]);
   });
 });

@@ -1,4 +1,4 @@
-import type { DatabaseConfig } from './database.js';
+import type { Database, DatabaseConfig } from './database.js';
 import type { MailConfig } from './mail/index.js';
 import type { Clock, Plugin } from './plugin.js';
 
@@ -9,8 +9,7 @@ export interface ServerConfig {
   /** PostgreSQL (`url`) or embedded PGlite (`dataDir`, or in memory when neither is set). */
   database?: DatabaseConfig;
   /** Already-open database to use instead of `database` (tests share one). */
-  // biome-ignore lint/suspicious/noExplicitAny: any plugin's tables
-  openDatabase?: import('./database.js').Database;
+  openDatabase?: Database;
   /** Platform secret shared by every process of one store; generated and kept in the database when omitted. */
   secret?: string;
   /** Public base URL (links in mail, OIDC redirect URIs); defaults to the listening address. */

@@ -11,8 +11,8 @@ import type { ServerConfig } from './config.js';
 import { type Database, openDatabase } from './database.js';
 import { createInProcessRelay, type EventTransport, writeToOutbox } from './events/index.js';
 import { installErrorHandling } from './http-errors.js';
-import { newId } from './ids.js';
 import { IdempotencyStore } from './idempotency.js';
+import { newId } from './ids.js';
 import { createMailer, type MailConfig, type Mailer } from './mail/index.js';
 import { applyMigrations } from './migrations.js';
 import { installObservability } from './observability.js';
@@ -64,10 +64,17 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     }
     const clock = config.clock ?? systemClock;
     const secret = config.secret ?? (await loadPlatformSecret(db));
-    const tokens = createTokenService({ secret, ...(config.accessTokenTtl ? { accessTokenTtl: config.accessTokenTtl } : {}), now: () => clock.now().getTime() });
+    const tokens = createTokenService({
+      secret,
+      ...(config.accessTokenTtl ? { accessTokenTtl: config.accessTokenTtl } : {}),
+      now: () => clock.now().getTime(),
+    });
 
     const app = Fastify({
-      logger: config.logLevel === false ? false : { level: config.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-service-credential"]'] },
+      logger:
+        config.logLevel === false
+          ? false
+          : { level: config.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-service-credential"]'] },
       trustProxy: config.trustProxy ?? false,
       requestIdHeader: 'x-request-id',
       genReqId: () => newId('req'),

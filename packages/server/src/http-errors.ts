@@ -42,7 +42,12 @@ function fromDownstream(error: unknown): ProblemError | undefined {
   const candidate = error as { name?: string; status?: number; problem?: { code?: string; title?: string; detail?: string } };
   if (candidate?.name !== 'TokoBapakError' || typeof candidate.status !== 'number') return undefined;
   if (candidate.status >= 500 || !candidate.problem?.code) return platformErrors.SERVICE_UNAVAILABLE();
-  return new ProblemError(candidate.problem.code, candidate.status, candidate.problem.title ?? 'Request refused', candidate.problem.detail ? { detail: candidate.problem.detail } : {});
+  return new ProblemError(
+    candidate.problem.code,
+    candidate.status,
+    candidate.problem.title ?? 'Request refused',
+    candidate.problem.detail ? { detail: candidate.problem.detail } : {},
+  );
 }
 
 /** Every error leaves as problem+json: no stack trace, no internal message on a 500. */
@@ -51,9 +56,15 @@ export function installErrorHandling(app: FastifyInstance): void {
     const problem = toProblemError(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     for (const [name, value] of Object.entries(problem.details.headers ?? {})) reply.header(name, value);
-    void reply.code(problem.status).type('application/problem+json').send(problem.toProblem(request.url.split('?')[0]));
+    void reply
+      .code(problem.status)
+      .type('application/problem+json')
+      .send(problem.toProblem(request.url.split('?')[0]));
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).type('application/problem+json').send(platformErrors.NOT_FOUND(`No route for ${request.method} ${request.url.split('?')[0]}`).toProblem());
+    void reply
+      .code(404)
+      .type('application/problem+json')
+      .send(platformErrors.NOT_FOUND(`No route for ${request.method} ${request.url.split('?')[0]}`).toProblem());
   });
 }

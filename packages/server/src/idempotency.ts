@@ -30,7 +30,9 @@ export class IdempotencyStore {
   /** Claims the key; returns the stored response when this is a replay. */
   async claim(caller: Caller, operation: string, key: string, request: unknown): Promise<StoredResponse | undefined> {
     const callerKey = callerIdentity(caller);
-    const requestHash = createHash('sha256').update(JSON.stringify(request ?? null)).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify(request ?? null))
+      .digest('hex');
     const claimed = await this.db
       .insertInto('idempotency_keys')
       .values({ caller: callerKey, operation, key, request_hash: requestHash })

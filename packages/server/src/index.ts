@@ -1,14 +1,17 @@
 /** @tokobapak/server: the runtime every TokoBapak service plugin runs in. */
 export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, UserCaller, UserRole } from './caller.js';
+export { actingUserId, requireApiKey, requireService, requireUser } from './caller-guards.js';
 export type { ServerConfig } from './config.js';
 export { createServer, type TokoBapakServer } from './create-server.js';
 export { type Database, type DatabaseConfig, openDatabase } from './database.js';
-export { defineErrors, type ErrorCatalogue, type ErrorSpec, platformErrors, type Problem, type ProblemDetails, ProblemError } from './errors.js';
+export { isUniqueViolation } from './database-errors.js';
+export { defineErrors, type ErrorCatalogue, type ErrorSpec, type Problem, type ProblemDetails, ProblemError, platformErrors } from './errors.js';
 export type { EventEnvelope, NewEvent } from './events/types.js';
 export { newId } from './ids.js';
 export { createMailer, type MailConfig, type Mailer, type MailMessage } from './mail/index.js';
 export { applyMigrations, type MigrationReport, type MigrationStatusRow, migrationStatus, runMigrations } from './migrations.js';
 export type { DefaultBody, PathParams, QueryParams, RequestBody, ResponseBody } from './operation-types.js';
+export { decodeCursor, encodeCursor, type Page, toPage } from './pagination.js';
 export {
   type Clock,
   definePlugin,
@@ -25,8 +28,5 @@ export {
   type TxContext,
 } from './plugin.js';
 export { Reply, redirect, reply } from './reply.js';
-export { type AccessClaims, createTokenService, type TokenService } from './tokens.js';
-export { decodeCursor, encodeCursor, type Page, toPage } from './pagination.js';
-export { actingUserId, requireApiKey, requireService, requireUser } from './caller-guards.js';
-export { isUniqueViolation } from './database-errors.js';
 export { type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';
+export { type AccessClaims, createTokenService, type TokenService } from './tokens.js';

@@ -53,7 +53,12 @@ export async function applyMigrations(db: Kysely<unknown>, plugins: Plugin[], di
         const migrator = migratorFor(connection, target);
         const { error, results } = direction === 'up' ? await migrator.migrateToLatest() : await migrator.migrateDown();
         for (const result of results ?? []) {
-          report.results.push({ service: target.schema, migration: result.migrationName, direction: result.direction === 'Up' ? 'up' : 'down', status: result.status });
+          report.results.push({
+            service: target.schema,
+            migration: result.migrationName,
+            direction: result.direction === 'Up' ? 'up' : 'down',
+            status: result.status,
+          });
         }
         if (error) {
           report.error = `${target.schema}: ${error instanceof Error ? error.message : String(error)}`;

@@ -44,21 +44,18 @@ type SuccessCode = 200 | 201 | 202 | 204 | 302 | 303;
 export type SuccessStatus<Op> = Op extends { responses: infer R } ? Extract<keyof R, SuccessCode> : never;
 
 /** The body of one response of an operation. */
-export type ResponseBody<Op, S> = Op extends { responses: infer R }
-  ? S extends keyof R
-    ? JsonContent<R[S]>
-    : never
-  : never;
+export type ResponseBody<Op, S> = Op extends { responses: infer R } ? (S extends keyof R ? JsonContent<R[S]> : never) : never;
 
 /** The body of the operation's first declared success response (what a handler returns by default). */
 export type DefaultBody<Op> = ResponseBody<Op, FirstSuccess<Op>>;
 
-type FirstSuccess<Op> = 200 extends SuccessStatus<Op>
-  ? 200
-  : 201 extends SuccessStatus<Op>
-    ? 201
-    : 202 extends SuccessStatus<Op>
-      ? 202
-      : 204 extends SuccessStatus<Op>
-        ? 204
-        : SuccessStatus<Op>;
+type FirstSuccess<Op> =
+  200 extends SuccessStatus<Op>
+    ? 200
+    : 201 extends SuccessStatus<Op>
+      ? 201
+      : 202 extends SuccessStatus<Op>
+        ? 202
+        : 204 extends SuccessStatus<Op>
+          ? 204
+          : SuccessStatus<Op>;

@@ -7,12 +7,16 @@ export const PLATFORM_SCHEMA = 'tokobapak';
 const settingsAndIdempotency: Migration = {
   // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the live schema
   async up(db: Kysely<any>) {
-    await db.schema.createTable('settings').ifNotExists()
+    await db.schema
+      .createTable('settings')
+      .ifNotExists()
       .addColumn('key', 'text', (c) => c.primaryKey())
       .addColumn('value', 'text', (c) => c.notNull())
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .execute();
-    await db.schema.createTable('idempotency_keys').ifNotExists()
+    await db.schema
+      .createTable('idempotency_keys')
+      .ifNotExists()
       .addColumn('caller', 'text', (c) => c.notNull())
       .addColumn('operation', 'text', (c) => c.notNull())
       .addColumn('key', 'text', (c) => c.notNull())

@@ -52,16 +52,23 @@ export interface TxContext<DB> {
 }
 
 /** The typed request a handler receives: validated and coerced by the runtime. */
-export type HandlerRequest<Op> = IsAny<Op> extends true
-  ? // biome-ignore lint/suspicious/noExplicitAny: untyped plugins (JavaScript, tests) get untyped requests
-    { params: any; query: any; headers: any; body: any }
-  : { params: PathParams<Op>; query: QueryParams<Op>; headers: HeaderParams<Op>; body: RequestBody<Op> };
+export type HandlerRequest<Op> =
+  IsAny<Op> extends true
+    ? // biome-ignore lint/suspicious/noExplicitAny: untyped plugins (JavaScript, tests) get untyped requests
+      { params: any; query: any; headers: any; body: any }
+    : { params: PathParams<Op>; query: QueryParams<Op>; headers: HeaderParams<Op>; body: RequestBody<Op> };
 
 /**
  * What a handler may return: the first success response's body (nothing, for a response without
  * one such as 204 or 202), or an explicit {@link Reply}.
  */
-export type HandlerResult<Op> = IsAny<Op> extends true ? unknown : [DefaultBody<Op>] extends [undefined] ? undefined | void | Reply : DefaultBody<Op> | Reply;
+export type HandlerResult<Op> =
+  IsAny<Op> extends true
+    ? unknown
+    : [DefaultBody<Op>] extends [undefined]
+      ? // biome-ignore lint/suspicious/noConfusingVoidType: lets a handler for a body-less response simply not return
+        undefined | void | Reply
+      : DefaultBody<Op> | Reply;
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 

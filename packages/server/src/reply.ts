@@ -14,11 +14,7 @@ export class Reply<S extends number = number, B = unknown> {
 }
 
 /** Builds a typed {@link Reply} for operation `Op`. */
-export function reply<Op, S extends SuccessStatus<Op>>(
-  status: S,
-  body: ResponseBody<Op, S>,
-  headers?: Record<string, string>,
-): Reply<S, ResponseBody<Op, S>> {
+export function reply<Op, S extends SuccessStatus<Op>>(status: S, body: ResponseBody<Op, S>, headers?: Record<string, string>): Reply<S, ResponseBody<Op, S>> {
   return new Reply(status, body, headers);
 }
 

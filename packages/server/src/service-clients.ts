@@ -16,7 +16,9 @@ export function createProcessFetch(app: FastifyInstance): typeof fetch {
     const url = new URL(request.url);
     if (url.origin === UNAVAILABLE_ORIGIN) {
       const service = url.pathname.split('/')[1] ?? 'unknown';
-      throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} is not running in this process and no URL is configured for it (TOKOBAPAK_${service.toUpperCase()}_URL)`);
+      throw platformErrors.SERVICE_UNAVAILABLE(
+        `Service ${service} is not running in this process and no URL is configured for it (TOKOBAPAK_${service.toUpperCase()}_URL)`,
+      );
     }
     if (url.origin !== IN_PROCESS_ORIGIN) return fetch(request);
     const payload = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;

@@ -39,14 +39,28 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   // Separate keys per purpose so a service credential can never pass as an access token.
   const accessKey = `${options.secret}:access`;
   const serviceKey = `${options.secret}:service`;
-  const verifyAccess = createVerifier({ key: accessKey, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: 'access', cache: 10_000, clockTimestamp: undefined });
+  const verifyAccess = createVerifier({
+    key: accessKey,
+    algorithms: ['HS256'],
+    allowedIss: ISSUER,
+    allowedAud: 'access',
+    cache: 10_000,
+    clockTimestamp: undefined,
+  });
   const signService = createSigner({ key: serviceKey, algorithm: 'HS256', iss: ISSUER, aud: 'service', expiresIn: 3600_000 });
   const verifyService = createVerifier({ key: serviceKey, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: 'service', cache: 1_000 });
 
   return {
     accessTokenTtl,
     signAccessToken(claims) {
-      const signer = createSigner({ key: accessKey, algorithm: 'HS256', iss: ISSUER, aud: 'access', expiresIn: accessTokenTtl * 1000, clockTimestamp: clock() });
+      const signer = createSigner({
+        key: accessKey,
+        algorithm: 'HS256',
+        iss: ISSUER,
+        aud: 'access',
+        expiresIn: accessTokenTtl * 1000,
+        clockTimestamp: clock(),
+      });
       return signer({ sub: claims.userId, role: claims.role, sid: claims.sessionId });
     },
     verifyAccessToken(token) {

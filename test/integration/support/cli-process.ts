@@ -16,7 +16,10 @@ export interface StartedStore {
 }
 
 /** Spawns a CLI process (`node <bin> …args`) and waits for its one-line JSON answer. */
-export async function startStore(args: string[], options: { cwd?: string; env?: Record<string, string>; bin?: string; timeoutMs?: number } = {}): Promise<StartedStore> {
+export async function startStore(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; bin?: string; timeoutMs?: number } = {},
+): Promise<StartedStore> {
   const child = spawn(process.execPath, [options.bin ?? CLI_BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, CI: 'true', TOKOBAPAK_LOG_LEVEL: 'warn', ...options.env },

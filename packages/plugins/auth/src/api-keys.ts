@@ -1,6 +1,6 @@
+import type { AuthComponents } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
 import type { Kysely, Selectable } from 'kysely';
-import type { AuthComponents } from '@tokobapak/sdk';
 import type { AuthDatabase } from './database.js';
 import { hashSecret, randomSecret } from './secrets.js';
 

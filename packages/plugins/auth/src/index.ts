@@ -1,6 +1,7 @@
 /** @tokobapak/plugin-auth: sign-in, sessions, password reset, OIDC and API keys. */
-import { definePlugin, type Plugin } from '@tokobapak/server';
+
 import type { AuthOperations } from '@tokobapak/sdk';
+import { definePlugin, type Plugin } from '@tokobapak/server';
 import { createAuthService } from './auth-service.js';
 import type { AuthDatabase } from './database.js';
 import { authErrors } from './errors.js';
@@ -14,11 +15,11 @@ import { sessionHandlers } from './handlers/session-handlers.js';
 import { migrations } from './migrations/index.js';
 import type { AuthPluginOptions } from './options.js';
 
+export type { AuthDatabase } from './database.js';
 export { authErrors } from './errors.js';
 export { AUTH_EVENTS, DELETION_ACKNOWLEDGED } from './events.js';
 export { createOidcClient, type OidcProviderConfig, type OidcProviderInput } from './oidc/oidc-client.js';
 export type { AuthPluginOptions } from './options.js';
-export type { AuthDatabase } from './database.js';
 
 /**
  * The auth service as a plugin.

@@ -1,6 +1,6 @@
 import type { OidcProviderInput } from './oidc/oidc-client.js';
-import type { PasswordCost } from './passwords.js';
 import type { ResetSettings } from './password-reset.js';
+import type { PasswordCost } from './passwords.js';
 import type { ThrottleLimits } from './throttle.js';
 
 /** Settings of the auth service (the `auth` key of `tokobapak.config.mjs`). */

@@ -21,9 +21,17 @@ export async function createResetToken(db: Kysely<AuthDatabase>, settings: Reset
     .executeTakeFirstOrThrow();
   if (Number(recent.count) >= settings.perHour) return undefined;
   const token = randomSecret('prt');
+  // Only the newest link works: an older mail lying in an inbox is worthless.
+  await db.updateTable('password_resets').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
   await db
     .insertInto('password_resets')
-    .values({ id: newId('prt'), user_id: userId, token_hash: hashSecret(token), created_at: now, expires_at: new Date(now.getTime() + settings.ttlSeconds * 1000) })
+    .values({
+      id: newId('prt'),
+      user_id: userId,
+      token_hash: hashSecret(token),
+      created_at: now,
+      expires_at: new Date(now.getTime() + settings.ttlSeconds * 1000),
+    })
     .execute();
   return token;
 }

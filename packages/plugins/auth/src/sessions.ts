@@ -82,7 +82,11 @@ export async function rotateRefreshToken(
       if (!credential) return { kind: 'invalid' as const };
       return { kind: 'ok' as const, pair: await issuePair(db, settings, { userId: spent.user_id, role: credential.role }, spent.family_id) };
     }
-    const known = await db.selectFrom('refresh_tokens').select(['family_id', 'rotated_at', 'revoked_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+    const known = await db
+      .selectFrom('refresh_tokens')
+      .select(['family_id', 'rotated_at', 'revoked_at'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
     if (known?.rotated_at && !known.revoked_at) {
       await revokeFamily(db, known.family_id, 'reuse-detected', now);
       return { kind: 'reused' as const };
@@ -96,10 +100,20 @@ export async function rotateRefreshToken(
 
 /** Revokes one session (every token of the family). */
 export async function revokeFamily(db: Db, familyId: string, reason: string, now: Date): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: now, revoked_reason: reason }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /** Revokes every session of a user (password change or reset, role change). */
 export async function revokeAllSessions(db: Db, userId: string, reason: string, now: Date): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: now, revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

@@ -55,9 +55,18 @@ test('a revoked or unknown key is refused with 401; another user cannot revoke i
 test('expired keys stop working and keys cannot be born expired', async () => {
   const account = await createAccount(server, 'expiry@example.com');
   const owner = await signIn(server, account.email, account.password);
-  await expect(owner.auth.createApiKey({ body: { name: 'past', scopes: ['profile:read'], expiresAt: '2020-01-01T00:00:00Z' } })).rejects.toMatchObject({ code: 'AUTH_API_KEY_EXPIRY_IN_PAST' });
-  const { secret, apiKey } = await owner.auth.createApiKey({ body: { name: 'soon', scopes: ['profile:read'], expiresAt: new Date(Date.now() + 60_000).toISOString() } });
-  await server.database.db.withSchema('auth').updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', apiKey.id).execute();
+  await expect(owner.auth.createApiKey({ body: { name: 'past', scopes: ['profile:read'], expiresAt: '2020-01-01T00:00:00Z' } })).rejects.toMatchObject({
+    code: 'AUTH_API_KEY_EXPIRY_IN_PAST',
+  });
+  const { secret, apiKey } = await owner.auth.createApiKey({
+    body: { name: 'soon', scopes: ['profile:read'], expiresAt: new Date(Date.now() + 60_000).toISOString() },
+  });
+  await server.database.db
+    .withSchema('auth')
+    .updateTable('api_keys')
+    .set({ expires_at: new Date(Date.now() - 1000) })
+    .where('id', '=', apiKey.id)
+    .execute();
   expect((await server.app.inject({ method: 'GET', url: '/auth/api-keys/self', headers: { 'x-api-key': secret } })).statusCode).toBe(401);
 });
 

@@ -86,7 +86,13 @@ describe.each([
     expect(callback.searchParams.get('state')).toBe(login.state);
     expect(callback.searchParams.get('code')).toBeTruthy();
 
-    const identity = await client.exchangeCode({ currentUrl: callback, redirectUri, expectedState: login.state, expectedNonce: login.nonce, codeVerifier: login.codeVerifier });
+    const identity = await client.exchangeCode({
+      currentUrl: callback,
+      redirectUri,
+      expectedState: login.state,
+      expectedNonce: login.nonce,
+      codeVerifier: login.codeVerifier,
+    });
     expect(identity).toEqual({ subject: alice.sub, email: alice.email, emailVerified: true, name: alice.name });
     expect(requests.paths.includes('/me')).toBe(!claimsInIdToken);
   });
@@ -94,7 +100,13 @@ describe.each([
   it('reports an unverified email as unverified', async () => {
     const login = await startLogin(client);
     const callback = await idp.login(login.url.href, bob.sub);
-    const identity = await client.exchangeCode({ currentUrl: callback, redirectUri, expectedState: login.state, expectedNonce: login.nonce, codeVerifier: login.codeVerifier });
+    const identity = await client.exchangeCode({
+      currentUrl: callback,
+      redirectUri,
+      expectedState: login.state,
+      expectedNonce: login.nonce,
+      codeVerifier: login.codeVerifier,
+    });
     expect(identity).toEqual({ subject: bob.sub, email: bob.email, emailVerified: false, name: bob.name });
   });
 
@@ -122,19 +134,29 @@ describe('OIDC client rejections', () => {
     const tampered = new URL(callback);
     tampered.searchParams.set('state', randomState());
 
-    const error = await rejection(client.exchangeCode({ currentUrl: tampered, redirectUri, expectedState: login.state, expectedNonce: login.nonce, codeVerifier: login.codeVerifier }));
+    const error = await rejection(
+      client.exchangeCode({ currentUrl: tampered, redirectUri, expectedState: login.state, expectedNonce: login.nonce, codeVerifier: login.codeVerifier }),
+    );
     expect(error.reason).toBe('state_mismatch');
     expect(error.providerId).toBe('test');
 
     // The code was not spent: the genuine callback still works.
-    const identity = await client.exchangeCode({ currentUrl: callback, redirectUri, expectedState: login.state, expectedNonce: login.nonce, codeVerifier: login.codeVerifier });
+    const identity = await client.exchangeCode({
+      currentUrl: callback,
+      redirectUri,
+      expectedState: login.state,
+      expectedNonce: login.nonce,
+      codeVerifier: login.codeVerifier,
+    });
     expect(identity.subject).toBe(alice.sub);
   });
 
   it('rejects an ID token whose nonce is not the expected one', async () => {
     const login = await startLogin(client);
     const callback = await idp.login(login.url.href, alice.sub);
-    const error = await rejection(client.exchangeCode({ currentUrl: callback, redirectUri, expectedState: login.state, expectedNonce: randomNonce(), codeVerifier: login.codeVerifier }));
+    const error = await rejection(
+      client.exchangeCode({ currentUrl: callback, redirectUri, expectedState: login.state, expectedNonce: randomNonce(), codeVerifier: login.codeVerifier }),
+    );
     expect(error.reason).toBe('invalid_response');
     expect(error.message).toMatch(/nonce/);
   });
@@ -142,7 +164,9 @@ describe('OIDC client rejections', () => {
   it('rejects a wrong PKCE verifier and a code used twice', async () => {
     const login = await startLogin(client);
     const callback = await idp.login(login.url.href, alice.sub);
-    const wrongVerifier = await rejection(client.exchangeCode({ currentUrl: callback, redirectUri, expectedState: login.state, expectedNonce: login.nonce, codeVerifier: randomCodeVerifier() }));
+    const wrongVerifier = await rejection(
+      client.exchangeCode({ currentUrl: callback, redirectUri, expectedState: login.state, expectedNonce: login.nonce, codeVerifier: randomCodeVerifier() }),
+    );
     expect(wrongVerifier.reason).toBe('code_rejected');
     expect(wrongVerifier.providerError).toBe('invalid_grant');
 
@@ -159,7 +183,9 @@ describe('OIDC client rejections', () => {
     const login = await startLogin(client);
     const callback = await idp.deny(login.url.href);
     expect(callback.searchParams.get('code')).toBeNull();
-    const error = await rejection(client.exchangeCode({ currentUrl: callback, redirectUri, expectedState: login.state, expectedNonce: login.nonce, codeVerifier: login.codeVerifier }));
+    const error = await rejection(
+      client.exchangeCode({ currentUrl: callback, redirectUri, expectedState: login.state, expectedNonce: login.nonce, codeVerifier: login.codeVerifier }),
+    );
     expect(error.reason).toBe('denied');
     expect(error.providerError).toBe('access_denied');
   });
@@ -170,7 +196,9 @@ describe('OIDC client rejections', () => {
     const gone = await startTestOidcProvider({ clientId, clientSecret, redirectUris: [redirectUri], accounts: [] });
     await gone.close();
     const unreachable = createOidcClient(providerConfig(gone.issuer), { allowInsecureHttp: true });
-    const error = await rejection(unreachable.authorizationUrl({ redirectUri, state: randomState(), nonce: randomNonce(), codeVerifier: randomCodeVerifier() }));
+    const error = await rejection(
+      unreachable.authorizationUrl({ redirectUri, state: randomState(), nonce: randomNonce(), codeVerifier: randomCodeVerifier() }),
+    );
     expect(error.reason).toBe('unavailable');
   });
 });
@@ -196,7 +224,14 @@ describe('resolveOidcProviders', () => {
     expect(providers).toEqual([
       { id: 'google', name: 'Google', issuer: 'https://accounts.google.com', clientId: 'from-env.apps.googleusercontent.com', clientSecret: 'google-secret' },
       { id: 'my-idp', name: 'My IdP', issuer: 'https://idp.example.com', clientId: 'c', clientSecret: 'env-secret', scopes: ['openid', 'email'] },
-      { id: 'keycloak', name: 'Staff SSO', issuer: 'https://sso.example.com/realms/shop', clientId: 'shop', clientSecret: 'kc-secret', scopes: ['openid', 'email'] },
+      {
+        id: 'keycloak',
+        name: 'Staff SSO',
+        issuer: 'https://sso.example.com/realms/shop',
+        clientId: 'shop',
+        clientSecret: 'kc-secret',
+        scopes: ['openid', 'email'],
+      },
     ]);
   });
 
@@ -205,6 +240,8 @@ describe('resolveOidcProviders', () => {
     expect(() => resolveOidcProviders([{ id: 'corp', clientId: 'x', clientSecret: 'y' }], {})).toThrow(/TOKOBAPAK_OIDC_CORP_ISSUER/);
     expect(() => resolveOidcProviders([{ id: 'Bad_Id' }], {})).toThrow(/id "Bad_Id"/);
     expect(() => resolveOidcProviders([{ id: 'a' }, { id: 'a' }], {})).toThrow(/twice/);
-    expect(() => resolveOidcProviders([], { TOKOBAPAK_OIDC_X_ISSUER: 'not a url', TOKOBAPAK_OIDC_X_CLIENT_ID: 'i', TOKOBAPAK_OIDC_X_CLIENT_SECRET: 's' })).toThrow(/not a URL/);
+    expect(() =>
+      resolveOidcProviders([], { TOKOBAPAK_OIDC_X_ISSUER: 'not a url', TOKOBAPAK_OIDC_X_CLIENT_ID: 'i', TOKOBAPAK_OIDC_X_CLIENT_SECRET: 's' }),
+    ).toThrow(/not a URL/);
   });
 });

@@ -1,7 +1,7 @@
+import type { TestServer } from '@tokobapak/server/testing';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { TestServer } from '@tokobapak/server/testing';
 import { createAccount, startAuthServer } from './support/auth-server.js';
 
 // A real SMTP server on 127.0.0.1: the reset mail travels over SMTP and is parsed back.
@@ -51,12 +51,21 @@ test('a forgotten password is reset with the emailed single-use token, and sessi
   const token = tokenFrom(mail?.text ?? '');
 
   await server.client().auth.resetPassword({ body: { token, newPassword: 'my new long password' } });
-  await expect(server.client().auth.login({ body: { email: account.email, password: 'my new long password' } })).resolves.toMatchObject({ userId: account.userId });
-  await expect(server.client().auth.login({ body: { email: account.email, password: account.password } })).rejects.toMatchObject({ code: 'AUTH_INVALID_CREDENTIALS' });
-  await expect(server.client().auth.refreshToken({ body: { refreshToken: session.refreshToken } })).rejects.toMatchObject({ code: 'AUTH_REFRESH_TOKEN_INVALID' });
+  await expect(server.client().auth.login({ body: { email: account.email, password: 'my new long password' } })).resolves.toMatchObject({
+    userId: account.userId,
+  });
+  await expect(server.client().auth.login({ body: { email: account.email, password: account.password } })).rejects.toMatchObject({
+    code: 'AUTH_INVALID_CREDENTIALS',
+  });
+  await expect(server.client().auth.refreshToken({ body: { refreshToken: session.refreshToken } })).rejects.toMatchObject({
+    code: 'AUTH_REFRESH_TOKEN_INVALID',
+  });
 
   // Single use.
-  await expect(server.client().auth.resetPassword({ body: { token, newPassword: 'another long password' } })).rejects.toMatchObject({ status: 400, code: 'AUTH_RESET_TOKEN_INVALID' });
+  await expect(server.client().auth.resetPassword({ body: { token, newPassword: 'another long password' } })).rejects.toMatchObject({
+    status: 400,
+    code: 'AUTH_RESET_TOKEN_INVALID',
+  });
 });
 
 test('an unknown email gets the same 202 and no mail', async () => {
@@ -70,8 +79,14 @@ test('an expired reset token is refused', async () => {
   const account = await createAccount(server, 'late@example.com');
   await server.client().auth.forgotPassword({ body: { email: account.email } });
   const token = tokenFrom(inbox.find((message) => message.to === account.email)?.text ?? '');
-  await server.database.db.withSchema('auth').updateTable('password_resets').set({ expires_at: new Date(Date.now() - 1000) }).execute();
-  await expect(server.client().auth.resetPassword({ body: { token, newPassword: 'too late password' } })).rejects.toMatchObject({ code: 'AUTH_RESET_TOKEN_INVALID' });
+  await server.database.db
+    .withSchema('auth')
+    .updateTable('password_resets')
+    .set({ expires_at: new Date(Date.now() - 1000) })
+    .execute();
+  await expect(server.client().auth.resetPassword({ body: { token, newPassword: 'too late password' } })).rejects.toMatchObject({
+    code: 'AUTH_RESET_TOKEN_INVALID',
+  });
 });
 
 test('concurrent resets with one token: exactly one wins', async () => {
@@ -79,7 +94,9 @@ test('concurrent resets with one token: exactly one wins', async () => {
   await server.client().auth.forgotPassword({ body: { email: account.email } });
   const token = tokenFrom(inbox.filter((message) => message.to === account.email).at(-1)?.text ?? '');
   const results = await Promise.allSettled(
-    ['first long password', 'second long password', 'third long password'].map((newPassword) => server.client().auth.resetPassword({ body: { token, newPassword } })),
+    ['first long password', 'second long password', 'third long password'].map((newPassword) =>
+      server.client().auth.resetPassword({ body: { token, newPassword } }),
+    ),
   );
   expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
 });

@@ -158,9 +158,16 @@ describe('roles', () => {
     const refused = await refusal(customerClient.auth.setUserRole({ params: { userId: customer.userId }, body: { role: 'admin' } }));
     expect([refused.status, refused.code]).toEqual([403, 'FORBIDDEN']);
 
-    const adminToken = adminServer.tokens.signAccessToken({ userId: 'usr_00000000000000000000000000', role: 'admin', sessionId: 'ses_00000000000000000000000000' });
+    const adminToken = adminServer.tokens.signAccessToken({
+      userId: 'usr_00000000000000000000000000',
+      role: 'admin',
+      sessionId: 'ses_00000000000000000000000000',
+    });
     const admin = adminServer.client({ accessToken: adminToken });
-    await expect(admin.auth.setUserRole({ params: { userId: customer.userId }, body: { role: 'admin' } })).resolves.toEqual({ userId: customer.userId, role: 'admin' });
+    await expect(admin.auth.setUserRole({ params: { userId: customer.userId }, body: { role: 'admin' } })).resolves.toEqual({
+      userId: customer.userId,
+      role: 'admin',
+    });
     const missing = await refusal(admin.auth.setUserRole({ params: { userId: 'usr_0000000000000000000000000z' }, body: { role: 'admin' } }));
     expect([missing.status, missing.code]).toEqual([404, 'AUTH_USER_NOT_FOUND']);
   });

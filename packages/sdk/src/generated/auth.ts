@@ -112,10 +112,9 @@ export interface paths {
          * Email a password-reset link
          * @description When the email belongs to an account, mails it a single-use reset token that expires
          *     (one hour by default); issuing a new token invalidates older ones. The answer is the same
-         *     whether or not the email exists, so it cannot be used to find accounts. Requests are
-         *     throttled per email and per client address.
-         *
-         *     Errors: `AUTH_RESET_THROTTLED` (429).
+         *     whether or not the email exists, so it cannot be used to find accounts. At most five
+         *     mails per account per hour are sent; past that the answer is still 202 and no mail goes
+         *     out (a 429 would reveal that the account exists).
          */
         post: operations["forgotPassword"];
         delete?: never;
@@ -908,7 +907,6 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
-            429: components["responses"]["TooManyRequests"];
         };
     };
     resetPassword: {

@@ -167,7 +167,9 @@ export interface paths {
          *     (tokenised in the browser or app, so the card number never reaches TokoBapak). The first
          *     method a user saves becomes the default.
          *
-         *     Errors: `USER_PAYMENT_METHOD_EXISTS` (409: this provider token is already saved).
+         *     Errors: `USER_PAYMENT_METHOD_EXISTS` (409: this provider token is already saved),
+         *     `USER_CARD_NUMBER_REJECTED` (422: the token looks like a card number; save the gateway's
+         *     token, never the card).
          */
         post: operations["savePaymentMethod"];
         delete?: never;
@@ -261,7 +263,9 @@ export interface paths {
          *     that email already exists, the answer is 409 rather than that user: otherwise anyone who
          *     can make an unverified provider account with someone's email could take over theirs.
          *
-         *     Errors: `USER_EMAIL_UNVERIFIED` (409).
+         *     Errors: `USER_EMAIL_UNVERIFIED` (409: an account with this email exists and the provider
+         *     does not vouch for the email), `USER_EMAIL_TAKEN` (409: a registration for this email is in
+         *     progress).
          */
         post: operations["provisionUser"];
         delete?: never;

@@ -6,11 +6,11 @@ import { createSmtpMailer, type SmtpMailer } from './smtp-mailer.js';
 import type { Mailer } from './types.js';
 
 export { DEFAULT_MAIL_FROM, type MailLog } from './defaults.js';
-export { createFileMailer, listMailFiles, type FileMailer, type FileMailerOptions } from './file-mailer.js';
-export { mailConfigFromEnv, type MailConfig, type MailEnv } from './mail-config.js';
+export { createFileMailer, type FileMailer, type FileMailerOptions, listMailFiles } from './file-mailer.js';
+export { type MailConfig, type MailEnv, mailConfigFromEnv } from './mail-config.js';
 export { createMemoryMailer, type MemoryMailer, type SentMail } from './memory-mailer.js';
 export { createSmtpMailer, type SmtpMailer, type SmtpMailerOptions } from './smtp-mailer.js';
-export type { MailMessage, Mailer } from './types.js';
+export type { Mailer, MailMessage } from './types.js';
 
 /** What the runtime hands every mailer besides its config. */
 export interface MailerDependencies {

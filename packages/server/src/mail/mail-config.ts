@@ -1,8 +1,5 @@
 /** How a store sends mail; see `docs/mail.md`. */
-export type MailConfig =
-  | { transport: 'file'; dir: string; from?: string }
-  | { transport: 'smtp'; url: string; from?: string }
-  | { transport: 'memory' };
+export type MailConfig = { transport: 'file'; dir: string; from?: string } | { transport: 'smtp'; url: string; from?: string } | { transport: 'memory' };
 
 /** The environment variables {@link mailConfigFromEnv} reads. */
 export interface MailEnv {

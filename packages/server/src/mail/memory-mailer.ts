@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MailMessage, Mailer } from './types.js';
+import type { Mailer, MailMessage } from './types.js';
 
 /** A message kept by the memory mailer, with the id `send()` returned. */
 export interface SentMail extends MailMessage {

@@ -25,7 +25,12 @@ describe('file mailer', () => {
       clock: { now: () => new Date('2026-11-20T10:15:30.123Z') },
     });
 
-    const { messageId } = await mailer.send({ to: 'alice@example.com', subject: 'Reset your password', text: 'Open http://localhost/reset?token=abc', html: '<a href="http://localhost/reset?token=abc">Reset</a>' });
+    const { messageId } = await mailer.send({
+      to: 'alice@example.com',
+      subject: 'Reset your password',
+      text: 'Open http://localhost/reset?token=abc',
+      html: '<a href="http://localhost/reset?token=abc">Reset</a>',
+    });
 
     const [file] = await listMailFiles(join(dir, 'mail'));
     expect(file).toBeDefined();
@@ -82,8 +87,15 @@ describe('memory mailer', () => {
 describe('mailConfigFromEnv', () => {
   it('defaults to files, switches to SMTP when a URL is given, and names bad variables', () => {
     expect(mailConfigFromEnv({}, { dir: '/data/mail' })).toEqual({ transport: 'file', dir: '/data/mail' });
-    expect(mailConfigFromEnv({ TOKOBAPAK_MAIL_DIR: '/var/mail', TOKOBAPAK_MAIL_FROM: 'Shop <s@x.test>' }, { dir: '/data/mail' })).toEqual({ transport: 'file', dir: '/var/mail', from: 'Shop <s@x.test>' });
-    expect(mailConfigFromEnv({ TOKOBAPAK_SMTP_URL: 'smtp://u:p@mail.test:587' }, { dir: '/d' })).toEqual({ transport: 'smtp', url: 'smtp://u:p@mail.test:587' });
+    expect(mailConfigFromEnv({ TOKOBAPAK_MAIL_DIR: '/var/mail', TOKOBAPAK_MAIL_FROM: 'Shop <s@x.test>' }, { dir: '/data/mail' })).toEqual({
+      transport: 'file',
+      dir: '/var/mail',
+      from: 'Shop <s@x.test>',
+    });
+    expect(mailConfigFromEnv({ TOKOBAPAK_SMTP_URL: 'smtp://u:p@mail.test:587' }, { dir: '/d' })).toEqual({
+      transport: 'smtp',
+      url: 'smtp://u:p@mail.test:587',
+    });
     expect(mailConfigFromEnv({ TOKOBAPAK_MAIL_TRANSPORT: 'memory', TOKOBAPAK_SMTP_URL: 'smtp://x' }, { dir: '/d' })).toEqual({ transport: 'memory' });
     expect(() => mailConfigFromEnv({ TOKOBAPAK_MAIL_TRANSPORT: 'smtp' }, { dir: '/d' })).toThrow(/TOKOBAPAK_SMTP_URL/);
     expect(() => mailConfigFromEnv({ TOKOBAPAK_SMTP_URL: 'mail.test:25' }, { dir: '/d' })).toThrow(/smtp:\/\//);

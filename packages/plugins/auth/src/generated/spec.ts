@@ -187,7 +187,7 @@ const document = {
           "Passwords"
         ],
         "summary": "Email a password-reset link",
-        "description": "When the email belongs to an account, mails it a single-use reset token that expires\n(one hour by default); issuing a new token invalidates older ones. The answer is the same\nwhether or not the email exists, so it cannot be used to find accounts. Requests are\nthrottled per email and per client address.\n\nErrors: `AUTH_RESET_THROTTLED` (429).\n",
+        "description": "When the email belongs to an account, mails it a single-use reset token that expires\n(one hour by default); issuing a new token invalidates older ones. The answer is the same\nwhether or not the email exists, so it cannot be used to find accounts. At most five\nmails per account per hour are sent; past that the answer is still 202 and no mail goes\nout (a 429 would reveal that the account exists).\n",
         "security": [],
         "requestBody": {
           "required": true,
@@ -205,9 +205,6 @@ const document = {
           },
           "400": {
             "$ref": "#/components/responses/BadRequest"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }

@@ -28,7 +28,10 @@ export function apiKeyHandlers(): Pick<AuthHandlers, 'createApiKey' | 'listApiKe
       const after = decodeCursor(query.cursor);
       let select = ctx.db.selectFrom('api_keys').selectAll().where('user_id', '=', userId);
       if (after) select = select.where('id', '>', after);
-      const rows = await select.orderBy('id').limit(limit + 1).execute();
+      const rows = await select
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
       return toPage(rows, limit, (row) => row.id, toApiKey);
     },
 
@@ -47,7 +50,12 @@ export function apiKeyHandlers(): Pick<AuthHandlers, 'createApiKey' | 'listApiKe
 
     async revokeApiKey({ params }, ctx) {
       const { userId } = requireUser(ctx.caller);
-      const row = await ctx.db.selectFrom('api_keys').select(['id', 'revoked_at']).where('id', '=', params.keyId).where('user_id', '=', userId).executeTakeFirst();
+      const row = await ctx.db
+        .selectFrom('api_keys')
+        .select(['id', 'revoked_at'])
+        .where('id', '=', params.keyId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       // Another user's key answers exactly like a missing one.
       if (!row) throw authErrors.AUTH_API_KEY_NOT_FOUND();
       if (!row.revoked_at) await ctx.db.updateTable('api_keys').set({ revoked_at: ctx.clock.now() }).where('id', '=', row.id).execute();

@@ -42,7 +42,12 @@ export function credentialHandlers(service: AuthService): Pick<AuthHandlers, 'cr
     async setUserRole({ params, body }, ctx) {
       const changed = await ctx.transaction(async (tx) => {
         const now = ctx.clock.now();
-        const row = await tx.db.updateTable('credentials').set({ role: body.role, updated_at: now }).where('user_id', '=', params.userId).returning('user_id').executeTakeFirst();
+        const row = await tx.db
+          .updateTable('credentials')
+          .set({ role: body.role, updated_at: now })
+          .where('user_id', '=', params.userId)
+          .returning('user_id')
+          .executeTakeFirst();
         if (!row) return false;
         // Existing sessions carry the old role; ending them makes the change take effect at once for refreshes.
         await revokeAllSessions(tx.db, params.userId, 'role-changed', now);

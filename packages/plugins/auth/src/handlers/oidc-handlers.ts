@@ -30,7 +30,15 @@ export function oidcHandlers(service: AuthService): Pick<AuthHandlers, 'listOidc
       const now = ctx.clock.now();
       await ctx.db
         .insertInto('oidc_states')
-        .values({ state, provider_id: client.provider.id, nonce, code_verifier: codeVerifier, redirect_uri: query.redirectUri ?? null, created_at: now, expires_at: new Date(now.getTime() + STATE_TTL_MS) })
+        .values({
+          state,
+          provider_id: client.provider.id,
+          nonce,
+          code_verifier: codeVerifier,
+          redirect_uri: query.redirectUri ?? null,
+          created_at: now,
+          expires_at: new Date(now.getTime() + STATE_TTL_MS),
+        })
         .execute();
       const url = await client.authorizationUrl({ redirectUri: callbackUrl(ctx.publicUrl, client.provider.id), state, nonce, codeVerifier }).catch(toProblem);
       return redirect(url.toString());
@@ -54,7 +62,12 @@ export function oidcHandlers(service: AuthService): Pick<AuthHandlers, 'listOidc
         .exchangeCode({ currentUrl, redirectUri, expectedState: attempt.state, expectedNonce: attempt.nonce, codeVerifier: attempt.code_verifier })
         .catch(toProblem);
 
-      const linked = await ctx.db.selectFrom('identities').select('user_id').where('provider_id', '=', client.provider.id).where('subject', '=', identity.subject).executeTakeFirst();
+      const linked = await ctx.db
+        .selectFrom('identities')
+        .select('user_id')
+        .where('provider_id', '=', client.provider.id)
+        .where('subject', '=', identity.subject)
+        .executeTakeFirst();
       let userId = linked?.user_id;
       if (!userId) {
         if (!identity.email) throw authErrors.AUTH_OIDC_EMAIL_MISSING();
@@ -69,7 +82,11 @@ export function oidcHandlers(service: AuthService): Pick<AuthHandlers, 'listOidc
         const role = service.adminEmails.has(email) ? 'admin' : 'customer';
         const newUserId = userId;
         await ctx.transaction(async (tx) => {
-          await tx.db.insertInto('credentials').values({ user_id: newUserId, email, password_hash: null, role }).onConflict((conflict) => conflict.doNothing()).execute();
+          await tx.db
+            .insertInto('credentials')
+            .values({ user_id: newUserId, email, password_hash: null, role })
+            .onConflict((conflict) => conflict.doNothing())
+            .execute();
           await tx.db
             .insertInto('identities')
             .values({ provider_id: client.provider.id, subject: identity.subject, user_id: newUserId, email })

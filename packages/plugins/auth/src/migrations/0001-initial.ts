@@ -5,7 +5,8 @@ export const initial: Migration = {
   // biome-ignore lint/suspicious/noExplicitAny: migrations run against the live schema
   async up(db: Kysely<any>) {
     const now = sql`now()`;
-    await db.schema.createTable('credentials')
+    await db.schema
+      .createTable('credentials')
       .addColumn('user_id', 'text', (c) => c.primaryKey())
       .addColumn('email', 'text', (c) => c.notNull().unique())
       .addColumn('password_hash', 'text')
@@ -14,7 +15,8 @@ export const initial: Migration = {
       .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
       .execute();
 
-    await db.schema.createTable('refresh_tokens')
+    await db.schema
+      .createTable('refresh_tokens')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('family_id', 'text', (c) => c.notNull())
       .addColumn('user_id', 'text', (c) => c.notNull())
@@ -28,7 +30,8 @@ export const initial: Migration = {
     await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
     await db.schema.createIndex('refresh_tokens_user').on('refresh_tokens').column('user_id').execute();
 
-    await db.schema.createTable('password_resets')
+    await db.schema
+      .createTable('password_resets')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('user_id', 'text', (c) => c.notNull())
       .addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -38,7 +41,8 @@ export const initial: Migration = {
       .execute();
     await db.schema.createIndex('password_resets_user').on('password_resets').columns(['user_id', 'created_at']).execute();
 
-    await db.schema.createTable('login_attempts')
+    await db.schema
+      .createTable('login_attempts')
       .addColumn('id', 'bigserial', (c) => c.primaryKey())
       .addColumn('email', 'text', (c) => c.notNull())
       .addColumn('ip', 'text', (c) => c.notNull())
@@ -46,7 +50,8 @@ export const initial: Migration = {
       .execute();
     await db.schema.createIndex('login_attempts_email').on('login_attempts').columns(['email', 'attempted_at']).execute();
 
-    await db.schema.createTable('api_keys')
+    await db.schema
+      .createTable('api_keys')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('user_id', 'text', (c) => c.notNull())
       .addColumn('name', 'text', (c) => c.notNull())
@@ -61,7 +66,8 @@ export const initial: Migration = {
       .execute();
     await db.schema.createIndex('api_keys_user').on('api_keys').columns(['user_id', 'id']).execute();
 
-    await db.schema.createTable('oidc_states')
+    await db.schema
+      .createTable('oidc_states')
       .addColumn('state', 'text', (c) => c.primaryKey())
       .addColumn('provider_id', 'text', (c) => c.notNull())
       .addColumn('nonce', 'text', (c) => c.notNull())
@@ -71,7 +77,8 @@ export const initial: Migration = {
       .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
       .execute();
 
-    await db.schema.createTable('identities')
+    await db.schema
+      .createTable('identities')
       .addColumn('provider_id', 'text', (c) => c.notNull())
       .addColumn('subject', 'text', (c) => c.notNull())
       .addColumn('user_id', 'text', (c) => c.notNull())

@@ -3,7 +3,7 @@ import { OidcClientError, type OidcFailureReason } from './oidc-error.js';
 import type { OidcProviderConfig } from './oidc-provider-config.js';
 
 export { OidcClientError, type OidcFailureReason } from './oidc-error.js';
-export { resolveOidcProviders, type OidcProviderConfig, type OidcProviderInput } from './oidc-provider-config.js';
+export { type OidcProviderConfig, type OidcProviderInput, resolveOidcProviders } from './oidc-provider-config.js';
 
 /** Options for {@link createOidcClient}. */
 export interface OidcClientOptions {
@@ -199,7 +199,10 @@ function toOidcError(
 ): OidcClientError {
   if (error instanceof OidcClientError) return error;
   if (error instanceof client.ResponseBodyError) {
-    return fail('code_rejected', `${what}: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`, { cause: error, providerError: error.error });
+    return fail('code_rejected', `${what}: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`, {
+      cause: error,
+      providerError: error.error,
+    });
   }
   if (error instanceof client.AuthorizationResponseError) {
     return fail('denied', `${what}: ${error.error}`, { cause: error, providerError: error.error });

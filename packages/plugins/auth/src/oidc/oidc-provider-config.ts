@@ -74,7 +74,10 @@ function complete(input: OidcProviderInput, env: Record<string, string | undefin
   } catch {
     throw new Error(`OIDC provider "${input.id}": issuer "${issuer}" is not a URL`);
   }
-  const scopes = read('SCOPES')?.split(/[\s,]+/).filter(Boolean) ?? input.scopes;
+  const scopes =
+    read('SCOPES')
+      ?.split(/[\s,]+/)
+      .filter(Boolean) ?? input.scopes;
   return {
     id: input.id,
     name: read('NAME') ?? input.name ?? known?.name ?? input.id,

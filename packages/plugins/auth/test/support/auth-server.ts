@@ -8,12 +8,19 @@ import type { AuthPluginOptions } from '../../src/options.js';
 export const FAST_HASHING = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 /** An auth-only server; accounts are created the way the user service creates them. */
-export async function startAuthServer(options: AuthPluginOptions = {}, config: Parameters<typeof createTestServer>[0] extends infer C ? Partial<C> : never = {}): Promise<TestServer> {
+export async function startAuthServer(
+  options: AuthPluginOptions = {},
+  config: Parameters<typeof createTestServer>[0] extends infer C ? Partial<C> : never = {},
+): Promise<TestServer> {
   return createTestServer({ plugins: [authPlugin({ passwordCost: FAST_HASHING, ...options })], apiKeyCacheSeconds: 0, ...config });
 }
 
 /** Creates a credential through `auth.createCredential`, as the user service does at registration. */
-export async function createAccount(server: TestServer, email: string, password = 'correct horse battery'): Promise<{ userId: string; email: string; password: string }> {
+export async function createAccount(
+  server: TestServer,
+  email: string,
+  password = 'correct horse battery',
+): Promise<{ userId: string; email: string; password: string }> {
   const asUserService = server.client({ serviceCredential: server.tokens.signServiceToken('user') });
   const userId = newId('usr');
   await asUserService.auth.createCredential({ body: { userId, email, password } });

@@ -513,7 +513,7 @@ const document = {
           "Payment methods"
         ],
         "summary": "Save a payment method",
-        "description": "Saves a token that a payment gateway issued for the customer's card, e-wallet or account\n(tokenised in the browser or app, so the card number never reaches TokoBapak). The first\nmethod a user saves becomes the default.\n\nErrors: `USER_PAYMENT_METHOD_EXISTS` (409: this provider token is already saved).\n",
+        "description": "Saves a token that a payment gateway issued for the customer's card, e-wallet or account\n(tokenised in the browser or app, so the card number never reaches TokoBapak). The first\nmethod a user saves becomes the default.\n\nErrors: `USER_PAYMENT_METHOD_EXISTS` (409: this provider token is already saved),\n`USER_CARD_NUMBER_REJECTED` (422: the token looks like a card number; save the gateway's\ntoken, never the card).\n",
         "security": [
           {
             "bearerAuth": []
@@ -691,7 +691,7 @@ const document = {
           "Users"
         ],
         "summary": "Find or create the user for an OpenID Connect sign-in",
-        "description": "Called by auth when someone signs in through an OpenID Connect provider. Returns the user\nwith this email, creating one (with no password) when there is none. Safe to retry.\n\nWhen the provider does not vouch for the email (`emailVerified: false`) and a user with\nthat email already exists, the answer is 409 rather than that user: otherwise anyone who\ncan make an unverified provider account with someone's email could take over theirs.\n\nErrors: `USER_EMAIL_UNVERIFIED` (409).\n",
+        "description": "Called by auth when someone signs in through an OpenID Connect provider. Returns the user\nwith this email, creating one (with no password) when there is none. Safe to retry.\n\nWhen the provider does not vouch for the email (`emailVerified: false`) and a user with\nthat email already exists, the answer is 409 rather than that user: otherwise anyone who\ncan make an unverified provider account with someone's email could take over theirs.\n\nErrors: `USER_EMAIL_UNVERIFIED` (409: an account with this email exists and the provider\ndoes not vouch for the email), `USER_EMAIL_TAKEN` (409: a registration for this email is in\nprogress).\n",
         "security": [
           {
             "serviceAuth": [
