@@ -1,4 +1,4 @@
-import type { ApiKeyCaller, Caller, ServiceCaller, UserCaller } from './caller.js';
+import type { ApiKeyCaller, Caller, ServiceCaller, StoreRole, UserCaller } from './caller.js';
 import { platformErrors } from './errors.js';
 
 /** The signed-in person behind a call; refuses any other kind of caller. */
@@ -17,6 +17,25 @@ export function requireApiKey(caller: Caller): ApiKeyCaller {
 export function requireService(caller: Caller): ServiceCaller {
   if (caller.kind !== 'service') throw platformErrors.FORBIDDEN('This operation is for other services only');
   return caller;
+}
+
+/** The store a merchant call acts in, and with what authority. */
+export interface StoreContext {
+  storeId: string;
+  /** The person's role, or `apiKey` for a store-scoped key (its scopes were already checked). */
+  role: StoreRole | 'apiKey';
+  /** The person behind the call (the key's owner for API keys). */
+  userId: string;
+}
+
+/**
+ * The store a call acts in: a store session's store, or a store-scoped API key's store. Every
+ * merchant operation starts here, so it can only ever touch its own store's rows.
+ */
+export function requireStore(caller: Caller): StoreContext {
+  if (caller.kind === 'user' && caller.storeId && caller.storeRole) return { storeId: caller.storeId, role: caller.storeRole, userId: caller.userId };
+  if (caller.kind === 'apiKey' && caller.storeId) return { storeId: caller.storeId, role: 'apiKey', userId: caller.userId };
+  throw platformErrors.STORE_CONTEXT_REQUIRED();
 }
 
 /** The user a call acts for: the signed-in person, or the owner of the API key. */

@@ -13,6 +13,10 @@ export interface UserCaller {
   role: UserRole;
   /** The refresh-token family this access token was issued from. */
   sessionId: string;
+  /** The store this session acts in (a store session from `auth.selectStore`), or null. */
+  storeId: string | null;
+  /** The caller's role in that store. */
+  storeRole: StoreRole | null;
 }
 
 /** A script authenticated with a merchant API key. */
@@ -33,3 +37,6 @@ export interface ServiceCaller {
 
 /** Platform roles carried in access tokens. */
 export type UserRole = 'customer' | 'admin';
+
+/** Roles inside one store, from most to least powerful. */
+export type StoreRole = 'owner' | 'manager' | 'staff';

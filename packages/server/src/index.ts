@@ -1,6 +1,6 @@
 /** @tokobapak/server: the runtime every TokoBapak service plugin runs in. */
-export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, UserCaller, UserRole } from './caller.js';
-export { actingUserId, requireApiKey, requireService, requireUser } from './caller-guards.js';
+export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, StoreRole, UserCaller, UserRole } from './caller.js';
+export { actingUserId, requireApiKey, requireService, requireStore, requireUser, type StoreContext } from './caller-guards.js';
 export type { ServerConfig } from './config.js';
 export { createServer, type TokoBapakServer } from './create-server.js';
 export { type Database, type DatabaseConfig, openDatabase } from './database.js';

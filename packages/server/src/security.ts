@@ -1,4 +1,4 @@
-import type { ApiKeyCaller, Caller } from './caller.js';
+import type { ApiKeyCaller, Caller, StoreRole, UserCaller } from './caller.js';
 import { ProblemError, platformErrors } from './errors.js';
 import type { SecurityRequirement } from './spec-routes.js';
 import type { TokenService } from './tokens.js';
@@ -65,12 +65,26 @@ async function establish(
   }
 }
 
+/**
+ * Bearer scopes: a platform role (`admin`), `store` (a store session of any role) or
+ * `store:<role>` (a store session with at least that role: owner > manager > staff).
+ */
+function userHas(caller: UserCaller, scope: string): boolean {
+  if (scope === 'admin' || scope === 'customer') return caller.role === scope;
+  if (scope === 'store') return caller.storeId !== null;
+  const wanted = scope.startsWith('store:') ? scope.slice('store:'.length) : undefined;
+  if (!wanted || !caller.storeRole) return false;
+  return STORE_RANK[caller.storeRole] >= (STORE_RANK[wanted as StoreRole] ?? Number.POSITIVE_INFINITY);
+}
+
+const STORE_RANK: Record<StoreRole, number> = { staff: 1, manager: 2, owner: 3 };
+
 function authorize(requirement: SecurityRequirement, caller: Caller): ProblemError | undefined {
   const needed = requirement.scopes;
   if (needed.length === 0) return undefined;
   switch (caller.kind) {
     case 'user':
-      return needed.includes(caller.role) ? undefined : platformErrors.FORBIDDEN(`This operation needs the role: ${needed.join(' or ')}`);
+      return needed.some((scope) => userHas(caller, scope)) ? undefined : platformErrors.FORBIDDEN(`This operation needs: ${needed.join(' or ')}`);
     case 'apiKey': {
       const missing = needed.filter((scope) => !caller.scopes.includes(scope));
       return missing.length === 0 ? undefined : platformErrors.INSUFFICIENT_SCOPE(`The API key lacks the scope: ${missing.join(', ')}`);

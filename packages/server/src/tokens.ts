@@ -1,5 +1,5 @@
 import { createSigner, createVerifier } from 'fast-jwt';
-import type { ServiceCaller, UserCaller, UserRole } from './caller.js';
+import type { ServiceCaller, StoreRole, UserCaller, UserRole } from './caller.js';
 import { platformErrors } from './errors.js';
 
 /** Claims an access token carries. */
@@ -7,7 +7,12 @@ export interface AccessClaims {
   userId: string;
   role: UserRole;
   sessionId: string;
+  /** Set for store sessions: the store the token acts in and the holder's role there. */
+  storeId?: string | null;
+  storeRole?: StoreRole | null;
 }
+
+const STORE_ROLES: ReadonlySet<unknown> = new Set(['owner', 'manager', 'staff']);
 
 /** Signs and verifies the platform's access tokens and service credentials. */
 export interface TokenService {
@@ -61,10 +66,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         expiresIn: accessTokenTtl * 1000,
         clockTimestamp: clock(),
       });
-      return signer({ sub: claims.userId, role: claims.role, sid: claims.sessionId });
+      return signer({ sub: claims.userId, role: claims.role, sid: claims.sessionId, ...(claims.storeId ? { st: claims.storeId, sr: claims.storeRole } : {}) });
     },
     verifyAccessToken(token) {
-      let payload: { sub?: unknown; role?: unknown; sid?: unknown; exp?: number };
+      let payload: { sub?: unknown; role?: unknown; sid?: unknown; st?: unknown; sr?: unknown; exp?: number };
       try {
         payload = verifyAccess(token);
       } catch (error) {
@@ -75,7 +80,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || (payload.role !== 'customer' && payload.role !== 'admin')) {
         throw platformErrors.UNAUTHENTICATED('The access token is not valid');
       }
-      return { kind: 'user', userId: payload.sub, role: payload.role, sessionId: payload.sid };
+      const storeId = typeof payload.st === 'string' ? payload.st : null;
+      if (storeId && !STORE_ROLES.has(payload.sr)) throw platformErrors.UNAUTHENTICATED('The access token is not valid');
+      return { kind: 'user', userId: payload.sub, role: payload.role, sessionId: payload.sid, storeId, storeRole: storeId ? (payload.sr as StoreRole) : null };
     },
     signServiceToken(service) {
       return signService({ svc: service });
