@@ -78,6 +78,16 @@ describe('security', () => {
     expect((await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${admin}` } })).statusCode).toBe(204);
   });
 
+  test('store scopes: a store session of at least the named role passes; others are refused', async () => {
+    const session = (storeRole: 'owner' | 'manager' | 'staff' | null) =>
+      server.tokens.signAccessToken({ userId: 'usr_1', role: 'customer', sessionId: 'ses_1', storeId: storeRole ? 'sto_a' : null, storeRole });
+    const call = (token: string) => server.app.inject({ method: 'GET', url: '/echo/store', headers: { authorization: `Bearer ${token}` } });
+    expect((await call(session('owner'))).json()).toEqual({ storeId: 'sto_a', role: 'owner' });
+    expect((await call(session('manager'))).json()).toEqual({ storeId: 'sto_a', role: 'manager' });
+    expectProblem(await call(session('staff')), 403, 'FORBIDDEN');
+    expectProblem(await call(session(null)), 403, 'FORBIDDEN');
+  });
+
   test('a service credential is not an access token, and the reverse', async () => {
     const service = server.tokens.signServiceToken('cart');
     expectProblem(await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${service}` } }), 401, 'UNAUTHENTICATED');
