@@ -34,22 +34,25 @@ export function emitSpec(doc: JsonObject, source: string): string {
 
 /** One service's operations, as the operation table needs them. */
 export interface ServiceTable {
+  /** The spec's file name (`image-proxy`). */
   service: string;
+  /** Its SDK namespace, a camelCase identifier (`imageProxy`). */
+  namespace: string;
   operations: Array<[string, OperationInfo]>;
 }
 
 /** The runtime operation table and the `ServiceOperations` type map. */
 export function emitOperations(services: ServiceTable[], source: string): string {
   const lines = [header(source)];
-  for (const { service } of services) lines.push(`import type * as ${service} from './${service}.js';`);
+  for (const { service, namespace } of services) lines.push(`import type * as ${namespace} from './${service}.js';`);
   if (services.length > 0) lines.push('');
   lines.push('/** Method, path and behaviour of every operation, by service and `operationId`. */');
   if (services.length === 0) {
     lines.push('export const operationTable = {} as const;');
   } else {
     lines.push('export const operationTable = {');
-    for (const { service, operations } of services) {
-      lines.push(`  ${service}: {`);
+    for (const { namespace, operations } of services) {
+      lines.push(`  ${namespace}: {`);
       for (const [id, info] of operations) {
         lines.push(`    ${id}: { method: ${quote(info.method)}, path: ${quote(info.path)}, paginated: ${info.paginated}, idempotent: ${info.idempotent} },`);
       }
@@ -62,18 +65,19 @@ export function emitOperations(services: ServiceTable[], source: string): string
     lines.push('export type ServiceOperations = Record<never, never>;');
   } else {
     lines.push('export type ServiceOperations = {');
-    for (const { service } of services) lines.push(`  ${service}: ${service}.operations;`);
+    for (const { namespace } of services) lines.push(`  ${namespace}: ${namespace}.operations;`);
     lines.push('};');
   }
   lines.push('');
   return lines.join('\n');
 }
 
-/** Per-service type re-exports (`AuthOperations`, `AuthComponents`, `AuthPaths`). */
-export function emitIndex(services: string[], source: string): string {
+/** Per-service type re-exports (`AuthOperations`, `AuthComponents`, `AuthPaths`; `image-proxy` gives `ImageProxyOperations`). */
+export function emitIndex(services: string[], source: string, namespaceOf: (service: string) => string = (service) => service): string {
   const lines = [header(source)];
   for (const service of services) {
-    const pascal = service[0]?.toUpperCase() + service.slice(1);
+    const namespace = namespaceOf(service);
+    const pascal = namespace[0]?.toUpperCase() + namespace.slice(1);
     lines.push(`export type { components as ${pascal}Components, operations as ${pascal}Operations, paths as ${pascal}Paths } from './${service}.js';`);
   }
   if (services.length === 0) lines.push('export {};');

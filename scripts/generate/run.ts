@@ -31,7 +31,14 @@ export interface Drift {
   obsolete: string[];
 }
 
-const SERVICE_NAME = /^[a-z][a-zA-Z0-9]*$/;
+// camelCase (`user`) or kebab-case (`image-proxy`); a kebab-case name keeps its file, plugin folder and
+// paths, and becomes camelCase only where it must be an identifier (`client.imageProxy`).
+const SERVICE_NAME = /^[a-z][a-zA-Z0-9]*(-[a-z0-9]+)*$/;
+
+/** The SDK namespace of a service: its name with kebab-case turned into camelCase (`image-proxy` → `imageProxy`). */
+export function sdkNamespace(service: string): string {
+  return service.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
 
 /** The default locations, relative to the repository root. */
 export function defaultOptions(root: string): GenerateOptions {
@@ -52,7 +59,7 @@ export function listServices(openapiDir: string): string[] {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const service of services) {
     if (!SERVICE_NAME.test(service)) {
-      throw new Error(`openapi/${service}.yaml: a service name must be a camelCase identifier (it becomes client.${service})`);
+      throw new Error(`openapi/${service}.yaml: a service name must be camelCase or kebab-case (it becomes client.${sdkNamespace(service)})`);
     }
   }
   return services;
@@ -70,13 +77,13 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
     const specPath = join(options.openapiDir, `${service}.yaml`);
     const source = shown(specPath);
     const doc = bundle(specPath);
-    tables.push({ service, operations: collectOperations(doc, source) });
+    tables.push({ service, namespace: sdkNamespace(service), operations: collectOperations(doc, source) });
     files.set(join(options.sdkGeneratedDir, `${service}.ts`), await emitTypes(doc, source));
     const pluginDir = join(options.pluginsDir, service);
     if (existsSync(pluginDir)) files.set(join(pluginDir, 'src', 'generated', 'spec.ts'), emitSpec(doc, source));
   }
   files.set(join(options.sdkGeneratedDir, 'operations.ts'), emitOperations(tables, allSpecs));
-  files.set(join(options.sdkGeneratedDir, 'index.ts'), emitIndex(services, allSpecs));
+  files.set(join(options.sdkGeneratedDir, 'index.ts'), emitIndex(services, allSpecs, sdkNamespace));
 
   const obsolete: string[] = [];
   if (existsSync(options.sdkGeneratedDir)) {

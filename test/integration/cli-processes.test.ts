@@ -28,7 +28,7 @@ describe.skipIf(!CLI_BUILT)(`the CLI as a process (needs ${CLI_BIN}; run pnpm bu
     expect(store.docsUrl).toBe(`${store.url}/docs`);
     expect((await fetch(store.docsUrl)).status).toBe(200);
     const health = await (await fetch(`${store.url}/health`)).json();
-    expect(health).toMatchObject({ status: 'ok', database: 'pglite', services: ['auth', 'user'] });
+    expect(health).toMatchObject({ status: 'ok', database: 'pglite', services: ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item'] });
 
     const client = createClient({ baseUrl: store.url });
     const admin = await client.auth.login({ body: { email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password' } });

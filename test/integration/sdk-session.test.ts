@@ -9,7 +9,11 @@ const clock = { now: () => new Date(Date.now() + offsetMs) };
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await createTestServer({ clock, accessTokenTtl: 60, plugins: [authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin()] });
+  server = await createTestServer({
+    clock,
+    accessTokenTtl: 60,
+    plugins: [authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin()],
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -28,7 +32,12 @@ test('the SDK refreshes an expired access token once, transparently, for concurr
   // Five calls at once share one refresh; a second refresh with the spent token would revoke the session.
   const profiles = await Promise.all(Array.from({ length: 5 }, () => client.user.getProfile()));
   expect(new Set(profiles.map((profile) => profile.email))).toEqual(new Set(['sesi@example.com']));
-  const refreshes = await server.database.db.withSchema('auth').selectFrom('refresh_tokens').select(['rotated_at', 'revoked_at']).where('user_id', '=', first.userId).execute();
+  const refreshes = await server.database.db
+    .withSchema('auth')
+    .selectFrom('refresh_tokens')
+    .select(['rotated_at', 'revoked_at'])
+    .where('user_id', '=', first.userId)
+    .execute();
   expect(refreshes.filter((row) => row.rotated_at !== null)).toHaveLength(1);
   expect(refreshes.filter((row) => row.revoked_at !== null)).toHaveLength(0);
 });

@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerBannersCommand } from './commands/banners.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerNewCommand } from './commands/new.js';
+import { registerProductsCommand } from './commands/products.js';
 import { registerServicesCommand } from './commands/services.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerStoreCommand } from './commands/store.js';
 import { type CliContext, createContext } from './services/cli-context.js';
 import { CliError } from './services/errors.js';
 import { cliPackage } from './services/package-info.js';
@@ -32,6 +35,9 @@ export function buildProgram(context: CliContext = createContext()): Command {
   registerMigrateCommand(program, context);
   registerStartCommand(program, context);
   registerServicesCommand(program, context);
+  registerProductsCommand(program, context);
+  registerStoreCommand(program, context);
+  registerBannersCommand(program, context);
   return program;
 }
 

@@ -12,7 +12,8 @@ import { run, tempDir } from './helpers.js';
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
 const { version } = cliPackage();
 const STORE_FILES = ['.env.example', '.gitignore', 'README.md', 'package.json', 'seed.mjs', 'tokobapak.config.mjs'];
-const STORE_DEPENDENCIES = ['@tokobapak/plugin-auth', '@tokobapak/plugin-user', '@tokobapak/sdk', '@tokobapak/server', 'tokobapak'];
+const SERVICES = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item'];
+const STORE_DEPENDENCIES = [...SERVICES.map((service) => `@tokobapak/plugin-${service}`), '@tokobapak/sdk', '@tokobapak/server', 'tokobapak'].sort();
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -47,8 +48,7 @@ describe('tokobapak new', () => {
       tokobapak: `file:${join(workspaceRoot, 'packages/cli')}`,
       '@tokobapak/server': `file:${join(workspaceRoot, 'packages/server')}`,
       '@tokobapak/sdk': `file:${join(workspaceRoot, 'packages/sdk')}`,
-      '@tokobapak/plugin-auth': `file:${join(workspaceRoot, 'packages/plugins/auth')}`,
-      '@tokobapak/plugin-user': `file:${join(workspaceRoot, 'packages/plugins/user')}`,
+      ...Object.fromEntries(SERVICES.map((service) => [`@tokobapak/plugin-${service}`, `file:${join(workspaceRoot, `packages/plugins/${service}`)}`])),
     });
     for (const specifier of Object.values(manifest.dependencies as Record<string, string>)) {
       expect(existsSync(join(specifier.slice('file:'.length), 'package.json'))).toBe(true);
@@ -114,7 +114,12 @@ describe('tokobapak new', () => {
       execFileSync(process.execPath, ['--check', join(target, script)]);
     }
     const config = (await import(pathToFileURL(join(target, 'tokobapak.config.mjs')).href)) as { default: unknown };
-    expect(config.default).toEqual({ services: ['auth', 'user'], port: 4000, dataDir: '.tokobapak/data', auth: { oidcProviders: [] } });
+    expect(config.default).toEqual({
+      services: ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item'],
+      port: 4000,
+      dataDir: '.tokobapak/data',
+      auth: { oidcProviders: [] },
+    });
 
     const env = await readFile(join(target, '.env.example'), 'utf8');
     const documented = [...Object.values(flagVariables), ...otherVariables].map((v) => v.name).filter((name) => !name.includes('<'));

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from './caller.js';
+import { platformErrors } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { HandlerContext, Plugin } from './plugin.js';
 import { Reply } from './reply.js';
@@ -56,6 +57,7 @@ export function bindOperations(app: FastifyInstance, plugin: Plugin, operations:
         ...(operation.headers ? { headers: operation.headers } : {}),
         response,
       },
+      ...(operation.bodyLimit !== undefined ? { bodyLimit: operation.bodyLimit } : {}),
       config: { operationId: operation.operationId },
       // Authentication runs before the body is even parsed: an anonymous caller learns nothing.
       onRequest: async (request) => {
@@ -69,6 +71,16 @@ export function bindOperations(app: FastifyInstance, plugin: Plugin, operations:
           deps.tokens,
           deps.verifyApiKey,
         );
+      },
+      // A route takes only the body type its spec declares: multipart never slips into a JSON operation, or JSON into an upload.
+      preValidation: async (request) => {
+        if (request.body === undefined) return;
+        const multipart = /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '');
+        if (multipart !== (operation.bodyType === 'multipart')) {
+          throw platformErrors.UNSUPPORTED_MEDIA_TYPE(
+            `The request body must be ${operation.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json'}`,
+          );
+        }
       },
       handler: async (request, reply) => {
         const input = {

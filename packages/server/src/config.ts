@@ -22,6 +22,11 @@ export interface ServerConfig {
   logLevel?: string | false;
   /** Apply pending migrations at start-up (default true). */
   migrate?: boolean;
+  /**
+   * Browser origins allowed to call the API (CORS), e.g. `['https://shop.example']`; `true` allows
+   * any origin. Default: none, so only same-origin pages and non-browser clients call it.
+   */
+  corsOrigins?: string[] | true;
   /** Honour X-Forwarded-For when behind a reverse proxy. */
   trustProxy?: boolean;
   /** Access-token lifetime in seconds (default 900). */

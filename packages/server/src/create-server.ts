@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import cors from '@fastify/cors';
 import type { ClientOptions, TokoBapakClient } from '@tokobapak/sdk';
-import { createClient } from '@tokobapak/sdk';
+import { createClient, operationTable } from '@tokobapak/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { installApiDocs } from './api-docs.js';
@@ -15,6 +16,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';
 import { createMailer, type MailConfig, type Mailer } from './mail/index.js';
 import { applyMigrations } from './migrations.js';
+import { parseMultipart } from './multipart.js';
 import { installObservability } from './observability.js';
 import type { Clock, Plugin, TxContext } from './plugin.js';
 import { createProcessFetch, createServiceClient, IN_PROCESS_ORIGIN, serviceBaseUrls } from './service-clients.js';
@@ -86,16 +88,31 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     const validators = createValidators();
     app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(validators, httpPart ?? 'body', schema as object));
     app.removeContentTypeParser('text/plain');
+    // Buffered up to the route's body limit (an operation's `x-body-limit`), then parsed into fields and files.
+    app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (request, payload, done) => {
+      parseMultipart(request.headers['content-type'] ?? '', payload as Buffer).then(
+        (body) => done(null, body),
+        (error: Error) => done(error),
+      );
+    });
     app.addHook('onRequest', async (request, reply) => {
       void reply.header('x-request-id', request.id);
     });
     installErrorHandling(app);
+    if (config.corsOrigins) {
+      // Bearer tokens travel in a header, not a cookie, so credentials mode is never needed.
+      await app.register(cors, {
+        origin: config.corsOrigins,
+        allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-api-key', 'x-request-id'],
+        exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'location'],
+        maxAge: 600,
+      });
+    }
     installObservability(app, { db, services: names, databaseKind: database.kind });
     await installApiDocs(app, plugins, version);
 
     const processFetch = createProcessFetch(app);
-    const allServices = [...new Set([...names, ...Object.keys(config.remoteServices ?? {}), 'auth', 'user'])];
-    const baseUrl = serviceBaseUrls(names, config.remoteServices ?? {}, allServices);
+    const baseUrl = serviceBaseUrls(names, config.remoteServices ?? {}, Object.keys(operationTable));
     const clientFor = (service: string) =>
       createServiceClient({ fetch: processFetch, baseUrl, service, signServiceToken: (name) => tokens.signServiceToken(name) });
     const platformClient = clientFor('platform');

@@ -10,6 +10,7 @@ export type { EventEnvelope, NewEvent } from './events/types.js';
 export { newId } from './ids.js';
 export { createMailer, type MailConfig, type Mailer, type MailMessage } from './mail/index.js';
 export { applyMigrations, type MigrationReport, type MigrationStatusRow, migrationStatus, runMigrations } from './migrations.js';
+export { isUploadedFile, type MultipartBody, type UploadedFile } from './multipart.js';
 export type { DefaultBody, PathParams, QueryParams, RequestBody, ResponseBody } from './operation-types.js';
 export { decodeCursor, encodeCursor, type Page, toPage } from './pagination.js';
 export {

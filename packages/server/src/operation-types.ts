@@ -4,6 +4,8 @@
  * spec document at start-up.
  */
 
+import type { UploadedFile } from './multipart.js';
+
 type JsonContent<T> = T extends { content: { 'application/json': infer B } }
   ? B
   : T extends { content: { 'application/problem+json': infer B } }
@@ -31,11 +33,19 @@ export type HeaderParams<Op> = Op extends { parameters: { header?: infer H } }
     : NonNullable<H>
   : Record<string, never>;
 
-/** The JSON request body, or `undefined` when the operation takes none. */
+/**
+ * A `multipart/form-data` body as the runtime hands it over: text fields stay strings, and a string
+ * field (binary ones are strings to openapi-typescript) may be a file part.
+ */
+type MultipartContent<B> = { [K in keyof B]: B[K] extends string ? string | UploadedFile : B[K] };
+
+type BodyContent<T> = T extends { content: { 'multipart/form-data': infer B } } ? MultipartContent<B> : JsonContent<T>;
+
+/** The request body (JSON, or parsed multipart), or `undefined` when the operation takes none. */
 export type RequestBody<Op> = Op extends { requestBody: infer R }
-  ? JsonContent<R>
+  ? BodyContent<R>
   : Op extends { requestBody?: infer R }
-    ? JsonContent<NonNullable<R>> | undefined
+    ? BodyContent<NonNullable<R>> | undefined
     : undefined;
 
 type SuccessCode = 200 | 201 | 202 | 204 | 302 | 303;

@@ -16,9 +16,8 @@ export function createProcessFetch(app: FastifyInstance): typeof fetch {
     const url = new URL(request.url);
     if (url.origin === UNAVAILABLE_ORIGIN) {
       const service = url.pathname.split('/')[1] ?? 'unknown';
-      throw platformErrors.SERVICE_UNAVAILABLE(
-        `Service ${service} is not running in this process and no URL is configured for it (TOKOBAPAK_${service.toUpperCase()}_URL)`,
-      );
+      const variable = `TOKOBAPAK_${service.toUpperCase().replaceAll('-', '_')}_URL`;
+      throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} is not running in this process and no URL is configured for it (${variable})`);
     }
     if (url.origin !== IN_PROCESS_ORIGIN) return fetch(request);
     const payload = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
@@ -38,12 +37,20 @@ export function createProcessFetch(app: FastifyInstance): typeof fetch {
   };
 }
 
-/** Where each service is reached from this process. */
-export function serviceBaseUrls(localServices: string[], remoteServices: Record<string, string>, allServices: string[]): Record<string, string> {
+/** The SDK namespace of a service: services are named in kebab-case (`image-proxy`), clients in camelCase (`imageProxy`). */
+export function clientNamespace(service: string): string {
+  return service.replace(/-([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * Where each service is reached from this process, keyed by SDK namespace: in-process for the
+ * services loaded here, the configured URL for remote ones, and a clear 503 for any other.
+ */
+export function serviceBaseUrls(localServices: string[], remoteServices: Record<string, string>, knownNamespaces: string[]): Record<string, string> {
   const urls: Record<string, string> = {};
-  for (const service of allServices) {
-    urls[service] = localServices.includes(service) ? IN_PROCESS_ORIGIN : (remoteServices[service]?.replace(/\/$/, '') ?? UNAVAILABLE_ORIGIN);
-  }
+  for (const namespace of knownNamespaces) urls[namespace] = UNAVAILABLE_ORIGIN;
+  for (const [service, url] of Object.entries(remoteServices)) urls[clientNamespace(service)] = url.replace(/\/$/, '');
+  for (const service of localServices) urls[clientNamespace(service)] = IN_PROCESS_ORIGIN;
   return urls;
 }
 

@@ -1,3 +1,4 @@
+import { multipartBodySchema } from './multipart.js';
 import type { OpenApiDocument } from './plugin.js';
 
 /** One security alternative of an operation: a scheme and the scopes it requires. */
@@ -18,6 +19,10 @@ export interface OperationRoute {
   /** Empty means public. */
   security: SecurityRequirement[];
   body?: JsonSchema;
+  /** How the body arrives: JSON, or `multipart/form-data` parsed into fields and {@link UploadedFile}s. */
+  bodyType: 'json' | 'multipart';
+  /** The operation's own request size limit in bytes (`x-body-limit`), instead of the server's 1 MiB. */
+  bodyLimit?: number;
   bodyRequired: boolean;
   params?: JsonSchema;
   query?: JsonSchema;
@@ -36,6 +41,7 @@ export type JsonSchema = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
 const SCHEMES = new Set(['bearerAuth', 'apiKeyAuth', 'serviceAuth']);
 const JSON_TYPES = ['application/json', 'application/problem+json'];
+const REQUEST_TYPES = ['application/json', 'multipart/form-data'];
 
 /** Reads every operation of a bundled spec, with local `$ref`s inlined. Throws on anything the runtime cannot honour. */
 export function readOperations(service: string, spec: OpenApiDocument): OperationRoute[] {
@@ -81,8 +87,16 @@ function readOperation(
   const headers = parameterSchema(parameters, 'header');
 
   const requestContent = operation.requestBody?.content as Record<string, { schema?: JsonSchema }> | undefined;
-  if (requestContent && !requestContent['application/json']) throw new Error(`${where}: request bodies must be application/json`);
-  const body = requestContent?.['application/json']?.schema;
+  const requestTypes = Object.keys(requestContent ?? {});
+  if (requestTypes.some((type) => !REQUEST_TYPES.includes(type)) || requestTypes.length > 1) {
+    throw new Error(`${where}: a request body must be either application/json or multipart/form-data`);
+  }
+  const bodyType = requestTypes[0] === 'multipart/form-data' ? 'multipart' : 'json';
+  const rawBody = requestContent?.[requestTypes[0] ?? '']?.schema;
+  const body = rawBody && bodyType === 'multipart' ? multipartBodySchema(rawBody) : rawBody;
+  const bodyLimit = operation['x-body-limit'] as unknown;
+  if (bodyLimit !== undefined && !(Number.isInteger(bodyLimit) && (bodyLimit as number) > 0))
+    throw new Error(`${where}: x-body-limit must be a positive integer`);
 
   const responses: Record<number, JsonSchema | undefined> = {};
   for (const [code, response] of Object.entries((operation.responses ?? {}) as Record<string, JsonSchema>)) {
@@ -105,6 +119,8 @@ function readOperation(
     url: path.replace(/\{([^}]+)\}/g, ':$1'),
     security,
     ...(body ? { body } : {}),
+    bodyType,
+    ...(bodyLimit !== undefined ? { bodyLimit: bodyLimit as number } : {}),
     bodyRequired: operation.requestBody?.required === true,
     ...(params ? { params: params.schema } : {}),
     ...(query ? { query: query.schema } : {}),

@@ -138,6 +138,37 @@ describe('idempotency keys', () => {
   });
 });
 
+describe('CORS', () => {
+  test('is off by default and allows exactly the configured origins', async () => {
+    const closed = await server.app.inject({
+      method: 'OPTIONS',
+      url: '/echo/items',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
+    expect(closed.headers['access-control-allow-origin']).toBeUndefined();
+
+    const open = await createTestServer({ plugins: [echoPlugin()], corsOrigins: ['https://shop.example'] });
+    try {
+      const preflight = await open.app.inject({
+        method: 'OPTIONS',
+        url: '/echo/items',
+        headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('https://shop.example');
+      expect(String(preflight.headers['access-control-allow-headers'])).toContain('idempotency-key');
+      const other = await open.app.inject({
+        method: 'OPTIONS',
+        url: '/echo/items',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('platform endpoints', () => {
   test('/health reports the database and services', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/health' });

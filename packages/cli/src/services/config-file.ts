@@ -36,6 +36,8 @@ export interface StoreConfig {
   dataDir?: string;
   /** Public base URL (links in mail, OIDC redirect URIs). */
   publicUrl?: string;
+  /** Browser origins allowed to call the API (CORS); `true` for any. */
+  corsOrigins?: string[] | true;
   /** Base URLs of services that run in other processes, e.g. `{ auth: 'http://127.0.0.1:4001' }`. */
   remoteServices?: Record<string, string>;
   mail?: StoreMailConfig;
@@ -55,7 +57,7 @@ export interface LoadedStoreConfig {
 }
 
 /** Keys of {@link StoreConfig} that are not service options. */
-export const RESERVED_CONFIG_KEYS = new Set(['services', 'port', 'host', 'dataDir', 'publicUrl', 'remoteServices', 'mail', 'logLevel']);
+export const RESERVED_CONFIG_KEYS = new Set(['services', 'port', 'host', 'dataDir', 'publicUrl', 'corsOrigins', 'remoteServices', 'mail', 'logLevel']);
 
 /**
  * Loads the store config: `explicitPath` (from `--config`/`TOKOBAPAK_CONFIG`) must exist; otherwise
@@ -92,6 +94,13 @@ export function validateStoreConfig(value: unknown, path = CONFIG_FILE_NAME): St
   }
   for (const key of ['host', 'dataDir', 'publicUrl'] as const) {
     if (config[key] !== undefined && typeof config[key] !== 'string') fail(`\`${key}\` must be a string`);
+  }
+  if (
+    config.corsOrigins !== undefined &&
+    config.corsOrigins !== true &&
+    !(Array.isArray(config.corsOrigins) && config.corsOrigins.every((origin) => typeof origin === 'string'))
+  ) {
+    fail('`corsOrigins` must be an array of origins, or true');
   }
   if (config.logLevel !== undefined && typeof config.logLevel !== 'string' && config.logLevel !== false) {
     fail('`logLevel` must be a level name or false');

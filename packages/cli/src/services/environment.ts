@@ -98,6 +98,11 @@ export const otherVariables: EnvVar[] = [
     example: 'https://shop.example.com',
   },
   {
+    name: 'TOKOBAPAK_CORS_ORIGINS',
+    description: 'comma-separated browser origins allowed to call the API (CORS), or * for any; unset: none',
+    example: 'https://shop.example.com,https://admin.shop.example.com',
+  },
+  {
     name: 'TOKOBAPAK_MAIL_TRANSPORT',
     description: 'file (one file per message; the default with a PGlite folder), smtp, or memory (the default otherwise)',
     example: 'file',

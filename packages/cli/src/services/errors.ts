@@ -12,6 +12,13 @@ export const cliErrors = {
   CLI_PORT_IN_USE: 'The port `tokobapak start` was asked to listen on is taken.',
   CLI_PACKAGE_MISSING: 'A TokoBapak package the command needs is not installed (or, in a checkout, not built).',
   CLI_MIGRATION_FAILED: 'A migration failed; the report names it.',
+  CLI_FILE_UNREADABLE: 'A file given to a command cannot be read or written, or is not CSV or JSON.',
+  CLI_IMPORT_REJECTED: 'Rows of a product import are not valid; the summary names each one.',
+  CLI_REQUEST_FAILED: 'The store refused a request or could not be reached.',
+  CLI_CREDENTIALS_MISSING: 'A `store` command got no credentials, or not the kind it needs (a person, for `store create`).',
+  CLI_STORE_NOT_FOUND: 'The signed-in person is not a member of the store to act in, or of exactly one store when none was named.',
+  CLI_API_ERROR: "The store's API refused the request; the message carries its status and problem code.",
+  CLI_SERVER_UNREACHABLE: 'No TokoBapak server answers at the `--url` of a `store` command.',
   CLI_UNEXPECTED: 'Anything else: a bug. The stack trace goes to stderr; please report it.',
 } as const;
 

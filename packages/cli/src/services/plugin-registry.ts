@@ -1,4 +1,8 @@
 import { authPlugin } from '@tokobapak/plugin-auth';
+import { imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
+import { merchantPlugin } from '@tokobapak/plugin-merchant';
+import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { userPlugin } from '@tokobapak/plugin-user';
 import type { ServiceRegistry } from './runtime.js';
 
@@ -10,4 +14,9 @@ import type { ServiceRegistry } from './runtime.js';
 export const builtInServices: ServiceRegistry = {
   auth: (options) => authPlugin(options as Parameters<typeof authPlugin>[0]),
   user: (options) => userPlugin(options as Parameters<typeof userPlugin>[0]),
+  merchant: (options) => merchantPlugin(options as Parameters<typeof merchantPlugin>[0]),
+  inventory: (options) => inventoryPlugin(options as Parameters<typeof inventoryPlugin>[0]),
+  // Images live beside the store's data unless the config gives a blob store (S3) or folder of its own.
+  'image-proxy': (options, context) => imageProxyPlugin({ blobDir: context.filesDir('blobs'), ...(options as Parameters<typeof imageProxyPlugin>[0]) }),
+  'promoted-item': (options) => promotedItemPlugin(options as Parameters<typeof promotedItemPlugin>[0]),
 };

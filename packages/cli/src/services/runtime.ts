@@ -11,8 +11,14 @@ export interface ServerRuntime {
   migrationStatus: typeof migrationStatus;
 }
 
+/** Where a service may keep files of its own (image originals and variants), next to the store's data. */
+export interface ServiceContext {
+  /** A folder for the service's files, beside the PGlite data folder (or `.tokobapak/` in the working folder). */
+  filesDir: (name: string) => string;
+}
+
 /** Builds one service's plugin from the options under its name in the config file. */
-export type ServiceFactory = (options: unknown) => Plugin;
+export type ServiceFactory = (options: unknown, context: ServiceContext) => Plugin;
 
 /** Service name → factory. */
 export type ServiceRegistry = Record<string, ServiceFactory>;

@@ -1,18 +1,24 @@
 import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Plugin, ServerConfig } from '@tokobapak/server';
 import { CliError } from './errors.js';
-import type { ServiceRegistry } from './runtime.js';
+import type { ServiceContext, ServiceRegistry } from './runtime.js';
 import type { DatabaseSetting, StoreSettings } from './settings.js';
 
 /** Builds the plugins of the selected services, each from the config key named after it. */
-export function buildPlugins(settings: Pick<StoreSettings, 'services' | 'serviceOptions'>, registry: ServiceRegistry): Plugin[] {
+export function buildPlugins(
+  settings: Pick<StoreSettings, 'services' | 'serviceOptions'> & { database?: DatabaseSetting },
+  registry: ServiceRegistry,
+): Plugin[] {
+  const base = settings.database?.kind === 'pglite' ? dirname(settings.database.dataDir) : resolve('.tokobapak');
+  const context: ServiceContext = { filesDir: (name) => join(base, name) };
   return settings.services.map((service) => {
     const factory = registry[service];
     if (!factory) {
       throw new CliError('CLI_UNKNOWN_SERVICE', `Unknown service ${service}; built-in services: ${Object.keys(registry).join(', ')}`);
     }
     try {
-      return factory(settings.serviceOptions[service]);
+      return factory(settings.serviceOptions[service], context);
     } catch (error) {
       throw new CliError('CLI_CONFIG_INVALID', `Options of service ${service}: ${(error as Error).message}`);
     }
@@ -62,6 +68,7 @@ export function buildServerConfig(settings: StoreSettings, plugins: Plugin[]): S
   };
   if (settings.secret !== undefined) config.secret = settings.secret;
   if (settings.publicUrl !== undefined) config.publicUrl = settings.publicUrl;
+  if (settings.corsOrigins !== undefined) config.corsOrigins = settings.corsOrigins;
   if (settings.mail !== undefined) config.mail = settings.mail;
   return config;
 }

@@ -37,6 +37,7 @@ export interface StoreSettings {
   remoteServices: Record<string, string>;
   secret?: string;
   publicUrl?: string;
+  corsOrigins?: string[] | true;
   /** Unset: the server's default (files next to the PGlite folder, in memory otherwise). */
   mail?: MailSetting;
   /** Options for each service's factory: the config key named after it. */
@@ -138,6 +139,17 @@ export function resolveStoreSettings({ flags, env, cwd, file, builtIn }: Resolve
   if (secret !== undefined) settings.secret = secret;
   const publicUrl = nonEmpty(env.TOKOBAPAK_PUBLIC_URL) ?? config.publicUrl;
   if (publicUrl !== undefined) settings.publicUrl = publicUrl;
+  const corsVariable = nonEmpty(env.TOKOBAPAK_CORS_ORIGINS);
+  const corsOrigins =
+    corsVariable === '*'
+      ? true
+      : corsVariable
+        ? corsVariable
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter(Boolean)
+        : config.corsOrigins;
+  if (corsOrigins !== undefined) settings.corsOrigins = corsOrigins;
   const mail = resolveMail(env, cwd, file, database);
   if (mail !== undefined) settings.mail = mail;
   if (file.path !== undefined) settings.configPath = file.path;

@@ -19,7 +19,7 @@ export interface StoreTemplateInput {
 }
 
 /** Services a new store starts with. */
-export const STORE_SERVICES = ['auth', 'user'];
+export const STORE_SERVICES = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item'];
 
 /** The npm package of a built-in service. */
 export function servicePackage(service: string): string {
@@ -105,6 +105,7 @@ function envExample({ services }: StoreTemplateInput): string {
         flagVariables.port,
         flagVariables.host,
         byName('TOKOBAPAK_PUBLIC_URL'),
+        byName('TOKOBAPAK_CORS_ORIGINS'),
         byName('TOKOBAPAK_SECRET'),
         flagVariables.logLevel,
         flagVariables.demo,

@@ -1,3 +1,4 @@
+import type { StoreRole } from '@tokobapak/server';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -25,6 +26,9 @@ export interface AuthDatabase {
     rotated_at: NullableTimestamp;
     revoked_at: NullableTimestamp;
     revoked_reason: string | null;
+    /** Set for store sessions: the store the family acts in, and the role it was issued with. */
+    store_id: ColumnType<string | null, string | null | undefined, string | null>;
+    store_role: ColumnType<StoreRole | null, StoreRole | null | undefined, StoreRole | null>;
   };
   password_resets: {
     id: string;
@@ -61,6 +65,11 @@ export interface AuthDatabase {
     redirect_uri: string | null;
     created_at: Timestamp;
     expires_at: Timestamp;
+  };
+  /** Stores the merchant service announced as suspended: their keys and store sessions stop working. */
+  suspended_stores: {
+    store_id: string;
+    suspended_at: Timestamp;
   };
   identities: {
     provider_id: string;

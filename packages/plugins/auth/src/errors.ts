@@ -15,7 +15,7 @@ export const authErrors = defineErrors({
   AUTH_API_KEY_NOT_FOUND: { status: 404, title: 'No such API key' },
   AUTH_API_KEY_INVALID: { status: 401, title: 'The API key is not valid' },
   AUTH_API_KEY_EXPIRY_IN_PAST: { status: 400, title: 'The API key would already be expired' },
-  AUTH_STORE_SCOPE_UNAVAILABLE: { status: 422, title: 'Store-scoped API keys need the merchant service' },
+  AUTH_STORE_ACCESS_DENIED: { status: 403, title: 'The caller may not act in this store' },
   AUTH_OIDC_PROVIDER_NOT_FOUND: { status: 404, title: 'No such identity provider' },
   AUTH_OIDC_STATE_INVALID: { status: 400, title: 'The sign-in attempt is unknown, used or expired' },
   AUTH_OIDC_CODE_INVALID: { status: 400, title: 'The identity provider did not confirm the sign-in' },

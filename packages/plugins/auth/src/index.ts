@@ -5,7 +5,7 @@ import { definePlugin, type Plugin } from '@tokobapak/server';
 import { createAuthService } from './auth-service.js';
 import type { AuthDatabase } from './database.js';
 import { authErrors } from './errors.js';
-import { eraseDeletedUsers } from './events.js';
+import { endRemovedStaffAccess, eraseDeletedUsers, trackSuspendedStores } from './events.js';
 import { spec } from './generated/spec.js';
 import { apiKeyHandlers } from './handlers/api-key-handlers.js';
 import { credentialHandlers } from './handlers/credential-handlers.js';
@@ -35,7 +35,7 @@ export function authPlugin(options: AuthPluginOptions = {}): Plugin {
     spec,
     migrations,
     errors: authErrors,
-    subscriptions: [eraseDeletedUsers],
+    subscriptions: [eraseDeletedUsers, endRemovedStaffAccess, trackSuspendedStores],
     handlers: {
       ...sessionHandlers(service),
       ...passwordHandlers(service),

@@ -1,4 +1,4 @@
-import { newId, type TokenService } from '@tokobapak/server';
+import { newId, type StoreRole, type TokenService } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { AuthDatabase } from './database.js';
 import { authErrors } from './errors.js';
@@ -13,6 +13,14 @@ export interface TokenPair {
   refreshExpiresIn: number;
   userId: string;
   sessionId: string;
+  storeId?: string;
+  storeRole?: StoreRole;
+}
+
+/** The store a session acts in. */
+export interface SessionStore {
+  storeId: string;
+  storeRole: StoreRole;
 }
 
 /** Lifetimes and signing used when issuing tokens. */
@@ -24,12 +32,23 @@ export interface SessionSettings {
 
 type Db = Kysely<AuthDatabase>;
 
-/** Starts a new session (refresh-token family) for a user and returns its first token pair. */
-export async function startSession(db: Db, settings: SessionSettings, user: { userId: string; role: 'customer' | 'admin' }): Promise<TokenPair> {
-  return issuePair(db, settings, user, newId('ses'));
+/** Starts a new session (refresh-token family) for a user, optionally inside a store, and returns its first token pair. */
+export async function startSession(
+  db: Db,
+  settings: SessionSettings,
+  user: { userId: string; role: 'customer' | 'admin' },
+  store?: SessionStore,
+): Promise<TokenPair> {
+  return issuePair(db, settings, user, newId('ses'), store);
 }
 
-async function issuePair(db: Db, settings: SessionSettings, user: { userId: string; role: 'customer' | 'admin' }, familyId: string): Promise<TokenPair> {
+async function issuePair(
+  db: Db,
+  settings: SessionSettings,
+  user: { userId: string; role: 'customer' | 'admin' },
+  familyId: string,
+  store: SessionStore | undefined,
+): Promise<TokenPair> {
   const refreshToken = randomSecret('rt');
   const now = settings.now();
   await db
@@ -41,16 +60,25 @@ async function issuePair(db: Db, settings: SessionSettings, user: { userId: stri
       token_hash: hashSecret(refreshToken),
       created_at: now,
       expires_at: new Date(now.getTime() + settings.refreshTokenTtlSeconds * 1000),
+      store_id: store?.storeId ?? null,
+      store_role: store?.storeRole ?? null,
     })
     .execute();
   return {
     tokenType: 'Bearer',
-    accessToken: settings.tokens.signAccessToken({ userId: user.userId, role: user.role, sessionId: familyId }),
+    accessToken: settings.tokens.signAccessToken({
+      userId: user.userId,
+      role: user.role,
+      sessionId: familyId,
+      storeId: store?.storeId ?? null,
+      storeRole: store?.storeRole ?? null,
+    }),
     expiresIn: settings.tokens.accessTokenTtl,
     refreshToken,
     refreshExpiresIn: settings.refreshTokenTtlSeconds,
     userId: user.userId,
     sessionId: familyId,
+    ...(store ? { storeId: store.storeId, storeRole: store.storeRole } : {}),
   };
 }
 
@@ -60,11 +88,24 @@ async function issuePair(db: Db, settings: SessionSettings, user: { userId: stri
  * (committed before the error is raised), so neither the thief nor the owner can go on with it.
  */
 export async function rotateRefreshToken(
+  db: Db,
   transaction: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
   settings: SessionSettings,
   refreshToken: string,
+  /** For store sessions: confirms the membership (another service's answer, so asked before the transaction). */
+  confirmStore: (storeId: string, userId: string) => Promise<StoreRole>,
 ): Promise<TokenPair> {
   const tokenHash = hashSecret(refreshToken);
+  const family = await db.selectFrom('refresh_tokens').select(['family_id', 'user_id', 'store_id']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  let store: SessionStore | undefined;
+  if (family?.store_id) {
+    try {
+      store = { storeId: family.store_id, storeRole: await confirmStore(family.store_id, family.user_id) };
+    } catch (error) {
+      await revokeFamily(db, family.family_id, 'store-access-ended', settings.now());
+      throw error;
+    }
+  }
   const outcome = await transaction(async (db) => {
     const now = settings.now();
     // The conditional update is the claim: of many concurrent refreshes with one token, one wins.
@@ -80,7 +121,7 @@ export async function rotateRefreshToken(
     if (spent) {
       const credential = await db.selectFrom('credentials').select('role').where('user_id', '=', spent.user_id).executeTakeFirst();
       if (!credential) return { kind: 'invalid' as const };
-      return { kind: 'ok' as const, pair: await issuePair(db, settings, { userId: spent.user_id, role: credential.role }, spent.family_id) };
+      return { kind: 'ok' as const, pair: await issuePair(db, settings, { userId: spent.user_id, role: credential.role }, spent.family_id, store) };
     }
     const known = await db
       .selectFrom('refresh_tokens')

@@ -71,6 +71,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/store-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a session inside one store
+         * @description Starts a new session whose access token acts inside one store, with the caller's role
+         *     there (`owner`, `manager` or `staff`); merchant operations of every service act on that
+         *     store only. The caller must be a member of the store (the merchant service answers) and the
+         *     store must not be suspended. Refreshing a store session checks the membership again, so
+         *     removing someone from a store ends their access at their next refresh. The caller's
+         *     current session is left as it is.
+         *
+         *     Errors: `AUTH_STORE_ACCESS_DENIED` (403: not a member, or the store is suspended).
+         */
+        post: operations["selectStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/password/change": {
         parameters: {
             query?: never;
@@ -242,10 +269,11 @@ export interface paths {
          * Create an API key
          * @description Creates a key for scripts that acts as the caller, limited to `scopes` (and to one store
          *     when `storeId` is given). The secret is returned once, in this response; only a hash is
-         *     kept. Services that act on a store check on every call that the key's owner may still act
-         *     in that store.
+         *     kept. A store key needs the caller to be the store's owner or a manager; when its owner
+         *     leaves the store (the merchant service announces it), the key is revoked.
          *
-         *     Errors: `AUTH_API_KEY_EXPIRY_IN_PAST` (400).
+         *     Errors: `AUTH_API_KEY_EXPIRY_IN_PAST` (400), `AUTH_STORE_ACCESS_DENIED` (403: not an owner
+         *     or manager of the store, or the store is suspended).
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -459,6 +487,16 @@ export interface components {
             userId: string;
             /** @description The session (refresh-token family) these tokens belong to. */
             sessionId: string;
+            /** @description Present for store sessions (`selectStore`) only; the store the tokens act in. */
+            storeId?: string;
+            /**
+             * @description Present for store sessions only; the caller's role in the store.
+             * @enum {string}
+             */
+            storeRole?: "owner" | "manager" | "staff";
+        };
+        StoreSessionInput: {
+            storeId: string;
         };
         /** @description A session's tokens, as `TokenPair`, plus what the sign-in started with. */
         OidcLoginResult: {
@@ -861,6 +899,33 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
         };
     };
+    selectStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoreSessionInput"];
+            };
+        };
+        responses: {
+            /** @description The store session's tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     changePassword: {
         parameters: {
             query?: never;
@@ -1081,6 +1146,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
         };

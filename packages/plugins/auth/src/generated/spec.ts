@@ -141,6 +141,52 @@ const document = {
         }
       }
     },
+    "/auth/store-session": {
+      "post": {
+        "operationId": "selectStore",
+        "tags": [
+          "Sessions"
+        ],
+        "summary": "Start a session inside one store",
+        "description": "Starts a new session whose access token acts inside one store, with the caller's role\nthere (`owner`, `manager` or `staff`); merchant operations of every service act on that\nstore only. The caller must be a member of the store (the merchant service answers) and the\nstore must not be suspended. Refreshing a store session checks the membership again, so\nremoving someone from a store ends their access at their next refresh. The caller's\ncurrent session is left as it is.\n\nErrors: `AUTH_STORE_ACCESS_DENIED` (403: not a member, or the store is suspended).\n",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/StoreSessionInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The store session's tokens.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TokenPair"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
     "/auth/password/change": {
       "post": {
         "operationId": "changePassword",
@@ -412,7 +458,7 @@ const document = {
           "API keys"
         ],
         "summary": "Create an API key",
-        "description": "Creates a key for scripts that acts as the caller, limited to `scopes` (and to one store\nwhen `storeId` is given). The secret is returned once, in this response; only a hash is\nkept. Services that act on a store check on every call that the key's owner may still act\nin that store.\n\nErrors: `AUTH_API_KEY_EXPIRY_IN_PAST` (400).\n",
+        "description": "Creates a key for scripts that acts as the caller, limited to `scopes` (and to one store\nwhen `storeId` is given). The secret is returned once, in this response; only a hash is\nkept. A store key needs the caller to be the store's owner or a manager; when its owner\nleaves the store (the merchant service announces it), the key is revoked.\n\nErrors: `AUTH_API_KEY_EXPIRY_IN_PAST` (400), `AUTH_STORE_ACCESS_DENIED` (403: not an owner\nor manager of the store, or the store is suspended).\n",
         "security": [
           {
             "bearerAuth": []
@@ -449,6 +495,9 @@ const document = {
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           },
           "409": {
             "$ref": "#/components/responses/Conflict"
@@ -968,6 +1017,33 @@ const document = {
             "type": "string",
             "pattern": "^ses_[0-9a-z]{26}$",
             "description": "The session (refresh-token family) these tokens belong to."
+          },
+          "storeId": {
+            "type": "string",
+            "pattern": "^sto_[0-9a-z]{26}$",
+            "description": "Present for store sessions (`selectStore`) only; the store the tokens act in."
+          },
+          "storeRole": {
+            "type": "string",
+            "enum": [
+              "owner",
+              "manager",
+              "staff"
+            ],
+            "description": "Present for store sessions only; the caller's role in the store."
+          }
+        }
+      },
+      "StoreSessionInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "storeId"
+        ],
+        "properties": {
+          "storeId": {
+            "type": "string",
+            "pattern": "^sto_[0-9a-z]{26}$"
           }
         }
       },

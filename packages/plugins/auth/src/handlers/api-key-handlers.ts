@@ -1,6 +1,7 @@
 import { decodeCursor, requireApiKey, requireUser, toPage } from '@tokobapak/server';
 import { createApiKey, findLiveKey, toApiKey } from '../api-keys.js';
 import { authErrors } from '../errors.js';
+import { storeRoleOf } from '../store-access.js';
 import type { AuthHandlers } from './types.js';
 
 /** Merchant API keys: issue, list, revoke, and verification for the runtime. */
@@ -8,14 +9,17 @@ export function apiKeyHandlers(): Pick<AuthHandlers, 'createApiKey' | 'listApiKe
   return {
     async createApiKey({ body }, ctx) {
       const { userId } = requireUser(ctx.caller);
-      // Keys acting inside a store need the merchant service to vouch for the caller's membership.
-      if (body.storeId) throw authErrors.AUTH_STORE_SCOPE_UNAVAILABLE('Create keys without storeId until the merchant service is installed');
+      if (body.storeId) {
+        // A store key acts for the store: only those who run it may issue one.
+        const role = await storeRoleOf(ctx, body.storeId, userId);
+        if (role === 'staff') throw authErrors.AUTH_STORE_ACCESS_DENIED('Only the owner or a manager may create keys for the store');
+      }
       if (body.expiresAt && new Date(body.expiresAt) <= ctx.clock.now()) throw authErrors.AUTH_API_KEY_EXPIRY_IN_PAST();
       const { row, secret } = await createApiKey(ctx.db, {
         userId,
         name: body.name,
         scopes: body.scopes,
-        storeId: null,
+        storeId: body.storeId ?? null,
         expiresAt: body.expiresAt ?? null,
         now: ctx.clock.now(),
       });
@@ -45,6 +49,10 @@ export function apiKeyHandlers(): Pick<AuthHandlers, 'createApiKey' | 'listApiKe
     async verifyApiKey({ body }, ctx) {
       const row = await findLiveKey(ctx.db, body.key, ctx.clock.now());
       if (!row) throw authErrors.AUTH_API_KEY_INVALID();
+      if (row.store_id) {
+        const suspended = await ctx.db.selectFrom('suspended_stores').select('store_id').where('store_id', '=', row.store_id).executeTakeFirst();
+        if (suspended) throw authErrors.AUTH_API_KEY_INVALID('The store this key acts in is suspended');
+      }
       return { keyId: row.id, userId: row.user_id, scopes: row.scopes as never, storeId: row.store_id };
     },
 

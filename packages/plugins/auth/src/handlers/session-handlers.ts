@@ -3,11 +3,12 @@ import type { AuthService } from '../auth-service.js';
 import { authErrors } from '../errors.js';
 import { normalizeEmail } from '../secrets.js';
 import { revokeFamily, rotateRefreshToken, startSession } from '../sessions.js';
+import { storeRoleOf } from '../store-access.js';
 import { clearAttempts, recordAttempt } from '../throttle.js';
 import type { AuthHandlers } from './types.js';
 
 /** Sign-in, token refresh and sign-out. */
-export function sessionHandlers(service: AuthService): Pick<AuthHandlers, 'login' | 'refreshToken' | 'logout'> {
+export function sessionHandlers(service: AuthService): Pick<AuthHandlers, 'login' | 'refreshToken' | 'selectStore' | 'logout'> {
   return {
     async login({ body }, ctx) {
       const email = normalizeEmail(body.email);
@@ -23,7 +24,21 @@ export function sessionHandlers(service: AuthService): Pick<AuthHandlers, 'login
     },
 
     async refreshToken({ body }, ctx) {
-      return rotateRefreshToken((fn) => ctx.transaction((tx) => fn(tx.db)), service.session(ctx), body.refreshToken);
+      return rotateRefreshToken(
+        ctx.db,
+        (fn) => ctx.transaction((tx) => fn(tx.db)),
+        service.session(ctx),
+        body.refreshToken,
+        (storeId, userId) => storeRoleOf(ctx, storeId, userId),
+      );
+    },
+
+    async selectStore({ body }, ctx) {
+      const { userId } = requireUser(ctx.caller);
+      const storeRole = await storeRoleOf(ctx, body.storeId, userId);
+      const credential = await ctx.db.selectFrom('credentials').select('role').where('user_id', '=', userId).executeTakeFirst();
+      if (!credential) throw authErrors.AUTH_USER_NOT_FOUND();
+      return startSession(ctx.db, service.session(ctx), { userId, role: credential.role }, { storeId: body.storeId, storeRole });
     },
 
     async logout(_request, ctx) {

@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { bannerConnection, bannerInputFrom, createBanner, deleteBanner, listBanners, pauseBanner } from '../services/banners-actions.js';
+import { bannerVariables } from '../services/banners-environment.js';
+import type { CliContext } from '../services/cli-context.js';
+import { CliError } from '../services/errors.js';
+import { resolveJson } from '../services/settings.js';
+import { storeVariables } from '../services/store-environment.js';
+import { bannerDeletedPresentation, bannerListPresentation, bannerPresentation } from '../ui/banner-presentations.js';
+import { outputMode, present, withSpinner } from '../ui/output.js';
+import { envOption, storeOptions } from './options.js';
+
+interface BannerFlags {
+  url?: string;
+  apiKey?: string;
+  json?: boolean;
+  placement?: string;
+  status?: string;
+  title?: string;
+  imageId?: string;
+  linkUrl?: string;
+  startsAt?: string;
+  endsAt?: string;
+  priority?: string;
+}
+
+type Variable = { flag: string; name: string };
+
+/** Adds the flags every `banners` subcommand takes: where the store runs, its API key, and --json. */
+function withConnection(command: Command): Command {
+  return command.addOption(envOption(storeVariables.url)).addOption(envOption(storeVariables.apiKey)).addOption(storeOptions.json());
+}
+
+/** A flag, else its variable, else undefined. */
+function optional(flag: string | undefined, context: CliContext, variable: Variable): string | undefined {
+  return flag ?? (context.env[variable.name] || undefined);
+}
+
+/** A flag or its variable; a missing one names both. */
+function required(flag: string | undefined, context: CliContext, variable: Variable): string {
+  const value = optional(flag, context, variable);
+  if (value === undefined) throw new CliError('CLI_INVALID_VALUE', `Pass ${variable.flag.split(' ')[0]} (or ${variable.name})`);
+  return value;
+}
+
+function statusFilter(value: string | undefined): 'active' | 'paused' | undefined {
+  if (value === undefined || value === 'active' || value === 'paused') return value;
+  throw new CliError('CLI_INVALID_VALUE', `--status / ${bannerVariables.status.name} must be active or paused, got "${value}"`);
+}
+
+/** `tokobapak banners list|create|pause|delete`: the banners of the store an API key acts in. */
+export function registerBannersCommand(program: Command, context: CliContext): void {
+  const banners = program.command('banners').description("manage your store's banners (against a running store's API, with a store API key)");
+
+  withConnection(banners.command('list').description("list the store's banners, newest first"))
+    .addOption(envOption(bannerVariables.placement))
+    .addOption(envOption(bannerVariables.status))
+    .action(async (flags: BannerFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const connection = bannerConnection(flags, context.env);
+      const filters = {
+        placement: optional(flags.placement, context, bannerVariables.placement),
+        status: statusFilter(optional(flags.status, context, bannerVariables.status)),
+      };
+      const listed = await withSpinner(mode, context.stdout, 'Fetching banners', () => listBanners(connection, filters));
+      present(mode, context.stdout, bannerListPresentation(listed));
+    });
+
+  withConnection(banners.command('create').description('create a banner in the store'))
+    .addOption(envOption(bannerVariables.placement))
+    .addOption(envOption(bannerVariables.title))
+    .addOption(envOption(bannerVariables.imageId))
+    .addOption(envOption(bannerVariables.linkUrl))
+    .addOption(envOption(bannerVariables.startsAt))
+    .addOption(envOption(bannerVariables.endsAt))
+    .addOption(envOption(bannerVariables.priority))
+    .action(async (flags: BannerFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const connection = bannerConnection(flags, context.env);
+      const input = bannerInputFrom({
+        placement: required(flags.placement, context, bannerVariables.placement),
+        title: required(flags.title, context, bannerVariables.title),
+        imageId: required(flags.imageId, context, bannerVariables.imageId),
+        linkUrl: required(flags.linkUrl, context, bannerVariables.linkUrl),
+        startsAt: optional(flags.startsAt, context, bannerVariables.startsAt),
+        endsAt: optional(flags.endsAt, context, bannerVariables.endsAt),
+        priority: optional(flags.priority, context, bannerVariables.priority),
+      });
+      const created = await withSpinner(mode, context.stdout, 'Creating the banner', () => createBanner(connection, input));
+      present(mode, context.stdout, bannerPresentation(created, 'created'));
+    });
+
+  withConnection(banners.command('pause').description('take a banner off the storefront (it stays listed)').argument('<bannerId>', 'the ban_… id')).action(
+    async (bannerId: string, flags: BannerFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const connection = bannerConnection(flags, context.env);
+      const paused = await withSpinner(mode, context.stdout, `Pausing ${bannerId}`, () => pauseBanner(connection, bannerId));
+      present(mode, context.stdout, bannerPresentation(paused, 'paused'));
+    },
+  );
+
+  withConnection(banners.command('delete').description('delete a banner').argument('<bannerId>', 'the ban_… id')).action(
+    async (bannerId: string, flags: BannerFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const connection = bannerConnection(flags, context.env);
+      await withSpinner(mode, context.stdout, `Deleting ${bannerId}`, () => deleteBanner(connection, bannerId));
+      present(mode, context.stdout, bannerDeletedPresentation(bannerId));
+    },
+  );
+}

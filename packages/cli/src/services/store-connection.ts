@@ -1,0 +1,116 @@
+import { createClient, type TokoBapakClient, TokoBapakError } from '@tokobapak/sdk';
+import { CliError } from './errors.js';
+import type { Env } from './settings.js';
+import { DEFAULT_STORE_URL, storeVariables } from './store-environment.js';
+
+/** The connection flags of `tokobapak store`, as commander parsed them. */
+export interface ConnectionFlags {
+  url?: string | undefined;
+  apiKey?: string | undefined;
+  email?: string | undefined;
+  password?: string | undefined;
+  store?: string | undefined;
+}
+
+/** Where the store runs and how to sign in, with flags over variables over defaults. */
+export interface Connection {
+  url: string;
+  credentials: { kind: 'apiKey'; apiKey: string } | { kind: 'password'; email: string; password: string } | { kind: 'none' };
+  /** Handle or id of the store to act in (password sign-in only). */
+  store: string | undefined;
+}
+
+const pick = (flag: string | undefined, env: Env, name: string): string | undefined => {
+  if (flag !== undefined && flag !== '') return flag;
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+};
+
+/** Resolves the connection settings; a malformed URL or half a password sign-in is `CLI_INVALID_VALUE`. */
+export function resolveConnection(flags: ConnectionFlags, env: Env): Connection {
+  const url = pick(flags.url, env, storeVariables.url.name) ?? DEFAULT_STORE_URL;
+  if (!URL.canParse(url) || !/^https?:/i.test(url))
+    throw new CliError('CLI_INVALID_VALUE', `--url / ${storeVariables.url.name} must be an http(s) URL, got "${url}"`);
+  const apiKey = pick(flags.apiKey, env, storeVariables.apiKey.name);
+  const email = pick(flags.email, env, storeVariables.email.name);
+  const password = pick(flags.password, env, storeVariables.password.name);
+  const store = pick(flags.store, env, storeVariables.store.name);
+  if ((email === undefined) !== (password === undefined)) {
+    throw new CliError('CLI_INVALID_VALUE', 'Signing in needs both --email and --password (or TOKOBAPAK_EMAIL and TOKOBAPAK_PASSWORD)');
+  }
+  const credentials: Connection['credentials'] =
+    email !== undefined && password !== undefined
+      ? { kind: 'password', email, password }
+      : apiKey !== undefined
+        ? { kind: 'apiKey', apiKey }
+        : { kind: 'none' };
+  return { url: url.replace(/\/+$/, ''), credentials, store };
+}
+
+/** A client signed in as a person (email and password); `store create` needs one. */
+export async function signIn(connection: Connection, fetchImpl?: typeof fetch): Promise<TokoBapakClient> {
+  const { credentials } = connection;
+  if (credentials.kind !== 'password') {
+    throw new CliError(
+      'CLI_CREDENTIALS_MISSING',
+      'This command needs a person signed in: pass --email and --password (or TOKOBAPAK_EMAIL and TOKOBAPAK_PASSWORD); an API key cannot do it',
+    );
+  }
+  const client = createClient({ baseUrl: connection.url, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  await callApi(connection, () => client.auth.login({ body: { email: credentials.email, password: credentials.password } }));
+  return client;
+}
+
+/**
+ * A client acting inside one store: a store-scoped API key as it is, or a person's store session
+ * (`auth.selectStore`) for `--store`, or for their only store when they have exactly one.
+ */
+export async function storeClient(connection: Connection, fetchImpl?: typeof fetch): Promise<TokoBapakClient> {
+  const { credentials } = connection;
+  if (credentials.kind === 'apiKey') return createClient({ baseUrl: connection.url, apiKey: credentials.apiKey, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  if (credentials.kind === 'none') {
+    throw new CliError('CLI_CREDENTIALS_MISSING', 'Pass --api-key (TOKOBAPAK_API_KEY) or --email and --password (TOKOBAPAK_EMAIL, TOKOBAPAK_PASSWORD)');
+  }
+  const client = await signIn(connection, fetchImpl);
+  const storeId = await chooseStore(connection, client);
+  await callApi(connection, () => client.auth.selectStore({ body: { storeId } }));
+  return client;
+}
+
+async function chooseStore(connection: Connection, client: TokoBapakClient): Promise<string> {
+  const stores: Array<{ id: string; handle: string }> = [];
+  await callApi(connection, async () => {
+    for await (const item of client.merchant.listMyStores.iterate({ query: { limit: 100 } })) stores.push(item.store);
+  });
+  const wanted = connection.store?.toLowerCase();
+  if (wanted !== undefined) {
+    const match = stores.find((store) => store.id === wanted || store.handle === wanted);
+    if (!match) throw new CliError('CLI_STORE_NOT_FOUND', `You are not a member of a store "${connection.store}"`);
+    return match.id;
+  }
+  const [only, ...others] = stores;
+  if (!only) throw new CliError('CLI_STORE_NOT_FOUND', 'You are not a member of any store; open one with `tokobapak store create`');
+  if (others.length > 0) {
+    throw new CliError(
+      'CLI_STORE_NOT_FOUND',
+      `You belong to several stores (${stores.map((store) => store.handle).join(', ')}); choose one with --store (TOKOBAPAK_STORE)`,
+    );
+  }
+  return only.id;
+}
+
+/** Runs an API call, turning the API's problems and a dead server into CLI errors. */
+export async function callApi<T>(connection: Connection, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TokoBapakError) throw new CliError('CLI_API_ERROR', `${error.status} ${error.code}: ${error.problem.detail ?? error.problem.title}`);
+    if (error instanceof TypeError) throw new CliError('CLI_SERVER_UNREACHABLE', `No TokoBapak server answers at ${connection.url} (${causeOf(error)})`);
+    throw error;
+  }
+}
+
+function causeOf(error: TypeError): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? error.message;
+}

@@ -1,0 +1,74 @@
+import { Box, Text } from 'ink';
+import type { Invitation, Store } from '../services/store-actions.js';
+import type { Presentation } from './output.js';
+
+// `tokobapak store`: one record per result, as aligned "label  value" lines or an ink view.
+
+type Field = [label: string, value: string];
+
+function storeFields(store: Store): Field[] {
+  const address = store.address
+    ? [store.address.line1, store.address.line2, store.address.city, store.address.region, store.address.postalCode, store.address.countryCode]
+    : [];
+  return [
+    ['id', store.id],
+    ['handle', store.handle],
+    ['name', store.name],
+    ['status', store.status === 'suspended' ? `suspended (${store.suspensionReason ?? 'no reason given'})` : store.status],
+    ['description', store.description ?? '-'],
+    ['contact email', store.contactEmail ?? '-'],
+    ['phone', store.phone ?? '-'],
+    ['address', address.filter((part) => part).join(', ') || '-'],
+    ['logo image', store.logoImageId ?? '-'],
+    ['created', store.createdAt],
+  ];
+}
+
+function invitationFields(invitation: Invitation): Field[] {
+  return [
+    ['id', invitation.id],
+    ['email', invitation.email],
+    ['role', invitation.role],
+    ['status', invitation.status],
+    ['expires', invitation.expiresAt],
+  ];
+}
+
+function fieldLines(fields: Field[]): string[] {
+  const width = Math.max(...fields.map(([label]) => label.length));
+  return fields.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
+}
+
+function FieldsView({ title, fields }: { title: string; fields: Field[] }) {
+  const width = Math.max(...fields.map(([label]) => label.length));
+  return (
+    <Box flexDirection="column">
+      <Text color="green">{title}</Text>
+      {fields.map(([label, value]) => (
+        <Text key={label}>
+          <Text dimColor>{label.padEnd(width)} </Text> {value}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/** `tokobapak store create` and `tokobapak store show`. */
+export function storePresentation(store: Store, created: boolean): Presentation {
+  const title = created ? `Opened store ${store.handle}; you are its owner.` : `Store ${store.handle}`;
+  return {
+    json: () => ({ store }),
+    plain: () => [title, ...fieldLines(storeFields(store))],
+    tty: () => <FieldsView title={title} fields={storeFields(store)} />,
+  };
+}
+
+/** `tokobapak store invite`. */
+export function invitationPresentation(invitation: Invitation): Presentation {
+  const title = `Invited ${invitation.email} as ${invitation.role}; the invitation mail is on its way.`;
+  return {
+    json: () => ({ invitation }),
+    plain: () => [title, ...fieldLines(invitationFields(invitation))],
+    tty: () => <FieldsView title={title} fields={invitationFields(invitation)} />,
+  };
+}

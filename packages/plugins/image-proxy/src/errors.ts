@@ -1,0 +1,11 @@
+import { defineErrors } from '@tokobapak/server';
+
+/** Every coded error the image-proxy service answers with (the spec's operation descriptions name them). */
+export const imageProxyErrors = defineErrors({
+  IMAGE_NOT_FOUND: { status: 404, title: 'No such image' },
+  IMAGE_TOO_LARGE: { status: 413, title: 'The image file is too large' },
+  IMAGE_UNSUPPORTED_TYPE: { status: 415, title: 'The file is not a JPEG, PNG, WebP, AVIF or GIF image' },
+  IMAGE_DIMENSIONS_TOO_LARGE: { status: 422, title: 'The image is wider or taller than allowed' },
+  IMAGE_SIGNATURE_INVALID: { status: 403, title: 'The variant parameters are not signed, or the signature does not match' },
+  IMAGE_VARIANT_INVALID: { status: 400, title: 'The variant request is not valid' },
+});

@@ -1,0 +1,28 @@
+import { isUploadedFile, platformErrors, requireStore } from '@tokobapak/server';
+import { deleteImage, requireImage, uploadImage } from '../images.js';
+import { toImage } from '../mappers.js';
+import type { ImageProxySettings } from '../options.js';
+import type { ImageProxyHandlers } from './types.js';
+
+/** Uploading, reading and deleting a store's images. */
+export function imageHandlers(settings: ImageProxySettings): Pick<ImageProxyHandlers, 'uploadImage' | 'getImage' | 'deleteImage'> {
+  return {
+    async uploadImage({ body }, ctx) {
+      const { storeId } = requireStore(ctx.caller);
+      const file = body.file;
+      if (!isUploadedFile(file)) {
+        throw platformErrors.VALIDATION_FAILED({ detail: 'One or more fields are not valid', errors: [{ pointer: '#/file', message: 'must be a file' }] });
+      }
+      return toImage(await uploadImage(ctx, settings, storeId, file), settings.publicBaseUrl ?? ctx.publicUrl);
+    },
+
+    async getImage({ params }, ctx) {
+      return toImage(await requireImage(ctx.db, params.imageId), settings.publicBaseUrl ?? ctx.publicUrl);
+    },
+
+    async deleteImage({ params }, ctx) {
+      const { storeId } = requireStore(ctx.caller);
+      await deleteImage(ctx, settings, storeId, params.imageId);
+    },
+  };
+}

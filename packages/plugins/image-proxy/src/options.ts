@@ -1,0 +1,67 @@
+import { type BlobStore, createLocalBlobStore, createMemoryBlobStore } from './blob-store.js';
+import { renderVariant, type VariantRenderer } from './renderer.js';
+
+/** Settings of the image-proxy service (the `image-proxy` key of `tokobapak.config.mjs`). */
+export interface ImageProxyPluginOptions {
+  /** Where originals and variants are kept; wins over `blobDir`. */
+  blobStore?: BlobStore;
+  /**
+   * A folder for a local blob store (the CLI passes `<dataDir>/../blobs`). Without this and
+   * without `blobStore`, blobs are kept in memory and lost when the process ends.
+   */
+  blobDir?: string;
+  /**
+   * The key custom variant URLs are signed with. Give it (from a secret store) when other
+   * processes sign URLs with `signVariantUrl`; when omitted, a random key is generated at first
+   * start and kept in the service's `settings` table.
+   */
+  signingKey?: string;
+  /** Largest accepted upload in bytes; default 10 MiB (the spec's body limit allows no more). */
+  maxUploadBytes?: number;
+  /** Largest accepted width and height of an original in pixels; default 12000. */
+  maxDimension?: number;
+  /**
+   * How long caches may keep a variant that follows the product's sold-out state (all but
+   * `grey=1` ones), in seconds; default 3600. Revalidation by ETag is cheap (304).
+   */
+  variantMaxAgeSeconds?: number;
+  /** Base of the URLs in `Image` responses (a CDN in front of this service); default the server's public URL. */
+  publicBaseUrl?: string;
+  /** Renders a variant; default sharp ({@link renderVariant}). Tests inject a counting one. */
+  renderer?: VariantRenderer;
+}
+
+/** Options with their defaults applied. */
+export interface ImageProxySettings {
+  blobs: BlobStore;
+  /** True when blobs live in memory only (logged at start). */
+  ephemeralBlobs: boolean;
+  signingKey: string | undefined;
+  maxUploadBytes: number;
+  maxDimension: number;
+  variantMaxAgeSeconds: number;
+  publicBaseUrl: string | undefined;
+  renderer: VariantRenderer;
+}
+
+const TEN_MIB = 10 * 1024 * 1024;
+
+/** Applies defaults to the plugin options. */
+export function resolveSettings(options: ImageProxyPluginOptions): ImageProxySettings {
+  const positive = (name: string, value: number, max = Number.POSITIVE_INFINITY): number => {
+    if (!Number.isInteger(value) || value <= 0 || value > max) throw new Error(`image-proxy: ${name} must be a positive integer up to ${max}, got ${value}`);
+    return value;
+  };
+  if (options.signingKey !== undefined && options.signingKey.length < 32) throw new Error('image-proxy: signingKey must be at least 32 characters');
+  const blobs = options.blobStore ?? (options.blobDir ? createLocalBlobStore(options.blobDir) : createMemoryBlobStore());
+  return {
+    blobs,
+    ephemeralBlobs: !options.blobStore && !options.blobDir,
+    signingKey: options.signingKey,
+    maxUploadBytes: positive('maxUploadBytes', options.maxUploadBytes ?? TEN_MIB, TEN_MIB),
+    maxDimension: positive('maxDimension', options.maxDimension ?? 12000),
+    variantMaxAgeSeconds: positive('variantMaxAgeSeconds', options.variantMaxAgeSeconds ?? 3600),
+    publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
+    renderer: options.renderer ?? renderVariant,
+  };
+}

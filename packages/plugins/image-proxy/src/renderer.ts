@@ -1,0 +1,73 @@
+import sharp, { type Metadata } from 'sharp';
+import { FORMAT_CONTENT_TYPES, type VariantParams } from './variant-params.js';
+
+/** An image's format and size as read from its bytes. */
+export interface DetectedImage {
+  contentType: string;
+  width: number;
+  height: number;
+}
+
+/** Renders one variant from an original's bytes; injectable so tests can count or slow renders. */
+export type VariantRenderer = (original: Buffer, params: VariantParams) => Promise<{ bytes: Buffer; contentType: string }>;
+
+/**
+ * What the bytes are, by sniffing them with sharp (libvips reads only the header), or `null` for
+ * anything but JPEG, PNG, WebP, AVIF and GIF. HEIC shares AVIF's container and is told apart by
+ * its compression.
+ */
+export async function detectImage(bytes: Buffer): Promise<DetectedImage | null> {
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes).metadata();
+  } catch {
+    return null;
+  }
+  const contentType = contentTypeOf(metadata);
+  if (!contentType || !metadata.width || !metadata.height) return null;
+  // An animated image's metadata height covers every frame; variants use the first.
+  const height = metadata.pageHeight && metadata.pages && metadata.pages > 1 ? metadata.pageHeight : metadata.height;
+  return { contentType, width: metadata.width, height };
+}
+
+function contentTypeOf(metadata: Metadata): string | undefined {
+  switch (metadata.format) {
+    case 'jpeg':
+    case 'png':
+    case 'webp':
+    case 'gif':
+      return `image/${metadata.format}`;
+    case 'heif':
+      return metadata.compression === 'av1' ? 'image/avif' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The default renderer: orients by EXIF, resizes, optionally turns greyscale (one channel where the
+ * format has one: PNG, JPEG), and encodes. Animated originals give their first frame.
+ */
+export const renderVariant: VariantRenderer = async (original, params) => {
+  let pipeline = sharp(original, { animated: false }).rotate();
+  if (params.width !== null || params.height !== null) {
+    pipeline = pipeline.resize({ width: params.width ?? undefined, height: params.height ?? undefined, fit: params.fit });
+  }
+  if (params.grey) pipeline = pipeline.greyscale().toColourspace('b-w');
+  switch (params.format) {
+    case 'webp':
+      pipeline = pipeline.webp({ quality: params.quality });
+      break;
+    case 'avif':
+      pipeline = pipeline.avif({ quality: params.quality });
+      break;
+    case 'jpeg':
+      pipeline = pipeline.jpeg({ quality: params.quality, mozjpeg: true });
+      break;
+    case 'png':
+      // Lossless: sharp's `quality` would switch PNG to a palette (and back to three channels).
+      pipeline = pipeline.png();
+      break;
+  }
+  return { bytes: await pipeline.toBuffer(), contentType: FORMAT_CONTENT_TYPES[params.format] };
+};

@@ -1,0 +1,19 @@
+import { commitReservation, releaseReservation, reserveStock } from '../reservations.js';
+import type { InventoryHandlers } from './types.js';
+
+/** Stock reservations, for the services that run checkouts. */
+export function reservationHandlers(): Pick<InventoryHandlers, 'reserveStock' | 'commitReservation' | 'releaseReservation'> {
+  return {
+    async reserveStock({ body }, ctx) {
+      return reserveStock(ctx, body, ctx.clock.now());
+    },
+
+    async commitReservation({ params }, ctx) {
+      return commitReservation(ctx, params.reservationId, ctx.clock.now());
+    },
+
+    async releaseReservation({ params }, ctx) {
+      return releaseReservation(ctx, params.reservationId, ctx.clock.now());
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/** @tokobapak/plugin-inventory: products, variants and stock; the public catalogue; stock reservations; bulk import. */
+import type { InventoryOperations } from '@tokobapak/sdk';
+import { definePlugin, type Plugin, type PluginContext } from '@tokobapak/server';
+import type { InventoryDatabase } from './database.js';
+import { inventoryErrors } from './errors.js';
+import { trackStoreStatus } from './events.js';
+import { spec } from './generated/spec.js';
+import { catalogueHandlers } from './handlers/catalogue-handlers.js';
+import { reservationHandlers } from './handlers/reservation-handlers.js';
+import { storeProductHandlers } from './handlers/store-product-handlers.js';
+import { migrations } from './migrations/index.js';
+import { type InventoryPluginOptions, resolveSettings } from './options.js';
+import { sweepExpired } from './reservations.js';
+
+export type { InventoryDatabase, ProductStatus, ReservationStatus } from './database.js';
+export { inventoryErrors } from './errors.js';
+export {
+  INVENTORY_EVENTS,
+  MERCHANT_EVENTS,
+  type ProductAvailabilityData,
+  type ProductEventData,
+  type StockChangedData,
+  type StoreStatusData,
+} from './events.js';
+export type { InventoryPluginOptions } from './options.js';
+
+/**
+ * The inventory service as a plugin. It needs no other service to run; it listens to the merchant
+ * service's store suspensions when that service is there.
+ *
+ * @example
+ * const server = await createServer({ plugins: [authPlugin(), inventoryPlugin({ sweepIntervalSeconds: 30 })] });
+ */
+export function inventoryPlugin(options: InventoryPluginOptions = {}): Plugin {
+  const settings = resolveSettings(options);
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
+
+  return definePlugin<InventoryOperations, InventoryDatabase>({
+    name: 'inventory',
+    summary: 'Products, variants and stock; the catalogue with search; stock reservations; bulk import',
+    spec,
+    migrations,
+    errors: inventoryErrors,
+    subscriptions: [trackStoreStatus],
+    handlers: {
+      ...storeProductHandlers(),
+      ...catalogueHandlers(),
+      ...reservationHandlers(),
+    },
+    async onStart(ctx: PluginContext<InventoryDatabase>) {
+      // Expired reservations also get released before every reservation and commit; the timer
+      // returns their stock when no checkout is running.
+      const sweep = () => {
+        sweeping = sweeping
+          .then(() => sweepExpired(ctx, ctx.clock.now()))
+          .catch((error: unknown) => ctx.log.error({ err: error }, 'inventory: sweeping expired reservations failed'));
+      };
+      sweep();
+      timer = setInterval(sweep, settings.sweepIntervalMs);
+      timer.unref();
+    },
+    async onStop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await sweeping;
+    },
+  });
+}

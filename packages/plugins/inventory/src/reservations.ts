@@ -1,0 +1,253 @@
+import type { InventoryComponents } from '@tokobapak/sdk';
+import { newId } from '@tokobapak/server';
+import { type Kysely, sql } from 'kysely';
+import type { InventoryDatabase } from './database.js';
+import { inventoryErrors } from './errors.js';
+import { availableOf, type ReservationRow, toReservation } from './mappers.js';
+import type { Transact } from './products.js';
+import { publishStockChanged, refreshSoldOut, type Tx } from './stock.js';
+
+type Schemas = InventoryComponents['schemas'];
+type Db = Kysely<InventoryDatabase>;
+
+/** What the reservation operations need from a handler's (or `onStart`'s) context. */
+export interface ReservationContext {
+  db: Db;
+  transaction: Transact;
+}
+
+/**
+ * Reserves every item or none, in one transaction. Each variant is taken with one conditional
+ * update (`reserved + q` only where `stock_on_hand - reserved >= q`), in variant id order, so
+ * concurrent reservations can never hold more than the stock and never deadlock each other. The
+ * reference is unique: reserving again with it returns the reservation it made.
+ */
+export async function reserveStock(ctx: ReservationContext, input: Schemas['ReservationInput'], now: Date): Promise<Schemas['Reservation']> {
+  await sweepExpired(ctx, now);
+  const items = mergeItems(input.items);
+  return ctx.transaction(async (tx) => {
+    const existing = await findByReference(tx.db, input.reference);
+    if (existing) return sameItemsOrRefuse(tx.db, existing, items);
+    const reservationId = newId('res');
+    const inserted = await tx.db
+      .insertInto('reservations')
+      .values({
+        id: reservationId,
+        reference: input.reference,
+        status: 'active',
+        expires_at: new Date(now.getTime() + (input.ttlSeconds ?? 900) * 1000),
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((conflict) => conflict.column('reference').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      // A concurrent call with the same reference committed first (this insert waited for it).
+      const winner = await findByReference(tx.db, input.reference);
+      if (!winner) throw new Error(`reservation ${input.reference} conflicted but cannot be read`);
+      return sameItemsOrRefuse(tx.db, winner, items);
+    }
+
+    const short: Array<{ index: number; variantId: string; available: number }> = [];
+    const missing: string[] = [];
+    const taken = [];
+    for (const item of items) {
+      const row = await tx.db
+        .updateTable('variants')
+        .set((eb) => ({ reserved: eb('reserved', '+', item.quantity), updated_at: now }))
+        .where('id', '=', item.variantId)
+        .where(sql<boolean>`stock_on_hand - reserved >= ${item.quantity}`)
+        .where(({ exists, selectFrom }) => exists(sellable(selectFrom)))
+        .returningAll()
+        .executeTakeFirst();
+      if (row) {
+        taken.push({ row, quantity: item.quantity });
+        continue;
+      }
+      const variant = await tx.db.selectFrom('variants').select(['stock_on_hand', 'reserved']).where('id', '=', item.variantId).executeTakeFirst();
+      if (!variant) {
+        missing.push(item.variantId);
+        continue;
+      }
+      const onSale = await tx.db
+        .selectFrom('variants')
+        .select('id')
+        .where('id', '=', item.variantId)
+        .where(({ exists, selectFrom }) => exists(sellable(selectFrom)))
+        .executeTakeFirst();
+      short.push({ index: item.index, variantId: item.variantId, available: onSale ? Math.max(0, availableOf(variant)) : 0 });
+    }
+    // Throwing rolls back the reservation row and every update above: all items or none.
+    if (missing.length > 0) throw inventoryErrors.INVENTORY_VARIANT_NOT_FOUND(`No such variant: ${missing.join(', ')}`);
+    if (short.length > 0) {
+      throw inventoryErrors.INVENTORY_INSUFFICIENT_STOCK({
+        detail: `Not enough stock for ${short.map((item) => item.variantId).join(', ')}`,
+        errors: short.map((item) => ({ pointer: `#/items/${item.index}/quantity`, message: `${item.variantId}: ${item.available} available` })),
+      });
+    }
+    await tx.db
+      .insertInto('reservation_items')
+      .values(
+        taken.map(({ row, quantity }) => ({
+          reservation_id: reservationId,
+          variant_id: row.id,
+          product_id: row.product_id,
+          store_id: row.store_id,
+          quantity,
+        })),
+      )
+      .execute();
+    for (const { row } of taken) await publishStockChanged(tx, row);
+    await refreshSoldOut(
+      tx,
+      taken.map(({ row }) => row.product_id),
+    );
+    return readReservation(tx.db, reservationId);
+  });
+}
+
+/** Turns an active reservation into a sale: the quantities leave the stock on hand. Committing twice changes nothing. */
+export async function commitReservation(ctx: ReservationContext, reservationId: string, now: Date): Promise<Schemas['Reservation']> {
+  // An expired reservation must not be sold: the sweep releases it first, and the commit below then refuses it.
+  await sweepExpired(ctx, now);
+  return ctx.transaction(async (tx) => {
+    const reservation = await lockReservation(tx.db, reservationId);
+    if (reservation.status === 'committed') return readReservation(tx.db, reservationId);
+    if (reservation.status !== 'active') throw inventoryErrors.INVENTORY_RESERVATION_NOT_ACTIVE(`The reservation is ${reservation.status}`);
+    const items = await itemsOf(tx.db, reservationId);
+    for (const item of items) {
+      const row = await tx.db
+        .updateTable('variants')
+        .set((eb) => ({ stock_on_hand: eb('stock_on_hand', '-', item.quantity), reserved: eb('reserved', '-', item.quantity), updated_at: now }))
+        .where('id', '=', item.variant_id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await publishStockChanged(tx, row);
+    }
+    await tx.db.updateTable('reservations').set({ status: 'committed', updated_at: now }).where('id', '=', reservationId).execute();
+    await refreshSoldOut(
+      tx,
+      items.map((item) => item.product_id),
+    );
+    return readReservation(tx.db, reservationId);
+  });
+}
+
+/** Gives an active reservation's stock back. Releasing a released or expired one changes nothing. */
+export async function releaseReservation(ctx: ReservationContext, reservationId: string, now: Date): Promise<Schemas['Reservation']> {
+  return ctx.transaction(async (tx) => {
+    const reservation = await lockReservation(tx.db, reservationId);
+    if (reservation.status === 'released' || reservation.status === 'expired') return readReservation(tx.db, reservationId);
+    if (reservation.status === 'committed') throw inventoryErrors.INVENTORY_RESERVATION_NOT_ACTIVE('The reservation is committed');
+    await returnStock(tx, reservationId, 'released', now);
+    return readReservation(tx.db, reservationId);
+  });
+}
+
+/**
+ * Releases every active reservation whose time is up (`expires_at <= now`), each in its own
+ * transaction, and returns how many it released. Runs on a timer and before each reservation.
+ */
+export async function sweepExpired(ctx: ReservationContext, now: Date): Promise<number> {
+  let released = 0;
+  for (;;) {
+    const due = await ctx.db
+      .selectFrom('reservations')
+      .select('id')
+      .where('status', '=', 'active')
+      .where('expires_at', '<=', now)
+      .orderBy('expires_at')
+      .limit(100)
+      .execute();
+    for (const { id } of due) {
+      const done = await ctx.transaction(async (tx) => {
+        // Re-checked under the lock: a commit or release may have got there first.
+        const row = await tx.db.selectFrom('reservations').select(['status', 'expires_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+        if (row?.status !== 'active' || new Date(row.expires_at) > now) return false;
+        await returnStock(tx, id, 'expired', now);
+        return true;
+      });
+      if (done) released += 1;
+    }
+    if (due.length < 100) return released;
+  }
+}
+
+async function returnStock(tx: Tx, reservationId: string, status: 'released' | 'expired', now: Date): Promise<void> {
+  const items = await itemsOf(tx.db, reservationId);
+  for (const item of items) {
+    const row = await tx.db
+      .updateTable('variants')
+      .set((eb) => ({ reserved: eb('reserved', '-', item.quantity), updated_at: now }))
+      .where('id', '=', item.variant_id)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) await publishStockChanged(tx, row);
+  }
+  await tx.db.updateTable('reservations').set({ status, updated_at: now }).where('id', '=', reservationId).execute();
+  await refreshSoldOut(
+    tx,
+    items.map((item) => item.product_id),
+  );
+}
+
+/** A variant can be reserved while its product is active and its store is not suspended. */
+// biome-ignore lint/suspicious/noExplicitAny: the expression builder's selectFrom, typed by the caller's query
+function sellable(selectFrom: any) {
+  return (
+    selectFrom('products')
+      .select('products.id')
+      .whereRef('products.id', '=', 'variants.product_id')
+      .where('products.status', '=', 'active')
+      // biome-ignore lint/suspicious/noExplicitAny: as above
+      .where(({ not, exists, selectFrom: from }: any) =>
+        not(
+          exists(
+            from('store_status')
+              .select('store_status.store_id')
+              .whereRef('store_status.store_id', '=', 'products.store_id')
+              .where('store_status.suspended', '=', true),
+          ),
+        ),
+      )
+  );
+}
+
+/** Items with duplicates added up, in variant id order (the lock order), each with its first index in the request. */
+function mergeItems(items: Schemas['ReservationInput']['items']): Array<{ variantId: string; quantity: number; index: number }> {
+  const merged = new Map<string, { variantId: string; quantity: number; index: number }>();
+  items.forEach((item, index) => {
+    const seen = merged.get(item.variantId);
+    if (seen) seen.quantity += item.quantity;
+    else merged.set(item.variantId, { variantId: item.variantId, quantity: item.quantity, index });
+  });
+  return [...merged.values()].sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0));
+}
+
+async function sameItemsOrRefuse(db: Db, existing: ReservationRow, items: Array<{ variantId: string; quantity: number }>): Promise<Schemas['Reservation']> {
+  const stored = await itemsOf(db, existing.id);
+  const same =
+    stored.length === items.length && items.every((item) => stored.some((row) => row.variant_id === item.variantId && row.quantity === item.quantity));
+  if (!same) throw inventoryErrors.INVENTORY_RESERVATION_MISMATCH(`Reference ${existing.reference} already reserved other items`);
+  return toReservation(existing, stored);
+}
+
+async function findByReference(db: Db, reference: string): Promise<ReservationRow | undefined> {
+  return db.selectFrom('reservations').selectAll().where('reference', '=', reference).executeTakeFirst();
+}
+
+async function lockReservation(db: Db, reservationId: string): Promise<ReservationRow> {
+  const row = await db.selectFrom('reservations').selectAll().where('id', '=', reservationId).forUpdate().executeTakeFirst();
+  if (!row) throw inventoryErrors.INVENTORY_RESERVATION_NOT_FOUND();
+  return row;
+}
+
+async function itemsOf(db: Db, reservationId: string) {
+  return db.selectFrom('reservation_items').selectAll().where('reservation_id', '=', reservationId).orderBy('variant_id').execute();
+}
+
+async function readReservation(db: Db, reservationId: string): Promise<Schemas['Reservation']> {
+  const row = await db.selectFrom('reservations').selectAll().where('id', '=', reservationId).executeTakeFirstOrThrow();
+  return toReservation(row, await itemsOf(db, reservationId));
+}

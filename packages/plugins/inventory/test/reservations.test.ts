@@ -1,0 +1,163 @@
+import type { TestServer } from '@tokobapak/server/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  expectProblem,
+  type ManualClock,
+  type MerchantEvents,
+  manualClock,
+  newStoreId,
+  outboxEvents,
+  serviceClient,
+  simpleProduct,
+  startServer,
+  storeSession,
+  unique,
+} from './support.js';
+
+let server: TestServer & { merchant: MerchantEvents };
+let clock: ManualClock;
+
+beforeAll(async () => {
+  clock = manualClock();
+  // A long sweep interval: the tests below drive expiry through the clock, not the timer.
+  server = await startServer({ clock, inventory: { sweepIntervalSeconds: 3600 } });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function product(stock: number, storeId = newStoreId()) {
+  const created = await storeSession(server, storeId).inventory.createProduct({ body: simpleProduct('Sambal Bu Rudy', 45000, stock) });
+  return { product: created, variantId: created.variants[0]?.id as string, storeId };
+}
+
+async function variant(productId: string) {
+  return (await server.client().inventory.getProduct({ params: { productId } })).variants[0];
+}
+
+describe('stock reservations', () => {
+  test('stock 5, 50 concurrent reservations of 1: exactly 5 succeed', async () => {
+    const { product: created, variantId } = await product(5);
+    const order = serviceClient(server);
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 1 }] } })),
+    );
+    const won = results.filter((result) => result.status === 'fulfilled');
+    const lost = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    expect(won).toHaveLength(5);
+    for (const failure of lost) expect(failure.reason).toMatchObject({ status: 409, code: 'INVENTORY_INSUFFICIENT_STOCK' });
+    expect(await variant(created.id)).toMatchObject({ stockOnHand: 5, reserved: 5, available: 0, soldOut: true });
+    expect((await server.client().inventory.getProduct({ params: { productId: created.id } })).soldOut).toBe(true);
+    const flips = (await outboxEvents(server, ['inventory.product-sold-out'])).filter((event) => event.data.productId === created.id);
+    expect(flips).toHaveLength(1);
+  });
+
+  test('all items or none, and the refusal names the short variants', async () => {
+    const plenty = await product(10);
+    const scarce = await product(1);
+    const order = serviceClient(server);
+    const problem = await expectProblem(
+      order.inventory.reserveStock({
+        body: {
+          reference: unique('chk'),
+          items: [
+            { variantId: plenty.variantId, quantity: 3 },
+            { variantId: scarce.variantId, quantity: 2 },
+          ],
+        },
+      }),
+      409,
+      'INVENTORY_INSUFFICIENT_STOCK',
+    );
+    expect(problem.errors).toEqual([{ pointer: '#/items/1/quantity', message: `${scarce.variantId}: 1 available` }]);
+    expect(await variant(plenty.product.id)).toMatchObject({ reserved: 0, available: 10 });
+    await expectProblem(
+      order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId: `var_${'0'.repeat(26)}`, quantity: 1 }] } }),
+      404,
+      'INVENTORY_VARIANT_NOT_FOUND',
+    );
+  });
+
+  test('the same reference gives the same reservation', async () => {
+    const { variantId, product: created } = await product(10);
+    const order = serviceClient(server);
+    const reference = unique('chk');
+    const body = { reference, items: [{ variantId, quantity: 2 }] };
+    const [first, second] = await Promise.all([order.inventory.reserveStock({ body }), order.inventory.reserveStock({ body })]);
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ reference, status: 'active', items: [{ variantId, productId: created.id, quantity: 2 }] });
+    expect(first.reservationId).toMatch(/^res_[0-9a-z]{26}$/);
+    expect(await variant(created.id)).toMatchObject({ reserved: 2 });
+    await expectProblem(order.inventory.reserveStock({ body: { reference, items: [{ variantId, quantity: 3 }] } }), 409, 'INVENTORY_RESERVATION_MISMATCH');
+  });
+
+  test('commit takes the stock off the shelf once; releasing a committed reservation is refused', async () => {
+    const { variantId, product: created } = await product(4);
+    const order = serviceClient(server);
+    const reservation = await order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 3 }] } });
+    const committed = await order.inventory.commitReservation({ params: { reservationId: reservation.reservationId } });
+    expect(committed.status).toBe('committed');
+    expect(await order.inventory.commitReservation({ params: { reservationId: reservation.reservationId } })).toEqual(committed);
+    expect(await variant(created.id)).toMatchObject({ stockOnHand: 1, reserved: 0, available: 1 });
+    await expectProblem(order.inventory.releaseReservation({ params: { reservationId: reservation.reservationId } }), 409, 'INVENTORY_RESERVATION_NOT_ACTIVE');
+    await expectProblem(order.inventory.commitReservation({ params: { reservationId: `res_${'0'.repeat(26)}` } }), 404, 'INVENTORY_RESERVATION_NOT_FOUND');
+  });
+
+  test('releasing twice changes nothing, and a released reservation cannot be committed', async () => {
+    const { variantId, product: created } = await product(2);
+    const order = serviceClient(server);
+    const reservation = await order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 2 }] } });
+    expect((await server.client().inventory.getProduct({ params: { productId: created.id } })).soldOut).toBe(true);
+    const released = await order.inventory.releaseReservation({ params: { reservationId: reservation.reservationId } });
+    expect(released.status).toBe('released');
+    expect(await order.inventory.releaseReservation({ params: { reservationId: reservation.reservationId } })).toEqual(released);
+    expect(await variant(created.id)).toMatchObject({ stockOnHand: 2, reserved: 0, available: 2, soldOut: false });
+    await expectProblem(order.inventory.commitReservation({ params: { reservationId: reservation.reservationId } }), 409, 'INVENTORY_RESERVATION_NOT_ACTIVE');
+
+    const flips = (await outboxEvents(server, ['inventory.product-sold-out', 'inventory.product-back-in-stock'])).filter(
+      (event) => event.data.productId === created.id,
+    );
+    expect(flips.map((event) => event.type)).toEqual(['inventory.product-sold-out', 'inventory.product-back-in-stock']);
+    expect(flips[0]?.data).toEqual({ productId: created.id, storeId: created.storeId, imageIds: [] });
+    const changes = (await outboxEvents(server, ['inventory.stock-changed'])).filter((event) => event.data.variantId === variantId);
+    // Created with 2, reserved to 0, released back to 2 (the second release published nothing).
+    expect(changes.map((event) => event.data.available)).toEqual([2, 0, 2]);
+  });
+
+  test('expired reservations return their stock', async () => {
+    const { variantId, product: created } = await product(3);
+    const order = serviceClient(server);
+    const reservation = await order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 3 }], ttlSeconds: 60 } });
+    expect(reservation.expiresAt).toBe(new Date(clock.now().getTime() + 60_000).toISOString());
+    clock.advance(59_000);
+    await expectProblem(
+      order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 1 }] } }),
+      409,
+      'INVENTORY_INSUFFICIENT_STOCK',
+    );
+    clock.advance(2_000);
+    // The next reservation sweeps the expired one first, so its stock is there to take.
+    const next = await order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 1 }] } });
+    expect(next.status).toBe('active');
+    expect(await variant(created.id)).toMatchObject({ reserved: 1, available: 2 });
+    await expectProblem(order.inventory.commitReservation({ params: { reservationId: reservation.reservationId } }), 409, 'INVENTORY_RESERVATION_NOT_ACTIVE');
+    expect((await order.inventory.releaseReservation({ params: { reservationId: reservation.reservationId } })).status).toBe('expired');
+  });
+
+  test('the stock on hand never goes below what is reserved', async () => {
+    const { variantId, storeId } = await product(5);
+    await serviceClient(server).inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 4 }] } });
+    const merchant = storeSession(server, storeId);
+    await expectProblem(merchant.inventory.setVariantStock({ params: { variantId }, body: { stockOnHand: 3 } }), 409, 'INVENTORY_STOCK_BELOW_RESERVED');
+    expect(await merchant.inventory.setVariantStock({ params: { variantId }, body: { stockOnHand: 4 } })).toMatchObject({ available: 0, soldOut: true });
+  });
+
+  test('only other services may reserve', async () => {
+    const { variantId } = await product(5);
+    await expectProblem(
+      storeSession(server).inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 1 }] } }),
+      401,
+      'UNAUTHENTICATED',
+    );
+  });
+});

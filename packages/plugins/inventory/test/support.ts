@@ -1,0 +1,180 @@
+import { authPlugin } from '@tokobapak/plugin-auth';
+import { userPlugin } from '@tokobapak/plugin-user';
+import type { InventoryComponents, TokoBapakClient } from '@tokobapak/sdk';
+import { type Clock, definePlugin, newId, type Plugin, type PluginContext } from '@tokobapak/server';
+import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import { type InventoryPluginOptions, inventoryPlugin } from '../src/index.js';
+
+export type Schemas = InventoryComponents['schemas'];
+
+/** A clock the test moves by hand. */
+export interface ManualClock extends Clock {
+  advance(ms: number): void;
+}
+
+/** A clock starting now that only moves when told to. */
+export function manualClock(start = new Date()): ManualClock {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    advance(ms) {
+      now += ms;
+    },
+  };
+}
+
+/**
+ * Stands in for the merchant service, which is built separately: publishes its store events
+ * through the real outbox, exactly as the merchant plugin will.
+ */
+export interface MerchantEvents {
+  plugin: Plugin;
+  publish(type: 'merchant.store-suspended' | 'merchant.store-reinstated', storeId: string): Promise<void>;
+}
+
+/** A plugin with no operations whose only job is to publish merchant events in tests. */
+export function merchantEvents(): MerchantEvents {
+  let context: PluginContext<unknown> | undefined;
+  const plugin = definePlugin<Record<string, never>, unknown>({
+    name: 'fakemerchant',
+    summary: 'Publishes merchant events in tests',
+    spec: { openapi: '3.1.0', info: { title: 'fakemerchant', version: '0.0.0' }, paths: {} },
+    handlers: {},
+    migrations: {},
+    async onStart(ctx) {
+      context = ctx;
+    },
+  });
+  return {
+    plugin,
+    async publish(type, storeId) {
+      if (!context) throw new Error('the server has not started');
+      await context.transaction((tx) => tx.publish({ type, subject: storeId, data: { storeId } }));
+    },
+  };
+}
+
+/** A test server with auth, user and inventory, plus the merchant stand-in. */
+export async function startServer(options: { clock?: Clock; inventory?: InventoryPluginOptions } = {}): Promise<TestServer & { merchant: MerchantEvents }> {
+  const merchant = merchantEvents();
+  const server = await createTestServer({
+    plugins: [
+      authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }),
+      userPlugin(),
+      inventoryPlugin(options.inventory),
+      merchant.plugin,
+    ],
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(process.env.INVENTORY_TEST_LOG ? { logLevel: 'error' } : {}),
+  });
+  return Object.assign(server, { merchant });
+}
+
+/** A new store id (the merchant service's ids are opaque to inventory). */
+export function newStoreId(): string {
+  return newId('sto');
+}
+
+/**
+ * A client acting in a store session, as `auth.selectStore` will issue once the merchant service
+ * exists: an access token carrying the store and the role.
+ */
+export function storeSession(server: TestServer, storeId: string = newStoreId(), role: 'owner' | 'manager' | 'staff' = 'owner'): TokoBapakClient {
+  const accessToken = server.tokens.signAccessToken({
+    userId: newId('usr'),
+    role: 'customer',
+    sessionId: `ses_${'0'.repeat(26)}`,
+    storeId,
+    storeRole: role,
+  });
+  return server.client({ accessToken });
+}
+
+/** A client calling as another TokoBapak service. */
+export function serviceClient(server: TestServer, service = 'order'): TokoBapakClient {
+  return server.client({ serviceCredential: () => server.tokens.signServiceToken(service) });
+}
+
+let counter = 0;
+
+/** A unique handle/SKU stem for this file run. */
+export function unique(prefix = 'produk'): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** A valid product input: one option (Ukuran) with two variants, IDR prices. */
+export function productInput(overrides: Partial<Schemas['ProductInput']> = {}, stock: [number, number] = [10, 5]): Schemas['ProductInput'] {
+  const handle = overrides.handle ?? unique('kopi');
+  return {
+    title: 'Kopi Gayo',
+    handle,
+    description: 'Kopi arabika dari dataran tinggi Gayo, Aceh.',
+    categories: ['kopi', 'minuman'],
+    imageIds: [newId('img')],
+    options: [{ name: 'Ukuran', values: ['250 g', '1 kg'] }],
+    variants: [
+      { sku: `${handle}-250`.toUpperCase(), optionValues: { Ukuran: '250 g' }, price: { amount: 85000, currency: 'IDR' }, weight: 260, stockOnHand: stock[0] },
+      {
+        sku: `${handle}-1000`.toUpperCase(),
+        optionValues: { Ukuran: '1 kg' },
+        price: { amount: 300000, currency: 'IDR' },
+        weight: 1020,
+        stockOnHand: stock[1],
+      },
+    ],
+    status: 'active',
+    ...overrides,
+  };
+}
+
+/** A one-variant product. */
+export function simpleProduct(title: string, price: number, stock: number, extra: Partial<Schemas['ProductInput']> = {}): Schemas['ProductInput'] {
+  const handle = extra.handle ?? unique('barang');
+  return {
+    title,
+    handle,
+    categories: [],
+    variants: [{ sku: handle.toUpperCase(), price: { amount: price, currency: 'IDR' }, weight: 100, stockOnHand: stock }],
+    status: 'active',
+    ...extra,
+  };
+}
+
+/** Asserts that a call failed with this status and problem code; returns the problem. */
+export async function expectProblem(
+  call: Promise<unknown>,
+  status: number,
+  code: string,
+): Promise<{ errors?: Array<{ pointer: string; message: string }>; detail?: string }> {
+  const error = await call.then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
+  expect(error).toMatchObject({ name: 'TokoBapakError', status, code });
+  return (error as { problem: { errors?: Array<{ pointer: string; message: string }>; detail?: string } }).problem;
+}
+
+/** Every event of these types in the outbox, oldest first. */
+export async function outboxEvents(server: TestServer, types: string[]): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
+  const result = await sql<{
+    type: string;
+    data: Record<string, unknown>;
+  }>`select type, data from tokobapak.outbox where type in (${sql.join(types)}) order by id`.execute(server.database.db);
+  return result.rows;
+}
+
+/** Polls `check` until it stops throwing (the event relay delivers asynchronously). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

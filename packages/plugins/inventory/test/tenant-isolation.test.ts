@@ -1,0 +1,89 @@
+import { readOperations } from '@tokobapak/server';
+import type { TestServer } from '@tokobapak/server/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { inventoryPlugin } from '../src/index.js';
+import { type MerchantEvents, newStoreId, productInput, type Schemas, startServer, storeSession } from './support.js';
+
+// Every merchant operation that changes something is enumerated from the spec, so a new one cannot escape.
+const operations = readOperations('inventory', inventoryPlugin().spec);
+const mutating = operations.filter((operation) => operation.method !== 'GET' && operation.security.some((requirement) => requirement.scopes.includes('store')));
+
+let server: TestServer & { merchant: MerchantEvents };
+let product: Schemas['Product'];
+const storeA = newStoreId();
+
+beforeAll(async () => {
+  server = await startServer();
+  product = await storeSession(server, storeA).inventory.createProduct({ body: productInput() });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A request body for each operation that names store A's product by its handle or SKU, where the body can. */
+function bodyFor(operationId: string): unknown {
+  switch (operationId) {
+    case 'setVariantStock':
+      return { stockOnHand: 0 };
+    case 'updateProduct':
+      return { title: 'Diambil alih' };
+    case 'createProduct':
+    case 'importProducts':
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+describe("store B cannot touch store A's products", () => {
+  test('the sweep covers the mutating operations', () => {
+    expect(mutating.map((operation) => operation.operationId).sort()).toEqual(
+      ['archiveProduct', 'createProduct', 'importProducts', 'setVariantStock', 'updateProduct'].sort(),
+    );
+  });
+
+  test.each(mutating.filter((operation) => operation.path.includes('{')).map((operation) => [operation.operationId, operation] as const))(
+    '%s answers 404 and changes nothing',
+    async (_name, operation) => {
+      const url = operation.path.replace('{productId}', product.id).replace('{variantId}', product.variants[0]?.id as string);
+      const accessToken = server.tokens.signAccessToken({
+        userId: 'usr_00000000000000000000000000',
+        role: 'customer',
+        sessionId: `ses_${'0'.repeat(26)}`,
+        storeId: newStoreId(),
+        storeRole: 'owner',
+      });
+      const body = bodyFor(operation.operationId);
+      const response = await server.app.inject({
+        method: operation.method as 'POST',
+        url,
+        headers: { authorization: `Bearer ${accessToken}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      expect(response.statusCode, response.body).toBe(404);
+      expect(JSON.parse(response.body).code).toMatch(/^INVENTORY_(PRODUCT|VARIANT)_NOT_FOUND$/);
+      expect(await storeSession(server, storeA).inventory.getStoreProduct({ params: { productId: product.id } })).toEqual(product);
+    },
+  );
+
+  test('creating or importing with store A’s handle and SKUs makes store B its own product', async () => {
+    const storeB = storeSession(server);
+    const input = productInput({
+      handle: product.handle,
+      variants: productInput().variants.map((variant, i) => ({ ...variant, sku: product.variants[i]?.sku as string })),
+    });
+    const created = await storeB.inventory.createProduct({ body: input });
+    expect(created.id).not.toBe(product.id);
+    const imported = await storeB.inventory.importProducts({ body: { rows: [{ ...input, title: 'Bukan punyamu' }] } });
+    expect(imported).toEqual({ created: 0, updated: 1, rejected: [] });
+    expect(await storeSession(server, storeA).inventory.getStoreProduct({ params: { productId: product.id } })).toEqual(product);
+  });
+
+  test("store B's reads miss store A's product too", async () => {
+    const storeB = storeSession(server);
+    const response = await storeB.inventory.getStoreProduct({ params: { productId: product.id } }).catch((error: unknown) => error);
+    expect(response).toMatchObject({ status: 404, code: 'INVENTORY_PRODUCT_NOT_FOUND' });
+    expect((await storeB.inventory.listStoreProducts()).items).toEqual([]);
+    expect((await storeB.inventory.exportProducts()).items).toEqual([]);
+  });
+});

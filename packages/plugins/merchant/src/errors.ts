@@ -1,0 +1,16 @@
+import { defineErrors } from '@tokobapak/server';
+
+/** Every coded error the merchant service answers with (the spec's operation descriptions name them). */
+export const merchantErrors = defineErrors({
+  MERCHANT_HANDLE_TAKEN: { status: 409, title: 'Another store already has this handle' },
+  MERCHANT_STORE_NOT_FOUND: { status: 404, title: 'No such store' },
+  MERCHANT_STORE_SUSPENDED: { status: 409, title: 'The store is suspended' },
+  MERCHANT_MEMBER_NOT_FOUND: { status: 404, title: 'No such member of this store' },
+  MERCHANT_MEMBERSHIP_NOT_FOUND: { status: 404, title: 'The user is not a member of this store' },
+  MERCHANT_OWNER_IMMUTABLE: { status: 409, title: "The store owner's membership cannot be removed or changed" },
+  MERCHANT_ALREADY_MEMBER: { status: 409, title: 'You are already a member of this store' },
+  MERCHANT_INVITATION_NOT_FOUND: { status: 404, title: 'No such invitation' },
+  MERCHANT_INVITATION_NOT_PENDING: { status: 409, title: 'The invitation is no longer pending' },
+  MERCHANT_INVITATION_INVALID: { status: 400, title: 'The invitation token is unknown, used, revoked or expired' },
+  MERCHANT_INVITATION_EMAIL_MISMATCH: { status: 403, title: 'The invitation is for another email address' },
+});

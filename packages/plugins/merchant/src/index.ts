@@ -1,0 +1,47 @@
+/** @tokobapak/plugin-merchant: stores, public store profiles, staff and invitations, store moderation. */
+import type { MerchantOperations } from '@tokobapak/sdk';
+import { definePlugin, type Plugin } from '@tokobapak/server';
+import type { MerchantDatabase } from './database.js';
+import { merchantErrors } from './errors.js';
+import { eraseDeletedUsers } from './events.js';
+import { spec } from './generated/spec.js';
+import { adminHandlers } from './handlers/admin-handlers.js';
+import { staffHandlers } from './handlers/staff-handlers.js';
+import { storeHandlers } from './handlers/store-handlers.js';
+import { migrations } from './migrations/index.js';
+import { type MerchantPluginOptions, resolveSettings } from './options.js';
+
+export type { MerchantDatabase, StoredInvitationStatus, StoreStatus } from './database.js';
+export { merchantErrors } from './errors.js';
+export {
+  MERCHANT_EVENTS,
+  OWNER_DELETED_REASON,
+  type StaffChangedData,
+  type StoreCreatedData,
+  type StoreStatusChangedData,
+} from './events.js';
+export type { MerchantPluginOptions } from './options.js';
+
+/**
+ * The merchant service as a plugin. It asks the user service for the email of whoever accepts an
+ * invitation, and consumes `user.deleted`; auth asks it for store memberships. Load all three.
+ *
+ * @example
+ * const server = await createServer({ plugins: [authPlugin(), userPlugin(), merchantPlugin()] });
+ */
+export function merchantPlugin(options: MerchantPluginOptions = {}): Plugin {
+  const settings = resolveSettings(options);
+  return definePlugin<MerchantOperations, MerchantDatabase>({
+    name: 'merchant',
+    summary: 'Stores, public store profiles, staff and invitations, and store moderation',
+    spec,
+    migrations,
+    errors: merchantErrors,
+    subscriptions: [eraseDeletedUsers],
+    handlers: {
+      ...storeHandlers(),
+      ...staffHandlers(settings),
+      ...adminHandlers(),
+    },
+  });
+}

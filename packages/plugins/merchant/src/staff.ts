@@ -1,0 +1,95 @@
+import type { MerchantComponents } from '@tokobapak/sdk';
+import { decodeCursor, type Page, platformErrors, type StoreRole, toPage } from '@tokobapak/server';
+import { sql } from 'kysely';
+import type { Db, Transact } from './context.js';
+import { merchantErrors } from './errors.js';
+import { MERCHANT_EVENTS, type StaffChangedData } from './events.js';
+import { type MembershipRow, toMembership } from './mappers.js';
+
+type Schemas = MerchantComponents['schemas'];
+
+// The list order: owner, then managers, then staff.
+const RANK = sql<number>`case role when 'owner' then 0 when 'manager' then 1 else 2 end`;
+
+/** One page of a store's members: the owner first, then managers, then staff, each by user id. */
+export async function listStaff(
+  db: Db,
+  storeId: string,
+  page: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<Page<Schemas['Membership']>> {
+  const limit = page.limit ?? 20;
+  const after = parseStaffKey(decodeCursor(page.cursor));
+  let select = db.selectFrom('memberships').selectAll().select(RANK.as('rank')).where('store_id', '=', storeId);
+  if (after) {
+    const { rank, userId } = after;
+    select = select.where((eb) => eb.or([eb(RANK, '>', rank), eb.and([eb(RANK, '=', rank), eb('user_id', '>', userId)])]));
+  }
+  const rows = await select
+    .orderBy(RANK)
+    .orderBy('user_id')
+    .limit(limit + 1)
+    .execute();
+  return toPage(
+    rows,
+    limit,
+    (row) => `${Number(row.rank)}:${row.user_id}`,
+    ({ rank: _rank, ...row }) => toMembership(row),
+  );
+}
+
+function parseStaffKey(key: string | undefined): { rank: number; userId: string } | undefined {
+  if (key === undefined) return undefined;
+  const match = /^([012]):(usr_[0-9a-z]{26})$/.exec(key);
+  if (!match) {
+    throw platformErrors.BAD_REQUEST({ detail: 'The cursor is not valid', errors: [{ pointer: '#query/cursor', message: 'is not a cursor this API issued' }] });
+  }
+  return { rank: Number(match[1]), userId: match[2] as string };
+}
+
+/**
+ * Removes a member from a store and publishes `merchant.staff-removed`. A user of another store is
+ * reported exactly like a missing one; the owner cannot be removed.
+ */
+export async function removeStaff(transact: Transact, storeId: string, userId: string): Promise<void> {
+  await transact(async (tx) => {
+    const member = await lockMember(tx.db, storeId, userId);
+    if (member.role === 'owner') throw merchantErrors.MERCHANT_OWNER_IMMUTABLE('The owner cannot be removed from the store');
+    await tx.db.deleteFrom('memberships').where('store_id', '=', storeId).where('user_id', '=', userId).execute();
+    await tx.publish<StaffChangedData>({ type: MERCHANT_EVENTS.staffRemoved, subject: storeId, data: { storeId, userId } });
+  });
+}
+
+/** Makes a member a manager or staff; the owner's role cannot change. */
+export async function changeStaffRole(transact: Transact, storeId: string, userId: string, role: Exclude<StoreRole, 'owner'>): Promise<MembershipRow> {
+  return transact(async (tx) => {
+    const member = await lockMember(tx.db, storeId, userId);
+    if (member.role === 'owner') throw merchantErrors.MERCHANT_OWNER_IMMUTABLE("The owner's role cannot be changed");
+    if (member.role === role) return member;
+    return tx.db
+      .updateTable('memberships')
+      .set({ role })
+      .where('store_id', '=', storeId)
+      .where('user_id', '=', userId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+async function lockMember(db: Db, storeId: string, userId: string): Promise<MembershipRow> {
+  const member = await db.selectFrom('memberships').selectAll().where('store_id', '=', storeId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
+  if (!member) throw merchantErrors.MERCHANT_MEMBER_NOT_FOUND();
+  return member;
+}
+
+/** A user's role in a store and the store's status, for the auth service. */
+export async function getStoreMembership(db: Db, storeId: string, userId: string): Promise<Schemas['StoreMembership']> {
+  const row = await db
+    .selectFrom('memberships')
+    .innerJoin('stores', 'stores.id', 'memberships.store_id')
+    .select(['memberships.role', 'stores.status'])
+    .where('memberships.store_id', '=', storeId)
+    .where('memberships.user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw merchantErrors.MERCHANT_MEMBERSHIP_NOT_FOUND();
+  return { storeId, userId, role: row.role, storeStatus: row.status };
+}

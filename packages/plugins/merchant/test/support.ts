@@ -1,0 +1,142 @@
+import { authPlugin } from '@tokobapak/plugin-auth';
+import { userPlugin } from '@tokobapak/plugin-user';
+import type { MerchantComponents, TokoBapakClient, UserComponents } from '@tokobapak/sdk';
+import type { StoreRole } from '@tokobapak/server';
+import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import { merchantPlugin } from '../src/index.js';
+
+export const ADMIN_EMAIL = 'admin@example.com';
+/** Long, varied and free of any test email or name, so auth's password policy accepts it. */
+export const PASSWORD = 'kopi-susu-gula-aren-77';
+
+/** A server running auth (cheap hashing, one admin email), user and merchant on a fresh database. */
+export function startServer(): Promise<TestServer> {
+  return createTestServer({
+    plugins: [authPlugin({ adminEmails: [ADMIN_EMAIL], passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin(), merchantPlugin()],
+  });
+}
+
+let counter = 0;
+
+/** A unique email for this test file run. */
+export function uniqueEmail(prefix = 'pedagang'): string {
+  counter += 1;
+  return `${prefix}.${Date.now().toString(36)}.${counter}@example.com`;
+}
+
+/** A unique, valid store handle. */
+export function uniqueHandle(prefix = 'toko'): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** A registered user and a client signed in as them (no store session). */
+export interface Person {
+  client: TokoBapakClient;
+  user: UserComponents['schemas']['User'];
+  email: string;
+}
+
+/** Registers a user and returns a client signed in as them. */
+export async function signUp(server: TestServer, input: { email?: string; name?: string } = {}): Promise<Person> {
+  const email = input.email ?? uniqueEmail();
+  const client = server.client();
+  const user = await client.user.register({ body: { email, password: PASSWORD, name: input.name ?? 'Budi Santoso' } });
+  await client.auth.login({ body: { email, password: PASSWORD } });
+  return { client, user, email };
+}
+
+/** A client signed in as the platform admin (registered on first use). */
+export async function adminClient(server: TestServer): Promise<TokoBapakClient> {
+  const client = server.client();
+  try {
+    await client.user.register({ body: { email: ADMIN_EMAIL, password: PASSWORD, name: 'Admin Toko' } });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'USER_EMAIL_TAKEN') throw error;
+  }
+  await client.auth.login({ body: { email: ADMIN_EMAIL, password: PASSWORD } });
+  return client;
+}
+
+/**
+ * A client holding a store session for `storeId` with `role`. Signed directly until the tests
+ * switch to `auth.selectStore`.
+ */
+export function storeSession(server: TestServer, userId: string, storeId: string, role: StoreRole): TokoBapakClient {
+  const accessToken = server.tokens.signAccessToken({ userId, role: 'customer', sessionId: `ses_${'0'.repeat(26)}`, storeId, storeRole: role });
+  return server.client({ accessToken });
+}
+
+/** A new user who opens a store; returns them, the store and an owner session. */
+export async function openStore(
+  server: TestServer,
+  input: Partial<MerchantComponents['schemas']['CreateStoreInput']> = {},
+): Promise<Person & { store: MerchantComponents['schemas']['Store']; owner: TokoBapakClient }> {
+  const person = await signUp(server);
+  const store = await person.client.merchant.createStore({ body: { name: 'Toko Budi', handle: uniqueHandle(), ...input } });
+  return { ...person, store, owner: storeSession(server, person.user.id, store.id, 'owner') };
+}
+
+/** The invitation token in the newest invitation mail to `email`. */
+export function invitationToken(server: TestServer, email: string): string {
+  const mail = memoryMailer(server).lastTo(email);
+  const token = mail?.text.match(/invitation token: (\S+)/)?.[1];
+  if (!token) throw new Error(`no invitation mail to ${email}`);
+  return token;
+}
+
+/** The test server's in-memory mailer. */
+export function memoryMailer(server: TestServer): { lastTo(address: string): { subject: string; text: string } | undefined; messages: Array<{ to: string }> } {
+  return server.mailer as unknown as ReturnType<typeof memoryMailer>;
+}
+
+/** The owner invites `person` as `role` and they accept with the mailed token. */
+export async function joinStore(server: TestServer, owner: TokoBapakClient, person: Person, role: 'manager' | 'staff'): Promise<void> {
+  await owner.merchant.inviteStaff({ body: { email: person.email, role } });
+  await person.client.merchant.acceptInvitation({ body: { token: invitationToken(server, person.email) } });
+}
+
+/** Invites a new user to `storeId` as `role`, has them accept, and returns them with a store session. */
+export async function hire(
+  server: TestServer,
+  owner: TokoBapakClient,
+  storeId: string,
+  role: 'manager' | 'staff',
+): Promise<Person & { session: TokoBapakClient }> {
+  const person = await signUp(server);
+  await joinStore(server, owner, person, role);
+  return { ...person, session: storeSession(server, person.user.id, storeId, role) };
+}
+
+/** A client calling as another TokoBapak service. */
+export function serviceClient(server: TestServer, service: string): TokoBapakClient {
+  return server.client({ serviceCredential: () => server.tokens.signServiceToken(service) });
+}
+
+/** The events in the outbox with this subject and type, oldest first. */
+export async function published(server: TestServer, type: string, subject: string): Promise<unknown[]> {
+  const result = await sql<{ data: unknown }>`select data from tokobapak.outbox where type = ${type} and subject = ${subject} order by id`.execute(
+    server.database.db,
+  );
+  return result.rows.map((row) => row.data);
+}
+
+/** Asserts that a call failed with this status and problem code. */
+export async function expectProblem(call: Promise<unknown>, status: number, code: string): Promise<void> {
+  await expect(call).rejects.toMatchObject({ name: 'TokoBapakError', status, code });
+}
+
+/** Polls `check` until it stops throwing (the event relay delivers asynchronously). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

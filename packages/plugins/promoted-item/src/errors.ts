@@ -1,0 +1,9 @@
+import { defineErrors } from '@tokobapak/server';
+
+/** Every coded error the promoted-item service answers with (the spec's operation descriptions name them). */
+export const promotedItemErrors = defineErrors({
+  PROMOTED_ITEM_BANNER_NOT_FOUND: { status: 404, title: 'No such banner' },
+  PROMOTED_ITEM_PROMOTION_NOT_FOUND: { status: 404, title: 'No such promotion' },
+  PROMOTED_ITEM_INVALID_SCHEDULE: { status: 422, title: 'The schedule ends before it starts' },
+  PROMOTED_ITEM_NOT_LIVE: { status: 422, title: 'The slot is not live in this placement now' },
+});

@@ -1,0 +1,45 @@
+/** @tokobapak/plugin-promoted-item: homepage banners and promoted products with placements, schedules and priorities. */
+import type { PromotedItemOperations } from '@tokobapak/sdk';
+import { definePlugin, type Plugin } from '@tokobapak/server';
+import type { PromotedItemDatabase } from './database.js';
+import { promotedItemErrors } from './errors.js';
+import { spec } from './generated/spec.js';
+import { bannerHandlers } from './handlers/banner-handlers.js';
+import { promotionHandlers } from './handlers/promotion-handlers.js';
+import { storefrontHandlers } from './handlers/storefront-handlers.js';
+import { migrations } from './migrations/index.js';
+import { type PromotedItemPluginOptions, resolveSettings } from './options.js';
+
+export type { PromotedItemDatabase, SlotScope, SlotStatus } from './database.js';
+export { promotedItemErrors } from './errors.js';
+export {
+  type BannerChangedData,
+  PROMOTED_ITEM_EVENTS,
+  type PromotionChangedData,
+  type SlotDeletedData,
+  type SlotInteractionData,
+} from './events.js';
+export type { PromotedItemPluginOptions } from './options.js';
+
+/**
+ * The promoted-item service as a plugin. It needs no other service: store and admin callers are
+ * recognised from their access tokens or API keys (API keys are checked by the auth service).
+ *
+ * @example
+ * const server = await createServer({ plugins: [authPlugin(), promotedItemPlugin({ homepageLimit: 6 })] });
+ */
+export function promotedItemPlugin(options: PromotedItemPluginOptions = {}): Plugin {
+  const settings = resolveSettings(options);
+  return definePlugin<PromotedItemOperations, PromotedItemDatabase>({
+    name: 'promoted-item',
+    summary: 'Homepage banners and promoted products with placements, schedules and priorities',
+    spec,
+    migrations,
+    errors: promotedItemErrors,
+    handlers: {
+      ...storefrontHandlers(settings),
+      ...bannerHandlers(),
+      ...promotionHandlers(),
+    },
+  });
+}
