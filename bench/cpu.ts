@@ -1,17 +1,25 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-/** CPU use over an interval: the server process (100% = one core busy) and the whole machine. */
+/** CPU use over an interval, in cores busy (1 = one core all the time); NaN where unavailable. */
 export interface CpuUsage {
-  /** Server process user + system time over wall time; up to `cores` × 100%. */
-  serverPercent: number;
-  /** Share of all cores' time the machine was not idle (server, load generator, PostgreSQL, everything). */
-  machinePercent: number;
+  /** The server process (event loop, GC, thread pool). */
+  server: number;
+  /** This process: autocannon. */
+  loadGenerator: number;
+  /** Every `postgres` process on the machine (the bench database's backends, WAL writer, …). */
+  postgres: number;
+  /** The whole machine, of `cores`: the above plus anything else running. */
+  machine: number;
+  cores: number;
 }
 
 interface Snapshot {
   at: number;
-  processTicks: number | undefined;
+  server: number | undefined;
+  loadGenerator: number;
+  postgres: number | undefined;
   busy: number | undefined;
   total: number | undefined;
 }
@@ -19,25 +27,30 @@ interface Snapshot {
 // Linux reports /proc times in clock ticks of 1/100 s (USER_HZ) on every mainstream architecture.
 const TICKS_PER_SECOND = 100;
 
-/** Reads the counters {@link cpuUsageSince} compares; undefined figures where there is no procfs. */
+/** Reads the counters {@link cpuUsageSince} compares. */
 export async function cpuSnapshot(pid: number): Promise<Snapshot> {
-  const [processTicks, machine] = await Promise.all([readProcessTicks(pid), readMachineTicks()]);
-  return { at: performance.now(), processTicks, busy: machine?.busy, total: machine?.total };
+  const [server, postgres, machine] = await Promise.all([readProcessTicks(pid), readPostgresTicks(), readMachineTicks()]);
+  const own = process.cpuUsage();
+  return { at: performance.now(), server, loadGenerator: (own.user + own.system) / 1e6, postgres, busy: machine?.busy, total: machine?.total };
 }
 
-/** CPU use between an earlier snapshot and now (NaN where the counters are unavailable). */
+/** CPU use between an earlier snapshot and now. */
 export async function cpuUsageSince(before: Snapshot, pid: number): Promise<CpuUsage> {
   const after = await cpuSnapshot(pid);
   const seconds = (after.at - before.at) / 1000;
-  const serverPercent =
-    before.processTicks !== undefined && after.processTicks !== undefined
-      ? ((after.processTicks - before.processTicks) / TICKS_PER_SECOND / seconds) * 100
-      : Number.NaN;
-  const machinePercent =
+  const cores = availableParallelism();
+  const ticks = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? Number.NaN : (b - a) / TICKS_PER_SECOND / seconds);
+  const machine =
     before.busy !== undefined && after.busy !== undefined && before.total !== undefined && after.total !== undefined
-      ? ((after.busy - before.busy) / (after.total - before.total)) * 100
+      ? ((after.busy - before.busy) / (after.total - before.total)) * cores
       : Number.NaN;
-  return { serverPercent, machinePercent };
+  return {
+    server: ticks(before.server, after.server),
+    loadGenerator: (after.loadGenerator - before.loadGenerator) / seconds,
+    postgres: ticks(before.postgres, after.postgres),
+    machine,
+    cores,
+  };
 }
 
 async function readProcessTicks(pid: number): Promise<number | undefined> {
@@ -46,6 +59,22 @@ async function readProcessTicks(pid: number): Promise<number | undefined> {
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readPostgresTicks(): Promise<number | undefined> {
+  try {
+    let total = 0;
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += Number(fields[11]) + Number(fields[12]);
+    }
+    return total;
   } catch {
     return undefined;
   }

@@ -5,9 +5,10 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBenchDatabase } from './bench-database.js';
 import { waitForQuietMachine } from './cpu.js';
+import { checkDistBuilds } from './dist-check.js';
 import { type HashCost, measureHashCost } from './hash-cost.js';
 import { runScenario, type ScenarioResult } from './load.js';
-import type { BenchOptions, DatabaseKind, ScenarioName } from './options.js';
+import { type BenchOptions, type DatabaseKind, type ScenarioName, usersNeeded } from './options.js';
 import { type DatabaseResult, describeMachine, renderMarkdown, scenarioFailures, writeResult } from './report.js';
 import { readRssKiB } from './rss.js';
 import { getProfileScenario } from './scenarios/get-profile.js';
@@ -22,7 +23,10 @@ const ACCESS_TOKEN_TTL_SECONDS = 3_600;
 
 /** Runs every requested database in turn, prints the markdown table, and returns the exit code. */
 export async function runBench(options: BenchOptions): Promise<number> {
-  if (options.runtime === 'dist') await compileServerEntry();
+  if (options.runtime === 'dist') {
+    for (const warning of await checkDistBuilds(options.plugins)) log(`WARNING ${warning}`);
+    await compileServerEntry();
+  }
   const results: DatabaseResult[] = [];
   let hashCost: HashCost | undefined;
   for (const database of options.databases) {
@@ -31,7 +35,8 @@ export async function runBench(options: BenchOptions): Promise<number> {
       // Measured with the server stopped, so the figure is the machine's, not what was left over.
       if (!hashCost) {
         await waitForQuietMachine(options.quietWait);
-        hashCost = await measureHashCost();
+        // libuv's thread pool (4 unless the server is told otherwise) is how many hashes the server runs at once.
+        hashCost = await measureHashCost(Number(options.serverEnv.UV_THREADPOOL_SIZE ?? 4));
       }
       result.hashCost = hashCost;
     }
@@ -62,22 +67,34 @@ async function benchDatabase(kind: DatabaseKind, options: BenchOptions): Promise
     plugins: options.plugins,
     mailDir: join(workDir, 'mail'),
     accessTokenTtl: ACCESS_TOKEN_TTL_SECONDS,
+    env: options.serverEnv,
     ...(secret ? { secret } : {}),
   };
   try {
+    // Migrate and seed in a first process, then measure a second one started on that database, as
+    // a store runs after a restart: the figures carry no migration or PGlite initdb leftovers.
+    log(`${kind}: preparing (migrations, ${options.users} users)`);
+    const preparer = await startServer(launch);
+    let users: SeededUser[];
+    let sessions: string[];
+    let seeding: DatabaseResult['seeding'];
+    try {
+      const seedStarted = performance.now();
+      users = await seedUsers(preparer.url, options.users, secret ? { kind: 'credential', secret } : { kind: 'register' });
+      // One chain per connection, and spares: every autocannon run strands the tokens in flight when it stops.
+      const sessionCount = options.scenarios.includes('token-refresh') ? usersNeeded(options) : 0;
+      sessions = await startSessions(preparer.url, users, sessionCount);
+      seeding = { users: users.length, sessions: sessions.length, seconds: (performance.now() - seedStarted) / 1000 };
+    } finally {
+      await preparer.stop();
+    }
+
     const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfileDir)] : [];
     const server = await startServer({ ...launch, nodeArgs: profile });
-    let scenarios: ScenarioResult[] = [];
-    let seeding: DatabaseResult['seeding'];
+    let scenarios: ScenarioResult[];
     let idleRssMiB: number;
     try {
-      log(`${kind}: server ${server.url} (pid ${server.pid}); seeding ${options.users} users`);
-      const seedStarted = performance.now();
-      const users = await seedUsers(server.url, options.users, secret ? { kind: 'credential', secret } : { kind: 'register' });
-      // One chain per connection plus spares: a warm-up strands one token per connection when it stops.
-      const sessionCount = options.scenarios.includes('token-refresh') ? options.connections * 3 : 0;
-      const sessions = await startSessions(server.url, users, sessionCount);
-      seeding = { users: users.length, sessions: sessions.length, seconds: (performance.now() - seedStarted) / 1000 };
+      log(`${kind}: server ${server.url} (pid ${server.pid})`);
       idleRssMiB = ((await readRssKiB(server.pid)) ?? Number.NaN) / 1024;
       scenarios = await runScenarios(options, users, sessions, server, kind);
     } finally {
@@ -112,6 +129,8 @@ async function benchDatabase(kind: DatabaseKind, options: BenchOptions): Promise
         startupRuns: options.startupRuns,
         poolSize: options.poolSize,
         quietWait: options.quietWait,
+        attempts: options.attempts,
+        serverEnv: options.serverEnv,
       },
       seeding,
       idleRssMiB,
@@ -147,9 +166,10 @@ async function runScenarios(
       duration: options.duration,
       warmup: options.warmup,
       quietWait: options.quietWait,
+      attempts: options.attempts,
     });
     log(
-      `${kind}: ${name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}, max RSS ${result.rss.maxMiB.toFixed(0)} MiB`,
+      `${kind}: ${name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}, max RSS ${result.rss.maxMiB.toFixed(0)} MiB, other work ${result.otherCores.toFixed(2)} cores, ${result.attempts} attempt(s)`,
     );
     for (const failure of scenarioFailures(result)) log(`  FAILURE ${failure}`);
     results.push(result);

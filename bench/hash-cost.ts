@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
@@ -13,8 +14,11 @@ export interface HashCost {
   params: string;
   /** Median wall time of one verification, alone on an idle machine. */
   verifyMs: number;
-  /** Verifications per second with `concurrency` running at once (libuv's thread pool), nothing else running. */
-  verifiesPerSecond: number;
+  cores: number;
+  /** `cores × 1000 / verifyMs`: sign-ins per second if hashing had every core to itself. */
+  ceilingPerSecond: number;
+  /** Verifications per second with `concurrency` at once in one process (as the server's thread pool runs them), nothing else running. */
+  measuredPerSecond: number;
   concurrency: number;
 }
 
@@ -27,7 +31,7 @@ interface Argon2 {
  * Measures Argon2id verification with the same library the auth plugin loads (resolved from its
  * package, so no second copy is installed): the ceiling a login benchmark can approach.
  */
-export async function measureHashCost(seconds = 3): Promise<HashCost> {
+export async function measureHashCost(concurrency: number, seconds = 6): Promise<HashCost> {
   const authEntry = fileURLToPath(import.meta.resolve('@tokobapak/plugin-auth'));
   const argon2 = createRequire(authEntry)('@node-rs/argon2') as Argon2;
   const options = { ...DEFAULT_ARGON2_COST, algorithm: 2 /* Argon2id */ };
@@ -41,22 +45,30 @@ export async function measureHashCost(seconds = 3): Promise<HashCost> {
   }
   single.sort((a, b) => a - b);
 
-  const concurrency = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
-  let done = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        await argon2.verify(stored, 'Rahasia-bench-cost-1!');
-        done++;
-      }
-    }),
-  );
+  // Best of three rounds: a shared machine's other work only ever lowers the figure.
+  let measuredPerSecond = 0;
+  for (let round = 0; round < 3; round++) {
+    let done = 0;
+    const started = performance.now();
+    const deadline = started + (seconds * 1000) / 3;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < deadline) {
+          await argon2.verify(stored, 'Rahasia-bench-cost-1!');
+          done++;
+        }
+      }),
+    );
+    measuredPerSecond = Math.max(measuredPerSecond, done / ((performance.now() - started) / 1000));
+  }
+  const verifyMs = single[Math.floor(single.length / 2)] as number;
+  const cores = availableParallelism();
   return {
     params: `argon2id m=${DEFAULT_ARGON2_COST.memoryCost} KiB, t=${DEFAULT_ARGON2_COST.timeCost}, p=${DEFAULT_ARGON2_COST.parallelism}`,
-    verifyMs: single[Math.floor(single.length / 2)] as number,
-    verifiesPerSecond: done / ((performance.now() - started) / 1000),
+    verifyMs,
+    cores,
+    ceilingPerSecond: (cores * 1000) / verifyMs,
+    measuredPerSecond,
     concurrency,
   };
 }

@@ -22,6 +22,8 @@ export interface ServerLaunch {
   accessTokenTtl?: number;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
 }
 
 /** A running store process. */
@@ -68,7 +70,7 @@ export function serverCommand(launch: ServerLaunch): string[] {
 
 function spawnServer(launch: ServerLaunch): ChildProcess {
   // stdin stays open as a lifeline: the server closes itself when it ends (this process died).
-  return spawn(process.execPath, serverCommand(launch), { stdio: ['pipe', 'pipe', 'inherit'] });
+  return spawn(process.execPath, serverCommand(launch), { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...launch.env } });
 }
 
 function stopper(child: ChildProcess): () => Promise<void> {

@@ -54,7 +54,10 @@ export function emitOperations(services: ServiceTable[], source: string): string
     for (const { namespace, operations } of services) {
       lines.push(`  ${namespace}: {`);
       for (const [id, info] of operations) {
-        lines.push(`    ${id}: { method: ${quote(info.method)}, path: ${quote(info.path)}, paginated: ${info.paginated}, idempotent: ${info.idempotent} },`);
+        const files = info.files ? `, files: [${info.files.map(quote).join(', ')}]` : '';
+        lines.push(
+          `    ${id}: { method: ${quote(info.method)}, path: ${quote(info.path)}, paginated: ${info.paginated}, idempotent: ${info.idempotent}, body: ${quote(info.body)}${files} },`,
+        );
       }
       lines.push('  },');
     }

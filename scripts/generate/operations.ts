@@ -8,6 +8,10 @@ export interface OperationInfo {
   paginated: boolean;
   /** The operation declares the `Idempotency-Key` header parameter. */
   idempotent: boolean;
+  /** How the request body is sent: `application/json` (also for operations without a body) or `multipart/form-data`. */
+  body: 'json' | 'multipart';
+  /** For a multipart body, its file properties (`format: binary`, or `contentMediaType` without `type`), in authored order. */
+  files?: string[];
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -47,20 +51,45 @@ export function collectOperations(doc: JsonObject, specName: string): Array<[str
       seen.add(id);
       const own = Array.isArray(operation.parameters) ? operation.parameters : [];
       const parameters = [...shared, ...own].map((parameter) => resolveLocal(doc, parameter) ?? {});
-      out.push([
-        id,
-        {
-          method: method.toUpperCase(),
-          path,
-          paginated: isPage(doc, operation),
-          idempotent: parameters.some(
-            (parameter) => parameter.in === 'header' && typeof parameter.name === 'string' && parameter.name.toLowerCase() === 'idempotency-key',
-          ),
-        },
-      ]);
+      const info: OperationInfo = {
+        method: method.toUpperCase(),
+        path,
+        paginated: isPage(doc, operation),
+        idempotent: parameters.some(
+          (parameter) => parameter.in === 'header' && typeof parameter.name === 'string' && parameter.name.toLowerCase() === 'idempotency-key',
+        ),
+        body: 'json',
+      };
+      const multipart = multipartSchema(doc, operation, `${specName}: ${id}`);
+      if (multipart) {
+        info.body = 'multipart';
+        info.files = binaryProperties(doc, multipart);
+      }
+      out.push([id, info]);
     }
   }
   return out;
+}
+
+/**
+ * The body schema of a `multipart/form-data` operation, `undefined` for any other. An operation takes
+ * JSON or multipart, never both (the runtime answers the other type with 415), so both is an error.
+ */
+function multipartSchema(doc: JsonObject, operation: JsonObject, where: string): JsonObject | undefined {
+  const content = asObject(resolveLocal(doc, operation.requestBody)?.content);
+  if (!content || !('multipart/form-data' in content)) return undefined;
+  if (Object.keys(content).length > 1) throw new Error(`${where}: a request body is either application/json or multipart/form-data, not both`);
+  return resolveLocal(doc, asObject(content['multipart/form-data'])?.schema) ?? {};
+}
+
+/** Names of the file properties of a multipart body schema, exactly as the runtime's multipart validator picks them. */
+function binaryProperties(doc: JsonObject, schema: JsonObject): string[] {
+  return Object.entries(asObject(schema.properties) ?? {})
+    .filter(([, raw]) => {
+      const property = resolveLocal(doc, raw) ?? {};
+      return property.format === 'binary' || (property.contentMediaType !== undefined && property.type === undefined);
+    })
+    .map(([name]) => name);
 }
 
 function isPage(doc: JsonObject, operation: JsonObject): boolean {

@@ -33,6 +33,11 @@ describe.skipIf(!CLI_BUILT)(`the CLI as a process (needs ${CLI_BIN}; run pnpm bu
     const client = createClient({ baseUrl: store.url });
     const admin = await client.auth.login({ body: { email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password' } });
     expect(admin.userId).toMatch(/^usr_/);
+
+    // The demo store's catalogue is on sale, with a sold-out product shown as such.
+    const catalogue = await client.inventory.listProducts({ query: { limit: 50 } });
+    expect(catalogue.items.map((product) => product.handle)).toContain('kopi-gayo-250');
+    expect(catalogue.items.find((product) => product.handle === 'gula-aren-cair')?.soldOut).toBe(true);
     await store.stop();
   });
 

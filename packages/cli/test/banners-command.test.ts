@@ -1,43 +1,64 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { authPlugin } from '@tokobapak/plugin-auth';
+import { imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
+import { merchantPlugin } from '@tokobapak/plugin-merchant';
+import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
+import { userPlugin } from '@tokobapak/plugin-user';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
-import { sql } from 'kysely';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-// The CLI does not load the promoted-item service itself yet; the test serves it beside auth.
-import { promotedItemPlugin } from '../../plugins/promoted-item/src/index.js';
 import { run } from './helpers.js';
 
 // `tokobapak banners` against a real server listening on a port, through the SDK over HTTP.
 
-const STORE_A = `sto_${'a'.repeat(26)}`;
-const STORE_B = `sto_${'b'.repeat(26)}`;
-const IMAGE = `img_${'1'.repeat(26)}`;
 let server: TestServer;
 let url: string;
-let counter = 0;
+let STORE_A = '';
+let STORE_B = '';
+let IMAGE = '';
+const keys = new Map<string, string>();
+
+/** An owner with a store, a store-scoped key and an uploaded banner image, made through the public API. */
+async function openStore(handle: string): Promise<{ storeId: string; imageId: string }> {
+  const email = `${handle}@example.com`;
+  const owner = server.client();
+  await owner.user.register({ body: { email, password: 'correct horse battery staple', name: 'Pemilik' } });
+  await owner.auth.login({ body: { email, password: 'correct horse battery staple' } });
+  const store = await owner.merchant.createStore({ body: { name: `Toko ${handle}`, handle } });
+  const { secret } = await owner.auth.createApiKey({ body: { name: 'cli test', scopes: ['store:read', 'store:write', 'products:write'], storeId: store.id } });
+  keys.set(store.id, secret);
+  const png = await sharp({ create: { width: 64, height: 32, channels: 3, background: '#c0392b' } })
+    .png()
+    .toBuffer();
+  const image = await server.client({ apiKey: secret }).imageProxy.uploadImage({ body: { file: new File([png], 'banner.png', { type: 'image/png' }) } });
+  return { storeId: store.id, imageId: image.id };
+}
 
 beforeAll(async () => {
-  server = await createTestServer({ plugins: [authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), promotedItemPlugin()] });
+  server = await createTestServer({
+    plugins: [
+      authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }),
+      userPlugin(),
+      merchantPlugin(),
+      inventoryPlugin(),
+      imageProxyPlugin(),
+      promotedItemPlugin(),
+    ],
+  });
   url = await server.listen({ port: 0, host: '127.0.0.1' });
+  const a = await openStore('toko-a');
+  STORE_A = a.storeId;
+  IMAGE = a.imageId;
+  STORE_B = (await openStore('toko-b')).storeId;
 });
 afterAll(async () => {
   await server?.close();
 });
 
-/**
- * A store-scoped API key, written straight into auth's table: issuing one through the API needs the
- * merchant service to vouch for the membership, which this test does not load.
- */
-async function storeKey(storeId: string, scopes = ['store:read', 'store:write']): Promise<string> {
-  counter += 1;
-  const secret = `tbk_${randomBytes(32).toString('base64url')}`;
-  const id = `key_${counter.toString().padStart(26, '0')}`;
-  const hash = createHash('sha256').update(secret).digest('hex');
-  await sql`insert into auth.api_keys (id, user_id, name, prefix, secret_hash, scopes, store_id, created_at)
-    values (${id}, ${`usr_${counter.toString().padStart(26, '0')}`}, 'cli test', ${secret.slice(0, 12)}, ${hash}, ${sql`${scopes}::text[]`}, ${storeId}, now())`.execute(
-    server.database.db,
-  );
-  return secret;
+async function storeKey(storeId: string): Promise<string> {
+  const key = keys.get(storeId);
+  if (!key) throw new Error(`no key for ${storeId}`);
+  return key;
 }
 
 const keyed = (apiKey: string) => ({ env: { TOKOBAPAK_URL: url, TOKOBAPAK_API_KEY: apiKey } });

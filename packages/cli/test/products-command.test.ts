@@ -80,6 +80,7 @@ describe('tokobapak products', () => {
     const result = await run(['products', 'import', file, '--valid-only', '--batch-size', '1', '--url', url, '--api-key', apiKey], {});
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Batch 1/2: 1 of 2 products sent');
+    expect(result.stdout).toContain('Committing 2 products…');
     expect(result.stdout).toContain(`${file}: 2 created, 0 updated, 1 rejected`);
     const products = await storeProducts();
     expect(products.map((product) => [product.handle, product.variants.map((variant) => variant.sku)])).toEqual([

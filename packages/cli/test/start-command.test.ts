@@ -134,16 +134,20 @@ describe('tokobapak start', () => {
       loadRuntime: async () => runtime,
       waitForShutdown: shutdown.waitForShutdown,
     });
-    await expect.poll(() => recorded.registered.length).toBe(2);
+    await expect.poll(() => recorded.registered.length).toBe(3);
     shutdown.fire('SIGINT');
     const ready = JSON.parse((await running).stdout);
     expect(ready.demo.users).toEqual([
       { role: 'admin', email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password', name: 'Ibu Sari', status: 'created' },
       { role: 'customer', email: 'customer@demo.tokobapak.dev', password: 'demo-shopper-password', name: 'Pak Budi', status: 'existing' },
+      { role: 'merchant', email: 'merchant@demo.tokobapak.dev', password: 'demo-seller-password', name: 'Bu Rina', status: 'created' },
     ]);
+    // Without the merchant and inventory services in this process there is no demo store.
+    expect(ready.demo.store).toBeUndefined();
     expect(recorded.registered).toEqual([
       { email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password', name: 'Ibu Sari' },
       { email: 'customer@demo.tokobapak.dev', password: 'demo-shopper-password', name: 'Pak Budi' },
+      { email: 'merchant@demo.tokobapak.dev', password: 'demo-seller-password', name: 'Bu Rina' },
     ]);
     expect(built.auth).toEqual({ adminEmails: ['admin@demo.tokobapak.dev'] });
   });

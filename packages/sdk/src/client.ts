@@ -12,6 +12,10 @@ export interface OperationDescriptor {
   readonly paginated: boolean;
   /** The operation takes an `Idempotency-Key` header, which the client always sends. */
   readonly idempotent: boolean;
+  /** How a body is sent: JSON, or `multipart/form-data` built from the body's properties (file uploads). */
+  readonly body: 'json' | 'multipart';
+  /** The file properties of a multipart body (`format: binary`); their type comes from this list. */
+  readonly files?: readonly string[];
 }
 
 /** Descriptors of every operation, by service name and `operationId`. */
@@ -73,9 +77,12 @@ const REFRESH_REJECTED = new Set([400, 401, 403]);
  *
  * @example
  * import { operationTable, type ServiceOperations } from './generated/operations.js';
- * const client = createClientFor<ServiceOperations>(operationTable, { baseUrl: 'http://localhost:3000' });
+ * const client = createClientFor<ServiceOperations, typeof operationTable>(operationTable, { baseUrl: 'http://localhost:3000' });
  */
-export function createClientFor<Services>(table: OperationTable, options: ClientOptions<keyof Services & string>): ClientOf<Services> {
+export function createClientFor<Services, Table extends OperationTable = OperationTable>(
+  table: Table,
+  options: ClientOptions<keyof Services & string>,
+): ClientOf<Services, Table> {
   const tokenStore = options.tokenStore ?? memoryTokenStore();
   const autoRefresh = options.autoRefresh ?? true;
   const refreshOperation = table.auth?.refreshToken;
@@ -99,8 +106,12 @@ export function createClientFor<Services>(table: OperationTable, options: Client
       if (value !== undefined) headers.set(name, String(value));
     }
     if (args.idempotencyKey !== undefined) headers.set('idempotency-key', args.idempotencyKey);
-    let body: string | undefined;
-    if (args.body !== undefined) {
+    let body: string | FormData | undefined;
+    if (args.body !== undefined && operation.body === 'multipart') {
+      // fetch writes the content type itself, with the boundary it chose.
+      headers.delete('content-type');
+      body = formDataOf(args.body); // built per attempt: a retry sends a fresh copy
+    } else if (args.body !== undefined) {
       headers.set('content-type', 'application/json');
       body = JSON.stringify(args.body);
     }
@@ -183,11 +194,11 @@ export function createClientFor<Services>(table: OperationTable, options: Client
     }
     client[service] = namespace;
   }
-  return client as ClientOf<Services>;
+  return client as ClientOf<Services, Table>;
 }
 
 /** The typed client: one namespace per service, one method per operation. */
-export type TokoBapakClient = ClientOf<ServiceOperations>;
+export type TokoBapakClient = ClientOf<ServiceOperations, typeof operationTable>;
 
 /**
  * Creates a client for every service in the SDK. Methods resolve to the success body and throw
@@ -199,7 +210,38 @@ export type TokoBapakClient = ClientOf<ServiceOperations>;
  * const me = await client.user.getProfile();
  */
 export function createClient(options: ClientOptions): TokoBapakClient {
-  return createClientFor<ServiceOperations>(operationTable, options);
+  return createClientFor<ServiceOperations, typeof operationTable>(operationTable, options);
+}
+
+/**
+ * A multipart body as `FormData`: `Blob`s and `File`s (keeping their name) and raw bytes
+ * (`Uint8Array`, `ArrayBuffer`, sent as a file named after the property) become file parts; other
+ * values become text fields, objects as JSON. An array repeats the field; `undefined` and `null`
+ * are left out.
+ */
+function formDataOf(body: unknown): FormData {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TypeError('TokoBapak client: a multipart body must be an object');
+  const form = new FormData();
+  for (const [name, value] of Object.entries(body)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item === null) continue;
+      if (item instanceof Blob) {
+        // A File keeps its own name; FormData names a bare Blob "blob".
+        form.append(name, item);
+      } else if (item instanceof Uint8Array || item instanceof ArrayBuffer) {
+        form.append(name, new Blob([bytesOf(item)]), name);
+      } else {
+        form.append(name, typeof item === 'object' ? JSON.stringify(item) : String(item));
+      }
+    }
+  }
+  return form;
+}
+
+/** Bytes a `Blob` accepts without copying, unless they live in a `SharedArrayBuffer`. */
+function bytesOf(value: Uint8Array | ArrayBuffer): Uint8Array<ArrayBuffer> | ArrayBuffer {
+  if (value instanceof ArrayBuffer) return value;
+  return value.buffer instanceof ArrayBuffer ? (value as Uint8Array<ArrayBuffer>) : new Uint8Array(value);
 }
 
 /** A v4 UUID; `crypto.randomUUID` exists only in secure contexts, `getRandomValues` everywhere. */

@@ -16,6 +16,7 @@ export type * from './generated/index.js';
 export { operationTable, type ServiceOperations } from './generated/operations.js';
 export type {
   ClientOf,
+  FileValue,
   OperationArgs,
   OperationBody,
   OperationCall,

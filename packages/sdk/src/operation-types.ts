@@ -1,7 +1,11 @@
 /**
  * Type-level helpers that turn an openapi-typescript `operations` entry into the arguments and the
- * result of one client method. Types only: the runtime learns method, path, pagination and
- * idempotency from the generated operation table.
+ * result of one client method. Types only: the runtime learns method, path, pagination,
+ * idempotency and body type from the generated operation table.
+ *
+ * `Desc` parameters are the operation's entry in that table (its literal type), which names the
+ * file properties of a multipart body: openapi-typescript types `format: binary` as a plain
+ * `string`, so the `operations` type alone cannot tell a file from a text field.
  */
 
 type IsNever<T> = [T] extends [never] ? true : false;
@@ -55,15 +59,36 @@ type JsonContent<T> = T extends { content: infer C }
 
 type RequestBodyOf<Op> = 'requestBody' extends keyof Op ? NonNullable<Op['requestBody' & keyof Op]> : never;
 
-/** The request body of an operation, exactly as the spec types it. */
-export type OperationBody<Op> = JsonContent<RequestBodyOf<Op>>;
+/** What a file property of a `multipart/form-data` body accepts; bytes are sent as a file part named after the property. */
+export type FileValue = Blob | File | Uint8Array;
 
-type BodySlot<Op> =
+/** The file properties the operation table names for an operation, or `undefined` when it names none (a table without types). */
+type FilesOf<Desc> = Desc extends { readonly files: ReadonlyArray<infer Name> } ? Name : undefined;
+
+/**
+ * A multipart body as the caller writes it: the schema's file properties take {@link FileValue}s,
+ * the others keep their type. Without a typed table entry every string property may also be a file.
+ */
+type MultipartBody<B, Desc> = Simplify<
+  [FilesOf<Desc>] extends [undefined]
+    ? { [K in keyof B]: B[K] extends string ? B[K] | FileValue : B[K] }
+    : { [K in keyof B]: K extends FilesOf<Desc> ? FileValue : B[K] }
+>;
+
+type BodyContent<T, Desc> = T extends { content: { 'multipart/form-data': infer B } } ? MultipartBody<B, Desc> : JsonContent<T>;
+
+/**
+ * The request body of an operation as the client takes it: the spec's type for JSON; for
+ * `multipart/form-data` the same with `format: binary` properties typed as {@link FileValue}.
+ */
+export type OperationBody<Op, Desc = unknown> = BodyContent<RequestBodyOf<Op>, Desc>;
+
+type BodySlot<Op, Desc> =
   IsNever<RequestBodyOf<Op>> extends true
     ? { body?: never }
     : IsOptionalKey<Op, 'requestBody'> extends true
-      ? { body?: OperationBody<Op> }
-      : { body: OperationBody<Op> };
+      ? { body?: OperationBody<Op, Desc> }
+      : { body: OperationBody<Op, Desc> };
 
 /** True when the operation declares the `Idempotency-Key` header parameter. */
 type IsIdempotent<Op> =
@@ -81,11 +106,11 @@ type IdempotencySlot<Op> =
  * The argument of `client.<service>.<operation>(args)`: `params` (path), `query`, `headers`,
  * `body`, `idempotencyKey` and `signal`, each required exactly when the operation requires it.
  */
-export type OperationArgs<Op> = Simplify<
+export type OperationArgs<Op, Desc = unknown> = Simplify<
   ParameterSlot<Op, 'path', 'params'> &
     ParameterSlot<Op, 'query', 'query'> &
     HeaderSlot<Op> &
-    BodySlot<Op> &
+    BodySlot<Op, Desc> &
     IdempotencySlot<Op> & {
       /** Aborts the request (and a token refresh it waits for does not continue it). */
       signal?: AbortSignal;
@@ -117,22 +142,29 @@ export type PageItem<Op> = ItemsOf<OperationResult<Op>>;
 type ItemsOf<Result> = Result extends { items: Array<infer Item>; nextCursor: unknown } ? Item : never;
 
 /** Calls one operation; the argument may be left out when nothing in it is required. */
-export type OperationCall<Op> =
-  Empty extends OperationArgs<Op> ? (args?: OperationArgs<Op>) => Promise<OperationResult<Op>> : (args: OperationArgs<Op>) => Promise<OperationResult<Op>>;
+export type OperationCall<Op, Desc = unknown> =
+  Empty extends OperationArgs<Op, Desc>
+    ? (args?: OperationArgs<Op, Desc>) => Promise<OperationResult<Op>>
+    : (args: OperationArgs<Op, Desc>) => Promise<OperationResult<Op>>;
 
 /** `iterate()` on paginated operations: every item of every page, following `nextCursor`. */
-export interface Paginated<Op> {
+export interface Paginated<Op, Desc = unknown> {
   /** Yields the items of every page in order, starting at `query.cursor` when given. */
-  iterate: Empty extends OperationArgs<Op>
-    ? (args?: OperationArgs<Op>) => AsyncIterableIterator<PageItem<Op>>
-    : (args: OperationArgs<Op>) => AsyncIterableIterator<PageItem<Op>>;
+  iterate: Empty extends OperationArgs<Op, Desc>
+    ? (args?: OperationArgs<Op, Desc>) => AsyncIterableIterator<PageItem<Op>>
+    : (args: OperationArgs<Op, Desc>) => AsyncIterableIterator<PageItem<Op>>;
 }
 
 /** One client method: callable, plus `iterate()` when the operation is paginated. */
-export type OperationMethod<Op> = OperationCall<Op> & (IsNever<PageItem<Op>> extends true ? unknown : Paginated<Op>);
+export type OperationMethod<Op, Desc = unknown> = OperationCall<Op, Desc> & (IsNever<PageItem<Op>> extends true ? unknown : Paginated<Op, Desc>);
 
-/** One namespace of the client: a method per operation of the service. */
-export type ServiceClient<Ops> = { [Id in keyof Ops]: OperationMethod<Ops[Id]> };
+type Entry<Table, Key> = Key extends keyof Table ? Table[Key] : unknown;
 
-/** A client over a map of service name → openapi-typescript `operations`. */
-export type ClientOf<Services> = { [Service in keyof Services]: ServiceClient<Services[Service]> };
+/** One namespace of the client: a method per operation of the service (`Table`: the service's operation table entries). */
+export type ServiceClient<Ops, Table = unknown> = { [Id in keyof Ops]: OperationMethod<Ops[Id], Entry<Table, Id>> };
+
+/**
+ * A client over a map of service name → openapi-typescript `operations`. Pass the operation
+ * table's type as `Table` (`typeof operationTable`) so multipart bodies know their file properties.
+ */
+export type ClientOf<Services, Table = unknown> = { [Service in keyof Services]: ServiceClient<Services[Service], Entry<Table, Service>> };

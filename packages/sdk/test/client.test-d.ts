@@ -1,5 +1,14 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { type ClientOptions, createClient, createClientFor, type OperationArgs, type RedirectResult, type TokoBapakClient } from '../src/index.js';
+import {
+  type ClientOptions,
+  createClient,
+  createClientFor,
+  type FileValue,
+  type OperationArgs,
+  type OperationBody,
+  type RedirectResult,
+  type TokoBapakClient,
+} from '../src/index.js';
 import type { ShopComponents, ShopOperations } from './fixtures/generated/index.js';
 import { operationTable, type ServiceOperations } from './fixtures/generated/operations.js';
 
@@ -60,6 +69,51 @@ describe('arguments', () => {
     expectTypeOf<OperationArgs<ShopOperations['getProduct']>['params']>().toEqualTypeOf<{ productId: string }>();
     expectTypeOf<OperationArgs<ShopOperations['searchProducts']>['query']>().toEqualTypeOf<{ q: string; limit?: number }>();
     expectTypeOf<OperationArgs<ShopOperations['listProducts']>['signal']>().toEqualTypeOf<AbortSignal | undefined>();
+  });
+});
+
+describe('multipart bodies', () => {
+  // Typed by the table: it names the file properties (`format: binary`), which openapi-typescript types as plain strings.
+  const typed = createClientFor<ServiceOperations, typeof operationTable>(operationTable, { baseUrl: 'http://localhost:3000' });
+  type UploadBody = OperationBody<ShopOperations['uploadProductImage'], (typeof operationTable)['shop']['uploadProductImage']>;
+
+  test('take Blobs, Files and bytes for file properties and the spec’s types for the others', () => {
+    expectTypeOf<UploadBody>().toEqualTypeOf<{ file: FileValue; raw?: FileValue; alt?: string; position?: number }>();
+    expectTypeOf(typed.shop.uploadProductImage).toBeCallableWith({ params: { productId: 'p' }, body: { file: new Blob(['x']) } });
+    expectTypeOf(typed.shop.uploadProductImage).toBeCallableWith({
+      params: { productId: 'p' },
+      body: { file: new File(['x'], 'x.png'), alt: 'A', position: 1 },
+    });
+    expectTypeOf(typed.shop.uploadProductImage).toBeCallableWith({ params: { productId: 'p' }, body: { file: new Uint8Array([1]) }, idempotencyKey: 'k' });
+    expectTypeOf(typed.shop.uploadProductImage).returns.resolves.toEqualTypeOf<{ id: string }>();
+  });
+
+  test('refuse what is not a file, and what the schema does not allow', () => {
+    // @ts-expect-error: a number is not a file
+    typed.shop.uploadProductImage({ params: { productId: 'p' }, body: { file: 42 } });
+    // @ts-expect-error: a file property takes a file, not its text
+    typed.shop.uploadProductImage({ params: { productId: 'p' }, body: { file: 'photo.png' } });
+    // @ts-expect-error: `file` is required
+    typed.shop.uploadProductImage({ params: { productId: 'p' }, body: { alt: 'A' } });
+    // @ts-expect-error: `alt` is a text field, not a file
+    typed.shop.uploadProductImage({ params: { productId: 'p' }, body: { file: new Blob(['x']), alt: new Blob(['y']) } });
+    // @ts-expect-error: unknown body property
+    typed.shop.uploadProductImage({ params: { productId: 'p' }, body: { file: new Blob(['x']), colour: 'red' } });
+  });
+
+  test('without the table type, any string property may be a file, and a number still is not', () => {
+    expectTypeOf(client.shop.uploadProductImage).toBeCallableWith({ params: { productId: 'p' }, body: { file: new Blob(['x']) } });
+    // @ts-expect-error: a number is not a file
+    client.shop.uploadProductImage({ params: { productId: 'p' }, body: { file: 42 } });
+  });
+
+  test('the SDK client knows image-proxy uploads take a file', () => {
+    const sdk = createClient({ baseUrl: 'http://localhost:3000' });
+    expectTypeOf(sdk.imageProxy.uploadImage).toBeCallableWith({ body: { file: new Blob(['x'], { type: 'image/png' }) } });
+    // @ts-expect-error: a number is not a file
+    sdk.imageProxy.uploadImage({ body: { file: 42 } });
+    // @ts-expect-error: nor is a string
+    sdk.imageProxy.uploadImage({ body: { file: 'x' } });
   });
 });
 

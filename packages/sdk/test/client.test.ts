@@ -7,7 +7,10 @@ interface Seen {
   method: string;
   url: URL;
   headers: Headers;
+  /** The parsed body: JSON, or the `FormData` a server would parse from a multipart body. */
   body: unknown;
+  /** `init.body` exactly as the client handed it to fetch. */
+  sent: unknown;
 }
 
 type Route = (request: Seen) => Response | Promise<Response>;
@@ -26,8 +29,10 @@ function fakeFetch(route: Route): { fetch: typeof fetch; seen: Seen[] } {
   const seen: Seen[] = [];
   const fetchImpl: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
-    const text = await request.text();
-    const entry: Seen = { method: request.method, url: new URL(request.url), headers: request.headers, body: text ? JSON.parse(text) : undefined };
+    const multipart = request.headers.get('content-type')?.startsWith('multipart/form-data');
+    const text = multipart ? '' : await request.text();
+    const body = multipart ? await request.formData() : text ? JSON.parse(text) : undefined;
+    const entry: Seen = { method: request.method, url: new URL(request.url), headers: request.headers, body, sent: init?.body };
     seen.push(entry);
     return route(entry);
   };
@@ -310,6 +315,73 @@ describe('idempotency', () => {
     expect(attempts).toHaveLength(2);
     expect(attempts[0]?.headers.get('idempotency-key')).toBeTruthy();
     expect(attempts[1]?.headers.get('idempotency-key')).toBe(attempts[0]?.headers.get('idempotency-key'));
+  });
+});
+
+describe('multipart bodies', () => {
+  const fileOf = (form: unknown, name: string) => (form as FormData).get(name) as File;
+
+  test('are sent as FormData: Blobs, Files and bytes as file parts, the rest as text fields', async () => {
+    const { client: api, seen } = client(() => json(201, { id: 'img_1' }));
+    const picture = new File([new Uint8Array([1, 2, 3])], 'kopi.png', { type: 'image/png' });
+    await api.shop.uploadProductImage({
+      params: { productId: 'prd_1' },
+      body: { file: picture, raw: new Uint8Array([9, 8, 7, 6]), alt: 'Kopi susu', position: 2 },
+    });
+
+    const [request] = seen;
+    expect(request?.sent).toBeInstanceOf(FormData);
+    expect(request?.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/); // set by fetch, with its boundary
+    const form = request?.body as FormData;
+    expect([...form.keys()]).toEqual(['file', 'raw', 'alt', 'position']);
+    expect(fileOf(form, 'file')).toMatchObject({ name: 'kopi.png', type: 'image/png', size: 3 });
+    expect(new Uint8Array(await fileOf(form, 'raw').arrayBuffer())).toEqual(new Uint8Array([9, 8, 7, 6]));
+    expect(fileOf(form, 'raw').name).toBe('raw'); // bytes are named after their field
+    expect(form.get('alt')).toBe('Kopi susu');
+    expect(form.get('position')).toBe('2');
+    expect(request?.headers.get('idempotency-key')).toBeTruthy();
+  });
+
+  test('take a bare Blob or an ArrayBuffer, leave out undefined fields, and ignore a configured JSON content type', async () => {
+    const { client: api, seen } = client(() => json(201, { id: 'img_1' }), { headers: { 'content-type': 'application/json' } });
+    await api.shop.uploadProductImage({ params: { productId: 'prd_1' }, body: { file: new Blob(['png bytes'], { type: 'image/png' }), alt: undefined } });
+    await api.shop.uploadProductImage({ params: { productId: 'prd_1' }, body: { file: new Uint8Array([1, 2]).buffer as any } });
+
+    const [blob, buffer] = seen.map((request) => request.body as FormData);
+    expect(seen.map((request) => request.headers.get('content-type'))).toEqual([
+      expect.stringMatching(/^multipart\/form-data/),
+      expect.stringMatching(/^multipart\/form-data/),
+    ]);
+    expect([...(blob?.keys() ?? [])]).toEqual(['file']);
+    expect(fileOf(blob, 'file')).toMatchObject({ name: 'blob', type: 'image/png' });
+    expect(await fileOf(blob, 'file').text()).toBe('png bytes');
+    expect(fileOf(buffer, 'file')).toMatchObject({ name: 'file', size: 2 });
+  });
+
+  test('a retry after a token refresh sends a freshly built FormData with the same idempotency key', async () => {
+    const server = authServer();
+    const tokenStore = memoryTokenStore();
+    const { client: api, seen } = client(server.route, { tokenStore });
+    await api.auth.login({ body: { email: 'ani@example.com', password: 'x' } });
+    tokenStore.set({ accessToken: 'access-0', refreshToken: 'refresh-1' });
+
+    await api.shop.uploadProductImage({ params: { productId: 'prd_1' }, body: { file: new File(['abc'], 'a.jpg', { type: 'image/jpeg' }), alt: 'A' } });
+    const attempts = seen.filter((request) => request.url.pathname === '/shop/products/prd_1/images');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]?.sent).toBeInstanceOf(FormData);
+    expect(attempts[1]?.sent).not.toBe(attempts[0]?.sent);
+    for (const attempt of attempts) {
+      expect(await fileOf(attempt.body, 'file').text()).toBe('abc');
+      expect((attempt.body as FormData).get('alt')).toBe('A');
+    }
+    expect(attempts[1]?.headers.get('authorization')).toBe('Bearer access-2');
+    expect(attempts[1]?.headers.get('idempotency-key')).toBe(attempts[0]?.headers.get('idempotency-key'));
+  });
+
+  test('refuse a body that is not an object', async () => {
+    const { client: api, seen } = client(() => json(201, { id: 'img_1' }));
+    await expect(api.shop.uploadProductImage({ params: { productId: 'p' }, body: 'file' as any })).rejects.toThrow('a multipart body must be an object');
+    expect(seen).toHaveLength(0);
   });
 });
 

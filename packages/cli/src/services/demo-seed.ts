@@ -2,7 +2,7 @@ import type { RunningServer } from './runtime.js';
 
 /** A demo account `--demo` creates. */
 export interface DemoUser {
-  role: 'admin' | 'customer';
+  role: 'admin' | 'customer' | 'merchant';
   email: string;
   password: string;
   name: string;
@@ -16,6 +16,61 @@ export interface DemoUser {
 export const DEMO_USERS: DemoUser[] = [
   { role: 'admin', email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password', name: 'Ibu Sari' },
   { role: 'customer', email: 'customer@demo.tokobapak.dev', password: 'demo-shopper-password', name: 'Pak Budi' },
+  { role: 'merchant', email: 'merchant@demo.tokobapak.dev', password: 'demo-seller-password', name: 'Bu Rina' },
+];
+
+/** The demo store the merchant owns, and its catalogue (prices in rupiah minor units). */
+const DEMO_STORE = { name: 'Toko Demo Nusantara', handle: 'toko-demo' };
+const rupiah = (amount: number) => ({ amount: amount * 100, currency: 'IDR' });
+const DEMO_PRODUCTS = [
+  {
+    title: 'Kopi Gayo Arabika 250 g',
+    handle: 'kopi-gayo-250',
+    categories: ['kopi', 'minuman'],
+    price: 85_000,
+    stock: 40,
+    description: 'Biji kopi arabika dari dataran tinggi Gayo, sangrai medium.',
+  },
+  {
+    title: 'Teh Melati Tubruk',
+    handle: 'teh-melati',
+    categories: ['teh', 'minuman'],
+    price: 18_000,
+    stock: 120,
+    description: 'Teh hijau dengan bunga melati, diseduh tubruk.',
+  },
+  {
+    title: 'Gula Aren Cair 500 ml',
+    handle: 'gula-aren-cair',
+    categories: ['pemanis', 'dapur'],
+    price: 32_000,
+    stock: 0,
+    description: 'Gula aren murni dari Banten; habis terjual.',
+  },
+  {
+    title: 'Sambal Roa Manado',
+    handle: 'sambal-roa',
+    categories: ['sambal', 'dapur'],
+    price: 45_000,
+    stock: 25,
+    description: 'Sambal ikan roa asap, pedas gurih.',
+  },
+  {
+    title: 'Keripik Tempe Malang',
+    handle: 'keripik-tempe',
+    categories: ['camilan'],
+    price: 15_000,
+    stock: 200,
+    description: 'Keripik tempe tipis dan renyah.',
+  },
+  {
+    title: 'Batik Tulis Pekalongan',
+    handle: 'batik-pekalongan',
+    categories: ['pakaian'],
+    price: 350_000,
+    stock: 5,
+    description: 'Kain batik tulis, motif buketan.',
+  },
 ];
 
 /**
@@ -31,6 +86,8 @@ export function withDemoAdmin(serviceOptions: Record<string, unknown>): Record<s
 /** What {@link seedDemo} did. */
 export interface DemoSeedResult {
   users: Array<DemoUser & { status: 'created' | 'existing' }>;
+  /** The demo store, when the merchant and inventory services run in this process. */
+  store?: { handle: string; products: number; status: 'created' | 'existing' };
   /** Why nothing was seeded, when nothing was. */
   skipped?: string;
 }
@@ -62,7 +119,38 @@ export async function seedDemo(server: Pick<RunningServer, 'client' | 'plugins'>
       users.push({ ...user, status: 'existing' });
     }
   }
-  return { users };
+  const loaded = new Set(server.plugins.map((plugin) => plugin.name));
+  if (!loaded.has('merchant') || !loaded.has('inventory')) return { users };
+  return { users, store: await seedDemoStore(server) };
+}
+
+/** The merchant's store and its products, created once; a second run finds the store and stops. */
+async function seedDemoStore(server: Pick<RunningServer, 'client'>): Promise<NonNullable<DemoSeedResult['store']>> {
+  const merchant = DEMO_USERS.find((user) => user.role === 'merchant') as DemoUser;
+  const client = server.client();
+  await client.auth.login({ body: { email: merchant.email, password: merchant.password } });
+  let storeId: string;
+  try {
+    storeId = (await client.merchant.createStore({ body: DEMO_STORE })).id;
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+    return { handle: DEMO_STORE.handle, products: DEMO_PRODUCTS.length, status: 'existing' };
+  }
+  // The store session makes every following call act inside the new store.
+  await client.auth.selectStore({ body: { storeId } });
+  for (const product of DEMO_PRODUCTS) {
+    await client.inventory.createProduct({
+      body: {
+        title: product.title,
+        handle: product.handle,
+        description: product.description,
+        categories: product.categories,
+        status: 'active',
+        variants: [{ sku: product.handle.toUpperCase(), price: rupiah(product.price), weight: 500, stockOnHand: product.stock }],
+      },
+    });
+  }
+  return { handle: DEMO_STORE.handle, products: DEMO_PRODUCTS.length, status: 'created' };
 }
 
 // The SDK throws errors carrying the problem+json body; 409 is "that e-mail address is taken".

@@ -13,12 +13,14 @@ export interface ImportSummary {
   updated: number;
   /** Every rejected row, with why; sorted by row. */
   rejected: RowIssue[];
-  /** False when nothing was imported because of the rejected rows (the default, all-or-nothing mode). */
+  /** False when nothing was imported because of the rejected rows (the default, all-or-nothing mode): the store is as it was. */
   imported: boolean;
 }
 
-/** Progress of an import, reported after each batch. */
+/** Progress of an import: rows sent so far, then the commit. */
 export interface ImportProgress {
+  phase: 'sending' | 'committing';
+  /** Products sent so far. */
   done: number;
   total: number;
   batch: number;
@@ -57,10 +59,11 @@ export async function readProductFile(file: string): Promise<{ products: SourceP
 }
 
 /**
- * Imports a product file in batches. Every row is checked here first; unless `validOnly`, one bad
- * row means nothing is sent. Each batch is all-or-nothing on the server too, so a row the server
- * refuses (a SKU another product holds, say) stops the import at that batch; batches before it
- * stay imported, and the summary says so.
+ * Imports a product file as one staged import. Every row is checked here first; unless
+ * `validOnly`, one bad row means nothing is sent. Then the products go to the server in batches
+ * (each with its offset in the import, so a rejection names its row) and one commit applies them
+ * all in one transaction: in the default all-or-nothing mode a row only the server can judge (a
+ * SKU another product holds, say) rolls everything back, so nothing is ever half-imported.
  */
 export async function importProductFile(options: ImportOptions): Promise<ImportSummary> {
   const { products, issues, csv } = await readProductFile(options.file);
@@ -68,41 +71,45 @@ export async function importProductFile(options: ImportOptions): Promise<ImportS
   const badRows = new Set(issues.map((issue) => issue.row));
   if (issues.length > 0 && !options.validOnly) return finish({ ...summary, imported: false });
 
-  // A product is sent only if none of its lines had a problem here.
+  // A product is sent only if none of its lines had a problem here; the server's row indices are positions in this list.
   const sendable = products.filter((source) => !badRows.has(source.row) && !source.variantRows.some((row) => badRows.has(row)));
-  const batches = Math.max(1, Math.ceil(sendable.length / options.batchSize));
-  for (let batch = 0; batch * options.batchSize < sendable.length; batch += 1) {
-    const slice = sendable.slice(batch * options.batchSize, (batch + 1) * options.batchSize);
-    try {
-      const result = await options.client.inventory.importProducts({
-        body: { rows: slice.map((source) => source.product), mode: options.validOnly ? 'valid-only' : 'all-or-nothing' },
-      });
-      summary.created += result.created;
-      summary.updated += result.updated;
-      for (const rejected of result.rejected) {
-        const source = slice[rejected.index];
-        if (!source) continue;
-        for (const error of rejected.errors) summary.rejected.push(issue(source, error.pointer, error.message, csv));
-      }
-    } catch (error) {
-      if (error instanceof TokoBapakError && error.code === 'INVENTORY_IMPORT_REJECTED') {
-        for (const problem of error.problem.errors ?? []) {
-          const match = /^#\/rows\/(\d+)(.*)$/.exec(problem.pointer);
-          const source = match ? slice[Number(match[1])] : undefined;
-          if (source) summary.rejected.push(issue(source, match?.[2] ?? '', problem.message, csv));
-        }
-        return finish({ ...summary, imported: summary.created + summary.updated > 0 });
-      }
-      if (error instanceof TokoBapakError)
-        throw new CliError(
-          'CLI_REQUEST_FAILED',
-          `The store refused the import (${error.status} ${error.code}): ${error.problem.detail ?? error.problem.title}`,
-        );
-      throw new CliError('CLI_REQUEST_FAILED', `Cannot reach the store: ${(error as Error).message}`);
+  if (sendable.length === 0) return finish(summary);
+  const report = (problem: { index: number; pointer: string; message: string }) => {
+    const source = sendable[problem.index];
+    if (source) summary.rejected.push(issue(source, problem.pointer, problem.message, csv));
+  };
+  const inventory = options.client.inventory;
+  const batches = Math.ceil(sendable.length / options.batchSize);
+  let importId: string | undefined;
+  try {
+    importId = (await inventory.createProductImport()).importId;
+    const params = { importId };
+    for (let batch = 0; batch < batches; batch += 1) {
+      const offset = batch * options.batchSize;
+      const slice = sendable.slice(offset, offset + options.batchSize);
+      // Rows rejected here are remembered by the import and reported again by the commit.
+      await inventory.addProductImportRows({ params, body: { rows: slice.map((source) => source.product), offset } });
+      options.onProgress?.({ phase: 'sending', done: offset + slice.length, total: sendable.length, batch: batch + 1, batches });
     }
-    options.onProgress?.({ done: Math.min(sendable.length, (batch + 1) * options.batchSize), total: sendable.length, batch: batch + 1, batches });
+    options.onProgress?.({ phase: 'committing', done: sendable.length, total: sendable.length, batch: batches, batches });
+    const result = await inventory.commitProductImport({ params, body: { mode: options.validOnly ? 'valid-only' : 'all-or-nothing' } });
+    summary.created = result.created;
+    summary.updated = result.updated;
+    for (const rejected of result.rejected) for (const error of rejected.errors) report({ index: rejected.index, ...error });
+    return finish(summary);
+  } catch (error) {
+    if (importId) await inventory.abandonProductImport({ params: { importId } }).catch(() => undefined);
+    if (error instanceof TokoBapakError && error.code === 'INVENTORY_IMPORT_REJECTED') {
+      for (const problem of error.problem.errors ?? []) {
+        const match = /^#\/rows\/(\d+)(.*)$/.exec(problem.pointer);
+        if (match) report({ index: Number(match[1]), pointer: match[2] ?? '', message: problem.message });
+      }
+      return finish({ ...summary, imported: false });
+    }
+    if (error instanceof TokoBapakError)
+      throw new CliError('CLI_REQUEST_FAILED', `The store refused the import (${error.status} ${error.code}): ${error.problem.detail ?? error.problem.title}`);
+    throw new CliError('CLI_REQUEST_FAILED', `Cannot reach the store: ${(error as Error).message}`);
   }
-  return finish(summary);
 }
 
 function issue(source: SourceProduct, pointer: string, message: string, csv: boolean): RowIssue {

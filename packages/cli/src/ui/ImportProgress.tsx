@@ -13,16 +13,22 @@ export interface ImportProgressBarProps {
   progress: Progress | undefined;
 }
 
-/** A bar filling up as batches are imported. */
+/** A bar filling up as batches are sent, then "committing…" while the server applies them. */
 export function ImportProgressBar({ file, progress }: ImportProgressBarProps) {
   const ratio = progress && progress.total > 0 ? progress.done / progress.total : 0;
   const filled = Math.round(ratio * WIDTH);
   return (
     <Text>
       Importing {file} <Text color="green">{'█'.repeat(filled)}</Text>
-      <Text color="gray">{'░'.repeat(WIDTH - filled)}</Text> {progress ? `${progress.done}/${progress.total} products` : 'checking rows'}
+      <Text color="gray">{'░'.repeat(WIDTH - filled)}</Text> {label(progress)}
     </Text>
   );
+}
+
+function label(progress: Progress | undefined): string {
+  if (!progress) return 'checking rows';
+  if (progress.phase === 'committing') return `${progress.total} products sent, committing…`;
+  return `${progress.done}/${progress.total} products sent`;
 }
 
 /** Shows progress: a live bar on a terminal, a line per batch in plain mode, nothing with `--json`. */
@@ -36,7 +42,12 @@ export function createImportReporter(mode: OutputMode, stdout: OutputStream, fil
   if (mode === 'json') return { update() {}, close() {} };
   if (mode === 'plain') {
     return {
-      update: (progress) => writeLines(stdout, [`Batch ${progress.batch}/${progress.batches}: ${progress.done} of ${progress.total} products sent`]),
+      update: (progress) =>
+        writeLines(stdout, [
+          progress.phase === 'committing'
+            ? `Committing ${progress.total} products…`
+            : `Batch ${progress.batch}/${progress.batches}: ${progress.done} of ${progress.total} products sent`,
+        ]),
       close() {},
     };
   }

@@ -12,6 +12,16 @@ export type ProductStatus = 'draft' | 'active' | 'archived';
 /** A reservation's lifecycle; only `active` holds stock. */
 export type ReservationStatus = 'active' | 'committed' | 'released' | 'expired';
 
+/** A staged import's lifecycle; abandoned and expired imports are deleted. */
+export type ImportStatus = 'open' | 'committed';
+
+/** The result of a committed import, as stored in `imports.result`. */
+export interface StoredImportResult {
+  created: number;
+  updated: number;
+  rejected: Array<{ index: number; handle: string | null; errors: Array<{ pointer: string; message: string }> }>;
+}
+
 /** One option of a product, as stored in `products.options`. */
 export interface StoredOption {
   name: string;
@@ -75,6 +85,26 @@ export interface InventoryDatabase {
     product_id: string;
     store_id: string;
     quantity: number;
+  };
+  /** A staged import: rows arrive in batches and are applied together by the commit. */
+  imports: {
+    id: string;
+    store_id: string;
+    status: ImportStatus;
+    /** The commit's `ImportResult`, once committed. */
+    result: ColumnType<StoredImportResult | null, string | null, string | null>;
+    /** An open import is swept with its rows after this. */
+    expires_at: Timestamp;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  /** One row of a staged import, by its index in the whole import: valid (`input`) or rejected at staging (`errors`). */
+  import_rows: {
+    import_id: string;
+    row_index: number;
+    handle: string | null;
+    input: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+    errors: ColumnType<Array<{ pointer: string; message: string }> | null, string | null, string | null>;
   };
   /** What the merchant service said about each store: suspended stores' products leave the catalogue. */
   store_status: {

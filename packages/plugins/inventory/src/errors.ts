@@ -9,6 +9,8 @@ export const inventoryErrors = defineErrors({
   INVENTORY_SKU_TAKEN: { status: 409, title: 'Another product of this store has this SKU' },
   INVENTORY_STOCK_BELOW_RESERVED: { status: 409, title: 'The stock on hand cannot go below what is reserved' },
   INVENTORY_IMPORT_REJECTED: { status: 422, title: 'Some rows are not valid; nothing was imported' },
+  INVENTORY_IMPORT_NOT_FOUND: { status: 404, title: 'No such import (or it expired, or was abandoned)' },
+  INVENTORY_IMPORT_NOT_OPEN: { status: 409, title: 'The import was already committed' },
   INVENTORY_CURRENCY_REQUIRED: { status: 400, title: 'Price filters need a currency' },
   INVENTORY_QUERY_REQUIRED: { status: 400, title: 'Sorting by relevance needs a search query' },
   INVENTORY_INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock for every item' },

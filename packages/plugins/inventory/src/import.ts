@@ -2,80 +2,50 @@ import type { InventoryComponents } from '@tokobapak/sdk';
 import { type Page, toPage } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { InventoryDatabase } from './database.js';
-import { inventoryErrors } from './errors.js';
+import { type CheckedRow, checkImportRow, crossRowIssues, importRejection, type RejectedRow } from './import-checks.js';
+import { applyImportRows } from './import-write.js';
 import { PRODUCT_COLUMNS, toProductInput } from './mappers.js';
-import { checkConsistency, checkRowShape, type FieldIssue, toDraft } from './product-input.js';
-import { type InventoryContext, idCursor, lockProduct, storeIssues, variantsOf, writeProduct } from './products.js';
+import type { FieldIssue } from './product-input.js';
+import { type InventoryContext, idCursor, variantsOf, writeChecked } from './products.js';
 
 type Schemas = InventoryComponents['schemas'];
 type Db = Kysely<InventoryDatabase>;
-type RejectedRow = Schemas['RejectedRow'];
 
 /**
  * Upserts products by handle, in one transaction. Every row is checked on its own (shape,
- * consistency, then against the store: handles and SKUs of other products, reserved stock), in
- * order, so a row sees what the rows before it wrote. In `all-or-nothing` mode any rejected row
+ * consistency), then against the rows before it (duplicate handles and SKUs), then against the
+ * store (SKUs other products keep, reserved stock). In `all-or-nothing` mode any rejected row
  * rolls everything back and the answer is a 422 listing every problem as `#/rows/<index>/<field>`.
  */
 export async function importProducts(ctx: InventoryContext, storeId: string, input: Schemas['ImportInput'], now: Date): Promise<Schemas['ImportResult']> {
   const mode = input.mode ?? 'all-or-nothing';
   const rejected: RejectedRow[] = [];
-  const checked: Array<{ index: number; draft: ReturnType<typeof toDraft> }> = [];
-  const seenHandles = new Map<string, number>();
-  const seenSkus = new Map<string, number>();
-
+  const drafts: CheckedRow[] = [];
+  const consistency = new Map<number, FieldIssue[]>();
   input.rows.forEach((raw, index) => {
-    const row = structuredClone(raw) as unknown;
-    const handle = typeof (row as { handle?: unknown })?.handle === 'string' ? (row as { handle: string }).handle : null;
-    const shape = checkRowShape(row);
-    if (shape.length > 0) {
-      rejected.push({ index, handle, errors: shape });
+    const check = checkImportRow(raw);
+    if (!check.draft) {
+      rejected.push({ index, handle: check.handle, errors: check.issues });
       return;
     }
-    const draft = toDraft(row as Schemas['ProductInput']);
-    const issues: FieldIssue[] = checkConsistency(draft);
-    const earlier = seenHandles.get(draft.handle);
-    if (earlier !== undefined) issues.push({ pointer: '/handle', message: `row ${earlier} has the same handle` });
-    draft.variants.forEach((variant, i) => {
-      const owner = seenSkus.get(variant.sku);
-      if (owner !== undefined) issues.push({ pointer: `/variants/${i}/sku`, message: `row ${owner} has the same SKU` });
-    });
-    seenHandles.set(draft.handle, earlier ?? index);
-    for (const variant of draft.variants) if (!seenSkus.has(variant.sku)) seenSkus.set(variant.sku, index);
-    if (issues.length > 0) rejected.push({ index, handle, errors: issues });
-    else checked.push({ index, draft });
+    drafts.push({ index, draft: check.draft, statusGiven: check.statusGiven });
+    if (check.issues.length > 0) consistency.set(index, check.issues);
   });
-  if (mode === 'all-or-nothing' && rejected.length > 0) throw rejection(rejected);
+  const duplicates = crossRowIssues(drafts);
+  const checked: CheckedRow[] = [];
+  for (const row of drafts) {
+    const issues = [...(consistency.get(row.index) ?? []), ...(duplicates.get(row.index) ?? [])];
+    if (issues.length > 0) rejected.push({ index: row.index, handle: row.draft.handle, errors: issues });
+    else checked.push(row);
+  }
+  if (mode === 'all-or-nothing' && rejected.length > 0) throw importRejection(rejected);
 
-  return ctx.transaction(async (tx) => {
-    let created = 0;
-    let updated = 0;
-    for (const { index, draft } of checked) {
-      const existing = await lockProduct(tx.db, storeId, { handle: draft.handle });
-      const issues = await storeIssues(tx.db, storeId, draft, existing);
-      if (issues.length > 0) {
-        rejected.push({ index, handle: draft.handle, errors: issues.map(({ pointer, message }) => ({ pointer, message })) });
-        continue;
-      }
-      // An import row without a status keeps the product's (archived stays archived unless the row says otherwise).
-      const rowStatus = (input.rows[index] as { status?: unknown }).status;
-      if (existing && rowStatus === undefined) draft.status = existing.product.status;
-      await writeProduct(tx, storeId, draft, existing, now);
-      if (existing) updated += 1;
-      else created += 1;
-    }
-    rejected.sort((a, b) => a.index - b.index);
-    // Thrown inside the transaction, so the rows written before the bad one are rolled back too.
-    if (mode === 'all-or-nothing' && rejected.length > 0) throw rejection(rejected);
-    return { created, updated, rejected };
-  });
-}
-
-function rejection(rejected: RejectedRow[]) {
-  const sorted = [...rejected].sort((a, b) => a.index - b.index);
-  return inventoryErrors.INVENTORY_IMPORT_REJECTED({
-    detail: `${sorted.length} row${sorted.length === 1 ? ' is' : 's are'} not valid (rows ${sorted.map((row) => row.index).join(', ')}); nothing was imported`,
-    errors: sorted.flatMap((row) => row.errors.map((error) => ({ pointer: `#/rows/${row.index}${error.pointer}`, message: error.message }))),
+  return writeChecked(ctx.transaction, async (tx) => {
+    const applied = await applyImportRows(tx, storeId, checked, mode, now);
+    const all = [...rejected, ...applied.rejected].sort((a, b) => a.index - b.index);
+    // Thrown inside the transaction, so nothing this import locked or wrote is kept.
+    if (mode === 'all-or-nothing' && all.length > 0) throw importRejection(all);
+    return { created: applied.created, updated: applied.updated, rejected: all };
   });
 }
 

@@ -7,10 +7,12 @@ import { trackStoreStatus } from './events.js';
 import { spec } from './generated/spec.js';
 import { catalogueHandlers } from './handlers/catalogue-handlers.js';
 import { reservationHandlers } from './handlers/reservation-handlers.js';
+import { stagedImportHandlers } from './handlers/staged-import-handlers.js';
 import { storeProductHandlers } from './handlers/store-product-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type InventoryPluginOptions, resolveSettings } from './options.js';
 import { sweepExpired } from './reservations.js';
+import { sweepExpiredImports } from './staged-imports.js';
 
 export type { InventoryDatabase, ProductStatus, ReservationStatus } from './database.js';
 export { inventoryErrors } from './errors.js';
@@ -45,16 +47,18 @@ export function inventoryPlugin(options: InventoryPluginOptions = {}): Plugin {
     subscriptions: [trackStoreStatus],
     handlers: {
       ...storeProductHandlers(),
+      ...stagedImportHandlers(),
       ...catalogueHandlers(),
       ...reservationHandlers(),
     },
     async onStart(ctx: PluginContext<InventoryDatabase>) {
       // Expired reservations also get released before every reservation and commit; the timer
-      // returns their stock when no checkout is running.
+      // returns their stock when no checkout is running, and drops staged imports past their expiry.
       const sweep = () => {
         sweeping = sweeping
           .then(() => sweepExpired(ctx, ctx.clock.now()))
-          .catch((error: unknown) => ctx.log.error({ err: error }, 'inventory: sweeping expired reservations failed'));
+          .then(() => sweepExpiredImports(ctx.db, ctx.clock.now()))
+          .catch((error: unknown) => ctx.log.error({ err: error }, 'inventory: sweeping expired reservations and imports failed'));
       };
       sweep();
       timer = setInterval(sweep, settings.sweepIntervalMs);

@@ -135,23 +135,28 @@ export async function storeIssues(db: Db, storeId: string, draft: ProductDraft, 
     if (takenSkus.has(variant.sku))
       issues.push({ code: 'INVENTORY_SKU_TAKEN', pointer: `/variants/${i}/sku`, message: `another product of this store has the SKU "${variant.sku}"` });
   });
-  if (existing) {
-    const wanted = new Map(draft.variants.map((variant, i) => [variant.sku, { variant, i }]));
-    for (const old of existing.variants) {
-      const next = wanted.get(old.sku);
-      if (!next && old.reserved > 0) {
-        issues.push({
-          code: 'INVENTORY_STOCK_BELOW_RESERVED',
-          pointer: '/variants',
-          message: `variant ${old.sku} holds ${old.reserved} reserved and cannot be removed`,
-        });
-      } else if (next && next.variant.stockOnHand < old.reserved) {
-        issues.push({
-          code: 'INVENTORY_STOCK_BELOW_RESERVED',
-          pointer: `/variants/${next.i}/stockOnHand`,
-          message: `${old.reserved} are reserved, so the stock on hand cannot be ${next.variant.stockOnHand}`,
-        });
-      }
+  if (existing) issues.push(...reservedIssues(draft, existing.variants));
+  return issues;
+}
+
+/** What the reserved stock of a product's current variants forbids: removing a variant that holds some, or a stock on hand below it. */
+export function reservedIssues(draft: ProductDraft, current: VariantRow[]): StoreIssue[] {
+  const issues: StoreIssue[] = [];
+  const wanted = new Map(draft.variants.map((variant, i) => [variant.sku, { variant, i }]));
+  for (const old of current) {
+    const next = wanted.get(old.sku);
+    if (!next && old.reserved > 0) {
+      issues.push({
+        code: 'INVENTORY_STOCK_BELOW_RESERVED',
+        pointer: '/variants',
+        message: `variant ${old.sku} holds ${old.reserved} reserved and cannot be removed`,
+      });
+    } else if (next && next.variant.stockOnHand < old.reserved) {
+      issues.push({
+        code: 'INVENTORY_STOCK_BELOW_RESERVED',
+        pointer: `/variants/${next.i}/stockOnHand`,
+        message: `${old.reserved} are reserved, so the stock on hand cannot be ${next.variant.stockOnHand}`,
+      });
     }
   }
   return issues;
@@ -317,7 +322,7 @@ export async function setVariantStock(transact: Transact, storeId: string, varia
 }
 
 /** Runs a write, answering a unique violation (a concurrent write of the same handle or SKU) with its code. */
-async function writeChecked<T>(transact: Transact, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function writeChecked<T>(transact: Transact, fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
     return await transact(fn);
   } catch (error) {

@@ -10,11 +10,15 @@ const mutating = operations.filter((operation) => operation.method !== 'GET' && 
 
 let server: TestServer & { merchant: MerchantEvents };
 let product: Schemas['Product'];
+let staged: Schemas['ProductImport'];
 const storeA = newStoreId();
 
 beforeAll(async () => {
   server = await startServer();
-  product = await storeSession(server, storeA).inventory.createProduct({ body: productInput() });
+  const merchant = storeSession(server, storeA);
+  product = await merchant.inventory.createProduct({ body: productInput() });
+  staged = await merchant.inventory.createProductImport();
+  await merchant.inventory.addProductImportRows({ params: { importId: staged.importId }, body: { rows: [productInput()], offset: 0 } });
 });
 afterAll(async () => {
   await server?.close();
@@ -27,6 +31,10 @@ function bodyFor(operationId: string): unknown {
       return { stockOnHand: 0 };
     case 'updateProduct':
       return { title: 'Diambil alih' };
+    case 'addProductImportRows':
+      return { rows: [productInput()], offset: 1 };
+    case 'commitProductImport':
+      return { mode: 'valid-only' };
     case 'createProduct':
     case 'importProducts':
       return undefined;
@@ -38,14 +46,27 @@ function bodyFor(operationId: string): unknown {
 describe("store B cannot touch store A's products", () => {
   test('the sweep covers the mutating operations', () => {
     expect(mutating.map((operation) => operation.operationId).sort()).toEqual(
-      ['archiveProduct', 'createProduct', 'importProducts', 'setVariantStock', 'updateProduct'].sort(),
+      [
+        'abandonProductImport',
+        'addProductImportRows',
+        'archiveProduct',
+        'commitProductImport',
+        'createProduct',
+        'createProductImport',
+        'importProducts',
+        'setVariantStock',
+        'updateProduct',
+      ].sort(),
     );
   });
 
   test.each(mutating.filter((operation) => operation.path.includes('{')).map((operation) => [operation.operationId, operation] as const))(
     '%s answers 404 and changes nothing',
     async (_name, operation) => {
-      const url = operation.path.replace('{productId}', product.id).replace('{variantId}', product.variants[0]?.id as string);
+      const url = operation.path
+        .replace('{productId}', product.id)
+        .replace('{variantId}', product.variants[0]?.id as string)
+        .replace('{importId}', staged.importId);
       const accessToken = server.tokens.signAccessToken({
         userId: 'usr_00000000000000000000000000',
         role: 'customer',
@@ -61,8 +82,10 @@ describe("store B cannot touch store A's products", () => {
         ...(body === undefined ? {} : { payload: body as object }),
       });
       expect(response.statusCode, response.body).toBe(404);
-      expect(JSON.parse(response.body).code).toMatch(/^INVENTORY_(PRODUCT|VARIANT)_NOT_FOUND$/);
-      expect(await storeSession(server, storeA).inventory.getStoreProduct({ params: { productId: product.id } })).toEqual(product);
+      expect(JSON.parse(response.body).code).toMatch(/^INVENTORY_(PRODUCT|VARIANT|IMPORT)_NOT_FOUND$/);
+      const merchant = storeSession(server, storeA);
+      expect(await merchant.inventory.getStoreProduct({ params: { productId: product.id } })).toEqual(product);
+      expect(await merchant.inventory.getProductImport({ params: { importId: staged.importId } })).toMatchObject({ status: 'open', rows: 1, rejected: 0 });
     },
   );
 
@@ -85,5 +108,7 @@ describe("store B cannot touch store A's products", () => {
     expect(response).toMatchObject({ status: 404, code: 'INVENTORY_PRODUCT_NOT_FOUND' });
     expect((await storeB.inventory.listStoreProducts()).items).toEqual([]);
     expect((await storeB.inventory.exportProducts()).items).toEqual([]);
+    const missing = await storeB.inventory.getProductImport({ params: { importId: staged.importId } }).catch((error: unknown) => error);
+    expect(missing).toMatchObject({ status: 404, code: 'INVENTORY_IMPORT_NOT_FOUND' });
   });
 });

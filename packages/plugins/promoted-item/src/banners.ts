@@ -37,9 +37,19 @@ export async function listBanners(db: Db, owner: Owner, query: SlotListQuery): P
   return toPage(rows, limit, (row) => row.id, toBanner);
 }
 
-/** Creates a banner for the owner and publishes `promoted-item.banner-created`. */
-export async function createBanner(transact: Transact, owner: Owner, input: Schemas['BannerInput'], now: Date): Promise<BannerRow> {
+/**
+ * Creates a banner for the owner and publishes `promoted-item.banner-created`. `verify` (the image
+ * check, which asks another service) runs once the input is known to be valid, before the transaction.
+ */
+export async function createBanner(
+  transact: Transact,
+  owner: Owner,
+  input: Schemas['BannerInput'],
+  now: Date,
+  verify: () => Promise<void> = async () => {},
+): Promise<BannerRow> {
   const schedule = newSchedule(input, now);
+  await verify();
   return transact(async (tx) => {
     const row = await tx.db
       .insertInto('banners')

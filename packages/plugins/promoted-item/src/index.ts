@@ -22,8 +22,9 @@ export {
 export type { PromotedItemPluginOptions } from './options.js';
 
 /**
- * The promoted-item service as a plugin. It needs no other service: store and admin callers are
- * recognised from their access tokens or API keys (API keys are checked by the auth service).
+ * The promoted-item service as a plugin. Creating or repointing a slot checks its image with
+ * image-proxy and its product with inventory (`ctx.clients`), and is refused with 503 when they cannot
+ * be reached; store and admin callers are recognised from their access tokens or API keys.
  *
  * @example
  * const server = await createServer({ plugins: [authPlugin(), promotedItemPlugin({ homepageLimit: 6 })] });

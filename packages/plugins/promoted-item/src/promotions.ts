@@ -30,9 +30,19 @@ export async function listPromotions(db: Db, owner: Owner, query: SlotListQuery)
   return toPage(rows, limit, (row) => row.id, toPromotion);
 }
 
-/** Promotes a product for the owner and publishes `promoted-item.promotion-created`. */
-export async function createPromotion(transact: Transact, owner: Owner, input: Schemas['ProductPromotionInput'], now: Date): Promise<PromotionRow> {
+/**
+ * Promotes a product for the owner and publishes `promoted-item.promotion-created`. `verify` (the
+ * product check, which asks another service) runs once the input is known to be valid, before the transaction.
+ */
+export async function createPromotion(
+  transact: Transact,
+  owner: Owner,
+  input: Schemas['ProductPromotionInput'],
+  now: Date,
+  verify: () => Promise<void> = async () => {},
+): Promise<PromotionRow> {
   const schedule = newSchedule(input, now);
+  await verify();
   return transact(async (tx) => {
     const row = await tx.db
       .insertInto('promotions')

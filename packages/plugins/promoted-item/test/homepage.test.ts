@@ -1,14 +1,16 @@
 import type { TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bannerInput, callers, manualClock, promotionInput, STORE_A, STORE_B, startOfMinute, startServer } from './support.js';
+import { callers, HOUSE_STORE, manualClock, references, STORE_A, STORE_B, startOfMinute, startServer } from './support.js';
 
 const START = startOfMinute().getTime();
 const clock = manualClock(new Date(START));
 let server: TestServer;
 let as: ReturnType<typeof callers>;
+let refs: ReturnType<typeof references>;
 beforeAll(async () => {
   server = await startServer(clock);
   as = callers(server);
+  refs = references(server);
 });
 afterAll(async () => {
   await server?.close();
@@ -23,8 +25,12 @@ describe('getHomepage', () => {
   test('shows a slot only inside its schedule, by the server clock: startsAt inclusive, endsAt exclusive', async () => {
     clock.set(at(0));
     const admin = as.admin();
-    await admin.promotedItem.createPlatformBanner({ body: bannerInput({ placement: 'sched', title: 'window', startsAt: at(1), endsAt: at(3) }) });
-    await admin.promotedItem.createPlatformBanner({ body: bannerInput({ placement: 'sched', title: 'open-ended', startsAt: at(2), endsAt: null }) });
+    await admin.promotedItem.createPlatformBanner({
+      body: await refs.banner(HOUSE_STORE, { placement: 'sched', title: 'window', startsAt: at(1), endsAt: at(3) }),
+    });
+    await admin.promotedItem.createPlatformBanner({
+      body: await refs.banner(HOUSE_STORE, { placement: 'sched', title: 'open-ended', startsAt: at(2), endsAt: null }),
+    });
     const shown = async () => titles(await as.guest().promotedItem.getHomepage({ query: { placement: 'sched' } }), 'sched');
 
     expect(await shown()).toEqual([]);
@@ -44,8 +50,8 @@ describe('getHomepage', () => {
   test('orders by priority, then the latest start, then the newest; limits each placement; paused slots never show', async () => {
     clock.set(at(10));
     const admin = as.admin();
-    const create = (title: string, priority: number, startsAt: string) =>
-      admin.promotedItem.createPlatformBanner({ body: bannerInput({ placement: 'order', title, priority, startsAt }) });
+    const create = async (title: string, priority: number, startsAt: string) =>
+      admin.promotedItem.createPlatformBanner({ body: await refs.banner(HOUSE_STORE, { placement: 'order', title, priority, startsAt }) });
     await create('low', 1, at(9));
     await create('high-old', 50, at(5));
     await create('high-new', 50, at(8));
@@ -64,10 +70,12 @@ describe('getHomepage', () => {
 
   test('groups banners and promotions by placement, alphabetically, and keeps platform and store slots apart', async () => {
     clock.set(at(20));
-    await as.admin().promotedItem.createPlatformBanner({ body: bannerInput({ placement: 'zz-platform', title: 'platform banner' }) });
-    const promoted = await as.admin().promotedItem.createPlatformPromotion({ body: promotionInput({ placement: 'aa-platform', priority: 3 }) });
-    await as.store(STORE_A).promotedItem.createStoreBanner({ body: bannerInput({ placement: 'store-hero', title: 'store A banner' }) });
-    const storePromotion = await as.store(STORE_A).promotedItem.createStorePromotion({ body: promotionInput({ placement: 'store-hero' }) });
+    await as.admin().promotedItem.createPlatformBanner({ body: await refs.banner(HOUSE_STORE, { placement: 'zz-platform', title: 'platform banner' }) });
+    const promoted = await as
+      .admin()
+      .promotedItem.createPlatformPromotion({ body: await refs.promotion(HOUSE_STORE, { placement: 'aa-platform', priority: 3 }) });
+    await as.store(STORE_A).promotedItem.createStoreBanner({ body: await refs.banner(STORE_A, { placement: 'store-hero', title: 'store A banner' }) });
+    const storePromotion = await as.store(STORE_A).promotedItem.createStorePromotion({ body: await refs.promotion(STORE_A, { placement: 'store-hero' }) });
 
     const platform = await as.guest().promotedItem.getHomepage();
     expect(platform.storeId).toBeNull();

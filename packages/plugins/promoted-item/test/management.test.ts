@@ -1,12 +1,14 @@
 import type { TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bannerInput, callers, expectProblem, outboxEvents, promotionInput, STORE_A, startServer } from './support.js';
+import { bannerInput, callers, expectProblem, HOUSE_STORE, outboxEvents, references, STORE_A, startServer } from './support.js';
 
 let server: TestServer;
 let as: ReturnType<typeof callers>;
+let refs: ReturnType<typeof references>;
 beforeAll(async () => {
   server = await startServer();
   as = callers(server);
+  refs = references(server);
 });
 afterAll(async () => {
   await server?.close();
@@ -20,7 +22,7 @@ describe('platform slots are for admins only', () => {
     await expectProblem(as.guest().promotedItem.listPlatformBanners(), 401, 'UNAUTHENTICATED');
 
     const admin = as.admin();
-    const banner = await admin.promotedItem.createPlatformBanner({ body: bannerInput({ title: 'Harbolnas 11.11', priority: 7 }) });
+    const banner = await admin.promotedItem.createPlatformBanner({ body: await refs.banner(HOUSE_STORE, { title: 'Harbolnas 11.11', priority: 7 }) });
     expect(banner).toMatchObject({ scope: 'platform', storeId: null, title: 'Harbolnas 11.11', priority: 7, status: 'active', endsAt: null });
     expect(banner.id).toMatch(/^ban_[0-9a-z]{26}$/);
     expect((await admin.promotedItem.listPlatformBanners()).items.map((item) => item.id)).toContain(banner.id);
@@ -35,13 +37,13 @@ describe('platform slots are for admins only', () => {
   });
 
   test('a store slot is not a platform slot: the admin operations answer 404 for it', async () => {
-    const storeBanner = await as.store(STORE_A).promotedItem.createStoreBanner({ body: bannerInput() });
+    const storeBanner = await as.store(STORE_A).promotedItem.createStoreBanner({ body: await refs.banner(STORE_A) });
     await expectProblem(
       as.admin().promotedItem.updatePlatformBanner({ params: { bannerId: storeBanner.id }, body: { priority: 1 } }),
       404,
       'PROMOTED_ITEM_BANNER_NOT_FOUND',
     );
-    const storePromotion = await as.store(STORE_A).promotedItem.createStorePromotion({ body: promotionInput() });
+    const storePromotion = await as.store(STORE_A).promotedItem.createStorePromotion({ body: await refs.promotion(STORE_A) });
     await expectProblem(
       as.admin().promotedItem.deletePlatformPromotion({ params: { promotionId: storePromotion.id } }),
       404,
@@ -62,7 +64,7 @@ describe('store slots', () => {
     const client = as.store(store);
     const created = [];
     for (const placement of ['home-hero', 'home-strip', 'home-hero'])
-      created.push(await client.promotedItem.createStorePromotion({ body: promotionInput({ placement }) }));
+      created.push(await client.promotedItem.createStorePromotion({ body: await refs.promotion(store, { placement }) }));
     expect(created.every((promotion) => promotion.scope === 'store' && promotion.storeId === store)).toBe(true);
 
     const first = await client.promotedItem.listStorePromotions({ query: { limit: 2 } });
@@ -81,13 +83,17 @@ describe('schedules', () => {
   test('endsAt must be after startsAt, on create and as the schedule stands after a patch', async () => {
     const client = as.store(STORE_A);
     const startsAt = '2030-01-01T00:00:00.000Z';
-    await expectProblem(client.promotedItem.createStoreBanner({ body: bannerInput({ startsAt, endsAt: startsAt }) }), 422, 'PROMOTED_ITEM_INVALID_SCHEDULE');
     await expectProblem(
-      as.admin().promotedItem.createPlatformPromotion({ body: promotionInput({ startsAt, endsAt: '2029-12-31T23:59:59.000Z' }) }),
+      client.promotedItem.createStoreBanner({ body: await refs.banner(STORE_A, { startsAt, endsAt: startsAt }) }),
       422,
       'PROMOTED_ITEM_INVALID_SCHEDULE',
     );
-    const banner = await client.promotedItem.createStoreBanner({ body: bannerInput({ startsAt, endsAt: '2030-02-01T00:00:00.000Z' }) });
+    await expectProblem(
+      as.admin().promotedItem.createPlatformPromotion({ body: await refs.promotion(HOUSE_STORE, { startsAt, endsAt: '2029-12-31T23:59:59.000Z' }) }),
+      422,
+      'PROMOTED_ITEM_INVALID_SCHEDULE',
+    );
+    const banner = await client.promotedItem.createStoreBanner({ body: await refs.banner(STORE_A, { startsAt, endsAt: '2030-02-01T00:00:00.000Z' }) });
     await expectProblem(
       client.promotedItem.updateStoreBanner({ params: { bannerId: banner.id }, body: { startsAt: '2030-03-01T00:00:00.000Z' } }),
       422,
@@ -114,10 +120,10 @@ describe('schedules', () => {
 
 test('create, update and delete publish events with the slot', async () => {
   const client = as.store(STORE_A);
-  const banner = await client.promotedItem.createStoreBanner({ body: bannerInput({ placement: 'evented' }) });
+  const banner = await client.promotedItem.createStoreBanner({ body: await refs.banner(STORE_A, { placement: 'evented' }) });
   const updated = await client.promotedItem.updateStoreBanner({ params: { bannerId: banner.id }, body: { priority: 9 } });
   await client.promotedItem.deleteStoreBanner({ params: { bannerId: banner.id } });
-  const promotion = await client.promotedItem.createStorePromotion({ body: promotionInput({ placement: 'evented' }) });
+  const promotion = await client.promotedItem.createStorePromotion({ body: await refs.promotion(STORE_A, { placement: 'evented' }) });
   await client.promotedItem.deleteStorePromotion({ params: { promotionId: promotion.id } });
 
   const events = (

@@ -1,3 +1,5 @@
+import { createMemoryBlobStore, imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import type { PromotedItemComponents, TokoBapakClient } from '@tokobapak/sdk';
 import type { Clock } from '@tokobapak/server';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
@@ -35,9 +37,15 @@ export function startOfMinute(): Date {
   return new Date(Math.floor(Date.now() / 60_000) * 60_000);
 }
 
-/** The promoted-item service alone on a fresh database, on the given clock. */
-export function startServer(clock: Clock = manualClock()): Promise<TestServer> {
-  return createTestServer({ plugins: [promotedItemPlugin()], clock });
+/**
+ * The promoted-item service on a fresh database, on the given clock, beside the inventory and
+ * image-proxy services it checks slot references with; `{ alone: true }` leaves those out.
+ */
+export function startServer(clock: Clock = manualClock(), options: { alone?: boolean } = {}): Promise<TestServer> {
+  const others = options.alone
+    ? []
+    : [inventoryPlugin(), imageProxyPlugin({ blobStore: createMemoryBlobStore(), signingKey: 'promoted-item-test-signing-key-0123456789' })];
+  return createTestServer({ plugins: [promotedItemPlugin(), ...others], clock });
 }
 
 let counter = 0;
@@ -73,12 +81,60 @@ export function callers(server: TestServer) {
   };
 }
 
-/** A banner body with sensible defaults. */
+/** The store whose images and products the platform (admin) slots of these tests use. */
+export const HOUSE_STORE = `sto_${'h'.repeat(26)}`;
+
+/** The smallest PNG there is: one transparent pixel. */
+const PIXEL_PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) =>
+  c.charCodeAt(0),
+);
+
+/**
+ * Real images (uploaded to image-proxy) and active products (created in inventory) of any store,
+ * made on first use and reused, and slot bodies pointing at them.
+ */
+export function references(server: TestServer) {
+  const images = new Map<string, Promise<string>>();
+  const products = new Map<string, Promise<string>>();
+  const store = callers(server).store;
+  const image = (storeId: string, fresh = false): Promise<string> => {
+    const upload = async () => (await store(storeId).imageProxy.uploadImage({ body: { file: new Blob([PIXEL_PNG], { type: 'image/png' }) } })).id;
+    if (fresh) return upload();
+    if (!images.has(storeId)) images.set(storeId, upload());
+    return images.get(storeId) as Promise<string>;
+  };
+  const product = (storeId: string, options: { fresh?: boolean; status?: 'draft' | 'active' } = {}): Promise<string> => {
+    const create = async () => {
+      const handle = `barang-${fakeId('h').slice(2)}`;
+      const body = {
+        title: 'Kopi Gayo',
+        handle,
+        variants: [{ sku: handle.toUpperCase(), price: { amount: 85000, currency: 'IDR' }, weight: 250, stockOnHand: 5 }],
+        status: options.status ?? 'active',
+      };
+      return (await store(storeId).inventory.createProduct({ body })).id;
+    };
+    if (options.fresh || options.status) return create();
+    if (!products.has(storeId)) products.set(storeId, create());
+    return products.get(storeId) as Promise<string>;
+  };
+  return {
+    image,
+    product,
+    /** A banner body whose image belongs to `storeId`. */
+    banner: async (storeId: string, overrides: Partial<Schemas['BannerInput']> = {}) => bannerInput({ imageId: await image(storeId), ...overrides }),
+    /** A promotion body whose product belongs to `storeId`. */
+    promotion: async (storeId: string, overrides: Partial<Schemas['ProductPromotionInput']> = {}) =>
+      promotionInput({ productId: await product(storeId), ...overrides }),
+  };
+}
+
+/** A banner body with sensible defaults (a made-up image id unless one is given). */
 export function bannerInput(overrides: Partial<Schemas['BannerInput']> = {}): Schemas['BannerInput'] {
   return { placement: 'home-hero', title: 'Promo Ramadan', imageId: fakeId('img'), linkUrl: 'https://toko.example/ramadan', ...overrides };
 }
 
-/** A promotion body with sensible defaults. */
+/** A promotion body with sensible defaults (a made-up product id unless one is given). */
 export function promotionInput(overrides: Partial<Schemas['ProductPromotionInput']> = {}): Schemas['ProductPromotionInput'] {
   return { placement: 'home-strip', productId: fakeId('prod'), ...overrides };
 }

@@ -2,7 +2,7 @@ import { readOperations } from '@tokobapak/server';
 import type { TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { promotedItemPlugin } from '../src/index.js';
-import { bannerInput, callers, promotionInput, STORE_A, STORE_B, startServer } from './support.js';
+import { callers, references, STORE_A, STORE_B, startServer } from './support.js';
 
 // Every mutating store operation of the spec is enumerated, so a new one cannot skip the check.
 const plugin = promotedItemPlugin();
@@ -13,12 +13,14 @@ const onOneSlot = storeOperations.filter((operation) => /\{(bannerId|promotionId
 
 let server: TestServer;
 let as: ReturnType<typeof callers>;
+let refs: ReturnType<typeof references>;
 const ids: Record<'bannerId' | 'promotionId', string> = { bannerId: '', promotionId: '' };
 beforeAll(async () => {
   server = await startServer();
   as = callers(server);
-  ids.bannerId = (await as.store(STORE_A).promotedItem.createStoreBanner({ body: bannerInput() })).id;
-  ids.promotionId = (await as.store(STORE_A).promotedItem.createStorePromotion({ body: promotionInput() })).id;
+  refs = references(server);
+  ids.bannerId = (await as.store(STORE_A).promotedItem.createStoreBanner({ body: await refs.banner(STORE_A) })).id;
+  ids.promotionId = (await as.store(STORE_A).promotedItem.createStorePromotion({ body: await refs.promotion(STORE_A) })).id;
 });
 afterAll(async () => {
   await server?.close();
@@ -60,7 +62,7 @@ describe("store B cannot touch store A's slots: 404, exactly like a missing one"
   });
 
   test("a slot created by store B belongs to B, whatever B's body says", async () => {
-    const created = await as.store(STORE_B).promotedItem.createStoreBanner({ body: bannerInput() });
+    const created = await as.store(STORE_B).promotedItem.createStoreBanner({ body: await refs.banner(STORE_B) });
     expect(created.storeId).toBe(STORE_B);
   });
 });

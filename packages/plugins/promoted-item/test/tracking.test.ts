@@ -1,13 +1,15 @@
 import type { TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bannerInput, callers, expectProblem, fakeId, manualClock, outboxEvents, promotionInput, STORE_A, startServer } from './support.js';
+import { callers, expectProblem, fakeId, HOUSE_STORE, manualClock, outboxEvents, references, STORE_A, startServer } from './support.js';
 
 const clock = manualClock();
 let server: TestServer;
 let as: ReturnType<typeof callers>;
+let refs: ReturnType<typeof references>;
 beforeAll(async () => {
   server = await startServer(clock);
   as = callers(server);
+  refs = references(server);
 });
 afterAll(async () => {
   await server?.close();
@@ -15,8 +17,8 @@ afterAll(async () => {
 
 describe('impressions and clicks', () => {
   test('a live slot: 202, and the event lands in the outbox with the slot facts', async () => {
-    const banner = await as.admin().promotedItem.createPlatformBanner({ body: bannerInput({ placement: 'home-hero' }) });
-    const promotion = await as.store(STORE_A).promotedItem.createStorePromotion({ body: promotionInput({ placement: 'store-strip' }) });
+    const banner = await as.admin().promotedItem.createPlatformBanner({ body: await refs.banner(HOUSE_STORE, { placement: 'home-hero' }) });
+    const promotion = await as.store(STORE_A).promotedItem.createStorePromotion({ body: await refs.promotion(STORE_A, { placement: 'store-strip' }) });
 
     const impression = await server.app.inject({
       method: 'POST',
@@ -51,7 +53,7 @@ describe('impressions and clicks', () => {
   });
 
   test('unknown ids and ids of the other kind are 404; nothing is published', async () => {
-    const banner = await as.admin().promotedItem.createPlatformBanner({ body: bannerInput({ placement: 'home-hero' }) });
+    const banner = await as.admin().promotedItem.createPlatformBanner({ body: await refs.banner(HOUSE_STORE, { placement: 'home-hero' }) });
     const before = (await outboxEvents(server, 'promoted-item.impression', 'promoted-item.click')).length;
     const client = as.guest().promotedItem;
     await expectProblem(
@@ -78,7 +80,11 @@ describe('impressions and clicks', () => {
     const client = as.guest().promotedItem;
     const start = clock.now().getTime();
     const later = await as.admin().promotedItem.createPlatformBanner({
-      body: bannerInput({ placement: 'home-hero', startsAt: new Date(start + 60_000).toISOString(), endsAt: new Date(start + 120_000).toISOString() }),
+      body: await refs.banner(HOUSE_STORE, {
+        placement: 'home-hero',
+        startsAt: new Date(start + 60_000).toISOString(),
+        endsAt: new Date(start + 120_000).toISOString(),
+      }),
     });
     await expectProblem(client.recordImpression({ body: { kind: 'banner', id: later.id, placement: 'home-hero' } }), 422, 'PROMOTED_ITEM_NOT_LIVE');
     clock.advance(60_000);
@@ -87,7 +93,9 @@ describe('impressions and clicks', () => {
     clock.advance(60_000);
     await expectProblem(client.recordClick({ body: { kind: 'banner', id: later.id, placement: 'home-hero' } }), 422, 'PROMOTED_ITEM_NOT_LIVE');
 
-    const paused = await as.store(STORE_A).promotedItem.createStorePromotion({ body: promotionInput({ placement: 'store-strip', status: 'paused' }) });
+    const paused = await as
+      .store(STORE_A)
+      .promotedItem.createStorePromotion({ body: await refs.promotion(STORE_A, { placement: 'store-strip', status: 'paused' }) });
     await expectProblem(client.recordClick({ body: { kind: 'promotion', id: paused.id, placement: 'store-strip' } }), 422, 'PROMOTED_ITEM_NOT_LIVE');
   });
 });

@@ -64,6 +64,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory/store/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a staged import
+         * @description A staged import takes a catalogue too large for one request: create it, send its rows in
+         *     batches (`addProductImportRows`), then apply them all at once (`commitProductImport`) in
+         *     one transaction. Nothing reaches the store's products before the commit, so a bad row found
+         *     late never leaves earlier batches behind.
+         *
+         *     An import belongs to the store of the credential; another store's import id is reported
+         *     exactly like a missing one. An open import expires 24 hours after it was created and is then
+         *     swept with its staged rows.
+         */
+        post: operations["createProductImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/store/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a staged import
+         * @description Its status, how many rows are staged and how many of them were rejected, and, once
+         *     committed, the result of the commit.
+         *
+         *     Errors: `INVENTORY_IMPORT_NOT_FOUND` (404).
+         */
+        get: operations["getProductImport"];
+        put?: never;
+        post?: never;
+        /**
+         * Abandon a staged import
+         * @description Drops the import and its staged rows; nothing is written to the store's products. A
+         *     committed import is only forgotten (its products stay).
+         *
+         *     Errors: `INVENTORY_IMPORT_NOT_FOUND` (404).
+         */
+        delete: operations["abandonProductImport"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/store/imports/{importId}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stage a batch of rows
+         * @description Stages up to 1000 rows, each with the shape of `ProductInput` (as in `importProducts`).
+         *     `offset` is the index of the first row in the whole file, so row `i` of this batch is row
+         *     `offset + i` of the import, and every rejection names it. Each row is checked on its own
+         *     (schema, then consistency); valid rows are staged, the others listed in `rejected` and
+         *     remembered for the commit. Sending rows at an index already staged replaces them, so a
+         *     batch whose answer was lost can simply be sent again.
+         *
+         *     Checks that need the whole file or the store (duplicate handles and SKUs across batches,
+         *     SKUs other products hold, stock below what is reserved) happen at the commit.
+         *
+         *     Errors: `INVENTORY_IMPORT_NOT_FOUND` (404), `INVENTORY_IMPORT_NOT_OPEN` (409).
+         */
+        post: operations["addProductImportRows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inventory/store/imports/{importId}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply every staged row in one transaction
+         * @description Upserts every staged row by `handle`, exactly as `importProducts` does, in one transaction
+         *     and in row order. Rows are checked across the whole import (duplicate handles and SKUs,
+         *     reported against the earlier row) and against the store (SKUs other products hold, stock
+         *     below what is reserved).
+         *
+         *     - `all-or-nothing` (the default): any row rejected, at staging or now, rolls everything
+         *       back and the answer is 422 `INVENTORY_IMPORT_REJECTED` with every problem as
+         *       `#/rows/<index>/<field>` (the index in the whole import). The import stays open: it can be
+         *       committed again with `valid-only`, or abandoned.
+         *     - `valid-only`: the valid rows are written and the others listed in `rejected`.
+         *
+         *     A committed import answers the same result again, so a commit whose answer was lost can be
+         *     retried.
+         *
+         *     Errors: `INVENTORY_IMPORT_NOT_FOUND` (404), `INVENTORY_IMPORT_REJECTED` (422),
+         *     `INVENTORY_SKU_TAKEN` / `INVENTORY_HANDLE_TAKEN` (409, another write took a SKU or handle
+         *     while the commit ran).
+         */
+        post: operations["commitProductImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/inventory/store/products/export": {
         parameters: {
             query?: never;
@@ -515,6 +638,52 @@ export interface components {
              */
             mode?: "all-or-nothing" | "valid-only";
         };
+        /**
+         * @description What to do when some rows are bad: write nothing (`all-or-nothing`), or write the others (`valid-only`).
+         * @default all-or-nothing
+         * @enum {string}
+         */
+        ImportMode: "all-or-nothing" | "valid-only";
+        ProductImport: {
+            /**
+             * @description Import id.
+             * @example imp_01jd2x7k9q3m4n5p6r7s8t9v0w
+             */
+            importId: string;
+            /**
+             * @description `open` takes rows and a commit; `committed` was applied (its `result` says how).
+             * @enum {string}
+             */
+            status: "open" | "committed";
+            /** @description Rows received so far (staged or rejected). */
+            rows: number;
+            /** @description Rows rejected at staging so far. */
+            rejected: number;
+            expiresAt: components["schemas"]["Timestamp"];
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The commit's result, once committed. */
+            result: components["schemas"]["ImportResult"] | null;
+        };
+        ImportRowsInput: {
+            /**
+             * @description Products, each with the shape of `ProductInput`, checked one by one (not by the request
+             *     validation) so that each bad row is reported on its own.
+             */
+            rows: {
+                [key: string]: unknown;
+            }[];
+            /** @description The index of the first of these rows in the whole import, from 0. */
+            offset: number;
+        };
+        ImportRowsResult: {
+            /** @description Rows received in this batch (staged or rejected). */
+            received: number;
+            /** @description The rows of this batch that are not valid; `index` is the row's index in the whole import. */
+            rejected: components["schemas"]["RejectedRow"][];
+        };
+        ImportCommitInput: {
+            mode?: components["schemas"]["ImportMode"];
+        };
         ImportResult: {
             /** @description Products created. */
             created: number;
@@ -524,7 +693,7 @@ export interface components {
             rejected: components["schemas"]["RejectedRow"][];
         };
         RejectedRow: {
-            /** @description The row's position in `rows`, from 0. */
+            /** @description The row's position in `rows` (in a staged import, in the whole import), from 0. */
             index: number;
             /** @description The row's handle, when it has one. */
             handle: string | null;
@@ -712,6 +881,8 @@ export interface components {
         ProductId: string;
         /** @description Variant id. */
         VariantId: string;
+        /** @description Staged import id. */
+        ImportId: string;
         /** @description Reservation id. */
         ReservationId: string;
         /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
@@ -832,6 +1003,153 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    createProductImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+                 *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+                 *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+                 *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new, empty import. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getProductImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Staged import id. */
+                importId: components["parameters"]["ImportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    abandonProductImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Staged import id. */
+                importId: components["parameters"]["ImportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    addProductImportRows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Staged import id. */
+                importId: components["parameters"]["ImportId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRowsInput"];
+            };
+        };
+        responses: {
+            /** @description How many rows were received, and which of them were rejected. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRowsResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    commitProductImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Staged import id. */
+                importId: components["parameters"]["ImportId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportCommitInput"];
+            };
+        };
+        responses: {
+            /** @description What was written, and which rows were rejected (always none in `all-or-nothing` mode). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
         };

@@ -95,7 +95,10 @@ export interface paths {
         put?: never;
         /**
          * Create a platform banner
-         * @description Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`).
+         * @description Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),
+         *     `PROMOTED_ITEM_IMAGE_NOT_FOUND` (422: image-proxy has no such image; a platform
+         *     banner may use any store's image), `SERVICE_UNAVAILABLE` (503: image-proxy could not
+         *     be asked; nothing is stored unchecked).
          */
         post: operations["createPlatformBanner"];
         delete?: never;
@@ -127,7 +130,10 @@ export interface paths {
          *     schedule is checked as it will be after the change.
          *
          *     Errors: `PROMOTED_ITEM_BANNER_NOT_FOUND` (404: no such platform banner),
-         *     `PROMOTED_ITEM_INVALID_SCHEDULE` (422).
+         *     `PROMOTED_ITEM_INVALID_SCHEDULE` (422), `PROMOTED_ITEM_IMAGE_NOT_FOUND` (422:
+         *     image-proxy has no such image; a platform banner may use any store's image),
+         *     `SERVICE_UNAVAILABLE` (503: image-proxy could not be asked; nothing is stored
+         *     unchecked). Checked only when the patch changes `imageId`.
          */
         patch: operations["updatePlatformBanner"];
         trace?: never;
@@ -147,7 +153,10 @@ export interface paths {
         put?: never;
         /**
          * Promote a product on the marketplace homepage
-         * @description Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`).
+         * @description Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),
+         *     `PROMOTED_ITEM_PRODUCT_NOT_FOUND` (422: inventory has no such active product; a
+         *     platform slot may promote any store's product), `SERVICE_UNAVAILABLE` (503:
+         *     inventory could not be asked; nothing is stored unchecked).
          */
         post: operations["createPlatformPromotion"];
         delete?: never;
@@ -177,7 +186,11 @@ export interface paths {
          * Change a platform promotion
          * @description Changes only the fields given. The schedule is checked as it will be after the change.
          *
-         *     Errors: `PROMOTED_ITEM_PROMOTION_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE` (422).
+         *     Errors: `PROMOTED_ITEM_PROMOTION_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE`
+         *     (422), `PROMOTED_ITEM_PRODUCT_NOT_FOUND` (422: inventory has no such active product;
+         *     a platform slot may promote any store's product), `SERVICE_UNAVAILABLE` (503:
+         *     inventory could not be asked; nothing is stored unchecked). Checked only when the
+         *     patch changes `productId`.
          */
         patch: operations["updatePlatformPromotion"];
         trace?: never;
@@ -199,7 +212,10 @@ export interface paths {
          * Create a banner for the caller's store
          * @description The banner belongs to the store the credential acts in.
          *
-         *     Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`).
+         *     Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),
+         *     `PROMOTED_ITEM_IMAGE_NOT_FOUND` (422: image-proxy has no such image, or it belongs
+         *     to another store), `SERVICE_UNAVAILABLE` (503: image-proxy could not be asked;
+         *     nothing is stored unchecked).
          */
         post: operations["createStoreBanner"];
         delete?: never;
@@ -232,7 +248,10 @@ export interface paths {
          * @description Changes only the fields given; `status: paused` takes it off the store's pages at once.
          *     Another store's banner is reported as not found.
          *
-         *     Errors: `PROMOTED_ITEM_BANNER_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE` (422).
+         *     Errors: `PROMOTED_ITEM_BANNER_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE`
+         *     (422), `PROMOTED_ITEM_IMAGE_NOT_FOUND` (422: image-proxy has no such image, or it
+         *     belongs to another store), `SERVICE_UNAVAILABLE` (503: image-proxy could not be
+         *     asked; nothing is stored unchecked). Checked only when the patch changes `imageId`.
          */
         patch: operations["updateStoreBanner"];
         trace?: never;
@@ -254,7 +273,10 @@ export interface paths {
          * Promote a product on the caller's store's pages
          * @description The promotion belongs to the store the credential acts in.
          *
-         *     Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`).
+         *     Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),
+         *     `PROMOTED_ITEM_PRODUCT_NOT_FOUND` (422: inventory has no such active product, or it
+         *     belongs to another store), `SERVICE_UNAVAILABLE` (503: inventory could not be asked;
+         *     nothing is stored unchecked).
          */
         post: operations["createStorePromotion"];
         delete?: never;
@@ -286,7 +308,11 @@ export interface paths {
          * Change one of the caller's store's promotions
          * @description Changes only the fields given. Another store's promotion is reported as not found.
          *
-         *     Errors: `PROMOTED_ITEM_PROMOTION_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE` (422).
+         *     Errors: `PROMOTED_ITEM_PROMOTION_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE`
+         *     (422), `PROMOTED_ITEM_PRODUCT_NOT_FOUND` (422: inventory has no such active product,
+         *     or it belongs to another store), `SERVICE_UNAVAILABLE` (503: inventory could not be
+         *     asked; nothing is stored unchecked). Checked only when the patch changes
+         *     `productId`.
          */
         patch: operations["updateStorePromotion"];
         trace?: never;
@@ -634,6 +660,18 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description A service or third party this operation depends on did not answer (`SERVICE_UNAVAILABLE`
+         *     or a service-specific code); retrying later may succeed.
+         */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Banner id. */
@@ -807,6 +845,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deletePlatformBanner: {
@@ -864,6 +903,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listPlatformPromotions: {
@@ -933,6 +973,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deletePlatformPromotion: {
@@ -990,6 +1031,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listStoreBanners: {
@@ -1059,6 +1101,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteStoreBanner: {
@@ -1116,6 +1159,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listStorePromotions: {
@@ -1185,6 +1229,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteStorePromotion: {
@@ -1242,6 +1287,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

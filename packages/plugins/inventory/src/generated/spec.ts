@@ -215,6 +215,276 @@ const document = {
         }
       }
     },
+    "/inventory/store/imports": {
+      "post": {
+        "operationId": "createProductImport",
+        "tags": [
+          "Store products"
+        ],
+        "summary": "Start a staged import",
+        "description": "A staged import takes a catalogue too large for one request: create it, send its rows in\nbatches (`addProductImportRows`), then apply them all at once (`commitProductImport`) in\none transaction. Nothing reaches the store's products before the commit, so a bad row found\nlate never leaves earlier batches behind.\n\nAn import belongs to the store of the credential; another store's import id is reported\nexactly like a missing one. An open import expires 24 hours after it was created and is then\nswept with its staged rows.\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store"
+            ]
+          },
+          {
+            "apiKeyAuth": [
+              "products:write"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "responses": {
+          "201": {
+            "description": "The new, empty import.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProductImport"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/inventory/store/imports/{importId}": {
+      "get": {
+        "operationId": "getProductImport",
+        "tags": [
+          "Store products"
+        ],
+        "summary": "Get a staged import",
+        "description": "Its status, how many rows are staged and how many of them were rejected, and, once\ncommitted, the result of the commit.\n\nErrors: `INVENTORY_IMPORT_NOT_FOUND` (404).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store"
+            ]
+          },
+          {
+            "apiKeyAuth": [
+              "products:write"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ImportId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The import.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProductImport"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "abandonProductImport",
+        "tags": [
+          "Store products"
+        ],
+        "summary": "Abandon a staged import",
+        "description": "Drops the import and its staged rows; nothing is written to the store's products. A\ncommitted import is only forgotten (its products stay).\n\nErrors: `INVENTORY_IMPORT_NOT_FOUND` (404).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store"
+            ]
+          },
+          {
+            "apiKeyAuth": [
+              "products:write"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ImportId"
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "The import is gone."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/inventory/store/imports/{importId}/rows": {
+      "post": {
+        "operationId": "addProductImportRows",
+        "tags": [
+          "Store products"
+        ],
+        "summary": "Stage a batch of rows",
+        "description": "Stages up to 1000 rows, each with the shape of `ProductInput` (as in `importProducts`).\n`offset` is the index of the first row in the whole file, so row `i` of this batch is row\n`offset + i` of the import, and every rejection names it. Each row is checked on its own\n(schema, then consistency); valid rows are staged, the others listed in `rejected` and\nremembered for the commit. Sending rows at an index already staged replaces them, so a\nbatch whose answer was lost can simply be sent again.\n\nChecks that need the whole file or the store (duplicate handles and SKUs across batches,\nSKUs other products hold, stock below what is reserved) happen at the commit.\n\nErrors: `INVENTORY_IMPORT_NOT_FOUND` (404), `INVENTORY_IMPORT_NOT_OPEN` (409).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store"
+            ]
+          },
+          {
+            "apiKeyAuth": [
+              "products:write"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ImportId"
+          }
+        ],
+        "x-body-limit": 16777216,
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ImportRowsInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "How many rows were received, and which of them were rejected.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ImportRowsResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
+    "/inventory/store/imports/{importId}/commit": {
+      "post": {
+        "operationId": "commitProductImport",
+        "tags": [
+          "Store products"
+        ],
+        "summary": "Apply every staged row in one transaction",
+        "description": "Upserts every staged row by `handle`, exactly as `importProducts` does, in one transaction\nand in row order. Rows are checked across the whole import (duplicate handles and SKUs,\nreported against the earlier row) and against the store (SKUs other products hold, stock\nbelow what is reserved).\n\n- `all-or-nothing` (the default): any row rejected, at staging or now, rolls everything\n  back and the answer is 422 `INVENTORY_IMPORT_REJECTED` with every problem as\n  `#/rows/<index>/<field>` (the index in the whole import). The import stays open: it can be\n  committed again with `valid-only`, or abandoned.\n- `valid-only`: the valid rows are written and the others listed in `rejected`.\n\nA committed import answers the same result again, so a commit whose answer was lost can be\nretried.\n\nErrors: `INVENTORY_IMPORT_NOT_FOUND` (404), `INVENTORY_IMPORT_REJECTED` (422),\n`INVENTORY_SKU_TAKEN` / `INVENTORY_HANDLE_TAKEN` (409, another write took a SKU or handle\nwhile the commit ran).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store"
+            ]
+          },
+          {
+            "apiKeyAuth": [
+              "products:write"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ImportId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ImportCommitInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "What was written, and which rows were rejected (always none in `all-or-nothing` mode).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ImportResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          }
+        }
+      }
+    },
     "/inventory/store/products/export": {
       "get": {
         "operationId": "exportProducts",
@@ -859,6 +1129,16 @@ const document = {
           "pattern": "^var_[0-9a-z]{26}$"
         }
       },
+      "ImportId": {
+        "name": "importId",
+        "in": "path",
+        "required": true,
+        "description": "Staged import id.",
+        "schema": {
+          "type": "string",
+          "pattern": "^imp_[0-9a-z]{26}$"
+        }
+      },
       "ReservationId": {
         "name": "reservationId",
         "in": "path",
@@ -1430,6 +1710,125 @@ const document = {
           }
         }
       },
+      "ImportMode": {
+        "type": "string",
+        "enum": [
+          "all-or-nothing",
+          "valid-only"
+        ],
+        "default": "all-or-nothing",
+        "description": "What to do when some rows are bad: write nothing (`all-or-nothing`), or write the others (`valid-only`)."
+      },
+      "ProductImport": {
+        "type": "object",
+        "required": [
+          "importId",
+          "status",
+          "rows",
+          "rejected",
+          "expiresAt",
+          "createdAt",
+          "result"
+        ],
+        "properties": {
+          "importId": {
+            "type": "string",
+            "pattern": "^imp_[0-9a-z]{26}$",
+            "description": "Import id.",
+            "examples": [
+              "imp_01jd2x7k9q3m4n5p6r7s8t9v0w"
+            ]
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "open",
+              "committed"
+            ],
+            "description": "`open` takes rows and a commit; `committed` was applied (its `result` says how)."
+          },
+          "rows": {
+            "type": "integer",
+            "description": "Rows received so far (staged or rejected)."
+          },
+          "rejected": {
+            "type": "integer",
+            "description": "Rows rejected at staging so far."
+          },
+          "expiresAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "createdAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "result": {
+            "description": "The commit's result, once committed.",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/ImportResult"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        }
+      },
+      "ImportRowsInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "rows",
+          "offset"
+        ],
+        "properties": {
+          "rows": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1000,
+            "description": "Products, each with the shape of `ProductInput`, checked one by one (not by the request\nvalidation) so that each bad row is reported on its own.\n",
+            "items": {
+              "type": "object",
+              "additionalProperties": true
+            }
+          },
+          "offset": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 1000000,
+            "description": "The index of the first of these rows in the whole import, from 0."
+          }
+        }
+      },
+      "ImportRowsResult": {
+        "type": "object",
+        "required": [
+          "received",
+          "rejected"
+        ],
+        "properties": {
+          "received": {
+            "type": "integer",
+            "description": "Rows received in this batch (staged or rejected)."
+          },
+          "rejected": {
+            "type": "array",
+            "description": "The rows of this batch that are not valid; `index` is the row's index in the whole import.",
+            "items": {
+              "$ref": "#/components/schemas/RejectedRow"
+            }
+          }
+        }
+      },
+      "ImportCommitInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "mode": {
+            "$ref": "#/components/schemas/ImportMode"
+          }
+        }
+      },
       "ImportResult": {
         "type": "object",
         "required": [
@@ -1465,7 +1864,7 @@ const document = {
         "properties": {
           "index": {
             "type": "integer",
-            "description": "The row's position in `rows`, from 0."
+            "description": "The row's position in `rows` (in a staged import, in the whole import), from 0."
           },
           "handle": {
             "type": [

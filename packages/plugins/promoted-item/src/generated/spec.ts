@@ -222,7 +222,7 @@ const document = {
           "Platform banners"
         ],
         "summary": "Create a platform banner",
-        "description": "Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`).\n",
+        "description": "Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),\n`PROMOTED_ITEM_IMAGE_NOT_FOUND` (422: image-proxy has no such image; a platform\nbanner may use any store's image), `SERVICE_UNAVAILABLE` (503: image-proxy could not\nbe asked; nothing is stored unchecked).\n",
         "security": [
           {
             "bearerAuth": [
@@ -270,6 +270,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -281,7 +284,7 @@ const document = {
           "Platform banners"
         ],
         "summary": "Change a platform banner",
-        "description": "Changes only the fields given; `status: paused` takes it off the homepage at once. The\nschedule is checked as it will be after the change.\n\nErrors: `PROMOTED_ITEM_BANNER_NOT_FOUND` (404: no such platform banner),\n`PROMOTED_ITEM_INVALID_SCHEDULE` (422).\n",
+        "description": "Changes only the fields given; `status: paused` takes it off the homepage at once. The\nschedule is checked as it will be after the change.\n\nErrors: `PROMOTED_ITEM_BANNER_NOT_FOUND` (404: no such platform banner),\n`PROMOTED_ITEM_INVALID_SCHEDULE` (422), `PROMOTED_ITEM_IMAGE_NOT_FOUND` (422:\nimage-proxy has no such image; a platform banner may use any store's image),\n`SERVICE_UNAVAILABLE` (503: image-proxy could not be asked; nothing is stored\nunchecked). Checked only when the patch changes `imageId`.\n",
         "security": [
           {
             "bearerAuth": [
@@ -329,6 +332,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       },
@@ -427,7 +433,7 @@ const document = {
           "Platform promotions"
         ],
         "summary": "Promote a product on the marketplace homepage",
-        "description": "Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`).\n",
+        "description": "Errors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),\n`PROMOTED_ITEM_PRODUCT_NOT_FOUND` (422: inventory has no such active product; a\nplatform slot may promote any store's product), `SERVICE_UNAVAILABLE` (503:\ninventory could not be asked; nothing is stored unchecked).\n",
         "security": [
           {
             "bearerAuth": [
@@ -475,6 +481,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -486,7 +495,7 @@ const document = {
           "Platform promotions"
         ],
         "summary": "Change a platform promotion",
-        "description": "Changes only the fields given. The schedule is checked as it will be after the change.\n\nErrors: `PROMOTED_ITEM_PROMOTION_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE` (422).\n",
+        "description": "Changes only the fields given. The schedule is checked as it will be after the change.\n\nErrors: `PROMOTED_ITEM_PROMOTION_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE`\n(422), `PROMOTED_ITEM_PRODUCT_NOT_FOUND` (422: inventory has no such active product;\na platform slot may promote any store's product), `SERVICE_UNAVAILABLE` (503:\ninventory could not be asked; nothing is stored unchecked). Checked only when the\npatch changes `productId`.\n",
         "security": [
           {
             "bearerAuth": [
@@ -534,6 +543,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       },
@@ -637,7 +649,7 @@ const document = {
           "Store banners"
         ],
         "summary": "Create a banner for the caller's store",
-        "description": "The banner belongs to the store the credential acts in.\n\nErrors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`).\n",
+        "description": "The banner belongs to the store the credential acts in.\n\nErrors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),\n`PROMOTED_ITEM_IMAGE_NOT_FOUND` (422: image-proxy has no such image, or it belongs\nto another store), `SERVICE_UNAVAILABLE` (503: image-proxy could not be asked;\nnothing is stored unchecked).\n",
         "security": [
           {
             "bearerAuth": [
@@ -690,6 +702,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -701,7 +716,7 @@ const document = {
           "Store banners"
         ],
         "summary": "Change one of the caller's store's banners",
-        "description": "Changes only the fields given; `status: paused` takes it off the store's pages at once.\nAnother store's banner is reported as not found.\n\nErrors: `PROMOTED_ITEM_BANNER_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE` (422).\n",
+        "description": "Changes only the fields given; `status: paused` takes it off the store's pages at once.\nAnother store's banner is reported as not found.\n\nErrors: `PROMOTED_ITEM_BANNER_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE`\n(422), `PROMOTED_ITEM_IMAGE_NOT_FOUND` (422: image-proxy has no such image, or it\nbelongs to another store), `SERVICE_UNAVAILABLE` (503: image-proxy could not be\nasked; nothing is stored unchecked). Checked only when the patch changes `imageId`.\n",
         "security": [
           {
             "bearerAuth": [
@@ -754,6 +769,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       },
@@ -862,7 +880,7 @@ const document = {
           "Store promotions"
         ],
         "summary": "Promote a product on the caller's store's pages",
-        "description": "The promotion belongs to the store the credential acts in.\n\nErrors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`).\n",
+        "description": "The promotion belongs to the store the credential acts in.\n\nErrors: `PROMOTED_ITEM_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),\n`PROMOTED_ITEM_PRODUCT_NOT_FOUND` (422: inventory has no such active product, or it\nbelongs to another store), `SERVICE_UNAVAILABLE` (503: inventory could not be asked;\nnothing is stored unchecked).\n",
         "security": [
           {
             "bearerAuth": [
@@ -915,6 +933,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -926,7 +947,7 @@ const document = {
           "Store promotions"
         ],
         "summary": "Change one of the caller's store's promotions",
-        "description": "Changes only the fields given. Another store's promotion is reported as not found.\n\nErrors: `PROMOTED_ITEM_PROMOTION_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE` (422).\n",
+        "description": "Changes only the fields given. Another store's promotion is reported as not found.\n\nErrors: `PROMOTED_ITEM_PROMOTION_NOT_FOUND` (404), `PROMOTED_ITEM_INVALID_SCHEDULE`\n(422), `PROMOTED_ITEM_PRODUCT_NOT_FOUND` (422: inventory has no such active product,\nor it belongs to another store), `SERVICE_UNAVAILABLE` (503: inventory could not be\nasked; nothing is stored unchecked). Checked only when the patch changes\n`productId`.\n",
         "security": [
           {
             "bearerAuth": [
@@ -979,6 +1000,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       },
@@ -1784,6 +1808,16 @@ const document = {
       },
       "UnprocessableEntity": {
         "description": "The request is well-formed but cannot be processed, for example an idempotency key reused\nwith a different request (`IDEMPOTENCY_KEY_REUSED`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "ServiceUnavailable": {
+        "description": "A service or third party this operation depends on did not answer (`SERVICE_UNAVAILABLE`\nor a service-specific code); retrying later may succeed.\n",
         "content": {
           "application/problem+json": {
             "schema": {

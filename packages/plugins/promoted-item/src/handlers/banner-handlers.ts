@@ -1,5 +1,6 @@
 import { createBanner, deleteBanner, listBanners, updateBanner } from '../banners.js';
 import { toBanner } from '../mappers.js';
+import { checkBannerImage } from '../references.js';
 import { callerStoreOwner, platformOwner } from '../slots.js';
 import type { PromotedItemHandlers } from './types.js';
 
@@ -21,11 +22,16 @@ export function bannerHandlers(): Pick<
     },
 
     async createPlatformBanner({ body }, ctx) {
-      return toBanner(await createBanner(ctx.transaction, platformOwner(ctx.caller), body, ctx.clock.now()));
+      const owner = platformOwner(ctx.caller);
+      // Outside the transaction: on PGlite a call to another service would wait for the one connection.
+      const verify = () => checkBannerImage(ctx.clients, owner, body.imageId);
+      return toBanner(await createBanner(ctx.transaction, owner, body, ctx.clock.now(), verify));
     },
 
     async updatePlatformBanner({ params, body }, ctx) {
-      return toBanner(await updateBanner(ctx.transaction, platformOwner(ctx.caller), params.bannerId, body, ctx.clock.now()));
+      const owner = platformOwner(ctx.caller);
+      if (body.imageId !== undefined) await checkBannerImage(ctx.clients, owner, body.imageId); // outside the transaction, as above
+      return toBanner(await updateBanner(ctx.transaction, owner, params.bannerId, body, ctx.clock.now()));
     },
 
     async deletePlatformBanner({ params }, ctx) {
@@ -37,11 +43,16 @@ export function bannerHandlers(): Pick<
     },
 
     async createStoreBanner({ body }, ctx) {
-      return toBanner(await createBanner(ctx.transaction, callerStoreOwner(ctx.caller), body, ctx.clock.now()));
+      const owner = callerStoreOwner(ctx.caller);
+      // Outside the transaction: on PGlite a call to another service would wait for the one connection.
+      const verify = () => checkBannerImage(ctx.clients, owner, body.imageId);
+      return toBanner(await createBanner(ctx.transaction, owner, body, ctx.clock.now(), verify));
     },
 
     async updateStoreBanner({ params, body }, ctx) {
-      return toBanner(await updateBanner(ctx.transaction, callerStoreOwner(ctx.caller), params.bannerId, body, ctx.clock.now()));
+      const owner = callerStoreOwner(ctx.caller);
+      if (body.imageId !== undefined) await checkBannerImage(ctx.clients, owner, body.imageId); // outside the transaction, as above
+      return toBanner(await updateBanner(ctx.transaction, owner, params.bannerId, body, ctx.clock.now()));
     },
 
     async deleteStoreBanner({ params }, ctx) {

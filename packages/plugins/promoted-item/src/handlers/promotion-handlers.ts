@@ -1,5 +1,6 @@
 import { toPromotion } from '../mappers.js';
 import { createPromotion, deletePromotion, listPromotions, updatePromotion } from '../promotions.js';
+import { checkPromotedProduct } from '../references.js';
 import { callerStoreOwner, platformOwner } from '../slots.js';
 import type { PromotedItemHandlers } from './types.js';
 
@@ -21,11 +22,16 @@ export function promotionHandlers(): Pick<
     },
 
     async createPlatformPromotion({ body }, ctx) {
-      return toPromotion(await createPromotion(ctx.transaction, platformOwner(ctx.caller), body, ctx.clock.now()));
+      const owner = platformOwner(ctx.caller);
+      // Outside the transaction: on PGlite a call to another service would wait for the one connection.
+      const verify = () => checkPromotedProduct(ctx.clients, owner, body.productId);
+      return toPromotion(await createPromotion(ctx.transaction, owner, body, ctx.clock.now(), verify));
     },
 
     async updatePlatformPromotion({ params, body }, ctx) {
-      return toPromotion(await updatePromotion(ctx.transaction, platformOwner(ctx.caller), params.promotionId, body, ctx.clock.now()));
+      const owner = platformOwner(ctx.caller);
+      if (body.productId !== undefined) await checkPromotedProduct(ctx.clients, owner, body.productId); // outside the transaction, as above
+      return toPromotion(await updatePromotion(ctx.transaction, owner, params.promotionId, body, ctx.clock.now()));
     },
 
     async deletePlatformPromotion({ params }, ctx) {
@@ -37,11 +43,16 @@ export function promotionHandlers(): Pick<
     },
 
     async createStorePromotion({ body }, ctx) {
-      return toPromotion(await createPromotion(ctx.transaction, callerStoreOwner(ctx.caller), body, ctx.clock.now()));
+      const owner = callerStoreOwner(ctx.caller);
+      // Outside the transaction: on PGlite a call to another service would wait for the one connection.
+      const verify = () => checkPromotedProduct(ctx.clients, owner, body.productId);
+      return toPromotion(await createPromotion(ctx.transaction, owner, body, ctx.clock.now(), verify));
     },
 
     async updateStorePromotion({ params, body }, ctx) {
-      return toPromotion(await updatePromotion(ctx.transaction, callerStoreOwner(ctx.caller), params.promotionId, body, ctx.clock.now()));
+      const owner = callerStoreOwner(ctx.caller);
+      if (body.productId !== undefined) await checkPromotedProduct(ctx.clients, owner, body.productId); // outside the transaction, as above
+      return toPromotion(await updatePromotion(ctx.transaction, owner, params.promotionId, body, ctx.clock.now()));
     },
 
     async deleteStorePromotion({ params }, ctx) {
