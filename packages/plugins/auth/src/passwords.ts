@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import pLimit from 'p-limit';
 
 // The library exports Argon2id as an ambient const enum member (2), which isolated modules cannot read.
 const ARGON2ID = 2 as Algorithm.Argon2id;
@@ -20,22 +22,28 @@ export interface PasswordHasher {
   verifyDummy(password: string): Promise<void>;
 }
 
-/** An Argon2id hasher (native, off the event loop). */
-export function createPasswordHasher(cost: PasswordCost = DEFAULT_PASSWORD_COST): PasswordHasher {
+/**
+ * An Argon2id hasher (native, off the event loop). At most one hash per core runs at a time: more
+ * would not finish sooner (the work is CPU-bound) but each holds `memoryCost` of memory, so a burst
+ * of sign-ins would grow the process by 19 MiB per extra hash in flight.
+ */
+export function createPasswordHasher(cost: PasswordCost = DEFAULT_PASSWORD_COST, concurrency = availableParallelism()): PasswordHasher {
   const options = { ...cost, algorithm: ARGON2ID };
+  const limit = pLimit(Math.max(1, concurrency));
   let dummy: Promise<string> | undefined;
   return {
-    hash: (password) => hash(password, options),
+    hash: (password) => limit(() => hash(password, options)),
     async verify(stored, password) {
       try {
-        return await verify(stored, password);
+        return await limit(() => verify(stored, password));
       } catch {
         return false;
       }
     },
     async verifyDummy(password) {
-      dummy ??= hash('not-a-real-password', options);
-      await verify(await dummy, password).catch(() => false);
+      dummy ??= limit(() => hash('not-a-real-password', options));
+      const stored = await dummy;
+      await limit(() => verify(stored, password)).catch(() => false);
     },
   };
 }
