@@ -3,9 +3,9 @@ import { decodeCursor, newId, type Page, toPage } from '@tokobapak/server';
 import type { Kysely, Updateable } from 'kysely';
 import type { PromotedItemDatabase, SlotStatus } from './database.js';
 import { promotedItemErrors } from './errors.js';
-import { PROMOTED_ITEM_EVENTS, type SlotDeletedData } from './events.js';
+import { PROMOTED_ITEM_EVENTS } from './events.js';
 import { type BannerRow, toBanner } from './mappers.js';
-import { newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
+import { deleteOwnedSlot, newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
 
 type Schemas = PromotedItemComponents['schemas'];
 type Db = Kysely<PromotedItemDatabase>;
@@ -105,19 +105,10 @@ export async function updateBanner(transact: Transact, owner: Owner, bannerId: s
 
 /** Deletes one of the owner's banners and publishes `promoted-item.banner-deleted`. */
 export async function deleteBanner(transact: Transact, owner: Owner, bannerId: string): Promise<void> {
-  await transact(async (tx) => {
-    const removed = await tx.db
-      .deleteFrom('banners')
-      .where('id', '=', bannerId)
-      .where('scope', '=', owner.scope)
-      .where('store_id', owner.storeId === null ? 'is' : '=', owner.storeId)
-      .returning(['id', 'scope', 'store_id', 'placement'])
-      .executeTakeFirst();
-    if (!removed) throw promotedItemErrors.PROMOTED_ITEM_BANNER_NOT_FOUND();
-    await tx.publish<SlotDeletedData>({
-      type: PROMOTED_ITEM_EVENTS.bannerDeleted,
-      subject: removed.id,
-      data: { id: removed.id, scope: removed.scope, storeId: removed.store_id, placement: removed.placement },
-    });
+  await deleteOwnedSlot(transact, owner, {
+    table: 'banners',
+    id: bannerId,
+    eventType: PROMOTED_ITEM_EVENTS.bannerDeleted,
+    notFound: promotedItemErrors.PROMOTED_ITEM_BANNER_NOT_FOUND,
   });
 }

@@ -4,9 +4,9 @@ import type { Kysely, Updateable } from 'kysely';
 import type { SlotListQuery } from './banners.js';
 import type { PromotedItemDatabase } from './database.js';
 import { promotedItemErrors } from './errors.js';
-import { PROMOTED_ITEM_EVENTS, type SlotDeletedData } from './events.js';
+import { PROMOTED_ITEM_EVENTS } from './events.js';
 import { type PromotionRow, toPromotion } from './mappers.js';
-import { newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
+import { deleteOwnedSlot, newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
 
 type Schemas = PromotedItemComponents['schemas'];
 type Db = Kysely<PromotedItemDatabase>;
@@ -100,19 +100,10 @@ export async function updatePromotion(
 
 /** Deletes one of the owner's promotions and publishes `promoted-item.promotion-deleted`. */
 export async function deletePromotion(transact: Transact, owner: Owner, promotionId: string): Promise<void> {
-  await transact(async (tx) => {
-    const removed = await tx.db
-      .deleteFrom('promotions')
-      .where('id', '=', promotionId)
-      .where('scope', '=', owner.scope)
-      .where('store_id', owner.storeId === null ? 'is' : '=', owner.storeId)
-      .returning(['id', 'scope', 'store_id', 'placement'])
-      .executeTakeFirst();
-    if (!removed) throw promotedItemErrors.PROMOTED_ITEM_PROMOTION_NOT_FOUND();
-    await tx.publish<SlotDeletedData>({
-      type: PROMOTED_ITEM_EVENTS.promotionDeleted,
-      subject: removed.id,
-      data: { id: removed.id, scope: removed.scope, storeId: removed.store_id, placement: removed.placement },
-    });
+  await deleteOwnedSlot(transact, owner, {
+    table: 'promotions',
+    id: promotionId,
+    eventType: PROMOTED_ITEM_EVENTS.promotionDeleted,
+    notFound: promotedItemErrors.PROMOTED_ITEM_PROMOTION_NOT_FOUND,
   });
 }

@@ -1,6 +1,7 @@
-import { type Caller, type HandlerContext, platformErrors, requireStore } from '@tokobapak/server';
+import { type Caller, type HandlerContext, type ProblemError, platformErrors, requireStore } from '@tokobapak/server';
 import type { PromotedItemDatabase, SlotScope, SlotStatus } from './database.js';
 import { promotedItemErrors } from './errors.js';
+import type { SlotDeletedData } from './events.js';
 
 // What banners and promoted products share: who owns a slot, when it is live, and how its schedule is checked.
 
@@ -75,4 +76,30 @@ export function isLive(slot: { status: SlotStatus; starts_at: Date | string; end
 /** The scope column values of an owner. */
 export function ownerColumns(owner: Owner): { scope: SlotScope; store_id: string | null } {
   return { scope: owner.scope, store_id: owner.storeId };
+}
+
+/**
+ * Deletes one of the owner's slots (a banner or a promoted product) and publishes its deleted event.
+ * Another owner's slot is reported exactly like a missing one.
+ */
+export async function deleteOwnedSlot(
+  transact: Transact,
+  owner: Owner,
+  slot: { table: 'banners' | 'promotions'; id: string; eventType: string; notFound: () => ProblemError },
+): Promise<void> {
+  await transact(async (tx) => {
+    const removed = await tx.db
+      .deleteFrom(slot.table)
+      .where('id', '=', slot.id)
+      .where('scope', '=', owner.scope)
+      .where('store_id', owner.storeId === null ? 'is' : '=', owner.storeId)
+      .returning(['id', 'scope', 'store_id', 'placement'])
+      .executeTakeFirst();
+    if (!removed) throw slot.notFound();
+    await tx.publish<SlotDeletedData>({
+      type: slot.eventType,
+      subject: removed.id,
+      data: { id: removed.id, scope: removed.scope, storeId: removed.store_id, placement: removed.placement },
+    });
+  });
 }
