@@ -22,6 +22,37 @@ export interface BindingDeps {
   tokens: TokenService;
   verifyApiKey: ApiKeyVerifier;
   idempotency: IdempotencyStore;
+  /** Counts handlers still running, so shutdown can wait for them before closing the database. */
+  inFlight: InFlight;
+}
+
+/** Handlers still running. A client that hangs up does not stop its handler, so `close()` must wait for this, not for sockets. */
+export class InFlight {
+  private count = 0;
+  private idle: Array<() => void> = [];
+
+  /** Runs `work`, counted. */
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.count += 1;
+    try {
+      return await work();
+    } finally {
+      this.count -= 1;
+      if (this.count === 0) for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves once no handler runs, or after `timeoutMs`. */
+  async drained(timeoutMs: number): Promise<void> {
+    if (this.count === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 }
 
 /**
@@ -82,42 +113,44 @@ export function bindOperations(app: FastifyInstance, plugin: Plugin, operations:
           );
         }
       },
-      handler: async (request, reply) => {
-        const input = {
-          params: request.params ?? {},
-          query: pick(request.query as Record<string, unknown> | undefined, operation.queryNames),
-          headers: pick(request.headers as Record<string, unknown>, operation.headerNames),
-          body: request.body,
-        };
-        const context = {
-          ...base,
-          caller: request.caller,
-          requestId: request.id,
-          ip: request.ip,
-          log: request.log,
-        } as HandlerContext<unknown>;
-
-        const key = operation.idempotent ? header(request, 'idempotency-key') : undefined;
-        if (key === undefined) return send(reply, operation, await handler(input, context));
-
-        const replay = await deps.idempotency.claim(request.caller, operationKey, key, { params: input.params, query: input.query, body: input.body });
-        if (replay) {
-          void reply.header('idempotent-replayed', 'true');
-          return send(reply, operation, new Reply(replay.status, replay.body ?? undefined));
-        }
-        let result: unknown;
-        try {
-          result = await handler(input, context);
-        } catch (error) {
-          // Only successes are remembered; after a failure the client may retry with the same key.
-          await deps.idempotency.release(request.caller, operationKey, key);
-          throw error;
-        }
-        const normalized = result instanceof Reply ? result : new Reply(operation.successStatuses[0] ?? 200, result);
-        await deps.idempotency.complete(request.caller, operationKey, key, { status: normalized.status, body: normalized.body });
-        return send(reply, operation, normalized);
-      },
+      handler: (request, reply) => deps.inFlight.track(() => handle(request, reply)),
     });
+
+    async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+      const input = {
+        params: request.params ?? {},
+        query: pick(request.query as Record<string, unknown> | undefined, operation.queryNames),
+        headers: pick(request.headers as Record<string, unknown>, operation.headerNames),
+        body: request.body,
+      };
+      const context = {
+        ...base,
+        caller: request.caller,
+        requestId: request.id,
+        ip: request.ip,
+        log: request.log,
+      } as HandlerContext<unknown>;
+
+      const key = operation.idempotent ? header(request, 'idempotency-key') : undefined;
+      if (key === undefined) return send(reply, operation, await handler(input, context));
+
+      const replay = await deps.idempotency.claim(request.caller, operationKey, key, { params: input.params, query: input.query, body: input.body });
+      if (replay) {
+        void reply.header('idempotent-replayed', 'true');
+        return send(reply, operation, new Reply(replay.status, replay.body ?? undefined));
+      }
+      let result: unknown;
+      try {
+        result = await handler(input, context);
+      } catch (error) {
+        // Only successes are remembered; after a failure the client may retry with the same key.
+        await deps.idempotency.release(request.caller, operationKey, key);
+        throw error;
+      }
+      const normalized = result instanceof Reply ? result : new Reply(operation.successStatuses[0] ?? 200, result);
+      await deps.idempotency.complete(request.caller, operationKey, key, { status: normalized.status, body: normalized.body });
+      return send(reply, operation, normalized);
+    }
   }
 }
 

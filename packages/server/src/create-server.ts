@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { installApiDocs } from './api-docs.js';
 import { createApiKeyVerifier } from './api-key-cache.js';
-import { type BaseContext, bindOperations, checkHandlers } from './bind-operations.js';
+import { type BaseContext, bindOperations, checkHandlers, InFlight } from './bind-operations.js';
 import type { ServerConfig } from './config.js';
 import { type Database, openDatabase } from './database.js';
 import { createInProcessRelay, type EventTransport, writeToOutbox } from './events/index.js';
@@ -117,6 +117,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       createServiceClient({ fetch: processFetch, baseUrl, service, signServiceToken: (name) => tokens.signServiceToken(name) });
     const platformClient = clientFor('platform');
     const idempotency = new IdempotencyStore(db);
+    const inFlight = new InFlight();
     const verifyApiKey = createApiKeyVerifier(() => platformClient, config.apiKeyCacheSeconds);
 
     let relay: EventTransport | undefined;
@@ -149,7 +150,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         },
       };
       bases.set(plugin.name, base);
-      bindOperations(app, plugin, operationsByPlugin.get(plugin.name) ?? [], base, { tokens, verifyApiKey, idempotency });
+      bindOperations(app, plugin, operationsByPlugin.get(plugin.name) ?? [], base, { tokens, verifyApiKey, idempotency, inFlight });
     }
 
     relay = createInProcessRelay({
@@ -195,6 +196,8 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       async close() {
         await relay?.stop();
         await app.close();
+        // Sockets are closed, but a handler whose client hung up may still be working: let it finish.
+        await inFlight.drained(10_000);
         for (const plugin of plugins) await plugin.onStop?.();
         if (ownsDatabase) await database.close();
       },

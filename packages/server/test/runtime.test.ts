@@ -203,3 +203,34 @@ describe('plugin shape', () => {
     await expect(createTestServer({ plugins: [broken] })).rejects.toThrow(/does not declare: extraThing/);
   });
 });
+
+describe('shutdown', () => {
+  test('close waits for a handler that is still running before it closes the database', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let rowsSeen: unknown;
+    const slow = await createTestServer({
+      plugins: [
+        echoPlugin({
+          handlers: {
+            async leaky(_request: unknown, ctx: { db: { selectFrom(table: string): { select(column: string): { execute(): Promise<unknown> } } } }) {
+              await gate;
+              rowsSeen = await ctx.db.selectFrom('items').select('id').execute();
+              return { id: 1, name: 'x', quantity: 1 };
+            },
+          } as never,
+        }),
+      ],
+    });
+    // inject() holds no socket, like a client that hung up: app.close() alone would not wait for it.
+    const pending = slow.app.inject({ method: 'GET', url: '/echo/leaky' }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = slow.close();
+    setTimeout(release, 50);
+    await closing;
+    await pending;
+    expect(rowsSeen).toEqual([]);
+  });
+});
