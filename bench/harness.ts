@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBenchDatabase } from './bench-database.js';
@@ -35,8 +35,9 @@ export async function runBench(options: BenchOptions): Promise<number> {
       // Measured with the server stopped, so the figure is the machine's, not what was left over.
       if (!hashCost) {
         await waitForQuietMachine(options.quietWait);
-        // libuv's thread pool (4 unless the server is told otherwise) is how many hashes the server runs at once.
-        hashCost = await measureHashCost(Number(options.serverEnv.UV_THREADPOOL_SIZE ?? 4));
+        // The auth plugin runs at most one hash per core, and libuv's thread pool (4 threads unless
+        // the server is told otherwise) at most that many: the measurement runs as many at once.
+        hashCost = await measureHashCost(Math.min(Number(options.serverEnv.UV_THREADPOOL_SIZE ?? 4), availableParallelism()));
       }
       result.hashCost = hashCost;
     }

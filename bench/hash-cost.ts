@@ -17,7 +17,7 @@ export interface HashCost {
   cores: number;
   /** `cores × 1000 / verifyMs`: sign-ins per second if hashing had every core to itself. */
   ceilingPerSecond: number;
-  /** Verifications per second with `concurrency` at once in one process (as the server's thread pool runs them), nothing else running. */
+  /** Verifications per second with `concurrency` at once in one process (as the server runs them), nothing else running. */
   measuredPerSecond: number;
   concurrency: number;
 }

@@ -171,7 +171,7 @@ export function renderMarkdown(results: DatabaseResult[]): string {
       `Idle RSS after start-up, before load: ${mib(result.idleRssMiB)} MiB. Seeded ${result.seeding.users} users and ${result.seeding.sessions} extra sessions in ${result.seeding.seconds.toFixed(1)} s.` +
         (result.startup ? ` Start-up runs: ${result.startup.runsMs.map((value) => `${int(value)} ms`).join(', ')}.` : '') +
         (result.hashCost
-          ? ` Hash cost: ${result.hashCost.params}; one verification takes ${result.hashCost.verifyMs.toFixed(1)} ms; hashing alone, ${result.hashCost.concurrency} at once in one process as the server's thread pool runs them, manages ${int(result.hashCost.measuredPerSecond)}/s (${int(result.hashCost.ceilingPerSecond)}/s if ${result.hashCost.cores} cores scaled perfectly).`
+          ? ` Hash cost: ${result.hashCost.params}; one verification takes ${result.hashCost.verifyMs.toFixed(1)} ms; hashing alone, ${result.hashCost.concurrency} at once in one process as the server runs them, manages ${int(result.hashCost.measuredPerSecond)}/s (${int(result.hashCost.ceilingPerSecond)}/s if ${result.hashCost.cores} cores scaled perfectly).`
           : ''),
     ];
     const busy = result.scenarios.filter((s) => s.otherCores > DISTURBANCE_CORES).map((s) => `${s.name} (${cores(s.otherCores)} cores)`);
