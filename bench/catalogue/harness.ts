@@ -159,7 +159,8 @@ async function benchDatabase(kind: DatabaseKind, options: CatalogueOptions): Pro
     result.failures = scenarios.flatMap((scenario) => scenarioProblems(scenario));
     return result;
   } finally {
-    await database.drop();
+    if (options.keepDatabase && kind === 'postgres') log(`${kind}: kept the database ${database.label} (--keep-database); drop it when done`);
+    else await database.drop();
     await rm(workDir, { recursive: true, force: true });
   }
 }

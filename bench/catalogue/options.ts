@@ -23,6 +23,8 @@ export interface CatalogueOptions {
   analyze: boolean;
   /** After the load: count SQL statements per request in a separate server process. */
   countQueries: boolean;
+  /** Keep the seeded database afterwards (for EXPLAIN and profiling); its name is printed. */
+  keepDatabase: boolean;
 }
 
 export const USAGE = `pnpm bench:catalogue [options]
@@ -44,6 +46,7 @@ export const USAGE = `pnpm bench:catalogue [options]
   --server-env <KEY=VALUE>      server environment variable (repeatable)
   --cpu-prof <dir>              V8 CPU profile of the measured server into <dir>
   --no-analyze                  skip ANALYZE after seeding
+  --keep-database               keep the seeded PostgreSQL database (its name is printed) for EXPLAIN and profiling
   --no-count-queries            skip the statements-per-request probe
 `;
 
@@ -68,6 +71,7 @@ export function parseCatalogueOptions(argv: string[]): CatalogueOptions | 'help'
       'server-env': { type: 'string', multiple: true, default: [] },
       'cpu-prof': { type: 'string' },
       'no-analyze': { type: 'boolean', default: false },
+      'keep-database': { type: 'boolean', default: false },
       'no-count-queries': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -108,5 +112,6 @@ export function parseCatalogueOptions(argv: string[]): CatalogueOptions | 'help'
     cpuProfileDir: values['cpu-prof'],
     analyze: !values['no-analyze'],
     countQueries: !values['no-count-queries'],
+    keepDatabase: values['keep-database'] === true,
   };
 }

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { PreparingClient } from './prepared-statements.js';
 
 /** Where the data lives: PostgreSQL when `url` is set, otherwise embedded PGlite. */
 export interface DatabaseConfig {
@@ -14,6 +15,11 @@ export interface DatabaseConfig {
   loadDataDir?: Blob | File;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /**
+   * PostgreSQL only: send query templates as named prepared statements (default true). Turn off
+   * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
   /** Told about errors on idle PostgreSQL connections (they are replaced automatically). */
   onIdleError?: (error: Error) => void;
 }
@@ -34,7 +40,11 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 /** Opens PostgreSQL or PGlite behind the same Kysely API. */
 export async function openDatabase(config: DatabaseConfig = {}): Promise<Database> {
   if (config.url) {
-    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize ?? 10,
+      ...(config.preparedStatements === false ? {} : { Client: PreparingClient }),
+    });
     // An idle client whose connection dies (server restart, admin termination) emits 'error'; the
     // pool already discards it and opens a new one on demand, so this must not crash the process.
     pool.on('error', (error) => config.onIdleError?.(error));

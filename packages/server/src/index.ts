@@ -28,6 +28,7 @@ export {
   type Subscription,
   type TxContext,
 } from './plugin.js';
+export { type Placeholders, type QueryTemplate, type QueryTemplateDefinition, queryTemplate } from './query-templates.js';
 export { Reply, redirect, reply } from './reply.js';
 export { type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';
 export { type AccessClaims, createTokenService, type TokenService } from './tokens.js';

@@ -1,10 +1,9 @@
 import type { InventoryComponents } from '@tokobapak/sdk';
-import { decodeCursor, encodeCursor, type Page, platformErrors } from '@tokobapak/server';
+import { decodeCursor, encodeCursor, type Page, type Placeholders, platformErrors, queryTemplate } from '@tokobapak/server';
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { InventoryDatabase } from './database.js';
 import { inventoryErrors } from './errors.js';
-import { PRODUCT_COLUMNS, type ProductRow } from './mappers.js';
-import { withVariants } from './products.js';
+import { PRODUCT_COLUMNS, type ProductFields, toProduct, type VariantFields } from './mappers.js';
 
 type Schemas = InventoryComponents['schemas'];
 type Db = Kysely<InventoryDatabase>;
@@ -67,10 +66,160 @@ export function visible<O>(select: SelectQueryBuilder<InventoryDatabase, 'produc
     );
 }
 
+/** A catalogue row: the product, its timestamps already as ISO text, its variants folded in as JSON. */
+type CatalogueRow = ProductFields & { variants: VariantFields[]; sort_key?: number | string };
+
+/** What a catalogue page query binds (each is a placeholder of the compiled shape). */
+interface PageValues {
+  sort: ProductSort;
+  q?: string | undefined;
+  store?: string | undefined;
+  /** `categories @> this`: a JSON array of the one category. */
+  category?: string | undefined;
+  currency?: string | undefined;
+  minPrice?: number | undefined;
+  maxPrice?: number | undefined;
+  soldOut?: boolean | undefined;
+  afterKey?: number | string | null | undefined;
+  afterId?: string | undefined;
+  limit: number;
+}
+
+// Timestamps leave PostgreSQL as the API's ISO text: no Date is built and printed again per row.
+const isoText = (column: string) => sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The product columns a catalogue response needs, timestamps as text. */
+function catalogueColumns(db: Db) {
+  return visible(db.selectFrom('products'))
+    .select(PRODUCT_COLUMNS.filter((column) => column !== 'products.created_at' && column !== 'products.updated_at'))
+    .select([isoText('products.created_at').as('created_at'), isoText('products.updated_at').as('updated_at')]);
+}
+
+/** The product's variants in position order as one JSON array, so a page is one statement. */
+function variantsJson(db: Db, productId: 'page.id' | 'products.id') {
+  const variants = db
+    .selectFrom('variants as v')
+    .select(
+      sql<VariantFields[]>`json_agg(json_build_object(
+        'id', v.id, 'product_id', v.product_id, 'sku', v.sku, 'title', v.title, 'option_values', v.option_values,
+        'price_amount', v.price_amount, 'currency', v.currency, 'weight', v.weight,
+        'stock_on_hand', v.stock_on_hand, 'reserved', v.reserved) order by v.position)`.as('variants'),
+    )
+    .where(sql<SqlBool>`v.product_id = ${sql.ref(productId)}`);
+  return sql<VariantFields[]>`coalesce((${variants}), '[]'::json)`;
+}
+
+/** Which compiled variant of a page query these values need. */
+const pageShape = (v: PageValues) =>
+  [
+    v.sort,
+    v.q === undefined ? '' : 'q',
+    v.store === undefined ? '' : 'store',
+    v.category === undefined ? '' : 'category',
+    v.currency === undefined ? '' : 'currency',
+    v.minPrice === undefined ? '' : 'min',
+    v.maxPrice === undefined ? '' : 'max',
+    v.soldOut === undefined ? '' : 'stock',
+    v.afterId === undefined ? '' : 'after',
+  ].join(',');
+
+type CatalogueSelect = ReturnType<typeof catalogueColumns>;
+
+/** The shopper's filters other than the search words. */
+function withFilters(select: CatalogueSelect, p: Placeholders<PageValues>, v: PageValues): CatalogueSelect {
+  if (v.store !== undefined) select = select.where('products.store_id', '=', p.store);
+  if (v.category !== undefined) select = select.where(sql<SqlBool>`products.categories @> ${p.category}::jsonb`);
+  if (v.currency !== undefined) select = select.where('products.currency', '=', p.currency);
+  if (v.minPrice !== undefined) select = select.where('products.from_price', '>=', p.minPrice);
+  if (v.maxPrice !== undefined) select = select.where('products.from_price', '<=', p.maxPrice);
+  if (v.soldOut !== undefined) select = select.where('products.sold_out', '=', p.soldOut);
+  return select;
+}
+
+/** Limits the ordered page, then folds the variants in, so only the page's products pay for them. */
+function foldVariants(db: Db, select: CatalogueSelect, p: Placeholders<PageValues>, orderBy: Array<[RawBuilder<unknown>, 'asc' | 'desc']>) {
+  for (const [expression, direction] of orderBy) select = select.orderBy(expression, direction);
+  const page = select.limit(p.limit).as('page');
+  let outer = db.selectFrom(page).selectAll('page').select(variantsJson(db, 'page.id').as('variants'));
+  // The outer order repeats the inner one on the page's own columns: a subquery's order is not kept by SQL.
+  if (orderBy.length === 2) outer = outer.orderBy(sql`page.sort_key`, orderBy[0]?.[1]);
+  return outer.orderBy(sql`page.id`, orderBy[orderBy.length - 1]?.[1]);
+}
+
+const pageQuery = queryTemplate<InventoryDatabase, PageValues, CatalogueRow>({
+  name: 'catalogue_page',
+  shape: pageShape,
+  build: (db, p, v) => {
+    const spec = SORTS[v.sort];
+    const key = spec.key?.(p.q);
+    let select = withFilters(catalogueColumns(db), p, v);
+    if (key) select = select.select(key.as('sort_key') as never);
+    if (v.q !== undefined) select = select.where(sql<SqlBool>`products.search @@ ${tsquery(p.q)}`);
+    if (v.afterId !== undefined) {
+      const comparator = spec.direction === 'asc' ? sql.raw('>') : sql.raw('<');
+      if (key) {
+        const afterKey = p.afterKey as unknown;
+        const typed = spec.cast === 'text' ? sql`${afterKey}::text collate "C"` : spec.cast === 'bigint' ? sql`${afterKey}::bigint` : sql`${afterKey}::float8`;
+        select = select.where(sql<SqlBool>`(${key}, products.id) ${comparator} (${typed}, ${p.afterId})`);
+      } else {
+        select = select.where(sql<SqlBool>`products.id ${comparator} ${p.afterId}`);
+      }
+    }
+    const id = sql`products.id`;
+    return foldVariants(
+      db,
+      select,
+      p,
+      key
+        ? [
+            [sql`sort_key`, spec.direction],
+            [id, spec.direction],
+          ]
+        : [[id, spec.direction]],
+    ) as never;
+  },
+});
+
+/**
+ * A relevance page for a one-word search, read in order from `product_search_terms` (migration
+ * 0003): the same products, ranks and cursor as `pageQuery`, without ranking every match. The
+ * query's lexeme is taken from PostgreSQL's own parse of `q`, and only when that parse is a single
+ * operand; otherwise the lexeme is null and the page comes back empty.
+ */
+const oneWordPageQuery = queryTemplate<InventoryDatabase, PageValues, CatalogueRow>({
+  name: 'catalogue_one_word_page',
+  shape: pageShape,
+  build: (db, p, v) => {
+    let select = withFilters(catalogueColumns(db), p, v)
+      .innerJoin('product_search_terms as t', 't.product_id', 'products.id')
+      .select(sql<number>`t.rank`.as('sort_key') as never)
+      .where(
+        sql<SqlBool>`t.lexeme = (select (tsvector_to_array(query::text::tsvector))[1] from ${tsquery(p.q)} query where numnode(query) = 1)`,
+      ) as unknown as CatalogueSelect;
+    if (v.afterId !== undefined) select = select.where(sql<SqlBool>`(t.rank, t.product_id) < (${p.afterKey as unknown}::float8, ${p.afterId})`);
+    return foldVariants(db, select, p, [
+      [sql`t.rank`, 'desc'],
+      [sql`t.product_id`, 'desc'],
+    ]) as never;
+  },
+});
+
+// Letters and digits only: PostgreSQL parses such a q into one word (checked again in SQL).
+const ONE_WORD = /^[\p{L}\p{N}]+$/u;
+
+/** Runs the one-word path when it can apply and falls back to ranking every match when it finds nothing. */
+async function readPage(db: Db, values: PageValues): Promise<CatalogueRow[]> {
+  if (values.sort === 'relevance' && values.q !== undefined && ONE_WORD.test(values.q)) {
+    const rows = await oneWordPageQuery.execute(db, values);
+    if (rows.length > 0) return rows;
+  }
+  return pageQuery.execute(db, values);
+}
+
 /**
  * One page of the public catalogue. Keyset pagination on (sort key, id): the cursor holds both,
  * and the next page starts strictly after them, so products added meanwhile never make one repeat
- * or be skipped. Variants come with one more query for the whole page.
+ * or be skipped. One statement per page, compiled once per combination of filters.
  */
 export async function listProducts(db: Db, query: CatalogueQuery): Promise<Page<Schemas['Product']>> {
   const limit = query.limit ?? 20;
@@ -81,52 +230,50 @@ export async function listProducts(db: Db, query: CatalogueQuery): Promise<Page<
     throw inventoryErrors.INVENTORY_CURRENCY_REQUIRED('minPrice and maxPrice are amounts in minor units of a currency: pass currency too');
   }
   const spec = SORTS[sort];
-  const key = spec.key?.(q ?? '');
   const after = parsePosition(query.cursor, sort, spec);
-
-  let select = visible(db.selectFrom('products').select(PRODUCT_COLUMNS));
-  if (key) select = select.select(key.as('sort_key') as never);
-  if (q) select = select.where(sql<SqlBool>`products.search @@ ${tsquery(q)}`);
-  if (query.store) select = select.where('products.store_id', '=', query.store);
-  if (query.category) select = select.where(sql<SqlBool>`products.categories @> ${JSON.stringify([query.category])}::jsonb`);
-  if (query.currency) select = select.where('products.currency', '=', query.currency);
-  if (query.minPrice !== undefined) select = select.where('products.from_price', '>=', query.minPrice);
-  if (query.maxPrice !== undefined) select = select.where('products.from_price', '<=', query.maxPrice);
-  if (query.inStock !== undefined) select = select.where('products.sold_out', '=', !query.inStock);
-  if (after) {
-    const comparator = spec.direction === 'asc' ? sql.raw('>') : sql.raw('<');
-    const [, afterKey, afterId] = after;
-    if (key) {
-      const typed = spec.cast === 'text' ? sql`${afterKey}::text collate "C"` : spec.cast === 'bigint' ? sql`${afterKey}::bigint` : sql`${afterKey}::float8`;
-      select = select.where(sql<SqlBool>`(${key}, products.id) ${comparator} (${typed}, ${afterId})`);
-    } else {
-      select = select.where(sql<SqlBool>`products.id ${comparator} ${afterId}`);
-    }
-  }
-  if (key) select = select.orderBy(sql`sort_key`, spec.direction);
-  const rows = (await select
-    .orderBy('products.id', spec.direction)
-    .limit(limit + 1)
-    .execute()) as Array<ProductRow & { sort_key?: number | string }>;
+  const rows = await readPage(db, {
+    sort,
+    q,
+    store: query.store,
+    category: query.category === undefined ? undefined : JSON.stringify([query.category]),
+    currency: query.currency,
+    minPrice: query.minPrice,
+    maxPrice: query.maxPrice,
+    soldOut: query.inStock === undefined ? undefined : !query.inStock,
+    afterKey: after?.[1],
+    afterId: after?.[2],
+    limit: limit + 1,
+  });
 
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];
   const position: Position | undefined = last ? [sort, last.sort_key === undefined ? null : normalizeKey(last.sort_key, spec), last.id] : undefined;
-  return { items: await withVariants(db, pageRows), nextCursor: hasMore && position ? encodeCursor(JSON.stringify(position)) : null };
+  return {
+    items: pageRows.map((row) => toProduct(row, row.variants)),
+    nextCursor: hasMore && position ? encodeCursor(JSON.stringify(position)) : null,
+  };
 }
+
+const productById = queryTemplate<InventoryDatabase, { id: string }, CatalogueRow>({
+  name: 'catalogue_product_id',
+  build: (db, p) => catalogueColumns(db).select(variantsJson(db, 'products.id').as('variants')).where('products.id', '=', p.id) as never,
+});
+
+const productByHandle = queryTemplate<InventoryDatabase, { storeId: string; handle: string }, CatalogueRow>({
+  name: 'catalogue_product_handle',
+  build: (db, p) =>
+    catalogueColumns(db)
+      .select(variantsJson(db, 'products.id').as('variants'))
+      .where('products.store_id', '=', p.storeId)
+      .where('products.handle', '=', p.handle) as never,
+});
 
 /** A product of the catalogue by id or by store and handle; anything hidden is reported like a missing one. */
 export async function getCatalogueProduct(db: Db, where: { id: string } | { storeId: string; handle: string }): Promise<Schemas['Product']> {
-  let select = visible(db.selectFrom('products').select(PRODUCT_COLUMNS));
-  select =
-    'id' in where
-      ? select.where('products.id', '=', where.id)
-      : select.where('products.store_id', '=', where.storeId).where('products.handle', '=', where.handle);
-  const row = await select.executeTakeFirst();
+  const [row] = 'id' in where ? await productById.execute(db, where) : await productByHandle.execute(db, where);
   if (!row) throw inventoryErrors.INVENTORY_PRODUCT_NOT_FOUND();
-  const [product] = await withVariants(db, [row]);
-  return product as Schemas['Product'];
+  return toProduct(row, row.variants);
 }
 
 function normalizeKey(value: number | string, spec: SortSpec): number | string {

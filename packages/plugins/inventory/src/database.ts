@@ -106,6 +106,12 @@ export interface InventoryDatabase {
     input: ColumnType<Record<string, unknown> | null, string | null, string | null>;
     errors: ColumnType<Array<{ pointer: string; message: string }> | null, string | null, string | null>;
   };
+  /** Each lexeme of a product's search vector with its one-word relevance; written by triggers only. */
+  product_search_terms: {
+    product_id: string;
+    lexeme: string;
+    rank: number;
+  };
   /** What the merchant service said about each store: suspended stores' products leave the catalogue. */
   store_status: {
     store_id: string;

@@ -13,6 +13,11 @@ export type ReservationRow = Selectable<InventoryDatabase['reservations']>;
 /** A row of `reservation_items`. */
 export type ReservationItemRow = Selectable<InventoryDatabase['reservation_items']>;
 
+/** The columns a `Variant` response is made of (the catalogue reads only these). */
+export type VariantFields = Omit<VariantRow, 'store_id' | 'position' | 'created_at' | 'updated_at'>;
+/** A product row whose timestamps may already be ISO text (the catalogue's). */
+export type ProductFields = Omit<ProductRow, 'created_at' | 'updated_at'> & { created_at: Date | string; updated_at: Date | string };
+
 /** Every column of `products` but the search vector, which no response needs. */
 export const PRODUCT_COLUMNS = [
   'products.id',
@@ -33,7 +38,8 @@ export const PRODUCT_COLUMNS = [
 
 /** A stored timestamp as the API shows it. */
 export function iso(value: Date | string): string {
-  return new Date(value).toISOString();
+  // Strings are the catalogue's, already formatted by PostgreSQL (`to_char`, always UTC, milliseconds).
+  return typeof value === 'string' ? value : value.toISOString();
 }
 
 /** What can still be bought of a variant. */
@@ -42,7 +48,7 @@ export function availableOf(row: Pick<VariantRow, 'stock_on_hand' | 'reserved'>)
 }
 
 /** The `Variant` schema. */
-export function toVariant(row: VariantRow): Schemas['Variant'] {
+export function toVariant(row: VariantFields): Schemas['Variant'] {
   const available = availableOf(row);
   return {
     id: row.id,
@@ -60,7 +66,7 @@ export function toVariant(row: VariantRow): Schemas['Variant'] {
 }
 
 /** The `Product` schema, with its variants (already in position order). */
-export function toProduct(row: ProductRow, variants: VariantRow[]): Schemas['Product'] {
+export function toProduct(row: ProductFields, variants: VariantFields[]): Schemas['Product'] {
   return {
     id: row.id,
     storeId: row.store_id,

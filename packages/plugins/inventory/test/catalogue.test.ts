@@ -1,4 +1,5 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventually, expectProblem, type MerchantEvents, newStoreId, type Schemas, simpleProduct, startServer, storeSession } from './support.js';
 
@@ -66,6 +67,56 @@ describe('the public catalogue', () => {
     expect(titles(await all({ q: 'kopi -gayo' })).sort()).toEqual(['Bubuk Arabika', 'Gula Aren']);
     expect(titles(await all({ q: 'kopi', sort: 'price_asc' }))).toEqual(['Gula Aren', 'Bubuk Arabika', 'Kopi Gayo']);
     expect(await all({ q: 'tidakada' })).toEqual([]);
+  });
+
+  test('a one-word search reads the precomputed relevance index and agrees with ranking every match', async () => {
+    // `q=word` takes the one-word path (product_search_terms); `q="word"` parses to the same query
+    // but is not plain letters, so it ranks every match. Same products, same order, across pages.
+    const words = new Set(
+      catalogue.flatMap((product) =>
+        `${product.title} ${product.categories.join(' ')} ${product.description ?? ''}`
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}]+/u)
+          .filter(Boolean),
+      ),
+    );
+    expect(words.size).toBeGreaterThan(20);
+    for (const word of words) {
+      const indexed = (await all({ q: word, limit: 4 })).map((product) => product.id);
+      const ranked = (await all({ q: `"${word}"`, limit: 4 })).map((product) => product.id);
+      expect(indexed.length, word).toBeGreaterThan(0);
+      expect(indexed, word).toEqual(ranked);
+    }
+  });
+
+  test('the relevance index holds every lexeme with its exact rank, and one-word searches read it', async () => {
+    const db = server.database.db;
+    const drift = await sql<{ missing: number; wrong: number }>`
+      select
+        (select count(*)::int from inventory.products p, unnest(p.search) l
+          where not exists (select 1 from inventory.product_search_terms t where t.product_id = p.id and t.lexeme = l.lexeme)) as missing,
+        (select count(*)::int from inventory.product_search_terms t join inventory.products p on p.id = t.product_id
+          where t.rank <> ts_rank(p.search, inventory.lexeme_query(t.lexeme))::float8) as wrong`.execute(db);
+    expect(drift.rows[0]).toEqual({ missing: 0, wrong: 0 });
+    // Take "arabika" out of Kopi Gayo's index rows by hand: the one-word path no longer finds it, the ranking path still does.
+    const gayo = catalogue.find((product) => product.title === 'Kopi Gayo') as Schemas['Product'];
+    await sql`delete from inventory.product_search_terms where product_id = ${gayo.id} and lexeme = 'arabika'`.execute(db);
+    expect(titles(await all({ q: 'arabika' }))).toEqual(['Bubuk Arabika']);
+    expect(titles(await all({ q: '"arabika"' }))).toEqual(['Bubuk Arabika', 'Kopi Gayo']);
+    await sql`insert into inventory.product_search_terms (product_id, lexeme, rank)
+      select id, 'arabika', ts_rank(search, inventory.lexeme_query('arabika'))::float8 from inventory.products where id = ${gayo.id}`.execute(db);
+    expect(titles(await all({ q: 'arabika' }))).toEqual(['Bubuk Arabika', 'Kopi Gayo']);
+  });
+
+  test('the relevance index follows title changes', async () => {
+    const merchant = storeSession(server, storeId);
+    const product = await merchant.inventory.createProduct({ body: simpleProduct('Keripik Pisang', 12_000, 5) });
+    expect(titles(await all({ q: 'durian' }))).toEqual([]);
+    await merchant.inventory.updateProduct({ params: { productId: product.id }, body: { title: 'Keripik Durian' } });
+    expect(titles(await all({ q: 'durian' }))).toEqual(['Keripik Durian']);
+    expect(titles(await all({ q: 'pisang' }))).toEqual([]);
+    await merchant.inventory.archiveProduct({ params: { productId: product.id } });
+    expect(titles(await all({ q: 'durian' }))).toEqual([]);
   });
 
   test('sorts by price and title, ties broken by id', async () => {

@@ -1,0 +1,82 @@
+import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+import { prepareStatement } from './prepared-statements.js';
+
+/** Stands for a value bound at execution; Kysely compiles it into a `$n` placeholder like any value. */
+class Placeholder {
+  constructor(readonly name: string) {}
+}
+
+/** The placeholders of a template: `p.store` compiles to the `$n` that `values.store` fills. */
+export type Placeholders<Values> = { readonly [K in keyof Values]-?: NonNullable<Values[K]> };
+
+/** Where each `$n` of a compiled shape takes its value from. */
+type Slot = { placeholder: string } | { constant: unknown };
+
+interface CompiledShape {
+  sql: string;
+  slots: Slot[];
+}
+
+/** How a query template is defined. */
+export interface QueryTemplateDefinition<DB, Values, Row> {
+  /** Names the prepared statements (`tb_<name>_<hash>`), so they are recognisable in `pg_stat_statements`. */
+  name: string;
+  /**
+   * Which variant of the query these values need (filters present, sort …). Values that give the
+   * same shape must build the same SQL. Omit when the query has one shape.
+   */
+  shape?: (values: Values) => string;
+  /** Builds the query of a shape with placeholders; called once per shape, never per request. */
+  build: (db: Kysely<DB>, p: Placeholders<Values>, values: Values) => Compilable<Row>;
+}
+
+/** A query compiled once per shape and run with new values each time. */
+export interface QueryTemplate<DB, Values, Row> {
+  execute(db: Kysely<DB>, values: Values): Promise<Row[]>;
+}
+
+/**
+ * A query for a hot read path. Building and compiling a Kysely query costs about as much as running
+ * it on an indexed table, and PostgreSQL re-plans every unnamed statement; so each shape is built
+ * and compiled once, and on PostgreSQL sent as a named prepared statement (parsed and planned once
+ * per connection). On PGlite the compiled text is reused and statements stay unnamed.
+ *
+ * Every value that varies between requests must come from a placeholder (`p.x`), never from
+ * `values` directly inside `build`; `values` is there only to choose the shape. Placeholders become
+ * single parameters, so use `= any(${p.ids})` rather than `in` for lists.
+ */
+export function queryTemplate<DB, Values extends object, Row>(definition: QueryTemplateDefinition<DB, Values, Row>): QueryTemplate<DB, Values, Row> {
+  const shapes = new Map<string, CompiledShape>();
+  const placeholders = new Proxy({} as Placeholders<Values>, {
+    get: (_target, name) => new Placeholder(String(name)),
+  });
+
+  function compile(db: Kysely<DB>, values: Values): CompiledShape {
+    const key = definition.shape?.(values) ?? '';
+    let shape = shapes.get(key);
+    if (!shape) {
+      const compiled = definition.build(db, placeholders, values).compile();
+      const slots = compiled.parameters.map((value): Slot => (value instanceof Placeholder ? { placeholder: value.name } : { constant: value }));
+      prepareStatement(definition.name, compiled.sql);
+      shape = { sql: compiled.sql, slots };
+      shapes.set(key, shape);
+    }
+    return shape;
+  }
+
+  return {
+    async execute(db, values) {
+      const shape = compile(db, values);
+      const record = values as Record<string, unknown>;
+      const parameters = shape.slots.map((slot) => {
+        if ('constant' in slot) return slot.constant;
+        const value = record[slot.placeholder];
+        if (value === undefined)
+          throw new Error(`Query template ${definition.name}: no value for placeholder ${slot.placeholder} in shape ${definition.shape?.(values) ?? ''}`);
+        return value;
+      });
+      const result = await db.executeQuery<Row>(CompiledQuery.raw(shape.sql, parameters));
+      return result.rows;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { type Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Database } from '../src/database.js';
+import { queryTemplate } from '../src/query-templates.js';
+import { openTestDatabase } from '../src/testing/test-database.js';
+
+interface Tables {
+  fruits: { id: number; name: string; colour: string };
+}
+
+let database: Database;
+let db: Kysely<Tables>;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  db = database.db as Kysely<Tables>;
+  await db.schema
+    .createTable('fruits')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('name', 'text')
+    .addColumn('colour', 'text')
+    .execute();
+  await db
+    .insertInto('fruits')
+    .values([
+      { id: 1, name: 'salak', colour: 'brown' },
+      { id: 2, name: 'manggis', colour: 'purple' },
+      { id: 3, name: 'rambutan', colour: 'red' },
+      { id: 4, name: 'jambu', colour: 'red' },
+    ])
+    .execute();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+describe('query templates', () => {
+  test('build each shape once and bind new values on every run', async () => {
+    const builds: string[] = [];
+    const fruits = queryTemplate<Tables, { colour?: string | undefined; after: number }, { id: number; name: string }>({
+      name: 'test_fruits',
+      shape: (values) => (values.colour === undefined ? 'all' : 'colour'),
+      build: (kysely, p, values) => {
+        builds.push(values.colour === undefined ? 'all' : 'colour');
+        let select = kysely.selectFrom('fruits').select(['id', 'name']).where('id', '>', p.after).orderBy('id');
+        if (values.colour !== undefined) select = select.where('colour', '=', p.colour);
+        return select;
+      },
+    });
+    expect(await fruits.execute(db, { colour: 'red', after: 0 })).toEqual([
+      { id: 3, name: 'rambutan' },
+      { id: 4, name: 'jambu' },
+    ]);
+    expect(await fruits.execute(db, { colour: 'red', after: 3 })).toEqual([{ id: 4, name: 'jambu' }]);
+    expect(await fruits.execute(db, { colour: 'purple', after: 0 })).toEqual([{ id: 2, name: 'manggis' }]);
+    expect((await fruits.execute(db, { after: 2 })).map((row) => row.id)).toEqual([3, 4]);
+    expect(builds).toEqual(['colour', 'all']);
+    // Constants written into the query stay in it; only placeholders change between runs.
+    const constant = queryTemplate<Tables, { id: number }, { name: string }>({
+      name: 'test_constant',
+      build: (kysely, p) => kysely.selectFrom('fruits').select('name').where('colour', '=', 'red').where('id', '>=', p.id),
+    });
+    expect(await constant.execute(db, { id: 4 })).toEqual([{ name: 'jambu' }]);
+  });
+
+  test('a value its shape needs but the caller left out is a programming error, not a silent null', async () => {
+    const byName = queryTemplate<Tables, { name?: string }, { id: number }>({
+      name: 'test_by_name',
+      build: (kysely, p) => kysely.selectFrom('fruits').select('id').where('name', '=', p.name),
+    });
+    await expect(byName.execute(db, {})).rejects.toThrow(/no value for placeholder name/);
+  });
+
+  test.runIf(process.env.DATABASE_URL)('on PostgreSQL each connection prepares the statement once, by a name derived from its text', async () => {
+    const byId = queryTemplate<Tables, { id: number }, { name: string }>({
+      name: 'test_by_id',
+      build: (kysely, p) => kysely.selectFrom('fruits').select('name').where('id', '=', p.id),
+    });
+    // One connection for all of it: prepared statements belong to a session.
+    await db.connection().execute(async (connection) => {
+      for (const id of [1, 2, 3, 1]) await byId.execute(connection, { id });
+      const prepared = await sql<{
+        name: string;
+        statement: string;
+      }>`select name, statement from pg_prepared_statements where name like 'tb_test_by_id_%'`.execute(connection);
+      expect(prepared.rows).toHaveLength(1);
+      expect(prepared.rows[0]?.statement).toContain('from "fruits" where "id" = $1');
+    });
+  });
+});
