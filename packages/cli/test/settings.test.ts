@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CliError } from '../src/index.js';
 import { loadStoreConfig } from '../src/services/config-file.js';
+import { databaseConfig } from '../src/services/server-config.js';
 import { resolveStoreSettings, type StoreFlags } from '../src/services/settings.js';
 import { tempDir } from './helpers.js';
 
@@ -104,6 +105,14 @@ describe('precedence: flags > TOKOBAPAK_* env > config file > defaults', () => {
     const postgres = await settingsFor({ data: 'ignored' }, { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
     expect(postgres.database).toEqual({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test' });
     expect((await settingsFor({ data: ':memory:' }, {})).database).toEqual({ kind: 'memory' });
+  });
+
+  test('TOKOBAPAK_PG_PREPARED_STATEMENTS=false turns named prepared statements off for poolers', async () => {
+    const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', TOKOBAPAK_PG_PREPARED_STATEMENTS: 'false' };
+    const settings = await settingsFor({}, env);
+    expect(settings.database).toEqual({ kind: 'postgres', url: env.DATABASE_URL, preparedStatements: false });
+    expect(databaseConfig(settings.database)).toEqual({ url: env.DATABASE_URL, preparedStatements: false });
+    await expect(settingsFor({}, { ...env, TOKOBAPAK_PG_PREPARED_STATEMENTS: 'sometimes' })).rejects.toThrow(CliError);
   });
 
   test('paths in the config file are relative to the file, paths in flags and env to the working folder', async () => {

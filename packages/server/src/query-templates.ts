@@ -26,6 +26,13 @@ export interface QueryTemplateDefinition<DB, Values, Row> {
    * same shape must build the same SQL. Omit when the query has one shape.
    */
   shape?: (values: Values) => string;
+  /**
+   * Whether a shape is sent as a named prepared statement (default: every shape). After five runs
+   * PostgreSQL may switch a prepared statement to a generic plan that cannot see its parameters;
+   * a shape whose best plan depends on a value (a range's width, say) should stay unnamed and be
+   * planned per run. Decided once per shape, from the values that first built it.
+   */
+  prepare?: (values: Values) => boolean;
   /** Builds the query of a shape with placeholders; called once per shape, never per request. */
   build: (db: Kysely<DB>, p: Placeholders<Values>, values: Values) => Compilable<Row>;
 }
@@ -57,7 +64,7 @@ export function queryTemplate<DB, Values extends object, Row>(definition: QueryT
     if (!shape) {
       const compiled = definition.build(db, placeholders, values).compile();
       const slots = compiled.parameters.map((value): Slot => (value instanceof Placeholder ? { placeholder: value.name } : { constant: value }));
-      prepareStatement(definition.name, compiled.sql);
+      if (definition.prepare?.(values) ?? true) prepareStatement(definition.name, compiled.sql);
       shape = { sql: compiled.sql, slots };
       shapes.set(key, shape);
     }

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Database } from '../src/database.js';
+import { type Database, openDatabase } from '../src/database.js';
 import { queryTemplate } from '../src/query-templates.js';
 import { openTestDatabase } from '../src/testing/test-database.js';
 
@@ -86,5 +86,36 @@ describe('query templates', () => {
       expect(prepared.rows).toHaveLength(1);
       expect(prepared.rows[0]?.statement).toContain('from "fruits" where "id" = $1');
     });
+  });
+
+  test.runIf(process.env.DATABASE_URL)('a shape the template declines to prepare is planned on every run', async () => {
+    const range = queryTemplate<Tables, { from: number; to: number }, { id: number }>({
+      name: 'test_range',
+      prepare: () => false,
+      build: (kysely, p) => kysely.selectFrom('fruits').select('id').where('id', '>=', p.from).where('id', '<=', p.to),
+    });
+    await db.connection().execute(async (connection) => {
+      expect(await range.execute(connection, { from: 2, to: 3 })).toEqual([{ id: 2 }, { id: 3 }]);
+      const prepared = await sql<{ name: string }>`select name from pg_prepared_statements where name like 'tb_test_range_%'`.execute(connection);
+      expect(prepared.rows).toEqual([]);
+    });
+  });
+
+  test.runIf(process.env.DATABASE_URL)('with preparedStatements: false the same template runs unnamed (for poolers)', async () => {
+    const url = (database as Database & { url?: string }).url as string;
+    const unprepared = await openDatabase({ url, preparedStatements: false });
+    try {
+      const byColour = queryTemplate<Tables, { colour: string }, { id: number }>({
+        name: 'test_unprepared',
+        build: (kysely, p) => kysely.selectFrom('fruits').select('id').where('colour', '=', p.colour),
+      });
+      await (unprepared.db as Kysely<Tables>).connection().execute(async (connection) => {
+        expect(await byColour.execute(connection, { colour: 'brown' })).toEqual([{ id: 1 }]);
+        const prepared = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(connection);
+        expect(prepared.rows).toEqual([]);
+      });
+    } finally {
+      await unprepared.close();
+    }
   });
 });

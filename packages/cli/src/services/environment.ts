@@ -88,6 +88,12 @@ export const otherVariables: EnvVar[] = [
     example: 'postgres://postgres@127.0.0.1:5432/tokobapak',
   },
   {
+    name: 'TOKOBAPAK_PG_PREPARED_STATEMENTS',
+    description:
+      'with DATABASE_URL: send hot queries as named prepared statements (default true); "false" behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21)',
+    example: 'true',
+  },
+  {
     name: 'TOKOBAPAK_SECRET',
     description: 'platform secret shared by every process of one store (generated and kept in the database when unset)',
     example: 'change-me-to-a-long-random-string',

@@ -29,7 +29,7 @@ export function buildPlugins(
 export function databaseConfig(setting: DatabaseSetting): ServerConfig['database'] {
   switch (setting.kind) {
     case 'postgres':
-      return { url: setting.url };
+      return { url: setting.url, ...(setting.preparedStatements === undefined ? {} : { preparedStatements: setting.preparedStatements }) };
     case 'pglite':
       return { dataDir: setting.dataDir };
     case 'memory':

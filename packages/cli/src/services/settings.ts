@@ -21,7 +21,7 @@ export interface StoreFlags {
 }
 
 /** Where the data lives. */
-export type DatabaseSetting = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } | { kind: 'memory' };
+export type DatabaseSetting = { kind: 'postgres'; url: string; preparedStatements?: boolean } | { kind: 'pglite'; dataDir: string } | { kind: 'memory' };
 
 /** How mail leaves the store: the server's `MailConfig`. */
 export type MailSetting = { transport: 'file'; dir: string; from?: string } | { transport: 'smtp'; url: string; from?: string } | { transport: 'memory' };
@@ -53,6 +53,13 @@ export const DEFAULTS = { port: 4000, host: '127.0.0.1', dataDir: '.tokobapak/da
 
 /** The `--data` value that keeps everything in memory. */
 export const IN_MEMORY = ':memory:';
+
+/** Turns PostgreSQL named prepared statements off, for poolers that cannot keep them (see docs/performance-catalogue.md). */
+export const PREPARED_STATEMENTS_VARIABLE = 'TOKOBAPAK_PG_PREPARED_STATEMENTS';
+
+function withPreparedStatements(setting: DatabaseSetting & { kind: 'postgres' }, enabled: boolean | undefined): DatabaseSetting {
+  return enabled === undefined ? setting : { ...setting, preparedStatements: enabled };
+}
 
 /** Inputs of {@link resolveStoreSettings}. */
 export interface ResolveInput {
@@ -99,7 +106,7 @@ export function resolveStoreSettings({ flags, env, cwd, file, builtIn }: Resolve
   );
   const databaseUrl = nonEmpty(env.DATABASE_URL);
   const database: DatabaseSetting = databaseUrl
-    ? { kind: 'postgres', url: databaseUrl }
+    ? withPreparedStatements({ kind: 'postgres', url: databaseUrl }, fromEnv(env, PREPARED_STATEMENTS_VARIABLE, parseBoolean))
     : data.value === IN_MEMORY
       ? { kind: 'memory' }
       : { kind: 'pglite', dataDir: data.value };

@@ -97,7 +97,7 @@ function envExample({ services }: StoreTemplateInput): string {
   };
   const remote = byName('TOKOBAPAK_<SERVICE>_URL');
   const sections: Array<[string, EnvVar[]]> = [
-    ['Database', [byName('DATABASE_URL'), flagVariables.data]],
+    ['Database', [byName('DATABASE_URL'), byName('TOKOBAPAK_PG_PREPARED_STATEMENTS'), flagVariables.data]],
     [
       'Server',
       [

@@ -74,7 +74,6 @@ interface PageValues {
   sort: ProductSort;
   q?: string | undefined;
   store?: string | undefined;
-  /** `categories @> this`: a JSON array of the one category. */
   category?: string | undefined;
   currency?: string | undefined;
   minPrice?: number | undefined;
@@ -128,7 +127,10 @@ type CatalogueSelect = ReturnType<typeof catalogueColumns>;
 /** The shopper's filters other than the search words. */
 function withFilters(select: CatalogueSelect, p: Placeholders<PageValues>, v: PageValues): CatalogueSelect {
   if (v.store !== undefined) select = select.where('products.store_id', '=', p.store);
-  if (v.category !== undefined) select = select.where(sql<SqlBool>`products.categories @> ${p.category}::jsonb`);
+  if (v.category !== undefined) {
+    // Through product_categories (migration 0004), so a category page is an index range, not a filtered walk.
+    select = select.innerJoin('product_categories as pc', 'pc.product_id', 'products.id').where('pc.category', '=', p.category) as unknown as CatalogueSelect;
+  }
   if (v.currency !== undefined) select = select.where('products.currency', '=', p.currency);
   if (v.minPrice !== undefined) select = select.where('products.from_price', '>=', p.minPrice);
   if (v.maxPrice !== undefined) select = select.where('products.from_price', '<=', p.maxPrice);
@@ -146,9 +148,16 @@ function foldVariants(db: Db, select: CatalogueSelect, p: Placeholders<PageValue
   return outer.orderBy(sql`page.id`, orderBy[orderBy.length - 1]?.[1]);
 }
 
+/**
+ * A generic plan guesses a price range keeps 0.5% of the products and then hash-joins the whole
+ * range (4.5 ms against 0.5 ms measured): shapes with a price range are planned on every run.
+ */
+const preparable = (v: PageValues) => v.minPrice === undefined && v.maxPrice === undefined;
+
 const pageQuery = queryTemplate<InventoryDatabase, PageValues, CatalogueRow>({
   name: 'catalogue_page',
   shape: pageShape,
+  prepare: preparable,
   build: (db, p, v) => {
     const spec = SORTS[v.sort];
     const key = spec.key?.(p.q);
@@ -189,6 +198,7 @@ const pageQuery = queryTemplate<InventoryDatabase, PageValues, CatalogueRow>({
 const oneWordPageQuery = queryTemplate<InventoryDatabase, PageValues, CatalogueRow>({
   name: 'catalogue_one_word_page',
   shape: pageShape,
+  prepare: preparable,
   build: (db, p, v) => {
     let select = withFilters(catalogueColumns(db), p, v)
       .innerJoin('product_search_terms as t', 't.product_id', 'products.id')
@@ -235,7 +245,7 @@ export async function listProducts(db: Db, query: CatalogueQuery): Promise<Page<
     sort,
     q,
     store: query.store,
-    category: query.category === undefined ? undefined : JSON.stringify([query.category]),
+    category: query.category,
     currency: query.currency,
     minPrice: query.minPrice,
     maxPrice: query.maxPrice,

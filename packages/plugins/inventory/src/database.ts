@@ -112,6 +112,11 @@ export interface InventoryDatabase {
     lexeme: string;
     rank: number;
   };
+  /** Each category of each product (from `products.categories`); written by triggers only. */
+  product_categories: {
+    category: string;
+    product_id: string;
+  };
   /** What the merchant service said about each store: suspended stores' products leave the catalogue. */
   store_status: {
     store_id: string;

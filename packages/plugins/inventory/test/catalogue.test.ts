@@ -108,13 +108,19 @@ describe('the public catalogue', () => {
     expect(titles(await all({ q: 'arabika' }))).toEqual(['Bubuk Arabika', 'Kopi Gayo']);
   });
 
-  test('the relevance index follows title changes', async () => {
+  test('the relevance and category indexes follow product changes', async () => {
     const merchant = storeSession(server, storeId);
     const product = await merchant.inventory.createProduct({ body: simpleProduct('Keripik Pisang', 12_000, 5) });
     expect(titles(await all({ q: 'durian' }))).toEqual([]);
     await merchant.inventory.updateProduct({ params: { productId: product.id }, body: { title: 'Keripik Durian' } });
     expect(titles(await all({ q: 'durian' }))).toEqual(['Keripik Durian']);
     expect(titles(await all({ q: 'pisang' }))).toEqual([]);
+    // Categories too (product_categories): moving it to "buah" takes it out of "camilan".
+    await merchant.inventory.updateProduct({ params: { productId: product.id }, body: { categories: ['camilan'] } });
+    expect(titles(await all({ category: 'camilan', q: 'durian' }))).toEqual(['Keripik Durian']);
+    await merchant.inventory.updateProduct({ params: { productId: product.id }, body: { categories: ['buah'] } });
+    expect(titles(await all({ category: 'buah' }))).toEqual(['Keripik Durian']);
+    expect(titles(await all({ category: 'camilan', q: 'durian' }))).toEqual([]);
     await merchant.inventory.archiveProduct({ params: { productId: product.id } });
     expect(titles(await all({ q: 'durian' }))).toEqual([]);
   });
