@@ -71,6 +71,57 @@ describe('tokobapak store', () => {
     expect(JSON.parse(shown.stdout).store.id).toBe(store.id);
   });
 
+  test('transfer hands the store to a member, by email or by user id', async () => {
+    const owner = await person();
+    const member = await person();
+    const ownerClient = server.client();
+    await ownerClient.auth.login({ body: { email: owner.email, password: PASSWORD } });
+    const store = await ownerClient.merchant.createStore({ body: { name: 'Toko Estafet', handle: handle() } });
+    await ownerClient.auth.selectStore({ body: { storeId: store.id } });
+    await ownerClient.merchant.inviteStaff({ body: { email: member.email, role: 'staff' } });
+    const token = (server.mailer as unknown as { lastTo(address: string): { text: string } | undefined })
+      .lastTo(member.email)
+      ?.text.match(/invitation token: (\S+)/)?.[1];
+    const memberClient = server.client();
+    await memberClient.auth.login({ body: { email: member.email, password: PASSWORD } });
+    await memberClient.merchant.acceptInvitation({ body: { token: token as string } });
+
+    const transferred = await run(['store', 'transfer', '--to', member.email.toUpperCase(), '--json'], signedIn(owner.email));
+    expect(transferred.stderr).toBe('');
+    expect(transferred.code).toBe(0);
+    expect(JSON.parse(transferred.stdout)).toEqual({
+      transfer: expect.objectContaining({
+        storeId: store.id,
+        newOwner: expect.objectContaining({ userId: member.userId, email: member.email, role: 'owner' }),
+        previousOwner: expect.objectContaining({ userId: owner.userId, email: owner.email, role: 'manager' }),
+      }),
+    });
+
+    // The former owner is a manager now: a new store session carries that role and the API refuses.
+    const again = await run(['store', 'transfer', '--to', member.userId, '--json'], signedIn(owner.email));
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout).error).toMatchObject({ code: 'CLI_API_ERROR', message: expect.stringMatching(/^403 FORBIDDEN/) });
+
+    // The new owner hands it back, naming the user id through TOKOBAPAK_TO, in plain output.
+    const back = await run(['store', 'transfer', '--store', store.handle], { env: { ...signedIn(member.email).env, TOKOBAPAK_TO: owner.userId } });
+    expect(back.stderr).toBe('');
+    expect(back.code).toBe(0);
+    expect(back.stdout).toContain(`Handed the store to ${owner.email}; you are now a manager there.`);
+    expect(back.stdout).toMatch(/^new owner +\S+ \(usr_[0-9a-z]{26}\)$/m);
+
+    const stranger = await person();
+    const notMember = await run(['store', 'transfer', '--to', stranger.userId, '--json'], signedIn(owner.email));
+    expect(JSON.parse(notMember.stdout).error).toMatchObject({ code: 'CLI_API_ERROR', message: expect.stringContaining('409 MERCHANT_NEW_OWNER_NOT_MEMBER') });
+    const unknownEmail = await run(['store', 'transfer', '--to', stranger.email, '--json'], signedIn(owner.email));
+    expect(JSON.parse(unknownEmail.stdout).error).toMatchObject({ code: 'CLI_INVALID_VALUE', message: expect.stringContaining(stranger.email) });
+    const notAnId = await run(['store', 'transfer', '--to', 'budi', '--json'], signedIn(owner.email));
+    expect(JSON.parse(notAnId.stdout).error.code).toBe('CLI_INVALID_VALUE');
+    const missing = await run(['store', 'transfer', '--json'], signedIn(owner.email));
+    expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'CLI_INVALID_VALUE', message: expect.stringContaining('--to') });
+    const withKey = await run(['store', 'transfer', '--to', member.userId, '--json'], { env: { TOKOBAPAK_URL: url, TOKOBAPAK_API_KEY: 'tbk_x' } });
+    expect(JSON.parse(withKey.stdout).error.code).toBe('CLI_CREDENTIALS_MISSING');
+  });
+
   test('failures carry a CLI code', async () => {
     const owner = await person();
     const taken = handle();

@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
 import { CliError } from '../services/errors.js';
 import { resolveJson } from '../services/settings.js';
-import { createStore, inviteToStore, showStore } from '../services/store-actions.js';
+import { createStore, inviteToStore, showStore, transferStore } from '../services/store-actions.js';
 import { type ConnectionFlags, resolveConnection } from '../services/store-connection.js';
 import { storeVariables } from '../services/store-environment.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
-import { invitationPresentation, storePresentation } from '../ui/store-presentations.js';
+import { invitationPresentation, storePresentation, transferPresentation } from '../ui/store-presentations.js';
 import { envOption, storeOptions } from './options.js';
 
 interface StoreFlags extends ConnectionFlags {
@@ -14,6 +14,7 @@ interface StoreFlags extends ConnectionFlags {
   name?: string;
   handle?: string;
   role?: string;
+  to?: string;
 }
 
 /** Adds the connection flags every `store` subcommand takes. */
@@ -34,9 +35,9 @@ function required(flag: string | undefined, context: CliContext, variable: { fla
   return value;
 }
 
-/** `tokobapak store create|show|invite`: a merchant's store, through the API of a running store. */
+/** `tokobapak store create|show|invite|transfer`: a merchant's store, through the API of a running store. */
 export function registerStoreCommand(program: Command, context: CliContext): void {
-  const store = program.command('store').description("open a store, show it, and invite staff (against a running store's API)");
+  const store = program.command('store').description("open a store, show it, invite staff and hand it on (against a running store's API)");
 
   withConnection(store.command('create').description('open a new store owned by the signed-in person'), { store: false })
     .addOption(envOption(storeVariables.name))
@@ -66,5 +67,17 @@ export function registerStoreCommand(program: Command, context: CliContext): voi
       const role = flags.role ?? (context.env[storeVariables.role.name] || 'staff');
       const invitation = await withSpinner(mode, context.stdout, `Inviting ${email}`, () => inviteToStore(connection, { email, role }));
       present(mode, context.stdout, invitationPresentation(invitation));
+    });
+
+  withConnection(store.command('transfer').description('hand the store to another of its members (owners only); you become a manager'), {
+    store: true,
+  })
+    .addOption(envOption(storeVariables.to))
+    .action(async (flags: StoreFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const connection = resolveConnection(flags, context.env);
+      const to = required(flags.to, context, storeVariables.to);
+      const transfer = await withSpinner(mode, context.stdout, `Handing the store to ${to}`, () => transferStore(connection, { to }));
+      present(mode, context.stdout, transferPresentation(transfer));
     });
 }

@@ -1,4 +1,4 @@
-import type { MerchantComponents } from '@tokobapak/sdk';
+import type { MerchantComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { CliError } from './errors.js';
 import { type Connection, callApi, signIn, storeClient } from './store-connection.js';
 
@@ -6,6 +6,8 @@ import { type Connection, callApi, signIn, storeClient } from './store-connectio
 export type Store = MerchantComponents['schemas']['Store'];
 /** An invitation as the merchant service describes it. */
 export type Invitation = MerchantComponents['schemas']['Invitation'];
+/** A store's change of owner as the merchant service describes it. */
+export type OwnershipTransfer = MerchantComponents['schemas']['OwnershipTransfer'];
 
 /** `tokobapak store create`: opens a store owned by the signed-in person. */
 export async function createStore(connection: Connection, input: { name: string; handle: string }, fetchImpl?: typeof fetch): Promise<Store> {
@@ -25,4 +27,41 @@ export async function inviteToStore(connection: Connection, input: { email: stri
   const role = input.role;
   const client = await storeClient(connection, fetchImpl);
   return callApi(connection, () => client.merchant.inviteStaff({ body: { email: input.email, role } }));
+}
+
+const USER_ID = /^usr_[0-9a-z]{26}$/;
+
+/**
+ * `tokobapak store transfer`: the signed-in owner hands the store to another member, named by user
+ * id or by the email the store's staff list shows. Only a person can do it, never an API key.
+ */
+export async function transferStore(connection: Connection, input: { to: string }, fetchImpl?: typeof fetch): Promise<OwnershipTransfer> {
+  if (connection.credentials.kind === 'apiKey') {
+    throw new CliError(
+      'CLI_CREDENTIALS_MISSING',
+      'Only the owner, signed in with --email and --password (or TOKOBAPAK_EMAIL and TOKOBAPAK_PASSWORD), can hand a store on; an API key cannot',
+    );
+  }
+  const to = input.to.trim();
+  if (!USER_ID.test(to) && !to.includes('@')) {
+    throw new CliError('CLI_INVALID_VALUE', `--to (TOKOBAPAK_TO) must be a user id (usr_…) or a member's email, got "${input.to}"`);
+  }
+  const client = await storeClient(connection, fetchImpl);
+  const newOwnerUserId = USER_ID.test(to) ? to : await memberByEmail(connection, client, to);
+  return callApi(connection, () => client.merchant.transferStoreOwnership({ body: { newOwnerUserId } }));
+}
+
+async function memberByEmail(connection: Connection, client: TokoBapakClient, email: string): Promise<string> {
+  const wanted = email.toLowerCase();
+  let found: string | undefined;
+  await callApi(connection, async () => {
+    for await (const member of client.merchant.listStaff.iterate({ query: { limit: 100 } })) {
+      if (member.email === wanted) {
+        found = member.userId;
+        break;
+      }
+    }
+  });
+  if (found === undefined) throw new CliError('CLI_INVALID_VALUE', `No member of the store has the email ${email}; invite them first, or pass their user id`);
+  return found;
 }

@@ -53,6 +53,12 @@ export const storeVariables = {
     description: 'role of the invited person: staff or manager (default: staff)',
     example: 'staff',
   },
+  to: {
+    flag: '--to <user id or email>',
+    name: 'TOKOBAPAK_TO',
+    description: "the member who becomes the store's owner: their user id (usr_…) or their email",
+    example: 'usr_01jd2x7k9q3m4n5p6r7s8t9v0w',
+  },
 } as const satisfies Record<string, EnvVar & { flag: string }>;
 
 /** The default `--url`: `tokobapak start`'s default address. */

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { Invitation, Store } from '../services/store-actions.js';
+import type { Invitation, OwnershipTransfer, Store } from '../services/store-actions.js';
 import type { Presentation } from './output.js';
 
 // `tokobapak store`: one record per result, as aligned "label  value" lines or an ink view.
@@ -70,5 +70,25 @@ export function invitationPresentation(invitation: Invitation): Presentation {
     json: () => ({ invitation }),
     plain: () => [title, ...fieldLines(invitationFields(invitation))],
     tty: () => <FieldsView title={title} fields={invitationFields(invitation)} />,
+  };
+}
+
+function transferFields(transfer: OwnershipTransfer): Field[] {
+  const who = (member: { userId: string; email: string | null }) => (member.email ? `${member.email} (${member.userId})` : member.userId);
+  return [
+    ['store', transfer.storeId],
+    ['new owner', who(transfer.newOwner)],
+    ['former owner', transfer.previousOwner ? `${who(transfer.previousOwner)}, now ${transfer.previousOwner.role}` : '-'],
+    ['transferred', transfer.transferredAt],
+  ];
+}
+
+/** `tokobapak store transfer`. */
+export function transferPresentation(transfer: OwnershipTransfer): Presentation {
+  const title = `Handed the store to ${transfer.newOwner.email ?? transfer.newOwner.userId}; you are now a ${transfer.previousOwner?.role ?? 'manager'} there.`;
+  return {
+    json: () => ({ transfer }),
+    plain: () => [title, ...fieldLines(transferFields(transfer))],
+    tty: () => <FieldsView title={title} fields={transferFields(transfer)} />,
   };
 }

@@ -39,6 +39,11 @@ export interface MerchantDatabase {
     user_id: string;
     /** Exactly one `owner` per store (partial unique index). */
     role: StoreRole;
+    /**
+     * The member's login email, lower-cased, recorded when they opened the store or accepted an
+     * invitation (login emails cannot change); null for members from before it was kept.
+     */
+    email: string | null;
     created_at: Timestamp;
   };
   invitations: {

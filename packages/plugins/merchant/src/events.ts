@@ -13,6 +13,8 @@ export const MERCHANT_EVENTS = {
   staffAdded: 'merchant.staff-added',
   /** Someone no longer works in a store (removed by the owner, or their account was deleted). */
   staffRemoved: 'merchant.staff-removed',
+  /** A store changed hands: the new owner was already a member; the former owner is now a manager. */
+  ownershipTransferred: 'merchant.ownership-transferred',
 } as const;
 
 /** The user service's event this service consumes. */
@@ -40,6 +42,19 @@ export interface StoreStatusChangedData {
 export interface StaffChangedData {
   storeId: string;
   userId: string;
+}
+
+/** Data of `merchant.ownership-transferred`. */
+export interface OwnershipTransferredData {
+  storeId: string;
+  /** Now a `manager`; null when the store had no owner (their account was deleted). */
+  previousOwnerUserId: string | null;
+  newOwnerUserId: string;
+  /** Who did it: the former owner, or an admin (support). */
+  transferredByUserId: string;
+  transferredBy: 'owner' | 'admin';
+  /** The admin's reason; null when the owner handed the store on. */
+  reason: string | null;
 }
 
 /**

@@ -16,6 +16,7 @@ export { merchantErrors } from './errors.js';
 export {
   MERCHANT_EVENTS,
   OWNER_DELETED_REASON,
+  type OwnershipTransferredData,
   type StaffChangedData,
   type StoreCreatedData,
   type StoreStatusChangedData,

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MerchantComponents } from '@tokobapak/sdk';
-import { TokoBapakError } from '@tokobapak/sdk';
 import { decodeCursor, isUniqueViolation, newId, type Page, platformErrors, toPage } from '@tokobapak/server';
 import { type Db, type MerchantContext, normalizeEmail } from './context.js';
 import { merchantErrors } from './errors.js';
 import { MERCHANT_EVENTS, type StaffChangedData } from './events.js';
 import { type InvitationRow, type MembershipRow, toInvitation } from './mappers.js';
 import type { MerchantSettings } from './options.js';
+import { emailOf } from './users.js';
 
 type Schemas = MerchantComponents['schemas'];
 
@@ -157,7 +157,7 @@ export async function revokeInvitation(db: Db, storeId: string, invitationId: st
  * even under concurrent attempts.
  */
 export async function acceptInvitation(ctx: MerchantContext, userId: string, token: string): Promise<MembershipRow> {
-  const email = normalizeEmail(await emailOf(ctx, userId));
+  const email = await emailOf(ctx, userId);
   const now = ctx.clock.now();
   try {
     return await ctx.transaction(async (tx) => {
@@ -178,7 +178,7 @@ export async function acceptInvitation(ctx: MerchantContext, userId: string, tok
       if (member) throw merchantErrors.MERCHANT_ALREADY_MEMBER();
       const membership = await tx.db
         .insertInto('memberships')
-        .values({ store_id: invitation.store_id, user_id: userId, role: invitation.role, created_at: now })
+        .values({ store_id: invitation.store_id, user_id: userId, role: invitation.role, email, created_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
       await tx.db
@@ -192,19 +192,6 @@ export async function acceptInvitation(ctx: MerchantContext, userId: string, tok
   } catch (error) {
     // Two invitations to one store accepted at once by the same person: the second finds the first's row.
     if (isUniqueViolation(error)) throw merchantErrors.MERCHANT_ALREADY_MEMBER();
-    throw error;
-  }
-}
-
-/** The user's email, from the user service; an account that is gone means a dead credential. */
-async function emailOf(ctx: Pick<MerchantContext, 'clients'>, userId: string): Promise<string> {
-  try {
-    const user = await ctx.clients.user.getUser({ params: { userId } });
-    return user.email;
-  } catch (error) {
-    if (error instanceof TokoBapakError && error.status === 404) {
-      throw platformErrors.UNAUTHENTICATED('The account this credential belongs to no longer exists');
-    }
     throw error;
   }
 }

@@ -83,7 +83,22 @@ export function toStoreProfile(row: StoreRow): Schemas['StoreProfile'] {
 
 /** The `Membership` schema. */
 export function toMembership(row: MembershipRow): Schemas['Membership'] {
-  return { storeId: row.store_id, userId: row.user_id, role: row.role, joinedAt: iso(row.created_at) };
+  return { storeId: row.store_id, userId: row.user_id, email: row.email, role: row.role, joinedAt: iso(row.created_at) };
+}
+
+/** The `OwnershipTransfer` schema. */
+export function toOwnershipTransfer(result: {
+  storeId: string;
+  previousOwner: MembershipRow | null;
+  newOwner: MembershipRow;
+  transferredAt: Date;
+}): Schemas['OwnershipTransfer'] {
+  return {
+    storeId: result.storeId,
+    previousOwner: result.previousOwner ? toMembership(result.previousOwner) : null,
+    newOwner: toMembership(result.newOwner),
+    transferredAt: iso(result.transferredAt),
+  };
 }
 
 /** The `Invitation` schema; a pending invitation past its expiry shows as `expired`. */

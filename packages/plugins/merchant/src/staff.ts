@@ -3,7 +3,7 @@ import { decodeCursor, type Page, platformErrors, type StoreRole, toPage } from 
 import { sql } from 'kysely';
 import type { Db, Transact } from './context.js';
 import { merchantErrors } from './errors.js';
-import { MERCHANT_EVENTS, type StaffChangedData } from './events.js';
+import { MERCHANT_EVENTS, type OwnershipTransferredData, type StaffChangedData } from './events.js';
 import { type MembershipRow, toMembership } from './mappers.js';
 
 type Schemas = MerchantComponents['schemas'];
@@ -79,6 +79,101 @@ async function lockMember(db: Db, storeId: string, userId: string): Promise<Memb
   const member = await db.selectFrom('memberships').selectAll().where('store_id', '=', storeId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
   if (!member) throw merchantErrors.MERCHANT_MEMBER_NOT_FOUND();
   return member;
+}
+
+/**
+ * Refuses a caller who does not own the store now. Owner-only operations run this on top of the
+ * spec's `store:owner`: an access token keeps the role it was issued with until it expires, so a
+ * former owner's token still says `owner` for a while after they handed the store on.
+ */
+export async function requireCurrentOwner(db: Db, storeId: string, userId: string): Promise<void> {
+  const member = await db.selectFrom('memberships').select('role').where('store_id', '=', storeId).where('user_id', '=', userId).executeTakeFirst();
+  if (member?.role !== 'owner') {
+    throw merchantErrors.MERCHANT_NOT_OWNER('You no longer own this store; refresh your store session to act with your current role');
+  }
+}
+
+/** Who hands a store on: its owner, or an admin for a support case (with a reason). */
+export type TransferActor = { kind: 'owner'; userId: string } | { kind: 'admin'; userId: string; reason: string };
+
+/** What a transfer did: both memberships as they are now. */
+export interface OwnershipTransferResult {
+  storeId: string;
+  /** Now a manager; null when the store had no owner. */
+  previousOwner: MembershipRow | null;
+  newOwner: MembershipRow;
+  transferredAt: Date;
+}
+
+/**
+ * Makes `newOwnerUserId`, already a member, the store's owner; the former owner (if any) becomes a
+ * manager. One transaction, under a lock on the store row, so concurrent transfers of one store run
+ * one after the other: the first wins, and the next finds that its caller no longer owns the store
+ * (an owner transfer) or that the owner changed (an admin's, which still applies). The partial
+ * unique index `memberships_one_owner` backs the "one owner" rule; demoting before promoting keeps
+ * it satisfied at every statement.
+ */
+export async function transferOwnership(
+  transact: Transact,
+  storeId: string,
+  newOwnerUserId: string,
+  actor: TransferActor,
+  now: Date,
+): Promise<OwnershipTransferResult> {
+  return transact(async (tx) => {
+    const store = await tx.db.selectFrom('stores').select('status').where('id', '=', storeId).forUpdate().executeTakeFirst();
+    if (!store) throw merchantErrors.MERCHANT_STORE_NOT_FOUND();
+    const owner = await tx.db.selectFrom('memberships').selectAll().where('store_id', '=', storeId).where('role', '=', 'owner').forUpdate().executeTakeFirst();
+    if (actor.kind === 'owner') {
+      if (owner?.user_id !== actor.userId) {
+        throw merchantErrors.MERCHANT_NOT_OWNER('You no longer own this store; refresh your store session to act with your current role');
+      }
+      if (store.status !== 'active') throw merchantErrors.MERCHANT_STORE_SUSPENDED('A suspended store cannot be handed on by its owner; ask the platform');
+    }
+    if (owner?.user_id === newOwnerUserId) {
+      throw merchantErrors.MERCHANT_ALREADY_OWNER(
+        actor.kind === 'owner' ? 'You already own this store; name another member' : 'This member already owns the store',
+      );
+    }
+    const target = await tx.db
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('store_id', '=', storeId)
+      .where('user_id', '=', newOwnerUserId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!target) throw merchantErrors.MERCHANT_NEW_OWNER_NOT_MEMBER('Invite them to the store first; only a member can become its owner');
+
+    const previousOwner = owner
+      ? await tx.db
+          .updateTable('memberships')
+          .set({ role: 'manager' })
+          .where('store_id', '=', storeId)
+          .where('user_id', '=', owner.user_id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      : null;
+    const newOwner = await tx.db
+      .updateTable('memberships')
+      .set({ role: 'owner' })
+      .where('store_id', '=', storeId)
+      .where('user_id', '=', newOwnerUserId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await tx.publish<OwnershipTransferredData>({
+      type: MERCHANT_EVENTS.ownershipTransferred,
+      subject: storeId,
+      data: {
+        storeId,
+        previousOwnerUserId: owner?.user_id ?? null,
+        newOwnerUserId,
+        transferredByUserId: actor.userId,
+        transferredBy: actor.kind,
+        reason: actor.kind === 'admin' ? actor.reason : null,
+      },
+    });
+    return { storeId, previousOwner, newOwner, transferredAt: now };
+  });
 }
 
 /** A user's role in a store and the store's status, for the auth service. */

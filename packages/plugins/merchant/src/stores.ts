@@ -6,6 +6,7 @@ import type { MerchantDatabase, StoreStatus } from './database.js';
 import { merchantErrors } from './errors.js';
 import { MERCHANT_EVENTS, type StoreCreatedData } from './events.js';
 import { addressColumns, type StoreRow, toStore } from './mappers.js';
+import { emailForRecord } from './users.js';
 
 type Schemas = MerchantComponents['schemas'];
 
@@ -14,9 +15,15 @@ const HANDLE_INDEX = 'stores_handle_unique';
 /**
  * Opens a store owned by `userId`: the store, the owner's membership and `merchant.store-created`
  * commit together. The unique index on the lower-cased handle decides races, so of many concurrent
- * requests for one handle exactly one succeeds.
+ * requests for one handle exactly one succeeds. The owner's email, for the staff list, is asked of
+ * the user service first (never inside the transaction).
  */
-export async function createStore(ctx: Pick<MerchantContext, 'transaction' | 'clock'>, userId: string, input: Schemas['CreateStoreInput']): Promise<StoreRow> {
+export async function createStore(
+  ctx: Pick<MerchantContext, 'transaction' | 'clock' | 'clients' | 'log'>,
+  userId: string,
+  input: Schemas['CreateStoreInput'],
+): Promise<StoreRow> {
+  const email = await emailForRecord(ctx, userId);
   const now = ctx.clock.now();
   const handle = input.handle.toLowerCase();
   try {
@@ -38,7 +45,7 @@ export async function createStore(ctx: Pick<MerchantContext, 'transaction' | 'cl
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await tx.db.insertInto('memberships').values({ store_id: store.id, user_id: userId, role: 'owner', created_at: now }).execute();
+      await tx.db.insertInto('memberships').values({ store_id: store.id, user_id: userId, role: 'owner', email, created_at: now }).execute();
       await tx.publish<StoreCreatedData>({ type: MERCHANT_EVENTS.storeCreated, subject: store.id, data: { storeId: store.id, handle, ownerUserId: userId } });
       return store;
     });

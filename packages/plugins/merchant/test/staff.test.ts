@@ -53,7 +53,7 @@ describe('invitations', () => {
     expect(stored.rows[0]?.token_hash).not.toContain(token);
 
     const membership = await invitee.client.merchant.acceptInvitation({ body: { token } });
-    expect(membership).toEqual({ storeId: store.id, userId: invitee.user.id, role: 'manager', joinedAt: expect.any(String) });
+    expect(membership).toEqual({ storeId: store.id, userId: invitee.user.id, email: invitee.email, role: 'manager', joinedAt: expect.any(String) });
     expect(await published(server, 'merchant.staff-added', store.id)).toEqual([{ storeId: store.id, userId: invitee.user.id }]);
     expect((await invitee.client.merchant.listMyStores()).items.map((item) => [item.store.id, item.role])).toEqual([[store.id, 'manager']]);
     const [listed] = (await owner.merchant.listInvitations()).items;

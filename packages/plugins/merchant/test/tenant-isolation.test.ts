@@ -1,45 +1,89 @@
+import { readOperations } from '@tokobapak/server';
 import type { TestServer } from '@tokobapak/server/testing';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { merchantPlugin } from '../src/index.js';
 import { expectProblem, hire, openStore, startServer, uniqueEmail } from './support.js';
 
+// Every mutating store operation of the spec is enumerated, so a new one cannot skip the check.
+const plugin = merchantPlugin();
+const storeOperations = readOperations(plugin.name, plugin.spec).filter(
+  (operation) => operation.method !== 'GET' && operation.security.some((requirement) => requirement.scopes.some((scope) => scope.startsWith('store'))),
+);
+
 let server: TestServer;
+let a: Awaited<ReturnType<typeof openStore>>;
+let aStaff: Awaited<ReturnType<typeof hire>>;
+let aInvitationId: string;
+let b: Awaited<ReturnType<typeof openStore>>;
 
 beforeAll(async () => {
   server = await startServer();
+  a = await openStore(server, { name: 'Toko A' });
+  aStaff = await hire(server, a.owner, a.store.id, 'staff');
+  aInvitationId = (await a.owner.merchant.inviteStaff({ body: { email: uniqueEmail(), role: 'staff' } })).id;
+  b = await openStore(server, { name: 'Toko B' });
 });
 afterAll(async () => {
   await server?.close();
 });
 
-test("store B's owner session never reaches store A", async () => {
-  const a = await openStore(server, { name: 'Toko A' });
-  const aStaff = await hire(server, a.owner, a.store.id, 'staff');
-  const aInvitation = await a.owner.merchant.inviteStaff({ body: { email: uniqueEmail(), role: 'staff' } });
-  const b = await openStore(server, { name: 'Toko B' });
+/**
+ * For each mutating store operation: store B's owner session aims it at store A (A's members, A's
+ * invitations), or, when the request names nothing of a store, checks that it acted on B.
+ */
+const fromBAtA: Record<string, () => Promise<void>> = {
+  async updateStore() {
+    expect((await b.owner.merchant.updateStore({ body: { name: 'Toko B baru' } })).id).toBe(b.store.id);
+  },
+  async inviteStaff() {
+    expect((await b.owner.merchant.inviteStaff({ body: { email: uniqueEmail(), role: 'staff' } })).storeId).toBe(b.store.id);
+  },
+  async revokeInvitation() {
+    await expectProblem(b.owner.merchant.revokeInvitation({ params: { invitationId: aInvitationId } }), 404, 'MERCHANT_INVITATION_NOT_FOUND');
+  },
+  async removeStaff() {
+    await expectProblem(b.owner.merchant.removeStaff({ params: { userId: aStaff.user.id } }), 404, 'MERCHANT_MEMBER_NOT_FOUND');
+    await expectProblem(b.owner.merchant.removeStaff({ params: { userId: a.user.id } }), 404, 'MERCHANT_MEMBER_NOT_FOUND');
+  },
+  async changeStaffRole() {
+    await expectProblem(b.owner.merchant.changeStaffRole({ params: { userId: aStaff.user.id }, body: { role: 'manager' } }), 404, 'MERCHANT_MEMBER_NOT_FOUND');
+  },
+  async transferStoreOwnership() {
+    // A's members are not B's: refused exactly like someone unknown, and neither store changes hands.
+    await expectProblem(b.owner.merchant.transferStoreOwnership({ body: { newOwnerUserId: aStaff.user.id } }), 409, 'MERCHANT_NEW_OWNER_NOT_MEMBER');
+    await expectProblem(b.owner.merchant.transferStoreOwnership({ body: { newOwnerUserId: a.user.id } }), 409, 'MERCHANT_NEW_OWNER_NOT_MEMBER');
+  },
+};
 
-  // Every merchant operation acts on the session's store: B sees only B.
-  expect((await b.owner.merchant.getCurrentStore()).id).toBe(b.store.id);
-  expect((await b.owner.merchant.updateStore({ body: { name: 'Toko B baru' } })).id).toBe(b.store.id);
-  expect((await b.owner.merchant.listStaff()).items.map((item) => item.userId)).toEqual([b.user.id]);
-  expect((await b.owner.merchant.listInvitations()).items).toEqual([]);
+test('the sweep covers every mutating store operation', () => {
+  expect(storeOperations.map((operation) => operation.operationId).sort()).toEqual(Object.keys(fromBAtA).sort());
+});
 
-  // A's rows answer 404 to B, exactly like missing ones, and stay untouched.
-  await expectProblem(b.owner.merchant.removeStaff({ params: { userId: aStaff.user.id } }), 404, 'MERCHANT_MEMBER_NOT_FOUND');
-  await expectProblem(b.owner.merchant.removeStaff({ params: { userId: a.user.id } }), 404, 'MERCHANT_MEMBER_NOT_FOUND');
-  await expectProblem(b.owner.merchant.changeStaffRole({ params: { userId: aStaff.user.id }, body: { role: 'manager' } }), 404, 'MERCHANT_MEMBER_NOT_FOUND');
-  await expectProblem(b.owner.merchant.revokeInvitation({ params: { invitationId: aInvitation.id } }), 404, 'MERCHANT_INVITATION_NOT_FOUND');
+describe("store B's owner session never reaches store A", () => {
+  test.each(storeOperations.map((operation) => [operation.operationId] as const))('%s', async (operationId) => {
+    const check = fromBAtA[operationId];
+    if (!check) throw new Error(`no tenant-isolation check for ${operationId}`);
+    await check();
+  });
 
-  expect((await a.owner.merchant.getCurrentStore()).name).toBe('Toko A');
-  expect((await a.owner.merchant.listStaff()).items.map((item) => [item.userId, item.role])).toEqual([
-    [a.user.id, 'owner'],
-    [aStaff.user.id, 'staff'],
-  ]);
-  expect((await a.owner.merchant.listInvitations({ query: { status: 'pending' } })).items.map((item) => item.id)).toEqual([aInvitation.id]);
+  test('B sees only B, and store A is untouched', async () => {
+    expect((await b.owner.merchant.getCurrentStore()).id).toBe(b.store.id);
+    expect((await b.owner.merchant.listStaff()).items.map((item) => [item.userId, item.role])).toEqual([[b.user.id, 'owner']]);
+    expect((await b.owner.merchant.listInvitations()).items.every((item) => item.storeId === b.store.id)).toBe(true);
+
+    expect((await a.owner.merchant.getCurrentStore()).name).toBe('Toko A');
+    expect((await a.owner.merchant.listStaff()).items.map((item) => [item.userId, item.role])).toEqual([
+      [a.user.id, 'owner'],
+      [aStaff.user.id, 'staff'],
+    ]);
+    expect((await a.owner.merchant.listInvitations({ query: { status: 'pending' } })).items.map((item) => item.id)).toEqual([aInvitationId]);
+  });
 });
 
 test('without a store session, store operations are refused', async () => {
-  const a = await openStore(server);
-  await expectProblem(a.client.merchant.listStaff(), 403, 'FORBIDDEN');
-  await expectProblem(a.client.merchant.updateStore({ body: { name: 'x' } }), 403, 'FORBIDDEN');
-  await expectProblem(a.client.merchant.removeStaff({ params: { userId: a.user.id } }), 403, 'FORBIDDEN');
+  const c = await openStore(server);
+  await expectProblem(c.client.merchant.listStaff(), 403, 'FORBIDDEN');
+  await expectProblem(c.client.merchant.updateStore({ body: { name: 'x' } }), 403, 'FORBIDDEN');
+  await expectProblem(c.client.merchant.removeStaff({ params: { userId: c.user.id } }), 403, 'FORBIDDEN');
+  await expectProblem(c.client.merchant.transferStoreOwnership({ body: { newOwnerUserId: c.user.id } }), 403, 'FORBIDDEN');
 });

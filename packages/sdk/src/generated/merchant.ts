@@ -108,6 +108,8 @@ export interface paths {
          * List the current store's invitations
          * @description Owners only. Newest first; filter with `status`. An invitation past its expiry that was
          *     never accepted shows as `expired`.
+         *
+         *     Errors: `MERCHANT_NOT_OWNER` (403: the caller no longer owns the store).
          */
         get: operations["listInvitations"];
         put?: never;
@@ -120,7 +122,8 @@ export interface paths {
          *     invitation is withdrawn and the answer is 503; retry later.
          *
          *     Errors: `MERCHANT_STORE_NOT_FOUND` (404), `MERCHANT_STORE_SUSPENDED` (409),
-         *     `SERVICE_UNAVAILABLE` (503: the mail could not be sent).
+         *     `MERCHANT_NOT_OWNER` (403: the caller no longer owns the store), `SERVICE_UNAVAILABLE`
+         *     (503: the mail could not be sent).
          */
         post: operations["inviteStaff"];
         delete?: never;
@@ -144,7 +147,8 @@ export interface paths {
          * @description Owners only. The link stops working. Only a pending invitation can be revoked.
          *
          *     Errors: `MERCHANT_INVITATION_NOT_FOUND` (404), `MERCHANT_INVITATION_NOT_PENDING` (409:
-         *     already accepted, revoked or expired).
+         *     already accepted, revoked or expired), `MERCHANT_NOT_OWNER` (403: the caller no longer
+         *     owns the store).
          */
         delete: operations["revokeInvitation"];
         options?: never;
@@ -187,7 +191,9 @@ export interface paths {
         };
         /**
          * List the people who work in the current store
-         * @description The owner first, then managers, then staff; within a role, by user id (oldest account first).
+         * @description The owner first, then managers, then staff; within a role, by user id (oldest account
+         *     first). Each member's `email` is the one the merchant service recorded when they opened
+         *     the store or accepted their invitation; it is `null` for members it never learnt it for.
          */
         get: operations["listStaff"];
         put?: never;
@@ -213,7 +219,8 @@ export interface paths {
          * @description Owners only. The person loses access to the store at their next token refresh. The owner
          *     cannot be removed.
          *
-         *     Errors: `MERCHANT_MEMBER_NOT_FOUND` (404), `MERCHANT_OWNER_IMMUTABLE` (409).
+         *     Errors: `MERCHANT_MEMBER_NOT_FOUND` (404), `MERCHANT_OWNER_IMMUTABLE` (409),
+         *     `MERCHANT_NOT_OWNER` (403: the caller no longer owns the store).
          */
         delete: operations["removeStaff"];
         options?: never;
@@ -232,13 +239,45 @@ export interface paths {
         /**
          * Change someone's role in the current store
          * @description Owners only. Makes a member a `manager` or `staff`; the change reaches their session at
-         *     its next refresh. The owner's role cannot be changed (ownership transfer is not offered
-         *     yet).
+         *     its next refresh. The owner's role cannot be changed here: hand the store on with
+         *     `transferStoreOwnership`.
          *
-         *     Errors: `MERCHANT_MEMBER_NOT_FOUND` (404), `MERCHANT_OWNER_IMMUTABLE` (409).
+         *     Errors: `MERCHANT_MEMBER_NOT_FOUND` (404), `MERCHANT_OWNER_IMMUTABLE` (409),
+         *     `MERCHANT_NOT_OWNER` (403: the caller no longer owns the store).
          */
         put: operations["changeStaffRole"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/store/transfer-ownership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand the current store to another member
+         * @description The owner only, from a store session (not an API key). The new owner must already work in
+         *     the store (invite them first). In one transaction the caller becomes a `manager` and the
+         *     new owner the `owner`, and `merchant.ownership-transferred` is published. Of concurrent
+         *     transfers of one store exactly one succeeds; the others find the caller no longer owns
+         *     the store. Both people's store sessions take their new role at their next refresh (or a
+         *     new `auth.selectStore`); until then the former owner's session is refused by every
+         *     owner-only operation. A suspended store cannot be handed on by its owner (an admin can,
+         *     with `adminTransferStoreOwnership`).
+         *
+         *     Errors: `MERCHANT_NEW_OWNER_NOT_MEMBER` (409: the user does not work in this store),
+         *     `MERCHANT_ALREADY_OWNER` (409: the caller named themself), `MERCHANT_NOT_OWNER` (403: the
+         *     caller no longer owns the store), `MERCHANT_STORE_SUSPENDED` (409).
+         */
+        post: operations["transferStoreOwnership"];
         delete?: never;
         options?: never;
         head?: never;
@@ -331,6 +370,33 @@ export interface paths {
          *     Errors: `MERCHANT_STORE_NOT_FOUND` (404).
          */
         post: operations["reinstateStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/admin/stores/{storeId}/transfer-ownership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand a store to another of its members (support)
+         * @description Admins only, for support cases: an owner who lost their account, left the business, or
+         *     deleted their account (which suspends the store and leaves it without an owner). The new
+         *     owner must already work in the store; an admin cannot hand a store to anyone else. The
+         *     former owner, if any, becomes a `manager`. Works on suspended stores too (reinstate
+         *     separately). The reason is kept in `merchant.ownership-transferred`.
+         *
+         *     Errors: `MERCHANT_STORE_NOT_FOUND` (404), `MERCHANT_NEW_OWNER_NOT_MEMBER` (409: the user
+         *     does not work in this store), `MERCHANT_ALREADY_OWNER` (409: the user already owns it).
+         */
+        post: operations["adminTransferStoreOwnership"];
         delete?: never;
         options?: never;
         head?: never;
@@ -501,6 +567,13 @@ export interface components {
             storeId: string;
             /** @description The member's user id. */
             userId: string;
+            /**
+             * Format: email
+             * @description The member's login email, lower-cased, as recorded when they opened the store or
+             *     accepted their invitation (login emails cannot change); `null` when it was not
+             *     recorded (members from before it was kept).
+             */
+            email: string | null;
             role: components["schemas"]["StoreRole"];
             joinedAt: components["schemas"]["Timestamp"];
         };
@@ -567,6 +640,28 @@ export interface components {
         };
         ChangeRoleInput: {
             role: components["schemas"]["StaffRole"];
+        };
+        TransferOwnershipInput: {
+            /** @description The member who becomes the owner; they must already work in the store. */
+            newOwnerUserId: string;
+        };
+        AdminTransferOwnershipInput: {
+            /** @description The member who becomes the owner; they must already work in the store. */
+            newOwnerUserId: string;
+            /** @description Why, for the record (the support case). */
+            reason: string;
+        };
+        /** @description A store's change of owner. */
+        OwnershipTransfer: {
+            /** @description Store id. */
+            storeId: string;
+            /**
+             * @description The former owner's membership, now as `manager`; `null` when the store had no owner
+             *     (its owner deleted their account).
+             */
+            previousOwner: components["schemas"]["Membership"] | null;
+            newOwner: components["schemas"]["Membership"];
+            transferredAt: components["schemas"]["Timestamp"];
         };
         SuspendStoreInput: {
             /** @description Why, for the store's members and other admins. */
@@ -1078,6 +1173,44 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    transferStoreOwnership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+                 *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+                 *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+                 *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferOwnershipInput"];
+            };
+        };
+        responses: {
+            /** @description The store has its new owner. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnershipTransfer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
     getStoreMembership: {
         parameters: {
             query?: never;
@@ -1193,6 +1326,47 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    adminTransferStoreOwnership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+                 *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+                 *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+                 *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description Store id. */
+                storeId: components["parameters"]["StoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminTransferOwnershipInput"];
+            };
+        };
+        responses: {
+            /** @description The store has its new owner. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnershipTransfer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
         };
     };
 }

@@ -71,10 +71,12 @@ export const operationTable = {
     listStaff: { method: 'GET', path: '/merchant/store/staff', paginated: true, idempotent: false, body: 'json' },
     removeStaff: { method: 'DELETE', path: '/merchant/store/staff/{userId}', paginated: false, idempotent: false, body: 'json' },
     changeStaffRole: { method: 'PUT', path: '/merchant/store/staff/{userId}/role', paginated: false, idempotent: false, body: 'json' },
+    transferStoreOwnership: { method: 'POST', path: '/merchant/store/transfer-ownership', paginated: false, idempotent: true, body: 'json' },
     getStoreMembership: { method: 'GET', path: '/merchant/stores/{storeId}/members/{userId}', paginated: false, idempotent: false, body: 'json' },
     listStores: { method: 'GET', path: '/merchant/admin/stores', paginated: true, idempotent: false, body: 'json' },
     suspendStore: { method: 'POST', path: '/merchant/admin/stores/{storeId}/suspend', paginated: false, idempotent: false, body: 'json' },
     reinstateStore: { method: 'POST', path: '/merchant/admin/stores/{storeId}/reinstate', paginated: false, idempotent: false, body: 'json' },
+    adminTransferStoreOwnership: { method: 'POST', path: '/merchant/admin/stores/{storeId}/transfer-ownership', paginated: false, idempotent: true, body: 'json' },
   },
   promotedItem: {
     getHomepage: { method: 'GET', path: '/promoted-item/homepage', paginated: false, idempotent: false, body: 'json' },

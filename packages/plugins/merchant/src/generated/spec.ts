@@ -8,7 +8,7 @@ const document = {
     "title": "TokoBapak merchant",
     "version": "0.1.0",
     "summary": "Stores, their public profiles, staff and invitations, and store moderation.",
-    "description": "The merchant service owns stores: a store's profile and unique handle, who works in it and\nwith which role (`owner` > `manager` > `staff`), invitations to join it, and whether the\nplatform has suspended it.\n\nA merchant acts inside exactly one store per call, and the store comes from the credential,\nnever from the request: a store session (`auth.selectStore`) or a store-scoped API key. Every\noperation under `/merchant/store/` acts on that store only; another store's rows answer 404\nexactly like missing ones. Auth asks `getStoreMembership` before it issues a store session or\na store-scoped API key.\n\nProposed error codes are named in each operation's description; platform codes such as\n`VALIDATION_FAILED`, `UNAUTHENTICATED`, `FORBIDDEN` and `STORE_CONTEXT_REQUIRED` can come from\nany operation that the matching response is listed on.\n",
+    "description": "The merchant service owns stores: a store's profile and unique handle, who works in it and\nwith which role (`owner` > `manager` > `staff`), invitations to join it, and whether the\nplatform has suspended it.\n\nA merchant acts inside exactly one store per call, and the store comes from the credential,\nnever from the request: a store session (`auth.selectStore`) or a store-scoped API key. Every\noperation under `/merchant/store/` acts on that store only; another store's rows answer 404\nexactly like missing ones. Auth asks `getStoreMembership` before it issues a store session or\na store-scoped API key.\n\nOwner-only operations also check that the caller still owns the store: a store session issued\nbefore its owner handed the store on (`transferStoreOwnership`) carries `owner` until it is\nrefreshed, and is refused with `MERCHANT_NOT_OWNER` (403) meanwhile.\n\nProposed error codes are named in each operation's description; platform codes such as\n`VALIDATION_FAILED`, `UNAUTHENTICATED`, `FORBIDDEN` and `STORE_CONTEXT_REQUIRED` can come from\nany operation that the matching response is listed on.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -279,7 +279,7 @@ const document = {
           "Staff"
         ],
         "summary": "List the current store's invitations",
-        "description": "Owners only. Newest first; filter with `status`. An invitation past its expiry that was\nnever accepted shows as `expired`.\n",
+        "description": "Owners only. Newest first; filter with `status`. An invitation past its expiry that was\nnever accepted shows as `expired`.\n\nErrors: `MERCHANT_NOT_OWNER` (403: the caller no longer owns the store).\n",
         "security": [
           {
             "bearerAuth": [
@@ -332,7 +332,7 @@ const document = {
           "Staff"
         ],
         "summary": "Invite someone to work in the current store",
-        "description": "Owners only. Mails the address a single-use link that is valid for 7 days; the invited\nperson accepts it with `acceptInvitation` while signed in with that email. Inviting an\nemail again replaces its pending invitation (the earlier link stops working). The token\nis only ever in the mail, never in a response. When the mail cannot be sent the\ninvitation is withdrawn and the answer is 503; retry later.\n\nErrors: `MERCHANT_STORE_NOT_FOUND` (404), `MERCHANT_STORE_SUSPENDED` (409),\n`SERVICE_UNAVAILABLE` (503: the mail could not be sent).\n",
+        "description": "Owners only. Mails the address a single-use link that is valid for 7 days; the invited\nperson accepts it with `acceptInvitation` while signed in with that email. Inviting an\nemail again replaces its pending invitation (the earlier link stops working). The token\nis only ever in the mail, never in a response. When the mail cannot be sent the\ninvitation is withdrawn and the answer is 503; retry later.\n\nErrors: `MERCHANT_STORE_NOT_FOUND` (404), `MERCHANT_STORE_SUSPENDED` (409),\n`MERCHANT_NOT_OWNER` (403: the caller no longer owns the store), `SERVICE_UNAVAILABLE`\n(503: the mail could not be sent).\n",
         "security": [
           {
             "bearerAuth": [
@@ -397,7 +397,7 @@ const document = {
           "Staff"
         ],
         "summary": "Revoke a pending invitation",
-        "description": "Owners only. The link stops working. Only a pending invitation can be revoked.\n\nErrors: `MERCHANT_INVITATION_NOT_FOUND` (404), `MERCHANT_INVITATION_NOT_PENDING` (409:\nalready accepted, revoked or expired).\n",
+        "description": "Owners only. The link stops working. Only a pending invitation can be revoked.\n\nErrors: `MERCHANT_INVITATION_NOT_FOUND` (404), `MERCHANT_INVITATION_NOT_PENDING` (409:\nalready accepted, revoked or expired), `MERCHANT_NOT_OWNER` (403: the caller no longer\nowns the store).\n",
         "security": [
           {
             "bearerAuth": [
@@ -488,7 +488,7 @@ const document = {
           "Staff"
         ],
         "summary": "List the people who work in the current store",
-        "description": "The owner first, then managers, then staff; within a role, by user id (oldest account first).",
+        "description": "The owner first, then managers, then staff; within a role, by user id (oldest account\nfirst). Each member's `email` is the one the merchant service recorded when they opened\nthe store or accepted their invitation; it is `null` for members it never learnt it for.\n",
         "security": [
           {
             "bearerAuth": [
@@ -539,7 +539,7 @@ const document = {
           "Staff"
         ],
         "summary": "Remove someone from the current store",
-        "description": "Owners only. The person loses access to the store at their next token refresh. The owner\ncannot be removed.\n\nErrors: `MERCHANT_MEMBER_NOT_FOUND` (404), `MERCHANT_OWNER_IMMUTABLE` (409).\n",
+        "description": "Owners only. The person loses access to the store at their next token refresh. The owner\ncannot be removed.\n\nErrors: `MERCHANT_MEMBER_NOT_FOUND` (404), `MERCHANT_OWNER_IMMUTABLE` (409),\n`MERCHANT_NOT_OWNER` (403: the caller no longer owns the store).\n",
         "security": [
           {
             "bearerAuth": [
@@ -581,7 +581,7 @@ const document = {
           "Staff"
         ],
         "summary": "Change someone's role in the current store",
-        "description": "Owners only. Makes a member a `manager` or `staff`; the change reaches their session at\nits next refresh. The owner's role cannot be changed (ownership transfer is not offered\nyet).\n\nErrors: `MERCHANT_MEMBER_NOT_FOUND` (404), `MERCHANT_OWNER_IMMUTABLE` (409).\n",
+        "description": "Owners only. Makes a member a `manager` or `staff`; the change reaches their session at\nits next refresh. The owner's role cannot be changed here: hand the store on with\n`transferStoreOwnership`.\n\nErrors: `MERCHANT_MEMBER_NOT_FOUND` (404), `MERCHANT_OWNER_IMMUTABLE` (409),\n`MERCHANT_NOT_OWNER` (403: the caller no longer owns the store).\n",
         "security": [
           {
             "bearerAuth": [
@@ -629,6 +629,68 @@ const document = {
           },
           "409": {
             "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
+    "/merchant/store/transfer-ownership": {
+      "post": {
+        "operationId": "transferStoreOwnership",
+        "tags": [
+          "Staff"
+        ],
+        "summary": "Hand the current store to another member",
+        "description": "The owner only, from a store session (not an API key). The new owner must already work in\nthe store (invite them first). In one transaction the caller becomes a `manager` and the\nnew owner the `owner`, and `merchant.ownership-transferred` is published. Of concurrent\ntransfers of one store exactly one succeeds; the others find the caller no longer owns\nthe store. Both people's store sessions take their new role at their next refresh (or a\nnew `auth.selectStore`); until then the former owner's session is refused by every\nowner-only operation. A suspended store cannot be handed on by its owner (an admin can,\nwith `adminTransferStoreOwnership`).\n\nErrors: `MERCHANT_NEW_OWNER_NOT_MEMBER` (409: the user does not work in this store),\n`MERCHANT_ALREADY_OWNER` (409: the caller named themself), `MERCHANT_NOT_OWNER` (403: the\ncaller no longer owns the store), `MERCHANT_STORE_SUSPENDED` (409).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store:owner"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TransferOwnershipInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The store has its new owner.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OwnershipTransfer"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
           }
         }
       }
@@ -835,6 +897,71 @@ const document = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/merchant/admin/stores/{storeId}/transfer-ownership": {
+      "post": {
+        "operationId": "adminTransferStoreOwnership",
+        "tags": [
+          "Moderation"
+        ],
+        "summary": "Hand a store to another of its members (support)",
+        "description": "Admins only, for support cases: an owner who lost their account, left the business, or\ndeleted their account (which suspends the store and leaves it without an owner). The new\nowner must already work in the store; an admin cannot hand a store to anyone else. The\nformer owner, if any, becomes a `manager`. Works on suspended stores too (reinstate\nseparately). The reason is kept in `merchant.ownership-transferred`.\n\nErrors: `MERCHANT_STORE_NOT_FOUND` (404), `MERCHANT_NEW_OWNER_NOT_MEMBER` (409: the user\ndoes not work in this store), `MERCHANT_ALREADY_OWNER` (409: the user already owns it).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/StoreId"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AdminTransferOwnershipInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The store has its new owner.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OwnershipTransfer"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
           }
         }
       }
@@ -1367,6 +1494,7 @@ const document = {
         "required": [
           "storeId",
           "userId",
+          "email",
           "role",
           "joinedAt"
         ],
@@ -1380,6 +1508,15 @@ const document = {
             "type": "string",
             "pattern": "^usr_[0-9a-z]{26}$",
             "description": "The member's user id."
+          },
+          "email": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "email",
+            "maxLength": 254,
+            "description": "The member's login email, lower-cased, as recorded when they opened the store or\naccepted their invitation (login emails cannot change); `null` when it was not\nrecorded (members from before it was kept).\n"
           },
           "role": {
             "$ref": "#/components/schemas/StoreRole"
@@ -1567,6 +1704,75 @@ const document = {
         "properties": {
           "role": {
             "$ref": "#/components/schemas/StaffRole"
+          }
+        }
+      },
+      "TransferOwnershipInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "newOwnerUserId"
+        ],
+        "properties": {
+          "newOwnerUserId": {
+            "type": "string",
+            "pattern": "^usr_[0-9a-z]{26}$",
+            "description": "The member who becomes the owner; they must already work in the store."
+          }
+        }
+      },
+      "AdminTransferOwnershipInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "newOwnerUserId",
+          "reason"
+        ],
+        "properties": {
+          "newOwnerUserId": {
+            "type": "string",
+            "pattern": "^usr_[0-9a-z]{26}$",
+            "description": "The member who becomes the owner; they must already work in the store."
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "Why, for the record (the support case)."
+          }
+        }
+      },
+      "OwnershipTransfer": {
+        "type": "object",
+        "description": "A store's change of owner.",
+        "required": [
+          "storeId",
+          "previousOwner",
+          "newOwner",
+          "transferredAt"
+        ],
+        "properties": {
+          "storeId": {
+            "type": "string",
+            "pattern": "^sto_[0-9a-z]{26}$",
+            "description": "Store id."
+          },
+          "previousOwner": {
+            "description": "The former owner's membership, now as `manager`; `null` when the store had no owner\n(its owner deleted their account).\n",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Membership"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "newOwner": {
+            "$ref": "#/components/schemas/Membership"
+          },
+          "transferredAt": {
+            "$ref": "#/components/schemas/Timestamp"
           }
         }
       },
