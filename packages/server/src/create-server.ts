@@ -10,7 +10,7 @@ import { createApiKeyVerifier } from './api-key-cache.js';
 import { type BaseContext, bindOperations, checkHandlers, InFlight } from './bind-operations.js';
 import type { ServerConfig } from './config.js';
 import { type Database, openDatabase } from './database.js';
-import { createInProcessRelay, type EventTransport, writeToOutbox } from './events/index.js';
+import { createInProcessRelay, type EventTransport, writeManyToOutbox, writeToOutbox } from './events/index.js';
 import { installErrorHandling } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';
@@ -136,6 +136,10 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
                 published = true;
                 return writeToOutbox(trx, plugin.name, event);
               },
+              async publishMany(events) {
+                published ||= events.length > 0;
+                return writeManyToOutbox(trx, plugin.name, events);
+              },
             } as TxContext<unknown>),
           );
           if (published) relay?.nudge();
@@ -166,6 +170,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
             subscription.handle(event, {
               db: trx.withSchema(plugin.name),
               publish: (next) => writeToOutbox(trx, plugin.name, next),
+              publishMany: (next) => writeManyToOutbox(trx, plugin.name, next),
             }),
         })),
       ),

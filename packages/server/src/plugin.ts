@@ -49,6 +49,8 @@ export interface TxContext<DB> {
   db: Kysely<DB>;
   /** Writes an event to the outbox inside this transaction; it is delivered after commit. */
   publish<T>(event: NewEvent<T>): Promise<EventEnvelope<T>>;
+  /** Writes many events in order with a few multi-row inserts (bulk work: imports, batch updates). */
+  publishMany<T>(events: Array<NewEvent<T>>): Promise<Array<EventEnvelope<T>>>;
 }
 
 /** The typed request a handler receives: validated and coerced by the runtime. */

@@ -1,4 +1,4 @@
-import { newId } from '@tokobapak/server';
+import { type NewEvent, newId } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { InventoryDatabase } from './database.js';
 import { INVENTORY_EVENTS, type ProductAvailabilityData, type ProductEventData } from './events.js';
@@ -6,7 +6,7 @@ import type { CheckedRow, RejectedRow } from './import-checks.js';
 import { availableOf, PRODUCT_COLUMNS, type ProductRow, type VariantRow } from './mappers.js';
 import type { FieldIssue } from './product-input.js';
 import { reservedIssues } from './products.js';
-import { publishStockChanged, type Tx } from './stock.js';
+import { stockChangedEvent, type Tx } from './stock.js';
 
 type Db = Kysely<InventoryDatabase>;
 
@@ -129,7 +129,7 @@ async function writeTargets(tx: Tx, storeId: string, targets: Target[], now: Dat
   const removed: string[] = [];
   const productValues = [];
   const variantValues = [];
-  const events: Array<() => Promise<unknown>> = [];
+  const events: NewEvent<unknown>[] = [];
   for (const { row, existing } of targets) {
     const { draft } = row;
     const productId = existing?.product.id ?? newId('prod');
@@ -182,21 +182,19 @@ async function writeTargets(tx: Tx, storeId: string, targets: Target[], now: Dat
       created_at: now,
       updated_at: now,
     });
-    events.push(async () => {
-      for (const variant of written) await publishStockChanged(tx, variant);
-      await tx.publish<ProductEventData>({
-        type: existing ? INVENTORY_EVENTS.productUpdated : INVENTORY_EVENTS.productCreated,
-        subject: productId,
-        data: { productId, storeId },
-      });
-      if (soldOut !== soldOutBefore) {
-        await tx.publish<ProductAvailabilityData>({
-          type: soldOut ? INVENTORY_EVENTS.productSoldOut : INVENTORY_EVENTS.productBackInStock,
-          subject: productId,
-          data: { productId, storeId, imageIds: draft.imageIds },
-        });
-      }
+    for (const variant of written) events.push(stockChangedEvent(variant));
+    events.push({
+      type: existing ? INVENTORY_EVENTS.productUpdated : INVENTORY_EVENTS.productCreated,
+      subject: productId,
+      data: { productId, storeId } satisfies ProductEventData,
     });
+    if (soldOut !== soldOutBefore) {
+      events.push({
+        type: soldOut ? INVENTORY_EVENTS.productSoldOut : INVENTORY_EVENTS.productBackInStock,
+        subject: productId,
+        data: { productId, storeId, imageIds: draft.imageIds } satisfies ProductAvailabilityData,
+      });
+    }
   }
 
   // Removed variants go first, so a SKU one product gives up can be taken by another in the same import.
@@ -239,8 +237,8 @@ async function writeTargets(tx: Tx, storeId: string, targets: Target[], now: Dat
       )
       .execute();
   }
-  // One outbox statement per event: the runtime has no multi-event publish yet, so this is most of a large commit's time.
-  for (const publish of events) await publish();
+  // In the order they were gathered, a thousand rows a statement.
+  await tx.publishMany(events);
 }
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {

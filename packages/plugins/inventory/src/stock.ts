@@ -1,4 +1,4 @@
-import type { TxContext } from '@tokobapak/server';
+import type { NewEvent, TxContext } from '@tokobapak/server';
 import { sql } from 'kysely';
 import type { InventoryDatabase } from './database.js';
 import { INVENTORY_EVENTS, type ProductAvailabilityData, type StockChangedData } from './events.js';
@@ -8,13 +8,20 @@ import { availableOf, type VariantRow } from './mappers.js';
 export type Tx = TxContext<InventoryDatabase>;
 
 /** Publishes `inventory.stock-changed` for a variant as it is now. */
-export async function publishStockChanged(tx: Tx, variant: Pick<VariantRow, 'id' | 'product_id' | 'store_id' | 'stock_on_hand' | 'reserved'>): Promise<void> {
+export async function publishStockChanged(tx: Tx, variant: StockOf): Promise<void> {
+  await tx.publish(stockChangedEvent(variant));
+}
+
+type StockOf = Pick<VariantRow, 'id' | 'product_id' | 'store_id' | 'stock_on_hand' | 'reserved'>;
+
+/** The `inventory.stock-changed` event of a variant as it is now (for `publishMany`). */
+export function stockChangedEvent(variant: StockOf): NewEvent<StockChangedData> {
   const available = availableOf(variant);
-  await tx.publish<StockChangedData>({
+  return {
     type: INVENTORY_EVENTS.stockChanged,
     subject: variant.id,
     data: { variantId: variant.id, productId: variant.product_id, storeId: variant.store_id, available, soldOut: available <= 0 },
-  });
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 export { type Backoff, exponentialBackoff } from './backoff.js';
 export { EVENTS_SCHEMA, eventsMigration } from './migrations.js';
-export { writeToOutbox } from './outbox.js';
+export { writeManyToOutbox, writeToOutbox } from './outbox.js';
 export { createInProcessRelay, type InProcessRelayOptions } from './relay.js';
 export type { Consumer, EventLog, EventTransport } from './transport.js';
 export type { EventEnvelope, NewEvent } from './types.js';

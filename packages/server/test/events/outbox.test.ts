@@ -1,6 +1,6 @@
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type EventEnvelope, eventsMigration, writeToOutbox } from '../../src/events/index.js';
+import { type EventEnvelope, eventsMigration, writeManyToOutbox, writeToOutbox } from '../../src/events/index.js';
 import { openTestDatabase } from '../../src/testing/test-database.js';
 
 type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
@@ -116,5 +116,29 @@ describe('writeToOutbox', () => {
     const txOf = (id: string | undefined) => BigInt(rows.find((row) => row.event_id === id)?.tx_id ?? '0');
     expect(txOf(first?.id)).toBe(txOf(second?.id));
     expect(txOf(third.id)).toBeGreaterThan(txOf(first?.id));
+  });
+});
+
+describe('writeManyToOutbox', () => {
+  test('writes 2,500 events in their order, across statements, in one transaction', async () => {
+    const events = Array.from({ length: 2_500 }, (_, i) => ({ type: 'inventory.stock-changed', subject: `var_${i}`, data: { i } }));
+    const envelopes = await database.db.transaction().execute((trx) => writeManyToOutbox(trx, 'inventory', events));
+    expect(envelopes.map((envelope) => envelope.subject)).toEqual(events.map((event) => event.subject));
+    const rows = (await outboxRows()).filter((row) => row.source === 'inventory');
+    expect(rows.map((row) => row.event_id)).toEqual(envelopes.map((envelope) => envelope.id));
+    expect(rows.map((row) => (row.data as { i: number }).i)).toEqual(events.map((_, i) => i));
+    expect(new Set(rows.map((row) => row.tx_id)).size).toBe(1);
+  });
+
+  test('rolls back whole, and writes nothing for no events', async () => {
+    const before = (await outboxRows()).length;
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await writeManyToOutbox(trx, 'order', [{ type: 'order.placed', data: {} }, { type: 'order.paid', data: {} }]);
+        throw new Error('stock ran out');
+      }),
+    ).rejects.toThrow('stock ran out');
+    expect(await writeManyToOutbox(database.db, 'order', [])).toEqual([]);
+    expect((await outboxRows()).length).toBe(before);
   });
 });
