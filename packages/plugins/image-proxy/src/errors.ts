@@ -8,4 +8,5 @@ export const imageProxyErrors = defineErrors({
   IMAGE_DIMENSIONS_TOO_LARGE: { status: 422, title: 'The image is wider or taller than allowed' },
   IMAGE_SIGNATURE_INVALID: { status: 403, title: 'The variant parameters are not signed, or the signature does not match' },
   IMAGE_VARIANT_INVALID: { status: 400, title: 'The variant request is not valid' },
+  IMAGE_RENDER_QUEUE_FULL: { status: 503, title: 'Too many variants are waiting to be rendered; retry later' },
 });

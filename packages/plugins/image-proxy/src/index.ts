@@ -9,7 +9,9 @@ import { imageHandlers } from './handlers/image-handlers.js';
 import { variantHandlers } from './handlers/variant-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type ImageProxyPluginOptions, resolveSettings } from './options.js';
+import { createRenderBudget } from './render-budget.js';
 import { loadSigningKey } from './signing-key.js';
+import { createVariantCache } from './variant-cache.js';
 import { createVariantService } from './variants.js';
 
 export { assertBlobKey, type Blob, type BlobStore, contentEtag, createLocalBlobStore, createMemoryBlobStore } from './blob-store.js';
@@ -24,7 +26,7 @@ export {
 } from './events.js';
 export type { ImageResource } from './mappers.js';
 export type { ImageProxyPluginOptions } from './options.js';
-export { type DetectedImage, detectImage, renderVariant, type VariantRenderer } from './renderer.js';
+export { AVIF_EFFORT, type DetectedImage, detectImage, renderVariant, type VariantRenderer } from './renderer.js';
 export { createS3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
 export { type SignVariantUrlInput, signVariantUrl, variantSignature } from './signing.js';
 export {
@@ -48,10 +50,17 @@ export {
 export function imageProxyPlugin(options: ImageProxyPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
   let signingKey = settings.signingKey;
-  const variants = createVariantService(settings, () => {
-    if (signingKey === undefined) throw new Error('image-proxy: the signing key is read at start-up; the plugin has not started');
-    return signingKey;
-  });
+  const cache = createVariantCache(settings.variantCacheBytes, settings.variantCacheMaxEntryBytes);
+  const budget = createRenderBudget(settings.renderConcurrency, settings.renderQueueLimit);
+  const variants = createVariantService(
+    settings,
+    () => {
+      if (signingKey === undefined) throw new Error('image-proxy: the signing key is read at start-up; the plugin has not started');
+      return signingKey;
+    },
+    cache,
+    budget,
+  );
   return definePlugin<ImageProxyOperations, ImageProxyDatabase>({
     name: 'image-proxy',
     summary: 'Image upload to blob storage; resized, re-encoded and greyscale variants rendered on demand and cached',
@@ -60,7 +69,7 @@ export function imageProxyPlugin(options: ImageProxyPluginOptions = {}): Plugin 
     errors: imageProxyErrors,
     subscriptions: [trackSoldOutImages],
     handlers: {
-      ...imageHandlers(settings),
+      ...imageHandlers(settings, cache),
       ...variantHandlers(variants),
     },
     async onStart(ctx) {

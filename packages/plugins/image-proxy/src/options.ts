@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { type BlobStore, createLocalBlobStore, createMemoryBlobStore } from './blob-store.js';
 import { renderVariant, type VariantRenderer } from './renderer.js';
 
@@ -29,6 +30,20 @@ export interface ImageProxyPluginOptions {
   publicBaseUrl?: string;
   /** Renders a variant; default sharp ({@link renderVariant}). Tests inject a counting one. */
   renderer?: VariantRenderer;
+  /**
+   * Memory budget in bytes of the in-process cache of rendered variants; default 32 MiB. Each
+   * entry counts as its bytes plus a fixed 256 bytes of bookkeeping. `0` turns the cache off.
+   */
+  variantCacheBytes?: number;
+  /** Largest variant, in bytes, that the in-process cache keeps; default 256 KiB. Larger ones are read from the blob store each time. */
+  variantCacheMaxEntryBytes?: number;
+  /** How many variants this process renders at once; default the number of cores (`os.availableParallelism()`). */
+  renderConcurrency?: number;
+  /**
+   * How many further renders may wait for a free slot; default 64. A request that would be one too
+   * many is answered 503 `IMAGE_RENDER_QUEUE_FULL` with `Retry-After`. `0` allows no waiting.
+   */
+  renderQueueLimit?: number;
 }
 
 /** Options with their defaults applied. */
@@ -42,14 +57,26 @@ export interface ImageProxySettings {
   variantMaxAgeSeconds: number;
   publicBaseUrl: string | undefined;
   renderer: VariantRenderer;
+  variantCacheBytes: number;
+  variantCacheMaxEntryBytes: number;
+  renderConcurrency: number;
+  renderQueueLimit: number;
 }
 
 const TEN_MIB = 10 * 1024 * 1024;
+const DEFAULT_VARIANT_CACHE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_VARIANT_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
+// Generous on purpose: a page of product cards whose presets were never rendered asks for dozens at once.
+const DEFAULT_RENDER_QUEUE_LIMIT = 64;
 
 /** Applies defaults to the plugin options. */
 export function resolveSettings(options: ImageProxyPluginOptions): ImageProxySettings {
   const positive = (name: string, value: number, max = Number.POSITIVE_INFINITY): number => {
     if (!Number.isInteger(value) || value <= 0 || value > max) throw new Error(`image-proxy: ${name} must be a positive integer up to ${max}, got ${value}`);
+    return value;
+  };
+  const nonNegative = (name: string, value: number): number => {
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`image-proxy: ${name} must be a non-negative integer, got ${value}`);
     return value;
   };
   if (options.signingKey !== undefined && options.signingKey.length < 32) throw new Error('image-proxy: signingKey must be at least 32 characters');
@@ -63,5 +90,9 @@ export function resolveSettings(options: ImageProxyPluginOptions): ImageProxySet
     variantMaxAgeSeconds: positive('variantMaxAgeSeconds', options.variantMaxAgeSeconds ?? 3600),
     publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
     renderer: options.renderer ?? renderVariant,
+    variantCacheBytes: nonNegative('variantCacheBytes', options.variantCacheBytes ?? DEFAULT_VARIANT_CACHE_BYTES),
+    variantCacheMaxEntryBytes: positive('variantCacheMaxEntryBytes', options.variantCacheMaxEntryBytes ?? DEFAULT_VARIANT_CACHE_MAX_ENTRY_BYTES),
+    renderConcurrency: positive('renderConcurrency', options.renderConcurrency ?? availableParallelism()),
+    renderQueueLimit: nonNegative('renderQueueLimit', options.renderQueueLimit ?? DEFAULT_RENDER_QUEUE_LIMIT),
   };
 }

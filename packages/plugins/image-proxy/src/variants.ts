@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { queryTemplate } from '@tokobapak/server';
+import type { Kysely, SqlBool } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Blob } from './blob-store.js';
 import type { ImageProxyDatabase } from './database.js';
 import { imageProxyErrors } from './errors.js';
 import { requireImage } from './images.js';
-import type { ImageRow } from './mappers.js';
 import type { ImageProxySettings } from './options.js';
+import type { RenderBudget } from './render-budget.js';
 import { verifyVariantSignature } from './signing.js';
+import type { VariantCache } from './variant-cache.js';
 import { canonicalVariantString, PRESETS, type PresetName, resolveVariantQuery, type VariantParams, type VariantQuery } from './variant-params.js';
 
 /** What to send for an image request: the bytes, or "not modified". */
@@ -24,21 +27,65 @@ export interface VariantRequest {
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/** The part of an image row a variant request needs, with the sold-out state read in the same statement. */
+interface VariantSource {
+  id: string;
+  store_id: string;
+  blob_key: string;
+  etag: string;
+  /** `exists (…)`: a boolean from PostgreSQL and PGlite (Kysely types it as boolean or 0/1 for other dialects). */
+  sold_out: SqlBool;
+}
+
+/** A variant's blob key and response ETag. */
+interface VariantIdentity {
+  key: string;
+  etag: string;
+}
+
 /**
  * Serves originals and variants. A variant's blob key and ETag are derived from its parameters, so
  * a repeated request needs no rendering, and a matching `If-None-Match` needs no storage read.
- * Concurrent first requests for one variant share one render (per process).
+ * Small variants are kept in an in-process LRU ({@link VariantCache}), so a repeated request needs
+ * no storage read either. Concurrent first requests for one variant share one render (per
+ * process), and renders wait for a slot of the {@link RenderBudget}.
  */
-export function createVariantService(settings: ImageProxySettings, signingKey: () => string) {
+export function createVariantService(settings: ImageProxySettings, signingKey: () => string, cache: VariantCache, budget: RenderBudget) {
   const rendering = new Map<string, Promise<Blob>>();
+  // The two SHA-256 of a variant's key and ETag depend only on its canonical string and the
+  // original's etag, so they are computed once per (variant, original) and then looked up.
+  const identities = new LRUCache<string, VariantIdentity>({ max: 10_000 });
 
-  const render = (image: ImageRow, key: string, params: VariantParams, db: Kysely<ImageProxyDatabase>): Promise<Blob> => {
+  const identify = (image: VariantSource, params: VariantParams): VariantIdentity => {
+    const canonical = canonicalVariantString(image.id, params);
+    const memo = `${canonical}\n${image.etag}`;
+    let identity = identities.get(memo);
+    if (!identity) {
+      // The key names the original by its image id (part of the canonical string), a fresh id per
+      // upload whose original is never overwritten: no API replaces an original in place, so one key
+      // always means one original. The key does not carry the original's etag, but the ETag does, and
+      // the LRU serves an entry only when its ETag matches, so even an original swapped in storage
+      // behind our back (with its row's etag updated) would never be answered from memory.
+      const key = `variants/${image.id}/${sha256(canonical).slice(0, 32)}.${params.format}`;
+      identity = { key, etag: `"${sha256(`${key}:${image.etag}`).slice(0, 32)}"` };
+      identities.set(memo, identity);
+    }
+    return identity;
+  };
+
+  const render = (image: VariantSource, key: string, params: VariantParams, db: Kysely<ImageProxyDatabase>): Promise<Blob> => {
     let pending = rendering.get(key);
     if (!pending) {
-      pending = (async () => {
+      // Joining a render already under way costs nothing, so only a new render asks the budget
+      // (which throws IMAGE_RENDER_QUEUE_FULL at once when its queue is full).
+      const rendered = budget.run(async () => {
+        // Read inside the slot, so only the renders that run hold an original in memory.
         const original = await settings.blobs.get(image.blob_key);
         if (!original) throw imageProxyErrors.IMAGE_NOT_FOUND('The original of this image is missing from storage');
-        const output = await settings.renderer(original.bytes, params);
+        return settings.renderer(original.bytes, params);
+      });
+      pending = (async () => {
+        const output = await rendered;
         const { etag } = await settings.blobs.put(key, output.bytes, output.contentType);
         await db
           .insertInto('variants')
@@ -56,16 +103,19 @@ export function createVariantService(settings: ImageProxySettings, signingKey: (
     /** The variant asked for, rendered and stored on first use. */
     async variant(db: Kysely<ImageProxyDatabase>, request: VariantRequest): Promise<ImageResponse> {
       const asked = askedParams(request, signingKey());
-      const image = await requireImage(db, request.imageId);
-      const soldOut = await isSoldOut(db, image);
-      const params = { ...asked, grey: asked.grey || soldOut };
-      const digest = sha256(canonicalVariantString(image.id, params)).slice(0, 32);
-      const key = `variants/${image.id}/${digest}.${params.format}`;
-      const etag = `"${sha256(`${key}:${image.etag}`).slice(0, 32)}"`;
+      // Every request reads the row and the sold-out state (one statement), even when the bytes are
+      // in memory: a deleted image is 404 and a product that sold out turns grey at once.
+      const [image] = await variantSource.execute(db, { imageId: request.imageId });
+      if (!image) throw imageProxyErrors.IMAGE_NOT_FOUND();
+      const params = asked.grey || !image.sold_out ? asked : { ...asked, grey: true };
+      const { key, etag } = identify(image, params);
       // Only a variant that is grey by request never changes; any other may turn grey (or back) with the stock.
       const cacheControl = asked.grey ? IMMUTABLE : `public, max-age=${settings.variantMaxAgeSeconds}`;
       if (matches(request.ifNoneMatch, etag)) return { status: 304, etag, cacheControl };
+      const cached = cache.get(key, etag);
+      if (cached) return { status: 200, bytes: cached.bytes, contentType: cached.contentType, etag, cacheControl };
       const blob = (await settings.blobs.get(key)) ?? (await render(image, key, params, db));
+      cache.set(key, { bytes: blob.bytes, contentType: blob.contentType, etag });
       return { status: 200, bytes: blob.bytes, contentType: blob.contentType, etag, cacheControl };
     },
 
@@ -98,17 +148,30 @@ function askedParams(request: VariantRequest, signingKey: string): VariantParams
   return params;
 }
 
-/** Whether inventory reported one of the image's store's products using it as sold out. */
-async function isSoldOut(db: Kysely<ImageProxyDatabase>, image: ImageRow): Promise<boolean> {
-  const row = await db
-    .selectFrom('sold_out_images')
-    .select('image_id')
-    .where('image_id', '=', image.id)
-    .where('store_id', '=', image.store_id)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
+/**
+ * The image's row and whether inventory reported one of its store's products using it as sold out,
+ * in one statement (the sold-out test is an `exists` on the `sold_out_images` primary key),
+ * compiled once and, on PostgreSQL, a named prepared statement (`queryTemplate`).
+ */
+const variantSource = queryTemplate<ImageProxyDatabase, { imageId: string }, VariantSource>({
+  name: 'image_variant_source',
+  build: (db, p) =>
+    db
+      .selectFrom('images')
+      .select(['images.id', 'images.store_id', 'images.blob_key', 'images.etag'])
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('sold_out_images')
+              .select('sold_out_images.image_id')
+              .whereRef('sold_out_images.image_id', '=', 'images.id')
+              .whereRef('sold_out_images.store_id', '=', 'images.store_id'),
+          )
+          .as('sold_out'),
+      )
+      .where('images.id', '=', p.imageId) as never,
+});
 
 /** `If-None-Match` semantics for GET: weak comparison, a list, or `*`. */
 function matches(header: string | undefined, etag: string): boolean {

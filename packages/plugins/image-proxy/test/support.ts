@@ -5,13 +5,15 @@ import { definePlugin, type NewEvent, type Plugin, type PluginContext } from '@t
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
 import sharp, { type OutputInfo } from 'sharp';
 import { expect } from 'vitest';
-import { createLocalBlobStore, type ImageProxyPluginOptions, imageProxyPlugin, renderVariant, type VariantRenderer } from '../src/index.js';
+import { type BlobStore, createLocalBlobStore, type ImageProxyPluginOptions, imageProxyPlugin, renderVariant, type VariantRenderer } from '../src/index.js';
 
 /** A test server running image-proxy with a local blob store in a temporary folder, plus an event publisher. */
 export interface ImageProxyTestServer {
   server: TestServer;
   /** How many variants the renderer has rendered. */
   renders: () => number;
+  /** The keys read from the blob store (`get`), in order, since the server started. */
+  blobReads: () => string[];
   /** Publishes an event as the `inventory` stand-in would, and waits until every consumer has it. */
   publish: (event: NewEvent<unknown>) => Promise<void>;
   signingKey: string;
@@ -20,16 +22,37 @@ export interface ImageProxyTestServer {
 
 export const SIGNING_KEY = 'test-signing-key-0123456789abcdefghijklmnop';
 
-/** Starts image-proxy on a fresh database with a counting renderer; `slowRenderMs` widens the race window. */
-export async function startImageProxy(options: Partial<ImageProxyPluginOptions> & { slowRenderMs?: number } = {}): Promise<ImageProxyTestServer> {
+/** Test-only options of {@link startImageProxy}. */
+export interface TestOptions {
+  /** Each render waits this long first, to widen race windows. */
+  slowRenderMs?: number;
+  /** Each render waits for this first (a gate the test opens). */
+  beforeRender?: () => Promise<void>;
+}
+
+/**
+ * Starts image-proxy on a fresh database with a counting renderer and a local blob store whose
+ * reads are recorded; `slowRenderMs` widens the race window.
+ */
+export async function startImageProxy(options: Partial<ImageProxyPluginOptions> & TestOptions = {}): Promise<ImageProxyTestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'image-proxy-test-'));
   let renders = 0;
   const renderer: VariantRenderer = async (original, params) => {
     renders += 1;
     if (options.slowRenderMs) await new Promise((resolve) => setTimeout(resolve, options.slowRenderMs));
+    await options.beforeRender?.();
     return renderVariant(original, params);
   };
-  const { slowRenderMs: _ignored, ...pluginOptions } = options;
+  const { slowRenderMs: _slow, beforeRender: _before, ...pluginOptions } = options;
+  const reads: string[] = [];
+  const local = createLocalBlobStore(dir);
+  const blobStore: BlobStore = {
+    ...local,
+    get(key) {
+      reads.push(key);
+      return local.get(key);
+    },
+  };
   let publisher: PluginContext<unknown> | undefined;
   // Stands in for inventory: a plugin with no operations whose context can publish events.
   const inventoryStandIn: Plugin = definePlugin<Record<string, never>, unknown>({
@@ -43,11 +66,12 @@ export async function startImageProxy(options: Partial<ImageProxyPluginOptions> 
     },
   });
   const server = await createTestServer({
-    plugins: [imageProxyPlugin({ blobStore: createLocalBlobStore(dir), signingKey: SIGNING_KEY, renderer, ...pluginOptions }), inventoryStandIn],
+    plugins: [imageProxyPlugin({ blobStore, signingKey: SIGNING_KEY, renderer, ...pluginOptions }), inventoryStandIn],
   });
   return {
     server,
     renders: () => renders,
+    blobReads: () => [...reads],
     signingKey: SIGNING_KEY,
     async publish(event) {
       if (!publisher) throw new Error('the stand-in has not started');

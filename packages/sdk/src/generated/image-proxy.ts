@@ -121,7 +121,9 @@ export interface paths {
          *
          *     Errors: `IMAGE_NOT_FOUND` (404), `IMAGE_SIGNATURE_INVALID` (403: `custom` without a valid
          *     `sig`), `IMAGE_VARIANT_INVALID` (400: a preset with query parameters, or `custom` with
-         *     neither `w` nor `h`); `w` or `h` above 4000 is a `VALIDATION_FAILED` (400).
+         *     neither `w` nor `h`); `w` or `h` above 4000 is a `VALIDATION_FAILED` (400);
+         *     `IMAGE_RENDER_QUEUE_FULL` (503, with `Retry-After`: the variant is not rendered yet and
+         *     the service's render queue is full; a stored variant is always served).
          */
         get: operations["getVariant"];
         put?: never;
@@ -258,6 +260,20 @@ export interface components {
          */
         PayloadTooLarge: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The variant has not been rendered yet and the render queue is full
+         *     (`IMAGE_RENDER_QUEUE_FULL`); retry after `Retry-After` seconds.
+         */
+        RenderQueueFull: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -488,6 +504,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["RenderQueueFull"];
         };
     };
 }

@@ -222,7 +222,7 @@ const document = {
           "Variants"
         ],
         "summary": "Get a variant of an image",
-        "description": "Rendered on the first request and stored; later requests are served from storage. The\n`ETag` is strong and changes whenever the bytes would; `If-None-Match` answers 304.\n\nPresets take no query parameters. `custom` takes `w` and/or `h` plus any of `fit`,\n`format`, `q` and `grey`, and `sig`: the lower-case hex HMAC-SHA256, keyed with the\nservice's signing key, of the canonical string\n`<imageId>:w=<w>&h=<h>&fit=<fit>&format=<format>&q=<q>&grey=<0|1>`, where absent `w` or\n`h` is written as `0` and the others take their defaults (`fit=cover`, `format=webp`,\n`q=80`, `grey=0`). `signVariantUrl` from `@tokobapak/plugin-image-proxy` builds it.\n\nWhile the image's product is sold out, every variant is greyscale (the `ETag` differs from\nthe colour one). Such responses may change back, so they are cacheable for\n`variantMaxAgeSeconds` (default one hour) and revalidated by `ETag`; variants that ask for\n`grey=1` themselves never change and are cacheable for a year, `immutable`.\n\nErrors: `IMAGE_NOT_FOUND` (404), `IMAGE_SIGNATURE_INVALID` (403: `custom` without a valid\n`sig`), `IMAGE_VARIANT_INVALID` (400: a preset with query parameters, or `custom` with\nneither `w` nor `h`); `w` or `h` above 4000 is a `VALIDATION_FAILED` (400).\n",
+        "description": "Rendered on the first request and stored; later requests are served from storage. The\n`ETag` is strong and changes whenever the bytes would; `If-None-Match` answers 304.\n\nPresets take no query parameters. `custom` takes `w` and/or `h` plus any of `fit`,\n`format`, `q` and `grey`, and `sig`: the lower-case hex HMAC-SHA256, keyed with the\nservice's signing key, of the canonical string\n`<imageId>:w=<w>&h=<h>&fit=<fit>&format=<format>&q=<q>&grey=<0|1>`, where absent `w` or\n`h` is written as `0` and the others take their defaults (`fit=cover`, `format=webp`,\n`q=80`, `grey=0`). `signVariantUrl` from `@tokobapak/plugin-image-proxy` builds it.\n\nWhile the image's product is sold out, every variant is greyscale (the `ETag` differs from\nthe colour one). Such responses may change back, so they are cacheable for\n`variantMaxAgeSeconds` (default one hour) and revalidated by `ETag`; variants that ask for\n`grey=1` themselves never change and are cacheable for a year, `immutable`.\n\nErrors: `IMAGE_NOT_FOUND` (404), `IMAGE_SIGNATURE_INVALID` (403: `custom` without a valid\n`sig`), `IMAGE_VARIANT_INVALID` (400: a preset with query parameters, or `custom` with\nneither `w` nor `h`); `w` or `h` above 4000 is a `VALIDATION_FAILED` (400);\n`IMAGE_RENDER_QUEUE_FULL` (503, with `Retry-After`: the variant is not rendered yet and\nthe service's render queue is full; a stored variant is always served).\n",
         "security": [],
         "parameters": [
           {
@@ -324,6 +324,9 @@ const document = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/RenderQueueFull"
           }
         }
       }
@@ -414,6 +417,26 @@ const document = {
       },
       "PayloadTooLarge": {
         "description": "The upload is too large (`IMAGE_TOO_LARGE`), or the whole request is beyond the\noperation's body limit (`PAYLOAD_TOO_LARGE`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "RenderQueueFull": {
+        "description": "The variant has not been rendered yet and the render queue is full\n(`IMAGE_RENDER_QUEUE_FULL`); retry after `Retry-After` seconds.\n",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
         "content": {
           "application/problem+json": {
             "schema": {

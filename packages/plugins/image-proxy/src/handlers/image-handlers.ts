@@ -2,10 +2,11 @@ import { isUploadedFile, platformErrors, requireStore } from '@tokobapak/server'
 import { deleteImage, requireImage, uploadImage } from '../images.js';
 import { toImage } from '../mappers.js';
 import type { ImageProxySettings } from '../options.js';
+import type { VariantCache } from '../variant-cache.js';
 import type { ImageProxyHandlers } from './types.js';
 
 /** Uploading, reading and deleting a store's images. */
-export function imageHandlers(settings: ImageProxySettings): Pick<ImageProxyHandlers, 'uploadImage' | 'getImage' | 'deleteImage'> {
+export function imageHandlers(settings: ImageProxySettings, cache: VariantCache): Pick<ImageProxyHandlers, 'uploadImage' | 'getImage' | 'deleteImage'> {
   return {
     async uploadImage({ body }, ctx) {
       const { storeId } = requireStore(ctx.caller);
@@ -23,6 +24,8 @@ export function imageHandlers(settings: ImageProxySettings): Pick<ImageProxyHand
     async deleteImage({ params }, ctx) {
       const { storeId } = requireStore(ctx.caller);
       await deleteImage(ctx, settings, storeId, params.imageId);
+      // Other processes keep theirs until evicted, but never serve them: every variant request reads the image's row first.
+      cache.deleteImage(params.imageId);
     },
   };
 }
