@@ -120,6 +120,7 @@ const pageShape = (v: PageValues) =>
     v.maxPrice === undefined ? '' : 'max',
     v.soldOut === undefined ? '' : 'stock',
     v.afterId === undefined ? '' : 'after',
+    v.limit,
   ].join(',');
 
 type CatalogueSelect = ReturnType<typeof catalogueColumns>;
@@ -139,9 +140,12 @@ function withFilters(select: CatalogueSelect, p: Placeholders<PageValues>, v: Pa
 }
 
 /** Limits the ordered page, then folds the variants in, so only the page's products pay for them. */
-function foldVariants(db: Db, select: CatalogueSelect, p: Placeholders<PageValues>, orderBy: Array<[RawBuilder<unknown>, 'asc' | 'desc']>) {
+function foldVariants(db: Db, select: CatalogueSelect, limit: number, orderBy: Array<[RawBuilder<unknown>, 'asc' | 'desc']>) {
   for (const [expression, direction] of orderBy) select = select.orderBy(expression, direction);
-  const page = select.limit(p.limit).as('page');
+  // A literal, not a parameter: under \`LIMIT $n\` a generic plan assumes a tenth of the table comes
+  // back and PostgreSQL keeps planning every run; with the literal it settles on one plan (a shape
+  // per page size, and storefronts use few).
+  const page = select.limit(sql.lit(limit)).as('page');
   let outer = db.selectFrom(page).selectAll('page').select(variantsJson(db, 'page.id').as('variants'));
   // The outer order repeats the inner one on the page's own columns: a subquery's order is not kept by SQL.
   if (orderBy.length === 2) outer = outer.orderBy(sql`page.sort_key`, orderBy[0]?.[1]);
@@ -178,7 +182,7 @@ const pageQuery = queryTemplate<InventoryDatabase, PageValues, CatalogueRow>({
     return foldVariants(
       db,
       select,
-      p,
+      v.limit,
       key
         ? [
             [sql`sort_key`, spec.direction],
@@ -207,7 +211,7 @@ const oneWordPageQuery = queryTemplate<InventoryDatabase, PageValues, CatalogueR
         sql<SqlBool>`t.lexeme = (select (tsvector_to_array(query::text::tsvector))[1] from ${tsquery(p.q)} query where numnode(query) = 1)`,
       ) as unknown as CatalogueSelect;
     if (v.afterId !== undefined) select = select.where(sql<SqlBool>`(t.rank, t.product_id) < (${p.afterKey as unknown}::float8, ${p.afterId})`);
-    return foldVariants(db, select, p, [
+    return foldVariants(db, select, v.limit, [
       [sql`t.rank`, 'desc'],
       [sql`t.product_id`, 'desc'],
     ]) as never;
