@@ -52,21 +52,25 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     cache: 10_000,
     clockTimestamp: undefined,
   });
+  // One signer for every access token. The signer never reads a clock: `iat` and `exp` are put in
+  // the payload from the injected clock (fast-jwt uses a payload's `iat` and, with no `expiresIn`,
+  // its `exp`). Not `noTimestamp: true`: with it fast-jwt drops the payload's `iat` as well.
+  const signAccess = createSigner({ key: accessKey, algorithm: 'HS256', iss: ISSUER, aud: 'access' });
   const signService = createSigner({ key: serviceKey, algorithm: 'HS256', iss: ISSUER, aud: 'service', expiresIn: 3600_000 });
   const verifyService = createVerifier({ key: serviceKey, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: 'service', cache: 1_000 });
 
   return {
     accessTokenTtl,
     signAccessToken(claims) {
-      const signer = createSigner({
-        key: accessKey,
-        algorithm: 'HS256',
-        iss: ISSUER,
-        aud: 'access',
-        expiresIn: accessTokenTtl * 1000,
-        clockTimestamp: clock(),
+      const now = clock();
+      return signAccess({
+        sub: claims.userId,
+        role: claims.role,
+        sid: claims.sessionId,
+        ...(claims.storeId ? { st: claims.storeId, sr: claims.storeRole } : {}),
+        iat: Math.floor(now / 1000),
+        exp: Math.floor((now + accessTokenTtl * 1000) / 1000),
       });
-      return signer({ sub: claims.userId, role: claims.role, sid: claims.sessionId, ...(claims.storeId ? { st: claims.storeId, sr: claims.storeRole } : {}) });
     },
     verifyAccessToken(token) {
       let payload: { sub?: unknown; role?: unknown; sid?: unknown; st?: unknown; sr?: unknown; exp?: number };

@@ -1,16 +1,30 @@
 import { TokoBapakError } from '@tokobapak/sdk';
 import type { TestServer } from '@tokobapak/server/testing';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Kysely, KyselyPlugin } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { AuthDatabase } from '../src/database.js';
+import { rotateRefreshToken } from '../src/sessions.js';
 import { createAccount, signIn, startAuthServer } from './support/auth-server.js';
 
 let server: TestServer;
 
+// Time is injected, so a refresh token can be made to expire without waiting 30 days.
+let offsetMs = 0;
+const clock = { now: () => new Date(Date.now() + offsetMs) };
+
 beforeAll(async () => {
-  server = await startAuthServer({}, { accessTokenTtl: 60 });
+  server = await startAuthServer({}, { accessTokenTtl: 60, clock });
+});
+afterEach(() => {
+  offsetMs = 0;
 });
 afterAll(async () => {
   await server?.close();
 });
+
+function auth(): Kysely<AuthDatabase> {
+  return server.database.db.withSchema('auth');
+}
 
 async function refusal(promise: Promise<unknown>): Promise<TokoBapakError> {
   const error = await promise.then(
@@ -77,14 +91,91 @@ describe('refresh tokens', () => {
     await expect(server.client().auth.refreshToken({ body: { refreshToken: other.refreshToken } })).resolves.toMatchObject({ userId: account.userId });
   });
 
-  test('of many concurrent refreshes with one token exactly one is honoured', async () => {
+  test('of many concurrent refreshes with one token exactly one is honoured, and the race revokes the session', async () => {
     const account = await createAccount(server, 'race@example.com');
+    const { refreshToken, sessionId } = await server.client().auth.login({ body: { email: account.email, password: account.password } });
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => server.app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken } })),
+    );
+    const winners = responses.filter((response) => response.statusCode === 200);
+    expect(winners).toHaveLength(1);
+    const losers = responses.filter((response) => response.statusCode !== 200);
+    expect(losers.map((response) => response.statusCode)).toEqual(Array.from({ length: 19 }, () => 401));
+    const codes = losers.map((response) => response.json().code as string);
+    expect(codes.every((code) => code === 'AUTH_REFRESH_TOKEN_REUSED' || code === 'AUTH_REFRESH_TOKEN_INVALID')).toBe(true);
+    // A second use of a spent token is a reuse, racing or not (docs/security.md, "Sessions"): the first loser revokes the family.
+    expect(codes).toContain('AUTH_REFRESH_TOKEN_REUSED');
+
+    // So the winner's new token died with the family too, and only one token was ever issued from the race.
+    const winner = winners[0]?.json() as { refreshToken: string; sessionId: string };
+    expect(winner.sessionId).toBe(sessionId);
+    const after = await refusal(server.client().auth.refreshToken({ body: { refreshToken: winner.refreshToken } }));
+    expect([after.status, after.code]).toEqual([401, 'AUTH_REFRESH_TOKEN_INVALID']);
+    const family = await auth()
+      .selectFrom('refresh_tokens')
+      .select(['rotated_at', 'revoked_at', 'revoked_reason'])
+      .where('family_id', '=', sessionId)
+      .execute();
+    expect(family).toHaveLength(2);
+    expect(family.filter((row) => row.rotated_at !== null)).toHaveLength(1);
+    expect(family.map((row) => row.revoked_reason)).toEqual(['reuse-detected', 'reuse-detected']);
+  });
+
+  test('an expired refresh token is refused as invalid and revokes nothing', async () => {
+    const account = await createAccount(server, 'expired@example.com');
+    const { refreshToken, sessionId } = await server.client().auth.login({ body: { email: account.email, password: account.password } });
+    offsetMs = 31 * 24 * 3600 * 1000; // past the default 30-day lifetime
+    const error = await refusal(server.client().auth.refreshToken({ body: { refreshToken } }));
+    expect([error.status, error.code]).toEqual([401, 'AUTH_REFRESH_TOKEN_INVALID']);
+    const family = await auth().selectFrom('refresh_tokens').select(['rotated_at', 'revoked_at']).where('family_id', '=', sessionId).execute();
+    expect(family).toEqual([{ rotated_at: null, revoked_at: null }]);
+  });
+
+  test('a token whose account is gone is refused as invalid', async () => {
+    const account = await createAccount(server, 'gone@example.com');
     const { refreshToken } = await server.client().auth.login({ body: { email: account.email, password: account.password } });
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => server.client().auth.refreshToken({ body: { refreshToken } })));
-    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
-    for (const result of results) {
-      if (result.status === 'rejected') expect((result.reason as TokoBapakError).status).toBe(401);
-    }
+    await auth().deleteFrom('credentials').where('user_id', '=', account.userId).execute();
+    const error = await refusal(server.client().auth.refreshToken({ body: { refreshToken } }));
+    expect([error.status, error.code]).toEqual([401, 'AUTH_REFRESH_TOKEN_INVALID']);
+  });
+
+  test('refreshing a session without a store is one statement', async () => {
+    const account = await createAccount(server, 'one-statement@example.com');
+    const first = await server.client().auth.login({ body: { email: account.email, password: account.password } });
+    // Counts statements executed (every query's result passes through a plugin, compiled ahead or not).
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        statements += 1;
+        return args.result;
+      },
+    };
+    const settings = { tokens: server.tokens, refreshTokenTtlSeconds: 3600, now: () => new Date() };
+    const confirmStore = async (): Promise<never> => {
+      throw new Error('not a store session');
+    };
+    const pair = await rotateRefreshToken(auth().withPlugin(counting), settings, first.refreshToken, confirmStore);
+    expect(statements).toBe(1); // with "spent" as (update …), "issued" as (insert …) select …
+    expect(pair).toMatchObject({ userId: account.userId, sessionId: first.sessionId, tokenType: 'Bearer' });
+    expect(server.tokens.verifyAccessToken(pair.accessToken)).toMatchObject({
+      userId: account.userId,
+      role: 'customer',
+      sessionId: first.sessionId,
+      storeId: null,
+    });
+
+    // The new token is stored hashed, in the same family, and works.
+    const stored = await auth()
+      .selectFrom('refresh_tokens')
+      .select(['token_hash', 'rotated_at'])
+      .where('family_id', '=', first.sessionId)
+      .orderBy('id')
+      .execute();
+    expect(stored).toHaveLength(2);
+    expect(stored.map((row) => row.token_hash)).not.toContain(pair.refreshToken);
+    expect(stored.every((row) => /^[0-9a-f]{64}$/.test(row.token_hash))).toBe(true);
+    await expect(server.client().auth.refreshToken({ body: { refreshToken: pair.refreshToken } })).resolves.toMatchObject({ sessionId: first.sessionId });
   });
 
   test('an unknown refresh token is refused', async () => {

@@ -4,11 +4,14 @@ import type { Kysely, Updateable } from 'kysely';
 import type { UserDatabase } from './database.js';
 import { defaultFirstKey, parseDefaultFirstKey } from './default-first.js';
 import { userErrors } from './errors.js';
+import { exactlyOneDefault } from './exactly-one-default.js';
 import { type AddressRow, toAddress } from './mappers.js';
-import { lockAccount, type Transact } from './users.js';
+import type { Transact } from './users.js';
 
 type Schemas = UserComponents['schemas'];
 type Db = Kysely<UserDatabase>;
+
+const defaults = exactlyOneDefault<'addresses', AddressRow>({ table: 'addresses', stampsUpdatedAt: true, notFound: () => userErrors.USER_ADDRESS_NOT_FOUND() });
 
 /**
  * One page of a user's addresses: the default first, then the others newest first. A cursor is a
@@ -46,12 +49,8 @@ export async function getAddress(db: Db, userId: string, addressId: string): Pro
 
 /** Saves an address; the first one, or one saved with `isDefault: true`, becomes the default. */
 export async function createAddress(transact: Transact, userId: string, input: Schemas['AddressInput'], now: Date): Promise<AddressRow> {
-  return transact(async ({ db }) => {
-    await lockAccount(db, userId);
-    const any = await db.selectFrom('addresses').select('id').where('user_id', '=', userId).limit(1).executeTakeFirst();
-    const isDefault = !any || input.isDefault === true;
-    if (isDefault) await clearDefault(db, userId, now);
-    return db
+  return defaults.add(transact, userId, input.isDefault, now, (db, isDefault) =>
+    db
       .insertInto('addresses')
       .values({
         id: newId('adr'),
@@ -70,8 +69,8 @@ export async function createAddress(transact: Transact, userId: string, input: S
         updated_at: now,
       })
       .returningAll()
-      .executeTakeFirstOrThrow();
-  });
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 /** Changes the fields given; which address is the default changes only through {@link setDefaultAddress}. */
@@ -93,34 +92,10 @@ export async function updateAddress(db: Db, userId: string, addressId: string, p
 
 /** Deletes an address; when it was the default, the most recently created remaining one takes over. */
 export async function deleteAddress(transact: Transact, userId: string, addressId: string, now: Date): Promise<void> {
-  await transact(async ({ db }) => {
-    await lockAccount(db, userId);
-    const removed = await db.deleteFrom('addresses').where('id', '=', addressId).where('user_id', '=', userId).returning('is_default').executeTakeFirst();
-    if (!removed) throw userErrors.USER_ADDRESS_NOT_FOUND();
-    if (!removed.is_default) return;
-    const successor = await db
-      .selectFrom('addresses')
-      .select('id')
-      .where('user_id', '=', userId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (successor) await db.updateTable('addresses').set({ is_default: true, updated_at: now }).where('id', '=', successor.id).execute();
-  });
+  await defaults.remove(transact, userId, addressId, now);
 }
 
 /** Makes an address the default in place of the previous one; on the default itself it changes nothing. */
 export async function setDefaultAddress(transact: Transact, userId: string, addressId: string, now: Date): Promise<AddressRow> {
-  return transact(async ({ db }) => {
-    await lockAccount(db, userId);
-    const row = await getAddress(db, userId, addressId);
-    if (row.is_default) return row;
-    await clearDefault(db, userId, now);
-    return db.updateTable('addresses').set({ is_default: true, updated_at: now }).where('id', '=', addressId).returningAll().executeTakeFirstOrThrow();
-  });
-}
-
-async function clearDefault(db: Db, userId: string, now: Date): Promise<void> {
-  await db.updateTable('addresses').set({ is_default: false, updated_at: now }).where('user_id', '=', userId).where('is_default', '=', true).execute();
+  return defaults.setDefault(transact, userId, addressId, now);
 }

@@ -5,8 +5,9 @@ import { looksLikeCardNumber } from './card-numbers.js';
 import type { UserDatabase } from './database.js';
 import { defaultFirstKey, parseDefaultFirstKey } from './default-first.js';
 import { userErrors } from './errors.js';
+import { exactlyOneDefault } from './exactly-one-default.js';
 import { type PaymentMethodRow, toPaymentMethod } from './mappers.js';
-import { lockAccount, type Transact } from './users.js';
+import type { Transact } from './users.js';
 
 type Schemas = UserComponents['schemas'];
 type Db = Kysely<UserDatabase>;
@@ -27,6 +28,13 @@ const PUBLIC_COLUMNS = [
   'is_default',
   'created_at',
 ] as const satisfies ReadonlyArray<keyof UserDatabase['payment_methods']>;
+
+const defaults = exactlyOneDefault<'payment_methods', PaymentMethodRow>({
+  table: 'payment_methods',
+  columns: PUBLIC_COLUMNS,
+  stampsUpdatedAt: false,
+  notFound: () => userErrors.USER_PAYMENT_METHOD_NOT_FOUND(),
+});
 
 /** One page of a user's payment methods: the default first, then the others newest first. Tokens are never read. */
 export async function listPaymentMethods(
@@ -60,12 +68,8 @@ export async function savePaymentMethod(transact: Transact, userId: string, inpu
     throw userErrors.USER_CARD_NUMBER_REJECTED('The token looks like a card number; tokenise the card with the payment gateway and save its token');
   }
   try {
-    return await transact(async ({ db }) => {
-      await lockAccount(db, userId);
-      const any = await db.selectFrom('payment_methods').select('id').where('user_id', '=', userId).limit(1).executeTakeFirst();
-      const isDefault = !any || input.isDefault === true;
-      if (isDefault) await clearDefault(db, userId);
-      return db
+    return await defaults.add(transact, userId, input.isDefault, now, (db, isDefault) =>
+      db
         .insertInto('payment_methods')
         .values({
           id: newId('pm'),
@@ -82,8 +86,8 @@ export async function savePaymentMethod(transact: Transact, userId: string, inpu
           created_at: now,
         })
         .returning(PUBLIC_COLUMNS)
-        .executeTakeFirstOrThrow();
-    });
+        .executeTakeFirstOrThrow(),
+    );
   } catch (error) {
     if (isUniqueViolation(error, TOKEN_INDEX)) throw userErrors.USER_PAYMENT_METHOD_EXISTS();
     throw error;
@@ -91,46 +95,11 @@ export async function savePaymentMethod(transact: Transact, userId: string, inpu
 }
 
 /** Deletes a method; when it was the default, the most recently saved remaining one takes over. */
-export async function deletePaymentMethod(transact: Transact, userId: string, paymentMethodId: string): Promise<void> {
-  await transact(async ({ db }) => {
-    await lockAccount(db, userId);
-    const removed = await db
-      .deleteFrom('payment_methods')
-      .where('id', '=', paymentMethodId)
-      .where('user_id', '=', userId)
-      .returning('is_default')
-      .executeTakeFirst();
-    if (!removed) throw userErrors.USER_PAYMENT_METHOD_NOT_FOUND();
-    if (!removed.is_default) return;
-    const successor = await db
-      .selectFrom('payment_methods')
-      .select('id')
-      .where('user_id', '=', userId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (successor) await db.updateTable('payment_methods').set({ is_default: true }).where('id', '=', successor.id).execute();
-  });
+export async function deletePaymentMethod(transact: Transact, userId: string, paymentMethodId: string, now: Date): Promise<void> {
+  await defaults.remove(transact, userId, paymentMethodId, now);
 }
 
 /** Makes a method the default in place of the previous one; on the default itself it changes nothing. */
-export async function setDefaultPaymentMethod(transact: Transact, userId: string, paymentMethodId: string): Promise<PaymentMethodRow> {
-  return transact(async ({ db }) => {
-    await lockAccount(db, userId);
-    const row = await db
-      .selectFrom('payment_methods')
-      .select(PUBLIC_COLUMNS)
-      .where('id', '=', paymentMethodId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!row) throw userErrors.USER_PAYMENT_METHOD_NOT_FOUND();
-    if (row.is_default) return row;
-    await clearDefault(db, userId);
-    return db.updateTable('payment_methods').set({ is_default: true }).where('id', '=', paymentMethodId).returning(PUBLIC_COLUMNS).executeTakeFirstOrThrow();
-  });
-}
-
-async function clearDefault(db: Db, userId: string): Promise<void> {
-  await db.updateTable('payment_methods').set({ is_default: false }).where('user_id', '=', userId).where('is_default', '=', true).execute();
+export async function setDefaultPaymentMethod(transact: Transact, userId: string, paymentMethodId: string, now: Date): Promise<PaymentMethodRow> {
+  return defaults.setDefault(transact, userId, paymentMethodId, now);
 }

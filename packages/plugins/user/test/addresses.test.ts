@@ -113,6 +113,22 @@ describe('addresses', () => {
     expect(defaults.rows[0]?.n).toBe(1);
   });
 
+  test('concurrent set-default on two addresses leaves exactly one default', async () => {
+    const { client, user } = await signUp(server);
+    const home = await client.user.createAddress({ body: address('Rumah') });
+    const office = await client.user.createAddress({ body: address('Kantor') });
+    for (let round = 0; round < 5; round++) {
+      // Twenty calls at once, alternating between the two addresses.
+      const moved = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => client.user.setDefaultAddress({ params: { addressId: i % 2 === 0 ? home.id : office.id } })),
+      );
+      expect(moved.every((item) => item.isDefault)).toBe(true);
+      const defaults = await sql<{ id: string }>`select id from "user".addresses where user_id = ${user.id} and is_default`.execute(server.database.db);
+      expect(defaults.rows).toHaveLength(1);
+      expect([home.id, office.id]).toContain(defaults.rows[0]?.id);
+    }
+  });
+
   test('the database refuses a second default even if the code were wrong', async () => {
     const { client, user } = await signUp(server);
     const first = await client.user.createAddress({ body: address('Rumah') });

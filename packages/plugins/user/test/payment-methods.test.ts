@@ -113,6 +113,23 @@ describe('payment methods', () => {
     expect(await client.user.listPaymentMethods()).toEqual({ items: [], nextCursor: null });
   });
 
+  test('concurrent set-default on two methods leaves exactly one default', async () => {
+    const { client, user } = await signUp(server);
+    const first = await client.user.savePaymentMethod({ body: card('tok_race_a') });
+    const second = await client.user.savePaymentMethod({ body: card('tok_race_b') });
+    for (let round = 0; round < 5; round++) {
+      // Twenty calls at once, alternating between the two methods.
+      const moved = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => client.user.setDefaultPaymentMethod({ params: { paymentMethodId: i % 2 === 0 ? first.id : second.id } })),
+      );
+      // Each answer was the default when it was given: the calls ran one after the other.
+      expect(moved.every((method) => method.isDefault)).toBe(true);
+      const defaults = await sql<{ id: string }>`select id from "user".payment_methods where user_id = ${user.id} and is_default`.execute(server.database.db);
+      expect(defaults.rows).toHaveLength(1);
+      expect([first.id, second.id]).toContain(defaults.rows[0]?.id);
+    }
+  });
+
   test('pagination walks every method once', async () => {
     const { client } = await signUp(server);
     const ids: string[] = [];

@@ -24,13 +24,7 @@ export function sessionHandlers(service: AuthService): Pick<AuthHandlers, 'login
     },
 
     async refreshToken({ body }, ctx) {
-      return rotateRefreshToken(
-        ctx.db,
-        (fn) => ctx.transaction((tx) => fn(tx.db)),
-        service.session(ctx),
-        body.refreshToken,
-        (storeId, userId) => storeRoleOf(ctx, storeId, userId),
-      );
+      return rotateRefreshToken(ctx.db, service.session(ctx), body.refreshToken, (storeId, userId) => storeRoleOf(ctx, storeId, userId));
     },
 
     async selectStore({ body }, ctx) {

@@ -15,11 +15,13 @@ export function paymentMethodHandlers(): Pick<UserHandlers, 'listPaymentMethods'
     },
 
     async deletePaymentMethod({ params }, ctx) {
-      await deletePaymentMethod(ctx.transaction, await signedInAccount(ctx.db, ctx.caller), params.paymentMethodId);
+      await deletePaymentMethod(ctx.transaction, await signedInAccount(ctx.db, ctx.caller), params.paymentMethodId, ctx.clock.now());
     },
 
     async setDefaultPaymentMethod({ params }, ctx) {
-      return toPaymentMethod(await setDefaultPaymentMethod(ctx.transaction, await signedInAccount(ctx.db, ctx.caller), params.paymentMethodId));
+      return toPaymentMethod(
+        await setDefaultPaymentMethod(ctx.transaction, await signedInAccount(ctx.db, ctx.caller), params.paymentMethodId, ctx.clock.now()),
+      );
     },
   };
 }
