@@ -1,5 +1,5 @@
 import { TokoBapakError } from '@tokobapak/sdk';
-import { platformErrors } from '@tokobapak/server';
+import { ProblemError, platformErrors } from '@tokobapak/server';
 import { type MerchantContext, normalizeEmail } from './context.js';
 
 /**
@@ -25,12 +25,9 @@ export async function emailOf(ctx: Pick<MerchantContext, 'clients'>, userId: str
  */
 export async function emailForRecord(ctx: Pick<MerchantContext, 'clients' | 'log'>, userId: string): Promise<string | null> {
   try {
-    const user = await ctx.clients.user.getUser({ params: { userId } });
-    return normalizeEmail(user.email);
+    return await emailOf(ctx, userId);
   } catch (error) {
-    if (error instanceof TokoBapakError && error.status === 404) {
-      throw platformErrors.UNAUTHENTICATED('The account this credential belongs to no longer exists');
-    }
+    if (error instanceof ProblemError) throw error;
     ctx.log.warn({ err: error, userId }, 'the user service did not give the email of a new store owner; it is recorded as null');
     return null;
   }

@@ -134,7 +134,10 @@ describe('writeManyToOutbox', () => {
     const before = (await outboxRows()).length;
     await expect(
       database.db.transaction().execute(async (trx) => {
-        await writeManyToOutbox(trx, 'order', [{ type: 'order.placed', data: {} }, { type: 'order.paid', data: {} }]);
+        await writeManyToOutbox(trx, 'order', [
+          { type: 'order.placed', data: {} },
+          { type: 'order.paid', data: {} },
+        ]);
         throw new Error('stock ran out');
       }),
     ).rejects.toThrow('stock ran out');
