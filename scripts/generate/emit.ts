@@ -55,8 +55,9 @@ export function emitOperations(services: ServiceTable[], source: string): string
       lines.push(`  ${namespace}: {`);
       for (const [id, info] of operations) {
         const files = info.files ? `, files: [${info.files.map(quote).join(', ')}]` : '';
+        const notModified = info.notModified ? ', notModified: true' : '';
         lines.push(
-          `    ${id}: { method: ${quote(info.method)}, path: ${quote(info.path)}, paginated: ${info.paginated}, idempotent: ${info.idempotent}, body: ${quote(info.body)}${files} },`,
+          `    ${id}: { method: ${quote(info.method)}, path: ${quote(info.path)}, paginated: ${info.paginated}, idempotent: ${info.idempotent}, body: ${quote(info.body)}${files}, response: ${quote(info.response)}${notModified} },`,
         );
       }
       lines.push('  },');

@@ -12,6 +12,13 @@ export interface OperationInfo {
   body: 'json' | 'multipart';
   /** For a multipart body, its file properties (`format: binary`, or `contentMediaType` without `type`), in authored order. */
   files?: string[];
+  /**
+   * What the success responses carry: `json` (also for operations that answer without a body) or
+   * `binary` (any other media type: `image/webp`, `application/octet-stream`, `text/csv`).
+   */
+  response: 'json' | 'binary';
+  /** The operation declares a `304 Not Modified` response (a conditional GET, `If-None-Match`). */
+  notModified?: true;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -59,7 +66,9 @@ export function collectOperations(doc: JsonObject, specName: string): Array<[str
           (parameter) => parameter.in === 'header' && typeof parameter.name === 'string' && parameter.name.toLowerCase() === 'idempotency-key',
         ),
         body: 'json',
+        response: responseKind(doc, operation, `${specName}: ${id}`),
       };
+      if (asObject(operation.responses)?.['304'] !== undefined) info.notModified = true;
       const multipart = multipartSchema(doc, operation, `${specName}: ${id}`);
       if (multipart) {
         info.body = 'multipart';
@@ -80,6 +89,32 @@ function multipartSchema(doc: JsonObject, operation: JsonObject, where: string):
   if (!content || !('multipart/form-data' in content)) return undefined;
   if (Object.keys(content).length > 1) throw new Error(`${where}: a request body is either application/json or multipart/form-data, not both`);
   return resolveLocal(doc, asObject(content['multipart/form-data'])?.schema) ?? {};
+}
+
+/** `application/json`, `application/problem+json`, `application/vnd.x+json; charset=utf-8`: media types read as JSON. */
+const JSON_MEDIA_TYPE = /^[^/]+\/([^;]*\+)?json\s*(;|$)/i;
+
+/** A success status key of `responses`: `200`…`299` or the `2XX` range. */
+const SUCCESS_STATUS = /^2(\d\d|XX)$/i;
+
+/**
+ * Whether the success responses of an operation are JSON or binary (bytes the client hands over as
+ * a `Blob`). The client reads a response by this kind, so an operation whose success responses mix
+ * JSON with other media types is an error, like a request body that is both JSON and multipart.
+ */
+function responseKind(doc: JsonObject, operation: JsonObject, where: string): 'json' | 'binary' {
+  const json: string[] = [];
+  const binary: string[] = [];
+  for (const [status, raw] of Object.entries(asObject(operation.responses) ?? {})) {
+    if (!SUCCESS_STATUS.test(status)) continue;
+    for (const mediaType of Object.keys(asObject(resolveLocal(doc, raw)?.content) ?? {})) {
+      (JSON_MEDIA_TYPE.test(mediaType) ? json : binary).push(`${status} ${mediaType}`);
+    }
+  }
+  if (json.length > 0 && binary.length > 0) {
+    throw new Error(`${where}: success responses are either JSON or binary, not both (${[...json, ...binary].join(', ')})`);
+  }
+  return binary.length > 0 ? 'binary' : 'json';
 }
 
 /** Names of the file properties of a multipart body schema, exactly as the runtime's multipart validator picks them. */

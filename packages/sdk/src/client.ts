@@ -1,6 +1,6 @@
 import { errorFromResponse, TokoBapakError } from './errors.js';
 import { operationTable, type ServiceOperations } from './generated/operations.js';
-import type { ClientOf } from './operation-types.js';
+import type { BinaryResult, ClientOf, NotModifiedResult } from './operation-types.js';
 import { memoryTokenStore, type StoredTokens, type TokenStore } from './token-store.js';
 
 /** What the runtime knows about one operation; `pnpm generate` writes these into `operations.ts`. */
@@ -16,6 +16,13 @@ export interface OperationDescriptor {
   readonly body: 'json' | 'multipart';
   /** The file properties of a multipart body (`format: binary`); their type comes from this list. */
   readonly files?: readonly string[];
+  /**
+   * How a success body is read: `json` (the default when absent, as in tables generated before
+   * this field existed) or `binary`, handed over as a {@link BinaryResult} with a `Blob`.
+   */
+  readonly response?: 'json' | 'binary';
+  /** The operation declares `304 Not Modified`: a 304 resolves to a {@link NotModifiedResult} instead of throwing. */
+  readonly notModified?: boolean;
 }
 
 /** Descriptors of every operation, by service name and `operationId`. */
@@ -96,7 +103,8 @@ export function createClientFor<Services, Table extends OperationTable = Operati
 
   const send = async (service: string, operation: OperationDescriptor, args: CallArgs, anonymous: boolean): Promise<Attempt> => {
     const headers = new Headers(options.headers);
-    headers.set('accept', 'application/json, application/problem+json');
+    // Binary operations take whatever the server sends (a per-call `accept` header still wins); errors are problem+json either way.
+    headers.set('accept', operation.response === 'binary' ? '*/*' : 'application/json, application/problem+json');
     const accessToken = anonymous ? undefined : (tokenStore.get()?.accessToken ?? options.accessToken);
     if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
     if (options.apiKey) headers.set('x-api-key', options.apiKey);
@@ -150,7 +158,7 @@ export function createClientFor<Services, Table extends OperationTable = Operati
     const isLogout = service === 'auth' && id === 'logout';
     try {
       let attempt = await send(service, operation, args, isRefresh);
-      if (!isSuccess(attempt.response)) {
+      if (!isSuccess(attempt.response, operation)) {
         const error = await errorFromResponse(name, attempt.response);
         const canRefresh = autoRefresh && !isRefresh && error.status === 401 && error.code === TOKEN_EXPIRED && tokenStore.get()?.refreshToken;
         if (!canRefresh) throw error;
@@ -161,10 +169,10 @@ export function createClientFor<Services, Table extends OperationTable = Operati
           throw refreshError;
         }
         attempt = await send(service, operation, args, false);
-        if (!isSuccess(attempt.response)) throw await errorFromResponse(name, attempt.response);
+        if (!isSuccess(attempt.response, operation)) throw await errorFromResponse(name, attempt.response);
       }
-      const result = await readResult(name, attempt.response);
-      const tokens = tokenPairIn(result);
+      const result = await readResult(name, attempt.response, operation);
+      const tokens = operation.response === 'binary' ? undefined : tokenPairIn(result);
       if (tokens) tokenStore.set(tokens);
       return result;
     } finally {
@@ -254,13 +262,15 @@ function randomUuid(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function isSuccess(response: Response): boolean {
+function isSuccess(response: Response, operation: OperationDescriptor): boolean {
   // 3xx counts: with `redirect: 'manual'` a redirect is an answer (`{ location }`), not a failure.
   if (response.type === 'opaqueredirect') return true;
-  return response.status >= 200 && response.status < 400 && response.status !== 304;
+  // 304 only answers a conditional request the caller made (`If-None-Match`); it is an answer where the spec declares it.
+  if (response.status === 304) return operation.notModified === true;
+  return response.status >= 200 && response.status < 400;
 }
 
-async function readResult(name: string, response: Response): Promise<unknown> {
+async function readResult(name: string, response: Response, operation: OperationDescriptor): Promise<unknown> {
   if (response.type === 'opaqueredirect') {
     // Browsers hide the Location of a manual redirect: navigate to the operation's URL instead.
     throw new TokoBapakError(name, {
@@ -270,11 +280,36 @@ async function readResult(name: string, response: Response): Promise<unknown> {
       code: 'REDIRECT_NOT_READABLE',
     });
   }
+  if (response.status === 304) return notModifiedResult(response);
   if (response.status >= 300) return { location: response.headers.get('location') ?? '' };
   if (response.status === 204 || response.status === 205) return undefined;
+  if (operation.response === 'binary') return binaryResult(response);
   const text = await response.text();
   if (text === '') return undefined;
   return /json/i.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+}
+
+async function binaryResult(response: Response): Promise<BinaryResult> {
+  const header = response.headers.get('content-type');
+  const blob = await response.blob();
+  const result: BinaryResult = {
+    notModified: false,
+    status: response.status,
+    body: blob,
+    // The media type without parameters (`text/csv; charset=utf-8` → `text/csv`); the full header is in `headers`.
+    contentType: header?.split(';')[0]?.trim().toLowerCase() || 'application/octet-stream',
+    headers: response.headers,
+  };
+  const etag = response.headers.get('etag');
+  if (etag !== null) result.etag = etag;
+  return result;
+}
+
+function notModifiedResult(response: Response): NotModifiedResult {
+  const result: NotModifiedResult = { notModified: true, status: 304, headers: response.headers };
+  const etag = response.headers.get('etag');
+  if (etag !== null) result.etag = etag;
+  return result;
 }
 
 function tokenPairIn(result: unknown): StoredTokens | undefined {

@@ -15,8 +15,10 @@ export { type Problem, TokoBapakError } from './errors.js';
 export type * from './generated/index.js';
 export { operationTable, type ServiceOperations } from './generated/operations.js';
 export type {
+  BinaryResult,
   ClientOf,
   FileValue,
+  NotModifiedResult,
   OperationArgs,
   OperationBody,
   OperationCall,

@@ -1,7 +1,9 @@
 /**
  * Type-level helpers that turn an openapi-typescript `operations` entry into the arguments and the
  * result of one client method. Types only: the runtime learns method, path, pagination,
- * idempotency and body type from the generated operation table.
+ * idempotency, body type and response kind from the generated operation table. The result type
+ * reads the response kind from the `operations` type itself (its success media types), by the
+ * same rule the generator uses for the table, so it holds without the table's type too.
  *
  * `Desc` parameters are the operation's entry in that table (its literal type), which names the
  * file properties of a multipart body: openapi-typescript types `format: binary` as a plain
@@ -122,6 +124,7 @@ type ResponsesOf<Op> = Op extends { responses: infer R } ? R : never;
 type NoContentStatus = 204 | 205;
 type RedirectStatus = 301 | 302 | 303 | 307 | 308;
 type SuccessStatus = 200 | 201 | 202 | 203 | 206 | NoContentStatus | RedirectStatus;
+type NotModifiedStatus = 304;
 
 /** What a redirect response resolves to. */
 export interface RedirectResult {
@@ -129,11 +132,86 @@ export interface RedirectResult {
   location: string;
 }
 
-type ResultOf<Status, Response> = Status extends NoContentStatus ? undefined : Status extends RedirectStatus ? RedirectResult : JsonContent<Response>;
+/**
+ * What a binary success response resolves to: an operation whose success content is not JSON
+ * (`image/webp`, `application/octet-stream`, `text/csv`). The whole body is read into a `Blob`.
+ *
+ * @example
+ * const variant = await client.imageProxy.getVariant({ params: { imageId, variant: 'card' } });
+ * if (!variant.notModified) await writeFile('card.webp', new Uint8Array(await variant.body.arrayBuffer()));
+ */
+export interface BinaryResult<MediaType extends string = string> {
+  /** Always `false`: tells this apart from a {@link NotModifiedResult}. */
+  notModified: false;
+  /** The HTTP status (200 unless the spec says otherwise). */
+  status: number;
+  /** The bytes; `body.type` is the response's `Content-Type`. */
+  body: Blob;
+  /**
+   * The response's media type, lower case and without parameters (`image/webp`), typed as the media
+   * types the spec declares; `application/octet-stream` when the response names none.
+   */
+  contentType: MediaType;
+  /** The `ETag` header, when the response has one (in browsers, only if CORS exposes it). */
+  etag?: string;
+  /** Every response header (`cache-control`, `content-disposition`, …). */
+  headers: Headers;
+}
 
-/** What the client method resolves to: the body of a success response (`undefined` for 204). */
+/**
+ * What `304 Not Modified` resolves to, on operations whose spec declares it: the copy named by the
+ * `If-None-Match` the caller sent is still current. Other operations throw on 304.
+ */
+export interface NotModifiedResult {
+  notModified: true;
+  status: 304;
+  /** The current `ETag`, when the response repeats it. */
+  etag?: string;
+  headers: Headers;
+}
+
+type MediaTypesOf<Response> = Response extends { content: infer C } ? (IsNever<C> extends true ? never : keyof C & string) : never;
+
+/** Media types the client reads as JSON: `application/json`, `application/problem+json`, any other `…/json` or `…+json`. */
+type JsonMediaType = `${string}${'/' | '+'}json${'' | `;${string}` | ` ${string}`}`;
+
+// A declared media type as a value: a range `image/*` is any `image/…`, and `*/*` is any string.
+type MediaTypeValue<M extends string> = M extends '*/*' ? string : M extends `${infer Type}/*` ? `${Type}/${string}` : M;
+
+/**
+ * The body a success response resolves to: the JSON type, or a {@link BinaryResult} when the
+ * response declares only non-JSON content. `pnpm generate` applies the same rule to the operation
+ * table's `response` kind (and refuses an operation whose success responses mix the two).
+ */
+type BodyResult<Response> = [Exclude<MediaTypesOf<Response>, JsonMediaType>] extends [never]
+  ? JsonResponseBody<Response>
+  : BinaryResult<MediaTypeValue<Exclude<MediaTypesOf<Response>, JsonMediaType>>>;
+
+/** A JSON response body: `application/json` first, then `application/problem+json`, then any other JSON media type. */
+type JsonResponseBody<Response> = Response extends { content: infer C }
+  ? C extends { 'application/json': infer B }
+    ? B
+    : C extends { 'application/problem+json': infer B }
+      ? B
+      : [Extract<keyof C, JsonMediaType>] extends [never]
+        ? undefined
+        : C[Extract<keyof C, JsonMediaType>]
+  : undefined;
+
+type ResultOf<Status, Response> = Status extends NoContentStatus
+  ? undefined
+  : Status extends RedirectStatus
+    ? RedirectResult
+    : Status extends NotModifiedStatus
+      ? NotModifiedResult
+      : BodyResult<Response>;
+
+/**
+ * What the client method resolves to: the body of a success response (`undefined` for 204,
+ * {@link BinaryResult} for non-JSON content, {@link NotModifiedResult} for a declared 304).
+ */
 export type OperationResult<Op> = {
-  [S in keyof ResponsesOf<Op>]: S extends SuccessStatus ? ResultOf<S, ResponsesOf<Op>[S]> : never;
+  [S in keyof ResponsesOf<Op>]: S extends SuccessStatus | NotModifiedStatus ? ResultOf<S, ResponsesOf<Op>[S]> : never;
 }[keyof ResponsesOf<Op>];
 
 /** The item type of a paginated operation (`{ items, nextCursor }`), `never` for any other. */

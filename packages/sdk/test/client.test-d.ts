@@ -1,12 +1,17 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import {
+  type BinaryResult,
   type ClientOptions,
   createClient,
   createClientFor,
   type FileValue,
+  type ImageProxyComponents,
+  type NotModifiedResult,
   type OperationArgs,
   type OperationBody,
+  type OperationResult,
   type RedirectResult,
+  operationTable as sdkOperationTable,
   type TokoBapakClient,
 } from '../src/index.js';
 import type { ShopComponents, ShopOperations } from './fixtures/generated/index.js';
@@ -114,6 +119,65 @@ describe('multipart bodies', () => {
     sdk.imageProxy.uploadImage({ body: { file: 42 } });
     // @ts-expect-error: nor is a string
     sdk.imageProxy.uploadImage({ body: { file: 'x' } });
+  });
+});
+
+describe('binary responses', () => {
+  type Picture = BinaryResult<'image/png' | 'image/webp'>;
+
+  test('an operation without JSON success content resolves to a BinaryResult typed by its media types', () => {
+    expectTypeOf(client.shop.getProductPicture({ params: { productId: 'p' } })).resolves.toEqualTypeOf<Picture | NotModifiedResult>();
+    expectTypeOf(client.shop.exportProducts()).resolves.toEqualTypeOf<BinaryResult<'text/csv'>>();
+    expectTypeOf<BinaryResult['body']>().toEqualTypeOf<Blob>();
+    // a JSON operation keeps its typed body
+    expectTypeOf(client.shop.getProduct({ params: { productId: 'p' } })).resolves.toEqualTypeOf<Product>();
+  });
+
+  test('the operation table records the same kind', () => {
+    expectTypeOf(operationTable.shop.getProductPicture.response).toEqualTypeOf<'binary'>();
+    expectTypeOf(operationTable.shop.getProductPicture.notModified).toEqualTypeOf<true>();
+    expectTypeOf(operationTable.shop.exportProducts.response).toEqualTypeOf<'binary'>();
+    expectTypeOf(operationTable.shop.getProduct.response).toEqualTypeOf<'json'>();
+  });
+
+  test('304 is part of the result only where the spec declares it, and narrows on notModified', async () => {
+    const result = await client.shop.getProductPicture({ params: { productId: 'p' }, headers: { 'if-none-match': '"v1"' } });
+    // @ts-expect-error: the body is there only once a 304 is ruled out
+    result.body;
+    if (result.notModified) {
+      expectTypeOf(result).toEqualTypeOf<NotModifiedResult>();
+      expectTypeOf(result.etag).toEqualTypeOf<string | undefined>();
+    } else {
+      expectTypeOf(result.body).toEqualTypeOf<Blob>();
+      expectTypeOf(result.contentType).toEqualTypeOf<'image/png' | 'image/webp'>();
+    }
+    // @ts-expect-error: `if-none-match` is a string
+    client.shop.getProductPicture({ params: { productId: 'p' }, headers: { 'if-none-match': 1 } });
+  });
+
+  test('media type ranges become template types; a JSON operation that declares 304 gets it too', () => {
+    type Range = { responses: { 200: { headers: Record<string, unknown>; content: { 'image/*': string } } } };
+    type Anything = { responses: { 200: { headers: Record<string, unknown>; content: { '*/*': string } } } };
+    type Conditional = {
+      responses: { 200: { headers: Record<string, unknown>; content: { 'application/json': { id: string } } }; 304: { headers: Record<string, unknown> } };
+    };
+    type VendorJson = { responses: { 200: { headers: Record<string, unknown>; content: { 'application/vnd.api+json': { id: string } } } } };
+    expectTypeOf<OperationResult<Range>>().toEqualTypeOf<BinaryResult<`image/${string}`>>();
+    expectTypeOf<OperationResult<Anything>>().toEqualTypeOf<BinaryResult<string>>();
+    expectTypeOf<OperationResult<Conditional>>().toEqualTypeOf<{ id: string } | NotModifiedResult>();
+    type Lines = { responses: { 200: { headers: Record<string, unknown>; content: { 'application/jsonl': string } } } };
+    expectTypeOf<OperationResult<VendorJson>>().toEqualTypeOf<{ id: string }>(); // `+json` is JSON
+    expectTypeOf<OperationResult<Lines>>().toEqualTypeOf<BinaryResult<'application/jsonl'>>(); // as the generator decides
+  });
+
+  test('the SDK client: image-proxy variants and originals are images, image metadata stays JSON', () => {
+    const sdk = createClient({ baseUrl: 'http://localhost:3000' });
+    type Image = BinaryResult<'image/webp' | 'image/avif' | 'image/jpeg' | 'image/png' | 'image/gif'>;
+    expectTypeOf(sdk.imageProxy.getVariant({ params: { imageId: 'img_1', variant: 'card' } })).resolves.toEqualTypeOf<Image | NotModifiedResult>();
+    expectTypeOf(sdk.imageProxy.getOriginal({ params: { imageId: 'img_1' } })).resolves.toEqualTypeOf<Image | NotModifiedResult>();
+    expectTypeOf(sdk.imageProxy.getImage({ params: { imageId: 'img_1' } })).resolves.toEqualTypeOf<ImageProxyComponents['schemas']['Image']>();
+    expectTypeOf(sdkOperationTable.imageProxy.getVariant.response).toEqualTypeOf<'binary'>();
+    expectTypeOf(sdkOperationTable.imageProxy.getImage.response).toEqualTypeOf<'json'>();
   });
 });
 

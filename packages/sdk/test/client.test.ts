@@ -157,6 +157,94 @@ describe('responses', () => {
   });
 });
 
+describe('binary responses', () => {
+  const webp = new Uint8Array([0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4]);
+  const picture = (headers: Record<string, string> = {}) =>
+    new Response(webp, { status: 200, headers: { 'content-type': 'image/webp', etag: '"v1"', 'cache-control': 'public, max-age=60', ...headers } });
+
+  test('resolve to the bytes as a Blob, with the content type, ETag and headers', async () => {
+    const { client: api, seen } = client(() => picture());
+    const result = await api.shop.getProductPicture({ params: { productId: 'prd_1' } });
+    if (result.notModified) throw new Error('expected the bytes');
+    expect(result).toMatchObject({ notModified: false, status: 200, contentType: 'image/webp', etag: '"v1"' });
+    expect(result.body).toBeInstanceOf(Blob);
+    expect(result.body.type).toBe('image/webp');
+    expect(new Uint8Array(await result.body.arrayBuffer())).toEqual(webp);
+    expect(result.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(seen[0]?.headers.get('accept')).toBe('*/*');
+  });
+
+  test('a per-call Accept header wins', async () => {
+    const { client: api, seen } = client(() => picture());
+    await api.shop.getProductPicture({ params: { productId: 'prd_1' }, headers: { accept: 'image/avif, image/webp' } });
+    expect(seen[0]?.headers.get('accept')).toBe('image/avif, image/webp');
+  });
+
+  test('text is binary too: a Blob, with the media type without its parameters', async () => {
+    const csv = 'id,name\nprd_1,Kopi\n';
+    const { client: api } = client(() => new Response(csv, { status: 200, headers: { 'content-type': 'Text/CSV; charset=utf-8' } }));
+    const result = await api.shop.exportProducts();
+    expect(result.contentType).toBe('text/csv');
+    expect(result.headers.get('content-type')).toBe('Text/CSV; charset=utf-8');
+    expect(result.etag).toBeUndefined();
+    expect(await result.body.text()).toBe(csv);
+  });
+
+  test('a response without a content type is application/octet-stream', async () => {
+    const { client: api } = client(() => new Response(new Uint8Array([1, 2, 3]), { status: 200 }));
+    const result = await api.shop.exportProducts();
+    expect(result.contentType).toBe('application/octet-stream');
+    expect(result.body.size).toBe(3);
+  });
+
+  test('304 resolves to { notModified: true } where the spec declares it', async () => {
+    const { client: api, seen } = client((request) =>
+      request.headers.get('if-none-match') === '"v1"' ? new Response(null, { status: 304, headers: { etag: '"v1"' } }) : picture(),
+    );
+    const result = await api.shop.getProductPicture({ params: { productId: 'prd_1' }, headers: { 'if-none-match': '"v1"' } });
+    expect(result).toEqual({ notModified: true, status: 304, etag: '"v1"', headers: expect.any(Headers) });
+    expect(seen[0]?.headers.get('if-none-match')).toBe('"v1"');
+  });
+
+  test('304 still throws on an operation that does not declare it', async () => {
+    const { client: api } = client(() => new Response(null, { status: 304 }));
+    await expect(api.shop.getProduct({ params: { productId: 'p' }, headers: { 'if-none-match': '"x"' } })).rejects.toMatchObject({
+      name: 'TokoBapakError',
+      status: 304,
+      code: 'HTTP_304',
+    });
+  });
+
+  test('errors are TokoBapakError with the problem, as for JSON operations', async () => {
+    const { client: api } = client(() => problem(404, 'SHOP_PRODUCT_NOT_FOUND', 'No such product'));
+    const error = await api.shop.getProductPicture({ params: { productId: 'prd_x' } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TokoBapakError);
+    expect(error).toMatchObject({ status: 404, code: 'SHOP_PRODUCT_NOT_FOUND', operation: 'shop.getProductPicture', problem: { title: 'No such product' } });
+  });
+
+  test('are retried after a token refresh like any call', async () => {
+    let accepted = 'access-1';
+    const { client: api } = client(
+      (request) => {
+        if (request.url.pathname === '/auth/refresh') {
+          accepted = 'access-2';
+          return json(200, { accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 900 });
+        }
+        return request.headers.get('authorization') === `Bearer ${accepted}` ? picture() : problem(401, 'TOKEN_EXPIRED');
+      },
+      { tokenStore: memoryTokenStore({ accessToken: 'access-0', refreshToken: 'refresh-0' }) },
+    );
+    const result = await api.shop.exportProducts();
+    expect(result.body.size).toBe(webp.length);
+  });
+
+  test('a table without a response kind (generated before it existed) reads JSON', async () => {
+    const table = { shop: { getProduct: { method: 'GET', path: '/shop/products/{productId}', paginated: false, idempotent: false, body: 'json' } } } as const;
+    const api = createClientFor<Pick<ServiceOperations, 'shop'>>(table, { baseUrl: 'http://x', fetch: async () => json(200, product('prd_1')) });
+    expect(await api.shop.getProduct({ params: { productId: 'prd_1' } })).toEqual(product('prd_1'));
+  });
+});
+
 /**
  * A fake auth service: `login` issues pair 1, `refreshToken` rotates to the next pair, and only
  * the newest access token is accepted (an older one gets 401 TOKEN_EXPIRED).

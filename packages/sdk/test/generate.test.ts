@@ -56,6 +56,8 @@ describe('bundle', () => {
       '/shop/products/search',
       '/shop/products/{productId}',
       '/shop/products/{productId}/images',
+      '/shop/products/{productId}/picture',
+      '/shop/export',
     ]);
     expect(JSON.stringify(bundle(join(fixtures, 'openapi', 'shop.yaml')))).toBe(JSON.stringify(shop));
   });
@@ -74,15 +76,15 @@ describe('bundle', () => {
 });
 
 describe('collectOperations', () => {
-  test('derives method, path, pagination, idempotency and body type from the spec', () => {
+  test('derives method, path, pagination, idempotency, body type and response kind from the spec', () => {
     const operations = Object.fromEntries(collectOperations(bundle(join(fixtures, 'openapi', 'shop.yaml')), 'shop.yaml'));
     expect(operations).toEqual({
-      listProducts: { method: 'GET', path: '/shop/products', paginated: true, idempotent: false, body: 'json' },
-      createProduct: { method: 'POST', path: '/shop/products', paginated: false, idempotent: true, body: 'json' },
-      searchProducts: { method: 'GET', path: '/shop/products/search', paginated: false, idempotent: false, body: 'json' },
-      getProduct: { method: 'GET', path: '/shop/products/{productId}', paginated: false, idempotent: false, body: 'json' },
-      deleteProduct: { method: 'DELETE', path: '/shop/products/{productId}', paginated: false, idempotent: false, body: 'json' },
-      updateProduct: { method: 'PATCH', path: '/shop/products/{productId}', paginated: false, idempotent: false, body: 'json' },
+      listProducts: { method: 'GET', path: '/shop/products', paginated: true, idempotent: false, body: 'json', response: 'json' },
+      createProduct: { method: 'POST', path: '/shop/products', paginated: false, idempotent: true, body: 'json', response: 'json' },
+      searchProducts: { method: 'GET', path: '/shop/products/search', paginated: false, idempotent: false, body: 'json', response: 'json' },
+      getProduct: { method: 'GET', path: '/shop/products/{productId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+      deleteProduct: { method: 'DELETE', path: '/shop/products/{productId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+      updateProduct: { method: 'PATCH', path: '/shop/products/{productId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
       // `format: binary` and an untyped `contentMediaType` are files, exactly as the runtime's multipart validator decides
       uploadProductImage: {
         method: 'POST',
@@ -91,7 +93,19 @@ describe('collectOperations', () => {
         idempotent: true,
         body: 'multipart',
         files: ['file', 'raw'],
+        response: 'json',
       },
+      // no JSON among the success media types: binary; a declared 304 is recorded
+      getProductPicture: {
+        method: 'GET',
+        path: '/shop/products/{productId}/picture',
+        paginated: false,
+        idempotent: false,
+        body: 'json',
+        response: 'binary',
+        notModified: true,
+      },
+      exportProducts: { method: 'GET', path: '/shop/export', paginated: false, idempotent: false, body: 'json', response: 'binary' },
     });
   });
 
@@ -116,8 +130,55 @@ describe('collectOperations', () => {
       },
     };
     expect(collectOperations(doc, 'x.yaml')).toEqual([
-      ['upload', { method: 'POST', path: '/x/files', paginated: false, idempotent: false, body: 'multipart', files: ['picture'] }],
+      ['upload', { method: 'POST', path: '/x/files', paginated: false, idempotent: false, body: 'multipart', files: ['picture'], response: 'json' }],
     ]);
+  });
+
+  test('finds the response kind through references, from success responses only', () => {
+    const binary = { schema: { type: 'string', format: 'binary' } };
+    const problem = { 'application/problem+json': { schema: { type: 'object' } } };
+    const doc = {
+      openapi: '3.1.0',
+      paths: {
+        '/x/file': {
+          get: {
+            operationId: 'download',
+            responses: { '200': { $ref: '#/components/responses/Bytes' }, '304': { description: 'current' }, '404': { content: problem } },
+          },
+        },
+        '/x/report': { get: { operationId: 'report', responses: { '2XX': { content: { 'text/csv; charset=utf-8': { schema: { type: 'string' } } } } } } },
+        '/x/doc': {
+          get: {
+            operationId: 'document',
+            responses: {
+              '200': { content: { 'application/vnd.x+json; charset=utf-8': { schema: { type: 'object' } } } },
+              // an error answered as HTML does not make the operation binary
+              '502': { content: { 'text/html': { schema: { type: 'string' } } } },
+            },
+          },
+        },
+        '/x/gone': { delete: { operationId: 'remove', responses: { '204': { description: 'gone' }, '404': { content: problem } } } },
+      },
+      components: { responses: { Bytes: { description: 'bytes', content: { 'image/*': binary, 'application/octet-stream': binary } } } },
+    };
+    const kinds = collectOperations(doc, 'x.yaml').map(([id, info]) => [id, info.response, info.notModified]);
+    expect(kinds).toEqual([
+      ['download', 'binary', true],
+      ['report', 'binary', undefined],
+      ['document', 'json', undefined],
+      ['remove', 'json', undefined],
+    ]);
+  });
+
+  test('fails on an operation whose success responses mix JSON and binary', () => {
+    const responses = {
+      '200': { content: { 'application/json': { schema: { type: 'object' } } } },
+      '202': { content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+    };
+    const doc = { openapi: '3.1.0', paths: { '/x/y': { get: { operationId: 'mixed', responses } } } };
+    expect(() => collectOperations(doc, 'x.yaml')).toThrow(
+      'x.yaml: mixed: success responses are either JSON or binary, not both (200 application/json, 202 image/png)',
+    );
   });
 
   test('fails on an operation that takes both JSON and multipart', () => {
@@ -161,8 +222,13 @@ describe('generate', () => {
     const generated = (name: string) => readFileSync(join(dir, 'generated', name), 'utf8');
     expect(generated('shop.ts')).toMatch(/^\/\/ Generated by `pnpm generate` from openapi\/shop\.yaml\. Do not edit\.\n/);
     expect(generated('shop.ts')).toContain('export interface operations');
-    expect(generated('operations.ts')).toContain("listProducts: { method: 'GET', path: '/shop/products', paginated: true, idempotent: false, body: 'json' },");
-    expect(generated('operations.ts')).toContain("body: 'multipart', files: ['file', 'raw'] },");
+    expect(generated('operations.ts')).toContain(
+      "listProducts: { method: 'GET', path: '/shop/products', paginated: true, idempotent: false, body: 'json', response: 'json' },",
+    );
+    expect(generated('operations.ts')).toContain("body: 'multipart', files: ['file', 'raw'], response: 'json' },");
+    expect(generated('operations.ts')).toContain(
+      "getProductPicture: { method: 'GET', path: '/shop/products/{productId}/picture', paginated: false, idempotent: false, body: 'json', response: 'binary', notModified: true },",
+    );
     expect(generated('operations.ts')).toContain("import type * as shop from './shop.js';");
     expect(generated('operations.ts')).toContain('  shop: shop.operations;');
     expect(generated('index.ts')).toContain("export type { components as ShopComponents, operations as ShopOperations, paths as ShopPaths } from './shop.js';");

@@ -103,8 +103,8 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       // Bearer tokens travel in a header, not a cookie, so credentials mode is never needed.
       await app.register(cors, {
         origin: config.corsOrigins,
-        allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-api-key', 'x-request-id'],
-        exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'location'],
+        allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-none-match', 'x-api-key', 'x-request-id'],
+        exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'location', 'etag'],
         maxAge: 600,
       });
     }

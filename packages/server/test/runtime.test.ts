@@ -157,6 +157,10 @@ describe('CORS', () => {
       expect(preflight.statusCode).toBe(204);
       expect(preflight.headers['access-control-allow-origin']).toBe('https://shop.example');
       expect(String(preflight.headers['access-control-allow-headers'])).toContain('idempotency-key');
+      // Conditional GETs from browser code: If-None-Match may be sent, and the ETag read back.
+      expect(String(preflight.headers['access-control-allow-headers'])).toContain('if-none-match');
+      const simple = await open.app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://shop.example' } });
+      expect(String(simple.headers['access-control-expose-headers'])).toContain('etag');
       const other = await open.app.inject({
         method: 'OPTIONS',
         url: '/echo/items',

@@ -1,4 +1,4 @@
-import { newId, type PluginContext, type UploadedFile } from '@tokobapak/server';
+import { decodeCursor, newId, type Page, type PluginContext, platformErrors, toPage, type UploadedFile } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { ImageProxyDatabase } from './database.js';
 import { imageProxyErrors } from './errors.js';
@@ -64,6 +64,36 @@ export async function requireImage(db: Kysely<ImageProxyDatabase>, imageId: stri
   const row = await db.selectFrom('images').selectAll().where('id', '=', imageId).executeTakeFirst();
   if (!row) throw imageProxyErrors.IMAGE_NOT_FOUND();
   return row;
+}
+
+const IMAGE_ID = /^img_[0-9a-z]{26}$/;
+
+/**
+ * One page of a store's images, newest first. Keyset over the id (a ULID, so creation order) within
+ * the store, on the `(store_id, id)` index: a page never repeats or skips a row, however many there are.
+ */
+export async function listStoreImages(
+  db: Kysely<ImageProxyDatabase>,
+  storeId: string,
+  query: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<Page<ImageRow>> {
+  const limit = query.limit ?? 20;
+  const after = decodeCursor(query.cursor);
+  if (after !== undefined && !IMAGE_ID.test(after)) {
+    throw platformErrors.BAD_REQUEST({ detail: 'The cursor is not valid', errors: [{ pointer: '#query/cursor', message: 'is not a cursor this API issued' }] });
+  }
+  let select = db.selectFrom('images').selectAll().where('store_id', '=', storeId);
+  if (after !== undefined) select = select.where('id', '<', after);
+  const rows = await select
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  return toPage(
+    rows,
+    limit,
+    (row) => row.id,
+    (row) => row,
+  );
 }
 
 /**

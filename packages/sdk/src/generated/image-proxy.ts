@@ -8,7 +8,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List the caller's store's images
+         * @description Every image of the caller's store (the store comes from the credential), newest first.
+         *     Another store's images never appear. Paging walks the image ids, so it never repeats or
+         *     skips an image that existed when the first page was read.
+         *
+         *     Errors: `BAD_REQUEST` (400: a `cursor` this API did not issue).
+         */
+        get: operations["listStoreImages"];
         put?: never;
         /**
          * Upload an image for the caller's store
@@ -184,6 +192,11 @@ export interface components {
                 og: string;
             };
         };
+        /** @description One page of a store's images, newest first. */
+        ImagePage: {
+            items: components["schemas"]["Image"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
         /**
          * @description An error, as RFC 9457 problem details (`application/problem+json`). Clients branch on
          *     `code`, which is stable; `title` and `detail` are for people and may change.
@@ -226,6 +239,8 @@ export interface components {
          * @example 2026-11-24T03:15:00.000Z
          */
         Timestamp: string;
+        /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+        NextCursor: string | null;
     };
     responses: {
         /** @description The image bytes. */
@@ -355,6 +370,10 @@ export interface components {
         ImageId: string;
         /** @description An `ETag` the client holds; when it still matches, the answer is 304 with no body. */
         IfNoneMatch: string;
+        /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
+        Cursor: string;
+        /** @description How many items a page holds at most. */
+        Limit: number;
     };
     requestBodies: never;
     headers: never;
@@ -362,6 +381,34 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listStoreImages: {
+        parameters: {
+            query?: {
+                /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds at most. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of images. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImagePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     uploadImage: {
         parameters: {
             query?: never;

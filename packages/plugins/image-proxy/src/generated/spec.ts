@@ -26,6 +26,55 @@ const document = {
   ],
   "paths": {
     "/image-proxy/images": {
+      "get": {
+        "operationId": "listStoreImages",
+        "tags": [
+          "Images"
+        ],
+        "summary": "List the caller's store's images",
+        "description": "Every image of the caller's store (the store comes from the credential), newest first.\nAnother store's images never appear. Paging walks the image ids, so it never repeats or\nskips an image that existed when the first page was read.\n\nErrors: `BAD_REQUEST` (400: a `cursor` this API did not issue).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store"
+            ]
+          },
+          {
+            "apiKeyAuth": [
+              "products:read"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Cursor"
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of images.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ImagePage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
       "post": {
         "operationId": "uploadImage",
         "tags": [
@@ -352,6 +401,29 @@ const document = {
           "type": "string",
           "maxLength": 1024
         }
+      },
+      "Cursor": {
+        "name": "cursor",
+        "in": "query",
+        "required": false,
+        "description": "Where to continue a list; the `nextCursor` of the previous page. Omit for the first page.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512
+        }
+      },
+      "Limit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "description": "How many items a page holds at most.",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100,
+          "default": 20
+        }
       }
     },
     "responses": {
@@ -616,6 +688,25 @@ const document = {
           }
         }
       },
+      "ImagePage": {
+        "type": "object",
+        "description": "One page of a store's images, newest first.",
+        "required": [
+          "items",
+          "nextCursor"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Image"
+            }
+          },
+          "nextCursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
       "Problem": {
         "type": "object",
         "description": "An error, as RFC 9457 problem details (`application/problem+json`). Clients branch on\n`code`, which is stable; `title` and `detail` are for people and may change.\n",
@@ -694,6 +785,14 @@ const document = {
         "examples": [
           "2026-11-24T03:15:00.000Z"
         ]
+      },
+      "NextCursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "maxLength": 512,
+        "description": "Pass as `cursor` to get the next page; `null` on the last page."
       }
     },
     "securitySchemes": {

@@ -1,13 +1,22 @@
 import { isUploadedFile, platformErrors, requireStore } from '@tokobapak/server';
-import { deleteImage, requireImage, uploadImage } from '../images.js';
+import { deleteImage, listStoreImages, requireImage, uploadImage } from '../images.js';
 import { toImage } from '../mappers.js';
 import type { ImageProxySettings } from '../options.js';
 import type { VariantCache } from '../variant-cache.js';
 import type { ImageProxyHandlers } from './types.js';
 
-/** Uploading, reading and deleting a store's images. */
-export function imageHandlers(settings: ImageProxySettings, cache: VariantCache): Pick<ImageProxyHandlers, 'uploadImage' | 'getImage' | 'deleteImage'> {
+/** Uploading, listing, reading and deleting a store's images. */
+export function imageHandlers(
+  settings: ImageProxySettings,
+  cache: VariantCache,
+): Pick<ImageProxyHandlers, 'listStoreImages' | 'uploadImage' | 'getImage' | 'deleteImage'> {
   return {
+    async listStoreImages({ query }, ctx) {
+      const page = await listStoreImages(ctx.db, requireStore(ctx.caller).storeId, query);
+      const baseUrl = settings.publicBaseUrl ?? ctx.publicUrl;
+      return { items: page.items.map((row) => toImage(row, baseUrl)), nextCursor: page.nextCursor };
+    },
+
     async uploadImage({ body }, ctx) {
       const { storeId } = requireStore(ctx.caller);
       const file = body.file;
