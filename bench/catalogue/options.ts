@@ -45,7 +45,7 @@ export const USAGE = `pnpm bench:catalogue [options]
   --quiet-wait <s>              wait up to <s> for an idle machine before each attempt (default 20)
   --server-env <KEY=VALUE>      server environment variable (repeatable)
   --cpu-prof <dir>              V8 CPU profile of the measured server into <dir>
-  --no-analyze                  skip ANALYZE after seeding
+  --no-analyze                  skip VACUUM ANALYZE after seeding
   --keep-database               keep the seeded PostgreSQL database (its name is printed) for EXPLAIN and profiling
   --no-count-queries            skip the statements-per-request probe
 `;

@@ -21,10 +21,14 @@ export interface CatalogueResult {
   failures: string[];
 }
 
-/** Targets on this 2-core machine, 20 connections, PostgreSQL, 10,000 products. */
+/**
+ * The issue's targets on this 2-core machine, 20 connections, PostgreSQL, 10,000 products. It sets
+ * none for a filtered listing; that row is measured to show what filters cost (only the p99 bound
+ * of a listing is applied to it).
+ */
 export const CATALOGUE_TARGETS: Record<string, { rps?: number; p99Ms?: number }> = {
   'list-page': { rps: 1_300, p99Ms: 50 },
-  'list-filtered': { rps: 1_300, p99Ms: 50 },
+  'list-filtered': { p99Ms: 50 },
   'get-by-handle': { rps: 2_500, p99Ms: 50 },
   search: { rps: 500 },
   'image-variant': { rps: 2_000 },
