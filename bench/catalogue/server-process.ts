@@ -58,8 +58,8 @@ export function catalogueServerCommand(launch: CatalogueServerLaunch): string[] 
     launch.blobDir,
     '--mail-dir',
     launch.mailDir,
-    '--signing-key',
-    launch.signingKey,
+    // Joined with `=`: a base64url key may start with '-', which parseArgs would take for a flag.
+    `--signing-key=${launch.signingKey}`,
     ...(launch.countQueries ? ['--count-queries'] : []),
   ];
 }

@@ -33,6 +33,11 @@ export interface ServerConfig {
   accessTokenTtl?: number;
   /** How long an API key verification is remembered, in seconds (default 30; revocation takes effect within it). */
   apiKeyCacheSeconds?: number;
+  /**
+   * PGlite only: how often tables are checked for ANALYZE / VACUUM, which PostgreSQL's autovacuum
+   * would do but PGlite does not have (default 30,000 ms); `false` turns it off.
+   */
+  embeddedMaintenanceIntervalMs?: number | false;
   /** Event relay polling interval in ms (default 250). */
   eventPollIntervalMs?: number;
   /** Injected clock (tests). */

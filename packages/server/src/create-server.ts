@@ -10,6 +10,7 @@ import { createApiKeyVerifier } from './api-key-cache.js';
 import { type BaseContext, bindOperations, checkHandlers, InFlight } from './bind-operations.js';
 import type { ServerConfig } from './config.js';
 import { type Database, openDatabase } from './database.js';
+import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, writeManyToOutbox, writeToOutbox } from './events/index.js';
 import { installErrorHandling } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -32,6 +33,8 @@ export interface TokoBapakServer {
   mailer: Mailer;
   relay: EventTransport;
   plugins: Plugin[];
+  /** PGlite's stand-in for autovacuum (ANALYZE / VACUUM by autovacuum's thresholds); absent on PostgreSQL or when turned off. */
+  maintenance: Maintenance | undefined;
   /** The listening URL once `listen` resolved. */
   url: string | undefined;
   listen(options?: { port?: number; host?: string }): Promise<string>;
@@ -182,6 +185,10 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     }
     await app.ready();
     relay.start();
+    const maintenance =
+      database.kind === 'pglite' && config.embeddedMaintenanceIntervalMs !== false
+        ? startEmbeddedMaintenance(db, { intervalMs: config.embeddedMaintenanceIntervalMs ?? 30_000, log: app.log })
+        : undefined;
 
     const server: TokoBapakServer = {
       app,
@@ -198,7 +205,9 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         publicUrl ??= url;
         return url;
       },
+      maintenance,
       async close() {
+        await maintenance?.stop();
         await relay?.stop();
         await app.close();
         // Sockets are closed, but a handler whose client hung up may still be working: let it finish.

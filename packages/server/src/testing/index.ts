@@ -22,7 +22,16 @@ export interface TestServer extends TokoBapakServer {
 export async function createTestServer(config: Omit<ServerConfig, 'openDatabase' | 'database'>): Promise<TestServer> {
   const database = await openTestDatabase();
   try {
-    const server = await createServer({ logLevel: false, mail: { transport: 'memory' }, eventPollIntervalMs: 50, ...config, openDatabase: database });
+    // Embedded maintenance is off unless a test asks for it: a fresh database has nothing worth
+    // analyzing, and a pass would compete with the test for PGlite's one connection.
+    const server = await createServer({
+      logLevel: false,
+      mail: { transport: 'memory' },
+      eventPollIntervalMs: 50,
+      embeddedMaintenanceIntervalMs: false,
+      ...config,
+      openDatabase: database,
+    });
     const close = server.close.bind(server);
     return Object.assign(server, {
       databaseUrl: database.url,
