@@ -40,6 +40,15 @@ export interface ServerConfig {
   embeddedMaintenanceIntervalMs?: number | false;
   /** Event relay polling interval in ms (default 250). */
   eventPollIntervalMs?: number;
+  /**
+   * How long events are kept, in ms (default 604,800,000: 7 days). The relay deletes outbox rows
+   * older than this once every consumer has moved past them and no retry or dead letter needs them,
+   * and `processed_events` rows older than this whose event has left the outbox. A consumer started
+   * later receives every event of this period. `false` keeps everything. See docs/events.md.
+   */
+  eventRetentionMs?: number | false;
+  /** How often the relay prunes old events, in ms (default 300,000: 5 minutes). */
+  eventPruneIntervalMs?: number;
   /** Injected clock (tests). */
   clock?: Clock;
   /** Per-plugin options, keyed by service name (read by the plugin factories in the CLI). */

@@ -163,6 +163,8 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     relay = createInProcessRelay({
       db,
       pollIntervalMs: config.eventPollIntervalMs ?? 250,
+      retentionMs: config.eventRetentionMs,
+      pruneIntervalMs: config.eventPruneIntervalMs,
       log: app.log,
       consumers: plugins.flatMap((plugin) =>
         (plugin.subscriptions ?? []).map((subscription) => ({

@@ -2,5 +2,5 @@ export { type Backoff, exponentialBackoff } from './backoff.js';
 export { EVENTS_SCHEMA, eventsMigration } from './migrations.js';
 export { writeManyToOutbox, writeToOutbox } from './outbox.js';
 export { createInProcessRelay, type InProcessRelayOptions } from './relay.js';
-export type { Consumer, EventLog, EventTransport } from './transport.js';
+export type { Consumer, EventLog, EventTransport, PruneResult } from './transport.js';
 export type { EventEnvelope, NewEvent } from './types.js';

@@ -17,9 +17,18 @@ import {
   scheduleRetry,
 } from './consumer-state.js';
 import { findEvent, heldBack, type OutboxPosition, type OutboxRow, readCommitted } from './outbox.js';
-import type { Consumer, EventLog, EventTransport } from './transport.js';
+import {
+  comparePositions,
+  deleteOutboxBatch,
+  deleteProcessedBatch,
+  laggingConsumers,
+  type OutboxPruneRange,
+  outboxPruneRange,
+  tryPruneLock,
+} from './retention.js';
+import type { Consumer, EventLog, EventTransport, PruneResult } from './transport.js';
 
-export type { Consumer, EventLog, EventTransport } from './transport.js';
+export type { Consumer, EventLog, EventTransport, PruneResult } from './transport.js';
 
 /** Options of {@link createInProcessRelay}. */
 export interface InProcessRelayOptions {
@@ -33,8 +42,20 @@ export interface InProcessRelayOptions {
   maxAttempts?: number;
   /** Delay before the next delivery after the n-th failure (default 500 ms · 2^(n-1), capped at 5 min, jittered). */
   backoff?: Backoff;
-  /** Clock for retry schedules and bookkeeping timestamps. */
+  /** Clock for retry schedules, bookkeeping timestamps and the retention cut-off. */
   now?: () => Date;
+  /**
+   * How long events are kept, in ms (default 7 days): outbox rows whose `time` is older, that every
+   * consumer has moved past and that no retry or dead letter needs, and `processed_events` rows
+   * older than this whose event has left the outbox, are deleted. `false` keeps everything.
+   */
+  retentionMs?: number | false;
+  /** How often the relay prunes while started, in ms (default 5 minutes; the first pass one interval after `start()`). */
+  pruneIntervalMs?: number;
+  /** Rows deleted per statement while pruning (default 5,000): each statement is its own short transaction. */
+  pruneBatchSize?: number;
+  /** How long one pruning pass may keep deleting, in ms (default 5 s); the rest waits for the next pass. At least one batch per table runs. */
+  pruneTimeBudgetMs?: number;
   /** Where failures and retries are reported (default: warnings and errors to the console). */
   log?: EventLog;
 }
@@ -46,6 +67,13 @@ const BATCH_SIZE = 100;
 // Batches one consumer may take per pass before the others get their turn.
 const BATCHES_PER_PASS = 10;
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+const DAY_MS = 24 * 60 * 60_000;
+const DEFAULT_RETENTION_MS = 7 * DAY_MS;
+const DEFAULT_PRUNE_INTERVAL_MS = 5 * 60_000;
+const DEFAULT_PRUNE_BATCH_SIZE = 5_000;
+const DEFAULT_PRUNE_TIME_BUDGET_MS = 5_000;
+const START: OutboxPosition = { txId: '0', id: 0 };
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_ERROR_LENGTH = 4_000;
 
 type Step = 'done' | 'busy' | 'stale';
@@ -90,6 +118,18 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   const backoff = options.backoff ?? exponentialBackoff();
   const now = options.now ?? (() => new Date());
   const log = options.log ?? consoleLog;
+  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+  const pruneIntervalMs = options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS;
+  const pruneBatchSize = options.pruneBatchSize ?? DEFAULT_PRUNE_BATCH_SIZE;
+  const pruneTimeBudgetMs = options.pruneTimeBudgetMs ?? DEFAULT_PRUNE_TIME_BUDGET_MS;
+  if (retentionMs !== false && !(Number.isFinite(retentionMs) && retentionMs >= 0)) {
+    throw new Error(`event retention must be a number of ms >= 0 or false, got ${retentionMs}`);
+  }
+  // setInterval turns anything above 2^31 - 1 ms (24.8 days) into 1 ms.
+  if (!(pruneIntervalMs > 0 && pruneIntervalMs <= MAX_TIMER_MS))
+    throw new Error(`event prune interval must be between 1 and ${MAX_TIMER_MS} ms, got ${pruneIntervalMs}`);
+  if (!(Number.isInteger(pruneBatchSize) && pruneBatchSize > 0)) throw new Error(`event prune batch size must be a positive integer, got ${pruneBatchSize}`);
+  if (!(pruneTimeBudgetMs >= 0)) throw new Error(`event prune time budget must be >= 0 ms, got ${pruneTimeBudgetMs}`);
 
   const names = new Set<string>();
   for (const consumer of consumers) {
@@ -103,6 +143,9 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<PassResult> | undefined;
   let queued: Promise<PassResult> | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: Promise<PruneResult> | undefined;
+  let pruneQueued: Promise<PruneResult> | undefined;
 
   // One pass at a time: a caller arriving during a pass gets the next one, shared with every other
   // caller that arrived meanwhile, so it sees everything committed before it asked.
@@ -288,6 +331,101 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     log.warn({ ...details, retryInMs: delay }, 'event relay: event handler failed, will retry');
   }
 
+  // Same rule as pass(): one pruning pass at a time in this process, and a caller arriving during
+  // one gets the next. Other processes are kept out by the advisory lock each batch takes.
+  function prune(): Promise<PruneResult> {
+    if (!pruning) {
+      pruning = runPrune().finally(() => {
+        pruning = undefined;
+      });
+      return pruning;
+    }
+    if (!pruneQueued) {
+      const next = () => {
+        pruneQueued = undefined;
+        return prune();
+      };
+      pruneQueued = pruning.then(next, next);
+    }
+    return pruneQueued;
+  }
+
+  async function runPrune(): Promise<PruneResult> {
+    const result: PruneResult = { outbox: 0, processedEvents: 0, complete: true, lagging: [] };
+    if (retentionMs === false) return result;
+    if (stopping) return { ...result, complete: false };
+    const startedAt = Date.now();
+    const deadline = startedAt + pruneTimeBudgetMs;
+    const cutoff = new Date(now().getTime() - retentionMs);
+
+    // Outbox first: processed_events rows only go once their event has left the outbox.
+    const range = await outboxPruneRange(db, [...names], cutoff);
+    if (range) {
+      const outbox = await pruneOutbox(range, cutoff, deadline);
+      result.outbox = outbox.count;
+      result.complete = outbox.complete;
+    }
+    if (result.complete) {
+      const processed = await pruneProcessedEvents(cutoff, deadline);
+      result.processedEvents = processed.count;
+      result.complete = processed.complete;
+    }
+    result.lagging = await laggingConsumers(db, cutoff);
+
+    const details = { outbox: result.outbox, processedEvents: result.processedEvents, complete: result.complete, ms: Date.now() - startedAt };
+    if (result.outbox > 0 || result.processedEvents > 0) log.info(details, 'event relay: pruned events older than the retention period');
+    if (result.lagging.length > 0) {
+      log.warn(
+        { consumers: result.lagging, retentionMs },
+        'event relay: consumers are further behind than the retention period, so the outbox keeps their events; delete the offset row of a consumer that no longer exists',
+      );
+    }
+    return result;
+  }
+
+  // Batches in relay order, each its own short transaction, until a short batch, the time budget,
+  // stop(), or another process holding the pruning lock.
+  async function pruneOutbox(range: OutboxPruneRange, cutoff: Date, deadline: number): Promise<{ count: number; complete: boolean }> {
+    let after = START;
+    let count = 0;
+    for (;;) {
+      const deleted = await db.transaction().execute(async (trx) => {
+        if (!(await tryPruneLock(trx))) return undefined;
+        return deleteOutboxBatch(trx, { after, range, cutoff, limit: pruneBatchSize });
+      });
+      if (!deleted) return { count, complete: false };
+      count += deleted.length;
+      if (deleted.length < pruneBatchSize) return { count, complete: true };
+      after = deleted.reduce((last, position) => (comparePositions(position, last) > 0 ? position : last), after);
+      if (stopping || Date.now() >= deadline) return { count, complete: false };
+    }
+  }
+
+  async function pruneProcessedEvents(cutoff: Date, deadline: number): Promise<{ count: number; complete: boolean }> {
+    let count = 0;
+    for (;;) {
+      const deleted = await db.transaction().execute(async (trx) => {
+        if (!(await tryPruneLock(trx))) return undefined;
+        return deleteProcessedBatch(trx, { cutoff, limit: pruneBatchSize });
+      });
+      if (deleted === undefined) return { count, complete: false };
+      count += deleted;
+      if (deleted < pruneBatchSize) return { count, complete: true };
+      if (stopping || Date.now() >= deadline) return { count, complete: false };
+    }
+  }
+
+  function schedulePruning(): void {
+    if (retentionMs === false) return;
+    clearInterval(pruneTimer);
+    pruneTimer = setInterval(() => {
+      // A pass still running (a long backlog, or one called by hand) is not queued behind.
+      if (pruning || stopping) return;
+      prune().catch((error: unknown) => log.error({ err: error }, 'event relay: pruning failed'));
+    }, pruneIntervalMs);
+    pruneTimer.unref();
+  }
+
   function schedule(delayMs: number): void {
     if (!started) return;
     clearTimeout(timer);
@@ -311,15 +449,18 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
       if (started) return;
       started = true;
       schedule(0);
+      schedulePruning();
     },
 
     async stop() {
       started = false;
       clearTimeout(timer);
       timer = undefined;
+      clearInterval(pruneTimer);
+      pruneTimer = undefined;
       stopping = true;
       try {
-        await Promise.allSettled([running, queued]);
+        await Promise.allSettled([running, queued, pruning, pruneQueued]);
       } finally {
         stopping = false;
       }
@@ -352,6 +493,8 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
         if (!result.progressed) await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, 20)));
       }
     },
+
+    prune,
   };
 }
 

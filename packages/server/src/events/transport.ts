@@ -19,6 +19,28 @@ export interface EventTransport {
    * `timeoutMs` (default 10 s). For tests and graceful shutdown.
    */
   drain(timeoutMs?: number): Promise<void>;
+  /**
+   * Runs one retention pass now: deletes outbox rows older than the retention period that every
+   * consumer has moved past and no retry or dead letter needs, then `processed_events` rows older
+   * than the retention period whose event has left the outbox. A call during a pass gets the next
+   * one. The relay also prunes by itself, every few minutes, while started.
+   */
+  prune(): Promise<PruneResult>;
+}
+
+/** What one retention pass did. */
+export interface PruneResult {
+  /** Outbox rows deleted. */
+  outbox: number;
+  /** `processed_events` rows deleted. */
+  processedEvents: number;
+  /**
+   * False when the pass stopped before everything prunable was gone: its time budget ran out, the
+   * relay is stopping, or another process was pruning at the same time. The next pass goes on.
+   */
+  complete: boolean;
+  /** Consumers whose next event is older than the retention period: they keep the outbox from being pruned. */
+  lagging: string[];
 }
 
 /** One event consumer: a durable name, the event types it wants, and its handler. */
