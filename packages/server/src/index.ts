@@ -12,7 +12,7 @@ export { createMailer, type MailConfig, type Mailer, type MailMessage } from './
 export { applyMigrations, type MigrationReport, type MigrationStatusRow, migrationStatus, runMigrations } from './migrations.js';
 export { isUploadedFile, type MultipartBody, type UploadedFile } from './multipart.js';
 export type { DefaultBody, PathParams, QueryParams, RequestBody, ResponseBody } from './operation-types.js';
-export { decodeCursor, encodeCursor, type Page, toPage } from './pagination.js';
+export { decodeCursor, decodeCursorMatching, encodeCursor, invalidCursor, type Page, toPage } from './pagination.js';
 export {
   type Clock,
   definePlugin,

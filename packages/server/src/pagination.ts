@@ -1,4 +1,4 @@
-import { platformErrors } from './errors.js';
+import { type ProblemError, platformErrors } from './errors.js';
 
 /** One page of a cursor-paginated list, as every list operation returns it. */
 export interface Page<T> {
@@ -18,7 +18,19 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   } catch {
     // fall through to the problem below
   }
-  throw platformErrors.BAD_REQUEST({ detail: 'The cursor is not valid', errors: [{ pointer: '#query/cursor', message: 'is not a cursor this API issued' }] });
+  throw invalidCursor();
+}
+
+/** The 400 for a cursor this API did not issue (tampered, or from another listing). */
+export function invalidCursor(): ProblemError {
+  return platformErrors.BAD_REQUEST({ detail: 'The cursor is not valid', errors: [{ pointer: '#query/cursor', message: 'is not a cursor this API issued' }] });
+}
+
+/** Decodes a cursor whose key must match `pattern` (an id of one kind, say); anything else is {@link invalidCursor}. */
+export function decodeCursorMatching(cursor: string | undefined, pattern: RegExp): string | undefined {
+  const after = decodeCursor(cursor);
+  if (after !== undefined && !pattern.test(after)) throw invalidCursor();
+  return after;
 }
 
 /** Encodes the sort key of the last item of a page. */

@@ -1,4 +1,4 @@
-import { decodeCursor, newId, type Page, type PluginContext, platformErrors, toPage, type UploadedFile } from '@tokobapak/server';
+import { decodeCursorMatching, newId, type Page, type PluginContext, toPage, type UploadedFile } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { ImageProxyDatabase } from './database.js';
 import { imageProxyErrors } from './errors.js';
@@ -78,10 +78,7 @@ export async function listStoreImages(
   query: { cursor?: string | undefined; limit?: number | undefined },
 ): Promise<Page<ImageRow>> {
   const limit = query.limit ?? 20;
-  const after = decodeCursor(query.cursor);
-  if (after !== undefined && !IMAGE_ID.test(after)) {
-    throw platformErrors.BAD_REQUEST({ detail: 'The cursor is not valid', errors: [{ pointer: '#query/cursor', message: 'is not a cursor this API issued' }] });
-  }
+  const after = decodeCursorMatching(query.cursor, IMAGE_ID);
   let select = db.selectFrom('images').selectAll().where('store_id', '=', storeId);
   if (after !== undefined) select = select.where('id', '<', after);
   const rows = await select

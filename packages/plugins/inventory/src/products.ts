@@ -1,5 +1,5 @@
 import type { InventoryComponents } from '@tokobapak/sdk';
-import { decodeCursor, type HandlerContext, isUniqueViolation, newId, type Page, platformErrors, toPage } from '@tokobapak/server';
+import { decodeCursorMatching, type HandlerContext, isUniqueViolation, newId, type Page, toPage } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { InventoryDatabase, ProductStatus } from './database.js';
 import { inventoryErrors } from './errors.js';
@@ -82,11 +82,7 @@ export async function listStoreProducts(
 
 /** A cursor holding an id (store lists and exports walk the primary key). */
 export function idCursor(cursor: string | undefined): string | undefined {
-  const after = decodeCursor(cursor);
-  if (after !== undefined && !ID.test(after)) {
-    throw platformErrors.BAD_REQUEST({ detail: 'The cursor is not valid', errors: [{ pointer: '#query/cursor', message: 'is not a cursor this API issued' }] });
-  }
-  return after;
+  return decodeCursorMatching(cursor, ID);
 }
 
 /** Locks a product of the store and its variants (variants first, in id order: the order every stock change takes locks in). */

@@ -1,5 +1,5 @@
 import type { MerchantComponents } from '@tokobapak/sdk';
-import { decodeCursor, type Page, platformErrors, type StoreRole, toPage } from '@tokobapak/server';
+import { decodeCursor, invalidCursor, type Page, type StoreRole, toPage } from '@tokobapak/server';
 import { sql } from 'kysely';
 import type { Db, Transact } from './context.js';
 import { merchantErrors } from './errors.js';
@@ -41,7 +41,7 @@ function parseStaffKey(key: string | undefined): { rank: number; userId: string 
   if (key === undefined) return undefined;
   const match = /^([012]):(usr_[0-9a-z]{26})$/.exec(key);
   if (!match) {
-    throw platformErrors.BAD_REQUEST({ detail: 'The cursor is not valid', errors: [{ pointer: '#query/cursor', message: 'is not a cursor this API issued' }] });
+    throw invalidCursor();
   }
   return { rank: Number(match[1]), userId: match[2] as string };
 }

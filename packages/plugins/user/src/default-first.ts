@@ -1,4 +1,4 @@
-import { platformErrors } from '@tokobapak/server';
+import { invalidCursor } from '@tokobapak/server';
 
 /** Where a page of a default-first list ended: the last item's default flag and id. */
 export interface DefaultFirstPosition {
@@ -21,7 +21,7 @@ export function parseDefaultFirstKey(key: string | undefined): DefaultFirstPosit
   if (key === undefined) return undefined;
   const match = KEY.exec(key);
   if (!match?.[2]) {
-    throw platformErrors.BAD_REQUEST({ detail: 'The cursor is not valid', errors: [{ pointer: '#query/cursor', message: 'is not a cursor this API issued' }] });
+    throw invalidCursor();
   }
   return { isDefault: match[1] === 'd', id: match[2] };
 }

@@ -5,7 +5,6 @@ import {
   type Consumer,
   createInProcessRelay,
   type EventEnvelope,
-  type EventLog,
   type EventTransport,
   eventsMigration,
   type InProcessRelayOptions,
@@ -13,6 +12,7 @@ import {
 } from '../../src/events/index.js';
 import { PRUNE_LOCK_KEY } from '../../src/events/retention.js';
 import { openTestDatabase } from '../../src/testing/test-database.js';
+import { memoryLog } from './memory-log.js';
 
 type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
 type Db = Kysely<any>;
@@ -48,22 +48,6 @@ afterEach(async () => {
 afterAll(async () => {
   await database?.close();
 });
-
-interface LogLine {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  details: Record<string, unknown>;
-}
-
-function memoryLog(): EventLog & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  return {
-    lines,
-    info: (details, message) => lines.push({ level: 'info', message, details }),
-    warn: (details, message) => lines.push({ level: 'warn', message, details }),
-    error: (details, message) => lines.push({ level: 'error', message, details }),
-  };
-}
 
 function relay(options: Partial<InProcessRelayOptions> & Pick<InProcessRelayOptions, 'consumers'>): EventTransport {
   const created = createInProcessRelay({ db, pollIntervalMs: 20, log: memoryLog(), now: () => clock, retentionMs: RETENTION, ...options });
