@@ -142,7 +142,7 @@ function withFilters(select: CatalogueSelect, p: Placeholders<PageValues>, v: Pa
 /** Limits the ordered page, then folds the variants in, so only the page's products pay for them. */
 function foldVariants(db: Db, select: CatalogueSelect, limit: number, orderBy: Array<[RawBuilder<unknown>, 'asc' | 'desc']>) {
   for (const [expression, direction] of orderBy) select = select.orderBy(expression, direction);
-  // A literal, not a parameter: under \`LIMIT $n\` a generic plan assumes a tenth of the table comes
+  // A literal, not a parameter: under `LIMIT $n` a generic plan assumes a tenth of the table comes
   // back and PostgreSQL keeps planning every run; with the literal it settles on one plan (a shape
   // per page size, and storefronts use few).
   const page = select.limit(sql.lit(limit)).as('page');
