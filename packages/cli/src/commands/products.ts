@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
 import { CliError } from '../services/errors.js';
-import { DEFAULT_STORE_URL, productVariables } from '../services/products-env.js';
+import { productVariables } from '../services/products-env.js';
 import { exportProductFile, resolveFormat, writeExport } from '../services/products-export.js';
 import { importProductFile, storeClient } from '../services/products-import.js';
 import { type Env, parseBoolean, resolveJson } from '../services/settings.js';
+import { DEFAULT_STORE_URL } from '../services/store-environment.js';
 import { createImportReporter, importSummaryPresentation } from '../ui/ImportProgress.js';
 import { outputMode, present, withSpinner, writeJson, writeLines } from '../ui/output.js';
 import { envOption, storeOptions } from './options.js';

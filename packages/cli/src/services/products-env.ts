@@ -43,6 +43,3 @@ export const productVariables = {
     example: 'products.csv',
   },
 } as const satisfies Record<string, EnvVar & { flag: string }>;
-
-/** Where the CLI finds the store when nothing says otherwise. */
-export const DEFAULT_STORE_URL = 'http://127.0.0.1:4000';

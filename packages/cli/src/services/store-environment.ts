@@ -1,4 +1,5 @@
 import type { EnvVar } from './environment.js';
+import { DEFAULTS } from './settings.js';
 
 /**
  * The variables of `tokobapak store`, each mirroring a flag. Kept beside the command's services so
@@ -61,5 +62,5 @@ export const storeVariables = {
   },
 } as const satisfies Record<string, EnvVar & { flag: string }>;
 
-/** The default `--url`: `tokobapak start`'s default address. */
-export const DEFAULT_STORE_URL = 'http://127.0.0.1:4000';
+/** The default `--url` of every command that talks to a running store: `tokobapak start`'s default address. */
+export const DEFAULT_STORE_URL = `http://${DEFAULTS.host}:${DEFAULTS.port}`;

@@ -5,7 +5,7 @@ import { INVENTORY_EVENTS, type ProductAvailabilityData, type ProductEventData }
 import type { CheckedRow, RejectedRow } from './import-checks.js';
 import { availableOf, PRODUCT_COLUMNS, type ProductRow, type VariantRow } from './mappers.js';
 import type { FieldIssue } from './product-input.js';
-import { reservedIssues } from './products.js';
+import { reservedIssues, variantColumns } from './products.js';
 import { stockChangedEvent, type Tx } from './stock.js';
 
 type Db = Kysely<InventoryDatabase>;
@@ -147,16 +147,9 @@ async function writeTargets(tx: Tx, storeId: string, targets: Target[], now: Dat
         product_id: productId,
         store_id: storeId,
         sku: variant.sku,
-        title: variant.title,
-        option_values: JSON.stringify(variant.optionValues),
-        price_amount: variant.price.amount,
-        currency: variant.price.currency,
-        weight: variant.weight,
-        stock_on_hand: variant.stockOnHand,
+        ...variantColumns(variant, position, now),
         reserved: before?.reserved ?? 0,
-        position,
         created_at: now,
-        updated_at: now,
       };
       variantValues.push(values);
       const after = { ...values, option_values: variant.optionValues, created_at: before?.created_at ?? now } as VariantRow;

@@ -39,6 +39,20 @@ export async function variantsOf(db: Db, productIds: string[]): Promise<Map<stri
   return byProduct;
 }
 
+/** The columns of a variant row that come from its draft, as both single writes and imports store them. */
+export function variantColumns(variant: ProductDraft['variants'][number], position: number, now: Date) {
+  return {
+    title: variant.title,
+    option_values: JSON.stringify(variant.optionValues),
+    price_amount: variant.price.amount,
+    currency: variant.price.currency,
+    weight: variant.weight,
+    stock_on_hand: variant.stockOnHand,
+    position,
+    updated_at: now,
+  };
+}
+
 /** Products with their variants (one query for all the variants). */
 export async function withVariants(db: Db, rows: ProductRow[]): Promise<Schemas['Product'][]> {
   const variants = await variantsOf(
@@ -191,16 +205,7 @@ export async function writeProduct(tx: Tx, storeId: string, draft: ProductDraft,
   if (removed.length > 0) await tx.db.deleteFrom('variants').where('id', 'in', removed).execute();
 
   for (const [position, variant] of draft.variants.entries()) {
-    const values = {
-      title: variant.title,
-      option_values: JSON.stringify(variant.optionValues),
-      price_amount: variant.price.amount,
-      currency: variant.price.currency,
-      weight: variant.weight,
-      stock_on_hand: variant.stockOnHand,
-      position,
-      updated_at: now,
-    };
+    const values = variantColumns(variant, position, now);
     const before = old.get(variant.sku);
     const row = before
       ? await tx.db.updateTable('variants').set(values).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow()

@@ -51,18 +51,11 @@ export function addressColumns(address: Schemas['StoreAddress'] | null) {
 /** The `Store` schema: everything members and admins see. */
 export function toStore(row: StoreRow): Schemas['Store'] {
   return {
-    id: row.id,
-    handle: row.handle,
-    name: row.name,
-    description: row.description,
-    logoImageId: row.logo_image_id,
-    contactEmail: row.contact_email,
-    phone: row.phone,
+    ...toStoreProfile(row),
     address: toStoreAddress(row),
     status: row.status,
     suspendedAt: isoOrNull(row.suspended_at),
     suspensionReason: row.suspension_reason,
-    createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
 }

@@ -5,7 +5,7 @@ import type { PromotedItemDatabase, SlotStatus } from './database.js';
 import { promotedItemErrors } from './errors.js';
 import { PROMOTED_ITEM_EVENTS } from './events.js';
 import { type BannerRow, toBanner } from './mappers.js';
-import { deleteOwnedSlot, newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
+import { deleteOwnedSlot, lockOwnedSlot, newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
 
 type Schemas = PromotedItemComponents['schemas'];
 type Db = Kysely<PromotedItemDatabase>;
@@ -80,15 +80,7 @@ export async function createBanner(
  */
 export async function updateBanner(transact: Transact, owner: Owner, bannerId: string, patch: Schemas['BannerPatch'], now: Date): Promise<BannerRow> {
   return transact(async (tx) => {
-    const current = await tx.db
-      .selectFrom('banners')
-      .selectAll()
-      .where('id', '=', bannerId)
-      .where('scope', '=', owner.scope)
-      .where('store_id', owner.storeId === null ? 'is' : '=', owner.storeId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!current) throw promotedItemErrors.PROMOTED_ITEM_BANNER_NOT_FOUND();
+    const current = await lockOwnedSlot(tx, owner, { table: 'banners', id: bannerId, notFound: promotedItemErrors.PROMOTED_ITEM_BANNER_NOT_FOUND });
     const schedule = patchedSchedule(current, patch);
     const changes: Updateable<PromotedItemDatabase['banners']> = { starts_at: schedule.startsAt, ends_at: schedule.endsAt, updated_at: now };
     if (patch.placement !== undefined) changes.placement = patch.placement;

@@ -6,7 +6,7 @@ import type { PromotedItemDatabase } from './database.js';
 import { promotedItemErrors } from './errors.js';
 import { PROMOTED_ITEM_EVENTS } from './events.js';
 import { type PromotionRow, toPromotion } from './mappers.js';
-import { deleteOwnedSlot, newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
+import { deleteOwnedSlot, lockOwnedSlot, newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
 
 type Schemas = PromotedItemComponents['schemas'];
 type Db = Kysely<PromotedItemDatabase>;
@@ -77,15 +77,7 @@ export async function updatePromotion(
   now: Date,
 ): Promise<PromotionRow> {
   return transact(async (tx) => {
-    const current = await tx.db
-      .selectFrom('promotions')
-      .selectAll()
-      .where('id', '=', promotionId)
-      .where('scope', '=', owner.scope)
-      .where('store_id', owner.storeId === null ? 'is' : '=', owner.storeId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!current) throw promotedItemErrors.PROMOTED_ITEM_PROMOTION_NOT_FOUND();
+    const current = await lockOwnedSlot(tx, owner, { table: 'promotions', id: promotionId, notFound: promotedItemErrors.PROMOTED_ITEM_PROMOTION_NOT_FOUND });
     const schedule = patchedSchedule(current, patch);
     const changes: Updateable<PromotedItemDatabase['promotions']> = { starts_at: schedule.startsAt, ends_at: schedule.endsAt, updated_at: now };
     if (patch.placement !== undefined) changes.placement = patch.placement;

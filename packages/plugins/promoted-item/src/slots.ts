@@ -1,4 +1,5 @@
-import { type Caller, type HandlerContext, type ProblemError, platformErrors, requireStore } from '@tokobapak/server';
+import { type Caller, type HandlerContext, type ProblemError, platformErrors, requireStore, type TxContext } from '@tokobapak/server';
+import type { Kysely, Selectable } from 'kysely';
 import type { PromotedItemDatabase, SlotScope, SlotStatus } from './database.js';
 import { promotedItemErrors } from './errors.js';
 import type { SlotDeletedData } from './events.js';
@@ -76,6 +77,29 @@ export function isLive(slot: { status: SlotStatus; starts_at: Date | string; end
 /** The scope column values of an owner. */
 export function ownerColumns(owner: Owner): { scope: SlotScope; store_id: string | null } {
   return { scope: owner.scope, store_id: owner.storeId };
+}
+
+/**
+ * Locks one of the owner's slots for an update, in the caller's transaction. Another owner's slot
+ * is reported exactly like a missing one.
+ */
+export async function lockOwnedSlot<T extends 'banners' | 'promotions'>(
+  tx: TxContext<PromotedItemDatabase>,
+  owner: Owner,
+  slot: { table: T; id: string; notFound: () => ProblemError },
+): Promise<Selectable<PromotedItemDatabase[T]>> {
+  // The two tables share these columns; Kysely cannot see that through the generic table name.
+  const db = tx.db as unknown as Kysely<Pick<PromotedItemDatabase, 'banners'>>;
+  const current = await db
+    .selectFrom(slot.table as 'banners')
+    .selectAll()
+    .where('id', '=', slot.id)
+    .where('scope', '=', owner.scope)
+    .where('store_id', owner.storeId === null ? 'is' : '=', owner.storeId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current) throw slot.notFound();
+  return current as unknown as Selectable<PromotedItemDatabase[T]>;
 }
 
 /**
