@@ -7,6 +7,7 @@ import { registerServicesCommand } from './commands/services.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerStoreCommand } from './commands/store.js';
 import { type CliContext, createContext } from './services/cli-context.js';
+import { applyDotEnv } from './services/dot-env.js';
 import { CliError } from './services/errors.js';
 import { cliPackage } from './services/package-info.js';
 import { resolveJson } from './services/settings.js';
@@ -50,6 +51,7 @@ export async function runCli(args: string[], overrides: Partial<CliContext> = {}
   const context = createContext(overrides);
   const program = buildProgram(context);
   try {
+    applyDotEnv(context.cwd, context.env);
     await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (error) {

@@ -18,6 +18,7 @@ describe('tokobapak services', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       configPath: null,
+      loadedBy: 'defaults',
       services: [
         { name: 'auth', summary: 'The auth service', operations: 1, loaded: true, remote: null },
         { name: 'user', summary: 'The user service', operations: 2, loaded: true, remote: null },
@@ -52,6 +53,20 @@ describe('tokobapak services', () => {
       [true, null],
       [false, 'http://10.0.0.2:4000'],
     ]);
+    // The variable chose the services, not the config file that happens to be there.
+    expect(fromEnv.loadedBy).toBe('TOKOBAPAK_SERVICES');
+    const plain = await run(['services'], { cwd: dir, loadServices, env: { TOKOBAPAK_SERVICES: 'auth' } });
+    expect(plain.stdout).toContain('Loaded by TOKOBAPAK_SERVICES: auth\n');
+    expect(fromFile.loadedBy).toBe(join(dir, 'tokobapak.config.mjs'));
+  });
+
+  test('.env in the working folder is read, and a variable already set wins over it', async () => {
+    await writeFile(join(dir, '.env'), '# the store\nTOKOBAPAK_SERVICES=user\nTOKOBAPAK_JSON=true\n');
+    const fromDotEnv = JSON.parse((await run(['services'], { cwd: dir, env: {} })).stdout);
+    expect(fromDotEnv.loadedBy).toBe('TOKOBAPAK_SERVICES');
+    expect(fromDotEnv.services.map((s: { loaded: boolean }) => s.loaded)).toEqual([false, true]);
+    const shellWins = JSON.parse((await run(['services'], { cwd: dir, env: { TOKOBAPAK_SERVICES: 'auth' } })).stdout);
+    expect(shellWins.services.map((s: { loaded: boolean }) => s.loaded)).toEqual([true, false]);
   });
 
   test('plain lines when stdout is not a terminal', async () => {

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_LOG_LEVEL } from '@tokobapak/server';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CliError } from '../src/index.js';
 import { loadStoreConfig } from '../src/services/config-file.js';
@@ -38,6 +39,8 @@ describe('precedence: flags > TOKOBAPAK_* env > config file > defaults', () => {
       remoteServices: {},
       sources: { services: 'default', port: 'default', host: 'default', data: 'default' },
     });
+    // The CLI and an embedded server log alike when nobody says otherwise.
+    expect(settings.logLevel).toBe(DEFAULT_LOG_LEVEL);
     expect(settings.configPath).toBeUndefined();
   });
 

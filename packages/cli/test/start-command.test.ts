@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { join } from 'node:path';
 import type { ServerConfig } from '@tokobapak/server';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { ServerRuntime } from '../src/index.js';
@@ -53,6 +56,15 @@ function fakeRuntime(options: { listenError?: NodeJS.ErrnoException; existing?: 
     migrationStatus: async () => [],
   } as unknown as ServerRuntime;
   return { runtime, recorded };
+}
+
+/** A port nothing listens on (for the moment). */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen({ port: 0, host: '127.0.0.1' }, resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 /** A shutdown signal the test fires. */
@@ -152,11 +164,29 @@ describe('tokobapak start', () => {
     expect(built.auth).toEqual({ adminEmails: ['admin@demo.tokobapak.dev'] });
   });
 
-  test('a taken port is a clear error, and the server is closed', async () => {
+  test('a port taken between the check and listening is a clear error, and the server is closed', async () => {
+    const port = await freePort();
     const { runtime, recorded } = fakeRuntime({ listenError: Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' }) });
-    const { code, stderr } = await run(['start', '--port', '4000'], { loadRuntime: async () => runtime });
+    const { code, stderr } = await run(['start', '--port', String(port)], { loadRuntime: async () => runtime });
     expect(code).toBe(1);
-    expect(stderr).toContain('error: Port 4000 on 127.0.0.1 is in use; pass --port (or TOKOBAPAK_PORT) another port, or 0 for any free one');
+    expect(stderr).toContain(`error: Port ${port} on 127.0.0.1 is in use; pass --port (or TOKOBAPAK_PORT) another port, or 0 for any free one`);
     expect(recorded.closed).toBe(1);
+  });
+
+  test('a port already taken is found before migrations, and no data folder is left behind', async () => {
+    const taken = createNetServer();
+    await new Promise<void>((resolve) => taken.listen({ port: 0, host: '127.0.0.1' }, resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { runtime, recorded } = fakeRuntime();
+      const data = join(dir, 'fresh', 'data');
+      const { code, stderr } = await run(['start', '--port', String(port), '--data', data], { loadRuntime: async () => runtime });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`error: Port ${port} on 127.0.0.1 is in use`);
+      expect(recorded.config).toBeUndefined();
+      expect(existsSync(join(dir, 'fresh'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

@@ -14,7 +14,7 @@ describe('ink views', () => {
   test('ServicesView: a table of services and what the config loads', () => {
     const { lastFrame } = render(
       <ServicesView
-        configPath="/shop/tokobapak.config.mjs"
+        loadedBy="/shop/tokobapak.config.mjs"
         services={[
           { name: 'auth', summary: 'Sign-in and sessions', operations: 19, loaded: true, remote: null },
           { name: 'user', summary: 'Profiles and addresses', operations: 17, loaded: false, remote: 'http://10.0.0.2:4000' },

@@ -1,6 +1,7 @@
 import { errorFromResponse, TokoBapakError } from './errors.js';
 import { operationTable, type ServiceOperations } from './generated/operations.js';
 import type { BinaryResult, ClientOf, NotModifiedResult } from './operation-types.js';
+import { type StoreSessionHelpers, withStoreSession } from './store-session.js';
 import { memoryTokenStore, type StoredTokens, type TokenStore } from './token-store.js';
 
 /** What the runtime knows about one operation; `pnpm generate` writes these into `operations.ts`. */
@@ -205,8 +206,8 @@ export function createClientFor<Services, Table extends OperationTable = Operati
   return client as ClientOf<Services, Table>;
 }
 
-/** The typed client: one namespace per service, one method per operation. */
-export type TokoBapakClient = ClientOf<ServiceOperations, typeof operationTable>;
+/** The typed client: one namespace per service, one method per operation, and {@link StoreSessionHelpers}. */
+export type TokoBapakClient = ClientOf<ServiceOperations, typeof operationTable> & StoreSessionHelpers;
 
 /**
  * Creates a client for every service in the SDK. Methods resolve to the success body and throw
@@ -218,7 +219,7 @@ export type TokoBapakClient = ClientOf<ServiceOperations, typeof operationTable>
  * const me = await client.user.getProfile();
  */
 export function createClient(options: ClientOptions): TokoBapakClient {
-  return createClientFor<ServiceOperations, typeof operationTable>(operationTable, options);
+  return withStoreSession(createClientFor<ServiceOperations, typeof operationTable>(operationTable, options));
 }
 
 /**

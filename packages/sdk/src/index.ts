@@ -29,4 +29,5 @@ export type {
   RedirectResult,
   ServiceClient,
 } from './operation-types.js';
+export type { StoreSession, StoreSessionHelpers } from './store-session.js';
 export { memoryTokenStore, type StoredTokens, type TokenStore } from './token-store.js';

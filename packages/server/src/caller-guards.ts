@@ -1,5 +1,6 @@
 import type { ApiKeyCaller, Caller, ServiceCaller, StoreRole, UserCaller } from './caller.js';
 import { platformErrors } from './errors.js';
+import { storeContextRequired } from './security.js';
 
 /** The signed-in person behind a call; refuses any other kind of caller. */
 export function requireUser(caller: Caller): UserCaller {
@@ -35,7 +36,7 @@ export interface StoreContext {
 export function requireStore(caller: Caller): StoreContext {
   if (caller.kind === 'user' && caller.storeId && caller.storeRole) return { storeId: caller.storeId, role: caller.storeRole, userId: caller.userId };
   if (caller.kind === 'apiKey' && caller.storeId) return { storeId: caller.storeId, role: 'apiKey', userId: caller.userId };
-  throw platformErrors.STORE_CONTEXT_REQUIRED();
+  throw storeContextRequired();
 }
 
 /** The user a call acts for: the signed-in person, or the owner of the API key. */

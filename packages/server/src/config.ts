@@ -18,7 +18,7 @@ export interface ServerConfig {
   remoteServices?: Record<string, string>;
   /** Mail transport; files under `<dataDir>/mail` by default, in memory without a data folder. */
   mail?: MailConfig;
-  /** Pino log level, or `false` for silence (default `info`). */
+  /** Pino log level, or `false` for silence (default `warn`, as `tokobapak start`). */
   logLevel?: string | false;
   /** Apply pending migrations at start-up (default true). */
   migrate?: boolean;

@@ -9,7 +9,7 @@ import { installApiDocs } from './api-docs.js';
 import { createApiKeyVerifier } from './api-key-cache.js';
 import { type BaseContext, bindOperations, checkHandlers, InFlight } from './bind-operations.js';
 import type { ServerConfig } from './config.js';
-import { type Database, openDatabase } from './database.js';
+import { type Database, openDatabase, persistentDataDir } from './database.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, writeManyToOutbox, writeToOutbox } from './events/index.js';
 import { installErrorHandling } from './http-errors.js';
@@ -46,6 +46,9 @@ export interface TokoBapakServer {
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 const systemClock: Clock = { now: () => new Date() };
 
+/** The log level when none is given: the CLI's default too, so embedding and `tokobapak start` log alike. */
+export const DEFAULT_LOG_LEVEL = 'warn';
+
 /**
  * Loads the chosen plugins, migrates, and binds every spec operation to its handler.
  *
@@ -79,7 +82,10 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       logger:
         config.logLevel === false
           ? false
-          : { level: config.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-service-credential"]'] },
+          : {
+              level: config.logLevel ?? DEFAULT_LOG_LEVEL,
+              redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-service-credential"]'],
+            },
       trustProxy: config.trustProxy ?? false,
       requestIdHeader: 'x-request-id',
       genReqId: () => newId('req'),
@@ -229,5 +235,6 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
 }
 
 function defaultMail(config: ServerConfig): MailConfig {
-  return config.database?.dataDir ? { transport: 'file', dir: join(config.database.dataDir, '..', 'mail') } : { transport: 'memory' };
+  const dataDir = persistentDataDir(config.database);
+  return dataDir ? { transport: 'file', dir: join(dataDir, '..', 'mail') } : { transport: 'memory' };
 }

@@ -9,7 +9,7 @@ import { PreparingClient } from './prepared-statements.js';
 export interface DatabaseConfig {
   /** A PostgreSQL connection string (`DATABASE_URL`). */
   url?: string;
-  /** PGlite data folder; omitted means in memory (tests, throw-away demos). */
+  /** PGlite data folder; omitted or `':memory:'` (as the CLI's `--data :memory:`) means in memory (tests, throw-away demos). */
   dataDir?: string;
   /** PGlite only: start from a `dumpDataDir()` tarball instead of an empty cluster (fast test set-up). */
   loadDataDir?: Blob | File;
@@ -37,6 +37,15 @@ export interface Database {
 // Postgres returns bigint (int8) as strings by default; counts and offsets fit in a JS number.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
+/** The word that keeps PGlite in memory, as the CLI's `--data :memory:` does. */
+export const IN_MEMORY_DATA_DIR = ':memory:';
+
+/** The PGlite folder to keep data in, or undefined for in memory. */
+export function persistentDataDir(config: DatabaseConfig | undefined): string | undefined {
+  const dataDir = config?.dataDir;
+  return dataDir && dataDir !== IN_MEMORY_DATA_DIR ? dataDir : undefined;
+}
+
 /** Opens PostgreSQL or PGlite behind the same Kysely API. */
 export async function openDatabase(config: DatabaseConfig = {}): Promise<Database> {
   if (config.url) {
@@ -51,10 +60,11 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, close: () => db.destroy() };
   }
+  const dataDir = persistentDataDir(config);
   // PGlite creates only the last level of its data folder; a fresh store's `.tokobapak/data` needs both.
-  if (config.dataDir) await mkdir(config.dataDir, { recursive: true });
+  if (dataDir) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create({
-    ...(config.dataDir ? { dataDir: config.dataDir } : {}),
+    ...(dataDir ? { dataDir } : {}),
     ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
     parsers: { 20: (value: string) => Number.parseInt(value, 10) },
   });

@@ -89,6 +89,7 @@ export const platformErrors = defineErrors({
   FORBIDDEN: { status: 403, title: 'The caller may not perform this operation' },
   INSUFFICIENT_SCOPE: { status: 403, title: 'The API key lacks a scope this operation needs' },
   STORE_CONTEXT_REQUIRED: { status: 403, title: 'This operation acts inside a store: use a store session or a store-scoped API key' },
+  SERVICE_CREDENTIAL_REQUIRED: { status: 403, title: 'Only other services may call this operation: send a service credential' },
   NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The idempotency key was used with a different request' },

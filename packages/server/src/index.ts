@@ -2,7 +2,7 @@
 export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, StoreRole, UserCaller, UserRole } from './caller.js';
 export { actingUserId, requireApiKey, requireService, requireStore, requireUser, type StoreContext } from './caller-guards.js';
 export type { ServerConfig } from './config.js';
-export { createServer, type TokoBapakServer } from './create-server.js';
+export { createServer, DEFAULT_LOG_LEVEL, type TokoBapakServer } from './create-server.js';
 export { type Database, type DatabaseConfig, openDatabase } from './database.js';
 export { isUniqueViolation } from './database-errors.js';
 export { defineErrors, type ErrorCatalogue, type ErrorSpec, type Problem, type ProblemDetails, ProblemError, platformErrors } from './errors.js';

@@ -40,7 +40,31 @@ export async function authenticate(
       authenticationFailure ??= error;
     }
   }
-  throw refusal ?? authenticationFailure ?? platformErrors.UNAUTHENTICATED();
+  throw refusal ?? serviceOnlyRefusal(requirements, credentials, tokens) ?? authenticationFailure ?? platformErrors.UNAUTHENTICATED();
+}
+
+/**
+ * A person's valid token or an API key sent to an operation that only services may call is not a
+ * missing credential (401, "sign in again") but the wrong kind (403): say which kind and where to get it.
+ */
+function serviceOnlyRefusal(requirements: SecurityRequirement[], credentials: PresentedCredentials, tokens: TokenService): ProblemError | undefined {
+  if (!requirements.every((requirement) => requirement.scheme === 'serviceAuth')) return undefined;
+  if (credentials.serviceCredential) return undefined;
+  const bearer = credentials.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const presentedUser = bearer !== undefined && isValidAccessToken(tokens, bearer);
+  if (!presentedUser && !credentials.apiKey) return undefined;
+  return platformErrors.SERVICE_CREDENTIAL_REQUIRED(
+    'Only other services call this operation, with an X-Service-Credential header signed by the platform secret; an integrator mints one with `tokobapak service-token --service <name>` (see docs/security.md)',
+  );
+}
+
+function isValidAccessToken(tokens: TokenService, token: string): boolean {
+  try {
+    tokens.verifyAccessToken(token);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function establish(
@@ -77,6 +101,15 @@ function userHas(caller: UserCaller, scope: string): boolean {
   return STORE_RANK[caller.storeRole] >= (STORE_RANK[wanted as StoreRole] ?? Number.POSITIVE_INFINITY);
 }
 
+const isStoreScope = (scope: string) => scope === 'store' || scope.startsWith('store:');
+
+/** A person acting outside any store called a store operation: name the two ways in. */
+export function storeContextRequired(): ProblemError {
+  return platformErrors.STORE_CONTEXT_REQUIRED(
+    "This operation acts inside a store, and this session is not in one: call auth.selectStore with the store's id (the SDK's client.actAsStore(storeId)) to get a store session, or use a store-scoped API key",
+  );
+}
+
 const STORE_RANK: Record<StoreRole, number> = { staff: 1, manager: 2, owner: 3 };
 
 function authorize(requirement: SecurityRequirement, caller: Caller): ProblemError | undefined {
@@ -84,7 +117,9 @@ function authorize(requirement: SecurityRequirement, caller: Caller): ProblemErr
   if (needed.length === 0) return undefined;
   switch (caller.kind) {
     case 'user':
-      return needed.some((scope) => userHas(caller, scope)) ? undefined : platformErrors.FORBIDDEN(`This operation needs: ${needed.join(' or ')}`);
+      if (needed.some((scope) => userHas(caller, scope))) return undefined;
+      if (caller.storeId === null && needed.every(isStoreScope)) return storeContextRequired();
+      return platformErrors.FORBIDDEN(`This operation needs: ${needed.join(' or ')}`);
     case 'apiKey': {
       const missing = needed.filter((scope) => !caller.scopes.includes(scope));
       return missing.length === 0 ? undefined : platformErrors.INSUFFICIENT_SCOPE(`The API key lacks the scope: ${missing.join(', ')}`);

@@ -85,7 +85,10 @@ describe('security', () => {
     expect((await call(session('owner'))).json()).toEqual({ storeId: 'sto_a', role: 'owner' });
     expect((await call(session('manager'))).json()).toEqual({ storeId: 'sto_a', role: 'manager' });
     expectProblem(await call(session('staff')), 403, 'FORBIDDEN');
-    expectProblem(await call(session(null)), 403, 'FORBIDDEN');
+    const outside = await call(session(null));
+    // A person outside any store is told the two ways in, not only which scope is missing.
+    expectProblem(outside, 403, 'STORE_CONTEXT_REQUIRED');
+    expect(outside.json().detail).toMatch(/auth\.selectStore.*actAsStore.*store-scoped API key/);
   });
 
   test('a service credential is not an access token, and the reverse', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
 import { loadStoreConfig } from '../services/config-file.js';
+import { flagVariables } from '../services/environment.js';
 import { describeServices } from '../services/service-catalogue.js';
 import { resolveConfigPath, resolveJson, resolveStoreSettings } from '../services/settings.js';
 import { outputMode, present } from '../ui/output.js';
@@ -25,6 +26,9 @@ export function registerServicesCommand(program: Command, context: CliContext): 
       const registry = await context.loadServices();
       const settings = resolveStoreSettings({ flags: {}, env: context.env, cwd: context.cwd, file, builtIn: Object.keys(registry) });
       const services = describeServices(registry, settings);
-      present(outputMode(json, context.stdout, context.env), context.stdout, servicesPresentation(services, settings.configPath));
+      // Credit the layer that chose the services: a TOKOBAPAK_SERVICES variable beats a config file that is merely present.
+      const loadedBy =
+        settings.sources.services === 'env' ? flagVariables.services.name : settings.sources.services === 'config' ? settings.configPath : undefined;
+      present(outputMode(json, context.stdout, context.env), context.stdout, servicesPresentation(services, settings.configPath, loadedBy));
     });
 }

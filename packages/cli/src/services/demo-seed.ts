@@ -19,10 +19,13 @@ export const DEMO_USERS: DemoUser[] = [
   { role: 'merchant', email: 'merchant@demo.tokobapak.dev', password: 'demo-seller-password', name: 'Bu Rina' },
 ];
 
-/** The demo store the merchant owns, and its catalogue (prices in rupiah minor units). */
-const DEMO_STORE = { name: 'Toko Demo Nusantara', handle: 'toko-demo' };
-const rupiah = (amount: number) => ({ amount: amount * 100, currency: 'IDR' });
-const DEMO_PRODUCTS = [
+/** The demo store the merchant owns. */
+export const DEMO_STORE = { name: 'Toko Demo Nusantara', handle: 'toko-demo' };
+// IDR has no minor units (docs/api-conventions.md): Rp 85.000 is `amount: 85000`.
+const rupiah = (amount: number) => ({ amount, currency: 'IDR' });
+
+/** The demo catalogue; `price` is in whole rupiah, as `docs/cli.md` lists it. */
+export const DEMO_PRODUCTS = [
   {
     title: 'Kopi Gayo Arabika 250 g',
     handle: 'kopi-gayo-250',

@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net';
 import { type DemoSeedResult, seedDemo, withDemoAdmin } from './demo-seed.js';
 import { CliError } from './errors.js';
 import type { ServerRuntime, ServiceRegistry } from './runtime.js';
@@ -36,6 +37,8 @@ export async function startStore(settings: StoreSettings, registry: ServiceRegis
   const database = describeDatabase(settings.database);
   hooks.onState({ phase: 'starting', services: settings.services, database });
 
+  // Before migrations and before a new data folder exists: a taken port must cost nothing.
+  await ensurePortFree(settings);
   await ensureDataDir(settings.database);
   const server = await runtime.createServer(buildServerConfig(effective, plugins));
   let ready: Extract<StartState, { phase: 'ready' }>;
@@ -62,16 +65,32 @@ export async function startStore(settings: StoreSettings, registry: ServiceRegis
   hooks.onState({ phase: 'stopped' });
 }
 
+async function ensurePortFree(settings: StoreSettings): Promise<void> {
+  if (settings.port === 0) return;
+  const probe = createNetServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ port: settings.port, host: settings.host, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw portError(error, settings);
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+function portError(error: unknown, settings: StoreSettings): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error;
+  return new CliError(
+    'CLI_PORT_IN_USE',
+    `Port ${settings.port} on ${settings.host} is in use; pass --port (or TOKOBAPAK_PORT) another port, or 0 for any free one`,
+  );
+}
+
 async function listen(server: Awaited<ReturnType<ServerRuntime['createServer']>>, settings: StoreSettings): Promise<string> {
   try {
     return await server.listen({ port: settings.port, host: settings.host });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new CliError(
-        'CLI_PORT_IN_USE',
-        `Port ${settings.port} on ${settings.host} is in use; pass --port (or TOKOBAPAK_PORT) another port, or 0 for any free one`,
-      );
-    }
-    throw error;
+    throw portError(error, settings);
   }
 }

@@ -6,18 +6,18 @@ import { Table } from './Table.js';
 /** Props of {@link ServicesView}. */
 export interface ServicesViewProps {
   services: ServiceInfo[];
-  /** The config file the "loaded" column comes from; undefined means the defaults. */
-  configPath: string | undefined;
+  /** What chose the "loaded" column: the config file's path or `TOKOBAPAK_SERVICES`; undefined means the defaults. */
+  loadedBy: string | undefined;
 }
 
 /** `tokobapak services` on a terminal. */
-export function ServicesView({ services, configPath }: ServicesViewProps) {
+export function ServicesView({ services, loadedBy }: ServicesViewProps) {
   const loaded = services.filter((s) => s.loaded).map((s) => s.name);
   return (
     <Box flexDirection="column" gap={1}>
       <Table columns={serviceColumns} rows={services} />
       <Text>
-        <Text dimColor>Loaded by {configPath ?? 'the defaults'}: </Text>
+        <Text dimColor>Loaded by {loadedBy ?? 'the defaults'}: </Text>
         <Text color="green">{loaded.join(', ') || 'none'}</Text>
       </Text>
     </Box>

@@ -18,9 +18,9 @@ export function textTable<Row>(columns: Array<Column<Row>>, rows: Row[]): string
 }
 
 /** `tokobapak services`. */
-export function servicesText(services: ServiceInfo[], configPath: string | undefined): string[] {
+export function servicesText(services: ServiceInfo[], loadedBy: string | undefined): string[] {
   const loaded = services.filter((s) => s.loaded).map((s) => s.name);
-  return [...textTable(serviceColumns, services), '', `Loaded by ${configPath ?? 'the defaults'}: ${loaded.join(', ') || 'none'}`];
+  return [...textTable(serviceColumns, services), '', `Loaded by ${loadedBy ?? 'the defaults'}: ${loaded.join(', ') || 'none'}`];
 }
 
 /** `tokobapak migrate status`. */

@@ -20,11 +20,11 @@ export function scaffoldPresentation(result: ScaffoldResult, cwd: string): Prese
 }
 
 /** `tokobapak services`. */
-export function servicesPresentation(services: ServiceInfo[], configPath: string | undefined): Presentation {
+export function servicesPresentation(services: ServiceInfo[], configPath: string | undefined, loadedBy: string | undefined): Presentation {
   return {
-    json: () => ({ services, configPath: configPath ?? null }),
-    plain: () => servicesText(services, configPath),
-    tty: () => <ServicesView services={services} configPath={configPath} />,
+    json: () => ({ services, configPath: configPath ?? null, loadedBy: loadedBy ?? 'defaults' }),
+    plain: () => servicesText(services, loadedBy),
+    tty: () => <ServicesView services={services} loadedBy={loadedBy} />,
   };
 }
 

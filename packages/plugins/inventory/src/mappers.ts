@@ -109,7 +109,7 @@ export function toProductInput(row: ProductRow, variants: VariantRow[]): Schemas
 /** The `Reservation` schema. */
 export function toReservation(row: ReservationRow, items: ReservationItemRow[]): Schemas['Reservation'] {
   return {
-    reservationId: row.id,
+    id: row.id,
     reference: row.reference,
     status: row.status,
     expiresAt: iso(row.expires_at),

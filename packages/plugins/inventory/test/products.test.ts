@@ -150,6 +150,6 @@ describe("a merchant's product lifecycle", () => {
       return client.auth.login({ body: { email, password: 'kopi-susu-gula-aren-77' } });
     })();
     const customer = server.client({ accessToken });
-    await expectProblem(customer.inventory.listStoreProducts(), 403, 'FORBIDDEN');
+    await expectProblem(customer.inventory.listStoreProducts(), 403, 'STORE_CONTEXT_REQUIRED');
   });
 });

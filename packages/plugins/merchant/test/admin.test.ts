@@ -17,9 +17,9 @@ describe('getStoreMembership', () => {
     const params = { storeId: store.id, userId: user.id };
     await expect(serviceClient(server, 'auth').merchant.getStoreMembership({ params })).resolves.toMatchObject({ role: 'owner' });
     await expectProblem(serviceClient(server, 'user').merchant.getStoreMembership({ params }), 403, 'FORBIDDEN');
-    await expectProblem(client.merchant.getStoreMembership({ params }), 401, 'UNAUTHENTICATED');
-    await expectProblem(owner.merchant.getStoreMembership({ params }), 401, 'UNAUTHENTICATED');
-    await expectProblem((await adminClient(server)).merchant.getStoreMembership({ params }), 401, 'UNAUTHENTICATED');
+    await expectProblem(client.merchant.getStoreMembership({ params }), 403, 'SERVICE_CREDENTIAL_REQUIRED');
+    await expectProblem(owner.merchant.getStoreMembership({ params }), 403, 'SERVICE_CREDENTIAL_REQUIRED');
+    await expectProblem((await adminClient(server)).merchant.getStoreMembership({ params }), 403, 'SERVICE_CREDENTIAL_REQUIRED');
     await expectProblem(server.client().merchant.getStoreMembership({ params }), 401, 'UNAUTHENTICATED');
     await expectProblem(
       serviceClient(server, 'auth').merchant.getStoreMembership({ params: { storeId: `sto_${'0'.repeat(26)}`, userId: user.id } }),

@@ -129,7 +129,7 @@ describe('transferStoreOwnership', () => {
       'MERCHANT_NOT_OWNER',
     );
     // Without a store session, and with a store-scoped key (keys cannot hand a store on).
-    await expectProblem(client.merchant.transferStoreOwnership({ body: { newOwnerUserId: staff.user.id } }), 403, 'FORBIDDEN');
+    await expectProblem(client.merchant.transferStoreOwnership({ body: { newOwnerUserId: staff.user.id } }), 403, 'STORE_CONTEXT_REQUIRED');
     const { secret } = await client.auth.createApiKey({ body: { name: 'k', scopes: ['store:read', 'store:write'], storeId: store.id } });
     const keyResponse = await server.app.inject({
       method: 'POST',

@@ -132,7 +132,7 @@ describe('invitations', () => {
     const invitation = await owner.merchant.inviteStaff({ body: { email: uniqueEmail(), role: 'staff' } });
     await expectProblem(staff.session.merchant.revokeInvitation({ params: { invitationId: invitation.id } }), 403, 'FORBIDDEN');
     await expectProblem(owner.merchant.inviteStaff({ body: { email: uniqueEmail(), role: 'owner' as never } }), 400, 'VALIDATION_FAILED');
-    await expectProblem(manager.client.merchant.inviteStaff({ body: { email: uniqueEmail(), role: 'staff' } }), 403, 'FORBIDDEN');
+    await expectProblem(manager.client.merchant.inviteStaff({ body: { email: uniqueEmail(), role: 'staff' } }), 403, 'STORE_CONTEXT_REQUIRED');
   });
 
   test('a member cannot join twice', async () => {

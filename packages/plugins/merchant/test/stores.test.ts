@@ -129,7 +129,7 @@ describe('the current store', () => {
   test('getCurrentStore needs a store session and answers with that store', async () => {
     const { client, store, owner } = await openStore(server);
     expect(await owner.merchant.getCurrentStore()).toEqual(store);
-    await expectProblem(client.merchant.getCurrentStore(), 403, 'FORBIDDEN');
+    await expectProblem(client.merchant.getCurrentStore(), 403, 'STORE_CONTEXT_REQUIRED');
     await expectProblem(server.client().merchant.getCurrentStore(), 401, 'UNAUTHENTICATED');
   });
 

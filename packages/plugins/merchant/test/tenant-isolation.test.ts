@@ -82,8 +82,8 @@ describe("store B's owner session never reaches store A", () => {
 
 test('without a store session, store operations are refused', async () => {
   const c = await openStore(server);
-  await expectProblem(c.client.merchant.listStaff(), 403, 'FORBIDDEN');
-  await expectProblem(c.client.merchant.updateStore({ body: { name: 'x' } }), 403, 'FORBIDDEN');
-  await expectProblem(c.client.merchant.removeStaff({ params: { userId: c.user.id } }), 403, 'FORBIDDEN');
-  await expectProblem(c.client.merchant.transferStoreOwnership({ body: { newOwnerUserId: c.user.id } }), 403, 'FORBIDDEN');
+  await expectProblem(c.client.merchant.listStaff(), 403, 'STORE_CONTEXT_REQUIRED');
+  await expectProblem(c.client.merchant.updateStore({ body: { name: 'x' } }), 403, 'STORE_CONTEXT_REQUIRED');
+  await expectProblem(c.client.merchant.removeStaff({ params: { userId: c.user.id } }), 403, 'STORE_CONTEXT_REQUIRED');
+  await expectProblem(c.client.merchant.transferStoreOwnership({ body: { newOwnerUserId: c.user.id } }), 403, 'STORE_CONTEXT_REQUIRED');
 });

@@ -54,7 +54,7 @@ describe('platform slots are for admins only', () => {
 
 describe('store slots', () => {
   test('need a store session of at least manager: a plain customer or a staff member gets 403', async () => {
-    await expectProblem(as.customer().promotedItem.createStoreBanner({ body: bannerInput() }), 403, 'FORBIDDEN');
+    await expectProblem(as.customer().promotedItem.createStoreBanner({ body: bannerInput() }), 403, 'STORE_CONTEXT_REQUIRED');
     await expectProblem(as.store(STORE_A, 'staff').promotedItem.listStoreBanners(), 403, 'FORBIDDEN');
     await expect(as.store(STORE_A, 'owner').promotedItem.listStorePromotions()).resolves.toMatchObject({ nextCursor: null });
   });

@@ -21,6 +21,10 @@ export interface paths {
          *     two variants have the same option values, and all variants of a product share one
          *     currency.
          *
+         *     **A new product is a `draft` unless the request sends `status: active`**: a draft is seen
+         *     only by its store and stays out of the public catalogue until it is published with
+         *     `updateProduct` (`status: active`).
+         *
          *     Errors: `INVENTORY_INVALID_PRODUCT` (400, with `errors` pointing at each problem),
          *     `INVENTORY_HANDLE_TAKEN` (409), `INVENTORY_SKU_TAKEN` (409).
          */
@@ -536,7 +540,7 @@ export interface components {
             /** @description Every variant of the product (at least one). */
             variants: components["schemas"]["VariantInput"][];
             /**
-             * @description `draft` (the default) or `active`.
+             * @description `draft` (the default: only the store sees it) or `active` (in the public catalogue at once).
              * @default draft
              * @enum {string}
              */
@@ -726,7 +730,7 @@ export interface components {
         };
         Reservation: {
             /** @description Reservation id. */
-            reservationId: string;
+            id: string;
             /** @description The caller's reference. */
             reference: string;
             /**
@@ -954,7 +958,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The product. */
+            /** @description The product, with `status` `draft` (not in the public catalogue) unless `status` `active` was sent; publish a draft with `updateProduct`. */
             201: {
                 headers: {
                     [name: string]: unknown;

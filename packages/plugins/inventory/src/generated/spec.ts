@@ -94,7 +94,7 @@ const document = {
           "Store products"
         ],
         "summary": "Create a product in the caller's store",
-        "description": "Creates the product with all its variants. `handle` is unique within the store, and so is\nevery variant's `sku`. Every variant names one value of each option in `optionValues`, no\ntwo variants have the same option values, and all variants of a product share one\ncurrency.\n\nErrors: `INVENTORY_INVALID_PRODUCT` (400, with `errors` pointing at each problem),\n`INVENTORY_HANDLE_TAKEN` (409), `INVENTORY_SKU_TAKEN` (409).\n",
+        "description": "Creates the product with all its variants. `handle` is unique within the store, and so is\nevery variant's `sku`. Every variant names one value of each option in `optionValues`, no\ntwo variants have the same option values, and all variants of a product share one\ncurrency.\n\n**A new product is a `draft` unless the request sends `status: active`**: a draft is seen\nonly by its store and stays out of the public catalogue until it is published with\n`updateProduct` (`status: active`).\n\nErrors: `INVENTORY_INVALID_PRODUCT` (400, with `errors` pointing at each problem),\n`INVENTORY_HANDLE_TAKEN` (409), `INVENTORY_SKU_TAKEN` (409).\n",
         "security": [
           {
             "bearerAuth": [
@@ -124,7 +124,7 @@ const document = {
         },
         "responses": {
           "201": {
-            "description": "The product.",
+            "description": "The product, with `status` `draft` (not in the public catalogue) unless `status` `active` was sent; publish a draft with `updateProduct`.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1401,7 +1401,7 @@ const document = {
               "active"
             ],
             "default": "draft",
-            "description": "`draft` (the default) or `active`."
+            "description": "`draft` (the default: only the store sees it) or `active` (in the public catalogue at once)."
           }
         }
       },
@@ -1954,7 +1954,7 @@ const document = {
       "Reservation": {
         "type": "object",
         "required": [
-          "reservationId",
+          "id",
           "reference",
           "status",
           "expiresAt",
@@ -1962,7 +1962,7 @@ const document = {
           "createdAt"
         ],
         "properties": {
-          "reservationId": {
+          "id": {
             "type": "string",
             "pattern": "^res_[0-9a-z]{26}$",
             "description": "Reservation id."
