@@ -16,6 +16,10 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
+// Registered globally (Symbol.for): a plugin may resolve another copy of the SDK than the server
+// that built its service client, and `instanceof` alone compares classes.
+const TOKOBAPAK_ERROR = Symbol.for('tokobapak.sdk-error');
+
 /**
  * Thrown for every non-2xx response. Branch on `code`, which is stable; `message` is for people.
  *
@@ -29,6 +33,8 @@ export interface Problem {
  */
 export class TokoBapakError extends Error {
   override readonly name = 'TokoBapakError';
+  /** The cross-copy brand: any copy of the package sets it. */
+  readonly [TOKOBAPAK_ERROR] = true;
   /** The HTTP status of the response. */
   readonly status: number;
   /** The problem's stable `code`, or `HTTP_<status>` when the response had no problem body. */
@@ -44,6 +50,15 @@ export class TokoBapakError extends Error {
     this.code = problem.code;
     this.problem = problem;
     this.operation = operation;
+  }
+
+  /** Recognises TokoBapakErrors of every copy of the SDK; subclasses keep the ordinary prototype check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`, possibly a subclass
+    if (this !== TokoBapakError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    if (typeof value !== 'object' || value === null) return false;
+    const candidate = value as { [TOKOBAPAK_ERROR]?: unknown; status?: unknown; code?: unknown };
+    return candidate[TOKOBAPAK_ERROR] === true && typeof candidate.status === 'number' && typeof candidate.code === 'string';
   }
 }
 

@@ -23,6 +23,7 @@ import type { Clock, Plugin, TxContext } from './plugin.js';
 import { createProcessFetch, createServiceClient, IN_PROCESS_ORIGIN, serviceBaseUrls } from './service-clients.js';
 import { loadPlatformSecret } from './settings.js';
 import { createTokenService, type TokenService } from './tokens.js';
+import { insideTransaction } from './transaction-scope.js';
 import { compileValidator, createValidators } from './validation.js';
 
 /** A running (or ready to listen) TokoBapak server. */
@@ -139,17 +140,19 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         async transaction(fn) {
           let published = false;
           const result = await pluginDb.transaction().execute((trx) =>
-            fn({
-              db: trx,
-              async publish(event) {
-                published = true;
-                return writeToOutbox(trx, plugin.name, event);
-              },
-              async publishMany(events) {
-                published ||= events.length > 0;
-                return writeManyToOutbox(trx, plugin.name, events);
-              },
-            } as TxContext<unknown>),
+            insideTransaction({ service: plugin.name, opener: 'ctx.transaction' }, () =>
+              fn({
+                db: trx,
+                async publish(event) {
+                  published = true;
+                  return writeToOutbox(trx, plugin.name, event);
+                },
+                async publishMany(events) {
+                  published ||= events.length > 0;
+                  return writeManyToOutbox(trx, plugin.name, events);
+                },
+              } as TxContext<unknown>),
+            ),
           );
           if (published) relay?.nudge();
           return result;
@@ -178,11 +181,13 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
           types: subscription.types,
           // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
           handle: (event: any, trx: Kysely<any>) =>
-            subscription.handle(event, {
-              db: trx.withSchema(plugin.name),
-              publish: (next) => writeToOutbox(trx, plugin.name, next),
-              publishMany: (next) => writeManyToOutbox(trx, plugin.name, next),
-            }),
+            insideTransaction({ service: plugin.name, opener: `event consumer ${plugin.name}.${subscription.name}` }, () =>
+              subscription.handle(event, {
+                db: trx.withSchema(plugin.name),
+                publish: (next) => writeToOutbox(trx, plugin.name, next),
+                publishMany: (next) => writeManyToOutbox(trx, plugin.name, next),
+              }),
+            ),
         })),
       ),
     });

@@ -18,8 +18,25 @@ export interface ProblemDetails {
   headers?: Record<string, string>;
 }
 
-/** A thrown error that the server turns into a problem+json response. */
+// Registered globally (Symbol.for), so that a store with two copies of this package (a plugin that
+// brought its own) still recognises the other copy's errors: `instanceof` alone compares classes.
+const PROBLEM_ERROR = Symbol.for('tokobapak.problem-error');
+
+/**
+ * A thrown error that the server turns into a problem+json response. `instanceof ProblemError` is
+ * true for a ProblemError of any copy of `@tokobapak/server` (see {@link isProblemError}).
+ */
 export class ProblemError extends Error {
+  /** The cross-copy brand: any copy of the package sets it. */
+  readonly [PROBLEM_ERROR] = true;
+
+  /** Recognises ProblemErrors of every copy of the package; subclasses keep the ordinary prototype check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`, possibly a subclass
+    if (this !== ProblemError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return isProblemError(value);
+  }
+
   constructor(
     readonly code: string,
     readonly status: number,
@@ -43,6 +60,21 @@ export class ProblemError extends Error {
     if (instance !== undefined) body.instance = instance;
     return body;
   }
+}
+
+/**
+ * True for a {@link ProblemError} thrown by any copy of `@tokobapak/server`, so a plugin that
+ * resolved its own copy still gets its coded errors rendered with their status and code.
+ *
+ * @example
+ * if (isProblemError(error) && error.code === 'CART_NOT_FOUND') return undefined;
+ */
+export function isProblemError(value: unknown): value is ProblemError {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { [PROBLEM_ERROR]?: unknown; code?: unknown; status?: unknown; toProblem?: unknown };
+  return (
+    candidate[PROBLEM_ERROR] === true && typeof candidate.code === 'string' && typeof candidate.status === 'number' && typeof candidate.toProblem === 'function'
+  );
 }
 
 /** The problem+json body shape shared by every service. */
@@ -96,5 +128,6 @@ export const platformErrors = defineErrors({
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this idempotency key is still being processed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A service this operation needs is unavailable' },
+  SERVICE_CALL_IN_TRANSACTION: { status: 500, title: 'A service was called inside a database transaction' },
   INTERNAL: { status: 500, title: 'Internal server error' },
 });

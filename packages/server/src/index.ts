@@ -5,7 +5,16 @@ export type { ServerConfig } from './config.js';
 export { createServer, DEFAULT_LOG_LEVEL, type TokoBapakServer } from './create-server.js';
 export { type Database, type DatabaseConfig, openDatabase } from './database.js';
 export { isUniqueViolation } from './database-errors.js';
-export { defineErrors, type ErrorCatalogue, type ErrorSpec, type Problem, type ProblemDetails, ProblemError, platformErrors } from './errors.js';
+export {
+  defineErrors,
+  type ErrorCatalogue,
+  type ErrorSpec,
+  isProblemError,
+  type Problem,
+  type ProblemDetails,
+  ProblemError,
+  platformErrors,
+} from './errors.js';
 export type { EventEnvelope, NewEvent } from './events/types.js';
 export { newId } from './ids.js';
 export { createMailer, type MailConfig, type Mailer, type MailMessage } from './mail/index.js';

@@ -1,6 +1,7 @@
 import { type ClientOptions, createClient, type TokoBapakClient } from '@tokobapak/sdk';
 import type { FastifyInstance } from 'fastify';
 import { platformErrors } from './errors.js';
+import { openTransaction } from './transaction-scope.js';
 
 /** Origin that routes a request through Fastify's `inject()` instead of a socket. */
 export const IN_PROCESS_ORIGIN = 'http://in-process.tokobapak';
@@ -66,7 +67,7 @@ export function createServiceClient(options: {
   const refreshAfterMs = 30 * 60 * 1000; // tokens live an hour; renew at half-life
   const clientOptions: ClientOptions = {
     baseUrl: options.baseUrl,
-    fetch: options.fetch,
+    fetch: refuseInsideTransaction(options.fetch),
     autoRefresh: false,
     // A service acts as itself only: tokens in a response it relays must never become its identity.
     tokenStore: { get: () => undefined, set() {} },
@@ -79,4 +80,21 @@ export function createServiceClient(options: {
     },
   };
   return createClient(clientOptions);
+}
+
+/**
+ * Fails a call made while a database transaction is open, before anything is sent: the callee may
+ * need the database (on embedded PGlite the one connection the transaction holds, so both would
+ * wait for ever), and a remote effect cannot roll back with the transaction anyway.
+ */
+function refuseInsideTransaction(inner: typeof fetch): typeof fetch {
+  return (input, init) => {
+    const scope = openTransaction();
+    if (!scope) return inner(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    throw platformErrors.SERVICE_CALL_IN_TRANSACTION(
+      `${scope.service} called ${method} ${url.pathname} through ctx.clients inside ${scope.opener}: call other services before or after the transaction`,
+    );
+  };
 }
