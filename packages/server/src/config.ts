@@ -49,6 +49,14 @@ export interface ServerConfig {
   eventRetentionMs?: number | false;
   /** How often the relay prunes old events, in ms (default 300,000: 5 minutes). */
   eventPruneIntervalMs?: number;
+  /**
+   * How long a server's claim on a running durable process lasts without renewal, in ms (default
+   * 30,000). When a server dies, another (or its next start on PostgreSQL) takes its processes over
+   * after this. See docs/processes.md.
+   */
+  processLeaseMs?: number;
+  /** How often unfinished processes of dead servers and due compensation retries are looked for, in ms (default 5,000). */
+  processRecoveryIntervalMs?: number;
   /** Injected clock (tests). */
   clock?: Clock;
   /** Per-plugin options, keyed by service name (read by the plugin factories in the CLI). */

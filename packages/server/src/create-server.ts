@@ -15,11 +15,13 @@ import { createInProcessRelay, type EventTransport, writeManyToOutbox, writeToOu
 import { installErrorHandling } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';
+import { type Scheduler, startScheduler } from './jobs/index.js';
 import { createMailer, type MailConfig, type Mailer } from './mail/index.js';
 import { applyMigrations } from './migrations.js';
 import { parseMultipart } from './multipart.js';
 import { installObservability } from './observability.js';
-import type { Clock, Plugin, TxContext } from './plugin.js';
+import type { Clock, Plugin, PluginContext, TxContext } from './plugin.js';
+import { createProcessRuntime, type ProcessOwner, type ProcessRuntime } from './processes/index.js';
 import { createProcessFetch, createServiceClient, IN_PROCESS_ORIGIN, serviceBaseUrls } from './service-clients.js';
 import { loadPlatformSecret } from './settings.js';
 import { createTokenService, type TokenService } from './tokens.js';
@@ -34,6 +36,10 @@ export interface TokoBapakServer {
   mailer: Mailer;
   relay: EventTransport;
   plugins: Plugin[];
+  /** Durable processes: `recover()` runs a recovery pass now (tests, operators). */
+  processes: Pick<ProcessRuntime, 'recover'>;
+  /** Scheduled jobs: `tick()` checks every job now and runs the due ones this server holds. */
+  jobs: Pick<Scheduler, 'tick'>;
   /** PGlite's stand-in for autovacuum (ANALYZE / VACUUM by autovacuum's thresholds); absent on PostgreSQL or when turned off. */
   maintenance: Maintenance | undefined;
   /** The listening URL once `listen` resolved. */
@@ -118,7 +124,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         maxAge: 600,
       });
     }
-    installObservability(app, { db, services: names, databaseKind: database.kind });
+    const registry = installObservability(app, { db, services: names, databaseKind: database.kind });
     await installApiDocs(app, plugins, version);
 
     const processFetch = createProcessFetch(app);
@@ -131,6 +137,16 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     const verifyApiKey = createApiKeyVerifier(() => platformClient, config.apiKeyCacheSeconds);
 
     let relay: EventTransport | undefined;
+    const processOwners: ProcessOwner[] = plugins.map((plugin) => ({ plugin: plugin.name, definitions: plugin.processes ?? [] }));
+    const processes = createProcessRuntime({
+      db,
+      owners: processOwners,
+      clock,
+      log: app.log.child({ component: 'processes' }),
+      leaseMs: config.processLeaseMs,
+      recoveryIntervalMs: config.processRecoveryIntervalMs,
+      exclusive: database.kind === 'pglite',
+    });
     let publicUrl = config.publicUrl?.replace(/\/+$/, '');
     const bases = new Map<string, BaseContext>();
     for (const plugin of plugins) {
@@ -164,8 +180,11 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         get publicUrl() {
           return publicUrl ?? 'http://localhost';
         },
+        processes: processes.clientFor(plugin.name),
       };
       bases.set(plugin.name, base);
+      const owner = processOwners.find((entry) => entry.plugin === plugin.name) as ProcessOwner;
+      owner.context = pluginContext(base, app, plugin.name);
       bindOperations(app, plugin, operationsByPlugin.get(plugin.name) ?? [], base, { tokens, verifyApiKey, idempotency, inFlight });
     }
 
@@ -194,10 +213,22 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
 
     for (const plugin of plugins) {
       const base = bases.get(plugin.name) as BaseContext;
-      await plugin.onStart?.({ ...base, log: app.log.child({ service: plugin.name }) });
+      await plugin.onStart?.(pluginContext(base, app, plugin.name));
     }
     await app.ready();
     relay.start();
+    processes.start();
+    const scheduler = startScheduler({
+      db,
+      clock,
+      log: app.log.child({ component: 'jobs' }),
+      registry,
+      owners: plugins.map((plugin) => ({
+        plugin: plugin.name,
+        jobs: plugin.jobs ?? [],
+        context: pluginContext(bases.get(plugin.name) as BaseContext, app, plugin.name),
+      })),
+    });
     const maintenance =
       database.kind === 'pglite' && config.embeddedMaintenanceIntervalMs !== false
         ? startEmbeddedMaintenance(db, { intervalMs: config.embeddedMaintenanceIntervalMs ?? 30_000, log: app.log })
@@ -210,6 +241,8 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       mailer,
       relay,
       plugins,
+      processes,
+      jobs: scheduler,
       url: undefined,
       async listen(options = {}) {
         const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
@@ -221,10 +254,12 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       maintenance,
       async close() {
         await maintenance?.stop();
+        await scheduler.stop();
         await relay?.stop();
         await app.close();
         // Sockets are closed, but a handler whose client hung up may still be working: let it finish.
         await inFlight.drained(10_000);
+        await processes.stop();
         for (const plugin of plugins) await plugin.onStop?.();
         if (ownsDatabase) await database.close();
       },
@@ -237,6 +272,10 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     if (ownsDatabase) await database.close();
     throw error;
   }
+}
+
+function pluginContext(base: BaseContext, app: FastifyInstance, service: string): PluginContext<unknown> {
+  return { ...base, log: app.log.child({ service }) };
 }
 
 function defaultMail(config: ServerConfig): MailConfig {

@@ -17,6 +17,7 @@ export {
 } from './errors.js';
 export type { EventEnvelope, NewEvent } from './events/types.js';
 export { newId } from './ids.js';
+export type { ScheduledJob } from './jobs/types.js';
 export { createMailer, type MailConfig, type Mailer, type MailMessage } from './mail/index.js';
 export { applyMigrations, type MigrationReport, type MigrationStatusRow, migrationStatus, runMigrations } from './migrations.js';
 export { isUploadedFile, type MultipartBody, type UploadedFile } from './multipart.js';
@@ -37,6 +38,18 @@ export {
   type Subscription,
   type TxContext,
 } from './plugin.js';
+export {
+  defineProcess,
+  type ProcessClient,
+  type ProcessDefinition,
+  type ProcessRun,
+  type ProcessState,
+  type ProcessStatus,
+  type ProcessStep,
+  type Recovery,
+  type StepContext,
+  type StepRecord,
+} from './processes/types.js';
 export { type Placeholders, type QueryTemplate, type QueryTemplateDefinition, queryTemplate } from './query-templates.js';
 export { Reply, redirect, reply } from './reply.js';
 export { type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';

@@ -1,7 +1,9 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { eventsMigration } from './events/migrations.js';
+import { scheduledJobsMigration } from './jobs/migration.js';
+import { processesMigration } from './processes/migration.js';
 
-/** The schema the runtime itself owns (outbox, offsets, idempotency records, settings). */
+/** The schema the runtime itself owns (outbox, offsets, idempotency records, settings, processes, scheduled jobs). */
 export const PLATFORM_SCHEMA = 'tokobapak';
 
 const settingsAndIdempotency: Migration = {
@@ -39,4 +41,6 @@ const settingsAndIdempotency: Migration = {
 export const platformMigrations: Record<string, Migration> = {
   '0001_settings_and_idempotency': settingsAndIdempotency,
   '0002_events': eventsMigration,
+  '0003_processes': processesMigration,
+  '0004_scheduled_jobs': scheduledJobsMigration,
 };

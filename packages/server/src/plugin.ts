@@ -4,8 +4,10 @@ import type { Kysely, Migration } from 'kysely';
 import type { Caller } from './caller.js';
 import type { ErrorCatalogue } from './errors.js';
 import type { EventEnvelope, NewEvent } from './events/types.js';
+import type { ScheduledJob } from './jobs/types.js';
 import type { Mailer } from './mail/types.js';
 import type { DefaultBody, HeaderParams, PathParams, QueryParams, RequestBody } from './operation-types.js';
+import type { AnyProcessDefinition, ProcessClient } from './processes/types.js';
 import type { Reply } from './reply.js';
 import type { TokenService } from './tokens.js';
 
@@ -42,6 +44,8 @@ export interface HandlerContext<DB> {
   ip: string;
   /** The public base URL of this server, for links in mail and redirects. */
   publicUrl: string;
+  /** Starts and reads this plugin's durable processes (declared in its `processes`). Never call it inside a transaction. */
+  processes: ProcessClient;
 }
 
 /** A transaction: its database handle and an outbox publisher bound to it. */
@@ -104,6 +108,10 @@ export interface PluginDefinition<Ops, DB> {
   /** Kysely migrations, applied in name order inside the plugin's schema. */
   migrations: Record<string, Migration>;
   subscriptions?: Array<Subscription<DB>>;
+  /** Durable processes the plugin starts (see docs/processes.md); listed so that a restart can resume them. */
+  processes?: AnyProcessDefinition[];
+  /** Periodic work, run once per interval across every server sharing the database (see docs/jobs.md). */
+  jobs?: Array<ScheduledJob<DB>>;
   /** The plugin's error catalogue (listed in `docs/errors.md`). */
   errors?: Pick<ErrorCatalogue<string>, 'specs'>;
   /** Runs once after migrations, before the server listens. */

@@ -1,0 +1,185 @@
+import type { Kysely } from 'kysely';
+import { exponentialBackoff } from '../events/backoff.js';
+import type { PluginContext } from '../plugin.js';
+import { killSwitch } from './kill-switch.js';
+import { type ProgressPatch, type StoredProcess, saveProgress } from './process-store.js';
+import type { AnyProcessDefinition, ProcessState, StepContext, StepRecord } from './types.js';
+
+/** What driving a process needs from its server. */
+export interface RunnerDeps {
+  // biome-ignore lint/suspicious/noExplicitAny: the runtime's own tables are untyped
+  db: Kysely<any>;
+  /** This server's lease owner id. */
+  owner: string;
+  leaseMs: number;
+}
+
+/** The outcome of driving a process as far as it goes now. */
+export interface Driven {
+  state: StoredProcess;
+  /** The error of the step that failed in this run (kept in memory only). */
+  cause?: unknown;
+}
+
+/** Thrown inside a run when another server took the process over: this one stops touching it. */
+class LeaseLost extends Error {}
+
+// A compensation that fails is retried after this delay (by whichever server's recovery comes first).
+const compensationBackoff = exponentialBackoff({ baseMs: 1_000, maxMs: 5 * 60_000 });
+
+/**
+ * Drives a process from where its stored state says: forward through its steps while it is running,
+ * then back through the compensations if it failed. `interrupted` says the process was taken over
+ * from a server that stopped: the step it was at recovers by resuming or compensating, per definition.
+ */
+export async function driveProcess(
+  deps: RunnerDeps,
+  definition: AnyProcessDefinition,
+  context: PluginContext<unknown>,
+  process: StoredProcess,
+  options: { transient?: unknown; interrupted: boolean },
+): Promise<Driven> {
+  const state: StoredProcess = { ...process, steps: process.steps.map((record) => ({ ...record })) };
+  const clock = context.clock;
+  const results = () => Object.fromEntries(state.steps.filter((record) => record.status === 'done').map((record) => [record.id, record.output]));
+  const stepContext = (resumed: boolean): StepContext<unknown, unknown, unknown> => ({
+    ...context,
+    processId: state.id,
+    key: state.key,
+    input: state.input,
+    transient: options.transient,
+    results: results(),
+    resumed,
+  });
+  const save = async (patch: Partial<ProgressPatch> = {}) => {
+    const now = clock.now();
+    const full: ProgressPatch = { status: state.status, steps: state.steps, leaseUntil: new Date(now.getTime() + deps.leaseMs), now, ...patch };
+    if (!(await saveProgress(deps.db, state.id, deps.owner, full))) throw new LeaseLost(`process ${state.id} was taken over by another server`);
+    state.updatedAt = now;
+    if (full.finishedAt) state.finishedAt = full.finishedAt;
+  };
+  const fail = async (error: ProcessState['error']) => {
+    state.status = 'compensating';
+    state.error = error;
+    await save({ error });
+  };
+
+  let cause: unknown;
+  // The first step run after a takeover is the one the stopped server was at: it may have partly happened.
+  let afterTakeover = options.interrupted;
+  try {
+    if (state.status === 'running' && options.interrupted) {
+      const at = state.steps.findIndex((record) => record.status !== 'done');
+      const step = definition.steps[at === -1 ? state.steps.length : at];
+      const mode = pastDeadline(state, clock.now()) ? 'compensate' : (step?.recovery ?? definition.recovery ?? 'resume');
+      if (mode === 'compensate') {
+        await fail({
+          ...(step ? { step: step.id } : {}),
+          message: pastDeadline(state, clock.now()) ? 'the deadline passed' : 'the server stopped during this step',
+        });
+      }
+    }
+
+    while (state.status === 'running') {
+      const index = state.steps.findIndex((record) => record.status !== 'done');
+      const position = index === -1 ? state.steps.length : index;
+      const step = definition.steps[position];
+      if (!step) {
+        state.status = 'succeeded';
+        await save({ finishedAt: clock.now() });
+        break;
+      }
+      if (pastDeadline(state, clock.now())) {
+        await fail({ step: step.id, message: 'the deadline passed' });
+        break;
+      }
+      const resumed = afterTakeover || state.steps[position] !== undefined;
+      afterTakeover = false;
+      const ctx = stepContext(resumed);
+      const record: StepRecord = { id: step.id, status: 'started' };
+      if (step.uncertain) {
+        record.uncertain = step.uncertain(ctx);
+        state.steps[position] = record;
+        await save();
+      }
+      await killSwitch(`${state.plugin}.${state.name}.${step.id}:before`);
+      let output: unknown;
+      try {
+        output = await step.action(ctx);
+      } catch (error) {
+        cause = error;
+        const refusal = isRefusal(error);
+        state.steps[position] = {
+          id: step.id,
+          status: 'failed',
+          error: message(error),
+          // A refusal (4xx) proves the action changed nothing; anything else may have half-happened.
+          ...(!refusal && record.uncertain !== undefined ? { uncertain: record.uncertain } : {}),
+        };
+        await fail({ step: step.id, message: message(error), ...problemFields(error) });
+        break;
+      }
+      await killSwitch(`${state.plugin}.${state.name}.${step.id}:after`);
+      state.steps[position] = { id: step.id, status: 'done', ...(output === undefined ? {} : { output }) };
+      await save();
+    }
+
+    if (state.status === 'compensating') await compensate(state, definition, stepContext, save, context);
+  } catch (error) {
+    if (!(error instanceof LeaseLost)) throw error;
+    context.log.warn({ processId: state.id }, error.message);
+  }
+  return { state, cause };
+}
+
+async function compensate(
+  state: StoredProcess,
+  definition: AnyProcessDefinition,
+  stepContext: (resumed: boolean) => StepContext<unknown, unknown, unknown>,
+  save: (patch?: Partial<ProgressPatch>) => Promise<void>,
+  context: PluginContext<unknown>,
+): Promise<void> {
+  for (const record of [...state.steps].reverse()) {
+    if (record.compensation?.status === 'done') continue;
+    const step = definition.steps.find((candidate) => candidate.id === record.id);
+    const output = record.status === 'done' ? record.output : record.uncertain;
+    if (!step?.compensate || output === undefined || output === null) continue;
+    const attempts = (record.compensation?.attempts ?? 0) + 1;
+    try {
+      await step.compensate(stepContext(true), output);
+      record.compensation = { status: 'done', attempts };
+      await save();
+    } catch (error) {
+      if (error instanceof LeaseLost) throw error;
+      // Never dropped: recorded on the step, logged, and the process handed back until the retry is due.
+      record.compensation = { status: 'failed', attempts, error: message(error) };
+      state.attempts += 1;
+      const retryAt = new Date(context.clock.now().getTime() + compensationBackoff(state.attempts));
+      context.log.error({ err: error, processId: state.id, step: record.id, attempts, retryAt }, 'a compensation failed; it will be retried');
+      await save({ attempts: state.attempts, leaseUntil: retryAt });
+      return;
+    }
+  }
+  state.status = 'compensated';
+  await save({ finishedAt: context.clock.now() });
+}
+
+function pastDeadline(state: ProcessState, now: Date): boolean {
+  return state.deadlineAt !== null && now.getTime() >= state.deadlineAt.getTime();
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function problemFields(error: unknown): { code?: string; status?: number } {
+  if (typeof error !== 'object' || error === null) return {};
+  const { code, status } = error as { code?: unknown; status?: unknown };
+  return { ...(typeof code === 'string' ? { code } : {}), ...(typeof status === 'number' ? { status } : {}) };
+}
+
+/** A coded refusal (4xx, from this server or a client's answer): the action did nothing. */
+function isRefusal(error: unknown): boolean {
+  const { status } = problemFields(error);
+  return status !== undefined && status >= 400 && status < 500;
+}

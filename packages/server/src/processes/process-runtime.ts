@@ -1,0 +1,195 @@
+import { hostname } from 'node:os';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { newId } from '../ids.js';
+import type { Clock, PluginContext } from '../plugin.js';
+import { driveProcess } from './process-runner.js';
+import { claimOrphans, expireLeasesExcept, findProcess, insertProcess, renewLeases, type StoredProcess } from './process-store.js';
+import type { AnyProcessDefinition, ProcessClient, ProcessRun, ProcessState } from './types.js';
+
+/** The processes one plugin declares, and the context its steps run in. */
+export interface ProcessOwner {
+  plugin: string;
+  definitions: AnyProcessDefinition[];
+  /** Filled in once the plugin's context exists (it holds `processes` itself). */
+  context?: PluginContext<unknown>;
+}
+
+/** How a server runs durable processes. */
+export interface ProcessRuntimeOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: the runtime's own tables are untyped
+  db: Kysely<any>;
+  owners: ProcessOwner[];
+  clock: Clock;
+  log: FastifyBaseLogger;
+  /** How long a server's claim on a process lasts without renewal (default 30 s); a dead server's processes wait this long. */
+  leaseMs?: number;
+  /** How often unfinished processes of dead servers, and due compensation retries, are looked for (default 5 s). */
+  recoveryIntervalMs?: number;
+  /** True when no other server can use the database (PGlite): processes left by an earlier run are taken at once. */
+  exclusive: boolean;
+}
+
+/** The server's process runtime. */
+export interface ProcessRuntime {
+  /** The `ctx.processes` of one plugin. */
+  clientFor(plugin: string): ProcessClient;
+  /** Starts recovery: one pass now, then one every `recoveryIntervalMs`. */
+  start(): void;
+  /** One recovery pass: takes over what dead servers left, retries due compensations. Resolves with how many it drove. */
+  recover(): Promise<number>;
+  /** Stops recovery and waits for the processes this server is driving. */
+  stop(): Promise<void>;
+}
+
+const BATCH = 20;
+
+/**
+ * Creates the process runtime of one server: starting, reading and recovering processes, with a
+ * lease per running process renewed while this server works on it.
+ */
+export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRuntime {
+  const { db, clock, log } = options;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const owner = `${hostname()}/${process.pid}/${newId('run').slice(-8)}`;
+  const deps = { db, owner, leaseMs };
+  const owners = new Map(options.owners.map((entry) => [entry.plugin, entry]));
+  /** Processes this server is driving, and the runs themselves (so `stop` can wait for them). */
+  const driving = new Map<string, Promise<unknown>>();
+  let timer: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let recovering: Promise<number> | undefined;
+  let stopped = false;
+
+  const leaseUntil = () => new Date(clock.now().getTime() + leaseMs);
+
+  function definitionOf(plugin: string, name: string): { definition: AnyProcessDefinition; context: PluginContext<unknown> } {
+    const entry = owners.get(plugin);
+    const definition = entry?.definitions.find((candidate) => candidate.name === name);
+    if (!entry?.context || !definition) throw new Error(`${plugin} declares no process named '${name}' (list it in the plugin's \`processes\`)`);
+    return { definition, context: entry.context };
+  }
+
+  function track<T>(id: string, run: Promise<T>): Promise<T> {
+    driving.set(id, run);
+    return run.finally(() => driving.delete(id));
+  }
+
+  async function drive(stored: StoredProcess, transient: unknown, interrupted: boolean) {
+    const { definition, context } = definitionOf(stored.plugin, stored.name);
+    return driveProcess(deps, definition, context, stored, { transient, interrupted });
+  }
+
+  async function recoverOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      if (stopped) return total;
+      const now = clock.now();
+      const claimed = await claimOrphans(db, { plugins: [...owners.keys()], owner, now, leaseUntil: leaseUntil(), limit: BATCH, exclude: [...driving.keys()] });
+      const fresh = claimed.filter((stored) => !driving.has(stored.id));
+      await Promise.all(
+        fresh.map((stored) =>
+          track(
+            stored.id,
+            drive(stored, undefined, stored.status === 'running').catch((error: unknown) =>
+              log.error({ err: error, processId: stored.id }, 'recovering a process failed; it will be retried'),
+            ),
+          ),
+        ),
+      );
+      total += fresh.length;
+      if (claimed.length < BATCH) return total;
+    }
+  }
+
+  return {
+    clientFor(plugin) {
+      return {
+        async start(definition, startOptions): Promise<ProcessRun> {
+          const { context } = definitionOf(plugin, definition.name);
+          const now = clock.now();
+          const stored: StoredProcess = {
+            id: newId('prc'),
+            plugin,
+            name: definition.name,
+            key: startOptions.key,
+            status: 'running',
+            input: startOptions.input ?? null,
+            steps: [],
+            error: null,
+            deadlineAt: definition.deadlineMs === undefined ? null : new Date(now.getTime() + definition.deadlineMs),
+            createdAt: now,
+            updatedAt: now,
+            finishedAt: null,
+            attempts: 0,
+          };
+          const inserted = await insertProcess(db, { ...stored, owner, leaseUntil: leaseUntil(), now });
+          if (!inserted) {
+            const existing = await findProcess(db, plugin, startOptions.key);
+            if (!existing) throw new Error(`process key '${startOptions.key}' of ${plugin} is taken but its process cannot be read`);
+            return { ...readable(existing), started: false };
+          }
+          const { state, cause } = await track(
+            stored.id,
+            driveProcess(deps, definition, context, stored, { transient: startOptions.transient, interrupted: false }),
+          );
+          return { ...readable(state), started: true, ...(cause === undefined ? {} : { cause }) };
+        },
+        async get(idOrKey) {
+          const stored = await findProcess(db, plugin, idOrKey);
+          return stored ? readable(stored) : undefined;
+        },
+      };
+    },
+
+    start() {
+      const pass = async () => {
+        if (options.exclusive) await expireLeasesExcept(db, owner, clock.now());
+        return recoverOnce();
+      };
+      recovering = pass()
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'process recovery failed');
+          return 0;
+        })
+        .finally(() => {
+          recovering = undefined;
+        });
+      timer = setInterval(() => {
+        if (recovering) return;
+        recovering = recoverOnce()
+          .catch((error: unknown) => {
+            log.error({ err: error }, 'process recovery failed');
+            return 0;
+          })
+          .finally(() => {
+            recovering = undefined;
+          });
+      }, options.recoveryIntervalMs ?? 5_000);
+      timer.unref();
+      // Leases of long steps are renewed well before they run out.
+      heartbeat = setInterval(() => {
+        renewLeases(db, [...driving.keys()], owner, leaseUntil()).catch((error: unknown) => log.warn({ err: error }, 'renewing process leases failed'));
+      }, leaseMs / 3);
+      heartbeat.unref();
+    },
+
+    recover() {
+      return recoverOnce();
+    },
+
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      clearInterval(heartbeat);
+      await recovering;
+      // A step that never returns must not hold the shutdown: its lease runs out and another server (or the next start) takes it.
+      await Promise.race([Promise.allSettled([...driving.values()]), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    },
+  };
+}
+
+function readable(stored: StoredProcess): ProcessState {
+  const { attempts: _attempts, ...state } = stored;
+  return state;
+}

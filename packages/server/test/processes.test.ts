@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { defineErrors } from '../src/errors.js';
+import { createServer, definePlugin, defineProcess, type PluginContext, type ProcessDefinition, type TokoBapakServer } from '../src/index.js';
+import { createTestServer, type TestServer } from '../src/testing/index.js';
+
+// Durable processes through what a plugin uses: `processes` in its definition and `ctx.processes`.
+// The same file runs on PGlite and, with DATABASE_URL, on PostgreSQL.
+
+const errors = defineErrors({ SHOP_SOLD_OUT: { status: 409, title: 'Sold out' } });
+
+let now = new Date('2026-12-01T10:00:00.000Z');
+const clock = { now: () => now };
+const advance = (ms: number) => {
+  now = new Date(now.getTime() + ms);
+};
+
+/** What the steps did, in order. */
+const log: string[] = [];
+const gates = new Map<string, () => void>();
+const gate = (name: string) => new Promise<void>((resolve) => gates.set(name, resolve));
+
+const step = (id: string, behaviour: { fail?: unknown; compensateFails?: number; wait?: boolean } = {}) => {
+  let compensationFailures = behaviour.compensateFails ?? 0;
+  return {
+    id,
+    async action(ctx: { key: string; resumed: boolean }) {
+      log.push(`${ctx.key}:${id}${ctx.resumed ? ' (resumed)' : ''}`);
+      if (behaviour.wait) await gate(`${ctx.key}:${id}`);
+      if (behaviour.fail) throw behaviour.fail;
+      return { did: id };
+    },
+    async compensate(ctx: { key: string }, output: { did: string } | undefined) {
+      if (!output) return;
+      if (compensationFailures > 0) {
+        compensationFailures -= 1;
+        throw new Error(`cannot undo ${id} yet`);
+      }
+      log.push(`${ctx.key}:undo ${output.did}`);
+    },
+  };
+};
+
+const failing = defineProcess<unknown, { n: number }>({
+  name: 'failing',
+  steps: [step('a'), step('b'), step('c', { fail: errors.SHOP_SOLD_OUT() })],
+});
+const uncertain = defineProcess<unknown, null>({
+  name: 'uncertain',
+  steps: [
+    step('a'),
+    {
+      ...step('call', { fail: new Error('socket hang up') }),
+      uncertain: (ctx) => ({ did: `call for ${ctx.key}` }),
+    },
+  ],
+});
+const slow = defineProcess<unknown, null>({ name: 'slow', steps: [step('a', { wait: true }), step('b')] });
+const deadline = defineProcess<unknown, null>({ name: 'deadline', deadlineMs: 60_000, steps: [step('a'), step('b', { wait: true }), step('c')] });
+const stubborn = defineProcess<unknown, null>({ name: 'stubborn', steps: [step('a', { compensateFails: 1 }), step('b', { fail: new Error('boom') })] });
+const takeover = defineProcess<unknown, null>({ name: 'takeover', steps: [step('a'), step('b', { wait: true }), step('c')] });
+
+let context: PluginContext<unknown>;
+const shopPlugin = () =>
+  definePlugin({
+    name: 'shop',
+    summary: 'processes under test',
+    spec: { openapi: '3.1.0', info: { title: 'shop', version: '1' }, paths: {} },
+    handlers: {},
+    migrations: {},
+    processes: [failing, uncertain, slow, deadline, stubborn, takeover] as Array<ProcessDefinition<unknown, never, never>>,
+    async onStart(ctx) {
+      context = ctx;
+    },
+  });
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await createTestServer({ plugins: [shopPlugin()], clock, processRecoveryIntervalMs: 3_600_000 });
+});
+afterAll(async () => {
+  for (const open of gates.values()) open();
+  await server?.close();
+});
+
+const stepsOf = (key: string) => log.filter((entry) => entry.startsWith(`${key}:`)).map((entry) => entry.slice(key.length + 1));
+
+describe('durable processes', () => {
+  test('a failing step runs the compensations of the completed steps in reverse, and the state says why', async () => {
+    const run = await context.processes.start(failing, { key: 'order-1', input: { n: 1 } });
+    expect(stepsOf('order-1')).toEqual(['a', 'b', 'c', 'undo b', 'undo a']);
+    expect(run).toMatchObject({
+      started: true,
+      status: 'compensated',
+      error: { step: 'c', code: 'SHOP_SOLD_OUT', status: 409 },
+      steps: [
+        { id: 'a', status: 'done', output: { did: 'a' }, compensation: { status: 'done', attempts: 1 } },
+        { id: 'b', status: 'done', output: { did: 'b' }, compensation: { status: 'done', attempts: 1 } },
+        { id: 'c', status: 'failed', error: 'Sold out' },
+      ],
+    });
+    expect(run.cause).toMatchObject({ code: 'SHOP_SOLD_OUT' });
+    expect(run.finishedAt).toEqual(now);
+
+    const read = await context.processes.get('order-1');
+    expect(read).toEqual(await context.processes.get(run.id));
+    expect(read).toMatchObject({ id: run.id, plugin: 'shop', name: 'failing', key: 'order-1', status: 'compensated', input: { n: 1 } });
+    expect(await context.processes.get('order-unknown')).toBeUndefined();
+  });
+
+  test('a step that fails without a refusal is compensated from what it declared before acting', async () => {
+    const run = await context.processes.start(uncertain, { key: 'call-1', input: null });
+    expect(stepsOf('call-1')).toEqual(['a', 'call', 'undo call for call-1', 'undo a']);
+    expect(run.status).toBe('compensated');
+  });
+
+  test('the same key started 20 times at once: exactly one caller runs it to its end', async () => {
+    const pending = Array.from({ length: 20 }, () => context.processes.start(slow, { key: 'twenty-2', input: null }));
+    await waitFor(() => gates.has('twenty-2:a'));
+    gates.get('twenty-2:a')?.();
+    const runs = await Promise.all(pending);
+    expect(runs.filter((run) => run.started).map((run) => run.status)).toEqual(['succeeded']);
+    expect(new Set(runs.map((run) => run.id)).size).toBe(1);
+    expect(stepsOf('twenty-2')).toEqual(['a', 'b']);
+    const again = await context.processes.start(slow, { key: 'twenty-2', input: null });
+    expect(again).toMatchObject({ started: false, status: 'succeeded', id: runs[0]?.id });
+  });
+
+  test('past its deadline a process compensates instead of taking its next step', async () => {
+    const pending = context.processes.start(deadline, { key: 'late', input: null });
+    await waitFor(() => gates.has('late:b'));
+    advance(61_000);
+    gates.get('late:b')?.();
+    const run = await pending;
+    expect(stepsOf('late')).toEqual(['a', 'b', 'undo b', 'undo a']);
+    expect(run).toMatchObject({ status: 'compensated', error: { step: 'c', message: 'the deadline passed' } });
+  });
+
+  test('a compensation that fails is recorded and retried until it succeeds', async () => {
+    const run = await context.processes.start(stubborn, { key: 'stubborn', input: null });
+    expect(run).toMatchObject({
+      status: 'compensating',
+      steps: [{ id: 'a', compensation: { status: 'failed', attempts: 1, error: 'cannot undo a yet' } }, { id: 'b' }],
+    });
+    // Not before its retry is due…
+    expect(await server.processes.recover()).toBe(0);
+    advance(2_000);
+    expect(await server.processes.recover()).toBe(1);
+    expect(await context.processes.get('stubborn')).toMatchObject({
+      status: 'compensated',
+      steps: [{ id: 'a', compensation: { status: 'done', attempts: 2 } }, { id: 'b' }],
+    });
+    expect(stepsOf('stubborn')).toEqual(['a', 'b', 'undo a']);
+  });
+});
+
+describe('a process whose server stalls past its lease', () => {
+  const others: Array<{ server: TokoBapakServer; context: PluginContext<unknown> }> = [];
+  beforeAll(async () => {
+    // Two more servers on the same database, as two more processes would be.
+    const first = context;
+    for (let i = 0; i < 2; i++) {
+      const other = await createServer({
+        plugins: [shopPlugin()],
+        openDatabase: server.database,
+        clock,
+        logLevel: false,
+        processRecoveryIntervalMs: 3_600_000,
+      });
+      others.push({ server: other, context });
+    }
+    context = first;
+  });
+  afterAll(async () => {
+    for (const other of others) await other.server.close();
+  });
+
+  test('is taken over by one server, resumed at the step it was in, and the stalled server changes nothing afterwards', async () => {
+    const stalled = context.processes.start(takeover, { key: 'stall', input: null });
+    await waitFor(() => gates.has('stall:b'));
+    const releaseStalled = gates.get('stall:b') as () => void;
+    gates.delete('stall:b');
+    expect(await others[0]?.server.processes.recover()).toBe(0);
+
+    advance(31_000);
+    const recovering = Promise.all([server.processes.recover(), ...others.map((other) => other.server.processes.recover())]);
+    await waitFor(() => gates.has('stall:b'));
+    gates.get('stall:b')?.();
+    const taken = await recovering;
+    expect(taken.reduce((sum, count) => sum + count, 0)).toBe(1);
+    expect(taken[0]).toBe(0);
+    expect(await context.processes.get('stall')).toMatchObject({ status: 'succeeded' });
+
+    releaseStalled();
+    await stalled;
+    expect(stepsOf('stall')).toEqual(['a', 'b', 'b (resumed)', 'c']);
+    expect(await context.processes.get('stall')).toMatchObject({ status: 'succeeded', steps: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
+  });
+});
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!check()) throw new Error('condition not met in time');
+}
