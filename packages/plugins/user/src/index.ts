@@ -11,6 +11,7 @@ import { profileHandlers } from './handlers/profile-handlers.js';
 import { userHandlers } from './handlers/user-handlers.js';
 import { migrations } from './migrations/index.js';
 import { resolveSettings, type UserPluginOptions } from './options.js';
+import { registrationProcess } from './registration-process.js';
 
 export { looksLikeCardNumber } from './card-numbers.js';
 export type { UserDatabase, UserStatus } from './database.js';
@@ -33,6 +34,7 @@ export type { UserPluginOptions } from './options.js';
  */
 export function userPlugin(options: UserPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
+  const registration = registrationProcess(settings);
   return definePlugin<UserOperations, UserDatabase>({
     name: 'user',
     summary: 'Registration, profiles, shipping addresses, saved payment methods and account deletion',
@@ -40,8 +42,9 @@ export function userPlugin(options: UserPluginOptions = {}): Plugin {
     migrations,
     errors: userErrors,
     subscriptions: [recordDeletionAcknowledgements],
+    processes: [registration],
     handlers: {
-      ...profileHandlers(settings),
+      ...profileHandlers(registration),
       ...addressHandlers(),
       ...paymentMethodHandlers(),
       ...userHandlers(settings),

@@ -1,8 +1,9 @@
 /** Settings of the user service (the `user` key of `tokobapak.config.mjs`). */
 export interface UserPluginOptions {
   /**
-   * After how many seconds a registration that never finished (the process died between reserving
-   * the email and activating the account) stops holding its email; default 300.
+   * After how many seconds a pending registration with no unfinished registration process (one left
+   * by a server that predates durable processes) stops holding its email; default 300. A crashed
+   * registration's process is compensated on recovery and frees the email then.
    */
   pendingRegistrationTtlSeconds?: number;
 }

@@ -4,7 +4,7 @@ import type { UserDatabase } from './database.js';
 import type { UserRow } from './mappers.js';
 
 /** What the domain code needs from a handler's context. */
-export type UserContext = Pick<HandlerContext<UserDatabase>, 'db' | 'transaction' | 'clients' | 'clock' | 'log'>;
+export type UserContext = Pick<HandlerContext<UserDatabase>, 'db' | 'transaction' | 'clients' | 'clock' | 'log' | 'processes'>;
 
 /** Runs a function in one transaction of the user schema. */
 export type Transact = UserContext['transaction'];
