@@ -107,6 +107,13 @@ describe('durable processes', () => {
     expect(await context.processes.get('order-unknown')).toBeUndefined();
   });
 
+  test('starting a process inside a transaction fails at once, and nothing is stored', async () => {
+    await expect(context.transaction(() => context.processes.start(failing, { key: 'in-tx', input: { n: 2 } }))).rejects.toMatchObject({
+      code: 'SERVICE_CALL_IN_TRANSACTION',
+    });
+    expect(await context.processes.get('in-tx')).toBeUndefined();
+  });
+
   test('a step that fails without a refusal is compensated from what it declared before acting', async () => {
     const run = await context.processes.start(uncertain, { key: 'call-1', input: null });
     expect(stepsOf('call-1')).toEqual(['a', 'call', 'undo call for call-1', 'undo a']);

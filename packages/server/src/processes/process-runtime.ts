@@ -1,8 +1,10 @@
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
+import { platformErrors } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Clock, PluginContext } from '../plugin.js';
+import { openTransaction } from '../transaction-scope.js';
 import { driveProcess } from './process-runner.js';
 import { claimOrphans, expireLeasesExcept, findProcess, insertProcess, renewLeases, type StoredProcess } from './process-store.js';
 import type { AnyProcessDefinition, ProcessClient, ProcessRun, ProcessState } from './types.js';
@@ -107,6 +109,13 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       return {
         async start(definition, startOptions): Promise<ProcessRun> {
           const { context } = definitionOf(plugin, definition.name);
+          // Its steps call other services and open their own transactions: from inside one they would wait on it.
+          const scope = openTransaction();
+          if (scope) {
+            throw platformErrors.SERVICE_CALL_IN_TRANSACTION(
+              `${scope.service} started process ${definition.name} inside ${scope.opener}: start it before or after the transaction`,
+            );
+          }
           const now = clock.now();
           const stored: StoredProcess = {
             id: newId('prc'),
