@@ -12,7 +12,7 @@ import type { ServerConfig } from './config.js';
 import { type Database, openDatabase, persistentDataDir } from './database.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, writeManyToOutbox, writeToOutbox } from './events/index.js';
-import { installErrorHandling } from './http-errors.js';
+import { installErrorHandling, sendProblem } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';
 import { type Scheduler, startScheduler } from './jobs/index.js';
@@ -99,6 +99,8 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       bodyLimit: 1024 * 1024,
       onProtoPoisoning: 'error',
       onConstructorPoisoning: 'error',
+      // A path that is not valid percent-encoded UTF-8 (a lone surrogate's bytes, say) fails before routing.
+      frameworkErrors: sendProblem,
     });
     const mailer = createMailer(config.mail ?? defaultMail(config), { log: app.log.child({ component: 'mail' }) });
     const validators = createValidators();

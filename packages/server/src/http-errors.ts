@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, platformErrors } from './errors.js';
 import { describeValidationErrors } from './validation.js';
 
@@ -50,17 +50,20 @@ function fromDownstream(error: unknown): ProblemError | undefined {
   );
 }
 
-/** Every error leaves as problem+json: no stack trace, no internal message on a 500. */
+/** Answers `error` as problem+json: no stack trace, no internal message on a 500. */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const problem = toProblemError(error);
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  for (const [name, value] of Object.entries(problem.details.headers ?? {})) reply.header(name, value);
+  void reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send(problem.toProblem(request.url.split('?')[0]));
+}
+
+/** Every error leaves as problem+json (errors Fastify raises before routing go through `frameworkErrors: sendProblem`). */
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
-    const problem = toProblemError(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    for (const [name, value] of Object.entries(problem.details.headers ?? {})) reply.header(name, value);
-    void reply
-      .code(problem.status)
-      .type('application/problem+json')
-      .send(problem.toProblem(request.url.split('?')[0]));
-  });
+  app.setErrorHandler(sendProblem);
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)

@@ -52,5 +52,6 @@ export {
 } from './processes/types.js';
 export { type Placeholders, type QueryTemplate, type QueryTemplateDefinition, queryTemplate } from './query-templates.js';
 export { Reply, redirect, reply } from './reply.js';
-export { type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';
+export { findUnsafeText, isSafeText, UNSAFE_TEXT_MESSAGE, type UnsafeTextIssue } from './safe-text.js';
+export { type JsonSchema, type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';
 export { type AccessClaims, createTokenService, type TokenService } from './tokens.js';

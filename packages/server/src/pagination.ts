@@ -1,4 +1,5 @@
 import { type ProblemError, platformErrors } from './errors.js';
+import { isSafeText } from './safe-text.js';
 
 /** One page of a cursor-paginated list, as every list operation returns it. */
 export interface Page<T> {
@@ -8,13 +9,15 @@ export interface Page<T> {
 
 /**
  * Decodes an opaque cursor into the sort key of the last item seen. Cursors are base64url JSON so
- * clients treat them as opaque; a tampered one is a 400, never a 500.
+ * clients treat them as opaque; a tampered one is a 400, never a 500: the key must be text a
+ * database can compare (no NUL, no unpaired surrogate), and callers check its shape
+ * ({@link decodeCursorMatching}) before it reaches a query.
  */
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof decoded.after === 'string') return decoded.after;
+    if (typeof decoded.after === 'string' && isSafeText(decoded.after)) return decoded.after;
   } catch {
     // fall through to the problem below
   }

@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { findUnsafeText } from './safe-text.js';
 import type { JsonSchema } from './spec-routes.js';
 
 /**
@@ -28,9 +29,41 @@ export function createValidators(): Validators {
   return { body: make(false), parameters: make(true) };
 }
 
-/** Compiles the validator for one part of a request. */
+/**
+ * Compiles the validator for one part of a request. Before the schema, every string of the part
+ * (typed or not, object keys too) must be text a database can hold (see `safe-text.ts`), so no
+ * operation can forget the check.
+ */
 export function compileValidator(validators: Validators, part: string, schema: JsonSchema): ValidateFunction {
-  return (part === 'body' ? validators.body : validators.parameters).compile(schema);
+  const validate = (part === 'body' ? validators.body : validators.parameters).compile(schema);
+  const skip = checkedByHandler(schema);
+  const checked = ((data: unknown, context?: unknown) => {
+    const unsafe = findUnsafeText(data, '', skip);
+    if (unsafe.length > 0) {
+      checked.errors = unsafe.map(({ pointer, message }) => ({ instancePath: pointer, schemaPath: '#', keyword: 'safeText', params: {}, message }));
+      return false;
+    }
+    const valid = (validate as (data: unknown, context?: unknown) => boolean)(data, context);
+    checked.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  // Fastify passes the parent object (so Ajv may coerce a root value) only to functions carrying Ajv's schemaEnv.
+  Object.assign(checked, { schemaEnv: validate.schemaEnv, schema: validate.schema });
+  return checked;
+}
+
+/**
+ * Pointers of the properties marked `x-checked-by-handler: true` in a spec: values (import rows)
+ * that the handler checks one by one, so that a bad one is reported on its own instead of refusing
+ * the whole request.
+ */
+function checkedByHandler(schema: JsonSchema, pointer = '', found = new Set<string>()): Set<string> {
+  for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) {
+    const at = `${pointer}/${name}`;
+    if (property['x-checked-by-handler'] === true) found.add(at);
+    else checkedByHandler(property, at, found);
+  }
+  return found;
 }
 
 /** Turns ajv errors into problem+json `errors` entries pointing at the offending field. */

@@ -1,5 +1,5 @@
 import type { InventoryComponents } from '@tokobapak/sdk';
-import { decodeCursor, encodeCursor, type Page, type Placeholders, platformErrors, queryTemplate } from '@tokobapak/server';
+import { decodeCursor, encodeCursor, isSafeText, type Page, type Placeholders, platformErrors, queryTemplate } from '@tokobapak/server';
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { InventoryDatabase } from './database.js';
 import { inventoryErrors } from './errors.js';
@@ -295,6 +295,21 @@ function normalizeKey(value: number | string, spec: SortSpec): number | string {
   return spec.keyType === 'number' ? Number(value) : String(value);
 }
 
+/** Whether a cursor's key is one the sort's column cast can hold: a price is a bigint, a rank a finite float, a title text. */
+function isKeyOf(key: unknown, spec: SortSpec): boolean {
+  switch (spec.cast) {
+    case null:
+      return key === null;
+    case 'bigint':
+      // Safe integers: every price fits, and nothing the cast to bigint would refuse.
+      return Number.isSafeInteger(key);
+    case 'float8':
+      return Number.isFinite(key);
+    case 'text':
+      return typeof key === 'string' && isSafeText(key);
+  }
+}
+
 function parsePosition(cursor: string | undefined, sort: ProductSort, spec: SortSpec): Position | undefined {
   const raw = decodeCursor(cursor);
   if (raw === undefined) return undefined;
@@ -310,7 +325,7 @@ function parsePosition(cursor: string | undefined, sort: ProductSort, spec: Sort
     position[0] === sort &&
     typeof position[2] === 'string' &&
     /^prod_[0-9a-z]{26}$/.test(position[2]) &&
-    (spec.keyType === null ? position[1] === null : typeof position[1] === spec.keyType);
+    isKeyOf(position[1], spec);
   if (!valid) {
     throw platformErrors.BAD_REQUEST({
       detail: 'The cursor is not valid for this listing',

@@ -1,4 +1,5 @@
 import type { InventoryComponents } from '@tokobapak/sdk';
+import { findUnsafeText, isSafeText } from '@tokobapak/server';
 import { inventoryErrors } from './errors.js';
 import { checkConsistency, checkRowShape, type FieldIssue, type ProductDraft, toDraft } from './product-input.js';
 
@@ -23,12 +24,15 @@ export interface RowCheck {
   issues: FieldIssue[];
 }
 
-/** Checks one import row on its own: its shape against `ProductInput` (Ajv, defaults applied), then its consistency. */
+/** Checks one import row on its own: its text, its shape against `ProductInput` (Ajv, defaults applied), then its consistency. */
 export function checkImportRow(raw: unknown): RowCheck {
   const row = structuredClone(raw) as unknown;
   const candidate = row as { handle?: unknown; status?: unknown } | null;
-  const handle = typeof candidate?.handle === 'string' ? candidate.handle : null;
   const statusGiven = candidate !== null && typeof candidate === 'object' && candidate.status !== undefined;
+  // Text no column can hold (NUL, an unpaired surrogate) rejects the row, naming the field, before anything stores or echoes it.
+  const unsafe = findUnsafeText(row);
+  const handle = typeof candidate?.handle === 'string' && isSafeText(candidate.handle) ? candidate.handle : null;
+  if (unsafe.length > 0) return { handle, draft: undefined, statusGiven, issues: unsafe };
   const shape = checkRowShape(row);
   if (shape.length > 0) return { handle, draft: undefined, statusGiven, issues: shape };
   const draft = toDraft(row as Schemas['ProductInput']);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MerchantComponents } from '@tokobapak/sdk';
-import { decodeCursor, isUniqueViolation, newId, type Page, platformErrors, toPage } from '@tokobapak/server';
+import { decodeCursorMatching, isUniqueViolation, newId, type Page, platformErrors, toPage } from '@tokobapak/server';
 import { type Db, type MerchantContext, normalizeEmail } from './context.js';
 import { merchantErrors } from './errors.js';
 import { MERCHANT_EVENTS, type StaffChangedData } from './events.js';
@@ -106,7 +106,7 @@ export async function listInvitations(
   now: Date,
 ): Promise<Page<Schemas['Invitation']>> {
   const limit = query.limit ?? 20;
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursorMatching(query.cursor, /^inv_[0-9a-z]{26}$/);
   let select = db.selectFrom('invitations').selectAll().where('store_id', '=', storeId);
   switch (query.status) {
     case 'pending':

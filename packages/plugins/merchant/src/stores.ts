@@ -1,5 +1,5 @@
 import type { MerchantComponents } from '@tokobapak/sdk';
-import { decodeCursor, isUniqueViolation, newId, type Page, toPage } from '@tokobapak/server';
+import { decodeCursorMatching, isUniqueViolation, newId, type Page, toPage } from '@tokobapak/server';
 import type { Updateable } from 'kysely';
 import type { Db, MerchantContext } from './context.js';
 import type { MerchantDatabase, StoreStatus } from './database.js';
@@ -11,6 +11,8 @@ import { emailForRecord } from './users.js';
 type Schemas = MerchantComponents['schemas'];
 
 const HANDLE_INDEX = 'stores_handle_unique';
+/** What a store list's cursor may hold: a store id. */
+const STORE_ID = /^sto_[0-9a-z]{26}$/;
 
 /**
  * Opens a store owned by `userId`: the store, the owner's membership and `merchant.store-created`
@@ -91,7 +93,7 @@ export async function listMyStores(
   page: { cursor?: string | undefined; limit?: number | undefined },
 ): Promise<Page<Schemas['MyStore']>> {
   const limit = page.limit ?? 20;
-  const after = decodeCursor(page.cursor);
+  const after = decodeCursorMatching(page.cursor, STORE_ID);
   let select = db
     .selectFrom('memberships')
     .innerJoin('stores', 'stores.id', 'memberships.store_id')
@@ -117,7 +119,7 @@ export async function listStores(
   query: { status?: StoreStatus | undefined; cursor?: string | undefined; limit?: number | undefined },
 ): Promise<Page<Schemas['Store']>> {
   const limit = query.limit ?? 20;
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursorMatching(query.cursor, STORE_ID);
   let select = db.selectFrom('stores').selectAll();
   if (query.status) select = select.where('status', '=', query.status);
   if (after) select = select.where('id', '<', after);

@@ -1,5 +1,5 @@
 import type { PromotedItemComponents } from '@tokobapak/sdk';
-import { decodeCursor, newId, type Page, toPage } from '@tokobapak/server';
+import { decodeCursorMatching, newId, type Page, toPage } from '@tokobapak/server';
 import type { Kysely, Updateable } from 'kysely';
 import type { PromotedItemDatabase, SlotStatus } from './database.js';
 import { promotedItemErrors } from './errors.js';
@@ -21,7 +21,7 @@ export interface SlotListQuery {
 /** One page of an owner's banners, newest first, whatever their schedule. */
 export async function listBanners(db: Db, owner: Owner, query: SlotListQuery): Promise<Page<Schemas['Banner']>> {
   const limit = query.limit ?? 20;
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursorMatching(query.cursor, /^ban_[0-9a-z]{26}$/);
   let select = db
     .selectFrom('banners')
     .selectAll()

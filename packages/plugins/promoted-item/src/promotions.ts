@@ -1,5 +1,5 @@
 import type { PromotedItemComponents } from '@tokobapak/sdk';
-import { decodeCursor, newId, type Page, toPage } from '@tokobapak/server';
+import { decodeCursorMatching, newId, type Page, toPage } from '@tokobapak/server';
 import type { Kysely, Updateable } from 'kysely';
 import type { SlotListQuery } from './banners.js';
 import type { PromotedItemDatabase } from './database.js';
@@ -14,7 +14,7 @@ type Db = Kysely<PromotedItemDatabase>;
 /** One page of an owner's promoted products, newest first, whatever their schedule. */
 export async function listPromotions(db: Db, owner: Owner, query: SlotListQuery): Promise<Page<Schemas['ProductPromotion']>> {
   const limit = query.limit ?? 20;
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursorMatching(query.cursor, /^pro_[0-9a-z]{26}$/);
   let select = db
     .selectFrom('promotions')
     .selectAll()

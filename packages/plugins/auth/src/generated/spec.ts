@@ -991,6 +991,7 @@ const document = {
           "expiresIn": {
             "type": "integer",
             "minimum": 1,
+            "maximum": 2147483647,
             "description": "Seconds until the access token expires.",
             "examples": [
               900
@@ -1003,6 +1004,7 @@ const document = {
           "refreshExpiresIn": {
             "type": "integer",
             "minimum": 1,
+            "maximum": 2147483647,
             "description": "Seconds until the refresh token expires.",
             "examples": [
               2592000
@@ -1075,6 +1077,7 @@ const document = {
           "expiresIn": {
             "type": "integer",
             "minimum": 1,
+            "maximum": 2147483647,
             "description": "Seconds until the access token expires."
           },
           "refreshToken": {
@@ -1084,6 +1087,7 @@ const document = {
           "refreshExpiresIn": {
             "type": "integer",
             "minimum": 1,
+            "maximum": 2147483647,
             "description": "Seconds until the refresh token expires."
           },
           "userId": {
@@ -1695,7 +1699,8 @@ const document = {
             "required": true,
             "schema": {
               "type": "integer",
-              "minimum": 1
+              "minimum": 1,
+              "maximum": 2147483647
             }
           }
         },

@@ -1,4 +1,4 @@
-import { decodeCursor, requireApiKey, requireUser, toPage } from '@tokobapak/server';
+import { decodeCursorMatching, requireApiKey, requireUser, toPage } from '@tokobapak/server';
 import { createApiKey, findLiveKey, toApiKey } from '../api-keys.js';
 import { authErrors } from '../errors.js';
 import { storeRoleOf } from '../store-access.js';
@@ -29,7 +29,7 @@ export function apiKeyHandlers(): Pick<AuthHandlers, 'createApiKey' | 'listApiKe
     async listApiKeys({ query }, ctx) {
       const { userId } = requireUser(ctx.caller);
       const limit = query.limit ?? 20;
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursorMatching(query.cursor, /^key_[0-9a-z]{26}$/);
       let select = ctx.db.selectFrom('api_keys').selectAll().where('user_id', '=', userId);
       if (after) select = select.where('id', '>', after);
       const rows = await select

@@ -505,7 +505,8 @@ const document = {
             "required": true,
             "schema": {
               "type": "integer",
-              "minimum": 1
+              "minimum": 1,
+              "maximum": 2147483647
             }
           }
         },
@@ -637,16 +638,19 @@ const document = {
           "width": {
             "type": "integer",
             "minimum": 1,
+            "maximum": 2147483647,
             "description": "Width of the original in pixels."
           },
           "height": {
             "type": "integer",
             "minimum": 1,
+            "maximum": 2147483647,
             "description": "Height of the original in pixels."
           },
           "bytes": {
             "type": "integer",
             "minimum": 1,
+            "maximum": 2147483647,
             "description": "Size of the original in bytes."
           },
           "createdAt": {

@@ -812,7 +812,8 @@ const document = {
             "description": "Lowest `fromPrice` amount, in minor units (needs `currency`).",
             "schema": {
               "type": "integer",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 9007199254740991
             }
           },
           {
@@ -822,7 +823,8 @@ const document = {
             "description": "Highest `fromPrice` amount, in minor units (needs `currency`).",
             "schema": {
               "type": "integer",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 9007199254740991
             }
           },
           {
@@ -1522,18 +1524,26 @@ const document = {
           },
           "weight": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "Shipping weight in grams."
           },
           "stockOnHand": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "Units the store has, including reserved ones."
           },
           "reserved": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "Units held by active reservations."
           },
           "available": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "`stockOnHand` − `reserved`: what can still be bought."
           },
           "soldOut": {
@@ -1694,6 +1704,7 @@ const document = {
             "minItems": 1,
             "maxItems": 1000,
             "description": "Products, each with the shape of `ProductInput`. Rows are checked one by one (not by the\nrequest validation), so that each bad row can be reported on its own.\n",
+            "x-checked-by-handler": true,
             "items": {
               "type": "object",
               "additionalProperties": true
@@ -1749,10 +1760,14 @@ const document = {
           },
           "rows": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "Rows received so far (staged or rejected)."
           },
           "rejected": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "Rows rejected at staging so far."
           },
           "expiresAt": {
@@ -1787,6 +1802,7 @@ const document = {
             "minItems": 1,
             "maxItems": 1000,
             "description": "Products, each with the shape of `ProductInput`, checked one by one (not by the request\nvalidation) so that each bad row is reported on its own.\n",
+            "x-checked-by-handler": true,
             "items": {
               "type": "object",
               "additionalProperties": true
@@ -1809,6 +1825,8 @@ const document = {
         "properties": {
           "received": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "Rows received in this batch (staged or rejected)."
           },
           "rejected": {
@@ -1839,10 +1857,14 @@ const document = {
         "properties": {
           "created": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "Products created."
           },
           "updated": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "Existing products (same handle) updated."
           },
           "rejected": {
@@ -1864,6 +1886,8 @@ const document = {
         "properties": {
           "index": {
             "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
             "description": "The row's position in `rows` (in a staged import, in the whole import), from 0."
           },
           "handle": {
@@ -2009,6 +2033,8 @@ const document = {
                 },
                 "quantity": {
                   "type": "integer",
+                  "minimum": 1,
+                  "maximum": 2147483647,
                   "description": "Units held."
                 }
               }
@@ -2108,6 +2134,8 @@ const document = {
         "properties": {
           "amount": {
             "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
             "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
             "examples": [
               15000
