@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import { PreparingClient } from './prepared-statements.js';
 
 /** Where the data lives: PostgreSQL when `url` is set, otherwise embedded PGlite. */
@@ -46,7 +47,10 @@ export function persistentDataDir(config: DatabaseConfig | undefined): string | 
   return dataDir && dataDir !== IN_MEMORY_DATA_DIR ? dataDir : undefined;
 }
 
-/** Opens PostgreSQL or PGlite behind the same Kysely API. */
+/**
+ * Opens PostgreSQL or PGlite behind the same Kysely API. A PGlite data folder is held by one
+ * process at a time: opening one that a live process holds throws {@link DataDirLockedError}.
+ */
 export async function openDatabase(config: DatabaseConfig = {}): Promise<Database> {
   if (config.url) {
     const pool = new pg.Pool({
@@ -63,19 +67,31 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
   const dataDir = persistentDataDir(config);
   // PGlite creates only the last level of its data folder; a fresh store's `.tokobapak/data` needs both.
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
-    parsers: { 20: (value: string) => Number.parseInt(value, 10) },
-  });
+  // One process per folder: a second one would acknowledge writes the first never sees (see data-dir-lock.ts).
+  const lock = dataDir ? await lockDataDir(dataDir) : undefined;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
+      parsers: { 20: (value: string) => Number.parseInt(value, 10) },
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const db = new Kysely({ dialect: new PGliteDialect(pglite) });
   return {
     kind: 'pglite',
     db,
     pglite,
     async close() {
-      await db.destroy();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await db.destroy();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

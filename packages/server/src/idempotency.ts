@@ -80,11 +80,16 @@ export class IdempotencyStore {
   }
 }
 
+/**
+ * Whose key space a request uses: the person, and the store the credential acts in. The store
+ * matters: one person's store session or key in a second store must not replay the first store's
+ * response (and so create nothing there) just because the key and body match.
+ */
 function callerIdentity(caller: Caller): string {
   switch (caller.kind) {
     case 'user':
     case 'apiKey':
-      return `usr:${caller.userId}`;
+      return caller.storeId ? `usr:${caller.userId}:sto:${caller.storeId}` : `usr:${caller.userId}`;
     case 'service':
       return `svc:${caller.service}`;
     default:

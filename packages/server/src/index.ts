@@ -4,6 +4,7 @@ export { actingUserId, requireApiKey, requireService, requireStore, requireUser,
 export type { ServerConfig } from './config.js';
 export { createServer, DEFAULT_LOG_LEVEL, type TokoBapakServer } from './create-server.js';
 export { type Database, type DatabaseConfig, openDatabase } from './database.js';
+export { DataDirLockedError, type LockHolder } from './data-dir-lock.js';
 export { isUniqueViolation } from './database-errors.js';
 export {
   defineErrors,

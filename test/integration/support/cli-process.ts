@@ -59,7 +59,8 @@ export async function startStore(
     output: () => stdout + stderr,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // A process killed by a signal has no exit code but a signal code.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
@@ -67,9 +68,24 @@ export async function startStore(
 }
 
 /** Runs a command to completion and returns its output; throws on a non-zero exit. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
+export async function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+  const outcome = await runToEnd(command, args, options);
+  if (outcome.code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${outcome.code}:\n${outcome.output}`);
+  return outcome.output;
+}
+
+/**
+ * Runs a command to completion and returns its exit code and output (stdout and stderr, interleaved).
+ * A command still running after `timeoutMs` is killed and reported with code null.
+ */
+export function runToEnd(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -77,6 +93,9 @@ export function run(command: string, args: string[], options: { cwd?: string; en
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`))));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
   });
 }

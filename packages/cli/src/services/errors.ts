@@ -10,6 +10,7 @@ export const cliErrors = {
   CLI_CONFIG_INVALID: 'The config file could not be loaded or a key has the wrong type.',
   CLI_INVALID_VALUE: 'A flag or environment variable has a value that cannot be used.',
   CLI_PORT_IN_USE: 'The port `tokobapak start` was asked to listen on is taken.',
+  CLI_DATA_DIR_LOCKED: 'Another running process (named by its pid) holds the PGlite data folder; PGlite allows one process per folder.',
   CLI_PACKAGE_MISSING: 'A TokoBapak package the command needs is not installed (or, in a checkout, not built).',
   CLI_MIGRATION_FAILED: 'A migration failed; the report names it.',
   CLI_FILE_UNREADABLE: 'A file given to a command cannot be read or written, or is not CSV or JSON.',

@@ -1,5 +1,5 @@
 import type { ServerRuntime, ServiceRegistry } from './runtime.js';
-import { buildPlugins, databaseConfig, ensureDataDir } from './server-config.js';
+import { buildPlugins, databaseConfig, ensureDataDir, withDataDir } from './server-config.js';
 import type { StoreSettings } from './settings.js';
 
 /** `up` applies pending migrations; `down` reverts the latest one of each selected service. */
@@ -20,12 +20,12 @@ export async function runMigrationsFor(
 ): Promise<MigrationReport> {
   const plugins = buildPlugins(settings, registry);
   await ensureDataDir(settings.database);
-  return runtime.runMigrations({ plugins, database: databaseConfig(settings.database) }, direction);
+  return withDataDir(() => runtime.runMigrations({ plugins, database: databaseConfig(settings.database) }, direction));
 }
 
 /** Every migration of the selected services, executed or pending. */
 export async function migrationStatusFor(settings: StoreSettings, registry: ServiceRegistry, runtime: ServerRuntime): Promise<MigrationStatusRow[]> {
   const plugins = buildPlugins(settings, registry);
   await ensureDataDir(settings.database);
-  return runtime.migrationStatus({ plugins, database: databaseConfig(settings.database) });
+  return withDataDir(() => runtime.migrationStatus({ plugins, database: databaseConfig(settings.database) }));
 }

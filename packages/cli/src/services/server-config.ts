@@ -42,6 +42,20 @@ export async function ensureDataDir(setting: DatabaseSetting): Promise<void> {
   if (setting.kind === 'pglite') await mkdir(setting.dataDir, { recursive: true });
 }
 
+/**
+ * Runs `open` (anything that opens the database), turning the runtime's refusal to share a PGlite
+ * data folder with another live process into a CLI error naming that process.
+ */
+export async function withDataDir<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    // Matched by code: the runtime is loaded at run time and may be another copy of the class.
+    if ((error as { code?: unknown }).code === 'DATA_DIR_LOCKED') throw new CliError('CLI_DATA_DIR_LOCKED', (error as Error).message);
+    throw error;
+  }
+}
+
 /** One line saying where the data lives, without the password of a connection string. */
 export function describeDatabase(setting: DatabaseSetting): string {
   switch (setting.kind) {

@@ -2,7 +2,7 @@ import { createServer as createNetServer } from 'node:net';
 import { type DemoSeedResult, seedDemo, withDemoAdmin } from './demo-seed.js';
 import { CliError } from './errors.js';
 import type { ServerRuntime, ServiceRegistry } from './runtime.js';
-import { buildPlugins, buildServerConfig, describeDatabase, ensureDataDir } from './server-config.js';
+import { buildPlugins, buildServerConfig, describeDatabase, ensureDataDir, withDataDir } from './server-config.js';
 import type { StoreSettings } from './settings.js';
 
 /** What `tokobapak start` shows, phase by phase. */
@@ -40,7 +40,7 @@ export async function startStore(settings: StoreSettings, registry: ServiceRegis
   // Before migrations and before a new data folder exists: a taken port must cost nothing.
   await ensurePortFree(settings);
   await ensureDataDir(settings.database);
-  const server = await runtime.createServer(buildServerConfig(effective, plugins));
+  const server = await withDataDir(() => runtime.createServer(buildServerConfig(effective, plugins)));
   let ready: Extract<StartState, { phase: 'ready' }>;
   try {
     const url = await listen(server, settings);

@@ -1,3 +1,4 @@
+import { newId } from '@tokobapak/server';
 import type { TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectProblem, type MerchantEvents, newStoreId, outboxEvents, productInput, type Schemas, startServer, storeSession, unique } from './support.js';
@@ -99,6 +100,17 @@ describe("a merchant's product lifecycle", () => {
     const again = await merchant.inventory.createProduct({ body: input, idempotencyKey: 'create-once' });
     expect(again.id).toBe(first.id);
     expect((await merchant.inventory.listStoreProducts()).items).toHaveLength(1);
+  });
+
+  test('an idempotency key belongs to one store: the same key and body in a second store of the same person create a second product', async () => {
+    const userId = newId('usr');
+    const inStoreA = storeSession(server, newStoreId(), 'owner', userId);
+    const inStoreB = storeSession(server, newStoreId(), 'owner', userId);
+    const input = productInput();
+    const first = await inStoreA.inventory.createProduct({ body: input, idempotencyKey: 'same-key-two-stores' });
+    const second = await inStoreB.inventory.createProduct({ body: input, idempotencyKey: 'same-key-two-stores' });
+    expect(second.id).not.toBe(first.id);
+    expect((await inStoreB.inventory.listStoreProducts()).items.map((product) => product.id)).toEqual([second.id]);
   });
 
   test('handles and SKUs are unique per store, not across stores', async () => {

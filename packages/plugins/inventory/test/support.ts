@@ -81,9 +81,14 @@ export function newStoreId(): string {
  * A client acting in a store session, as `auth.selectStore` will issue once the merchant service
  * exists: an access token carrying the store and the role.
  */
-export function storeSession(server: TestServer, storeId: string = newStoreId(), role: 'owner' | 'manager' | 'staff' = 'owner'): TokoBapakClient {
+export function storeSession(
+  server: TestServer,
+  storeId: string = newStoreId(),
+  role: 'owner' | 'manager' | 'staff' = 'owner',
+  userId: string = newId('usr'),
+): TokoBapakClient {
   const accessToken = server.tokens.signAccessToken({
-    userId: newId('usr'),
+    userId,
     role: 'customer',
     sessionId: `ses_${'0'.repeat(26)}`,
     storeId,
