@@ -4,7 +4,7 @@ import { DEFAULT_LOG_LEVEL } from '@tokobapak/server';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CliError } from '../src/index.js';
 import { loadStoreConfig } from '../src/services/config-file.js';
-import { databaseConfig } from '../src/services/server-config.js';
+import { buildServerConfig, databaseConfig } from '../src/services/server-config.js';
 import { resolveStoreSettings, type StoreFlags } from '../src/services/settings.js';
 import { tempDir } from './helpers.js';
 
@@ -132,11 +132,12 @@ describe('other store settings', () => {
     expect(settings.remoteServices).toEqual({ auth: 'http://127.0.0.1:4001', search: 'http://search:4009' });
   });
 
-  test('service options are the config keys named after services; secret and public URL come from env', async () => {
+  test('service options are the config keys named after services; secret, metrics token and public URL come from env', async () => {
     await writeConfig(`export default { port: 4000, auth: { oidcProviders: [] }, cart: { ttl: 5 } };`);
-    const settings = await settingsFor({}, { TOKOBAPAK_SECRET: 's3cret', TOKOBAPAK_PUBLIC_URL: 'https://shop.example' });
+    const settings = await settingsFor({}, { TOKOBAPAK_SECRET: 's3cret', TOKOBAPAK_PUBLIC_URL: 'https://shop.example', TOKOBAPAK_METRICS_TOKEN: 'scrape' });
     expect(settings.serviceOptions).toEqual({ auth: { oidcProviders: [] }, cart: { ttl: 5 } });
-    expect(settings).toMatchObject({ secret: 's3cret', publicUrl: 'https://shop.example' });
+    expect(settings).toMatchObject({ secret: 's3cret', publicUrl: 'https://shop.example', metricsToken: 'scrape' });
+    expect(buildServerConfig(settings, []).metricsToken).toBe('scrape');
   });
 
   test('mail: variables override the config file; the SMTP URL alone selects smtp', async () => {

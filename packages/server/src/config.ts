@@ -27,6 +27,12 @@ export interface ServerConfig {
    * any origin. Default: none, so only same-origin pages and non-browser clients call it.
    */
   corsOrigins?: string[] | true;
+  /**
+   * When set, `/metrics` answers only requests with `Authorization: Bearer <metricsToken>` (401
+   * otherwise), so a public server does not tell everyone its routes, traffic and memory. The CLI
+   * reads it from `TOKOBAPAK_METRICS_TOKEN`. Unset: `/metrics` is open (keep the port private).
+   */
+  metricsToken?: string;
   /** Honour X-Forwarded-For when behind a reverse proxy. */
   trustProxy?: boolean;
   /** Access-token lifetime in seconds (default 900). */

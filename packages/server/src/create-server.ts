@@ -126,7 +126,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         maxAge: 600,
       });
     }
-    const registry = installObservability(app, { db, services: names, databaseKind: database.kind });
+    const registry = installObservability(app, { db, services: names, databaseKind: database.kind, metricsToken: config.metricsToken });
     await installApiDocs(app, plugins, version);
 
     const processFetch = createProcessFetch(app);

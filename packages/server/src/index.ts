@@ -3,8 +3,8 @@ export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, StoreRole, UserC
 export { actingUserId, requireApiKey, requireService, requireStore, requireUser, type StoreContext } from './caller-guards.js';
 export type { ServerConfig } from './config.js';
 export { createServer, DEFAULT_LOG_LEVEL, type TokoBapakServer } from './create-server.js';
-export { type Database, type DatabaseConfig, openDatabase } from './database.js';
 export { DataDirLockedError, type LockHolder } from './data-dir-lock.js';
+export { type Database, type DatabaseConfig, openDatabase } from './database.js';
 export { isUniqueViolation } from './database-errors.js';
 export {
   defineErrors,

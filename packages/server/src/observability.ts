@@ -1,12 +1,18 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { platformErrors } from './errors.js';
 
 /**
  * `/metrics` (Prometheus text) and `/health`. Each server has its own registry, so several servers
- * in one process (tests, `start` of several subsets) do not mix their figures.
+ * in one process (tests, `start` of several subsets) do not mix their figures. With a
+ * `metricsToken`, `/metrics` wants it as a bearer token.
  */
-export function installObservability(app: FastifyInstance, options: { db: Kysely<unknown>; services: string[]; databaseKind: string }): Registry {
+export function installObservability(
+  app: FastifyInstance,
+  options: { db: Kysely<unknown>; services: string[]; databaseKind: string; metricsToken?: string | undefined },
+): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tokobapak_' });
   const requests = new Counter({
@@ -29,7 +35,9 @@ export function installObservability(app: FastifyInstance, options: { db: Kysely
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+  const allowed = options.metricsToken ? bearerMatcher(options.metricsToken) : () => true;
+  app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
+    if (!allowed(request.headers.authorization)) throw platformErrors.UNAUTHENTICATED('/metrics needs the metrics token as a bearer token');
     void reply.type(registry.contentType);
     return registry.metrics();
   });
@@ -44,4 +52,13 @@ export function installObservability(app: FastifyInstance, options: { db: Kysely
     }
   });
   return registry;
+}
+
+/** Compares a presented `Authorization` header with the expected bearer token in constant time (over fixed-length digests). */
+function bearerMatcher(token: string): (header: string | undefined) => boolean {
+  const expected = createHash('sha256').update(token).digest();
+  return (header) => {
+    const presented = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    return presented !== undefined && timingSafeEqual(createHash('sha256').update(presented).digest(), expected);
+  };
 }

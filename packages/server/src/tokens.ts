@@ -49,6 +49,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     algorithms: ['HS256'],
     allowedIss: ISSUER,
     allowedAud: 'access',
+    // A token without `exp` would be valid forever; every token this service signs has one.
+    requiredClaims: ['exp'],
     cache: 10_000,
     clockTimestamp: undefined,
   });
@@ -80,7 +82,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') throw platformErrors.TOKEN_EXPIRED();
         throw platformErrors.UNAUTHENTICATED('The access token is not valid');
       }
-      if (payload.exp !== undefined && payload.exp * 1000 <= clock()) throw platformErrors.TOKEN_EXPIRED();
+      if (typeof payload.exp !== 'number') throw platformErrors.UNAUTHENTICATED('The access token has no expiry');
+      if (payload.exp * 1000 <= clock()) throw platformErrors.TOKEN_EXPIRED();
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || (payload.role !== 'customer' && payload.role !== 'admin')) {
         throw platformErrors.UNAUTHENTICATED('The access token is not valid');
       }

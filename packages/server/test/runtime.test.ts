@@ -1,3 +1,4 @@
+import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestServer, type TestServer } from '../src/testing/index.js';
 import { echoPlugin } from './fixtures/echo-plugin.js';
@@ -195,6 +196,37 @@ describe('platform endpoints', () => {
     expect(page.body).toContain('swagger');
     const spec = await server.app.inject({ method: 'GET', url: '/docs/json' });
     expect(Object.keys(spec.json().paths)).toContain('/echo/items');
+  });
+});
+
+describe('hardened platform endpoints and tokens (a server with a known secret and a metrics token)', () => {
+  const secret = 'a-known-test-secret-of-at-least-32-bytes';
+  let guarded: TestServer;
+  beforeAll(async () => {
+    guarded = await createTestServer({ plugins: [echoPlugin()], secret, metricsToken: 'scrape-me-please' });
+  });
+  afterAll(async () => {
+    await guarded?.close();
+  });
+
+  test('an access token without exp is refused, though signed with the right key', async () => {
+    const sign = createSigner({ key: `${secret}:access`, algorithm: 'HS256', iss: 'tokobapak', aud: 'access', noTimestamp: true });
+    const forever = sign({ sub: 'usr_1', role: 'customer', sid: 'ses_1' });
+    const response = await guarded.app.inject({ method: 'GET', url: '/echo/me', headers: { authorization: `Bearer ${forever}` } });
+    expectProblem(response, 401, 'UNAUTHENTICATED');
+    // The same claims with an expiry pass, so the refusal is about exp alone.
+    const expiring = sign({ sub: 'usr_1', role: 'customer', sid: 'ses_1', exp: Math.floor(Date.now() / 1000) + 60 });
+    expect((await guarded.app.inject({ method: 'GET', url: '/echo/me', headers: { authorization: `Bearer ${expiring}` } })).statusCode).toBe(200);
+  });
+
+  test('with metricsToken, /metrics wants it as a bearer token', async () => {
+    expectProblem(await guarded.app.inject({ method: 'GET', url: '/metrics' }), 401, 'UNAUTHENTICATED');
+    expectProblem(await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-me-not' } }), 401, 'UNAUTHENTICATED');
+    const user = guarded.tokens.signAccessToken({ userId: 'usr_1', role: 'admin', sessionId: 'ses_1' });
+    expectProblem(await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${user}` } }), 401, 'UNAUTHENTICATED');
+    const scraped = await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-me-please' } });
+    expect(scraped.statusCode).toBe(200);
+    expect(scraped.body).toContain('tokobapak_http_requests_total');
   });
 });
 

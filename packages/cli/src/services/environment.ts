@@ -99,6 +99,11 @@ export const otherVariables: EnvVar[] = [
     example: 'change-me-to-a-long-random-string',
   },
   {
+    name: 'TOKOBAPAK_METRICS_TOKEN',
+    description: '/metrics answers only requests with Authorization: Bearer <this token> (unset: /metrics is open; keep the port private)',
+    example: 'a-long-random-string-for-prometheus',
+  },
+  {
     name: 'TOKOBAPAK_PUBLIC_URL',
     description: 'public base URL for links in mail and OIDC redirects (default: the listening address)',
     example: 'https://shop.example.com',

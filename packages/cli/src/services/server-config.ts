@@ -81,6 +81,7 @@ export function buildServerConfig(settings: StoreSettings, plugins: Plugin[]): S
     options: settings.serviceOptions,
   };
   if (settings.secret !== undefined) config.secret = settings.secret;
+  if (settings.metricsToken !== undefined) config.metricsToken = settings.metricsToken;
   if (settings.publicUrl !== undefined) config.publicUrl = settings.publicUrl;
   if (settings.corsOrigins !== undefined) config.corsOrigins = settings.corsOrigins;
   if (settings.mail !== undefined) config.mail = settings.mail;

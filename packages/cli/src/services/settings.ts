@@ -36,6 +36,8 @@ export interface StoreSettings {
   logLevel: string | false;
   remoteServices: Record<string, string>;
   secret?: string;
+  /** Bearer token `/metrics` asks for (`TOKOBAPAK_METRICS_TOKEN`); unset: open. */
+  metricsToken?: string;
   publicUrl?: string;
   corsOrigins?: string[] | true;
   /** Unset: the server's default (files next to the PGlite folder, in memory otherwise). */
@@ -144,6 +146,8 @@ export function resolveStoreSettings({ flags, env, cwd, file, builtIn }: Resolve
   };
   const secret = nonEmpty(env.TOKOBAPAK_SECRET);
   if (secret !== undefined) settings.secret = secret;
+  const metricsToken = nonEmpty(env.TOKOBAPAK_METRICS_TOKEN);
+  if (metricsToken !== undefined) settings.metricsToken = metricsToken;
   const publicUrl = nonEmpty(env.TOKOBAPAK_PUBLIC_URL) ?? config.publicUrl;
   if (publicUrl !== undefined) settings.publicUrl = publicUrl;
   const corsVariable = nonEmpty(env.TOKOBAPAK_CORS_ORIGINS);
