@@ -1,5 +1,6 @@
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
+import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { userPlugin } from '@tokobapak/plugin-user';
 import type { TokoBapakClient } from '@tokobapak/sdk';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
@@ -15,6 +16,7 @@ beforeAll(async () => {
       authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, adminEmails: ['operator@example.com'] }),
       userPlugin(),
       merchantPlugin(),
+      promotedItemPlugin(),
     ],
   });
 });
@@ -103,6 +105,43 @@ test('removing a staff member ends their store session at refresh and revokes th
     code: 'AUTH_STORE_ACCESS_DENIED',
   });
   expect((await server.app.inject({ method: 'GET', url: '/merchant/store', headers: { 'x-api-key': secret } })).statusCode).toBe(401);
+});
+
+test("demoting a manager to staff ends their store keys' powers: no more store updates or banners", async () => {
+  const owner = await person('demote-owner@example.com');
+  const store = await owner.client.merchant.createStore({ body: { name: 'Toko Demosi', handle: 'toko-demosi' } });
+  const ownerSession = await storeSession(owner.client, store.id);
+  await ownerSession.merchant.inviteStaff({ body: { email: 'demoted@example.com', role: 'manager' } });
+  const invitation = server.mailer as unknown as { lastTo(address: string): { text: string } | undefined };
+  const token = invitation.lastTo('demoted@example.com')?.text.match(/inv_[A-Za-z0-9_-]+|[A-Za-z0-9_-]{40,}/)?.[0];
+  const manager = await person('demoted@example.com');
+  await manager.client.merchant.acceptInvitation({ body: { token: token as string } });
+  await storeSession(manager.client, store.id);
+  const { secret } = await manager.client.auth.createApiKey({ body: { name: 'sync', scopes: ['store:read', 'store:write'], storeId: store.id } });
+  const asKey = server.client({ apiKey: secret });
+  const banner = () =>
+    server.app.inject({
+      method: 'POST',
+      url: '/promoted-item/store/banners',
+      headers: { 'x-api-key': secret, 'content-type': 'application/json' },
+      payload: { placement: 'home-hero', title: 'Promo', imageId: `img_${'0'.repeat(26)}`, linkUrl: 'https://toko.example/promo' },
+    });
+
+  await expect(asKey.merchant.updateStore({ body: { name: 'Toko Manajer' } })).resolves.toMatchObject({ name: 'Toko Manajer' });
+  // Authenticated and authorised: the banner handler itself answers (about the made-up image).
+  expect((await banner()).statusCode).not.toBe(401);
+
+  await ownerSession.merchant.changeStaffRole({ params: { userId: manager.userId }, body: { role: 'staff' } });
+  await server.relay.drain();
+
+  await expect(asKey.merchant.updateStore({ body: { name: 'Toko Staf' } })).rejects.toMatchObject({ status: 401 });
+  expect((await banner()).statusCode).toBe(401);
+  expect((await ownerSession.merchant.getCurrentStore()).name).toBe('Toko Manajer');
+  // Revoked for good: promoting them back does not revive the key.
+  await ownerSession.merchant.changeStaffRole({ params: { userId: manager.userId }, body: { role: 'manager' } });
+  await expect(asKey.merchant.updateStore({ body: { name: 'Toko Lagi' } })).rejects.toMatchObject({ status: 401 });
+  const keys = await manager.client.auth.listApiKeys();
+  expect(keys.items.find((key) => key.storeId === store.id)?.revokedAt).not.toBeNull();
 });
 
 test('suspending a store stops its keys and store sessions', async () => {
