@@ -37,6 +37,17 @@ async function storeSession(client: TokoBapakClient, storeId: string): Promise<T
   return server.client({ accessToken: pair.accessToken });
 }
 
+/** Invites `email` as a manager of the owner's store and has them accept; returns the new manager. */
+async function hireManager(ownerSession: TokoBapakClient, email: string): Promise<{ client: TokoBapakClient; userId: string }> {
+  await ownerSession.merchant.inviteStaff({ body: { email, role: 'manager' } });
+  const mailbox = server.mailer as unknown as { lastTo(address: string): { text: string } | undefined };
+  const token = mailbox.lastTo(email)?.text.match(/inv_[A-Za-z0-9_-]+|[A-Za-z0-9_-]{40,}/)?.[0];
+  expect(token).toBeDefined();
+  const manager = await person(email);
+  await manager.client.merchant.acceptInvitation({ body: { token: token as string } });
+  return manager;
+}
+
 test('a store session carries the store and the role, and merchant operations act in it', async () => {
   const owner = await person('owner@example.com');
   const store = await owner.client.merchant.createStore({ body: { name: 'Toko Kopi', handle: 'toko-kopi' } });
@@ -86,13 +97,7 @@ test('removing a staff member ends their store session at refresh and revokes th
   const owner = await person('team-owner@example.com');
   const store = await owner.client.merchant.createStore({ body: { name: 'Toko Susu', handle: 'toko-susu' } });
   const ownerSession = await storeSession(owner.client, store.id);
-  await ownerSession.merchant.inviteStaff({ body: { email: 'manager@example.com', role: 'manager' } });
-  const invitation = server.mailer as unknown as { lastTo(address: string): { text: string } | undefined };
-  const token = invitation.lastTo('manager@example.com')?.text.match(/inv_[A-Za-z0-9_-]+|[A-Za-z0-9_-]{40,}/)?.[0];
-  expect(token).toBeDefined();
-
-  const manager = await person('manager@example.com');
-  await manager.client.merchant.acceptInvitation({ body: { token: token as string } });
+  const manager = await hireManager(ownerSession, 'manager@example.com');
   const managerPair = await manager.client.auth.selectStore({ body: { storeId: store.id } });
   expect(managerPair.storeRole).toBe('manager');
   const { secret } = await manager.client.auth.createApiKey({ body: { name: 'manager key', scopes: ['store:read'], storeId: store.id } });
@@ -111,11 +116,7 @@ test("demoting a manager to staff ends their store keys' powers: no more store u
   const owner = await person('demote-owner@example.com');
   const store = await owner.client.merchant.createStore({ body: { name: 'Toko Demosi', handle: 'toko-demosi' } });
   const ownerSession = await storeSession(owner.client, store.id);
-  await ownerSession.merchant.inviteStaff({ body: { email: 'demoted@example.com', role: 'manager' } });
-  const invitation = server.mailer as unknown as { lastTo(address: string): { text: string } | undefined };
-  const token = invitation.lastTo('demoted@example.com')?.text.match(/inv_[A-Za-z0-9_-]+|[A-Za-z0-9_-]{40,}/)?.[0];
-  const manager = await person('demoted@example.com');
-  await manager.client.merchant.acceptInvitation({ body: { token: token as string } });
+  const manager = await hireManager(ownerSession, 'demoted@example.com');
   await storeSession(manager.client, store.id);
   const { secret } = await manager.client.auth.createApiKey({ body: { name: 'sync', scopes: ['store:read', 'store:write'], storeId: store.id } });
   const asKey = server.client({ apiKey: secret });
