@@ -5,8 +5,9 @@ export default defineConfig({
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  // Types for the library entry only; bin.ts is a program.
-  dts: { entry: { index: 'src/index.ts' } },
+  // Types for the library entry only; bin.ts is a program. `scripts/build.ts --js-only` (the demo)
+  // leaves out the declaration pass.
+  dts: process.env.TOKOBAPAK_BUILD_DTS === '0' ? false : { entry: { index: 'src/index.ts' } },
   sourcemap: true,
   clean: true,
   // bin.ts keeps its `#!/usr/bin/env node` line (tsup also marks the file executable).

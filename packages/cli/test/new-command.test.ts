@@ -27,12 +27,12 @@ function readJson(path: string): Record<string, unknown> {
 }
 
 describe('tokobapak new', () => {
-  test('run from this checkout, it scaffolds a store whose dependencies are file: links into the workspace', async () => {
+  test('run from this (built) checkout, it packs the packages into vendor/ and depends on those tarballs', async () => {
     const { code, stdout, stderr } = await run(['new', 'my-shop', '--name', 'Toko Pak Budi', '--json'], { cwd: dir });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const target = join(dir, 'my-shop');
-    expect((await readdir(target)).sort()).toEqual(STORE_FILES);
+    expect((await readdir(target)).sort()).toEqual([...STORE_FILES, 'vendor'].sort());
 
     const result = JSON.parse(stdout) as { dir: string; storeName: string; linkedWorkspace: string; dependencies: Record<string, string> };
     expect(result).toMatchObject({ dir: target, storeName: 'Toko Pak Budi', linkedWorkspace: workspaceRoot });
@@ -44,14 +44,11 @@ describe('tokobapak new', () => {
       type: 'module',
       scripts: { start: 'tokobapak start', migrate: 'tokobapak migrate', seed: 'node seed.mjs' },
     });
-    expect(manifest.dependencies).toEqual({
-      tokobapak: `file:${join(workspaceRoot, 'packages/cli')}`,
-      '@tokobapak/server': `file:${join(workspaceRoot, 'packages/server')}`,
-      '@tokobapak/sdk': `file:${join(workspaceRoot, 'packages/sdk')}`,
-      ...Object.fromEntries(SERVICES.map((service) => [`@tokobapak/plugin-${service}`, `file:${join(workspaceRoot, `packages/plugins/${service}`)}`])),
-    });
+    const tarball = (name: string) => `file:vendor/${name.replace('@', '').replace('/', '-')}-${version}.tgz`;
+    expect(manifest.dependencies).toEqual(Object.fromEntries(STORE_DEPENDENCIES.map((name) => [name, tarball(name)])));
+    // Relative to the project, so the project can move; each one is a real file in it.
     for (const specifier of Object.values(manifest.dependencies as Record<string, string>)) {
-      expect(existsSync(join(specifier.slice('file:'.length), 'package.json'))).toBe(true);
+      expect(existsSync(join(target, specifier.slice('file:'.length)))).toBe(true);
     }
     expect(result.dependencies).toEqual(manifest.dependencies);
   });
@@ -68,7 +65,7 @@ describe('tokobapak new', () => {
     await run(['new', 'a'], { cwd: dir, env: { TOKOBAPAK_LINK: 'false' } });
     expect(readJson(join(dir, 'a', 'package.json')).dependencies).toMatchObject({ tokobapak: `^${version}` });
     await run(['new', 'b', '--link', workspaceRoot], { cwd: dir, env: { TOKOBAPAK_LINK: 'false' } });
-    expect(readJson(join(dir, 'b', 'package.json')).dependencies).toMatchObject({ tokobapak: `file:${join(workspaceRoot, 'packages/cli')}` });
+    expect(readJson(join(dir, 'b', 'package.json')).dependencies).toMatchObject({ tokobapak: `file:vendor/tokobapak-${version}.tgz` });
   });
 
   test('--link to a folder that is not a checkout fails clearly', async () => {

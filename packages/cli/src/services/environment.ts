@@ -75,7 +75,8 @@ export const flagVariables = {
   link: {
     flag: '--link <workspace>',
     name: 'TOKOBAPAK_LINK',
-    description: 'depend on the packages of this TokoBapak checkout through file: links (default: when the CLI runs from a checkout); "false" is --no-link',
+    description:
+      'install the packages of this (built) TokoBapak checkout, packed into the project\'s vendor/ (default: when the CLI runs from a checkout); "false" is --no-link',
     example: '../tokobapak',
   },
 } as const satisfies Record<string, EnvVar & { flag: string }>;

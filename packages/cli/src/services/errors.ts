@@ -12,6 +12,7 @@ export const cliErrors = {
   CLI_PORT_IN_USE: 'The port `tokobapak start` was asked to listen on is taken.',
   CLI_DATA_DIR_LOCKED: 'Another running process (named by its pid) holds the PGlite data folder; PGlite allows one process per folder.',
   CLI_PACKAGE_MISSING: 'A TokoBapak package the command needs is not installed (or, in a checkout, not built).',
+  CLI_PACK_FAILED: '`tokobapak new` from a checkout could not pack one of its packages with `pnpm pack`.',
   CLI_MIGRATION_FAILED: 'A migration failed; the report names it.',
   CLI_FILE_UNREADABLE: 'A file given to a command cannot be read or written, or is not CSV or JSON.',
   CLI_IMPORT_REJECTED: 'Rows of a product import are not valid; the summary names each one.',

@@ -1,10 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { CliError } from './errors.js';
 import { cliPackage } from './package-info.js';
 import { STORE_SERVICES, servicePackage, storeFiles } from './store-templates.js';
-import { detectWorkspace, openWorkspace, type Workspace, workspacePackage } from './workspace.js';
+import { detectWorkspace, openWorkspace, type Workspace } from './workspace.js';
+import { packWorkspacePackages } from './workspace-pack.js';
+
+/** Where a store made from a checkout keeps the packed packages it installs. */
+export const VENDOR_DIR = 'vendor';
 
 /** Options of {@link scaffoldStore}. */
 export interface ScaffoldOptions {
@@ -13,8 +17,8 @@ export interface ScaffoldOptions {
   /** Store name (default: the folder name). */
   name?: string;
   /**
-   * A workspace path: depend on its packages through `file:` links. `false`: the published
-   * `^version`. Undefined: link when the CLI itself runs from a checkout.
+   * A checkout path: pack its packages into the project's `vendor/` and depend on those tarballs.
+   * `false`: the published `^version`. Undefined: pack when the CLI itself runs from a checkout.
    */
   link?: string | false;
   /** Base for a relative `dir` and `link` (default: `process.cwd()`). */
@@ -29,14 +33,14 @@ export interface ScaffoldResult {
   files: string[];
   /** Dependency name → specifier written to package.json. */
   dependencies: Record<string, string>;
-  /** The checkout the dependencies link to, when linked. */
+  /** The checkout whose packed packages are in `vendor/`, when packed from one. */
   linkedWorkspace?: string;
   services: string[];
 }
 
 /**
  * Writes a new store project: package.json, tokobapak.config.mjs, .env.example, README.md,
- * seed.mjs and .gitignore.
+ * seed.mjs and .gitignore, and (made from a checkout) the packed packages in `vendor/`.
  *
  * @example
  * import { scaffoldStore } from 'tokobapak';
@@ -53,14 +57,25 @@ export async function scaffoldStore(options: ScaffoldOptions): Promise<ScaffoldR
   const packages = ['tokobapak', '@tokobapak/server', '@tokobapak/sdk', ...services.map(servicePackage)];
   const workspace = chooseWorkspace(options.link, cwd);
   const { version } = cliPackage();
-  const dependencies = Object.fromEntries(packages.map((name) => [name, workspace ? `file:${workspacePackage(workspace, name)}` : `^${version}`]));
+  const written: string[] = [];
+  let dependencies = Object.fromEntries(packages.map((name) => [name, `^${version}`]));
+  if (workspace) {
+    // Tarballs, not links: the project installs and runs like one made from the registry, and
+    // nothing in it points back into the checkout (which may move, or be rebuilt mid-run).
+    const tarballs = await packWorkspacePackages(workspace, packages, join(dir, VENDOR_DIR)).catch(async (error: unknown) => {
+      await rm(join(dir, VENDOR_DIR), { recursive: true, force: true });
+      throw error;
+    });
+    dependencies = Object.fromEntries(packages.map((name) => [name, `file:${VENDOR_DIR}/${tarballs[name]}`]));
+    written.push(...packages.map((name) => `${VENDOR_DIR}/${tarballs[name]}`));
+  }
 
   const files = storeFiles({ storeName, packageName: packageNameFrom(basename(dir)), services, dependencies });
   await mkdir(dir, { recursive: true });
   for (const [path, content] of Object.entries(files)) {
     await writeFile(join(dir, path), content, { flag: 'wx' });
   }
-  const result: ScaffoldResult = { dir, storeName, files: Object.keys(files), dependencies, services };
+  const result: ScaffoldResult = { dir, storeName, files: [...Object.keys(files), ...written], dependencies, services };
   if (workspace) result.linkedWorkspace = workspace.root;
   return result;
 }

@@ -14,7 +14,7 @@ export interface StoreTemplateInput {
   packageName: string;
   /** Services the new store runs. */
   services: string[];
-  /** Dependency name → specifier (`^0.1.0` or `file:/abs/path`). */
+  /** Dependency name → specifier (`^0.1.0` or `file:vendor/<tarball>`). */
   dependencies: Record<string, string>;
 }
 

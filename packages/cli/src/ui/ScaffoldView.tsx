@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ScaffoldResult } from '../services/scaffold.js';
-import { nextSteps } from './next-steps.js';
+import { dependencySource, nextSteps } from './next-steps.js';
 
 /** Props of {@link ScaffoldView}. */
 export interface ScaffoldViewProps {
@@ -23,9 +23,7 @@ export function ScaffoldView({ result, cwd }: ScaffoldViewProps) {
           </Text>
         ))}
       </Box>
-      <Text dimColor>
-        {result.linkedWorkspace ? `Dependencies link to the checkout at ${result.linkedWorkspace} (file:)` : 'Dependencies use the published packages'}
-      </Text>
+      <Text dimColor>{dependencySource(result)}</Text>
       <Box flexDirection="column">
         <Text bold>Next:</Text>
         {nextSteps(result, cwd).map((step) => (

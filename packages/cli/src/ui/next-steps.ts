@@ -5,7 +5,13 @@ import type { ScaffoldResult } from '../services/scaffold.js';
 export function nextSteps(result: ScaffoldResult, cwd: string): string[] {
   const dir = relative(cwd, result.dir) || '.';
   const steps = dir === '.' ? [] : [`cd ${dir.includes(' ') ? JSON.stringify(dir) : dir}`];
-  if (result.linkedWorkspace) steps.push(`(cd ${result.linkedWorkspace} && pnpm build)   # the linked packages run from dist/`);
   steps.push('npm install', 'npm start');
   return steps;
+}
+
+/** Where the new store's dependencies come from, in one line. */
+export function dependencySource(result: ScaffoldResult): string {
+  return result.linkedWorkspace
+    ? `Dependencies are packed from the checkout at ${result.linkedWorkspace} into vendor/`
+    : 'Dependencies use the published packages';
 }

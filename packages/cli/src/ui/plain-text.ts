@@ -3,7 +3,7 @@ import type { ScaffoldResult } from '../services/scaffold.js';
 import type { ServiceInfo } from '../services/service-catalogue.js';
 import type { StartState } from '../services/start.js';
 import { type Column, migrationResultColumns, migrationStatusColumns, serviceColumns } from './columns.js';
-import { nextSteps } from './next-steps.js';
+import { dependencySource, nextSteps } from './next-steps.js';
 
 // What the commands print when stdout is not a terminal: plain lines, no colour, no redrawing,
 // easy to grep. The ink views show the same facts on a terminal.
@@ -43,7 +43,7 @@ export function scaffoldText(result: ScaffoldResult, cwd: string): string[] {
   return [
     `Created ${result.storeName} in ${result.dir}`,
     ...result.files.map((file) => `  ${file}`),
-    result.linkedWorkspace ? `Dependencies link to the checkout at ${result.linkedWorkspace} (file:)` : 'Dependencies use the published packages',
+    dependencySource(result),
     '',
     'Next:',
     ...nextSteps(result, cwd).map((step) => `  ${step}`),
