@@ -1,4 +1,6 @@
+import type { CorsOrigins } from './cors.js';
 import type { Database, DatabaseConfig } from './database.js';
+import type { LandingPageOptions } from './landing-page.js';
 import type { MailConfig } from './mail/index.js';
 import type { Clock, Plugin } from './plugin.js';
 
@@ -23,10 +25,16 @@ export interface ServerConfig {
   /** Apply pending migrations at start-up (default true). */
   migrate?: boolean;
   /**
-   * Browser origins allowed to call the API (CORS), e.g. `['https://shop.example']`; `true` allows
-   * any origin. Default: none, so only same-origin pages and non-browser clients call it.
+   * Browser origins allowed to call the API (CORS), e.g. `['https://shop.example']` (patterns as
+   * `RegExp`, such as {@link LOCALHOST_ORIGINS}); `true` allows any origin. Default: none, so only
+   * same-origin pages and non-browser clients call it, and a preflight answers 403 `CORS_NOT_ENABLED`.
    */
-  corsOrigins?: string[] | true;
+  corsOrigins?: CorsOrigins;
+  /**
+   * The page at `/`: what runs, and links to the API reference and health. `demoAccounts` lists
+   * accounts to try (`tokobapak start --demo` passes its own); `false` serves no page.
+   */
+  landingPage?: LandingPageOptions | false;
   /**
    * When set, `/metrics` answers only requests with `Authorization: Bearer <metricsToken>` (401
    * otherwise), so a public server does not tell everyone its routes, traffic and memory. The CLI

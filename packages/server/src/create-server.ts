@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import cors from '@fastify/cors';
 import type { ClientOptions, TokoBapakClient } from '@tokobapak/sdk';
 import { createClient, operationTable } from '@tokobapak/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -9,6 +8,7 @@ import { installApiDocs } from './api-docs.js';
 import { createApiKeyVerifier } from './api-key-cache.js';
 import { type BaseContext, bindOperations, checkHandlers, InFlight } from './bind-operations.js';
 import type { ServerConfig } from './config.js';
+import { installCors } from './cors.js';
 import { type Database, openDatabase, persistentDataDir } from './database.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, writeManyToOutbox, writeToOutbox } from './events/index.js';
@@ -16,6 +16,7 @@ import { installErrorHandling, sendProblem } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';
 import { type Scheduler, startScheduler } from './jobs/index.js';
+import { installLandingPage } from './landing-page.js';
 import { createMailer, type MailConfig, type Mailer } from './mail/index.js';
 import { applyMigrations } from './migrations.js';
 import { parseMultipart } from './multipart.js';
@@ -117,17 +118,10 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       void reply.header('x-request-id', request.id);
     });
     installErrorHandling(app);
-    if (config.corsOrigins) {
-      // Bearer tokens travel in a header, not a cookie, so credentials mode is never needed.
-      await app.register(cors, {
-        origin: config.corsOrigins,
-        allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-none-match', 'x-api-key', 'x-request-id'],
-        exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'location', 'etag'],
-        maxAge: 600,
-      });
-    }
+    await installCors(app, config.corsOrigins);
     const registry = installObservability(app, { db, services: names, databaseKind: database.kind, metricsToken: config.metricsToken });
     await installApiDocs(app, plugins, version);
+    if (config.landingPage !== false) installLandingPage(app, { plugins, version, databaseKind: database.kind, ...config.landingPage });
 
     const processFetch = createProcessFetch(app);
     const baseUrl = serviceBaseUrls(names, config.remoteServices ?? {}, Object.keys(operationTable));

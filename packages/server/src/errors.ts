@@ -122,6 +122,7 @@ export const platformErrors = defineErrors({
   INSUFFICIENT_SCOPE: { status: 403, title: 'The API key lacks a scope this operation needs' },
   STORE_CONTEXT_REQUIRED: { status: 403, title: 'This operation acts inside a store: use a store session or a store-scoped API key' },
   SERVICE_CREDENTIAL_REQUIRED: { status: 403, title: 'Only other services may call this operation: send a service credential' },
+  CORS_NOT_ENABLED: { status: 403, title: 'Cross-origin browser calls are not enabled on this server' },
   NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The idempotency key was used with a different request' },

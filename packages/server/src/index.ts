@@ -2,6 +2,7 @@
 export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, StoreRole, UserCaller, UserRole } from './caller.js';
 export { actingUserId, requireApiKey, requireService, requireStore, requireUser, type StoreContext } from './caller-guards.js';
 export type { ServerConfig } from './config.js';
+export { type CorsOrigins, LOCALHOST_ORIGINS } from './cors.js';
 export { createServer, DEFAULT_LOG_LEVEL, type TokoBapakServer } from './create-server.js';
 export { DataDirLockedError, type LockHolder } from './data-dir-lock.js';
 export { type Database, type DatabaseConfig, openDatabase } from './database.js';
@@ -19,6 +20,7 @@ export {
 export type { EventEnvelope, NewEvent } from './events/types.js';
 export { newId } from './ids.js';
 export type { ScheduledJob } from './jobs/types.js';
+export type { DemoAccount, LandingPageOptions } from './landing-page.js';
 export { createMailer, type MailConfig, type Mailer, type MailMessage } from './mail/index.js';
 export { applyMigrations, type MigrationReport, type MigrationStatusRow, migrationStatus, runMigrations } from './migrations.js';
 export { isUploadedFile, type MultipartBody, type UploadedFile } from './multipart.js';

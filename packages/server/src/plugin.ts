@@ -14,7 +14,7 @@ import type { TokenService } from './tokens.js';
 /** An OpenAPI 3.1 document as loaded from a generated `spec.ts`. */
 export interface OpenApiDocument {
   openapi: string;
-  info: { title: string; version: string; description?: string };
+  info: { title: string; version: string; description?: string; [key: string]: unknown };
   paths: Record<string, Record<string, unknown>>;
   components?: Record<string, Record<string, unknown>>;
   [key: string]: unknown;

@@ -1,4 +1,4 @@
-import type { createServer, migrationStatus, Plugin, runMigrations } from '@tokobapak/server';
+import type { createServer, LOCALHOST_ORIGINS, migrationStatus, Plugin, runMigrations } from '@tokobapak/server';
 import { CliError } from './errors.js';
 
 /**
@@ -9,6 +9,8 @@ export interface ServerRuntime {
   createServer: typeof createServer;
   runMigrations: typeof runMigrations;
   migrationStatus: typeof migrationStatus;
+  /** The CORS origins a demo allows (absent in tests' fake runtimes). */
+  LOCALHOST_ORIGINS?: typeof LOCALHOST_ORIGINS;
 }
 
 /** Where a service may keep files of its own (image originals and variants), next to the store's data. */

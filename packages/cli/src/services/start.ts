@@ -1,5 +1,6 @@
 import { createServer as createNetServer } from 'node:net';
-import { type DemoSeedResult, seedDemo, withDemoAdmin } from './demo-seed.js';
+import type { ServerConfig } from '@tokobapak/server';
+import { DEMO_USERS, type DemoSeedResult, seedDemo, withDemoAdmin } from './demo-seed.js';
 import { CliError } from './errors.js';
 import type { ServerRuntime, ServiceRegistry } from './runtime.js';
 import { buildPlugins, buildServerConfig, describeDatabase, ensureDataDir, withDataDir } from './server-config.js';
@@ -40,7 +41,7 @@ export async function startStore(settings: StoreSettings, registry: ServiceRegis
   // Before migrations and before a new data folder exists: a taken port must cost nothing.
   await ensurePortFree(settings);
   await ensureDataDir(settings.database);
-  const server = await withDataDir(() => runtime.createServer(buildServerConfig(effective, plugins)));
+  const server = await withDataDir(() => runtime.createServer(demoServerConfig(buildServerConfig(effective, plugins), settings, runtime)));
   let ready: Extract<StartState, { phase: 'ready' }>;
   try {
     const url = await listen(server, settings);
@@ -63,6 +64,17 @@ export async function startStore(settings: StoreSettings, registry: ServiceRegis
   hooks.onState({ phase: 'stopping', signal });
   await server.close();
   hooks.onState({ phase: 'stopped' });
+}
+
+/**
+ * A demo lists its accounts on the landing page and, unless origins are configured, lets pages
+ * served from this machine (a storefront on `localhost:5173`) call it.
+ */
+function demoServerConfig(config: ServerConfig, settings: StoreSettings, runtime: ServerRuntime): ServerConfig {
+  if (!settings.demo) return config;
+  const demo: ServerConfig = { ...config, landingPage: { demoAccounts: DEMO_USERS.map(({ role, email, password }) => ({ role, email, password })) } };
+  if (config.corsOrigins === undefined && runtime.LOCALHOST_ORIGINS) demo.corsOrigins = runtime.LOCALHOST_ORIGINS;
+  return demo;
 }
 
 async function ensurePortFree(settings: StoreSettings): Promise<void> {
