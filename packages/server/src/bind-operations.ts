@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from './caller.js';
 import { platformErrors } from './errors.js';
@@ -5,6 +6,7 @@ import type { IdempotencyStore } from './idempotency.js';
 import type { HandlerContext, Plugin } from './plugin.js';
 import { Reply } from './reply.js';
 import { type ApiKeyVerifier, authenticate } from './security.js';
+import { SerializedJson } from './serialized-json.js';
 import { type OperationRoute, readOperations } from './spec-routes.js';
 import type { TokenService } from './tokens.js';
 
@@ -24,6 +26,8 @@ export interface BindingDeps {
   idempotency: IdempotencyStore;
   /** Counts handlers still running, so shutdown can wait for them before closing the database. */
   inFlight: InFlight;
+  /** Pass every {@link SerializedJson} body through the schema serializer too, and refuse it if that changes it. */
+  checkSerializedJson?: boolean;
 }
 
 /** Handlers still running. A client that hangs up does not stop its handler, so `close()` must wait for this, not for sockets. */
@@ -132,7 +136,7 @@ export function bindOperations(app: FastifyInstance, plugin: Plugin, operations:
       } as HandlerContext<unknown>;
 
       const key = operation.idempotent ? header(request, 'idempotency-key') : undefined;
-      if (key === undefined) return send(reply, operation, await handler(input, context));
+      if (key === undefined) return send(reply, operation, await handler(input, context), deps.checkSerializedJson);
 
       const replay = await deps.idempotency.claim(request.caller, operationKey, key, { params: input.params, query: input.query, body: input.body });
       if (replay) {
@@ -148,17 +152,32 @@ export function bindOperations(app: FastifyInstance, plugin: Plugin, operations:
         throw error;
       }
       const normalized = result instanceof Reply ? result : new Reply(operation.successStatuses[0] ?? 200, result);
-      await deps.idempotency.complete(request.caller, operationKey, key, { status: normalized.status, body: normalized.body });
-      return send(reply, operation, normalized);
+      // A pre-serialized body is remembered as the value it stands for; its replay goes through the schema serializer.
+      const body = normalized.body instanceof SerializedJson ? (JSON.parse(normalized.body.text) as unknown) : normalized.body;
+      await deps.idempotency.complete(request.caller, operationKey, key, { status: normalized.status, body });
+      return send(reply, operation, normalized, deps.checkSerializedJson);
     }
   }
 }
 
-function send(reply: FastifyReply, operation: OperationRoute, result: unknown): FastifyReply {
+function send(reply: FastifyReply, operation: OperationRoute, result: unknown, checkSerializedJson = false): FastifyReply {
   const { status, body, headers } = result instanceof Reply ? result : { status: operation.successStatuses[0] ?? 200, body: result, headers: {} };
   for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
   void reply.code(status);
+  if (body instanceof SerializedJson) {
+    if (checkSerializedJson) checkAgainstSchema(reply, operation, body);
+    // A string with a JSON content type is sent as it is: Fastify serializes only objects.
+    return reply.type('application/json; charset=utf-8').send(body.text);
+  }
   return status === 204 || body === undefined ? reply.send() : reply.send(body);
+}
+
+/** The text must come out of the route's schema serializer unchanged: no field the schema drops, no value it would coerce. */
+function checkAgainstSchema(reply: FastifyReply, operation: OperationRoute, body: SerializedJson): void {
+  const parsed = JSON.parse(body.text) as unknown;
+  if (!isDeepStrictEqual(JSON.parse(String(reply.serialize(parsed))), parsed)) {
+    throw new Error(`${operation.service}.${operation.operationId}: a serialized JSON body does not match its response schema`);
+  }
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

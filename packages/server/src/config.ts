@@ -52,6 +52,12 @@ export interface ServerConfig {
    * would do but PGlite does not have (default 30,000 ms); `false` turns it off.
    */
   embeddedMaintenanceIntervalMs?: number | false;
+  /**
+   * Pass every pre-serialized response body (`SerializedJson`) through its schema serializer as
+   * well, and fail the request if that would change it (an extra field, a wrong type). Costs a parse
+   * per response; test servers turn it on, production leaves it off (default false).
+   */
+  checkSerializedJson?: boolean;
   /** Event relay polling interval in ms (default 250). */
   eventPollIntervalMs?: number;
   /**

@@ -181,7 +181,13 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       bases.set(plugin.name, base);
       const owner = processOwners.find((entry) => entry.plugin === plugin.name) as ProcessOwner;
       owner.context = pluginContext(base, app, plugin.name);
-      bindOperations(app, plugin, operationsByPlugin.get(plugin.name) ?? [], base, { tokens, verifyApiKey, idempotency, inFlight });
+      bindOperations(app, plugin, operationsByPlugin.get(plugin.name) ?? [], base, {
+        tokens,
+        verifyApiKey,
+        idempotency,
+        inFlight,
+        checkSerializedJson: config.checkSerializedJson ?? false,
+      });
     }
 
     relay = createInProcessRelay({

@@ -56,5 +56,7 @@ export {
 export { type Placeholders, type QueryTemplate, type QueryTemplateDefinition, queryTemplate } from './query-templates.js';
 export { Reply, redirect, reply } from './reply.js';
 export { findUnsafeText, isSafeText, UNSAFE_TEXT_MESSAGE, type UnsafeTextIssue } from './safe-text.js';
+export { SchemaJson, schemaJsonArray, schemaJsonObject } from './schema-json.js';
+export { SerializedJson, serializedJson } from './serialized-json.js';
 export { type JsonSchema, type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';
 export { type AccessClaims, createTokenService, type TokenService } from './tokens.js';

@@ -9,6 +9,7 @@ import type { Mailer } from './mail/types.js';
 import type { DefaultBody, HeaderParams, PathParams, QueryParams, RequestBody } from './operation-types.js';
 import type { AnyProcessDefinition, ProcessClient } from './processes/types.js';
 import type { Reply } from './reply.js';
+import type { SerializedJson } from './serialized-json.js';
 import type { TokenService } from './tokens.js';
 
 /** An OpenAPI 3.1 document as loaded from a generated `spec.ts`. */
@@ -74,7 +75,7 @@ export type HandlerResult<Op> =
     : [DefaultBody<Op>] extends [undefined]
       ? // biome-ignore lint/suspicious/noConfusingVoidType: lets a handler for a body-less response simply not return
         undefined | void | Reply
-      : DefaultBody<Op> | Reply;
+      : DefaultBody<Op> | SerializedJson<DefaultBody<Op>> | Reply;
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 

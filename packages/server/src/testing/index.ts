@@ -29,6 +29,8 @@ export async function createTestServer(config: Omit<ServerConfig, 'openDatabase'
       mail: { transport: 'memory' },
       eventPollIntervalMs: 50,
       embeddedMaintenanceIntervalMs: false,
+      // Every pre-serialized body a test sees is checked against its response schema.
+      checkSerializedJson: true,
       ...config,
       openDatabase: database,
     });

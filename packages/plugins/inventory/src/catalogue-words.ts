@@ -1,0 +1,112 @@
+import { queryTemplate } from '@tokobapak/server';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type CatalogueRow,
+  type CatalogueSelect,
+  catalogueColumns,
+  type Db,
+  type PageValues,
+  pageOf,
+  pageShape,
+  preparable,
+  withFilters,
+} from './catalogue-query.js';
+import type { InventoryDatabase } from './database.js';
+
+/**
+ * Relevance pages for searches of several plain words (`q=kopi gayo`), whose cost follows the page
+ * rather than the number of matches.
+ *
+ * Ranking: the sum, over the query's words, of each word's own `ts_rank` — the rank a one-word
+ * search for that word gives the product, kept per (product, lexeme) in `product_search_terms`.
+ * (PostgreSQL's `ts_rank` of an AND query also weighs how close the words stand; that cannot be
+ * read from an index, so it is not used for these queries.)
+ *
+ * A word's rank is at least 1/1.64493 (`ts_rank` of one title occurrence) when the word is in the
+ * title (weight A), and below that when it is not. So the best matches are the products whose title
+ * holds every word, and those are found by intersecting the title index (migration 0005) instead of
+ * ranking every product that mentions the words anywhere. One statement reads that tier, ranks it,
+ * and checks it is enough: any product outside it misses the title for some word `i`, so its rank is
+ * at most `below(i) + Σ top(j ≠ i)` (`top`: the word's best rank, `below`: its best rank without a
+ * title occurrence; both one index probe). When the page's last product ranks strictly above the
+ * largest such bound, no product outside the tier can come before it: the page is exact. Otherwise
+ * (too few titles hold every word, a page deep in the results, selective filters) the page ranks
+ * every match with the same ranking (`wordsRank`), so pages and cursors agree whichever path runs.
+ */
+
+/** Several words of letters and digits, none of them `or` (an operator for `websearch_to_tsquery`); checked again in SQL. */
+export function isPlainWords(q: string): boolean {
+  const words = q.split(/\s+/u).filter(Boolean);
+  return words.length > 1 && words.every((word) => /^[\p{L}\p{N}]+$/u.test(word) && word.toLowerCase() !== 'or');
+}
+
+const lexemes = (q: unknown) => sql`tsvector_to_array(to_tsvector('simple', ${q}))`;
+
+/** The multi-word relevance of `products`: the sum of each word's one-word rank (exact in float8, so the order of the terms does not matter). */
+export function wordsRank(q: unknown): RawBuilder<number> {
+  return sql<number>`(select sum(ts_rank(products.search, inventory.lexeme_query(l))::float8) from unnest(${lexemes(q)}) l)`;
+}
+
+/** `ts_rank` of a single title occurrence: the least rank of a word that is in the title. */
+const TITLE_RANK = sql`ts_rank('x:1A'::tsvector, 'x'::tsquery)::float8`;
+
+type WordsRow = { state: 'page' | 'deeper' | 'other' } & Partial<CatalogueRow>;
+
+const titleTierQuery = queryTemplate<InventoryDatabase, PageValues, WordsRow>({
+  name: 'catalogue_words_page',
+  shape: pageShape,
+  prepare: preparable,
+  build: (db, p, v) => {
+    const query = sql`websearch_to_tsquery('simple', ${p.q})`;
+    const tier = withFilters(catalogueColumns(db), p, v)
+      .select(wordsRank(p.q).as('sort_key'))
+      .where(sql<SqlBool>`to_tsvector('simple', products.title) @@ ${query}`);
+    let select = db.selectFrom(tier.as('products')).selectAll('products') as unknown as CatalogueSelect;
+    if (v.afterId !== undefined) select = select.where(sql<SqlBool>`(products.sort_key, products.id) < (${p.afterKey as unknown}::float8, ${p.afterId})`);
+    const page = pageOf(db, select, v.limit, [
+      [sql`products.sort_key`, 'desc'],
+      [sql`products.id`, 'desc'],
+    ]);
+    const limit = sql.lit(v.limit);
+    const statement = sql<WordsRow>`
+      with words as materialized (
+        select lexemes from (select ${query} as query, ${lexemes(p.q)} as lexemes) parsed
+        -- a plain AND of distinct words, as isPlainWords promised
+        where cardinality(lexemes) > 1 and numnode(query) = 2 * cardinality(lexemes) - 1 and query::text !~ '[|!<]'
+      ),
+      ranks as (
+        select
+          (select t.rank from inventory.product_search_terms t where t.lexeme = l order by t.rank desc, t.product_id desc limit 1) as top,
+          (select t.rank from inventory.product_search_terms t where t.lexeme = l and t.rank < ${TITLE_RANK}
+            order by t.rank desc, t.product_id desc limit 1) as below
+        from words, unnest(words.lexemes) l
+      ),
+      bound as (select bool_or(top is null) as unmatched, max(below - top) + sum(top) as rank from ranks),
+      page as materialized (${page}),
+      verdict as (
+        select case
+          when not exists (select 1 from words) then 'other'
+          when bound.unmatched or bound.rank is null then 'page'
+          when (select count(*) from page) = ${limit} and (select min(sort_key) from page) > bound.rank then 'page'
+          else 'deeper'
+        end as state
+        from bound
+      )
+      select verdict.state, page.id, page.sort_key, page.item
+      from verdict left join page on verdict.state = 'page'
+      order by page.sort_key desc, page.id desc`;
+    return { compile: () => statement.compile(db) };
+  },
+});
+
+/**
+ * The page from the title tier: its rows when they are provably the page, `undefined` when the
+ * page must rank every match (`wordsRank`), `'other'` when PostgreSQL does not read `q` as plain words.
+ */
+export async function readWordsPage(db: Db, values: PageValues): Promise<CatalogueRow[] | undefined | 'other'> {
+  const rows = await titleTierQuery.execute(db, values);
+  const state = rows[0]?.state;
+  if (state === 'other') return 'other';
+  if (state !== 'page') return undefined;
+  return rows.filter((row): row is WordsRow & CatalogueRow => row.id !== null && row.id !== undefined);
+}
