@@ -18,20 +18,24 @@ export interface BenchDatabase {
  * force, in case a killed server left connections) afterwards. PGlite: a data folder inside
  * `workDir`, which the caller removes.
  */
-export async function createBenchDatabase(kind: DatabaseKind, options: { adminUrl: string; workDir: string; poolSize: number }): Promise<BenchDatabase> {
+export async function createBenchDatabase(
+  kind: DatabaseKind,
+  options: { adminUrl: string; workDir: string; poolSize: number; reuse?: string | undefined },
+): Promise<BenchDatabase> {
   if (kind === 'pglite') {
     const dataDir = join(options.workDir, 'data');
     return { kind, label: dataDir, serverArgs: ['--data-dir', dataDir], drop: async () => {} };
   }
-  const name = `tb_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(options.adminUrl, `create database ${name}`);
+  // An existing database (kept by an earlier run) is used as it is and never dropped.
+  const name = options.reuse ?? `tb_bench_${randomBytes(6).toString('hex')}`;
+  if (!options.reuse) await adminQuery(options.adminUrl, `create database ${name}`);
   const url = new URL(options.adminUrl);
   url.pathname = `/${name}`;
   return {
     kind,
     label: name,
     serverArgs: ['--db-url', url.toString(), '--pool-size', String(options.poolSize)],
-    drop: () => adminQuery(options.adminUrl, `drop database if exists ${name} with (force)`),
+    drop: options.reuse ? async () => {} : () => adminQuery(options.adminUrl, `drop database if exists ${name} with (force)`),
   };
 }
 

@@ -135,6 +135,17 @@ const FILLER = [
 /** Words searched for: each appears in many titles or descriptions. */
 export const SEARCH_WORDS: string[] = [...ADJECTIVES, ...ORIGINS, ...CATEGORIES.slice(0, 15).map((category) => category.split('-')[0] as string)];
 
+/**
+ * Two-word searches, as shoppers type them: an adjective or a category with a place of origin
+ * (`premium gayo`, `kopi toraja`). Each word alone is in thousands of products; both together in a
+ * few hundred titles and thousands of descriptions.
+ */
+export const TWO_WORD_SEARCHES: string[] = [
+  ...ADJECTIVES.map((adjective, i) => `${adjective} ${ORIGINS[i % ORIGINS.length]}`),
+  ...ADJECTIVES.map((adjective, i) => `${ORIGINS[(i + 7) % ORIGINS.length]} ${adjective}`),
+  ...CATEGORIES.slice(0, 10).map((category, i) => `${category.split('-')[0]} ${ORIGINS[(i * 2) % ORIGINS.length]}`),
+];
+
 const SIZES = [
   ['250 g', '500 g', '1 kg'],
   ['S', 'M', 'L'],

@@ -11,11 +11,12 @@ import type { DatabaseKind } from '../options.js';
 import { describeMachine } from '../report.js';
 import { readRssKiB, sampleRss } from '../rss.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import { CATEGORIES, generateProducts, SEARCH_WORDS } from './generate.js';
+import { type BareComparison, compareWithBare } from './compare-bare.js';
+import { CATEGORIES, generateProducts, SEARCH_WORDS, TWO_WORD_SEARCHES } from './generate.js';
 import { generateJpeg, type RenderTiming, timeFirstRenders, uploadImage, variantEtag } from './images.js';
 import type { CatalogueOptions } from './options.js';
 import { type CatalogueResult, renderCatalogueMarkdown, scenarioProblems } from './report.js';
-import { type CatalogueScenarioName, rotatingGet } from './scenarios.js';
+import { type CatalogueScenarioName, IMAGE_SCENARIOS, rotatingGet } from './scenarios.js';
 import { importCatalogue, seedStore } from './seed.js';
 import { type CatalogueServerLaunch, compileCatalogueServer, startCatalogueServer } from './server-process.js';
 
@@ -47,7 +48,7 @@ export async function runCatalogueBench(options: CatalogueOptions): Promise<numb
 async function benchDatabase(kind: DatabaseKind, options: CatalogueOptions): Promise<CatalogueResult> {
   const startedAt = new Date().toISOString();
   const workDir = await mkdtemp(join(tmpdir(), `tb-bench-catalogue-${kind}-`));
-  const database = await createBenchDatabase(kind, { adminUrl: options.postgresUrl, workDir, poolSize: options.poolSize });
+  const database = await createBenchDatabase(kind, { adminUrl: options.postgresUrl, workDir, poolSize: options.poolSize, reuse: options.reuseDatabase });
   const dbUrl = kind === 'postgres' ? database.serverArgs[1] : undefined;
   log(`${kind}: database ${database.label}`);
   const launch: CatalogueServerLaunch = {
@@ -60,25 +61,37 @@ async function benchDatabase(kind: DatabaseKind, options: CatalogueOptions): Pro
   };
   try {
     // 1. Migrate and seed in a first process (as a store is filled, then restarted).
-    const products = generateProducts(options.products);
+    const reused = options.reuseDatabase !== undefined;
+    const products = reused ? [] : generateProducts(options.products);
     const preparer = await startCatalogueServer(launch);
     let seeding: CatalogueResult['seeding'];
     let storeId: string;
-    let imageId: string;
-    let imageBytes: number;
+    let imageId = '';
+    let imageBytes = 0;
+    let handles: string[];
     try {
       const started = performance.now();
-      const store = await seedStore(preparer.url);
-      const accountSeconds = (performance.now() - started) / 1000;
-      log(`${kind}: store ${store.storeId}; importing ${products.length} products`);
-      const imported = await importCatalogue(preparer.url, store, products, options.batchSize);
-      const totalSeconds = (performance.now() - started) / 1000;
-      seeding = { ...imported, accountSeconds, totalSeconds, analyzeSeconds: 0 };
-      log(`${kind}: seeded ${imported.products} products / ${imported.variants} variants in ${totalSeconds.toFixed(1)} s (${imported.method})`);
-      storeId = store.storeId;
-      const jpeg = await generateJpeg();
-      imageBytes = jpeg.length;
-      imageId = await uploadImage(preparer.url, store.storeToken, jpeg);
+      if (reused && dbUrl) {
+        // Migrated by the preparer; the store and handles are read back (the image blobs went with the old run).
+        const found = await reusedCatalogue(dbUrl, options.handles);
+        storeId = found.storeId;
+        handles = found.handles;
+        seeding = { ...found.seeding, accountSeconds: 0, totalSeconds: (performance.now() - started) / 1000, analyzeSeconds: 0 };
+        log(`${kind}: reusing ${database.label}: ${found.seeding.products} products, store ${storeId}`);
+      } else {
+        const store = await seedStore(preparer.url);
+        const accountSeconds = (performance.now() - started) / 1000;
+        log(`${kind}: store ${store.storeId}; importing ${products.length} products`);
+        const imported = await importCatalogue(preparer.url, store, products, options.batchSize);
+        const totalSeconds = (performance.now() - started) / 1000;
+        seeding = { ...imported, accountSeconds, totalSeconds, analyzeSeconds: 0 };
+        log(`${kind}: seeded ${imported.products} products / ${imported.variants} variants in ${totalSeconds.toFixed(1)} s (${imported.method})`);
+        storeId = store.storeId;
+        handles = products.slice(0, options.handles).map((product) => product.handle);
+        const jpeg = await generateJpeg();
+        imageBytes = jpeg.length;
+        imageId = await uploadImage(preparer.url, store.storeToken, jpeg);
+      }
     } finally {
       await preparer.stop();
     }
@@ -91,11 +104,11 @@ async function benchDatabase(kind: DatabaseKind, options: CatalogueOptions): Pro
     }
 
     // 2. Measure a second process on the seeded database.
-    const handles = products.slice(0, options.handles).map((product) => product.handle);
     const paths = scenarioPaths(storeId, handles, imageId);
     const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfileDir)] : [];
     const server = await startCatalogueServer({ ...launch, nodeArgs: profile });
     const scenarios: ScenarioResult[] = [];
+    let comparison: BareComparison | undefined;
     let renders: RenderTiming[] = [];
     let idleRssMiB: number;
     let maxRssMiB: number;
@@ -105,6 +118,22 @@ async function benchDatabase(kind: DatabaseKind, options: CatalogueOptions): Pro
       const whole = sampleRss(server.pid);
       for (const name of options.scenarios) {
         let scenario: Scenario;
+        if (reused && IMAGE_SCENARIOS.includes(name)) {
+          log(`${kind}: ${name} skipped (--reuse-database: the seeded image is gone)`);
+          continue;
+        }
+        if (name === 'list-page-vs-bare') {
+          const load = { connections: options.connections, duration: options.duration, warmup: options.warmup, quietWait: options.quietWait };
+          comparison = await compareWithBare(
+            server,
+            launch,
+            rotatingGet('list-page', 'GET /inventory/products?limit=20', [paths.list]),
+            load,
+            options.attempts,
+            log,
+          );
+          continue;
+        }
         if (name === 'image-variant' || name === 'image-variant-304') {
           if (renders.length === 0) {
             renders = await timeFirstRenders(server.url, imageId, launch.signingKey);
@@ -155,10 +184,13 @@ async function benchDatabase(kind: DatabaseKind, options: CatalogueOptions): Pro
       idleRssMiB,
       maxRssMiB,
       scenarios,
+      ...(comparison ? { comparison } : {}),
       ...(statements ? { statements } : {}),
       failures: [],
     };
-    result.failures = scenarios.flatMap((scenario) => scenarioProblems(scenario));
+    result.failures = [...scenarios, ...(comparison?.rounds.flatMap((round) => [round.ours, round.bare]) ?? [])].flatMap((scenario) =>
+      scenarioProblems(scenario),
+    );
     return result;
   } finally {
     if (options.keepDatabase && kind === 'postgres') log(`${kind}: kept the database ${database.label} (--keep-database); drop it when done`);
@@ -172,6 +204,7 @@ interface ScenarioPaths {
   filtered: string[];
   byHandle: string[];
   search: string[];
+  twoWords: string[];
   card: string;
 }
 
@@ -184,11 +217,12 @@ function scenarioPaths(storeId: string, handles: string[], imageId: string): Sce
     ),
     byHandle: handles.map((handle) => `/inventory/products/by-handle/${storeId}/${handle}`),
     search: SEARCH_WORDS.map((word) => `/inventory/products?q=${encodeURIComponent(word)}&limit=20`),
+    twoWords: TWO_WORD_SEARCHES.map((words) => `/inventory/products?q=${encodeURIComponent(words)}&limit=20`),
     card: `/image-proxy/images/${imageId}/variants/card`,
   };
 }
 
-function catalogueScenario(name: Exclude<CatalogueScenarioName, 'image-variant' | 'image-variant-304'>, paths: ScenarioPaths): Scenario {
+function catalogueScenario(name: Exclude<CatalogueScenarioName, 'image-variant' | 'image-variant-304' | 'list-page-vs-bare'>, paths: ScenarioPaths): Scenario {
   switch (name) {
     case 'list-page':
       return rotatingGet(name, 'GET /inventory/products?limit=20 (newest first)', [paths.list]);
@@ -202,6 +236,8 @@ function catalogueScenario(name: Exclude<CatalogueScenarioName, 'image-variant' 
       return rotatingGet(name, `GET /inventory/products/by-handle/{storeId}/{handle} over ${paths.byHandle.length} handles`, paths.byHandle);
     case 'search':
       return rotatingGet(name, `GET /inventory/products?q=<${paths.search.length} rotating words>&limit=20`, paths.search);
+    case 'search-two-words':
+      return rotatingGet(name, `GET /inventory/products?q=<${paths.twoWords.length} rotating two-word queries>&limit=20`, paths.twoWords);
   }
 }
 
@@ -212,7 +248,8 @@ async function countStatements(launch: CatalogueServerLaunch, paths: ScenarioPat
     ['list-filtered', paths.filtered],
     ['get-by-handle', paths.byHandle],
     ['search', paths.search],
-    ['image-variant', [paths.card]],
+    ['search-two-words', paths.twoWords],
+    ...(imageIdOf(paths) ? [['image-variant', [paths.card]] as [string, string[]]] : []),
   ];
   const counts: NonNullable<CatalogueResult['statements']> = {};
   try {
@@ -232,6 +269,33 @@ async function countStatements(launch: CatalogueServerLaunch, paths: ScenarioPat
     await server.stop();
   }
   return counts;
+}
+
+const imageIdOf = (paths: ScenarioPaths) => !paths.card.includes('/images//');
+
+/** The store and handles of a catalogue seeded by an earlier run (`--reuse-database`). */
+async function reusedCatalogue(
+  url: string,
+  handles: number,
+): Promise<{ storeId: string; handles: string[]; seeding: Omit<CatalogueResult['seeding'], 'accountSeconds' | 'totalSeconds' | 'analyzeSeconds'> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const counts = await client.query<{ products: number; variants: number }>(
+      'select (select count(*)::int from inventory.products) as products, (select count(*)::int from inventory.variants) as variants',
+    );
+    const rows = await client.query<{ store_id: string; handle: string }>('select store_id, handle from inventory.products order by id limit $1', [handles]);
+    const storeId = rows.rows[0]?.store_id;
+    if (!storeId) throw new Error('--reuse-database: the database has no products');
+    const { products, variants } = counts.rows[0] as { products: number; variants: number };
+    return {
+      storeId,
+      handles: rows.rows.map((row) => row.handle),
+      seeding: { products, variants, batchSize: 0, method: 'reused', rowsSeconds: 0, commitSeconds: 0, batchSeconds: [] },
+    };
+  } finally {
+    await client.end();
+  }
 }
 
 async function sqlOnce(url: string, statement: string): Promise<void> {

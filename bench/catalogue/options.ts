@@ -25,6 +25,8 @@ export interface CatalogueOptions {
   countQueries: boolean;
   /** Keep the seeded database afterwards (for EXPLAIN and profiling); its name is printed. */
   keepDatabase: boolean;
+  /** Measure an existing database kept by `--keep-database` instead of creating and seeding one (PostgreSQL). */
+  reuseDatabase: string | undefined;
 }
 
 export const USAGE = `pnpm bench:catalogue [options]
@@ -41,12 +43,14 @@ export const USAGE = `pnpm bench:catalogue [options]
   --pool-size <n>               PostgreSQL pool size (default 20)
   --postgres-url <url>          admin connection (default $TOKOBAPAK_BENCH_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/postgres)
   --out <dir>                   results JSON folder (default bench/results)
-  --attempts <n>                attempts per scenario while other work disturbs it (default 2)
+  --attempts <n>                attempts per scenario while other work disturbs it (default 2); list-page-vs-bare
+                                runs this many interleaved rounds of the list page and the bare baseline
   --quiet-wait <s>              wait up to <s> for an idle machine before each attempt (default 20)
   --server-env <KEY=VALUE>      server environment variable (repeatable)
   --cpu-prof <dir>              V8 CPU profile of the measured server into <dir>
   --no-analyze                  skip VACUUM ANALYZE after seeding
   --keep-database               keep the seeded PostgreSQL database (its name is printed) for EXPLAIN and profiling
+  --reuse-database <name>       measure a database kept by --keep-database (no seeding; image scenarios are skipped)
   --no-count-queries            skip the statements-per-request probe
 `;
 
@@ -72,6 +76,7 @@ export function parseCatalogueOptions(argv: string[]): CatalogueOptions | 'help'
       'cpu-prof': { type: 'string' },
       'no-analyze': { type: 'boolean', default: false },
       'keep-database': { type: 'boolean', default: false },
+      'reuse-database': { type: 'string' },
       'no-count-queries': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -81,6 +86,8 @@ export function parseCatalogueOptions(argv: string[]): CatalogueOptions | 'help'
   for (const db of databases) if (db !== 'postgres' && db !== 'pglite') throw new Error(`--db: unknown database "${db}"`);
   const scenarios = values.scenarios.split(',').filter(Boolean) as CatalogueScenarioName[];
   for (const scenario of scenarios) if (!CATALOGUE_SCENARIOS.includes(scenario)) throw new Error(`--scenarios: unknown scenario "${scenario}"`);
+  if (values['reuse-database'] !== undefined && !/^[a-z_][a-z0-9_]*$/.test(values['reuse-database'])) throw new Error('--reuse-database: a database name');
+  if (values['reuse-database'] !== undefined && databases.join() !== 'postgres') throw new Error('--reuse-database: PostgreSQL only (--db postgres)');
   if (values.runtime !== 'src' && values.runtime !== 'dist') throw new Error(`--runtime: "src" or "dist", not "${values.runtime}"`);
   const num = (flag: string, raw: string, allowZero = false) => {
     const value = Number(raw);
@@ -113,5 +120,6 @@ export function parseCatalogueOptions(argv: string[]): CatalogueOptions | 'help'
     analyze: !values['no-analyze'],
     countQueries: !values['no-count-queries'],
     keepDatabase: values['keep-database'] === true,
+    reuseDatabase: values['reuse-database'],
   };
 }

@@ -1,6 +1,7 @@
 import type { ScenarioResult } from '../load.js';
 import type { DatabaseKind } from '../options.js';
 import type { Machine } from '../report.js';
+import type { BareComparison } from './compare-bare.js';
 import type { RenderTiming } from './images.js';
 import type { CatalogueOptions } from './options.js';
 import type { SeedTimings } from './seed.js';
@@ -16,6 +17,8 @@ export interface CatalogueResult {
   idleRssMiB: number;
   maxRssMiB: number;
   scenarios: ScenarioResult[];
+  /** The list page against the bare Fastify + pg baseline, interleaved rounds (`list-page-vs-bare`). */
+  comparison?: BareComparison;
   /** SQL statements per request (PostgreSQL), by statement text. */
   statements?: Record<string, { perRequest: number; byText: Record<string, number> }>;
   failures: string[];
@@ -31,8 +34,13 @@ export const CATALOGUE_TARGETS: Record<string, { rps?: number; p99Ms?: number }>
   'list-filtered': { p99Ms: 50 },
   'get-by-handle': { rps: 2_500, p99Ms: 50 },
   search: { rps: 500 },
+  // Issue 8: at 50,000 products (`--products 50000`).
+  'search-two-words': { rps: 500, p99Ms: 50 },
   'image-variant': { rps: 2_000 },
 };
+
+/** The list page's throughput as a share of the bare baseline's, in the same run (issue 8). */
+export const BARE_RATIO_TARGET = 0.7;
 
 /** What must hold for every scenario: the expected status only, no socket errors, no timeouts. */
 export function scenarioProblems(result: ScenarioResult): string[] {
@@ -86,6 +94,7 @@ export function renderCatalogueMarkdown(results: CatalogueResult[]): string {
           )} | ${cores(s.cpu.server)} / ${cores(s.cpu.postgres)} / ${cores(s.cpu.loadGenerator)} / ${cores(s.otherCores)} | ${s.rss.maxMiB.toFixed(0)} |`,
       );
     }
+    if (result.comparison) out.push('', ...renderComparison(result.comparison));
     out.push('', `Server RSS: ${result.idleRssMiB.toFixed(0)} MiB idle after start-up, ${result.maxRssMiB.toFixed(0)} MiB at most over the whole run.`, '');
     if (result.image.renders.length) {
       out.push(
@@ -108,4 +117,20 @@ export function renderCatalogueMarkdown(results: CatalogueResult[]): string {
     if (result.failures.length) out.push('**FAILED:**', ...result.failures.map((f) => `- ${f}`), '');
   }
   return out.join('\n');
+}
+
+const perRequestMs = (s: ScenarioResult) => (s.cpu.server * 1000) / s.requestsPerSecond;
+
+function renderComparison(comparison: BareComparison): string[] {
+  const { min, median, max } = comparison.ratio;
+  return [
+    `List page against the bare Fastify + pg baseline (bench/catalogue/bare-server.ts), interleaved rounds: ratio ${median.toFixed(2)}× median (${min.toFixed(2)}–${max.toFixed(2)}), target ≥ ${BARE_RATIO_TARGET}× ${min >= BARE_RATIO_TARGET ? '✅' : median >= BARE_RATIO_TARGET ? '(median ✅, not every round)' : '❌'}`,
+    '',
+    '| round | ours req/s | bare req/s | ratio | ours p99 ms | bare p99 ms | server CPU ms/request ours / bare | postgres cores ours / bare | other cores ours / bare |',
+    '|---:|---:|---:|---:|---:|---:|---|---|---|',
+    ...comparison.rounds.map(
+      (r) =>
+        `| ${r.round} | ${int(r.ours.requestsPerSecond)} | ${int(r.bare.requestsPerSecond)} | ${r.ratio.toFixed(2)} | ${r.ours.latencyMs.p99} | ${r.bare.latencyMs.p99} | ${perRequestMs(r.ours).toFixed(2)} / ${perRequestMs(r.bare).toFixed(2)} | ${cores(r.ours.cpu.postgres)} / ${cores(r.bare.cpu.postgres)} | ${cores(r.ours.otherCores)} / ${cores(r.bare.otherCores)} |`,
+    ),
+  ];
 }

@@ -8,9 +8,29 @@ import type { ScenarioName } from '../options.js';
 import { type Scenario, Tally } from '../scenarios/scenario.js';
 
 /** The catalogue's scenario names. */
-export type CatalogueScenarioName = 'list-page' | 'list-filtered' | 'get-by-handle' | 'search' | 'image-variant' | 'image-variant-304';
+export type CatalogueScenarioName =
+  | 'list-page'
+  | 'list-page-vs-bare'
+  | 'list-filtered'
+  | 'get-by-handle'
+  | 'search'
+  | 'search-two-words'
+  | 'image-variant'
+  | 'image-variant-304';
 
-export const CATALOGUE_SCENARIOS: CatalogueScenarioName[] = ['list-page', 'list-filtered', 'get-by-handle', 'search', 'image-variant', 'image-variant-304'];
+export const CATALOGUE_SCENARIOS: CatalogueScenarioName[] = [
+  'list-page',
+  'list-page-vs-bare',
+  'list-filtered',
+  'get-by-handle',
+  'search',
+  'search-two-words',
+  'image-variant',
+  'image-variant-304',
+];
+
+/** Scenarios that need the seeded image (not available with `--reuse-database`, whose blobs are gone). */
+export const IMAGE_SCENARIOS: CatalogueScenarioName[] = ['image-variant', 'image-variant-304'];
 
 /**
  * A GET rotating over `paths`. `expect` is the status every response must have (304 for the

@@ -21,7 +21,7 @@ export interface SeedTimings {
   products: number;
   variants: number;
   batchSize: number;
-  method: 'staged-import' | 'importProducts';
+  method: 'staged-import' | 'importProducts' | 'reused';
   /** Owner, store and store session. */
   accountSeconds: number;
   /** Staging every batch (staged import) or every importProducts call. */

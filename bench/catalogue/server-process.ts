@@ -34,22 +34,29 @@ export interface CatalogueServer {
 }
 
 const ENTRY = fileURLToPath(new URL('./server.ts', import.meta.url));
+const BARE_ENTRY = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 // Under node_modules so that the compiled entry resolves the workspace packages as the source does.
-const COMPILED = fileURLToPath(new URL('../../node_modules/.cache/tokobapak-bench/catalogue-server.mjs', import.meta.url));
+const compiledPath = (entry: string) =>
+  fileURLToPath(new URL(`../../node_modules/.cache/tokobapak-bench/catalogue-${entry.endsWith('bare-server.ts') ? 'bare-' : ''}server.mjs`, import.meta.url));
 
-/** `--runtime dist`: the entry with its types stripped, so that no loader sits in the measured process. */
+/** `--runtime dist`: the entries with their types stripped, so that no loader sits in a measured process. */
 export async function compileCatalogueServer(): Promise<void> {
   const ts = (await import('typescript')).default;
-  const { outputText } = ts.transpileModule(await readFile(ENTRY, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    fileName: ENTRY,
-  });
-  await mkdir(dirname(COMPILED), { recursive: true });
-  await writeFile(COMPILED, outputText);
+  for (const entry of [ENTRY, BARE_ENTRY]) {
+    const { outputText } = ts.transpileModule(await readFile(entry, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      fileName: entry,
+    });
+    await mkdir(dirname(compiledPath(entry)), { recursive: true });
+    await writeFile(compiledPath(entry), outputText);
+  }
 }
 
+const entryArgs = (runtime: Runtime, entry: string) =>
+  runtime === 'src' ? ['--conditions=development', '--import', import.meta.resolve('tsx'), entry] : [compiledPath(entry)];
+
 export function catalogueServerCommand(launch: CatalogueServerLaunch): string[] {
-  const entry = launch.runtime === 'src' ? ['--conditions=development', '--import', import.meta.resolve('tsx'), ENTRY] : [COMPILED];
+  const entry = entryArgs(launch.runtime, ENTRY);
   return [
     ...(launch.nodeArgs ?? []),
     ...entry,
@@ -65,9 +72,18 @@ export function catalogueServerCommand(launch: CatalogueServerLaunch): string[] 
 }
 
 export function startCatalogueServer(launch: CatalogueServerLaunch, timeoutMs = 120_000): Promise<CatalogueServer> {
-  const child: ChildProcess = spawn(process.execPath, catalogueServerCommand(launch), {
+  return startListening(catalogueServerCommand(launch), launch.env ?? {}, timeoutMs);
+}
+
+/** The list page's baseline, `bare-server.ts`, on the same database (`--db-url …`, `--pool-size …`). */
+export function startBareServer(launch: CatalogueServerLaunch, timeoutMs = 60_000): Promise<CatalogueServer> {
+  return startListening([...entryArgs(launch.runtime, BARE_ENTRY), ...launch.databaseArgs], launch.env ?? {}, timeoutMs);
+}
+
+function startListening(args: string[], env: Record<string, string>, timeoutMs: number): Promise<CatalogueServer> {
+  const child: ChildProcess = spawn(process.execPath, args, {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, ...launch.env },
+    env: { ...process.env, ...env },
   });
   let stopping: Promise<void> | undefined;
   const stop = () => {
