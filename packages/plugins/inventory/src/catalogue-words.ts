@@ -42,9 +42,14 @@ export function isPlainWords(q: string): boolean {
 
 const lexemes = (q: unknown) => sql`tsvector_to_array(to_tsvector('simple', ${q}))`;
 
-/** The multi-word relevance of `products`: the sum of each word's one-word rank (exact in float8, so the order of the terms does not matter). */
+/**
+ * The multi-word relevance of `products`: the sum of each word's one-word rank (exact in float8, so
+ * the order of the terms does not matter). The words' one-lexeme queries are an uncorrelated
+ * subquery, so PostgreSQL makes them once per statement, not once per product.
+ */
 export function wordsRank(q: unknown): RawBuilder<number> {
-  return sql<number>`(select sum(ts_rank(products.search, inventory.lexeme_query(l))::float8) from unnest(${lexemes(q)}) l)`;
+  const queries = sql`(select array_agg(inventory.lexeme_query(l)) from unnest(${lexemes(q)}) l)`;
+  return sql<number>`(select sum(ts_rank(products.search, query)::float8) from unnest(${queries}) query)`;
 }
 
 /** `ts_rank` of a single title occurrence: the least rank of a word that is in the title. */
@@ -57,10 +62,12 @@ const titleTierQuery = queryTemplate<InventoryDatabase, PageValues, WordsRow>({
   shape: pageShape,
   prepare: preparable,
   build: (db, p, v) => {
-    const query = sql`websearch_to_tsquery('simple', ${p.q})`;
+    // The parsed query reaches the plan only through the `words` CTE, so the plan cannot depend on
+    // its value: PostgreSQL settles on one generic plan for the prepared statement instead of
+    // planning this statement on every request.
     const tier = withFilters(catalogueColumns(db), p, v)
-      .select(wordsRank(p.q).as('sort_key'))
-      .where(sql<SqlBool>`to_tsvector('simple', products.title) @@ ${query}`);
+      .select(sql<number>`(select sum(ts_rank(products.search, one)::float8) from words, unnest(words.queries) one)`.as('sort_key'))
+      .where(sql<SqlBool>`to_tsvector('simple', products.title) @@ (select query from words)`);
     let select = db.selectFrom(tier.as('products')).selectAll('products') as unknown as CatalogueSelect;
     if (v.afterId !== undefined) select = select.where(sql<SqlBool>`(products.sort_key, products.id) < (${p.afterKey as unknown}::float8, ${p.afterId})`);
     const page = pageOf(db, select, v.limit, [
@@ -70,7 +77,8 @@ const titleTierQuery = queryTemplate<InventoryDatabase, PageValues, WordsRow>({
     const limit = sql.lit(v.limit);
     const statement = sql<WordsRow>`
       with words as materialized (
-        select lexemes from (select ${query} as query, ${lexemes(p.q)} as lexemes) parsed
+        select query, lexemes, (select array_agg(inventory.lexeme_query(l)) from unnest(lexemes) l) as queries
+        from (select websearch_to_tsquery('simple', ${p.q}) as query, ${lexemes(p.q)} as lexemes) parsed
         -- a plain AND of distinct words, as isPlainWords promised
         where cardinality(lexemes) > 1 and numnode(query) = 2 * cardinality(lexemes) - 1 and query::text !~ '[|!<]'
       ),
