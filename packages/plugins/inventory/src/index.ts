@@ -1,6 +1,6 @@
 /** @tokobapak/plugin-inventory: products, variants and stock; the public catalogue; stock reservations; bulk import. */
 import type { InventoryOperations } from '@tokobapak/sdk';
-import { definePlugin, type Plugin, type PluginContext } from '@tokobapak/server';
+import { definePlugin, type Plugin } from '@tokobapak/server';
 import type { InventoryDatabase } from './database.js';
 import { inventoryErrors } from './errors.js';
 import { trackStoreStatus } from './events.js';
@@ -35,8 +35,6 @@ export type { InventoryPluginOptions } from './options.js';
  */
 export function inventoryPlugin(options: InventoryPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
-  let timer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<unknown> = Promise.resolve();
 
   return definePlugin<InventoryOperations, InventoryDatabase>({
     name: 'inventory',
@@ -51,23 +49,23 @@ export function inventoryPlugin(options: InventoryPluginOptions = {}): Plugin {
       ...catalogueHandlers(),
       ...reservationHandlers(),
     },
-    async onStart(ctx: PluginContext<InventoryDatabase>) {
-      // Expired reservations also get released before every reservation and commit; the timer
-      // returns their stock when no checkout is running, and drops staged imports past their expiry.
-      const sweep = () => {
-        sweeping = sweeping
-          .then(() => sweepExpired(ctx, ctx.clock.now()))
-          .then(() => sweepExpiredImports(ctx.db, ctx.clock.now()))
-          .catch((error: unknown) => ctx.log.error({ err: error }, 'inventory: sweeping expired reservations and imports failed'));
-      };
-      sweep();
-      timer = setInterval(sweep, settings.sweepIntervalMs);
-      timer.unref();
-    },
-    async onStop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await sweeping;
-    },
+    // Expired reservations also get released before every reservation and commit; the sweep returns
+    // their stock when no checkout is running. Both run once per interval across every server.
+    jobs: [
+      {
+        name: 'release-expired-reservations',
+        intervalMs: settings.sweepIntervalMs,
+        async run(ctx) {
+          await sweepExpired(ctx, ctx.clock.now());
+        },
+      },
+      {
+        name: 'drop-expired-imports',
+        intervalMs: settings.sweepIntervalMs,
+        async run(ctx) {
+          await sweepExpiredImports(ctx.db, ctx.clock.now());
+        },
+      },
+    ],
   });
 }

@@ -1,6 +1,10 @@
 /** Settings of the inventory service (the `inventory` key of `tokobapak.config.mjs`). */
 export interface InventoryPluginOptions {
-  /** How often expired reservations are swept and their stock returned, in seconds; default 30. */
+  /**
+   * How often expired reservations are swept (their stock returned) and expired staged imports
+   * dropped, in seconds; default 30. Each sweep runs once per interval across every server sharing
+   * the database.
+   */
   sweepIntervalSeconds?: number;
 }
 

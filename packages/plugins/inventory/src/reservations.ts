@@ -10,7 +10,7 @@ import { publishStockChanged, refreshSoldOut, type Tx } from './stock.js';
 type Schemas = InventoryComponents['schemas'];
 type Db = Kysely<InventoryDatabase>;
 
-/** What the reservation operations need from a handler's (or `onStart`'s) context. */
+/** What the reservation operations need from a handler's (or a scheduled job's) context. */
 export interface ReservationContext {
   db: Db;
   transaction: Transact;

@@ -160,6 +160,18 @@ describe('stock reservations', () => {
     expect((await order.inventory.releaseReservation({ params: { reservationId: reservation.id } })).status).toBe('expired');
   });
 
+  test('the scheduled sweep returns the stock of expired reservations once their interval comes, with no checkout running', async () => {
+    const { variantId, product: created } = await product(2);
+    await serviceClient(server).inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 2 }], ttlSeconds: 60 } });
+    clock.advance(61_000);
+    await server.jobs.tick();
+    // Expired, but the sweep's hour has not come: the stock is still held.
+    expect(await variant(created.id)).toMatchObject({ reserved: 2, available: 0 });
+    clock.advance(3_600_000);
+    await server.jobs.tick();
+    expect(await variant(created.id)).toMatchObject({ reserved: 0, available: 2 });
+  });
+
   test('the stock on hand never goes below what is reserved', async () => {
     const { variantId, storeId } = await product(5);
     await serviceClient(server).inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 4 }] } });
