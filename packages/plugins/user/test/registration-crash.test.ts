@@ -67,12 +67,17 @@ async function startStore(killAt?: string): Promise<{ url: string; exited: Promi
 
 const email = (label: string) => `${label}.${Date.now().toString(36)}@example.com`;
 
+/** Registers `address` on a store that kills itself at `killAt`; resolves once it is dead. */
+async function registerUntilKilled(killAt: string, address: string, name: string): Promise<void> {
+  const crashing = await startStore(killAt);
+  await expect(createClient({ baseUrl: crashing.url }).user.register({ body: { email: address, password: PASSWORD, name } })).rejects.toThrow();
+  expect(await crashing.exited).toBe('SIGKILL');
+}
+
 describe('a registration cut short by a crash', () => {
   test('after auth stored the credential but before the step was recorded: undone on restart, and the email is free again', async () => {
     const address = email('terputus');
-    const crashing = await startStore('user.registration.create-credential:after');
-    await expect(createClient({ baseUrl: crashing.url }).user.register({ body: { email: address, password: PASSWORD, name: 'Rini' } })).rejects.toThrow();
-    expect(await crashing.exited).toBe('SIGKILL');
+    await registerUntilKilled('user.registration.create-credential:after', address, 'Rini');
 
     const store = await startStore();
     try {
@@ -89,9 +94,7 @@ describe('a registration cut short by a crash', () => {
 
   test('after the credential step was recorded: resumed on restart into a whole account', async () => {
     const address = email('lanjut');
-    const crashing = await startStore('user.registration.activate:before');
-    await expect(createClient({ baseUrl: crashing.url }).user.register({ body: { email: address, password: PASSWORD, name: 'Sari' } })).rejects.toThrow();
-    expect(await crashing.exited).toBe('SIGKILL');
+    await registerUntilKilled('user.registration.activate:before', address, 'Sari');
 
     const store = await startStore();
     try {

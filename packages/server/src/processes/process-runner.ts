@@ -121,7 +121,13 @@ export async function driveProcess(
       }
       await killSwitch(`${state.plugin}.${state.name}.${step.id}:after`);
       state.steps[position] = { id: step.id, status: 'done', ...(output === undefined ? {} : { output }) };
-      await save();
+      if (position === definition.steps.length - 1) {
+        // The last step's outcome and the success are one write.
+        state.status = 'succeeded';
+        await save({ finishedAt: clock.now() });
+      } else {
+        await save();
+      }
     }
 
     if (state.status === 'compensating') await compensate(state, definition, stepContext, save, context);

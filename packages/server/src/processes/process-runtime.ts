@@ -152,21 +152,10 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     },
 
     start() {
-      const pass = async () => {
-        if (options.exclusive) await expireLeasesExcept(db, owner, clock.now());
-        return recoverOnce();
-      };
-      recovering = pass()
-        .catch((error: unknown) => {
-          log.error({ err: error }, 'process recovery failed');
-          return 0;
-        })
-        .finally(() => {
-          recovering = undefined;
-        });
-      timer = setInterval(() => {
+      // One pass at a time; a pass that fails is logged and the next interval tries again.
+      const runPass = (pass: () => Promise<number>) => {
         if (recovering) return;
-        recovering = recoverOnce()
+        recovering = pass()
           .catch((error: unknown) => {
             log.error({ err: error }, 'process recovery failed');
             return 0;
@@ -174,7 +163,12 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
           .finally(() => {
             recovering = undefined;
           });
-      }, options.recoveryIntervalMs ?? 5_000);
+      };
+      runPass(async () => {
+        if (options.exclusive) await expireLeasesExcept(db, owner, clock.now());
+        return recoverOnce();
+      });
+      timer = setInterval(() => runPass(recoverOnce), options.recoveryIntervalMs ?? 5_000);
       timer.unref();
       // Leases of long steps are renewed well before they run out.
       heartbeat = setInterval(() => {
