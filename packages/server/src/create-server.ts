@@ -23,6 +23,7 @@ import { parseMultipart } from './multipart.js';
 import { installObservability } from './observability.js';
 import type { Clock, Plugin, PluginContext, TxContext } from './plugin.js';
 import { createProcessRuntime, type ProcessOwner, type ProcessRuntime } from './processes/index.js';
+import { createRateLimiter } from './rate-limit.js';
 import { createProcessFetch, createServiceClient, IN_PROCESS_ORIGIN, serviceBaseUrls } from './service-clients.js';
 import { loadPlatformSecret } from './settings.js';
 import { createTokenService, type TokenService } from './tokens.js';
@@ -143,6 +144,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       recoveryIntervalMs: config.processRecoveryIntervalMs,
       exclusive: database.kind === 'pglite',
     });
+    const rateLimit = createRateLimiter(db, clock);
     let publicUrl = config.publicUrl?.replace(/\/+$/, '');
     const bases = new Map<string, BaseContext>();
     for (const plugin of plugins) {
@@ -177,6 +179,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
           return publicUrl ?? 'http://localhost';
         },
         processes: processes.clientFor(plugin.name),
+        rateLimit,
       };
       bases.set(plugin.name, base);
       const owner = processOwners.find((entry) => entry.plugin === plugin.name) as ProcessOwner;

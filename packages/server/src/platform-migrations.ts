@@ -2,6 +2,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
 import { eventsMigration } from './events/migrations.js';
 import { scheduledJobsMigration } from './jobs/migration.js';
 import { processesMigration } from './processes/migration.js';
+import { rateLimitMigration } from './rate-limit.js';
 
 /** The schema the runtime itself owns (outbox, offsets, idempotency records, settings, processes, scheduled jobs). */
 export const PLATFORM_SCHEMA = 'tokobapak';
@@ -43,4 +44,5 @@ export const platformMigrations: Record<string, Migration> = {
   '0002_events': eventsMigration,
   '0003_processes': processesMigration,
   '0004_scheduled_jobs': scheduledJobsMigration,
+  '0005_rate_limits': rateLimitMigration,
 };

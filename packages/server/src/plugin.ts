@@ -8,6 +8,7 @@ import type { ScheduledJob } from './jobs/types.js';
 import type { Mailer } from './mail/types.js';
 import type { DefaultBody, HeaderParams, PathParams, QueryParams, RequestBody } from './operation-types.js';
 import type { AnyProcessDefinition, ProcessClient } from './processes/types.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { Reply } from './reply.js';
 import type { SerializedJson } from './serialized-json.js';
 import type { TokenService } from './tokens.js';
@@ -47,6 +48,12 @@ export interface HandlerContext<DB> {
   publicUrl: string;
   /** Starts and reads this plugin's durable processes (declared in its `processes`). Never call it inside a transaction. */
   processes: ProcessClient;
+  /**
+   * Counts a request against a bucket shared by every process on the database (a sliding window)
+   * and throws 429 `RATE_LIMITED` with `Retry-After` once `max` is passed, e.g.
+   * `await ctx.rateLimit(`auth.forgot-password:${email}`, { max: 10, windowSeconds: 3600 })`.
+   */
+  rateLimit: RateLimiter;
 }
 
 /** A transaction: its database handle and an outbox publisher bound to it. */

@@ -6,6 +6,8 @@ export const AUTH_EVENTS = {
   passwordChanged: 'auth.password-changed',
   passwordReset: 'auth.password-reset',
   roleChanged: 'auth.role-changed',
+  /** Someone asked for a reset mail; consumed by auth itself, to send the mail after answering. */
+  passwordResetRequested: 'auth.password-reset-requested',
 } as const;
 
 /** Published by every service once it has erased a deleted user's data (consumed by the user service). */

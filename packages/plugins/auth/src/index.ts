@@ -1,7 +1,7 @@
 /** @tokobapak/plugin-auth: sign-in, sessions, password reset, OIDC and API keys. */
 
 import type { AuthOperations } from '@tokobapak/sdk';
-import { definePlugin, type Plugin } from '@tokobapak/server';
+import { definePlugin, type Plugin, type PluginContext } from '@tokobapak/server';
 import { createAuthService } from './auth-service.js';
 import type { AuthDatabase } from './database.js';
 import { authErrors } from './errors.js';
@@ -14,6 +14,7 @@ import { passwordHandlers } from './handlers/password-handlers.js';
 import { sessionHandlers } from './handlers/session-handlers.js';
 import { migrations } from './migrations/index.js';
 import type { AuthPluginOptions } from './options.js';
+import { sendResetMails } from './reset-mail.js';
 
 export type { AuthDatabase } from './database.js';
 export { authErrors } from './errors.js';
@@ -29,13 +30,21 @@ export type { AuthPluginOptions } from './options.js';
  */
 export function authPlugin(options: AuthPluginOptions = {}): Plugin {
   const service = createAuthService(options);
+  let context: PluginContext<AuthDatabase> | undefined;
+  const started = () => {
+    if (!context) throw new Error('the auth service has not started');
+    return context;
+  };
   return definePlugin<AuthOperations, AuthDatabase>({
     name: 'auth',
     summary: 'Sign-in, rotating sessions, password reset, OpenID Connect and merchant API keys',
     spec,
     migrations,
     errors: authErrors,
-    subscriptions: [eraseDeletedUsers, endRemovedStaffAccess, trackSuspendedStores],
+    subscriptions: [eraseDeletedUsers, endRemovedStaffAccess, trackSuspendedStores, sendResetMails(service, started)],
+    async onStart(ctx) {
+      context = ctx;
+    },
     handlers: {
       ...sessionHandlers(service),
       ...passwordHandlers(service),

@@ -3,16 +3,26 @@ import type { Kysely } from 'kysely';
 import type { AuthDatabase } from './database.js';
 import { hashSecret, randomSecret } from './secrets.js';
 
-/** How long a reset link works, and how many may be requested per hour per account. */
+/** How long a reset link works, how many mails an account gets per hour, and how often one address may ask. */
 export interface ResetSettings {
   ttlSeconds: number;
+  /** Reset mails per account per hour. */
   perHour: number;
+  /** `forgotPassword` requests per email address per hour, whether or not an account has it (429 beyond). */
+  requestsPerHour: number;
 }
 
-export const DEFAULT_RESET: ResetSettings = { ttlSeconds: 3600, perHour: 5 };
+export const DEFAULT_RESET: ResetSettings = { ttlSeconds: 3600, perHour: 5, requestsPerHour: 10 };
 
-/** Creates a single-use reset token for a user, or returns undefined when the hourly allowance is spent. */
+/**
+ * Creates a single-use reset token for a user, or returns undefined when the hourly allowance is
+ * spent. Must run in a transaction: it locks the account's credential row first, so concurrent
+ * requests for one account (in any process) count and supersede one after the other — without the
+ * lock, fifty parallel requests each saw fewer than five recent tokens and each left a valid link.
+ */
 export async function createResetToken(db: Kysely<AuthDatabase>, settings: ResetSettings, userId: string, now: Date): Promise<string | undefined> {
+  const account = await db.selectFrom('credentials').select('user_id').where('user_id', '=', userId).forUpdate().executeTakeFirst();
+  if (!account) return undefined;
   const recent = await db
     .selectFrom('password_resets')
     .select((eb) => eb.fn.countAll<number>().as('count'))

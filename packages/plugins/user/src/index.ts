@@ -44,7 +44,7 @@ export function userPlugin(options: UserPluginOptions = {}): Plugin {
     subscriptions: [recordDeletionAcknowledgements],
     processes: [registration],
     handlers: {
-      ...profileHandlers(registration),
+      ...profileHandlers(registration, settings),
       ...addressHandlers(),
       ...paymentMethodHandlers(),
       ...userHandlers(settings),

@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectProblem, PASSWORD, serviceClient, startServer, uniqueEmail } from './support.js';
 
 let server: TestServer;
+const REGISTRATIONS_PER_HOUR = 60;
 
 beforeAll(async () => {
-  server = await startServer();
+  // Above the default ten, so that fifty racing registrations of one email all reach the race.
+  server = await startServer({ registrationsPerHour: REGISTRATIONS_PER_HOUR });
 });
 afterAll(async () => {
   await server?.close();
@@ -18,6 +20,22 @@ const credentialRows = (email: string) =>
   sql<{ user_id: string }>`select user_id from auth.credentials where email = ${email}`.execute(server.database.db).then((result) => result.rows);
 
 describe('register', () => {
+  test('attempts are limited per email address: past the hourly limit, 429 RATE_LIMITED with Retry-After', async () => {
+    const email = uniqueEmail();
+    const register = () => server.app.inject({ method: 'POST', url: '/user/register', payload: { email, password: PASSWORD, name: 'Pencoba' } });
+    expect((await register()).statusCode).toBe(201);
+    const answers = await Promise.all(Array.from({ length: REGISTRATIONS_PER_HOUR }, register));
+    expect(answers.filter((answer) => answer.statusCode === 409)).toHaveLength(REGISTRATIONS_PER_HOUR - 1);
+    const refused = answers.filter((answer) => answer.statusCode === 429);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(Number(refused[0]?.headers['retry-after'])).toBeGreaterThan(3500);
+    // Counted per address: another email registers at once.
+    expect(
+      (await server.app.inject({ method: 'POST', url: '/user/register', payload: { email: uniqueEmail(), password: PASSWORD, name: 'Lain' } })).statusCode,
+    ).toBe(201);
+  });
+
   test('creates an active user that can then log in', async () => {
     const client = server.client();
     const email = uniqueEmail();

@@ -2,16 +2,16 @@ import { authPlugin } from '@tokobapak/plugin-auth';
 import type { TokoBapakClient, UserComponents } from '@tokobapak/sdk';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
 import { expect } from 'vitest';
-import { userPlugin } from '../src/index.js';
+import { type UserPluginOptions, userPlugin } from '../src/index.js';
 
 export const ADMIN_EMAIL = 'admin@example.com';
 /** Long, varied and free of any test email or name, so auth's password policy accepts it. */
 export const PASSWORD = 'kopi-susu-gula-aren-77';
 
 /** A server running auth (cheap hashing, one admin email) and the user service on a fresh database. */
-export function startServer(): Promise<TestServer> {
+export function startServer(user: UserPluginOptions = {}): Promise<TestServer> {
   return createTestServer({
-    plugins: [authPlugin({ adminEmails: [ADMIN_EMAIL], passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin()],
+    plugins: [authPlugin({ adminEmails: [ADMIN_EMAIL], passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin(user)],
   });
 }
 

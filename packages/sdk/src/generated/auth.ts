@@ -138,10 +138,14 @@ export interface paths {
         /**
          * Email a password-reset link
          * @description When the email belongs to an account, mails it a single-use reset token that expires
-         *     (one hour by default); issuing a new token invalidates older ones. The answer is the same
-         *     whether or not the email exists, so it cannot be used to find accounts. At most five
-         *     mails per account per hour are sent; past that the answer is still 202 and no mail goes
-         *     out (a 429 would reveal that the account exists).
+         *     (one hour by default); issuing a new token invalidates older ones. The answer is the same,
+         *     and takes the same work, whether or not the email exists, so it cannot be used to find
+         *     accounts: the mail is sent after the answer. At most five mails per account per hour are
+         *     sent; past that the answer is still 202 and no mail goes out. Requests are counted per
+         *     email address, whether or not an account has it: past ten an hour (by default) the answer
+         *     is 429 with `Retry-After`, for known and unknown addresses alike.
+         *
+         *     Errors: `RATE_LIMITED` (429).
          */
         post: operations["forgotPassword"];
         delete?: never;
@@ -972,6 +976,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     resetPassword: {

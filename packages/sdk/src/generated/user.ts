@@ -15,8 +15,12 @@ export interface paths {
          * @description Creates the user and its password credential (in the auth service). Log in afterwards
          *     with `login`.
          *
+         *     Attempts are counted per email address, whatever their outcome: past ten an hour (by
+         *     default) the answer is 429 with `Retry-After`, so nobody can probe at speed which emails
+         *     have accounts.
+         *
          *     Errors: `USER_EMAIL_TAKEN` (409), `USER_WEAK_PASSWORD` (400: too short, too common or
-         *     too close to the email or name).
+         *     too close to the email or name), `RATE_LIMITED` (429).
          */
         post: operations["register"];
         delete?: never;
@@ -694,6 +698,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many requests; wait for `Retry-After` seconds. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description User id. */
@@ -753,6 +768,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getProfile: {

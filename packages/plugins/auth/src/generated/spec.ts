@@ -233,7 +233,7 @@ const document = {
           "Passwords"
         ],
         "summary": "Email a password-reset link",
-        "description": "When the email belongs to an account, mails it a single-use reset token that expires\n(one hour by default); issuing a new token invalidates older ones. The answer is the same\nwhether or not the email exists, so it cannot be used to find accounts. At most five\nmails per account per hour are sent; past that the answer is still 202 and no mail goes\nout (a 429 would reveal that the account exists).\n",
+        "description": "When the email belongs to an account, mails it a single-use reset token that expires\n(one hour by default); issuing a new token invalidates older ones. The answer is the same,\nand takes the same work, whether or not the email exists, so it cannot be used to find\naccounts: the mail is sent after the answer. At most five mails per account per hour are\nsent; past that the answer is still 202 and no mail goes out. Requests are counted per\nemail address, whether or not an account has it: past ten an hour (by default) the answer\nis 429 with `Retry-After`, for known and unknown addresses alike.\n\nErrors: `RATE_LIMITED` (429).\n",
         "security": [],
         "requestBody": {
           "required": true,
@@ -251,6 +251,9 @@ const document = {
           },
           "400": {
             "$ref": "#/components/responses/BadRequest"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }

@@ -3,7 +3,8 @@ import type { AuthService } from '../auth-service.js';
 import { authErrors } from '../errors.js';
 import { AUTH_EVENTS } from '../events.js';
 import { assertStrongPassword } from '../password-policy.js';
-import { consumeResetToken, createResetToken } from '../password-reset.js';
+import { consumeResetToken } from '../password-reset.js';
+import type { ResetRequestedData } from '../reset-mail.js';
 import { normalizeEmail } from '../secrets.js';
 import { revokeAllSessions } from '../sessions.js';
 import type { AuthHandlers } from './types.js';
@@ -28,28 +29,11 @@ export function passwordHandlers(service: AuthService): Pick<AuthHandlers, 'chan
     },
 
     async forgotPassword({ body }, ctx) {
-      // The answer is the same whether or not the account exists, so nobody can probe for emails.
+      // The same work whether or not an account has the email — count the request, publish — so
+      // neither the answer nor its time tells them apart; the mail leaves after the answer (reset-mail.ts).
       const email = normalizeEmail(body.email);
-      const credential = await ctx.db.selectFrom('credentials').select('user_id').where('email', '=', email).executeTakeFirst();
-      if (!credential) return;
-      const token = await createResetToken(ctx.db, service.reset, credential.user_id, ctx.clock.now());
-      if (!token) return;
-      const link = (service.reset.url ?? `${ctx.publicUrl}/reset-password?token={token}`).replace('{token}', encodeURIComponent(token));
-      const minutes = Math.round(service.reset.ttlSeconds / 60);
-      await ctx.mailer.send({
-        to: email,
-        subject: 'Reset your TokoBapak password',
-        text: [
-          'Someone (hopefully you) asked to reset the password of this account.',
-          '',
-          `Open this link within ${minutes} minutes to choose a new password:`,
-          link,
-          '',
-          `Or use this reset token: ${token}`,
-          '',
-          'The link works once. If you did not ask for it, ignore this mail; your password stays as it is.',
-        ].join('\n'),
-      });
+      await ctx.rateLimit(`auth.forgot-password:${email}`, { max: service.reset.requestsPerHour, windowSeconds: 3600 });
+      await ctx.transaction((tx) => tx.publish<ResetRequestedData>({ type: AUTH_EVENTS.passwordResetRequested, subject: 'password-reset', data: { email } }));
     },
 
     async resetPassword({ body }, ctx) {

@@ -40,7 +40,7 @@ const document = {
           "Profile"
         ],
         "summary": "Create an account with email and password",
-        "description": "Creates the user and its password credential (in the auth service). Log in afterwards\nwith `login`.\n\nErrors: `USER_EMAIL_TAKEN` (409), `USER_WEAK_PASSWORD` (400: too short, too common or\ntoo close to the email or name).\n",
+        "description": "Creates the user and its password credential (in the auth service). Log in afterwards\nwith `login`.\n\nAttempts are counted per email address, whatever their outcome: past ten an hour (by\ndefault) the answer is 429 with `Retry-After`, so nobody can probe at speed which emails\nhave accounts.\n\nErrors: `USER_EMAIL_TAKEN` (409), `USER_WEAK_PASSWORD` (400: too short, too common or\ntoo close to the email or name), `RATE_LIMITED` (429).\n",
         "security": [],
         "parameters": [
           {
@@ -76,6 +76,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -1738,6 +1741,27 @@ const document = {
       },
       "UnprocessableEntity": {
         "description": "The request is well-formed but cannot be processed, for example an idempotency key reused\nwith a different request (`IDEMPOTENCY_KEY_REUSED`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "TooManyRequests": {
+        "description": "Too many requests; wait for `Retry-After` seconds.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 2147483647
+            }
+          }
+        },
         "content": {
           "application/problem+json": {
             "schema": {

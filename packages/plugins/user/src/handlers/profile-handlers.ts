@@ -1,16 +1,22 @@
 import { actingUserId, requireUser } from '@tokobapak/server';
 import { deleteAccount } from '../deletion.js';
 import { iso, toUser } from '../mappers.js';
+import type { UserSettings } from '../options.js';
 import { updateProfile } from '../profiles.js';
 import { registerUser } from '../registration.js';
 import type { RegistrationProcess } from '../registration-process.js';
-import { requireAccount } from '../users.js';
+import { normalizeEmail, requireAccount } from '../users.js';
 import type { UserHandlers } from './types.js';
 
 /** Registration and the caller's own profile and account. */
-export function profileHandlers(registration: RegistrationProcess): Pick<UserHandlers, 'register' | 'getProfile' | 'updateProfile' | 'deleteAccount'> {
+export function profileHandlers(
+  registration: RegistrationProcess,
+  settings: UserSettings,
+): Pick<UserHandlers, 'register' | 'getProfile' | 'updateProfile' | 'deleteAccount'> {
   return {
     async register({ body }, ctx) {
+      // Counted per address before anything else, so a taken email cannot be probed at speed.
+      await ctx.rateLimit(`user.register:${normalizeEmail(body.email)}`, { max: settings.registrationsPerHour, windowSeconds: 3600 });
       return toUser(await registerUser(ctx, registration, body));
     },
 
