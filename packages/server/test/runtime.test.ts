@@ -1,6 +1,6 @@
 import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestServer, type TestServer } from '../src/testing/index.js';
+import { createTestServer, expectProblemResponse, type TestServer } from '../src/testing/index.js';
 import { echoPlugin } from './fixtures/echo-plugin.js';
 
 let server: TestServer;
@@ -15,13 +15,6 @@ afterAll(async () => {
 const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
   server.app.inject({ method: 'POST', url, payload: payload as string, headers: { 'content-type': 'application/json', ...headers } });
 
-function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; json(): unknown; body: string }, status: number, code: string) {
-  expect(response.statusCode).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.json()).toMatchObject({ status, code });
-  expect(response.body).not.toMatch(/at .*\.(ts|js):\d+/);
-}
-
 describe('request validation', () => {
   test('a valid body is accepted and the response follows its schema', async () => {
     const response = await post('/echo/items', { name: 'kopi', quantity: 2 });
@@ -31,37 +24,37 @@ describe('request validation', () => {
 
   test('bodies are not coerced: a string where an integer belongs is refused', async () => {
     const response = await post('/echo/items', { name: 'kopi', quantity: '2' });
-    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expectProblemResponse(response, 400, 'VALIDATION_FAILED');
     expect(response.json().errors).toContainEqual({ pointer: '#/quantity', message: 'must be integer' });
   });
 
   test('unknown body properties are refused, not stripped', async () => {
     const response = await post('/echo/items', { name: 'kopi', quantity: 1, isAdmin: true });
-    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expectProblemResponse(response, 400, 'VALIDATION_FAILED');
     expect(response.json().errors).toContainEqual({ pointer: '#/isAdmin', message: 'is not an allowed property' });
   });
 
   test('malformed JSON and wrong media types are problems, not 500s', async () => {
-    expectProblem(await post('/echo/items', '{"name": '), 400, 'MALFORMED_JSON');
+    expectProblemResponse(await post('/echo/items', '{"name": '), 400, 'MALFORMED_JSON');
     const text = await server.app.inject({ method: 'POST', url: '/echo/items', payload: 'hello', headers: { 'content-type': 'text/plain' } });
-    expectProblem(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectProblem(await post('/echo/items', '{"__proto__": {"polluted": true}, "name": "x", "quantity": 1}'), 400, 'MALFORMED_JSON');
+    expectProblemResponse(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectProblemResponse(await post('/echo/items', '{"__proto__": {"polluted": true}, "name": "x", "quantity": 1}'), 400, 'MALFORMED_JSON');
   });
 
   test('query and path parameters are coerced from strings, and wrong types are refused', async () => {
     const ok = await server.app.inject({ method: 'GET', url: '/echo/items?limit=1' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().limit).toBe(1);
-    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/items?limit=lots' }), 400, 'VALIDATION_FAILED');
-    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/items/abc' }), 400, 'VALIDATION_FAILED');
-    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/items/999' }), 404, 'ECHO_ITEM_NOT_FOUND');
+    expectProblemResponse(await server.app.inject({ method: 'GET', url: '/echo/items?limit=lots' }), 400, 'VALIDATION_FAILED');
+    expectProblemResponse(await server.app.inject({ method: 'GET', url: '/echo/items/abc' }), 400, 'VALIDATION_FAILED');
+    expectProblemResponse(await server.app.inject({ method: 'GET', url: '/echo/items/999' }), 404, 'ECHO_ITEM_NOT_FOUND');
   });
 });
 
 describe('security', () => {
   test('an operation with security refuses anonymous callers before its handler', async () => {
-    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/me' }), 401, 'UNAUTHENTICATED');
-    expectProblem(await server.app.inject({ method: 'GET', url: '/echo/me', headers: { authorization: 'Bearer nonsense' } }), 401, 'UNAUTHENTICATED');
+    expectProblemResponse(await server.app.inject({ method: 'GET', url: '/echo/me' }), 401, 'UNAUTHENTICATED');
+    expectProblemResponse(await server.app.inject({ method: 'GET', url: '/echo/me', headers: { authorization: 'Bearer nonsense' } }), 401, 'UNAUTHENTICATED');
   });
 
   test('access tokens and service credentials establish the caller', async () => {
@@ -75,7 +68,11 @@ describe('security', () => {
   test('a role scope is enforced: customers get 403, admins pass', async () => {
     const customer = server.tokens.signAccessToken({ userId: 'usr_1', role: 'customer', sessionId: 'ses_1' });
     const admin = server.tokens.signAccessToken({ userId: 'usr_2', role: 'admin', sessionId: 'ses_2' });
-    expectProblem(await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${customer}` } }), 403, 'FORBIDDEN');
+    expectProblemResponse(
+      await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${customer}` } }),
+      403,
+      'FORBIDDEN',
+    );
     expect((await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${admin}` } })).statusCode).toBe(204);
   });
 
@@ -85,16 +82,20 @@ describe('security', () => {
     const call = (token: string) => server.app.inject({ method: 'GET', url: '/echo/store', headers: { authorization: `Bearer ${token}` } });
     expect((await call(session('owner'))).json()).toEqual({ storeId: 'sto_a', role: 'owner' });
     expect((await call(session('manager'))).json()).toEqual({ storeId: 'sto_a', role: 'manager' });
-    expectProblem(await call(session('staff')), 403, 'FORBIDDEN');
+    expectProblemResponse(await call(session('staff')), 403, 'FORBIDDEN');
     const outside = await call(session(null));
     // A person outside any store is told the two ways in, not only which scope is missing.
-    expectProblem(outside, 403, 'STORE_CONTEXT_REQUIRED');
+    expectProblemResponse(outside, 403, 'STORE_CONTEXT_REQUIRED');
     expect(outside.json().detail).toMatch(/auth\.selectStore.*actAsStore.*store-scoped API key/);
   });
 
   test('a service credential is not an access token, and the reverse', async () => {
     const service = server.tokens.signServiceToken('cart');
-    expectProblem(await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${service}` } }), 401, 'UNAUTHENTICATED');
+    expectProblemResponse(
+      await server.app.inject({ method: 'DELETE', url: '/echo/admin', headers: { authorization: `Bearer ${service}` } }),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 });
 
@@ -108,13 +109,13 @@ describe('responses', () => {
 
   test('an unexpected error is a bare 500 problem without message or stack', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/echo/boom' });
-    expectProblem(response, 500, 'INTERNAL');
+    expectProblemResponse(response, 500, 'INTERNAL');
     expect(response.body).not.toContain('hunter2');
   });
 
   test('unknown routes are 404 problems and every response carries a request id', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/nowhere' });
-    expectProblem(response, 404, 'NOT_FOUND');
+    expectProblemResponse(response, 404, 'NOT_FOUND');
     expect(response.headers['x-request-id']).toMatch(/^req_/);
   });
 });
@@ -131,7 +132,7 @@ describe('idempotency keys', () => {
 
   test('the same key with a different request is refused', async () => {
     await post('/echo/items', { name: 'gula', quantity: 1 }, { 'idempotency-key': 'k-2' });
-    expectProblem(await post('/echo/items', { name: 'garam', quantity: 1 }, { 'idempotency-key': 'k-2' }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    expectProblemResponse(await post('/echo/items', { name: 'garam', quantity: 1 }, { 'idempotency-key': 'k-2' }), 422, 'IDEMPOTENCY_KEY_REUSED');
   });
 
   test('concurrent requests with one key create one item', async () => {
@@ -213,17 +214,21 @@ describe('hardened platform endpoints and tokens (a server with a known secret a
     const sign = createSigner({ key: `${secret}:access`, algorithm: 'HS256', iss: 'tokobapak', aud: 'access', noTimestamp: true });
     const forever = sign({ sub: 'usr_1', role: 'customer', sid: 'ses_1' });
     const response = await guarded.app.inject({ method: 'GET', url: '/echo/me', headers: { authorization: `Bearer ${forever}` } });
-    expectProblem(response, 401, 'UNAUTHENTICATED');
+    expectProblemResponse(response, 401, 'UNAUTHENTICATED');
     // The same claims with an expiry pass, so the refusal is about exp alone.
     const expiring = sign({ sub: 'usr_1', role: 'customer', sid: 'ses_1', exp: Math.floor(Date.now() / 1000) + 60 });
     expect((await guarded.app.inject({ method: 'GET', url: '/echo/me', headers: { authorization: `Bearer ${expiring}` } })).statusCode).toBe(200);
   });
 
   test('with metricsToken, /metrics wants it as a bearer token', async () => {
-    expectProblem(await guarded.app.inject({ method: 'GET', url: '/metrics' }), 401, 'UNAUTHENTICATED');
-    expectProblem(await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-me-not' } }), 401, 'UNAUTHENTICATED');
+    expectProblemResponse(await guarded.app.inject({ method: 'GET', url: '/metrics' }), 401, 'UNAUTHENTICATED');
+    expectProblemResponse(
+      await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-me-not' } }),
+      401,
+      'UNAUTHENTICATED',
+    );
     const user = guarded.tokens.signAccessToken({ userId: 'usr_1', role: 'admin', sessionId: 'ses_1' });
-    expectProblem(await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${user}` } }), 401, 'UNAUTHENTICATED');
+    expectProblemResponse(await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${user}` } }), 401, 'UNAUTHENTICATED');
     const scraped = await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-me-please' } });
     expect(scraped.statusCode).toBe(200);
     expect(scraped.body).toContain('tokobapak_http_requests_total');

@@ -1,6 +1,7 @@
 import type { ImageProxyComponents } from '@tokobapak/sdk';
+import { expectProblemResponse, storeSession, storeToken } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colouredPng, expectProblem, type ImageProxyTestServer, STORE_A, STORE_B, startImageProxy, storeToken, uploadOk } from './support.js';
+import { colouredPng, type ImageProxyTestServer, STORE_A, STORE_B, startImageProxy, uploadOk } from './support.js';
 
 type Image = ImageProxyComponents['schemas']['Image'];
 
@@ -96,25 +97,25 @@ describe('listStoreImages', () => {
     const forgedAfter = Buffer.from(JSON.stringify({ after: "' or 1=1 --" })).toString('base64url');
     for (const cursor of ['forged', 'eyJub3QiOiJhIGN1cnNvciJ9', forgedAfter, Buffer.from('{"after":42}').toString('base64url')]) {
       const response = await list(`?cursor=${cursor}`);
-      expectProblem(response, 400, 'BAD_REQUEST');
+      expectProblemResponse(response, 400, 'BAD_REQUEST');
       expect(response.json().errors).toEqual([expect.objectContaining({ pointer: '#query/cursor' })]);
     }
-    expectProblem(await list('?cursor='), 400, 'VALIDATION_FAILED');
+    expectProblemResponse(await list('?cursor='), 400, 'VALIDATION_FAILED');
   });
 
   it('takes a limit between 1 and 100', async () => {
-    expectProblem(await list('?limit=0'), 400, 'VALIDATION_FAILED');
-    expectProblem(await list('?limit=101'), 400, 'VALIDATION_FAILED');
-    expectProblem(await list('?limit=lots'), 400, 'VALIDATION_FAILED');
+    expectProblemResponse(await list('?limit=0'), 400, 'VALIDATION_FAILED');
+    expectProblemResponse(await list('?limit=101'), 400, 'VALIDATION_FAILED');
+    expectProblemResponse(await list('?limit=lots'), 400, 'VALIDATION_FAILED');
     const hundred = await list('?limit=100');
     expect(hundred.statusCode).toBe(200);
     expect(hundred.json().items).toHaveLength(newestFirst(STORE_A).length);
   });
 
   it('needs a store session: anonymous is 401, a session without a store 403, any store role may list', async () => {
-    expectProblem(await t.server.app.inject({ method: 'GET', url: '/image-proxy/images' }), 401, 'UNAUTHENTICATED');
+    expectProblemResponse(await t.server.app.inject({ method: 'GET', url: '/image-proxy/images' }), 401, 'UNAUTHENTICATED');
     // Authentication is checked before the query, so a bad cursor tells an anonymous caller nothing.
-    expectProblem(await t.server.app.inject({ method: 'GET', url: '/image-proxy/images?cursor=forged&limit=0' }), 401, 'UNAUTHENTICATED');
+    expectProblemResponse(await t.server.app.inject({ method: 'GET', url: '/image-proxy/images?cursor=forged&limit=0' }), 401, 'UNAUTHENTICATED');
     await expect(t.server.client().imageProxy.listStoreImages()).rejects.toMatchObject({ status: 401 });
 
     const customer = t.server.tokens.signAccessToken({ userId: 'usr_01jd2x7k9q3m4n5p6r7s8t9v0w', role: 'customer', sessionId: `ses_${'0'.repeat(26)}` });
@@ -122,14 +123,7 @@ describe('listStoreImages', () => {
     expect(refused.statusCode).toBe(403);
     expect(String(refused.headers['content-type'])).toContain('application/problem+json');
 
-    const staff = t.server.tokens.signAccessToken({
-      userId: 'usr_01jd2x7k9q3m4n5p6r7s8t9v0x',
-      role: 'customer',
-      sessionId: `ses_${'0'.repeat(26)}`,
-      storeId: STORE_B,
-      storeRole: 'staff',
-    });
-    const page = await t.server.client({ accessToken: staff }).imageProxy.listStoreImages();
+    const page = await storeSession(t.server, STORE_B, 'staff').imageProxy.listStoreImages();
     expect(page.items.map((image) => image.id)).toEqual(newestFirst(STORE_B));
   });
 });

@@ -1,7 +1,8 @@
+import { expectProblemResponse } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signVariantUrl, type VariantQuery } from '../src/index.js';
 import { createRenderBudget } from '../src/render-budget.js';
-import { expectProblem, type ImageProxyTestServer, SIGNING_KEY, startImageProxy, uploadOk } from './support.js';
+import { type ImageProxyTestServer, SIGNING_KEY, startImageProxy, uploadOk } from './support.js';
 
 /** A gate renders wait at; the test opens it. */
 function gate() {
@@ -55,7 +56,7 @@ describe('the render budget, through HTTP', () => {
     const pending = [{ w: 150 }, { w: 151 }, { w: 152 }].map((query) => get(query));
     // With the renders held at the gate, the one refused request is the only one that can finish.
     const first = await within(Promise.race(pending));
-    expectProblem(first, 503, 'IMAGE_RENDER_QUEUE_FULL');
+    expectProblemResponse(first, 503, 'IMAGE_RENDER_QUEUE_FULL');
     expect(first.headers['retry-after']).toBe('1');
     // One render runs (held at the gate); the other admitted one waits for the single slot.
     await waitUntil(() => t.renders() === before + 1);
@@ -79,7 +80,7 @@ describe('the render budget, through HTTP', () => {
     expect(stored.statusCode).toBe(200);
     renders.close();
     const pending = [{ w: 161 }, { w: 162 }, { w: 163 }].map((query) => get(query));
-    expectProblem(await within(Promise.race(pending)), 503, 'IMAGE_RENDER_QUEUE_FULL');
+    expectProblemResponse(await within(Promise.race(pending)), 503, 'IMAGE_RENDER_QUEUE_FULL');
     const again = await get({ w: 160 });
     expect(again.statusCode).toBe(200);
     expect(again.headers.etag).toBe(stored.headers.etag);

@@ -1,7 +1,8 @@
 import { TokoBapakError } from '@tokobapak/sdk';
+import { storeToken } from '@tokobapak/server/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colouredPng, type ImageProxyTestServer, STORE_A, startImageProxy, storeToken } from './support.js';
+import { colouredPng, type ImageProxyTestServer, STORE_A, startImageProxy } from './support.js';
 
 describe('uploadImage through the SDK', () => {
   let t: ImageProxyTestServer;

@@ -1,6 +1,7 @@
+import { expectProblemResponse, storeToken } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBlobStore } from '../src/index.js';
-import { expectProblem, type ImageProxyTestServer, STORE_A, STORE_B, startImageProxy, storeToken, uploadOk } from './support.js';
+import { type ImageProxyTestServer, STORE_A, STORE_B, startImageProxy, uploadOk } from './support.js';
 
 describe('deleteImage and tenant isolation', () => {
   let t: ImageProxyTestServer;
@@ -17,7 +18,7 @@ describe('deleteImage and tenant isolation', () => {
 
   it('refuses to delete another store’s image as if it did not exist', async () => {
     const imageId = await uploadOk(t.server, undefined, STORE_A);
-    expectProblem(await remove(imageId, STORE_B), 404, 'IMAGE_NOT_FOUND');
+    expectProblemResponse(await remove(imageId, STORE_B), 404, 'IMAGE_NOT_FOUND');
     expect((await t.server.app.inject({ method: 'GET', url: `/image-proxy/images/${imageId}` })).statusCode).toBe(200);
     expect((await t.server.app.inject({ method: 'GET', url: `/image-proxy/images/${imageId}/original` })).statusCode).toBe(200);
   });
@@ -33,14 +34,14 @@ describe('deleteImage and tenant isolation', () => {
     const rows = await t.server.database.db.withSchema('image-proxy').selectFrom('variants').selectAll().where('image_id', '=', imageId).execute();
     expect(rows).toEqual([]);
     for (const url of [`/image-proxy/images/${imageId}`, `/image-proxy/images/${imageId}/original`, `/image-proxy/images/${imageId}/variants/card`]) {
-      expectProblem(await t.server.app.inject({ method: 'GET', url }), 404, 'IMAGE_NOT_FOUND');
+      expectProblemResponse(await t.server.app.inject({ method: 'GET', url }), 404, 'IMAGE_NOT_FOUND');
     }
-    expectProblem(await remove(imageId, STORE_B), 404, 'IMAGE_NOT_FOUND');
+    expectProblemResponse(await remove(imageId, STORE_B), 404, 'IMAGE_NOT_FOUND');
   });
 
   it('needs a store credential to delete', async () => {
     const imageId = await uploadOk(t.server, undefined, STORE_A);
-    expectProblem(await t.server.app.inject({ method: 'DELETE', url: `/image-proxy/images/${imageId}` }), 401, 'UNAUTHENTICATED');
+    expectProblemResponse(await t.server.app.inject({ method: 'DELETE', url: `/image-proxy/images/${imageId}` }), 401, 'UNAUTHENTICATED');
   });
 
   it('publishes image-uploaded and image-deleted', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { definePlugin, type NewEvent, type Plugin, type PluginContext } from '@tokobapak/server';
-import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, storeToken, type TestServer } from '@tokobapak/server/testing';
 import sharp, { type OutputInfo } from 'sharp';
 import { expect } from 'vitest';
 import { type BlobStore, createLocalBlobStore, type ImageProxyPluginOptions, imageProxyPlugin, renderVariant, type VariantRenderer } from '../src/index.js';
@@ -85,11 +85,6 @@ export async function startImageProxy(options: Partial<ImageProxyPluginOptions> 
   };
 }
 
-/** An access token for a store session of `storeId` (the runtime checks only the signature). */
-export function storeToken(server: TestServer, storeId: string, userId = 'usr_01jd2x7k9q3m4n5p6r7s8t9v0w'): string {
-  return server.tokens.signAccessToken({ userId, role: 'customer', sessionId: `ses_${'0'.repeat(26)}`, storeId, storeRole: 'owner' });
-}
-
 export const STORE_A = 'sto_01jd2x7k9q3m4n5p6r7s8t9v0a';
 export const STORE_B = 'sto_01jd2x7k9q3m4n5p6r7s8t9v0b';
 
@@ -155,13 +150,6 @@ export async function uploadOk(server: TestServer, bytes?: Buffer, storeId = STO
 /** Reads raw pixels of an encoded image. */
 export async function pixels(bytes: Buffer): Promise<{ data: Buffer; info: OutputInfo }> {
   return sharp(bytes).raw().toBuffer({ resolveWithObject: true });
-}
-
-/** Asserts a problem+json answer with this status and code. */
-export function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number, code: string): void {
-  expect(response.statusCode).toBe(status);
-  expect(String(response.headers['content-type'])).toContain('application/problem+json');
-  expect(response.json()).toMatchObject({ status, code });
 }
 
 /** True when every sampled pixel's colour channels are equal (within 2, for lossy encoders). */

@@ -1,7 +1,8 @@
 import { type OperationRoute, readOperations } from '@tokobapak/server';
+import { storeToken } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { imageProxyPlugin } from '../src/index.js';
-import { colouredPng, type ImageProxyTestServer, multipart, STORE_A, STORE_B, startImageProxy, storeToken, uploadOk } from './support.js';
+import { colouredPng, type ImageProxyTestServer, multipart, STORE_A, STORE_B, startImageProxy, uploadOk } from './support.js';
 
 // Every store-scoped operation of the spec is enumerated, reads included, so a new one cannot skip the check:
 // it fails the coverage test below until it has a check of its own.

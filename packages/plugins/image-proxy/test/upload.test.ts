@@ -1,6 +1,7 @@
+import { expectProblemResponse, storeToken } from '@tokobapak/server/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colouredPng, expectProblem, type ImageProxyTestServer, multipart, STORE_A, startImageProxy, storeToken, upload, uploadOk } from './support.js';
+import { colouredPng, type ImageProxyTestServer, multipart, STORE_A, startImageProxy, upload, uploadOk } from './support.js';
 
 describe('uploadImage', () => {
   let t: ImageProxyTestServer;
@@ -65,19 +66,19 @@ describe('uploadImage', () => {
   });
 
   it('refuses a file over 10 MiB with IMAGE_TOO_LARGE, and a far larger body with PAYLOAD_TOO_LARGE', async () => {
-    expectProblem(await upload(t.server, Buffer.alloc(10 * 1024 * 1024 + 1, 1)), 413, 'IMAGE_TOO_LARGE');
-    expectProblem(await upload(t.server, Buffer.alloc(11 * 1024 * 1024, 1)), 413, 'PAYLOAD_TOO_LARGE');
+    expectProblemResponse(await upload(t.server, Buffer.alloc(10 * 1024 * 1024 + 1, 1)), 413, 'IMAGE_TOO_LARGE');
+    expectProblemResponse(await upload(t.server, Buffer.alloc(11 * 1024 * 1024, 1)), 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('refuses what is not an accepted image format with IMAGE_UNSUPPORTED_TYPE', async () => {
     const text = Buffer.from('this is not an image at all');
-    expectProblem(await upload(t.server, text, STORE_A, 'photo.png', 'image/png'), 415, 'IMAGE_UNSUPPORTED_TYPE');
+    expectProblemResponse(await upload(t.server, text, STORE_A, 'photo.png', 'image/png'), 415, 'IMAGE_UNSUPPORTED_TYPE');
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
-    expectProblem(await upload(t.server, svg, STORE_A, 'logo.svg', 'image/svg+xml'), 415, 'IMAGE_UNSUPPORTED_TYPE');
+    expectProblemResponse(await upload(t.server, svg, STORE_A, 'logo.svg', 'image/svg+xml'), 415, 'IMAGE_UNSUPPORTED_TYPE');
     const tiff = await sharp(await colouredPng(20, 20))
       .tiff()
       .toBuffer();
-    expectProblem(await upload(t.server, tiff, STORE_A, 'scan.tiff', 'image/tiff'), 415, 'IMAGE_UNSUPPORTED_TYPE');
+    expectProblemResponse(await upload(t.server, tiff, STORE_A, 'scan.tiff', 'image/tiff'), 415, 'IMAGE_UNSUPPORTED_TYPE');
   });
 
   it('refuses an image wider or taller than 12000 pixels with IMAGE_DIMENSIONS_TOO_LARGE', async () => {
@@ -85,7 +86,7 @@ describe('uploadImage', () => {
       .png()
       .toBuffer();
     const response = await upload(t.server, wide);
-    expectProblem(response, 422, 'IMAGE_DIMENSIONS_TOO_LARGE');
+    expectProblemResponse(response, 422, 'IMAGE_DIMENSIONS_TOO_LARGE');
     expect(response.json().detail).toContain('12001×2');
   });
 
@@ -97,7 +98,7 @@ describe('uploadImage', () => {
       payload: body.payload,
       headers: { ...body.headers, authorization: `Bearer ${storeToken(t.server, STORE_A)}` },
     });
-    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expectProblemResponse(response, 400, 'VALIDATION_FAILED');
   });
 
   it('takes multipart/form-data only', async () => {
@@ -107,12 +108,12 @@ describe('uploadImage', () => {
       payload: { file: { filename: 'a.png', contentType: 'image/png', bytes: 'iVBORw0KGgo=' } },
       headers: { authorization: `Bearer ${storeToken(t.server, STORE_A)}` },
     });
-    expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectProblemResponse(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('needs a store session or a store API key', async () => {
     const body = await multipart(await colouredPng(10, 10));
-    expectProblem(
+    expectProblemResponse(
       await t.server.app.inject({ method: 'POST', url: '/image-proxy/images', payload: body.payload, headers: body.headers }),
       401,
       'UNAUTHENTICATED',
@@ -128,6 +129,6 @@ describe('uploadImage', () => {
   });
 
   it('answers IMAGE_NOT_FOUND for an unknown image', async () => {
-    expectProblem(await t.server.app.inject({ method: 'GET', url: `/image-proxy/images/img_${'0'.repeat(26)}` }), 404, 'IMAGE_NOT_FOUND');
+    expectProblemResponse(await t.server.app.inject({ method: 'GET', url: `/image-proxy/images/img_${'0'.repeat(26)}` }), 404, 'IMAGE_NOT_FOUND');
   });
 });

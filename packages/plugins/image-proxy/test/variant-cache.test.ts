@@ -1,19 +1,9 @@
+import { expectProblemResponse, storeToken } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVENTORY_STOCK_EVENTS, renderVariant, signVariantUrl, type VariantQuery } from '../src/index.js';
 import { createVariantCache, VARIANT_CACHE_ENTRY_OVERHEAD } from '../src/variant-cache.js';
 import { resolveVariantQuery } from '../src/variant-params.js';
-import {
-  colouredPng,
-  expectProblem,
-  type ImageProxyTestServer,
-  isGrey,
-  pixels,
-  SIGNING_KEY,
-  STORE_A,
-  startImageProxy,
-  storeToken,
-  uploadOk,
-} from './support.js';
+import { colouredPng, type ImageProxyTestServer, isGrey, pixels, SIGNING_KEY, STORE_A, startImageProxy, uploadOk } from './support.js';
 
 const variantReads = (t: ImageProxyTestServer, from: number) => t.blobReads().slice(from);
 
@@ -90,8 +80,8 @@ describe('the in-process variant cache, through HTTP', () => {
     });
     expect(deleted.statusCode).toBe(204);
     const mark = t.blobReads().length;
-    expectProblem(await card(imageId), 404, 'IMAGE_NOT_FOUND');
-    expectProblem(await get(`/image-proxy/images/${imageId}/variants/card`, { 'if-none-match': String(cached.headers.etag) }), 404, 'IMAGE_NOT_FOUND');
+    expectProblemResponse(await card(imageId), 404, 'IMAGE_NOT_FOUND');
+    expectProblemResponse(await get(`/image-proxy/images/${imageId}/variants/card`, { 'if-none-match': String(cached.headers.etag) }), 404, 'IMAGE_NOT_FOUND');
     expect(variantReads(t, mark)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
+import { expectProblemResponse } from '@tokobapak/server/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signVariantUrl } from '../src/index.js';
-import { expectProblem, type ImageProxyTestServer, isGrey, pixels, SIGNING_KEY, startImageProxy, uploadOk } from './support.js';
+import { type ImageProxyTestServer, isGrey, pixels, SIGNING_KEY, startImageProxy, uploadOk } from './support.js';
 
 describe('getVariant', () => {
   let t: ImageProxyTestServer;
@@ -51,26 +52,26 @@ describe('getVariant', () => {
   });
 
   it('refuses custom parameters without a valid signature', async () => {
-    expectProblem(await get(`/image-proxy/images/${imageId}/variants/custom?w=300`), 403, 'IMAGE_SIGNATURE_INVALID');
+    expectProblemResponse(await get(`/image-proxy/images/${imageId}/variants/custom?w=300`), 403, 'IMAGE_SIGNATURE_INVALID');
     const url = signed({ w: 300 });
-    expectProblem(await get(url.replace('w=300', 'w=301')), 403, 'IMAGE_SIGNATURE_INVALID');
-    expectProblem(await get(`${url}&grey=1`), 403, 'IMAGE_SIGNATURE_INVALID');
+    expectProblemResponse(await get(url.replace('w=300', 'w=301')), 403, 'IMAGE_SIGNATURE_INVALID');
+    expectProblemResponse(await get(`${url}&grey=1`), 403, 'IMAGE_SIGNATURE_INVALID');
     const other = signVariantUrl({ imageId, params: { w: 300 }, signingKey: 'another-key-0123456789abcdefghijklmnopqrs' });
-    expectProblem(await get(other), 403, 'IMAGE_SIGNATURE_INVALID');
+    expectProblemResponse(await get(other), 403, 'IMAGE_SIGNATURE_INVALID');
   });
 
   it('does not accept a signature made for another image', async () => {
     const otherImage = await uploadOk(t.server);
     const forOther = signed({ w: 120 }, otherImage);
     expect((await get(forOther)).statusCode).toBe(200);
-    expectProblem(await get(forOther.replace(otherImage, imageId)), 403, 'IMAGE_SIGNATURE_INVALID');
+    expectProblemResponse(await get(forOther.replace(otherImage, imageId)), 403, 'IMAGE_SIGNATURE_INVALID');
   });
 
   it('refuses sizes above 4000 even when signed, presets with parameters, and custom without a size', async () => {
-    expectProblem(await get(signed({ w: 4001 })), 400, 'VALIDATION_FAILED');
-    expectProblem(await get(`/image-proxy/images/${imageId}/variants/card?w=100`), 400, 'IMAGE_VARIANT_INVALID');
-    expectProblem(await get(`/image-proxy/images/${imageId}/variants/custom?format=png`), 400, 'IMAGE_VARIANT_INVALID');
-    expectProblem(await get(`/image-proxy/images/${imageId}/variants/huge`), 400, 'VALIDATION_FAILED');
+    expectProblemResponse(await get(signed({ w: 4001 })), 400, 'VALIDATION_FAILED');
+    expectProblemResponse(await get(`/image-proxy/images/${imageId}/variants/card?w=100`), 400, 'IMAGE_VARIANT_INVALID');
+    expectProblemResponse(await get(`/image-proxy/images/${imageId}/variants/custom?format=png`), 400, 'IMAGE_VARIANT_INVALID');
+    expectProblemResponse(await get(`/image-proxy/images/${imageId}/variants/huge`), 400, 'VALIDATION_FAILED');
   });
 
   it('serves a variant from storage after its first render, with a stable strong ETag and 304', async () => {
@@ -106,6 +107,6 @@ describe('getVariant', () => {
   });
 
   it('answers IMAGE_NOT_FOUND for an unknown image', async () => {
-    expectProblem(await get(`/image-proxy/images/img_${'0'.repeat(26)}/variants/thumb`), 404, 'IMAGE_NOT_FOUND');
+    expectProblemResponse(await get(`/image-proxy/images/img_${'0'.repeat(26)}/variants/thumb`), 404, 'IMAGE_NOT_FOUND');
   });
 });

@@ -1,7 +1,8 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { serviceClient, storeSession } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type MerchantEvents, newStoreId, productInput, type Schemas, serviceClient, simpleProduct, startServer, storeSession } from './support.js';
+import { type MerchantEvents, newStoreId, productInput, type Schemas, simpleProduct, startServer } from './support.js';
 
 // The catalogue sends PostgreSQL's JSON of the Product schema as it is (catalogue-json.ts); the
 // store's own routes map rows in Node and serialize through the schema. Both must say the same.
@@ -17,7 +18,7 @@ beforeAll(async () => {
   products.push(await merchant.inventory.createProduct({ body: simpleProduct('Teh Melati', 12_000, 7, { categories: ['teh'] }) }));
   // A reservation, so that `reserved` and `available` differ from the stock on hand.
   const [first] = products as [Schemas['Product']];
-  await serviceClient(server).inventory.reserveStock({
+  await serviceClient(server, 'order').inventory.reserveStock({
     body: { reference: 'order-1', ttlSeconds: 600, items: [{ variantId: (first.variants[0] as Schemas['Variant']).id, quantity: 3 }] },
   });
 });

@@ -1,7 +1,8 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { storeSession } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type MerchantEvents, newStoreId, type Schemas, simpleProduct, startServer, storeSession } from './support.js';
+import { type MerchantEvents, newStoreId, type Schemas, simpleProduct, startServer } from './support.js';
 
 // Searches of several words rank by the sum of each word's one-word rank, and read the products
 // whose title holds every word first (catalogue-words.ts). These tests pin the best matches of a

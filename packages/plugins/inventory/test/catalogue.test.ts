@@ -1,7 +1,8 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { eventually, expectProblem, storeSession } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { eventually, expectProblem, type MerchantEvents, newStoreId, type Schemas, simpleProduct, startServer, storeSession } from './support.js';
+import { type MerchantEvents, newStoreId, type Schemas, simpleProduct, startServer } from './support.js';
 
 let server: TestServer & { merchant: MerchantEvents };
 const storeId = newStoreId();

@@ -1,6 +1,7 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, storeSession } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectProblem, type MerchantEvents, simpleProduct, startServer, storeSession, unique } from './support.js';
+import { type MerchantEvents, simpleProduct, startServer, unique } from './support.js';
 
 // Issue 8, items 4, 5 and 6: text no database holds, integers beyond bigint and tampered cursors
 // were 500s in the catalogue, product writes and imports. Each is now a 400 naming the field (or,

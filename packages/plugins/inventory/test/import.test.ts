@@ -1,6 +1,7 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, storeSession } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectProblem, type MerchantEvents, productInput, type Schemas, simpleProduct, startServer, storeSession } from './support.js';
+import { type MerchantEvents, productInput, type Schemas, simpleProduct, startServer } from './support.js';
 
 let server: TestServer & { merchant: MerchantEvents };
 

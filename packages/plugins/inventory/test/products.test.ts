@@ -1,7 +1,8 @@
 import { newId } from '@tokobapak/server';
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, outboxEvents, storeSession } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectProblem, type MerchantEvents, newStoreId, outboxEvents, productInput, type Schemas, startServer, storeSession, unique } from './support.js';
+import { type MerchantEvents, newStoreId, productInput, type Schemas, startServer, unique } from './support.js';
 
 let server: TestServer & { merchant: MerchantEvents };
 

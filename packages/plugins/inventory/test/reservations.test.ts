@@ -1,18 +1,7 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, type ManualClock, manualClock, outboxEvents, serviceClient, storeSession } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  expectProblem,
-  type ManualClock,
-  type MerchantEvents,
-  manualClock,
-  newStoreId,
-  outboxEvents,
-  serviceClient,
-  simpleProduct,
-  startServer,
-  storeSession,
-  unique,
-} from './support.js';
+import { type MerchantEvents, newStoreId, simpleProduct, startServer, unique } from './support.js';
 
 let server: TestServer & { merchant: MerchantEvents };
 let clock: ManualClock;
@@ -38,7 +27,7 @@ async function variant(productId: string) {
 describe('stock reservations', () => {
   test('stock 5, 50 concurrent reservations of 1: exactly 5 succeed', async () => {
     const { product: created, variantId } = await product(5);
-    const order = serviceClient(server);
+    const order = serviceClient(server, 'order');
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, () => order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 1 }] } })),
     );
@@ -55,7 +44,7 @@ describe('stock reservations', () => {
   test('all items or none, and the refusal names the short variants', async () => {
     const plenty = await product(10);
     const scarce = await product(1);
-    const order = serviceClient(server);
+    const order = serviceClient(server, 'order');
     const problem = await expectProblem(
       order.inventory.reserveStock({
         body: {
@@ -96,7 +85,7 @@ describe('stock reservations', () => {
 
   test('the same reference gives the same reservation', async () => {
     const { variantId, product: created } = await product(10);
-    const order = serviceClient(server);
+    const order = serviceClient(server, 'order');
     const reference = unique('chk');
     const body = { reference, items: [{ variantId, quantity: 2 }] };
     const [first, second] = await Promise.all([order.inventory.reserveStock({ body }), order.inventory.reserveStock({ body })]);
@@ -109,7 +98,7 @@ describe('stock reservations', () => {
 
   test('commit takes the stock off the shelf once; releasing a committed reservation is refused', async () => {
     const { variantId, product: created } = await product(4);
-    const order = serviceClient(server);
+    const order = serviceClient(server, 'order');
     const reservation = await order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 3 }] } });
     const committed = await order.inventory.commitReservation({ params: { reservationId: reservation.id } });
     expect(committed.status).toBe('committed');
@@ -121,7 +110,7 @@ describe('stock reservations', () => {
 
   test('releasing twice changes nothing, and a released reservation cannot be committed', async () => {
     const { variantId, product: created } = await product(2);
-    const order = serviceClient(server);
+    const order = serviceClient(server, 'order');
     const reservation = await order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 2 }] } });
     expect((await server.client().inventory.getProduct({ params: { productId: created.id } })).soldOut).toBe(true);
     const released = await order.inventory.releaseReservation({ params: { reservationId: reservation.id } });
@@ -142,7 +131,7 @@ describe('stock reservations', () => {
 
   test('expired reservations return their stock', async () => {
     const { variantId, product: created } = await product(3);
-    const order = serviceClient(server);
+    const order = serviceClient(server, 'order');
     const reservation = await order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 3 }], ttlSeconds: 60 } });
     expect(reservation.expiresAt).toBe(new Date(clock.now().getTime() + 60_000).toISOString());
     clock.advance(59_000);
@@ -162,7 +151,7 @@ describe('stock reservations', () => {
 
   test('the scheduled sweep returns the stock of expired reservations once their interval comes, with no checkout running', async () => {
     const { variantId, product: created } = await product(2);
-    await serviceClient(server).inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 2 }], ttlSeconds: 60 } });
+    await serviceClient(server, 'order').inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 2 }], ttlSeconds: 60 } });
     clock.advance(61_000);
     await server.jobs.tick();
     // Expired, but the sweep's hour has not come: the stock is still held.
@@ -174,7 +163,7 @@ describe('stock reservations', () => {
 
   test('the stock on hand never goes below what is reserved', async () => {
     const { variantId, storeId } = await product(5);
-    await serviceClient(server).inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 4 }] } });
+    await serviceClient(server, 'order').inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 4 }] } });
     const merchant = storeSession(server, storeId);
     await expectProblem(merchant.inventory.setVariantStock({ params: { variantId }, body: { stockOnHand: 3 } }), 409, 'INVENTORY_STOCK_BELOW_RESERVED');
     expect(await merchant.inventory.setVariantStock({ params: { variantId }, body: { stockOnHand: 4 } })).toMatchObject({ available: 0, soldOut: true });

@@ -1,21 +1,9 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { eventually, expectProblem, type ManualClock, manualClock, outboxEvents, storeSession } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { IMPORT_TTL_MS } from '../src/staged-imports.js';
-import {
-  eventually,
-  expectProblem,
-  type ManualClock,
-  type MerchantEvents,
-  manualClock,
-  newStoreId,
-  outboxEvents,
-  type Schemas,
-  simpleProduct,
-  startServer,
-  storeSession,
-  unique,
-} from './support.js';
+import { type MerchantEvents, newStoreId, type Schemas, simpleProduct, startServer, unique } from './support.js';
 
 let server: TestServer & { merchant: MerchantEvents };
 let clock: ManualClock;

@@ -3,27 +3,9 @@ import { userPlugin } from '@tokobapak/plugin-user';
 import type { InventoryComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { type Clock, definePlugin, newId, type Plugin, type PluginContext } from '@tokobapak/server';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
-import { sql } from 'kysely';
-import { expect } from 'vitest';
 import { type InventoryPluginOptions, inventoryPlugin } from '../src/index.js';
 
 export type Schemas = InventoryComponents['schemas'];
-
-/** A clock the test moves by hand. */
-export interface ManualClock extends Clock {
-  advance(ms: number): void;
-}
-
-/** A clock starting now that only moves when told to. */
-export function manualClock(start = new Date()): ManualClock {
-  let now = start.getTime();
-  return {
-    now: () => new Date(now),
-    advance(ms) {
-      now += ms;
-    },
-  };
-}
 
 /**
  * Stands in for the merchant service, which is built separately: publishes its store events
@@ -77,31 +59,6 @@ export function newStoreId(): string {
   return newId('sto');
 }
 
-/**
- * A client acting in a store session, as `auth.selectStore` will issue once the merchant service
- * exists: an access token carrying the store and the role.
- */
-export function storeSession(
-  server: TestServer,
-  storeId: string = newStoreId(),
-  role: 'owner' | 'manager' | 'staff' = 'owner',
-  userId: string = newId('usr'),
-): TokoBapakClient {
-  const accessToken = server.tokens.signAccessToken({
-    userId,
-    role: 'customer',
-    sessionId: `ses_${'0'.repeat(26)}`,
-    storeId,
-    storeRole: role,
-  });
-  return server.client({ accessToken });
-}
-
-/** A client calling as another TokoBapak service. */
-export function serviceClient(server: TestServer, service = 'order'): TokoBapakClient {
-  return server.client({ serviceCredential: () => server.tokens.signServiceToken(service) });
-}
-
 let counter = 0;
 
 /** A unique handle/SKU stem for this file run. */
@@ -146,40 +103,4 @@ export function simpleProduct(title: string, price: number, stock: number, extra
     status: 'active',
     ...extra,
   };
-}
-
-/** Asserts that a call failed with this status and problem code; returns the problem. */
-export async function expectProblem(
-  call: Promise<unknown>,
-  status: number,
-  code: string,
-): Promise<{ errors?: Array<{ pointer: string; message: string }>; detail?: string }> {
-  const error = await call.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  );
-  expect(error).toMatchObject({ name: 'TokoBapakError', status, code });
-  return (error as { problem: { errors?: Array<{ pointer: string; message: string }>; detail?: string } }).problem;
-}
-
-/** Every event of these types in the outbox, oldest first. */
-export async function outboxEvents(server: TestServer, types: string[]): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
-  const result = await sql<{
-    type: string;
-    data: Record<string, unknown>;
-  }>`select type, data from tokobapak.outbox where type in (${sql.join(types)}) order by id`.execute(server.database.db);
-  return result.rows;
-}
-
-/** Polls `check` until it stops throwing (the event relay delivers asynchronously). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }

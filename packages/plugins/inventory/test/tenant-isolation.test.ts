@@ -1,8 +1,9 @@
 import { readOperations } from '@tokobapak/server';
 import type { TestServer } from '@tokobapak/server/testing';
+import { storeSession, storeToken } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inventoryPlugin } from '../src/index.js';
-import { type MerchantEvents, newStoreId, productInput, type Schemas, startServer, storeSession } from './support.js';
+import { type MerchantEvents, newStoreId, productInput, type Schemas, startServer } from './support.js';
 
 // Every merchant operation that changes something is enumerated from the spec, so a new one cannot escape.
 const operations = readOperations('inventory', inventoryPlugin().spec);
@@ -67,13 +68,7 @@ describe("store B cannot touch store A's products", () => {
         .replace('{productId}', product.id)
         .replace('{variantId}', product.variants[0]?.id as string)
         .replace('{importId}', staged.importId);
-      const accessToken = server.tokens.signAccessToken({
-        userId: 'usr_00000000000000000000000000',
-        role: 'customer',
-        sessionId: `ses_${'0'.repeat(26)}`,
-        storeId: newStoreId(),
-        storeRole: 'owner',
-      });
+      const accessToken = storeToken(server, newStoreId());
       const body = bodyFor(operation.operationId);
       const response = await server.app.inject({
         method: operation.method as 'POST',

@@ -1,19 +1,8 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, outboxEvents, serviceClient, storeSession } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  expectProblem,
-  hire,
-  invitationToken,
-  memoryMailer,
-  openStore,
-  published,
-  serviceClient,
-  signUp,
-  startServer,
-  storeSession,
-  uniqueEmail,
-} from './support.js';
+import { hire, invitationToken, memoryMailer, openStore, signUp, startServer, uniqueEmail } from './support.js';
 
 let server: TestServer;
 
@@ -54,7 +43,9 @@ describe('invitations', () => {
 
     const membership = await invitee.client.merchant.acceptInvitation({ body: { token } });
     expect(membership).toEqual({ storeId: store.id, userId: invitee.user.id, email: invitee.email, role: 'manager', joinedAt: expect.any(String) });
-    expect(await published(server, 'merchant.staff-added', store.id)).toEqual([{ storeId: store.id, userId: invitee.user.id }]);
+    expect((await outboxEvents(server, ['merchant.staff-added'], { subject: store.id })).map((event) => event.data)).toEqual([
+      { storeId: store.id, userId: invitee.user.id },
+    ]);
     expect((await invitee.client.merchant.listMyStores()).items.map((item) => [item.store.id, item.role])).toEqual([[store.id, 'manager']]);
     const [listed] = (await owner.merchant.listInvitations()).items;
     expect(listed).toMatchObject({ id: invitation.id, status: 'accepted', acceptedAt: membership.joinedAt });
@@ -182,7 +173,9 @@ describe('staff', () => {
       404,
       'MERCHANT_MEMBERSHIP_NOT_FOUND',
     );
-    expect(await published(server, 'merchant.staff-removed', store.id)).toEqual([{ storeId: store.id, userId: staff.user.id }]);
+    expect((await outboxEvents(server, ['merchant.staff-removed'], { subject: store.id })).map((event) => event.data)).toEqual([
+      { storeId: store.id, userId: staff.user.id },
+    ]);
     await expectProblem(owner.merchant.removeStaff({ params: { userId: staff.user.id } }), 404, 'MERCHANT_MEMBER_NOT_FOUND');
   });
 
@@ -202,7 +195,7 @@ describe('staff', () => {
     expect(membership.role).toBe('manager');
     await expectProblem(owner.merchant.changeStaffRole({ params: { userId: staff.user.id }, body: { role: 'owner' as never } }), 400, 'VALIDATION_FAILED');
 
-    for (const session of [manager.session, storeSession(server, staff.user.id, store.id, 'staff')]) {
+    for (const session of [manager.session, storeSession(server, store.id, 'staff', staff.user.id)]) {
       await expectProblem(session.merchant.removeStaff({ params: { userId: user.id } }), 403, 'FORBIDDEN');
       await expectProblem(session.merchant.changeStaffRole({ params: { userId: staff.user.id }, body: { role: 'staff' } }), 403, 'FORBIDDEN');
     }

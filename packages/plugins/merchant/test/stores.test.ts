@@ -1,6 +1,7 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, outboxEvents, serviceClient } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectProblem, hire, joinStore, openStore, published, serviceClient, signUp, startServer, uniqueHandle } from './support.js';
+import { hire, joinStore, openStore, signUp, startServer, uniqueHandle } from './support.js';
 
 let server: TestServer;
 
@@ -38,7 +39,9 @@ describe('createStore', () => {
     expect(mine).toEqual({ items: [{ store, role: 'owner' }], nextCursor: null });
     const membership = await serviceClient(server, 'auth').merchant.getStoreMembership({ params: { storeId: store.id, userId: user.id } });
     expect(membership).toEqual({ storeId: store.id, userId: user.id, role: 'owner', storeStatus: 'active' });
-    expect(await published(server, 'merchant.store-created', store.id)).toEqual([{ storeId: store.id, handle: handle.toLowerCase(), ownerUserId: user.id }]);
+    expect((await outboxEvents(server, ['merchant.store-created'], { subject: store.id })).map((event) => event.data)).toEqual([
+      { storeId: store.id, handle: handle.toLowerCase(), ownerUserId: user.id },
+    ]);
   });
 
   test('handles are unique case-insensitively', async () => {

@@ -1,10 +1,7 @@
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { userPlugin } from '@tokobapak/plugin-user';
 import type { MerchantComponents, TokoBapakClient, UserComponents } from '@tokobapak/sdk';
-import type { StoreRole } from '@tokobapak/server';
-import { createTestServer, type TestServer } from '@tokobapak/server/testing';
-import { sql } from 'kysely';
-import { expect } from 'vitest';
+import { createTestServer, storeSession, type TestServer } from '@tokobapak/server/testing';
 import { merchantPlugin } from '../src/index.js';
 
 export const ADMIN_EMAIL = 'admin@example.com';
@@ -60,15 +57,6 @@ export async function adminClient(server: TestServer): Promise<TokoBapakClient> 
   return client;
 }
 
-/**
- * A client holding a store session for `storeId` with `role`. Signed directly until the tests
- * switch to `auth.selectStore`.
- */
-export function storeSession(server: TestServer, userId: string, storeId: string, role: StoreRole): TokoBapakClient {
-  const accessToken = server.tokens.signAccessToken({ userId, role: 'customer', sessionId: `ses_${'0'.repeat(26)}`, storeId, storeRole: role });
-  return server.client({ accessToken });
-}
-
 /** A new user who opens a store; returns them, the store and an owner session. */
 export async function openStore(
   server: TestServer,
@@ -76,7 +64,7 @@ export async function openStore(
 ): Promise<Person & { store: MerchantComponents['schemas']['Store']; owner: TokoBapakClient }> {
   const person = await signUp(server);
   const store = await person.client.merchant.createStore({ body: { name: 'Toko Budi', handle: uniqueHandle(), ...input } });
-  return { ...person, store, owner: storeSession(server, person.user.id, store.id, 'owner') };
+  return { ...person, store, owner: storeSession(server, store.id, 'owner', person.user.id) };
 }
 
 /** The invitation token in the newest invitation mail to `email`. */
@@ -107,36 +95,5 @@ export async function hire(
 ): Promise<Person & { session: TokoBapakClient }> {
   const person = await signUp(server);
   await joinStore(server, owner, person, role);
-  return { ...person, session: storeSession(server, person.user.id, storeId, role) };
-}
-
-/** A client calling as another TokoBapak service. */
-export function serviceClient(server: TestServer, service: string): TokoBapakClient {
-  return server.client({ serviceCredential: () => server.tokens.signServiceToken(service) });
-}
-
-/** The events in the outbox with this subject and type, oldest first. */
-export async function published(server: TestServer, type: string, subject: string): Promise<unknown[]> {
-  const result = await sql<{ data: unknown }>`select data from tokobapak.outbox where type = ${type} and subject = ${subject} order by id`.execute(
-    server.database.db,
-  );
-  return result.rows.map((row) => row.data);
-}
-
-/** Asserts that a call failed with this status and problem code. */
-export async function expectProblem(call: Promise<unknown>, status: number, code: string): Promise<void> {
-  await expect(call).rejects.toMatchObject({ name: 'TokoBapakError', status, code });
-}
-
-/** Polls `check` until it stops throwing (the event relay delivers asynchronously). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  return { ...person, session: storeSession(server, storeId, role, person.user.id) };
 }

@@ -1,8 +1,9 @@
 import { readOperations } from '@tokobapak/server';
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { merchantPlugin } from '../src/index.js';
-import { expectProblem, hire, openStore, startServer, uniqueEmail } from './support.js';
+import { hire, openStore, startServer, uniqueEmail } from './support.js';
 
 // Every mutating store operation of the spec is enumerated, so a new one cannot skip the check.
 const plugin = merchantPlugin();

@@ -1,6 +1,7 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { manualClock } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { callers, HOUSE_STORE, manualClock, references, STORE_A, STORE_B, startOfMinute, startServer } from './support.js';
+import { callers, HOUSE_STORE, references, STORE_A, STORE_B, startOfMinute, startServer } from './support.js';
 
 const START = startOfMinute().getTime();
 const clock = manualClock(new Date(START));

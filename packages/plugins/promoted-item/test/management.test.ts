@@ -1,6 +1,7 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, outboxEvents } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bannerInput, callers, expectProblem, HOUSE_STORE, outboxEvents, references, STORE_A, startServer } from './support.js';
+import { bannerInput, callers, HOUSE_STORE, references, STORE_A, startServer } from './support.js';
 
 let server: TestServer;
 let as: ReturnType<typeof callers>;
@@ -127,14 +128,13 @@ test('create, update and delete publish events with the slot', async () => {
   await client.promotedItem.deleteStorePromotion({ params: { promotionId: promotion.id } });
 
   const events = (
-    await outboxEvents(
-      server,
+    await outboxEvents(server, [
       'promoted-item.banner-created',
       'promoted-item.banner-updated',
       'promoted-item.banner-deleted',
       'promoted-item.promotion-created',
       'promoted-item.promotion-deleted',
-    )
+    ])
   ).filter((event) => event.subject === banner.id || event.subject === promotion.id);
   expect(events).toEqual([
     { type: 'promoted-item.banner-created', source: 'promoted-item', subject: banner.id, data: banner },

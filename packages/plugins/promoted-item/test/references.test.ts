@@ -1,6 +1,7 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bannerInput, callers, expectProblem, fakeId, HOUSE_STORE, promotionInput, references, STORE_A, STORE_B, startServer } from './support.js';
+import { bannerInput, callers, fakeId, HOUSE_STORE, promotionInput, references, STORE_A, STORE_B, startServer } from './support.js';
 
 // A slot must point at a real image or active product; a store slot at its own store's.
 

@@ -2,35 +2,10 @@ import { createMemoryBlobStore, imageProxyPlugin } from '@tokobapak/plugin-image
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import type { PromotedItemComponents, TokoBapakClient } from '@tokobapak/sdk';
 import type { Clock } from '@tokobapak/server';
-import { createTestServer, type TestServer } from '@tokobapak/server/testing';
-import { sql } from 'kysely';
-import { expect } from 'vitest';
+import { createTestServer, manualClock, type TestServer } from '@tokobapak/server/testing';
 import { promotedItemPlugin } from '../src/index.js';
 
 export type Schemas = PromotedItemComponents['schemas'];
-
-/** A clock the test moves by hand. */
-export interface ManualClock extends Clock {
-  set(time: string | Date): void;
-  advance(ms: number): void;
-}
-
-/**
- * A clock standing at `start` until moved; by default the current minute, because access tokens
- * are also checked against the real time, so a token signed far in the past would be refused.
- */
-export function manualClock(start: string | Date = startOfMinute()): ManualClock {
-  let current = new Date(start);
-  return {
-    now: () => new Date(current),
-    set(time) {
-      current = new Date(time);
-    },
-    advance(ms) {
-      current = new Date(current.getTime() + ms);
-    },
-  };
-}
 
 /** The start of the current minute: a round time for schedules, recent enough for access tokens. */
 export function startOfMinute(): Date {
@@ -41,7 +16,7 @@ export function startOfMinute(): Date {
  * The promoted-item service on a fresh database, on the given clock, beside the inventory and
  * image-proxy services it checks slot references with; `{ alone: true }` leaves those out.
  */
-export function startServer(clock: Clock = manualClock(), options: { alone?: boolean } = {}): Promise<TestServer> {
+export function startServer(clock: Clock = manualClock(startOfMinute()), options: { alone?: boolean } = {}): Promise<TestServer> {
   const others = options.alone
     ? []
     : [inventoryPlugin(), imageProxyPlugin({ blobStore: createMemoryBlobStore(), signingKey: 'promoted-item-test-signing-key-0123456789' })];
@@ -137,25 +112,4 @@ export function bannerInput(overrides: Partial<Schemas['BannerInput']> = {}): Sc
 /** A promotion body with sensible defaults (a made-up product id unless one is given). */
 export function promotionInput(overrides: Partial<Schemas['ProductPromotionInput']> = {}): Schemas['ProductPromotionInput'] {
   return { placement: 'home-strip', productId: fakeId('prod'), ...overrides };
-}
-
-/** Asserts that a call failed with this status and problem code. */
-export async function expectProblem(call: Promise<unknown>, status: number, code: string): Promise<void> {
-  await expect(call).rejects.toMatchObject({ name: 'TokoBapakError', status, code });
-}
-
-/** One outbox row as tests read it. */
-export interface OutboxEvent {
-  type: string;
-  source: string;
-  subject: string | null;
-  data: Record<string, unknown>;
-}
-
-/** Every event of the given types in `tokobapak.outbox`, in outbox order. */
-export async function outboxEvents(server: TestServer, ...types: string[]): Promise<OutboxEvent[]> {
-  const result = await sql<OutboxEvent>`select type, source, subject, data from tokobapak.outbox where type in (${sql.join(types)}) order by id`.execute(
-    server.database.db,
-  );
-  return result.rows.map((row) => ({ ...row, data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data }));
 }

@@ -1,8 +1,9 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, manualClock, outboxEvents } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { callers, expectProblem, fakeId, HOUSE_STORE, manualClock, outboxEvents, references, STORE_A, startServer } from './support.js';
+import { callers, fakeId, HOUSE_STORE, references, STORE_A, startOfMinute, startServer } from './support.js';
 
-const clock = manualClock();
+const clock = manualClock(startOfMinute());
 let server: TestServer;
 let as: ReturnType<typeof callers>;
 let refs: ReturnType<typeof references>;
@@ -28,7 +29,7 @@ describe('impressions and clicks', () => {
     expect(impression.statusCode).toBe(202);
     await as.guest().promotedItem.recordClick({ body: { kind: 'promotion', id: promotion.id, placement: 'store-strip' } });
 
-    expect(await outboxEvents(server, 'promoted-item.impression', 'promoted-item.click')).toEqual([
+    expect(await outboxEvents(server, ['promoted-item.impression', 'promoted-item.click'])).toEqual([
       {
         type: 'promoted-item.impression',
         source: 'promoted-item',
@@ -54,7 +55,7 @@ describe('impressions and clicks', () => {
 
   test('unknown ids and ids of the other kind are 404; nothing is published', async () => {
     const banner = await as.admin().promotedItem.createPlatformBanner({ body: await refs.banner(HOUSE_STORE, { placement: 'home-hero' }) });
-    const before = (await outboxEvents(server, 'promoted-item.impression', 'promoted-item.click')).length;
+    const before = (await outboxEvents(server, ['promoted-item.impression', 'promoted-item.click'])).length;
     const client = as.guest().promotedItem;
     await expectProblem(
       client.recordImpression({ body: { kind: 'banner', id: fakeId('ban'), placement: 'home-hero' } }),
@@ -73,7 +74,7 @@ describe('impressions and clicks', () => {
       payload: { kind: 'banner', id: 'ban_x', placement: 'home-hero' },
     });
     expect(malformed.statusCode).toBe(400);
-    expect((await outboxEvents(server, 'promoted-item.impression', 'promoted-item.click')).length).toBe(before);
+    expect((await outboxEvents(server, ['promoted-item.impression', 'promoted-item.click'])).length).toBe(before);
   });
 
   test('a slot that is paused, not started, ended, or in another placement is 422', async () => {

@@ -1,7 +1,8 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { eventually, expectProblem } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_EMAIL, eventually, expectProblem, PASSWORD, signUp, startServer } from './support.js';
+import { ADMIN_EMAIL, PASSWORD, signUp, startServer } from './support.js';
 
 let server: TestServer;
 

@@ -1,8 +1,9 @@
 import type { TokoBapakClient, UserComponents } from '@tokobapak/sdk';
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectProblem, signUp, startServer } from './support.js';
+import { signUp, startServer } from './support.js';
 
 let server: TestServer;
 

@@ -1,6 +1,7 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectProblem, signUp, startServer } from './support.js';
+import { signUp, startServer } from './support.js';
 
 let server: TestServer;
 

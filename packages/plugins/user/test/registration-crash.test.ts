@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@tokobapak/sdk';
-import { openTestDatabase } from '@tokobapak/server/testing';
+import { eventually, expectProblem, openTestDatabase } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { eventually, expectProblem, PASSWORD } from './support.js';
+import { PASSWORD } from './support.js';
 
 // A registration cut short by a real crash: the store runs as a child process that SIGKILLs itself at
 // a named point of the registration process, then starts again on the same data. Before durable

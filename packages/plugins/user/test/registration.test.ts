@@ -1,7 +1,8 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, serviceClient } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectProblem, PASSWORD, serviceClient, startServer, uniqueEmail } from './support.js';
+import { PASSWORD, startServer, uniqueEmail } from './support.js';
 
 let server: TestServer;
 const REGISTRATIONS_PER_HOUR = 60;

@@ -1,7 +1,6 @@
 import { authPlugin } from '@tokobapak/plugin-auth';
 import type { TokoBapakClient, UserComponents } from '@tokobapak/sdk';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
-import { expect } from 'vitest';
 import { type UserPluginOptions, userPlugin } from '../src/index.js';
 
 export const ADMIN_EMAIL = 'admin@example.com';
@@ -34,27 +33,4 @@ export async function signUp(
   const user = await client.user.register({ body: { email, password, name: input.name ?? 'Ani Wijaya' } });
   const { accessToken } = await client.auth.login({ body: { email, password } });
   return { client, user, email, password, accessToken };
-}
-
-/** A client calling as another TokoBapak service. */
-export function serviceClient(server: TestServer, service: string): TokoBapakClient {
-  return server.client({ serviceCredential: () => server.tokens.signServiceToken(service) });
-}
-
-/** Asserts that a call failed with this status and problem code. */
-export async function expectProblem(call: Promise<unknown>, status: number, code: string): Promise<void> {
-  await expect(call).rejects.toMatchObject({ name: 'TokoBapakError', status, code });
-}
-
-/** Polls `check` until it stops throwing (the event relay delivers asynchronously). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }

@@ -1,7 +1,8 @@
 import type { TestServer } from '@tokobapak/server/testing';
+import { expectProblem, serviceClient } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_EMAIL, expectProblem, PASSWORD, serviceClient, signUp, startServer, uniqueEmail } from './support.js';
+import { ADMIN_EMAIL, PASSWORD, signUp, startServer, uniqueEmail } from './support.js';
 
 let server: TestServer;
 

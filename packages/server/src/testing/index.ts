@@ -1,8 +1,16 @@
-/** Test helpers for plugin authors: a server on a fresh database, torn down with it. */
+/**
+ * Test helpers for plugin authors: a server on a fresh database, torn down with it, and the checks
+ * every suite needs (problems, eventual delivery, sessions, a manual clock, outbox reads).
+ */
 import type { ServerConfig } from '../config.js';
 import { createServer, type TokoBapakServer } from '../create-server.js';
 import { openTestDatabase } from './test-database.js';
 
+export { eventually } from './eventually.js';
+export { type ManualClock, manualClock } from './manual-clock.js';
+export { type OutboxEvent, outboxEvents } from './outbox-events.js';
+export { expectProblem, expectProblemResponse, type InjectedResponse } from './problems.js';
+export { serviceClient, storeSession, storeToken } from './sessions.js';
 export { openTestDatabase } from './test-database.js';
 
 /** A server on a fresh test database (PGlite, or PostgreSQL when `DATABASE_URL` is set). */

@@ -1,6 +1,6 @@
 import type { TokoBapakClient } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
-import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, serviceClient, type TestServer } from '@tokobapak/server/testing';
 import { authPlugin } from '../../src/index.js';
 import type { AuthPluginOptions } from '../../src/options.js';
 
@@ -21,7 +21,7 @@ export async function createAccount(
   email: string,
   password = 'correct horse battery',
 ): Promise<{ userId: string; email: string; password: string }> {
-  const asUserService = server.client({ serviceCredential: server.tokens.signServiceToken('user') });
+  const asUserService = serviceClient(server, 'user');
   const userId = newId('usr');
   await asUserService.auth.createCredential({ body: { userId, email, password } });
   return { userId, email, password };
