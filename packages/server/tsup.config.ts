@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // An empty PGlite cluster for a store's first start (see the script).
+  onSuccess: 'node scripts/cluster-snapshot.mjs',
 });

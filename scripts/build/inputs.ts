@@ -9,7 +9,7 @@ const WORKSPACE_INPUTS = ['tsconfig.base.json', 'pnpm-lock.yaml'];
 const PACKAGE_INPUTS = ['package.json', 'tsup.config.ts', 'tsconfig.json'];
 
 /**
- * A digest of everything that goes into one package's `dist/`: its `src/` tree, its manifest and
+ * A digest of everything that goes into one package's `dist/`: its `src/` and `scripts/` trees, its manifest and
  * build configuration, and the workspace's compiler settings and lockfile. Tests, READMEs and
  * other packages' sources are not inputs (workspace dependencies stay external in the bundle).
  */
@@ -19,6 +19,7 @@ export async function inputsHash(root: string, dir: string): Promise<string> {
     ...WORKSPACE_INPUTS.map((name) => join(root, name)),
     ...PACKAGE_INPUTS.map((name) => join(dir, name)),
     ...(await filesUnder(join(dir, 'src'))),
+    ...(await filesUnder(join(dir, 'scripts'))),
   ];
   for (const file of files) {
     if (!existsSync(file)) continue;

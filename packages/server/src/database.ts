@@ -1,8 +1,12 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { extract } from 'tar';
 import { lockDataDir } from './data-dir-lock.js';
 import { PreparingClient } from './prepared-statements.js';
 
@@ -12,8 +16,16 @@ export interface DatabaseConfig {
   url?: string;
   /** PGlite data folder; omitted or `':memory:'` (as the CLI's `--data :memory:`) means in memory (tests, throw-away demos). */
   dataDir?: string;
-  /** PGlite only: start from a `dumpDataDir()` tarball instead of an empty cluster (fast test set-up). */
+  /**
+   * PGlite only: start from a `dumpDataDir()` tarball instead of an empty cluster (fast test
+   * set-up). Without it, a new cluster starts from the empty one that the build puts in `dist/`.
+   */
   loadDataDir?: Blob | File;
+  /**
+   * PGlite only: PostgreSQL settings passed at start, over {@link PGLITE_SETTINGS} (for example
+   * `{ shared_buffers: '128MB' }` for a large catalogue).
+   */
+  pgliteSettings?: Record<string, string>;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
   /**
@@ -38,6 +50,14 @@ export interface Database {
 // Postgres returns bigint (int8) as strings by default; counts and offsets fit in a JS number.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
+/**
+ * PostgreSQL settings PGlite starts with. `shared_buffers` is PostgreSQL's 128 MB by default and
+ * PGlite allocates it inside its WebAssembly memory, where it is never given back: 16 MB takes a
+ * restarted store from about 400 to about 270 MiB resident (docs/performance.md, "Embedded
+ * memory"). Reads beyond it come from the operating system's page cache.
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = { shared_buffers: '16MB' };
+
 /** The word that keeps PGlite in memory, as the CLI's `--data :memory:` does. */
 export const IN_MEMORY_DATA_DIR = ':memory:';
 
@@ -45,6 +65,28 @@ export const IN_MEMORY_DATA_DIR = ':memory:';
 export function persistentDataDir(config: DatabaseConfig | undefined): string | undefined {
   const dataDir = config?.dataDir;
   return dataDir && dataDir !== IN_MEMORY_DATA_DIR ? dataDir : undefined;
+}
+
+/**
+ * Gives a new cluster the empty one that the build dumps into `dist/`
+ * (packages/server/scripts/cluster-snapshot.mjs) instead of letting PGlite run initdb, which holds a
+ * second PostgreSQL instance and the initdb program in memory at once. A data folder gets the
+ * snapshot unpacked into it as a stream (handing PGlite the 40 MB tarball leaves its buffers in the
+ * process for good); in memory, PGlite loads it. Returns what PGlite must load, if anything. From
+ * sources before a first build there is no snapshot, and PGlite runs initdb as before.
+ */
+async function startNewCluster(dataDir: string | undefined): Promise<Blob | undefined> {
+  if (dataDir && existsSync(join(dataDir, 'PG_VERSION'))) return undefined;
+  const snapshot = clusterSnapshot();
+  if (!snapshot) return undefined;
+  if (!dataDir) return new Blob([await readFile(snapshot)]);
+  await extract({ file: fileURLToPath(snapshot), cwd: dataDir });
+  return undefined;
+}
+
+function clusterSnapshot(): URL | undefined {
+  // From dist/ the file sits beside this module; from src/ (tests, development) it is in ../dist.
+  return ['./pglite-cluster.tar.gz', '../dist/pglite-cluster.tar.gz'].map((path) => new URL(path, import.meta.url)).find((url) => existsSync(url));
 }
 
 /**
@@ -71,9 +113,12 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
   const lock = dataDir ? await lockDataDir(dataDir) : undefined;
   let pglite: PGlite;
   try {
+    const loadDataDir = config.loadDataDir ?? (await startNewCluster(dataDir));
+    const settings = { ...PGLITE_SETTINGS, ...config.pgliteSettings };
     pglite = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
-      ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
+      startParams: [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])],
       parsers: { 20: (value: string) => Number.parseInt(value, 10) },
     });
   } catch (error) {

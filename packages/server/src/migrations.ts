@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationResult, Migrator, sql } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, type Kysely, type Migration, type MigrationResult, Migrator, sql } from 'kysely';
 import { type DatabaseConfig, openDatabase } from './database.js';
 import { PLATFORM_SCHEMA, platformMigrations } from './platform-migrations.js';
 import type { Plugin } from './plugin.js';
@@ -49,6 +49,7 @@ export async function applyMigrations(db: Kysely<unknown>, plugins: Plugin[], di
       const report: MigrationReport = { results: [] };
       const targets = direction === 'up' ? targetsFor(plugins, true) : targetsFor(plugins, false).reverse();
       for (const target of targets) {
+        if (direction === 'up' && (await isUpToDate(connection, target))) continue;
         await sql`create schema if not exists ${sql.id(target.schema)}`.execute(connection);
         const migrator = migratorFor(connection, target);
         const { error, results } = direction === 'up' ? await migrator.migrateToLatest() : await migrator.migrateDown();
@@ -70,6 +71,21 @@ export async function applyMigrations(db: Kysely<unknown>, plugins: Plugin[], di
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);
     }
   });
+}
+
+/**
+ * True when exactly the target's migrations have run. Kysely's migrator finds that out too, but
+ * first checks its tables through `introspection.getTables()`, a catalogue-wide query that costs
+ * PGlite about a second per schema: most of a restart's time before this check.
+ */
+async function isUpToDate(db: Kysely<unknown>, target: Target): Promise<boolean> {
+  const table = `${target.schema}.${DEFAULT_MIGRATION_TABLE}`;
+  const { rows } = await sql<{ exists: boolean }>`select to_regclass(${`"${target.schema}"."${DEFAULT_MIGRATION_TABLE}"`}) is not null as exists`.execute(db);
+  if (!rows[0]?.exists) return false;
+  const executed = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(db);
+  const expected = Object.keys(target.migrations);
+  const names = new Set(executed.rows.map((row) => row.name));
+  return names.size === expected.length && expected.every((name) => names.has(name));
 }
 
 /** Lists every known migration of the runtime and the given plugins, with when it ran. */
