@@ -1,19 +1,22 @@
 import { decodeCursorMatching, newId, type Page, type PluginContext, toPage, type UploadedFile } from '@tokobapak/server';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ImageProxyDatabase } from './database.js';
 import { imageProxyErrors } from './errors.js';
 import { IMAGE_PROXY_EVENTS, type ImageDeletedData, type ImageUploadedData } from './events.js';
 import type { ImageRow } from './mappers.js';
 import type { ImageProxySettings } from './options.js';
-import { detectImage } from './renderer.js';
+import type { RenderBudget } from './render-budget.js';
+import { decodesCompletely, detectImage } from './renderer.js';
 
 type Context = Pick<PluginContext<ImageProxyDatabase>, 'db' | 'transaction' | 'clock' | 'log'>;
 
 /**
  * Checks and stores an upload for a store: size first (cheapest), then what the bytes really are,
- * then the pixel dimensions from the header, so a decompression bomb is refused before it is decoded.
+ * then the pixel dimensions and area from the header, so a decompression bomb is refused before it
+ * is decoded; then a full decode within the render budget, so a truncated image is refused here
+ * rather than failing every render later; then the store's quota.
  */
-export async function uploadImage(ctx: Context, settings: ImageProxySettings, storeId: string, file: UploadedFile): Promise<ImageRow> {
+export async function uploadImage(ctx: Context, settings: ImageProxySettings, budget: RenderBudget, storeId: string, file: UploadedFile): Promise<ImageRow> {
   const size = file.bytes.length;
   if (size > settings.maxUploadBytes) throw imageProxyErrors.IMAGE_TOO_LARGE(`The file has ${size} bytes; at most ${settings.maxUploadBytes} are accepted`);
   if (size === 0) throw imageProxyErrors.IMAGE_UNSUPPORTED_TYPE('The file is empty');
@@ -24,12 +27,22 @@ export async function uploadImage(ctx: Context, settings: ImageProxySettings, st
       `The image is ${detected.width}×${detected.height} pixels; at most ${settings.maxDimension}×${settings.maxDimension} are accepted`,
     );
   }
+  const area = detected.width * detected.height;
+  if (area > settings.maxPixels) {
+    throw imageProxyErrors.IMAGE_DIMENSIONS_TOO_LARGE(
+      `The image is ${detected.width}×${detected.height} = ${area} pixels; at most ${settings.maxPixels} pixels are accepted`,
+    );
+  }
+  if (!(await budget.run(() => decodesCompletely(file.bytes, settings.maxPixels), area))) {
+    throw imageProxyErrors.IMAGE_CORRUPT('The image data is truncated or damaged; upload the complete file');
+  }
 
   const id = newId('img');
   const blobKey = `originals/${id}`;
   const { etag } = await settings.blobs.put(blobKey, file.bytes, detected.contentType);
   try {
     return await ctx.transaction(async (tx) => {
+      await checkQuota(tx.db, settings, storeId, size);
       const row = await tx.db
         .insertInto('images')
         .values({
@@ -56,6 +69,33 @@ export async function uploadImage(ctx: Context, settings: ImageProxySettings, st
     // The row never existed, so nothing refers to the blob.
     await settings.blobs.delete(blobKey).catch(() => undefined);
     throw error;
+  }
+}
+
+/** Key class of the per-store advisory lock that makes the quota check and the insert one step. */
+const QUOTA_LOCK_CLASS = 7_301_001;
+
+/**
+ * Refuses an upload of `size` bytes that would take the store past its image count or bytes. Runs in
+ * the upload's transaction after a per-store transaction lock, so parallel uploads cannot each see
+ * room for one more and together overshoot.
+ */
+async function checkQuota(db: Kysely<ImageProxyDatabase>, settings: ImageProxySettings, storeId: string, size: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${sql.lit(QUOTA_LOCK_CLASS)}, hashtext(${storeId}))`.execute(db);
+  const usage = await db
+    .selectFrom('images')
+    .select((eb) => [eb.fn.countAll<string | number>().as('images'), eb.fn.coalesce(eb.fn.sum<string | number>('bytes'), sql<number>`0`).as('bytes')])
+    .where('store_id', '=', storeId)
+    .executeTakeFirstOrThrow();
+  const images = Number(usage.images);
+  const bytes = Number(usage.bytes);
+  if (images + 1 > settings.maxImagesPerStore) {
+    throw imageProxyErrors.IMAGE_QUOTA_EXCEEDED(`The store has ${images} images, the most it may keep; delete some first`);
+  }
+  if (bytes + size > settings.maxBytesPerStore) {
+    throw imageProxyErrors.IMAGE_QUOTA_EXCEEDED(
+      `The store keeps ${bytes} bytes of images; this one (${size} bytes) would pass its ${settings.maxBytesPerStore}; delete some first`,
+    );
   }
 }
 

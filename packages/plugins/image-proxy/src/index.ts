@@ -10,6 +10,7 @@ import { variantHandlers } from './handlers/variant-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type ImageProxyPluginOptions, resolveSettings } from './options.js';
 import { createRenderBudget } from './render-budget.js';
+import { configureSharp } from './renderer.js';
 import { loadSigningKey } from './signing-key.js';
 import { createVariantCache } from './variant-cache.js';
 import { createVariantService } from './variants.js';
@@ -26,7 +27,7 @@ export {
 } from './events.js';
 export type { ImageResource } from './mappers.js';
 export type { ImageProxyPluginOptions } from './options.js';
-export { AVIF_EFFORT, type DetectedImage, detectImage, renderVariant, type VariantRenderer } from './renderer.js';
+export { AVIF_EFFORT, createSharpRenderer, type DetectedImage, detectImage, renderVariant, type VariantRenderer } from './renderer.js';
 export { createS3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
 export { type SignVariantUrlInput, signVariantUrl, variantSignature } from './signing.js';
 export {
@@ -51,7 +52,8 @@ export function imageProxyPlugin(options: ImageProxyPluginOptions = {}): Plugin 
   const settings = resolveSettings(options);
   let signingKey = settings.signingKey;
   const cache = createVariantCache(settings.variantCacheBytes, settings.variantCacheMaxEntryBytes);
-  const budget = createRenderBudget(settings.renderConcurrency, settings.renderQueueLimit);
+  const budget = createRenderBudget(settings.renderConcurrency, settings.renderQueueLimit, settings.renderPixelBudget);
+  configureSharp();
   const variants = createVariantService(
     settings,
     () => {
@@ -69,7 +71,7 @@ export function imageProxyPlugin(options: ImageProxyPluginOptions = {}): Plugin 
     errors: imageProxyErrors,
     subscriptions: [trackSoldOutImages],
     handlers: {
-      ...imageHandlers(settings, cache),
+      ...imageHandlers(settings, cache, budget),
       ...variantHandlers(variants),
     },
     async onStart(ctx) {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { type BlobStore, createLocalBlobStore, createMemoryBlobStore } from './blob-store.js';
-import { renderVariant, type VariantRenderer } from './renderer.js';
+import { createSharpRenderer, type VariantRenderer } from './renderer.js';
 
 /** Settings of the image-proxy service (the `image-proxy` key of `tokobapak.config.mjs`). */
 export interface ImageProxyPluginOptions {
@@ -22,13 +22,29 @@ export interface ImageProxyPluginOptions {
   /** Largest accepted width and height of an original in pixels; default 12000. */
   maxDimension?: number;
   /**
+   * Largest accepted pixel area (width × height) of an original; default 50 million (8660×5773,
+   * more than a 45-megapixel camera). Decoding memory grows with the area, not the file size: a
+   * 12000×12000 progressive JPEG of 845 KB decodes to 432 MB.
+   */
+  maxPixels?: number;
+  /**
+   * How many original pixels this process decodes at once, across uploads and renders; default
+   * `maxPixels` (one largest image at a time, several small ones side by side). Bounds the memory
+   * that decoding takes.
+   */
+  renderPixelBudget?: number;
+  /** How many images a store may keep; default 10000. Beyond it an upload is 409 `IMAGE_QUOTA_EXCEEDED`. */
+  maxImagesPerStore?: number;
+  /** How many bytes of originals a store may keep; default 2 GiB. Beyond it an upload is 409 `IMAGE_QUOTA_EXCEEDED`. */
+  maxBytesPerStore?: number;
+  /**
    * How long caches may keep a variant that follows the product's sold-out state (all but
    * `grey=1` ones), in seconds; default 3600. Revalidation by ETag is cheap (304).
    */
   variantMaxAgeSeconds?: number;
   /** Base of the URLs in `Image` responses (a CDN in front of this service); default the server's public URL. */
   publicBaseUrl?: string;
-  /** Renders a variant; default sharp ({@link renderVariant}). Tests inject a counting one. */
+  /** Renders a variant; default sharp ({@link createSharpRenderer}). Tests inject a counting one. */
   renderer?: VariantRenderer;
   /**
    * Memory budget in bytes of the in-process cache of rendered variants; default 32 MiB. Each
@@ -54,6 +70,10 @@ export interface ImageProxySettings {
   signingKey: string | undefined;
   maxUploadBytes: number;
   maxDimension: number;
+  maxPixels: number;
+  renderPixelBudget: number;
+  maxImagesPerStore: number;
+  maxBytesPerStore: number;
   variantMaxAgeSeconds: number;
   publicBaseUrl: string | undefined;
   renderer: VariantRenderer;
@@ -64,6 +84,8 @@ export interface ImageProxySettings {
 }
 
 const TEN_MIB = 10 * 1024 * 1024;
+const DEFAULT_MAX_PIXELS = 50_000_000;
+const DEFAULT_MAX_BYTES_PER_STORE = 2 * 1024 * 1024 * 1024;
 const DEFAULT_VARIANT_CACHE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_VARIANT_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
 // Generous on purpose: a page of product cards whose presets were never rendered asks for dozens at once.
@@ -80,6 +102,7 @@ export function resolveSettings(options: ImageProxyPluginOptions): ImageProxySet
     return value;
   };
   if (options.signingKey !== undefined && options.signingKey.length < 32) throw new Error('image-proxy: signingKey must be at least 32 characters');
+  const maxPixels = positive('maxPixels', options.maxPixels ?? DEFAULT_MAX_PIXELS, Number.MAX_SAFE_INTEGER);
   const blobs = options.blobStore ?? (options.blobDir ? createLocalBlobStore(options.blobDir) : createMemoryBlobStore());
   return {
     blobs,
@@ -87,9 +110,13 @@ export function resolveSettings(options: ImageProxyPluginOptions): ImageProxySet
     signingKey: options.signingKey,
     maxUploadBytes: positive('maxUploadBytes', options.maxUploadBytes ?? TEN_MIB, TEN_MIB),
     maxDimension: positive('maxDimension', options.maxDimension ?? 12000),
+    maxPixels,
+    renderPixelBudget: positive('renderPixelBudget', options.renderPixelBudget ?? maxPixels),
+    maxImagesPerStore: positive('maxImagesPerStore', options.maxImagesPerStore ?? 10_000),
+    maxBytesPerStore: positive('maxBytesPerStore', options.maxBytesPerStore ?? DEFAULT_MAX_BYTES_PER_STORE, Number.MAX_SAFE_INTEGER),
     variantMaxAgeSeconds: positive('variantMaxAgeSeconds', options.variantMaxAgeSeconds ?? 3600),
     publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
-    renderer: options.renderer ?? renderVariant,
+    renderer: options.renderer ?? createSharpRenderer(maxPixels),
     variantCacheBytes: nonNegative('variantCacheBytes', options.variantCacheBytes ?? DEFAULT_VARIANT_CACHE_BYTES),
     variantCacheMaxEntryBytes: positive('variantCacheMaxEntryBytes', options.variantCacheMaxEntryBytes ?? DEFAULT_VARIANT_CACHE_MAX_ENTRY_BYTES),
     renderConcurrency: positive('renderConcurrency', options.renderConcurrency ?? availableParallelism()),

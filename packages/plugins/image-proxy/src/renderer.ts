@@ -1,4 +1,4 @@
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { FORMAT_CONTENT_TYPES, type VariantParams } from './variant-params.js';
 
 /** An image's format and size as read from its bytes. */
@@ -52,29 +52,66 @@ function contentTypeOf(metadata: Metadata): string | undefined {
 export const AVIF_EFFORT = 3;
 
 /**
- * The default renderer: orients by EXIF, resizes, optionally turns greyscale (one channel where the
- * format has one: PNG, JPEG), and encodes. Animated originals give their first frame.
+ * libvips settings for a server that decodes untrusted images: no operation cache (it would keep
+ * decoded originals alive after their response; rendered variants have their own cache) and one
+ * thread per image (parallelism comes from rendering several variants at once, within the render
+ * budget, and each libvips thread keeps its own buffers and malloc arena). Process-wide, so it is
+ * applied once, when the plugin is created.
  */
-export const renderVariant: VariantRenderer = async (original, params) => {
-  let pipeline = sharp(original, { animated: false }).rotate();
-  if (params.width !== null || params.height !== null) {
-    pipeline = pipeline.resize({ width: params.width ?? undefined, height: params.height ?? undefined, fit: params.fit });
+export function configureSharp(): void {
+  sharp.cache(false);
+  sharp.concurrency(1);
+}
+
+/** How an original is opened: refused beyond `maxPixels` before decoding, and refused when truncated. */
+function openOriginal(bytes: Buffer, maxPixels: number): Sharp {
+  return sharp(bytes, { animated: false, limitInputPixels: maxPixels, failOn: 'truncated' });
+}
+
+/**
+ * Decodes a whole upload (shrunk on load where the format allows, so cheaply), proving that its
+ * pixel data is all there: a header that promises 4000×4000 pixels followed by ten bytes of data,
+ * or a JPEG cut in half, passes {@link detectImage} but not this. Resolves `false` when it fails.
+ */
+export async function decodesCompletely(bytes: Buffer, maxPixels: number): Promise<boolean> {
+  try {
+    await openOriginal(bytes, maxPixels).resize(256, 256, { fit: 'inside' }).raw().toBuffer();
+    return true;
+  } catch {
+    return false;
   }
-  if (params.grey) pipeline = pipeline.greyscale().toColourspace('b-w');
-  switch (params.format) {
-    case 'webp':
-      pipeline = pipeline.webp({ quality: params.quality });
-      break;
-    case 'avif':
-      pipeline = pipeline.avif({ quality: params.quality, effort: AVIF_EFFORT });
-      break;
-    case 'jpeg':
-      pipeline = pipeline.jpeg({ quality: params.quality, mozjpeg: true });
-      break;
-    case 'png':
-      // Lossless: sharp's `quality` would switch PNG to a palette (and back to three channels).
-      pipeline = pipeline.png();
-      break;
-  }
-  return { bytes: await pipeline.toBuffer(), contentType: FORMAT_CONTENT_TYPES[params.format] };
-};
+}
+
+/**
+ * The default renderer: orients by EXIF, resizes, optionally turns greyscale (one channel where the
+ * format has one: PNG, JPEG), and encodes. Animated originals give their first frame. An original
+ * beyond `maxPixels` (one stored before a lower limit) or truncated fails instead of being decoded.
+ */
+export function createSharpRenderer(maxPixels: number): VariantRenderer {
+  return async (original, params) => {
+    let pipeline = openOriginal(original, maxPixels).rotate();
+    if (params.width !== null || params.height !== null) {
+      pipeline = pipeline.resize({ width: params.width ?? undefined, height: params.height ?? undefined, fit: params.fit });
+    }
+    if (params.grey) pipeline = pipeline.greyscale().toColourspace('b-w');
+    switch (params.format) {
+      case 'webp':
+        pipeline = pipeline.webp({ quality: params.quality });
+        break;
+      case 'avif':
+        pipeline = pipeline.avif({ quality: params.quality, effort: AVIF_EFFORT });
+        break;
+      case 'jpeg':
+        pipeline = pipeline.jpeg({ quality: params.quality, mozjpeg: true });
+        break;
+      case 'png':
+        // Lossless: sharp's `quality` would switch PNG to a palette (and back to three channels).
+        pipeline = pipeline.png();
+        break;
+    }
+    return { bytes: await pipeline.toBuffer(), contentType: FORMAT_CONTENT_TYPES[params.format] };
+  };
+}
+
+/** The default renderer with the default pixel limit (sharp's own, 16383×16383). */
+export const renderVariant: VariantRenderer = createSharpRenderer(16383 * 16383);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { queryTemplate } from '@tokobapak/server';
+import { type PluginContext, queryTemplate } from '@tokobapak/server';
 import type { Kysely, SqlBool } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Blob } from './blob-store.js';
@@ -25,6 +25,8 @@ export interface VariantRequest {
   ifNoneMatch: string | undefined;
 }
 
+type Log = PluginContext<unknown>['log'];
+
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The part of an image row a variant request needs, with the sold-out state read in the same statement. */
@@ -33,6 +35,8 @@ interface VariantSource {
   store_id: string;
   blob_key: string;
   etag: string;
+  width: number;
+  height: number;
   /** `exists (…)`: a boolean from PostgreSQL and PGlite (Kysely types it as boolean or 0/1 for other dialects). */
   sold_out: SqlBool;
 }
@@ -52,6 +56,10 @@ interface VariantIdentity {
  */
 export function createVariantService(settings: ImageProxySettings, signingKey: () => string, cache: VariantCache, budget: RenderBudget) {
   const rendering = new Map<string, Promise<Blob>>();
+  // Originals whose decoding failed (stored before uploads were fully decoded, or damaged in
+  // storage): their variants are refused at once instead of being decoded again on every request.
+  // Keyed by id and etag, so a repaired original is tried again; forgotten after an hour.
+  const unrenderable = new LRUCache<string, true>({ max: 10_000, ttl: UNRENDERABLE_MEMORY_MS });
   // The two SHA-256 of a variant's key and ETag depend only on its canonical string and the
   // original's etag, so they are computed once per (variant, original) and then looked up.
   const identities = new LRUCache<string, VariantIdentity>({ max: 10_000 });
@@ -73,17 +81,24 @@ export function createVariantService(settings: ImageProxySettings, signingKey: (
     return identity;
   };
 
-  const render = (image: VariantSource, key: string, params: VariantParams, db: Kysely<ImageProxyDatabase>): Promise<Blob> => {
+  const render = (image: VariantSource, key: string, params: VariantParams, db: Kysely<ImageProxyDatabase>, log: Log): Promise<Blob> => {
     let pending = rendering.get(key);
     if (!pending) {
       // Joining a render already under way costs nothing, so only a new render asks the budget
       // (which throws IMAGE_RENDER_QUEUE_FULL at once when its queue is full).
+      // Weighed by the original's pixel area: what decoding it costs in memory.
       const rendered = budget.run(async () => {
         // Read inside the slot, so only the renders that run hold an original in memory.
         const original = await settings.blobs.get(image.blob_key);
         if (!original) throw imageProxyErrors.IMAGE_NOT_FOUND('The original of this image is missing from storage');
-        return settings.renderer(original.bytes, params);
-      });
+        try {
+          return await settings.renderer(original.bytes, params);
+        } catch (error) {
+          unrenderable.set(originalKey(image), true);
+          log.warn({ err: error, imageId: image.id }, 'image-proxy: an original could not be decoded; its variants are refused from now on');
+          throw unrenderableProblem();
+        }
+      }, image.width * image.height);
       pending = (async () => {
         const output = await rendered;
         const { etag } = await settings.blobs.put(key, output.bytes, output.contentType);
@@ -101,7 +116,7 @@ export function createVariantService(settings: ImageProxySettings, signingKey: (
 
   return {
     /** The variant asked for, rendered and stored on first use. */
-    async variant(db: Kysely<ImageProxyDatabase>, request: VariantRequest): Promise<ImageResponse> {
+    async variant(db: Kysely<ImageProxyDatabase>, request: VariantRequest, log: Log): Promise<ImageResponse> {
       const asked = askedParams(request, signingKey());
       // Every request reads the row and the sold-out state (one statement), even when the bytes are
       // in memory: a deleted image is 404 and a product that sold out turns grey at once.
@@ -114,7 +129,8 @@ export function createVariantService(settings: ImageProxySettings, signingKey: (
       if (matches(request.ifNoneMatch, etag)) return { status: 304, etag, cacheControl };
       const cached = cache.get(key, etag);
       if (cached) return { status: 200, bytes: cached.bytes, contentType: cached.contentType, etag, cacheControl };
-      const blob = (await settings.blobs.get(key)) ?? (await render(image, key, params, db));
+      if (unrenderable.has(originalKey(image))) throw unrenderableProblem();
+      const blob = (await settings.blobs.get(key)) ?? (await render(image, key, params, db, log));
       cache.set(key, { bytes: blob.bytes, contentType: blob.contentType, etag });
       return { status: 200, bytes: blob.bytes, contentType: blob.contentType, etag, cacheControl };
     },
@@ -129,6 +145,17 @@ export function createVariantService(settings: ImageProxySettings, signingKey: (
       return { status: 200, bytes: blob.bytes, contentType: image.content_type, etag, cacheControl: IMMUTABLE };
     },
   };
+}
+
+/** How long a failed decode is remembered (per process) before an original is tried again. */
+export const UNRENDERABLE_MEMORY_MS = 60 * 60 * 1000;
+
+function originalKey(image: VariantSource): string {
+  return `${image.id}\n${image.etag}`;
+}
+
+function unrenderableProblem() {
+  return imageProxyErrors.IMAGE_UNRENDERABLE('The original of this image cannot be decoded; upload it again');
 }
 
 /** The service {@link createVariantService} builds. */
@@ -158,7 +185,7 @@ const variantSource = queryTemplate<ImageProxyDatabase, { imageId: string }, Var
   build: (db, p) =>
     db
       .selectFrom('images')
-      .select(['images.id', 'images.store_id', 'images.blob_key', 'images.etag'])
+      .select(['images.id', 'images.store_id', 'images.blob_key', 'images.etag', 'images.width', 'images.height'])
       .select((eb) =>
         eb
           .exists(

@@ -105,12 +105,47 @@ describe('createRenderBudget', () => {
     const admitted = Array.from({ length: 5 }, () => budget.run(render));
     expect(() => budget.run(render)).toThrowError(expect.objectContaining({ code: 'IMAGE_RENDER_QUEUE_FULL', status: 503 }));
     await waitUntil(() => budget.stats().active === 2);
-    expect(budget.stats()).toEqual({ active: 2, waiting: 3 });
+    expect(budget.stats()).toEqual({ active: 2, waiting: 3, pixels: 0 });
     held.open();
     await Promise.all(admitted);
     expect(most).toBe(2);
-    expect(budget.stats()).toEqual({ active: 0, waiting: 0 });
+    expect(budget.stats()).toEqual({ active: 0, waiting: 0, pixels: 0 });
     await budget.run(render);
+  });
+});
+
+describe('createRenderBudget with a pixel budget', () => {
+  it('runs renders side by side only while their originals fit the pixel budget; a larger one runs alone, in turn', async () => {
+    const budget = createRenderBudget(4, 10, 100);
+    const held = gate();
+    held.close();
+    const started: string[] = [];
+    const render = (name: string) => async () => {
+      started.push(name);
+      await held.wait();
+    };
+    const first = budget.run(render('a60'), 60);
+    const second = budget.run(render('b60'), 60);
+    const third = budget.run(render('c30'), 30);
+    await waitUntil(() => started.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // b60 does not fit beside a60, and c30 does not overtake it.
+    expect(started).toEqual(['a60']);
+    expect(budget.stats()).toEqual({ active: 1, waiting: 2, pixels: 60 });
+    held.open();
+    await Promise.all([first, second, third]);
+    expect(started).toEqual(['a60', 'b60', 'c30']);
+
+    held.close();
+    const huge = budget.run(render('huge'), 500);
+    await waitUntil(() => budget.stats().active === 1);
+    expect(budget.stats()).toEqual({ active: 1, waiting: 0, pixels: 500 });
+    const small = budget.run(render('small'), 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(budget.stats()).toEqual({ active: 1, waiting: 1, pixels: 500 });
+    held.open();
+    await Promise.all([huge, small]);
+    expect(budget.stats()).toEqual({ active: 0, waiting: 0, pixels: 0 });
   });
 });
 

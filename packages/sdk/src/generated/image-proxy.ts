@@ -27,7 +27,11 @@ export interface paths {
          *     Errors: `IMAGE_TOO_LARGE` (413: more than 10 MiB; a request body far beyond that is cut
          *     off by the runtime with `PAYLOAD_TOO_LARGE`), `IMAGE_UNSUPPORTED_TYPE` (415: not one of
          *     the accepted formats, or not an image), `IMAGE_DIMENSIONS_TOO_LARGE` (422: wider or
-         *     taller than 12000 pixels).
+         *     taller than 12000 pixels, or more than 50 million pixels in all, by default),
+         *     `IMAGE_CORRUPT` (422: the header is an image's but its data is truncated or damaged; the
+         *     whole file is decoded before it is accepted), `IMAGE_QUOTA_EXCEEDED` (409: the store
+         *     keeps as many images, or as many bytes of them, as it may: 10000 and 2 GiB by default),
+         *     `IMAGE_RENDER_QUEUE_FULL` (503, with `Retry-After`: too many images are being decoded).
          */
         post: operations["uploadImage"];
         delete?: never;
@@ -131,7 +135,9 @@ export interface paths {
          *     `sig`), `IMAGE_VARIANT_INVALID` (400: a preset with query parameters, or `custom` with
          *     neither `w` nor `h`); `w` or `h` above 4000 is a `VALIDATION_FAILED` (400);
          *     `IMAGE_RENDER_QUEUE_FULL` (503, with `Retry-After`: the variant is not rendered yet and
-         *     the service's render queue is full; a stored variant is always served).
+         *     the service's render queue is full; a stored variant is always served);
+         *     `IMAGE_UNRENDERABLE` (422: the original cannot be decoded, a damaged file stored before
+         *     uploads were fully checked; remembered, so it is not decoded again on every request).
          */
         get: operations["getVariant"];
         put?: never;
@@ -353,6 +359,18 @@ export interface components {
             };
         };
         /**
+         * @description The request conflicts with the current state (for example a unique value already taken),
+         *     or a request with the same idempotency key is still running (`IDEMPOTENCY_IN_PROGRESS`).
+         */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
          * @description The request is well-formed but cannot be processed, for example an idempotency key reused
          *     with a different request (`IDEMPOTENCY_KEY_REUSED`).
          */
@@ -434,9 +452,11 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["RenderQueueFull"];
         };
     };
     getImage: {
@@ -551,6 +571,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
             503: components["responses"]["RenderQueueFull"];
         };
     };

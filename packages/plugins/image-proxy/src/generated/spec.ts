@@ -81,7 +81,7 @@ const document = {
           "Images"
         ],
         "summary": "Upload an image for the caller's store",
-        "description": "Takes one file in the multipart field `file`. What the file is comes from its bytes, not\nfrom the content type the client sent: JPEG, PNG, WebP, AVIF and GIF are accepted\n(only the first frame of an animated GIF is used for variants).\n\nErrors: `IMAGE_TOO_LARGE` (413: more than 10 MiB; a request body far beyond that is cut\noff by the runtime with `PAYLOAD_TOO_LARGE`), `IMAGE_UNSUPPORTED_TYPE` (415: not one of\nthe accepted formats, or not an image), `IMAGE_DIMENSIONS_TOO_LARGE` (422: wider or\ntaller than 12000 pixels).\n",
+        "description": "Takes one file in the multipart field `file`. What the file is comes from its bytes, not\nfrom the content type the client sent: JPEG, PNG, WebP, AVIF and GIF are accepted\n(only the first frame of an animated GIF is used for variants).\n\nErrors: `IMAGE_TOO_LARGE` (413: more than 10 MiB; a request body far beyond that is cut\noff by the runtime with `PAYLOAD_TOO_LARGE`), `IMAGE_UNSUPPORTED_TYPE` (415: not one of\nthe accepted formats, or not an image), `IMAGE_DIMENSIONS_TOO_LARGE` (422: wider or\ntaller than 12000 pixels, or more than 50 million pixels in all, by default),\n`IMAGE_CORRUPT` (422: the header is an image's but its data is truncated or damaged; the\nwhole file is decoded before it is accepted), `IMAGE_QUOTA_EXCEEDED` (409: the store\nkeeps as many images, or as many bytes of them, as it may: 10000 and 2 GiB by default),\n`IMAGE_RENDER_QUEUE_FULL` (503, with `Retry-After`: too many images are being decoded).\n",
         "security": [
           {
             "bearerAuth": [
@@ -125,6 +125,9 @@ const document = {
           "403": {
             "$ref": "#/components/responses/Forbidden"
           },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
           },
@@ -133,6 +136,9 @@ const document = {
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/RenderQueueFull"
           }
         }
       }
@@ -271,7 +277,7 @@ const document = {
           "Variants"
         ],
         "summary": "Get a variant of an image",
-        "description": "Rendered on the first request and stored; later requests are served from storage. The\n`ETag` is strong and changes whenever the bytes would; `If-None-Match` answers 304.\n\nPresets take no query parameters. `custom` takes `w` and/or `h` plus any of `fit`,\n`format`, `q` and `grey`, and `sig`: the lower-case hex HMAC-SHA256, keyed with the\nservice's signing key, of the canonical string\n`<imageId>:w=<w>&h=<h>&fit=<fit>&format=<format>&q=<q>&grey=<0|1>`, where absent `w` or\n`h` is written as `0` and the others take their defaults (`fit=cover`, `format=webp`,\n`q=80`, `grey=0`). `signVariantUrl` from `@tokobapak/plugin-image-proxy` builds it.\n\nWhile the image's product is sold out, every variant is greyscale (the `ETag` differs from\nthe colour one). Such responses may change back, so they are cacheable for\n`variantMaxAgeSeconds` (default one hour) and revalidated by `ETag`; variants that ask for\n`grey=1` themselves never change and are cacheable for a year, `immutable`.\n\nErrors: `IMAGE_NOT_FOUND` (404), `IMAGE_SIGNATURE_INVALID` (403: `custom` without a valid\n`sig`), `IMAGE_VARIANT_INVALID` (400: a preset with query parameters, or `custom` with\nneither `w` nor `h`); `w` or `h` above 4000 is a `VALIDATION_FAILED` (400);\n`IMAGE_RENDER_QUEUE_FULL` (503, with `Retry-After`: the variant is not rendered yet and\nthe service's render queue is full; a stored variant is always served).\n",
+        "description": "Rendered on the first request and stored; later requests are served from storage. The\n`ETag` is strong and changes whenever the bytes would; `If-None-Match` answers 304.\n\nPresets take no query parameters. `custom` takes `w` and/or `h` plus any of `fit`,\n`format`, `q` and `grey`, and `sig`: the lower-case hex HMAC-SHA256, keyed with the\nservice's signing key, of the canonical string\n`<imageId>:w=<w>&h=<h>&fit=<fit>&format=<format>&q=<q>&grey=<0|1>`, where absent `w` or\n`h` is written as `0` and the others take their defaults (`fit=cover`, `format=webp`,\n`q=80`, `grey=0`). `signVariantUrl` from `@tokobapak/plugin-image-proxy` builds it.\n\nWhile the image's product is sold out, every variant is greyscale (the `ETag` differs from\nthe colour one). Such responses may change back, so they are cacheable for\n`variantMaxAgeSeconds` (default one hour) and revalidated by `ETag`; variants that ask for\n`grey=1` themselves never change and are cacheable for a year, `immutable`.\n\nErrors: `IMAGE_NOT_FOUND` (404), `IMAGE_SIGNATURE_INVALID` (403: `custom` without a valid\n`sig`), `IMAGE_VARIANT_INVALID` (400: a preset with query parameters, or `custom` with\nneither `w` nor `h`); `w` or `h` above 4000 is a `VALIDATION_FAILED` (400);\n`IMAGE_RENDER_QUEUE_FULL` (503, with `Retry-After`: the variant is not rendered yet and\nthe service's render queue is full; a stored variant is always served);\n`IMAGE_UNRENDERABLE` (422: the original cannot be decoded, a damaged file stored before\nuploads were fully checked; remembered, so it is not decoded again on every request).\n",
         "security": [],
         "parameters": [
           {
@@ -373,6 +379,9 @@ const document = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
           },
           "503": {
             "$ref": "#/components/responses/RenderQueueFull"
@@ -560,6 +569,16 @@ const document = {
       },
       "NotFound": {
         "description": "The resource does not exist, or is not visible to the caller.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Conflict": {
+        "description": "The request conflicts with the current state (for example a unique value already taken),\nor a request with the same idempotency key is still running (`IDEMPOTENCY_IN_PROGRESS`).\n",
         "content": {
           "application/problem+json": {
             "schema": {

@@ -2,6 +2,7 @@ import { isUploadedFile, platformErrors, requireStore } from '@tokobapak/server'
 import { deleteImage, listStoreImages, requireImage, uploadImage } from '../images.js';
 import { toImage } from '../mappers.js';
 import type { ImageProxySettings } from '../options.js';
+import type { RenderBudget } from '../render-budget.js';
 import type { VariantCache } from '../variant-cache.js';
 import type { ImageProxyHandlers } from './types.js';
 
@@ -9,6 +10,7 @@ import type { ImageProxyHandlers } from './types.js';
 export function imageHandlers(
   settings: ImageProxySettings,
   cache: VariantCache,
+  budget: RenderBudget,
 ): Pick<ImageProxyHandlers, 'listStoreImages' | 'uploadImage' | 'getImage' | 'deleteImage'> {
   return {
     async listStoreImages({ query }, ctx) {
@@ -23,7 +25,7 @@ export function imageHandlers(
       if (!isUploadedFile(file)) {
         throw platformErrors.VALIDATION_FAILED({ detail: 'One or more fields are not valid', errors: [{ pointer: '#/file', message: 'must be a file' }] });
       }
-      return toImage(await uploadImage(ctx, settings, storeId, file), settings.publicBaseUrl ?? ctx.publicUrl);
+      return toImage(await uploadImage(ctx, settings, budget, storeId, file), settings.publicBaseUrl ?? ctx.publicUrl);
     },
 
     async getImage({ params }, ctx) {

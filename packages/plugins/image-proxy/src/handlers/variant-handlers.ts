@@ -10,7 +10,9 @@ export function variantHandlers(variants: VariantService): Pick<ImageProxyHandle
     },
 
     async getVariant({ params, query, headers }, ctx) {
-      return toReply(await variants.variant(ctx.db, { imageId: params.imageId, variant: params.variant, query, ifNoneMatch: headers['if-none-match'] }));
+      return toReply(
+        await variants.variant(ctx.db, { imageId: params.imageId, variant: params.variant, query, ifNoneMatch: headers['if-none-match'] }, ctx.log),
+      );
     },
   };
 }
