@@ -1,8 +1,9 @@
 import { crc32 } from 'node:zlib';
+import { expectProblemResponse, storeToken } from '@tokobapak/server/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMemoryBlobStore } from '../src/index.js';
-import { colouredPng, expectProblem, type ImageProxyTestServer, STORE_A, STORE_B, startImageProxy, storeToken, upload, uploadOk } from './support.js';
+import { colouredPng, type ImageProxyTestServer, STORE_A, STORE_B, startImageProxy, upload, uploadOk } from './support.js';
 
 // Issue 8, items 3 and 7: images whose decoding takes far more memory than their size suggests,
 // truncated images, stores uploading without end, and originals that fail every render.
@@ -62,23 +63,23 @@ describe('uploads', () => {
 
   test('a 12000×12000 JPEG is refused by its pixel area before it is decoded', async () => {
     const response = await upload(t.server, await jpegClaiming(12000, 12000), STORE_A, 'bomb.jpg', 'image/jpeg');
-    expectProblem(response, 422, 'IMAGE_DIMENSIONS_TOO_LARGE');
+    expectProblemResponse(response, 422, 'IMAGE_DIMENSIONS_TOO_LARGE');
     expect(response.json().detail).toContain('at most 50000000 pixels');
   });
 
   test('a PNG header declaring 4000×4000 with ten bytes of data is refused as corrupt', async () => {
-    expectProblem(await upload(t.server, await truncatedPng(), STORE_B), 422, 'IMAGE_CORRUPT');
+    expectProblemResponse(await upload(t.server, await truncatedPng(), STORE_B), 422, 'IMAGE_CORRUPT');
   });
 
   test('a JPEG cut in half is refused as corrupt', async () => {
-    expectProblem(await upload(t.server, await halfJpeg(), STORE_B, 'half.jpg', 'image/jpeg'), 422, 'IMAGE_CORRUPT');
+    expectProblemResponse(await upload(t.server, await halfJpeg(), STORE_B, 'half.jpg', 'image/jpeg'), 422, 'IMAGE_CORRUPT');
   });
 
   test('a store may keep maxImagesPerStore images; parallel uploads cannot overshoot; deleting makes room', async () => {
     const png = await colouredPng(64, 48);
     const responses = await Promise.all(Array.from({ length: 6 }, () => upload(t.server, png, STORE_A)));
     expect(responses.map((response) => response.statusCode).sort()).toEqual([201, 201, 201, 409, 409, 409]);
-    expectProblem(responses.find((response) => response.statusCode === 409) as (typeof responses)[0], 409, 'IMAGE_QUOTA_EXCEEDED');
+    expectProblemResponse(responses.find((response) => response.statusCode === 409) as (typeof responses)[0], 409, 'IMAGE_QUOTA_EXCEEDED');
     // Another store's quota is its own.
     await uploadOk(t.server, png, STORE_B);
 
@@ -100,7 +101,7 @@ test('a store may keep maxBytesPerStore bytes of originals', async () => {
     await uploadOk(t.server, png, STORE_A);
     await uploadOk(t.server, png, STORE_A);
     const refused = await upload(t.server, png, STORE_A);
-    expectProblem(refused, 409, 'IMAGE_QUOTA_EXCEEDED');
+    expectProblemResponse(refused, 409, 'IMAGE_QUOTA_EXCEEDED');
     expect(refused.json().detail).toContain(`its ${png.length * 2 + 1}`);
   } finally {
     await t.close();
@@ -115,10 +116,10 @@ test('an original that cannot be decoded is decoded once, then refused at once o
     // Damaged in storage after upload (or stored before uploads were decoded in full).
     await blobs.put(`originals/${imageId}`, await truncatedPng(), 'image/png');
     const first = await t.server.app.inject({ method: 'GET', url: `/image-proxy/images/${imageId}/variants/thumb` });
-    expectProblem(first, 422, 'IMAGE_UNRENDERABLE');
+    expectProblemResponse(first, 422, 'IMAGE_UNRENDERABLE');
     expect(t.renders()).toBe(1);
     for (const variant of ['thumb', 'card', 'detail', 'og', 'thumb']) {
-      expectProblem(await t.server.app.inject({ method: 'GET', url: `/image-proxy/images/${imageId}/variants/${variant}` }), 422, 'IMAGE_UNRENDERABLE');
+      expectProblemResponse(await t.server.app.inject({ method: 'GET', url: `/image-proxy/images/${imageId}/variants/${variant}` }), 422, 'IMAGE_UNRENDERABLE');
     }
     expect(t.renders()).toBe(1);
   } finally {
