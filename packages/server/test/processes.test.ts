@@ -160,6 +160,20 @@ describe('durable processes', () => {
   });
 });
 
+test('a plugin whose process repeats a step id does not start, naming it', async () => {
+  const broken = definePlugin({
+    name: 'broken',
+    summary: 'two steps with one id',
+    spec: { openapi: '3.1.0', info: { title: 'broken', version: '1' }, paths: {} },
+    handlers: {},
+    migrations: {},
+    processes: [defineProcess<unknown, null>({ name: 'twice', steps: [step('a'), step('a')] })],
+  });
+  await expect(createServer({ plugins: [broken], openDatabase: server.database, logLevel: false })).rejects.toThrow(
+    "process broken.twice has two steps with the id 'a'",
+  );
+});
+
 describe('a process whose server stalls past its lease', () => {
   const others: Array<{ server: TokoBapakServer; context: PluginContext<unknown> }> = [];
   beforeAll(async () => {

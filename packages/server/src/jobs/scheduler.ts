@@ -69,6 +69,9 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   });
   let stopped = false;
 
+  const names = options.owners.flatMap((owner) => owner.jobs.map((job) => `${owner.plugin}.${job.name}`));
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) throw new Error(`two scheduled jobs are named ${repeated}`);
   const entries: Entry[] = options.owners.flatMap((owner) =>
     owner.jobs.map((job) => {
       if (!(job.intervalMs > 0)) throw new Error(`job ${owner.plugin}.${job.name}: intervalMs must be positive`);

@@ -55,6 +55,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
   const leaseMs = options.leaseMs ?? 30_000;
   const owner = `${hostname()}/${process.pid}/${newId('run').slice(-8)}`;
   const deps = { db, owner, leaseMs };
+  for (const entry of options.owners) checkDefinitions(entry);
   const owners = new Map(options.owners.map((entry) => [entry.plugin, entry]));
   /** Processes this server is driving, and the runs themselves (so `stop` can wait for them). */
   const driving = new Map<string, Promise<unknown>>();
@@ -190,6 +191,18 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       await Promise.race([Promise.allSettled([...driving.values()]), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     },
   };
+}
+
+/** Stored state names processes by name and steps by id, so both must be unique: fail at start, not at the first crash. */
+function checkDefinitions(entry: ProcessOwner): void {
+  const names = new Set<string>();
+  for (const definition of entry.definitions) {
+    if (names.has(definition.name)) throw new Error(`${entry.plugin} declares two processes named '${definition.name}'`);
+    names.add(definition.name);
+    const ids = definition.steps.map((step) => step.id);
+    const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (repeated !== undefined) throw new Error(`process ${entry.plugin}.${definition.name} has two steps with the id '${repeated}'`);
+  }
 }
 
 function readable(stored: StoredProcess): ProcessState {
