@@ -6,7 +6,7 @@ import { newId } from '../ids.js';
 import type { Clock, PluginContext } from '../plugin.js';
 import { openTransaction } from '../transaction-scope.js';
 import { driveProcess } from './process-runner.js';
-import { claimOrphans, expireLeasesExcept, findProcess, insertProcess, renewLeases, type StoredProcess } from './process-store.js';
+import { claimOrphans, expireLeasesOfOtherProcesses, findProcess, insertProcess, renewLeases, type StoredProcess } from './process-store.js';
 import type { AnyProcessDefinition, ProcessClient, ProcessRun, ProcessState } from './types.js';
 
 /** The processes one plugin declares, and the context its steps run in. */
@@ -28,7 +28,7 @@ export interface ProcessRuntimeOptions {
   leaseMs?: number;
   /** How often unfinished processes of dead servers, and due compensation retries, are looked for (default 5 s). */
   recoveryIntervalMs?: number;
-  /** True when no other server can use the database (PGlite): processes left by an earlier run are taken at once. */
+  /** True when no other OS process can use the database (PGlite): processes left by an earlier one are taken at once. */
   exclusive: boolean;
 }
 
@@ -53,7 +53,8 @@ const BATCH = 20;
 export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRuntime {
   const { db, clock, log } = options;
   const leaseMs = options.leaseMs ?? 30_000;
-  const owner = `${hostname()}/${process.pid}/${newId('run').slice(-8)}`;
+  const ownerPrefix = `${hostname()}/${process.pid}/`;
+  const owner = `${ownerPrefix}${newId('run').slice(-8)}`;
   const deps = { db, owner, leaseMs };
   for (const entry of options.owners) checkDefinitions(entry);
   const owners = new Map(options.owners.map((entry) => [entry.plugin, entry]));
@@ -166,7 +167,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
           });
       };
       runPass(async () => {
-        if (options.exclusive) await expireLeasesExcept(db, owner, clock.now());
+        if (options.exclusive) await expireLeasesOfOtherProcesses(db, ownerPrefix, clock.now());
         return recoverOnce();
       });
       timer = setInterval(() => runPass(recoverOnce), options.recoveryIntervalMs ?? 5_000);

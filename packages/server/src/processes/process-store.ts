@@ -142,13 +142,14 @@ export async function claimOrphans(
 }
 
 /**
- * Ends the lease of every unfinished process that another owner holds. Only for PGlite, whose data
- * folder one server opens at a time: any other owner is a server that is gone, so its processes need
- * not wait for their leases to run out.
+ * Ends the lease of every unfinished process held by another OS process (owner ids start with
+ * `host/pid/`). Only for PGlite, whose data folder one OS process opens at a time: any other is gone,
+ * so its processes need not wait for their leases to run out. Servers of this same OS process (tests
+ * start several on one database) keep theirs.
  */
-export async function expireLeasesExcept(db: Db, owner: string, now: Date): Promise<void> {
+export async function expireLeasesOfOtherProcesses(db: Db, ownerPrefix: string, now: Date): Promise<void> {
   await sql`
     update tokobapak.processes set lease_until = ${now}
-    where status in ('running', 'compensating') and lease_owner <> ${owner} and lease_until > ${now}
+    where status in ('running', 'compensating') and lease_until > ${now} and left(lease_owner, ${ownerPrefix.length}) <> ${ownerPrefix}
   `.execute(db);
 }
