@@ -74,7 +74,8 @@ async function registerUntilKilled(killAt: string, address: string, name: string
   expect(await crashing.exited).toBe('SIGKILL');
 }
 
-describe('a registration cut short by a crash', () => {
+// Two store starts per test; on a loaded 2-core machine each can take 20 s or more.
+describe('a registration cut short by a crash', { timeout: 180_000 }, () => {
   test('after auth stored the credential but before the step was recorded: undone on restart, and the email is free again', async () => {
     const address = email('terputus');
     await registerUntilKilled('user.registration.create-credential:after', address, 'Rini');
