@@ -4,7 +4,7 @@ export default defineConfig({
   resolve: { conditions: ['development'] },
   ssr: { resolve: { conditions: ['development'] } },
   test: {
-    include: ['packages/**/test/**/*.test.ts', 'packages/**/test/**/*.test.tsx', 'test/**/*.test.ts'],
+    include: ['packages/**/test/**/*.test.ts', 'packages/**/test/**/*.test.tsx', 'test/**/*.test.ts', 'examples/**/test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
