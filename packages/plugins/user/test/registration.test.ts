@@ -129,6 +129,23 @@ describe('register', () => {
     expect(await credentialRows(email)).toEqual([{ user_id: user.id }]);
   });
 
+  test('an old pending registration whose process is unfinished is never cleared as stale; once the process ended it is', async () => {
+    const email = uniqueEmail('berjalan');
+    const id = 'usr_01cccccccccccccccccccccccc';
+    await sql`insert into "user".users (id, email, name, locale, status, created_at, updated_at)
+      values (${id}, ${email}, 'Slow', 'id-ID', 'pending', now() - interval '10 minutes', now() - interval '10 minutes')`.execute(server.database.db);
+    // Its registration process is held by another live server (a lease far ahead).
+    await sql`insert into tokobapak.processes (id, plugin, name, key, status, input, lease_owner, lease_until, created_at, updated_at)
+      values ('prc_01cccccccccccccccccccccccc', 'user', 'registration', ${id}, 'running', '{}'::jsonb, 'elsewhere/1/x', now() + interval '1 hour', now(), now())`.execute(
+      server.database.db,
+    );
+    await expectProblem(server.client().user.register({ body: { email, password: PASSWORD, name: 'Lina' } }), 409, 'USER_EMAIL_TAKEN');
+
+    await sql`update tokobapak.processes set status = 'compensated', lease_owner = null, finished_at = now() where key = ${id}`.execute(server.database.db);
+    const user = await server.client().user.register({ body: { email, password: PASSWORD, name: 'Lina' } });
+    expect(await userRows(email)).toEqual([{ id: user.id, status: 'active' }]);
+  });
+
   test('a fresh pending registration still holds its email', async () => {
     const email = uniqueEmail('baru');
     await sql`insert into "user".users (id, email, name, locale, status) values ('usr_01bbbbbbbbbbbbbbbbbbbbbbbb', ${email}, 'Running', 'id-ID', 'pending')`.execute(
