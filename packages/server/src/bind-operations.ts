@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from './caller.js';
+import type { DeletedAccounts } from './deleted-accounts.js';
 import { platformErrors } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { HandlerContext, Plugin } from './plugin.js';
@@ -26,6 +27,8 @@ export interface BindingDeps {
   idempotency: IdempotencyStore;
   /** Counts handlers still running, so shutdown can wait for them before closing the database. */
   inFlight: InFlight;
+  /** Refuses writes by deleted accounts' credentials. */
+  deletedAccounts: DeletedAccounts;
   /** Pass every {@link SerializedJson} body through the schema serializer too, and refuse it if that changes it. */
   checkSerializedJson?: boolean;
 }
@@ -106,6 +109,7 @@ export function bindOperations(app: FastifyInstance, plugin: Plugin, operations:
           deps.tokens,
           deps.verifyApiKey,
         );
+        await deps.deletedAccounts.refuseWritesOfDeleted(request.method, request.caller);
       },
       // A route takes only the body type its spec declares: multipart never slips into a JSON operation, or JSON into an upload.
       preValidation: async (request) => {

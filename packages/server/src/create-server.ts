@@ -10,6 +10,7 @@ import { type BaseContext, bindOperations, checkHandlers, InFlight } from './bin
 import type { ServerConfig } from './config.js';
 import { installCors } from './cors.js';
 import { type Database, openDatabase, persistentDataDir } from './database.js';
+import { createDeletedAccounts, USER_DELETED } from './deleted-accounts.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, writeManyToOutbox, writeToOutbox } from './events/index.js';
 import { installErrorHandling, sendProblem } from './http-errors.js';
@@ -145,6 +146,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       exclusive: database.kind === 'pglite',
     });
     const rateLimit = createRateLimiter(db, clock);
+    const deletedAccounts = createDeletedAccounts(db);
     let publicUrl = config.publicUrl?.replace(/\/+$/, '');
     const bases = new Map<string, BaseContext>();
     for (const plugin of plugins) {
@@ -180,6 +182,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         },
         processes: processes.clientFor(plugin.name),
         rateLimit,
+        accounts: { markDeleted: (userId) => deletedAccounts.markDeleted(userId, clock.now()) },
       };
       bases.set(plugin.name, base);
       const owner = processOwners.find((entry) => entry.plugin === plugin.name) as ProcessOwner;
@@ -189,6 +192,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         verifyApiKey,
         idempotency,
         inFlight,
+        deletedAccounts,
         checkSerializedJson: config.checkSerializedJson ?? false,
       });
     }
@@ -199,21 +203,30 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       retentionMs: config.eventRetentionMs,
       pruneIntervalMs: config.eventPruneIntervalMs,
       log: app.log,
-      consumers: plugins.flatMap((plugin) =>
-        (plugin.subscriptions ?? []).map((subscription) => ({
-          name: `${plugin.name}.${subscription.name}`,
-          types: subscription.types,
+      consumers: [
+        // The runtime's own consumer: accounts deleted through another database stop here too.
+        {
+          name: 'tokobapak.deleted-accounts',
+          types: [USER_DELETED],
           // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
-          handle: (event: any, trx: Kysely<any>) =>
-            insideTransaction({ service: plugin.name, opener: `event consumer ${plugin.name}.${subscription.name}` }, () =>
-              subscription.handle(event, {
-                db: trx.withSchema(plugin.name),
-                publish: (next) => writeToOutbox(trx, plugin.name, next),
-                publishMany: (next) => writeManyToOutbox(trx, plugin.name, next),
-              }),
-            ),
-        })),
-      ),
+          handle: (event: any, trx: Kysely<any>) => deletedAccounts.markDeleted((event.data as { userId: string }).userId, new Date(event.time), trx),
+        },
+        ...plugins.flatMap((plugin) =>
+          (plugin.subscriptions ?? []).map((subscription) => ({
+            name: `${plugin.name}.${subscription.name}`,
+            types: subscription.types,
+            // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
+            handle: (event: any, trx: Kysely<any>) =>
+              insideTransaction({ service: plugin.name, opener: `event consumer ${plugin.name}.${subscription.name}` }, () =>
+                subscription.handle(event, {
+                  db: trx.withSchema(plugin.name),
+                  publish: (next) => writeToOutbox(trx, plugin.name, next),
+                  publishMany: (next) => writeManyToOutbox(trx, plugin.name, next),
+                }),
+              ),
+          })),
+        ),
+      ],
     });
 
     for (const plugin of plugins) {

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { deletedAccountsMigration } from './deleted-accounts.js';
 import { eventsMigration } from './events/migrations.js';
 import { scheduledJobsMigration } from './jobs/migration.js';
 import { processesMigration } from './processes/migration.js';
@@ -45,4 +46,5 @@ export const platformMigrations: Record<string, Migration> = {
   '0003_processes': processesMigration,
   '0004_scheduled_jobs': scheduledJobsMigration,
   '0005_rate_limits': rateLimitMigration,
+  '0006_deleted_accounts': deletedAccountsMigration,
 };

@@ -54,6 +54,15 @@ export interface HandlerContext<DB> {
    * `await ctx.rateLimit(`auth.forgot-password:${email}`, { max: 10, windowSeconds: 3600 })`.
    */
   rateLimit: RateLimiter;
+  /** Accounts as the runtime tracks them across services. */
+  accounts: {
+    /**
+     * Records that an account is deleted: from now on the runtime refuses every write by its
+     * access tokens and API keys (401), in every process on this database, though the tokens have
+     * not expired. The auth service calls it as it erases a credential.
+     */
+    markDeleted(userId: string): Promise<void>;
+  };
 }
 
 /** A transaction: its database handle and an outbox publisher bound to it. */

@@ -28,6 +28,8 @@ export function credentialHandlers(service: AuthService): Pick<AuthHandlers, 'cr
 
     async deleteCredential({ params }, ctx) {
       await ctx.transaction((tx) => eraseUser(tx.db, params.userId));
+      // Access tokens are verified without the database: without this they would keep writing until they expire.
+      await ctx.accounts.markDeleted(params.userId);
     },
 
     async verifyPassword({ params, body }, ctx) {
