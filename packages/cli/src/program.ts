@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerAccountCommands } from './commands/account.js';
 import { registerBannersCommand } from './commands/banners.js';
+import { registerImagesCommand } from './commands/images.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerNewCommand } from './commands/new.js';
 import { registerProductsCommand } from './commands/products.js';
@@ -39,6 +42,9 @@ export function buildProgram(context: CliContext = createContext()): Command {
   registerProductsCommand(program, context);
   registerStoreCommand(program, context);
   registerBannersCommand(program, context);
+  registerAccountCommands(program, context);
+  registerKeysCommand(program, context);
+  registerImagesCommand(program, context);
   return program;
 }
 

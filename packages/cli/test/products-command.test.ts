@@ -117,10 +117,11 @@ describe('tokobapak products', () => {
     expect(JSON.parse(json.stdout).map((row: { handle: string }) => row.handle)).toEqual(['kopi-gayo', 'teh-melati']);
   });
 
-  test('without an API key it says which flag to pass', async () => {
+  test('without an API key or a session it says how to sign in', async () => {
     const result = await run(['products', 'export', '--json'], { env: { TOKOBAPAK_URL: url } });
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).error.code).toBe('CLI_INVALID_VALUE');
+    expect(JSON.parse(result.stdout).error.code).toBe('CLI_CREDENTIALS_MISSING');
+    expect(result.stderr).toContain('tokobapak login');
     expect(result.stderr).toContain('--api-key');
   });
 });

@@ -4,10 +4,12 @@ import { bannerVariables } from '../services/banners-environment.js';
 import type { CliContext } from '../services/cli-context.js';
 import { CliError } from '../services/errors.js';
 import { resolveJson } from '../services/settings.js';
-import { storeVariables } from '../services/store-environment.js';
 import { bannerDeletedPresentation, bannerListPresentation, bannerPresentation } from '../ui/banner-presentations.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
-import { envOption, storeOptions } from './options.js';
+import { withConnection as connectionOptions, optional, required } from './connection.js';
+import { envOption } from './options.js';
+
+const withConnection = (command: Command) => connectionOptions(command, { password: false });
 
 interface BannerFlags {
   url?: string;
@@ -23,25 +25,6 @@ interface BannerFlags {
   priority?: string;
 }
 
-type Variable = { flag: string; name: string };
-
-/** Adds the flags every `banners` subcommand takes: where the store runs, its API key, and --json. */
-function withConnection(command: Command): Command {
-  return command.addOption(envOption(storeVariables.url)).addOption(envOption(storeVariables.apiKey)).addOption(storeOptions.json());
-}
-
-/** A flag, else its variable, else undefined. */
-function optional(flag: string | undefined, context: CliContext, variable: Variable): string | undefined {
-  return flag ?? (context.env[variable.name] || undefined);
-}
-
-/** A flag or its variable; a missing one names both. */
-function required(flag: string | undefined, context: CliContext, variable: Variable): string {
-  const value = optional(flag, context, variable);
-  if (value === undefined) throw new CliError('CLI_INVALID_VALUE', `Pass ${variable.flag.split(' ')[0]} (or ${variable.name})`);
-  return value;
-}
-
 function statusFilter(value: string | undefined): 'active' | 'paused' | undefined {
   if (value === undefined || value === 'active' || value === 'paused') return value;
   throw new CliError('CLI_INVALID_VALUE', `--status / ${bannerVariables.status.name} must be active or paused, got "${value}"`);
@@ -49,7 +32,9 @@ function statusFilter(value: string | undefined): 'active' | 'paused' | undefine
 
 /** `tokobapak banners list|create|pause|delete`: the banners of the store an API key acts in. */
 export function registerBannersCommand(program: Command, context: CliContext): void {
-  const banners = program.command('banners').description("manage your store's banners (against a running store's API, with a store API key)");
+  const banners = program
+    .command('banners')
+    .description("list, create, pause and delete your store's homepage banners (signed in with `tokobapak login`, or with a store API key)");
 
   withConnection(banners.command('list').description("list the store's banners, newest first"))
     .addOption(envOption(bannerVariables.placement))

@@ -1,19 +1,25 @@
 import type { Command } from 'commander';
+import { accountVariables } from '../services/account-environment.js';
 import type { CliContext } from '../services/cli-context.js';
 import { CliError } from '../services/errors.js';
+import { createProduct, publishProduct } from '../services/merchant-actions.js';
 import { productVariables } from '../services/products-env.js';
 import { exportProductFile, resolveFormat, writeExport } from '../services/products-export.js';
-import { importProductFile, storeClient } from '../services/products-import.js';
+import { importProductFile } from '../services/products-import.js';
 import { type Env, parseBoolean, resolveJson } from '../services/settings.js';
-import { DEFAULT_STORE_URL } from '../services/store-environment.js';
+import { resolveConnection, storeClient } from '../services/store-connection.js';
+import { productPresentation } from '../ui/account-presentations.js';
 import { createImportReporter, importSummaryPresentation } from '../ui/ImportProgress.js';
 import { outputMode, present, withSpinner, writeJson, writeLines } from '../ui/output.js';
-import { envOption, storeOptions } from './options.js';
+import { withConnection } from './connection.js';
+import { envOption } from './options.js';
+import { type CreateFlags, newProductFrom } from './product-flags.js';
 
 interface ConnectionFlags {
   url?: string;
   apiKey?: string;
   json?: boolean;
+  store?: string;
 }
 
 interface ImportFlags extends ConnectionFlags {
@@ -28,9 +34,37 @@ interface ExportFlags extends ConnectionFlags {
 
 /** `tokobapak products import|export`: a store's catalogue to and from CSV or JSON, through the API. */
 export function registerProductsCommand(program: Command, context: CliContext): void {
-  const products = program.command('products').description('import or export the products of a store (with a store-scoped API key)');
-  const connection = (command: Command) =>
-    command.addOption(envOption(productVariables.url)).addOption(envOption(productVariables.apiKey)).addOption(storeOptions.json());
+  const products = program
+    .command('products')
+    .description('create, publish, import and export the products of your store (signed in with `tokobapak login`, or with a store API key)');
+  const connection = (command: Command) => withConnection(command, { store: true, password: false });
+
+  connection(products.command('create').description('create one product with one variant; a draft (not in the public catalogue) unless --publish'))
+    .addOption(envOption(accountVariables.title))
+    .addOption(envOption(accountVariables.handle))
+    .addOption(envOption(accountVariables.price))
+    .addOption(envOption(accountVariables.currency))
+    .addOption(envOption(accountVariables.sku))
+    .addOption(envOption(accountVariables.stock))
+    .addOption(envOption(accountVariables.weight))
+    .addOption(envOption(accountVariables.imageId))
+    .addOption(envOption(accountVariables.publish))
+    .action(async (flags: CreateFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const input = newProductFrom(flags, context);
+      const created = await withSpinner(mode, context.stdout, `Creating ${input.handle}`, () => createProduct(resolveConnection(flags, context.env), input));
+      present(mode, context.stdout, productPresentation(created, 'created'));
+    });
+
+  connection(products.command('publish').description('put a draft product in the public catalogue').argument('<productId>', 'the prd_… id')).action(
+    async (productId: string, flags: ConnectionFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const published = await withSpinner(mode, context.stdout, `Publishing ${productId}`, () =>
+        publishProduct(resolveConnection(flags, context.env), productId),
+      );
+      present(mode, context.stdout, productPresentation(published, 'published'));
+    },
+  );
 
   connection(
     products
@@ -43,7 +77,7 @@ export function registerProductsCommand(program: Command, context: CliContext): 
     .action(async (file: string, flags: ImportFlags) => {
       const json = resolveJson(flags.json, context.env);
       const mode = outputMode(json, context.stdout, context.env);
-      const client = storeClient(url(flags, context.env), flags.apiKey ?? nonEmpty(context.env[productVariables.apiKey.name]));
+      const client = await storeClient(resolveConnection(flags, context.env));
       const validOnly = flags.validOnly ?? fromEnv(context.env, productVariables.validOnly.name, parseBoolean) ?? false;
       const batchSize = parseBatchSize(flags.batchSize ?? nonEmpty(context.env[productVariables.batchSize.name]));
       const reporter = createImportReporter(mode, context.stdout, file);
@@ -67,7 +101,7 @@ export function registerProductsCommand(program: Command, context: CliContext): 
       const json = resolveJson(flags.json, context.env);
       const output = flags.output ?? nonEmpty(context.env[productVariables.output.name]);
       const format = resolveFormat(flags.format ?? nonEmpty(context.env[productVariables.format.name]), output);
-      const client = storeClient(url(flags, context.env), flags.apiKey ?? nonEmpty(context.env[productVariables.apiKey.name]));
+      const client = await storeClient(resolveConnection(flags, context.env));
       if (!output) {
         // The export itself is the output; --json has nothing to add.
         const { text } = await exportProductFile(client, format);
@@ -81,10 +115,6 @@ export function registerProductsCommand(program: Command, context: CliContext): 
       if (mode === 'json') writeJson(context.stdout, summary);
       else writeLines(context.stdout, [`Wrote ${summary.products} products (${summary.variants} variants) to ${output} as ${format}`]);
     });
-}
-
-function url(flags: ConnectionFlags, env: Env): string {
-  return flags.url ?? nonEmpty(env[productVariables.url.name]) ?? DEFAULT_STORE_URL;
 }
 
 function parseBatchSize(raw: string | undefined): number {

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
-import { CliError } from '../services/errors.js';
 import { resolveJson } from '../services/settings.js';
-import { createStore, inviteToStore, showStore, transferStore } from '../services/store-actions.js';
+import { createStore, enterStore, inviteToStore, showStore, transferStore } from '../services/store-actions.js';
 import { type ConnectionFlags, resolveConnection } from '../services/store-connection.js';
 import { storeVariables } from '../services/store-environment.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
 import { invitationPresentation, storePresentation, transferPresentation } from '../ui/store-presentations.js';
-import { envOption, storeOptions } from './options.js';
+import { required, withConnection } from './connection.js';
+import { envOption } from './options.js';
 
 interface StoreFlags extends ConnectionFlags {
   json?: boolean;
@@ -15,24 +15,6 @@ interface StoreFlags extends ConnectionFlags {
   handle?: string;
   role?: string;
   to?: string;
-}
-
-/** Adds the connection flags every `store` subcommand takes. */
-function withConnection(command: Command, options: { store: boolean }): Command {
-  command
-    .addOption(envOption(storeVariables.url))
-    .addOption(envOption(storeVariables.apiKey))
-    .addOption(envOption(storeVariables.email))
-    .addOption(envOption(storeVariables.password));
-  if (options.store) command.addOption(envOption(storeVariables.store));
-  return command.addOption(storeOptions.json());
-}
-
-/** Reads a flag, then its variable; a missing required value names both. */
-function required(flag: string | undefined, context: CliContext, variable: { flag: string; name: string }): string {
-  const value = flag ?? (context.env[variable.name] || undefined);
-  if (value === undefined) throw new CliError('CLI_INVALID_VALUE', `Pass ${variable.flag.split(' ')[0]} (or ${variable.name})`);
-  return value;
 }
 
 /** `tokobapak store create|show|invite|transfer`: a merchant's store, through the API of a running store. */
@@ -49,6 +31,15 @@ export function registerStoreCommand(program: Command, context: CliContext): voi
       const created = await withSpinner(mode, context.stdout, 'Opening the store', () => createStore(connection, input));
       present(mode, context.stdout, storePresentation(created, true));
     });
+
+  withConnection(
+    store.command('use').description('make the session of `tokobapak login` act in another of your stores').argument('<store>', 'handle or id'),
+  ).action(async (wanted: string, flags: StoreFlags) => {
+    const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+    const connection = { ...resolveConnection(flags, context.env), store: wanted };
+    const used = await withSpinner(mode, context.stdout, `Entering ${wanted}`, () => enterStore(connection));
+    present(mode, context.stdout, storePresentation(used, false));
+  });
 
   withConnection(store.command('show').description('show the store your credentials act in'), { store: true }).action(async (flags: StoreFlags) => {
     const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);

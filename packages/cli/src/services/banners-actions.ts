@@ -11,13 +11,11 @@ export type Banner = PromotedItemComponents['schemas']['Banner'];
 export type BannerInput = PromotedItemComponents['schemas']['BannerInput'];
 
 /**
- * The connection of a `banners` command: a store-scoped API key only, since banners are managed
- * inside the key's store (`TOKOBAPAK_EMAIL` and `TOKOBAPAK_PASSWORD` are ignored here).
+ * The connection of a `banners` command: a store API key, or the session of `tokobapak login`
+ * acting in its store (`TOKOBAPAK_EMAIL` and `TOKOBAPAK_PASSWORD` are ignored here).
  */
 export function bannerConnection(flags: { url?: string | undefined; apiKey?: string | undefined }, env: Env): Connection {
-  const connection = resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined });
-  if (connection.credentials.kind !== 'apiKey') throw new CliError('CLI_CREDENTIALS_MISSING', 'Pass a store API key with --api-key (or TOKOBAPAK_API_KEY)');
-  return connection;
+  return resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined });
 }
 
 /** Every banner of the key's store, newest first, following the cursor to the last page. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { createClient, type TokoBapakClient, TokoBapakError } from '@tokobapak/sdk';
+import { type TokoBapakClient, TokoBapakError } from '@tokobapak/sdk';
 import { CliError } from './errors.js';
 import { locate, productsFromCsv, productsFromJson, type RowIssue, type SourceProduct } from './products-rows.js';
 
@@ -34,14 +34,6 @@ export interface ImportOptions {
   validOnly: boolean;
   batchSize: number;
   onProgress?: (progress: ImportProgress) => void;
-}
-
-/** A client for a store's API, authenticated with a merchant API key. */
-export function storeClient(url: string, apiKey: string | undefined, fetchImpl?: typeof fetch): TokoBapakClient {
-  if (!apiKey)
-    throw new CliError('CLI_INVALID_VALUE', 'An API key is needed: pass --api-key or set TOKOBAPAK_API_KEY (a store-scoped key with products:write)');
-  if (!URL.canParse(url)) throw new CliError('CLI_INVALID_VALUE', `--url / TOKOBAPAK_URL is not a URL: ${url}`);
-  return createClient({ baseUrl: url, apiKey, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
 }
 
 /** Reads a CSV or JSON product file (by its extension). */

@@ -1,4 +1,4 @@
-import type { createServer, LOCALHOST_ORIGINS, migrationStatus, Plugin, runMigrations } from '@tokobapak/server';
+import type { createServer, createTokenService, LOCALHOST_ORIGINS, migrationStatus, Plugin, runMigrations } from '@tokobapak/server';
 import { CliError } from './errors.js';
 
 /**
@@ -11,6 +11,8 @@ export interface ServerRuntime {
   migrationStatus: typeof migrationStatus;
   /** The CORS origins a demo allows (absent in tests' fake runtimes). */
   LOCALHOST_ORIGINS?: typeof LOCALHOST_ORIGINS;
+  /** Signs service credentials (`tokobapak service-token`; absent in tests' fake runtimes). */
+  createTokenService?: typeof createTokenService;
 }
 
 /** Where a service may keep files of its own (image originals and variants), next to the store's data. */

@@ -1,6 +1,6 @@
 import type { MerchantComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { CliError } from './errors.js';
-import { type Connection, callApi, signIn, storeClient } from './store-connection.js';
+import { actAs, type Connection, callApi, signIn, storeClient } from './store-connection.js';
 
 /** A store as the merchant service describes it. */
 export type Store = MerchantComponents['schemas']['Store'];
@@ -9,10 +9,24 @@ export type Invitation = MerchantComponents['schemas']['Invitation'];
 /** A store's change of owner as the merchant service describes it. */
 export type OwnershipTransfer = MerchantComponents['schemas']['OwnershipTransfer'];
 
-/** `tokobapak store create`: opens a store owned by the signed-in person. */
+/**
+ * `tokobapak store create`: opens a store owned by the signed-in person and acts in it from then
+ * on (a stored session switches to the new store), so the next command can add products.
+ */
 export async function createStore(connection: Connection, input: { name: string; handle: string }, fetchImpl?: typeof fetch): Promise<Store> {
   const client = await signIn(connection, fetchImpl);
-  return callApi(connection, () => client.merchant.createStore({ body: input }));
+  const store = await callApi(connection, () => client.merchant.createStore({ body: input }));
+  await actAs(connection, client, store);
+  return store;
+}
+
+/** `tokobapak store use`: the stored session acts in another of the person's stores. */
+export async function enterStore(connection: Connection, fetchImpl?: typeof fetch): Promise<Store> {
+  if (connection.credentials.kind !== 'session') {
+    throw new CliError('CLI_CREDENTIALS_MISSING', 'Sign in with `tokobapak login` first: `store use` changes the store your session acts in');
+  }
+  const client = await storeClient(connection, fetchImpl);
+  return callApi(connection, () => client.merchant.getCurrentStore());
 }
 
 /** `tokobapak store show`: the store the credentials act in. */

@@ -1,5 +1,6 @@
 import { createClient, type TokoBapakClient, TokoBapakError } from '@tokobapak/sdk';
 import { CliError } from './errors.js';
+import { readSession, rememberStore, type StoredSession, sessionTokenStore } from './session-file.js';
 import type { Env } from './settings.js';
 import { DEFAULT_STORE_URL, storeVariables } from './store-environment.js';
 
@@ -12,11 +13,15 @@ export interface ConnectionFlags {
   store?: string | undefined;
 }
 
-/** Where the store runs and how to sign in, with flags over variables over defaults. */
+/** Where the store runs and how to sign in, with flags over variables over the stored session over defaults. */
 export interface Connection {
   url: string;
-  credentials: { kind: 'apiKey'; apiKey: string } | { kind: 'password'; email: string; password: string } | { kind: 'none' };
-  /** Handle or id of the store to act in (password sign-in only). */
+  credentials:
+    | { kind: 'apiKey'; apiKey: string }
+    | { kind: 'password'; email: string; password: string }
+    | { kind: 'session'; env: Env; session: StoredSession }
+    | { kind: 'none' };
+  /** Handle or id of the store to act in (a person's sign-in only). */
   store: string | undefined;
 }
 
@@ -26,9 +31,14 @@ const pick = (flag: string | undefined, env: Env, name: string): string | undefi
   return value === undefined || value === '' ? undefined : value;
 };
 
-/** Resolves the connection settings; a malformed URL or half a password sign-in is `CLI_INVALID_VALUE`. */
+/**
+ * Resolves the connection settings: an API key or email and password given as flags or variables
+ * win; otherwise the session `tokobapak login` stored for the same URL. A malformed URL or half a
+ * password sign-in is `CLI_INVALID_VALUE`.
+ */
 export function resolveConnection(flags: ConnectionFlags, env: Env): Connection {
-  const url = pick(flags.url, env, storeVariables.url.name) ?? DEFAULT_STORE_URL;
+  const stored = readSession(env);
+  const url = (pick(flags.url, env, storeVariables.url.name) ?? stored?.url ?? DEFAULT_STORE_URL).replace(/\/+$/, '');
   if (!URL.canParse(url) || !/^https?:/i.test(url))
     throw new CliError('CLI_INVALID_VALUE', `--url / ${storeVariables.url.name} must be an http(s) URL, got "${url}"`);
   const apiKey = pick(flags.apiKey, env, storeVariables.apiKey.name);
@@ -43,18 +53,26 @@ export function resolveConnection(flags: ConnectionFlags, env: Env): Connection 
       ? { kind: 'password', email, password }
       : apiKey !== undefined
         ? { kind: 'apiKey', apiKey }
-        : { kind: 'none' };
-  return { url: url.replace(/\/+$/, ''), credentials, store };
+        : stored !== undefined && stored.url === url
+          ? { kind: 'session', env, session: stored }
+          : { kind: 'none' };
+  return { url, credentials, store };
 }
+
+const SIGN_IN_HINT = 'sign in with `tokobapak login` (or pass --email and --password, TOKOBAPAK_EMAIL and TOKOBAPAK_PASSWORD)';
 
 /** A client signed in as a person (email and password); `store create` needs one. */
 export async function signIn(connection: Connection, fetchImpl?: typeof fetch): Promise<TokoBapakClient> {
   const { credentials } = connection;
+  if (credentials.kind === 'session') {
+    return createClient({
+      baseUrl: connection.url,
+      tokenStore: sessionTokenStore(credentials.env, credentials.session),
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    });
+  }
   if (credentials.kind !== 'password') {
-    throw new CliError(
-      'CLI_CREDENTIALS_MISSING',
-      'This command needs a person signed in: pass --email and --password (or TOKOBAPAK_EMAIL and TOKOBAPAK_PASSWORD); an API key cannot do it',
-    );
+    throw new CliError('CLI_CREDENTIALS_MISSING', `This command needs a person signed in: ${SIGN_IN_HINT}; an API key cannot do it`);
   }
   const client = createClient({ baseUrl: connection.url, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
   await callApi(connection, () => client.auth.login({ body: { email: credentials.email, password: credentials.password } }));
@@ -69,15 +87,25 @@ export async function storeClient(connection: Connection, fetchImpl?: typeof fet
   const { credentials } = connection;
   if (credentials.kind === 'apiKey') return createClient({ baseUrl: connection.url, apiKey: credentials.apiKey, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
   if (credentials.kind === 'none') {
-    throw new CliError('CLI_CREDENTIALS_MISSING', 'Pass --api-key (TOKOBAPAK_API_KEY) or --email and --password (TOKOBAPAK_EMAIL, TOKOBAPAK_PASSWORD)');
+    throw new CliError('CLI_CREDENTIALS_MISSING', `This command acts in a store: ${SIGN_IN_HINT}, or pass a store API key with --api-key (TOKOBAPAK_API_KEY)`);
   }
   const client = await signIn(connection, fetchImpl);
-  const storeId = await chooseStore(connection, client);
-  await callApi(connection, () => client.auth.selectStore({ body: { storeId } }));
+  const current = credentials.kind === 'session' ? credentials.session.store : undefined;
+  const wanted = connection.store?.toLowerCase();
+  // A stored store session already acts in its store; switch only when another one is named.
+  if (current && (wanted === undefined || wanted === current.id || wanted === current.handle)) return client;
+  const store = await chooseStore(connection, client);
+  await actAs(connection, client, store);
   return client;
 }
 
-async function chooseStore(connection: Connection, client: TokoBapakClient): Promise<string> {
+/** Switches a person's client into one of their stores; a stored session remembers it. */
+export async function actAs(connection: Connection, client: TokoBapakClient, store: { id: string; handle: string }): Promise<void> {
+  await callApi(connection, () => client.actAsStore(store.id));
+  if (connection.credentials.kind === 'session') rememberStore(connection.credentials.env, store);
+}
+
+async function chooseStore(connection: Connection, client: TokoBapakClient): Promise<{ id: string; handle: string }> {
   const stores: Array<{ id: string; handle: string }> = [];
   await callApi(connection, async () => {
     for await (const item of client.merchant.listMyStores.iterate({ query: { limit: 100 } })) stores.push(item.store);
@@ -86,7 +114,7 @@ async function chooseStore(connection: Connection, client: TokoBapakClient): Pro
   if (wanted !== undefined) {
     const match = stores.find((store) => store.id === wanted || store.handle === wanted);
     if (!match) throw new CliError('CLI_STORE_NOT_FOUND', `You are not a member of a store "${connection.store}"`);
-    return match.id;
+    return match;
   }
   const [only, ...others] = stores;
   if (!only) throw new CliError('CLI_STORE_NOT_FOUND', 'You are not a member of any store; open one with `tokobapak store create`');
@@ -96,7 +124,7 @@ async function chooseStore(connection: Connection, client: TokoBapakClient): Pro
       `You belong to several stores (${stores.map((store) => store.handle).join(', ')}); choose one with --store (TOKOBAPAK_STORE)`,
     );
   }
-  return only.id;
+  return only;
 }
 
 /** Runs an API call, turning the API's problems and a dead server into CLI errors. */

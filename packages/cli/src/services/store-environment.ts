@@ -15,13 +15,13 @@ export const storeVariables = {
   apiKey: {
     flag: '--api-key <secret>',
     name: 'TOKOBAPAK_API_KEY',
-    description: 'a store-scoped merchant API key (show only; prefer the variable, keys in flags end up in shell history)',
+    description: 'a store-scoped API key, instead of the session of `tokobapak login` (prefer the variable: keys in flags end up in shell history)',
     example: 'tbk_live_…',
   },
   email: {
     flag: '--email <email>',
     name: 'TOKOBAPAK_EMAIL',
-    description: 'sign in with this email (with --password)',
+    description: 'sign in with this email (with --password); `tokobapak login` keeps a session instead',
     example: 'owner@example.com',
   },
   password: {
@@ -33,7 +33,7 @@ export const storeVariables = {
   store: {
     flag: '--store <handle or id>',
     name: 'TOKOBAPAK_STORE',
-    description: 'the store to act in when signed in with email and password (default: your only store)',
+    description: 'the store to act in, by handle or id (default: the one your session acts in, or your only store)',
     example: 'toko-bapak',
   },
   name: {

@@ -1,10 +1,8 @@
-import { Box, Text } from 'ink';
 import type { Invitation, OwnershipTransfer, Store } from '../services/store-actions.js';
 import type { Presentation } from './output.js';
+import { type Field, FieldsView, fieldLines } from './record.js';
 
 // `tokobapak store`: one record per result, as aligned "label  value" lines or an ink view.
-
-type Field = [label: string, value: string];
 
 function storeFields(store: Store): Field[] {
   const address = store.address
@@ -34,28 +32,9 @@ function invitationFields(invitation: Invitation): Field[] {
   ];
 }
 
-function fieldLines(fields: Field[]): string[] {
-  const width = Math.max(...fields.map(([label]) => label.length));
-  return fields.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
-}
-
-function FieldsView({ title, fields }: { title: string; fields: Field[] }) {
-  const width = Math.max(...fields.map(([label]) => label.length));
-  return (
-    <Box flexDirection="column">
-      <Text color="green">{title}</Text>
-      {fields.map(([label, value]) => (
-        <Text key={label}>
-          <Text dimColor>{label.padEnd(width)} </Text> {value}
-        </Text>
-      ))}
-    </Box>
-  );
-}
-
 /** `tokobapak store create` and `tokobapak store show`. */
 export function storePresentation(store: Store, created: boolean): Presentation {
-  const title = created ? `Opened store ${store.handle}; you are its owner.` : `Store ${store.handle}`;
+  const title = created ? `Opened store ${store.handle}; you are its owner, and you now act in it.` : `Store ${store.handle}`;
   return {
     json: () => ({ store }),
     plain: () => [title, ...fieldLines(storeFields(store))],
