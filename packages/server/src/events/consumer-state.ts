@@ -93,6 +93,28 @@ export async function claimEvent(trx: Db, consumer: string, eventId: string, now
   return result.rows.length === 1;
 }
 
+/**
+ * Records a batch of events as processed by the consumer in one statement; returns the ids that
+ * were not already recorded (the ones to hand to the consumer).
+ */
+export async function claimEvents(trx: Db, consumer: string, eventIds: string[], now: Date): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows = eventIds.map((eventId) => sql`(${consumer}, ${eventId}, ${now})`);
+  const result = await sql<{ event_id: string }>`
+    insert into tokobapak.processed_events (consumer, event_id, processed_at)
+    values ${sql.join(rows)}
+    on conflict (consumer, event_id) do nothing
+    returning event_id
+  `.execute(trx);
+  return new Set(result.rows.map((row) => row.event_id));
+}
+
+/** Forgets claims made in this transaction for events that were not handled after all. */
+export async function unclaimEvents(trx: Db, consumer: string, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await sql`delete from tokobapak.processed_events where consumer = ${consumer} and event_id in (${sql.join(eventIds)})`.execute(trx);
+}
+
 /** A pending redelivery. */
 export interface Retry {
   consumer: string;

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../ids.js';
+import { comparePositions } from './retention.js';
 import type { EventEnvelope, NewEvent } from './types.js';
 
 /**
@@ -88,22 +89,60 @@ interface RawOutboxRow {
 
 const COLUMNS = sql`id, tx_id::text as tx_id, event_id, type, source, subject, "time", data`;
 
+/** What one consumer's next batch covers. */
+export interface OutboxBatch {
+  /** Up to `limit` events of the wanted types after the offset, in relay order. */
+  rows: OutboxRow[];
+  /**
+   * How far the batch reaches: the last of `rows` when the batch is full, otherwise the last
+   * committed event of any type. Every event up to it is either in `rows` or of a type the consumer
+   * does not want, so the offset moves here once `rows` are handled. Undefined when nothing is
+   * committed after the offset.
+   */
+  through: OutboxPosition | undefined;
+}
+
+interface RawBatchRow extends RawOutboxRow {
+  head: boolean;
+}
+
 /**
- * Up to `limit` rows after `after`, in (transaction id, row id) order, from transactions that are
- * older than every transaction still running. Must run outside a transaction that has written: the
- * reader's own transaction id counts as running.
+ * A consumer's next batch: the events of `types` after `after` and the head of the outbox, from
+ * transactions older than every transaction still running, read in one statement so that both see
+ * the same horizon. Events of other types are never read, only passed over by the offset, so they
+ * cost a consumer nothing each. Must run outside a transaction that has written: the reader's own
+ * transaction id counts as running.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the relay's handle is untyped
-export async function readCommitted(db: Kysely<any>, after: OutboxPosition, limit: number): Promise<OutboxRow[]> {
-  const result = await sql<RawOutboxRow>`
-    select ${COLUMNS}
-    from tokobapak.outbox
-    where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-      and (tx_id, id) > (${after.txId}::xid8, ${after.id})
-    order by tx_id, id
-    limit ${limit}
+export async function readBatch(db: Kysely<any>, after: OutboxPosition, types: string[], limit: number): Promise<OutboxBatch> {
+  const wanted = types.length > 0 ? sql`type in (${sql.join(types)})` : sql`false`;
+  const result = await sql<RawBatchRow>`
+    with wanted as (
+      select ${COLUMNS} from tokobapak.outbox
+      where tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        and (tx_id, id) > (${after.txId}::xid8, ${after.id})
+        and ${wanted}
+      order by tx_id, id
+      limit ${limit}
+    ), head as (
+      select id, tx_id::text as tx_id from tokobapak.outbox
+      where tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        and (tx_id, id) > (${after.txId}::xid8, ${after.id})
+      order by tx_id desc, id desc
+      limit 1
+    )
+    select *, false as head from wanted
+    union all
+    select id, tx_id, null, null, null, null, null, null, true from head
   `.execute(db);
-  return result.rows.map(toOutboxRow);
+  const rows = result.rows
+    .filter((row) => !row.head)
+    .map(toOutboxRow)
+    .sort((a, b) => comparePositions(a.position, b.position));
+  const head = result.rows.find((row) => row.head);
+  const last = rows.at(-1);
+  const through = rows.length >= limit && last ? last.position : head ? { txId: head.tx_id, id: Number(head.id) } : undefined;
+  return { rows, through };
 }
 
 /**

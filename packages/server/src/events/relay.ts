@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Backoff, exponentialBackoff } from './backoff.js';
 import {
   claimEvent,
+  claimEvents,
   consumersBehind,
   consumersWithDueRetries,
   deadLetter,
@@ -15,8 +16,9 @@ import {
   readOffset,
   samePosition,
   scheduleRetry,
+  unclaimEvents,
 } from './consumer-state.js';
-import { findEvent, heldBack, type OutboxPosition, type OutboxRow, readCommitted } from './outbox.js';
+import { findEvent, heldBack, type OutboxPosition, type OutboxRow, readBatch } from './outbox.js';
 import {
   comparePositions,
   deleteOutboxBatch,
@@ -38,6 +40,12 @@ export interface InProcessRelayOptions {
   consumers: Consumer[];
   /** How often to look for new events when not nudged (default 250 ms). */
   pollIntervalMs?: number;
+  /**
+   * Events of its types a consumer handles in one transaction (default 100). Larger batches cost
+   * fewer statements per event but hold the transaction, and on embedded PGlite the one connection,
+   * longer. Events of other types never count: they are passed over in bulk.
+   */
+  batchSize?: number;
   /** Failed deliveries before an event goes to `tokobapak.dead_letters` (default 8). */
   maxAttempts?: number;
   /** Delay before the next delivery after the n-th failure (default 500 ms · 2^(n-1), capped at 5 min, jittered). */
@@ -63,7 +71,7 @@ export interface InProcessRelayOptions {
 // biome-ignore lint/suspicious/noExplicitAny: the relay only touches schema `tokobapak` and hands the rest to consumers
 type Db = Kysely<any>;
 
-const BATCH_SIZE = 100;
+const DEFAULT_BATCH_SIZE = 100;
 // Batches one consumer may take per pass before the others get their turn.
 const BATCHES_PER_PASS = 10;
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
@@ -114,6 +122,8 @@ const consoleLog: EventLog = {
 export function createInProcessRelay(options: InProcessRelayOptions): EventTransport {
   const { db, consumers } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`event batch size must be a positive integer, got ${batchSize}`);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
   const backoff = options.backoff ?? exponentialBackoff();
   const now = options.now ?? (() => new Date());
@@ -200,9 +210,9 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     let progressed = false;
     for (let batch = 0; batch < BATCHES_PER_PASS && !stopping; batch++) {
       const offset = await readOffset(db, consumer.name, now());
-      const rows = await readCommitted(db, offset, BATCH_SIZE);
-      if (rows.length === 0) return { caughtUp: true, progressed };
-      const step = await deliverBatch(consumer, offset, rows);
+      const { rows, through } = await readBatch(db, offset, consumer.types, batchSize);
+      if (!through) return { caughtUp: true, progressed };
+      const step = await deliverBatch(consumer, offset, rows, through);
       // Another process holds this consumer: it is that process's turn.
       if (step === 'busy') return { caughtUp: false, progressed };
       progressed ||= step === 'done';
@@ -210,32 +220,74 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     return { caughtUp: false, progressed };
   }
 
-  // Walks a batch as runs of unwanted events, each closed by one wanted event (or by the batch end);
-  // one transaction per run, so unwanted events cost one offset update per run.
-  async function deliverBatch(consumer: Consumer, offset: OutboxPosition, rows: OutboxRow[]): Promise<Step> {
-    const wanted = new Set(consumer.types);
-    let expected = offset;
-    let start = 0;
-    while (start < rows.length) {
-      // Handing back the rest of the batch keeps stop() from waiting for a hundred handlers.
-      if (stopping) return 'busy';
-      let end = start;
-      while (end < rows.length - 1 && !wanted.has((rows[end] as OutboxRow).event.type)) end++;
-      const last = rows[end] as OutboxRow;
-      const step = wanted.has(last.event.type) ? await deliver(consumer, expected, last) : await skipTo(consumer, expected, last.position);
-      if (step !== 'done') return step;
-      expected = last.position;
-      start = end + 1;
+  // One transaction for the whole batch: one statement claims every event, the handlers run in
+  // order, and the offset moves past the batch and every unwanted event in its range.
+  async function deliverBatch(consumer: Consumer, offset: OutboxPosition, rows: OutboxRow[], through: OutboxPosition): Promise<Step> {
+    let failed: { index: number; error: unknown } | undefined;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const step = await checkOffset(trx, consumer, offset);
+        if (step !== 'done') return step;
+        const claimed = await claimEvents(
+          trx,
+          consumer.name,
+          rows.map((row) => row.event.id),
+          now(),
+        );
+        let reached = through;
+        for (const [index, row] of rows.entries()) {
+          // Stopping: commit what is handled so far rather than wait for the rest of the batch.
+          if (stopping && index > 0) {
+            reached = (rows[index - 1] as OutboxRow).position;
+            // Claimed but not handled: their claims go, or the next delivery would pass them over.
+            const unhandled = rows.slice(index).filter((rest) => claimed.has(rest.event.id));
+            await unclaimEvents(
+              trx,
+              consumer.name,
+              unhandled.map((rest) => rest.event.id),
+            );
+            break;
+          }
+          if (!claimed.has(row.event.id)) continue;
+          try {
+            await consumer.handle(row.event, trx);
+          } catch (error) {
+            failed = { index, error };
+            throw error;
+          }
+        }
+        await moveOffset(trx, consumer.name, reached, now());
+        return 'done';
+      });
+    } catch (error) {
+      // Not a handler's failure (the database's, or a commit that failed): let the pass report it.
+      if (!failed) throw error;
     }
-    return 'done';
+    return recoverBatch(consumer, offset, rows, through, failed);
   }
 
-  async function skipTo(consumer: Consumer, expected: OutboxPosition, position: OutboxPosition): Promise<Step> {
-    return db.transaction().execute(async (trx) => {
-      const step = await checkOffset(trx, consumer, expected);
-      if (step === 'done') await moveOffset(trx, consumer.name, position, now());
-      return step;
-    });
+  // The batch rolled back because one handler failed. The events before it are delivered again one
+  // at a time (their first writes were rolled back; one at a time, so a failure among them, such as
+  // a commit that fails, stays with its own event), the failure is recorded for its event alone
+  // without running its handler again, and the events after it go on as a batch.
+  async function recoverBatch(
+    consumer: Consumer,
+    offset: OutboxPosition,
+    rows: OutboxRow[],
+    through: OutboxPosition,
+    failed: { index: number; error: unknown },
+  ): Promise<Step> {
+    let expected = offset;
+    for (const row of rows.slice(0, failed.index)) {
+      if (stopping) return 'busy';
+      const step = await deliver(consumer, expected, row);
+      if (step !== 'done') return step;
+      expected = row.position;
+    }
+    const row = rows[failed.index] as OutboxRow;
+    const step = await recordStreamFailure(consumer, expected, row, failed.error);
+    if (step !== 'done' || samePosition(row.position, through)) return step;
+    return deliverBatch(consumer, row.position, rows.slice(failed.index + 1), through);
   }
 
   async function deliver(consumer: Consumer, expected: OutboxPosition, row: OutboxRow): Promise<Step> {
@@ -276,7 +328,7 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   }
 
   async function deliverRetries(consumer: Consumer): Promise<Omit<PassResult, 'error'>> {
-    const due = await dueRetries(db, consumer.name, now(), BATCH_SIZE);
+    const due = await dueRetries(db, consumer.name, now(), batchSize);
     // A retry that failed again may already be due again (no backoff), so only an empty list is caught up.
     const caughtUp = due.length === 0;
     let progressed = false;
@@ -476,12 +528,15 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     async drain(timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        // Committed events behind a transaction that is still running are not delivered yet: wait
+        // for them. Counted before the pass, which then sees every event committed before it began;
+        // counted after, an event that stopped being held back during the pass would be missed by
+        // both the pass and the count (other sessions' transactions move the horizon at any time).
+        const waiting = await heldBack(db).catch(() => undefined);
         const result = await pass();
-        // Committed events behind a transaction that is still running are not delivered yet: wait for them.
-        const waiting = result.caughtUp ? await heldBack(db) : { count: 0, horizon: '' };
-        if (result.caughtUp && waiting.count === 0) return;
+        if (result.caughtUp && waiting?.count === 0) return;
         if (Date.now() >= deadline) {
-          const cause = waiting.count
+          const cause = waiting?.count
             ? `: ${waiting.count} committed event(s) wait for transaction ${waiting.horizon}, which is still running`
             : result.error instanceof Error
               ? `: ${result.error.message}`

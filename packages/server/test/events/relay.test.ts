@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type KyselyPlugin, sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type Database, openDatabase } from '../../src/database.js';
 import {
@@ -8,6 +8,7 @@ import {
   type EventTransport,
   eventsMigration,
   type InProcessRelayOptions,
+  writeManyToOutbox,
   writeToOutbox,
 } from '../../src/events/index.js';
 import { openTestDatabase } from '../../src/testing/test-database.js';
@@ -62,6 +63,17 @@ async function publish(type: string, data: unknown = {}, subject?: string): Prom
   return db.transaction().execute((trx) => writeToOutbox(trx, 'test', subject ? { type, data, subject } : { type, data }));
 }
 
+/** Publishes `types` in order, in one transaction. */
+async function publishAll(types: string[]): Promise<EventEnvelope[]> {
+  return db.transaction().execute((trx) =>
+    writeManyToOutbox(
+      trx,
+      'test',
+      types.map((type, n) => ({ type, subject: `sub_${n}`, data: { n } })),
+    ),
+  );
+}
+
 async function effects(consumer: string): Promise<Map<string, number>> {
   const result = await sql<{ event_id: string; count: number }>`
     select event_id, count(*)::int as count from public.effects where consumer = ${consumer} group by event_id
@@ -74,6 +86,34 @@ async function retries(consumer: string) {
     select event_id, attempts, next_attempt_at, last_error from tokobapak.consumer_retries where consumer = ${consumer}
   `.execute(db);
   return result.rows;
+}
+
+async function processed(consumer: string): Promise<number> {
+  const result = await sql<{ n: number }>`select count(*)::int as n from tokobapak.processed_events where consumer = ${consumer}`.execute(db);
+  return result.rows[0]?.n ?? 0;
+}
+
+const repeat = (type: string, times: number) => Array.from({ length: times }, () => type);
+
+/** Every statement the relay sends, handlers' included, counted through a Kysely plugin on its handle. */
+function countingHandle(): { db: Db; statements: () => number; reset: () => void } {
+  let count = 0;
+  const counter: KyselyPlugin = {
+    transformQuery(args) {
+      count++;
+      return args.node;
+    },
+    async transformResult(args) {
+      return args.result;
+    },
+  };
+  return {
+    db: db.withPlugin(counter),
+    statements: () => count,
+    reset: () => {
+      count = 0;
+    },
+  };
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -373,4 +413,95 @@ describe('concurrency', () => {
       expect([...counts.values()]).toEqual([1, 1, 1, 1]);
     },
   );
+});
+
+describe('batches', () => {
+  test('events of types a consumer does not want cost it nothing each: the statements do not grow with them', async () => {
+    const counted = countingHandle();
+    const picky = recorder('b1.picky', ['b1.wanted']);
+    const transport = relay({ db: counted.db, consumers: [picky.consumer] });
+    // The first delivery also creates the consumer's offset row: not part of what is measured.
+    await publishAll(['b1.other']);
+    await transport.drain();
+
+    const first = await publishAll([...repeat('b1.other', 500), 'b1.wanted', ...repeat('b1.other', 500), 'b1.wanted']);
+    counted.reset();
+    await transport.drain();
+    const forOneThousand = counted.statements();
+
+    const second = await publishAll([...repeat('b1.other', 2_500), 'b1.wanted', ...repeat('b1.other', 2_500), 'b1.wanted']);
+    counted.reset();
+    await transport.drain();
+    const forFiveThousand = counted.statements();
+
+    const wanted = [...first, ...second].filter((event) => event.type === 'b1.wanted');
+    expect(picky.ids()).toEqual(wanted.map((event) => event.id));
+    expect(await processed('b1.picky')).toBe(4);
+    // Both drains read one batch and deliver it in one transaction: the same statements, whether
+    // 1,000 or 5,000 unwanted events lie between the offset and the head of the outbox.
+    expect(forFiveThousand).toBe(forOneThousand);
+    expect(forOneThousand).toBeLessThan(20);
+  });
+
+  test('a consumer handles many events per transaction: bookkeeping statements per batch, not per event', async () => {
+    const counted = countingHandle();
+    const bulk = recorder('b2.bulk', ['b2.item']);
+    const transport = relay({ db: counted.db, consumers: [bulk.consumer], batchSize: 100 });
+    const events = await publishAll(repeat('b2.item', 300));
+
+    counted.reset();
+    await transport.drain();
+    expect(bulk.ids()).toEqual(events.map((event) => event.id));
+    expect(await effects('b2.bulk')).toEqual(new Map(events.map((event) => [event.id, 1])));
+    // 300 handler inserts, plus a few statements for each of the three batches and the empty pass.
+    const bookkeeping = counted.statements() - 300;
+    expect(bookkeeping).toBeLessThan(30);
+  });
+
+  test('a handler failing in the middle of a batch sets back only its event: the others commit once, in order, and later events flow', async () => {
+    const events = await publishAll(repeat('b3.paid', 10));
+    const bad = events[4] as EventEnvelope;
+    const shipping = recorder('b3.shipping', ['b3.paid'], (event) => {
+      if (event.id === bad.id) throw new Error('carrier unavailable');
+    });
+    const transport = relay({ consumers: [shipping.consumer], backoff: () => 60_000 });
+    await transport.drain();
+
+    const good = events.filter((event) => event.id !== bad.id);
+    expect(await effects('b3.shipping')).toEqual(new Map(good.map((event) => [event.id, 1])));
+    // The failed handler ran once; the four before it ran again after the roll-back, the five after it once.
+    expect(shipping.calls.filter((event) => event.id === bad.id)).toHaveLength(1);
+    expect(shipping.ids()).toEqual([...events.slice(0, 5), ...events.slice(0, 4), ...events.slice(5)].map((event) => event.id));
+    const retry = await sql<{ event_id: string; attempts: number; last_error: string }>`
+      select event_id, attempts, last_error from tokobapak.consumer_retries where consumer = 'b3.shipping'
+    `.execute(db);
+    expect(retry.rows).toEqual([{ event_id: bad.id, attempts: 1, last_error: expect.stringContaining('carrier unavailable') }]);
+
+    const [later] = await publishAll(['b3.paid']);
+    await transport.drain();
+    expect((await effects('b3.shipping')).get(later?.id as string)).toBe(1);
+  });
+
+  test('stop() during a batch commits the events handled so far and leaves the rest to the next delivery', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const events = await publishAll(repeat('b4.slow', 5));
+    const slow = recorder('b4.slow', ['b4.slow'], (_event, call) => (call === 2 ? gate : undefined));
+    const transport = relay({ consumers: [slow.consumer] });
+    transport.start();
+    while (slow.calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const stopped = transport.stop();
+    release();
+    await stopped;
+    expect(slow.ids()).toEqual(events.slice(0, 2).map((event) => event.id));
+    expect(await processed('b4.slow')).toBe(2);
+
+    const next = recorder('b4.slow', ['b4.slow']);
+    await relay({ consumers: [next.consumer] }).drain();
+    expect(next.ids()).toEqual(events.slice(2).map((event) => event.id));
+    expect(await effects('b4.slow')).toEqual(new Map(events.map((event) => [event.id, 1])));
+  });
 });

@@ -202,7 +202,8 @@ describe('outbox', () => {
     flakyFails = false;
     clock = new Date(NOW.getTime() + 60 * 60_000);
     await withRetry.drain();
-    expect(flaky.ids()).toEqual([...ids(before), ...ids(retried), ...ids(after), ...ids(retried)]);
+    // The failure rolled its batch back, so the event before it was handled again (once in effect).
+    expect(flaky.ids()).toEqual([...ids(before), ...ids(retried), ...ids(before), ...ids(after), ...ids(retried)]);
     // ... and once it has succeeded, the row goes. The dead letter's row stays until an operator deletes it.
     expect(await withRetry.prune()).toMatchObject({ outbox: 1 });
     expect(await stored()).toEqual(ids(dead));
