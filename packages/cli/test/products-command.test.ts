@@ -2,11 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
+import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { createClient } from '@tokobapak/sdk';
-import { newId } from '@tokobapak/server';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { run, tempDir } from './helpers.js';
 
@@ -20,16 +19,16 @@ let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   server = await createTestServer({
-    plugins: [authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin(), inventoryPlugin()],
+    plugins: [authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin(), merchantPlugin(), inventoryPlugin()],
   });
   url = await server.listen({ port: 0 });
   const client = server.client();
   const email = `penjual.${Date.now()}@example.com`;
   await client.user.register({ body: { email, password: 'kopi-susu-gula-aren-77', name: 'Budi' } });
   await client.auth.login({ body: { email, password: 'kopi-susu-gula-aren-77' } });
-  const created = await client.auth.createApiKey({ body: { name: 'import script', scopes: ['products:read', 'products:write'] } });
-  // Store-scoped keys are issued once the merchant service exists; until then, bind this one to a store by hand.
-  await sql`update auth.api_keys set store_id = ${newId('sto')} where id = ${created.apiKey.id}`.execute(server.database.db);
+  // A real store and a key scoped to it: verification checks the holder's current membership.
+  const store = await client.merchant.createStore({ body: { name: 'Toko Impor', handle: `toko-impor-${Date.now()}` } });
+  const created = await client.auth.createApiKey({ body: { name: 'import script', scopes: ['products:read', 'products:write'], storeId: store.id } });
   apiKey = created.secret;
   ({ dir, cleanup } = await tempDir());
 });

@@ -78,7 +78,9 @@ describe('against the real server runtime', () => {
       await expect(fetch(ready.url)).rejects.toThrow();
 
       // start applied the pending migration again.
-      expect((await run(['migrate', 'status'], context(dir))).stdout).toMatch(/^4 executed, 0 pending$/m);
+      const after = (await run(['migrate', 'status'], context(dir))).stdout;
+      expect(after).toMatch(/^greeting +0002_greeting_text +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
+      expect(after).toMatch(/^\d+ executed, 0 pending$/m);
     } finally {
       await cleanup();
     }

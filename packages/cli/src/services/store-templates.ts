@@ -107,6 +107,7 @@ function envExample({ services }: StoreTemplateInput): string {
         byName('TOKOBAPAK_PUBLIC_URL'),
         byName('TOKOBAPAK_CORS_ORIGINS'),
         byName('TOKOBAPAK_SECRET'),
+        byName('TOKOBAPAK_METRICS_TOKEN'),
         flagVariables.logLevel,
         flagVariables.demo,
         flagVariables.config,

@@ -88,5 +88,5 @@ test('verifyApiKey is for services only', async () => {
   const owner = await signIn(server, account.email, account.password);
   const { secret } = await owner.auth.createApiKey({ body: { name: 'probe', scopes: ['profile:read'] } });
   expect((await server.app.inject({ method: 'POST', url: '/auth/api-keys/verify', payload: { key: secret } })).statusCode).toBe(401);
-  await expect(owner.auth.verifyApiKey({ body: { key: secret } })).rejects.toMatchObject({ status: 401 });
+  await expect(owner.auth.verifyApiKey({ body: { key: secret } })).rejects.toMatchObject({ status: 403, code: 'SERVICE_CREDENTIAL_REQUIRED' });
 });

@@ -76,7 +76,7 @@ describe('provisionUser', () => {
     const body = { email: uniqueEmail('oidc'), name: 'Rudi', emailVerified: true };
     await expectProblem(serviceClient(server, 'cart').user.provisionUser({ body }), 403, 'FORBIDDEN');
     const { client } = await signUp(server);
-    await expectProblem(client.user.provisionUser({ body }), 401, 'UNAUTHENTICATED');
+    await expectProblem(client.user.provisionUser({ body }), 403, 'SERVICE_CREDENTIAL_REQUIRED');
   });
 
   test('the user made by provisioning can register no second account with that email', async () => {
