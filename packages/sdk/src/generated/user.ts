@@ -344,7 +344,13 @@ export interface components {
              * @description The login email; compared case-insensitively.
              */
             email: string;
-            /** @description The password; it is kept by the auth service, as a hash only. */
+            /**
+             * @description The password; it is kept by the auth service, as a hash only. Rules: 10 to 128
+             *     characters, at least four different characters, not a well-known password, and not
+             *     containing the part of the email before `@` or any word of four letters or more of
+             *     `name` (so "Rina Wijaya" may not use "rina-wijaya-2026"). A refusal is 400
+             *     `AUTH_WEAK_PASSWORD` or `USER_WEAK_PASSWORD` with the reason.
+             */
             password: string;
             /** @description Display name. */
             name: string;

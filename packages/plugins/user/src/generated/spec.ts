@@ -944,7 +944,7 @@ const document = {
             "type": "string",
             "minLength": 10,
             "maxLength": 128,
-            "description": "The password; it is kept by the auth service, as a hash only."
+            "description": "The password; it is kept by the auth service, as a hash only. Rules: 10 to 128\ncharacters, at least four different characters, not a well-known password, and not\ncontaining the part of the email before `@` or any word of four letters or more of\n`name` (so \"Rina Wijaya\" may not use \"rina-wijaya-2026\"). A refusal is 400\n`AUTH_WEAK_PASSWORD` or `USER_WEAK_PASSWORD` with the reason.\n"
           },
           "name": {
             "type": "string",
