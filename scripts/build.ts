@@ -10,6 +10,7 @@
  *   --force     rebuild every package
  *   --root <d>  the workspace to build (default: this repository)
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildWorkspace } from './build/run.js';
 
@@ -23,7 +24,7 @@ const { values } = parseArgs({
 
 const started = performance.now();
 const result = await buildWorkspace({
-  root: values.root ?? new URL('..', import.meta.url).pathname,
+  root: values.root ?? fileURLToPath(new URL('..', import.meta.url)),
   declarations: !values['js-only'],
   force: values.force,
   log: (line) => console.log(line),
