@@ -7,6 +7,8 @@
  *   --openapi <dir>   specs folder            (default: openapi)
  *   --sdk-out <dir>   SDK generated folder    (default: packages/sdk/src/generated)
  *   --plugins <dir>   plugins folder          (default: packages/plugins)
+ *   --events-doc <f>  page whose event catalogue section is regenerated (default: docs/events.md,
+ *                     none when --openapi is given)
  *   --root <dir>      paths in headers are relative to it (default: the repository root)
  */
 import { relative, resolve } from 'node:path';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     openapi: { type: 'string' },
     'sdk-out': { type: 'string' },
     plugins: { type: 'string' },
+    'events-doc': { type: 'string' },
     root: { type: 'string' },
   },
 });
@@ -31,6 +34,8 @@ const options = {
   openapiDir: values.openapi ? resolve(values.openapi) : defaults.openapiDir,
   sdkGeneratedDir: values['sdk-out'] ? resolve(values['sdk-out']) : defaults.sdkGeneratedDir,
   pluginsDir: values.plugins ? resolve(values.plugins) : defaults.pluginsDir,
+  // A run on other specs (a fixture, a temporary copy) must not rewrite this repository's page.
+  eventsDoc: values['events-doc'] ? resolve(values['events-doc']) : values.openapi ? undefined : defaults.eventsDoc,
   check: values.check,
 };
 

@@ -56,12 +56,26 @@ export function emitOperations(services: ServiceTable[], source: string): string
       for (const [id, info] of operations) {
         const files = info.files ? `, files: [${info.files.map(quote).join(', ')}]` : '';
         const notModified = info.notModified ? ', notModified: true' : '';
+        const session = info.session ? `, session: ${quote(info.session)}` : '';
         lines.push(
-          `    ${id}: { method: ${quote(info.method)}, path: ${quote(info.path)}, paginated: ${info.paginated}, idempotent: ${info.idempotent}, body: ${quote(info.body)}${files}, response: ${quote(info.response)}${notModified} },`,
+          `    ${id}: { method: ${quote(info.method)}, path: ${quote(info.path)}, paginated: ${info.paginated}, idempotent: ${info.idempotent}, body: ${quote(info.body)}${files}, response: ${quote(info.response)}${notModified}${session} },`,
         );
       }
       lines.push('  },');
     }
+    lines.push('} as const;');
+  }
+  const ports = services.flatMap(({ service, operations }) =>
+    operations.filter(([, info]) => info.provides).map(([id, info]) => ({ port: info.provides as string, service, id })),
+  );
+  for (const port of ports) {
+    const other = ports.find((candidate) => candidate.port === port.port && candidate !== port);
+    if (other) throw new Error(`two operations provide the ${port.port} port (x-provides): ${port.service}.${port.id} and ${other.service}.${other.id}`);
+  }
+  lines.push('', '/** The operation that provides each runtime port (`x-provides` in a spec), for when no loaded plugin provides it. */');
+  lines.push(`export const portOperations = {${ports.length ? '' : '} as const;'}`);
+  if (ports.length) {
+    for (const { port, service, id } of ports) lines.push(`  ${port}: { service: ${quote(service)}, operationId: ${quote(id)} },`);
     lines.push('} as const;');
   }
   lines.push('', '/** The openapi-typescript `operations` type of every service, by service name. */');

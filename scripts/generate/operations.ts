@@ -1,3 +1,4 @@
+import { isJsonMediaType, specOperations } from '../../packages/server/src/spec-reader.js';
 import { asObject, type JsonObject } from './bundle.js';
 
 /** What the SDK runtime needs to know about one operation. */
@@ -19,9 +20,13 @@ export interface OperationInfo {
   response: 'json' | 'binary';
   /** The operation declares a `304 Not Modified` response (a conditional GET, `If-None-Match`). */
   notModified?: true;
+  /** The runtime port it provides (`x-provides`), such as `apiKeyVerifier`. */
+  provides?: string;
+  /** What it does to the client's session (`x-session`): `issues` a token pair, `refreshes` it, or `revokes` it. */
+  session?: 'issues' | 'refreshes' | 'revokes';
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+const SESSION_EFFECTS = new Set(['issues', 'refreshes', 'revokes']);
 
 /** Follows local `#/components/...` refs until it reaches a value that is not a reference. */
 export function resolveLocal(doc: JsonObject, node: unknown): JsonObject | undefined {
@@ -44,38 +49,39 @@ export function resolveLocal(doc: JsonObject, node: unknown): JsonObject | undef
 export function collectOperations(doc: JsonObject, specName: string): Array<[string, OperationInfo]> {
   const out: Array<[string, OperationInfo]> = [];
   const seen = new Set<string>();
-  for (const [path, rawPathItem] of Object.entries(asObject(doc.paths) ?? {})) {
-    const pathItem = resolveLocal(doc, rawPathItem) ?? {};
+  for (const { path, method, pathItem, operation } of specOperations(doc, specName)) {
     const shared = Array.isArray(pathItem.parameters) ? pathItem.parameters : [];
-    for (const method of METHODS) {
-      const operation = asObject(pathItem[method]);
-      if (!operation) continue;
-      const id = operation.operationId;
-      if (typeof id !== 'string' || id === '') {
-        throw new Error(`${specName}: ${method.toUpperCase()} ${path} has no operationId`);
-      }
-      if (seen.has(id)) throw new Error(`${specName}: duplicate operationId "${id}"`);
-      seen.add(id);
-      const own = Array.isArray(operation.parameters) ? operation.parameters : [];
-      const parameters = [...shared, ...own].map((parameter) => resolveLocal(doc, parameter) ?? {});
-      const info: OperationInfo = {
-        method: method.toUpperCase(),
-        path,
-        paginated: isPage(doc, operation),
-        idempotent: parameters.some(
-          (parameter) => parameter.in === 'header' && typeof parameter.name === 'string' && parameter.name.toLowerCase() === 'idempotency-key',
-        ),
-        body: 'json',
-        response: responseKind(doc, operation, `${specName}: ${id}`),
-      };
-      if (asObject(operation.responses)?.['304'] !== undefined) info.notModified = true;
-      const multipart = multipartSchema(doc, operation, `${specName}: ${id}`);
-      if (multipart) {
-        info.body = 'multipart';
-        info.files = binaryProperties(doc, multipart);
-      }
-      out.push([id, info]);
+    const id = operation.operationId;
+    if (typeof id !== 'string' || id === '') {
+      throw new Error(`${specName}: ${method.toUpperCase()} ${path} has no operationId`);
     }
+    if (seen.has(id)) throw new Error(`${specName}: duplicate operationId "${id}"`);
+    seen.add(id);
+    const own = Array.isArray(operation.parameters) ? operation.parameters : [];
+    const parameters = [...shared, ...own].map((parameter) => resolveLocal(doc, parameter) ?? {});
+    const info: OperationInfo = {
+      method: method.toUpperCase(),
+      path,
+      paginated: isPage(doc, operation),
+      idempotent: parameters.some(
+        (parameter) => parameter.in === 'header' && typeof parameter.name === 'string' && parameter.name.toLowerCase() === 'idempotency-key',
+      ),
+      body: 'json',
+      response: responseKind(doc, operation, `${specName}: ${id}`),
+    };
+    if (asObject(operation.responses)?.['304'] !== undefined) info.notModified = true;
+    if (typeof operation['x-provides'] === 'string') info.provides = operation['x-provides'];
+    const session = operation['x-session'];
+    if (session !== undefined) {
+      if (typeof session !== 'string' || !SESSION_EFFECTS.has(session)) throw new Error(`${specName}: ${id}: x-session must be issues, refreshes or revokes`);
+      info.session = session as OperationInfo['session'];
+    }
+    const multipart = multipartSchema(doc, operation, `${specName}: ${id}`);
+    if (multipart) {
+      info.body = 'multipart';
+      info.files = binaryProperties(doc, multipart);
+    }
+    out.push([id, info]);
   }
   return out;
 }
@@ -91,9 +97,6 @@ function multipartSchema(doc: JsonObject, operation: JsonObject, where: string):
   return resolveLocal(doc, asObject(content['multipart/form-data'])?.schema) ?? {};
 }
 
-/** `application/json`, `application/problem+json`, `application/vnd.x+json; charset=utf-8`: media types read as JSON. */
-const JSON_MEDIA_TYPE = /^[^/]+\/([^;]*\+)?json\s*(;|$)/i;
-
 /** A success status key of `responses`: `200`…`299` or the `2XX` range. */
 const SUCCESS_STATUS = /^2(\d\d|XX)$/i;
 
@@ -108,7 +111,7 @@ function responseKind(doc: JsonObject, operation: JsonObject, where: string): 'j
   for (const [status, raw] of Object.entries(asObject(operation.responses) ?? {})) {
     if (!SUCCESS_STATUS.test(status)) continue;
     for (const mediaType of Object.keys(asObject(resolveLocal(doc, raw)?.content) ?? {})) {
-      (JSON_MEDIA_TYPE.test(mediaType) ? json : binary).push(`${status} ${mediaType}`);
+      (isJsonMediaType(mediaType) ? json : binary).push(`${status} ${mediaType}`);
     }
   }
   if (json.length > 0 && binary.length > 0) {

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { bundle } from './bundle.js';
-import { emitIndex, emitOperations, emitSpec, emitTypes, type ServiceTable } from './emit.js';
+import { emitIndex, emitOperations, emitSpec, emitTypes, header, type ServiceTable } from './emit.js';
+import { buildEventCatalogue, emitEventCatalogue, emitEventDoc, emitManifest, type ServiceSpec } from './events.js';
 import { collectOperations } from './operations.js';
 
 /** Where `pnpm generate` reads specs and writes what it derives from them. */
@@ -12,8 +13,10 @@ export interface GenerateOptions {
   openapiDir: string;
   /** Receives `<service>.ts`, `operations.ts` and `index.ts`; the generator owns it entirely. */
   sdkGeneratedDir: string;
-  /** Holds one folder per plugin; `<service>/src/generated/spec.ts` is written where it exists. */
+  /** Holds one folder per plugin; `<service>/src/generated/spec.ts` and `manifest.ts` are written where it exists. */
   pluginsDir: string;
+  /** The page whose event catalogue section (between markers) is regenerated; none when absent. */
+  eventsDoc?: string;
 }
 
 /** Everything one run would write, in memory, plus the files that should no longer exist. */
@@ -47,6 +50,7 @@ export function defaultOptions(root: string): GenerateOptions {
     openapiDir: join(root, 'openapi'),
     sdkGeneratedDir: join(root, 'packages', 'sdk', 'src', 'generated'),
     pluginsDir: join(root, 'packages', 'plugins'),
+    eventsDoc: join(root, 'docs', 'events.md'),
   };
 }
 
@@ -72,18 +76,29 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   const tables: ServiceTable[] = [];
   const shown = (path: string) => relative(options.root, path).split(sep).join('/');
   const allSpecs = shown(join(options.openapiDir, '*.yaml'));
+  const specs: ServiceSpec[] = [];
 
   for (const service of services) {
     const specPath = join(options.openapiDir, `${service}.yaml`);
     const source = shown(specPath);
     const doc = bundle(specPath);
+    specs.push({ service, namespace: sdkNamespace(service), source, doc });
     tables.push({ service, namespace: sdkNamespace(service), operations: collectOperations(doc, source) });
     files.set(join(options.sdkGeneratedDir, `${service}.ts`), await emitTypes(doc, source));
     const pluginDir = join(options.pluginsDir, service);
     if (existsSync(pluginDir)) files.set(join(pluginDir, 'src', 'generated', 'spec.ts'), emitSpec(doc, source));
   }
+  const catalogue = buildEventCatalogue(specs);
+  for (const spec of specs) {
+    const pluginDir = join(options.pluginsDir, spec.service);
+    if (existsSync(pluginDir)) files.set(join(pluginDir, 'src', 'generated', 'manifest.ts'), emitManifest(catalogue, spec, header(spec.source)));
+  }
   files.set(join(options.sdkGeneratedDir, 'operations.ts'), emitOperations(tables, allSpecs));
+  files.set(join(options.sdkGeneratedDir, 'events.ts'), emitEventCatalogue(catalogue, specs, header(allSpecs)));
   files.set(join(options.sdkGeneratedDir, 'index.ts'), emitIndex(services, allSpecs, sdkNamespace));
+  if (options.eventsDoc && existsSync(options.eventsDoc)) {
+    files.set(options.eventsDoc, emitEventDoc(readFileSync(options.eventsDoc, 'utf8'), catalogue, shown(options.eventsDoc)));
+  }
 
   const obsolete: string[] = [];
   if (existsSync(options.sdkGeneratedDir)) {
@@ -94,8 +109,10 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   }
   if (existsSync(options.pluginsDir)) {
     for (const plugin of readdirSync(options.pluginsDir).sort()) {
-      const path = join(options.pluginsDir, plugin, 'src', 'generated', 'spec.ts');
-      if (!services.includes(plugin) && existsSync(path)) obsolete.push(path);
+      for (const name of ['spec.ts', 'manifest.ts']) {
+        const path = join(options.pluginsDir, plugin, 'src', 'generated', name);
+        if (!services.includes(plugin) && existsSync(path)) obsolete.push(path);
+      }
     }
   }
   return { files, obsolete };

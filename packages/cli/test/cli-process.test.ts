@@ -46,4 +46,22 @@ describe.skipIf(!builtCli)(`built CLI as a process${builtCli ? '' : ' (skipped: 
       expect(service.loaded).toBe(true);
     }
   });
+
+  const missingTitle = unbuiltServices.length
+    ? `start refuses a missing dependency (skipped: not built: ${unbuiltServices.join(', ')}; run pnpm build)`
+    : 'start --services user without auth or TOKOBAPAK_AUTH_URL refuses to start, naming both and the variable';
+  test.skipIf(unbuiltServices.length > 0)(missingTitle, async () => {
+    const failure = await cli('start', '--services', 'user', '--port', '0', '--data', ':memory:', '--json').then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    const document = JSON.parse(failure?.stdout.trim().split('\n').pop() ?? '{}') as { error?: { code: string; message: string } };
+    expect(document.error?.code).toBe('CLI_SERVICE_MISSING');
+    expect(document.error?.message).toMatch(
+      /^Cannot start: user calls auth \(.*\), which is neither loaded in this process nor configured: load auth too, or set TOKOBAPAK_AUTH_URL/,
+    );
+    expect(failure?.stderr).toContain('error: Cannot start: user calls auth');
+    expect(failure?.stderr).not.toMatch(/at .*\.js:\d+/); // a message the user can act on, not a stack
+  });
 });

@@ -24,6 +24,32 @@ export interface OperationDescriptor {
   readonly response?: 'json' | 'binary';
   /** The operation declares `304 Not Modified`: a 304 resolves to a {@link NotModifiedResult} instead of throwing. */
   readonly notModified?: boolean;
+  /**
+   * What the operation does to the session (`x-session` in its spec): `issues` and `refreshes` answer
+   * a token pair that the client stores, `revokes` ends the session, so the client drops its tokens.
+   * The client refreshes through the operation marked `refreshes`. Operations without it leave the
+   * tokens alone, whatever they answer.
+   */
+  readonly session?: 'issues' | 'refreshes' | 'revokes';
+}
+
+/** Which call a middleware sees: the service and the `operationId`. */
+export interface MiddlewareCall {
+  service: string;
+  operationId: string;
+}
+
+/**
+ * Runs around every request, as openapi-fetch's middleware does: `onRequest` may return a new
+ * `Request` (or change headers in place) before it is sent, `onResponse` may return a new
+ * `Response` before the client reads it. Several run in order for requests, in reverse for
+ * responses; a token refresh and the retry after it go through them too.
+ */
+export interface Middleware {
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only changes the request in place returns nothing
+  onRequest?(context: MiddlewareCall & { request: Request }): Request | void | Promise<Request | void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only looks at the response returns nothing
+  onResponse?(context: MiddlewareCall & { request: Request; response: Response }): Response | void | Promise<Response | void>;
 }
 
 /** Descriptors of every operation, by service name and `operationId`. */
@@ -56,6 +82,8 @@ export interface ClientOptions<Service extends string = ServiceName> {
   headers?: Record<string, string>;
   /** On `401 TOKEN_EXPIRED`, refresh the token pair once and retry (default `true`). */
   autoRefresh?: boolean;
+  /** Code run around every request and response (logging, tracing, headers): see {@link Middleware}. */
+  middleware?: Middleware[];
 }
 
 /** The per-call argument as the runtime sees it; the typed shape is `OperationArgs`. */
@@ -93,7 +121,8 @@ export function createClientFor<Services, Table extends OperationTable = Operati
 ): ClientOf<Services, Table> {
   const tokenStore = options.tokenStore ?? memoryTokenStore();
   const autoRefresh = options.autoRefresh ?? true;
-  const refreshOperation = table.auth?.refreshToken;
+  const refreshOperation = findOperation(table, 'refreshes');
+  const middleware = options.middleware ?? [];
   let refreshing: Promise<void> | undefined;
 
   const baseUrlOf = (service: string): string => {
@@ -102,7 +131,7 @@ export function createClientFor<Services, Table extends OperationTable = Operati
     return base.replace(/\/+$/, '');
   };
 
-  const send = async (service: string, operation: OperationDescriptor, args: CallArgs, anonymous: boolean): Promise<Attempt> => {
+  const send = async (service: string, id: string, operation: OperationDescriptor, args: CallArgs, anonymous: boolean): Promise<Attempt> => {
     const headers = new Headers(options.headers);
     // Binary operations take whatever the server sends (a per-call `accept` header still wins); errors are problem+json either way.
     headers.set('accept', operation.response === 'binary' ? '*/*' : 'application/json, application/problem+json');
@@ -130,7 +159,8 @@ export function createClientFor<Services, Table extends OperationTable = Operati
     const init: RequestInit = { method: operation.method, headers, redirect: 'manual' };
     if (body !== undefined) init.body = body;
     if (args.signal) init.signal = args.signal;
-    return { response: await fetchImpl(url, init), accessToken };
+    if (middleware.length === 0) return { response: await fetchImpl(url, init), accessToken };
+    return { response: await throughMiddleware(middleware, { service, operationId: id }, new Request(url, init), fetchImpl), accessToken };
   };
 
   /** Refreshes the token pair once, however many requests ask at the same time. */
@@ -139,8 +169,8 @@ export function createClientFor<Services, Table extends OperationTable = Operati
     if (!current || current.accessToken !== staleAccessToken) return Promise.resolve(); // already refreshed
     refreshing ??= (async () => {
       try {
-        if (!refreshOperation) throw new Error('TokoBapak client: this SDK has no auth.refreshToken operation');
-        await call('auth', 'refreshToken', refreshOperation, { body: { refreshToken: current.refreshToken } }, true);
+        if (!refreshOperation) throw new Error('TokoBapak client: no operation of this SDK declares x-session: refreshes');
+        await call(refreshOperation.service, refreshOperation.id, refreshOperation.operation, { body: { refreshToken: current.refreshToken } }, true);
       } catch (error) {
         // A rejected refresh token ends the session; throttling, an outage or a network failure does not.
         if (error instanceof TokoBapakError && REFRESH_REJECTED.has(error.status)) tokenStore.set(undefined);
@@ -156,9 +186,8 @@ export function createClientFor<Services, Table extends OperationTable = Operati
     const name = `${service}.${id}`;
     const args: CallArgs = { ...rawArgs };
     if (operation.idempotent) args.idempotencyKey ??= randomUuid();
-    const isLogout = service === 'auth' && id === 'logout';
     try {
-      let attempt = await send(service, operation, args, isRefresh);
+      let attempt = await send(service, id, operation, args, isRefresh);
       if (!isSuccess(attempt.response, operation)) {
         const error = await errorFromResponse(name, attempt.response);
         const canRefresh = autoRefresh && !isRefresh && error.status === 401 && error.code === TOKEN_EXPIRED && tokenStore.get()?.refreshToken;
@@ -169,15 +198,17 @@ export function createClientFor<Services, Table extends OperationTable = Operati
           if (refreshError instanceof TokoBapakError) throw new TokoBapakError(name, error.problem, { cause: refreshError });
           throw refreshError;
         }
-        attempt = await send(service, operation, args, false);
+        attempt = await send(service, id, operation, args, false);
         if (!isSuccess(attempt.response, operation)) throw await errorFromResponse(name, attempt.response);
       }
       const result = await readResult(name, attempt.response, operation);
-      const tokens = operation.response === 'binary' ? undefined : tokenPairIn(result);
+      // Only operations whose spec says they issue or refresh a session touch the tokens.
+      const tokens = operation.session === 'issues' || operation.session === 'refreshes' ? tokenPairIn(result) : undefined;
       if (tokens) tokenStore.set(tokens);
       return result;
     } finally {
-      if (isLogout) tokenStore.set(undefined);
+      // Whatever the answer: after asking to end the session, this client no longer acts in it.
+      if (operation.session === 'revokes') tokenStore.set(undefined);
     }
   };
 
@@ -220,6 +251,32 @@ export type TokoBapakClient = ClientOf<ServiceOperations, typeof operationTable>
  */
 export function createClient(options: ClientOptions): TokoBapakClient {
   return withStoreSession(createClientFor<ServiceOperations, typeof operationTable>(operationTable, options));
+}
+
+/** The operation with the given session effect, if the table has one. */
+function findOperation(
+  table: OperationTable,
+  session: OperationDescriptor['session'],
+): { service: string; id: string; operation: OperationDescriptor } | undefined {
+  for (const [service, operations] of Object.entries(table)) {
+    for (const [id, operation] of Object.entries(operations)) if (operation.session === session) return { service, id, operation };
+  }
+  return undefined;
+}
+
+/** Sends a request through the middleware: each `onRequest` in order, the fetch, each `onResponse` in reverse. */
+async function throughMiddleware(middleware: Middleware[], call: MiddlewareCall, first: Request, fetchImpl: typeof fetch): Promise<Response> {
+  let request = first;
+  for (const item of middleware) {
+    const next = await item.onRequest?.({ ...call, request });
+    if (next instanceof Request) request = next;
+  }
+  let response = await fetchImpl(request);
+  for (const item of [...middleware].reverse()) {
+    const next = await item.onResponse?.({ ...call, request, response });
+    if (next instanceof Response) response = next;
+  }
+  return response;
 }
 
 /**

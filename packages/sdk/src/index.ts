@@ -6,14 +6,17 @@ export {
   type ClientOptions,
   createClient,
   createClientFor,
+  type Middleware,
+  type MiddlewareCall,
   type OperationDescriptor,
   type OperationTable,
   type ServiceName,
   type TokoBapakClient,
 } from './client.js';
 export { type Problem, TokoBapakError } from './errors.js';
+export { type EventPayloads, type EventType, eventSchemas, eventTypes } from './generated/events.js';
 export type * from './generated/index.js';
-export { operationTable, type ServiceOperations } from './generated/operations.js';
+export { operationTable, portOperations, type ServiceOperations } from './generated/operations.js';
 export type {
   BinaryResult,
   ClientOf,

@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { bundle } from '../../../scripts/generate/bundle.js';
 import { collectOperations } from '../../../scripts/generate/operations.js';
 import { type GenerateOptions, generate, isClean } from '../../../scripts/generate/run.js';
+import { runGenerator } from './generator-cli.js';
 
 const repositoryRoot = resolve(import.meta.dirname, '../../..');
 const fixtures = join(import.meta.dirname, 'fixtures');
-const run = promisify(execFile);
 
 describe('bundle', () => {
   const auth = bundle(join(fixtures, 'openapi', 'auth.yaml'));
@@ -264,25 +262,7 @@ describe('generate', () => {
   });
 
   test('the CLI exits 1 on drift and names the files', async () => {
-    const cli = (...args: string[]) =>
-      run(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'scripts/generate.ts',
-          '--root',
-          dir,
-          '--openapi',
-          options.openapiDir,
-          '--sdk-out',
-          options.sdkGeneratedDir,
-          '--plugins',
-          options.pluginsDir,
-          ...args,
-        ],
-        { cwd: repositoryRoot },
-      );
+    const cli = (...args: string[]) => runGenerator(options, ...args);
     await cli();
     expect((await cli('--check')).stdout).toContain('generated files are up to date');
 

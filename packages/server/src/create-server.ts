@@ -5,14 +5,15 @@ import { createClient, operationTable } from '@tokobapak/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { installApiDocs } from './api-docs.js';
-import { createApiKeyVerifier } from './api-key-cache.js';
+import { cacheApiKeyVerifier, remoteApiKeyVerifier } from './api-key-cache.js';
 import { type BaseContext, bindOperations, checkHandlers, InFlight } from './bind-operations.js';
 import type { ServerConfig } from './config.js';
 import { installCors } from './cors.js';
 import { type Database, openDatabase, persistentDataDir } from './database.js';
 import { createDeletedAccounts, USER_DELETED } from './deleted-accounts.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
-import { createInProcessRelay, type EventTransport, writeManyToOutbox, writeToOutbox } from './events/index.js';
+import { createInProcessRelay, type EventTransport, payloadChecker, writeManyToOutbox, writeToOutbox } from './events/index.js';
+import type { NewEvent } from './events/types.js';
 import { installErrorHandling, sendProblem } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';
@@ -25,7 +26,9 @@ import { installObservability } from './observability.js';
 import type { Clock, Plugin, PluginContext, TxContext } from './plugin.js';
 import { createProcessRuntime, type ProcessOwner, type ProcessRuntime } from './processes/index.js';
 import { createRateLimiter } from './rate-limit.js';
+import type { ApiKeyVerifier } from './security.js';
 import { createProcessFetch, createServiceClient, IN_PROCESS_ORIGIN, serviceBaseUrls } from './service-clients.js';
+import { describeMissingService, findMissingServices, MissingServicesError } from './service-dependencies.js';
 import { loadPlatformSecret } from './settings.js';
 import { createTokenService, type TokenService } from './tokens.js';
 import { insideTransaction } from './transaction-scope.js';
@@ -71,6 +74,9 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
   const names = plugins.map((plugin) => plugin.name);
   if (new Set(names).size !== names.length) throw new Error(`A service is loaded twice: ${names.join(', ')}`);
   const operationsByPlugin = new Map(plugins.map((plugin) => [plugin.name, checkHandlers(plugin)]));
+  // Before the database is touched: a process that cannot reach a service it calls must not start.
+  const dependencies = findMissingServices(plugins, config.remoteServices ?? {});
+  if (dependencies.required.length > 0) throw new MissingServicesError(dependencies.required);
 
   const database = config.openDatabase ?? (await openDatabase(config.database));
   const ownsDatabase = !config.openDatabase;
@@ -132,7 +138,12 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     const platformClient = clientFor('platform');
     const idempotency = new IdempotencyStore(db);
     const inFlight = new InFlight();
-    const verifyApiKey = createApiKeyVerifier(() => platformClient, config.apiKeyCacheSeconds);
+    // The API key port: a loaded plugin that provides it (auth, in this process), or else the
+    // operation a spec declares `x-provides: apiKeyVerifier` on, wherever its service runs.
+    let providedVerifier: ApiKeyVerifier | undefined;
+    const remoteVerifier = remoteApiKeyVerifier(() => platformClient);
+    const verifyApiKey = cacheApiKeyVerifier((key) => (providedVerifier ?? remoteVerifier)(key), config.apiKeyCacheSeconds);
+    for (const missing of dependencies.optional) app.log.warn({ service: missing.service, plugin: missing.plugin }, describeMissingService(missing));
 
     let relay: EventTransport | undefined;
     const processOwners: ProcessOwner[] = plugins.map((plugin) => ({ plugin: plugin.name, definitions: plugin.processes ?? [] }));
@@ -165,7 +176,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
                 },
                 async publishMany(events) {
                   published ||= events.length > 0;
-                  return writeManyToOutbox(trx, plugin.name, events);
+                  return writeManyToOutbox(trx, plugin.name, [...events]);
                 },
               } as TxContext<unknown>),
             ),
@@ -211,27 +222,37 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
           // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
           handle: (event: any, trx: Kysely<any>) => deletedAccounts.markDeleted((event.data as { userId: string }).userId, new Date(event.time), trx),
         },
-        ...plugins.flatMap((plugin) =>
-          (plugin.subscriptions ?? []).map((subscription) => ({
+        ...plugins.flatMap((plugin) => {
+          // The producer's schema is checked before the handler runs: a payload that breaks it is
+          // dead-lettered at once with the schema error, and the events behind it keep flowing.
+          const checkPayload = payloadChecker(plugin.manifest?.consumedSchemas);
+          return (plugin.subscriptions ?? []).map((subscription) => ({
             name: `${plugin.name}.${subscription.name}`,
-            types: subscription.types,
+            types: [...subscription.types],
             // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
-            handle: (event: any, trx: Kysely<any>) =>
-              insideTransaction({ service: plugin.name, opener: `event consumer ${plugin.name}.${subscription.name}` }, () =>
+            handle: (event: any, trx: Kysely<any>) => {
+              checkPayload(event);
+              return insideTransaction({ service: plugin.name, opener: `event consumer ${plugin.name}.${subscription.name}` }, () =>
                 subscription.handle(event, {
                   db: trx.withSchema(plugin.name),
-                  publish: (next) => writeToOutbox(trx, plugin.name, next),
-                  publishMany: (next) => writeManyToOutbox(trx, plugin.name, next),
+                  publish: (next: NewEvent) => writeToOutbox(trx, plugin.name, next),
+                  publishMany: (next: readonly NewEvent[]) => writeManyToOutbox(trx, plugin.name, [...next]),
                 }),
-              ),
-          })),
-        ),
+              );
+            },
+          }));
+        }),
       ],
     });
 
     for (const plugin of plugins) {
       const base = bases.get(plugin.name) as BaseContext;
-      await plugin.onStart?.(pluginContext(base, app, plugin.name));
+      const context = pluginContext(base, app, plugin.name);
+      if (plugin.provides?.apiKeyVerifier) {
+        if (providedVerifier) throw new Error(`Two loaded services provide API key verification; ${plugin.name} is the second`);
+        providedVerifier = plugin.provides.apiKeyVerifier(context);
+      }
+      await plugin.onStart?.(context);
     }
     await app.ready();
     relay.start();

@@ -1,3 +1,4 @@
+import { eventTypes } from '@tokobapak/sdk';
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { Caller } from './caller.js';
 import { platformErrors } from './errors.js';
@@ -19,8 +20,8 @@ export const deletedAccountsMigration: Migration = {
   },
 };
 
-/** The event whose consumer fills the list in every database that receives it. */
-export const USER_DELETED = 'user.deleted';
+/** The event whose consumer fills the list in every database that receives it (from the spec's event catalogue, not spelt here). */
+export const USER_DELETED = eventTypes.user.deleted;
 
 /**
  * The deleted-account denylist. An access token is verified without the database (that is what

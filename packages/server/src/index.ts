@@ -17,6 +17,7 @@ export {
   ProblemError,
   platformErrors,
 } from './errors.js';
+export { isPermanentFailure, PermanentEventFailure } from './events/permanent-failure.js';
 export type { EventEnvelope, NewEvent } from './events/types.js';
 export { newId } from './ids.js';
 export type { ScheduledJob } from './jobs/types.js';
@@ -28,7 +29,9 @@ export type { DefaultBody, PathParams, QueryParams, RequestBody, ResponseBody } 
 export { decodeCursor, decodeCursorMatching, encodeCursor, invalidCursor, type Page, toPage } from './pagination.js';
 export {
   type Clock,
+  type ConsumedEvent,
   definePlugin,
+  eventSubscriber,
   type Handler,
   type HandlerContext,
   type HandlerRequest,
@@ -38,8 +41,13 @@ export {
   type Plugin,
   type PluginContext,
   type PluginDefinition,
+  type PluginEvents,
+  type PluginManifest,
+  type PluginPorts,
+  type PublishableEvent,
   type Subscription,
   type TxContext,
+  type UntypedEvents,
 } from './plugin.js';
 export {
   defineProcess,
@@ -58,6 +66,9 @@ export type { RateLimit, RateLimiter } from './rate-limit.js';
 export { Reply, redirect, reply } from './reply.js';
 export { findUnsafeText, isSafeText, UNSAFE_TEXT_MESSAGE, type UnsafeTextIssue } from './safe-text.js';
 export { SchemaJson, schemaJsonArray, schemaJsonObject } from './schema-json.js';
+export type { ApiKeyVerifier } from './security.js';
 export { SerializedJson, serializedJson } from './serialized-json.js';
+export { describeMissingService, type MissingService, MissingServicesError, serviceUrlVariable } from './service-dependencies.js';
+export { type DeclaredCall, type DeclaredEvent, isJsonMediaType, readServiceContract, type ServiceContract } from './spec-reader.js';
 export { type JsonSchema, type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';
 export { type AccessClaims, createTokenService, type TokenService } from './tokens.js';

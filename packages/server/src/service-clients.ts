@@ -1,6 +1,7 @@
 import { type ClientOptions, createClient, type TokoBapakClient } from '@tokobapak/sdk';
 import type { FastifyInstance } from 'fastify';
 import { platformErrors } from './errors.js';
+import { serviceUrlVariable } from './service-dependencies.js';
 import { openTransaction } from './transaction-scope.js';
 
 /** Origin that routes a request through Fastify's `inject()` instead of a socket. */
@@ -17,7 +18,7 @@ export function createProcessFetch(app: FastifyInstance): typeof fetch {
     const url = new URL(request.url);
     if (url.origin === UNAVAILABLE_ORIGIN) {
       const service = url.pathname.split('/')[1] ?? 'unknown';
-      const variable = `TOKOBAPAK_${service.toUpperCase().replaceAll('-', '_')}_URL`;
+      const variable = serviceUrlVariable(service);
       throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} is not running in this process and no URL is configured for it (${variable})`);
     }
     if (url.origin !== IN_PROCESS_ORIGIN) return fetch(request);

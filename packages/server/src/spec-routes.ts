@@ -1,5 +1,6 @@
 import { multipartBodySchema } from './multipart.js';
 import type { OpenApiDocument } from './plugin.js';
+import { createRefResolver, isJsonMediaType, specOperations } from './spec-reader.js';
 
 /** One security alternative of an operation: a scheme and the scopes it requires. */
 export interface SecurityRequirement {
@@ -38,25 +39,18 @@ export interface OperationRoute {
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema is open-ended
 export type JsonSchema = Record<string, any>;
 
-const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
 const SCHEMES = new Set(['bearerAuth', 'apiKeyAuth', 'serviceAuth']);
-const JSON_TYPES = ['application/json', 'application/problem+json'];
 const REQUEST_TYPES = ['application/json', 'multipart/form-data'];
 
 /** Reads every operation of a bundled spec, with local `$ref`s inlined. Throws on anything the runtime cannot honour. */
 export function readOperations(service: string, spec: OpenApiDocument): OperationRoute[] {
-  const resolve = createResolver(spec);
-  const routes: OperationRoute[] = [];
-  for (const [path, item] of Object.entries(spec.paths)) {
+  const resolve = createRefResolver(spec);
+  for (const path of Object.keys(spec.paths)) {
     if (!path.startsWith(`/${service}/`)) throw new Error(`${service}: path ${path} must start with /${service}/`);
-    const shared = (item.parameters as JsonSchema[] | undefined) ?? [];
-    for (const method of METHODS) {
-      const operation = item[method] as JsonSchema | undefined;
-      if (!operation) continue;
-      routes.push(readOperation(service, path, method, operation, shared, resolve));
-    }
   }
-  return routes;
+  return specOperations(spec, service).map(({ path, method, pathItem, operation }) =>
+    readOperation(service, path, method, operation, (pathItem.parameters as JsonSchema[] | undefined) ?? [], resolve),
+  );
 }
 
 function readOperation(
@@ -102,7 +96,7 @@ function readOperation(
   for (const [code, response] of Object.entries((operation.responses ?? {}) as Record<string, JsonSchema>)) {
     if (!/^\d{3}$/.test(code)) continue;
     const content = response.content as Record<string, { schema?: JsonSchema }> | undefined;
-    const type = content ? JSON_TYPES.find((candidate) => content[candidate]) : undefined;
+    const type = Object.keys(content ?? {}).find(isJsonMediaType);
     responses[Number(code)] = type ? content?.[type]?.schema : undefined;
   }
   const successStatuses = Object.keys(responses)
@@ -145,32 +139,4 @@ function parameterSchema(parameters: JsonSchema[], location: string): { schema: 
     if (parameter.required || location === 'path') required.push(name);
   }
   return { schema: { type: 'object', properties, ...(required.length ? { required } : {}) }, names: Object.keys(properties) };
-}
-
-/** Inlines local `#/components/...` references (bundled specs have no others; our schemas are not recursive). */
-function createResolver(spec: OpenApiDocument): (value: unknown) => unknown {
-  const lookup = (ref: string): unknown => {
-    if (!ref.startsWith('#/')) throw new Error(`Only local $refs are supported at runtime, got ${ref}`);
-    let node: unknown = spec;
-    for (const segment of ref.slice(2).split('/')) {
-      node = (node as Record<string, unknown> | undefined)?.[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
-    }
-    if (node === undefined) throw new Error(`Unresolved $ref ${ref}`);
-    return node;
-  };
-  const resolve = (value: unknown, depth = 0): unknown => {
-    if (depth > 64) throw new Error('$ref nesting too deep (recursive schema?)');
-    if (Array.isArray(value)) return value.map((item) => resolve(item, depth + 1));
-    if (value === null || typeof value !== 'object') return value;
-    const record = value as Record<string, unknown>;
-    if (typeof record.$ref === 'string') {
-      const { $ref, ...siblings } = record;
-      const target = resolve(lookup($ref), depth + 1) as Record<string, unknown>;
-      return Object.keys(siblings).length ? { ...target, ...(resolve(siblings, depth + 1) as object) } : target;
-    }
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(record)) out[key] = resolve(child, depth + 1);
-    return out;
-  };
-  return resolve;
 }

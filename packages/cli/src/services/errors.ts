@@ -11,6 +11,7 @@ export const cliErrors = {
   CLI_INVALID_VALUE: 'A flag or environment variable has a value that cannot be used.',
   CLI_PORT_IN_USE: 'The port `tokobapak start` was asked to listen on is taken.',
   CLI_DATA_DIR_LOCKED: 'Another running process (named by its pid) holds the PGlite data folder; PGlite allows one process per folder.',
+  CLI_SERVICE_MISSING: 'A selected service calls a service that is neither selected nor reachable at a configured URL.',
   CLI_PACKAGE_MISSING: 'A TokoBapak package the command needs is not installed (or, in a checkout, not built).',
   CLI_PACK_FAILED: '`tokobapak new` from a checkout could not pack one of its packages with `pnpm pack`.',
   CLI_MIGRATION_FAILED: 'A migration failed; the report names it.',

@@ -41,7 +41,13 @@ export async function startStore(settings: StoreSettings, registry: ServiceRegis
   // Before migrations and before a new data folder exists: a taken port must cost nothing.
   await ensurePortFree(settings);
   await ensureDataDir(settings.database);
-  const server = await withDataDir(() => runtime.createServer(demoServerConfig(buildServerConfig(effective, plugins), settings, runtime)));
+  const server = await withDataDir(() => runtime.createServer(demoServerConfig(buildServerConfig(effective, plugins), settings, runtime))).catch(
+    (error: unknown) => {
+      // The runtime refuses a process that cannot reach a service it calls; say so like any other setting the user can fix.
+      if ((error as { code?: unknown }).code === 'SERVER_SERVICES_MISSING') throw new CliError('CLI_SERVICE_MISSING', (error as Error).message);
+      throw error;
+    },
+  );
   let ready: Extract<StartState, { phase: 'ready' }>;
   try {
     const url = await listen(server, settings);

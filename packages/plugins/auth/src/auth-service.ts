@@ -1,5 +1,6 @@
 import type { HandlerContext } from '@tokobapak/server';
 import type { AuthDatabase } from './database.js';
+import type { AuthEvents } from './generated/manifest.js';
 import { createOidcClient, type OidcClient, resolveOidcProviders } from './oidc/oidc-client.js';
 import type { AuthPluginOptions } from './options.js';
 import { DEFAULT_RESET, type ResetSettings } from './password-reset.js';
@@ -16,7 +17,7 @@ export interface AuthService {
   refreshTokenTtlSeconds: number;
   oidc: Map<string, OidcClient>;
   adminEmails: Set<string>;
-  session(ctx: HandlerContext<AuthDatabase>): SessionSettings;
+  session(ctx: HandlerContext<AuthDatabase, AuthEvents>): SessionSettings;
 }
 
 /** Resolves options, environment and defaults into the service the handlers use. */

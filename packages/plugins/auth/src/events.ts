@@ -1,32 +1,24 @@
-import type { Subscription } from '@tokobapak/server';
+import { eventTypes } from '@tokobapak/sdk';
+import { eventSubscriber } from '@tokobapak/server';
 import type { AuthDatabase } from './database.js';
+import type { AuthEvents } from './generated/manifest.js';
 
-/** Events the auth service publishes. */
-export const AUTH_EVENTS = {
-  passwordChanged: 'auth.password-changed',
-  passwordReset: 'auth.password-reset',
-  roleChanged: 'auth.role-changed',
-  /** Someone asked for a reset mail; consumed by auth itself, to send the mail after answering. */
-  passwordResetRequested: 'auth.password-reset-requested',
-} as const;
-
-/** Published by every service once it has erased a deleted user's data (consumed by the user service). */
-export const DELETION_ACKNOWLEDGED = 'user.deletion-acknowledged';
+const subscribe = eventSubscriber<AuthDatabase, AuthEvents>();
 
 /**
  * `user.deleted` → erase the account's credentials, sessions, API keys, identities and reset tokens,
  * then say so. The runtime records the event as processed in this same transaction, so a redelivery
  * erases nothing twice and acknowledges once.
  */
-export const eraseDeletedUsers: Subscription<AuthDatabase> = {
+export const eraseDeletedUsers = subscribe({
   name: 'erase-deleted-users',
-  types: ['user.deleted'],
+  types: [eventTypes.user.deleted],
   async handle(event, tx) {
-    const { userId } = event.data as { userId: string };
+    const { userId } = event.data;
     await eraseUser(tx.db, userId);
-    await tx.publish({ type: DELETION_ACKNOWLEDGED, subject: userId, data: { userId, service: 'auth' } });
+    await tx.publish({ type: eventTypes.user.deletionAcknowledged, subject: userId, data: { userId, service: 'auth' } });
   },
-};
+});
 
 /** Deletes everything the auth service holds about a user. */
 export async function eraseUser(db: import('kysely').Kysely<AuthDatabase>, userId: string): Promise<void> {
@@ -39,11 +31,11 @@ export async function eraseUser(db: import('kysely').Kysely<AuthDatabase>, userI
 }
 
 /** `merchant.staff-removed` → the person's store sessions and keys for that store stop working. */
-export const endRemovedStaffAccess: Subscription<AuthDatabase> = {
+export const endRemovedStaffAccess = subscribe({
   name: 'end-removed-staff-access',
-  types: ['merchant.staff-removed'],
+  types: [eventTypes.merchant.staffRemoved],
   async handle(event, tx) {
-    const { storeId, userId } = event.data as { storeId: string; userId: string };
+    const { storeId, userId } = event.data;
     const now = new Date(event.time);
     await tx.db
       .updateTable('refresh_tokens')
@@ -60,15 +52,15 @@ export const endRemovedStaffAccess: Subscription<AuthDatabase> = {
       .where('revoked_at', 'is', null)
       .execute();
   },
-};
+});
 
 /** `merchant.store-suspended` / `-reinstated` → store keys and store sessions pause and resume with the store. */
-export const trackSuspendedStores: Subscription<AuthDatabase> = {
+export const trackSuspendedStores = subscribe({
   name: 'track-suspended-stores',
-  types: ['merchant.store-suspended', 'merchant.store-reinstated'],
+  types: [eventTypes.merchant.storeSuspended, eventTypes.merchant.storeReinstated],
   async handle(event, tx) {
-    const { storeId } = event.data as { storeId: string };
-    if (event.type === 'merchant.store-reinstated') {
+    const { storeId } = event.data;
+    if (event.type === eventTypes.merchant.storeReinstated) {
       await tx.db.deleteFrom('suspended_stores').where('store_id', '=', storeId).execute();
       return;
     }
@@ -84,4 +76,4 @@ export const trackSuspendedStores: Subscription<AuthDatabase> = {
       .where('revoked_at', 'is', null)
       .execute();
   },
-};
+});

@@ -1,13 +1,11 @@
-import type { PluginContext, Subscription } from '@tokobapak/server';
+import { eventTypes } from '@tokobapak/sdk';
+import { eventSubscriber, type PluginContext } from '@tokobapak/server';
 import type { AuthService } from './auth-service.js';
 import type { AuthDatabase } from './database.js';
-import { AUTH_EVENTS } from './events.js';
+import type { AuthEvents } from './generated/manifest.js';
 import { createResetToken } from './password-reset.js';
 
-/** Data of `auth.password-reset-requested`: the address as asked (normalized), whether or not an account has it. */
-export interface ResetRequestedData {
-  email: string;
-}
+const subscribe = eventSubscriber<AuthDatabase, AuthEvents>();
 
 /**
  * `auth.password-reset-requested` → if an account has the email and its hourly allowance is not
@@ -16,13 +14,13 @@ export interface ResetRequestedData {
  * email; the mail leaves after the answer. A mail that fails rolls the token back and the event is
  * retried. The context (mailer, public URL, clock) is the plugin's, given at start.
  */
-export function sendResetMails(service: AuthService, context: () => PluginContext<AuthDatabase>): Subscription<AuthDatabase> {
-  return {
+export function sendResetMails(service: AuthService, context: () => PluginContext<AuthDatabase, AuthEvents>) {
+  return subscribe({
     name: 'send-reset-mails',
-    types: [AUTH_EVENTS.passwordResetRequested],
+    types: [eventTypes.auth.passwordResetRequested],
     async handle(event, tx) {
       const ctx = context();
-      const { email } = event.data as ResetRequestedData;
+      const { email } = event.data;
       const credential = await tx.db.selectFrom('credentials').select('user_id').where('email', '=', email).executeTakeFirst();
       if (!credential) return;
       const token = await createResetToken(tx.db, service.reset, credential.user_id, ctx.clock.now());
@@ -44,5 +42,5 @@ export function sendResetMails(service: AuthService, context: () => PluginContex
         ].join('\n'),
       });
     },
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import type { HandlerContext, StoreRole } from '@tokobapak/server';
 import type { AuthDatabase } from './database.js';
 import { authErrors } from './errors.js';
+import type { AuthEvents } from './generated/manifest.js';
 
 /** A person's membership of a store as the merchant service knows it now. */
 export interface StoreMembership {
@@ -12,7 +13,7 @@ export interface StoreMembership {
  * The person's membership of a store, or null when they are not a member. Calls another service,
  * so never use it inside a transaction.
  */
-export async function membershipIn(ctx: HandlerContext<AuthDatabase>, storeId: string, userId: string): Promise<StoreMembership | null> {
+export async function membershipIn(ctx: Pick<HandlerContext<AuthDatabase>, 'clients'>, storeId: string, userId: string): Promise<StoreMembership | null> {
   try {
     const membership = await ctx.clients.merchant.getStoreMembership({ params: { storeId, userId } });
     return { role: membership.role, storeStatus: membership.storeStatus };
@@ -26,7 +27,7 @@ export async function membershipIn(ctx: HandlerContext<AuthDatabase>, storeId: s
  * The caller's role in a store, as the merchant service knows it. Refuses non-members and
  * suspended stores. Calls another service, so never use it inside a transaction.
  */
-export async function storeRoleOf(ctx: HandlerContext<AuthDatabase>, storeId: string, userId: string): Promise<StoreRole> {
+export async function storeRoleOf(ctx: HandlerContext<AuthDatabase, AuthEvents>, storeId: string, userId: string): Promise<StoreRole> {
   const membership = await membershipIn(ctx, storeId, userId);
   if (!membership) throw authErrors.AUTH_STORE_ACCESS_DENIED('You are not a member of this store');
   if (membership.storeStatus !== 'active') throw authErrors.AUTH_STORE_ACCESS_DENIED('The store is suspended');

@@ -1,14 +1,15 @@
+import { eventTypes } from '@tokobapak/sdk';
 import { decodeCursorMatching, newId, type Page, type PluginContext, toPage, type UploadedFile } from '@tokobapak/server';
 import { type Kysely, sql } from 'kysely';
 import type { ImageProxyDatabase } from './database.js';
 import { imageProxyErrors } from './errors.js';
-import { IMAGE_PROXY_EVENTS, type ImageDeletedData, type ImageUploadedData } from './events.js';
+import type { ImageProxyEvents } from './generated/manifest.js';
 import type { ImageRow } from './mappers.js';
 import type { ImageProxySettings } from './options.js';
 import type { RenderBudget } from './render-budget.js';
 import { decodesCompletely, detectImage } from './renderer.js';
 
-type Context = Pick<PluginContext<ImageProxyDatabase>, 'db' | 'transaction' | 'clock' | 'log'>;
+type Context = Pick<PluginContext<ImageProxyDatabase, ImageProxyEvents>, 'db' | 'transaction' | 'clock' | 'log'>;
 
 /**
  * Checks and stores an upload for a store: size first (cheapest), then what the bytes really are,
@@ -58,8 +59,8 @@ export async function uploadImage(ctx: Context, settings: ImageProxySettings, bu
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await tx.publish<ImageUploadedData>({
-        type: IMAGE_PROXY_EVENTS.imageUploaded,
+      await tx.publish({
+        type: eventTypes.imageProxy.imageUploaded,
         subject: id,
         data: { imageId: id, storeId, contentType: detected.contentType, width: detected.width, height: detected.height, bytes: size },
       });
@@ -145,7 +146,7 @@ export async function deleteImage(ctx: Context, settings: ImageProxySettings, st
     if (!image) throw imageProxyErrors.IMAGE_NOT_FOUND();
     const variants = await tx.db.deleteFrom('variants').where('image_id', '=', imageId).returning('blob_key').execute();
     await tx.db.deleteFrom('sold_out_images').where('image_id', '=', imageId).execute();
-    await tx.publish<ImageDeletedData>({ type: IMAGE_PROXY_EVENTS.imageDeleted, subject: imageId, data: { imageId, storeId } });
+    await tx.publish({ type: eventTypes.imageProxy.imageDeleted, subject: imageId, data: { imageId, storeId } });
     return [image.blob_key, ...variants.map((variant) => variant.blob_key)];
   });
   for (const key of keys) {

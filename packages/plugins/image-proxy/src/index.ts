@@ -4,6 +4,7 @@ import { definePlugin, type Plugin } from '@tokobapak/server';
 import type { ImageProxyDatabase } from './database.js';
 import { imageProxyErrors } from './errors.js';
 import { trackSoldOutImages } from './events.js';
+import { type ImageProxyEvents, manifest } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
 import { imageHandlers } from './handlers/image-handlers.js';
 import { variantHandlers } from './handlers/variant-handlers.js';
@@ -18,13 +19,7 @@ import { createVariantService } from './variants.js';
 export { assertBlobKey, type Blob, type BlobStore, contentEtag, createLocalBlobStore, createMemoryBlobStore } from './blob-store.js';
 export type { ImageProxyDatabase } from './database.js';
 export { imageProxyErrors } from './errors.js';
-export {
-  IMAGE_PROXY_EVENTS,
-  type ImageDeletedData,
-  type ImageUploadedData,
-  INVENTORY_STOCK_EVENTS,
-  type ProductStockData,
-} from './events.js';
+export type { ImageProxyEvents } from './generated/manifest.js';
 export type { ImageResource } from './mappers.js';
 export type { ImageProxyPluginOptions } from './options.js';
 export { AVIF_EFFORT, createSharpRenderer, type DetectedImage, detectImage, renderVariant, type VariantRenderer } from './renderer.js';
@@ -63,10 +58,11 @@ export function imageProxyPlugin(options: ImageProxyPluginOptions = {}): Plugin 
     cache,
     budget,
   );
-  return definePlugin<ImageProxyOperations, ImageProxyDatabase>({
+  return definePlugin<ImageProxyOperations, ImageProxyDatabase, ImageProxyEvents>({
     name: 'image-proxy',
     summary: 'Image upload to blob storage; resized, re-encoded and greyscale variants rendered on demand and cached',
     spec,
+    manifest,
     migrations,
     errors: imageProxyErrors,
     subscriptions: [trackSoldOutImages],

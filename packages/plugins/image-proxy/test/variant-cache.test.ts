@@ -1,6 +1,7 @@
+import { eventTypes } from '@tokobapak/sdk';
 import { expectProblemResponse, storeToken } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INVENTORY_STOCK_EVENTS, renderVariant, signVariantUrl, type VariantQuery } from '../src/index.js';
+import { renderVariant, signVariantUrl, type VariantQuery } from '../src/index.js';
 import { createVariantCache, VARIANT_CACHE_ENTRY_OVERHEAD } from '../src/variant-cache.js';
 import { resolveVariantQuery } from '../src/variant-params.js';
 import { colouredPng, type ImageProxyTestServer, isGrey, pixels, SIGNING_KEY, STORE_A, startImageProxy, uploadOk } from './support.js';
@@ -49,7 +50,7 @@ describe('the in-process variant cache, through HTTP', () => {
     expect((await card(imageId)).headers.etag).toBe(colour.headers.etag);
     expect(variantReads(t, mark)).toEqual([]);
 
-    await stock(INVENTORY_STOCK_EVENTS.soldOut, 'prd_cache_1', [imageId]);
+    await stock(eventTypes.inventory.productSoldOut, 'prd_cache_1', [imageId]);
     const grey = await card(imageId);
     expect(grey.statusCode).toBe(200);
     expect(grey.headers.etag).not.toBe(colour.headers.etag);
@@ -58,13 +59,13 @@ describe('the in-process variant cache, through HTTP', () => {
     // A client holding the colour ETag gets the grey bytes, not 304.
     expect((await get(`/image-proxy/images/${imageId}/variants/card`, { 'if-none-match': String(colour.headers.etag) })).statusCode).toBe(200);
 
-    await stock(INVENTORY_STOCK_EVENTS.backInStock, 'prd_cache_1', [imageId]);
+    await stock(eventTypes.inventory.productBackInStock, 'prd_cache_1', [imageId]);
     const back = await card(imageId);
     expect(back.headers.etag).toBe(colour.headers.etag);
     expect(Buffer.compare(back.rawPayload, colour.rawPayload)).toBe(0);
     // Colour and grey are both in memory now: switching back and forth reads nothing.
     const after = t.blobReads().length;
-    await stock(INVENTORY_STOCK_EVENTS.soldOut, 'prd_cache_1', [imageId]);
+    await stock(eventTypes.inventory.productSoldOut, 'prd_cache_1', [imageId]);
     expect((await card(imageId)).headers.etag).toBe(grey.headers.etag);
     expect(variantReads(t, after)).toEqual([]);
   });

@@ -1,7 +1,8 @@
-import { type NewEvent, newId } from '@tokobapak/server';
+import { eventTypes } from '@tokobapak/sdk';
+import { newId } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { InventoryDatabase } from './database.js';
-import { INVENTORY_EVENTS, type ProductAvailabilityData, type ProductEventData } from './events.js';
+import type { InventoryEvent } from './events.js';
 import type { CheckedRow, RejectedRow } from './import-checks.js';
 import { availableOf, PRODUCT_COLUMNS, type ProductRow, type VariantRow } from './mappers.js';
 import type { FieldIssue } from './product-input.js';
@@ -129,7 +130,7 @@ async function writeTargets(tx: Tx, storeId: string, targets: Target[], now: Dat
   const removed: string[] = [];
   const productValues = [];
   const variantValues = [];
-  const events: NewEvent<unknown>[] = [];
+  const events: InventoryEvent[] = [];
   for (const { row, existing } of targets) {
     const { draft } = row;
     const productId = existing?.product.id ?? newId('prod');
@@ -177,15 +178,15 @@ async function writeTargets(tx: Tx, storeId: string, targets: Target[], now: Dat
     });
     for (const variant of written) events.push(stockChangedEvent(variant));
     events.push({
-      type: existing ? INVENTORY_EVENTS.productUpdated : INVENTORY_EVENTS.productCreated,
+      type: existing ? eventTypes.inventory.productUpdated : eventTypes.inventory.productCreated,
       subject: productId,
-      data: { productId, storeId } satisfies ProductEventData,
+      data: { productId, storeId },
     });
     if (soldOut !== soldOutBefore) {
       events.push({
-        type: soldOut ? INVENTORY_EVENTS.productSoldOut : INVENTORY_EVENTS.productBackInStock,
+        type: soldOut ? eventTypes.inventory.productSoldOut : eventTypes.inventory.productBackInStock,
         subject: productId,
-        data: { productId, storeId, imageIds: draft.imageIds } satisfies ProductAvailabilityData,
+        data: { productId, storeId, imageIds: draft.imageIds },
       });
     }
   }

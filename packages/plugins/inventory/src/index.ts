@@ -4,6 +4,7 @@ import { definePlugin, type Plugin } from '@tokobapak/server';
 import type { InventoryDatabase } from './database.js';
 import { inventoryErrors } from './errors.js';
 import { trackStoreStatus } from './events.js';
+import { type InventoryEvents, manifest } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
 import { catalogueHandlers } from './handlers/catalogue-handlers.js';
 import { reservationHandlers } from './handlers/reservation-handlers.js';
@@ -16,14 +17,8 @@ import { sweepExpiredImports } from './staged-imports.js';
 
 export type { InventoryDatabase, ProductStatus, ReservationStatus } from './database.js';
 export { inventoryErrors } from './errors.js';
-export {
-  INVENTORY_EVENTS,
-  MERCHANT_EVENTS,
-  type ProductAvailabilityData,
-  type ProductEventData,
-  type StockChangedData,
-  type StoreStatusData,
-} from './events.js';
+export type { InventoryEvent } from './events.js';
+export type { InventoryEvents } from './generated/manifest.js';
 export type { InventoryPluginOptions } from './options.js';
 
 /**
@@ -36,10 +31,11 @@ export type { InventoryPluginOptions } from './options.js';
 export function inventoryPlugin(options: InventoryPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
 
-  return definePlugin<InventoryOperations, InventoryDatabase>({
+  return definePlugin<InventoryOperations, InventoryDatabase, InventoryEvents>({
     name: 'inventory',
     summary: 'Products, variants and stock; the catalogue with search; stock reservations; bulk import',
     spec,
+    manifest,
     migrations,
     errors: inventoryErrors,
     subscriptions: [trackStoreStatus],

@@ -1,9 +1,9 @@
-import type { InventoryComponents } from '@tokobapak/sdk';
+import { eventTypes, type InventoryComponents } from '@tokobapak/sdk';
 import { decodeCursorMatching, type HandlerContext, isUniqueViolation, newId, type Page, toPage } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { InventoryDatabase, ProductStatus } from './database.js';
 import { inventoryErrors } from './errors.js';
-import { INVENTORY_EVENTS, type ProductEventData } from './events.js';
+import type { InventoryEvents } from './generated/manifest.js';
 import { availableOf, PRODUCT_COLUMNS, type ProductRow, toProduct, toProductInput, type VariantRow } from './mappers.js';
 import { checkConsistency, type FieldIssue, type ProductDraft, toDraft } from './product-input.js';
 import { publishStockChanged, refreshSoldOut, type Tx } from './stock.js';
@@ -12,10 +12,10 @@ type Schemas = InventoryComponents['schemas'];
 type Db = Kysely<InventoryDatabase>;
 
 /** Runs a function in one transaction of the inventory schema. */
-export type Transact = HandlerContext<InventoryDatabase>['transaction'];
+export type Transact = HandlerContext<InventoryDatabase, InventoryEvents>['transaction'];
 
 /** What the domain code needs from a handler's context. */
-export type InventoryContext = Pick<HandlerContext<InventoryDatabase>, 'db' | 'transaction'>;
+export type InventoryContext = Pick<HandlerContext<InventoryDatabase, InventoryEvents>, 'db' | 'transaction'>;
 
 /** A problem that stops a product from being written, with the error code it is answered with on its own. */
 export interface StoreIssue extends FieldIssue {
@@ -217,8 +217,8 @@ export async function writeProduct(tx: Tx, storeId: string, draft: ProductDraft,
     if (!before || availableOf(before) !== availableOf(row)) await publishStockChanged(tx, row);
   }
 
-  await tx.publish<ProductEventData>({
-    type: existing ? INVENTORY_EVENTS.productUpdated : INVENTORY_EVENTS.productCreated,
+  await tx.publish({
+    type: existing ? eventTypes.inventory.productUpdated : eventTypes.inventory.productCreated,
     subject: productId,
     data: { productId, storeId },
   });
@@ -294,7 +294,7 @@ export async function archiveProduct(ctx: InventoryContext, storeId: string, pro
       .returning('id')
       .executeTakeFirst();
     if (archived) {
-      await tx.publish<ProductEventData>({ type: INVENTORY_EVENTS.productArchived, subject: productId, data: { productId, storeId } });
+      await tx.publish({ type: eventTypes.inventory.productArchived, subject: productId, data: { productId, storeId } });
     }
   });
   return getStoreProduct(ctx.db, storeId, productId);

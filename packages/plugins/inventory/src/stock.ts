@@ -1,11 +1,13 @@
-import type { NewEvent, TxContext } from '@tokobapak/server';
+import { eventTypes } from '@tokobapak/sdk';
+import type { TxContext } from '@tokobapak/server';
 import { sql } from 'kysely';
 import type { InventoryDatabase } from './database.js';
-import { INVENTORY_EVENTS, type ProductAvailabilityData, type StockChangedData } from './events.js';
+import type { InventoryEvent } from './events.js';
+import type { InventoryEvents } from './generated/manifest.js';
 import { availableOf, type VariantRow } from './mappers.js';
 
 /** A transaction of the inventory schema. */
-export type Tx = TxContext<InventoryDatabase>;
+export type Tx = TxContext<InventoryDatabase, InventoryEvents>;
 
 /** Publishes `inventory.stock-changed` for a variant as it is now. */
 export async function publishStockChanged(tx: Tx, variant: StockOf): Promise<void> {
@@ -15,10 +17,10 @@ export async function publishStockChanged(tx: Tx, variant: StockOf): Promise<voi
 type StockOf = Pick<VariantRow, 'id' | 'product_id' | 'store_id' | 'stock_on_hand' | 'reserved'>;
 
 /** The `inventory.stock-changed` event of a variant as it is now (for `publishMany`). */
-export function stockChangedEvent(variant: StockOf): NewEvent<StockChangedData> {
+export function stockChangedEvent(variant: StockOf): InventoryEvent {
   const available = availableOf(variant);
   return {
-    type: INVENTORY_EVENTS.stockChanged,
+    type: eventTypes.inventory.stockChanged,
     subject: variant.id,
     data: { variantId: variant.id, productId: variant.product_id, storeId: variant.store_id, available, soldOut: available <= 0 },
   };
@@ -51,8 +53,8 @@ export async function refreshSoldOut(tx: Tx, productIds: Iterable<string>): Prom
     const soldOut = inStock === undefined;
     if (soldOut === product.sold_out) continue;
     await tx.db.updateTable('products').set({ sold_out: soldOut }).where('id', '=', productId).execute();
-    await tx.publish<ProductAvailabilityData>({
-      type: soldOut ? INVENTORY_EVENTS.productSoldOut : INVENTORY_EVENTS.productBackInStock,
+    await tx.publish({
+      type: soldOut ? eventTypes.inventory.productSoldOut : eventTypes.inventory.productBackInStock,
       subject: productId,
       data: { productId, storeId: product.store_id, imageIds: product.image_ids },
     });

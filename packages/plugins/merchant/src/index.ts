@@ -4,6 +4,7 @@ import { definePlugin, type Plugin } from '@tokobapak/server';
 import type { MerchantDatabase } from './database.js';
 import { merchantErrors } from './errors.js';
 import { eraseDeletedUsers } from './events.js';
+import { type MerchantEvents, manifest } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
 import { adminHandlers } from './handlers/admin-handlers.js';
 import { staffHandlers } from './handlers/staff-handlers.js';
@@ -13,14 +14,8 @@ import { type MerchantPluginOptions, resolveSettings } from './options.js';
 
 export type { MerchantDatabase, StoredInvitationStatus, StoreStatus } from './database.js';
 export { merchantErrors } from './errors.js';
-export {
-  MERCHANT_EVENTS,
-  OWNER_DELETED_REASON,
-  type OwnershipTransferredData,
-  type StaffChangedData,
-  type StoreCreatedData,
-  type StoreStatusChangedData,
-} from './events.js';
+export { OWNER_DELETED_REASON } from './events.js';
+export type { MerchantEvents } from './generated/manifest.js';
 export type { MerchantPluginOptions } from './options.js';
 
 /**
@@ -32,10 +27,11 @@ export type { MerchantPluginOptions } from './options.js';
  */
 export function merchantPlugin(options: MerchantPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
-  return definePlugin<MerchantOperations, MerchantDatabase>({
+  return definePlugin<MerchantOperations, MerchantDatabase, MerchantEvents>({
     name: 'merchant',
     summary: 'Stores, public store profiles, staff and invitations, and store moderation',
     spec,
+    manifest,
     migrations,
     errors: merchantErrors,
     subscriptions: [eraseDeletedUsers],

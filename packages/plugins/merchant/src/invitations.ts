@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { MerchantComponents } from '@tokobapak/sdk';
+import { eventTypes, type MerchantComponents } from '@tokobapak/sdk';
 import { decodeCursorMatching, isUniqueViolation, newId, type Page, platformErrors, toPage } from '@tokobapak/server';
 import { type Db, type MerchantContext, normalizeEmail } from './context.js';
 import { merchantErrors } from './errors.js';
-import { MERCHANT_EVENTS, type StaffChangedData } from './events.js';
 import { type InvitationRow, type MembershipRow, toInvitation } from './mappers.js';
 import type { MerchantSettings } from './options.js';
 import { emailOf } from './users.js';
@@ -186,7 +185,7 @@ export async function acceptInvitation(ctx: MerchantContext, userId: string, tok
         .set({ status: 'accepted', accepted_at: now, accepted_by_user_id: userId })
         .where('id', '=', invitation.id)
         .execute();
-      await tx.publish<StaffChangedData>({ type: MERCHANT_EVENTS.staffAdded, subject: invitation.store_id, data: { storeId: invitation.store_id, userId } });
+      await tx.publish({ type: eventTypes.merchant.staffAdded, subject: invitation.store_id, data: { storeId: invitation.store_id, userId } });
       return membership;
     });
   } catch (error) {

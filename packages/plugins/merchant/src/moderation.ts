@@ -1,6 +1,6 @@
+import { eventTypes } from '@tokobapak/sdk';
 import type { Transact } from './context.js';
 import { merchantErrors } from './errors.js';
-import { MERCHANT_EVENTS, type StoreStatusChangedData } from './events.js';
 import type { StoreRow } from './mappers.js';
 
 /**
@@ -19,7 +19,7 @@ export async function suspendStore(transact: Transact, storeId: string, reason: 
       .where('id', '=', storeId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await tx.publish<StoreStatusChangedData>({ type: MERCHANT_EVENTS.storeSuspended, subject: storeId, data: { storeId } });
+    await tx.publish({ type: eventTypes.merchant.storeSuspended, subject: storeId, data: { storeId } });
     return suspended;
   });
 }
@@ -36,7 +36,7 @@ export async function reinstateStore(transact: Transact, storeId: string, now: D
       .where('id', '=', storeId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await tx.publish<StoreStatusChangedData>({ type: MERCHANT_EVENTS.storeReinstated, subject: storeId, data: { storeId } });
+    await tx.publish({ type: eventTypes.merchant.storeReinstated, subject: storeId, data: { storeId } });
     return active;
   });
 }

@@ -1,9 +1,8 @@
-import type { MerchantComponents } from '@tokobapak/sdk';
+import { eventTypes, type MerchantComponents } from '@tokobapak/sdk';
 import { decodeCursor, invalidCursor, type Page, type StoreRole, toPage } from '@tokobapak/server';
 import { sql } from 'kysely';
 import type { Db, Transact } from './context.js';
 import { merchantErrors } from './errors.js';
-import { MERCHANT_EVENTS, type OwnershipTransferredData, type StaffChangedData } from './events.js';
 import { type MembershipRow, toMembership } from './mappers.js';
 
 type Schemas = MerchantComponents['schemas'];
@@ -55,7 +54,7 @@ export async function removeStaff(transact: Transact, storeId: string, userId: s
     const member = await lockMember(tx.db, storeId, userId);
     if (member.role === 'owner') throw merchantErrors.MERCHANT_OWNER_IMMUTABLE('The owner cannot be removed from the store');
     await tx.db.deleteFrom('memberships').where('store_id', '=', storeId).where('user_id', '=', userId).execute();
-    await tx.publish<StaffChangedData>({ type: MERCHANT_EVENTS.staffRemoved, subject: storeId, data: { storeId, userId } });
+    await tx.publish({ type: eventTypes.merchant.staffRemoved, subject: storeId, data: { storeId, userId } });
   });
 }
 
@@ -160,8 +159,8 @@ export async function transferOwnership(
       .where('user_id', '=', newOwnerUserId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await tx.publish<OwnershipTransferredData>({
-      type: MERCHANT_EVENTS.ownershipTransferred,
+    await tx.publish({
+      type: eventTypes.merchant.ownershipTransferred,
       subject: storeId,
       data: {
         storeId,

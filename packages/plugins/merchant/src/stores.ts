@@ -1,10 +1,9 @@
-import type { MerchantComponents } from '@tokobapak/sdk';
+import { eventTypes, type MerchantComponents } from '@tokobapak/sdk';
 import { decodeCursorMatching, isUniqueViolation, newId, type Page, toPage } from '@tokobapak/server';
 import type { Updateable } from 'kysely';
 import type { Db, MerchantContext } from './context.js';
 import type { MerchantDatabase, StoreStatus } from './database.js';
 import { merchantErrors } from './errors.js';
-import { MERCHANT_EVENTS, type StoreCreatedData } from './events.js';
 import { addressColumns, type StoreRow, toStore } from './mappers.js';
 import { emailForRecord } from './users.js';
 
@@ -48,7 +47,7 @@ export async function createStore(
         .returningAll()
         .executeTakeFirstOrThrow();
       await tx.db.insertInto('memberships').values({ store_id: store.id, user_id: userId, role: 'owner', email, created_at: now }).execute();
-      await tx.publish<StoreCreatedData>({ type: MERCHANT_EVENTS.storeCreated, subject: store.id, data: { storeId: store.id, handle, ownerUserId: userId } });
+      await tx.publish({ type: eventTypes.merchant.storeCreated, subject: store.id, data: { storeId: store.id, handle, ownerUserId: userId } });
       return store;
     });
   } catch (error) {

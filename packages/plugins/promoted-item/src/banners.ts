@@ -1,9 +1,8 @@
-import type { PromotedItemComponents } from '@tokobapak/sdk';
+import { eventTypes, type PromotedItemComponents } from '@tokobapak/sdk';
 import { decodeCursorMatching, newId, type Page, toPage } from '@tokobapak/server';
 import type { Kysely, Updateable } from 'kysely';
 import type { PromotedItemDatabase, SlotStatus } from './database.js';
 import { promotedItemErrors } from './errors.js';
-import { PROMOTED_ITEM_EVENTS } from './events.js';
 import { type BannerRow, toBanner } from './mappers.js';
 import { deleteOwnedSlot, lockOwnedSlot, newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
 
@@ -69,7 +68,7 @@ export async function createBanner(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await tx.publish({ type: PROMOTED_ITEM_EVENTS.bannerCreated, subject: row.id, data: toBanner(row) });
+    await tx.publish({ type: eventTypes.promotedItem.bannerCreated, subject: row.id, data: toBanner(row) });
     return row;
   });
 }
@@ -90,7 +89,7 @@ export async function updateBanner(transact: Transact, owner: Owner, bannerId: s
     if (patch.priority !== undefined) changes.priority = patch.priority;
     if (patch.status !== undefined) changes.status = patch.status;
     const row = await tx.db.updateTable('banners').set(changes).where('id', '=', bannerId).returningAll().executeTakeFirstOrThrow();
-    await tx.publish({ type: PROMOTED_ITEM_EVENTS.bannerUpdated, subject: row.id, data: toBanner(row) });
+    await tx.publish({ type: eventTypes.promotedItem.bannerUpdated, subject: row.id, data: toBanner(row) });
     return row;
   });
 }
@@ -100,7 +99,7 @@ export async function deleteBanner(transact: Transact, owner: Owner, bannerId: s
   await deleteOwnedSlot(transact, owner, {
     table: 'banners',
     id: bannerId,
-    eventType: PROMOTED_ITEM_EVENTS.bannerDeleted,
+    eventType: eventTypes.promotedItem.bannerDeleted,
     notFound: promotedItemErrors.PROMOTED_ITEM_BANNER_NOT_FOUND,
   });
 }

@@ -3,6 +3,7 @@ import type { PromotedItemOperations } from '@tokobapak/sdk';
 import { definePlugin, type Plugin } from '@tokobapak/server';
 import type { PromotedItemDatabase } from './database.js';
 import { promotedItemErrors } from './errors.js';
+import { manifest, type PromotedItemEvents } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
 import { bannerHandlers } from './handlers/banner-handlers.js';
 import { promotionHandlers } from './handlers/promotion-handlers.js';
@@ -12,13 +13,7 @@ import { type PromotedItemPluginOptions, resolveSettings } from './options.js';
 
 export type { PromotedItemDatabase, SlotScope, SlotStatus } from './database.js';
 export { promotedItemErrors } from './errors.js';
-export {
-  type BannerChangedData,
-  PROMOTED_ITEM_EVENTS,
-  type PromotionChangedData,
-  type SlotDeletedData,
-  type SlotInteractionData,
-} from './events.js';
+export type { PromotedItemEvents } from './generated/manifest.js';
 export type { PromotedItemPluginOptions } from './options.js';
 
 /**
@@ -31,10 +26,11 @@ export type { PromotedItemPluginOptions } from './options.js';
  */
 export function promotedItemPlugin(options: PromotedItemPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
-  return definePlugin<PromotedItemOperations, PromotedItemDatabase>({
+  return definePlugin<PromotedItemOperations, PromotedItemDatabase, PromotedItemEvents>({
     name: 'promoted-item',
     summary: 'Homepage banners and promoted products with placements, schedules and priorities',
     spec,
+    manifest,
     migrations,
     errors: promotedItemErrors,
     handlers: {

@@ -1,10 +1,9 @@
-import type { PromotedItemComponents } from '@tokobapak/sdk';
+import { eventTypes, type PromotedItemComponents } from '@tokobapak/sdk';
 import { decodeCursorMatching, newId, type Page, toPage } from '@tokobapak/server';
 import type { Kysely, Updateable } from 'kysely';
 import type { SlotListQuery } from './banners.js';
 import type { PromotedItemDatabase } from './database.js';
 import { promotedItemErrors } from './errors.js';
-import { PROMOTED_ITEM_EVENTS } from './events.js';
 import { type PromotionRow, toPromotion } from './mappers.js';
 import { deleteOwnedSlot, lockOwnedSlot, newSchedule, type Owner, ownerColumns, patchedSchedule, type Transact } from './slots.js';
 
@@ -60,7 +59,7 @@ export async function createPromotion(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await tx.publish({ type: PROMOTED_ITEM_EVENTS.promotionCreated, subject: row.id, data: toPromotion(row) });
+    await tx.publish({ type: eventTypes.promotedItem.promotionCreated, subject: row.id, data: toPromotion(row) });
     return row;
   });
 }
@@ -85,7 +84,7 @@ export async function updatePromotion(
     if (patch.priority !== undefined) changes.priority = patch.priority;
     if (patch.status !== undefined) changes.status = patch.status;
     const row = await tx.db.updateTable('promotions').set(changes).where('id', '=', promotionId).returningAll().executeTakeFirstOrThrow();
-    await tx.publish({ type: PROMOTED_ITEM_EVENTS.promotionUpdated, subject: row.id, data: toPromotion(row) });
+    await tx.publish({ type: eventTypes.promotedItem.promotionUpdated, subject: row.id, data: toPromotion(row) });
     return row;
   });
 }
@@ -95,7 +94,7 @@ export async function deletePromotion(transact: Transact, owner: Owner, promotio
   await deleteOwnedSlot(transact, owner, {
     table: 'promotions',
     id: promotionId,
-    eventType: PROMOTED_ITEM_EVENTS.promotionDeleted,
+    eventType: eventTypes.promotedItem.promotionDeleted,
     notFound: promotedItemErrors.PROMOTED_ITEM_PROMOTION_NOT_FOUND,
   });
 }

@@ -1,8 +1,9 @@
+import type { eventTypes } from '@tokobapak/sdk';
 import { type Caller, type HandlerContext, type ProblemError, platformErrors, requireStore, type TxContext } from '@tokobapak/server';
 import type { Kysely, Selectable } from 'kysely';
 import type { PromotedItemDatabase, SlotScope, SlotStatus } from './database.js';
 import { promotedItemErrors } from './errors.js';
-import type { SlotDeletedData } from './events.js';
+import type { PromotedItemEvents } from './generated/manifest.js';
 
 // What banners and promoted products share: who owns a slot, when it is live, and how its schedule is checked.
 
@@ -32,7 +33,7 @@ export function callerStoreOwner(caller: Caller): Owner {
 }
 
 /** Runs a function in one transaction with an outbox publisher (`ctx.transaction`). */
-export type Transact = HandlerContext<PromotedItemDatabase>['transaction'];
+export type Transact = HandlerContext<PromotedItemDatabase, PromotedItemEvents>['transaction'];
 
 /** When a slot is live: from `startsAt` (inclusive) until `endsAt` (exclusive), or for good when `endsAt` is null. */
 export interface Schedule {
@@ -84,7 +85,7 @@ export function ownerColumns(owner: Owner): { scope: SlotScope; store_id: string
  * is reported exactly like a missing one.
  */
 export async function lockOwnedSlot<T extends 'banners' | 'promotions'>(
-  tx: TxContext<PromotedItemDatabase>,
+  tx: TxContext<PromotedItemDatabase, PromotedItemEvents>,
   owner: Owner,
   slot: { table: T; id: string; notFound: () => ProblemError },
 ): Promise<Selectable<PromotedItemDatabase[T]>> {
@@ -102,6 +103,9 @@ export async function lockOwnedSlot<T extends 'banners' | 'promotions'>(
   return current as unknown as Selectable<PromotedItemDatabase[T]>;
 }
 
+/** The deleted event of a banner or a promotion. */
+type SlotDeletedType = typeof eventTypes.promotedItem.bannerDeleted | typeof eventTypes.promotedItem.promotionDeleted;
+
 /**
  * Deletes one of the owner's slots (a banner or a promoted product) and publishes its deleted event.
  * Another owner's slot is reported exactly like a missing one.
@@ -109,7 +113,7 @@ export async function lockOwnedSlot<T extends 'banners' | 'promotions'>(
 export async function deleteOwnedSlot(
   transact: Transact,
   owner: Owner,
-  slot: { table: 'banners' | 'promotions'; id: string; eventType: string; notFound: () => ProblemError },
+  slot: { table: 'banners' | 'promotions'; id: string; eventType: SlotDeletedType; notFound: () => ProblemError },
 ): Promise<void> {
   await transact(async (tx) => {
     const removed = await tx.db
@@ -120,7 +124,7 @@ export async function deleteOwnedSlot(
       .returning(['id', 'scope', 'store_id', 'placement'])
       .executeTakeFirst();
     if (!removed) throw slot.notFound();
-    await tx.publish<SlotDeletedData>({
+    await tx.publish({
       type: slot.eventType,
       subject: removed.id,
       data: { id: removed.id, scope: removed.scope, storeId: removed.store_id, placement: removed.placement },

@@ -1,6 +1,5 @@
-import type { PromotedItemComponents } from '@tokobapak/sdk';
+import { eventTypes, type PromotedItemComponents } from '@tokobapak/sdk';
 import { promotedItemErrors } from './errors.js';
-import { PROMOTED_ITEM_EVENTS, type SlotInteractionData } from './events.js';
 import { isLive, type Transact } from './slots.js';
 
 type Schemas = PromotedItemComponents['schemas'];
@@ -21,8 +20,8 @@ export async function recordInteraction(transact: Transact, interaction: Interac
     }
     if (!isLive(slot, now)) throw promotedItemErrors.PROMOTED_ITEM_NOT_LIVE(`${input.id} is not live now`);
     if (slot.placement !== input.placement) throw promotedItemErrors.PROMOTED_ITEM_NOT_LIVE(`${input.id} is not shown in ${input.placement}`);
-    await tx.publish<SlotInteractionData>({
-      type: interaction === 'impression' ? PROMOTED_ITEM_EVENTS.impression : PROMOTED_ITEM_EVENTS.click,
+    await tx.publish({
+      type: interaction === 'impression' ? eventTypes.promotedItem.impression : eventTypes.promotedItem.click,
       subject: slot.id,
       data: {
         kind: input.kind,

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { eventTypes } from '@tokobapak/sdk';
 import { applyMigrations } from '@tokobapak/server';
 import { openTestDatabase } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { describe, expect, test } from 'vitest';
-import { PROMOTED_ITEM_EVENTS, promotedItemErrors, promotedItemPlugin } from '../src/index.js';
+import { promotedItemErrors, promotedItemPlugin } from '../src/index.js';
 
 const codes = Object.keys(promotedItemErrors.specs).sort();
 
@@ -28,7 +29,7 @@ describe('the promoted-item plugin', () => {
       expect(doc, code).toContain(`| \`${code}\` | ${promotedItemErrors.specs[code as keyof typeof promotedItemErrors.specs].status} |`);
     const listed = [...doc.matchAll(/^\| `(PROMOTED_ITEM_[A-Z_]+)` \|/gm)].map((match) => match[1]).sort();
     expect(listed).toEqual(codes);
-    for (const type of Object.values(PROMOTED_ITEM_EVENTS)) expect(doc, type).toContain(`\`${type}\``);
+    for (const type of Object.values(eventTypes.promotedItem)) expect(doc, type).toContain(`\`${type}\``);
   });
 
   test('migrations go down and up again cleanly', async () => {

@@ -1,6 +1,7 @@
-import type { TestServer } from '@tokobapak/server/testing';
-import { expectProblem } from '@tokobapak/server/testing';
+import { MissingServicesError } from '@tokobapak/server';
+import { createTestServer, expectProblem, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { promotedItemPlugin } from '../src/index.js';
 import { bannerInput, callers, fakeId, HOUSE_STORE, promotionInput, references, STORE_A, STORE_B, startServer } from './support.js';
 
 // A slot must point at a real image or active product; a store slot at its own store's.
@@ -109,11 +110,21 @@ describe('with inventory and image-proxy in the process', () => {
   });
 });
 
-describe('without inventory and image-proxy in the process (and no URL for them)', () => {
+describe('without inventory and image-proxy', () => {
+  test('the server refuses to start when they are neither loaded nor configured, naming both and their URL variables', async () => {
+    const started = createTestServer({ plugins: [promotedItemPlugin()] });
+    await expect(started).rejects.toThrow(MissingServicesError);
+    await expect(started).rejects.toThrow(
+      /^Cannot start: promoted-item calls inventory \(A promoted product is checked to be an active product of the store\), which is neither loaded in this process nor configured: load inventory too, or set TOKOBAPAK_INVENTORY_URL \(remoteServices\.inventory\) to its URL; promoted-item calls image-proxy .* set TOKOBAPAK_IMAGE_PROXY_URL/,
+    );
+  });
+});
+
+describe('with inventory and image-proxy configured but down', () => {
   let server: TestServer;
   let as: ReturnType<typeof callers>;
   beforeAll(async () => {
-    server = await startServer(undefined, { alone: true });
+    server = await startServer(undefined, { down: true });
     as = callers(server);
   });
   afterAll(async () => {

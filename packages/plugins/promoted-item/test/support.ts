@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createMemoryBlobStore, imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import type { PromotedItemComponents, TokoBapakClient } from '@tokobapak/sdk';
@@ -14,13 +16,28 @@ export function startOfMinute(): Date {
 
 /**
  * The promoted-item service on a fresh database, on the given clock, beside the inventory and
- * image-proxy services it checks slot references with; `{ alone: true }` leaves those out.
+ * image-proxy services it checks slot references with. `{ down: true }` configures those two at
+ * the URL of a server that answers every request with 503, as a service that is down would.
  */
-export function startServer(clock: Clock = manualClock(startOfMinute()), options: { alone?: boolean } = {}): Promise<TestServer> {
-  const others = options.alone
-    ? []
-    : [inventoryPlugin(), imageProxyPlugin({ blobStore: createMemoryBlobStore(), signingKey: 'promoted-item-test-signing-key-0123456789' })];
-  return createTestServer({ plugins: [promotedItemPlugin(), ...others], clock });
+export async function startServer(clock: Clock = manualClock(startOfMinute()), options: { down?: boolean } = {}): Promise<TestServer> {
+  if (!options.down) {
+    const others = [inventoryPlugin(), imageProxyPlugin({ blobStore: createMemoryBlobStore(), signingKey: 'promoted-item-test-signing-key-0123456789' })];
+    return createTestServer({ plugins: [promotedItemPlugin(), ...others], clock });
+  }
+  const down = createServer((_request, response) => {
+    response.statusCode = 503;
+    response.end();
+  });
+  await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(down.address() as AddressInfo).port}`;
+  const server = await createTestServer({ plugins: [promotedItemPlugin()], clock, remoteServices: { inventory: url, 'image-proxy': url } });
+  const close = server.close.bind(server);
+  return Object.assign(server, {
+    async close() {
+      await close();
+      await new Promise((resolve) => down.close(resolve));
+    },
+  });
 }
 
 let counter = 0;

@@ -1,9 +1,9 @@
 import type { UserComponents } from '@tokobapak/sdk';
-import { TokoBapakError } from '@tokobapak/sdk';
+import { eventTypes, TokoBapakError } from '@tokobapak/sdk';
 import type { Kysely } from 'kysely';
 import type { UserDatabase } from './database.js';
 import { userErrors } from './errors.js';
-import { SERVICE_NAME, USER_EVENTS, type UserDeletedData } from './events.js';
+import { SERVICE_NAME } from './events.js';
 import { toDeletionRecord } from './mappers.js';
 import { accountGone, findUser, requireAccount, type UserContext } from './users.js';
 
@@ -43,7 +43,7 @@ export async function deleteAccount(ctx: UserContext, userId: string, password: 
     await tx.db.deleteFrom('payment_methods').where('user_id', '=', userId).execute();
     await tx.db.insertInto('deletions').values({ user_id: userId, deleted_at: deletedAt }).execute();
     await tx.db.insertInto('deletion_acknowledgements').values({ user_id: userId, service: SERVICE_NAME, acknowledged_at: deletedAt }).execute();
-    await tx.publish<UserDeletedData>({ type: USER_EVENTS.deleted, subject: userId, data: { userId } });
+    await tx.publish({ type: eventTypes.user.deleted, subject: userId, data: { userId } });
     return { userId, deletedAt };
   });
   if (!deletion) return earlierDeletion(ctx.db, userId);

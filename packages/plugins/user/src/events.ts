@@ -1,55 +1,25 @@
-import type { Subscription } from '@tokobapak/server';
+import { eventTypes } from '@tokobapak/sdk';
+import { eventSubscriber } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { UserDatabase } from './database.js';
-
-/** Events the user service publishes. */
-export const USER_EVENTS = {
-  /** A user exists and is active (registration or first OpenID Connect sign-in). */
-  registered: 'user.registered',
-  /** An account is deleted for good: every service erases or anonymises what it holds, then acknowledges. */
-  deleted: 'user.deleted',
-} as const;
-
-/** Published by every service once it has erased a deleted user's data; the user service records it. */
-export const DELETION_ACKNOWLEDGED = 'user.deletion-acknowledged';
+import type { UserEvents } from './generated/manifest.js';
 
 /** This service's name in deletion acknowledgements. */
 export const SERVICE_NAME = 'user';
 
-/** Data of `user.registered`. */
-export interface UserRegisteredData {
-  userId: string;
-  email: string;
-  name: string;
-}
-
-/** Data of `user.deleted`: the id only, nothing personal. */
-export interface UserDeletedData {
-  userId: string;
-}
-
-/** Data of `user.deletion-acknowledged`. */
-export interface DeletionAcknowledgedData {
-  userId: string;
-  service: string;
-}
+const subscribe = eventSubscriber<UserDatabase, UserEvents>();
 
 /**
  * `user.deletion-acknowledged` → note which service finished erasing a deleted account. A repeated
  * acknowledgement keeps the first time.
  */
-export const recordDeletionAcknowledgements: Subscription<UserDatabase> = {
+export const recordDeletionAcknowledgements = subscribe({
   name: 'record-deletion-acknowledgements',
-  types: [DELETION_ACKNOWLEDGED],
+  types: [eventTypes.user.deletionAcknowledged],
   async handle(event, tx) {
-    const data = event.data as Partial<DeletionAcknowledgedData> | null;
-    if (typeof data?.userId !== 'string' || typeof data.service !== 'string') {
-      // Thrown rather than skipped: after its retries the event lands in the dead letters, where an operator sees it.
-      throw new Error(`${event.type} ${event.id} from ${event.source} has no userId or service`);
-    }
-    await recordAcknowledgement(tx.db, { userId: data.userId, service: data.service, acknowledgedAt: new Date(event.time) });
+    await recordAcknowledgement(tx.db, { userId: event.data.userId, service: event.data.service, acknowledgedAt: new Date(event.time) });
   },
-};
+});
 
 /** Notes that `service` erased a deleted user's data; a repeated acknowledgement keeps the first time. */
 export async function recordAcknowledgement(db: Kysely<UserDatabase>, input: { userId: string; service: string; acknowledgedAt: Date }): Promise<void> {

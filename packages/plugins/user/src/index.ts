@@ -4,6 +4,7 @@ import { definePlugin, type Plugin } from '@tokobapak/server';
 import type { UserDatabase } from './database.js';
 import { userErrors } from './errors.js';
 import { recordDeletionAcknowledgements } from './events.js';
+import { manifest, type UserEvents } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
 import { addressHandlers } from './handlers/address-handlers.js';
 import { paymentMethodHandlers } from './handlers/payment-method-handlers.js';
@@ -16,13 +17,7 @@ import { registrationProcess } from './registration-process.js';
 export { looksLikeCardNumber } from './card-numbers.js';
 export type { UserDatabase, UserStatus } from './database.js';
 export { userErrors } from './errors.js';
-export {
-  DELETION_ACKNOWLEDGED,
-  type DeletionAcknowledgedData,
-  USER_EVENTS,
-  type UserDeletedData,
-  type UserRegisteredData,
-} from './events.js';
+export type { UserEvents } from './generated/manifest.js';
 export type { UserPluginOptions } from './options.js';
 
 /**
@@ -35,10 +30,11 @@ export type { UserPluginOptions } from './options.js';
 export function userPlugin(options: UserPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
   const registration = registrationProcess(settings);
-  return definePlugin<UserOperations, UserDatabase>({
+  return definePlugin<UserOperations, UserDatabase, UserEvents>({
     name: 'user',
     summary: 'Registration, profiles, shipping addresses, saved payment methods and account deletion',
     spec,
+    manifest,
     migrations,
     errors: userErrors,
     subscriptions: [recordDeletionAcknowledgements],

@@ -1,8 +1,7 @@
-import { TokoBapakError } from '@tokobapak/sdk';
+import { eventTypes, TokoBapakError } from '@tokobapak/sdk';
 import { defineProcess, isUniqueViolation, type ProcessDefinition, platformErrors } from '@tokobapak/server';
 import type { UserDatabase } from './database.js';
 import { userErrors } from './errors.js';
-import { USER_EVENTS, type UserRegisteredData } from './events.js';
 import type { UserSettings } from './options.js';
 import { clearStaleReservation, EMAIL_INDEX } from './stale-reservations.js';
 
@@ -112,8 +111,8 @@ export function registrationProcess(settings: UserSettings): RegistrationProcess
               .returning(['id', 'name'])
               .executeTakeFirst();
             if (row) {
-              await tx.publish<UserRegisteredData>({
-                type: USER_EVENTS.registered,
+              await tx.publish({
+                type: eventTypes.user.registered,
                 subject: input.userId,
                 data: { userId: input.userId, email: input.email, name: row.name },
               });

@@ -1,6 +1,6 @@
+import { eventTypes } from '@tokobapak/sdk';
 import { isUniqueViolation, newId, platformErrors } from '@tokobapak/server';
 import { userErrors } from './errors.js';
-import { USER_EVENTS, type UserRegisteredData } from './events.js';
 import type { UserRow } from './mappers.js';
 import type { UserSettings } from './options.js';
 import type { RegistrationProcess, RegistrationRecord } from './registration-process.js';
@@ -96,7 +96,7 @@ async function createActiveUser(ctx: UserContext, input: { email: string; name: 
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await tx.publish<UserRegisteredData>({ type: USER_EVENTS.registered, subject: row.id, data: { userId: row.id, email: row.email, name: row.name } });
+      await tx.publish({ type: eventTypes.user.registered, subject: row.id, data: { userId: row.id, email: row.email, name: row.name } });
       return row;
     });
   } catch (error) {

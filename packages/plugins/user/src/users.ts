@@ -1,10 +1,11 @@
 import { type Caller, type HandlerContext, platformErrors, requireUser } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { UserDatabase } from './database.js';
+import type { UserEvents } from './generated/manifest.js';
 import type { UserRow } from './mappers.js';
 
 /** What the domain code needs from a handler's context. */
-export type UserContext = Pick<HandlerContext<UserDatabase>, 'db' | 'transaction' | 'clients' | 'clock' | 'log' | 'processes'>;
+export type UserContext = Pick<HandlerContext<UserDatabase, UserEvents>, 'db' | 'transaction' | 'clients' | 'clock' | 'log' | 'processes'>;
 
 /** Runs a function in one transaction of the user schema. */
 export type Transact = UserContext['transaction'];

@@ -667,6 +667,19 @@ export interface components {
             userId: string;
             role: components["schemas"]["UserRole"];
         };
+        PasswordChangedEvent: {
+            /** @description The user whose password changed. */
+            userId: string;
+        };
+        RoleChangedEvent: {
+            /** @description The user whose role changed. */
+            userId: string;
+            role: components["schemas"]["UserRole"];
+        };
+        ResetRequestedEvent: {
+            /** @description The address as asked, normalized. */
+            email: string;
+        };
         /**
          * @description An error, as RFC 9457 problem details (`application/problem+json`). Clients branch on
          *     `code`, which is stable; `title` and `detail` are for people and may change.

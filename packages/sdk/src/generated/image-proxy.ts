@@ -203,6 +203,18 @@ export interface components {
             items: components["schemas"]["Image"][];
             nextCursor: components["schemas"]["NextCursor"];
         };
+        ImageUploadedEvent: {
+            imageId: string;
+            storeId: string;
+            contentType: string;
+            width: number;
+            height: number;
+            bytes: number;
+        };
+        ImageDeletedEvent: {
+            imageId: string;
+            storeId: string;
+        };
         /**
          * @description An error, as RFC 9457 problem details (`application/problem+json`). Clients branch on
          *     `code`, which is stable; `title` and `detail` are for people and may change.

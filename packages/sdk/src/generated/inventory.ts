@@ -751,6 +751,24 @@ export interface components {
             }[];
             createdAt: components["schemas"]["Timestamp"];
         };
+        ProductChangedEvent: {
+            productId: string;
+            storeId: string;
+        };
+        StockChangedEvent: {
+            variantId: string;
+            productId: string;
+            storeId: string;
+            /** @description Units that can still be reserved. */
+            available: number;
+            soldOut: boolean;
+        };
+        ProductAvailabilityEvent: {
+            productId: string;
+            storeId: string;
+            /** @description The product's images, so that image-proxy can grey them out. */
+            imageIds: string[];
+        };
         /**
          * @description An error, as RFC 9457 problem details (`application/problem+json`). Clients branch on
          *     `code`, which is stable; `title` and `detail` are for people and may change.

@@ -667,6 +667,30 @@ export interface components {
             /** @description Why, for the store's members and other admins. */
             reason: string;
         };
+        StoreCreatedEvent: {
+            storeId: string;
+            handle: string;
+            ownerUserId: string;
+        };
+        StoreStatusChangedEvent: {
+            storeId: string;
+        };
+        StaffChangedEvent: {
+            storeId: string;
+            userId: string;
+        };
+        OwnershipTransferredEvent: {
+            storeId: string;
+            /** @description Now a `manager`; null when the store had no owner (their account was deleted). */
+            previousOwnerUserId: string | null;
+            newOwnerUserId: string;
+            /** @description The former owner, or an admin (support). */
+            transferredByUserId: string;
+            /** @enum {string} */
+            transferredBy: "owner" | "admin";
+            /** @description The admin's reason; null when the owner handed the store on. */
+            reason: string | null;
+        };
         /**
          * @description An error, as RFC 9457 problem details (`application/problem+json`). Clients branch on
          *     `code`, which is stable; `title` and `detail` are for people and may change.

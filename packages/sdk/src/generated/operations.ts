@@ -10,16 +10,16 @@ import type * as user from './user.js';
 /** Method, path and behaviour of every operation, by service and `operationId`. */
 export const operationTable = {
   auth: {
-    login: { method: 'POST', path: '/auth/login', paginated: false, idempotent: false, body: 'json', response: 'json' },
-    refreshToken: { method: 'POST', path: '/auth/refresh', paginated: false, idempotent: false, body: 'json', response: 'json' },
-    logout: { method: 'POST', path: '/auth/logout', paginated: false, idempotent: false, body: 'json', response: 'json' },
-    selectStore: { method: 'POST', path: '/auth/store-session', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    login: { method: 'POST', path: '/auth/login', paginated: false, idempotent: false, body: 'json', response: 'json', session: 'issues' },
+    refreshToken: { method: 'POST', path: '/auth/refresh', paginated: false, idempotent: false, body: 'json', response: 'json', session: 'refreshes' },
+    logout: { method: 'POST', path: '/auth/logout', paginated: false, idempotent: false, body: 'json', response: 'json', session: 'revokes' },
+    selectStore: { method: 'POST', path: '/auth/store-session', paginated: false, idempotent: false, body: 'json', response: 'json', session: 'issues' },
     changePassword: { method: 'POST', path: '/auth/password/change', paginated: false, idempotent: false, body: 'json', response: 'json' },
     forgotPassword: { method: 'POST', path: '/auth/password/forgot', paginated: false, idempotent: false, body: 'json', response: 'json' },
     resetPassword: { method: 'POST', path: '/auth/password/reset', paginated: false, idempotent: false, body: 'json', response: 'json' },
     listOidcProviders: { method: 'GET', path: '/auth/oidc/providers', paginated: false, idempotent: false, body: 'json', response: 'json' },
     startOidcLogin: { method: 'GET', path: '/auth/oidc/{providerId}/authorize', paginated: false, idempotent: false, body: 'json', response: 'json' },
-    completeOidcLogin: { method: 'GET', path: '/auth/oidc/{providerId}/callback', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    completeOidcLogin: { method: 'GET', path: '/auth/oidc/{providerId}/callback', paginated: false, idempotent: false, body: 'json', response: 'json', session: 'issues' },
     listApiKeys: { method: 'GET', path: '/auth/api-keys', paginated: true, idempotent: false, body: 'json', response: 'json' },
     createApiKey: { method: 'POST', path: '/auth/api-keys', paginated: false, idempotent: true, body: 'json', response: 'json' },
     getApiKeySelf: { method: 'GET', path: '/auth/api-keys/self', paginated: false, idempotent: false, body: 'json', response: 'json' },
@@ -119,6 +119,11 @@ export const operationTable = {
     provisionUser: { method: 'POST', path: '/user/users/provision', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getDeletionRecord: { method: 'GET', path: '/user/deletions/{userId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
+} as const;
+
+/** The operation that provides each runtime port (`x-provides` in a spec), for when no loaded plugin provides it. */
+export const portOperations = {
+  apiKeyVerifier: { service: 'auth', operationId: 'verifyApiKey' },
 } as const;
 
 /** The openapi-typescript `operations` type of every service, by service name. */

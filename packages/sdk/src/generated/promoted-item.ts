@@ -545,6 +545,25 @@ export interface components {
              */
             sessionId?: string;
         };
+        SlotDeletedEvent: {
+            id: string;
+            scope: components["schemas"]["Scope"];
+            storeId: string | null;
+            placement: string;
+        };
+        /** @description Facts about the slot, no personal data. */
+        SlotInteractionEvent: {
+            /** @enum {string} */
+            kind: "banner" | "promotion";
+            id: string;
+            placement: string;
+            scope: components["schemas"]["Scope"];
+            storeId: string | null;
+            /** @description The promoted product, for promotions; null for banners. */
+            productId: string | null;
+            /** @description The storefront's anonymous visit id, when it sent one. */
+            sessionId: string | null;
+        };
         /**
          * @description An error, as RFC 9457 problem details (`application/problem+json`). Clients branch on
          *     `code`, which is stable; `title` and `detail` are for people and may change.

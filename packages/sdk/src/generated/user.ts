@@ -487,6 +487,20 @@ export interface components {
                 acknowledgedAt: components["schemas"]["Timestamp"];
             }[];
         };
+        UserRegisteredEvent: {
+            userId: string;
+            email: string;
+            name: string;
+        };
+        /** @description The id only, nothing personal. */
+        UserDeletedEvent: {
+            userId: string;
+        };
+        DeletionAcknowledgedEvent: {
+            userId: string;
+            /** @description The service that erased the user's data. */
+            service: string;
+        };
         /**
          * @description An error, as RFC 9457 problem details (`application/problem+json`). Clients branch on
          *     `code`, which is stable; `title` and `detail` are for people and may change.

@@ -19,6 +19,7 @@ import {
   unclaimEvents,
 } from './consumer-state.js';
 import { findEvent, heldBack, type OutboxPosition, type OutboxRow, readBatch } from './outbox.js';
+import { isPermanentFailure } from './permanent-failure.js';
 import {
   comparePositions,
   deleteOutboxBatch,
@@ -373,7 +374,8 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   async function recordFailure(trx: Db, retry: Retry, row: OutboxRow, error: unknown): Promise<void> {
     const lastError = describe(error);
     const details = { consumer: retry.consumer, eventId: row.event.id, type: row.event.type, attempts: retry.attempts, err: error };
-    if (retry.attempts >= maxAttempts) {
+    // A permanent failure (a payload that breaks its schema) would fail the same way every time.
+    if (retry.attempts >= maxAttempts || isPermanentFailure(error)) {
       await deadLetter(trx, retry.consumer, row.event, retry.attempts, lastError, now());
       log.error(details, 'event relay: giving up on event, moved to tokobapak.dead_letters');
       return;

@@ -36,10 +36,59 @@ const document = {
       "description": "Service-to-service and admin operations on the credentials of a user."
     }
   ],
+  "x-events": {
+    "publishes": {
+      "auth.password-changed": {
+        "description": "A user changed their password; their other sessions were ended.",
+        "payload": {
+          "$ref": "#/components/schemas/PasswordChangedEvent"
+        }
+      },
+      "auth.password-reset": {
+        "description": "A user set a new password through a reset link; every session was ended.",
+        "payload": {
+          "$ref": "#/components/schemas/PasswordChangedEvent"
+        }
+      },
+      "auth.role-changed": {
+        "description": "An admin set a user's platform role.",
+        "payload": {
+          "$ref": "#/components/schemas/RoleChangedEvent"
+        }
+      },
+      "auth.password-reset-requested": {
+        "description": "Someone asked for a reset mail (whether or not an account has the address); auth itself sends the mail after answering.",
+        "payload": {
+          "$ref": "#/components/schemas/ResetRequestedEvent"
+        }
+      }
+    },
+    "alsoPublishes": [
+      "user.deletion-acknowledged"
+    ],
+    "consumes": [
+      "auth.password-reset-requested",
+      "user.deleted",
+      "merchant.staff-removed",
+      "merchant.store-suspended",
+      "merchant.store-reinstated"
+    ]
+  },
+  "x-calls": {
+    "user": {
+      "optional": true,
+      "why": "OpenID Connect sign-in creates the account of a first-time user (without it, that sign-in answers 503)."
+    },
+    "merchant": {
+      "optional": true,
+      "why": "Store sessions and store API keys check the membership (without it, they answer 503)."
+    }
+  },
   "paths": {
     "/auth/login": {
       "post": {
         "operationId": "login",
+        "x-session": "issues",
         "tags": [
           "Sessions"
         ],
@@ -82,6 +131,7 @@ const document = {
     "/auth/refresh": {
       "post": {
         "operationId": "refreshToken",
+        "x-session": "refreshes",
         "tags": [
           "Sessions"
         ],
@@ -121,6 +171,7 @@ const document = {
     "/auth/logout": {
       "post": {
         "operationId": "logout",
+        "x-session": "revokes",
         "tags": [
           "Sessions"
         ],
@@ -144,6 +195,7 @@ const document = {
     "/auth/store-session": {
       "post": {
         "operationId": "selectStore",
+        "x-session": "issues",
         "tags": [
           "Sessions"
         ],
@@ -364,6 +416,7 @@ const document = {
     "/auth/oidc/{providerId}/callback": {
       "get": {
         "operationId": "completeOidcLogin",
+        "x-session": "issues",
         "tags": [
           "OpenID Connect"
         ],
@@ -588,6 +641,7 @@ const document = {
     "/auth/api-keys/verify": {
       "post": {
         "operationId": "verifyApiKey",
+        "x-provides": "apiKeyVerifier",
         "tags": [
           "API keys"
         ],
@@ -1522,6 +1576,46 @@ const document = {
           },
           "role": {
             "$ref": "#/components/schemas/UserRole"
+          }
+        }
+      },
+      "PasswordChangedEvent": {
+        "type": "object",
+        "required": [
+          "userId"
+        ],
+        "properties": {
+          "userId": {
+            "type": "string",
+            "description": "The user whose password changed."
+          }
+        }
+      },
+      "RoleChangedEvent": {
+        "type": "object",
+        "required": [
+          "userId",
+          "role"
+        ],
+        "properties": {
+          "userId": {
+            "type": "string",
+            "description": "The user whose role changed."
+          },
+          "role": {
+            "$ref": "#/components/schemas/UserRole"
+          }
+        }
+      },
+      "ResetRequestedEvent": {
+        "type": "object",
+        "required": [
+          "email"
+        ],
+        "properties": {
+          "email": {
+            "type": "string",
+            "description": "The address as asked, normalized."
           }
         }
       },

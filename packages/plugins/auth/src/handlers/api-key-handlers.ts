@@ -1,7 +1,8 @@
 import { decodeCursorMatching, requireApiKey, requireUser, toPage } from '@tokobapak/server';
-import { createApiKey, findLiveKey, toApiKey } from '../api-keys.js';
+import { createApiKey, toApiKey } from '../api-keys.js';
 import { authErrors } from '../errors.js';
-import { mayHoldStoreKeys, membershipIn, storeRoleOf } from '../store-access.js';
+import { verifyApiKeySecret } from '../key-verification.js';
+import { mayHoldStoreKeys, storeRoleOf } from '../store-access.js';
 import type { AuthHandlers } from './types.js';
 
 /** Merchant API keys: issue, list, revoke, and verification for the runtime. */
@@ -45,22 +46,9 @@ export function apiKeyHandlers(): Pick<AuthHandlers, 'createApiKey' | 'listApiKe
     },
 
     async verifyApiKey({ body }, ctx) {
-      const row = await findLiveKey(ctx.db, body.key, ctx.clock.now());
-      if (!row) throw authErrors.AUTH_API_KEY_INVALID();
-      if (row.store_id) {
-        const suspended = await ctx.db.selectFrom('suspended_stores').select('store_id').where('store_id', '=', row.store_id).executeTakeFirst();
-        if (suspended) throw authErrors.AUTH_API_KEY_INVALID('The store this key acts in is suspended');
-        // The key may not outlive its holder's standing in the store: a manager demoted to staff,
-        // or no longer a member, loses every store key at its next verification (the runtime
-        // remembers a verification for apiKeyCacheSeconds, 30 s by default). Checking here, rather
-        // than on a role-change event, also catches a key created while the demotion committed.
-        const membership = await membershipIn(ctx, row.store_id, row.user_id);
-        if (!mayHoldStoreKeys(membership?.role)) {
-          await ctx.db.updateTable('api_keys').set({ revoked_at: ctx.clock.now() }).where('id', '=', row.id).where('revoked_at', 'is', null).execute();
-          throw authErrors.AUTH_API_KEY_INVALID("The key's holder no longer runs this store");
-        }
-      }
-      return { keyId: row.id, userId: row.user_id, scopes: row.scopes as never, storeId: row.store_id };
+      const verified = await verifyApiKeySecret(ctx, body.key);
+      if ('refusal' in verified) throw authErrors.AUTH_API_KEY_INVALID(verified.refusal);
+      return { ...verified.verification, scopes: verified.verification.scopes as never };
     },
 
     async revokeApiKey({ params }, ctx) {

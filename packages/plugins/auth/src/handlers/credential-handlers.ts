@@ -1,7 +1,8 @@
+import { eventTypes } from '@tokobapak/sdk';
 import { isUniqueViolation } from '@tokobapak/server';
 import type { AuthService } from '../auth-service.js';
 import { authErrors } from '../errors.js';
-import { AUTH_EVENTS, eraseUser } from '../events.js';
+import { eraseUser } from '../events.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { normalizeEmail } from '../secrets.js';
 import { revokeAllSessions } from '../sessions.js';
@@ -53,7 +54,7 @@ export function credentialHandlers(service: AuthService): Pick<AuthHandlers, 'cr
         if (!row) return false;
         // Existing sessions carry the old role; ending them makes the change take effect at once for refreshes.
         await revokeAllSessions(tx.db, params.userId, 'role-changed', now);
-        await tx.publish({ type: AUTH_EVENTS.roleChanged, subject: params.userId, data: { userId: params.userId, role: body.role } });
+        await tx.publish({ type: eventTypes.auth.roleChanged, subject: params.userId, data: { userId: params.userId, role: body.role } });
         return true;
       });
       if (!changed) throw authErrors.AUTH_USER_NOT_FOUND();

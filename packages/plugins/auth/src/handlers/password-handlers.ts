@@ -1,10 +1,9 @@
+import { eventTypes } from '@tokobapak/sdk';
 import { requireUser } from '@tokobapak/server';
 import type { AuthService } from '../auth-service.js';
 import { authErrors } from '../errors.js';
-import { AUTH_EVENTS } from '../events.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { consumeResetToken } from '../password-reset.js';
-import type { ResetRequestedData } from '../reset-mail.js';
 import { normalizeEmail } from '../secrets.js';
 import { revokeAllSessions } from '../sessions.js';
 import type { AuthHandlers } from './types.js';
@@ -24,7 +23,7 @@ export function passwordHandlers(service: AuthService): Pick<AuthHandlers, 'chan
         const now = ctx.clock.now();
         await tx.db.updateTable('credentials').set({ password_hash: passwordHash, updated_at: now }).where('user_id', '=', userId).execute();
         await revokeAllSessions(tx.db, userId, 'password-changed', now);
-        await tx.publish({ type: AUTH_EVENTS.passwordChanged, subject: userId, data: { userId } });
+        await tx.publish({ type: eventTypes.auth.passwordChanged, subject: userId, data: { userId } });
       });
     },
 
@@ -33,7 +32,7 @@ export function passwordHandlers(service: AuthService): Pick<AuthHandlers, 'chan
       // neither the answer nor its time tells them apart; the mail leaves after the answer (reset-mail.ts).
       const email = normalizeEmail(body.email);
       await ctx.rateLimit(`auth.forgot-password:${email}`, { max: service.reset.requestsPerHour, windowSeconds: 3600 });
-      await ctx.transaction((tx) => tx.publish<ResetRequestedData>({ type: AUTH_EVENTS.passwordResetRequested, subject: 'password-reset', data: { email } }));
+      await ctx.transaction((tx) => tx.publish({ type: eventTypes.auth.passwordResetRequested, subject: 'password-reset', data: { email } }));
     },
 
     async resetPassword({ body }, ctx) {
@@ -45,7 +44,7 @@ export function passwordHandlers(service: AuthService): Pick<AuthHandlers, 'chan
         if (!userId) throw authErrors.AUTH_RESET_TOKEN_INVALID();
         await tx.db.updateTable('credentials').set({ password_hash: passwordHash, updated_at: now }).where('user_id', '=', userId).execute();
         await revokeAllSessions(tx.db, userId, 'password-reset', now);
-        await tx.publish({ type: AUTH_EVENTS.passwordReset, subject: userId, data: { userId } });
+        await tx.publish({ type: eventTypes.auth.passwordReset, subject: userId, data: { userId } });
       });
     },
   };

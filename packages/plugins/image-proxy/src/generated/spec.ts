@@ -24,6 +24,27 @@ const document = {
       "description": "Resized, re-encoded or greyscale renderings of an image."
     }
   ],
+  "x-events": {
+    "publishes": {
+      "image-proxy.image-uploaded": {
+        "description": "An image was uploaded and stored.",
+        "payload": {
+          "$ref": "#/components/schemas/ImageUploadedEvent"
+        }
+      },
+      "image-proxy.image-deleted": {
+        "description": "An image and its variants were deleted; other services drop references to it.",
+        "payload": {
+          "$ref": "#/components/schemas/ImageDeletedEvent"
+        }
+      }
+    },
+    "consumes": [
+      "inventory.product-sold-out",
+      "inventory.product-back-in-stock"
+    ]
+  },
+  "x-calls": {},
   "paths": {
     "/image-proxy/images": {
       "get": {
@@ -727,6 +748,52 @@ const document = {
           },
           "nextCursor": {
             "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "ImageUploadedEvent": {
+        "type": "object",
+        "required": [
+          "imageId",
+          "storeId",
+          "contentType",
+          "width",
+          "height",
+          "bytes"
+        ],
+        "properties": {
+          "imageId": {
+            "type": "string"
+          },
+          "storeId": {
+            "type": "string"
+          },
+          "contentType": {
+            "type": "string"
+          },
+          "width": {
+            "type": "integer"
+          },
+          "height": {
+            "type": "integer"
+          },
+          "bytes": {
+            "type": "integer"
+          }
+        }
+      },
+      "ImageDeletedEvent": {
+        "type": "object",
+        "required": [
+          "imageId",
+          "storeId"
+        ],
+        "properties": {
+          "imageId": {
+            "type": "string"
+          },
+          "storeId": {
+            "type": "string"
           }
         }
       },

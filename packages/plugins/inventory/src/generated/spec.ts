@@ -28,6 +28,51 @@ const document = {
       "description": "Stock held for a checkout, for other services."
     }
   ],
+  "x-events": {
+    "publishes": {
+      "inventory.product-created": {
+        "description": "A product was created (by hand or by an import).",
+        "payload": {
+          "$ref": "#/components/schemas/ProductChangedEvent"
+        }
+      },
+      "inventory.product-updated": {
+        "description": "A product was edited (by hand or by an import).",
+        "payload": {
+          "$ref": "#/components/schemas/ProductChangedEvent"
+        }
+      },
+      "inventory.product-archived": {
+        "description": "A product was archived and left the catalogue.",
+        "payload": {
+          "$ref": "#/components/schemas/ProductChangedEvent"
+        }
+      },
+      "inventory.stock-changed": {
+        "description": "A variant's stock changed (reserve, commit, release, expiry, a new stock count, an edit).",
+        "payload": {
+          "$ref": "#/components/schemas/StockChangedEvent"
+        }
+      },
+      "inventory.product-sold-out": {
+        "description": "The product as a whole has nothing available any more.",
+        "payload": {
+          "$ref": "#/components/schemas/ProductAvailabilityEvent"
+        }
+      },
+      "inventory.product-back-in-stock": {
+        "description": "A sold-out product has something available again.",
+        "payload": {
+          "$ref": "#/components/schemas/ProductAvailabilityEvent"
+        }
+      }
+    },
+    "consumes": [
+      "merchant.store-suspended",
+      "merchant.store-reinstated"
+    ]
+  },
+  "x-calls": {},
   "paths": {
     "/inventory/store/products": {
       "get": {
@@ -2042,6 +2087,72 @@ const document = {
           },
           "createdAt": {
             "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "ProductChangedEvent": {
+        "type": "object",
+        "required": [
+          "productId",
+          "storeId"
+        ],
+        "properties": {
+          "productId": {
+            "type": "string"
+          },
+          "storeId": {
+            "type": "string"
+          }
+        }
+      },
+      "StockChangedEvent": {
+        "type": "object",
+        "required": [
+          "variantId",
+          "productId",
+          "storeId",
+          "available",
+          "soldOut"
+        ],
+        "properties": {
+          "variantId": {
+            "type": "string"
+          },
+          "productId": {
+            "type": "string"
+          },
+          "storeId": {
+            "type": "string"
+          },
+          "available": {
+            "type": "integer",
+            "description": "Units that can still be reserved."
+          },
+          "soldOut": {
+            "type": "boolean"
+          }
+        }
+      },
+      "ProductAvailabilityEvent": {
+        "type": "object",
+        "required": [
+          "productId",
+          "storeId",
+          "imageIds"
+        ],
+        "properties": {
+          "productId": {
+            "type": "string"
+          },
+          "storeId": {
+            "type": "string"
+          },
+          "imageIds": {
+            "type": "array",
+            "description": "The product's images, so that image-proxy can grey them out.",
+            "items": {
+              "type": "string"
+            }
           }
         }
       },

@@ -36,6 +36,57 @@ const document = {
       "description": "Platform administration of stores."
     }
   ],
+  "x-events": {
+    "publishes": {
+      "merchant.store-created": {
+        "description": "A store exists, owned by the user who opened it.",
+        "payload": {
+          "$ref": "#/components/schemas/StoreCreatedEvent"
+        }
+      },
+      "merchant.store-suspended": {
+        "description": "An admin suspended a store (or its owner's account was deleted) - its products are hidden.",
+        "payload": {
+          "$ref": "#/components/schemas/StoreStatusChangedEvent"
+        }
+      },
+      "merchant.store-reinstated": {
+        "description": "An admin lifted a suspension - the store's products show again.",
+        "payload": {
+          "$ref": "#/components/schemas/StoreStatusChangedEvent"
+        }
+      },
+      "merchant.staff-added": {
+        "description": "Someone joined a store by accepting an invitation.",
+        "payload": {
+          "$ref": "#/components/schemas/StaffChangedEvent"
+        }
+      },
+      "merchant.staff-removed": {
+        "description": "Someone no longer works in a store (removed by the owner, or their account was deleted).",
+        "payload": {
+          "$ref": "#/components/schemas/StaffChangedEvent"
+        }
+      },
+      "merchant.ownership-transferred": {
+        "description": "A store changed hands; the new owner was already a member, the former owner is now a manager.",
+        "payload": {
+          "$ref": "#/components/schemas/OwnershipTransferredEvent"
+        }
+      }
+    },
+    "alsoPublishes": [
+      "user.deletion-acknowledged"
+    ],
+    "consumes": [
+      "user.deleted"
+    ]
+  },
+  "x-calls": {
+    "user": {
+      "why": "A member's email, for invitations and the staff list."
+    }
+  },
   "paths": {
     "/merchant/stores": {
       "post": {
@@ -1788,6 +1839,95 @@ const document = {
             "minLength": 1,
             "maxLength": 1000,
             "description": "Why, for the store's members and other admins."
+          }
+        }
+      },
+      "StoreCreatedEvent": {
+        "type": "object",
+        "required": [
+          "storeId",
+          "handle",
+          "ownerUserId"
+        ],
+        "properties": {
+          "storeId": {
+            "type": "string"
+          },
+          "handle": {
+            "type": "string"
+          },
+          "ownerUserId": {
+            "type": "string"
+          }
+        }
+      },
+      "StoreStatusChangedEvent": {
+        "type": "object",
+        "required": [
+          "storeId"
+        ],
+        "properties": {
+          "storeId": {
+            "type": "string"
+          }
+        }
+      },
+      "StaffChangedEvent": {
+        "type": "object",
+        "required": [
+          "storeId",
+          "userId"
+        ],
+        "properties": {
+          "storeId": {
+            "type": "string"
+          },
+          "userId": {
+            "type": "string"
+          }
+        }
+      },
+      "OwnershipTransferredEvent": {
+        "type": "object",
+        "required": [
+          "storeId",
+          "previousOwnerUserId",
+          "newOwnerUserId",
+          "transferredByUserId",
+          "transferredBy",
+          "reason"
+        ],
+        "properties": {
+          "storeId": {
+            "type": "string"
+          },
+          "previousOwnerUserId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Now a `manager`; null when the store had no owner (their account was deleted)."
+          },
+          "newOwnerUserId": {
+            "type": "string"
+          },
+          "transferredByUserId": {
+            "type": "string",
+            "description": "The former owner, or an admin (support)."
+          },
+          "transferredBy": {
+            "type": "string",
+            "enum": [
+              "owner",
+              "admin"
+            ]
+          },
+          "reason": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The admin's reason; null when the owner handed the store on."
           }
         }
       },

@@ -1,5 +1,6 @@
 import { type HandlerContext, requireStore, requireUser, type StoreContext } from '@tokobapak/server';
 import type { MerchantDatabase } from '../database.js';
+import type { MerchantEvents } from '../generated/manifest.js';
 import { acceptInvitation, inviteStaff, listInvitations, revokeInvitation } from '../invitations.js';
 import { toInvitation, toMembership, toOwnershipTransfer } from '../mappers.js';
 import type { MerchantSettings } from '../options.js';
@@ -10,7 +11,7 @@ import type { MerchantHandlers } from './types.js';
  * The store of an owner-only call, once the caller is confirmed to own it now (not only when their
  * token was issued: see `requireCurrentOwner`).
  */
-async function ownerStore(ctx: HandlerContext<MerchantDatabase>): Promise<StoreContext> {
+async function ownerStore(ctx: HandlerContext<MerchantDatabase, MerchantEvents>): Promise<StoreContext> {
   const store = requireStore(ctx.caller);
   await requireCurrentOwner(ctx.db, store.storeId, store.userId);
   return store;

@@ -36,6 +36,67 @@ const document = {
       "description": "Promoted products of the caller's store, managed by its managers."
     }
   ],
+  "x-events": {
+    "publishes": {
+      "promoted-item.banner-created": {
+        "description": "A banner was created; the data is the banner as the API shows it.",
+        "payload": {
+          "$ref": "#/components/schemas/Banner"
+        }
+      },
+      "promoted-item.banner-updated": {
+        "description": "A banner was changed; the data is the banner as the API shows it.",
+        "payload": {
+          "$ref": "#/components/schemas/Banner"
+        }
+      },
+      "promoted-item.banner-deleted": {
+        "description": "A banner was deleted.",
+        "payload": {
+          "$ref": "#/components/schemas/SlotDeletedEvent"
+        }
+      },
+      "promoted-item.promotion-created": {
+        "description": "A product promotion was created; the data is the promotion as the API shows it.",
+        "payload": {
+          "$ref": "#/components/schemas/ProductPromotion"
+        }
+      },
+      "promoted-item.promotion-updated": {
+        "description": "A product promotion was changed; the data is the promotion as the API shows it.",
+        "payload": {
+          "$ref": "#/components/schemas/ProductPromotion"
+        }
+      },
+      "promoted-item.promotion-deleted": {
+        "description": "A product promotion was deleted.",
+        "payload": {
+          "$ref": "#/components/schemas/SlotDeletedEvent"
+        }
+      },
+      "promoted-item.impression": {
+        "description": "A storefront showed a live slot.",
+        "payload": {
+          "$ref": "#/components/schemas/SlotInteractionEvent"
+        }
+      },
+      "promoted-item.click": {
+        "description": "A storefront visitor clicked a live slot.",
+        "payload": {
+          "$ref": "#/components/schemas/SlotInteractionEvent"
+        }
+      }
+    },
+    "consumes": []
+  },
+  "x-calls": {
+    "inventory": {
+      "why": "A promoted product is checked to be an active product of the store."
+    },
+    "image-proxy": {
+      "why": "A banner image is checked to be an image of the store."
+    }
+  },
   "paths": {
     "/promoted-item/homepage": {
       "get": {
@@ -1650,6 +1711,83 @@ const document = {
             "maxLength": 100,
             "pattern": "^[A-Za-z0-9._-]+$",
             "description": "The storefront's own anonymous visit id, so analytics can count unique views; never a\nuser id, email or access token.\n"
+          }
+        }
+      },
+      "SlotDeletedEvent": {
+        "type": "object",
+        "required": [
+          "id",
+          "scope",
+          "storeId",
+          "placement"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "scope": {
+            "$ref": "#/components/schemas/Scope"
+          },
+          "storeId": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "placement": {
+            "type": "string"
+          }
+        }
+      },
+      "SlotInteractionEvent": {
+        "type": "object",
+        "description": "Facts about the slot, no personal data.",
+        "required": [
+          "kind",
+          "id",
+          "placement",
+          "scope",
+          "storeId",
+          "productId",
+          "sessionId"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "banner",
+              "promotion"
+            ]
+          },
+          "id": {
+            "type": "string"
+          },
+          "placement": {
+            "type": "string"
+          },
+          "scope": {
+            "$ref": "#/components/schemas/Scope"
+          },
+          "storeId": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "productId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The promoted product, for promotions; null for banners."
+          },
+          "sessionId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The storefront's anonymous visit id, when it sent one."
           }
         }
       },

@@ -32,6 +32,37 @@ const document = {
       "description": "Operations on any user, for other services and admins."
     }
   ],
+  "x-events": {
+    "publishes": {
+      "user.registered": {
+        "description": "A user exists and is active (registration or first OpenID Connect sign-in).",
+        "payload": {
+          "$ref": "#/components/schemas/UserRegisteredEvent"
+        }
+      },
+      "user.deleted": {
+        "description": "An account is deleted for good; every service erases or anonymises what it holds, then publishes `user.deletion-acknowledged`.",
+        "payload": {
+          "$ref": "#/components/schemas/UserDeletedEvent"
+        }
+      },
+      "user.deletion-acknowledged": {
+        "description": "A service has erased a deleted user's data. Published by every service that holds user data (declared here, listed by each of them under `alsoPublishes`); the user service records it.",
+        "shared": true,
+        "payload": {
+          "$ref": "#/components/schemas/DeletionAcknowledgedEvent"
+        }
+      }
+    },
+    "consumes": [
+      "user.deletion-acknowledged"
+    ]
+  },
+  "x-calls": {
+    "auth": {
+      "why": "Registration creates the credential, account deletion checks the password and erases it."
+    }
+  },
   "paths": {
     "/user/register": {
       "post": {
@@ -1327,6 +1358,53 @@ const document = {
                 }
               }
             }
+          }
+        }
+      },
+      "UserRegisteredEvent": {
+        "type": "object",
+        "required": [
+          "userId",
+          "email",
+          "name"
+        ],
+        "properties": {
+          "userId": {
+            "type": "string"
+          },
+          "email": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          }
+        }
+      },
+      "UserDeletedEvent": {
+        "type": "object",
+        "description": "The id only, nothing personal.",
+        "required": [
+          "userId"
+        ],
+        "properties": {
+          "userId": {
+            "type": "string"
+          }
+        }
+      },
+      "DeletionAcknowledgedEvent": {
+        "type": "object",
+        "required": [
+          "userId",
+          "service"
+        ],
+        "properties": {
+          "userId": {
+            "type": "string"
+          },
+          "service": {
+            "type": "string",
+            "description": "The service that erased the user's data."
           }
         }
       },
