@@ -69,7 +69,7 @@ describe('the API key port', () => {
     const server = await start({ plugins: [echoPlugin(), keys], apiKeyCacheSeconds: 0 });
     const good = await server.app.inject({ method: 'GET', url: '/echo/store', headers: { 'x-api-key': 'good' } });
     expect(good.statusCode).toBe(200);
-    expect(good.json()).toEqual({ storeId: 'sto_1', role: 'staff' });
+    expect(good.json()).toEqual({ storeId: 'sto_1', role: 'apiKey' });
     const bad = await server.app.inject({ method: 'GET', url: '/echo/store', headers: { 'x-api-key': 'bad' } });
     expect(bad.statusCode).toBe(401);
     expect(asked).toEqual(['good', 'bad']);
