@@ -1,4 +1,6 @@
 import { authPlugin } from '@tokobapak/plugin-auth';
+import { createMemoryBlobStore, imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { userPlugin } from '@tokobapak/plugin-user';
@@ -17,6 +19,9 @@ beforeAll(async () => {
       userPlugin(),
       merchantPlugin(),
       promotedItemPlugin(),
+      // promoted-item calls both (x-calls): a store does not start without them.
+      inventoryPlugin(),
+      imageProxyPlugin({ blobStore: createMemoryBlobStore() }),
     ],
   });
 });
