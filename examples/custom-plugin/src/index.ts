@@ -8,7 +8,8 @@
  * const server = await createServer({ plugins: [authPlugin(), userPlugin(), merchantPlugin(), checklistPlugin()] });
  */
 import { readFileSync } from 'node:fs';
-import { definePlugin, type OpenApiDocument, type Plugin, requireStore } from '@tokobapak/server';
+import { type EventPayloads, eventSchemas, eventTypes } from '@tokobapak/sdk';
+import { definePlugin, eventSubscriber, type OpenApiDocument, type Plugin, type PluginManifest, requireStore } from '@tokobapak/server';
 import { parse } from 'yaml';
 import { completeItem, createChecklist, readChecklist } from './checklist.js';
 import type { ChecklistDatabase } from './database.js';
@@ -16,17 +17,32 @@ import { checklistErrors } from './errors.js';
 import type { operations } from './generated/openapi.js';
 import { migrations } from './migrations.js';
 
-/** The event that opens a checklist, and the part of its data this service reads. */
-const STORE_CREATED = 'merchant.store-created';
+/**
+ * The events this service consumes (it publishes none), typed by the catalogue `@tokobapak/sdk`
+ * generates from the built-in specs. A plugin outside the repository writes this by hand; the
+ * manifest's schema makes the runtime check each payload before the handler runs.
+ */
+interface ChecklistEvents {
+  publishes: Record<never, never>;
+  consumes: Pick<EventPayloads, typeof eventTypes.merchant.storeCreated>;
+}
+const manifest: PluginManifest<ChecklistEvents> = {
+  service: 'checklist',
+  publishes: [],
+  consumes: [eventTypes.merchant.storeCreated],
+  consumedSchemas: { [eventTypes.merchant.storeCreated]: eventSchemas[eventTypes.merchant.storeCreated] },
+};
+const subscribe = eventSubscriber<ChecklistDatabase, ChecklistEvents>();
 
 const spec = parse(readFileSync(new URL('../openapi.yaml', import.meta.url), 'utf8')) as OpenApiDocument;
 
 /** The checklist service as a plugin. */
 export function checklistPlugin(): Plugin {
-  return definePlugin<operations, ChecklistDatabase>({
+  return definePlugin<operations, ChecklistDatabase, ChecklistEvents>({
     name: 'checklist',
     summary: "A new store's getting-started checklist (an example third-party service)",
     spec,
+    manifest,
     migrations,
     errors: checklistErrors,
     handlers: {
@@ -47,16 +63,14 @@ export function checklistPlugin(): Plugin {
       },
     },
     subscriptions: [
-      {
+      subscribe({
         name: 'open-checklist',
-        types: [STORE_CREATED],
+        types: [eventTypes.merchant.storeCreated],
         async handle(event, tx) {
-          const { storeId } = event.data as { storeId?: unknown };
-          // Checked rather than cast: a producer's mistake must not write a checklist for nothing.
-          if (typeof storeId !== 'string') throw new Error(`${STORE_CREATED} without a storeId`);
-          await createChecklist(tx.db, storeId);
+          // Typed by merchant.yaml's StoreCreatedEvent and checked against it before this runs.
+          await createChecklist(tx.db, event.data.storeId);
         },
-      },
+      }),
     ],
   });
 }
