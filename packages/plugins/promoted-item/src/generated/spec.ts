@@ -14,6 +14,12 @@ const document = {
       "identifier": "MIT"
     }
   },
+  "servers": [
+    {
+      "url": "/",
+      "description": "the TokoBapak store that serves this API"
+    }
+  ],
   "tags": [
     {
       "name": "Storefront",
@@ -1112,6 +1118,26 @@ const document = {
     }
   },
   "components": {
+    "securitySchemes": {
+      "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A short-lived access token issued by the auth service (`POST /auth/login`,\n`POST /auth/refresh`, OpenID Connect sign-in), sent as `Authorization: Bearer <token>`.\n\nScopes listed on an operation for this scheme are **platform roles**: `[]` admits any\nsigned-in user, `[admin]` admits administrators only. A token of another role gets 403.\nThe role is read from the token, so a role change takes effect at the next refresh.\n"
+      },
+      "apiKeyAuth": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Api-Key",
+        "description": "A merchant API key for scripts, created with `POST /auth/api-keys`, sent as\n`X-Api-Key: <secret>`.\n\nScopes listed on an operation for this scheme are **key scopes the key must hold**\n(all of them); a key that lacks one gets 403 `INSUFFICIENT_SCOPE`. Known scopes:\n`profile:read`, `profile:write`, `store:read`, `store:write`, `products:read`,\n`products:write`, `orders:read`, `orders:write`. A key acts as the user who created it,\nnever with more rights than that user has, and, when it was issued for a store, only\ninside that store.\n"
+      },
+      "serviceAuth": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Service-Credential",
+        "description": "The service credential that one TokoBapak service presents when it calls another. It is\nsigned with the platform secret and names the calling service; the runtime attaches it\nto every call made through `ctx.clients`.\n\nScopes listed on an operation for this scheme are **the services allowed to call**\n(for example `[user]`); `[]` admits any TokoBapak service. Another service gets 403.\n"
+      }
+    },
     "parameters": {
       "BannerId": {
         "name": "bannerId",
@@ -1877,20 +1903,6 @@ const document = {
         ],
         "maxLength": 512,
         "description": "Pass as `cursor` to get the next page; `null` on the last page."
-      }
-    },
-    "securitySchemes": {
-      "bearerAuth": {
-        "type": "http",
-        "scheme": "bearer",
-        "bearerFormat": "JWT",
-        "description": "A short-lived access token issued by the auth service (`POST /auth/login`,\n`POST /auth/refresh`, OpenID Connect sign-in), sent as `Authorization: Bearer <token>`.\n\nScopes listed on an operation for this scheme are **platform roles**: `[]` admits any\nsigned-in user, `[admin]` admits administrators only. A token of another role gets 403.\nThe role is read from the token, so a role change takes effect at the next refresh.\n"
-      },
-      "apiKeyAuth": {
-        "type": "apiKey",
-        "in": "header",
-        "name": "X-Api-Key",
-        "description": "A merchant API key for scripts, created with `POST /auth/api-keys`, sent as\n`X-Api-Key: <secret>`.\n\nScopes listed on an operation for this scheme are **key scopes the key must hold**\n(all of them); a key that lacks one gets 403 `INSUFFICIENT_SCOPE`. Known scopes:\n`profile:read`, `profile:write`, `store:read`, `store:write`, `products:read`,\n`products:write`, `orders:read`, `orders:write`. A key acts as the user who created it,\nnever with more rights than that user has, and, when it was issued for a store, only\ninside that store.\n"
       }
     },
     "responses": {
