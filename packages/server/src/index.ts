@@ -65,7 +65,7 @@ export { type Placeholders, type QueryTemplate, type QueryTemplateDefinition, qu
 export type { RateLimit, RateLimiter } from './rate-limit.js';
 export { Reply, redirect, reply } from './reply.js';
 export { findUnsafeText, isSafeText, UNSAFE_TEXT_MESSAGE, type UnsafeTextIssue } from './safe-text.js';
-export { SchemaJson, schemaJsonArray, schemaJsonObject } from './schema-json.js';
+export { jsonArrayText, SchemaJson, schemaJsonArray, schemaJsonObject } from './schema-json.js';
 export type { ApiKeyVerifier } from './security.js';
 export { SerializedJson, serializedJson } from './serialized-json.js';
 export { describeMissingService, type MissingService, MissingServicesError, serviceUrlVariable } from './service-dependencies.js';

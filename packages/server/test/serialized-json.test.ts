@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Database } from '../src/database.js';
-import { schemaJsonArray, schemaJsonObject, serializedJson } from '../src/index.js';
+import { jsonArrayText, schemaJsonArray, schemaJsonObject, serializedJson } from '../src/index.js';
 import { createTestServer, openTestDatabase, type TestServer } from '../src/testing/index.js';
 import { echoPlugin } from './fixtures/echo-plugin.js';
 
@@ -21,14 +21,18 @@ describe('schemaJsonObject', () => {
   test('builds exactly the schema in SQL, nested objects from their own schemas', async () => {
     const line = schemaJsonObject(LINE, {
       sku: sql`l.sku`,
-      price: schemaJsonObject(MONEY, { amount: sql`l.amount`, currency: sql`'IDR'` }),
+      price: schemaJsonObject(MONEY, { amount: sql`l.amount`, currency: sql`'IDR'::text` }),
     });
     const order = schemaJsonObject(ORDER, {
-      id: sql`'ord_1'`,
-      total: schemaJsonObject(MONEY, { amount: sql`15000::bigint`, currency: sql`'IDR'` }),
-      lines: schemaJsonArray(line, (item) => sql`(select json_agg(${item} order by l.sku) from (values ('a', 5000), ('b', 10000)) l(sku, amount))`),
+      id: sql`'ord_1'::text`,
+      total: schemaJsonObject(MONEY, { amount: sql`15000::bigint`, currency: sql`'IDR'::text` }),
+      lines: schemaJsonArray(line, (item) => sql`(select ${jsonArrayText(item, sql`l.sku`)} from (values ('a', 5000), ('b', 10000)) l(sku, amount))`),
     });
-    const { rows } = await sql<{ text: string }>`select ${order.expression}::text as text`.execute(database.db);
+    const { rows } = await sql<{ text: string }>`select ${order.expression} as text`.execute(database.db);
+    // Compact, in the schema's order.
+    expect(rows[0]?.text).toBe(
+      '{"id":"ord_1","total":{"amount":15000,"currency":"IDR"},"lines":[{"sku":"a","price":{"amount":5000,"currency":"IDR"}},{"sku":"b","price":{"amount":10000,"currency":"IDR"}}]}',
+    );
     expect(JSON.parse(rows[0]?.text as string)).toEqual({
       id: 'ord_1',
       total: { amount: 15000, currency: 'IDR' },

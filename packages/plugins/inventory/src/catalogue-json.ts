@@ -1,10 +1,10 @@
-import { type JsonSchema, readOperations, type SchemaJson, schemaJsonArray, schemaJsonObject } from '@tokobapak/server';
+import { type JsonSchema, jsonArrayText, readOperations, type SchemaJson, schemaJsonArray, schemaJsonObject } from '@tokobapak/server';
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { InventoryDatabase } from './database.js';
 import { spec } from './generated/spec.js';
 
 /**
- * The catalogue's `Product` as JSON text made by PostgreSQL, built from the spec's own schemas
+ * The catalogue's `Product` as compact JSON text made by PostgreSQL, built from the spec's own schemas
  * (`schemaJsonObject` refuses a field the schema does not have, and nested objects are rebuilt
  * field by field, so nothing stored in a JSONB column beyond the schema gets out either). A page is
  * then sent as the database wrote it: no variant JSON parsed, re-mapped and serialized again in
@@ -47,9 +47,9 @@ function variantsJson(db: Kysely<InventoryDatabase>, source: Source): SchemaJson
   return schemaJsonArray(variant, (item) => {
     const list = db
       .selectFrom('variants as v')
-      .select(sql`json_agg(${item} order by v.position)`.as('variants'))
+      .select(jsonArrayText(item, sql`v.position`).as('variants'))
       .where(sql<SqlBool>`v.product_id = ${sql.ref(`${source}.id`)}`);
-    return sql`coalesce((${list}), '[]'::json)`;
+    return sql`coalesce((${list}), '[]')`;
   });
 }
 
@@ -58,7 +58,7 @@ function optionsJson(source: Source): SchemaJson {
   return schemaJsonArray(
     option,
     (item) =>
-      sql`coalesce((select json_agg(${item} order by o.position) from jsonb_array_elements(${sql.ref(`${source}.options`)}) with ordinality o(value, position)), '[]'::json)`,
+      sql`coalesce((select ${jsonArrayText(item, sql`o.position`)} from jsonb_array_elements(${sql.ref(`${source}.options`)}) with ordinality o(value, position)), '[]')`,
   );
 }
 
@@ -81,5 +81,5 @@ export function productJson(db: Kysely<InventoryDatabase>, source: Source): RawB
     createdAt: isoText(column('created_at')),
     updatedAt: isoText(column('updated_at')),
   });
-  return sql<string>`${product.expression}::text`;
+  return sql<string>`${product.expression}`;
 }
