@@ -47,7 +47,7 @@ async function startStore(killAt?: string): Promise<{ url: string; exited: Promi
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
+      const line = output.split('\n').find((candidate) => candidate.startsWith('{"url"')); // log lines are JSON too
       if (line) resolve((JSON.parse(line) as { url: string }).url);
     });
     child.stderr?.on('data', (chunk: Buffer) => {
