@@ -197,13 +197,19 @@ export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, 
         "type": "string"
       },
       "width": {
-        "type": "integer"
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 2147483647
       },
       "height": {
-        "type": "integer"
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 2147483647
       },
       "bytes": {
-        "type": "integer"
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 2147483647
       }
     }
   },
@@ -288,7 +294,9 @@ export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, 
       },
       "available": {
         "type": "integer",
-        "description": "Units that can still be reserved."
+        "minimum": -1000000000,
+        "maximum": 1000000000,
+        "description": "Units that can still be reserved (stock on hand less reservations; zero or less is sold out)."
       },
       "soldOut": {
         "type": "boolean"

@@ -759,7 +759,7 @@ export interface components {
             variantId: string;
             productId: string;
             storeId: string;
-            /** @description Units that can still be reserved. */
+            /** @description Units that can still be reserved (stock on hand less reservations; zero or less is sold out). */
             available: number;
             soldOut: boolean;
         };

@@ -2152,7 +2152,9 @@ const document = {
           },
           "available": {
             "type": "integer",
-            "description": "Units that can still be reserved."
+            "minimum": -1000000000,
+            "maximum": 1000000000,
+            "description": "Units that can still be reserved (stock on hand less reservations; zero or less is sold out)."
           },
           "soldOut": {
             "type": "boolean"
