@@ -24,7 +24,6 @@ import {
 } from '../packages/server/src/events/index.js';
 import { adminQuery } from './bench-database.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the bench writes its own tables with raw SQL
 type Db = Kysely<any>;
 
 const { values: flags } = parseArgs({

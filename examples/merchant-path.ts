@@ -23,8 +23,9 @@ const store = await merchant.merchant.createStore({ body: { name: 'Toko Rina', h
 await merchant.actAsStore(store.id);
 
 // 4. Upload an image (a 1×1 PNG here; any JPEG, PNG, WebP, AVIF or GIF file).
-const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVQImWPI9zMHAAIkAPX+n/MDAAAAAElFTkSuQmCC'), (character) =>
-  character.charCodeAt(0),
+const png = Uint8Array.from(
+  atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVQImWPI9zMHAAIkAPX+n/MDAAAAAElFTkSuQmCC'),
+  (character) => character.charCodeAt(0),
 );
 const image = await merchant.imageProxy.uploadImage({ body: { file: new File([png], 'kopi.png', { type: 'image/png' }) } });
 

@@ -1,6 +1,6 @@
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { userPlugin } from '@tokobapak/plugin-user';
-import type { InventoryComponents, TokoBapakClient } from '@tokobapak/sdk';
+import type { InventoryComponents } from '@tokobapak/sdk';
 import { type Clock, definePlugin, newId, type Plugin, type PluginContext } from '@tokobapak/server';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
 import { type InventoryPluginOptions, inventoryPlugin } from '../src/index.js';
