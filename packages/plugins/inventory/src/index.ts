@@ -10,6 +10,7 @@ import { catalogueHandlers } from './handlers/catalogue-handlers.js';
 import { reservationHandlers } from './handlers/reservation-handlers.js';
 import { stagedImportHandlers } from './handlers/staged-import-handlers.js';
 import { storeProductHandlers } from './handlers/store-product-handlers.js';
+import { variantLookupHandlers } from './handlers/variant-lookup-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type InventoryPluginOptions, resolveSettings } from './options.js';
 import { sweepExpired } from './reservations.js';
@@ -44,6 +45,7 @@ export function inventoryPlugin(options: InventoryPluginOptions = {}): Plugin {
       ...stagedImportHandlers(),
       ...catalogueHandlers(),
       ...reservationHandlers(),
+      ...variantLookupHandlers(),
     },
     // Expired reservations also get released before every reservation and commit; the sweep returns
     // their stock when no checkout is running. Both run once per interval across every server.

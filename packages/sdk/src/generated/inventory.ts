@@ -371,6 +371,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory/variants/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read many variants at once by id
+         * @description Up to 100 variants in one call, each with what a cart, a wishlist or a checkout needs to
+         *     show and check it: its product's title and handle, price, weight, what is available, and
+         *     whether it can be bought now (`purchasable`: the product is active and its store is not
+         *     suspended). Answered by one query, so a cart of 30 lines costs one call.
+         *
+         *     Ids that name no variant, or a variant of a draft product (which only its store sees), are
+         *     listed in `missingIds` instead of failing the call; a variant of an archived product or of a
+         *     suspended store is returned with `purchasable: false`. Items come in the order of the first
+         *     mention of their id; an id listed twice is answered once.
+         *
+         *     Public, so storefronts may call it, and called by other services (cart, wishlist).
+         */
+        post: operations["getVariants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/inventory/reservations": {
         parameters: {
             query?: never;
@@ -707,6 +737,43 @@ export interface components {
                 /** @description What is wrong. */
                 message: string;
             }[];
+        };
+        VariantLookupInput: {
+            /** @description Variant ids; duplicates are answered once. */
+            ids: string[];
+        };
+        VariantLookup: {
+            items: components["schemas"]["VariantSnapshot"][];
+            /** @description Requested ids that name no variant, or a variant of a draft product. */
+            missingIds: string[];
+        };
+        /** @description A variant as it is now, with what a cart or wishlist shows of its product. */
+        VariantSnapshot: {
+            /** @description Variant id. */
+            variantId: string;
+            /** @description Its product. */
+            productId: string;
+            storeId: components["schemas"]["StoreId"];
+            /** @description The product's name. */
+            productTitle: string;
+            productHandle: components["schemas"]["Handle"];
+            /** @description The variant's own name, if it has one. */
+            variantTitle: string | null;
+            sku: components["schemas"]["Sku"];
+            optionValues: components["schemas"]["OptionValues"];
+            price: components["schemas"]["Money"];
+            /** @description Shipping weight in grams. */
+            weight: number;
+            /** @description What can be bought now (stock on hand less reservations; 0 when not purchasable). */
+            available: number;
+            /** @description Nothing is available. */
+            soldOut: boolean;
+            /** @description The product is active and its store is not suspended. */
+            purchasable: boolean;
+            /** @description The product's category names. */
+            categories: string[];
+            /** @description The product's main image (image-proxy id), or null. */
+            imageId: string | null;
         };
         ReservationItemInput: {
             /** @description The variant to reserve. */
@@ -1414,6 +1481,31 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getVariants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VariantLookupInput"];
+            };
+        };
+        responses: {
+            /** @description The variants found, and the ids that were not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantLookup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
         };
     };
     reserveStock: {

@@ -55,6 +55,7 @@ export const operationTable = {
     listProducts: { method: 'GET', path: '/inventory/products', paginated: true, idempotent: false, body: 'json', response: 'json' },
     getProduct: { method: 'GET', path: '/inventory/products/{productId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getProductByHandle: { method: 'GET', path: '/inventory/products/by-handle/{storeId}/{handle}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    getVariants: { method: 'POST', path: '/inventory/variants/lookup', paginated: false, idempotent: false, body: 'json', response: 'json' },
     reserveStock: { method: 'POST', path: '/inventory/reservations', paginated: false, idempotent: false, body: 'json', response: 'json' },
     commitReservation: { method: 'POST', path: '/inventory/reservations/{reservationId}/commit', paginated: false, idempotent: false, body: 'json', response: 'json' },
     releaseReservation: { method: 'POST', path: '/inventory/reservations/{reservationId}/release', paginated: false, idempotent: false, body: 'json', response: 'json' },

@@ -1013,6 +1013,42 @@ const document = {
         }
       }
     },
+    "/inventory/variants/lookup": {
+      "post": {
+        "operationId": "getVariants",
+        "tags": [
+          "Catalogue"
+        ],
+        "summary": "Read many variants at once by id",
+        "description": "Up to 100 variants in one call, each with what a cart, a wishlist or a checkout needs to\nshow and check it: its product's title and handle, price, weight, what is available, and\nwhether it can be bought now (`purchasable`: the product is active and its store is not\nsuspended). Answered by one query, so a cart of 30 lines costs one call.\n\nIds that name no variant, or a variant of a draft product (which only its store sees), are\nlisted in `missingIds` instead of failing the call; a variant of an archived product or of a\nsuspended store is returned with `purchasable: false`. Items come in the order of the first\nmention of their id; an id listed twice is answered once.\n\nPublic, so storefronts may call it, and called by other services (cart, wishlist).\n",
+        "security": [],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/VariantLookupInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The variants found, and the ids that were not.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/VariantLookup"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          }
+        }
+      }
+    },
     "/inventory/reservations": {
       "post": {
         "operationId": "reserveStock",
@@ -1987,6 +2023,141 @@ const document = {
                 }
               }
             }
+          }
+        }
+      },
+      "VariantLookupInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "ids"
+        ],
+        "properties": {
+          "ids": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "description": "Variant ids; duplicates are answered once.",
+            "items": {
+              "type": "string",
+              "pattern": "^var_[0-9a-z]{26}$",
+              "maxLength": 30
+            }
+          }
+        }
+      },
+      "VariantLookup": {
+        "type": "object",
+        "required": [
+          "items",
+          "missingIds"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/VariantSnapshot"
+            }
+          },
+          "missingIds": {
+            "type": "array",
+            "description": "Requested ids that name no variant, or a variant of a draft product.",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "VariantSnapshot": {
+        "type": "object",
+        "description": "A variant as it is now, with what a cart or wishlist shows of its product.",
+        "required": [
+          "variantId",
+          "productId",
+          "storeId",
+          "productTitle",
+          "productHandle",
+          "variantTitle",
+          "sku",
+          "optionValues",
+          "price",
+          "weight",
+          "available",
+          "soldOut",
+          "purchasable",
+          "categories",
+          "imageId"
+        ],
+        "properties": {
+          "variantId": {
+            "type": "string",
+            "pattern": "^var_[0-9a-z]{26}$",
+            "description": "Variant id."
+          },
+          "productId": {
+            "type": "string",
+            "pattern": "^prod_[0-9a-z]{26}$",
+            "description": "Its product."
+          },
+          "storeId": {
+            "$ref": "#/components/schemas/StoreId"
+          },
+          "productTitle": {
+            "type": "string",
+            "description": "The product's name."
+          },
+          "productHandle": {
+            "$ref": "#/components/schemas/Handle"
+          },
+          "variantTitle": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The variant's own name, if it has one."
+          },
+          "sku": {
+            "$ref": "#/components/schemas/Sku"
+          },
+          "optionValues": {
+            "$ref": "#/components/schemas/OptionValues"
+          },
+          "price": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "weight": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "description": "Shipping weight in grams."
+          },
+          "available": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "description": "What can be bought now (stock on hand less reservations; 0 when not purchasable)."
+          },
+          "soldOut": {
+            "type": "boolean",
+            "description": "Nothing is available."
+          },
+          "purchasable": {
+            "type": "boolean",
+            "description": "The product is active and its store is not suspended."
+          },
+          "categories": {
+            "type": "array",
+            "description": "The product's category names.",
+            "items": {
+              "type": "string"
+            }
+          },
+          "imageId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The product's main image (image-proxy id), or null."
           }
         }
       },
