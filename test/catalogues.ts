@@ -2,6 +2,7 @@ import { authErrors } from '@tokobapak/plugin-auth';
 import { imageProxyErrors } from '@tokobapak/plugin-image-proxy';
 import { inventoryErrors } from '@tokobapak/plugin-inventory';
 import { merchantErrors } from '@tokobapak/plugin-merchant';
+import { orderErrors } from '@tokobapak/plugin-order';
 import { promotedItemErrors } from '@tokobapak/plugin-promoted-item';
 import { userErrors } from '@tokobapak/plugin-user';
 import { type ErrorSpec, platformErrors } from '@tokobapak/server';
@@ -15,4 +16,5 @@ export const catalogues: Record<string, Readonly<Record<string, ErrorSpec>>> = {
   inventory: inventoryErrors.specs,
   'image-proxy': imageProxyErrors.specs,
   'promoted-item': promotedItemErrors.specs,
+  order: orderErrors.specs,
 };

@@ -8,6 +8,7 @@ import { authPlugin } from '@tokobapak/plugin-auth';
 import { imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
+import { orderPlugin } from '@tokobapak/plugin-order';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { createTestServer } from '@tokobapak/server/testing';
@@ -39,7 +40,7 @@ test('every spec in openapi/ passes the recommended rules on its own', async () 
 
 test('the bundle served at /docs/json passes them too', async () => {
   const server = await createTestServer({
-    plugins: [authPlugin(), userPlugin(), merchantPlugin(), inventoryPlugin(), imageProxyPlugin(), promotedItemPlugin()],
+    plugins: [authPlugin(), userPlugin(), merchantPlugin(), inventoryPlugin(), imageProxyPlugin(), promotedItemPlugin(), orderPlugin()],
   });
   const dir = await mkdtemp(join(tmpdir(), 'tokobapak-bundle-'));
   try {

@@ -16,7 +16,7 @@ const PACKAGES = [
   'tokobapak',
   '@tokobapak/server',
   '@tokobapak/sdk',
-  ...['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item'].map((service) => `@tokobapak/plugin-${service}`),
+  ...['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'order'].map((service) => `@tokobapak/plugin-${service}`),
 ];
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund'];
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);

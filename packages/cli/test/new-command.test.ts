@@ -12,7 +12,7 @@ import { run, tempDir } from './helpers.js';
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
 const { version } = cliPackage();
 const STORE_FILES = ['.env.example', '.gitignore', 'README.md', 'package.json', 'seed.mjs', 'tokobapak.config.mjs'];
-const SERVICES = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item'];
+const SERVICES = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'order'];
 const STORE_DEPENDENCIES = [...SERVICES.map((service) => `@tokobapak/plugin-${service}`), '@tokobapak/sdk', '@tokobapak/server', 'tokobapak'].sort();
 
 let dir: string;
@@ -112,7 +112,7 @@ describe('tokobapak new', () => {
     }
     const config = (await import(pathToFileURL(join(target, 'tokobapak.config.mjs')).href)) as { default: unknown };
     expect(config.default).toEqual({
-      services: ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item'],
+      services: ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'order'],
       port: 4000,
       dataDir: '.tokobapak/data',
       auth: { oidcProviders: [] },

@@ -2,6 +2,7 @@ import { authPlugin } from '@tokobapak/plugin-auth';
 import { imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
+import { orderPlugin } from '@tokobapak/plugin-order';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { type OperationRoute, readOperations } from '@tokobapak/server';
@@ -19,6 +20,7 @@ export const sweepPlugins = [
   inventoryPlugin(),
   imageProxyPlugin(),
   promotedItemPlugin(),
+  orderPlugin(),
 ];
 
 /** Every operation of every loaded spec. */

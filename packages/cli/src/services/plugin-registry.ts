@@ -2,6 +2,7 @@ import { authPlugin } from '@tokobapak/plugin-auth';
 import { imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
+import { orderPlugin } from '@tokobapak/plugin-order';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { userPlugin } from '@tokobapak/plugin-user';
 import type { ServiceRegistry } from './runtime.js';
@@ -19,4 +20,5 @@ export const builtInServices: ServiceRegistry = {
   // Images live beside the store's data unless the config gives a blob store (S3) or folder of its own.
   'image-proxy': (options, context) => imageProxyPlugin({ blobDir: context.filesDir('blobs'), ...(options as Parameters<typeof imageProxyPlugin>[0]) }),
   'promoted-item': (options) => promotedItemPlugin(options as Parameters<typeof promotedItemPlugin>[0]),
+  order: (options) => orderPlugin(options as Parameters<typeof orderPlugin>[0]),
 };

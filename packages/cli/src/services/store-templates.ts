@@ -19,7 +19,7 @@ export interface StoreTemplateInput {
 }
 
 /** Services a new store starts with. */
-export const STORE_SERVICES = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item'];
+export const STORE_SERVICES = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'order'];
 
 /** The npm package of a built-in service. */
 export function servicePackage(service: string): string {

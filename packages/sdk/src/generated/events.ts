@@ -4,6 +4,7 @@ import type * as auth from './auth.js';
 import type * as imageProxy from './image-proxy.js';
 import type * as inventory from './inventory.js';
 import type * as merchant from './merchant.js';
+import type * as order from './order.js';
 import type * as promotedItem from './promoted-item.js';
 import type * as user from './user.js';
 
@@ -34,6 +35,13 @@ export const eventTypes = {
     staffAdded: 'merchant.staff-added',
     staffRemoved: 'merchant.staff-removed',
     ownershipTransferred: 'merchant.ownership-transferred',
+  },
+  order: {
+    placed: 'order.placed',
+    confirmed: 'order.confirmed',
+    completed: 'order.completed',
+    cancelled: 'order.cancelled',
+    refunded: 'order.refunded',
   },
   promotedItem: {
     bannerCreated: 'promoted-item.banner-created',
@@ -90,6 +98,29 @@ export interface EventPayloads {
   'merchant.staff-removed': merchant.components['schemas']['StaffChangedEvent'];
   /** A store changed hands; the new owner was already a member, the former owner is now a manager. */
   'merchant.ownership-transferred': merchant.components['schemas']['OwnershipTransferredEvent'];
+  /** An order was placed by a checkout (its payment is not made yet). Published once per order;
+the promotion service counts it towards the customer's first order.
+ */
+  'order.placed': order.components['schemas']['OrderPlacedEvent'];
+  /** The checkout's payment arrived; the order is `paid` and the store can work it. */
+  'order.confirmed': order.components['schemas']['OrderConfirmedEvent'];
+  /** The order was completed. `total` is what the customer was charged for this order,
+`refunded` what was refunded before completion, and `platformFee` the platform's fee on
+`total - refunded` at the order's recorded rate (rounded down to the minor unit). The
+store's balance is credited `total - platformFee` here and debited every `order.refunded`
+(including the refunds made before completion), so what the store keeps is exactly
+`total - refunded - platformFee` plus nothing for later refunds.
+ */
+  'order.completed': order.components['schemas']['OrderCompletedEvent'];
+  /** The order was cancelled: its checkout was abandoned before payment (`by: system` or
+`customer`), or the store cancelled it (`by: store`, followed by its `order.refunded`).
+ */
+  'order.cancelled': order.components['schemas']['OrderCancelledEvent'];
+  /** Money of the order was refunded to the customer through the payment service (a whole
+cancellation or some lines). `orderCompleted` says whether `order.completed` was published
+before this refund.
+ */
+  'order.refunded': order.components['schemas']['OrderRefundedEvent'];
   /** A banner was created; the data is the banner as the API shows it. */
   'promoted-item.banner-created': promotedItem.components['schemas']['Banner'];
   /** A banner was changed; the data is the banner as the API shows it. */
@@ -461,6 +492,378 @@ export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, 
           "null"
         ],
         "description": "The admin's reason; null when the owner handed the store on."
+      }
+    }
+  },
+  "order.placed": {
+    "type": "object",
+    "required": [
+      "orderId",
+      "checkoutId",
+      "customerId",
+      "storeId",
+      "total"
+    ],
+    "properties": {
+      "orderId": {
+        "type": "string",
+        "pattern": "^ord_[0-9a-z]{26}$",
+        "description": "Order id.",
+        "examples": [
+          "ord_01jd2x7k9q3m4n5p6r7s8t9v0w"
+        ]
+      },
+      "checkoutId": {
+        "type": "string",
+        "pattern": "^chk_[0-9a-z]{26}$",
+        "description": "Checkout id.",
+        "examples": [
+          "chk_01jd2x7k9q3m4n5p6r7s8t9v0w"
+        ]
+      },
+      "customerId": {
+        "type": "string",
+        "pattern": "^usr_[0-9a-z]{26}$",
+        "description": "User id."
+      },
+      "storeId": {
+        "type": "string",
+        "pattern": "^sto_[0-9a-z]{26}$",
+        "description": "Store id."
+      },
+      "total": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      }
+    }
+  },
+  "order.confirmed": {
+    "type": "object",
+    "required": [
+      "orderId",
+      "checkoutId",
+      "customerId",
+      "storeId",
+      "total"
+    ],
+    "properties": {
+      "orderId": {
+        "type": "string",
+        "pattern": "^ord_[0-9a-z]{26}$",
+        "description": "Order id.",
+        "examples": [
+          "ord_01jd2x7k9q3m4n5p6r7s8t9v0w"
+        ]
+      },
+      "checkoutId": {
+        "type": "string",
+        "pattern": "^chk_[0-9a-z]{26}$",
+        "description": "Checkout id.",
+        "examples": [
+          "chk_01jd2x7k9q3m4n5p6r7s8t9v0w"
+        ]
+      },
+      "customerId": {
+        "type": "string",
+        "pattern": "^usr_[0-9a-z]{26}$",
+        "description": "User id."
+      },
+      "storeId": {
+        "type": "string",
+        "pattern": "^sto_[0-9a-z]{26}$",
+        "description": "Store id."
+      },
+      "total": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      }
+    }
+  },
+  "order.completed": {
+    "type": "object",
+    "required": [
+      "orderId",
+      "storeId",
+      "customerId",
+      "total",
+      "refunded",
+      "platformFee",
+      "platformFeeBasisPoints"
+    ],
+    "properties": {
+      "orderId": {
+        "type": "string",
+        "pattern": "^ord_[0-9a-z]{26}$",
+        "description": "Order id.",
+        "examples": [
+          "ord_01jd2x7k9q3m4n5p6r7s8t9v0w"
+        ]
+      },
+      "storeId": {
+        "type": "string",
+        "pattern": "^sto_[0-9a-z]{26}$",
+        "description": "Store id."
+      },
+      "customerId": {
+        "type": "string",
+        "pattern": "^usr_[0-9a-z]{26}$",
+        "description": "User id."
+      },
+      "total": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "refunded": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "platformFee": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "platformFeeBasisPoints": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 10000,
+        "description": "The rate the fee was computed at."
+      }
+    }
+  },
+  "order.cancelled": {
+    "type": "object",
+    "required": [
+      "orderId",
+      "checkoutId",
+      "storeId",
+      "customerId",
+      "by",
+      "reason"
+    ],
+    "properties": {
+      "orderId": {
+        "type": "string",
+        "pattern": "^ord_[0-9a-z]{26}$",
+        "description": "Order id.",
+        "examples": [
+          "ord_01jd2x7k9q3m4n5p6r7s8t9v0w"
+        ]
+      },
+      "checkoutId": {
+        "type": "string",
+        "pattern": "^chk_[0-9a-z]{26}$",
+        "description": "Checkout id.",
+        "examples": [
+          "chk_01jd2x7k9q3m4n5p6r7s8t9v0w"
+        ]
+      },
+      "storeId": {
+        "type": "string",
+        "pattern": "^sto_[0-9a-z]{26}$",
+        "description": "Store id."
+      },
+      "customerId": {
+        "type": "string",
+        "pattern": "^usr_[0-9a-z]{26}$",
+        "description": "User id."
+      },
+      "by": {
+        "type": "string",
+        "enum": [
+          "customer",
+          "store",
+          "system"
+        ],
+        "description": "Who made a change."
+      },
+      "reason": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "maxLength": 500,
+        "description": "Why, when known."
+      }
+    }
+  },
+  "order.refunded": {
+    "type": "object",
+    "required": [
+      "orderId",
+      "storeId",
+      "customerId",
+      "amount",
+      "refundId",
+      "orderCompleted"
+    ],
+    "properties": {
+      "orderId": {
+        "type": "string",
+        "pattern": "^ord_[0-9a-z]{26}$",
+        "description": "Order id.",
+        "examples": [
+          "ord_01jd2x7k9q3m4n5p6r7s8t9v0w"
+        ]
+      },
+      "storeId": {
+        "type": "string",
+        "pattern": "^sto_[0-9a-z]{26}$",
+        "description": "Store id."
+      },
+      "customerId": {
+        "type": "string",
+        "pattern": "^usr_[0-9a-z]{26}$",
+        "description": "User id."
+      },
+      "amount": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "refundId": {
+        "type": "string",
+        "maxLength": 40,
+        "description": "The order service's refund (`orf_…`), unique per refund."
+      },
+      "orderCompleted": {
+        "type": "boolean",
+        "description": "Whether `order.completed` was published before this refund."
       }
     }
   },

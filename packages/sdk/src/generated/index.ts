@@ -4,5 +4,6 @@ export type { components as AuthComponents, operations as AuthOperations, paths 
 export type { components as ImageProxyComponents, operations as ImageProxyOperations, paths as ImageProxyPaths } from './image-proxy.js';
 export type { components as InventoryComponents, operations as InventoryOperations, paths as InventoryPaths } from './inventory.js';
 export type { components as MerchantComponents, operations as MerchantOperations, paths as MerchantPaths } from './merchant.js';
+export type { components as OrderComponents, operations as OrderOperations, paths as OrderPaths } from './order.js';
 export type { components as PromotedItemComponents, operations as PromotedItemOperations, paths as PromotedItemPaths } from './promoted-item.js';
 export type { components as UserComponents, operations as UserOperations, paths as UserPaths } from './user.js';

@@ -4,6 +4,7 @@ import type * as auth from './auth.js';
 import type * as imageProxy from './image-proxy.js';
 import type * as inventory from './inventory.js';
 import type * as merchant from './merchant.js';
+import type * as order from './order.js';
 import type * as promotedItem from './promoted-item.js';
 import type * as user from './user.js';
 
@@ -80,6 +81,15 @@ export const operationTable = {
     reinstateStore: { method: 'POST', path: '/merchant/admin/stores/{storeId}/reinstate', paginated: false, idempotent: false, body: 'json', response: 'json' },
     adminTransferStoreOwnership: { method: 'POST', path: '/merchant/admin/stores/{storeId}/transfer-ownership', paginated: false, idempotent: true, body: 'json', response: 'json' },
   },
+  order: {
+    getCheckout: { method: 'GET', path: '/order/checkouts/{checkoutId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    listMyOrders: { method: 'GET', path: '/order/me/orders', paginated: true, idempotent: false, body: 'json', response: 'json' },
+    getMyOrder: { method: 'GET', path: '/order/me/orders/{orderId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    listStoreOrders: { method: 'GET', path: '/order/store/orders', paginated: true, idempotent: false, body: 'json', response: 'json' },
+    getStoreOrder: { method: 'GET', path: '/order/store/orders/{orderId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    acceptOrder: { method: 'POST', path: '/order/store/orders/{orderId}/accept', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    completeOrder: { method: 'POST', path: '/order/store/orders/{orderId}/complete', paginated: false, idempotent: false, body: 'json', response: 'json' },
+  },
   promotedItem: {
     getHomepage: { method: 'GET', path: '/promoted-item/homepage', paginated: false, idempotent: false, body: 'json', response: 'json' },
     recordImpression: { method: 'POST', path: '/promoted-item/impressions', paginated: false, idempotent: false, body: 'json', response: 'json' },
@@ -133,6 +143,7 @@ export type ServiceOperations = {
   imageProxy: imageProxy.operations;
   inventory: inventory.operations;
   merchant: merchant.operations;
+  order: order.operations;
   promotedItem: promotedItem.operations;
   user: user.operations;
 };

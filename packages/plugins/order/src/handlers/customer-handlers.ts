@@ -1,0 +1,20 @@
+import { requireUser } from '@tokobapak/server';
+import { getCheckout, getOrder, listOrders } from '../order-reads.js';
+import type { OrderHandlers } from './types.js';
+
+/** A customer's own checkouts and orders: every query is scoped to the caller. */
+export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyOrders' | 'getMyOrder'> {
+  return {
+    async getCheckout({ params }, ctx) {
+      return getCheckout(ctx.db, requireUser(ctx.caller).userId, params.checkoutId);
+    },
+
+    async listMyOrders({ query }, ctx) {
+      return listOrders(ctx.db, { customerId: requireUser(ctx.caller).userId }, query);
+    },
+
+    async getMyOrder({ params }, ctx) {
+      return getOrder(ctx.db, { customerId: requireUser(ctx.caller).userId }, params.orderId);
+    },
+  };
+}

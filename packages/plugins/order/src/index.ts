@@ -1,0 +1,39 @@
+/** @tokobapak/plugin-order: checkouts as durable processes, one order per store, and the store's order desk. */
+import type { OrderOperations } from '@tokobapak/sdk';
+import { definePlugin, type Plugin } from '@tokobapak/server';
+import type { OrderDatabase } from './database.js';
+import { orderErrors } from './errors.js';
+import { manifest, type OrderEvents } from './generated/manifest.js';
+import { spec } from './generated/spec.js';
+import { customerHandlers } from './handlers/customer-handlers.js';
+import { deskHandlers } from './handlers/desk-handlers.js';
+import { migrations } from './migrations/index.js';
+import { type OrderPluginOptions, resolveSettings } from './options.js';
+
+export type { CheckoutStatus, OrderDatabase, OrderStatus } from './database.js';
+export { orderErrors } from './errors.js';
+export type { OrderEvents } from './generated/manifest.js';
+export type { OrderPluginOptions } from './options.js';
+
+/**
+ * The order service as a plugin: a customer's checkouts and orders, and the store's order desk.
+ *
+ * @example
+ * const server = await createServer({ plugins: [authPlugin(), inventoryPlugin(), orderPlugin({ platformFeeBasisPoints: 250 })] });
+ */
+export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
+  const settings = resolveSettings(options);
+  void settings;
+  return definePlugin<OrderOperations, OrderDatabase, OrderEvents>({
+    name: 'order',
+    summary: 'Checkouts that turn a cart into one order per store and one payment, and the store order desk',
+    spec,
+    manifest,
+    migrations,
+    errors: orderErrors,
+    handlers: {
+      ...customerHandlers(),
+      ...deskHandlers(),
+    },
+  });
+}

@@ -1,0 +1,76 @@
+import type { OrderComponents } from '@tokobapak/sdk';
+import { eventTypes } from '@tokobapak/sdk';
+import type { HandlerContext, TxContext } from '@tokobapak/server';
+import type { Actor, OrderDatabase, OrderStatus } from './database.js';
+import { orderErrors } from './errors.js';
+import type { OrderEvents } from './generated/manifest.js';
+import type { OrderRow } from './mappers.js';
+import { getOrder } from './order-reads.js';
+
+type Schemas = OrderComponents['schemas'];
+export type Tx = TxContext<OrderDatabase, OrderEvents>;
+export type OrderContext = Pick<HandlerContext<OrderDatabase, OrderEvents>, 'db' | 'transaction' | 'clock'>;
+
+/** Locks one of the store's orders for a change; another store's is a 404, like a missing one. */
+export async function lockStoreOrder(tx: Tx, storeId: string, orderId: string): Promise<OrderRow> {
+  const row = await tx.db.selectFrom('orders').selectAll().where('id', '=', orderId).where('store_id', '=', storeId).forUpdate().executeTakeFirst();
+  if (!row) throw orderErrors.ORDER_NOT_FOUND();
+  return row;
+}
+
+/** Moves a locked order to `status` and records the change in its history. */
+export async function recordStatus(tx: Tx, orderId: string, status: OrderStatus, by: Actor, note: string | null, now: Date): Promise<void> {
+  await tx.db.updateTable('orders').set({ status, updated_at: now }).where('id', '=', orderId).execute();
+  await tx.db.insertInto('order_status_history').values({ order_id: orderId, status, actor: by, note, at: now }).execute();
+}
+
+function refuseTransition(order: OrderRow, wanted: OrderStatus): never {
+  throw orderErrors.ORDER_INVALID_TRANSITION({ detail: `The order is ${order.status}; it cannot become ${wanted}` });
+}
+
+/** A paid order becomes accepted; accepting again changes nothing. */
+export async function acceptOrder(ctx: OrderContext, storeId: string, orderId: string, note: string | null): Promise<Schemas['Order']> {
+  const now = ctx.clock.now();
+  await ctx.transaction(async (tx) => {
+    const order = await lockStoreOrder(tx, storeId, orderId);
+    if (order.status === 'accepted') return;
+    if (order.status !== 'paid') refuseTransition(order, 'accepted');
+    await recordStatus(tx, orderId, 'accepted', 'store', note, now);
+  });
+  return getOrder(ctx.db, { storeId }, orderId);
+}
+
+/** The fee on what the store keeps of the order, rounded down to the minor unit. */
+export function platformFeeOf(total: number, refunded: number, basisPoints: number): number {
+  return Math.floor(((total - refunded) * basisPoints) / 10_000);
+}
+
+/** An accepted or shipped order completes: its fee is fixed and `order.completed` published, once. */
+export async function completeOrder(ctx: OrderContext, storeId: string, orderId: string, note: string | null): Promise<Schemas['Order']> {
+  const now = ctx.clock.now();
+  await ctx.transaction(async (tx) => {
+    const order = await lockStoreOrder(tx, storeId, orderId);
+    if (order.status === 'completed') return;
+    if (order.status !== 'accepted' && order.status !== 'shipped') refuseTransition(order, 'completed');
+    const total = Number(order.total);
+    const refunded = Number(order.refunded);
+    const fee = platformFeeOf(total, refunded, order.platform_fee_bps);
+    await tx.db.updateTable('orders').set({ platform_fee: fee }).where('id', '=', orderId).execute();
+    await recordStatus(tx, orderId, 'completed', 'store', note, now);
+    const money = (amount: number) => ({ amount, currency: order.currency });
+    await tx.publish({
+      type: eventTypes.order.completed,
+      subject: orderId,
+      data: {
+        orderId,
+        storeId,
+        customerId: order.customer_id,
+        total: money(total),
+        refunded: money(refunded),
+        platformFee: money(fee),
+        platformFeeBasisPoints: order.platform_fee_bps,
+      },
+    });
+  });
+  return getOrder(ctx.db, { storeId }, orderId);
+}

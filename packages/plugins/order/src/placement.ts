@@ -1,0 +1,162 @@
+import { eventTypes } from '@tokobapak/sdk';
+import { newId } from '@tokobapak/server';
+import type { Actor, ShippingAddressJson, ShippingChoiceJson } from './database.js';
+import { recordStatus, type Tx } from './order-desk.js';
+
+/** One line of a store's order as the cart priced it at checkout. */
+export interface PlacedLine {
+  variantId: string;
+  productId: string;
+  productTitle: string;
+  variantTitle: string | null;
+  sku: string | null;
+  quantity: number;
+  unitPrice: number;
+  subtotal: number;
+  discount: number;
+  discountAllocations: Array<{ promotionId: string; amount: number }>;
+  tax: number;
+  total: number;
+}
+
+/** One store's part of a checkout, with every amount as it was at checkout (minor units of `currency`). */
+export interface PlacedOrder {
+  orderId: string;
+  storeId: string;
+  lines: PlacedLine[];
+  subtotal: number;
+  discount: number;
+  shippingAmount: number;
+  shippingDiscount: number;
+  tax: number;
+  total: number;
+  shipping: ShippingChoiceJson;
+}
+
+/** What placing a checkout's orders needs. */
+export interface Placement {
+  checkoutId: string;
+  customerId: string;
+  currency: string;
+  shippingAddress: ShippingAddressJson;
+  platformFeeBasisPoints: number;
+  orders: PlacedOrder[];
+}
+
+/**
+ * Writes one order per store with its lines and its first history entry, and publishes
+ * `order.placed` for each, in the caller's transaction. Orders already placed for this checkout
+ * (a resumed step) are left as they are: the unique (checkout, store) pair makes it safe to run twice.
+ */
+export async function placeOrders(tx: Tx, placement: Placement, now: Date): Promise<void> {
+  const existing = await tx.db.selectFrom('orders').select('store_id').where('checkout_id', '=', placement.checkoutId).execute();
+  const placed = new Set(existing.map((row) => row.store_id));
+  for (const order of placement.orders) {
+    if (placed.has(order.storeId)) continue;
+    await tx.db
+      .insertInto('orders')
+      .values({
+        id: order.orderId,
+        checkout_id: placement.checkoutId,
+        store_id: order.storeId,
+        customer_id: placement.customerId,
+        status: 'pending_payment',
+        currency: placement.currency,
+        subtotal: order.subtotal,
+        discount: order.discount,
+        shipping_amount: order.shippingAmount,
+        shipping_discount: order.shippingDiscount,
+        tax: order.tax,
+        total: order.total,
+        refunded: 0,
+        platform_fee_bps: placement.platformFeeBasisPoints,
+        platform_fee: null,
+        shipping: JSON.stringify(order.shipping),
+        shipping_address: JSON.stringify(placement.shippingAddress),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await tx.db
+      .insertInto('order_lines')
+      .values(
+        order.lines.map((line, position) => ({
+          id: newId('oln'),
+          order_id: order.orderId,
+          position,
+          variant_id: line.variantId,
+          product_id: line.productId,
+          product_title: line.productTitle,
+          variant_title: line.variantTitle,
+          sku: line.sku,
+          quantity: line.quantity,
+          unit_price: line.unitPrice,
+          subtotal: line.subtotal,
+          discount: line.discount,
+          discount_allocations: JSON.stringify(line.discountAllocations),
+          tax: line.tax,
+          total: line.total,
+        })),
+      )
+      .execute();
+    await tx.db
+      .insertInto('order_status_history')
+      .values({ order_id: order.orderId, status: 'pending_payment', actor: 'customer', note: null, at: now })
+      .execute();
+    await tx.publish({
+      type: eventTypes.order.placed,
+      subject: order.orderId,
+      data: {
+        orderId: order.orderId,
+        checkoutId: placement.checkoutId,
+        customerId: placement.customerId,
+        storeId: order.storeId,
+        total: { amount: order.total, currency: placement.currency },
+      },
+    });
+  }
+}
+
+/** The checkout's orders waiting for payment become `paid`, each publishing `order.confirmed`. */
+export async function confirmOrders(tx: Tx, checkoutId: string, now: Date): Promise<void> {
+  const orders = await tx.db
+    .selectFrom('orders')
+    .selectAll()
+    .where('checkout_id', '=', checkoutId)
+    .where('status', '=', 'pending_payment')
+    .forUpdate()
+    .execute();
+  for (const order of orders) {
+    await recordStatus(tx, order.id, 'paid', 'system', null, now);
+    await tx.publish({
+      type: eventTypes.order.confirmed,
+      subject: order.id,
+      data: {
+        orderId: order.id,
+        checkoutId,
+        customerId: order.customer_id,
+        storeId: order.store_id,
+        total: { amount: Number(order.total), currency: order.currency },
+      },
+    });
+  }
+}
+
+/** The checkout's orders waiting for payment are cancelled (the checkout was given up), each publishing `order.cancelled`. */
+export async function cancelUnpaidOrders(tx: Tx, checkoutId: string, by: Actor, reason: string | null, now: Date): Promise<void> {
+  const orders = await tx.db
+    .selectFrom('orders')
+    .selectAll()
+    .where('checkout_id', '=', checkoutId)
+    .where('status', '=', 'pending_payment')
+    .forUpdate()
+    .execute();
+  for (const order of orders) {
+    await recordStatus(tx, order.id, 'cancelled', by, reason, now);
+    await tx.publish({
+      type: eventTypes.order.cancelled,
+      subject: order.id,
+      data: { orderId: order.id, checkoutId, storeId: order.store_id, customerId: order.customer_id, by, reason },
+    });
+  }
+}

@@ -1,0 +1,118 @@
+import type { TokoBapakClient } from '@tokobapak/sdk';
+import { definePlugin, newId, type Plugin, type PluginContext, type TxContext } from '@tokobapak/server';
+import type { TestServer } from '@tokobapak/server/testing';
+import type { Kysely } from 'kysely';
+import type { OrderDatabase } from '../src/database.js';
+import type { OrderEvents } from '../src/generated/manifest.js';
+import { confirmOrders, type PlacedLine, placeOrders } from '../src/placement.js';
+
+/** A signed-in customer (a signed access token: the runtime checks only the signature). */
+export function customerClient(server: TestServer, userId: string = newId('usr')): { userId: string; client: TokoBapakClient } {
+  const accessToken = server.tokens.signAccessToken({ userId, role: 'customer', sessionId: `ses_${'0'.repeat(26)}` });
+  return { userId, client: server.client({ accessToken }) };
+}
+
+/**
+ * Places orders the way the checkout does, without a cart, payment or stock: a plugin with no
+ * operations that writes through the order service's own placement code in one transaction. The
+ * order-desk tests use it to get orders into each status; the checkout tests place them for real.
+ */
+export interface OrderSeeder {
+  plugin: Plugin;
+  /** Places one order per given store under a new checkout, optionally paid; resolves with the order ids by store. */
+  seed(input: {
+    customerId: string;
+    stores: Array<{ storeId: string; lines: Array<Partial<PlacedLine> & { quantity: number; unitPrice: number }> }>;
+    paid?: boolean;
+    feeBasisPoints?: number;
+  }): Promise<{ checkoutId: string; orderIds: string[] }>;
+}
+
+export function orderSeeder(): OrderSeeder {
+  let context: PluginContext<unknown> | undefined;
+  const plugin = definePlugin<Record<string, never>, unknown>({
+    name: 'orderseed',
+    summary: 'Places orders in tests',
+    spec: { openapi: '3.1.0', info: { title: 'orderseed', version: '0.0.0' }, paths: {} },
+    handlers: {},
+    migrations: {},
+    async onStart(ctx) {
+      context = ctx;
+    },
+  });
+  return {
+    plugin,
+    async seed({ customerId, stores, paid = true, feeBasisPoints = 0 }) {
+      if (!context) throw new Error('the server has not started');
+      const checkoutId = newId('chk');
+      const now = new Date();
+      const orders = stores.map(({ storeId, lines }) => {
+        const placed: PlacedLine[] = lines.map((line) => {
+          const subtotal = line.unitPrice * line.quantity;
+          const discount = line.discount ?? 0;
+          return {
+            variantId: line.variantId ?? newId('var'),
+            productId: line.productId ?? newId('prod'),
+            productTitle: line.productTitle ?? 'Kopi Gayo',
+            variantTitle: line.variantTitle ?? null,
+            sku: line.sku ?? null,
+            quantity: line.quantity,
+            unitPrice: line.unitPrice,
+            subtotal,
+            discount,
+            discountAllocations: line.discountAllocations ?? [],
+            tax: 0,
+            total: subtotal - discount,
+          };
+        });
+        const subtotal = placed.reduce((sum, line) => sum + line.subtotal, 0);
+        const discount = placed.reduce((sum, line) => sum + line.discount, 0);
+        return {
+          orderId: newId('ord'),
+          storeId,
+          lines: placed,
+          subtotal,
+          discount,
+          shippingAmount: 0,
+          shippingDiscount: 0,
+          tax: 0,
+          total: subtotal - discount,
+          shipping: { optionId: null, provider: null, service: null, name: null },
+        };
+      });
+      const total = orders.reduce((sum, order) => sum + order.total, 0);
+      await context.transaction(async (outer) => {
+        const tx = { ...outer, db: (outer.db as Kysely<unknown>).withSchema('order') } as unknown as TxContext<OrderDatabase, OrderEvents>;
+        await tx.db
+          .insertInto('checkouts')
+          .values({
+            id: checkoutId,
+            customer_id: customerId,
+            cart_id: newId('crt'),
+            status: paid ? 'paid' : 'awaiting_payment',
+            currency: 'IDR',
+            total,
+            shipping_address: JSON.stringify(ADDRESS),
+            payment_method: JSON.stringify({ type: 'qris' }),
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await placeOrders(tx, { checkoutId, customerId, currency: 'IDR', shippingAddress: ADDRESS, platformFeeBasisPoints: feeBasisPoints, orders }, now);
+        if (paid) await confirmOrders(tx, checkoutId, now);
+      });
+      return { checkoutId, orderIds: orders.map((order) => order.orderId) };
+    },
+  };
+}
+
+export const ADDRESS = {
+  recipientName: 'Siti Rahma',
+  phone: '+6281234567890',
+  line1: 'Jl. Braga No. 10',
+  line2: null,
+  city: 'Bandung',
+  region: 'Jawa Barat',
+  postalCode: '40111',
+  countryCode: 'ID',
+};
