@@ -342,7 +342,7 @@ export interface components {
         };
         /** @description Why a checkout failed. */
         CheckoutFailure: {
-            /** @description The problem code of the refusal (`INVENTORY_INSUFFICIENT_STOCK`, `PROMOTION_LIMIT_REACHED`, ...), when there was one. */
+            /** @description The problem code of the refusal (for instance the insufficient stock code of inventory), when there was one. */
             code: string | null;
             /** @description What went wrong. */
             message: string;

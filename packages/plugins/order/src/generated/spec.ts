@@ -1112,7 +1112,7 @@ const document = {
               "null"
             ],
             "maxLength": 100,
-            "description": "The problem code of the refusal (`INVENTORY_INSUFFICIENT_STOCK`, `PROMOTION_LIMIT_REACHED`, ...), when there was one."
+            "description": "The problem code of the refusal (for instance the insufficient stock code of inventory), when there was one."
           },
           "message": {
             "type": "string",
