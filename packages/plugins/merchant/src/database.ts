@@ -2,6 +2,17 @@ import type { StoreRole } from '@tokobapak/server';
 import type { ColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** PostgreSQL `bigint`: read as text by pg (exact), written as a number. */
+type Int8 = ColumnType<string | number | bigint, number, number>;
+
+/** The kinds of ledger account: the store's two, and the platform's three. */
+export type LedgerAccountKind = 'store_available' | 'store_pending' | 'platform_clearing' | 'platform_fee_revenue' | 'platform_adjustments';
+
+/** What a posting records. */
+export type LedgerPostingKind = 'order_completed' | 'order_refunded' | 'adjustment' | 'withdrawal_requested' | 'withdrawal_rejected' | 'withdrawal_paid';
+
+/** Where a withdrawal is in its life. */
+export type WithdrawalStatus = 'requested' | 'approved' | 'paid' | 'rejected';
 
 /** Whether a store is visible and open for business. */
 export type StoreStatus = 'active' | 'suspended';
@@ -60,5 +71,63 @@ export interface MerchantDatabase {
     accepted_at: Timestamp | null;
     accepted_by_user_id: string | null;
     created_at: Timestamp;
+  };
+  ledger_accounts: {
+    id: string;
+    /** A store id, or `platform`. Unique with kind and currency (`ledger_accounts_unique`). */
+    owner: string;
+    kind: LedgerAccountKind;
+    currency: string;
+    /** The natural balance, cached for store accounts under a row lock; 0 on platform accounts (summed from entries). */
+    balance: ColumnType<string | number | bigint, number | undefined, number>;
+    created_at: Timestamp;
+  };
+  ledger_postings: {
+    id: string;
+    kind: LedgerPostingKind;
+    store_id: string;
+    currency: string;
+    /** Unique: what the posting records, so that it is recorded once (`order.completed:<orderId>`, ...). */
+    source_key: string;
+    order_id: string | null;
+    refund_id: string | null;
+    withdrawal_id: string | null;
+    memo: string;
+    created_by_user_id: string | null;
+    created_at: Timestamp;
+  };
+  ledger_entries: {
+    id: string;
+    posting_id: string;
+    account_id: string;
+    owner: string;
+    currency: string;
+    /** Debits positive, credits negative; a posting's entries sum to zero (checked at commit). */
+    amount: Int8;
+    /** The account's natural balance after this entry; null on platform accounts. */
+    balance_after: Int8 | null;
+    created_at: Timestamp;
+  };
+  withdrawals: {
+    id: string;
+    store_id: string;
+    currency: string;
+    amount: Int8;
+    bank_code: string;
+    account_number: string;
+    account_holder_name: string;
+    note: string | null;
+    status: WithdrawalStatus;
+    requested_by_user_id: string;
+    requested_at: Timestamp;
+    approved_at: Timestamp | null;
+    approved_by_user_id: string | null;
+    paid_at: Timestamp | null;
+    paid_by_user_id: string | null;
+    payout_reference: string | null;
+    rejected_at: Timestamp | null;
+    rejected_by_user_id: string | null;
+    rejection_reason: string | null;
+    updated_at: Timestamp;
   };
 }

@@ -16,4 +16,9 @@ export const merchantErrors = defineErrors({
   MERCHANT_INVITATION_NOT_PENDING: { status: 409, title: 'The invitation is no longer pending' },
   MERCHANT_INVITATION_INVALID: { status: 400, title: 'The invitation token is unknown, used, revoked or expired' },
   MERCHANT_INVITATION_EMAIL_MISMATCH: { status: 403, title: 'The invitation is for another email address' },
+  MERCHANT_ROLE_REQUIRED: { status: 403, title: 'Only the owner or a manager of the store may do this' },
+  MERCHANT_INSUFFICIENT_BALANCE: { status: 409, title: 'The available balance is too small' },
+  MERCHANT_AMOUNT_INVALID: { status: 400, title: 'The amount must not be zero' },
+  MERCHANT_WITHDRAWAL_NOT_FOUND: { status: 404, title: 'No such withdrawal' },
+  MERCHANT_WITHDRAWAL_INVALID_TRANSITION: { status: 409, title: 'The withdrawal cannot move to that state from its current one' },
 });

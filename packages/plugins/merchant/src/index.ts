@@ -1,4 +1,4 @@
-/** @tokobapak/plugin-merchant: stores, public store profiles, staff and invitations, store moderation. */
+/** @tokobapak/plugin-merchant: stores, public store profiles, staff and invitations, store moderation, balance ledger and withdrawals. */
 import type { MerchantOperations } from '@tokobapak/sdk';
 import { definePlugin, type Plugin } from '@tokobapak/server';
 import type { MerchantDatabase } from './database.js';
@@ -7,12 +7,14 @@ import { eraseDeletedUsers } from './events.js';
 import { type MerchantEvents, manifest } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
 import { adminHandlers } from './handlers/admin-handlers.js';
+import { balanceHandlers } from './handlers/balance-handlers.js';
+import { payoutHandlers } from './handlers/payout-handlers.js';
 import { staffHandlers } from './handlers/staff-handlers.js';
 import { storeHandlers } from './handlers/store-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type MerchantPluginOptions, resolveSettings } from './options.js';
 
-export type { MerchantDatabase, StoredInvitationStatus, StoreStatus } from './database.js';
+export type { LedgerAccountKind, LedgerPostingKind, MerchantDatabase, StoredInvitationStatus, StoreStatus, WithdrawalStatus } from './database.js';
 export { merchantErrors } from './errors.js';
 export { OWNER_DELETED_REASON } from './events.js';
 export type { MerchantEvents } from './generated/manifest.js';
@@ -29,7 +31,7 @@ export function merchantPlugin(options: MerchantPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
   return definePlugin<MerchantOperations, MerchantDatabase, MerchantEvents>({
     name: 'merchant',
-    summary: 'Stores, public store profiles, staff and invitations, and store moderation',
+    summary: 'Stores, public store profiles, staff and invitations, store moderation, balance ledger and withdrawals',
     spec,
     manifest,
     migrations,
@@ -39,6 +41,8 @@ export function merchantPlugin(options: MerchantPluginOptions = {}): Plugin {
       ...storeHandlers(),
       ...staffHandlers(settings),
       ...adminHandlers(),
+      ...balanceHandlers(),
+      ...payoutHandlers(),
     },
   });
 }

@@ -3,19 +3,22 @@ import type { TestServer } from '@tokobapak/server/testing';
 import { expectProblem } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { merchantPlugin } from '../src/index.js';
-import { hire, openStore, startServer, uniqueEmail } from './support.js';
+import { BANK_ACCOUNT, idr } from './balance-support.js';
+import { adminClient, hire, openStore, startServer, uniqueEmail } from './support.js';
 
 // Every mutating store operation of the spec is enumerated, so a new one cannot skip the check.
 const plugin = merchantPlugin();
-const storeOperations = readOperations(plugin.name, plugin.spec).filter(
-  (operation) => operation.method !== 'GET' && operation.security.some((requirement) => requirement.scopes.some((scope) => scope.startsWith('store'))),
-);
+const isStoreOperation = (operation: ReturnType<typeof readOperations>[number]) =>
+  operation.security.some((requirement) => requirement.scopes.some((scope) => scope.startsWith('store')));
+const storeOperations = readOperations(plugin.name, plugin.spec).filter((operation) => operation.method !== 'GET' && isStoreOperation(operation));
+const storeReads = readOperations(plugin.name, plugin.spec).filter((operation) => operation.method === 'GET' && isStoreOperation(operation));
 
 let server: TestServer;
 let a: Awaited<ReturnType<typeof openStore>>;
 let aStaff: Awaited<ReturnType<typeof hire>>;
 let aInvitationId: string;
 let b: Awaited<ReturnType<typeof openStore>>;
+let aWithdrawalId: string;
 
 beforeAll(async () => {
   server = await startServer();
@@ -23,6 +26,8 @@ beforeAll(async () => {
   aStaff = await hire(server, a.owner, a.store.id, 'staff');
   aInvitationId = (await a.owner.merchant.inviteStaff({ body: { email: uniqueEmail(), role: 'staff' } })).id;
   b = await openStore(server, { name: 'Toko B' });
+  await (await adminClient(server)).merchant.adjustStoreBalance({ params: { storeId: a.store.id }, body: { amount: idr(50_000), reason: 'Saldo A' } });
+  aWithdrawalId = (await a.owner.merchant.requestWithdrawal({ body: { amount: idr(20_000), bankAccount: BANK_ACCOUNT } })).id;
 });
 afterAll(async () => {
   await server?.close();
@@ -54,7 +59,48 @@ const fromBAtA: Record<string, () => Promise<void>> = {
     await expectProblem(b.owner.merchant.transferStoreOwnership({ body: { newOwnerUserId: aStaff.user.id } }), 409, 'MERCHANT_NEW_OWNER_NOT_MEMBER');
     await expectProblem(b.owner.merchant.transferStoreOwnership({ body: { newOwnerUserId: a.user.id } }), 409, 'MERCHANT_NEW_OWNER_NOT_MEMBER');
   },
+  async requestWithdrawal() {
+    // Store B has nothing; A's balance is not B's to take.
+    await expectProblem(b.owner.merchant.requestWithdrawal({ body: { amount: idr(1), bankAccount: BANK_ACCOUNT } }), 409, 'MERCHANT_INSUFFICIENT_BALANCE');
+  },
 };
+
+/** For each store read: store B's owner session sees only B's rows, and A's by id answer 404. */
+const bReadingA: Record<string, () => Promise<void>> = {
+  async getCurrentStore() {
+    expect((await b.owner.merchant.getCurrentStore()).id).toBe(b.store.id);
+  },
+  async listInvitations() {
+    expect((await b.owner.merchant.listInvitations()).items.map((item) => item.id)).not.toContain(aInvitationId);
+  },
+  async listStaff() {
+    expect((await b.owner.merchant.listStaff()).items.map((item) => item.userId)).toEqual([b.user.id]);
+  },
+  async getStoreBalance() {
+    expect(await b.owner.merchant.getStoreBalance()).toEqual({ storeId: b.store.id, currency: 'IDR', available: idr(0), pending: idr(0) });
+  },
+  async listStoreLedgerEntries() {
+    expect((await b.owner.merchant.listStoreLedgerEntries()).items).toEqual([]);
+  },
+  async listWithdrawals() {
+    expect((await b.owner.merchant.listWithdrawals()).items).toEqual([]);
+  },
+  async getWithdrawal() {
+    await expectProblem(b.owner.merchant.getWithdrawal({ params: { withdrawalId: aWithdrawalId } }), 404, 'MERCHANT_WITHDRAWAL_NOT_FOUND');
+  },
+};
+
+test('the read sweep covers every store read', () => {
+  expect(storeReads.map((operation) => operation.operationId).sort()).toEqual(Object.keys(bReadingA).sort());
+});
+
+describe("store B's owner session reads nothing of store A", () => {
+  test.each(storeReads.map((operation) => [operation.operationId] as const))('%s', async (operationId) => {
+    const check = bReadingA[operationId];
+    if (!check) throw new Error(`no tenant-isolation read check for ${operationId}`);
+    await check();
+  });
+});
 
 test('the sweep covers every mutating store operation', () => {
   expect(storeOperations.map((operation) => operation.operationId).sort()).toEqual(Object.keys(fromBAtA).sort());
@@ -78,6 +124,7 @@ describe("store B's owner session never reaches store A", () => {
       [aStaff.user.id, 'staff'],
     ]);
     expect((await a.owner.merchant.listInvitations({ query: { status: 'pending' } })).items.map((item) => item.id)).toEqual([aInvitationId]);
+    expect((await a.owner.merchant.getStoreBalance()).available).toEqual(idr(30_000));
   });
 });
 

@@ -284,6 +284,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/merchant/store/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current store's balance
+         * @description Owners and managers. `available` is what the store may withdraw: completed orders net of
+         *     the platform fee, less refunds, withdrawals and adjustments. `pending` is the money in
+         *     withdrawals that are requested or approved but not paid yet. Both are derived from the
+         *     store's ledger (`listStoreLedgerEntries`). One currency per call (default `IDR`); a
+         *     currency the store never had is all zeros.
+         */
+        get: operations["getStoreBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/store/balance/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current store's ledger entries
+         * @description Owners and managers. Every entry on the store's accounts (`available` and `pending`), newest
+         *     first, with the balance of that account after it. Entries never change once written: a
+         *     correction is a new posting.
+         */
+        get: operations["listStoreLedgerEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/store/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current store's withdrawals
+         * @description Owners and managers. Newest first; filter with `status`.
+         */
+        get: operations["listWithdrawals"];
+        put?: never;
+        /**
+         * Ask for money from the available balance to be paid to a bank account
+         * @description Owners and managers (checked against the membership now, not only the session's role).
+         *     The amount moves at once from `available` to `pending`, in one transaction under a lock on
+         *     the store's balance, so concurrent requests can never together take more than the balance:
+         *     a request for more than is available is refused with `MERCHANT_INSUFFICIENT_BALANCE` and
+         *     changes nothing. An admin then approves it and marks it paid, or rejects it (the money
+         *     returns to `available`). A suspended store cannot request withdrawals.
+         *
+         *     Errors: `MERCHANT_INSUFFICIENT_BALANCE` (409), `MERCHANT_STORE_SUSPENDED` (409),
+         *     `MERCHANT_ROLE_REQUIRED` (403: the caller is no longer an owner or manager of the store).
+         */
+        post: operations["requestWithdrawal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/store/withdrawals/{withdrawalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the current store's withdrawals
+         * @description Owners and managers. Another store's withdrawal answers 404 like a missing one.
+         *
+         *     Errors: `MERCHANT_WITHDRAWAL_NOT_FOUND` (404).
+         */
+        get: operations["getWithdrawal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/merchant/stores/{storeId}/members/{userId}": {
         parameters: {
             query?: never;
@@ -397,6 +497,195 @@ export interface paths {
          *     does not work in this store), `MERCHANT_ALREADY_OWNER` (409: the user already owns it).
          */
         post: operations["adminTransferStoreOwnership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/admin/stores/{storeId}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Any store's balance
+         * @description Admins only. The same figures the store sees with `getStoreBalance`.
+         *
+         *     Errors: `MERCHANT_STORE_NOT_FOUND` (404).
+         */
+        get: operations["adminGetStoreBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/admin/stores/{storeId}/balance/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Any store's ledger entries
+         * @description Admins only. The same entries the store sees with `listStoreLedgerEntries`.
+         *
+         *     Errors: `MERCHANT_STORE_NOT_FOUND` (404).
+         */
+        get: operations["adminListStoreLedgerEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/admin/stores/{storeId}/balance/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credit or debit a store's available balance by hand (support)
+         * @description Admins only, with a reason: goodwill credits, chargebacks, corrections. A positive amount
+         *     credits the store, a negative one debits it; the other side is the platform's
+         *     `adjustments` account, so the ledger stays balanced, and the posting records the admin and
+         *     the reason. A debit cannot take `available` below zero. Retry with the same
+         *     `Idempotency-Key`.
+         *
+         *     Errors: `MERCHANT_STORE_NOT_FOUND` (404), `MERCHANT_INSUFFICIENT_BALANCE` (409),
+         *     `MERCHANT_AMOUNT_INVALID` (400: zero).
+         */
+        post: operations["adjustStoreBalance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/admin/ledger/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform's own ledger accounts
+         * @description Admins only. Not paginated (at most a handful per currency): money held for stores
+         *     (`clearing`), fee revenue (`fee_revenue`) and hand adjustments (`adjustments`), with their
+         *     balances, plus `storesAvailable` and `storesPending`, the sums over every store. The
+         *     ledger balances: `clearing` equals `fee_revenue` + `storesAvailable` + `storesPending` −
+         *     `adjustments`.
+         */
+        get: operations["listPlatformLedgerAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/admin/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every store's withdrawals
+         * @description Admins only. Newest first; filter with `status` and `storeId`.
+         */
+        get: operations["adminListWithdrawals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/admin/withdrawals/{withdrawalId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a requested withdrawal
+         * @description Admins only. `requested` → `approved`; the money stays `pending` until it is marked paid.
+         *     Approving an approved withdrawal changes nothing.
+         *
+         *     Errors: `MERCHANT_WITHDRAWAL_NOT_FOUND` (404), `MERCHANT_WITHDRAWAL_INVALID_TRANSITION`
+         *     (409: paid or rejected).
+         */
+        post: operations["approveWithdrawal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/admin/withdrawals/{withdrawalId}/paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that an approved withdrawal was paid out
+         * @description Admins only, after the bank transfer: `approved` → `paid`, with the transfer's reference.
+         *     The money leaves the store's `pending` balance and the platform's clearing account.
+         *     Marking a paid withdrawal paid again changes nothing.
+         *
+         *     Errors: `MERCHANT_WITHDRAWAL_NOT_FOUND` (404), `MERCHANT_WITHDRAWAL_INVALID_TRANSITION`
+         *     (409: not approved, or rejected).
+         */
+        post: operations["markWithdrawalPaid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchant/admin/withdrawals/{withdrawalId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a withdrawal and return its money to the store
+         * @description Admins only, with a reason the store sees: `requested` or `approved` → `rejected`; the
+         *     amount moves back from `pending` to `available`. Rejecting a rejected withdrawal changes
+         *     nothing.
+         *
+         *     Errors: `MERCHANT_WITHDRAWAL_NOT_FOUND` (404), `MERCHANT_WITHDRAWAL_INVALID_TRANSITION`
+         *     (409: already paid).
+         */
+        post: operations["rejectWithdrawal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -667,6 +956,171 @@ export interface components {
             /** @description Why, for the store's members and other admins. */
             reason: string;
         };
+        /** @description A store's balance in one currency, derived from its ledger. */
+        StoreBalance: {
+            /** @description Store id. */
+            storeId: string;
+            /** @description ISO 4217 code. */
+            currency: string;
+            available: components["schemas"]["Money"];
+            pending: components["schemas"]["Money"];
+        };
+        /**
+         * @description What the posting behind an entry records: an order completed (net of the platform fee), a
+         *     refund, an admin's adjustment, or a withdrawal requested, rejected or paid.
+         * @enum {string}
+         */
+        LedgerEntryKind: "order_completed" | "order_refunded" | "adjustment" | "withdrawal_requested" | "withdrawal_rejected" | "withdrawal_paid";
+        /**
+         * @description One line of a posting on one of the store's accounts. `amount` is signed from the store's
+         *     side: positive adds to that account, negative takes from it.
+         */
+        LedgerEntry: {
+            /** @description Entry id. */
+            id: string;
+            /** @description The posting the entry belongs to; its other entries are on other accounts. */
+            postingId: string;
+            kind: components["schemas"]["LedgerEntryKind"];
+            /**
+             * @description Which of the store's balances the entry moved.
+             * @enum {string}
+             */
+            account: "available" | "pending";
+            amount: components["schemas"]["Money"];
+            balanceAfter: components["schemas"]["Money"];
+            /** @description The order, for order postings. */
+            orderId: string | null;
+            /** @description The refund, for refund postings. */
+            refundId: string | null;
+            /** @description The withdrawal, for withdrawal postings. */
+            withdrawalId: string | null;
+            /** @description What happened, for people (the fee of an order, an admin's reason). */
+            memo: string;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        LedgerEntryPage: {
+            items: components["schemas"]["LedgerEntry"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * @description `requested` by the store, `approved` by an admin, then `paid` (the transfer was made) or
+         *     `rejected` (the money went back to the store's available balance).
+         * @enum {string}
+         */
+        WithdrawalStatus: "requested" | "approved" | "paid" | "rejected";
+        /** @description Where a withdrawal is paid. */
+        BankAccount: {
+            /**
+             * @description The bank, as a lower-case code (`bca`, `bni`, `bri`, `mandiri`, ...).
+             * @example bca
+             */
+            bankCode: string;
+            /** @description The account number, digits only. */
+            accountNumber: string;
+            /** @description The name on the account. */
+            accountHolderName: string;
+        };
+        RequestWithdrawalInput: {
+            amount: components["schemas"]["PositiveMoney"];
+            bankAccount: components["schemas"]["BankAccount"];
+            /** @description A note for the platform's finance team. */
+            note?: string;
+        };
+        /** @description An amount greater than zero, in minor units. */
+        PositiveMoney: {
+            /** @description The amount in minor units. */
+            amount: number;
+            /** @description ISO 4217 code. */
+            currency: string;
+        };
+        /** @description A store's request to be paid part of its available balance. */
+        Withdrawal: {
+            /** @description Withdrawal id. */
+            id: string;
+            /** @description Store id. */
+            storeId: string;
+            amount: components["schemas"]["Money"];
+            bankAccount: components["schemas"]["BankAccount"];
+            /** @description The store's note, or `null`. */
+            note: string | null;
+            status: components["schemas"]["WithdrawalStatus"];
+            /** @description The member who asked. */
+            requestedByUserId: string;
+            requestedAt: components["schemas"]["Timestamp"];
+            /**
+             * Format: date-time
+             * @description When an admin approved it.
+             */
+            approvedAt: string | null;
+            /** @description The admin who approved it. */
+            approvedByUserId: string | null;
+            /**
+             * Format: date-time
+             * @description When an admin recorded the transfer.
+             */
+            paidAt: string | null;
+            /** @description The admin who recorded the transfer. */
+            paidByUserId: string | null;
+            /** @description The bank transfer's reference. */
+            payoutReference: string | null;
+            /**
+             * Format: date-time
+             * @description When an admin rejected it.
+             */
+            rejectedAt: string | null;
+            /** @description The admin who rejected it. */
+            rejectedByUserId: string | null;
+            /** @description Why it was rejected. */
+            rejectionReason: string | null;
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        WithdrawalPage: {
+            items: components["schemas"]["Withdrawal"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        MarkWithdrawalPaidInput: {
+            /** @description The bank transfer's reference. */
+            payoutReference: string;
+        };
+        RejectWithdrawalInput: {
+            /** @description Why, for the store. */
+            reason: string;
+        };
+        BalanceAdjustmentInput: {
+            /** @description Positive credits the store, negative debits it; never zero. */
+            amount: {
+                /** @description The amount in minor units, signed. */
+                amount: number;
+                /** @description ISO 4217 code. */
+                currency: string;
+            };
+            /** @description Why, kept on the posting. */
+            reason: string;
+        };
+        /** @description A posted adjustment and the store's balance after it. */
+        BalanceAdjustment: {
+            /** @description The posting. */
+            postingId: string;
+            /** @description Store id. */
+            storeId: string;
+            amount: components["schemas"]["Money"];
+            /** @description The admin's reason. */
+            reason: string;
+            /** @description The admin. */
+            adjustedByUserId: string;
+            createdAt: components["schemas"]["Timestamp"];
+            balance: components["schemas"]["StoreBalance"];
+        };
+        /** @description The platform's accounts in one currency, and the sums of every store's. */
+        PlatformLedger: {
+            /** @description ISO 4217 code. */
+            currency: string;
+            clearing: components["schemas"]["Money"];
+            feeRevenue: components["schemas"]["Money"];
+            adjustments: components["schemas"]["Money"];
+            storesAvailable: components["schemas"]["Money"];
+            storesPending: components["schemas"]["Money"];
+        };
         StoreCreatedEvent: {
             storeId: string;
             handle: string;
@@ -733,6 +1187,19 @@ export interface components {
          * @example 2026-11-24T03:15:00.000Z
          */
         Timestamp: string;
+        /** @description An amount of money in the currency's minor units (sen, cents), never a float. */
+        Money: {
+            /**
+             * @description The amount in minor units; IDR has none, so `15000` is Rp15.000.
+             * @example 15000
+             */
+            amount: number;
+            /**
+             * @description ISO 4217 currency code.
+             * @example IDR
+             */
+            currency: string;
+        };
         /** @description Pass as `cursor` to get the next page; `null` on the last page. */
         NextCursor: string | null;
     };
@@ -826,6 +1293,10 @@ export interface components {
         UserId: string;
         /** @description Invitation id. */
         InvitationId: string;
+        /** @description Withdrawal id. */
+        WithdrawalId: string;
+        /** @description ISO 4217 code of the balance's currency; default `IDR`. */
+        Currency: string;
         /** @description The store's handle; matched case-insensitively. */
         Handle: string;
         /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
@@ -1235,6 +1706,156 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
         };
     };
+    getStoreBalance: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 code of the balance's currency; default `IDR`. */
+                currency?: components["parameters"]["Currency"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The balance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreBalance"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listStoreLedgerEntries: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 code of the balance's currency; default `IDR`. */
+                currency?: components["parameters"]["Currency"];
+                /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds at most. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listWithdrawals: {
+        parameters: {
+            query?: {
+                /** @description Only withdrawals in this state. */
+                status?: components["schemas"]["WithdrawalStatus"];
+                /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds at most. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of withdrawals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    requestWithdrawal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+                 *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+                 *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+                 *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestWithdrawalInput"];
+            };
+        };
+        responses: {
+            /** @description The withdrawal, `requested`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Withdrawal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    getWithdrawal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Withdrawal id. */
+                withdrawalId: components["parameters"]["WithdrawalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The withdrawal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Withdrawal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     getStoreMembership: {
         parameters: {
             query?: never;
@@ -1391,6 +2012,261 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    adminGetStoreBalance: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 code of the balance's currency; default `IDR`. */
+                currency?: components["parameters"]["Currency"];
+            };
+            header?: never;
+            path: {
+                /** @description Store id. */
+                storeId: components["parameters"]["StoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The balance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreBalance"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    adminListStoreLedgerEntries: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 code of the balance's currency; default `IDR`. */
+                currency?: components["parameters"]["Currency"];
+                /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds at most. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                /** @description Store id. */
+                storeId: components["parameters"]["StoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    adjustStoreBalance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+                 *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+                 *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+                 *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description Store id. */
+                storeId: components["parameters"]["StoreId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BalanceAdjustmentInput"];
+            };
+        };
+        responses: {
+            /** @description The adjustment is posted; the store's balance after it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceAdjustment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    listPlatformLedgerAccounts: {
+        parameters: {
+            query?: {
+                /** @description ISO 4217 code of the balance's currency; default `IDR`. */
+                currency?: components["parameters"]["Currency"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accounts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformLedger"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    adminListWithdrawals: {
+        parameters: {
+            query?: {
+                /** @description Only withdrawals in this state. */
+                status?: components["schemas"]["WithdrawalStatus"];
+                /** @description Only this store's withdrawals. */
+                storeId?: string;
+                /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds at most. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of withdrawals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    approveWithdrawal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Withdrawal id. */
+                withdrawalId: components["parameters"]["WithdrawalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The withdrawal, `approved`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Withdrawal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    markWithdrawalPaid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Withdrawal id. */
+                withdrawalId: components["parameters"]["WithdrawalId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkWithdrawalPaidInput"];
+            };
+        };
+        responses: {
+            /** @description The withdrawal, `paid`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Withdrawal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    rejectWithdrawal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Withdrawal id. */
+                withdrawalId: components["parameters"]["WithdrawalId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectWithdrawalInput"];
+            };
+        };
+        responses: {
+            /** @description The withdrawal, `rejected`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Withdrawal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
 }

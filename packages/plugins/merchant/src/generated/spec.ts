@@ -7,8 +7,8 @@ const document = {
   "info": {
     "title": "TokoBapak merchant",
     "version": "0.1.0",
-    "summary": "Stores, their public profiles, staff and invitations, and store moderation.",
-    "description": "The merchant service owns stores: a store's profile and unique handle, who works in it and\nwith which role (`owner` > `manager` > `staff`), invitations to join it, and whether the\nplatform has suspended it.\n\nA merchant acts inside exactly one store per call, and the store comes from the credential,\nnever from the request: a store session (`auth.selectStore`) or a store-scoped API key. Every\noperation under `/merchant/store/` acts on that store only; another store's rows answer 404\nexactly like missing ones. Auth asks `getStoreMembership` before it issues a store session or\na store-scoped API key.\n\nOwner-only operations also check that the caller still owns the store: a store session issued\nbefore its owner handed the store on (`transferStoreOwnership`) carries `owner` until it is\nrefreshed, and is refused with `MERCHANT_NOT_OWNER` (403) meanwhile.\n\nProposed error codes are named in each operation's description; platform codes such as\n`VALIDATION_FAILED`, `UNAUTHENTICATED`, `FORBIDDEN` and `STORE_CONTEXT_REQUIRED` can come from\nany operation that the matching response is listed on.\n",
+    "summary": "Stores, their public profiles, staff and invitations, store moderation, and each store's balance ledger and withdrawals.",
+    "description": "The merchant service owns stores: a store's profile and unique handle, who works in it and\nwith which role (`owner` > `manager` > `staff`), invitations to join it, and whether the\nplatform has suspended it.\n\nA merchant acts inside exactly one store per call, and the store comes from the credential,\nnever from the request: a store session (`auth.selectStore`) or a store-scoped API key. Every\noperation under `/merchant/store/` acts on that store only; another store's rows answer 404\nexactly like missing ones. Auth asks `getStoreMembership` before it issues a store session or\na store-scoped API key.\n\nOwner-only operations also check that the caller still owns the store: a store session issued\nbefore its owner handed the store on (`transferStoreOwnership`) carries `owner` until it is\nrefreshed, and is refused with `MERCHANT_NOT_OWNER` (403) meanwhile.\n\nEach store's money is a double-entry ledger: `getStoreBalance` (available and pending),\n`listStoreLedgerEntries`, and withdrawals (`requestWithdrawal`, then an admin approves, marks\npaid or rejects) that never exceed the available balance.\n\nProposed error codes are named in each operation's description; platform codes such as\n`VALIDATION_FAILED`, `UNAUTHENTICATED`, `FORBIDDEN` and `STORE_CONTEXT_REQUIRED` can come from\nany operation that the matching response is listed on.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -40,6 +40,14 @@ const document = {
     {
       "name": "Moderation",
       "description": "Platform administration of stores."
+    },
+    {
+      "name": "Balance",
+      "description": "The current store's balance, its ledger, and its withdrawals."
+    },
+    {
+      "name": "Payouts",
+      "description": "Platform administration of store balances and withdrawals."
     }
   ],
   "x-events": {
@@ -752,6 +760,256 @@ const document = {
         }
       }
     },
+    "/merchant/store/balance": {
+      "get": {
+        "operationId": "getStoreBalance",
+        "tags": [
+          "Balance"
+        ],
+        "summary": "The current store's balance",
+        "description": "Owners and managers. `available` is what the store may withdraw: completed orders net of\nthe platform fee, less refunds, withdrawals and adjustments. `pending` is the money in\nwithdrawals that are requested or approved but not paid yet. Both are derived from the\nstore's ledger (`listStoreLedgerEntries`). One currency per call (default `IDR`); a\ncurrency the store never had is all zeros.\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store:manager"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Currency"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The balance.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StoreBalance"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/merchant/store/balance/entries": {
+      "get": {
+        "operationId": "listStoreLedgerEntries",
+        "tags": [
+          "Balance"
+        ],
+        "summary": "The current store's ledger entries",
+        "description": "Owners and managers. Every entry on the store's accounts (`available` and `pending`), newest\nfirst, with the balance of that account after it. Entries never change once written: a\ncorrection is a new posting.\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store:manager"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Currency"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of entries.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LedgerEntryPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/merchant/store/withdrawals": {
+      "get": {
+        "operationId": "listWithdrawals",
+        "tags": [
+          "Balance"
+        ],
+        "summary": "The current store's withdrawals",
+        "description": "Owners and managers. Newest first; filter with `status`.",
+        "security": [
+          {
+            "bearerAuth": [
+              "store:manager"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "description": "Only withdrawals in this state.",
+            "schema": {
+              "$ref": "#/components/schemas/WithdrawalStatus"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of withdrawals.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WithdrawalPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "post": {
+        "operationId": "requestWithdrawal",
+        "tags": [
+          "Balance"
+        ],
+        "summary": "Ask for money from the available balance to be paid to a bank account",
+        "description": "Owners and managers (checked against the membership now, not only the session's role).\nThe amount moves at once from `available` to `pending`, in one transaction under a lock on\nthe store's balance, so concurrent requests can never together take more than the balance:\na request for more than is available is refused with `MERCHANT_INSUFFICIENT_BALANCE` and\nchanges nothing. An admin then approves it and marks it paid, or rejects it (the money\nreturns to `available`). A suspended store cannot request withdrawals.\n\nErrors: `MERCHANT_INSUFFICIENT_BALANCE` (409), `MERCHANT_STORE_SUSPENDED` (409),\n`MERCHANT_ROLE_REQUIRED` (403: the caller is no longer an owner or manager of the store).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store:manager"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RequestWithdrawalInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The withdrawal, `requested`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Withdrawal"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          }
+        }
+      }
+    },
+    "/merchant/store/withdrawals/{withdrawalId}": {
+      "get": {
+        "operationId": "getWithdrawal",
+        "tags": [
+          "Balance"
+        ],
+        "summary": "One of the current store's withdrawals",
+        "description": "Owners and managers. Another store's withdrawal answers 404 like a missing one.\n\nErrors: `MERCHANT_WITHDRAWAL_NOT_FOUND` (404).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store:manager"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/WithdrawalId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The withdrawal.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Withdrawal"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
     "/merchant/stores/{storeId}/members/{userId}": {
       "get": {
         "operationId": "getStoreMembership",
@@ -1022,6 +1280,450 @@ const document = {
           }
         }
       }
+    },
+    "/merchant/admin/stores/{storeId}/balance": {
+      "get": {
+        "operationId": "adminGetStoreBalance",
+        "tags": [
+          "Payouts"
+        ],
+        "summary": "Any store's balance",
+        "description": "Admins only. The same figures the store sees with `getStoreBalance`.\n\nErrors: `MERCHANT_STORE_NOT_FOUND` (404).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/StoreId"
+          },
+          {
+            "$ref": "#/components/parameters/Currency"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The balance.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StoreBalance"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/merchant/admin/stores/{storeId}/balance/entries": {
+      "get": {
+        "operationId": "adminListStoreLedgerEntries",
+        "tags": [
+          "Payouts"
+        ],
+        "summary": "Any store's ledger entries",
+        "description": "Admins only. The same entries the store sees with `listStoreLedgerEntries`.\n\nErrors: `MERCHANT_STORE_NOT_FOUND` (404).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/StoreId"
+          },
+          {
+            "$ref": "#/components/parameters/Currency"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of entries.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LedgerEntryPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/merchant/admin/stores/{storeId}/balance/adjustments": {
+      "post": {
+        "operationId": "adjustStoreBalance",
+        "tags": [
+          "Payouts"
+        ],
+        "summary": "Credit or debit a store's available balance by hand (support)",
+        "description": "Admins only, with a reason: goodwill credits, chargebacks, corrections. A positive amount\ncredits the store, a negative one debits it; the other side is the platform's\n`adjustments` account, so the ledger stays balanced, and the posting records the admin and\nthe reason. A debit cannot take `available` below zero. Retry with the same\n`Idempotency-Key`.\n\nErrors: `MERCHANT_STORE_NOT_FOUND` (404), `MERCHANT_INSUFFICIENT_BALANCE` (409),\n`MERCHANT_AMOUNT_INVALID` (400: zero).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/StoreId"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BalanceAdjustmentInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The adjustment is posted; the store's balance after it.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/BalanceAdjustment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          }
+        }
+      }
+    },
+    "/merchant/admin/ledger/accounts": {
+      "get": {
+        "operationId": "listPlatformLedgerAccounts",
+        "tags": [
+          "Payouts"
+        ],
+        "summary": "The platform's own ledger accounts",
+        "description": "Admins only. Not paginated (at most a handful per currency): money held for stores\n(`clearing`), fee revenue (`fee_revenue`) and hand adjustments (`adjustments`), with their\nbalances, plus `storesAvailable` and `storesPending`, the sums over every store. The\nledger balances: `clearing` equals `fee_revenue` + `storesAvailable` + `storesPending` −\n`adjustments`.\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Currency"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The accounts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PlatformLedger"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/merchant/admin/withdrawals": {
+      "get": {
+        "operationId": "adminListWithdrawals",
+        "tags": [
+          "Payouts"
+        ],
+        "summary": "Every store's withdrawals",
+        "description": "Admins only. Newest first; filter with `status` and `storeId`.",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "description": "Only withdrawals in this state.",
+            "schema": {
+              "$ref": "#/components/schemas/WithdrawalStatus"
+            }
+          },
+          {
+            "name": "storeId",
+            "in": "query",
+            "required": false,
+            "description": "Only this store's withdrawals.",
+            "schema": {
+              "type": "string",
+              "pattern": "^sto_[0-9a-z]{26}$"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of withdrawals.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WithdrawalPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/merchant/admin/withdrawals/{withdrawalId}/approve": {
+      "post": {
+        "operationId": "approveWithdrawal",
+        "tags": [
+          "Payouts"
+        ],
+        "summary": "Approve a requested withdrawal",
+        "description": "Admins only. `requested` → `approved`; the money stays `pending` until it is marked paid.\nApproving an approved withdrawal changes nothing.\n\nErrors: `MERCHANT_WITHDRAWAL_NOT_FOUND` (404), `MERCHANT_WITHDRAWAL_INVALID_TRANSITION`\n(409: paid or rejected).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/WithdrawalId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The withdrawal, `approved`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Withdrawal"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
+    "/merchant/admin/withdrawals/{withdrawalId}/paid": {
+      "post": {
+        "operationId": "markWithdrawalPaid",
+        "tags": [
+          "Payouts"
+        ],
+        "summary": "Record that an approved withdrawal was paid out",
+        "description": "Admins only, after the bank transfer: `approved` → `paid`, with the transfer's reference.\nThe money leaves the store's `pending` balance and the platform's clearing account.\nMarking a paid withdrawal paid again changes nothing.\n\nErrors: `MERCHANT_WITHDRAWAL_NOT_FOUND` (404), `MERCHANT_WITHDRAWAL_INVALID_TRANSITION`\n(409: not approved, or rejected).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/WithdrawalId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MarkWithdrawalPaidInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The withdrawal, `paid`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Withdrawal"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
+    "/merchant/admin/withdrawals/{withdrawalId}/reject": {
+      "post": {
+        "operationId": "rejectWithdrawal",
+        "tags": [
+          "Payouts"
+        ],
+        "summary": "Reject a withdrawal and return its money to the store",
+        "description": "Admins only, with a reason the store sees: `requested` or `approved` → `rejected`; the\namount moves back from `pending` to `available`. Rejecting a rejected withdrawal changes\nnothing.\n\nErrors: `MERCHANT_WITHDRAWAL_NOT_FOUND` (404), `MERCHANT_WITHDRAWAL_INVALID_TRANSITION`\n(409: already paid).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/WithdrawalId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RejectWithdrawalInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The withdrawal, `rejected`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Withdrawal"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -1074,6 +1776,27 @@ const document = {
         "schema": {
           "type": "string",
           "pattern": "^inv_[0-9a-z]{26}$"
+        }
+      },
+      "WithdrawalId": {
+        "name": "withdrawalId",
+        "in": "path",
+        "required": true,
+        "description": "Withdrawal id.",
+        "schema": {
+          "type": "string",
+          "pattern": "^wdr_[0-9a-z]{26}$"
+        }
+      },
+      "Currency": {
+        "name": "currency",
+        "in": "query",
+        "required": false,
+        "description": "ISO 4217 code of the balance's currency; default `IDR`.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Z]{3}$",
+          "default": "IDR"
         }
       },
       "Handle": {
@@ -1868,6 +2591,517 @@ const document = {
           }
         }
       },
+      "StoreBalance": {
+        "type": "object",
+        "description": "A store's balance in one currency, derived from its ledger.",
+        "required": [
+          "storeId",
+          "currency",
+          "available",
+          "pending"
+        ],
+        "properties": {
+          "storeId": {
+            "type": "string",
+            "pattern": "^sto_[0-9a-z]{26}$",
+            "description": "Store id."
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 code."
+          },
+          "available": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "pending": {
+            "$ref": "#/components/schemas/Money"
+          }
+        }
+      },
+      "LedgerEntryKind": {
+        "type": "string",
+        "enum": [
+          "order_completed",
+          "order_refunded",
+          "adjustment",
+          "withdrawal_requested",
+          "withdrawal_rejected",
+          "withdrawal_paid"
+        ],
+        "description": "What the posting behind an entry records: an order completed (net of the platform fee), a\nrefund, an admin's adjustment, or a withdrawal requested, rejected or paid.\n"
+      },
+      "LedgerEntry": {
+        "type": "object",
+        "description": "One line of a posting on one of the store's accounts. `amount` is signed from the store's\nside: positive adds to that account, negative takes from it.\n",
+        "required": [
+          "id",
+          "postingId",
+          "kind",
+          "account",
+          "amount",
+          "balanceAfter",
+          "orderId",
+          "refundId",
+          "withdrawalId",
+          "memo",
+          "createdAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "pattern": "^len_[0-9a-z]{26}$",
+            "description": "Entry id."
+          },
+          "postingId": {
+            "type": "string",
+            "pattern": "^lpo_[0-9a-z]{26}$",
+            "description": "The posting the entry belongs to; its other entries are on other accounts."
+          },
+          "kind": {
+            "$ref": "#/components/schemas/LedgerEntryKind"
+          },
+          "account": {
+            "type": "string",
+            "enum": [
+              "available",
+              "pending"
+            ],
+            "description": "Which of the store's balances the entry moved."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "balanceAfter": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "orderId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 64,
+            "description": "The order, for order postings."
+          },
+          "refundId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 64,
+            "description": "The refund, for refund postings."
+          },
+          "withdrawalId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 64,
+            "description": "The withdrawal, for withdrawal postings."
+          },
+          "memo": {
+            "type": "string",
+            "maxLength": 2000,
+            "description": "What happened, for people (the fee of an order, an admin's reason)."
+          },
+          "createdAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "LedgerEntryPage": {
+        "type": "object",
+        "required": [
+          "items",
+          "nextCursor"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LedgerEntry"
+            }
+          },
+          "nextCursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "WithdrawalStatus": {
+        "type": "string",
+        "enum": [
+          "requested",
+          "approved",
+          "paid",
+          "rejected"
+        ],
+        "description": "`requested` by the store, `approved` by an admin, then `paid` (the transfer was made) or\n`rejected` (the money went back to the store's available balance).\n"
+      },
+      "BankAccount": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Where a withdrawal is paid.",
+        "required": [
+          "bankCode",
+          "accountNumber",
+          "accountHolderName"
+        ],
+        "properties": {
+          "bankCode": {
+            "type": "string",
+            "pattern": "^[a-z0-9_]{2,20}$",
+            "description": "The bank, as a lower-case code (`bca`, `bni`, `bri`, `mandiri`, ...).",
+            "examples": [
+              "bca"
+            ]
+          },
+          "accountNumber": {
+            "type": "string",
+            "pattern": "^[0-9]{5,20}$",
+            "description": "The account number, digits only."
+          },
+          "accountHolderName": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "description": "The name on the account."
+          }
+        }
+      },
+      "RequestWithdrawalInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "amount",
+          "bankAccount"
+        ],
+        "properties": {
+          "amount": {
+            "$ref": "#/components/schemas/PositiveMoney"
+          },
+          "bankAccount": {
+            "$ref": "#/components/schemas/BankAccount"
+          },
+          "note": {
+            "type": "string",
+            "maxLength": 500,
+            "description": "A note for the platform's finance team."
+          }
+        }
+      },
+      "PositiveMoney": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "An amount greater than zero, in minor units.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units."
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 code."
+          }
+        }
+      },
+      "Withdrawal": {
+        "type": "object",
+        "description": "A store's request to be paid part of its available balance.",
+        "required": [
+          "id",
+          "storeId",
+          "amount",
+          "bankAccount",
+          "note",
+          "status",
+          "requestedByUserId",
+          "requestedAt",
+          "approvedAt",
+          "approvedByUserId",
+          "paidAt",
+          "paidByUserId",
+          "payoutReference",
+          "rejectedAt",
+          "rejectedByUserId",
+          "rejectionReason",
+          "updatedAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "pattern": "^wdr_[0-9a-z]{26}$",
+            "description": "Withdrawal id."
+          },
+          "storeId": {
+            "type": "string",
+            "pattern": "^sto_[0-9a-z]{26}$",
+            "description": "Store id."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "bankAccount": {
+            "$ref": "#/components/schemas/BankAccount"
+          },
+          "note": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 500,
+            "description": "The store's note, or `null`."
+          },
+          "status": {
+            "$ref": "#/components/schemas/WithdrawalStatus"
+          },
+          "requestedByUserId": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "The member who asked."
+          },
+          "requestedAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "approvedAt": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "When an admin approved it."
+          },
+          "approvedByUserId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 64,
+            "description": "The admin who approved it."
+          },
+          "paidAt": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "When an admin recorded the transfer."
+          },
+          "paidByUserId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 64,
+            "description": "The admin who recorded the transfer."
+          },
+          "payoutReference": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 200,
+            "description": "The bank transfer's reference."
+          },
+          "rejectedAt": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "When an admin rejected it."
+          },
+          "rejectedByUserId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 64,
+            "description": "The admin who rejected it."
+          },
+          "rejectionReason": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 1000,
+            "description": "Why it was rejected."
+          },
+          "updatedAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "WithdrawalPage": {
+        "type": "object",
+        "required": [
+          "items",
+          "nextCursor"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Withdrawal"
+            }
+          },
+          "nextCursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "MarkWithdrawalPaidInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "payoutReference"
+        ],
+        "properties": {
+          "payoutReference": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "The bank transfer's reference."
+          }
+        }
+      },
+      "RejectWithdrawalInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "reason"
+        ],
+        "properties": {
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "Why, for the store."
+          }
+        }
+      },
+      "BalanceAdjustmentInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "amount",
+          "reason"
+        ],
+        "properties": {
+          "amount": {
+            "type": "object",
+            "additionalProperties": false,
+            "description": "Positive credits the store, negative debits it; never zero.",
+            "required": [
+              "amount",
+              "currency"
+            ],
+            "properties": {
+              "amount": {
+                "type": "integer",
+                "minimum": -9007199254740991,
+                "maximum": 9007199254740991,
+                "description": "The amount in minor units, signed."
+              },
+              "currency": {
+                "type": "string",
+                "pattern": "^[A-Z]{3}$",
+                "description": "ISO 4217 code."
+              }
+            }
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "Why, kept on the posting."
+          }
+        }
+      },
+      "BalanceAdjustment": {
+        "type": "object",
+        "description": "A posted adjustment and the store's balance after it.",
+        "required": [
+          "postingId",
+          "storeId",
+          "amount",
+          "reason",
+          "adjustedByUserId",
+          "createdAt",
+          "balance"
+        ],
+        "properties": {
+          "postingId": {
+            "type": "string",
+            "pattern": "^lpo_[0-9a-z]{26}$",
+            "description": "The posting."
+          },
+          "storeId": {
+            "type": "string",
+            "pattern": "^sto_[0-9a-z]{26}$",
+            "description": "Store id."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 1000,
+            "description": "The admin's reason."
+          },
+          "adjustedByUserId": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "The admin."
+          },
+          "createdAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "balance": {
+            "$ref": "#/components/schemas/StoreBalance"
+          }
+        }
+      },
+      "PlatformLedger": {
+        "type": "object",
+        "description": "The platform's accounts in one currency, and the sums of every store's.",
+        "required": [
+          "currency",
+          "clearing",
+          "feeRevenue",
+          "adjustments",
+          "storesAvailable",
+          "storesPending"
+        ],
+        "properties": {
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 code."
+          },
+          "clearing": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "feeRevenue": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "adjustments": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "storesAvailable": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "storesPending": {
+            "$ref": "#/components/schemas/Money"
+          }
+        }
+      },
       "StoreCreatedEvent": {
         "type": "object",
         "required": [
@@ -2035,6 +3269,33 @@ const document = {
         "examples": [
           "2026-11-24T03:15:00.000Z"
         ]
+      },
+      "Money": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
       },
       "NextCursor": {
         "type": [
