@@ -24,8 +24,10 @@ export function payoutHandlers(): Pick<
     },
 
     async adminListStoreLedgerEntries({ params, query }, ctx) {
-      await getStore(ctx.db, params.storeId);
-      return listStoreLedgerEntries(ctx.db, params.storeId, query);
+      // The list first, so a forged cursor is a 400 whatever the store; an empty page asks whether the store exists.
+      const page = await listStoreLedgerEntries(ctx.db, params.storeId, query);
+      if (page.items.length === 0) await getStore(ctx.db, params.storeId);
+      return page;
     },
 
     async adjustStoreBalance({ params, body }, ctx) {
