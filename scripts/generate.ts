@@ -1,6 +1,8 @@
 /**
- * `pnpm generate`: derives the SDK types, the SDK operation table and each plugin's bundled spec
- * from `openapi/*.yaml`. `--check` writes nothing and exits 1 when any derived file is stale,
+ * `pnpm generate`: derives the SDK types, the SDK operation table, the event catalogue and each
+ * plugin's bundled spec and manifest from `openapi/*.yaml`, and the lists of built-in services
+ * (the CLI's registry, a new store's services, the test error catalogue, the plugin dependencies of
+ * the root and CLI package.json) from `packages/plugins/*` (see scripts/generate/registry.ts). `--check` writes nothing and exits 1 when any derived file is stale,
  * missing or obsolete.
  *
  * Options (for tests and fixtures; defaults are the repository's own folders):
@@ -36,6 +38,9 @@ const options = {
   pluginsDir: values.plugins ? resolve(values.plugins) : defaults.pluginsDir,
   // A run on other specs (a fixture, a temporary copy) must not rewrite this repository's page.
   eventsDoc: values['events-doc'] ? resolve(values['events-doc']) : values.openapi ? undefined : defaults.eventsDoc,
+  // Likewise the CLI's service registry, the services of a new store, the test error catalogue and
+  // the plugin dependencies of the root and CLI package.json.
+  registry: values.openapi ? undefined : defaults.registry,
   check: values.check,
 };
 

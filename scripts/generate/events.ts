@@ -25,7 +25,18 @@ export interface CatalogueEvent {
   payloadSchemaName: string;
   /** The payload schema with every reference inlined: what validators compile. */
   payloadSchema: JsonObject;
+  /** The runtime port it serves (`x-provides`), such as `accountDeleted`. */
+  provides?: string;
 }
+
+/**
+ * The runtime's event ports and the payload fields each needs. The runtime consumes the event a
+ * spec marks with `x-provides: <port>` without naming its service (the deleted-account denylist
+ * reads `userId` from whichever event provides `accountDeleted`).
+ */
+export const EVENT_PORTS: Readonly<Record<string, readonly string[]>> = {
+  accountDeleted: ['userId'],
+};
 
 /** Every event and, per service, what it publishes and consumes. */
 export interface EventCatalogue {
@@ -64,9 +75,11 @@ export function buildEventCatalogue(specs: ServiceSpec[]): EventCatalogue {
         consumers: [],
         payloadSchemaName: name,
         payloadSchema: wrap(spec.source, () => inline(declared.payload) as JsonObject),
+        ...(declared.provides ? { provides: declared.provides } : {}),
       });
     }
   }
+  checkEventPorts([...events.values()], new Map(specs.map((spec) => [spec.service, spec.source])));
   const shared = new Set(specs.flatMap((spec) => (contracts.get(spec.service)?.publishes ?? []).filter((event) => event.shared).map((event) => event.type)));
   for (const spec of specs) {
     const contract = contracts.get(spec.service) as ServiceContract;
@@ -86,6 +99,26 @@ export function buildEventCatalogue(specs: ServiceSpec[]): EventCatalogue {
     }
   }
   return { events: [...events.values()], contracts };
+}
+
+function checkEventPorts(events: CatalogueEvent[], sources: Map<string, string>): void {
+  const seen = new Map<string, string>();
+  for (const event of events) {
+    if (!event.provides) continue;
+    const where = `${sources.get(event.owner)}: x-events.publishes.${event.type}`;
+    const fields = EVENT_PORTS[event.provides];
+    if (!fields) throw new Error(`${where}: x-provides names an unknown port ${event.provides} (known: ${Object.keys(EVENT_PORTS).join(', ')})`);
+    const other = seen.get(event.provides);
+    if (other) throw new Error(`${where}: two events provide the ${event.provides} port (x-provides): ${other} and ${event.type}`);
+    seen.set(event.provides, event.type);
+    const required = new Set(Array.isArray(event.payloadSchema.required) ? (event.payloadSchema.required as string[]) : []);
+    const properties = asObject(event.payloadSchema.properties) ?? {};
+    for (const field of fields) {
+      if (!required.has(field) || asObject(properties[field])?.type !== 'string') {
+        throw new Error(`${where}: the ${event.provides} port needs a required string field ${field} in the payload`);
+      }
+    }
+  }
 }
 
 function wrap<T>(source: string, read: () => T): T {
@@ -135,6 +168,14 @@ export function emitEventCatalogue(catalogue: EventCatalogue, specs: ServiceSpec
     lines.push('}');
   }
   lines.push('', '/** Every event type. */', 'export type EventType = keyof EventPayloads;', '');
+  const ports = catalogue.events.filter((event) => event.provides).sort((a, b) => ((a.provides as string) < (b.provides as string) ? -1 : 1));
+  lines.push('/** The event that serves each runtime port (`x-provides` on an event in a spec), so that the runtime names no service. */');
+  lines.push(`export const portEvents = {${ports.length ? '' : '} as const;'}`);
+  if (ports.length) {
+    for (const event of ports) lines.push(`  ${event.provides}: '${event.type}',`);
+    lines.push('} as const;');
+  }
+  lines.push('');
   lines.push('/** The JSON Schema of every event payload, references inlined: what the runtime validates consumed events with. */');
   lines.push(
     `export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, unknown>> } = ${JSON.stringify(

@@ -4,6 +4,7 @@ import { bundle } from './bundle.js';
 import { emitIndex, emitOperations, emitSpec, emitTypes, header, type ServiceTable } from './emit.js';
 import { buildEventCatalogue, emitEventCatalogue, emitEventDoc, emitManifest, type ServiceSpec } from './events.js';
 import { collectOperations } from './operations.js';
+import { emitErrorCatalogues, emitPluginRegistry, emitStoreServices, readBuiltInPlugins, withPluginDependencies } from './registry.js';
 
 /** Where `pnpm generate` reads specs and writes what it derives from them. */
 export interface GenerateOptions {
@@ -17,6 +18,18 @@ export interface GenerateOptions {
   pluginsDir: string;
   /** The page whose event catalogue section (between markers) is regenerated; none when absent. */
   eventsDoc?: string;
+  /**
+   * The lists of built-in services, derived from the plugin packages (see `registry.ts`); none when
+   * absent (a run on fixture specs must not rewrite the repository's lists).
+   */
+  registry?: {
+    /** Receives `plugin-registry.ts` and `store-services.ts` (the CLI's `src/services`). */
+    cliServicesDir: string;
+    /** The test error catalogue (`test/catalogues.ts`). */
+    testCatalogue: string;
+    /** package.json files whose dependencies (`dependencies` or `devDependencies`) list every plugin. */
+    manifests: Array<{ path: string; section: 'dependencies' | 'devDependencies' }>;
+  };
 }
 
 /** Everything one run would write, in memory, plus the files that should no longer exist. */
@@ -51,6 +64,14 @@ export function defaultOptions(root: string): GenerateOptions {
     sdkGeneratedDir: join(root, 'packages', 'sdk', 'src', 'generated'),
     pluginsDir: join(root, 'packages', 'plugins'),
     eventsDoc: join(root, 'docs', 'events.md'),
+    registry: {
+      cliServicesDir: join(root, 'packages', 'cli', 'src', 'services'),
+      testCatalogue: join(root, 'test', 'catalogues.ts'),
+      manifests: [
+        { path: join(root, 'package.json'), section: 'devDependencies' },
+        { path: join(root, 'packages', 'cli', 'package.json'), section: 'dependencies' },
+      ],
+    },
   };
 }
 
@@ -96,6 +117,15 @@ export async function planGeneration(options: GenerateOptions): Promise<Generati
   files.set(join(options.sdkGeneratedDir, 'operations.ts'), emitOperations(tables, allSpecs));
   files.set(join(options.sdkGeneratedDir, 'events.ts'), emitEventCatalogue(catalogue, specs, header(allSpecs)));
   files.set(join(options.sdkGeneratedDir, 'index.ts'), emitIndex(services, allSpecs, sdkNamespace));
+  if (options.registry) {
+    const plugins = readBuiltInPlugins(options.pluginsDir, specs);
+    const from = shown(join(options.pluginsDir, '*', 'package.json'));
+    const { cliServicesDir, testCatalogue, manifests } = options.registry;
+    files.set(join(cliServicesDir, 'plugin-registry.ts'), emitPluginRegistry(plugins, from));
+    files.set(join(cliServicesDir, 'store-services.ts'), emitStoreServices(plugins, from));
+    files.set(testCatalogue, emitErrorCatalogues(plugins, from));
+    for (const { path, section } of manifests) files.set(path, withPluginDependencies(readFileSync(path, 'utf8'), section, plugins));
+  }
   if (options.eventsDoc && existsSync(options.eventsDoc)) {
     files.set(options.eventsDoc, emitEventDoc(readFileSync(options.eventsDoc, 'utf8'), catalogue, shown(options.eventsDoc)));
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createClient } from '@tokobapak/sdk';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
+import { STORE_SERVICES } from '../../packages/cli/src/services/store-services.js';
 import { CLI_BIN, CLI_BUILT, type StartedStore, startStore } from './support/cli-process.js';
 
 const started: StartedStore[] = [];
@@ -28,7 +29,7 @@ describe.skipIf(!CLI_BUILT)(`the CLI as a process (needs ${CLI_BIN}; run pnpm bu
     expect(store.docsUrl).toBe(`${store.url}/docs`);
     expect((await fetch(store.docsUrl)).status).toBe(200);
     const health = await (await fetch(`${store.url}/health`)).json();
-    expect(health).toMatchObject({ status: 'ok', database: 'pglite', services: ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item'] });
+    expect(health).toMatchObject({ status: 'ok', database: 'pglite', services: STORE_SERVICES });
 
     const client = createClient({ baseUrl: store.url });
     const admin = await client.auth.login({ body: { email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password' } });

@@ -2,6 +2,7 @@ import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath,
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { STORE_SERVICES } from '../../packages/cli/src/services/store-services.js';
 import { openWorkspace } from '../../packages/cli/src/services/workspace.js';
 import { packWorkspacePackages } from '../../packages/cli/src/services/workspace-pack.js';
 import { CLI_BIN, run, type StartedStore, startStore } from './support/cli-process.js';
@@ -12,12 +13,7 @@ import { CLI_BIN, run, type StartedStore, startStore } from './support/cli-proce
 // repeat itself (both stores run on PGlite, which is what a new user starts with).
 
 const root = resolve(import.meta.dirname, '../..');
-const PACKAGES = [
-  'tokobapak',
-  '@tokobapak/server',
-  '@tokobapak/sdk',
-  ...['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'order'].map((service) => `@tokobapak/plugin-${service}`),
-];
+const PACKAGES = ['tokobapak', '@tokobapak/server', '@tokobapak/sdk', ...STORE_SERVICES.map((service) => `@tokobapak/plugin-${service}`)];
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund'];
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 

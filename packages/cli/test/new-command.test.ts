@@ -7,12 +7,14 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { scaffoldStore } from '../src/index.js';
 import { flagVariables, otherVariables } from '../src/services/environment.js';
 import { cliPackage } from '../src/services/package-info.js';
+import { STORE_SERVICES } from '../src/services/store-services.js';
 import { run, tempDir } from './helpers.js';
 
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
 const { version } = cliPackage();
 const STORE_FILES = ['.env.example', '.gitignore', 'README.md', 'package.json', 'seed.mjs', 'tokobapak.config.mjs'];
-const SERVICES = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'order'];
+// Every built-in service (generated from the plugin packages).
+const SERVICES = STORE_SERVICES;
 const STORE_DEPENDENCIES = [...SERVICES.map((service) => `@tokobapak/plugin-${service}`), '@tokobapak/sdk', '@tokobapak/server', 'tokobapak'].sort();
 
 let dir: string;
@@ -112,7 +114,7 @@ describe('tokobapak new', () => {
     }
     const config = (await import(pathToFileURL(join(target, 'tokobapak.config.mjs')).href)) as { default: unknown };
     expect(config.default).toEqual({
-      services: ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'order'],
+      services: SERVICES,
       port: 4000,
       dataDir: '.tokobapak/data',
       auth: { oidcProviders: [] },

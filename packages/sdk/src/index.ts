@@ -14,7 +14,7 @@ export {
   type TokoBapakClient,
 } from './client.js';
 export { type Problem, TokoBapakError } from './errors.js';
-export { type EventPayloads, type EventType, eventSchemas, eventTypes } from './generated/events.js';
+export { type EventPayloads, type EventType, eventSchemas, eventTypes, portEvents } from './generated/events.js';
 export type * from './generated/index.js';
 export { operationTable, portOperations, type ServiceOperations } from './generated/operations.js';
 export type {

@@ -77,6 +77,22 @@ describe('events in the specs', () => {
     expect(await failure()).toBe('openapi/promoted-item.yaml: promoted-item calls images (x-calls), which has no spec');
   });
 
+  test('an event port: known, provided once, with the fields the runtime reads', async () => {
+    await generate(options);
+    expect(readFileSync(join(dir, 'generated', 'events.ts'), 'utf8')).toContain("export const portEvents = {\n  accountDeleted: 'user.deleted',\n} as const;");
+    edit('user', 'x-provides: accountDeleted', 'x-provides: accountRemoved');
+    expect(await failure()).toBe('openapi/user.yaml: x-events.publishes.user.deleted: x-provides names an unknown port accountRemoved (known: accountDeleted)');
+    edit('user', 'x-provides: accountRemoved', 'x-provides: accountDeleted');
+    edit(
+      'user',
+      '      payload:\n        $ref: "#/components/schemas/UserRegisteredEvent"',
+      '      x-provides: accountDeleted\n      payload:\n        $ref: "#/components/schemas/UserRegisteredEvent"',
+    );
+    expect(await failure()).toBe(
+      'openapi/user.yaml: x-events.publishes.user.deleted: two events provide the accountDeleted port (x-provides): user.registered and user.deleted',
+    );
+  });
+
   test('writes the catalogue, a manifest per plugin, and the catalogue section of the events page', async () => {
     await generate(options);
     const catalogue = readFileSync(join(dir, 'generated', 'events.ts'), 'utf8');

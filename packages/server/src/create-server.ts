@@ -10,7 +10,7 @@ import { type BaseContext, bindOperations, checkHandlers, InFlight } from './bin
 import type { ServerConfig } from './config.js';
 import { installCors } from './cors.js';
 import { type Database, openDatabase, persistentDataDir } from './database.js';
-import { createDeletedAccounts, USER_DELETED } from './deleted-accounts.js';
+import { ACCOUNT_DELETED, createDeletedAccounts } from './deleted-accounts.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, payloadChecker, writeManyToOutbox, writeToOutbox } from './events/index.js';
 import type { NewEvent } from './events/types.js';
@@ -215,13 +215,21 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       pruneIntervalMs: config.eventPruneIntervalMs,
       log: app.log,
       consumers: [
-        // The runtime's own consumer: accounts deleted through another database stop here too.
-        {
-          name: 'tokobapak.deleted-accounts',
-          types: [USER_DELETED],
-          // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
-          handle: (event: any, trx: Kysely<any>) => deletedAccounts.markDeleted((event.data as { userId: string }).userId, new Date(event.time), trx),
-        },
+        // The runtime's own consumer: accounts deleted through another database stop here too. Its
+        // event is the one a spec declares `x-provides: accountDeleted` on, whose payload the generator
+        // checked carries a required string `userId`.
+        ...(ACCOUNT_DELETED
+          ? [
+              {
+                name: 'tokobapak.deleted-accounts',
+                types: [ACCOUNT_DELETED],
+                // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
+                handle: async (event: any, trx: Kysely<any>) => {
+                  if (typeof event.data?.userId === 'string') await deletedAccounts.markDeleted(event.data.userId, new Date(event.time), trx);
+                },
+              },
+            ]
+          : []),
         ...plugins.flatMap((plugin) => {
           // The producer's schema is checked before the handler runs: a payload that breaks it is
           // dead-lettered at once with the schema error, and the events behind it keep flowing.

@@ -1,4 +1,4 @@
-import { eventTypes } from '@tokobapak/sdk';
+import { portEvents } from '@tokobapak/sdk';
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { Caller } from './caller.js';
 import { platformErrors } from './errors.js';
@@ -20,8 +20,12 @@ export const deletedAccountsMigration: Migration = {
   },
 };
 
-/** The event whose consumer fills the list in every database that receives it (from the spec's event catalogue, not spelt here). */
-export const USER_DELETED = eventTypes.user.deleted;
+/**
+ * The event whose consumer fills the list in every database that receives it: the one a spec marks
+ * `x-provides: accountDeleted` (the user service's today). The runtime names no service; without
+ * such an event the denylist is filled only by `ctx.accounts.markDeleted`.
+ */
+export const ACCOUNT_DELETED: string | undefined = (portEvents as Partial<Record<string, string>>).accountDeleted;
 
 /**
  * The deleted-account denylist. An access token is verified without the database (that is what
@@ -35,7 +39,7 @@ export const USER_DELETED = eventTypes.user.deleted;
  * account's own data is erased, and a read of public data needs no account.
  *
  * Filled by the auth service as it erases a credential (`ctx.accounts.markDeleted`, before the
- * deletion answers) and by a runtime consumer of `user.deleted` (for processes on other databases).
+ * deletion answers) and by a runtime consumer of the `accountDeleted` port's event (for processes on other databases).
  */
 export interface DeletedAccounts {
   markDeleted(userId: string, at: Date, db?: Kysely<unknown>): Promise<void>;

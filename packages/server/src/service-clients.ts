@@ -21,7 +21,7 @@ export function createProcessFetch(app: FastifyInstance): typeof fetch {
       const variable = serviceUrlVariable(service);
       throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} is not running in this process and no URL is configured for it (${variable})`);
     }
-    if (url.origin !== IN_PROCESS_ORIGIN) return fetch(request);
+    if (url.origin !== IN_PROCESS_ORIGIN) return fetchRemote(request, url);
     const payload = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     const response = await app.inject({
       method: request.method as 'GET',
@@ -37,6 +37,24 @@ export function createProcessFetch(app: FastifyInstance): typeof fetch {
     const empty = response.statusCode === 204 || response.statusCode === 304 || response.rawPayload.length === 0;
     return new Response(empty ? null : new Uint8Array(response.rawPayload), { status: response.statusCode, headers });
   };
+}
+
+/**
+ * Sends a call to a service in another process. When nothing answers at its URL (refused, reset,
+ * unknown host) the caller gets a 503 `SERVICE_UNAVAILABLE` it can retry, not a 500: the network
+ * failing is not a bug. The URL stays out of the answer (it is internal); the service and the
+ * network error code are in it.
+ */
+async function fetchRemote(request: Request, url: URL): Promise<Response> {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    // fetch rejects with a TypeError for network failures; an abort (timeout, caller hung up) stays what it is.
+    if (!(error instanceof TypeError)) throw error;
+    const service = url.pathname.split('/')[1] || 'unknown';
+    const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+    throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} did not answer at its configured URL${typeof cause === 'string' ? ` (${cause})` : ''}`);
+  }
 }
 
 /** The SDK namespace of a service: services are named in kebab-case (`image-proxy`), clients in camelCase (`imageProxy`). */

@@ -95,6 +95,8 @@ export interface DeclaredEvent {
   shared: boolean;
   /** The payload schema as written (usually a `$ref` to `#/components/schemas/…`). */
   payload: SpecObject;
+  /** The runtime port this event serves (`x-provides`), such as `accountDeleted`. */
+  provides?: string;
 }
 
 /** A service another one calls, from `x-calls`. */
@@ -136,7 +138,14 @@ export function readServiceContract(service: string, doc: SpecObject): ServiceCo
     }
     const payload = asObject(entry?.payload);
     if (!payload) throw new Error(`${where}: x-events.publishes.${type} has no payload schema`);
-    publishes.push({ type, description: typeof entry?.description === 'string' ? entry.description : '', shared: entry?.shared === true, payload });
+    const declared: DeclaredEvent = {
+      type,
+      description: typeof entry?.description === 'string' ? entry.description : '',
+      shared: entry?.shared === true,
+      payload,
+    };
+    if (typeof entry?.['x-provides'] === 'string') declared.provides = entry['x-provides'];
+    publishes.push(declared);
   }
   const calls: DeclaredCall[] = [];
   for (const [callee, raw] of Object.entries(asObject(doc['x-calls']) ?? {})) {

@@ -1,7 +1,7 @@
 import type { EventPayloads } from '@tokobapak/sdk';
 import { eventTypes } from '@tokobapak/sdk';
 import { expectTypeOf, test } from 'vitest';
-import { definePlugin, type EventEnvelope, eventSubscriber, type OpenApiDocument, type PluginManifest, type TxContext } from '../src/index.js';
+import { definePlugin, defineProcess, type EventEnvelope, eventSubscriber, type OpenApiDocument, type PluginManifest, type TxContext } from '../src/index.js';
 
 // What `pnpm generate` writes into a plugin's `src/generated/manifest.ts`, for a service that
 // publishes store events and consumes user deletions.
@@ -34,6 +34,27 @@ test('tx.publish takes the plugin’s own declared types, each with its payload 
   void tx.publish({ type: 'user.deleted', data: { userId: 'usr_1' } });
   // @ts-expect-error the payload of staff-removed needs a userId
   void tx.publish({ type: 'merchant.staff-removed', data: { storeId: 'sto_1' } });
+});
+
+test('a process step publishes like tx.publish: the plugin’s own types, each with its payload type', () => {
+  defineProcess<ShopDatabase, { storeId: string }, undefined, ShopEvents>({
+    name: 'suspend',
+    steps: [
+      {
+        id: 'publish',
+        async action(ctx) {
+          await ctx.transaction(async (stepTx) => {
+            expectTypeOf(stepTx).toEqualTypeOf<TxContext<ShopDatabase, ShopEvents>>();
+            await stepTx.publish({ type: eventTypes.merchant.storeSuspended, data: { storeId: ctx.input.storeId } });
+            // @ts-expect-error a type the spec does not declare for this service
+            await stepTx.publish({ type: 'merchant.store-closed', data: { storeId: ctx.input.storeId } });
+            // @ts-expect-error the payload of staff-removed needs a userId
+            await stepTx.publish({ type: 'merchant.staff-removed', data: { storeId: ctx.input.storeId } });
+          });
+        },
+      },
+    ],
+  });
 });
 
 test('a handler receives the typed payload of the types its subscription names', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defineErrors } from '../src/errors.js';
 import { createServer, definePlugin, defineProcess, type PluginContext, type ProcessDefinition, type TokoBapakServer } from '../src/index.js';
-import { createTestServer, type TestServer } from '../src/testing/index.js';
+import { createTestServer, type TestServer, waitUntil } from '../src/testing/index.js';
 
 // Durable processes through what a plugin uses: `processes` in its definition and `ctx.processes`.
 // The same file runs on PGlite and, with DATABASE_URL, on PostgreSQL.
@@ -122,7 +122,7 @@ describe('durable processes', () => {
 
   test('the same key started 20 times at once: exactly one caller runs it to its end', async () => {
     const pending = Array.from({ length: 20 }, () => context.processes.start(slow, { key: 'twenty-2', input: null }));
-    await waitFor(() => gates.has('twenty-2:a'));
+    await waitUntil(() => gates.has('twenty-2:a'));
     gates.get('twenty-2:a')?.();
     const runs = await Promise.all(pending);
     expect(runs.filter((run) => run.started).map((run) => run.status)).toEqual(['succeeded']);
@@ -134,7 +134,7 @@ describe('durable processes', () => {
 
   test('past its deadline a process compensates instead of taking its next step', async () => {
     const pending = context.processes.start(deadline, { key: 'late', input: null });
-    await waitFor(() => gates.has('late:b'));
+    await waitUntil(() => gates.has('late:b'));
     advance(61_000);
     gates.get('late:b')?.();
     const run = await pending;
@@ -197,14 +197,14 @@ describe('a process whose server stalls past its lease', () => {
 
   test('is taken over by one server, resumed at the step it was in, and the stalled server changes nothing afterwards', async () => {
     const stalled = context.processes.start(takeover, { key: 'stall', input: null });
-    await waitFor(() => gates.has('stall:b'));
+    await waitUntil(() => gates.has('stall:b'));
     const releaseStalled = gates.get('stall:b') as () => void;
     gates.delete('stall:b');
     expect(await others[0]?.server.processes.recover()).toBe(0);
 
     advance(31_000);
     const recovering = Promise.all([server.processes.recover(), ...others.map((other) => other.server.processes.recover())]);
-    await waitFor(() => gates.has('stall:b'));
+    await waitUntil(() => gates.has('stall:b'));
     gates.get('stall:b')?.();
     const taken = await recovering;
     expect(taken.reduce((sum, count) => sum + count, 0)).toBe(1);
@@ -217,8 +217,3 @@ describe('a process whose server stalls past its lease', () => {
     expect(await context.processes.get('stall')).toMatchObject({ status: 'succeeded', steps: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
   });
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!check()) throw new Error('condition not met in time');
-}

@@ -101,6 +101,21 @@ describe('the API key port', () => {
     expect(requests[0]?.credential).toEqual(expect.any(String));
   });
 
+  test('a configured URL where nothing listens is answered 503 SERVICE_UNAVAILABLE, not 500', async () => {
+    // A port that was just free and is closed again: connections to it are refused.
+    const probe = createHttpServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const closedPort = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+
+    const server = await start({ plugins: [echoPlugin()], remoteServices: { auth: `http://127.0.0.1:${closedPort}` }, apiKeyCacheSeconds: 0 });
+    const response = await server.app.inject({ method: 'GET', url: '/echo/store', headers: { 'x-api-key': 'good' } });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: expect.stringContaining('auth') });
+    expect(response.json().detail).not.toContain(String(closedPort));
+  });
+
   test('with neither, a key is answered 503, as before', async () => {
     const server = await start({ plugins: [echoPlugin()] });
     const response = await server.app.inject({ method: 'GET', url: '/echo/store', headers: { 'x-api-key': 'good' } });

@@ -18,8 +18,8 @@ export interface StoreTemplateInput {
   dependencies: Record<string, string>;
 }
 
-/** Services a new store starts with. */
-export const STORE_SERVICES = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'order'];
+/** Services a new store starts with (generated from the plugin packages by `pnpm generate`). */
+export { STORE_SERVICES } from './store-services.js';
 
 /** The npm package of a built-in service. */
 export function servicePackage(service: string): string {

@@ -1,12 +1,12 @@
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { userPlugin } from '@tokobapak/plugin-user';
-import type { MerchantComponents, TokoBapakClient, UserComponents } from '@tokobapak/sdk';
-import { createTestServer, storeSession, type TestServer } from '@tokobapak/server/testing';
+import type { MerchantComponents, TokoBapakClient } from '@tokobapak/sdk';
+import { createTestServer, type SignedUpUser, signUp, storeSession, TEST_PASSWORD, type TestServer, uniqueEmail } from '@tokobapak/server/testing';
 import { merchantPlugin } from '../src/index.js';
 
 export const ADMIN_EMAIL = 'admin@example.com';
-/** Long, varied and free of any test email or name, so auth's password policy accepts it. */
-export const PASSWORD = 'kopi-susu-gula-aren-77';
+/** The password `signUp` registers with. */
+export const PASSWORD = TEST_PASSWORD;
 
 /** A server running auth (cheap hashing, one admin email), user and merchant on a fresh database. */
 export function startServer(): Promise<TestServer> {
@@ -17,12 +17,6 @@ export function startServer(): Promise<TestServer> {
 
 let counter = 0;
 
-/** A unique email for this test file run. */
-export function uniqueEmail(prefix = 'pedagang'): string {
-  counter += 1;
-  return `${prefix}.${Date.now().toString(36)}.${counter}@example.com`;
-}
-
 /** A unique, valid store handle. */
 export function uniqueHandle(prefix = 'toko'): string {
   counter += 1;
@@ -30,20 +24,9 @@ export function uniqueHandle(prefix = 'toko'): string {
 }
 
 /** A registered user and a client signed in as them (no store session). */
-export interface Person {
-  client: TokoBapakClient;
-  user: UserComponents['schemas']['User'];
-  email: string;
-}
+export type Person = Pick<SignedUpUser, 'client' | 'user' | 'email'>;
 
-/** Registers a user and returns a client signed in as them. */
-export async function signUp(server: TestServer, input: { email?: string; name?: string } = {}): Promise<Person> {
-  const email = input.email ?? uniqueEmail();
-  const client = server.client();
-  const user = await client.user.register({ body: { email, password: PASSWORD, name: input.name ?? 'Budi Santoso' } });
-  await client.auth.login({ body: { email, password: PASSWORD } });
-  return { client, user, email };
-}
+export { signUp, uniqueEmail };
 
 /** A client signed in as the platform admin (registered on first use). */
 export async function adminClient(server: TestServer): Promise<TokoBapakClient> {

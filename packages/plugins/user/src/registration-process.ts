@@ -2,6 +2,7 @@ import { eventTypes, TokoBapakError } from '@tokobapak/sdk';
 import { defineProcess, isUniqueViolation, type ProcessDefinition, platformErrors } from '@tokobapak/server';
 import type { UserDatabase } from './database.js';
 import { userErrors } from './errors.js';
+import type { UserEvents } from './generated/manifest.js';
 import type { UserSettings } from './options.js';
 import { clearStaleReservation, EMAIL_INDEX } from './stale-reservations.js';
 
@@ -25,7 +26,7 @@ interface Reserved {
 }
 
 /** The registration process, by its definition. */
-export type RegistrationProcess = ProcessDefinition<UserDatabase, RegistrationRecord, RegistrationSecret>;
+export type RegistrationProcess = ProcessDefinition<UserDatabase, RegistrationRecord, RegistrationSecret, UserEvents>;
 
 /**
  * Registration as a durable process across two services (the user service owns the profile, auth
@@ -43,7 +44,7 @@ export type RegistrationProcess = ProcessDefinition<UserDatabase, RegistrationRe
  * before acting, so even a step cut short in the middle is undone.
  */
 export function registrationProcess(settings: UserSettings): RegistrationProcess {
-  return defineProcess<UserDatabase, RegistrationRecord, RegistrationSecret>({
+  return defineProcess<UserDatabase, RegistrationRecord, RegistrationSecret, UserEvents>({
     name: 'registration',
     recovery: 'compensate',
     steps: [

@@ -148,6 +148,11 @@ before this refund.
 /** Every event type. */
 export type EventType = keyof EventPayloads;
 
+/** The event that serves each runtime port (`x-provides` on an event in a spec), so that the runtime names no service. */
+export const portEvents = {
+  accountDeleted: 'user.deleted',
+} as const;
+
 /** The JSON Schema of every event payload, references inlined: what the runtime validates consumed events with. */
 export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, unknown>> } = {
   "auth.password-changed": {

@@ -1,4 +1,4 @@
-import type { PluginContext } from '../plugin.js';
+import type { PluginContext, PluginEvents, UntypedEvents } from '../plugin.js';
 
 /** Where a process stands. `succeeded` and `compensated` are final. */
 export type ProcessStatus = 'running' | 'compensating' | 'succeeded' | 'compensated';
@@ -6,8 +6,12 @@ export type ProcessStatus = 'running' | 'compensating' | 'succeeded' | 'compensa
 /** What a process does when the server that ran it stopped in the middle (a crash, a kill). */
 export type Recovery = 'resume' | 'compensate';
 
-/** What a step's action and compensation receive: a plugin's context (outside any transaction) and the process. */
-export interface StepContext<DB, Input, Transient = undefined> extends PluginContext<DB> {
+/**
+ * What a step's action and compensation receive: a plugin's context (outside any transaction) and
+ * the process. With the plugin's generated events as `Ev`, `ctx.transaction`'s `publish` takes only
+ * the spec's own event types with their payloads, as in a handler.
+ */
+export interface StepContext<DB, Input, Transient = undefined, Ev extends PluginEvents = UntypedEvents> extends PluginContext<DB, Ev> {
   /** The process id (`prc_…`). */
   processId: string;
   /** The key the process was started with. */
@@ -26,32 +30,32 @@ export interface StepContext<DB, Input, Transient = undefined> extends PluginCon
 }
 
 /** One step: an action and, when the action leaves something behind, its compensation. */
-export interface ProcessStep<DB, Input, Transient = undefined, Output = unknown> {
+export interface ProcessStep<DB, Input, Transient = undefined, Output = unknown, Ev extends PluginEvents = UntypedEvents> {
   /** Stable id, unique in the process: it is what the stored state records. */
   id: string;
   /**
    * Does the work (calls other services, writes through `ctx.transaction`) and returns just what its
    * compensation needs (stored as JSON). Runs outside any database transaction.
    */
-  action(ctx: StepContext<DB, Input, Transient>): Promise<Output>;
+  action(ctx: StepContext<DB, Input, Transient, Ev>): Promise<Output>;
   /** Undoes the action, given its output; given nothing (`undefined`) it must do nothing. Must be safe to run twice. */
-  compensate?(ctx: StepContext<DB, Input, Transient>, output: Output | undefined): Promise<void>;
+  compensate?(ctx: StepContext<DB, Input, Transient, Ev>, output: Output | undefined): Promise<void>;
   /**
    * What the compensation needs when the action's outcome is unknown: the server died inside it, or
    * it threw an error that is not a refusal (anything but a 4xx). Stored before the action runs.
    * Without it, a step that did not finish counts as having done nothing.
    */
-  uncertain?(ctx: StepContext<DB, Input, Transient>): Output;
+  uncertain?(ctx: StepContext<DB, Input, Transient, Ev>): Output;
   /** How a process interrupted at this step recovers; default: the definition's `recovery`. */
   recovery?: Recovery;
 }
 
 /** A durable process: steps run in order, each outcome stored before the next starts. */
-export interface ProcessDefinition<DB, Input, Transient = undefined> {
+export interface ProcessDefinition<DB, Input, Transient = undefined, Ev extends PluginEvents = UntypedEvents> {
   /** Stable name, unique within the plugin. */
   name: string;
   // biome-ignore lint/suspicious/noExplicitAny: each step has its own output type
-  steps: Array<ProcessStep<DB, Input, Transient, any>>;
+  steps: Array<ProcessStep<DB, Input, Transient, any, Ev>>;
   /** After this long (by the server's clock) a process that has not finished compensates. */
   deadlineMs?: number;
   /** How an interrupted process recovers (default `resume`; a step may say otherwise). */
@@ -60,7 +64,7 @@ export interface ProcessDefinition<DB, Input, Transient = undefined> {
 
 /** A process definition with its type parameters erased, as the runtime holds it. */
 // biome-ignore lint/suspicious/noExplicitAny: erasure point for heterogeneous definitions
-export type AnyProcessDefinition = ProcessDefinition<any, any, any>;
+export type AnyProcessDefinition = ProcessDefinition<any, any, any, any>;
 
 /** The recorded outcome of one step. */
 export interface StepRecord {
@@ -108,7 +112,7 @@ export interface ProcessClient {
    */
   start<Input, Transient = undefined>(
     // biome-ignore lint/suspicious/noExplicitAny: the plugin's table types do not matter to starting
-    definition: ProcessDefinition<any, Input, Transient>,
+    definition: ProcessDefinition<any, Input, Transient, any>,
     options: { key: string; input: Input; transient?: Transient },
   ): Promise<ProcessRun>;
   /** The process with this id or key, or undefined. */
@@ -116,7 +120,9 @@ export interface ProcessClient {
 }
 
 /**
- * Declares a process (identity function: it gives the steps their types).
+ * Declares a process (identity function: it gives the steps their types). Give the plugin's
+ * generated events as the fourth type (`defineProcess<ShopDatabase, Input, undefined, ShopEvents>`)
+ * and a step's `tx.publish` is checked like a handler's.
  *
  * @example
  * const order = defineProcess<ShopDatabase, { cartId: string }>({
@@ -128,6 +134,8 @@ export interface ProcessClient {
  *   ],
  * });
  */
-export function defineProcess<DB, Input, Transient = undefined>(definition: ProcessDefinition<DB, Input, Transient>): ProcessDefinition<DB, Input, Transient> {
+export function defineProcess<DB, Input, Transient = undefined, Ev extends PluginEvents = UntypedEvents>(
+  definition: ProcessDefinition<DB, Input, Transient, Ev>,
+): ProcessDefinition<DB, Input, Transient, Ev> {
   return definition;
 }

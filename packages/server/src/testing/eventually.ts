@@ -16,3 +16,18 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000)
     }
   }
 }
+
+/**
+ * Polls a synchronous `condition` every few milliseconds until it holds; throws after `timeoutMs`
+ * (default 5 s). For state a test's own callbacks set (a gate reached, a consumer called).
+ *
+ * @example
+ * await waitUntil(() => mail.calls.length === 1);
+ */
+export async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

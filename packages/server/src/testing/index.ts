@@ -1,14 +1,17 @@
 /**
  * Test helpers for plugin authors: a server on a fresh database, torn down with it, and the checks
- * every suite needs (problems, eventual delivery, sessions, a manual clock, outbox reads).
+ * every suite needs (problems, eventual delivery, sessions, signed-up users, a manual clock, outbox
+ * reads, a relay log).
  */
 import type { ServerConfig } from '../config.js';
 import { createServer, type TokoBapakServer } from '../create-server.js';
 import { openTestDatabase } from './test-database.js';
 
-export { eventually } from './eventually.js';
+export { eventually, waitUntil } from './eventually.js';
 export { type ManualClock, manualClock } from './manual-clock.js';
+export { type LogLine, memoryLog } from './memory-log.js';
 export { type OutboxEvent, outboxEvents } from './outbox-events.js';
+export { type SignedUpUser, signUp, TEST_PASSWORD, uniqueEmail } from './people.js';
 export { expectProblem, expectProblemResponse, type InjectedResponse } from './problems.js';
 export { serviceClient, storeSession, storeToken } from './sessions.js';
 export { openTestDatabase } from './test-database.js';

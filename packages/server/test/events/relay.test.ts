@@ -11,8 +11,9 @@ import {
   writeManyToOutbox,
   writeToOutbox,
 } from '../../src/events/index.js';
+import { waitUntil } from '../../src/testing/eventually.js';
+import { memoryLog } from '../../src/testing/memory-log.js';
 import { openTestDatabase } from '../../src/testing/test-database.js';
-import { memoryLog } from './memory-log.js';
 
 type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
 type Db = Kysely<any>;
@@ -116,14 +117,6 @@ function countingHandle(): { db: Db; statements: () => number; reset: () => void
   };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('delivery', () => {
   test('delivers a published event after commit, not before, and never when rolled back', async () => {
     const orders = recorder('t1.orders', ['t1.placed']);
@@ -158,7 +151,7 @@ describe('delivery', () => {
 
     const event = await publish('t2.signed-up', { email: 'a@example.com' });
     transport.nudge();
-    await waitFor(() => mail.calls.length === 1);
+    await waitUntil(() => mail.calls.length === 1);
     expect(mail.ids()).toEqual([event.id]);
   });
 
@@ -199,7 +192,7 @@ describe('delivery', () => {
     const transport = relay({ consumers: [slow.consumer] });
     await publish('t5.slow');
     transport.start();
-    await waitFor(() => slow.calls.length === 1);
+    await waitUntil(() => slow.calls.length === 1);
 
     let stopped = false;
     const stopping = transport.stop().then(() => {

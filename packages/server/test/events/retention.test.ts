@@ -11,8 +11,8 @@ import {
   writeManyToOutbox,
 } from '../../src/events/index.js';
 import { PRUNE_LOCK_KEY } from '../../src/events/retention.js';
+import { memoryLog } from '../../src/testing/memory-log.js';
 import { openTestDatabase } from '../../src/testing/test-database.js';
-import { memoryLog } from './memory-log.js';
 
 type TestDatabase = Awaited<ReturnType<typeof openTestDatabase>>;
 type Db = Kysely<any>;

@@ -48,6 +48,7 @@ const document = {
       },
       "user.deleted": {
         "description": "An account is deleted for good; every service erases or anonymises what it holds, then publishes `user.deletion-acknowledged`.",
+        "x-provides": "accountDeleted",
         "payload": {
           "$ref": "#/components/schemas/UserDeletedEvent"
         }

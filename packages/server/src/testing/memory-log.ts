@@ -1,13 +1,20 @@
-import type { EventLog } from '../../src/events/index.js';
+import type { EventLog } from '../events/index.js';
 
-/** One line the relay logged. */
+/** One line the relay (or a scheduler) logged. */
 export interface LogLine {
   level: 'info' | 'warn' | 'error';
   message: string;
   details: Record<string, unknown>;
 }
 
-/** A relay log that keeps its lines, for assertions. */
+/**
+ * A relay log that keeps its lines, for assertions.
+ *
+ * @example
+ * const log = memoryLog();
+ * // … createInProcessRelay({ db, consumers, log })
+ * expect(log.lines.filter((line) => line.level === 'error')).toEqual([]);
+ */
 export function memoryLog(): EventLog & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   return {
