@@ -6,6 +6,7 @@ import { inventoryErrors } from '@tokobapak/plugin-inventory';
 import { merchantErrors } from '@tokobapak/plugin-merchant';
 import { orderErrors } from '@tokobapak/plugin-order';
 import { promotedItemErrors } from '@tokobapak/plugin-promoted-item';
+import { promotionErrors } from '@tokobapak/plugin-promotion';
 import { userErrors } from '@tokobapak/plugin-user';
 import { type ErrorSpec, platformErrors } from '@tokobapak/server';
 
@@ -18,5 +19,6 @@ export const catalogues: Record<string, Readonly<Record<string, ErrorSpec>>> = {
   merchant: merchantErrors.specs,
   order: orderErrors.specs,
   'promoted-item': promotedItemErrors.specs,
+  promotion: promotionErrors.specs,
   user: userErrors.specs,
 };

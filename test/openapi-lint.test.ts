@@ -10,6 +10,7 @@ import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { orderPlugin } from '@tokobapak/plugin-order';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
+import { promotionPlugin } from '@tokobapak/plugin-promotion';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { createTestServer } from '@tokobapak/server/testing';
 import { expect, test } from 'vitest';
@@ -40,7 +41,7 @@ test('every spec in openapi/ passes the recommended rules on its own', async () 
 
 test('the bundle served at /docs/json passes them too', async () => {
   const server = await createTestServer({
-    plugins: [authPlugin(), userPlugin(), merchantPlugin(), inventoryPlugin(), imageProxyPlugin(), promotedItemPlugin(), orderPlugin()],
+    plugins: [authPlugin(), userPlugin(), merchantPlugin(), inventoryPlugin(), imageProxyPlugin(), promotedItemPlugin(), orderPlugin(), promotionPlugin()],
   });
   const dir = await mkdtemp(join(tmpdir(), 'tokobapak-bundle-'));
   try {

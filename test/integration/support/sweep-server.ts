@@ -4,6 +4,7 @@ import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { orderPlugin } from '@tokobapak/plugin-order';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
+import { promotionPlugin } from '@tokobapak/plugin-promotion';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { type OperationRoute, readOperations } from '@tokobapak/server';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
@@ -21,6 +22,7 @@ export const sweepPlugins = [
   imageProxyPlugin(),
   promotedItemPlugin(),
   orderPlugin(),
+  promotionPlugin(),
 ];
 
 /** Every operation of every loaded spec. */

@@ -6,6 +6,7 @@ import { type InventoryPluginOptions, inventoryPlugin } from '@tokobapak/plugin-
 import { type MerchantPluginOptions, merchantPlugin } from '@tokobapak/plugin-merchant';
 import { type OrderPluginOptions, orderPlugin } from '@tokobapak/plugin-order';
 import { type PromotedItemPluginOptions, promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
+import { type PromotionPluginOptions, promotionPlugin } from '@tokobapak/plugin-promotion';
 import { type UserPluginOptions, userPlugin } from '@tokobapak/plugin-user';
 import type { ServiceRegistry } from './runtime.js';
 
@@ -22,5 +23,6 @@ export const builtInServices: ServiceRegistry = {
   merchant: (options) => merchantPlugin(options as MerchantPluginOptions),
   order: (options) => orderPlugin(options as OrderPluginOptions),
   'promoted-item': (options) => promotedItemPlugin(options as PromotedItemPluginOptions),
+  promotion: (options) => promotionPlugin(options as PromotionPluginOptions),
   user: (options) => userPlugin(options as UserPluginOptions),
 };

@@ -8,5 +8,6 @@ export const STORE_SERVICES: string[] = [
   'merchant',
   'order',
   'promoted-item',
+  'promotion',
   'user',
 ];

@@ -6,4 +6,5 @@ export type { components as InventoryComponents, operations as InventoryOperatio
 export type { components as MerchantComponents, operations as MerchantOperations, paths as MerchantPaths } from './merchant.js';
 export type { components as OrderComponents, operations as OrderOperations, paths as OrderPaths } from './order.js';
 export type { components as PromotedItemComponents, operations as PromotedItemOperations, paths as PromotedItemPaths } from './promoted-item.js';
+export type { components as PromotionComponents, operations as PromotionOperations, paths as PromotionPaths } from './promotion.js';
 export type { components as UserComponents, operations as UserOperations, paths as UserPaths } from './user.js';

@@ -6,6 +6,7 @@ import type * as inventory from './inventory.js';
 import type * as merchant from './merchant.js';
 import type * as order from './order.js';
 import type * as promotedItem from './promoted-item.js';
+import type * as promotion from './promotion.js';
 import type * as user from './user.js';
 
 /** Method, path and behaviour of every operation, by service and `operationId`. */
@@ -124,6 +125,22 @@ export const operationTable = {
     deleteStorePromotion: { method: 'DELETE', path: '/promoted-item/store/promotions/{promotionId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     updateStorePromotion: { method: 'PATCH', path: '/promoted-item/store/promotions/{promotionId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
+  promotion: {
+    evaluatePromotions: { method: 'POST', path: '/promotion/evaluate', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    reservePromotionRedemption: { method: 'POST', path: '/promotion/redemptions', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    commitPromotionRedemption: { method: 'POST', path: '/promotion/redemptions/{redemptionId}/commit', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    releasePromotionRedemption: { method: 'POST', path: '/promotion/redemptions/{redemptionId}/release', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    listPlatformPromotions: { method: 'GET', path: '/promotion/platform/promotions', paginated: true, idempotent: false, body: 'json', response: 'json' },
+    createPlatformPromotion: { method: 'POST', path: '/promotion/platform/promotions', paginated: false, idempotent: true, body: 'json', response: 'json' },
+    getPlatformPromotion: { method: 'GET', path: '/promotion/platform/promotions/{promotionId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    updatePlatformPromotion: { method: 'PATCH', path: '/promotion/platform/promotions/{promotionId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    getPlatformPromotionStats: { method: 'GET', path: '/promotion/platform/promotions/{promotionId}/stats', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    listStorePromotions: { method: 'GET', path: '/promotion/store/promotions', paginated: true, idempotent: false, body: 'json', response: 'json' },
+    createStorePromotion: { method: 'POST', path: '/promotion/store/promotions', paginated: false, idempotent: true, body: 'json', response: 'json' },
+    getStorePromotion: { method: 'GET', path: '/promotion/store/promotions/{promotionId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    updateStorePromotion: { method: 'PATCH', path: '/promotion/store/promotions/{promotionId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    getStorePromotionStats: { method: 'GET', path: '/promotion/store/promotions/{promotionId}/stats', paginated: false, idempotent: false, body: 'json', response: 'json' },
+  },
   user: {
     register: { method: 'POST', path: '/user/register', paginated: false, idempotent: true, body: 'json', response: 'json' },
     getProfile: { method: 'GET', path: '/user/me', paginated: false, idempotent: false, body: 'json', response: 'json' },
@@ -158,5 +175,6 @@ export type ServiceOperations = {
   merchant: merchant.operations;
   order: order.operations;
   promotedItem: promotedItem.operations;
+  promotion: promotion.operations;
   user: user.operations;
 };

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { initial } from './0001-initial.js';
+
+/** The promotion service's migrations, applied in name order inside schema `promotion`. */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};
