@@ -39,7 +39,12 @@ export async function loadFacts(db: Db, input: Schemas['EvaluationInput'], now: 
   const limited = rows.filter((row) => row.per_customer_limit !== null).map((row) => row.id);
   const usage =
     customerId !== null && limited.length > 0
-      ? await db.selectFrom('customer_usage').select(['promotion_id', 'used']).where('customer_id', '=', customerId).where('promotion_id', 'in', limited).execute()
+      ? await db
+          .selectFrom('customer_usage')
+          .select(['promotion_id', 'used'])
+          .where('customer_id', '=', customerId)
+          .where('promotion_id', 'in', limited)
+          .execute()
       : [];
   const hasOrdered =
     customerId !== null && rows.some((row) => row.first_order_only)
@@ -52,7 +57,8 @@ export async function loadFacts(db: Db, input: Schemas['EvaluationInput'], now: 
 function toCandidate(row: PromotionRow, currency: string, customerUsed: number, now: Date): Candidate {
   const limitReached =
     (row.usage_limit !== null && row.used_count >= row.usage_limit) || (row.per_customer_limit !== null && customerUsed >= row.per_customer_limit);
-  const unavailable = unavailability(row, now) ?? (row.currency !== currency ? 'PROMOTION_CONDITIONS_NOT_MET' : limitReached ? 'PROMOTION_LIMIT_REACHED' : null);
+  const unavailable =
+    unavailability(row, now) ?? (row.currency !== currency ? 'PROMOTION_CONDITIONS_NOT_MET' : limitReached ? 'PROMOTION_LIMIT_REACHED' : null);
   return {
     id: row.id,
     scope: row.scope,

@@ -1,7 +1,7 @@
 import type { PromotionComponents } from '@tokobapak/sdk';
+import { allocate } from './allocation.js';
 import type { ConditionLists, PromotionType } from './database.js';
 import { promotionErrors } from './errors.js';
-import { allocate } from './allocation.js';
 
 type Schemas = PromotionComponents['schemas'];
 type Reason = Schemas['Evaluation']['rejectedCodes'][number]['reason'];

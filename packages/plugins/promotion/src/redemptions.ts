@@ -101,7 +101,8 @@ async function takeUse(tx: Tx, promotionId: string, customerId: string | null, n
     if (ordered) throw promotionErrors.PROMOTION_CONDITIONS_NOT_MET(`Promotion ${promotionId} is for a customer's first order`);
   }
   if (customerId === null) {
-    if (taken.per_customer_limit !== null) throw promotionErrors.PROMOTION_CONDITIONS_NOT_MET(`Promotion ${promotionId} has a per-customer limit: name the customer`);
+    if (taken.per_customer_limit !== null)
+      throw promotionErrors.PROMOTION_CONDITIONS_NOT_MET(`Promotion ${promotionId} has a per-customer limit: name the customer`);
     return;
   }
   // Counted for every customer, limited or not, so that a limit set later starts from the truth.

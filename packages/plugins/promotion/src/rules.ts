@@ -53,7 +53,10 @@ export function newWindow(input: { startsAt?: string | undefined; endsAt?: strin
 }
 
 /** The window a promotion will have after a patch, checked as a whole. */
-export function patchedWindow(current: { starts_at: Date | string; ends_at: Date | string | null }, patch: { startsAt?: string; endsAt?: string | null }): Window {
+export function patchedWindow(
+  current: { starts_at: Date | string; ends_at: Date | string | null },
+  patch: { startsAt?: string; endsAt?: string | null },
+): Window {
   const startsAt = patch.startsAt !== undefined ? new Date(patch.startsAt) : new Date(current.starts_at);
   const endsAt =
     patch.endsAt !== undefined ? (patch.endsAt === null ? null : new Date(patch.endsAt)) : current.ends_at === null ? null : new Date(current.ends_at);

@@ -1,7 +1,7 @@
+import type { TestServer } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { callers, fakeId, line, type Schemas, startServer } from './support.js';
-import type { TestServer } from '@tokobapak/server/testing';
 
 // The table of evaluation cases, through HTTP as the cart calls it. Every case runs in a currency
 // of its own, so the automatic promotions of one case never reach another's cart.
@@ -66,7 +66,7 @@ const cases: Case[] = [
     expected: { discount: 1_000, applied: [['CaseCode', 'platform']] },
   },
   {
-    name: "free shipping of one store, funded by that store: only its shipping",
+    name: 'free shipping of one store, funded by that store: only its shipping',
     promotions: [{ key: 'SHIP', owner: STORE_A, coupon: true, input: { type: 'free_shipping' } }],
     lines: [line('a', STORE_A, 50_000), line('b', STORE_B, 50_000)],
     shipping: [
@@ -109,7 +109,9 @@ const cases: Case[] = [
   },
   {
     name: 'product condition: only the named product is discounted',
-    promotions: [{ key: 'PROD', owner: 'platform', input: { type: 'percentage', percentage: 50, conditions: { productIds: ['prod_00000000000000000000000001'] } } }],
+    promotions: [
+      { key: 'PROD', owner: 'platform', input: { type: 'percentage', percentage: 50, conditions: { productIds: ['prod_00000000000000000000000001'] } } },
+    ],
     lines: [line('a', STORE_A, 10_000, 1, { productId: 'prod_00000000000000000000000001' }), line('b', STORE_A, 10_000)],
     expected: { discount: 5_000, lines: { a: [['PROD', 5_000]], b: [] }, applied: [['PROD', 'platform']] },
   },

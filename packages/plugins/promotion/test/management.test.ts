@@ -143,7 +143,11 @@ describe('bad input: a 4xx problem with a stable code, and nothing written', () 
   test('a code is unique in any letter case, across owners: 409, and the second is not stored', async () => {
     const code = uniqueCode('Unik');
     await as.admin().promotion.createPlatformPromotion({ body: percent({ code }) });
-    await expectProblem(as.store(STORE_B).promotion.createStorePromotion({ body: percent({ code: code.toLowerCase(), name: 'Dup' }) }), 409, 'PROMOTION_CODE_TAKEN');
+    await expectProblem(
+      as.store(STORE_B).promotion.createStorePromotion({ body: percent({ code: code.toLowerCase(), name: 'Dup' }) }),
+      409,
+      'PROMOTION_CODE_TAKEN',
+    );
     expect((await as.store(STORE_B).promotion.listStorePromotions({ query: {} })).items.some((item) => item.name === 'Dup')).toBe(false);
   });
 

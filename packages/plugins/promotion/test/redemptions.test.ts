@@ -58,7 +58,9 @@ describe('limits under concurrency', () => {
   test('released and expired redemptions return to the pool; committed ones stay counted', async () => {
     const promotion = await coupon({ usageLimit: 2 });
     const reserve = (customerId = fakeId('usr')) =>
-      as.order().promotion.reservePromotionRedemption({ body: { reference: reference(), customerId, promotions: [{ promotionId: promotion.id, amount: 5_000 }], ttlSeconds: 60 } });
+      as.order().promotion.reservePromotionRedemption({
+        body: { reference: reference(), customerId, promotions: [{ promotionId: promotion.id, amount: 5_000 }], ttlSeconds: 60 },
+      });
     const first = await reserve();
     const second = await reserve();
     await expectProblem(reserve(), 409, 'PROMOTION_LIMIT_REACHED');
@@ -125,9 +127,21 @@ describe('reservations', () => {
     const expired = await coupon({ startsAt: new Date(now - 7_200_000).toISOString(), endsAt: new Date(now - 3_600_000).toISOString() });
     const paused = await coupon({ status: 'paused' });
     const order = as.order().promotion;
-    await expectProblem(order.reservePromotionRedemption({ body: { reference: reference(), customerId: null, codes: [expired.code] } }), 422, 'PROMOTION_EXPIRED');
-    await expectProblem(order.reservePromotionRedemption({ body: { reference: reference(), customerId: null, codes: ['NOSUCHCODE'] } }), 404, 'PROMOTION_CODE_NOT_FOUND');
-    await expectProblem(order.reservePromotionRedemption({ body: { reference: reference(), customerId: null, codes: [paused.code] } }), 422, 'PROMOTION_PAUSED');
+    await expectProblem(
+      order.reservePromotionRedemption({ body: { reference: reference(), customerId: null, codes: [expired.code] } }),
+      422,
+      'PROMOTION_EXPIRED',
+    );
+    await expectProblem(
+      order.reservePromotionRedemption({ body: { reference: reference(), customerId: null, codes: ['NOSUCHCODE'] } }),
+      404,
+      'PROMOTION_CODE_NOT_FOUND',
+    );
+    await expectProblem(
+      order.reservePromotionRedemption({ body: { reference: reference(), customerId: null, codes: [paused.code] } }),
+      422,
+      'PROMOTION_PAUSED',
+    );
     await expectProblem(
       order.reservePromotionRedemption({ body: { reference: reference(), customerId: null, promotions: [{ promotionId: fakeId('prm') }] } }),
       404,
