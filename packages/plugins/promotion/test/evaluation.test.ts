@@ -316,8 +316,8 @@ describe('evaluatePromotions', () => {
       };
       const created =
         setup.owner === 'platform'
-          ? await as.admin().promotion.createPlatformPromotion({ body })
-          : await as.store(setup.owner).promotion.createStorePromotion({ body });
+          ? await as.admin().promotion.createPlatformDiscount({ body })
+          : await as.store(setup.owner).promotion.createStoreDiscount({ body });
       ids.set(setup.key, created.id);
       if (code) codes.set(setup.key.toUpperCase(), code.toUpperCase());
     }

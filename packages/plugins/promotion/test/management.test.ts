@@ -30,7 +30,7 @@ const percent = (overrides: Partial<Schemas['PromotionInput']> = {}): Schemas['P
 describe('platform promotions', () => {
   test('an admin creates, reads, lists, pauses and resumes one; defaults are filled in', async () => {
     const code = uniqueCode('Ramadan');
-    const created = await as.admin().promotion.createPlatformPromotion({ body: percent({ code }) });
+    const created = await as.admin().promotion.createPlatformDiscount({ body: percent({ code }) });
     expect(created).toMatchObject({
       scope: 'platform',
       storeId: null,
@@ -50,52 +50,52 @@ describe('platform promotions', () => {
       status: 'active',
     });
     expect(created.id).toMatch(/^prm_/);
-    expect(await as.admin().promotion.getPlatformPromotion({ params: { promotionId: created.id } })).toEqual(created);
-    const paused = await as.admin().promotion.updatePlatformPromotion({ params: { promotionId: created.id }, body: { status: 'paused' } });
+    expect(await as.admin().promotion.getPlatformDiscount({ params: { promotionId: created.id } })).toEqual(created);
+    const paused = await as.admin().promotion.updatePlatformDiscount({ params: { promotionId: created.id }, body: { status: 'paused' } });
     expect(paused.status).toBe('paused');
-    const listed = await as.admin().promotion.listPlatformPromotions({ query: { status: 'paused' } });
+    const listed = await as.admin().promotion.listPlatformDiscounts({ query: { status: 'paused' } });
     expect(listed.items.map((item) => item.id)).toContain(created.id);
-    const resumed = await as.admin().promotion.updatePlatformPromotion({ params: { promotionId: created.id }, body: { status: 'active', usageLimit: 100 } });
+    const resumed = await as.admin().promotion.updatePlatformDiscount({ params: { promotionId: created.id }, body: { status: 'active', usageLimit: 100 } });
     expect(resumed).toMatchObject({ status: 'active', usageLimit: 100 });
   });
 
   test('lists page by cursor, newest first', async () => {
     const made = [];
-    for (let i = 0; i < 3; i++) made.push((await as.admin().promotion.createPlatformPromotion({ body: percent({ name: `Halaman ${i}` }) })).id);
-    const first = await as.admin().promotion.listPlatformPromotions({ query: { limit: 2 } });
+    for (let i = 0; i < 3; i++) made.push((await as.admin().promotion.createPlatformDiscount({ body: percent({ name: `Halaman ${i}` }) })).id);
+    const first = await as.admin().promotion.listPlatformDiscounts({ query: { limit: 2 } });
     expect(first.items.map((item) => item.id)).toEqual([made[2], made[1]]);
     expect(first.nextCursor).not.toBeNull();
-    const second = await as.admin().promotion.listPlatformPromotions({ query: { limit: 2, cursor: first.nextCursor as string } });
+    const second = await as.admin().promotion.listPlatformDiscounts({ query: { limit: 2, cursor: first.nextCursor as string } });
     expect(second.items[0]?.id).toBe(made[0]);
   });
 
   test('only admins: a customer or a store session gets 403, nobody 401', async () => {
-    await expectProblem(as.customer().promotion.createPlatformPromotion({ body: percent() }), 403, 'FORBIDDEN');
-    await expectProblem(as.store(STORE_A, 'owner').promotion.listPlatformPromotions({ query: {} }), 403, 'FORBIDDEN');
-    await expect(as.guest().promotion.listPlatformPromotions({ query: {} })).rejects.toMatchObject({ status: 401 });
+    await expectProblem(as.customer().promotion.createPlatformDiscount({ body: percent() }), 403, 'FORBIDDEN');
+    await expectProblem(as.store(STORE_A, 'owner').promotion.listPlatformDiscounts({ query: {} }), 403, 'FORBIDDEN');
+    await expect(as.guest().promotion.listPlatformDiscounts({ query: {} })).rejects.toMatchObject({ status: 401 });
   });
 });
 
 describe('store promotions', () => {
   test('a manager creates one for its own store; staff may read but not write', async () => {
-    const created = await as.store(STORE_A).promotion.createStorePromotion({ body: percent({ name: 'Toko A hemat' }) });
+    const created = await as.store(STORE_A).promotion.createStoreDiscount({ body: percent({ name: 'Toko A hemat' }) });
     expect(created).toMatchObject({ scope: 'store', storeId: STORE_A, fundedBy: 'store' });
-    const listed = await as.store(STORE_A, 'staff').promotion.listStorePromotions({ query: {} });
+    const listed = await as.store(STORE_A, 'staff').promotion.listStoreDiscounts({ query: {} });
     expect(listed.items.map((item) => item.id)).toContain(created.id);
-    await expectProblem(as.store(STORE_A, 'staff').promotion.createStorePromotion({ body: percent() }), 403, 'FORBIDDEN');
+    await expectProblem(as.store(STORE_A, 'staff').promotion.createStoreDiscount({ body: percent() }), 403, 'FORBIDDEN');
   });
 
   test("another store's promotion is a 404 on every operation, exactly like a missing one, and stays unchanged", async () => {
-    const theirs = await as.store(STORE_A).promotion.createStorePromotion({ body: percent({ name: 'Milik A' }) });
+    const theirs = await as.store(STORE_A).promotion.createStoreDiscount({ body: percent({ name: 'Milik A' }) });
     const promotionId = theirs.id;
     const intruder = as.store(STORE_B, 'owner').promotion;
-    await expectProblem(intruder.getStorePromotion({ params: { promotionId } }), 404, 'PROMOTION_NOT_FOUND');
-    await expectProblem(intruder.updateStorePromotion({ params: { promotionId }, body: { status: 'paused' } }), 404, 'PROMOTION_NOT_FOUND');
-    await expectProblem(intruder.getStorePromotionStats({ params: { promotionId } }), 404, 'PROMOTION_NOT_FOUND');
-    expect((await intruder.listStorePromotions({ query: {} })).items.map((item) => item.id)).not.toContain(promotionId);
+    await expectProblem(intruder.getStoreDiscount({ params: { promotionId } }), 404, 'PROMOTION_NOT_FOUND');
+    await expectProblem(intruder.updateStoreDiscount({ params: { promotionId }, body: { status: 'paused' } }), 404, 'PROMOTION_NOT_FOUND');
+    await expectProblem(intruder.getStoreDiscountStats({ params: { promotionId } }), 404, 'PROMOTION_NOT_FOUND');
+    expect((await intruder.listStoreDiscounts({ query: {} })).items.map((item) => item.id)).not.toContain(promotionId);
     // Nor through the platform routes a store cannot call, nor can an admin reach a store's promotion as a platform one.
-    await expectProblem(as.admin().promotion.getPlatformPromotion({ params: { promotionId } }), 404, 'PROMOTION_NOT_FOUND');
-    expect((await as.store(STORE_A).promotion.getStorePromotion({ params: { promotionId } })).status).toBe('active');
+    await expectProblem(as.admin().promotion.getPlatformDiscount({ params: { promotionId } }), 404, 'PROMOTION_NOT_FOUND');
+    expect((await as.store(STORE_A).promotion.getStoreDiscount({ params: { promotionId } })).status).toBe('active');
   });
 
   test('every store operation on one promotion is in the sweep above', () => {
@@ -104,7 +104,7 @@ describe('store promotions', () => {
       .filter((operation) => operation.path.startsWith('/promotion/store/') && operation.path.includes('{promotionId}'))
       .map((operation) => operation.operationId)
       .sort();
-    expect(onOne).toEqual(['getStorePromotion', 'getStorePromotionStats', 'updateStorePromotion']);
+    expect(onOne).toEqual(['getStoreDiscount', 'getStoreDiscountStats', 'updateStoreDiscount']);
   });
 });
 
@@ -126,14 +126,14 @@ describe('bad input: a 4xx problem with a stable code, and nothing written', () 
   test.each(bad)('%s → %i %s', async (_name, overrides, status, code) => {
     const name = `Bad ${Math.random()}`;
     const body = JSON.parse(JSON.stringify({ ...percent({ name }), ...overrides })) as Schemas['PromotionInput'];
-    await expectProblem(as.admin().promotion.createPlatformPromotion({ body }), status, code);
-    const all = await as.admin().promotion.listPlatformPromotions({ query: { limit: 100 } });
+    await expectProblem(as.admin().promotion.createPlatformDiscount({ body }), status, code);
+    const all = await as.admin().promotion.listPlatformDiscounts({ query: { limit: 100 } });
     expect(all.items.some((item) => item.name === name)).toBe(false);
   });
 
   test('a store promotion may not name stores', async () => {
     const problem = await expectProblem(
-      as.store(STORE_A).promotion.createStorePromotion({ body: percent({ conditions: { storeIds: [STORE_B] } }) }),
+      as.store(STORE_A).promotion.createStoreDiscount({ body: percent({ conditions: { storeIds: [STORE_B] } }) }),
       422,
       'PROMOTION_INVALID_RULE',
     );
@@ -142,22 +142,22 @@ describe('bad input: a 4xx problem with a stable code, and nothing written', () 
 
   test('a code is unique in any letter case, across owners: 409, and the second is not stored', async () => {
     const code = uniqueCode('Unik');
-    await as.admin().promotion.createPlatformPromotion({ body: percent({ code }) });
+    await as.admin().promotion.createPlatformDiscount({ body: percent({ code }) });
     await expectProblem(
-      as.store(STORE_B).promotion.createStorePromotion({ body: percent({ code: code.toLowerCase(), name: 'Dup' }) }),
+      as.store(STORE_B).promotion.createStoreDiscount({ body: percent({ code: code.toLowerCase(), name: 'Dup' }) }),
       409,
       'PROMOTION_CODE_TAKEN',
     );
-    expect((await as.store(STORE_B).promotion.listStorePromotions({ query: {} })).items.some((item) => item.name === 'Dup')).toBe(false);
+    expect((await as.store(STORE_B).promotion.listStoreDiscounts({ query: {} })).items.some((item) => item.name === 'Dup')).toBe(false);
   });
 
   test('a patch that would end the window before it starts changes nothing', async () => {
-    const created = await as.admin().promotion.createPlatformPromotion({ body: percent({ startsAt: '2027-01-01T00:00:00Z' }) });
+    const created = await as.admin().promotion.createPlatformDiscount({ body: percent({ startsAt: '2027-01-01T00:00:00Z' }) });
     await expectProblem(
-      as.admin().promotion.updatePlatformPromotion({ params: { promotionId: created.id }, body: { endsAt: '2026-12-31T00:00:00Z', name: 'Diubah' } }),
+      as.admin().promotion.updatePlatformDiscount({ params: { promotionId: created.id }, body: { endsAt: '2026-12-31T00:00:00Z', name: 'Diubah' } }),
       422,
       'PROMOTION_INVALID_SCHEDULE',
     );
-    expect(await as.admin().promotion.getPlatformPromotion({ params: { promotionId: created.id } })).toEqual(created);
+    expect(await as.admin().promotion.getPlatformDiscount({ params: { promotionId: created.id } })).toEqual(created);
   });
 });

@@ -16,12 +16,12 @@ afterAll(async () => {
 
 async function coupon(overrides: Partial<Schemas['PromotionInput']> = {}) {
   const code = uniqueCode('LIMIT');
-  const created = await as.admin().promotion.createPlatformPromotion({ body: { name: 'Terbatas', type: 'fixed_amount', amount: 5_000, code, ...overrides } });
+  const created = await as.admin().promotion.createPlatformDiscount({ body: { name: 'Terbatas', type: 'fixed_amount', amount: 5_000, code, ...overrides } });
   return { ...created, code };
 }
 
 const reference = () => fakeId('chk');
-const stats = (promotionId: string) => as.admin().promotion.getPlatformPromotionStats({ params: { promotionId } });
+const stats = (promotionId: string) => as.admin().promotion.getPlatformDiscountStats({ params: { promotionId } });
 
 describe('limits under concurrency', () => {
   test('a total limit of 5 and 40 concurrent reservations: exactly 5 succeed, the rest 409', async () => {

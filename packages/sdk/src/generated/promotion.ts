@@ -123,7 +123,7 @@ export interface paths {
          * List the platform's promotions
          * @description Every promotion of the platform, whatever its window or status, newest first.
          */
-        get: operations["listPlatformPromotions"];
+        get: operations["listPlatformDiscounts"];
         put?: never;
         /**
          * Create a promotion of the platform
@@ -135,7 +135,7 @@ export interface paths {
          *     `PROMOTION_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),
          *     `PROMOTION_CODE_TAKEN` (409: another promotion has this code, in any letter case).
          */
-        post: operations["createPlatformPromotion"];
+        post: operations["createPlatformDiscount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -153,7 +153,7 @@ export interface paths {
          * Read one of the platform's promotions
          * @description Errors: `PROMOTION_NOT_FOUND` (404: no such platform promotion).
          */
-        get: operations["getPlatformPromotion"];
+        get: operations["getPlatformDiscount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -168,7 +168,7 @@ export interface paths {
          *
          *     Errors: `PROMOTION_NOT_FOUND` (404: no such platform promotion), `PROMOTION_INVALID_SCHEDULE` (422).
          */
-        patch: operations["updatePlatformPromotion"];
+        patch: operations["updatePlatformDiscount"];
         trace?: never;
     };
     "/promotion/platform/promotions/{promotionId}/stats": {
@@ -184,7 +184,7 @@ export interface paths {
          *
          *     Errors: `PROMOTION_NOT_FOUND` (404: no such platform promotion).
          */
-        get: operations["getPlatformPromotionStats"];
+        get: operations["getPlatformDiscountStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -204,7 +204,7 @@ export interface paths {
          * List the caller's store's promotions
          * @description Every promotion of the caller's store, whatever its window or status, newest first.
          */
-        get: operations["listStorePromotions"];
+        get: operations["listStoreDiscounts"];
         put?: never;
         /**
          * Create a promotion of the caller's store
@@ -216,7 +216,7 @@ export interface paths {
          *     `PROMOTION_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),
          *     `PROMOTION_CODE_TAKEN` (409: another promotion has this code, in any letter case).
          */
-        post: operations["createStorePromotion"];
+        post: operations["createStoreDiscount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -234,7 +234,7 @@ export interface paths {
          * Read one of the caller's store's promotions
          * @description Errors: `PROMOTION_NOT_FOUND` (404: no such promotion in the caller's store).
          */
-        get: operations["getStorePromotion"];
+        get: operations["getStoreDiscount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -249,7 +249,7 @@ export interface paths {
          *
          *     Errors: `PROMOTION_NOT_FOUND` (404: no such promotion in the caller's store), `PROMOTION_INVALID_SCHEDULE` (422).
          */
-        patch: operations["updateStorePromotion"];
+        patch: operations["updateStoreDiscount"];
         trace?: never;
     };
     "/promotion/store/promotions/{promotionId}/stats": {
@@ -265,7 +265,7 @@ export interface paths {
          *
          *     Errors: `PROMOTION_NOT_FOUND` (404: no such promotion in the caller's store).
          */
-        get: operations["getStorePromotionStats"];
+        get: operations["getStoreDiscountStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -811,7 +811,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    listPlatformPromotions: {
+    listPlatformDiscounts: {
         parameters: {
             query?: {
                 /** @description Only promotions with this status. */
@@ -841,7 +841,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
-    createPlatformPromotion: {
+    createPlatformDiscount: {
         parameters: {
             query?: never;
             header?: {
@@ -878,7 +878,7 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
         };
     };
-    getPlatformPromotion: {
+    getPlatformDiscount: {
         parameters: {
             query?: never;
             header?: never;
@@ -905,7 +905,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    updatePlatformPromotion: {
+    updatePlatformDiscount: {
         parameters: {
             query?: never;
             header?: never;
@@ -937,7 +937,7 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
         };
     };
-    getPlatformPromotionStats: {
+    getPlatformDiscountStats: {
         parameters: {
             query?: never;
             header?: never;
@@ -964,7 +964,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    listStorePromotions: {
+    listStoreDiscounts: {
         parameters: {
             query?: {
                 /** @description Only promotions with this status. */
@@ -994,7 +994,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
-    createStorePromotion: {
+    createStoreDiscount: {
         parameters: {
             query?: never;
             header?: {
@@ -1031,7 +1031,7 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
         };
     };
-    getStorePromotion: {
+    getStoreDiscount: {
         parameters: {
             query?: never;
             header?: never;
@@ -1058,7 +1058,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    updateStorePromotion: {
+    updateStoreDiscount: {
         parameters: {
             query?: never;
             header?: never;
@@ -1090,7 +1090,7 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
         };
     };
-    getStorePromotionStats: {
+    getStoreDiscountStats: {
         parameters: {
             query?: never;
             header?: never;

@@ -243,7 +243,7 @@ const document = {
     },
     "/promotion/platform/promotions": {
       "get": {
-        "operationId": "listPlatformPromotions",
+        "operationId": "listPlatformDiscounts",
         "tags": [
           "Platform promotions"
         ],
@@ -290,7 +290,7 @@ const document = {
         }
       },
       "post": {
-        "operationId": "createPlatformPromotion",
+        "operationId": "createPlatformDiscount",
         "tags": [
           "Platform promotions"
         ],
@@ -349,7 +349,7 @@ const document = {
     },
     "/promotion/platform/promotions/{promotionId}": {
       "get": {
-        "operationId": "getPlatformPromotion",
+        "operationId": "getPlatformDiscount",
         "tags": [
           "Platform promotions"
         ],
@@ -393,7 +393,7 @@ const document = {
         }
       },
       "patch": {
-        "operationId": "updatePlatformPromotion",
+        "operationId": "updatePlatformDiscount",
         "tags": [
           "Platform promotions"
         ],
@@ -452,7 +452,7 @@ const document = {
     },
     "/promotion/platform/promotions/{promotionId}/stats": {
       "get": {
-        "operationId": "getPlatformPromotionStats",
+        "operationId": "getPlatformDiscountStats",
         "tags": [
           "Platform promotions"
         ],
@@ -498,7 +498,7 @@ const document = {
     },
     "/promotion/store/promotions": {
       "get": {
-        "operationId": "listStorePromotions",
+        "operationId": "listStoreDiscounts",
         "tags": [
           "Store promotions"
         ],
@@ -550,7 +550,7 @@ const document = {
         }
       },
       "post": {
-        "operationId": "createStorePromotion",
+        "operationId": "createStoreDiscount",
         "tags": [
           "Store promotions"
         ],
@@ -614,7 +614,7 @@ const document = {
     },
     "/promotion/store/promotions/{promotionId}": {
       "get": {
-        "operationId": "getStorePromotion",
+        "operationId": "getStoreDiscount",
         "tags": [
           "Store promotions"
         ],
@@ -663,7 +663,7 @@ const document = {
         }
       },
       "patch": {
-        "operationId": "updateStorePromotion",
+        "operationId": "updateStoreDiscount",
         "tags": [
           "Store promotions"
         ],
@@ -727,7 +727,7 @@ const document = {
     },
     "/promotion/store/promotions/{promotionId}/stats": {
       "get": {
-        "operationId": "getStorePromotionStats",
+        "operationId": "getStoreDiscountStats",
         "tags": [
           "Store promotions"
         ],

@@ -6,47 +6,47 @@ import type { PromotionHandlers } from './types.js';
 /** Platform promotions (admins) and the caller's store's promotions (its managers; staff may read). */
 export function managementHandlers(): Pick<
   PromotionHandlers,
-  | 'listPlatformPromotions'
-  | 'createPlatformPromotion'
-  | 'getPlatformPromotion'
-  | 'updatePlatformPromotion'
-  | 'getPlatformPromotionStats'
-  | 'listStorePromotions'
-  | 'createStorePromotion'
-  | 'getStorePromotion'
-  | 'updateStorePromotion'
-  | 'getStorePromotionStats'
+  | 'listPlatformDiscounts'
+  | 'createPlatformDiscount'
+  | 'getPlatformDiscount'
+  | 'updatePlatformDiscount'
+  | 'getPlatformDiscountStats'
+  | 'listStoreDiscounts'
+  | 'createStoreDiscount'
+  | 'getStoreDiscount'
+  | 'updateStoreDiscount'
+  | 'getStoreDiscountStats'
 > {
   return {
-    async listPlatformPromotions({ query }, ctx) {
+    async listPlatformDiscounts({ query }, ctx) {
       return listPromotions(ctx.db, platformOwner(ctx.caller), query);
     },
-    async createPlatformPromotion({ body }, ctx) {
+    async createPlatformDiscount({ body }, ctx) {
       return toPromotion(await createPromotion(ctx.transaction, platformOwner(ctx.caller), body, ctx.clock.now()));
     },
-    async getPlatformPromotion({ params }, ctx) {
+    async getPlatformDiscount({ params }, ctx) {
       return toPromotion(await getPromotion(ctx.db, platformOwner(ctx.caller), params.promotionId));
     },
-    async updatePlatformPromotion({ params, body }, ctx) {
+    async updatePlatformDiscount({ params, body }, ctx) {
       return toPromotion(await updatePromotion(ctx.transaction, platformOwner(ctx.caller), params.promotionId, body, ctx.clock.now()));
     },
-    async getPlatformPromotionStats({ params }, ctx) {
+    async getPlatformDiscountStats({ params }, ctx) {
       return promotionStats(ctx.db, platformOwner(ctx.caller), params.promotionId);
     },
 
-    async listStorePromotions({ query }, ctx) {
+    async listStoreDiscounts({ query }, ctx) {
       return listPromotions(ctx.db, callerStoreOwner(ctx.caller), query);
     },
-    async createStorePromotion({ body }, ctx) {
+    async createStoreDiscount({ body }, ctx) {
       return toPromotion(await createPromotion(ctx.transaction, callerStoreOwner(ctx.caller), body, ctx.clock.now()));
     },
-    async getStorePromotion({ params }, ctx) {
+    async getStoreDiscount({ params }, ctx) {
       return toPromotion(await getPromotion(ctx.db, callerStoreOwner(ctx.caller), params.promotionId));
     },
-    async updateStorePromotion({ params, body }, ctx) {
+    async updateStoreDiscount({ params, body }, ctx) {
       return toPromotion(await updatePromotion(ctx.transaction, callerStoreOwner(ctx.caller), params.promotionId, body, ctx.clock.now()));
     },
-    async getStorePromotionStats({ params }, ctx) {
+    async getStoreDiscountStats({ params }, ctx) {
       return promotionStats(ctx.db, callerStoreOwner(ctx.caller), params.promotionId);
     },
   };
