@@ -5,6 +5,7 @@ import { registerImagesCommand } from './commands/images.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerNewCommand } from './commands/new.js';
+import { registerOrdersCommand } from './commands/orders.js';
 import { registerProductsCommand } from './commands/products.js';
 import { registerServicesCommand } from './commands/services.js';
 import { registerStartCommand } from './commands/start.js';
@@ -42,6 +43,7 @@ export function buildProgram(context: CliContext = createContext()): Command {
   registerProductsCommand(program, context);
   registerStoreCommand(program, context);
   registerBannersCommand(program, context);
+  registerOrdersCommand(program, context);
   registerAccountCommands(program, context);
   registerKeysCommand(program, context);
   registerImagesCommand(program, context);

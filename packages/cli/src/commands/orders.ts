@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../services/cli-context.js';
+import { changeOrder, listOrders, orderConnection, orderStatusFilter, showOrder } from '../services/orders-actions.js';
+import { orderVariables } from '../services/orders-environment.js';
+import { resolveJson } from '../services/settings.js';
+import { orderChangedPresentation, orderListPresentation, orderPresentation } from '../ui/order-presentations.js';
+import { outputMode, present, withSpinner } from '../ui/output.js';
+import { withConnection as connectionOptions, optional } from './connection.js';
+import { envOption } from './options.js';
+
+const withConnection = (command: Command) => connectionOptions(command, { password: false });
+
+interface OrderFlags {
+  url?: string;
+  apiKey?: string;
+  json?: boolean;
+  status?: string;
+  note?: string;
+}
+
+/** `tokobapak orders list|show|accept|complete`: the order desk of the store you act in. */
+export function registerOrdersCommand(program: Command, context: CliContext): void {
+  const orders = program
+    .command('orders')
+    .description("work your store's order desk: list, show, accept and complete orders (signed in with `tokobapak login`, or with a store API key)");
+
+  withConnection(orders.command('list').description("list the store's orders, newest first"))
+    .addOption(envOption(orderVariables.orderStatus))
+    .action(async (flags: OrderFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const connection = orderConnection(flags, context.env);
+      const status = orderStatusFilter(optional(flags.status, context, orderVariables.orderStatus));
+      const listed = await withSpinner(mode, context.stdout, 'Fetching orders', () => listOrders(connection, status));
+      present(mode, context.stdout, orderListPresentation(listed));
+    });
+
+  withConnection(orders.command('show').description('show an order with its lines and status history').argument('<orderId>', 'the ord_… id')).action(
+    async (orderId: string, flags: OrderFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const connection = orderConnection(flags, context.env);
+      const order = await withSpinner(mode, context.stdout, `Fetching ${orderId}`, () => showOrder(connection, orderId));
+      present(mode, context.stdout, orderPresentation(order));
+    },
+  );
+
+  for (const [change, description, doing] of [
+    ['accept', 'take a paid order on', 'Accepting'],
+    ['complete', 'mark an accepted or shipped order done (the store is credited, less the platform fee)', 'Completing'],
+  ] as const) {
+    withConnection(orders.command(change).description(description).argument('<orderId>', 'the ord_… id'))
+      .addOption(envOption(orderVariables.note))
+      .action(async (orderId: string, flags: OrderFlags) => {
+        const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+        const connection = orderConnection(flags, context.env);
+        const note = optional(flags.note, context, orderVariables.note);
+        const order = await withSpinner(mode, context.stdout, `${doing} ${orderId}`, () => changeOrder(connection, change, orderId, note));
+        present(mode, context.stdout, orderChangedPresentation(order));
+      });
+  }
+}

@@ -1,0 +1,70 @@
+import { Box, Text } from 'ink';
+import type { Order } from '../services/orders-actions.js';
+import type { Column } from './columns.js';
+import type { Presentation } from './output.js';
+import { textTable } from './plain-text.js';
+import { Table } from './Table.js';
+
+// `tokobapak orders`: a table for `list`, the order with its lines and history for `show`, one line for a change.
+
+const money = (value: { amount: number; currency: string }) => `${value.currency} ${value.amount}`;
+
+const orderColumns: Array<Column<Order>> = [
+  { title: 'ID', value: (order) => order.id },
+  { title: 'STATUS', value: (order) => order.status, color: (order) => (order.status === 'cancelled' ? 'red' : order.status === 'paid' ? 'yellow' : 'green') },
+  { title: 'TOTAL', value: (order) => money(order.totals.total), alignRight: true },
+  { title: 'LINES', value: (order) => String(order.lines.length), alignRight: true },
+  { title: 'CUSTOMER', value: (order) => order.customerId },
+  { title: 'PLACED', value: (order) => order.createdAt },
+];
+
+/** `tokobapak orders list`. */
+export function orderListPresentation(orders: Order[]): Presentation {
+  return {
+    json: () => ({ orders }),
+    plain: () => (orders.length === 0 ? ['No orders.'] : textTable(orderColumns, orders)),
+    tty: () => (orders.length === 0 ? <Text dimColor>No orders.</Text> : <Table columns={orderColumns} rows={orders} />),
+  };
+}
+
+function orderLines(order: Order): string[] {
+  return [
+    `Order ${order.id} (${order.status}), total ${money(order.totals.total)}`,
+    `Ship to ${order.shippingAddress.recipientName}, ${order.shippingAddress.line1}, ${order.shippingAddress.city} ${order.shippingAddress.postalCode}`,
+    ...(order.shipping.trackingNumber ? [`Tracking ${order.shipping.trackingNumber}`] : []),
+    'Lines:',
+    ...order.lines.map(
+      (line) =>
+        `  ${line.quantity} × ${line.productTitle}${line.variantTitle ? ` (${line.variantTitle})` : ''} @ ${money(line.unitPrice)} = ${money(line.total)}${
+          line.refundedQuantity > 0 ? ` (${line.refundedQuantity} refunded)` : ''
+        }`,
+    ),
+    'History:',
+    ...order.history.map((entry) => `  ${entry.at} ${entry.status} by ${entry.by}${entry.note ? `: ${entry.note}` : ''}`),
+  ];
+}
+
+/** `tokobapak orders show`. */
+export function orderPresentation(order: Order): Presentation {
+  return {
+    json: () => ({ order }),
+    plain: () => orderLines(order),
+    tty: () => (
+      <Box flexDirection="column">
+        {orderLines(order).map((line) => (
+          <Text key={line}>{line}</Text>
+        ))}
+      </Box>
+    ),
+  };
+}
+
+/** `tokobapak orders accept|complete`. */
+export function orderChangedPresentation(order: Order): Presentation {
+  const line = `Order ${order.id} is ${order.status}`;
+  return {
+    json: () => ({ order }),
+    plain: () => [line],
+    tty: () => <Text color="green">{line}</Text>,
+  };
+}
