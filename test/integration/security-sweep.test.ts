@@ -12,7 +12,10 @@ import {
 
 // Every operation of every loaded spec is enumerated, so a new operation cannot escape these checks.
 const operations = sweepOperations;
-const secured = operations.filter((operation) => operation.security.length > 0);
+// `{}` among the alternatives admits a caller without credentials (a guest with a cart token).
+const admitsAnonymous = (operation: (typeof operations)[number]) => operation.security.some((requirement) => requirement.scheme === 'anonymous');
+const secured = operations.filter((operation) => operation.security.length > 0 && !admitsAnonymous(operation));
+const anonymousOnResources = operations.filter((operation) => admitsAnonymous(operation) && operation.path.includes('{'));
 const withBody = operations.filter((operation) => operation.body);
 const withTypedParameters = operations.filter((operation) => Object.keys(operation.params?.properties ?? {}).length > 0);
 
@@ -32,6 +35,21 @@ describe('every secured operation refuses a caller without credentials', () => {
       ...(operation.body ? { payload: {} } : {}),
     });
     expectCleanProblem(response, [401]);
+  });
+});
+
+describe('every operation open to callers without credentials refuses one on a resource it cannot show them', () => {
+  test.each(anonymousOnResources.map((operation) => [operationName(operation), operation] as const))('%s', async (_label, operation) => {
+    // No access token, and no other proof (a cart token) either: 401; a made-up proof: 404, like a missing resource.
+    const bare = await sweep.server.app.inject({ method: operation.method as 'GET', url: samplePath(operation), ...(operation.body ? { payload: {} } : {}) });
+    expectCleanProblem(bare, [400, 401]);
+    const forged = await sweep.server.app.inject({
+      method: operation.method as 'GET',
+      url: samplePath(operation),
+      headers: { 'x-cart-token': 'ctk_forged' },
+      ...(operation.body ? { payload: {} } : {}),
+    });
+    expectCleanProblem(forged, [400, 404]);
   });
 });
 
@@ -73,4 +91,5 @@ describe('operations with a limit refuse a non-numeric one, and paginated ones a
 test('the sweep covers every loaded service', () => {
   expect(new Set(operations.map((operation) => operation.service))).toEqual(new Set(sweepPlugins.map((plugin) => plugin.name)));
   expect(secured.length).toBeGreaterThan(20);
+  expect(anonymousOnResources.length).toBeGreaterThan(0);
 });

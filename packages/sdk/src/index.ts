@@ -2,6 +2,8 @@
  * `@tokobapak/sdk`: a typed client for every TokoBapak service operation. The types come from the
  * OpenAPI specs (`pnpm generate`); one small runtime serves every operation.
  */
+
+export { CART_TOKEN_HEADER, cartTokenMiddleware, mergeGuestCart } from './cart-token.js';
 export {
   type ClientOptions,
   createClient,

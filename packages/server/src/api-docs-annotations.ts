@@ -35,9 +35,11 @@ export function describeSecurity(security: Array<Record<string, string[]>>): str
   if (security.length === 0) return 'none, anyone may call it';
   return security
     .map((requirement) =>
-      Object.entries(requirement)
-        .map(([scheme, scopes]) => describeScheme(scheme, scopes))
-        .join(' and '),
+      Object.keys(requirement).length === 0
+        ? 'no credential at all'
+        : Object.entries(requirement)
+            .map(([scheme, scopes]) => describeScheme(scheme, scopes))
+            .join(' and '),
     )
     .join(', or ');
 }

@@ -25,6 +25,10 @@ export async function authenticate(
   verifyApiKey: ApiKeyVerifier,
 ): Promise<Caller> {
   if (requirements.length === 0) return { kind: 'guest' };
+  // `{}` among the alternatives: no credential at all is a guest. A credential that is presented
+  // is still checked, so a bad or expired token is a 401, never a silent downgrade to guest.
+  const presented = Boolean(credentials.authorization || credentials.apiKey || credentials.serviceCredential);
+  if (!presented && requirements.some((requirement) => requirement.scheme === 'anonymous')) return { kind: 'guest' };
   let refusal: ProblemError | undefined;
   let authenticationFailure: ProblemError | undefined;
   for (const requirement of requirements) {
@@ -80,6 +84,8 @@ async function establish(
     }
     case 'serviceAuth':
       return credentials.serviceCredential ? tokens.verifyServiceToken(credentials.serviceCredential) : undefined;
+    case 'anonymous':
+      return undefined;
     case 'apiKeyAuth': {
       if (!credentials.apiKey) return undefined;
       const key = await verifyApiKey(credentials.apiKey);

@@ -4,7 +4,11 @@ import { createRefResolver, isJsonMediaType, specOperations } from './spec-reade
 
 /** One security alternative of an operation: a scheme and the scopes it requires. */
 export interface SecurityRequirement {
-  scheme: 'bearerAuth' | 'apiKeyAuth' | 'serviceAuth';
+  /**
+   * `anonymous` is the empty alternative `{}`: a caller presenting no credential at all may call
+   * (the handler then identifies it some other way, as the cart does by its cart token).
+   */
+  scheme: 'bearerAuth' | 'apiKeyAuth' | 'serviceAuth' | 'anonymous';
   scopes: string[];
 }
 
@@ -69,7 +73,8 @@ function readOperation(
 
   const security = (operation.security as Array<Record<string, string[]>>).map((requirement) => {
     const entries = Object.entries(requirement);
-    if (entries.length !== 1) throw new Error(`${where}: each security alternative must name exactly one scheme`);
+    if (entries.length === 0) return { scheme: 'anonymous', scopes: [] } as SecurityRequirement;
+    if (entries.length !== 1) throw new Error(`${where}: each security alternative must name exactly one scheme (or none, {}: anyone without credentials)`);
     const [scheme, scopes] = entries[0] as [string, string[]];
     if (!SCHEMES.has(scheme)) throw new Error(`${where}: unknown security scheme ${scheme}`);
     return { scheme, scopes } as SecurityRequirement;

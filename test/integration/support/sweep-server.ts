@@ -1,4 +1,5 @@
 import { authPlugin } from '@tokobapak/plugin-auth';
+import { cartPlugin } from '@tokobapak/plugin-cart';
 import { imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
@@ -23,6 +24,7 @@ export const sweepPlugins = [
   promotedItemPlugin(),
   orderPlugin(),
   promotionPlugin(),
+  cartPlugin(),
 ];
 
 /** Every operation of every loaded spec. */

@@ -3,6 +3,7 @@
 /** Services a new store starts with: every built-in one unless its package.json says `"tokobapak": { "newStore": false }`. */
 export const STORE_SERVICES: string[] = [
   'auth',
+  'cart',
   'image-proxy',
   'inventory',
   'merchant',

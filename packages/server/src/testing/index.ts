@@ -13,7 +13,7 @@ export { type LogLine, memoryLog } from './memory-log.js';
 export { type OutboxEvent, outboxEvents } from './outbox-events.js';
 export { type SignedUpUser, signUp, TEST_PASSWORD, uniqueEmail } from './people.js';
 export { expectProblem, expectProblemResponse, type InjectedResponse } from './problems.js';
-export { serviceClient, storeSession, storeToken } from './sessions.js';
+export { customerSession, customerToken, serviceClient, storeSession, storeToken } from './sessions.js';
 export { openTestDatabase } from './test-database.js';
 
 /** A server on a fresh test database (PGlite, or PostgreSQL when `DATABASE_URL` is set). */

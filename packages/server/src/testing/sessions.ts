@@ -44,3 +44,24 @@ export function storeSession(
 export function serviceClient(server: Pick<TokoBapakServer, 'tokens' | 'client'>, service: string): TokoBapakClient {
   return server.client({ serviceCredential: () => server.tokens.signServiceToken(service) });
 }
+
+/**
+ * An access token for a signed-in customer (`userId` default: a new id), outside any store.
+ *
+ * @example
+ * const headers = { authorization: `Bearer ${customerToken(server, userId)}` };
+ */
+export function customerToken(server: Pick<TokoBapakServer, 'tokens'>, userId: string = newId('usr')): string {
+  return server.tokens.signAccessToken({ userId, role: 'customer', sessionId: SESSION_ID, storeId: null, storeRole: null });
+}
+
+/**
+ * An in-process client holding a customer's session (see {@link customerToken}).
+ *
+ * @example
+ * const shopper = customerSession(server);
+ * await shopper.cart.createCart({ body: {} });
+ */
+export function customerSession(server: Pick<TokoBapakServer, 'tokens' | 'client'>, userId: string = newId('usr')): TokoBapakClient {
+  return server.client({ accessToken: customerToken(server, userId) });
+}

@@ -1,0 +1,37 @@
+import type { CartComponents } from '@tokobapak/sdk';
+import { storedCart } from './carts.js';
+import type { Cart } from './context.js';
+import { cartErrors } from './errors.js';
+import { loadCart } from './stored-cart.js';
+import { lookUpVariants } from './variants.js';
+import { cartView, type StoredCart } from './view.js';
+
+type Schemas = CartComponents['schemas'];
+
+/** The cart as the order service checks it out: owner, lines with weights, totals, coupons, shipping choices. */
+export async function getCheckoutCart(cart: Cart, cartId: string): Promise<Schemas['CheckoutCart']> {
+  return checkoutView(cart, await storedCart(cart, cartId));
+}
+
+/** Marks the cart bought by a checkout; the same checkout completing it again changes nothing. */
+export async function completeCart(cart: Cart, cartId: string, checkoutId: string): Promise<Schemas['CheckoutCart']> {
+  const { ctx, settings } = cart;
+  const now = ctx.clock.now();
+  const completed = await ctx.transaction(async (tx) => {
+    const row = await tx.db.selectFrom('carts').select(['status', 'checkout_id']).where('id', '=', cartId).forUpdate().executeTakeFirst();
+    if (!row) throw cartErrors.CART_NOT_FOUND();
+    if (row.status === 'completed' && row.checkout_id === checkoutId) return undefined;
+    if (row.status !== 'open') throw cartErrors.CART_NOT_OPEN(`The cart is ${row.status}${row.checkout_id ? ` (checkout ${row.checkout_id})` : ''}`);
+    await tx.db.updateTable('carts').set({ status: 'completed', checkout_id: checkoutId, updated_at: now }).where('id', '=', cartId).execute();
+    return loadCart(tx.db, cartId, settings.tax);
+  });
+  return checkoutView(cart, completed ?? (await storedCart(cart, cartId)));
+}
+
+async function checkoutView(cart: Cart, stored: StoredCart): Promise<Schemas['CheckoutCart']> {
+  const snapshots = await lookUpVariants(
+    cart.ctx,
+    stored.lines.map((line) => line.variantId),
+  );
+  return { ...cartView(stored, snapshots), couponCodes: stored.couponCodes, shipping: [], checkoutId: stored.checkoutId };
+}

@@ -1,0 +1,15 @@
+import { defineErrors } from '@tokobapak/server';
+
+/** Every coded error the cart service answers with (the spec's operation descriptions name them). */
+export const cartErrors = defineErrors({
+  CART_NOT_FOUND: { status: 404, title: 'No such cart (or it is not yours)' },
+  CART_TOKEN_REQUIRED: { status: 401, title: 'Sign in, or send the cart token in X-Cart-Token' },
+  CART_LINE_NOT_FOUND: { status: 404, title: 'No such line in this cart' },
+  CART_VARIANT_NOT_FOUND: { status: 404, title: 'No such variant, or it is not on sale' },
+  CART_INSUFFICIENT_STOCK: { status: 409, title: 'Not that many are available' },
+  CART_CURRENCY_MISMATCH: { status: 422, title: 'The variant is priced in another currency than the cart' },
+  CART_NOT_OPEN: { status: 409, title: 'The cart was completed, merged or expired and no longer changes' },
+  CART_LINE_QUANTITY_LIMIT: { status: 422, title: 'A line holds at most 10000 units' },
+  CART_TOO_MANY_LINES: { status: 422, title: 'The cart has as many lines as it may' },
+  CART_INVALID_TAX: { status: 400, title: 'The tax base fraction must not be above 1' },
+});

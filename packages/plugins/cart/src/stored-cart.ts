@@ -1,0 +1,87 @@
+import { queryTemplate } from '@tokobapak/server';
+import type { Kysely } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { CartDatabase, CartStatus } from './database.js';
+import type { TaxRule } from './options.js';
+import type { StoredCart } from './view.js';
+
+type Db = Kysely<CartDatabase>;
+
+interface CartRowJson {
+  id: string;
+  customer_id: string | null;
+  token_hash: string | null;
+  status: CartStatus;
+  currency: string;
+  coupon_codes: string[];
+  checkout_id: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  lines: Array<{ id: string; variant_id: string; store_id: string; quantity: number }>;
+  store_taxes: Array<{ store_id: string; prices_include_tax: boolean }>;
+  platform_tax: { name: string; rate_basis_points: number; base_numerator: number; base_denominator: number } | null;
+}
+
+/** A cart with its lines, its stores' tax choices and the platform tax, in one statement (every read and write answers with it). */
+const cartQuery = queryTemplate<CartDatabase, { id: string }, CartRowJson>({
+  name: 'cart_by_id',
+  build: (db, p) =>
+    db
+      .selectFrom('carts')
+      .select((eb) => [
+        'carts.id',
+        'carts.customer_id',
+        'carts.token_hash',
+        'carts.status',
+        'carts.currency',
+        'carts.coupon_codes',
+        'carts.checkout_id',
+        'carts.created_at',
+        'carts.updated_at',
+        jsonArrayFrom(
+          eb
+            .selectFrom('cart_lines')
+            .select(['cart_lines.id', 'cart_lines.variant_id', 'cart_lines.store_id', 'cart_lines.quantity'])
+            .whereRef('cart_lines.cart_id', '=', 'carts.id')
+            .orderBy('cart_lines.created_at')
+            .orderBy('cart_lines.id'),
+        ).as('lines'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('store_tax_settings')
+            .select(['store_tax_settings.store_id', 'store_tax_settings.prices_include_tax'])
+            .where('store_tax_settings.store_id', 'in', eb.selectFrom('cart_lines as l').select('l.store_id').whereRef('l.cart_id', '=', 'carts.id')),
+        ).as('store_taxes'),
+        jsonObjectFrom(
+          eb.selectFrom('platform_tax').select(['name', 'rate_basis_points', 'base_numerator', 'base_denominator']).where('platform_tax.id', '=', 1),
+        ).as('platform_tax'),
+      ])
+      .where('carts.id', '=', p.id) as never,
+});
+
+/** The cart as stored, or undefined. `defaultTax` applies until an admin sets the platform's. */
+export async function loadCart(db: Db, cartId: string, defaultTax: TaxRule): Promise<StoredCart | undefined> {
+  const [row] = await cartQuery.execute(db, { id: cartId });
+  if (!row) return undefined;
+  const platform = row.platform_tax;
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    tokenHash: row.token_hash,
+    status: row.status,
+    currency: row.currency,
+    couponCodes: row.coupon_codes,
+    checkoutId: row.checkout_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    lines: row.lines.map((line) => ({ id: line.id, variantId: line.variant_id, storeId: line.store_id, quantity: line.quantity })),
+    storeTaxes: new Map(row.store_taxes.map((store) => [store.store_id, store.prices_include_tax])),
+    tax: platform
+      ? { name: platform.name, rateBasisPoints: platform.rate_basis_points, baseNumerator: platform.base_numerator, baseDenominator: platform.base_denominator }
+      : defaultTax,
+  };
+}
+
+function iso(value: Date | string): string {
+  return typeof value === 'string' ? new Date(value).toISOString() : value.toISOString();
+}

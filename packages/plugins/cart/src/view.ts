@@ -1,0 +1,126 @@
+import type { CartComponents, InventoryComponents } from '@tokobapak/sdk';
+import type { CartStatus } from './database.js';
+import type { TaxRule } from './options.js';
+import { lineTax } from './tax.js';
+
+type Schemas = CartComponents['schemas'];
+type Snapshot = InventoryComponents['schemas']['VariantSnapshot'];
+
+/** A cart as stored: the row, its lines and the tax settings that apply to it. */
+export interface StoredCart {
+  id: string;
+  customerId: string | null;
+  tokenHash: string | null;
+  status: CartStatus;
+  currency: string;
+  couponCodes: string[];
+  checkoutId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lines: StoredLine[];
+  /** Stores that chose, by id; any other store's prices include tax. */
+  storeTaxes: Map<string, boolean>;
+  tax: TaxRule;
+}
+
+/** A line as stored: what was asked for, nothing about price or stock (those are read through). */
+export interface StoredLine {
+  id: string;
+  variantId: string;
+  storeId: string;
+  quantity: number;
+}
+
+/** Discounts by line id and shipping by store id, once promotions and shipping feed them. */
+export interface Adjustments {
+  lineDiscounts?: Map<string, number>;
+  shipping?: Map<string, number>;
+}
+
+/**
+ * The cart as the API shows it, from what is stored and the variants as inventory has them now:
+ * every price is the current one, every quantity is capped by what is available now, and every
+ * total is computed here (see `lineTax` for the one rounding rule).
+ */
+export function cartView(cart: StoredCart, snapshots: Map<string, Snapshot>, adjustments: Adjustments = {}): Schemas['Cart'] {
+  const money = (amount: number) => ({ amount, currency: cart.currency });
+  const stores = new Map<string, Schemas['CartStore']>();
+  for (const line of cart.lines) {
+    const snapshot = snapshots.get(line.variantId);
+    const storeId = snapshot?.storeId ?? line.storeId;
+    const pricesIncludeTax = cart.storeTaxes.get(storeId) ?? true;
+    let store = stores.get(storeId);
+    if (!store) {
+      store = { storeId, pricesIncludeTax, lines: [], totals: emptyTotals(cart.currency) };
+      stores.set(storeId, store);
+    }
+    // A variant gone, withdrawn, or priced in another currency since it was added counts nothing.
+    const available = snapshot?.purchasable && snapshot.price.currency === cart.currency ? snapshot.available : 0;
+    const quantity = Math.min(line.quantity, available);
+    const unitPrice = snapshot && snapshot.price.currency === cart.currency ? snapshot.price.amount : 0;
+    const subtotal = unitPrice * quantity;
+    const discount = Math.min(subtotal, quantity > 0 ? (adjustments.lineDiscounts?.get(line.id) ?? 0) : 0);
+    const tax = lineTax(subtotal - discount, cart.tax, pricesIncludeTax);
+    const total = subtotal - discount + (pricesIncludeTax ? 0 : tax);
+    store.lines.push({
+      id: line.id,
+      variantId: line.variantId,
+      productId: snapshot?.productId ?? null,
+      storeId,
+      productTitle: snapshot?.productTitle ?? null,
+      productHandle: snapshot?.productHandle ?? null,
+      variantTitle: snapshot?.variantTitle ?? null,
+      sku: snapshot?.sku ?? null,
+      imageId: snapshot?.imageId ?? null,
+      weight: snapshot?.weight ?? 0,
+      unitPrice: money(unitPrice),
+      requestedQuantity: line.quantity,
+      quantity,
+      available,
+      status: quantity === 0 ? 'unavailable' : quantity < line.quantity ? 'reduced' : 'ok',
+      subtotal: money(subtotal),
+      discount: money(discount),
+      tax: money(tax),
+      total: money(total),
+    });
+    add(store.totals, { subtotal, discount, tax, total });
+  }
+  const totals = emptyTotals(cart.currency);
+  for (const store of stores.values()) {
+    const shipping = adjustments.shipping?.get(store.storeId);
+    if (shipping !== undefined) {
+      store.totals.shipping = money(shipping);
+      store.totals.total.amount += shipping;
+      totals.shipping = money((totals.shipping?.amount ?? 0) + shipping);
+    }
+    add(totals, {
+      subtotal: store.totals.subtotal.amount,
+      discount: store.totals.discount.amount,
+      tax: store.totals.tax.amount,
+      total: store.totals.total.amount,
+    });
+  }
+  return {
+    id: cart.id,
+    status: cart.status,
+    currency: cart.currency,
+    customerId: cart.customerId,
+    stores: [...stores.values()],
+    totals,
+    tax: { ...cart.tax },
+    createdAt: cart.createdAt,
+    updatedAt: cart.updatedAt,
+  };
+}
+
+function emptyTotals(currency: string): Schemas['Totals'] {
+  const zero = () => ({ amount: 0, currency });
+  return { subtotal: zero(), discount: zero(), shipping: null, tax: zero(), total: zero() };
+}
+
+function add(totals: Schemas['Totals'], amounts: { subtotal: number; discount: number; tax: number; total: number }): void {
+  totals.subtotal.amount += amounts.subtotal;
+  totals.discount.amount += amounts.discount;
+  totals.tax.amount += amounts.tax;
+  totals.total.amount += amounts.total;
+}

@@ -1,0 +1,182 @@
+import { newId } from '@tokobapak/server';
+import { customerSession, expectProblem, type TestServer } from '@tokobapak/server/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { linesOf, startServer, tokenHeader, variantOf } from './support.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function guestCart() {
+  const created = await server.client().cart.createCart({ body: {} });
+  return { cartId: created.id, token: created.token as string, headers: tokenHeader(created.token) };
+}
+
+describe('guest carts', () => {
+  test('the token is shown once, at creation, and reaches the cart; nothing else does', async () => {
+    const { cartId, token, headers } = await guestCart();
+    expect(token).toMatch(/^ctk_[A-Za-z0-9_-]{43}$/);
+    const { variantId } = await variantOf(server, { price: 15000, stock: 10 });
+    const cart = await server.client().cart.addCartLine({ params: { cartId }, headers, body: { variantId, quantity: 2 } });
+    expect(cart).toMatchObject({ id: cartId, status: 'open', currency: 'IDR', customerId: null });
+    expect(cart).not.toHaveProperty('token');
+    expect(await server.client().cart.getCart({ params: { cartId }, headers })).toEqual(cart);
+
+    const other = await guestCart();
+    await expectProblem(server.client().cart.getCart({ params: { cartId }, headers: other.headers }), 404, 'CART_NOT_FOUND');
+    await expectProblem(server.client().cart.getCart({ params: { cartId }, headers: tokenHeader(`${token}x`) }), 404, 'CART_NOT_FOUND');
+    await expectProblem(customerSession(server).cart.getCart({ params: { cartId } }), 404, 'CART_NOT_FOUND');
+    await expectProblem(server.client().cart.getCart({ params: { cartId } }), 401, 'CART_TOKEN_REQUIRED');
+    await expectProblem(
+      server.client().cart.addCartLine({ params: { cartId }, headers: other.headers, body: { variantId, quantity: 1 } }),
+      404,
+      'CART_NOT_FOUND',
+    );
+    // The token is stored hashed: the database never holds it.
+    const rows = await server.database.db
+      .withSchema('cart')
+      .selectFrom('carts' as never)
+      .selectAll()
+      .execute();
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  test('a bad bearer token is a 401, not a quiet downgrade to guest', async () => {
+    const response = await server.app.inject({ method: 'POST', url: '/cart/carts', headers: { authorization: 'Bearer nonsense' }, payload: {} });
+    expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('customer carts', () => {
+  test('one open cart per customer, also under concurrent creation; another customer cannot see it', async () => {
+    const userId = newId('usr');
+    const shopper = customerSession(server, userId);
+    const carts = await Promise.all(Array.from({ length: 8 }, () => shopper.cart.createCart({ body: {} })));
+    expect(new Set(carts.map((cart) => cart.id)).size).toBe(1);
+    expect(carts[0]).toMatchObject({ customerId: userId, token: null });
+    const cartId = carts[0]?.id as string;
+    await expectProblem(customerSession(server).cart.getCart({ params: { cartId } }), 404, 'CART_NOT_FOUND');
+    await expectProblem(customerSession(server).cart.removeCartLine({ params: { cartId, lineId: newId('cli') } }), 404, 'CART_NOT_FOUND');
+  });
+});
+
+describe('lines', () => {
+  test('lines of several stores are grouped by store; adding again raises the quantity; change and remove', async () => {
+    const { cartId, headers } = await guestCart();
+    const storeA = newId('sto');
+    const a1 = await variantOf(server, { price: 10000, stock: 10, storeId: storeA });
+    const b = await variantOf(server, { price: 20000, stock: 10 });
+    const a2 = await variantOf(server, { price: 5000, stock: 10, storeId: storeA });
+    const client = server.client();
+    await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: a1.variantId, quantity: 1 } });
+    await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: b.variantId, quantity: 1 } });
+    await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: a2.variantId, quantity: 1 } });
+    let cart = await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: a1.variantId, quantity: 2 } });
+    expect(cart.stores.map((store) => [store.storeId, store.lines.map((line) => [line.variantId, line.quantity])])).toEqual([
+      [
+        storeA,
+        [
+          [a1.variantId, 3],
+          [a2.variantId, 1],
+        ],
+      ],
+      [b.storeId, [[b.variantId, 1]]],
+    ]);
+    const line = linesOf(cart).find((candidate) => candidate.variantId === a2.variantId);
+    cart = await client.cart.updateCartLine({ params: { cartId, lineId: line?.id as string }, headers, body: { quantity: 4 } });
+    expect(linesOf(cart).find((candidate) => candidate.id === line?.id)?.quantity).toBe(4);
+    cart = await client.cart.removeCartLine({ params: { cartId, lineId: line?.id as string }, headers });
+    expect(linesOf(cart).map((candidate) => candidate.variantId)).toEqual([a1.variantId, b.variantId]);
+    await expectProblem(client.cart.removeCartLine({ params: { cartId, lineId: line?.id as string }, headers }), 404, 'CART_LINE_NOT_FOUND');
+  });
+
+  test('bad input gets a coded 4xx and leaves the cart exactly as it was', async () => {
+    const { cartId, headers } = await guestCart();
+    const client = server.client();
+    const { variantId } = await variantOf(server, { price: 10000, stock: 3 });
+    const dollars = await variantOf(server, { price: 500, stock: 3, currency: 'USD' });
+    const draft = await variantOf(server, { price: 500, stock: 3, status: 'draft' });
+    const before = await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId, quantity: 2 } });
+    const lineId = linesOf(before)[0]?.id as string;
+
+    for (const quantity of [0, -1, 1e12, 1.5]) {
+      const response = await server.app.inject({
+        method: 'POST',
+        url: `/cart/carts/${cartId}/lines`,
+        headers: { 'x-cart-token': headers['X-Cart-Token'] },
+        payload: { variantId, quantity },
+      });
+      expect(response.statusCode, `quantity ${quantity}`).toBe(400);
+      expect(JSON.parse(response.body).code).toBe('VALIDATION_FAILED');
+    }
+    await expectProblem(
+      client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: newId('var'), quantity: 1 } }),
+      404,
+      'CART_VARIANT_NOT_FOUND',
+    );
+    await expectProblem(
+      client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: draft.variantId, quantity: 1 } }),
+      404,
+      'CART_VARIANT_NOT_FOUND',
+    );
+    await expectProblem(
+      client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: dollars.variantId, quantity: 1 } }),
+      422,
+      'CART_CURRENCY_MISMATCH',
+    );
+    const short = await expectProblem(
+      client.cart.addCartLine({ params: { cartId }, headers, body: { variantId, quantity: 2 } }),
+      409,
+      'CART_INSUFFICIENT_STOCK',
+    );
+    expect(short.detail).toContain('3 of');
+    await expectProblem(client.cart.updateCartLine({ params: { cartId, lineId }, headers, body: { quantity: 4 } }), 409, 'CART_INSUFFICIENT_STOCK');
+    await expectProblem(client.cart.updateCartLine({ params: { cartId, lineId: newId('cli') }, headers, body: { quantity: 1 } }), 404, 'CART_LINE_NOT_FOUND');
+    expect(await client.cart.getCart({ params: { cartId }, headers })).toEqual(before);
+  });
+
+  test('20 concurrent adds of one unit with 5 in stock: the line ends at exactly 5', async () => {
+    const { cartId, headers } = await guestCart();
+    const { variantId } = await variantOf(server, { price: 1000, stock: 5 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => server.client().cart.addCartLine({ params: { cartId }, headers, body: { variantId, quantity: 1 } })),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({ status: 409, code: 'CART_INSUFFICIENT_STOCK' });
+    const cart = await server.client().cart.getCart({ params: { cartId }, headers });
+    expect(linesOf(cart).map((line) => line.quantity)).toEqual([5]);
+  });
+});
+
+describe('reads go through to inventory', () => {
+  test('a price change shows at once; stock that falls reduces the line; a withdrawn product makes it unavailable', async () => {
+    const { cartId, headers } = await guestCart();
+    const client = server.client();
+    const priced = await variantOf(server, { price: 10000, stock: 10 });
+    const scarce = await variantOf(server, { price: 2000, stock: 10 });
+    const withdrawn = await variantOf(server, { price: 3000, stock: 10 });
+    for (const variant of [priced, scarce, withdrawn])
+      await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: variant.variantId, quantity: 4 } });
+
+    const product = await priced.merchant.inventory.getStoreProduct({ params: { productId: priced.productId } });
+    const variant = product.variants[0];
+    await priced.merchant.inventory.updateProduct({
+      params: { productId: priced.productId },
+      body: { variants: [{ sku: variant?.sku as string, price: { amount: 12500, currency: 'IDR' }, weight: 250, stockOnHand: 10 }] },
+    });
+    await scarce.merchant.inventory.setVariantStock({ params: { variantId: scarce.variantId }, body: { stockOnHand: 3 } });
+    await withdrawn.merchant.inventory.archiveProduct({ params: { productId: withdrawn.productId } });
+
+    const cart = await client.cart.getCart({ params: { cartId }, headers });
+    const byVariant = new Map(linesOf(cart).map((line) => [line.variantId, line]));
+    expect(byVariant.get(priced.variantId)).toMatchObject({ unitPrice: { amount: 12500 }, quantity: 4, status: 'ok', subtotal: { amount: 50000 } });
+    expect(byVariant.get(scarce.variantId)).toMatchObject({ requestedQuantity: 4, quantity: 3, available: 3, status: 'reduced', subtotal: { amount: 6000 } });
+    expect(byVariant.get(withdrawn.variantId)).toMatchObject({ quantity: 0, status: 'unavailable', subtotal: { amount: 0 } });
+    expect(cart.totals.subtotal.amount).toBe(56000);
+  });
+});
