@@ -13,6 +13,7 @@ import { staffHandlers } from './handlers/staff-handlers.js';
 import { storeHandlers } from './handlers/store-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type MerchantPluginOptions, resolveSettings } from './options.js';
+import { postOrderMoney } from './order-settlement.js';
 
 export type { LedgerAccountKind, LedgerPostingKind, MerchantDatabase, StoredInvitationStatus, StoreStatus, WithdrawalStatus } from './database.js';
 export { merchantErrors } from './errors.js';
@@ -36,7 +37,7 @@ export function merchantPlugin(options: MerchantPluginOptions = {}): Plugin {
     manifest,
     migrations,
     errors: merchantErrors,
-    subscriptions: [eraseDeletedUsers],
+    subscriptions: [eraseDeletedUsers, postOrderMoney],
     handlers: {
       ...storeHandlers(),
       ...staffHandlers(settings),

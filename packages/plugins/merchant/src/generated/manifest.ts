@@ -6,15 +6,17 @@ import type { PluginManifest } from '@tokobapak/server';
 /** The events the merchant service publishes and consumes, with their payload types. */
 export interface MerchantEvents {
   publishes: Pick<EventPayloads, 'merchant.store-created' | 'merchant.store-suspended' | 'merchant.store-reinstated' | 'merchant.staff-added' | 'merchant.staff-removed' | 'merchant.ownership-transferred' | 'user.deletion-acknowledged'>;
-  consumes: Pick<EventPayloads, 'user.deleted'>;
+  consumes: Pick<EventPayloads, 'user.deleted' | 'order.completed' | 'order.refunded'>;
 }
 
 /** What openapi/merchant.yaml declares about events: `definePlugin` takes it, the runtime validates consumed payloads with its schemas. */
 export const manifest: PluginManifest<MerchantEvents> = {
   service: 'merchant',
   publishes: ['merchant.store-created', 'merchant.store-suspended', 'merchant.store-reinstated', 'merchant.staff-added', 'merchant.staff-removed', 'merchant.ownership-transferred', 'user.deletion-acknowledged'],
-  consumes: ['user.deleted'],
+  consumes: ['user.deleted', 'order.completed', 'order.refunded'],
   consumedSchemas: {
     'user.deleted': eventSchemas['user.deleted'],
+    'order.completed': eventSchemas['order.completed'],
+    'order.refunded': eventSchemas['order.refunded'],
   },
 };

@@ -93,7 +93,9 @@ const document = {
       "user.deletion-acknowledged"
     ],
     "consumes": [
-      "user.deleted"
+      "user.deleted",
+      "order.completed",
+      "order.refunded"
     ]
   },
   "x-calls": {
