@@ -74,7 +74,7 @@ export interface PromotionDatabase {
   };
   /**
    * Customers who have placed an order: a projection for the first-order condition, fed by the
-   * order service's `order.placed` event once that service exists (empty until then).
+   * order service's `order.placed` event (`order-events.ts`).
    */
   ordering_customers: {
     customer_id: string;

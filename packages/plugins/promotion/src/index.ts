@@ -9,6 +9,7 @@ import { checkoutHandlers } from './handlers/checkout-handlers.js';
 import { managementHandlers } from './handlers/management-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type PromotionPluginOptions, resolveSettings } from './options.js';
+import { trackFirstOrders } from './order-events.js';
 import { sweepExpired } from './redemptions.js';
 
 export { allocate } from './allocation.js';
@@ -38,6 +39,7 @@ export function promotionPlugin(options: PromotionPluginOptions = {}): Plugin {
       ...managementHandlers(),
       ...checkoutHandlers(),
     },
+    subscriptions: [trackFirstOrders],
     jobs: [
       {
         name: 'expire-redemptions',

@@ -40,7 +40,9 @@ const document = {
   ],
   "x-events": {
     "publishes": {},
-    "consumes": []
+    "consumes": [
+      "order.placed"
+    ]
   },
   "paths": {
     "/promotion/evaluate": {

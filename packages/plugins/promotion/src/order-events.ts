@@ -1,0 +1,26 @@
+import { eventTypes } from '@tokobapak/sdk';
+import { eventSubscriber } from '@tokobapak/server';
+import { sql } from 'kysely';
+import type { PromotionDatabase } from './database.js';
+import type { PromotionEvents } from './generated/manifest.js';
+
+const subscribe = eventSubscriber<PromotionDatabase, PromotionEvents>();
+
+/**
+ * Feeds the first-order condition: a customer who has placed an order (any store) is no longer a
+ * first-time buyer. The earliest order wins, so a redelivered or late event changes nothing.
+ */
+export const trackFirstOrders = subscribe({
+  name: 'track-first-orders',
+  types: [eventTypes.order.placed],
+  async handle(event, tx) {
+    const at = new Date(event.time);
+    await tx.db
+      .insertInto('ordering_customers')
+      .values({ customer_id: event.data.customerId, first_order_at: at })
+      .onConflict((conflict) =>
+        conflict.column('customer_id').doUpdateSet({ first_order_at: sql`least(ordering_customers.first_order_at, excluded.first_order_at)` }),
+      )
+      .execute();
+  },
+});
