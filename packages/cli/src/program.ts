@@ -7,6 +7,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerNewCommand } from './commands/new.js';
 import { registerOrdersCommand } from './commands/orders.js';
 import { registerProductsCommand } from './commands/products.js';
+import { registerPromotionsCommand } from './commands/promotions.js';
 import { registerServicesCommand } from './commands/services.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerStoreCommand } from './commands/store.js';
@@ -44,6 +45,7 @@ export function buildProgram(context: CliContext = createContext()): Command {
   registerStoreCommand(program, context);
   registerBannersCommand(program, context);
   registerOrdersCommand(program, context);
+  registerPromotionsCommand(program, context);
   registerAccountCommands(program, context);
   registerKeysCommand(program, context);
   registerImagesCommand(program, context);

@@ -90,6 +90,23 @@ describe('limits under concurrency', () => {
       discountCommitted: 10_000,
     });
   });
+  test('two promotions per checkout, named in either order by 30 concurrent checkouts: no deadlock, the tighter limit holds', async () => {
+    const loose = await coupon({ usageLimit: 100 });
+    const tight = await coupon({ usageLimit: 7 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, index) => {
+        const pair = [{ promotionId: loose.id }, { promotionId: tight.id }];
+        return as.order().promotion.reservePromotionRedemption({
+          body: { reference: reference(), customerId: fakeId('usr'), promotions: index % 2 === 0 ? pair : pair.reverse() },
+        });
+      }),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(7);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({ status: 409, code: 'PROMOTION_LIMIT_REACHED' });
+    // The refused checkouts gave back the use of the loose one they had taken first.
+    expect(await stats(loose.id)).toMatchObject({ used: 7 });
+    expect(await stats(tight.id)).toMatchObject({ used: 7 });
+  });
 });
 
 describe('reservations', () => {
