@@ -4,6 +4,7 @@ import { ownedCart, requireOpen, type Shopper } from './access.js';
 import { hashCartToken, newCartToken } from './cart-token.js';
 import type { Cart, CartContext, Tx } from './context.js';
 import { cartErrors } from './errors.js';
+import { evaluateDiscounts } from './promotions.js';
 import { loadCart } from './stored-cart.js';
 import { lookUpVariants, type Snapshot } from './variants.js';
 import { cartView, type StoredCart } from './view.js';
@@ -63,12 +64,15 @@ export async function readCart(cart: Cart, cartId: string, known?: Map<string, S
   return present(cart, await storedCart(cart, cartId), known);
 }
 
-/** The API view of a stored cart; variants not already looked up in `known` cost one `getVariants` call. */
+/**
+ * The API view of a stored cart: variants not already looked up in `known` cost one `getVariants`
+ * call, and the discounts one `evaluatePromotions` call.
+ */
 export async function present(cart: Cart, stored: StoredCart, known?: Map<string, Snapshot>): Promise<Schemas['Cart']> {
   const missing = stored.lines.map((line) => line.variantId).filter((id) => !known?.has(id));
   const snapshots = new Map(known);
   if (missing.length > 0) for (const [id, snapshot] of await lookUpVariants(cart.ctx, missing)) snapshots.set(id, snapshot);
-  return cartView(stored, snapshots);
+  return cartView(stored, snapshots, await evaluateDiscounts(cart.ctx, stored, snapshots));
 }
 
 /** The shopper's cart, read through: current prices, quantities capped by what is available now. */

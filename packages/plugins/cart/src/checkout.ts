@@ -1,10 +1,9 @@
 import type { CartComponents } from '@tokobapak/sdk';
-import { storedCart } from './carts.js';
+import { present, storedCart } from './carts.js';
 import type { Cart } from './context.js';
 import { cartErrors } from './errors.js';
 import { loadCart } from './stored-cart.js';
-import { lookUpVariants } from './variants.js';
-import { cartView, type StoredCart } from './view.js';
+import type { StoredCart } from './view.js';
 
 type Schemas = CartComponents['schemas'];
 
@@ -29,9 +28,5 @@ export async function completeCart(cart: Cart, cartId: string, checkoutId: strin
 }
 
 async function checkoutView(cart: Cart, stored: StoredCart): Promise<Schemas['CheckoutCart']> {
-  const snapshots = await lookUpVariants(
-    cart.ctx,
-    stored.lines.map((line) => line.variantId),
-  );
-  return { ...cartView(stored, snapshots), couponCodes: stored.couponCodes, shipping: [], checkoutId: stored.checkoutId };
+  return { ...(await present(cart, stored)), shipping: [], checkoutId: stored.checkoutId };
 }

@@ -74,7 +74,13 @@ export async function mergeGuestCart(cart: Cart, customerId: string, token: stri
           })
           .execute();
     }
-    await tx.db.updateTable('carts').set({ currency, updated_at: now }).where('id', '=', customerCartId).execute();
+    // The guest's coupon codes come along too (each still checked by the promotion service on every read).
+    const codes = [...new Set([...mine.couponCodes, ...guest.couponCodes])].slice(0, 10);
+    await tx.db
+      .updateTable('carts')
+      .set({ currency, coupon_codes: JSON.stringify(codes), updated_at: now })
+      .where('id', '=', customerCartId)
+      .execute();
     await tx.db.updateTable('carts').set({ status: 'merged', merged_into: customerCartId, updated_at: now }).where('id', '=', guest.id).execute();
     const after = await loadCart(tx.db, customerCartId, settings.tax);
     if (!after) throw cartErrors.CART_NOT_FOUND();

@@ -31,9 +31,12 @@ export interface StoredLine {
   quantity: number;
 }
 
-/** Discounts by line id and shipping by store id, once promotions and shipping feed them. */
+/** The promotion service's answer for a cart, and shipping by store id once shipping feeds it. */
 export interface Adjustments {
-  lineDiscounts?: Map<string, number>;
+  /** Each line's discount split per promotion (they add up to the line's discount). */
+  allocations?: Map<string, Array<{ promotionId: string; amount: number }>>;
+  promotions?: Schemas['AppliedPromotion'][];
+  rejectedCodes?: Array<{ code: string; reason: string }>;
   shipping?: Map<string, number>;
 }
 
@@ -59,7 +62,11 @@ export function cartView(cart: StoredCart, snapshots: Map<string, Snapshot>, adj
     const quantity = Math.min(line.quantity, available);
     const unitPrice = snapshot && snapshot.price.currency === cart.currency ? snapshot.price.amount : 0;
     const subtotal = unitPrice * quantity;
-    const discount = Math.min(subtotal, quantity > 0 ? (adjustments.lineDiscounts?.get(line.id) ?? 0) : 0);
+    const allocations = quantity > 0 ? (adjustments.allocations?.get(line.id) ?? []) : [];
+    const discount = Math.min(
+      subtotal,
+      allocations.reduce((sum, allocation) => sum + allocation.amount, 0),
+    );
     const tax = lineTax(subtotal - discount, cart.tax, pricesIncludeTax);
     const total = subtotal - discount + (pricesIncludeTax ? 0 : tax);
     store.lines.push({
@@ -80,6 +87,7 @@ export function cartView(cart: StoredCart, snapshots: Map<string, Snapshot>, adj
       status: quantity === 0 ? 'unavailable' : quantity < line.quantity ? 'reduced' : 'ok',
       subtotal: money(subtotal),
       discount: money(discount),
+      allocations,
       tax: money(tax),
       total: money(total),
     });
@@ -108,6 +116,9 @@ export function cartView(cart: StoredCart, snapshots: Map<string, Snapshot>, adj
     stores: [...stores.values()],
     totals,
     tax: { ...cart.tax },
+    couponCodes: cart.couponCodes,
+    promotions: adjustments.promotions ?? [],
+    rejectedCodes: adjustments.rejectedCodes ?? [],
     createdAt: cart.createdAt,
     updatedAt: cart.updatedAt,
   };

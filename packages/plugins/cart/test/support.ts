@@ -1,4 +1,5 @@
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
+import { promotionPlugin } from '@tokobapak/plugin-promotion';
 import type { CartComponents, InventoryComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { type Clock, newId } from '@tokobapak/server';
 import { createTestServer, storeSession, type TestServer } from '@tokobapak/server/testing';
@@ -8,9 +9,9 @@ export type Cart = CartComponents['schemas']['Cart'];
 type ProductInput = InventoryComponents['schemas']['ProductInput'];
 
 /** A test server with inventory and cart (sessions are signed directly, so no auth service is needed). */
-export async function startServer(options: { clock?: Clock; cart?: CartPluginOptions } = {}): Promise<TestServer> {
+export async function startServer(options: { clock?: Clock; cart?: CartPluginOptions; promotion?: boolean } = {}): Promise<TestServer> {
   return createTestServer({
-    plugins: [inventoryPlugin(), cartPlugin(options.cart)],
+    plugins: [inventoryPlugin(), cartPlugin(options.cart), ...(options.promotion ? [promotionPlugin({ sweepIntervalSeconds: 3600 })] : [])],
     ...(options.clock ? { clock: options.clock } : {}),
   });
 }
@@ -26,7 +27,8 @@ export async function variantOf(
     currency = 'IDR',
     storeId = newId('sto'),
     status = 'active',
-  }: { price: number; stock: number; currency?: string; storeId?: string; status?: ProductInput['status'] },
+    categories = ['umum'],
+  }: { price: number; stock: number; currency?: string; storeId?: string; status?: ProductInput['status']; categories?: string[] },
 ): Promise<{ variantId: string; productId: string; storeId: string; merchant: TokoBapakClient }> {
   counter += 1;
   const handle = `barang-${Date.now().toString(36)}-${counter}`;
@@ -35,7 +37,7 @@ export async function variantOf(
     body: {
       title: `Barang ${counter}`,
       handle,
-      categories: ['umum'],
+      categories,
       variants: [{ sku: handle.toUpperCase(), price: { amount: price, currency }, weight: 250, stockOnHand: stock }],
       status,
     },

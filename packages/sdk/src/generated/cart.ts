@@ -152,6 +152,65 @@ export interface paths {
         patch: operations["updateCartLine"];
         trace?: never;
     };
+    "/cart/carts/{cartId}/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a coupon code
+         * @description Asks the promotion service whether the code applies to the cart as it is now; only then is it
+         *     kept (in upper case). The discount is spread over the lines by the promotion service, and tax is
+         *     computed on each line after its discount.
+         *
+         *     A customer's own cart with their access token, or a guest cart with its token in
+         *     `X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:
+         *     `CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).
+         *
+         *     Errors: `CART_COUPON_REJECTED` (422: the code does not apply; `errors[0].message` is the
+         *     promotion service's reason: `PROMOTION_CODE_NOT_FOUND`, `PROMOTION_EXPIRED`,
+         *     `PROMOTION_NOT_STARTED`, `PROMOTION_PAUSED`, `PROMOTION_LIMIT_REACHED`,
+         *     `PROMOTION_CONDITIONS_NOT_MET`, `PROMOTION_NOT_COMBINABLE`), `CART_TOO_MANY_COUPONS` (422, more
+         *     than 10), `CART_PROMOTIONS_UNAVAILABLE` (503: the promotion service is not running),
+         *     `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
+         */
+        post: operations["applyCartCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cart/carts/{cartId}/coupons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a coupon code
+         * @description Removes the code (in any letter case); removing a code the cart does not have changes nothing.
+         *
+         *     A customer's own cart with their access token, or a guest cart with its token in
+         *     `X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:
+         *     `CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).
+         *
+         *     Errors: `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
+         */
+        delete: operations["removeCartCoupon"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cart/admin/tax": {
         parameters: {
             query?: never;
@@ -326,6 +385,11 @@ export interface components {
             status: components["schemas"]["LineStatus"];
             subtotal: components["schemas"]["Money"];
             discount: components["schemas"]["Money"];
+            /** @description The line's share of each promotion applied; they add up to `discount` (kept per line so a later partial refund is exact). */
+            allocations: {
+                promotionId: string;
+                amount: number;
+            }[];
             tax: components["schemas"]["Money"];
             total: components["schemas"]["Money"];
         };
@@ -358,6 +422,16 @@ export interface components {
             stores: components["schemas"]["CartStore"][];
             totals: components["schemas"]["Totals"];
             tax: components["schemas"]["TaxApplied"];
+            /** @description The coupon codes applied to the cart, in upper case. */
+            couponCodes: string[];
+            /** @description The promotions that apply now (coupons and automatic ones), in the order the promotion service evaluated them. */
+            promotions: components["schemas"]["AppliedPromotion"][];
+            /** @description Coupon codes of the cart that do not apply now (expired since, conditions no longer met), with the reason. */
+            rejectedCodes: {
+                code: string;
+                /** @description The promotion service's code (`PROMOTION_EXPIRED`, `PROMOTION_CONDITIONS_NOT_MET`, ...). */
+                reason: string;
+            }[];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -366,7 +440,6 @@ export interface components {
             token: string | null;
         };
         CheckoutCart: components["schemas"]["Cart"] & {
-            couponCodes: string[];
             /** @description The shipping option chosen per store (empty until shipping is chosen). */
             shipping: {
                 storeId: string;
@@ -375,6 +448,27 @@ export interface components {
             }[];
             /** @description The checkout that completed the cart, once completed. */
             checkoutId: string | null;
+        };
+        AppliedPromotion: {
+            promotionId: string;
+            /** @description The coupon code, or null for an automatic promotion. */
+            code: string | null;
+            name: string;
+            /** @enum {string} */
+            type: "percentage" | "fixed_amount" | "free_shipping" | "buy_x_get_y";
+            /** @description What it takes off the lines and shipping, in minor units. */
+            amount: number;
+            /**
+             * @description Who pays for the discount.
+             * @enum {string}
+             */
+            fundedBy: "platform" | "store";
+            /** @description The funding store of a store promotion. */
+            storeId: string | null;
+        };
+        CouponInput: {
+            /** @description A coupon code (letter case does not matter). */
+            code: string;
         };
         /** @description The tax the totals were computed with. */
         TaxApplied: {
@@ -531,12 +625,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description A service or third party this operation depends on did not answer (`SERVICE_UNAVAILABLE`
+         *     or a service-specific code); retrying later may succeed.
+         */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Cart id. */
         CartId: components["schemas"]["CartId"];
         /** @description Line id. */
         LineId: string;
+        /** @description A coupon code of the cart. */
+        CouponCode: string;
         /** @description A guest cart's token, as `createCart` answered it once. */
         CartToken: string;
     };
@@ -718,6 +826,74 @@ export interface operations {
                 "application/json": components["schemas"]["QuantityInput"];
             };
         };
+        responses: {
+            /** @description The cart. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    applyCartCoupon: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token, as `createCart` answered it once. */
+                "X-Cart-Token"?: components["parameters"]["CartToken"];
+            };
+            path: {
+                /** @description Cart id. */
+                cartId: components["parameters"]["CartId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CouponInput"];
+            };
+        };
+        responses: {
+            /** @description The cart. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    removeCartCoupon: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token, as `createCart` answered it once. */
+                "X-Cart-Token"?: components["parameters"]["CartToken"];
+            };
+            path: {
+                /** @description Cart id. */
+                cartId: components["parameters"]["CartId"];
+                /** @description A coupon code of the cart. */
+                code: components["parameters"]["CouponCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description The cart. */
             200: {

@@ -40,6 +40,8 @@ export const operationTable = {
     addCartLine: { method: 'POST', path: '/cart/carts/{cartId}/lines', paginated: false, idempotent: false, body: 'json', response: 'json' },
     removeCartLine: { method: 'DELETE', path: '/cart/carts/{cartId}/lines/{lineId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     updateCartLine: { method: 'PATCH', path: '/cart/carts/{cartId}/lines/{lineId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    applyCartCoupon: { method: 'POST', path: '/cart/carts/{cartId}/coupons', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    removeCartCoupon: { method: 'DELETE', path: '/cart/carts/{cartId}/coupons/{code}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getPlatformTax: { method: 'GET', path: '/cart/admin/tax', paginated: false, idempotent: false, body: 'json', response: 'json' },
     setPlatformTax: { method: 'PUT', path: '/cart/admin/tax', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getStoreTaxSettings: { method: 'GET', path: '/cart/store/tax', paginated: false, idempotent: false, body: 'json', response: 'json' },

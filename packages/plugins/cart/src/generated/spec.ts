@@ -41,6 +41,10 @@ const document = {
   "x-calls": {
     "inventory": {
       "why": "Every change and every read checks variants, prices and stock (getVariants, one call)."
+    },
+    "promotion": {
+      "optional": true,
+      "why": "Discounts of every read and change (evaluatePromotions); without it carts show no discounts and coupons answer 503."
     }
   },
   "paths": {
@@ -338,6 +342,125 @@ const document = {
           },
           {
             "$ref": "#/components/parameters/LineId"
+          },
+          {
+            "$ref": "#/components/parameters/CartToken"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The cart.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Cart"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
+    "/cart/carts/{cartId}/coupons": {
+      "post": {
+        "operationId": "applyCartCoupon",
+        "tags": [
+          "Carts"
+        ],
+        "summary": "Apply a coupon code",
+        "description": "Asks the promotion service whether the code applies to the cart as it is now; only then is it\nkept (in upper case). The discount is spread over the lines by the promotion service, and tax is\ncomputed on each line after its discount.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_COUPON_REJECTED` (422: the code does not apply; `errors[0].message` is the\npromotion service's reason: `PROMOTION_CODE_NOT_FOUND`, `PROMOTION_EXPIRED`,\n`PROMOTION_NOT_STARTED`, `PROMOTION_PAUSED`, `PROMOTION_LIMIT_REACHED`,\n`PROMOTION_CONDITIONS_NOT_MET`, `PROMOTION_NOT_COMBINABLE`), `CART_TOO_MANY_COUPONS` (422, more\nthan 10), `CART_PROMOTIONS_UNAVAILABLE` (503: the promotion service is not running),\n`CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CartId"
+          },
+          {
+            "$ref": "#/components/parameters/CartToken"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CouponInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The cart.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Cart"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/cart/carts/{cartId}/coupons/{code}": {
+      "delete": {
+        "operationId": "removeCartCoupon",
+        "tags": [
+          "Carts"
+        ],
+        "summary": "Remove a coupon code",
+        "description": "Removes the code (in any letter case); removing a code the cart does not have changes nothing.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CartId"
+          },
+          {
+            "$ref": "#/components/parameters/CouponCode"
           },
           {
             "$ref": "#/components/parameters/CartToken"
@@ -684,6 +807,18 @@ const document = {
           "pattern": "^cli_[0-9a-z]{26}$"
         }
       },
+      "CouponCode": {
+        "name": "code",
+        "in": "path",
+        "required": true,
+        "description": "A coupon code of the cart.",
+        "schema": {
+          "type": "string",
+          "minLength": 3,
+          "maxLength": 32,
+          "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+        }
+      },
       "CartToken": {
         "name": "X-Cart-Token",
         "in": "header",
@@ -813,6 +948,7 @@ const document = {
           "status",
           "subtotal",
           "discount",
+          "allocations",
           "tax",
           "total"
         ],
@@ -900,6 +1036,27 @@ const document = {
           "discount": {
             "$ref": "#/components/schemas/Money"
           },
+          "allocations": {
+            "type": "array",
+            "description": "The line's share of each promotion applied; they add up to `discount` (kept per line so a later partial refund is exact).",
+            "items": {
+              "type": "object",
+              "required": [
+                "promotionId",
+                "amount"
+              ],
+              "properties": {
+                "promotionId": {
+                  "type": "string"
+                },
+                "amount": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 9007199254740991
+                }
+              }
+            }
+          },
           "tax": {
             "$ref": "#/components/schemas/Money"
           },
@@ -981,6 +1138,9 @@ const document = {
           "stores",
           "totals",
           "tax",
+          "couponCodes",
+          "promotions",
+          "rejectedCodes",
           "createdAt",
           "updatedAt"
         ],
@@ -1013,6 +1173,40 @@ const document = {
           },
           "tax": {
             "$ref": "#/components/schemas/TaxApplied"
+          },
+          "couponCodes": {
+            "type": "array",
+            "description": "The coupon codes applied to the cart, in upper case.",
+            "items": {
+              "type": "string"
+            }
+          },
+          "promotions": {
+            "type": "array",
+            "description": "The promotions that apply now (coupons and automatic ones), in the order the promotion service evaluated them.",
+            "items": {
+              "$ref": "#/components/schemas/AppliedPromotion"
+            }
+          },
+          "rejectedCodes": {
+            "type": "array",
+            "description": "Coupon codes of the cart that do not apply now (expired since, conditions no longer met), with the reason.",
+            "items": {
+              "type": "object",
+              "required": [
+                "code",
+                "reason"
+              ],
+              "properties": {
+                "code": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string",
+                  "description": "The promotion service's code (`PROMOTION_EXPIRED`, `PROMOTION_CONDITIONS_NOT_MET`, ...)."
+                }
+              }
+            }
           },
           "createdAt": {
             "$ref": "#/components/schemas/Timestamp"
@@ -1052,17 +1246,10 @@ const document = {
           {
             "type": "object",
             "required": [
-              "couponCodes",
               "shipping",
               "checkoutId"
             ],
             "properties": {
-              "couponCodes": {
-                "type": "array",
-                "items": {
-                  "type": "string"
-                }
-              },
               "shipping": {
                 "type": "array",
                 "description": "The shipping option chosen per store (empty until shipping is chosen).",
@@ -1096,6 +1283,79 @@ const document = {
             }
           }
         ]
+      },
+      "AppliedPromotion": {
+        "type": "object",
+        "required": [
+          "promotionId",
+          "code",
+          "name",
+          "type",
+          "amount",
+          "fundedBy",
+          "storeId"
+        ],
+        "properties": {
+          "promotionId": {
+            "type": "string"
+          },
+          "code": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The coupon code, or null for an automatic promotion."
+          },
+          "name": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "percentage",
+              "fixed_amount",
+              "free_shipping",
+              "buy_x_get_y"
+            ]
+          },
+          "amount": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9007199254740991,
+            "description": "What it takes off the lines and shipping, in minor units."
+          },
+          "fundedBy": {
+            "type": "string",
+            "enum": [
+              "platform",
+              "store"
+            ],
+            "description": "Who pays for the discount."
+          },
+          "storeId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The funding store of a store promotion."
+          }
+        }
+      },
+      "CouponInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "code"
+        ],
+        "properties": {
+          "code": {
+            "type": "string",
+            "minLength": 3,
+            "maxLength": 32,
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$",
+            "description": "A coupon code (letter case does not matter)."
+          }
+        }
       },
       "TaxApplied": {
         "type": "object",
@@ -1377,6 +1637,16 @@ const document = {
       },
       "UnprocessableEntity": {
         "description": "The request is well-formed but cannot be processed, for example an idempotency key reused\nwith a different request (`IDEMPOTENCY_KEY_REUSED`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "ServiceUnavailable": {
+        "description": "A service or third party this operation depends on did not answer (`SERVICE_UNAVAILABLE`\nor a service-specific code); retrying later may succeed.\n",
         "content": {
           "application/problem+json": {
             "schema": {

@@ -1,0 +1,60 @@
+import type { CartContext } from './context.js';
+import type { Snapshot } from './variants.js';
+import type { Adjustments, StoredCart } from './view.js';
+
+/** What the promotion service takes of a category (its schema's bounds). */
+const MAX_CATEGORIES = 20;
+
+/**
+ * The cart's discounts, from the promotion service's `evaluatePromotions` (one call): the lines
+ * that can be bought now, at their current prices and capped quantities, with the cart's coupon
+ * codes (plus `extraCode` when one is being applied). Answers undefined when the promotion service
+ * is not running (it is an optional dependency): the cart then shows no discounts.
+ */
+export async function evaluateDiscounts(
+  ctx: CartContext,
+  cart: StoredCart,
+  snapshots: Map<string, Snapshot>,
+  couponCodes: string[] = cart.couponCodes,
+): Promise<Adjustments | undefined> {
+  const lines = [];
+  for (const line of cart.lines) {
+    const snapshot = snapshots.get(line.variantId);
+    if (!snapshot?.purchasable || snapshot.price.currency !== cart.currency) continue;
+    const quantity = Math.min(line.quantity, snapshot.available);
+    if (quantity <= 0) continue;
+    lines.push({
+      lineId: line.id,
+      variantId: line.variantId,
+      productId: snapshot.productId,
+      storeId: snapshot.storeId,
+      categories: snapshot.categories.slice(0, MAX_CATEGORIES),
+      quantity,
+      unitPrice: snapshot.price.amount,
+    });
+  }
+  if (lines.length === 0 && couponCodes.length === 0) return { allocations: new Map(), promotions: [], rejectedCodes: [] };
+  let evaluation: Awaited<ReturnType<CartContext['clients']['promotion']['evaluatePromotions']>>;
+  try {
+    evaluation = await ctx.clients.promotion.evaluatePromotions({
+      body: { currency: cart.currency, customerId: cart.customerId, couponCodes, lines, shipping: [] },
+    });
+  } catch (error) {
+    // Not running here and no URL for it: the SDK or the runtime answers 503 either way.
+    if ((error as { status?: unknown }).status === 503) return undefined;
+    throw error;
+  }
+  return {
+    allocations: new Map(evaluation.lines.map((line) => [line.lineId, line.allocations])),
+    promotions: evaluation.applied.map((applied) => ({
+      promotionId: applied.promotionId,
+      code: applied.code,
+      name: applied.name,
+      type: applied.type,
+      amount: applied.amount,
+      fundedBy: applied.fundedBy,
+      storeId: applied.storeId,
+    })),
+    rejectedCodes: evaluation.rejectedCodes,
+  };
+}
