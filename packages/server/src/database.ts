@@ -1,12 +1,14 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { extract } from 'tar';
 import { lockDataDir } from './data-dir-lock.js';
 import { PreparingClient } from './prepared-statements.js';
 
@@ -71,17 +73,33 @@ export function persistentDataDir(config: DatabaseConfig | undefined): string | 
  * Gives a new cluster the empty one that the build dumps into `dist/`
  * (packages/server/scripts/cluster-snapshot.mjs) instead of letting PGlite run initdb, which holds a
  * second PostgreSQL instance and the initdb program in memory at once. A data folder gets the
- * snapshot unpacked into it as a stream (handing PGlite the 40 MB tarball leaves its buffers in the
- * process for good); in memory, PGlite loads it. Returns what PGlite must load, if anything. From
- * sources before a first build there is no snapshot, and PGlite runs initdb as before.
+ * snapshot unpacked into it by a short-lived child process (handing PGlite the 40 MB tarball leaves
+ * its buffers in the process for good, and so does unpacking it here: see {@link unpackSnapshot});
+ * in memory, PGlite loads it. Returns what PGlite must load, if anything. From sources before a
+ * first build there is no snapshot, and PGlite runs initdb as before.
  */
 async function startNewCluster(dataDir: string | undefined): Promise<Blob | undefined> {
   if (dataDir && existsSync(join(dataDir, 'PG_VERSION'))) return undefined;
   const snapshot = clusterSnapshot();
   if (!snapshot) return undefined;
   if (!dataDir) return new Blob([await readFile(snapshot)]);
-  await extract({ file: fileURLToPath(snapshot), cwd: dataDir });
+  await unpackSnapshot(fileURLToPath(snapshot), dataDir);
   return undefined;
+}
+
+const run = promisify(execFile);
+// CommonJS, so the child needs no module resolution of its own: it is handed tar's resolved path.
+const UNPACK = `const [tar, file, cwd] = process.argv.slice(1); require(tar).extract({ file, cwd }).catch((error) => { console.error(error); process.exit(1); });`;
+
+/**
+ * Unpacks the snapshot with `tar`'s streaming extractor in a child Node process. Unpacked in the
+ * server's own process, the 40 MB of zlib and file buffers fragment the main malloc heap, which
+ * glibc cannot give back: a first start then idled about 30 MiB above a restart of the same store
+ * (docs/performance.md, "Embedded memory"). The child takes about a tenth of a second to start.
+ */
+async function unpackSnapshot(file: string, dataDir: string): Promise<void> {
+  const tar = createRequire(import.meta.url).resolve('tar');
+  await run(process.execPath, ['-e', UNPACK, tar, file, dataDir]);
 }
 
 function clusterSnapshot(): URL | undefined {

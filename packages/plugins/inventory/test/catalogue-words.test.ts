@@ -11,6 +11,7 @@ import { type MerchantEvents, newStoreId, type Schemas, simpleProduct, startServ
 let server: TestServer & { merchant: MerchantEvents };
 const pinnedStore = newStoreId();
 const generatedStore = newStoreId();
+const longTitlesStore = newStoreId();
 
 const PINNED: Array<[string, string, string[]]> = [
   ['Kopi Gayo Premium', 'Biji pilihan', ['kopi']],
@@ -45,7 +46,13 @@ beforeAll(async () => {
     await pinned.inventory.createProduct({ body: simpleProduct(title, 10_000, 5, { description, categories }) });
   const merchant = storeSession(server, generatedStore);
   for (const input of generated()) await merchant.inventory.createProduct({ body: input });
-});
+  // Titles of 9 and 10 words, for searches longer than the title tier writes out one term per word.
+  const long = storeSession(server, longTitlesStore);
+  for (let i = 0; i < 8; i++) {
+    const words = [...WORDS.slice(i % WORDS.length), ...WORDS.slice(0, i % WORDS.length)].slice(0, 9 + (i % 2));
+    await long.inventory.createProduct({ body: simpleProduct(`${words.join(' ')} ${i}`, 10_000 + i, 5, { description: WORDS.slice(0, i).join(' ') }) });
+  }
+}, 180_000);
 afterAll(async () => {
   await server?.close();
 });
@@ -105,5 +112,17 @@ describe('multi-word search', () => {
       matched += expected.length;
     }
     expect(matched).toBeGreaterThan(100);
+    // About 500 pages on one embedded connection: minutes when the machine is shared.
+  }, 180_000);
+
+  test('searches of up to 8 words and of more rank the same way (the tier spells out one rank term per word up to 8)', async () => {
+    const queries = [WORDS.slice(0, 8), WORDS.slice(0, 9), WORDS.slice(1, 10), WORDS.slice(0, 10), [...WORDS.slice(0, 9)].reverse()].map((words) => words.join(' '));
+    const sizes: number[] = [];
+    for (const q of queries) {
+      const expected = await ranked(longTitlesStore, q);
+      sizes.push(expected.length);
+      for (const limit of [1, 2]) expect((await search(longTitlesStore, q, limit)).map((product) => product.id), `${q}, ${limit} a page`).toEqual(expected);
+    }
+    expect(sizes.every((size) => size > 0)).toBe(true);
   });
 });
