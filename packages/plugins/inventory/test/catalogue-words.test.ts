@@ -116,12 +116,18 @@ describe('multi-word search', () => {
   }, 180_000);
 
   test('searches of up to 8 words and of more rank the same way (the tier spells out one rank term per word up to 8)', async () => {
-    const queries = [WORDS.slice(0, 8), WORDS.slice(0, 9), WORDS.slice(1, 10), WORDS.slice(0, 10), [...WORDS.slice(0, 9)].reverse()].map((words) => words.join(' '));
+    const queries = [WORDS.slice(0, 8), WORDS.slice(0, 9), WORDS.slice(1, 10), WORDS.slice(0, 10), [...WORDS.slice(0, 9)].reverse()].map((words) =>
+      words.join(' '),
+    );
     const sizes: number[] = [];
     for (const q of queries) {
       const expected = await ranked(longTitlesStore, q);
       sizes.push(expected.length);
-      for (const limit of [1, 2]) expect((await search(longTitlesStore, q, limit)).map((product) => product.id), `${q}, ${limit} a page`).toEqual(expected);
+      for (const limit of [1, 2])
+        expect(
+          (await search(longTitlesStore, q, limit)).map((product) => product.id),
+          `${q}, ${limit} a page`,
+        ).toEqual(expected);
     }
     expect(sizes.every((size) => size > 0)).toBe(true);
   });
