@@ -6,6 +6,7 @@ import { imageProxyErrors } from '@tokobapak/plugin-image-proxy';
 import { inventoryErrors } from '@tokobapak/plugin-inventory';
 import { merchantErrors } from '@tokobapak/plugin-merchant';
 import { orderErrors } from '@tokobapak/plugin-order';
+import { paymentErrors } from '@tokobapak/plugin-payment';
 import { promotedItemErrors } from '@tokobapak/plugin-promoted-item';
 import { promotionErrors } from '@tokobapak/plugin-promotion';
 import { userErrors } from '@tokobapak/plugin-user';
@@ -20,6 +21,7 @@ export const catalogues: Record<string, Readonly<Record<string, ErrorSpec>>> = {
   inventory: inventoryErrors.specs,
   merchant: merchantErrors.specs,
   order: orderErrors.specs,
+  payment: paymentErrors.specs,
   'promoted-item': promotedItemErrors.specs,
   promotion: promotionErrors.specs,
   user: userErrors.specs,

@@ -6,6 +6,7 @@ import { type ImageProxyPluginOptions, imageProxyPlugin } from '@tokobapak/plugi
 import { type InventoryPluginOptions, inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { type MerchantPluginOptions, merchantPlugin } from '@tokobapak/plugin-merchant';
 import { type OrderPluginOptions, orderPlugin } from '@tokobapak/plugin-order';
+import { type PaymentPluginOptions, paymentPlugin } from '@tokobapak/plugin-payment';
 import { type PromotedItemPluginOptions, promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { type PromotionPluginOptions, promotionPlugin } from '@tokobapak/plugin-promotion';
 import { type UserPluginOptions, userPlugin } from '@tokobapak/plugin-user';
@@ -24,6 +25,7 @@ export const builtInServices: ServiceRegistry = {
   inventory: (options) => inventoryPlugin(options as InventoryPluginOptions),
   merchant: (options) => merchantPlugin(options as MerchantPluginOptions),
   order: (options) => orderPlugin(options as OrderPluginOptions),
+  payment: (options) => paymentPlugin(options as PaymentPluginOptions),
   'promoted-item': (options) => promotedItemPlugin(options as PromotedItemPluginOptions),
   promotion: (options) => promotionPlugin(options as PromotionPluginOptions),
   user: (options) => userPlugin(options as UserPluginOptions),

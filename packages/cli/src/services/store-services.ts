@@ -8,6 +8,7 @@ export const STORE_SERVICES: string[] = [
   'inventory',
   'merchant',
   'order',
+  'payment',
   'promoted-item',
   'promotion',
   'user',

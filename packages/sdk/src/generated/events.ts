@@ -5,6 +5,7 @@ import type * as imageProxy from './image-proxy.js';
 import type * as inventory from './inventory.js';
 import type * as merchant from './merchant.js';
 import type * as order from './order.js';
+import type * as payment from './payment.js';
 import type * as promotedItem from './promoted-item.js';
 import type * as user from './user.js';
 
@@ -42,6 +43,13 @@ export const eventTypes = {
     completed: 'order.completed',
     cancelled: 'order.cancelled',
     refunded: 'order.refunded',
+  },
+  payment: {
+    paid: 'payment.paid',
+    failed: 'payment.failed',
+    expired: 'payment.expired',
+    cancelled: 'payment.cancelled',
+    refunded: 'payment.refunded',
   },
   promotedItem: {
     bannerCreated: 'promoted-item.banner-created',
@@ -121,6 +129,16 @@ cancellation or some lines). `orderCompleted` says whether `order.completed` was
 before this refund.
  */
   'order.refunded': order.components['schemas']['OrderRefundedEvent'];
+  /** The customer paid the whole amount. */
+  'payment.paid': payment.components['schemas']['PaymentEvent'];
+  /** The gateway refused the payment (or could not create it). */
+  'payment.failed': payment.components['schemas']['PaymentEvent'];
+  /** The customer did not pay before `expiresAt`. */
+  'payment.expired': payment.components['schemas']['PaymentEvent'];
+  /** The payment was cancelled before it was paid. */
+  'payment.cancelled': payment.components['schemas']['PaymentEvent'];
+  /** Part or all of a paid payment went back to the customer (one event per refund). */
+  'payment.refunded': payment.components['schemas']['PaymentRefundedEvent'];
   /** A banner was created; the data is the banner as the API shows it. */
   'promoted-item.banner-created': promotedItem.components['schemas']['Banner'];
   /** A banner was changed; the data is the banner as the API shows it. */
@@ -869,6 +887,372 @@ export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, 
       "orderCompleted": {
         "type": "boolean",
         "description": "Whether `order.completed` was published before this refund."
+      }
+    }
+  },
+  "payment.paid": {
+    "type": "object",
+    "required": [
+      "paymentId",
+      "reference",
+      "customerId",
+      "amount",
+      "status",
+      "provider"
+    ],
+    "properties": {
+      "paymentId": {
+        "type": "string"
+      },
+      "reference": {
+        "type": "string",
+        "description": "The checkout id the payment was created for."
+      },
+      "customerId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "amount": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "paid",
+          "expired",
+          "cancelled",
+          "failed",
+          "refunded",
+          "partially_refunded"
+        ],
+        "description": "Where the payment stands; see the service description for the moves allowed."
+      },
+      "provider": {
+        "type": "string"
+      }
+    }
+  },
+  "payment.failed": {
+    "type": "object",
+    "required": [
+      "paymentId",
+      "reference",
+      "customerId",
+      "amount",
+      "status",
+      "provider"
+    ],
+    "properties": {
+      "paymentId": {
+        "type": "string"
+      },
+      "reference": {
+        "type": "string",
+        "description": "The checkout id the payment was created for."
+      },
+      "customerId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "amount": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "paid",
+          "expired",
+          "cancelled",
+          "failed",
+          "refunded",
+          "partially_refunded"
+        ],
+        "description": "Where the payment stands; see the service description for the moves allowed."
+      },
+      "provider": {
+        "type": "string"
+      }
+    }
+  },
+  "payment.expired": {
+    "type": "object",
+    "required": [
+      "paymentId",
+      "reference",
+      "customerId",
+      "amount",
+      "status",
+      "provider"
+    ],
+    "properties": {
+      "paymentId": {
+        "type": "string"
+      },
+      "reference": {
+        "type": "string",
+        "description": "The checkout id the payment was created for."
+      },
+      "customerId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "amount": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "paid",
+          "expired",
+          "cancelled",
+          "failed",
+          "refunded",
+          "partially_refunded"
+        ],
+        "description": "Where the payment stands; see the service description for the moves allowed."
+      },
+      "provider": {
+        "type": "string"
+      }
+    }
+  },
+  "payment.cancelled": {
+    "type": "object",
+    "required": [
+      "paymentId",
+      "reference",
+      "customerId",
+      "amount",
+      "status",
+      "provider"
+    ],
+    "properties": {
+      "paymentId": {
+        "type": "string"
+      },
+      "reference": {
+        "type": "string",
+        "description": "The checkout id the payment was created for."
+      },
+      "customerId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "amount": {
+        "type": "object",
+        "description": "An amount of money in the currency's minor units (sen, cents), never a float.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "paid",
+          "expired",
+          "cancelled",
+          "failed",
+          "refunded",
+          "partially_refunded"
+        ],
+        "description": "Where the payment stands; see the service description for the moves allowed."
+      },
+      "provider": {
+        "type": "string"
+      }
+    }
+  },
+  "payment.refunded": {
+    "type": "object",
+    "required": [
+      "paymentId",
+      "reference",
+      "customerId",
+      "amount",
+      "refundId",
+      "refundedTotal",
+      "fullyRefunded",
+      "provider"
+    ],
+    "properties": {
+      "paymentId": {
+        "type": "string"
+      },
+      "reference": {
+        "type": "string"
+      },
+      "customerId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "amount": {
+        "type": "object",
+        "description": "What this refund sent back.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "refundId": {
+        "type": "string"
+      },
+      "refundedTotal": {
+        "type": "object",
+        "description": "Everything refunded so far, this refund included.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "fullyRefunded": {
+        "type": "boolean"
+      },
+      "provider": {
+        "type": "string"
       }
     }
   },

@@ -6,6 +6,7 @@ export type { components as ImageProxyComponents, operations as ImageProxyOperat
 export type { components as InventoryComponents, operations as InventoryOperations, paths as InventoryPaths } from './inventory.js';
 export type { components as MerchantComponents, operations as MerchantOperations, paths as MerchantPaths } from './merchant.js';
 export type { components as OrderComponents, operations as OrderOperations, paths as OrderPaths } from './order.js';
+export type { components as PaymentComponents, operations as PaymentOperations, paths as PaymentPaths } from './payment.js';
 export type { components as PromotedItemComponents, operations as PromotedItemOperations, paths as PromotedItemPaths } from './promoted-item.js';
 export type { components as PromotionComponents, operations as PromotionOperations, paths as PromotionPaths } from './promotion.js';
 export type { components as UserComponents, operations as UserOperations, paths as UserPaths } from './user.js';

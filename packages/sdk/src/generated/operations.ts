@@ -6,6 +6,7 @@ import type * as imageProxy from './image-proxy.js';
 import type * as inventory from './inventory.js';
 import type * as merchant from './merchant.js';
 import type * as order from './order.js';
+import type * as payment from './payment.js';
 import type * as promotedItem from './promoted-item.js';
 import type * as promotion from './promotion.js';
 import type * as user from './user.js';
@@ -121,6 +122,14 @@ export const operationTable = {
     acceptOrder: { method: 'POST', path: '/order/store/orders/{orderId}/accept', paginated: false, idempotent: false, body: 'json', response: 'json' },
     completeOrder: { method: 'POST', path: '/order/store/orders/{orderId}/complete', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
+  payment: {
+    createPayment: { method: 'POST', path: '/payment/payments', paginated: false, idempotent: true, body: 'json', response: 'json' },
+    getPayment: { method: 'GET', path: '/payment/payments/{paymentId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    cancelPayment: { method: 'POST', path: '/payment/payments/{paymentId}/cancel', paginated: false, idempotent: true, body: 'json', response: 'json' },
+    refundPayment: { method: 'POST', path: '/payment/payments/{paymentId}/refunds', paginated: false, idempotent: true, body: 'json', response: 'json' },
+    simulatePayment: { method: 'POST', path: '/payment/sandbox/{paymentId}/simulate', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    receivePaymentWebhook: { method: 'POST', path: '/payment/webhooks/{provider}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+  },
   promotedItem: {
     getHomepage: { method: 'GET', path: '/promoted-item/homepage', paginated: false, idempotent: false, body: 'json', response: 'json' },
     recordImpression: { method: 'POST', path: '/promoted-item/impressions', paginated: false, idempotent: false, body: 'json', response: 'json' },
@@ -192,6 +201,7 @@ export type ServiceOperations = {
   inventory: inventory.operations;
   merchant: merchant.operations;
   order: order.operations;
+  payment: payment.operations;
   promotedItem: promotedItem.operations;
   promotion: promotion.operations;
   user: user.operations;

@@ -1,0 +1,39 @@
+import type { PaymentComponents } from '@tokobapak/sdk';
+import type { Selectable } from 'kysely';
+import type { PaymentDatabase } from './database.js';
+
+type Schemas = PaymentComponents['schemas'];
+
+/** A `payments` row as read. */
+export type PaymentRow = Selectable<PaymentDatabase['payments']>;
+type HistoryRow = Selectable<PaymentDatabase['payment_history']>;
+type RefundRow = Selectable<PaymentDatabase['refunds']>;
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+/** A payment with its history and refunds, as the API shows it. */
+export function toPayment(row: PaymentRow, history: HistoryRow[], refunds: RefundRow[]): Schemas['Payment'] {
+  return {
+    id: row.id,
+    reference: row.reference,
+    customerId: row.customer_id,
+    provider: row.provider as Schemas['Payment']['provider'],
+    status: row.status,
+    amount: { amount: Number(row.amount), currency: row.currency },
+    refundedAmount: { amount: Number(row.refunded_amount), currency: row.currency },
+    method: row.method,
+    instructions: row.instructions,
+    expiresAt: iso(row.expires_at),
+    paidAt: row.paid_at === null ? null : iso(row.paid_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    history: history.map((entry) => ({ status: entry.status, at: iso(entry.at), source: entry.source, note: entry.note })),
+    refunds: refunds.map((refund) => ({
+      id: refund.id,
+      amount: { amount: Number(refund.amount), currency: refund.currency },
+      reason: refund.reason,
+      status: refund.status,
+      createdAt: iso(refund.created_at),
+    })),
+  };
+}

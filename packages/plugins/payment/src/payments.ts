@@ -1,0 +1,172 @@
+import type { PaymentComponents } from '@tokobapak/sdk';
+import { type Caller, isProblemError, newId } from '@tokobapak/server';
+import type { StoredMethod } from './database.js';
+import { paymentErrors } from './errors.js';
+import type { PaymentRow } from './mappers.js';
+import type { Gateways } from './providers/index.js';
+import type { PaymentProvider } from './providers/provider.js';
+import { applyGatewayStatus, lockPayment, type PaymentContext, readPayment, recordHistory, settle } from './transitions.js';
+
+type Schemas = PaymentComponents['schemas'];
+
+/**
+ * Creates the payment of a checkout and charges it at the gateway. The payment row is written
+ * first (unique per reference), then the gateway is called outside any transaction with the
+ * payment id as its order id, then the answer is stored. Every step can be repeated: a second
+ * call with the reference finds the row and, if the gateway's answer was never stored (a timeout,
+ * a crash, a concurrent first call), charges again — which the gateway answers with the charge it
+ * already made. So retries, also concurrent ones, make one charge.
+ */
+export async function createPayment(ctx: PaymentContext, gateways: Gateways, input: Schemas['PaymentInput']): Promise<Schemas['Payment']> {
+  const provider = gateways.current;
+  const method = input.method as StoredMethod;
+  if (!provider.supports(method, input.amount.currency)) {
+    throw paymentErrors.PAYMENT_METHOD_UNSUPPORTED(`The ${provider.name} gateway does not offer ${describe(method)} in ${input.amount.currency}`);
+  }
+  const row = await claimReference(ctx, provider, input, method);
+  if (row.instructions !== null || row.status !== 'pending') return mustRead(ctx, row.id);
+
+  let charge: Awaited<ReturnType<PaymentProvider['charge']>>;
+  try {
+    charge = await provider.charge(ctx, {
+      paymentId: row.id,
+      amount: Number(row.amount),
+      currency: row.currency,
+      method,
+      expiresAt: new Date(row.expires_at),
+      customerId: row.customer_id,
+    });
+  } catch (error) {
+    // A refusal is final: the payment failed (and says so). No answer leaves it pending for a retry or for reconciliation.
+    if (isProblemError(error) && error.code === 'PAYMENT_PROVIDER_REFUSED') await failRefused(ctx, row.id, error.message);
+    throw error;
+  }
+  await ctx.transaction(async (tx) => {
+    await tx.db
+      .updateTable('payments')
+      .set({ instructions: JSON.stringify(charge.instructions), provider_reference: charge.providerReference, updated_at: ctx.clock.now() })
+      .where('id', '=', row.id)
+      .where('instructions', 'is', null)
+      .execute();
+  });
+  if (charge.status !== 'pending') {
+    await applyGatewayStatus(ctx, { paymentId: row.id, provider: provider.name, status: charge.status, amount: null, note: `${provider.name}: ${charge.status} at charge` }, 'api');
+  }
+  return mustRead(ctx, row.id);
+}
+
+/** The payment row of the reference: made now, or the one made before with the same amount, customer and method. */
+async function claimReference(ctx: PaymentContext, provider: PaymentProvider, input: Schemas['PaymentInput'], method: StoredMethod): Promise<PaymentRow> {
+  const now = ctx.clock.now();
+  const made = await ctx.transaction(async (tx) => {
+    const id = newId('pay');
+    const inserted = await tx.db
+      .insertInto('payments')
+      .values({
+        id,
+        reference: input.reference,
+        customer_id: input.customerId,
+        provider: provider.name,
+        status: 'pending',
+        amount: input.amount.amount,
+        currency: input.amount.currency,
+        refunded_amount: 0,
+        method: JSON.stringify(method),
+        instructions: null,
+        provider_reference: null,
+        expires_at: new Date(now.getTime() + (input.expiresInSeconds ?? 86_400) * 1000),
+        paid_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      // A concurrent first call with the reference waits here for the other to commit, then finds its row.
+      .onConflict((conflict) => conflict.column('reference').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) await recordHistory(tx, id, 'pending', 'api', `${provider.name}: ${describe(method)}`, now);
+    return inserted;
+  });
+  if (made) return made;
+  const existing = await ctx.db.selectFrom('payments').selectAll().where('reference', '=', input.reference).executeTakeFirstOrThrow();
+  const same =
+    Number(existing.amount) === input.amount.amount &&
+    existing.currency === input.amount.currency &&
+    existing.customer_id === input.customerId &&
+    sameMethod(existing.method, method);
+  if (!same) throw paymentErrors.PAYMENT_REFERENCE_MISMATCH(`Reference ${input.reference} already has a payment of another amount, customer or method`);
+  return existing;
+}
+
+async function failRefused(ctx: PaymentContext, paymentId: string, why: string): Promise<void> {
+  await ctx.transaction(async (tx) => {
+    const row = await lockPayment(tx, paymentId);
+    if (row?.status === 'pending') await settle(tx, row, 'failed', 'api', why.slice(0, 500), ctx.clock.now());
+  });
+}
+
+/**
+ * Cancels a pending payment at the gateway, then here. The gateway's answer wins: when the customer
+ * paid a moment before, the payment becomes paid and the cancellation is refused.
+ */
+export async function cancelPayment(ctx: PaymentContext, gateways: Gateways, paymentId: string, reason: string | undefined): Promise<Schemas['Payment']> {
+  const row = await ctx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+  if (!row) throw paymentErrors.PAYMENT_NOT_FOUND();
+  if (row.status === 'cancelled') return mustRead(ctx, paymentId);
+  if (row.status !== 'pending') throw paymentErrors.PAYMENT_NOT_CANCELLABLE(`The payment is ${row.status}`);
+  const provider = gateways.byName(row.provider);
+  // A payment whose charge never reached the gateway has nothing to cancel there.
+  const answer = row.instructions === null ? await provider.status(ctx, paymentId) : await provider.cancel(ctx, paymentId);
+  const status = answer?.status ?? 'cancelled';
+  const note = reason ? `cancelled: ${reason}` : 'cancelled';
+  if (status === 'cancelled') {
+    await ctx.transaction(async (tx) => {
+      const locked = await lockPayment(tx, paymentId);
+      if (locked?.status === 'pending') await settle(tx, locked, 'cancelled', 'api', note.slice(0, 500), ctx.clock.now());
+    });
+  } else {
+    await applyGatewayStatus(ctx, { paymentId, provider: provider.name, status, amount: answer?.amount ?? null, note: `${provider.name}: ${status} at cancel` }, 'api');
+  }
+  const after = await mustRead(ctx, paymentId);
+  if (after.status !== 'cancelled') throw paymentErrors.PAYMENT_NOT_CANCELLABLE(`The payment is ${after.status}`);
+  return after;
+}
+
+/** A payment as the caller may see it: a customer only their own (another's is "not found"), admins and services any. */
+export async function paymentFor(ctx: PaymentContext, caller: Caller, paymentId: string): Promise<Schemas['Payment']> {
+  const payment = await readPayment(ctx.db, paymentId);
+  if (!payment || !mayRead(caller, payment.customerId)) throw paymentErrors.PAYMENT_NOT_FOUND();
+  return payment;
+}
+
+/** Whether the caller may read (and, in the sandbox, pay) a payment of `customerId`. */
+export function mayRead(caller: Caller, customerId: string | null): boolean {
+  if (caller.kind === 'service') return true;
+  if (caller.kind !== 'user') return false;
+  return caller.role === 'admin' || (customerId !== null && caller.userId === customerId);
+}
+
+/** The payment as it is now (it exists: the caller just wrote it). */
+export async function mustRead(ctx: PaymentContext, paymentId: string): Promise<Schemas['Payment']> {
+  const payment = await readPayment(ctx.db, paymentId);
+  if (!payment) throw paymentErrors.PAYMENT_NOT_FOUND();
+  return payment;
+}
+
+/** jsonb keeps its own key order, so methods are compared field by field. */
+function sameMethod(a: StoredMethod, b: StoredMethod): boolean {
+  const fields = (method: StoredMethod) => Object.entries(method).sort(([x], [y]) => (x < y ? -1 : 1));
+  return JSON.stringify(fields(a)) === JSON.stringify(fields(b));
+}
+
+function describe(method: StoredMethod): string {
+  switch (method.type) {
+    case 'virtual_account':
+      return `${method.bank.toUpperCase()} virtual account`;
+    case 'ewallet':
+      return `${method.provider} e-wallet`;
+    case 'qris':
+      return 'QRIS';
+    case 'card':
+      return 'card';
+  }
+}

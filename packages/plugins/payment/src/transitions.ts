@@ -1,0 +1,121 @@
+import type { PaymentComponents } from '@tokobapak/sdk';
+import { type Clock, newId, type TxContext } from '@tokobapak/server';
+import type { Kysely } from 'kysely';
+import type { HistorySource, PaymentDatabase, PaymentStatus } from './database.js';
+import type { PaymentEvents } from './generated/manifest.js';
+import { type PaymentRow, toPayment } from './mappers.js';
+import type { GatewayStatus } from './providers/provider.js';
+
+/** A transaction of the payment schema, with its outbox. */
+export type Tx = TxContext<PaymentDatabase, PaymentEvents>;
+
+/** What the domain functions need from a handler's (or the reconciliation job's) context. */
+export interface PaymentContext {
+  db: Kysely<PaymentDatabase>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  clock: Clock;
+}
+
+// The only moves there are. Nothing goes back to pending, and a final status stays final: a replayed
+// or late notification can therefore never undo a newer one.
+const FORWARD: Record<PaymentStatus, readonly PaymentStatus[]> = {
+  pending: ['paid', 'failed', 'expired', 'cancelled'],
+  paid: ['partially_refunded', 'refunded'],
+  partially_refunded: ['partially_refunded', 'refunded'],
+  failed: [],
+  expired: [],
+  cancelled: [],
+  refunded: [],
+};
+
+/** Whether a payment in `from` may become `to`. */
+export function canMove(from: PaymentStatus, to: PaymentStatus): boolean {
+  return FORWARD[from].includes(to);
+}
+
+/** The payment row under a row lock (concurrent changes of one payment queue behind each other). */
+export async function lockPayment(tx: Tx, paymentId: string): Promise<PaymentRow | undefined> {
+  return tx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).forUpdate().executeTakeFirst();
+}
+
+/** Appends a status to the payment's history. */
+export async function recordHistory(tx: Tx, paymentId: string, status: PaymentStatus, source: HistorySource, note: string | null, at: Date): Promise<void> {
+  await tx.db.insertInto('payment_history').values({ id: newId('pst'), payment_id: paymentId, status, source, note, at }).execute();
+}
+
+type SettledStatus = 'paid' | 'failed' | 'expired' | 'cancelled';
+const EVENT_OF: Record<SettledStatus, 'payment.paid' | 'payment.failed' | 'payment.expired' | 'payment.cancelled'> = {
+  paid: 'payment.paid',
+  failed: 'payment.failed',
+  expired: 'payment.expired',
+  cancelled: 'payment.cancelled',
+};
+
+/**
+ * Settles a pending payment (locked by the caller) as paid, failed, expired or cancelled: the row,
+ * its history and its event, all in the caller's transaction.
+ */
+export async function settle(tx: Tx, row: PaymentRow, to: SettledStatus, source: HistorySource, note: string | null, now: Date): Promise<void> {
+  await tx.db
+    .updateTable('payments')
+    .set({ status: to, updated_at: now, ...(to === 'paid' ? { paid_at: now } : {}) })
+    .where('id', '=', row.id)
+    .execute();
+  await recordHistory(tx, row.id, to, source, note, now);
+  await tx.publish({
+    type: EVENT_OF[to],
+    subject: row.id,
+    data: {
+      paymentId: row.id,
+      reference: row.reference,
+      customerId: row.customer_id,
+      amount: { amount: Number(row.amount), currency: row.currency },
+      status: to,
+      provider: row.provider,
+    },
+  });
+}
+
+/** What a gateway said about a payment, as applied. */
+export interface Applied {
+  applied: boolean;
+  paymentId: string | null;
+  status: PaymentStatus | null;
+}
+
+/**
+ * Applies a status a gateway reported (a webhook, or its answer to reconciliation). Only a move
+ * forward from pending is applied; anything else — a duplicate, a replay, a status older than the
+ * payment's, a refund the store itself made — changes nothing. A "paid" for another amount than
+ * the payment's is not applied either.
+ */
+export async function applyGatewayStatus(
+  ctx: PaymentContext,
+  report: { paymentId: string; provider: string; status: GatewayStatus; amount: number | null; note: string },
+  source: HistorySource,
+): Promise<Applied> {
+  return ctx.transaction(async (tx) => {
+    const row = await lockPayment(tx, report.paymentId);
+    if (!row || row.provider !== report.provider) return { applied: false, paymentId: null, status: null };
+    const to = report.status;
+    const settles = to === 'paid' || to === 'failed' || to === 'expired' || to === 'cancelled';
+    if (!settles || !canMove(row.status, to)) return { applied: false, paymentId: row.id, status: row.status };
+    if (to === 'paid' && report.amount !== null && report.amount !== Number(row.amount)) {
+      await recordHistory(tx, row.id, row.status, source, `ignored: paid ${report.amount}, not ${row.amount}`, ctx.clock.now());
+      return { applied: false, paymentId: row.id, status: row.status };
+    }
+    await settle(tx, row, to, source, report.note, ctx.clock.now());
+    return { applied: true, paymentId: row.id, status: to };
+  });
+}
+
+/** A payment with its history and refunds, or undefined. */
+export async function readPayment(db: Kysely<PaymentDatabase>, paymentId: string): Promise<PaymentComponents['schemas']['Payment'] | undefined> {
+  const row = await db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+  if (!row) return undefined;
+  const [history, refunds] = [
+    await db.selectFrom('payment_history').selectAll().where('payment_id', '=', paymentId).orderBy('at').orderBy('id').execute(),
+    await db.selectFrom('refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').orderBy('id').execute(),
+  ];
+  return toPayment(row, history, refunds);
+}

@@ -1,0 +1,74 @@
+import { createHmac } from 'node:crypto';
+import type { PaymentComponents, TokoBapakClient } from '@tokobapak/sdk';
+import { type Clock, newId } from '@tokobapak/server';
+import { createTestServer, serviceClient, type TestServer } from '@tokobapak/server/testing';
+import { sql } from 'kysely';
+import { type PaymentPluginOptions, paymentPlugin } from '../src/index.js';
+
+export type Schemas = PaymentComponents['schemas'];
+
+/** The sandbox's webhook key in tests, so a test can sign (and forge) notifications itself. */
+export const SANDBOX_SECRET = 'test-sandbox-secret';
+
+/** A server with the payment service only (tokens are checked by signature, so no auth service is needed). */
+export async function startPaymentServer(options: { clock?: Clock; payment?: PaymentPluginOptions } = {}): Promise<TestServer> {
+  return createTestServer({
+    plugins: [
+      paymentPlugin({
+        env: {},
+        sandbox: { webhookSecret: SANDBOX_SECRET },
+        // The job runs when a test ticks it, not on its own in the middle of one.
+        reconcileIntervalSeconds: 3600,
+        ...options.payment,
+      }),
+    ],
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+const SESSION = `ses_${'0'.repeat(26)}`;
+
+/** A signed-in customer (or admin) client and its user id. */
+export function person(server: TestServer, role: 'customer' | 'admin' = 'customer'): { userId: string; client: TokoBapakClient } {
+  const userId = newId('usr');
+  const accessToken = server.tokens.signAccessToken({ userId, role, sessionId: SESSION, storeId: null, storeRole: null });
+  return { userId, client: server.client({ accessToken }) };
+}
+
+/** The order service, as payments' caller. */
+export const orderService = (server: TestServer) => serviceClient(server, 'order');
+
+/** A payment input for a new checkout. */
+export function paymentInput(customerId: string | null, overrides: Partial<Schemas['PaymentInput']> = {}): Schemas['PaymentInput'] {
+  return {
+    reference: newId('chk'),
+    amount: { amount: 150_000, currency: 'IDR' },
+    customerId,
+    method: { type: 'virtual_account', bank: 'bca' },
+    ...overrides,
+  };
+}
+
+/** Signs a sandbox notification as the sandbox gateway does (tests use it to replay, reorder and forge). */
+export function signSandbox(body: SandboxBody, at: Date = new Date(), secret = SANDBOX_SECRET): { 'X-Sandbox-Signature': string } {
+  const t = Math.floor(at.getTime() / 1000);
+  const text = [t, body.order_id, body.transaction_status, body.gross_amount, body.currency, body.transaction_id, body.event_id].join('.');
+  return { 'X-Sandbox-Signature': `t=${t},v1=${createHmac('sha256', secret).update(text).digest('hex')}` };
+}
+
+/** A sandbox notification body. */
+export interface SandboxBody {
+  event_id: string;
+  order_id: string;
+  transaction_id: string;
+  transaction_status: string;
+  gross_amount: number;
+  currency: string;
+  [key: string]: unknown;
+}
+
+/** Rows of one of the payment schema's tables matching a column (tests count charges and refunds at the gateway). */
+export async function countRows(server: TestServer, table: 'sandbox_transactions' | 'sandbox_refunds' | 'refunds' | 'payments', column: string, value: string): Promise<number> {
+  const result = await sql<{ count: string | number }>`select count(*) as count from ${sql.table(`payment.${table}`)} where ${sql.ref(column)} = ${value}`.execute(server.database.db);
+  return Number(result.rows[0]?.count ?? 0);
+}
