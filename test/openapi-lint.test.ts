@@ -9,6 +9,7 @@ import { imageProxyPlugin } from '@tokobapak/plugin-image-proxy';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { orderPlugin } from '@tokobapak/plugin-order';
+import { paymentPlugin } from '@tokobapak/plugin-payment';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { promotionPlugin } from '@tokobapak/plugin-promotion';
 import { userPlugin } from '@tokobapak/plugin-user';
@@ -41,7 +42,7 @@ test('every spec in openapi/ passes the recommended rules on its own', async () 
 
 test('the bundle served at /docs/json passes them too', async () => {
   const server = await createTestServer({
-    plugins: [authPlugin(), userPlugin(), merchantPlugin(), inventoryPlugin(), imageProxyPlugin(), promotedItemPlugin(), orderPlugin(), promotionPlugin()],
+    plugins: [authPlugin(), userPlugin(), merchantPlugin(), inventoryPlugin(), imageProxyPlugin(), promotedItemPlugin(), orderPlugin(), promotionPlugin(), paymentPlugin({ env: {} })],
   });
   const dir = await mkdtemp(join(tmpdir(), 'tokobapak-bundle-'));
   try {

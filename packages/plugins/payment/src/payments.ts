@@ -50,7 +50,11 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
       .execute();
   });
   if (charge.status !== 'pending') {
-    await applyGatewayStatus(ctx, { paymentId: row.id, provider: provider.name, status: charge.status, amount: null, note: `${provider.name}: ${charge.status} at charge` }, 'api');
+    await applyGatewayStatus(
+      ctx,
+      { paymentId: row.id, provider: provider.name, status: charge.status, amount: null, note: `${provider.name}: ${charge.status} at charge` },
+      'api',
+    );
   }
   return mustRead(ctx, row.id);
 }
@@ -124,7 +128,11 @@ export async function cancelPayment(ctx: PaymentContext, gateways: Gateways, pay
       if (locked?.status === 'pending') await settle(tx, locked, 'cancelled', 'api', note.slice(0, 500), ctx.clock.now());
     });
   } else {
-    await applyGatewayStatus(ctx, { paymentId, provider: provider.name, status, amount: answer?.amount ?? null, note: `${provider.name}: ${status} at cancel` }, 'api');
+    await applyGatewayStatus(
+      ctx,
+      { paymentId, provider: provider.name, status, amount: answer?.amount ?? null, note: `${provider.name}: ${status} at cancel` },
+      'api',
+    );
   }
   const after = await mustRead(ctx, paymentId);
   if (after.status !== 'cancelled') throw paymentErrors.PAYMENT_NOT_CANCELLABLE(`The payment is ${after.status}`);

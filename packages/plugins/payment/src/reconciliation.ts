@@ -19,7 +19,11 @@ export interface ReconciliationReport {
  * (the store crashed or timed out before) fails. Refunds left pending by a lost answer are sent
  * again with their key, which the gateway dedupes.
  */
-export async function reconcile(ctx: PaymentContext & { log: { warn(details: object, message: string): void } }, gateways: Gateways, afterMs: number): Promise<ReconciliationReport> {
+export async function reconcile(
+  ctx: PaymentContext & { log: { warn(details: object, message: string): void } },
+  gateways: Gateways,
+  afterMs: number,
+): Promise<ReconciliationReport> {
   const now = ctx.clock.now();
   const cutoff = new Date(now.getTime() - afterMs);
   const due = await ctx.db
@@ -49,7 +53,13 @@ export async function reconcile(ctx: PaymentContext & { log: { warn(details: obj
       }
       const applied = await applyGatewayStatus(
         ctx,
-        { paymentId: payment.id, provider: provider.name, status: answer.status, amount: answer.amount, note: `${provider.name}: ${answer.status} (reconciled)` },
+        {
+          paymentId: payment.id,
+          provider: provider.name,
+          status: answer.status,
+          amount: answer.amount,
+          note: `${provider.name}: ${answer.status} (reconciled)`,
+        },
         'reconciliation',
       );
       if (applied.applied) report.settled += 1;
@@ -58,7 +68,14 @@ export async function reconcile(ctx: PaymentContext & { log: { warn(details: obj
       ctx.log.warn({ err: error, paymentId: payment.id }, 'payment reconciliation failed');
     }
   }
-  const stuckRefunds = await ctx.db.selectFrom('refunds').selectAll().where('status', '=', 'pending').where('created_at', '<=', cutoff).orderBy('created_at').limit(BATCH).execute();
+  const stuckRefunds = await ctx.db
+    .selectFrom('refunds')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('created_at', '<=', cutoff)
+    .orderBy('created_at')
+    .limit(BATCH)
+    .execute();
   for (const refund of stuckRefunds) {
     try {
       await sendRefund(ctx, gateways, refund);

@@ -94,7 +94,12 @@ export async function sendRefund(ctx: PaymentContext, gateways: Gateways, refund
 
 async function failRefund(ctx: PaymentContext, refundId: string): Promise<void> {
   await ctx.transaction(async (tx) => {
-    await tx.db.updateTable('refunds').set({ status: 'failed', updated_at: ctx.clock.now() }).where('id', '=', refundId).where('status', '=', 'pending').execute();
+    await tx.db
+      .updateTable('refunds')
+      .set({ status: 'failed', updated_at: ctx.clock.now() })
+      .where('id', '=', refundId)
+      .where('status', '=', 'pending')
+      .execute();
   });
 }
 
@@ -109,7 +114,14 @@ async function completeRefund(tx: Tx, refundId: string, now: Date): Promise<void
   const status = fullyRefunded ? 'refunded' : 'partially_refunded';
   await tx.db.updateTable('refunds').set({ status: 'succeeded', updated_at: now }).where('id', '=', refundId).execute();
   await tx.db.updateTable('payments').set({ refunded_amount: refundedTotal, status, updated_at: now }).where('id', '=', payment.id).execute();
-  await recordHistory(tx, payment.id, status, 'api', `refund ${refund.id}: ${refund.amount} ${refund.currency}${refund.reason ? ` (${refund.reason})` : ''}`.slice(0, 500), now);
+  await recordHistory(
+    tx,
+    payment.id,
+    status,
+    'api',
+    `refund ${refund.id}: ${refund.amount} ${refund.currency}${refund.reason ? ` (${refund.reason})` : ''}`.slice(0, 500),
+    now,
+  );
   await tx.publish({
     type: 'payment.refunded',
     subject: payment.id,

@@ -40,7 +40,10 @@ export async function lockPayment(tx: Tx, paymentId: string): Promise<PaymentRow
 
 /** Appends a status to the payment's history. */
 export async function recordHistory(tx: Tx, paymentId: string, status: PaymentStatus, source: HistorySource, note: string | null, at: Date): Promise<void> {
-  await tx.db.insertInto('payment_history').values({ id: newId('pst'), payment_id: paymentId, status, source, note, at }).execute();
+  await tx.db
+    .insertInto('payment_history')
+    .values({ id: newId('pst'), payment_id: paymentId, status, source, note, at })
+    .execute();
 }
 
 type SettledStatus = 'paid' | 'failed' | 'expired' | 'cancelled';

@@ -74,7 +74,9 @@ describe('cancelPayment', () => {
   test('ten concurrent cancellations cancel once', async () => {
     const payment = await orderService(server).payment.createPayment({ body: paymentInput(null) });
     const { ok, codes } = await settleAll(
-      Array.from({ length: 10 }, () => orderService(server).payment.cancelPayment({ params: { paymentId: payment.id }, body: {}, idempotencyKey: randomUUID() })),
+      Array.from({ length: 10 }, () =>
+        orderService(server).payment.cancelPayment({ params: { paymentId: payment.id }, body: {}, idempotencyKey: randomUUID() }),
+      ),
     );
     expect(codes).toEqual([]);
     expect(ok.every((answer) => answer.status === 'cancelled')).toBe(true);
@@ -88,7 +90,8 @@ describe('refundPayment', () => {
     const key = randomUUID();
     const refund = { amount: { amount: 25_000, currency: 'IDR' }, reason: 'one line out of stock' };
     const serial = [];
-    for (let i = 0; i < 3; i += 1) serial.push(await orderService(server).payment.refundPayment({ params: { paymentId: payment.id }, body: refund, idempotencyKey: key }));
+    for (let i = 0; i < 3; i += 1)
+      serial.push(await orderService(server).payment.refundPayment({ params: { paymentId: payment.id }, body: refund, idempotencyKey: key }));
     const { ok } = await settleAll(
       Array.from({ length: 7 }, () => orderService(server).payment.refundPayment({ params: { paymentId: payment.id }, body: refund, idempotencyKey: key })),
     );
@@ -99,14 +102,22 @@ describe('refundPayment', () => {
     expect(await countRows(server, 'sandbox_refunds', 'order_id', payment.id)).toBe(1);
     const events = await outboxEvents(server, ['payment.refunded'], { subject: payment.id });
     expect(events).toHaveLength(1);
-    expect(events[0]?.data).toMatchObject({ amount: { amount: 25_000, currency: 'IDR' }, refundedTotal: { amount: 25_000, currency: 'IDR' }, fullyRefunded: false });
+    expect(events[0]?.data).toMatchObject({
+      amount: { amount: 25_000, currency: 'IDR' },
+      refundedTotal: { amount: 25_000, currency: 'IDR' },
+      fullyRefunded: false,
+    });
   });
 
   test('concurrent refunds never pass what was paid', async () => {
     const payment = await paidPayment(100_000);
     const { ok, codes } = await settleAll(
       Array.from({ length: 10 }, () =>
-        orderService(server).payment.refundPayment({ params: { paymentId: payment.id }, body: { amount: { amount: 30_000, currency: 'IDR' } }, idempotencyKey: randomUUID() }),
+        orderService(server).payment.refundPayment({
+          params: { paymentId: payment.id },
+          body: { amount: { amount: 30_000, currency: 'IDR' } },
+          idempotencyKey: randomUUID(),
+        }),
       ),
     );
     expect(ok).toHaveLength(3);
@@ -119,9 +130,20 @@ describe('refundPayment', () => {
       idempotencyKey: randomUUID(),
     });
     expect(after).toMatchObject({ status: 'refunded', refundedAmount: { amount: 100_000 } });
-    expect(after.history.map((entry) => entry.status)).toEqual(['pending', 'paid', 'partially_refunded', 'partially_refunded', 'partially_refunded', 'refunded']);
+    expect(after.history.map((entry) => entry.status)).toEqual([
+      'pending',
+      'paid',
+      'partially_refunded',
+      'partially_refunded',
+      'partially_refunded',
+      'refunded',
+    ]);
     await expectProblem(
-      orderService(server).payment.refundPayment({ params: { paymentId: payment.id }, body: { amount: { amount: 1, currency: 'IDR' } }, idempotencyKey: randomUUID() }),
+      orderService(server).payment.refundPayment({
+        params: { paymentId: payment.id },
+        body: { amount: { amount: 1, currency: 'IDR' } },
+        idempotencyKey: randomUUID(),
+      }),
       409,
       'PAYMENT_NOT_REFUNDABLE',
     );
@@ -141,17 +163,33 @@ describe('refundPayment', () => {
       payload: body,
     });
     expectProblemResponse(keyless, 400, 'VALIDATION_FAILED');
-    await expectProblem(orderService(server).payment.refundPayment({ params: { paymentId: pending.id }, body, idempotencyKey: randomUUID() }), 409, 'PAYMENT_NOT_REFUNDABLE');
     await expectProblem(
-      orderService(server).payment.refundPayment({ params: { paymentId: payment.id }, body: { amount: { amount: 1_000, currency: 'USD' } }, idempotencyKey: randomUUID() }),
+      orderService(server).payment.refundPayment({ params: { paymentId: pending.id }, body, idempotencyKey: randomUUID() }),
+      409,
+      'PAYMENT_NOT_REFUNDABLE',
+    );
+    await expectProblem(
+      orderService(server).payment.refundPayment({
+        params: { paymentId: payment.id },
+        body: { amount: { amount: 1_000, currency: 'USD' } },
+        idempotencyKey: randomUUID(),
+      }),
       400,
       'PAYMENT_CURRENCY_MISMATCH',
     );
     await expectProblem(
-      orderService(server).payment.refundPayment({ params: { paymentId: payment.id }, body: { amount: { amount: 100_001, currency: 'IDR' } }, idempotencyKey: randomUUID() }),
+      orderService(server).payment.refundPayment({
+        params: { paymentId: payment.id },
+        body: { amount: { amount: 100_001, currency: 'IDR' } },
+        idempotencyKey: randomUUID(),
+      }),
       409,
       'PAYMENT_REFUND_EXCEEDS_PAID',
     );
-    await expectProblem(person(server).client.payment.refundPayment({ params: { paymentId: payment.id }, body, idempotencyKey: randomUUID() }), 403, 'SERVICE_CREDENTIAL_REQUIRED');
+    await expectProblem(
+      person(server).client.payment.refundPayment({ params: { paymentId: payment.id }, body, idempotencyKey: randomUUID() }),
+      403,
+      'SERVICE_CREDENTIAL_REQUIRED',
+    );
   });
 });

@@ -79,7 +79,7 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     void handle(request, response).catch((error) => send(response, 500, { status_code: '500', status_message: String(error) }));
   });
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<Sent> {
     if (request.headers.authorization !== expectedAuth) return send(response, 401, { status_code: '401', status_message: 'Unknown Merchant server_key/id' });
     const body = await readJson(request);
     const path = new URL(request.url ?? '/', 'http://fixture').pathname;
@@ -89,9 +89,11 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     const orderId = decodeURIComponent(match[1] as string);
     const transaction = transactions.get(orderId);
     if (!transaction) return send(response, 404, { status_code: '404', status_message: "Transaction doesn't exist." });
-    if (match[2] === 'status' && request.method === 'GET') return send(response, 200, { ...transaction, status_code: '200', status_message: 'Success, transaction found' });
+    if (match[2] === 'status' && request.method === 'GET')
+      return send(response, 200, { ...transaction, status_code: '200', status_message: 'Success, transaction found' });
     if (match[2] === 'cancel' && request.method === 'POST') {
-      if (transaction.transaction_status !== 'pending') return send(response, 412, { status_code: '412', status_message: 'Merchant cannot modify the status of the transaction' });
+      if (transaction.transaction_status !== 'pending')
+        return send(response, 412, { status_code: '412', status_message: 'Merchant cannot modify the status of the transaction' });
       transaction.transaction_status = 'cancel';
       return send(response, 200, { ...transaction, status_code: '200', status_message: 'Success, transaction is canceled' });
     }
@@ -99,7 +101,7 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     return send(response, 405, { status_code: '405', status_message: 'Method not allowed' });
   }
 
-  function charge(response: ServerResponse, body: Record<string, unknown>): void {
+  function charge(response: ServerResponse, body: Record<string, unknown>): Sent {
     chargeRequests.push(body);
     const details = body.transaction_details as { order_id: string; gross_amount: number };
     if (fixture.nextCharge === 'down') {
@@ -107,7 +109,10 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
       return send(response, 503, { status_code: '503', status_message: 'Service unavailable' });
     }
     if (transactions.has(details.order_id)) {
-      return send(response, 200, { status_code: '406', status_message: 'The request could not be completed due to a conflict with the current state of the target resource, please try again' });
+      return send(response, 200, {
+        status_code: '406',
+        status_message: 'The request could not be completed due to a conflict with the current state of the target resource, please try again',
+      });
     }
     const type = String(body.payment_type);
     const transaction: FixtureTransaction = {
@@ -140,10 +145,10 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
       fixture.nextCharge = 'ok';
       return send(response, 500, { status_code: '500', status_message: 'Internal server error' });
     }
-    send(response, 201, { ...transaction, status_code: '201', status_message: 'Success, transaction is created' });
+    return send(response, 201, { ...transaction, status_code: '201', status_message: 'Success, transaction is created' });
   }
 
-  function refund(response: ServerResponse, transaction: FixtureTransaction, body: Record<string, unknown>): void {
+  function refund(response: ServerResponse, transaction: FixtureTransaction, body: Record<string, unknown>): Sent {
     const key = String(body.refund_key ?? randomUUID());
     const amount = Number(body.amount);
     if (refunds.has(key)) return send(response, 200, { ...transaction, status_code: '200', status_message: 'Success, refund request is approved' });
@@ -156,7 +161,7 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     refunds.set(key, { orderId: transaction.order_id, amount });
     transaction.transaction_status = refunded + amount === gross ? 'refund' : 'partial_refund';
     transaction.refund_amount = `${refunded + amount}.00`;
-    send(response, 200, { ...transaction, refund_key: key, status_code: '200', status_message: 'Success, refund request is approved' });
+    return send(response, 200, { ...transaction, refund_key: key, status_code: '200', status_message: 'Success, refund request is approved' });
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -164,9 +169,13 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
   return fixture;
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
+/** That an answer went out (handlers return it, so every path answers exactly once). */
+type Sent = 'sent';
+
+function send(response: ServerResponse, status: number, body: unknown): Sent {
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
+  return 'sent';
 }
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {

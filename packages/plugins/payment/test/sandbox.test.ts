@@ -41,7 +41,11 @@ describe('creating payments in the sandbox', () => {
     await expectProblem(server.client().payment.createPayment({ body: paymentInput(null) }), 401, 'UNAUTHENTICATED');
     const bad = { ...paymentInput(null), method: { type: 'virtual_account', bank: 'mandiri' } } as never;
     await expectProblem(orderService(server).payment.createPayment({ body: bad }), 400, 'VALIDATION_FAILED');
-    await expectProblem(orderService(server).payment.createPayment({ body: paymentInput(null, { amount: { amount: 0, currency: 'IDR' } }) }), 400, 'VALIDATION_FAILED');
+    await expectProblem(
+      orderService(server).payment.createPayment({ body: paymentInput(null, { amount: { amount: 0, currency: 'IDR' } }) }),
+      400,
+      'VALIDATION_FAILED',
+    );
     await expectProblem(
       orderService(server).payment.createPayment({ body: paymentInput(null, { amount: { amount: 1000, currency: 'USD' } }) }),
       422,
@@ -85,14 +89,23 @@ describe('the sandbox customer', () => {
     ]);
     const events = await outboxEvents(server, ['payment.paid'], { subject: created.id });
     expect(events).toHaveLength(1);
-    expect(events[0]?.data).toMatchObject({ paymentId: created.id, reference: created.reference, amount: { amount: 150_000, currency: 'IDR' }, customerId: owner.userId });
+    expect(events[0]?.data).toMatchObject({
+      paymentId: created.id,
+      reference: created.reference,
+      amount: { amount: 150_000, currency: 'IDR' },
+      customerId: owner.userId,
+    });
     await expectProblem(owner.client.payment.simulatePayment({ params: { paymentId: created.id }, body: { outcome: 'failed' } }), 409, 'PAYMENT_NOT_PENDING');
   });
 
   test('fails or lets it expire; an admin may act too, another customer may not', async () => {
     const owner = person(server);
     const failing = await orderService(server).payment.createPayment({ body: paymentInput(owner.userId) });
-    await expectProblem(person(server).client.payment.simulatePayment({ params: { paymentId: failing.id }, body: { outcome: 'paid' } }), 404, 'PAYMENT_NOT_FOUND');
+    await expectProblem(
+      person(server).client.payment.simulatePayment({ params: { paymentId: failing.id }, body: { outcome: 'paid' } }),
+      404,
+      'PAYMENT_NOT_FOUND',
+    );
     await expectProblem(orderService(server).payment.simulatePayment({ params: { paymentId: failing.id }, body: { outcome: 'paid' } }), 401, 'UNAUTHENTICATED');
     expect((await owner.client.payment.simulatePayment({ params: { paymentId: failing.id }, body: { outcome: 'failed' } })).status).toBe('failed');
     const expiring = await orderService(server).payment.createPayment({ body: paymentInput(owner.userId) });

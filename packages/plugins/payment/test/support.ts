@@ -68,7 +68,14 @@ export interface SandboxBody {
 }
 
 /** Rows of one of the payment schema's tables matching a column (tests count charges and refunds at the gateway). */
-export async function countRows(server: TestServer, table: 'sandbox_transactions' | 'sandbox_refunds' | 'refunds' | 'payments', column: string, value: string): Promise<number> {
-  const result = await sql<{ count: string | number }>`select count(*) as count from ${sql.table(`payment.${table}`)} where ${sql.ref(column)} = ${value}`.execute(server.database.db);
+export async function countRows(
+  server: TestServer,
+  table: 'sandbox_transactions' | 'sandbox_refunds' | 'refunds' | 'payments',
+  column: string,
+  value: string,
+): Promise<number> {
+  const result = await sql<{
+    count: string | number;
+  }>`select count(*) as count from ${sql.table(`payment.${table}`)} where ${sql.ref(column)} = ${value}`.execute(server.database.db);
   return Number(result.rows[0]?.count ?? 0);
 }

@@ -619,7 +619,7 @@ export interface operations {
                  *     same key retried refunds once; reusing it for another request gives 422
                  *     `IDEMPOTENCY_KEY_REUSED`.
                  */
-                "idempotency-key": components["parameters"]["RequiredIdempotencyKey"];
+                "Idempotency-Key": components["parameters"]["RequiredIdempotencyKey"];
             };
             path: {
                 /** @description Payment id. */

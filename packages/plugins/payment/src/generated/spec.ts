@@ -451,7 +451,7 @@ const document = {
         }
       },
       "RequiredIdempotencyKey": {
-        "name": "idempotency-key",
+        "name": "Idempotency-Key",
         "in": "header",
         "required": true,
         "description": "Required here: a key the caller makes up per refund (a UUID, or the order's refund id). The\nsame key retried refunds once; reusing it for another request gives 422\n`IDEMPOTENCY_KEY_REUSED`.\n",

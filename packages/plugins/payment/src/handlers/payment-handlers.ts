@@ -1,4 +1,4 @@
-import { requireService, Reply } from '@tokobapak/server';
+import { Reply, requireService } from '@tokobapak/server';
 import { cancelPayment, createPayment, paymentFor } from '../payments.js';
 import type { Gateways } from '../providers/index.js';
 import { refundPayment } from '../refunds.js';
@@ -23,7 +23,15 @@ export function paymentHandlers(gateways: Gateways): Pick<PaymentHandlers, 'crea
 
     async refundPayment({ params, headers, body }, ctx) {
       requireService(ctx.caller);
-      return new Reply(201, await refundPayment(ctx, gateways, params.paymentId, headers['idempotency-key'], body));
+      // The spec requires the key, so validation has refused a request without it.
+      return new Reply(201, await refundPayment(ctx, gateways, params.paymentId, idempotencyKeyOf(headers), body));
     },
   };
+}
+
+/** The runtime hands header parameters over under their lower-case names. */
+function idempotencyKeyOf(headers: object): string {
+  const key = (headers as Record<string, string | undefined>)['idempotency-key'];
+  if (key === undefined) throw new Error('refundPayment without an Idempotency-Key passed validation');
+  return key;
 }

@@ -74,7 +74,11 @@ export class MidtransProvider implements PaymentProvider {
     if (answer.status_code === '406') {
       const existing = await this.call('GET', `/v2/${encodeURIComponent(request.paymentId)}/status`);
       if (!isSuccess(existing.status_code)) throw refused(existing);
-      return { providerReference: existing.transaction_id ?? request.paymentId, instructions: instructionsOf(request.method, existing), status: statusOf(existing) };
+      return {
+        providerReference: existing.transaction_id ?? request.paymentId,
+        instructions: instructionsOf(request.method, existing),
+        status: statusOf(existing),
+      };
     }
     if (!isSuccess(answer.status_code)) throw refused(answer);
     return { providerReference: answer.transaction_id ?? request.paymentId, instructions: instructionsOf(request.method, answer), status: statusOf(answer) };
@@ -110,7 +114,12 @@ export class MidtransProvider implements PaymentProvider {
     }
     const expected = createHash('sha512').update(`${order_id}${status_code}${gross_amount}${this.settings.serverKey}`).digest();
     if (!timingSafeEqual(expected, Buffer.from(signature_key, 'hex'))) throw paymentErrors.PAYMENT_WEBHOOK_SIGNATURE_INVALID();
-    return { paymentId: order_id, status: statusOf(body), amount: amountOf(gross_amount), note: `midtrans: ${transaction_status}${body.fraud_status ? ` (${body.fraud_status})` : ''}` };
+    return {
+      paymentId: order_id,
+      status: statusOf(body),
+      amount: amountOf(gross_amount),
+      note: `midtrans: ${transaction_status}${body.fraud_status ? ` (${body.fraud_status})` : ''}`,
+    };
   }
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<MidtransTransaction> {

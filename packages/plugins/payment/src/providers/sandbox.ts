@@ -71,7 +71,11 @@ export class SandboxProvider implements PaymentProvider {
       .execute();
     const row = await this.transaction(env, request.paymentId);
     if (!row) throw new Error(`sandbox transaction ${request.paymentId} vanished`);
-    return { providerReference: row.transaction_id, instructions: instructionsFor(method, row.transaction_id, row.va_number, Number(row.amount)), status: row.status };
+    return {
+      providerReference: row.transaction_id,
+      instructions: instructionsFor(method, row.transaction_id, row.va_number, Number(row.amount)),
+      status: row.status,
+    };
   }
 
   async status(env: ProviderEnv, paymentId: string) {
