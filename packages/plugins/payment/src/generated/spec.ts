@@ -439,6 +439,20 @@ const document = {
     }
   },
   "components": {
+    "securitySchemes": {
+      "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A short-lived access token issued by the auth service (`POST /auth/login`,\n`POST /auth/refresh`, OpenID Connect sign-in), sent as `Authorization: Bearer <token>`.\n\nScopes listed on an operation for this scheme are **platform roles**: `[]` admits any\nsigned-in user, `[admin]` admits administrators only. A token of another role gets 403.\nThe role is read from the token, so a role change takes effect at the next refresh.\n"
+      },
+      "serviceAuth": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Service-Credential",
+        "description": "The service credential that one TokoBapak service presents when it calls another. It is\nsigned with the platform secret and names the calling service; the runtime attaches it\nto every call made through `ctx.clients`.\n\nScopes listed on an operation for this scheme are **the services allowed to call**\n(for example `[user]`); `[]` admits any TokoBapak service. Another service gets 403.\n"
+      }
+    },
     "parameters": {
       "PaymentId": {
         "name": "paymentId",
@@ -1165,20 +1179,6 @@ const document = {
             ]
           }
         }
-      }
-    },
-    "securitySchemes": {
-      "bearerAuth": {
-        "type": "http",
-        "scheme": "bearer",
-        "bearerFormat": "JWT",
-        "description": "A short-lived access token issued by the auth service (`POST /auth/login`,\n`POST /auth/refresh`, OpenID Connect sign-in), sent as `Authorization: Bearer <token>`.\n\nScopes listed on an operation for this scheme are **platform roles**: `[]` admits any\nsigned-in user, `[admin]` admits administrators only. A token of another role gets 403.\nThe role is read from the token, so a role change takes effect at the next refresh.\n"
-      },
-      "serviceAuth": {
-        "type": "apiKey",
-        "in": "header",
-        "name": "X-Service-Credential",
-        "description": "The service credential that one TokoBapak service presents when it calls another. It is\nsigned with the platform secret and names the calling service; the runtime attaches it\nto every call made through `ctx.clients`.\n\nScopes listed on an operation for this scheme are **the services allowed to call**\n(for example `[user]`); `[]` admits any TokoBapak service. Another service gets 403.\n"
       }
     },
     "responses": {
