@@ -42,7 +42,17 @@ test('every spec in openapi/ passes the recommended rules on its own', async () 
 
 test('the bundle served at /docs/json passes them too', async () => {
   const server = await createTestServer({
-    plugins: [authPlugin(), userPlugin(), merchantPlugin(), inventoryPlugin(), imageProxyPlugin(), promotedItemPlugin(), orderPlugin(), promotionPlugin(), paymentPlugin({ env: {} })],
+    plugins: [
+      authPlugin(),
+      userPlugin(),
+      merchantPlugin(),
+      inventoryPlugin(),
+      imageProxyPlugin(),
+      promotedItemPlugin(),
+      orderPlugin(),
+      promotionPlugin(),
+      paymentPlugin({ env: {} }),
+    ],
   });
   const dir = await mkdtemp(join(tmpdir(), 'tokobapak-bundle-'));
   try {
