@@ -33,9 +33,8 @@ interface Wanted {
  * reference is unique: reserving again with it returns the redemption it made.
  */
 export async function reserveRedemption(ctx: RedemptionContext, input: Schemas['RedemptionInput'], now: Date): Promise<Schemas['Redemption']> {
-  if ((input.promotions === undefined) === (input.codes === undefined)) {
-    throw promotionErrors.PROMOTION_INVALID_RULE('Give either promotions or codes, not both and not neither');
-  }
+  const ways = [input.promotions, input.promotionIds, input.codes].filter((way) => way !== undefined).length;
+  if (ways !== 1) throw promotionErrors.PROMOTION_INVALID_RULE('Give exactly one of promotions, promotionIds and codes');
   await sweepExpired(ctx, now);
   const wanted = await resolve(ctx.db, input);
   const customerId = input.customerId ?? null;
@@ -212,9 +211,11 @@ async function resolve(db: Db, input: Schemas['RedemptionInput']): Promise<Wante
       merged.set(row.id, { promotionId: row.id, code, amount: 0 });
     }
   } else {
-    const ids = [...new Set((input.promotions ?? []).map((item) => item.promotionId))];
+    // Ids alone count a discount of 0 for the stats.
+    const items = input.promotions ?? (input.promotionIds ?? []).map((promotionId) => ({ promotionId, amount: 0 }));
+    const ids = [...new Set(items.map((item) => item.promotionId))];
     const rows = await db.selectFrom('promotions').select(['id', 'code']).where('id', 'in', ids).execute();
-    for (const item of input.promotions ?? []) {
+    for (const item of items) {
       const row = rows.find((candidate) => candidate.id === item.promotionId);
       if (!row) throw promotionErrors.PROMOTION_NOT_FOUND(`No such promotion: ${item.promotionId}`);
       const seen = merged.get(row.id);

@@ -165,7 +165,26 @@ describe('reservations', () => {
       'PROMOTION_NOT_FOUND',
     );
     await expectProblem(order.reservePromotionRedemption({ body: { reference: reference(), customerId: null } }), 422, 'PROMOTION_INVALID_RULE');
+    await expectProblem(
+      order.reservePromotionRedemption({ body: { reference: reference(), customerId: null, promotionIds: [paused.id], codes: [paused.code] } }),
+      422,
+      'PROMOTION_INVALID_RULE',
+    );
+    await expectProblem(
+      order.reservePromotionRedemption({ body: { reference: reference(), customerId: null, promotionIds: [expired.id] } }),
+      422,
+      'PROMOTION_EXPIRED',
+    );
     expect(await stats(expired.id)).toMatchObject({ used: 0 });
+  });
+
+  test('by promotion ids alone (the discount counts as 0 in the stats)', async () => {
+    const promotion = await coupon({ usageLimit: 3 });
+    const redemption = await as
+      .order()
+      .promotion.reservePromotionRedemption({ body: { reference: reference(), customerId: fakeId('usr'), promotionIds: [promotion.id] } });
+    expect(redemption).toMatchObject({ status: 'active', promotions: [{ promotionId: promotion.id, code: promotion.code.toUpperCase(), amount: 0 }] });
+    expect(await stats(promotion.id)).toMatchObject({ used: 1, active: 1, discountReserved: 0 });
   });
 
   test('only services redeem: a store session gets 403', async () => {

@@ -54,8 +54,8 @@ export interface paths {
          *     `PROMOTION_CONDITIONS_NOT_MET` (422: first-order promotion for a customer who has
          *     ordered, or a per-customer limit without a customer), `PROMOTION_LIMIT_REACHED` (409,
          *     naming the promotion), `PROMOTION_REDEMPTION_MISMATCH` (409: the reference was used for
-         *     other promotions), `PROMOTION_INVALID_RULE` (422: neither or both of `promotions` and
-         *     `codes`).
+         *     other promotions), `PROMOTION_INVALID_RULE` (422: not exactly one of `promotions`,
+         *     `promotionIds` and `codes`).
          */
         post: operations["reservePromotionRedemption"];
         delete?: never;
@@ -536,6 +536,8 @@ export interface components {
                 /** @description The discount given by this promotion in the checkout; 0 when left out. */
                 amount?: number;
             }[];
+            /** @description Promotion ids instead of `promotions` (discount counted as 0). */
+            promotionIds?: components["schemas"]["PromotionId"][];
             /** @description Coupon codes instead of `promotions` (discount counted as 0). */
             codes?: string[];
             /** @default 900 */

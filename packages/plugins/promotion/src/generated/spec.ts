@@ -101,7 +101,7 @@ const document = {
           "Redemptions"
         ],
         "summary": "Reserve the promotions of a checkout",
-        "description": "Counts each promotion (given by id, or by coupon code) against its total and per-customer\nlimits, all or none, for `ttlSeconds` (default 900). Each count is one conditional update\n(`used < limit`), taken in promotion id order, so concurrent checkouts can never exceed a\nlimit and never deadlock. The reservation expires unless committed; a scheduled job gives\nexpired uses back.\n\nIdempotent per `reference`: reserving again with a reference already used returns that\nreservation as it is now, provided the promotions are the same.\n\nErrors: `PROMOTION_NOT_FOUND` (404: no such promotion id), `PROMOTION_CODE_NOT_FOUND`\n(404), `PROMOTION_EXPIRED`, `PROMOTION_NOT_STARTED`, `PROMOTION_PAUSED` (422),\n`PROMOTION_CONDITIONS_NOT_MET` (422: first-order promotion for a customer who has\nordered, or a per-customer limit without a customer), `PROMOTION_LIMIT_REACHED` (409,\nnaming the promotion), `PROMOTION_REDEMPTION_MISMATCH` (409: the reference was used for\nother promotions), `PROMOTION_INVALID_RULE` (422: neither or both of `promotions` and\n`codes`).\n",
+        "description": "Counts each promotion (given by id, or by coupon code) against its total and per-customer\nlimits, all or none, for `ttlSeconds` (default 900). Each count is one conditional update\n(`used < limit`), taken in promotion id order, so concurrent checkouts can never exceed a\nlimit and never deadlock. The reservation expires unless committed; a scheduled job gives\nexpired uses back.\n\nIdempotent per `reference`: reserving again with a reference already used returns that\nreservation as it is now, provided the promotions are the same.\n\nErrors: `PROMOTION_NOT_FOUND` (404: no such promotion id), `PROMOTION_CODE_NOT_FOUND`\n(404), `PROMOTION_EXPIRED`, `PROMOTION_NOT_STARTED`, `PROMOTION_PAUSED` (422),\n`PROMOTION_CONDITIONS_NOT_MET` (422: first-order promotion for a customer who has\nordered, or a per-customer limit without a customer), `PROMOTION_LIMIT_REACHED` (409,\nnaming the promotion), `PROMOTION_REDEMPTION_MISMATCH` (409: the reference was used for\nother promotions), `PROMOTION_INVALID_RULE` (422: not exactly one of `promotions`,\n`promotionIds` and `codes`).\n",
         "security": [
           {
             "serviceAuth": []
@@ -1768,6 +1768,15 @@ const document = {
                   "description": "The discount given by this promotion in the checkout; 0 when left out."
                 }
               }
+            }
+          },
+          "promotionIds": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20,
+            "description": "Promotion ids instead of `promotions` (discount counted as 0).",
+            "items": {
+              "$ref": "#/components/schemas/PromotionId"
             }
           },
           "codes": {
