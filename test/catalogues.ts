@@ -10,6 +10,7 @@ import { paymentErrors } from '@tokobapak/plugin-payment';
 import { promotedItemErrors } from '@tokobapak/plugin-promoted-item';
 import { promotionErrors } from '@tokobapak/plugin-promotion';
 import { userErrors } from '@tokobapak/plugin-user';
+import { wishlistErrors } from '@tokobapak/plugin-wishlist';
 import { type ErrorSpec, platformErrors } from '@tokobapak/server';
 
 /** Every package's error catalogue, by the heading it has in docs/errors.md. */
@@ -25,4 +26,5 @@ export const catalogues: Record<string, Readonly<Record<string, ErrorSpec>>> = {
   'promoted-item': promotedItemErrors.specs,
   promotion: promotionErrors.specs,
   user: userErrors.specs,
+  wishlist: wishlistErrors.specs,
 };

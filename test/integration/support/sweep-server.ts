@@ -7,6 +7,7 @@ import { orderPlugin } from '@tokobapak/plugin-order';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { promotionPlugin } from '@tokobapak/plugin-promotion';
 import { userPlugin } from '@tokobapak/plugin-user';
+import { wishlistPlugin } from '@tokobapak/plugin-wishlist';
 import { type OperationRoute, readOperations } from '@tokobapak/server';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
 import { expect } from 'vitest';
@@ -25,6 +26,7 @@ export const sweepPlugins = [
   orderPlugin(),
   promotionPlugin(),
   cartPlugin(),
+  wishlistPlugin(),
 ];
 
 /** Every operation of every loaded spec. */

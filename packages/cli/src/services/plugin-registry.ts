@@ -10,6 +10,7 @@ import { type PaymentPluginOptions, paymentPlugin } from '@tokobapak/plugin-paym
 import { type PromotedItemPluginOptions, promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { type PromotionPluginOptions, promotionPlugin } from '@tokobapak/plugin-promotion';
 import { type UserPluginOptions, userPlugin } from '@tokobapak/plugin-user';
+import { type WishlistPluginOptions, wishlistPlugin } from '@tokobapak/plugin-wishlist';
 import type { ServiceRegistry } from './runtime.js';
 
 // `start --services`, `migrate` and `services` read this map. Options come unvalidated from the config
@@ -29,4 +30,5 @@ export const builtInServices: ServiceRegistry = {
   'promoted-item': (options) => promotedItemPlugin(options as PromotedItemPluginOptions),
   promotion: (options) => promotionPlugin(options as PromotionPluginOptions),
   user: (options) => userPlugin(options as UserPluginOptions),
+  wishlist: (options) => wishlistPlugin(options as WishlistPluginOptions),
 };

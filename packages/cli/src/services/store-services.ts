@@ -12,4 +12,5 @@ export const STORE_SERVICES: string[] = [
   'promoted-item',
   'promotion',
   'user',
+  'wishlist',
 ];

@@ -8,6 +8,7 @@ import type * as order from './order.js';
 import type * as payment from './payment.js';
 import type * as promotedItem from './promoted-item.js';
 import type * as user from './user.js';
+import type * as wishlist from './wishlist.js';
 
 /** Every event type by owning service (SDK namespace) and camelCase name: `eventTypes.user.deleted`. */
 export const eventTypes = {
@@ -65,6 +66,10 @@ export const eventTypes = {
     registered: 'user.registered',
     deleted: 'user.deleted',
     deletionAcknowledged: 'user.deletion-acknowledged',
+  },
+  wishlist: {
+    itemBackInStock: 'wishlist.item-back-in-stock',
+    priceDropped: 'wishlist.price-dropped',
   },
 } as const;
 
@@ -161,6 +166,10 @@ before this refund.
   'user.deleted': user.components['schemas']['UserDeletedEvent'];
   /** A service has erased a deleted user's data. Published by every service that holds user data (declared here, listed by each of them under `alsoPublishes`); the user service records it. */
   'user.deletion-acknowledged': user.components['schemas']['DeletionAcknowledgedEvent'];
+  /** A product a customer wished for has something available again (one event per customer and product). */
+  'wishlist.item-back-in-stock': wishlist.components['schemas']['WishlistBackInStockEvent'];
+  /** A variant a customer wished for costs less than the price the customer last saw (one event per customer and variant). */
+  'wishlist.price-dropped': wishlist.components['schemas']['WishlistPriceDroppedEvent'];
 }
 
 /** Every event type. */
@@ -1958,6 +1967,119 @@ export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, 
       "service": {
         "type": "string",
         "description": "The service that erased the user's data."
+      }
+    }
+  },
+  "wishlist.item-back-in-stock": {
+    "type": "object",
+    "required": [
+      "customerId",
+      "productId",
+      "storeId",
+      "variantIds"
+    ],
+    "properties": {
+      "customerId": {
+        "type": "string",
+        "description": "The customer to tell."
+      },
+      "productId": {
+        "type": "string"
+      },
+      "storeId": {
+        "type": "string"
+      },
+      "variantIds": {
+        "type": "array",
+        "description": "The variants of the product on the customer's wishlist.",
+        "items": {
+          "type": "string"
+        }
+      }
+    }
+  },
+  "wishlist.price-dropped": {
+    "type": "object",
+    "required": [
+      "customerId",
+      "itemId",
+      "productId",
+      "variantId",
+      "storeId",
+      "previousPrice",
+      "price"
+    ],
+    "properties": {
+      "customerId": {
+        "type": "string",
+        "description": "The customer to tell."
+      },
+      "itemId": {
+        "type": "string",
+        "description": "The wishlist item."
+      },
+      "productId": {
+        "type": "string"
+      },
+      "variantId": {
+        "type": "string"
+      },
+      "storeId": {
+        "type": "string"
+      },
+      "previousPrice": {
+        "type": "object",
+        "description": "The price the customer last saw.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "price": {
+        "type": "object",
+        "description": "The price now.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
       }
     }
   }

@@ -10,3 +10,4 @@ export type { components as PaymentComponents, operations as PaymentOperations, 
 export type { components as PromotedItemComponents, operations as PromotedItemOperations, paths as PromotedItemPaths } from './promoted-item.js';
 export type { components as PromotionComponents, operations as PromotionOperations, paths as PromotionPaths } from './promotion.js';
 export type { components as UserComponents, operations as UserOperations, paths as UserPaths } from './user.js';
+export type { components as WishlistComponents, operations as WishlistOperations, paths as WishlistPaths } from './wishlist.js';

@@ -10,6 +10,7 @@ import type * as payment from './payment.js';
 import type * as promotedItem from './promoted-item.js';
 import type * as promotion from './promotion.js';
 import type * as user from './user.js';
+import type * as wishlist from './wishlist.js';
 
 /** Method, path and behaviour of every operation, by service and `operationId`. */
 export const operationTable = {
@@ -186,6 +187,11 @@ export const operationTable = {
     provisionUser: { method: 'POST', path: '/user/users/provision', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getDeletionRecord: { method: 'GET', path: '/user/deletions/{userId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
+  wishlist: {
+    listWishlistItems: { method: 'GET', path: '/wishlist/items', paginated: true, idempotent: false, body: 'json', response: 'json' },
+    addWishlistItem: { method: 'POST', path: '/wishlist/items', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    removeWishlistItem: { method: 'DELETE', path: '/wishlist/items/{itemId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+  },
 } as const;
 
 /** The operation that provides each runtime port (`x-provides` in a spec), for when no loaded plugin provides it. */
@@ -205,4 +211,5 @@ export type ServiceOperations = {
   promotedItem: promotedItem.operations;
   promotion: promotion.operations;
   user: user.operations;
+  wishlist: wishlist.operations;
 };

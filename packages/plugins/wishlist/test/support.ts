@@ -1,0 +1,52 @@
+import { authPlugin } from '@tokobapak/plugin-auth';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
+import { userPlugin } from '@tokobapak/plugin-user';
+import type { InventoryComponents, TokoBapakClient } from '@tokobapak/sdk';
+import { newId } from '@tokobapak/server';
+import { createTestServer, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { type WishlistPluginOptions, wishlistPlugin } from '../src/index.js';
+
+type ProductInput = InventoryComponents['schemas']['ProductInput'];
+
+/** A server with auth, user, inventory and wishlist on a fresh database (a fast price-check job by default). */
+export function startServer(options: WishlistPluginOptions = {}): Promise<TestServer> {
+  return createTestServer({
+    plugins: [
+      authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }),
+      userPlugin(),
+      inventoryPlugin(),
+      wishlistPlugin({ priceCheckIntervalMs: 100, ...options }),
+    ],
+  });
+}
+
+let counter = 0;
+
+/** A store session and a product of two variants (IDR 85,000 and 300,000) with the given stock. */
+export async function stockedProduct(
+  server: TestServer,
+  stock: [number, number] = [10, 5],
+): Promise<{ merchant: TokoBapakClient; product: InventoryComponents['schemas']['Product']; input: ProductInput }> {
+  counter += 1;
+  const handle = `kopi-${Date.now().toString(36)}-${counter}`;
+  const input: ProductInput = {
+    title: 'Kopi Gayo',
+    handle,
+    categories: ['kopi'],
+    options: [{ name: 'Ukuran', values: ['250 g', '1 kg'] }],
+    variants: [
+      { sku: `${handle}-250`.toUpperCase(), optionValues: { Ukuran: '250 g' }, price: { amount: 85000, currency: 'IDR' }, weight: 260, stockOnHand: stock[0] },
+      {
+        sku: `${handle}-1000`.toUpperCase(),
+        optionValues: { Ukuran: '1 kg' },
+        price: { amount: 300000, currency: 'IDR' },
+        weight: 1020,
+        stockOnHand: stock[1],
+      },
+    ],
+    status: 'active',
+  };
+  const merchant = storeSession(server, newId('sto'));
+  const product = await merchant.inventory.createProduct({ body: input });
+  return { merchant, product, input };
+}
