@@ -6,6 +6,7 @@ import { registerKeysCommand } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerNewCommand } from './commands/new.js';
 import { registerOrdersCommand } from './commands/orders.js';
+import { registerPayoutsCommand } from './commands/payouts.js';
 import { registerProductsCommand } from './commands/products.js';
 import { registerPromotionsCommand } from './commands/promotions.js';
 import { registerServicesCommand } from './commands/services.js';
@@ -46,6 +47,7 @@ export function buildProgram(context: CliContext = createContext()): Command {
   registerBannersCommand(program, context);
   registerOrdersCommand(program, context);
   registerPromotionsCommand(program, context);
+  registerPayoutsCommand(program, context);
   registerAccountCommands(program, context);
   registerKeysCommand(program, context);
   registerImagesCommand(program, context);
