@@ -9,6 +9,7 @@ import { orderErrors } from '@tokobapak/plugin-order';
 import { paymentErrors } from '@tokobapak/plugin-payment';
 import { promotedItemErrors } from '@tokobapak/plugin-promoted-item';
 import { promotionErrors } from '@tokobapak/plugin-promotion';
+import { shippingErrors } from '@tokobapak/plugin-shipping';
 import { userErrors } from '@tokobapak/plugin-user';
 import { wishlistErrors } from '@tokobapak/plugin-wishlist';
 import { type ErrorSpec, platformErrors } from '@tokobapak/server';
@@ -25,6 +26,7 @@ export const catalogues: Record<string, Readonly<Record<string, ErrorSpec>>> = {
   payment: paymentErrors.specs,
   'promoted-item': promotedItemErrors.specs,
   promotion: promotionErrors.specs,
+  shipping: shippingErrors.specs,
   user: userErrors.specs,
   wishlist: wishlistErrors.specs,
 };

@@ -12,6 +12,7 @@ import { orderPlugin } from '@tokobapak/plugin-order';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { promotionPlugin } from '@tokobapak/plugin-promotion';
+import { shippingPlugin } from '@tokobapak/plugin-shipping';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { createTestServer } from '@tokobapak/server/testing';
 import { expect, test } from 'vitest';
@@ -52,6 +53,7 @@ test('the bundle served at /docs/json passes them too', async () => {
       orderPlugin(),
       promotionPlugin(),
       paymentPlugin({ env: {} }),
+      shippingPlugin(),
     ],
   });
   const dir = await mkdtemp(join(tmpdir(), 'tokobapak-bundle-'));

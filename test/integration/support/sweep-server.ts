@@ -6,6 +6,7 @@ import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { orderPlugin } from '@tokobapak/plugin-order';
 import { promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { promotionPlugin } from '@tokobapak/plugin-promotion';
+import { shippingPlugin } from '@tokobapak/plugin-shipping';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { wishlistPlugin } from '@tokobapak/plugin-wishlist';
 import { type OperationRoute, readOperations } from '@tokobapak/server';
@@ -27,6 +28,7 @@ export const sweepPlugins = [
   promotionPlugin(),
   cartPlugin(),
   wishlistPlugin(),
+  shippingPlugin(),
 ];
 
 /** Every operation of every loaded spec. */

@@ -9,6 +9,7 @@ import { type OrderPluginOptions, orderPlugin } from '@tokobapak/plugin-order';
 import { type PaymentPluginOptions, paymentPlugin } from '@tokobapak/plugin-payment';
 import { type PromotedItemPluginOptions, promotedItemPlugin } from '@tokobapak/plugin-promoted-item';
 import { type PromotionPluginOptions, promotionPlugin } from '@tokobapak/plugin-promotion';
+import { type ShippingPluginOptions, shippingPlugin } from '@tokobapak/plugin-shipping';
 import { type UserPluginOptions, userPlugin } from '@tokobapak/plugin-user';
 import { type WishlistPluginOptions, wishlistPlugin } from '@tokobapak/plugin-wishlist';
 import type { ServiceRegistry } from './runtime.js';
@@ -29,6 +30,7 @@ export const builtInServices: ServiceRegistry = {
   payment: (options) => paymentPlugin(options as PaymentPluginOptions),
   'promoted-item': (options) => promotedItemPlugin(options as PromotedItemPluginOptions),
   promotion: (options) => promotionPlugin(options as PromotionPluginOptions),
+  shipping: (options) => shippingPlugin(options as ShippingPluginOptions),
   user: (options) => userPlugin(options as UserPluginOptions),
   wishlist: (options) => wishlistPlugin(options as WishlistPluginOptions),
 };

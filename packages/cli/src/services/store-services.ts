@@ -11,6 +11,7 @@ export const STORE_SERVICES: string[] = [
   'payment',
   'promoted-item',
   'promotion',
+  'shipping',
   'user',
   'wishlist',
 ];

@@ -7,6 +7,7 @@ import type * as merchant from './merchant.js';
 import type * as order from './order.js';
 import type * as payment from './payment.js';
 import type * as promotedItem from './promoted-item.js';
+import type * as shipping from './shipping.js';
 import type * as user from './user.js';
 import type * as wishlist from './wishlist.js';
 
@@ -61,6 +62,9 @@ export const eventTypes = {
     promotionDeleted: 'promoted-item.promotion-deleted',
     impression: 'promoted-item.impression',
     click: 'promoted-item.click',
+  },
+  shipping: {
+    shipmentUpdated: 'shipping.shipment-updated',
   },
   user: {
     registered: 'user.registered',
@@ -160,6 +164,10 @@ before this refund.
   'promoted-item.impression': promotedItem.components['schemas']['SlotInteractionEvent'];
   /** A storefront visitor clicked a live slot. */
   'promoted-item.click': promotedItem.components['schemas']['SlotInteractionEvent'];
+  /** A shipment was created, or its status or tracking number changed (by a carrier webhook, by
+polling the carrier, or by the store for a shipment it carries itself).
+ */
+  'shipping.shipment-updated': shipping.components['schemas']['ShipmentUpdatedEvent'];
   /** A user exists and is active (registration or first OpenID Connect sign-in). */
   'user.registered': user.components['schemas']['UserRegisteredEvent'];
   /** An account is deleted for good; every service erases or anonymises what it holds, then publishes `user.deletion-acknowledged`. */
@@ -1920,6 +1928,103 @@ export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, 
           "null"
         ],
         "description": "The storefront's anonymous visit id, when it sent one."
+      }
+    }
+  },
+  "shipping.shipment-updated": {
+    "type": "object",
+    "description": "A shipment's state after a change.",
+    "required": [
+      "shipmentId",
+      "reference",
+      "storeId",
+      "customerId",
+      "status",
+      "previousStatus",
+      "trackingNumber",
+      "provider",
+      "occurredAt"
+    ],
+    "properties": {
+      "shipmentId": {
+        "type": "string",
+        "pattern": "^shp_[0-9a-z]{26}$",
+        "description": "A shipment."
+      },
+      "reference": {
+        "type": "string",
+        "maxLength": 100,
+        "description": "The order id."
+      },
+      "storeId": {
+        "type": "string",
+        "pattern": "^sto_[0-9a-z]{26}$",
+        "description": "A store (of the merchant service)."
+      },
+      "customerId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "maxLength": 40,
+        "description": "The order's customer."
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "picked_up",
+          "in_transit",
+          "delivered",
+          "returned",
+          "cancelled"
+        ],
+        "description": "`pending` (booked, waiting for pickup), `picked_up`, `in_transit`, then one of the final\n`delivered`, `returned` (back to the store) and `cancelled`.\n"
+      },
+      "previousStatus": {
+        "description": "The status before; `null` when the shipment was just created.",
+        "oneOf": [
+          {
+            "type": "string",
+            "enum": [
+              "pending",
+              "picked_up",
+              "in_transit",
+              "delivered",
+              "returned",
+              "cancelled"
+            ],
+            "description": "`pending` (booked, waiting for pickup), `picked_up`, `in_transit`, then one of the final\n`delivered`, `returned` (back to the store) and `cancelled`.\n"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "trackingNumber": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "maxLength": 100,
+        "description": "The tracking number, when there is one."
+      },
+      "provider": {
+        "type": "string",
+        "enum": [
+          "flat-rate",
+          "weight-table",
+          "biteship"
+        ],
+        "description": "Who prices and carries the parcel."
+      },
+      "occurredAt": {
+        "type": "string",
+        "format": "date-time",
+        "description": "An instant, as an RFC 3339 date-time in UTC.",
+        "examples": [
+          "2026-11-24T03:15:00.000Z"
+        ]
       }
     }
   },

@@ -9,5 +9,6 @@ export type { components as OrderComponents, operations as OrderOperations, path
 export type { components as PaymentComponents, operations as PaymentOperations, paths as PaymentPaths } from './payment.js';
 export type { components as PromotedItemComponents, operations as PromotedItemOperations, paths as PromotedItemPaths } from './promoted-item.js';
 export type { components as PromotionComponents, operations as PromotionOperations, paths as PromotionPaths } from './promotion.js';
+export type { components as ShippingComponents, operations as ShippingOperations, paths as ShippingPaths } from './shipping.js';
 export type { components as UserComponents, operations as UserOperations, paths as UserPaths } from './user.js';
 export type { components as WishlistComponents, operations as WishlistOperations, paths as WishlistPaths } from './wishlist.js';

@@ -9,6 +9,7 @@ import type * as order from './order.js';
 import type * as payment from './payment.js';
 import type * as promotedItem from './promoted-item.js';
 import type * as promotion from './promotion.js';
+import type * as shipping from './shipping.js';
 import type * as user from './user.js';
 import type * as wishlist from './wishlist.js';
 
@@ -168,6 +169,18 @@ export const operationTable = {
     updateStoreDiscount: { method: 'PATCH', path: '/promotion/store/promotions/{promotionId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getStoreDiscountStats: { method: 'GET', path: '/promotion/store/promotions/{promotionId}/stats', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
+  shipping: {
+    quoteShippingRates: { method: 'POST', path: '/shipping/quotes', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    getShippingQuote: { method: 'GET', path: '/shipping/quotes/{optionId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    createShipment: { method: 'POST', path: '/shipping/shipments', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    getShipment: { method: 'GET', path: '/shipping/shipments/{shipmentId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    trackShipment: { method: 'POST', path: '/shipping/shipments/{shipmentId}/tracking', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    getShippingSettings: { method: 'GET', path: '/shipping/store/settings', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    updateShippingSettings: { method: 'PUT', path: '/shipping/store/settings', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    listStoreShipments: { method: 'GET', path: '/shipping/store/shipments', paginated: true, idempotent: false, body: 'json', response: 'json' },
+    updateShipmentStatus: { method: 'POST', path: '/shipping/store/shipments/{shipmentId}/status', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    receiveShippingWebhook: { method: 'POST', path: '/shipping/webhooks/{provider}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+  },
   user: {
     register: { method: 'POST', path: '/user/register', paginated: false, idempotent: true, body: 'json', response: 'json' },
     getProfile: { method: 'GET', path: '/user/me', paginated: false, idempotent: false, body: 'json', response: 'json' },
@@ -210,6 +223,7 @@ export type ServiceOperations = {
   payment: payment.operations;
   promotedItem: promotedItem.operations;
   promotion: promotion.operations;
+  shipping: shipping.operations;
   user: user.operations;
   wishlist: wishlist.operations;
 };

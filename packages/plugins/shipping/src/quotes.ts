@@ -1,0 +1,132 @@
+import type { ShippingComponents } from '@tokobapak/sdk';
+import { isProblemError, newId, type ProblemError } from '@tokobapak/server';
+import type { Kysely, Selectable } from 'kysely';
+import type { ShippingDatabase, StoredDestination, StoredItem } from './database.js';
+import { shippingErrors } from './errors.js';
+import type { Providers } from './providers/index.js';
+import type { Rate } from './providers/types.js';
+import { readSettings } from './settings.js';
+
+type Schemas = ShippingComponents['schemas'];
+type Db = Kysely<ShippingDatabase>;
+/** A stored quote. */
+export type QuoteRow = Selectable<ShippingDatabase['quotes']>;
+
+/** Total grams of a parcel; items and quantities are bounded by the schema, so this stays a safe integer. */
+export function parcelWeight(items: StoredItem[]): number {
+  return items.reduce((sum, item) => sum + item.weight * item.quantity, 0);
+}
+
+/** Postal codes compare without case or spaces. */
+export function samePostalCode(a: string, b: string): boolean {
+  const norm = (code: string) => code.replace(/\s+/g, '').toUpperCase();
+  return norm(a) === norm(b);
+}
+
+/**
+ * Asks every provider the store has enabled for its options and stores each as a quote, so its
+ * id fixes its price. A carrier that fails is left out; only when nothing else is offered does its
+ * failure reach the caller.
+ */
+export async function quoteRates(db: Db, providers: Providers, input: Schemas['QuoteInput'], now: Date): Promise<Schemas['QuoteResult']> {
+  const settings = await readSettings(db, input.storeId);
+  if (settings.updatedAt === null) return { storeId: input.storeId, options: [] };
+  if (input.currency !== settings.currency) {
+    throw shippingErrors.SHIPPING_CURRENCY_MISMATCH({
+      detail: `This store charges shipping in ${settings.currency}`,
+      errors: [{ pointer: '#/currency', message: `must be ${settings.currency}` }],
+    });
+  }
+  const request = { destination: input.destination as StoredDestination, items: input.items, weight: parcelWeight(input.items), currency: input.currency };
+  const enabled = [
+    settings.flatRate ? providers['flat-rate'] : undefined,
+    settings.weightTable ? providers['weight-table'] : undefined,
+    settings.biteship ? providers.biteship : undefined,
+  ].filter((provider) => provider !== undefined);
+  const failures: ProblemError[] = [];
+  const answers = await Promise.all(
+    enabled.map(async (provider) => {
+      try {
+        return (await provider.rates(request, settings)).map((rate) => ({ provider: provider.name, rate }));
+      } catch (error) {
+        if (!isProblemError(error)) throw error;
+        failures.push(error as ProblemError);
+        return [];
+      }
+    }),
+  );
+  const offered = answers.flat().sort((a, b) => a.rate.amount - b.rate.amount);
+  const unavailable = failures.find((failure) => failure.code === 'SHIPPING_CARRIER_UNAVAILABLE');
+  if (offered.length === 0 && unavailable) throw unavailable;
+  if (offered.length === 0) return { storeId: input.storeId, options: [] };
+
+  const expiresAt = new Date(now.getTime() + settings.quoteTtlSeconds * 1000);
+  const rows = offered.map(({ provider, rate }) => quoteRow(provider, rate, input, request.weight, now, expiresAt));
+  await db.insertInto('quotes').values(rows).execute();
+  return {
+    storeId: input.storeId,
+    options: rows.map((row, index) => ({
+      optionId: row.id,
+      provider: row.provider,
+      service: row.service,
+      name: row.name,
+      amount: { amount: row.amount, currency: row.currency },
+      estimatedDays: (offered[index] as { rate: Rate }).rate.estimatedDays,
+      expiresAt: expiresAt.toISOString(),
+    })),
+  };
+}
+
+function quoteRow(provider: QuoteRow['provider'], rate: Rate, input: Schemas['QuoteInput'], weight: number, now: Date, expiresAt: Date) {
+  return {
+    id: newId('shq', now.getTime()),
+    store_id: input.storeId,
+    provider,
+    service: rate.service,
+    name: rate.name,
+    amount: rate.amount,
+    currency: input.currency,
+    min_days: rate.estimatedDays?.min ?? null,
+    max_days: rate.estimatedDays?.max ?? null,
+    postal_code: input.destination.postalCode,
+    weight,
+    carrier_data: JSON.stringify(rate.carrierData),
+    created_at: now,
+    expires_at: expiresAt,
+  };
+}
+
+/** A quote that can still be chosen: 404 when there is none, 410 once it has expired. */
+export async function chosenQuote(db: Db, optionId: string, now: Date): Promise<Schemas['Quote']> {
+  const row = await db.selectFrom('quotes').selectAll().where('id', '=', optionId).executeTakeFirst();
+  if (!row) throw shippingErrors.SHIPPING_QUOTE_NOT_FOUND();
+  if (row.expires_at.getTime() <= now.getTime())
+    throw shippingErrors.SHIPPING_QUOTE_EXPIRED({ detail: `The option expired at ${row.expires_at.toISOString()}` });
+  return toQuote(row);
+}
+
+/** A stored quote as the API shows it. */
+export function toQuote(row: QuoteRow): Schemas['Quote'] {
+  return {
+    optionId: row.id,
+    storeId: row.store_id,
+    provider: row.provider,
+    service: row.service,
+    name: row.name,
+    amount: { amount: Number(row.amount), currency: row.currency },
+    estimatedDays: row.min_days === null || row.max_days === null ? null : { min: row.min_days, max: row.max_days },
+    postalCode: row.postal_code,
+    weight: Number(row.weight),
+    createdAt: row.created_at.toISOString(),
+    expiresAt: row.expires_at.toISOString(),
+  };
+}
+
+/** Drops quotes too old to be shipped, a batch at a time (a job runs it). */
+export async function sweepOldQuotes(db: Db, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('quotes')
+    .where('id', 'in', (query) => query.selectFrom('quotes').select('id').where('created_at', '<', before).limit(5000))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
