@@ -4,6 +4,7 @@ import { userPlugin } from '@tokobapak/plugin-user';
 import type { InventoryComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
 import { createTestServer, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { productInput } from '../../inventory/test/support.js';
 import { type WishlistPluginOptions, wishlistPlugin } from '../src/index.js';
 
 type ProductInput = InventoryComponents['schemas']['ProductInput'];
@@ -20,32 +21,12 @@ export function startServer(options: WishlistPluginOptions = {}): Promise<TestSe
   });
 }
 
-let counter = 0;
-
-/** A store session and a product of two variants (IDR 85,000 and 300,000) with the given stock. */
+/** A store session and a product of two variants (IDR 85,000 and 300,000) with the given stock: inventory's own test product. */
 export async function stockedProduct(
   server: TestServer,
   stock: [number, number] = [10, 5],
 ): Promise<{ merchant: TokoBapakClient; product: InventoryComponents['schemas']['Product']; input: ProductInput }> {
-  counter += 1;
-  const handle = `kopi-${Date.now().toString(36)}-${counter}`;
-  const input: ProductInput = {
-    title: 'Kopi Gayo',
-    handle,
-    categories: ['kopi'],
-    options: [{ name: 'Ukuran', values: ['250 g', '1 kg'] }],
-    variants: [
-      { sku: `${handle}-250`.toUpperCase(), optionValues: { Ukuran: '250 g' }, price: { amount: 85000, currency: 'IDR' }, weight: 260, stockOnHand: stock[0] },
-      {
-        sku: `${handle}-1000`.toUpperCase(),
-        optionValues: { Ukuran: '1 kg' },
-        price: { amount: 300000, currency: 'IDR' },
-        weight: 1020,
-        stockOnHand: stock[1],
-      },
-    ],
-    status: 'active',
-  };
+  const input = productInput({ categories: ['kopi'], imageIds: [] }, stock);
   const merchant = storeSession(server, newId('sto'));
   const product = await merchant.inventory.createProduct({ body: input });
   return { merchant, product, input };
