@@ -27,7 +27,7 @@ export function toWishlistItem(row: ItemRow, live: VariantSnapshot | undefined):
     variantId: row.variant_id,
     productId: row.product_id,
     storeId: row.store_id,
-    status: !live || !live.purchasable ? 'unavailable' : live.soldOut ? 'sold_out' : 'available',
+    status: !live?.purchasable ? 'unavailable' : live.soldOut ? 'sold_out' : 'available',
     seenPrice,
     priceDropped: !!live && live.price.currency === seenPrice.currency && live.price.amount < seenPrice.amount,
     variant,
