@@ -1,6 +1,7 @@
 import type { CartComponents } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
 import { ownedCart, requireOpen, type Shopper } from './access.js';
+import { applicableShipping } from './applicable-shipping.js';
 import { hashCartToken, newCartToken } from './cart-token.js';
 import type { Cart, CartContext, Tx } from './context.js';
 import { cartErrors } from './errors.js';
@@ -72,7 +73,8 @@ export async function present(cart: Cart, stored: StoredCart, known?: Map<string
   const missing = stored.lines.map((line) => line.variantId).filter((id) => !known?.has(id));
   const snapshots = new Map(known);
   if (missing.length > 0) for (const [id, snapshot] of await lookUpVariants(cart.ctx, missing)) snapshots.set(id, snapshot);
-  return cartView(stored, snapshots, await evaluateDiscounts(cart.ctx, stored, snapshots));
+  const shipping = new Map(applicableShipping(stored, snapshots).map((choice) => [choice.storeId, choice.amount]));
+  return cartView(stored, snapshots, { ...(await evaluateDiscounts(cart.ctx, stored, snapshots)), shipping });
 }
 
 /** The shopper's cart, read through: current prices, quantities capped by what is available now. */

@@ -28,5 +28,11 @@ export async function completeCart(cart: Cart, cartId: string, checkoutId: strin
 }
 
 async function checkoutView(cart: Cart, stored: StoredCart): Promise<Schemas['CheckoutCart']> {
-  return { ...(await present(cart, stored)), shipping: [], checkoutId: stored.checkoutId };
+  const view = await present(cart, stored);
+  // The choices that count are those in the stores' totals (see applicableShipping).
+  const counted = new Set(view.stores.filter((store) => store.totals.shipping !== null).map((store) => store.storeId));
+  const shipping = stored.shipping
+    .filter((choice) => counted.has(choice.storeId))
+    .map((choice) => ({ storeId: choice.storeId, optionId: choice.optionId, amount: { amount: choice.amount, currency: view.currency } }));
+  return { ...view, shipping, checkoutId: stored.checkoutId };
 }

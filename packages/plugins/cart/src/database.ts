@@ -36,6 +36,16 @@ export interface CartDatabase {
     created_at: Timestamp;
     updated_at: Timestamp;
   };
+  /** The shipping option chosen per store of a cart, priced by the shipping service. */
+  cart_shipping: {
+    cart_id: string;
+    store_id: string;
+    option_id: string;
+    amount: ColumnType<string | number, number, number>;
+    /** Grams the option was quoted for; a heavier parcel needs a new choice. */
+    weight: ColumnType<string | number, number, number>;
+    selected_at: Timestamp;
+  };
   /** Each store's choice; a store without a row has tax-inclusive prices. */
   store_tax_settings: {
     store_id: string;

@@ -14,5 +14,6 @@ export const cartErrors = defineErrors({
   CART_COUPON_REJECTED: { status: 422, title: 'The coupon code does not apply to this cart' },
   CART_TOO_MANY_COUPONS: { status: 422, title: 'A cart holds at most 10 coupon codes' },
   CART_PROMOTIONS_UNAVAILABLE: { status: 503, title: 'The promotion service is not running, so coupons cannot be checked' },
+  CART_SHIPPING_OPTION_INVALID: { status: 422, title: 'No such shipping option for this store and cart, or it has expired' },
   CART_INVALID_TAX: { status: 400, title: 'The tax base fraction must not be above 1' },
 });

@@ -8,6 +8,7 @@ import { type CartEvents, manifest } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
 import { cartHandlers } from './handlers/cart-handlers.js';
 import { checkoutHandlers } from './handlers/checkout-handlers.js';
+import { shippingHandlers } from './handlers/shipping-handlers.js';
 import { taxHandlers } from './handlers/tax-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type CartPluginOptions, resolveSettings } from './options.js';
@@ -39,6 +40,7 @@ export function cartPlugin(options: CartPluginOptions = {}): Plugin {
       ...cartHandlers(settings),
       ...taxHandlers(settings),
       ...checkoutHandlers(settings),
+      ...shippingHandlers(settings),
     },
     jobs: [
       {

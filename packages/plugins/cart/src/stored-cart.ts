@@ -19,6 +19,7 @@ interface CartRowJson {
   updated_at: Date | string;
   lines: Array<{ id: string; variant_id: string; store_id: string; quantity: number }>;
   store_taxes: Array<{ store_id: string; prices_include_tax: boolean }>;
+  shipping: Array<{ store_id: string; option_id: string; amount: number | string; weight: number | string }>;
   platform_tax: { name: string; rate_basis_points: number; base_numerator: number; base_denominator: number } | null;
 }
 
@@ -52,6 +53,12 @@ const cartQuery = queryTemplate<CartDatabase, { id: string }, CartRowJson>({
             .select(['store_tax_settings.store_id', 'store_tax_settings.prices_include_tax'])
             .where('store_tax_settings.store_id', 'in', eb.selectFrom('cart_lines as l').select('l.store_id').whereRef('l.cart_id', '=', 'carts.id')),
         ).as('store_taxes'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('cart_shipping')
+            .select(['cart_shipping.store_id', 'cart_shipping.option_id', 'cart_shipping.amount', 'cart_shipping.weight'])
+            .whereRef('cart_shipping.cart_id', '=', 'carts.id'),
+        ).as('shipping'),
         jsonObjectFrom(
           eb.selectFrom('platform_tax').select(['name', 'rate_basis_points', 'base_numerator', 'base_denominator']).where('platform_tax.id', '=', 1),
         ).as('platform_tax'),
@@ -76,6 +83,12 @@ export async function loadCart(db: Db, cartId: string, defaultTax: TaxRule): Pro
     updatedAt: iso(row.updated_at),
     lines: row.lines.map((line) => ({ id: line.id, variantId: line.variant_id, storeId: line.store_id, quantity: line.quantity })),
     storeTaxes: new Map(row.store_taxes.map((store) => [store.store_id, store.prices_include_tax])),
+    shipping: row.shipping.map((choice) => ({
+      storeId: choice.store_id,
+      optionId: choice.option_id,
+      amount: Number(choice.amount),
+      weight: Number(choice.weight),
+    })),
     tax: platform
       ? { name: platform.name, rateBasisPoints: platform.rate_basis_points, baseNumerator: platform.base_numerator, baseDenominator: platform.base_denominator }
       : defaultTax,

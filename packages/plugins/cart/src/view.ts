@@ -21,6 +21,8 @@ export interface StoredCart {
   /** Stores that chose, by id; any other store's prices include tax. */
   storeTaxes: Map<string, boolean>;
   tax: TaxRule;
+  /** The shipping option chosen per store, with the price and the parcel weight it was quoted for. */
+  shipping: Array<{ storeId: string; optionId: string; amount: number; weight: number }>;
 }
 
 /** A line as stored: what was asked for, nothing about price or stock (those are read through). */

@@ -82,6 +82,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cart/carts/{cartId}/shipping/{storeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose how one store's items are shipped
+         * @description Takes an `optionId` from the shipping service's `quoteShippingRates` for this store and
+         *     counts its amount in the store's `shipping` total (and the cart's). The price is read from
+         *     the shipping service, never from the request. A choice counts while the store's parcel
+         *     weighs no more than was quoted; a heavier one (more added since) shows no shipping until an
+         *     option is chosen again.
+         *
+         *     A customer's own cart with their access token, or a guest cart with its token in
+         *     `X-Cart-Token`.
+         *
+         *     Errors: `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401), `CART_NOT_OPEN` (409),
+         *     `CART_SHIPPING_OPTION_INVALID` (422: no such option, an expired one, another store's, in
+         *     another currency, or a store with nothing in the cart), `SERVICE_UNAVAILABLE` (503: the
+         *     shipping service cannot be asked).
+         */
+        put: operations["selectCartShipping"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cart/carts/{cartId}/lines": {
         parameters: {
             query?: never;
@@ -737,6 +769,47 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    selectCartShipping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token, as `createCart` answered it once. */
+                "X-Cart-Token"?: components["parameters"]["CartToken"];
+            };
+            path: {
+                /** @description Cart id. */
+                cartId: components["parameters"]["CartId"];
+                /** @description The store whose items are shipped. */
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A quoted shipping option of this store. */
+                    optionId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The cart with the choice in its totals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addCartLine: {

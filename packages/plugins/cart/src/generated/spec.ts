@@ -45,6 +45,10 @@ const document = {
     "promotion": {
       "optional": true,
       "why": "Discounts of every read and change (evaluatePromotions); without it carts show no discounts and coupons answer 503."
+    },
+    "shipping": {
+      "optional": true,
+      "why": "The price of a chosen shipping option (getShippingQuote); without it choosing shipping answers 503."
     }
   },
   "paths": {
@@ -192,6 +196,93 @@ const document = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/cart/carts/{cartId}/shipping/{storeId}": {
+      "put": {
+        "operationId": "selectCartShipping",
+        "tags": [
+          "Carts"
+        ],
+        "summary": "Choose how one store's items are shipped",
+        "description": "Takes an `optionId` from the shipping service's `quoteShippingRates` for this store and\ncounts its amount in the store's `shipping` total (and the cart's). The price is read from\nthe shipping service, never from the request. A choice counts while the store's parcel\nweighs no more than was quoted; a heavier one (more added since) shows no shipping until an\noption is chosen again.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`.\n\nErrors: `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401), `CART_NOT_OPEN` (409),\n`CART_SHIPPING_OPTION_INVALID` (422: no such option, an expired one, another store's, in\nanother currency, or a store with nothing in the cart), `SERVICE_UNAVAILABLE` (503: the\nshipping service cannot be asked).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CartId"
+          },
+          {
+            "name": "storeId",
+            "in": "path",
+            "required": true,
+            "description": "The store whose items are shipped.",
+            "schema": {
+              "type": "string",
+              "pattern": "^sto_[0-9a-z]{26}$"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/CartToken"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "optionId"
+                ],
+                "properties": {
+                  "optionId": {
+                    "type": "string",
+                    "pattern": "^shq_[0-9a-z]{26}$",
+                    "description": "A quoted shipping option of this store."
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The cart with the choice in its totals.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Cart"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
