@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { Placement } from './placement.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -53,6 +54,16 @@ export interface OrderDatabase {
     failure_code: string | null;
     failure_message: string | null;
     expires_at: NullableTimestamp;
+    /** The orders the checkout places, fixed when it opens (see `Placement`). */
+    placement: ColumnType<Placement | null, string | null | undefined, string | null>;
+    /** A payment event that came before the orders were placed: `paid`, `failed`, `expired`, `cancelled`. */
+    payment_outcome: string | null;
+    /** When everything after the payment (commits, confirmation, the cart) was done. */
+    settled_at: NullableTimestamp;
+    /** When everything a failed, expired or cancelled checkout held was given back. */
+    released_at: NullableTimestamp;
+    /** Settling or releasing runs that ended without finishing (each retry is a new process). */
+    attempts: ColumnType<number, number | undefined, number>;
     created_at: Timestamp;
     updated_at: Timestamp;
   };

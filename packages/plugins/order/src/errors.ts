@@ -5,4 +5,10 @@ export const orderErrors = defineErrors({
   ORDER_NOT_FOUND: { status: 404, title: 'No such order' },
   ORDER_CHECKOUT_NOT_FOUND: { status: 404, title: 'No such checkout' },
   ORDER_INVALID_TRANSITION: { status: 409, title: 'The order cannot make this change in its current status' },
+  ORDER_CART_NOT_FOUND: { status: 404, title: 'No such cart' },
+  ORDER_CART_NOT_OPEN: { status: 409, title: 'The cart was already checked out, merged or expired' },
+  ORDER_CART_EMPTY: { status: 422, title: 'The cart has nothing that can be bought' },
+  ORDER_CART_CHANGED: { status: 409, title: 'A line of the cart is sold out or has less than it asks for now' },
+  ORDER_SHIPPING_REQUIRED: { status: 422, title: 'A store of the cart has no shipping option chosen' },
+  ORDER_CHECKOUT_NOT_CANCELLABLE: { status: 409, title: 'The checkout is paid, already given up, or still being placed' },
 });

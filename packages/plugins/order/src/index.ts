@@ -1,14 +1,19 @@
 /** @tokobapak/plugin-order: checkouts as durable processes, one order per store, and the store's order desk. */
 import type { OrderOperations } from '@tokobapak/sdk';
 import { definePlugin, type Plugin } from '@tokobapak/server';
+import { settleCheckouts } from './checkout-driver.js';
+import { checkoutProcess } from './checkout-process.js';
 import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
 import { manifest, type OrderEvents } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
+import { checkoutHandlers } from './handlers/checkout-handlers.js';
 import { customerHandlers } from './handlers/customer-handlers.js';
 import { deskHandlers } from './handlers/desk-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type OrderPluginOptions, resolveSettings } from './options.js';
+import { trackPayments } from './payment-events.js';
+import { releaseProcess, settleProcess } from './settlement.js';
 
 export type { CheckoutStatus, OrderDatabase, OrderStatus } from './database.js';
 export { orderErrors } from './errors.js';
@@ -23,7 +28,7 @@ export type { OrderPluginOptions } from './options.js';
  */
 export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
-  void settings;
+  const checkout = checkoutProcess(settings);
   return definePlugin<OrderOperations, OrderDatabase, OrderEvents>({
     name: 'order',
     summary: 'Checkouts that turn a cart into one order per store and one payment, and the store order desk',
@@ -31,7 +36,19 @@ export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
     manifest,
     migrations,
     errors: orderErrors,
+    processes: [checkout, settleProcess, releaseProcess],
+    subscriptions: [trackPayments],
+    jobs: [
+      {
+        name: 'settle-checkouts',
+        intervalMs: settings.settleIntervalMs,
+        async run(ctx) {
+          await settleCheckouts(ctx);
+        },
+      },
+    ],
     handlers: {
+      ...checkoutHandlers(settings, checkout),
       ...customerHandlers(),
       ...deskHandlers(),
     },

@@ -5,16 +5,27 @@ export interface OrderPluginOptions {
    * it is placed and charged when it completes; default 0.
    */
   platformFeeBasisPoints?: number;
+  /** How long a customer has to pay a checkout before its stock and promotion uses are given back; default 1800 (at least 60). */
+  checkoutTtlSeconds?: number;
+  /** How often the settling job looks for paid, failed and expired checkouts to finish; default 1000 ms. */
+  settleIntervalMs?: number;
 }
 
 /** Options with their defaults applied. */
 export interface OrderSettings {
   platformFeeBasisPoints: number;
+  checkoutTtlSeconds: number;
+  settleIntervalMs: number;
 }
 
 /** Applies defaults to the plugin options, refusing values that cannot be right. */
 export function resolveSettings(options: OrderPluginOptions): OrderSettings {
   const fee = options.platformFeeBasisPoints ?? 0;
   if (!Number.isInteger(fee) || fee < 0 || fee > 10_000) throw new Error(`order: platformFeeBasisPoints must be an integer from 0 to 10000, got ${fee}`);
-  return { platformFeeBasisPoints: fee };
+  const ttl = options.checkoutTtlSeconds ?? 1800;
+  // The payment service takes at least a minute and at most a week.
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 604_800) throw new Error(`order: checkoutTtlSeconds must be an integer from 60 to 604800, got ${ttl}`);
+  const interval = options.settleIntervalMs ?? 1000;
+  if (!Number.isInteger(interval) || interval < 50) throw new Error(`order: settleIntervalMs must be an integer of at least 50, got ${interval}`);
+  return { platformFeeBasisPoints: fee, checkoutTtlSeconds: ttl, settleIntervalMs: interval };
 }

@@ -9,6 +9,13 @@ import { getOrder } from './order-reads.js';
 
 type Schemas = OrderComponents['schemas'];
 export type Tx = TxContext<OrderDatabase, OrderEvents>;
+/**
+ * A process step's transaction with the plugin's event types: steps get the untyped context of the
+ * runtime, but publish only what the spec declares (the outbox checks the type anyway).
+ */
+export function typed(tx: TxContext<OrderDatabase>): Tx {
+  return tx as unknown as Tx;
+}
 export type OrderContext = Pick<HandlerContext<OrderDatabase, OrderEvents>, 'db' | 'transaction' | 'clock'>;
 
 /** Locks one of the store's orders for a change; another store's is a 404, like a missing one. */

@@ -117,7 +117,9 @@ export const operationTable = {
     rejectWithdrawal: { method: 'POST', path: '/merchant/admin/withdrawals/{withdrawalId}/reject', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
   order: {
+    createCheckout: { method: 'POST', path: '/order/checkouts', paginated: false, idempotent: true, body: 'json', response: 'json' },
     getCheckout: { method: 'GET', path: '/order/checkouts/{checkoutId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    cancelCheckout: { method: 'POST', path: '/order/checkouts/{checkoutId}/cancel', paginated: false, idempotent: false, body: 'json', response: 'json' },
     listMyOrders: { method: 'GET', path: '/order/me/orders', paginated: true, idempotent: false, body: 'json', response: 'json' },
     getMyOrder: { method: 'GET', path: '/order/me/orders/{orderId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     listStoreOrders: { method: 'GET', path: '/order/store/orders', paginated: true, idempotent: false, body: 'json', response: 'json' },

@@ -67,10 +67,90 @@ const document = {
         }
       }
     },
-    "consumes": []
+    "consumes": [
+      "payment.paid",
+      "payment.failed",
+      "payment.expired",
+      "payment.cancelled"
+    ]
   },
-  "x-calls": {},
+  "x-calls": {
+    "cart": {
+      "why": "A checkout reads the cart it buys (getCheckoutCart) and completes it once paid (completeCart)."
+    },
+    "inventory": {
+      "why": "A checkout reserves the stock (reserveStock), then commits or releases the reservation."
+    },
+    "payment": {
+      "why": "A checkout creates one payment (createPayment) and cancels it (or refunds it) when the checkout is given up."
+    }
+  },
   "paths": {
+    "/order/checkouts": {
+      "post": {
+        "operationId": "createCheckout",
+        "tags": [
+          "Checkouts"
+        ],
+        "summary": "Check a cart out",
+        "description": "Turns the caller's cart into one order per store and one payment, as a durable process:\nit reads the cart, reserves the stock (all or nothing), reserves the promotion uses of the\napplied promotions and coupons, fixes each store's shipping, creates the payment, and\nplaces the orders (`pending_payment`). It answers once that is done (201, status\n`awaiting_payment`, with the payment's instructions) or undone (the error of the step that\nwas refused, with nothing left behind: no reservation, no promotion use, no payment).\n\nWhen the payment arrives the orders become `paid` and the stock, the promotion uses and\nthe cart are committed; when it fails, expires or the customer cancels, or the checkout is\nnot paid by `expiresAt`, everything is given back. A server that dies in the middle\nfinishes or undoes the checkout when it starts again.\n\nWith an `Idempotency-Key`, the same request retried (also concurrently) makes one checkout\nand one payment: a retry gets the first answer, or 409 `IDEMPOTENCY_IN_PROGRESS` while the\nfirst is still running.\n\nErrors: `ORDER_CART_NOT_FOUND` (404: no such cart, or another customer's),\n`ORDER_CART_NOT_OPEN` (409: completed, merged or expired), `ORDER_CART_EMPTY` (422:\nnothing buyable in it), `ORDER_CART_CHANGED` (409: a line is sold out or has less than it\nasks for now; read the cart again), `ORDER_SHIPPING_REQUIRED` (422: a store of the cart has\nno shipping chosen), and the refusals of the services it calls, passed on with their codes\n(insufficient stock, a promotion's limit reached, a payment method refused).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CheckoutInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The checkout, waiting for its payment.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Checkout"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
     "/order/checkouts/{checkoutId}": {
       "get": {
         "operationId": "getCheckout",
@@ -113,6 +193,65 @@ const document = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/order/checkouts/{checkoutId}/cancel": {
+      "post": {
+        "operationId": "cancelCheckout",
+        "tags": [
+          "Checkouts"
+        ],
+        "summary": "Give up a checkout before paying",
+        "description": "A checkout waiting for its payment is cancelled: its payment is cancelled, its stock and\npromotion uses given back and its orders cancelled (in the background; read the checkout\nto follow it). Cancelling a cancelled checkout changes nothing.\n\nErrors: `ORDER_CHECKOUT_NOT_FOUND` (404), `ORDER_CHECKOUT_NOT_CANCELLABLE` (409: it is\npaid, or it already failed or expired, or it is still being placed).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CheckoutId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OrderNoteInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The cancelled checkout.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Checkout"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
           }
         }
       }
@@ -520,6 +659,17 @@ const document = {
           "maximum": 100,
           "default": 20
         }
+      },
+      "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "A key the client makes up (a UUID is a good choice) so that it can retry safely: the first\nresponse for this caller, operation and key is stored and replayed to every retry. Reusing\na key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first\nrequest still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.\n",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255
+        }
       }
     },
     "schemas": {
@@ -637,6 +787,85 @@ const document = {
             "minLength": 1,
             "maxLength": 500,
             "description": "Shown to the customer and the store in the history."
+          }
+        }
+      },
+      "CheckoutInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "cartId",
+          "shippingAddress",
+          "paymentMethod"
+        ],
+        "properties": {
+          "cartId": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 40,
+            "description": "The caller's cart."
+          },
+          "shippingAddress": {
+            "$ref": "#/components/schemas/ShippingAddress"
+          },
+          "shipping": {
+            "type": "array",
+            "maxItems": 100,
+            "description": "The shipping option (a quote's `optionId`) per store of the cart; a store left out uses\nthe option chosen on the cart.\n",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "storeId",
+                "optionId"
+              ],
+              "properties": {
+                "storeId": {
+                  "$ref": "#/components/schemas/StoreId"
+                },
+                "optionId": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200,
+                  "description": "The quoted option."
+                }
+              }
+            }
+          },
+          "paymentMethod": {
+            "type": "object",
+            "description": "How the customer pays, as the payment service takes it: `{ \"type\": \"qris\" }`,\n`{ \"type\": \"virtual_account\", \"bank\": \"bca\" }`, `{ \"type\": \"ewallet\", \"provider\": \"gopay\" }`\nor `{ \"type\": \"card\" }`.\n",
+            "required": [
+              "type"
+            ],
+            "additionalProperties": true,
+            "properties": {
+              "type": {
+                "type": "string",
+                "enum": [
+                  "virtual_account",
+                  "ewallet",
+                  "qris",
+                  "card"
+                ],
+                "description": "The kind of payment."
+              },
+              "bank": {
+                "type": "string",
+                "enum": [
+                  "bca",
+                  "bni",
+                  "bri",
+                  "permata"
+                ],
+                "description": "The bank of a virtual account."
+              },
+              "provider": {
+                "type": "string",
+                "maxLength": 40,
+                "description": "The e-wallet."
+              }
+            }
           }
         }
       },
@@ -1489,6 +1718,26 @@ const document = {
       },
       "Conflict": {
         "description": "The request conflicts with the current state (for example a unique value already taken),\nor a request with the same idempotency key is still running (`IDEMPOTENCY_IN_PROGRESS`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "UnprocessableEntity": {
+        "description": "The request is well-formed but cannot be processed, for example an idempotency key reused\nwith a different request (`IDEMPOTENCY_KEY_REUSED`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "ServiceUnavailable": {
+        "description": "A service or third party this operation depends on did not answer (`SERVICE_UNAVAILABLE`\nor a service-specific code); retrying later may succeed.\n",
         "content": {
           "application/problem+json": {
             "schema": {

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
+import { checkoutProgress } from './0002-checkout-progress.js';
 
 /** The order service's migrations, applied in name order inside schema `order`. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-checkout-progress': checkoutProgress,
 };

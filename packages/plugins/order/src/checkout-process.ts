@@ -1,0 +1,201 @@
+import { defineProcess, type ProcessDefinition } from '@tokobapak/server';
+import { type CheckoutRequest, placementFromCart, placementTotal, reservationItems } from './checkout-cart.js';
+import { placementOf, requireCheckout } from './checkout-store.js';
+import type { OrderDatabase } from './database.js';
+import { orderErrors } from './errors.js';
+import type { OrderSettings } from './options.js';
+import { typed } from './order-desk.js';
+import { placeOrders } from './placement.js';
+
+/** How long after the placement began a checkout that has not placed its orders is undone. */
+const PLACEMENT_DEADLINE_MS = 2 * 60_000;
+// The stock and the promotion uses outlive the payment, so a payment that arrives just before it
+// expires still finds them held; the expiry job gives them back early when the checkout expires.
+const HOLD_MARGIN_SECONDS = 15 * 60;
+
+/**
+ * The checkout, as a durable process: read the cart and fix the orders, reserve the stock, create
+ * the payment, place the orders. Each step stores what its compensation needs; a refusal at any
+ * step undoes the steps before it (the stock released, the payment cancelled, the checkout marked
+ * failed), and a crash is undone on restart, except at the last step, which is finished (the payment
+ * exists and the orders only have to be written).
+ *
+ * What happens after the payment (settling) or instead of it (releasing) is `settlement.ts`.
+ */
+export function checkoutProcess(settings: OrderSettings): ProcessDefinition<OrderDatabase, CheckoutRequest> {
+  return defineProcess<OrderDatabase, CheckoutRequest>({
+    name: 'checkout',
+    recovery: 'compensate',
+    deadlineMs: PLACEMENT_DEADLINE_MS,
+    steps: [
+      {
+        id: 'open',
+        // Reading the cart and writing the checkout row can simply run again.
+        recovery: 'resume',
+        uncertain: ({ input }) => ({ checkoutId: input.checkoutId }),
+        async action(ctx) {
+          const { input } = ctx;
+          const cart = await ctx.clients.cart.getCheckoutCart({ params: { cartId: input.cartId } }).catch((error: unknown) => {
+            // Another customer's cart is as missing as one that does not exist.
+            if ((error as { status?: number }).status === 404) throw orderErrors.ORDER_CART_NOT_FOUND();
+            throw error;
+          });
+          const placement = placementFromCart(cart, input, settings.platformFeeBasisPoints);
+          const now = ctx.clock.now();
+          await ctx.db
+            .insertInto('checkouts')
+            .values({
+              id: input.checkoutId,
+              customer_id: input.customerId,
+              cart_id: input.cartId,
+              status: 'processing',
+              currency: placement.currency,
+              total: placementTotal(placement),
+              shipping_address: JSON.stringify(input.shippingAddress),
+              payment_method: JSON.stringify(input.paymentMethod),
+              placement: JSON.stringify(placement),
+              expires_at: new Date(now.getTime() + settings.checkoutTtlSeconds * 1000),
+              created_at: now,
+              updated_at: now,
+            })
+            .onConflict((conflict) => conflict.column('id').doNothing())
+            .execute();
+          return { checkoutId: input.checkoutId };
+        },
+        async compensate(ctx, output) {
+          if (!output) return;
+          const state = await ctx.processes.get(ctx.processId);
+          const failure = state?.error ?? { message: 'the checkout was undone' };
+          const expired = failure.message === 'the deadline passed';
+          await ctx.db
+            .updateTable('checkouts')
+            .set({
+              status: expired ? 'expired' : 'failed',
+              failure_code: failure.code ?? null,
+              failure_message: failure.message.slice(0, 1000),
+              released_at: ctx.clock.now(),
+              updated_at: ctx.clock.now(),
+            })
+            .where('id', '=', output.checkoutId)
+            .where('status', '=', 'processing')
+            .execute();
+        },
+      },
+      {
+        id: 'reserve-stock',
+        uncertain: () => ({ reservationId: null }),
+        async action(ctx) {
+          const placement = await placementOf(ctx.db, ctx.input.checkoutId);
+          const reservation = await ctx.clients.inventory.reserveStock({
+            body: { reference: ctx.input.checkoutId, items: reservationItems(placement), ttlSeconds: settings.checkoutTtlSeconds + HOLD_MARGIN_SECONDS },
+          });
+          await ctx.db.updateTable('checkouts').set({ reservation_id: reservation.id }).where('id', '=', ctx.input.checkoutId).execute();
+          return { reservationId: reservation.id as string | null };
+        },
+        async compensate(ctx, output) {
+          let reservationId = output?.reservationId ?? (await requireCheckout(ctx.db, ctx.input.checkoutId)).reservation_id;
+          if (!reservationId) {
+            // The outcome is unknown: asking again with the same reference answers the reservation
+            // if it was made (and makes one otherwise, which is released all the same).
+            const placement = await placementOf(ctx.db, ctx.input.checkoutId);
+            const again = await ctx.clients.inventory
+              .reserveStock({ body: { reference: ctx.input.checkoutId, items: reservationItems(placement), ttlSeconds: 60 } })
+              .catch((error: unknown) => {
+                if (isRefusal(error)) return undefined;
+                throw error;
+              });
+            reservationId = again?.id ?? null;
+          }
+          if (reservationId) await ctx.clients.inventory.releaseReservation({ params: { reservationId } });
+        },
+      },
+      {
+        id: 'create-payment',
+        uncertain: () => ({ paymentId: null }),
+        async action(ctx) {
+          const checkout = await requireCheckout(ctx.db, ctx.input.checkoutId);
+          const payment = await createPayment(ctx, checkout.total, checkout.currency, settings);
+          await ctx.db
+            .updateTable('checkouts')
+            .set({
+              payment_id: payment.id,
+              payment_status: payment.status,
+              payment_instructions: JSON.stringify(payment.instructions ?? null),
+              payment_expires_at: payment.expiresAt,
+            })
+            .where('id', '=', ctx.input.checkoutId)
+            .execute();
+          return { paymentId: payment.id as string | null };
+        },
+        async compensate(ctx, output) {
+          let paymentId = output?.paymentId ?? (await requireCheckout(ctx.db, ctx.input.checkoutId)).payment_id;
+          if (!paymentId) {
+            const checkout = await requireCheckout(ctx.db, ctx.input.checkoutId);
+            // Idempotent per reference: the payment made before the crash, if any.
+            paymentId = (await createPayment(ctx, checkout.total, checkout.currency, settings).catch(() => undefined))?.id ?? null;
+          }
+          if (paymentId) await cancelPayment(ctx, paymentId);
+        },
+      },
+      {
+        id: 'place-orders',
+        // The payment exists: finishing the checkout is better than undoing it.
+        recovery: 'resume',
+        async action(ctx) {
+          const placement = await placementOf(ctx.db, ctx.input.checkoutId);
+          const now = ctx.clock.now();
+          await ctx.transaction(async (tx) => {
+            await placeOrders(typed(tx), placement, now);
+            await tx.db
+              .updateTable('checkouts')
+              .set({ status: 'awaiting_payment', updated_at: now })
+              .where('id', '=', ctx.input.checkoutId)
+              .where('status', '=', 'processing')
+              .execute();
+          });
+        },
+      },
+    ],
+  });
+}
+
+type StepCtx = Parameters<ProcessDefinition<OrderDatabase, CheckoutRequest>['steps'][number]['action']>[0];
+
+async function createPayment(ctx: StepCtx, amount: number, currency: string, settings: OrderSettings) {
+  return ctx.clients.payment.createPayment({
+    idempotencyKey: `checkout:${ctx.input.checkoutId}`,
+    body: {
+      reference: ctx.input.checkoutId,
+      amount: { amount, currency },
+      customerId: ctx.input.customerId,
+      method: ctx.input.paymentMethod as never,
+      expiresInSeconds: settings.checkoutTtlSeconds,
+    },
+  });
+}
+
+/** Cancels a pending payment; one already paid is refunded in full instead, one already ended is left. */
+export async function cancelPayment(ctx: Pick<StepCtx, 'clients'>, paymentId: string): Promise<void> {
+  try {
+    await ctx.clients.payment.cancelPayment({ params: { paymentId }, idempotencyKey: `cancel:${paymentId}`, body: {} });
+  } catch (error) {
+    if ((error as { status?: number }).status !== 409) throw error;
+    const payment = await ctx.clients.payment.getPayment({ params: { paymentId } });
+    if (payment.status === 'paid' || payment.status === 'partially_refunded') {
+      const left = payment.amount.amount - payment.refundedAmount.amount;
+      if (left > 0) {
+        await ctx.clients.payment.refundPayment({
+          params: { paymentId },
+          idempotencyKey: `checkout-given-up:${paymentId}`,
+          body: { amount: { amount: left, currency: payment.amount.currency }, reason: 'The checkout was given up' },
+        });
+      }
+    }
+  }
+}
+
+/** A coded 4xx answer: the other service changed nothing. */
+export function isRefusal(error: unknown): boolean {
+  const status = (error as { status?: unknown })?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}

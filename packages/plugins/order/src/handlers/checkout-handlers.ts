@@ -1,0 +1,62 @@
+import { newId, ProblemError, Reply, requireUser } from '@tokobapak/server';
+import { driveCheckout } from '../checkout-driver.js';
+import type { checkoutProcess } from '../checkout-process.js';
+import { orderErrors } from '../errors.js';
+import type { OrderSettings } from '../options.js';
+import { getCheckout } from '../order-reads.js';
+import type { OrderHandlers } from './types.js';
+
+/** Starting and cancelling checkouts. */
+export function checkoutHandlers(
+  settings: OrderSettings,
+  checkout: ReturnType<typeof checkoutProcess>,
+): Pick<OrderHandlers, 'createCheckout' | 'cancelCheckout'> {
+  void settings;
+  return {
+    async createCheckout({ headers, body }, ctx) {
+      const customerId = requireUser(ctx.caller).userId;
+      // The runtime hands header parameters over by their lower-case names.
+      const idempotencyKey = (headers as Record<string, string | undefined>)['idempotency-key'];
+      const checkoutId = newId('chk');
+      // The same key makes the same process, so even a retry the platform's key store does not
+      // catch (a different request body, after the first failed) runs no second checkout.
+      const key = idempotencyKey === undefined ? `checkout:${checkoutId}` : `checkout:${customerId}:${idempotencyKey}`;
+      const run = await ctx.processes.start(checkout, {
+        key,
+        input: {
+          checkoutId,
+          customerId,
+          cartId: body.cartId,
+          shippingAddress: body.shippingAddress,
+          shipping: body.shipping ?? [],
+          paymentMethod: body.paymentMethod,
+        },
+      });
+      if (run.cause) throw run.cause;
+      const input = run.input as { checkoutId: string };
+      if (run.status === 'compensated' && run.error) {
+        throw new ProblemError(run.error.code ?? 'ORDER_CHECKOUT_FAILED', run.error.status ?? 409, 'The checkout failed', { detail: run.error.message });
+      }
+      return new Reply(201, await getCheckout(ctx.db, customerId, input.checkoutId));
+    },
+
+    async cancelCheckout({ params, body }, ctx) {
+      const customerId = requireUser(ctx.caller).userId;
+      const current = await getCheckout(ctx.db, customerId, params.checkoutId);
+      if (current.status !== 'cancelled') {
+        const now = ctx.clock.now();
+        const moved = await ctx.db
+          .updateTable('checkouts')
+          .set({ status: 'cancelled', failure_message: body.note ?? 'cancelled by the customer', updated_at: now })
+          .where('id', '=', params.checkoutId)
+          .where('customer_id', '=', customerId)
+          .where('status', '=', 'awaiting_payment')
+          .executeTakeFirst();
+        if (Number(moved.numUpdatedRows) === 0) throw orderErrors.ORDER_CHECKOUT_NOT_CANCELLABLE({ detail: `The checkout is ${current.status}` });
+        // Released now, in this request; the settling job finishes it should this fail.
+        await driveCheckout(ctx, { id: params.checkoutId, status: 'cancelled', attempts: 0 });
+      }
+      return getCheckout(ctx.db, customerId, params.checkoutId);
+    },
+  };
+}

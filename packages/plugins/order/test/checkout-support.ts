@@ -1,0 +1,73 @@
+import { cartPlugin } from '@tokobapak/plugin-cart';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
+import { paymentPlugin } from '@tokobapak/plugin-payment';
+import type { OrderComponents, TokoBapakClient } from '@tokobapak/sdk';
+import { type Clock, newId } from '@tokobapak/server';
+import { createTestServer, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { sql } from 'kysely';
+import { type OrderPluginOptions, orderPlugin } from '../src/index.js';
+import { ADDRESS, customerClient } from './support.js';
+
+export type Checkout = OrderComponents['schemas']['Checkout'];
+
+/** Inventory, cart, payment (its sandbox gateway) and order on one fresh database. */
+export async function startCheckoutServer(options: { clock?: Clock; order?: OrderPluginOptions } = {}): Promise<TestServer> {
+  return createTestServer({
+    plugins: [inventoryPlugin(), cartPlugin(), paymentPlugin({ provider: 'sandbox' }), orderPlugin({ settleIntervalMs: 100, ...options.order })],
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+let counter = 0;
+
+/** A product of one variant with `stock` units at `price` in a store of its own (or the one given). */
+export async function productOf(server: TestServer, { price, stock, storeId = newId('sto') }: { price: number; stock: number; storeId?: string }) {
+  counter += 1;
+  const handle = `kopi-${Date.now().toString(36)}-${counter}`;
+  const merchant = storeSession(server, storeId);
+  const product = await merchant.inventory.createProduct({
+    body: {
+      title: `Kopi ${counter}`,
+      handle,
+      categories: ['kopi'],
+      variants: [{ sku: handle.toUpperCase(), price: { amount: price, currency: 'IDR' }, weight: 250, stockOnHand: stock }],
+      status: 'active',
+    },
+  });
+  return { variantId: product.variants[0]?.id as string, productId: product.id, storeId, merchant };
+}
+
+/** A signed-in customer with an open cart holding the given lines. */
+export async function shopper(
+  server: TestServer,
+  lines: Array<{ variantId: string; quantity: number }>,
+): Promise<{ userId: string; client: TokoBapakClient; cartId: string }> {
+  const { userId, client } = customerClient(server);
+  const cart = await client.cart.createCart({ body: { currency: 'IDR' } });
+  for (const line of lines) await client.cart.addCartLine({ params: { cartId: cart.id }, body: line });
+  return { userId, client, cartId: cart.id };
+}
+
+/** The body of a checkout of `cartId` paid by QRIS. */
+export const checkoutBody = (cartId: string) => ({ cartId, shippingAddress: ADDRESS, paymentMethod: { type: 'qris' as const } });
+
+/** What inventory holds of a variant: on hand and reserved (read from its table: no API shows reservations). */
+export async function stockOf(server: TestServer, variantId: string): Promise<{ onHand: number; reserved: number }> {
+  const { rows } = await sql<{
+    stock_on_hand: number;
+    reserved: number;
+  }>`select stock_on_hand, reserved from inventory.variants where id = ${variantId}`.execute(server.database.db);
+  const row = rows[0];
+  if (!row) throw new Error(`no variant ${variantId}`);
+  return { onHand: Number(row.stock_on_hand), reserved: Number(row.reserved) };
+}
+
+/** Payments the payment service holds for these checkouts, by status. */
+export async function paymentsFor(server: TestServer, references: string[]): Promise<Array<{ reference: string; status: string }>> {
+  if (references.length === 0) return [];
+  const { rows } = await sql<{
+    reference: string;
+    status: string;
+  }>`select reference, status from payment.payments where reference in (${sql.join(references)})`.execute(server.database.db);
+  return rows;
+}
