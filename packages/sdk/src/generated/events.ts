@@ -124,9 +124,8 @@ the promotion service counts it towards the customer's first order.
   /** The order was completed. `total` is what the customer was charged for this order,
 `refunded` what was refunded before completion, and `platformFee` the platform's fee on
 `total - refunded` at the order's recorded rate (rounded down to the minor unit). The
-store's balance is credited `total - platformFee` here and debited every `order.refunded`
-(including the refunds made before completion), so what the store keeps is exactly
-`total - refunded - platformFee` plus nothing for later refunds.
+store keeps `total - refunded - platformFee`; refunds after completion come as
+`order.refunded` with `orderCompleted: true`.
  */
   'order.completed': order.components['schemas']['OrderCompletedEvent'];
   /** The order was cancelled: its checkout was abandoned before payment (`by: system` or

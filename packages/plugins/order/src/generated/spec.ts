@@ -49,7 +49,7 @@ const document = {
         }
       },
       "order.completed": {
-        "description": "The order was completed. `total` is what the customer was charged for this order,\n`refunded` what was refunded before completion, and `platformFee` the platform's fee on\n`total - refunded` at the order's recorded rate (rounded down to the minor unit). The\nstore's balance is credited `total - platformFee` here and debited every `order.refunded`\n(including the refunds made before completion), so what the store keeps is exactly\n`total - refunded - platformFee` plus nothing for later refunds.\n",
+        "description": "The order was completed. `total` is what the customer was charged for this order,\n`refunded` what was refunded before completion, and `platformFee` the platform's fee on\n`total - refunded` at the order's recorded rate (rounded down to the minor unit). The\nstore keeps `total - refunded - platformFee`; refunds after completion come as\n`order.refunded` with `orderCompleted: true`.\n",
         "payload": {
           "$ref": "#/components/schemas/OrderCompletedEvent"
         }
@@ -76,12 +76,15 @@ const document = {
   },
   "x-calls": {
     "cart": {
+      "optional": true,
       "why": "A checkout reads the cart it buys (getCheckoutCart) and completes it once paid (completeCart)."
     },
     "inventory": {
+      "optional": true,
       "why": "A checkout reserves the stock (reserveStock), then commits or releases the reservation."
     },
     "payment": {
+      "optional": true,
       "why": "A checkout creates one payment (createPayment) and cancels it (or refunds it) when the checkout is given up."
     }
   },
