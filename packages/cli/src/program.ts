@@ -6,6 +6,7 @@ import { registerKeysCommand } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerNewCommand } from './commands/new.js';
 import { registerOrdersCommand } from './commands/orders.js';
+import { registerPaymentsCommand } from './commands/payments.js';
 import { registerPayoutsCommand } from './commands/payouts.js';
 import { registerProductsCommand } from './commands/products.js';
 import { registerPromotionsCommand } from './commands/promotions.js';
@@ -51,6 +52,7 @@ export function buildProgram(context: CliContext = createContext()): Command {
   registerAccountCommands(program, context);
   registerKeysCommand(program, context);
   registerImagesCommand(program, context);
+  registerPaymentsCommand(program, context);
   return program;
 }
 

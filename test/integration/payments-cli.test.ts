@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { authPlugin } from '@tokobapak/plugin-auth';
+import { paymentPlugin } from '@tokobapak/plugin-payment';
+import { userPlugin } from '@tokobapak/plugin-user';
+import { createTestServer, serviceClient, type TestServer } from '@tokobapak/server/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CLI_BIN, CLI_BUILT } from './support/cli-process.js';
+
+// `tokobapak payments simulate` as a process (the built CLI) against a store listening on a port:
+// the customer signs in with `tokobapak login` and pays their sandbox payment; the sandbox's signed
+// webhook goes through the store's webhook endpoint and the payment ends paid.
+
+const exec = promisify(execFile);
+const PASSWORD = 'kopi-susu-gula-aren-7';
+let server: TestServer;
+let url: string;
+let configDir: string;
+let customerId: string;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI_BIN, ...args], {
+      env: { ...process.env, CI: 'true', TOKOBAPAK_CONFIG_DIR: configDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  if (!CLI_BUILT) return;
+  server = await createTestServer({
+    plugins: [authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin(), paymentPlugin({ env: {} })],
+  });
+  url = await server.listen({ port: 0, host: '127.0.0.1' });
+  configDir = await mkdtemp(join(tmpdir(), 'tokobapak-payments-cli-'));
+  const customer = server.client();
+  await customer.user.register({ body: { email: 'ani@pembeli.example', password: PASSWORD, name: 'Ani' } });
+  await customer.auth.login({ body: { email: 'ani@pembeli.example', password: PASSWORD } });
+  customerId = (await customer.user.getProfile()).id;
+});
+afterAll(async () => {
+  await server?.close();
+  if (configDir) await rm(configDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!CLI_BUILT)(`tokobapak payments simulate as a process (needs ${CLI_BIN}; run pnpm build)`, () => {
+  test('the signed-in customer pays their sandbox payment; someone else’s is a 404; a bad outcome is refused', { timeout: 180_000 }, async () => {
+    const order = serviceClient(server, 'order');
+    const mine = await order.payment.createPayment({
+      body: { reference: 'chk_cli_1', amount: { amount: 75_000, currency: 'IDR' }, customerId, method: { type: 'qris' } },
+    });
+    const theirs = await order.payment.createPayment({
+      body: { reference: 'chk_cli_2', amount: { amount: 10_000, currency: 'IDR' }, customerId: 'usr_someoneelse', method: { type: 'qris' } },
+    });
+    const expiring = await order.payment.createPayment({
+      body: { reference: 'chk_cli_3', amount: { amount: 20_000, currency: 'IDR' }, customerId, method: { type: 'virtual_account', bank: 'bri' } },
+    });
+
+    const login = await cli(['login', '--email', 'ani@pembeli.example', '--url', url, '--json']);
+    expect(login.code, login.stderr).toBe(0);
+
+    const paid = await cli(['payments', 'simulate', mine.id, '--json']);
+    expect(paid.code, paid.stderr).toBe(0);
+    const { payment } = JSON.parse(paid.stdout) as { payment: { status: string; history: Array<{ status: string; source: string }> } };
+    expect(payment.status).toBe('paid');
+    expect(payment.history.map((entry) => `${entry.status}/${entry.source}`)).toEqual(['pending/api', 'paid/webhook']);
+
+    const expired = await cli(['payments', 'simulate', expiring.id, '--outcome', 'expired']);
+    expect(expired).toMatchObject({ code: 0, stdout: `Payment ${expiring.id} (20000 IDR, chk_cli_3) is expired\n` });
+
+    const foreign = await cli(['payments', 'simulate', theirs.id, '--json']);
+    expect(foreign.code).toBe(1);
+    expect(JSON.parse(foreign.stdout)).toEqual({ error: { code: 'CLI_API_ERROR', message: '404 PAYMENT_NOT_FOUND: No such payment' } });
+
+    const again = await cli(['payments', 'simulate', mine.id]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/409 PAYMENT_NOT_PENDING/);
+
+    const bad = await cli(['payments', 'simulate', mine.id, '--outcome', 'maybe']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--outcome \/ TOKOBAPAK_PAYMENT_OUTCOME must be paid, failed or expired/);
+    expect((await order.payment.getPayment({ params: { paymentId: theirs.id } })).status).toBe('pending');
+  });
+});
