@@ -14,28 +14,46 @@ const UNAVAILABLE_ORIGIN = 'http://unavailable.tokobapak';
  */
 export function createProcessFetch(app: FastifyInstance): typeof fetch {
   return async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
+    // The SDK calls with a URL string and a text body: those skip the WHATWG Request (its header
+    // guard and body stream) on the in-process path. Anything else is read through a Request.
+    const direct = typeof input === 'string' && (init?.body === undefined || init.body === null || typeof init.body === 'string');
+    const request = direct ? undefined : new Request(input, init);
+    const url = new URL(request ? request.url : (input as string));
     if (url.origin === UNAVAILABLE_ORIGIN) {
       const service = url.pathname.split('/')[1] ?? 'unknown';
       const variable = serviceUrlVariable(service);
       throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} is not running in this process and no URL is configured for it (${variable})`);
     }
-    if (url.origin !== IN_PROCESS_ORIGIN) return fetchRemote(request, url);
-    const payload = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    if (url.origin !== IN_PROCESS_ORIGIN) return fetchRemote(request ?? new Request(input, init), url);
+    let method: string;
+    let headers: Record<string, string>;
+    let payload: string | Buffer | undefined;
+    if (request) {
+      method = request.method;
+      headers = Object.fromEntries(request.headers);
+      payload = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    } else {
+      method = (init?.method ?? 'GET').toUpperCase();
+      // A GET or HEAD with a body is refused as fetch refuses it.
+      if ((method === 'GET' || method === 'HEAD') && typeof init?.body === 'string') throw new TypeError('Request with GET/HEAD method cannot have body.');
+      // Headers normalizes names to lower case and joins repeats, as the Request did.
+      headers = Object.fromEntries(new Headers(init?.headers));
+      payload = typeof init?.body === 'string' ? init.body : undefined;
+      if (payload !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'text/plain;charset=UTF-8';
+    }
     const response = await app.inject({
-      method: request.method as 'GET',
+      method: method as 'GET',
       url: `${url.pathname}${url.search}`,
-      headers: Object.fromEntries(request.headers),
-      ...(payload ? { payload } : {}),
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
     });
-    const headers = new Headers();
+    const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(response.headers)) {
       if (value === undefined) continue;
-      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, String(item));
+      for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, String(item));
     }
     const empty = response.statusCode === 204 || response.statusCode === 304 || response.rawPayload.length === 0;
-    return new Response(empty ? null : new Uint8Array(response.rawPayload), { status: response.statusCode, headers });
+    return new Response(empty ? null : new Uint8Array(response.rawPayload), { status: response.statusCode, headers: responseHeaders });
   };
 }
 
