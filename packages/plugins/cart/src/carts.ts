@@ -97,31 +97,23 @@ export async function addLine(cart: Cart, cartId: string, shopper: Shopper, inpu
   const variant = sellableVariant(snapshots, input.variantId, before.currency);
   const now = ctx.clock.now();
   const after = await ctx.transaction(async (tx) => {
-    await lockOpenCart(tx, cartId);
-    const line = await tx.db
-      .selectFrom('cart_lines')
-      .select(['id', 'quantity'])
-      .where('cart_id', '=', cartId)
-      .where('variant_id', '=', input.variantId)
-      .executeTakeFirst();
+    await lockAndTouch(tx, cartId, now);
+    // The cart is locked, so its lines stay as read: one statement finds the line and counts them.
+    const lines = await tx.db.selectFrom('cart_lines').select(['id', 'variant_id', 'quantity']).where('cart_id', '=', cartId).execute();
+    const line = lines.find((candidate) => candidate.variant_id === input.variantId);
     const quantity = (line?.quantity ?? 0) + input.quantity;
     if (quantity > MAX_LINE_QUANTITY) throw cartErrors.CART_LINE_QUANTITY_LIMIT(`The line would hold ${quantity} units`);
     requireAvailable(variant, quantity);
     if (line) {
       await tx.db.updateTable('cart_lines').set({ quantity, updated_at: now }).where('id', '=', line.id).execute();
     } else {
-      const { count } = await tx.db
-        .selectFrom('cart_lines')
-        .select((eb) => eb.fn.countAll<string>().as('count'))
-        .where('cart_id', '=', cartId)
-        .executeTakeFirstOrThrow();
-      if (Number(count) >= settings.maxLines) throw cartErrors.CART_TOO_MANY_LINES(`A cart holds at most ${settings.maxLines} lines`);
+      if (lines.length >= settings.maxLines) throw cartErrors.CART_TOO_MANY_LINES(`A cart holds at most ${settings.maxLines} lines`);
       await tx.db
         .insertInto('cart_lines')
         .values({ id: newId('cli'), cart_id: cartId, variant_id: input.variantId, store_id: variant.storeId, quantity, created_at: now, updated_at: now })
         .execute();
     }
-    return touchAndLoad(cart, tx, cartId, now);
+    return loadLocked(cart, tx, cartId);
   });
   return present(cart, after, snapshots);
 }
@@ -141,7 +133,7 @@ export async function updateLine(cart: Cart, cartId: string, lineId: string, sho
   requireAvailable(variant, quantity);
   const now = ctx.clock.now();
   const after = await ctx.transaction(async (tx) => {
-    await lockOpenCart(tx, cartId);
+    await lockAndTouch(tx, cartId, now);
     const updated = await tx.db
       .updateTable('cart_lines')
       .set({ quantity, updated_at: now })
@@ -149,7 +141,7 @@ export async function updateLine(cart: Cart, cartId: string, lineId: string, sho
       .where('cart_id', '=', cartId)
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) throw cartErrors.CART_LINE_NOT_FOUND();
-    return touchAndLoad(cart, tx, cartId, now);
+    return loadLocked(cart, tx, cartId);
   });
   return present(cart, after, snapshots);
 }
@@ -160,10 +152,10 @@ export async function removeLine(cart: Cart, cartId: string, lineId: string, sho
   ownedCart(await loadCart(ctx.db, cartId, settings.tax), shopper);
   const now = ctx.clock.now();
   const after = await ctx.transaction(async (tx) => {
-    await lockOpenCart(tx, cartId);
+    await lockAndTouch(tx, cartId, now);
     const removed = await tx.db.deleteFrom('cart_lines').where('id', '=', lineId).where('cart_id', '=', cartId).executeTakeFirst();
     if (removed.numDeletedRows === 0n) throw cartErrors.CART_LINE_NOT_FOUND();
-    return touchAndLoad(cart, tx, cartId, now);
+    return loadLocked(cart, tx, cartId);
   });
   return present(cart, after);
 }
@@ -175,8 +167,17 @@ export async function lockOpenCart(tx: Tx, cartId: string): Promise<void> {
   requireOpen(row);
 }
 
-async function touchAndLoad(cart: Cart, tx: Tx, cartId: string, now: Date): Promise<StoredCart> {
-  await tx.db.updateTable('carts').set({ updated_at: now }).where('id', '=', cartId).execute();
+/**
+ * Locks the cart row and stamps it changed in one statement (the update takes the row lock),
+ * refusing a cart that is no longer open: the stamp rolls back with whatever refuses the change.
+ */
+async function lockAndTouch(tx: Tx, cartId: string, now: Date): Promise<void> {
+  const row = await tx.db.updateTable('carts').set({ updated_at: now }).where('id', '=', cartId).returning('status').executeTakeFirst();
+  if (!row) throw cartErrors.CART_NOT_FOUND();
+  requireOpen(row);
+}
+
+async function loadLocked(cart: Cart, tx: Tx, cartId: string): Promise<StoredCart> {
   const stored = await loadCart(tx.db, cartId, cart.settings.tax);
   if (!stored) throw cartErrors.CART_NOT_FOUND();
   return stored;
