@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { orderPlugin } from '@tokobapak/plugin-order';
@@ -11,12 +9,11 @@ import { newId } from '@tokobapak/server';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { orderSeeder } from '../../packages/plugins/order/test/support.js';
-import { CLI_BIN, CLI_BUILT } from './support/cli-process.js';
+import { CLI_BIN, CLI_BUILT, runCli } from './support/cli-process.js';
 
 // `tokobapak orders` as a process (the built CLI) against a store listening on a port, signed in
 // with `tokobapak login` (the stored session acting in the merchant's store).
 
-const exec = promisify(execFile);
 const PASSWORD = 'kopi-tubruk-pagi-hari-99';
 const seeder = orderSeeder();
 let server: TestServer;
@@ -24,18 +21,9 @@ let url: string;
 let configDir: string;
 let storeId: string;
 
-/** Runs the CLI binary with the test's config folder; resolves with its exit code and output. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI_BIN, ...args], {
-      env: { ...process.env, CI: 'true', TOKOBAPAK_CONFIG_DIR: configDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+/** The CLI with the test's config folder, password and store URL. */
+function cli(args: string[]) {
+  return runCli(args, { TOKOBAPAK_CONFIG_DIR: configDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url });
 }
 
 beforeAll(async () => {

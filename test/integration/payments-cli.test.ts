@@ -1,37 +1,26 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { createTestServer, serviceClient, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CLI_BIN, CLI_BUILT } from './support/cli-process.js';
+import { CLI_BIN, CLI_BUILT, runCli } from './support/cli-process.js';
 
 // `tokobapak payments simulate` as a process (the built CLI) against a store listening on a port:
 // the customer signs in with `tokobapak login` and pays their sandbox payment; the sandbox's signed
 // webhook goes through the store's webhook endpoint and the payment ends paid.
 
-const exec = promisify(execFile);
 const PASSWORD = 'kopi-susu-gula-aren-7';
 let server: TestServer;
 let url: string;
 let configDir: string;
 let customerId: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI_BIN, ...args], {
-      env: { ...process.env, CI: 'true', TOKOBAPAK_CONFIG_DIR: configDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+/** The CLI with the test's config folder, password and store URL. */
+function cli(args: string[]) {
+  return runCli(args, { TOKOBAPAK_CONFIG_DIR: configDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url });
 }
 
 beforeAll(async () => {

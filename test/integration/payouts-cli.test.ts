@@ -1,20 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { userPlugin } from '@tokobapak/plugin-user';
 import type { TokoBapakClient } from '@tokobapak/sdk';
 import { createTestServer, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CLI_BIN, CLI_BUILT } from './support/cli-process.js';
+import { CLI_BIN, CLI_BUILT, runCli } from './support/cli-process.js';
 
 // `tokobapak payouts` as a process (the built CLI) against a store listening on a port, signed in
 // with `tokobapak login` as the store's owner; an admin credits the balance and works the payout desk.
 
-const exec = promisify(execFile);
 const PASSWORD = 'kopi-tubruk-pagi-hari-99';
 const ADMIN = 'keuangan@platform.example';
 let server: TestServer;
@@ -23,18 +20,9 @@ let configDir: string;
 let storeId: string;
 let admin: TokoBapakClient;
 
-/** Runs the CLI binary with the test's config folder; resolves with its exit code and output. */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI_BIN, ...args], {
-      env: { ...process.env, CI: 'true', TOKOBAPAK_CONFIG_DIR: configDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+/** The CLI with the test's config folder, password and store URL. */
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { TOKOBAPAK_CONFIG_DIR: configDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url, ...env });
 }
 
 async function signedIn(email: string, name: string): Promise<TokoBapakClient> {
