@@ -111,7 +111,7 @@ describe('events in the specs', () => {
     const page = readFileSync(join(dir, 'events.md'), 'utf8');
     expect(page).toMatch(/^# Events\n\n<!-- event-catalogue:start/);
     expect(page).toContain(
-      '| `user.deletion-acknowledged` | user, auth, merchant | user | `userId`: string, `service`: string | A service has erased a deleted user',
+      '| `user.deletion-acknowledged` | user, auth, merchant, wishlist | user | `userId`: string, `service`: string | A service has erased a deleted user',
     );
     expect(page).toContain('| `merchant.store-suspended` | merchant | auth, inventory | `storeId`: string |');
     expect(page).not.toContain('\nold\n');
