@@ -30,8 +30,14 @@ const admin = (): TokoBapakClient =>
 interface Case {
   name: string;
   products: Array<{ price: number; store?: number; categories?: string[] }>;
-  /** Promotions to create: `platform`, or `store` (of store 0). `{category}` in categories becomes this case's category; `{product:i}` in productIds its product i. */
-  promotions?: Array<{ owner: 'platform' | 'store'; input: Partial<PromotionInput> & Pick<PromotionInput, 'type'>; couponIndex?: number }>;
+  /** Promotions to create: `platform`, or `store` (of store 0) or `store1`. `{category}` in categories becomes this case's category; `{product:i}` in productIds its product i. */
+  promotions?: Array<{
+    owner: 'platform' | 'store' | 'store1';
+    input: Partial<PromotionInput> & Pick<PromotionInput, 'type'>;
+    couponIndex?: number;
+    /** The same code as this earlier promotion (codes are unique per owner). */
+    sameCodeAs?: number;
+  }>;
   lines: Array<{ product: number; quantity: number }>;
   /** Stores whose prices exclude tax. */
   exclusiveStores?: number[];
@@ -180,6 +186,52 @@ const CASES: Case[] = [
     apply: [0],
     expected: { subtotal: 100000, discount: 10000, tax: 5351 + 3568, total: 90000, lineDiscounts: [6000, 4000], storeTaxes: [5351, 3568] },
   },
+  {
+    name: "a store's exclusive promotion keeps a platform coupon off its lines only",
+    products: [{ price: 100000 }, { price: 50000, store: 1 }],
+    promotions: [
+      { owner: 'store', input: { type: 'percentage', percentage: 20, priority: 10, stacking: 'exclusive' } },
+      { owner: 'platform', input: { type: 'fixed_amount', amount: 6000, currency: 'IDR', code: '' } },
+    ],
+    lines: [
+      { product: 0, quantity: 1 },
+      { product: 1, quantity: 1 },
+    ],
+    apply: [1],
+    // 80,000 × 11/111 = 7,927.9 → 7,928; 44,000 × 11/111 = 4,360.4 → 4,360.
+    expected: {
+      subtotal: 150000,
+      discount: 26000,
+      tax: 7928 + 4360,
+      total: 124000,
+      lineDiscounts: [20000, 6000],
+      storeTaxes: [7928, 4360],
+      fundedBy: ['store', 'platform'],
+    },
+  },
+  {
+    name: 'one code that two stores each hold: each store discounts its own lines',
+    products: [{ price: 50000 }, { price: 30000, store: 1 }],
+    promotions: [
+      { owner: 'store', input: { type: 'percentage', percentage: 10, code: '' } },
+      { owner: 'store1', input: { type: 'fixed_amount', amount: 2000, currency: 'IDR' }, sameCodeAs: 0 },
+    ],
+    lines: [
+      { product: 0, quantity: 1 },
+      { product: 1, quantity: 1 },
+    ],
+    apply: [0],
+    // 45,000 × 11/111 = 4,459.5 → 4,459; 28,000 × 11/111 = 2,774.8 → 2,775.
+    expected: {
+      subtotal: 80000,
+      discount: 7000,
+      tax: 4459 + 2775,
+      total: 73000,
+      lineDiscounts: [5000, 2000],
+      storeTaxes: [4459, 2775],
+      fundedBy: ['store', 'store'],
+    },
+  },
 ];
 
 async function runCase(spec: Case): Promise<{ cart: Cart; codes: string[] }> {
@@ -194,7 +246,7 @@ async function runCase(spec: Case): Promise<{ cart: Cart; codes: string[] }> {
     await storeSession(server, stores[index], 'manager').cart.setStoreTaxSettings({ body: { pricesIncludeTax: false } });
   const codes: string[] = [];
   for (const promotion of spec.promotions ?? []) {
-    const code = promotion.input.code === '' ? uniqueCode('HEMAT') : undefined;
+    const code = promotion.sameCodeAs !== undefined ? codes[promotion.sameCodeAs] : promotion.input.code === '' ? uniqueCode('HEMAT') : undefined;
     const conditions = promotion.input.conditions;
     const input = {
       name: spec.name.slice(0, 100),
@@ -214,7 +266,7 @@ async function runCase(spec: Case): Promise<{ cart: Cart; codes: string[] }> {
     } as PromotionInput;
     if (!code) delete (input as Partial<PromotionInput>).code;
     if (promotion.owner === 'platform') await admin().promotion.createPlatformDiscount({ body: input });
-    else await storeSession(server, stores[0], 'manager').promotion.createStoreDiscount({ body: input });
+    else await storeSession(server, stores[promotion.owner === 'store1' ? 1 : 0], 'manager').promotion.createStoreDiscount({ body: input });
     codes.push(code ?? '');
   }
 

@@ -4,7 +4,8 @@ import { defineErrors } from '@tokobapak/server';
 export const promotionErrors = defineErrors({
   PROMOTION_NOT_FOUND: { status: 404, title: 'No such promotion' },
   PROMOTION_CODE_NOT_FOUND: { status: 404, title: 'No promotion has this code' },
-  PROMOTION_CODE_TAKEN: { status: 409, title: 'Another promotion already has this code' },
+  PROMOTION_CODE_TAKEN: { status: 409, title: 'Another promotion of the same owner already has this code' },
+  PROMOTION_CODE_AMBIGUOUS: { status: 422, title: 'Several promotions have this code' },
   PROMOTION_INVALID_RULE: { status: 422, title: 'The fields do not fit the promotion type' },
   PROMOTION_INVALID_SCHEDULE: { status: 422, title: 'The promotion ends before it starts' },
   PROMOTION_EXPIRED: { status: 422, title: 'The promotion has ended' },

@@ -1,5 +1,5 @@
 import type { PromotionComponents } from '@tokobapak/sdk';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { PromotionDatabase } from './database.js';
 import type { Candidate, EvaluationFacts } from './evaluation.js';
 import { money, type PromotionRow } from './mappers.js';
@@ -10,14 +10,16 @@ type Db = Kysely<PromotionDatabase>;
 
 /**
  * Reads what evaluation needs, outside any transaction: the live automatic promotions of the
- * currency (platform ones, and those of the stores in the cart), every promotion whose code the
- * cart names (whatever its state, so the refusal can say why), the customer's own uses, and
- * whether the customer has ordered before.
+ * currency (platform ones, and those of the stores in the cart), every promotion of the platform
+ * or of a store in the cart whose code the cart names (whatever its state, so the refusal can say
+ * why), the codes only stores outside the cart hold, the customer's own uses, and whether the
+ * customer has ordered before.
  */
 export async function loadFacts(db: Db, input: Schemas['EvaluationInput'], now: Date): Promise<EvaluationFacts> {
   const storeIds = [...new Set(input.lines.map((line) => line.storeId))];
   const codes = [...new Set((input.couponCodes ?? []).map(normalCode))];
-  if (storeIds.length === 0) return { candidates: [], hasOrdered: false };
+  if (storeIds.length === 0) return { candidates: [], hasOrdered: false, elsewhereCodes: [] };
+  const ownersInCart = (eb: ExpressionBuilder<PromotionDatabase, 'promotions'>) => eb.or([eb('scope', '=', 'platform'), eb('store_id', 'in', storeIds)]);
   const rows = await db
     .selectFrom('promotions')
     .selectAll()
@@ -29,9 +31,9 @@ export async function loadFacts(db: Db, input: Schemas['EvaluationInput'], now: 
           eb('status', '=', 'active'),
           eb('starts_at', '<=', now),
           eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]),
-          eb.or([eb('scope', '=', 'platform'), eb('store_id', 'in', storeIds)]),
+          ownersInCart(eb),
         ]),
-        ...(codes.length > 0 ? [eb('code', 'in', codes)] : []),
+        ...(codes.length > 0 ? [eb.and([eb('code', 'in', codes), ownersInCart(eb)])] : []),
       ]),
     )
     .execute();
@@ -50,8 +52,15 @@ export async function loadFacts(db: Db, input: Schemas['EvaluationInput'], now: 
     customerId !== null && rows.some((row) => row.first_order_only)
       ? (await db.selectFrom('ordering_customers').select('customer_id').where('customer_id', '=', customerId).executeTakeFirst()) !== undefined
       : false;
+  // Codes held only by stores outside the cart: the code exists, it just does not fit this cart.
+  const unmatched = codes.filter((code) => !rows.some((row) => row.code === code));
+  const elsewhere = unmatched.length > 0 ? await db.selectFrom('promotions').select('code').distinct().where('code', 'in', unmatched).execute() : [];
   const usedBy = new Map(usage.map((row) => [row.promotion_id, row.used]));
-  return { candidates: rows.map((row) => toCandidate(row, input.currency, usedBy.get(row.id) ?? 0, now)), hasOrdered };
+  return {
+    candidates: rows.map((row) => toCandidate(row, input.currency, usedBy.get(row.id) ?? 0, now)),
+    hasOrdered,
+    elsewhereCodes: elsewhere.map((row) => row.code as string),
+  };
 }
 
 function toCandidate(row: PromotionRow, currency: string, customerUsed: number, now: Date): Candidate {

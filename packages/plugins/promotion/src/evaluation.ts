@@ -2,6 +2,7 @@ import type { PromotionComponents } from '@tokobapak/sdk';
 import { allocate } from './allocation.js';
 import type { ConditionLists, PromotionType } from './database.js';
 import { promotionErrors } from './errors.js';
+import { Stacking } from './stacking.js';
 
 type Schemas = PromotionComponents['schemas'];
 type Reason = Schemas['Evaluation']['rejectedCodes'][number]['reason'];
@@ -32,6 +33,8 @@ export interface EvaluationFacts {
   /** Automatic promotions that may apply, and every promotion whose code the request names. */
   candidates: Candidate[];
   hasOrdered: boolean;
+  /** Codes the request names that only stores outside the cart hold. */
+  elsewhereCodes: string[];
 }
 
 interface Line {
@@ -43,8 +46,9 @@ interface Line {
 
 /**
  * The discounts of a cart: candidates taken by priority (highest first), then id (oldest first);
- * each computed on what the earlier ones left of each line. An exclusive promotion applies only
- * first and alone. Pure: the same input and facts always give the same answer.
+ * each computed on what the earlier ones left of each line. Exclusivity follows `Stacking`: a
+ * platform's exclusive promotion is alone in the cart, a store's alone on that store's lines.
+ * Pure: the same input and facts always give the same answer.
  */
 export function evaluate(input: Schemas['EvaluationInput'], facts: EvaluationFacts): Schemas['Evaluation'] {
   const lines: Line[] = input.lines.map((line) => {
@@ -60,32 +64,36 @@ export function evaluate(input: Schemas['EvaluationInput'], facts: EvaluationFac
   for (const entry of input.shipping ?? []) shippingLeft.set(entry.storeId, (shippingLeft.get(entry.storeId) ?? 0) + entry.amount);
   const shippingDiscount = new Map<string, number>();
 
-  const rejected = new Map<string, Reason>();
   const requested = [...new Set((input.couponCodes ?? []).map((code) => code.toUpperCase()))];
-  const byCode = new Map(facts.candidates.filter((c) => c.code !== null).map((c) => [c.code as string, c]));
+  const rejected = new Map<string, Reason>();
   for (const code of requested) {
-    const candidate = byCode.get(code);
-    if (!candidate) rejected.set(code, 'PROMOTION_CODE_NOT_FOUND');
-    else if (candidate.unavailable) rejected.set(code, candidate.unavailable);
+    // A code may name several promotions (one per store, one of the platform's): the code is
+    // refused only when none of them applies, with the reason of the last one that did not.
+    const named = facts.candidates.filter((c) => c.code === code);
+    if (named.length === 0) rejected.set(code, facts.elsewhereCodes.includes(code) ? 'PROMOTION_CONDITIONS_NOT_MET' : 'PROMOTION_CODE_NOT_FOUND');
+    const unavailable = named.find((c) => c.unavailable !== null)?.unavailable;
+    if (unavailable && named.every((c) => c.unavailable !== null)) rejected.set(code, unavailable);
   }
   const pool = facts.candidates
     .filter((c) => c.unavailable === null && (c.code === null || requested.includes(c.code)))
     .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const applied: Schemas['Evaluation']['applied'] = [];
-  let exclusiveApplied = false;
+  const acceptedCodes = new Set<string>();
+  const stacking = new Stacking();
   for (const promotion of pool) {
-    const eligible = lines.filter((line) => covers(promotion, line.input));
-    const eligibleSubtotal = eligible.reduce((acc, line) => acc + line.total, 0);
+    const covered = lines.filter((line) => covers(promotion, line.input));
+    const coveredSubtotal = covered.reduce((acc, line) => acc + line.total, 0);
     const met =
-      eligible.length > 0 &&
-      (promotion.minSubtotal === null || eligibleSubtotal >= promotion.minSubtotal) &&
+      covered.length > 0 &&
+      (promotion.minSubtotal === null || coveredSubtotal >= promotion.minSubtotal) &&
       (!promotion.firstOrderOnly || (input.customerId != null && !facts.hasOrdered));
     if (!met) {
       if (promotion.code) rejected.set(promotion.code, 'PROMOTION_CONDITIONS_NOT_MET');
       continue;
     }
-    if (exclusiveApplied || (promotion.stacking === 'exclusive' && applied.length > 0)) {
+    const eligible = stacking.admit(promotion, covered);
+    if (!eligible) {
       if (promotion.code) rejected.set(promotion.code, 'PROMOTION_NOT_COMBINABLE');
       continue;
     }
@@ -119,8 +127,10 @@ export function evaluate(input: Schemas['EvaluationInput'], facts: EvaluationFac
       fundedBy: promotion.scope,
       storeId: promotion.storeId,
     });
-    if (promotion.stacking === 'exclusive') exclusiveApplied = true;
+    stacking.record(promotion, eligible);
+    if (promotion.code) acceptedCodes.add(promotion.code);
   }
+  for (const code of acceptedCodes) rejected.delete(code);
 
   const storeIds = [...new Set([...lines.map((line) => line.input.storeId), ...(input.shipping ?? []).map((entry) => entry.storeId)])];
   const lineDiscount = (line: Line) => line.total - line.left;

@@ -206,8 +206,12 @@ async function resolve(db: Db, input: Schemas['RedemptionInput']): Promise<Wante
     const codes = [...new Set(input.codes.map(normalCode))];
     const rows = await db.selectFrom('promotions').select(['id', 'code']).where('code', 'in', codes).execute();
     for (const code of codes) {
-      const row = rows.find((candidate) => candidate.code === code);
+      const named = rows.filter((candidate) => candidate.code === code);
+      const row = named[0];
       if (!row) throw promotionErrors.PROMOTION_CODE_NOT_FOUND(`No promotion has the code ${code}`);
+      // Codes are unique per owner: which of several a checkout used only the evaluation knows.
+      if (named.length > 1)
+        throw promotionErrors.PROMOTION_CODE_AMBIGUOUS(`${named.length} promotions have the code ${code}: reserve the ones the evaluation applied by id`);
       merged.set(row.id, { promotionId: row.id, code, amount: 0 });
     }
   } else {

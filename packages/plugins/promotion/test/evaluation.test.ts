@@ -8,6 +8,7 @@ import { callers, fakeId, line, type Schemas, startServer } from './support.js';
 
 const STORE_A = fakeId('sto');
 const STORE_B = fakeId('sto');
+const STORE_C = fakeId('sto');
 const HOUR = 3_600_000;
 
 type Owner = 'platform' | string;
@@ -16,6 +17,8 @@ interface PromotionSetup {
   key: string;
   owner: Owner;
   coupon?: boolean;
+  /** A code several promotions of the case share (instead of the key). */
+  sharedCode?: string;
   input: Omit<Schemas['PromotionInput'], 'name' | 'code' | 'currency'>;
 }
 interface Case {
@@ -266,6 +269,125 @@ const cases: Case[] = [
     lines: [line('a', STORE_A, 10_000)],
     expected: { discount: 0, applied: [] },
   },
+  {
+    name: "a store's exclusive promotion shuts out the others on its own lines only",
+    promotions: [
+      { key: 'EXA', owner: STORE_A, input: { type: 'percentage', percentage: 20, stacking: 'exclusive', priority: 10 } },
+      { key: 'PLAT', owner: 'platform', input: { type: 'fixed_amount', amount: 6_000, priority: 5 } },
+      { key: 'OWNB', owner: STORE_B, input: { type: 'percentage', percentage: 10, priority: 1 } },
+    ],
+    lines: [line('a', STORE_A, 100_000), line('b', STORE_B, 50_000)],
+    // EXA: 20,000 on a. PLAT covers a and b but may touch only b: 6,000. OWNB: 10% of the 44,000 left of b.
+    expected: {
+      discount: 30_400,
+      lines: {
+        a: [['EXA', 20_000]],
+        b: [
+          ['PLAT', 6_000],
+          ['OWNB', 4_400],
+        ],
+      },
+      applied: [
+        ['EXA', 'store'],
+        ['PLAT', 'platform'],
+        ['OWNB', 'store'],
+      ],
+    },
+  },
+  {
+    name: "a store's exclusive coupon after a platform promotion on its lines is refused",
+    promotions: [
+      { key: 'AUTO', owner: 'platform', input: { type: 'percentage', percentage: 10, priority: 10 } },
+      { key: 'SOLOA', owner: STORE_A, coupon: true, input: { type: 'fixed_amount', amount: 5_000, stacking: 'exclusive' } },
+    ],
+    lines: [line('a', STORE_A, 100_000)],
+    codes: ['SOLOA'],
+    expected: { discount: 10_000, applied: [['AUTO', 'platform']], rejected: { SOLOA: 'PROMOTION_NOT_COMBINABLE' } },
+  },
+  {
+    name: "a store's exclusive coupon applies beside another store's promotion",
+    promotions: [
+      { key: 'A10', owner: STORE_A, input: { type: 'percentage', percentage: 10, priority: 10 } },
+      { key: 'SOLOB', owner: STORE_B, coupon: true, input: { type: 'fixed_amount', amount: 5_000, stacking: 'exclusive' } },
+    ],
+    lines: [line('a', STORE_A, 100_000), line('b', STORE_B, 20_000)],
+    codes: ['SOLOB'],
+    expected: {
+      discount: 15_000,
+      lines: { a: [['A10', 10_000]], b: [['SOLOB', 5_000]] },
+      applied: [
+        ['A10', 'store'],
+        ['SOLOB', 'store'],
+      ],
+    },
+  },
+  {
+    name: "a platform's exclusive coupon after a store's exclusive promotion is refused",
+    promotions: [
+      { key: 'EXA', owner: STORE_A, input: { type: 'percentage', percentage: 20, stacking: 'exclusive', priority: 10 } },
+      { key: 'PEX', owner: 'platform', coupon: true, input: { type: 'fixed_amount', amount: 1_000, stacking: 'exclusive' } },
+    ],
+    lines: [line('a', STORE_A, 100_000), line('b', STORE_B, 10_000)],
+    codes: ['PEX'],
+    expected: { discount: 20_000, applied: [['EXA', 'store']], rejected: { PEX: 'PROMOTION_NOT_COMBINABLE' } },
+  },
+  {
+    name: "a store's exclusive free shipping keeps the platform's free shipping off its shipping",
+    promotions: [
+      { key: 'SHIPA', owner: STORE_A, input: { type: 'free_shipping', stacking: 'exclusive', priority: 10 } },
+      { key: 'SHIPALL', owner: 'platform', coupon: true, input: { type: 'free_shipping' } },
+    ],
+    lines: [line('a', STORE_A, 50_000), line('b', STORE_B, 50_000)],
+    shipping: [
+      { storeId: STORE_A, amount: 15_000 },
+      { storeId: STORE_B, amount: 9_000 },
+    ],
+    codes: ['SHIPALL'],
+    expected: {
+      discount: 0,
+      shippingDiscount: 24_000,
+      stores: { [STORE_A]: { discount: 0, shippingDiscount: 15_000 }, [STORE_B]: { discount: 0, shippingDiscount: 9_000 } },
+      applied: [
+        ['SHIPA', 'store'],
+        ['SHIPALL', 'platform'],
+      ],
+    },
+  },
+  {
+    name: 'one code held by two stores in the cart and one outside it: both stores in the cart apply theirs',
+    promotions: [
+      { key: 'HA', owner: STORE_A, coupon: true, sharedCode: 'HEMAT10', input: { type: 'percentage', percentage: 10 } },
+      { key: 'HB', owner: STORE_B, coupon: true, sharedCode: 'HEMAT10', input: { type: 'fixed_amount', amount: 2_000 } },
+      { key: 'HC', owner: STORE_C, coupon: true, sharedCode: 'HEMAT10', input: { type: 'percentage', percentage: 50 } },
+    ],
+    lines: [line('a', STORE_A, 50_000), line('b', STORE_B, 30_000)],
+    codes: ['hemat10'],
+    expected: {
+      discount: 7_000,
+      lines: { a: [['HA', 5_000]], b: [['HB', 2_000]] },
+      applied: [
+        ['HA', 'store'],
+        ['HB', 'store'],
+      ],
+    },
+  },
+  {
+    name: 'one code in two stores, one of them not met: the code stands, for the one that applies',
+    promotions: [
+      { key: 'HA', owner: STORE_A, coupon: true, sharedCode: 'HEMAT10', input: { type: 'percentage', percentage: 10, conditions: { minSubtotal: 100_000 } } },
+      { key: 'HB', owner: STORE_B, coupon: true, sharedCode: 'HEMAT10', input: { type: 'fixed_amount', amount: 2_000 } },
+    ],
+    lines: [line('a', STORE_A, 50_000), line('b', STORE_B, 30_000)],
+    codes: ['HEMAT10'],
+    expected: { discount: 2_000, lines: { a: [], b: [['HB', 2_000]] }, applied: [['HB', 'store']] },
+  },
+  {
+    name: 'a code that only a store outside the cart holds: conditions not met (not unknown)',
+    promotions: [{ key: 'HC', owner: STORE_C, coupon: true, sharedCode: 'ELSEWHERE', input: { type: 'percentage', percentage: 50 } }],
+    lines: [line('a', STORE_A, 50_000)],
+    codes: ['ELSEWHERE'],
+    expected: { discount: 0, applied: [], rejected: { ELSEWHERE: 'PROMOTION_CONDITIONS_NOT_MET' } },
+  },
 ];
 
 let server: TestServer;
@@ -303,7 +425,7 @@ describe('evaluatePromotions', () => {
     const ids = new Map<string, string>();
     const codes = new Map<string, string>();
     for (const setup of testCase.promotions) {
-      const code = setup.coupon ? `${setup.key}${suffix}` : undefined;
+      const code = setup.coupon ? `${setup.sharedCode ?? setup.key}${suffix}` : undefined;
       const startsAt = at(setup.input.startsAt);
       const endsAt = at(setup.input.endsAt ?? undefined);
       const body: Schemas['PromotionInput'] = {
@@ -319,7 +441,7 @@ describe('evaluatePromotions', () => {
           ? await as.admin().promotion.createPlatformDiscount({ body })
           : await as.store(setup.owner).promotion.createStoreDiscount({ body });
       ids.set(setup.key, created.id);
-      if (code) codes.set(setup.key.toUpperCase(), code.toUpperCase());
+      if (code) codes.set((setup.sharedCode ?? setup.key).toUpperCase(), code.toUpperCase());
     }
     const key = (id: string) => [...ids].find(([, value]) => value === id)?.[0];
 

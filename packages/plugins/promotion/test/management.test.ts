@@ -140,15 +140,20 @@ describe('bad input: a 4xx problem with a stable code, and nothing written', () 
     expect(problem.errors).toEqual([expect.objectContaining({ pointer: '#/conditions/storeIds' })]);
   });
 
-  test('a code is unique in any letter case, across owners: 409, and the second is not stored', async () => {
+  test('a code is unique per owner in any letter case: 409 and nothing stored; another store or the platform may hold it too', async () => {
     const code = uniqueCode('Unik');
-    await as.admin().promotion.createPlatformDiscount({ body: percent({ code }) });
+    const first = await as.store(STORE_A).promotion.createStoreDiscount({ body: percent({ code }) });
     await expectProblem(
-      as.store(STORE_B).promotion.createStoreDiscount({ body: percent({ code: code.toLowerCase(), name: 'Dup' }) }),
+      as.store(STORE_A).promotion.createStoreDiscount({ body: percent({ code: code.toLowerCase(), name: 'Dup' }) }),
       409,
       'PROMOTION_CODE_TAKEN',
     );
-    expect((await as.store(STORE_B).promotion.listStoreDiscounts({ query: {} })).items.some((item) => item.name === 'Dup')).toBe(false);
+    expect((await as.store(STORE_A).promotion.listStoreDiscounts({ query: {} })).items.some((item) => item.name === 'Dup')).toBe(false);
+    // Each store has its own codes, and the platform its own.
+    const other = await as.store(STORE_B).promotion.createStoreDiscount({ body: percent({ code: code.toLowerCase(), name: 'Milik B' }) });
+    const platform = await as.admin().promotion.createPlatformDiscount({ body: percent({ code, name: 'Platform' }) });
+    expect([first.code, other.code, platform.code]).toEqual([code.toUpperCase(), code.toUpperCase(), code.toUpperCase()]);
+    await expectProblem(as.admin().promotion.createPlatformDiscount({ body: percent({ code: code.toLowerCase(), name: 'Dup' }) }), 409, 'PROMOTION_CODE_TAKEN');
   });
 
   test('a patch that would end the window before it starts changes nothing', async () => {

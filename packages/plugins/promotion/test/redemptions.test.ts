@@ -187,6 +187,21 @@ describe('reservations', () => {
     expect(await stats(promotion.id)).toMatchObject({ used: 1, active: 1, discountReserved: 0 });
   });
 
+  test('a code held by two owners cannot be reserved by code (only the evaluation knows which applied); by id it can', async () => {
+    const shared = await coupon();
+    const storeOwn = await as
+      .store(fakeId('sto'))
+      .promotion.createStoreDiscount({ body: { name: 'Toko', type: 'fixed_amount', amount: 1_000, code: shared.code.toLowerCase() } });
+    await expectProblem(
+      as.order().promotion.reservePromotionRedemption({ body: { reference: reference(), customerId: null, codes: [shared.code] } }),
+      422,
+      'PROMOTION_CODE_AMBIGUOUS',
+    );
+    expect(await stats(shared.id)).toMatchObject({ used: 0 });
+    const byId = await as.order().promotion.reservePromotionRedemption({ body: { reference: reference(), customerId: null, promotionIds: [storeOwn.id] } });
+    expect(byId.promotions).toEqual([{ promotionId: storeOwn.id, code: shared.code.toUpperCase(), amount: 0 }]);
+  });
+
   test('only services redeem: a store session gets 403', async () => {
     const promotion = await coupon();
     await expectProblem(

@@ -55,7 +55,8 @@ export interface paths {
          *     ordered, or a per-customer limit without a customer), `PROMOTION_LIMIT_REACHED` (409,
          *     naming the promotion), `PROMOTION_REDEMPTION_MISMATCH` (409: the reference was used for
          *     other promotions), `PROMOTION_INVALID_RULE` (422: not exactly one of `promotions`,
-         *     `promotionIds` and `codes`).
+         *     `promotionIds` and `codes`), `PROMOTION_CODE_AMBIGUOUS` (422: a code given in `codes` is
+         *     held by more than one owner; reserve by id what the evaluation applied).
          */
         post: operations["reservePromotionRedemption"];
         delete?: never;
@@ -133,7 +134,8 @@ export interface paths {
          *     Errors: `PROMOTION_INVALID_RULE` (422: the fields of the type are missing or belong to
          *     another type, e.g. `percentage` on a `fixed_amount` promotion),
          *     `PROMOTION_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),
-         *     `PROMOTION_CODE_TAKEN` (409: another promotion has this code, in any letter case).
+         *     `PROMOTION_CODE_TAKEN` (409: another promotion of the same owner has this code, in any
+         *     letter case).
          */
         post: operations["createPlatformDiscount"];
         delete?: never;
@@ -214,7 +216,8 @@ export interface paths {
          *     Errors: `PROMOTION_INVALID_RULE` (422: the fields of the type are missing or belong to
          *     another type, e.g. `percentage` on a `fixed_amount` promotion, or `storeIds` on a store promotion),
          *     `PROMOTION_INVALID_SCHEDULE` (422: `endsAt` is not after `startsAt`),
-         *     `PROMOTION_CODE_TAKEN` (409: another promotion has this code, in any letter case).
+         *     `PROMOTION_CODE_TAKEN` (409: another promotion of the same owner has this code, in any
+         *     letter case).
          */
         post: operations["createStoreDiscount"];
         delete?: never;
