@@ -8,14 +8,12 @@
  *
  *   pnpm bench:cart --duration 5 --rounds 3 --connections 20 --carts 500
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient, type TokoBapakClient } from '@tokobapak/sdk';
 import { createTokenService, newId } from '@tokobapak/server';
 import { adminQuery } from './bench-database.js';
+import { type RunningEntry, startEntry } from './entry-process.js';
 import { runScenario, type ScenarioResult } from './load.js';
 import { JSON_HEADERS, type Scenario, Tally } from './scenarios/scenario.js';
 
@@ -36,42 +34,6 @@ const connections = Number(values.connections);
 const cartCount = Number(values.carts);
 const variantCount = Number(values.variants);
 const log = (message: string) => process.stderr.write(`${message}\n`);
-
-interface Running {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/** Starts an entry in its own node process (packages from their sources, through tsx: no build needed) and waits for its `listening` line. */
-async function start(entry: string, args: string[]): Promise<Running> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--conditions=development', '--import', import.meta.resolve('tsx'), fileURLToPath(new URL(entry, import.meta.url)), ...args],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
-    lines.on('line', (line) => {
-      try {
-        const event = JSON.parse(line) as { event?: string; url?: string };
-        if (event.event === 'listening' && event.url) resolve(event.url);
-      } catch {}
-    });
-  });
-  return {
-    url,
-    pid: child.pid as number,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 interface Seeded {
   variantIds: string[];
@@ -182,13 +144,13 @@ await adminQuery(adminUrl, `create database ${database}`);
 const dbUrl = new URL(adminUrl);
 dbUrl.pathname = `/${database}`;
 const secret = randomBytes(32).toString('hex');
-const servers: Running[] = [];
+const servers: RunningEntry[] = [];
 try {
-  const ours = await start('./cart/server.ts', ['--db-url', dbUrl.toString(), '--pool-size', '20', '--secret', secret]);
+  const ours = await startEntry(import.meta.url, './cart/server.ts', ['--db-url', dbUrl.toString(), '--pool-size', '20', '--secret', secret]);
   servers.push(ours);
   log(`seeding ${variantCount} variants and ${cartCount * 2} carts…`);
   const seeded = await seed(ours.url, secret);
-  const bare = await start('./cart/bare-server.ts', ['--db-url', dbUrl.toString(), '--pool-size', '20']);
+  const bare = await startEntry(import.meta.url, './cart/bare-server.ts', ['--db-url', dbUrl.toString(), '--pool-size', '20']);
   servers.push(bare);
   const load = { connections, duration, warmup: Number(values.warmup), quietWait: 2, attempts: 1 };
   const table: string[] = [];
