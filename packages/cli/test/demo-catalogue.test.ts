@@ -20,7 +20,7 @@ function documentedCatalogue(): Array<{ handle: string; price: number; stock: nu
 
 test('the demo catalogue has the documented prices, in whole rupiah (IDR has no minor units)', async () => {
   const documented = documentedCatalogue();
-  expect(documented).toHaveLength(6);
+  expect(documented).toHaveLength(8);
   const shopper = createClient({ baseUrl: demo.url });
   const listed = new Map<string, { amount: number; currency: string; available: number }>();
   for await (const product of shopper.inventory.listProducts.iterate({ query: { limit: 100 } })) {
@@ -32,4 +32,20 @@ test('the demo catalogue has the documented prices, in whole rupiah (IDR has no 
   }
   // The coffee is Rp 85.000, not Rp 8.500.000.
   expect(listed.get('kopi-gayo-250')?.amount).toBe(85_000);
+});
+
+test('both demo stores ship: a quote per store with the documented flat rate, dearer to Papua', async () => {
+  expect(demo.demo.stores?.map((store) => store.handle)).toEqual(['toko-demo', 'warung-demo']);
+  const shopper = createClient({ baseUrl: demo.url });
+  for (const handle of ['toko-demo', 'warung-demo']) {
+    const store = await shopper.merchant.getStoreByHandle({ params: { handle } });
+    const quote = (postalCode: string) =>
+      shopper.shipping.quoteShippingRates({ body: { storeId: store.id, destination: { postalCode }, items: [{ weight: 500, quantity: 1 }], currency: 'IDR' } });
+    const bandung = await quote('40115');
+    expect(bandung.options.map((option) => [option.provider, option.amount.amount])).toEqual([
+      ['weight-table', 10_000],
+      ['flat-rate', 15_000],
+    ]);
+    expect((await quote('99111')).options.find((option) => option.provider === 'flat-rate')?.amount.amount).toBe(30_000);
+  }
 });

@@ -7,7 +7,7 @@ export interface DemoReady {
   url: string;
   docsUrl: string;
   services: string[];
-  demo: { users: Array<{ role: string; email: string; password: string }>; store?: { handle: string; products: number } };
+  demo: { users: Array<{ role: string; email: string; password: string }>; stores?: Array<{ handle: string; products: number }> };
 }
 
 /**

@@ -155,7 +155,7 @@ describe('tokobapak start', () => {
       { role: 'merchant', email: 'merchant@demo.tokobapak.dev', password: 'demo-seller-password', name: 'Bu Rina', status: 'created' },
     ]);
     // Without the merchant and inventory services in this process there is no demo store.
-    expect(ready.demo.store).toBeUndefined();
+    expect(ready.demo.stores).toBeUndefined();
     expect(recorded.registered).toEqual([
       { email: 'admin@demo.tokobapak.dev', password: 'demo-boss-password', name: 'Ibu Sari' },
       { email: 'customer@demo.tokobapak.dev', password: 'demo-shopper-password', name: 'Pak Budi' },

@@ -21,6 +21,9 @@ export const DEMO_USERS: DemoUser[] = [
 
 /** The demo store the merchant owns. */
 export const DEMO_STORE = { name: 'Toko Demo Nusantara', handle: 'toko-demo' };
+
+/** A second store of the same merchant, so that a demo cart can hold lines from two stores. */
+export const DEMO_SECOND_STORE = { name: 'Warung Demo Rempah', handle: 'warung-demo' };
 // IDR has no minor units (docs/api-conventions.md): Rp 85.000 is `amount: 85000`.
 const rupiah = (amount: number) => ({ amount, currency: 'IDR' });
 
@@ -76,6 +79,49 @@ export const DEMO_PRODUCTS = [
   },
 ];
 
+/** The second demo store's catalogue, in whole rupiah like {@link DEMO_PRODUCTS}. */
+export const DEMO_SECOND_PRODUCTS = [
+  {
+    title: 'Kopi Toraja Kalosi 200 g',
+    handle: 'kopi-toraja-200',
+    categories: ['kopi', 'minuman'],
+    price: 72_000,
+    stock: 30,
+    description: 'Biji kopi arabika Toraja, sangrai gelap.',
+  },
+  {
+    title: 'Bumbu Rendang Padang',
+    handle: 'bumbu-rendang',
+    categories: ['bumbu', 'dapur'],
+    price: 25_000,
+    stock: 60,
+    description: 'Bumbu rendang kering untuk satu kilo daging.',
+  },
+];
+
+/**
+ * Shipping of both demo stores, so that a demo cart can be quoted and checked out: a flat rate with
+ * a dearer zone for Papua, and a table by weight. A store that never saved settings offers nothing.
+ */
+export const DEMO_SHIPPING = {
+  currency: 'IDR',
+  flatRate: {
+    name: 'Kirim rata',
+    amount: 15_000,
+    estimatedDays: { min: 2, max: 4 },
+    zones: [{ name: 'Papua', provinces: ['Papua'], postalCodePrefixes: ['99'], amount: 30_000 }],
+  },
+  weightTable: {
+    name: 'Menurut berat',
+    brackets: [
+      { upToGrams: 1_000, amount: 10_000 },
+      { upToGrams: 5_000, amount: 22_000 },
+      { upToGrams: 20_000, amount: 45_000 },
+    ],
+  },
+  biteship: null,
+};
+
 /**
  * Service options for a `--demo` run: auth grants the admin role to the demo admin's email when
  * the account is created (its `adminEmails` option), so the seed can register it like anyone else.
@@ -86,11 +132,18 @@ export function withDemoAdmin(serviceOptions: Record<string, unknown>): Record<s
   return { ...serviceOptions, auth: { ...auth, adminEmails: [...(auth.adminEmails ?? []), ...admins] } };
 }
 
+/** One demo store as {@link seedDemo} left it. */
+export interface DemoStoreResult {
+  handle: string;
+  products: number;
+  status: 'created' | 'existing';
+}
+
 /** What {@link seedDemo} did. */
 export interface DemoSeedResult {
   users: Array<DemoUser & { status: 'created' | 'existing' }>;
-  /** The demo store, when the merchant and inventory services run in this process. */
-  store?: { handle: string; products: number; status: 'created' | 'existing' };
+  /** The demo stores, when the merchant and inventory services run in this process. */
+  stores?: DemoStoreResult[];
   /** Why nothing was seeded, when nothing was. */
   skipped?: string;
 }
@@ -124,36 +177,59 @@ export async function seedDemo(server: Pick<RunningServer, 'client' | 'plugins'>
   }
   const loaded = new Set(server.plugins.map((plugin) => plugin.name));
   if (!loaded.has('merchant') || !loaded.has('inventory')) return { users };
-  return { users, store: await seedDemoStore(server) };
+  const withShipping = loaded.has('shipping');
+  return {
+    users,
+    stores: [
+      await seedDemoStore(server, DEMO_STORE, DEMO_PRODUCTS, withShipping),
+      await seedDemoStore(server, DEMO_SECOND_STORE, DEMO_SECOND_PRODUCTS, withShipping),
+    ],
+  };
 }
 
-/** The merchant's store and its products, created once; a second run finds the store and stops. */
-async function seedDemoStore(server: Pick<RunningServer, 'client'>): Promise<NonNullable<DemoSeedResult['store']>> {
+/**
+ * One of the merchant's stores and its products, created once; a store found again keeps its
+ * products. Shipping is saved when the store has never saved any (a store made by an older demo
+ * had none), and never overwrites what the merchant changed.
+ */
+async function seedDemoStore(
+  server: Pick<RunningServer, 'client'>,
+  store: typeof DEMO_STORE,
+  products: typeof DEMO_PRODUCTS,
+  withShipping: boolean,
+): Promise<DemoStoreResult> {
   const merchant = DEMO_USERS.find((user) => user.role === 'merchant') as DemoUser;
   const client = server.client();
   await client.auth.login({ body: { email: merchant.email, password: merchant.password } });
   let storeId: string;
+  let status: DemoStoreResult['status'] = 'created';
   try {
-    storeId = (await client.merchant.createStore({ body: DEMO_STORE })).id;
+    storeId = (await client.merchant.createStore({ body: store })).id;
   } catch (error) {
     if (!isConflict(error)) throw error;
-    return { handle: DEMO_STORE.handle, products: DEMO_PRODUCTS.length, status: 'existing' };
+    storeId = (await client.merchant.getStoreByHandle({ params: { handle: store.handle } })).id;
+    status = 'existing';
   }
-  // The store session makes every following call act inside the new store.
+  // The store session makes every following call act inside the store.
   await client.auth.selectStore({ body: { storeId } });
-  for (const product of DEMO_PRODUCTS) {
-    await client.inventory.createProduct({
-      body: {
-        title: product.title,
-        handle: product.handle,
-        description: product.description,
-        categories: product.categories,
-        status: 'active',
-        variants: [{ sku: product.handle.toUpperCase(), price: rupiah(product.price), weight: 500, stockOnHand: product.stock }],
-      },
-    });
+  if (status === 'created') {
+    for (const product of products) {
+      await client.inventory.createProduct({
+        body: {
+          title: product.title,
+          handle: product.handle,
+          description: product.description,
+          categories: product.categories,
+          status: 'active',
+          variants: [{ sku: product.handle.toUpperCase(), price: rupiah(product.price), weight: 500, stockOnHand: product.stock }],
+        },
+      });
+    }
   }
-  return { handle: DEMO_STORE.handle, products: DEMO_PRODUCTS.length, status: 'created' };
+  if (withShipping && (await client.shipping.getShippingSettings()).updatedAt === null) {
+    await client.shipping.updateShippingSettings({ body: DEMO_SHIPPING });
+  }
+  return { handle: store.handle, products: products.length, status };
 }
 
 // The SDK throws errors carrying the problem+json body; 409 is "that e-mail address is taken".

@@ -68,9 +68,9 @@ function ReadyPanel({ state }: { state: ReadyState }) {
       {state.demo?.users.map((user) => (
         <Line key={user.email} label={`Demo ${user.role}`} value={`${user.email} / ${user.password}`} note={user.status} />
       ))}
-      {state.demo?.store ? (
-        <Line label="Demo store" value={`${state.demo.store.handle}, ${state.demo.store.products} products`} note={state.demo.store.status} />
-      ) : null}
+      {state.demo?.stores?.map((store) => (
+        <Line key={store.handle} label="Demo store" value={`${store.handle}, ${store.products} products`} note={store.status} />
+      ))}
     </Box>
   );
 }

@@ -61,7 +61,7 @@ export function startText(state: StartState): string[] {
       lines.push(`Database: ${state.database}`);
       if (state.demo?.skipped) lines.push(`Demo data skipped: ${state.demo.skipped}`);
       for (const user of state.demo?.users ?? []) lines.push(`Demo ${user.role}: ${user.email} / ${user.password} (${user.status})`);
-      if (state.demo?.store) lines.push(`Demo store: ${state.demo.store.handle}, ${state.demo.store.products} products (${state.demo.store.status})`);
+      for (const store of state.demo?.stores ?? []) lines.push(`Demo store: ${store.handle}, ${store.products} products (${store.status})`);
       lines.push('Press Ctrl+C to stop.');
       return lines;
     }

@@ -1,0 +1,85 @@
+/**
+ * A shopper buys from two stores in one checkout, through the SDK only: register → search the
+ * catalogue → a cart with a line from each of the demo's two stores → a shipping quote per store →
+ * check out → pay in the payment sandbox → follow the orders until they are paid. Run against a
+ * started demo store: `npx --yes pnpm@12.21.0 demo`, then `npx tsx examples/storefront-checkout.ts`
+ * (TOKOBAPAK_URL picks another store). Safe to run again: each run registers a new shopper.
+ */
+import { type CartComponents, createClient, type InventoryComponents } from '@tokobapak/sdk';
+
+type Product = InventoryComponents['schemas']['Product'];
+type Cart = CartComponents['schemas']['Cart'];
+
+const baseUrl = process.env.TOKOBAPAK_URL ?? 'http://127.0.0.1:4000';
+const rupiah = (amount: number) => `Rp ${amount.toLocaleString('id-ID')}`;
+const client = createClient({ baseUrl });
+
+// 1. Register and sign in (a new address every run).
+const email = `sari-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@example.com`;
+await client.user.register({ body: { email, password: 'nasi-goreng-kampung-5', name: 'Sari Lestari' } });
+await client.auth.login({ body: { email, password: 'nasi-goreng-kampung-5' } });
+console.log(`signed in as ${email}`);
+
+// 2. Search the public catalogue: coffee that is in stock, from any store.
+const { items: coffees } = await client.inventory.listProducts({ query: { q: 'kopi', inStock: true, limit: 20 } });
+for (const product of coffees) console.log(`found ${product.title} at ${rupiah(product.fromPrice.amount)} (store ${product.storeId})`);
+const stores = [...new Set(coffees.map((product) => product.storeId))];
+if (stores.length < 2) throw new Error(`coffee from two stores is needed, found ${stores.length}: is this the demo (pnpm demo)?`);
+const picks = stores.slice(0, 2).map((storeId) => coffees.find((product) => product.storeId === storeId) as Product);
+
+// 3. A cart with a line from each store; the cart groups its lines by store.
+let cart: Cart = await client.cart.createCart({ body: { currency: 'IDR' } });
+for (const [index, product] of picks.entries()) {
+  const variant = product.variants[0];
+  if (!variant) throw new Error(`${product.title} has no variant`);
+  cart = await client.cart.addCartLine({ params: { cartId: cart.id }, body: { variantId: variant.id, quantity: index + 1 } });
+  console.log(`added ${index + 1} × ${product.title}`);
+}
+
+// 4. Shipping per store: quote the store's parcel to the address, choose the cheapest option.
+const address = {
+  recipientName: 'Sari Lestari',
+  phone: '+6281234567890',
+  line1: 'Jl. Braga No. 10',
+  city: 'Bandung',
+  region: 'Jawa Barat',
+  postalCode: '40111',
+  countryCode: 'ID',
+};
+for (const store of cart.stores) {
+  const { options } = await client.shipping.quoteShippingRates({
+    body: {
+      storeId: store.storeId,
+      destination: { postalCode: address.postalCode, region: address.region },
+      items: store.lines.map((line) => ({ weight: Math.max(1, line.weight), quantity: line.quantity })),
+      currency: cart.currency,
+    },
+  });
+  const cheapest = options[0];
+  if (!cheapest) throw new Error(`store ${store.storeId} offers no shipping to ${address.postalCode}`);
+  cart = await client.cart.selectCartShipping({ params: { cartId: cart.id, storeId: store.storeId }, body: { optionId: cheapest.optionId } });
+  console.log(`shipping from ${store.storeId}: ${cheapest.name} ${rupiah(cheapest.amount.amount)}`);
+}
+console.log(`cart total ${rupiah(cart.totals.total.amount)} (shipping ${rupiah(cart.totals.shipping?.amount ?? 0)})`);
+
+// 5. Check out: one payment for the cart, one order per store.
+const checkout = await client.order.createCheckout({ body: { cartId: cart.id, shippingAddress: address, paymentMethod: { type: 'qris' } } });
+const payment = checkout.payment;
+if (!payment) throw new Error(`checkout ${checkout.id} has no payment`);
+console.log(`checkout ${checkout.id}: ${checkout.orders.length} orders, pay ${rupiah(payment.amount.amount)} (${payment.id})`);
+
+// 6. Pay. The sandbox plays the customer at the gateway and sends the store its signed webhook.
+const paid = await client.payment.simulatePayment({ params: { paymentId: payment.id }, body: { outcome: 'paid' } });
+console.log(`payment ${paid.id} is ${paid.status}`);
+
+// 7. Follow each order until the payment has confirmed it (the order service settles in the background).
+for (const placed of checkout.orders) {
+  const deadline = Date.now() + 30_000;
+  let order = await client.order.getMyOrder({ params: { orderId: placed.id } });
+  while (order.status === 'pending_payment') {
+    if (Date.now() > deadline) throw new Error(`order ${order.id} is still ${order.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    order = await client.order.getMyOrder({ params: { orderId: placed.id } });
+  }
+  console.log(`order ${order.id} from ${order.storeId}: ${order.history.map((entry) => entry.status).join(' → ')}`);
+}
