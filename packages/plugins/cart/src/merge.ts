@@ -5,6 +5,7 @@ import { hashCartToken } from './cart-token.js';
 import { openCustomerCart, present } from './carts.js';
 import type { Cart } from './context.js';
 import { cartErrors } from './errors.js';
+import { keepGuestShipping } from './merge-shipping.js';
 import { loadCart } from './stored-cart.js';
 import { lookUpVariants } from './variants.js';
 
@@ -14,7 +15,8 @@ type Schemas = CartComponents['schemas'];
  * Moves every line of a guest cart into the customer's open cart at sign-in. Each quantity is
  * capped by what is available now (a variant in both carts adds up, then is capped); a line is
  * never dropped: one whose variant has nothing available is kept with one unit and shows as
- * `unavailable`, so the shopper sees what they had chosen. The guest cart is closed (`merged`),
+ * `unavailable`, so the shopper sees what they had chosen. The guest's shipping choices come along
+ * for the stores the customer's cart has none for. The guest cart is closed (`merged`),
  * so its token no longer reaches anything; merging it again answers the customer's cart.
  */
 export async function mergeGuestCart(cart: Cart, customerId: string, token: string | undefined): Promise<Schemas['Cart']> {
@@ -74,6 +76,7 @@ export async function mergeGuestCart(cart: Cart, customerId: string, token: stri
           })
           .execute();
     }
+    await keepGuestShipping(tx, guest.id, customerCartId);
     // The guest's coupon codes come along too (each still checked by the promotion service on every read).
     const codes = [...new Set([...mine.couponCodes, ...guest.couponCodes])].slice(0, 10);
     await tx.db

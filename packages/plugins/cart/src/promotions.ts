@@ -1,3 +1,4 @@
+import { applicableShipping } from './applicable-shipping.js';
 import type { CartContext } from './context.js';
 import type { Snapshot } from './variants.js';
 import type { Adjustments, StoredCart } from './view.js';
@@ -8,7 +9,8 @@ const MAX_CATEGORIES = 20;
 /**
  * The cart's discounts, from the promotion service's `evaluatePromotions` (one call): the lines
  * that can be bought now, at their current prices and capped quantities, with the cart's coupon
- * codes (plus `extraCode` when one is being applied). Answers undefined when the promotion service
+ * codes (plus `extraCode` when one is being applied) and the shipping chosen per store (so that a
+ * free-shipping promotion can take it off). Answers undefined when the promotion service
  * is not running (it is an optional dependency): the cart then shows no discounts.
  */
 export async function evaluateDiscounts(
@@ -33,11 +35,19 @@ export async function evaluateDiscounts(
       unitPrice: snapshot.price.amount,
     });
   }
-  if (lines.length === 0 && couponCodes.length === 0) return { allocations: new Map(), promotions: [], rejectedCodes: [] };
+  const chosen = applicableShipping(cart, snapshots);
+  const shipping = new Map(chosen.map((choice) => [choice.storeId, choice.amount]));
+  if (lines.length === 0 && couponCodes.length === 0) return { allocations: new Map(), promotions: [], rejectedCodes: [], shipping };
   let evaluation: Awaited<ReturnType<CartContext['clients']['promotion']['evaluatePromotions']>>;
   try {
     evaluation = await ctx.clients.promotion.evaluatePromotions({
-      body: { currency: cart.currency, customerId: cart.customerId, couponCodes, lines, shipping: [] },
+      body: {
+        currency: cart.currency,
+        customerId: cart.customerId,
+        couponCodes,
+        lines,
+        shipping: chosen.map((choice) => ({ storeId: choice.storeId, amount: choice.amount })),
+      },
     });
   } catch (error) {
     // Not running here and no URL for it: the SDK or the runtime answers 503 either way.
@@ -56,5 +66,7 @@ export async function evaluateDiscounts(
       storeId: applied.storeId,
     })),
     rejectedCodes: evaluation.rejectedCodes,
+    shipping,
+    shippingDiscounts: new Map(evaluation.stores.map((store) => [store.storeId, store.shippingDiscount])),
   };
 }

@@ -40,6 +40,8 @@ export interface Adjustments {
   promotions?: Schemas['AppliedPromotion'][];
   rejectedCodes?: Array<{ code: string; reason: string }>;
   shipping?: Map<string, number>;
+  /** What free-shipping promotions take off each store's shipping. */
+  shippingDiscounts?: Map<string, number>;
 }
 
 /**
@@ -99,9 +101,12 @@ export function cartView(cart: StoredCart, snapshots: Map<string, Snapshot>, adj
   for (const store of stores.values()) {
     const shipping = adjustments.shipping?.get(store.storeId);
     if (shipping !== undefined) {
+      const shippingDiscount = Math.min(shipping, adjustments.shippingDiscounts?.get(store.storeId) ?? 0);
       store.totals.shipping = money(shipping);
-      store.totals.total.amount += shipping;
+      store.totals.shippingDiscount = money(shippingDiscount);
+      store.totals.total.amount += shipping - shippingDiscount;
       totals.shipping = money((totals.shipping?.amount ?? 0) + shipping);
+      totals.shippingDiscount.amount += shippingDiscount;
     }
     add(totals, {
       subtotal: store.totals.subtotal.amount,
@@ -128,7 +133,7 @@ export function cartView(cart: StoredCart, snapshots: Map<string, Snapshot>, adj
 
 function emptyTotals(currency: string): Schemas['Totals'] {
   const zero = () => ({ amount: 0, currency });
-  return { subtotal: zero(), discount: zero(), shipping: null, tax: zero(), total: zero() };
+  return { subtotal: zero(), discount: zero(), shipping: null, shippingDiscount: zero(), tax: zero(), total: zero() };
 }
 
 function add(totals: Schemas['Totals'], amounts: { subtotal: number; discount: number; tax: number; total: number }): void {

@@ -49,14 +49,14 @@ describe('totals by the server', () => {
     const idr = (amount: number) => ({ amount, currency: 'IDR' });
     expect(cart.tax).toEqual(PPN);
     expect(cart.stores.map((store) => [store.pricesIncludeTax, store.totals])).toEqual([
-      [true, { subtotal: idr(170000), discount: idr(0), shipping: null, tax: idr(16847), total: idr(170000) }],
-      [false, { subtotal: idr(135000), discount: idr(0), shipping: null, tax: idr(14850), total: idr(149850) }],
+      [true, { subtotal: idr(170000), discount: idr(0), shipping: null, shippingDiscount: idr(0), tax: idr(16847), total: idr(170000) }],
+      [false, { subtotal: idr(135000), discount: idr(0), shipping: null, shippingDiscount: idr(0), tax: idr(14850), total: idr(149850) }],
     ]);
     expect(linesOf(cart).map((line) => [line.subtotal.amount, line.tax.amount, line.total.amount])).toEqual([
       [170000, 16847, 170000],
       [135000, 14850, 149850],
     ]);
-    expect(cart.totals).toEqual({ subtotal: idr(305000), discount: idr(0), shipping: null, tax: idr(31697), total: idr(319850) });
+    expect(cart.totals).toEqual({ subtotal: idr(305000), discount: idr(0), shipping: null, shippingDiscount: idr(0), tax: idr(31697), total: idr(319850) });
   });
 
   test('an admin sets the platform rate; every cart applies it on its next read', async () => {

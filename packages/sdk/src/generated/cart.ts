@@ -427,13 +427,16 @@ export interface components {
         };
         /**
          * @description `subtotal` is unit price × quantity over the lines; `total` = subtotal − discount +
-         *     shipping, plus tax where prices exclude it.
+         *     shipping − shippingDiscount, plus tax where prices exclude it. Shipping is not taxed.
          */
         Totals: {
             subtotal: components["schemas"]["Money"];
+            /** @description What promotions take off the lines (the lines' discounts added up). */
             discount: components["schemas"]["Money"];
-            /** @description Null until a shipping option is chosen. */
+            /** @description Null until a shipping option is chosen; the option's price, before any free-shipping promotion. */
             shipping: components["schemas"]["Money"] | null;
+            /** @description What free-shipping promotions take off the chosen shipping (0 without one). */
+            shippingDiscount: components["schemas"]["Money"];
             tax: components["schemas"]["Money"];
             total: components["schemas"]["Money"];
         };

@@ -1162,19 +1162,21 @@ const document = {
           "subtotal",
           "discount",
           "shipping",
+          "shippingDiscount",
           "tax",
           "total"
         ],
-        "description": "`subtotal` is unit price × quantity over the lines; `total` = subtotal − discount +\nshipping, plus tax where prices exclude it.\n",
+        "description": "`subtotal` is unit price × quantity over the lines; `total` = subtotal − discount +\nshipping − shippingDiscount, plus tax where prices exclude it. Shipping is not taxed.\n",
         "properties": {
           "subtotal": {
             "$ref": "#/components/schemas/Money"
           },
           "discount": {
+            "description": "What promotions take off the lines (the lines' discounts added up).",
             "$ref": "#/components/schemas/Money"
           },
           "shipping": {
-            "description": "Null until a shipping option is chosen.",
+            "description": "Null until a shipping option is chosen; the option's price, before any free-shipping promotion.",
             "oneOf": [
               {
                 "$ref": "#/components/schemas/Money"
@@ -1183,6 +1185,10 @@ const document = {
                 "type": "null"
               }
             ]
+          },
+          "shippingDiscount": {
+            "description": "What free-shipping promotions take off the chosen shipping (0 without one).",
+            "$ref": "#/components/schemas/Money"
           },
           "tax": {
             "$ref": "#/components/schemas/Money"
