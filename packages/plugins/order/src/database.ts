@@ -11,6 +11,8 @@ type Json<T> = ColumnType<T, string, string>;
 export type OrderStatus = 'pending_payment' | 'paid' | 'accepted' | 'shipped' | 'completed' | 'cancelled';
 /** Where a checkout stands (see openapi/order.yaml). */
 export type CheckoutStatus = 'processing' | 'awaiting_payment' | 'paid' | 'failed' | 'expired' | 'cancelled';
+/** Where a refund of an order stands. */
+export type RefundStatus = 'pending' | 'succeeded' | 'failed';
 /** Who made a change. */
 export type Actor = 'customer' | 'store' | 'system';
 
@@ -88,6 +90,8 @@ export interface OrderDatabase {
     shipping_address: Json<ShippingAddressJson>;
     shipment_id: string | null;
     tracking_number: string | null;
+    /** The carrier a store named when it shipped without a quote. */
+    carrier: ColumnType<string | null, string | null | undefined, string | null>;
     created_at: Timestamp;
     updated_at: Timestamp;
   };
@@ -125,6 +129,19 @@ export interface OrderDatabase {
     reason: string | null;
     lines: Json<Array<{ lineId: string; quantity: number; amount: number }>>;
     payment_refund_id: string | null;
+    /** `pending` until the payment and the stock return are done; `failed` when the payment refused it (undone). */
+    status: ColumnType<RefundStatus, RefundStatus | undefined, RefundStatus>;
+    actor: ColumnType<Actor, Actor | undefined, Actor>;
+    /** The part of `amount` that is the order's shipping (given back with the last unit, before shipping). */
+    shipping: ColumnType<number, number | undefined, number>;
+    /** Whether the cancelled quantities go back to stock (the order had not left yet). */
+    restock: ColumnType<boolean, boolean | undefined, boolean>;
+    /** Whether this refund cancels what was left of the order. */
+    cancels_order: ColumnType<boolean, boolean | undefined, boolean>;
+    /** Whether the order had completed when the refund was counted (its `order.refunded` says so). */
+    after_completion: ColumnType<boolean, boolean | undefined, boolean>;
+    attempts: ColumnType<number, number | undefined, number>;
     created_at: Timestamp;
+    updated_at: NullableTimestamp;
   };
 }

@@ -11,4 +11,7 @@ export const orderErrors = defineErrors({
   ORDER_CART_CHANGED: { status: 409, title: 'A line of the cart is sold out or has less than it asks for now' },
   ORDER_SHIPPING_REQUIRED: { status: 422, title: 'A store of the cart has no shipping option chosen' },
   ORDER_CHECKOUT_NOT_CANCELLABLE: { status: 409, title: 'The checkout is paid, already given up, or still being placed' },
+  ORDER_NOT_SHIPPABLE: { status: 409, title: 'The order is not accepted, or nothing of it is left to ship' },
+  ORDER_TRACKING_REQUIRED: { status: 422, title: 'An order without a shipping quote needs the tracking number of its parcel' },
+  ORDER_SHIPMENT_BOOKED: { status: 422, title: 'The shipping service books this order with its quote; give no carrier or tracking number' },
 });

@@ -14,6 +14,7 @@ import { migrations } from './migrations/index.js';
 import { type OrderPluginOptions, resolveSettings } from './options.js';
 import { trackPayments } from './payment-events.js';
 import { releaseProcess, settleProcess } from './settlement.js';
+import { trackShipments } from './shipment-events.js';
 
 export type { CheckoutStatus, OrderDatabase, OrderStatus } from './database.js';
 export { orderErrors } from './errors.js';
@@ -37,7 +38,7 @@ export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
     migrations,
     errors: orderErrors,
     processes: [checkout, settleProcess, releaseProcess],
-    subscriptions: [trackPayments],
+    subscriptions: [trackPayments, trackShipments],
     jobs: [
       {
         name: 'settle-checkouts',

@@ -54,6 +54,7 @@ export function toOrder(row: OrderRow, lines: LineRow[], history: HistoryRow[]):
       discount: m(row.shipping_discount),
       shipmentId: row.shipment_id,
       trackingNumber: row.tracking_number,
+      carrier: row.carrier,
     },
     shippingAddress: { ...row.shipping_address, line2: row.shipping_address.line2 ?? null },
     platformFeeBasisPoints: row.platform_fee_bps,

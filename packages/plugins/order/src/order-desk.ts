@@ -59,25 +59,33 @@ export async function completeOrder(ctx: OrderContext, storeId: string, orderId:
     const order = await lockStoreOrder(tx, storeId, orderId);
     if (order.status === 'completed') return;
     if (order.status !== 'accepted' && order.status !== 'shipped') refuseTransition(order, 'completed');
-    const total = Number(order.total);
-    const refunded = Number(order.refunded);
-    const fee = platformFeeOf(total, refunded, order.platform_fee_bps);
-    await tx.db.updateTable('orders').set({ platform_fee: fee }).where('id', '=', orderId).execute();
-    await recordStatus(tx, orderId, 'completed', 'store', note, now);
-    const money = (amount: number) => ({ amount, currency: order.currency });
-    await tx.publish({
-      type: eventTypes.order.completed,
-      subject: orderId,
-      data: {
-        orderId,
-        storeId,
-        customerId: order.customer_id,
-        total: money(total),
-        refunded: money(refunded),
-        platformFee: money(fee),
-        platformFeeBasisPoints: order.platform_fee_bps,
-      },
-    });
+    await completeLocked(tx, order, 'store', note, now);
   });
   return getOrder(ctx.db, { storeId }, orderId);
+}
+
+/**
+ * Completes an order locked by the caller: fixes its fee on what was kept and publishes
+ * `order.completed`. The store's `completeOrder` and a delivered shipment both end here.
+ */
+export async function completeLocked(tx: Tx, order: OrderRow, by: Actor, note: string | null, now: Date): Promise<void> {
+  const total = Number(order.total);
+  const refunded = Number(order.refunded);
+  const fee = platformFeeOf(total, refunded, order.platform_fee_bps);
+  await tx.db.updateTable('orders').set({ platform_fee: fee }).where('id', '=', order.id).execute();
+  await recordStatus(tx, order.id, 'completed', by, note, now);
+  const money = (amount: number) => ({ amount, currency: order.currency });
+  await tx.publish({
+    type: eventTypes.order.completed,
+    subject: order.id,
+    data: {
+      orderId: order.id,
+      storeId: order.store_id,
+      customerId: order.customer_id,
+      total: money(total),
+      refunded: money(refunded),
+      platformFee: money(fee),
+      platformFeeBasisPoints: order.platform_fee_bps,
+    },
+  });
 }

@@ -22,7 +22,12 @@ export interface OrderSeeder {
   /** Places one order per given store under a new checkout, optionally paid; resolves with the order ids by store. */
   seed(input: {
     customerId: string;
-    stores: Array<{ storeId: string; lines: Array<Partial<PlacedLine> & { quantity: number; unitPrice: number }> }>;
+    stores: Array<{
+      storeId: string;
+      lines: Array<Partial<PlacedLine> & { quantity: number; unitPrice: number }>;
+      /** The shipping quote chosen and its price (none: the store ships for free without one). */
+      shipping?: { optionId: string; provider: string; amount: number };
+    }>;
     paid?: boolean;
     feeBasisPoints?: number;
   }): Promise<{ checkoutId: string; orderIds: string[] }>;
@@ -46,7 +51,7 @@ export function orderSeeder(): OrderSeeder {
       if (!context) throw new Error('the server has not started');
       const checkoutId = newId('chk');
       const now = new Date();
-      const orders = stores.map(({ storeId, lines }) => {
+      const orders = stores.map(({ storeId, lines, shipping }) => {
         const placed: PlacedLine[] = lines.map((line) => {
           const subtotal = line.unitPrice * line.quantity;
           const discount = line.discount ?? 0;
@@ -73,11 +78,13 @@ export function orderSeeder(): OrderSeeder {
           lines: placed,
           subtotal,
           discount,
-          shippingAmount: 0,
+          shippingAmount: shipping?.amount ?? 0,
           shippingDiscount: 0,
           tax: 0,
-          total: subtotal - discount,
-          shipping: { optionId: null, provider: null, service: null, name: null },
+          total: subtotal - discount + (shipping?.amount ?? 0),
+          shipping: shipping
+            ? { optionId: shipping.optionId, provider: shipping.provider, service: null, name: 'Kirim rata' }
+            : { optionId: null, provider: null, service: null, name: null },
         };
       });
       const total = orders.reduce((sum, order) => sum + order.total, 0);

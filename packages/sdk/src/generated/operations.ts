@@ -126,6 +126,7 @@ export const operationTable = {
     getStoreOrder: { method: 'GET', path: '/order/store/orders/{orderId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     acceptOrder: { method: 'POST', path: '/order/store/orders/{orderId}/accept', paginated: false, idempotent: false, body: 'json', response: 'json' },
     completeOrder: { method: 'POST', path: '/order/store/orders/{orderId}/complete', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    shipOrder: { method: 'POST', path: '/order/store/orders/{orderId}/ship', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
   payment: {
     createPayment: { method: 'POST', path: '/payment/payments', paginated: false, idempotent: true, body: 'json', response: 'json' },

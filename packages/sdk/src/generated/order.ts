@@ -219,6 +219,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/order/store/orders/{orderId}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an accepted order
+         * @description An `accepted` order becomes `shipped`. When the customer chose a shipping quote at
+         *     checkout, the shipping service books the parcel with that quote's provider (one shipment
+         *     per order, whatever the retries) and the order records the shipment and its tracking
+         *     number; customer and store then follow it here and with the shipping service's
+         *     `trackShipment`. An order without a quote (the store ships it itself) needs the
+         *     `trackingNumber`, and may name the `carrier`. Lines cancelled before are left out of the
+         *     parcel. Shipping a shipped order changes nothing.
+         *
+         *     When the shipping service reports the shipment `delivered`, the order completes by
+         *     itself (`by: system`), exactly as `completeOrder` would.
+         *
+         *     Errors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_SHIPPABLE` (409: the order is not accepted,
+         *     or every line of it was cancelled), `ORDER_TRACKING_REQUIRED` (422: no quote and no
+         *     `trackingNumber`), `ORDER_SHIPMENT_BOOKED` (422: `carrier` or `trackingNumber` given for
+         *     an order whose quote the shipping service books), and the shipping service's refusals,
+         *     passed on with their codes (an expired or mismatched quote, a carrier that refused the
+         *     parcel or cannot be reached).
+         */
+        post: operations["shipOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -282,6 +318,15 @@ export interface components {
         OrderNoteInput: {
             /** @description Shown to the customer and the store in the history. */
             note?: string;
+        };
+        /** @description How the order left; `carrier` and `trackingNumber` only for an order without a shipping quote. */
+        ShipOrderInput: {
+            /** @description Shown to the customer and the store in the history. */
+            note?: string;
+            /** @description Who carries the parcel, when the store ships it itself. */
+            carrier?: string;
+            /** @description The carrier's tracking number, when the store ships it itself. */
+            trackingNumber?: string;
         };
         CheckoutInput: {
             /** @description The caller's cart. */
@@ -385,6 +430,8 @@ export interface components {
             shipmentId: string | null;
             /** @description The carrier's tracking number, once shipped. */
             trackingNumber: string | null;
+            /** @description The carrier the store named when it shipped the order itself (no quote). */
+            carrier: string | null;
         };
         /** @description One entry of an order's status history. */
         OrderStatusChange: {
@@ -929,6 +976,40 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    shipOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                orderId: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipOrderInput"];
+            };
+        };
+        responses: {
+            /** @description The shipped order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

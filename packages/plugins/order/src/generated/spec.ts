@@ -68,6 +68,7 @@ const document = {
       }
     },
     "consumes": [
+      "shipping.shipment-updated",
       "payment.paid",
       "payment.failed",
       "payment.expired",
@@ -81,11 +82,15 @@ const document = {
     },
     "inventory": {
       "optional": true,
-      "why": "A checkout reserves the stock (reserveStock), then commits or releases the reservation."
+      "why": "A checkout reserves the stock (reserveStock), then commits or releases the reservation; shipping reads the weights of the lines (getVariants)."
     },
     "payment": {
       "optional": true,
       "why": "A checkout creates one payment (createPayment) and cancels it (or refunds it) when the checkout is given up."
+    },
+    "shipping": {
+      "optional": true,
+      "why": "Shipping an order books its parcel with the quote chosen at checkout (createShipment)."
     }
   },
   "paths": {
@@ -598,6 +603,76 @@ const document = {
           }
         }
       }
+    },
+    "/order/store/orders/{orderId}/ship": {
+      "post": {
+        "operationId": "shipOrder",
+        "tags": [
+          "Order desk"
+        ],
+        "summary": "Send an accepted order",
+        "description": "An `accepted` order becomes `shipped`. When the customer chose a shipping quote at\ncheckout, the shipping service books the parcel with that quote's provider (one shipment\nper order, whatever the retries) and the order records the shipment and its tracking\nnumber; customer and store then follow it here and with the shipping service's\n`trackShipment`. An order without a quote (the store ships it itself) needs the\n`trackingNumber`, and may name the `carrier`. Lines cancelled before are left out of the\nparcel. Shipping a shipped order changes nothing.\n\nWhen the shipping service reports the shipment `delivered`, the order completes by\nitself (`by: system`), exactly as `completeOrder` would.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_SHIPPABLE` (409: the order is not accepted,\nor every line of it was cancelled), `ORDER_TRACKING_REQUIRED` (422: no quote and no\n`trackingNumber`), `ORDER_SHIPMENT_BOOKED` (422: `carrier` or `trackingNumber` given for\nan order whose quote the shipping service books), and the shipping service's refusals,\npassed on with their codes (an expired or mismatched quote, a carrier that refused the\nparcel or cannot be reached).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store"
+            ]
+          },
+          {
+            "apiKeyAuth": [
+              "orders:write"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/OrderId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ShipOrderInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The shipped order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Order"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -790,6 +865,32 @@ const document = {
             "minLength": 1,
             "maxLength": 500,
             "description": "Shown to the customer and the store in the history."
+          }
+        }
+      },
+      "ShipOrderInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "How the order left; `carrier` and `trackingNumber` only for an order without a shipping quote.",
+        "properties": {
+          "note": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 500,
+            "description": "Shown to the customer and the store in the history."
+          },
+          "carrier": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "description": "Who carries the parcel, when the store ships it itself."
+          },
+          "trackingNumber": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9_./-]*$",
+            "description": "The carrier's tracking number, when the store ships it itself."
           }
         }
       },
@@ -1059,7 +1160,8 @@ const document = {
           "amount",
           "discount",
           "shipmentId",
-          "trackingNumber"
+          "trackingNumber",
+          "carrier"
         ],
         "properties": {
           "optionId": {
@@ -1115,6 +1217,14 @@ const document = {
             ],
             "maxLength": 100,
             "description": "The carrier's tracking number, once shipped."
+          },
+          "carrier": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 100,
+            "description": "The carrier the store named when it shipped the order itself (no quote)."
           }
         }
       },

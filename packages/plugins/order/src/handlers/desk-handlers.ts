@@ -1,10 +1,11 @@
 import { requireStore } from '@tokobapak/server';
 import { acceptOrder, completeOrder } from '../order-desk.js';
 import { getOrder, listOrders } from '../order-reads.js';
+import { shipOrder } from '../shipment.js';
 import type { OrderHandlers } from './types.js';
 
 /** The store's order desk: every query and change is scoped to the store of the credential. */
-export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStoreOrder' | 'acceptOrder' | 'completeOrder'> {
+export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStoreOrder' | 'acceptOrder' | 'shipOrder' | 'completeOrder'> {
   return {
     async listStoreOrders({ query }, ctx) {
       return listOrders(ctx.db, { storeId: requireStore(ctx.caller).storeId }, query);
@@ -16,6 +17,10 @@ export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStor
 
     async acceptOrder({ params, body }, ctx) {
       return acceptOrder(ctx, requireStore(ctx.caller).storeId, params.orderId, body.note ?? null);
+    },
+
+    async shipOrder({ params, body }, ctx) {
+      return shipOrder(ctx, requireStore(ctx.caller).storeId, params.orderId, body);
     },
 
     async completeOrder({ params, body }, ctx) {

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
 import { checkoutProgress } from './0002-checkout-progress.js';
+import { shipmentsAndRefunds } from './0003-shipments-and-refunds.js';
 
 /** The order service's migrations, applied in name order inside schema `order`. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-checkout-progress': checkoutProgress,
+  '0003-shipments-and-refunds': shipmentsAndRefunds,
 };
