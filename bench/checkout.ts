@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createClient } from '@tokobapak/sdk';
 import { createTokenService, newId } from '@tokobapak/server';
+import pg from 'pg';
 import { adminQuery } from './bench-database.js';
 import { type CheckoutTiming, checkoutOnce, JsonConnection, type Shelf } from './checkout/shopper.js';
 import { type CpuUsage, cpuSnapshot, cpuUsageSince } from './cpu.js';
@@ -96,6 +97,10 @@ interface RunResult {
   failures: string[];
   rss: { maxMiB: number; hwmMiB: number };
   cpu: CpuUsage;
+  /** Server CPU time per completed checkout, ms: what bounds throughput once the machine is the limit. */
+  cpuMsPerCheckout: number;
+  /** Committed database transactions per completed checkout (the store's, the job's and the relay's). */
+  transactionsPerCheckout: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -106,6 +111,18 @@ async function readHwmMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
   return match?.[1] ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** Transactions committed in the bench database so far (PostgreSQL's statistics, flushed within a second). */
+async function committedTransactions(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('select xact_commit from pg_stat_database where datname = current_database()');
+    return Number(rows[0]?.xact_commit);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Every shopper repeats whole checkouts for the warm-up and then the measured window; only checkouts that start and end inside it count. */
@@ -122,9 +139,11 @@ async function run(
   const end = begin + duration * 1000;
   let rss: ReturnType<typeof sampleRss> | undefined;
   let cpuBefore: Awaited<ReturnType<typeof cpuSnapshot>> | undefined;
+  let commitsBefore = Number.NaN;
   const startMeasuring = setTimeout(async () => {
     rss = sampleRss(server.pid, 100);
     cpuBefore = await cpuSnapshot(server.pid);
+    commitsBefore = await committedTransactions(dbUrl.toString());
   }, warmup * 1000);
   await Promise.all(
     connections.map(async (connection) => {
@@ -143,6 +162,9 @@ async function run(
   );
   clearTimeout(startMeasuring);
   const cpu = await cpuUsageSince(cpuBefore as NonNullable<typeof cpuBefore>, server.pid);
+  // The statistics of the last transactions reach the view within a second.
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const commits = (await committedTransactions(dbUrl.toString())) - commitsBefore;
   const memory = await (rss as NonNullable<typeof rss>).stop();
   const totals = timings.map((timing) => timing.totalMs).sort((a, b) => a - b);
   const settles = timings.map((timing) => timing.settleMs).sort((a, b) => a - b);
@@ -169,6 +191,8 @@ async function run(
     failures,
     rss: { maxMiB: memory.maxMiB, hwmMiB: await readHwmMiB(server.pid) },
     cpu,
+    cpuMsPerCheckout: (cpu.server * duration * 1000) / Math.max(1, timings.length),
+    transactionsPerCheckout: commits / Math.max(1, timings.length),
   };
 }
 
@@ -219,7 +243,7 @@ try {
           .map(([part, ms]) => `${part} ${ms}`)
           .join(
             ', ',
-          )}), RSS max ${result.rss.maxMiB.toFixed(0)} MiB (peak ${result.rss.hwmMiB.toFixed(0)}), CPU server ${result.cpu.server.toFixed(2)} postgres ${result.cpu.postgres.toFixed(2)} machine ${result.cpu.machine.toFixed(2)}/${result.cpu.cores}, ${result.failures.length} failures${result.failures[0] ? ` (first: ${result.failures[0]})` : ''}`,
+          )}), ${result.cpuMsPerCheckout.toFixed(1)} ms server CPU and ${result.transactionsPerCheckout.toFixed(1)} transactions per checkout, RSS max ${result.rss.maxMiB.toFixed(0)} MiB (peak ${result.rss.hwmMiB.toFixed(0)}), CPU server ${result.cpu.server.toFixed(2)} postgres ${result.cpu.postgres.toFixed(2)} machine ${result.cpu.machine.toFixed(2)}/${result.cpu.cores}, ${result.failures.length} failures${result.failures[0] ? ` (first: ${result.failures[0]})` : ''}`,
       );
     }
     results.push(measured);
@@ -267,6 +291,8 @@ try {
     (v) => v <= TARGETS.rssMiB,
   );
   row('server CPU, cores', '', (r) => r.cpu.server, undefined, 2);
+  row('server CPU per checkout, ms', '', (r) => r.cpuMsPerCheckout, undefined, 1);
+  row('database transactions per checkout', '', (r) => r.transactionsPerCheckout, undefined, 1);
   row('postgres CPU, cores', '', (r) => r.cpu.postgres, undefined, 2);
   row('whole machine busy, cores', '', (r) => r.cpu.machine, undefined, 2);
   row(

@@ -13,6 +13,7 @@ import { deskHandlers } from './handlers/desk-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type OrderPluginOptions, resolveSettings } from './options.js';
 import { trackPayments } from './payment-events.js';
+import { promptSettlement } from './prompt-settlement.js';
 import { releaseProcess, settleProcess } from './settlement.js';
 import { trackShipments } from './shipment-events.js';
 
@@ -30,6 +31,7 @@ export type { OrderPluginOptions } from './options.js';
 export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
   const checkout = checkoutProcess(settings);
+  const settlement = promptSettlement();
   return definePlugin<OrderOperations, OrderDatabase, OrderEvents>({
     name: 'order',
     summary: 'Checkouts that turn a cart into one order per store and one payment, and the store order desk',
@@ -38,7 +40,7 @@ export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
     migrations,
     errors: orderErrors,
     processes: [checkout, settleProcess, releaseProcess],
-    subscriptions: [trackPayments, trackShipments],
+    subscriptions: [trackPayments(settlement), trackShipments],
     jobs: [
       {
         name: 'settle-checkouts',
@@ -52,6 +54,12 @@ export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
       ...checkoutHandlers(settings, checkout),
       ...customerHandlers(),
       ...deskHandlers(),
+    },
+    async onStart(ctx) {
+      settlement.start(ctx);
+    },
+    async onStop() {
+      await settlement.stop();
     },
   });
 }
