@@ -136,7 +136,9 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     const clientFor = (service: string) =>
       createServiceClient({ fetch: processFetch, baseUrl, service, signServiceToken: (name) => tokens.signServiceToken(name) });
     const platformClient = clientFor('platform');
-    const idempotency = new IdempotencyStore(db);
+    // Requests share the processes' lease: a server that died is taken over after the same wait.
+    const idempotency = new IdempotencyStore(db, { leaseMs: config.processLeaseMs });
+    if (database.kind === 'pglite') await idempotency.freeKeysOfOtherProcesses();
     const inFlight = new InFlight();
     // The API key port: a loaded plugin that provides it (auth, in this process), or else the
     // operation a spec declares `x-provides: apiKeyVerifier` on, wherever its service runs.
@@ -306,6 +308,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         await app.close();
         // Sockets are closed, but a handler whose client hung up may still be working: let it finish.
         await inFlight.drained(10_000);
+        idempotency.close();
         await processes.stop();
         for (const plugin of plugins) await plugin.onStop?.();
         if (ownsDatabase) await database.close();

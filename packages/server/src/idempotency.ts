@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Caller } from './caller.js';
 import { platformErrors } from './errors.js';
+import { leaseOwner, OWNER_PREFIX } from './lease-owner.js';
 import { PLATFORM_SCHEMA } from './platform-migrations.js';
 
 /** A stored response that a retried request gets again. */
@@ -13,18 +14,64 @@ export interface StoredResponse {
 /** How long a key is remembered. */
 const RETENTION_HOURS = 24;
 
+/** How an idempotency store holds the keys of the requests it is running. */
+export interface IdempotencyOptions {
+  /** How long a claim lasts without renewal, in ms (default 30,000): a request of a server that died is taken over after this. */
+  leaseMs?: number;
+}
+
 /**
  * Idempotency keys (`Idempotency-Key` header) for operations that declare them: the first request
  * claims the key; a retry with the same key and the same request gets the stored response; the same
  * key with a different request is refused; a retry while the first is still running gets 409.
+ *
+ * A claim is a lease held by this server and renewed while the request runs. When the server dies
+ * in the middle (a crash, a kill), the record would otherwise say "in progress" until it is pruned a
+ * day later; once its lease has run out, a retry takes the key over and runs the request again,
+ * which for an operation built on a durable process (checkout) answers that process's outcome.
  */
 export class IdempotencyStore {
   // biome-ignore lint/suspicious/noExplicitAny: runtime-owned table without generated types
   private readonly db: Kysely<any>;
+  private readonly owner = leaseOwner('idm');
+  private readonly leaseMs: number;
+  /** Renewal timers of the keys this server is running requests for. */
+  private readonly held = new Map<string, NodeJS.Timeout>();
 
-  constructor(db: Kysely<unknown>) {
+  constructor(db: Kysely<unknown>, options: IdempotencyOptions = {}) {
     // biome-ignore lint/suspicious/noExplicitAny: see above
     this.db = (db as Kysely<any>).withSchema(PLATFORM_SCHEMA);
+    this.leaseMs = options.leaseMs ?? 30_000;
+  }
+
+  private leaseUntil() {
+    return sql<Date>`now() + make_interval(secs => ${this.leaseMs / 1000})`;
+  }
+
+  /** Keeps renewing this server's lease on a key until the request completes or is released. */
+  private hold(callerKey: string, operation: string, key: string): void {
+    const id = `${callerKey}\n${operation}\n${key}`;
+    clearInterval(this.held.get(id));
+    const timer = setInterval(() => {
+      this.db
+        .updateTable('idempotency_keys')
+        .set({ lease_until: this.leaseUntil() })
+        .where('caller', '=', callerKey)
+        .where('operation', '=', operation)
+        .where('key', '=', key)
+        .where('owner', '=', this.owner)
+        .where('status', 'is', null)
+        .execute()
+        .catch(() => undefined);
+    }, this.leaseMs / 3);
+    timer.unref();
+    this.held.set(id, timer);
+  }
+
+  private letGo(callerKey: string, operation: string, key: string): void {
+    const id = `${callerKey}\n${operation}\n${key}`;
+    clearInterval(this.held.get(id));
+    this.held.delete(id);
   }
 
   /** Claims the key; returns the stored response when this is a replay. */
@@ -35,11 +82,14 @@ export class IdempotencyStore {
       .digest('hex');
     const claimed = await this.db
       .insertInto('idempotency_keys')
-      .values({ caller: callerKey, operation, key, request_hash: requestHash })
+      .values({ caller: callerKey, operation, key, request_hash: requestHash, owner: this.owner, lease_until: this.leaseUntil() })
       .onConflict((conflict) => conflict.columns(['caller', 'operation', 'key']).doNothing())
       .returning('key')
       .executeTakeFirst();
-    if (claimed) return undefined;
+    if (claimed) {
+      this.hold(callerKey, operation, key);
+      return undefined;
+    }
     const existing = await this.db
       .selectFrom('idempotency_keys')
       .select(['request_hash', 'status', 'response', 'created_at'])
@@ -49,28 +99,70 @@ export class IdempotencyStore {
       .executeTakeFirst();
     if (!existing) return this.claim(caller, operation, key, request);
     if (existing.request_hash !== requestHash) throw platformErrors.IDEMPOTENCY_KEY_REUSED();
-    if (existing.status === null) throw platformErrors.IDEMPOTENCY_IN_PROGRESS({ headers: { 'retry-after': '1' } });
+    if (existing.status === null) {
+      // The request that claimed the key may have died with its server: then its lease has run out
+      // (a record from before leases has none) and this retry takes the key over. Of concurrent
+      // retries the row lock lets exactly one through.
+      const taken = await this.db
+        .updateTable('idempotency_keys')
+        .set({ owner: this.owner, lease_until: this.leaseUntil() })
+        .where('caller', '=', callerKey)
+        .where('operation', '=', operation)
+        .where('key', '=', key)
+        .where('status', 'is', null)
+        .where('request_hash', '=', requestHash)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', sql<Date>`now()`)]))
+        .returning('key')
+        .executeTakeFirst();
+      if (!taken) throw platformErrors.IDEMPOTENCY_IN_PROGRESS({ headers: { 'retry-after': '1' } });
+      this.hold(callerKey, operation, key);
+      return undefined;
+    }
     return { status: existing.status as number, body: existing.response };
   }
 
-  /** Stores the final response for the key. */
-  async complete(caller: Caller, operation: string, key: string, response: StoredResponse): Promise<void> {
+  /**
+   * Frees the keys claimed by other OS processes. Only for PGlite, whose data folder one OS process
+   * opens at a time: their requests died with them, so a retry need not wait for the lease to run out.
+   */
+  async freeKeysOfOtherProcesses(): Promise<void> {
     await this.db
       .updateTable('idempotency_keys')
-      .set({ status: response.status, response: JSON.stringify(response.body ?? null) })
+      .set({ lease_until: sql<Date>`now()` })
+      .where('status', 'is', null)
+      .where(sql<boolean>`left(owner, ${OWNER_PREFIX.length}) <> ${OWNER_PREFIX}`)
+      .execute();
+  }
+
+  /** Stops renewing leases (the server is closing; a request still running keeps its key until the lease runs out). */
+  close(): void {
+    for (const timer of this.held.values()) clearInterval(timer);
+    this.held.clear();
+  }
+
+  /** Stores the final response for the key (and ends this server's lease on it). */
+  async complete(caller: Caller, operation: string, key: string, response: StoredResponse): Promise<void> {
+    this.letGo(callerIdentity(caller), operation, key);
+    await this.db
+      .updateTable('idempotency_keys')
+      .set({ status: response.status, response: JSON.stringify(response.body ?? null), owner: null, lease_until: null })
       .where('caller', '=', callerIdentity(caller))
       .where('operation', '=', operation)
       .where('key', '=', key)
+      // A server that stalled past its lease while another took the key over leaves the answer to it.
+      .where('owner', '=', this.owner)
       .execute();
   }
 
   /** Forgets the key after a failure the client should be able to retry (5xx). */
   async release(caller: Caller, operation: string, key: string): Promise<void> {
+    this.letGo(callerIdentity(caller), operation, key);
     await this.db
       .deleteFrom('idempotency_keys')
       .where('caller', '=', callerIdentity(caller))
       .where('operation', '=', operation)
       .where('key', '=', key)
+      .where('owner', '=', this.owner)
       .execute();
   }
 

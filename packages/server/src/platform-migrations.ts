@@ -39,6 +39,21 @@ const settingsAndIdempotency: Migration = {
   },
 };
 
+/**
+ * Who runs an idempotent request, until when: a record whose server died mid-request is taken over
+ * by a retry once its lease has run out, instead of answering 409 until it is pruned.
+ */
+const idempotencyLeases: Migration = {
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  async up(db: Kysely<any>) {
+    await db.schema.withSchema(PLATFORM_SCHEMA).alterTable('idempotency_keys').addColumn('owner', 'text').addColumn('lease_until', 'timestamptz').execute();
+  },
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  async down(db: Kysely<any>) {
+    await db.schema.withSchema(PLATFORM_SCHEMA).alterTable('idempotency_keys').dropColumn('owner').dropColumn('lease_until').execute();
+  },
+};
+
 /** The runtime's own migrations, applied before any plugin's. */
 export const platformMigrations: Record<string, Migration> = {
   '0001_settings_and_idempotency': settingsAndIdempotency,
@@ -47,4 +62,5 @@ export const platformMigrations: Record<string, Migration> = {
   '0004_scheduled_jobs': scheduledJobsMigration,
   '0005_rate_limits': rateLimitMigration,
   '0006_deleted_accounts': deletedAccountsMigration,
+  '0007_idempotency_leases': idempotencyLeases,
 };

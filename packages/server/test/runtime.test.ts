@@ -1,4 +1,5 @@
 import { createSigner } from 'fast-jwt';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestServer, expectProblemResponse, type TestServer } from '../src/testing/index.js';
 import { echoPlugin } from './fixtures/echo-plugin.js';
@@ -140,6 +141,30 @@ describe('idempotency keys', () => {
     const ids = new Set(responses.filter((r) => r.statusCode === 201).map((r) => r.json().id));
     expect(ids.size).toBe(1);
     for (const response of responses) expect([201, 409]).toContain(response.statusCode);
+  });
+
+  test('a key left in progress by a server that died is taken over by a retry once its lease ran out, and only then', async () => {
+    const request = () => post('/echo/items', { name: 'kopi', quantity: 1 }, { 'idempotency-key': 'k-4' });
+    expect((await request()).statusCode).toBe(201);
+    // What a server killed mid-request leaves: no answer, and its lease on the key.
+    const leave = (leaseUntil: ReturnType<typeof sql>) =>
+      sql`update tokobapak.idempotency_keys set status = null, response = null, owner = 'gone/1/run', lease_until = ${leaseUntil} where key = 'k-4'`.execute(
+        server.database.db,
+      );
+    await leave(sql`now() + interval '1 minute'`);
+    expectProblemResponse(await request(), 409, 'IDEMPOTENCY_IN_PROGRESS');
+    await leave(sql`now() - interval '1 second'`);
+    const concurrent = await Promise.all(Array.from({ length: 5 }, request));
+    // One runs the request again; the others wait for it (409) or replay its answer.
+    const ran = concurrent.filter((response) => response.statusCode === 201 && response.headers['idempotent-replayed'] === undefined);
+    expect(ran).toHaveLength(1);
+    for (const response of concurrent) {
+      if (response.statusCode === 201) expect(response.json()).toEqual(ran[0]?.json());
+      else expectProblemResponse(response, 409, 'IDEMPOTENCY_IN_PROGRESS');
+    }
+    const replay = await request();
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(ran[0]?.json());
   });
 });
 

@@ -14,20 +14,26 @@ export interface StartedStore {
   url: string;
   docsUrl: string;
   child: ChildProcess;
+  /** Resolves with the signal that ended the process (`SIGKILL` after a crash), or its exit code. */
+  exited: Promise<NodeJS.Signals | number | null>;
   output: () => string;
   stop(): Promise<void>;
 }
 
-/** Spawns a CLI process (`node <bin> …args`) and waits for its one-line JSON answer. */
+/**
+ * Spawns a CLI process (`node [...nodeArgs] <bin> …args`) and waits for its one-line JSON answer.
+ * `nodeArgs` runs a TypeScript fixture in place of the built CLI (`--import tsx`).
+ */
 export async function startStore(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; bin?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: Record<string, string>; bin?: string; nodeArgs?: string[]; timeoutMs?: number } = {},
 ): Promise<StartedStore> {
-  const child = spawn(process.execPath, [options.bin ?? CLI_BIN, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? CLI_BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, CI: 'true', TOKOBAPAK_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -51,14 +57,15 @@ export async function startStore(
         }
       }
     });
-    child.once('exit', (code) => {
+    void exited.then((how) => {
       clearTimeout(timer);
-      reject(new Error(`the CLI exited with ${code} before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(new Error(`the CLI exited with ${how} before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
     });
   });
   return {
     ...document,
     child,
+    exited,
     output: () => stdout + stderr,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -115,4 +122,15 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
+}
+
+/** Node flags that run a TypeScript fixture from source, as the tests' own imports resolve it. */
+const TSX_ARGS = ['--conditions=development', '--import', 'tsx'];
+
+/**
+ * Starts a test fixture (a TypeScript file that creates a server and prints `{ url, docsUrl }`) as a
+ * process of its own, for tests that must kill a real process (crash tests) and start it again.
+ */
+export function startFixtureStore(fixture: string, env: Record<string, string>): Promise<StartedStore> {
+  return startStore([], { bin: fixture, nodeArgs: TSX_ARGS, env, timeoutMs: 120_000 });
 }

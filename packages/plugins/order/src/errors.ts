@@ -14,4 +14,5 @@ export const orderErrors = defineErrors({
   ORDER_NOT_SHIPPABLE: { status: 409, title: 'The order is not accepted, or nothing of it is left to ship' },
   ORDER_TRACKING_REQUIRED: { status: 422, title: 'An order without a shipping quote needs the tracking number of its parcel' },
   ORDER_SHIPMENT_BOOKED: { status: 422, title: 'The shipping service books this order with its quote; give no carrier or tracking number' },
+  ORDER_CHECKOUT_FAILED: { status: 409, title: 'The checkout was undone (a service failed or the server stopped mid-way)' },
 });

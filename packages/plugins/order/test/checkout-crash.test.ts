@@ -1,78 +1,42 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type TokoBapakClient } from '@tokobapak/sdk';
 import { createTokenService, newId } from '@tokobapak/server';
-import { eventually, openTestDatabase } from '@tokobapak/server/testing';
+import { eventually, expectProblem } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { StartedStore } from '../../../../test/integration/support/cli-process.js';
+import { crashStores } from '../../../../test/integration/support/crash-stores.js';
+import { auditStore, expectConsistent } from './crash-audit.js';
 import { ADDRESS } from './support.js';
 
 // A checkout cut short by a real crash: the store (inventory, cart, payment, order) runs as a child
-// process that SIGKILLs itself at a named step of the checkout process, then starts again on the same
-// data. Before the crash point is recorded the checkout is undone on restart; at its last step it is
-// finished. Either way stock, payment and orders agree.
+// process that SIGKILLs itself at a named step of the checkout, or of the settling after the
+// payment (TOKOBAPAK_TEST_KILL_AT), then starts again on the same data. Before the payment exists
+// (or while its outcome is unrecorded) the checkout is undone on restart; at its last step it is
+// finished; a settling is finished. Either way, once the restarted store is stopped, its tables add
+// up: stock, reservations, payments, checkouts and orders agree (`crash-audit.ts`). A retry with the
+// idempotency key of the killed request gets the checkout's outcome, not "still in progress".
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/checkout-server.ts', import.meta.url));
 const SECRET = `crash-${Date.now()}-secret-of-at-least-32-characters`;
 const tokens = createTokenService({ secret: SECRET });
 const SESSION = `ses_${'0'.repeat(26)}`;
 
-let database: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
-let dataDir: string | undefined;
-let running: ChildProcess | undefined;
+const stores = crashStores(FIXTURE, { CRASH_TEST_SECRET: SECRET });
+const start = (killAt?: string) => stores.start(killAt);
 
-beforeAll(async () => {
-  if (process.env.DATABASE_URL) database = await openTestDatabase();
-  else dataDir = await mkdtemp(join(tmpdir(), 'tokobapak-checkout-crash-'));
-});
-afterAll(async () => {
-  running?.kill('SIGKILL');
-  await database?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-async function startStore(killAt?: string): Promise<{ url: string; exited: Promise<NodeJS.Signals | number | null>; stop(): Promise<void> }> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), CRASH_TEST_SECRET: SECRET };
-  delete env.TOKOBAPAK_TEST_KILL_AT;
-  if (killAt) env.TOKOBAPAK_TEST_KILL_AT = killAt;
-  if (database?.url) env.CRASH_TEST_DATABASE_URL = database.url;
-  if (dataDir) env.CRASH_TEST_DATA_DIR = dataDir;
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', FIXTURE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running = child;
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((candidate) => candidate.startsWith('{"url"'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    void exited.then((how) => reject(new Error(`the store exited (${how}) before listening:\n${output}`)));
-  });
-  return {
-    url,
-    exited,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+beforeAll(() => stores.open());
+afterAll(() => stores.close());
 
 const customerToken = (userId: string) => tokens.signAccessToken({ userId, role: 'customer', sessionId: SESSION });
 const storeToken = (storeId: string) => tokens.signAccessToken({ userId: newId('usr'), role: 'customer', sessionId: SESSION, storeId, storeRole: 'owner' });
+const customerAt = (store: StartedStore, userId: string) => createClient({ baseUrl: store.url, accessToken: customerToken(userId) });
+const merchantAt = (store: StartedStore, storeId: string) => createClient({ baseUrl: store.url, accessToken: storeToken(storeId) });
 
 /** A product with `stock` units and a customer's cart holding `quantity` of it, made through the API. */
-async function prepare(url: string, stock: number, quantity: number) {
+async function prepare(store: StartedStore, stock: number, quantity: number) {
   const storeId = newId('sto');
-  const merchant = createClient({ baseUrl: url, accessToken: storeToken(storeId) });
   const handle = `kopi-${Date.now().toString(36)}`;
-  const product = await merchant.inventory.createProduct({
+  const product = await merchantAt(store, storeId).inventory.createProduct({
     body: {
       title: 'Kopi Kintamani',
       handle,
@@ -83,74 +47,147 @@ async function prepare(url: string, stock: number, quantity: number) {
   });
   const variantId = product.variants[0]?.id as string;
   const userId = newId('usr');
-  const customer = createClient({ baseUrl: url, accessToken: customerToken(userId) });
+  const customer = customerAt(store, userId);
   const cart = await customer.cart.createCart({ body: { currency: 'IDR' } });
   await customer.cart.addCartLine({ params: { cartId: cart.id }, body: { variantId, quantity } });
-  return { storeId, variantId, productId: product.id, userId, cartId: cart.id, merchant };
+  return { storeId, variantId, productId: product.id, userId, cartId: cart.id, stock, key: `checkout-${newId('key')}` };
 }
+type Setup = Awaited<ReturnType<typeof prepare>>;
+
+/** The checkout of the set-up cart, under an idempotency key (the set-up's own unless given). */
+const checkout = (customer: TokoBapakClient, setup: Setup, key = setup.key) =>
+  customer.order.createCheckout({ idempotencyKey: key, body: { cartId: setup.cartId, shippingAddress: ADDRESS, paymentMethod: { type: 'qris' } } });
 
 /** What the store shows of the variant: available after reservations. */
-async function available(merchant: TokoBapakClient, productId: string): Promise<number> {
-  const product = await merchant.inventory.getStoreProduct({ params: { productId } });
+async function available(store: StartedStore, setup: Setup): Promise<number> {
+  const product = await merchantAt(store, setup.storeId).inventory.getStoreProduct({ params: { productId: setup.productId } });
   return product.variants[0]?.available as number;
+}
+
+/** Checks out on a store that kills itself at `killAt` during the request; resolves once it is dead. */
+async function checkoutUntilKilled(killAt: string, stock: number, quantity: number): Promise<Setup> {
+  const crashing = await start(killAt);
+  const setup = await prepare(crashing, stock, quantity);
+  await expect(checkout(customerAt(crashing, setup.userId), setup)).rejects.toThrow();
+  expect(await crashing.exited).toBe('SIGKILL');
+  return setup;
+}
+
+/** Stops the store and checks that its tables add up; resolves with what they hold. */
+async function stopAndAudit(store: StartedStore, setup: Setup) {
+  await store.stop();
+  const audit = await auditStore(stores.where(), { customerId: setup.userId, variantId: setup.variantId });
+  expectConsistent(audit, setup.stock);
+  return audit;
 }
 
 // Two store starts per test; on a loaded 2-core machine each can take 20 s or more.
 describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
-  test('after the payment was created but before the step was recorded: undone on restart (stock back, no order, the cart open again)', async () => {
-    const first = await startStore();
-    const setup = await prepare(first.url, 2, 2);
-    await first.stop();
+  test.each([
+    ['order.checkout.reserve-stock:after', 'the stock was reserved, the reservation not yet recorded'],
+    ['order.checkout.create-payment:before', 'the stock reserved and recorded, no payment yet'],
+    ['order.checkout.create-payment:after', 'the payment was created, not yet recorded'],
+  ])('killed at %s (%s): undone on restart; the same key answers the failure, a new one checks out', async (killAt) => {
+    const setup = await checkoutUntilKilled(killAt, 2, 2);
 
-    const crashing = await startStore('order.checkout.create-payment:after');
-    const customer = createClient({ baseUrl: crashing.url, accessToken: customerToken(setup.userId) });
-    await expect(
-      customer.order.createCheckout({ body: { cartId: setup.cartId, shippingAddress: ADDRESS, paymentMethod: { type: 'qris' } } }),
-    ).rejects.toThrow();
-    expect(await crashing.exited).toBe('SIGKILL');
-
-    const store = await startStore();
+    const store = await start();
     try {
-      const merchant = createClient({ baseUrl: store.url, accessToken: storeToken(setup.storeId) });
-      await eventually(async () => expect(await available(merchant, setup.productId)).toBe(2), 30_000);
-      const again = createClient({ baseUrl: store.url, accessToken: customerToken(setup.userId) });
-      expect((await again.order.listMyOrders({})).items).toEqual([]);
-      expect((await merchant.order.listStoreOrders({})).items).toEqual([]);
+      await eventually(async () => expect(await available(store, setup)).toBe(2), 30_000);
+      const customer = customerAt(store, setup.userId);
+      expect((await customer.order.listMyOrders({})).items).toEqual([]);
+      expect((await merchantAt(store, setup.storeId).order.listStoreOrders({})).items).toEqual([]);
+      // The killed request's key now answers what became of its checkout, not "still in progress".
+      await expectProblem(checkout(customer, setup), 409, 'ORDER_CHECKOUT_FAILED');
       // The cart is still open and can be checked out again, now without a crash.
-      const checkout = await again.order.createCheckout({ body: { cartId: setup.cartId, shippingAddress: ADDRESS, paymentMethod: { type: 'qris' } } });
-      expect(checkout.status).toBe('awaiting_payment');
-      expect(await available(merchant, setup.productId)).toBe(0);
+      const again = await checkout(customer, setup, `${setup.key}-again`);
+      expect(again.status).toBe('awaiting_payment');
+      expect(await available(store, setup)).toBe(0);
     } finally {
-      await store.stop();
+      const audit = await stopAndAudit(store, setup);
+      expect(audit.checkouts.map((row) => row.status).sort()).toEqual(['awaiting_payment', 'failed']);
+      expect(audit.payments.map((row) => row.status)).toContain('pending');
     }
   });
 
-  test('at its last step (placing the orders): finished on restart, the stock still held for the payment', async () => {
-    const first = await startStore();
-    const setup = await prepare(first.url, 3, 1);
-    await first.stop();
+  test.each([
+    ['order.checkout.place-orders:before', 'the payment exists, the orders not yet written'],
+    ['order.checkout.place-orders:after', 'the orders written, the answer never sent'],
+  ])('killed at %s (%s): finished on restart, and the same key gets the checkout a normal retry gets', async (killAt) => {
+    const setup = await checkoutUntilKilled(killAt, 3, 1);
 
-    const crashing = await startStore('order.checkout.place-orders:before');
-    const customer = createClient({ baseUrl: crashing.url, accessToken: customerToken(setup.userId) });
-    await expect(
-      customer.order.createCheckout({ body: { cartId: setup.cartId, shippingAddress: ADDRESS, paymentMethod: { type: 'qris' } } }),
-    ).rejects.toThrow();
-    expect(await crashing.exited).toBe('SIGKILL');
-
-    const store = await startStore();
+    const store = await start();
     try {
-      const merchant = createClient({ baseUrl: store.url, accessToken: storeToken(setup.storeId) });
       const orders = await eventually(async () => {
-        const listed = (await merchant.order.listStoreOrders({})).items;
+        const listed = (await merchantAt(store, setup.storeId).order.listStoreOrders({})).items;
         expect(listed.map((order) => order.status)).toEqual(['pending_payment']);
         return listed;
       }, 30_000);
-      expect(await available(merchant, setup.productId)).toBe(2);
-      const again = createClient({ baseUrl: store.url, accessToken: customerToken(setup.userId) });
-      const checkout = await again.order.getCheckout({ params: { checkoutId: orders[0]?.checkoutId as string } });
-      expect(checkout).toMatchObject({ status: 'awaiting_payment', payment: { status: 'pending' } });
+      expect(await available(store, setup)).toBe(2);
+      const customer = customerAt(store, setup.userId);
+      const retried = await checkout(customer, setup);
+      expect(retried).toMatchObject({ id: orders[0]?.checkoutId, status: 'awaiting_payment', payment: { status: 'pending' } });
+      // A normal retry now replays the stored answer: the same one.
+      expect(await checkout(customer, setup)).toEqual(retried);
     } finally {
-      await store.stop();
+      const audit = await stopAndAudit(store, setup);
+      expect(audit.checkouts).toHaveLength(1);
+      expect(audit.payments).toHaveLength(1);
+      expect(audit.orders).toHaveLength(1);
+    }
+  });
+
+  test('ten retries with the killed request’s key, sent at once as the store comes back, make one checkout and one payment', async () => {
+    const setup = await checkoutUntilKilled('order.checkout.place-orders:before', 3, 1);
+
+    const store = await start();
+    try {
+      const customer = customerAt(store, setup.userId);
+      const answers = await Promise.allSettled(Array.from({ length: 10 }, () => checkout(customer, setup)));
+      for (const answer of answers) {
+        // Each gets the checkout, or is told it is still being finished (409, try again).
+        if (answer.status === 'rejected') expect(answer.reason).toMatchObject({ status: 409, code: 'IDEMPOTENCY_IN_PROGRESS' });
+      }
+      const final = await eventually(() => checkout(customer, setup), 30_000);
+      expect(final).toMatchObject({ status: 'awaiting_payment', payment: { status: 'pending' } });
+      for (const answer of answers) if (answer.status === 'fulfilled') expect(answer.value).toEqual(final);
+      expect(await available(store, setup)).toBe(2);
+    } finally {
+      const audit = await stopAndAudit(store, setup);
+      expect(audit.checkouts).toHaveLength(1);
+      expect(audit.payments).toHaveLength(1);
+      expect(audit.orders).toHaveLength(1);
+    }
+  });
+
+  test.each([
+    ['order.settle.commit-stock:after', 'the stock committed, not yet recorded'],
+    ['order.settle.confirm-orders:before', 'the stock committed and recorded, the orders still waiting'],
+    ['order.settle.complete-cart:before', 'the orders confirmed, the cart still open'],
+  ])('killed while settling the payment at %s (%s): settled on restart', async (killAt) => {
+    const crashing = await start(killAt);
+    const setup = await prepare(crashing, 3, 1);
+    const placed = await checkout(customerAt(crashing, setup.userId), setup);
+    // The store may die before the sandbox's answer reaches us: the payment is recorded by then.
+    await customerAt(crashing, setup.userId)
+      .payment.simulatePayment({ params: { paymentId: placed.payment?.id as string }, body: { outcome: 'paid' } })
+      .catch(() => undefined);
+    expect(await crashing.exited).toBe('SIGKILL');
+
+    const store = await start();
+    try {
+      const customer = customerAt(store, setup.userId);
+      await eventually(async () => {
+        const current = await customer.order.getCheckout({ params: { checkoutId: placed.id } });
+        expect(current).toMatchObject({ status: 'paid', payment: { status: 'paid' } });
+        expect(current.orders.map((order) => order.status)).toEqual(['paid']);
+        expect((await customer.cart.getCart({ params: { cartId: setup.cartId } })).status).toBe('completed');
+      }, 30_000);
+      expect(await available(store, setup)).toBe(2);
+    } finally {
+      const audit = await stopAndAudit(store, setup);
+      expect(audit.checkouts).toMatchObject([{ status: 'paid', settled: true }]);
+      expect(audit.reservations.map((row) => row.status)).toEqual(['committed']);
+      expect(audit.variant).toEqual({ onHand: 2, reserved: 0 });
     }
   });
 });

@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@tokobapak/sdk';
-import { eventually, expectProblem, openTestDatabase } from '@tokobapak/server/testing';
+import { eventually, expectProblem } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { crashStores } from '../../../../test/integration/support/crash-stores.js';
 import { PASSWORD } from './support.js';
 
 // A registration cut short by a real crash: the store runs as a child process that SIGKILLs itself at
@@ -15,55 +12,11 @@ import { PASSWORD } from './support.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/registration-server.ts', import.meta.url));
 
-let database: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
-let dataDir: string | undefined;
-let running: ChildProcess | undefined;
+const stores = crashStores(FIXTURE);
+const startStore = (killAt?: string) => stores.start(killAt);
 
-beforeAll(async () => {
-  if (process.env.DATABASE_URL) {
-    // A fresh database for the child processes; this handle only creates and drops it.
-    database = await openTestDatabase();
-  } else {
-    dataDir = await mkdtemp(join(tmpdir(), 'tokobapak-crash-'));
-  }
-});
-afterAll(async () => {
-  running?.kill('SIGKILL');
-  await database?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-/** Starts the store; resolves with its URL and a promise of how it exited. */
-async function startStore(killAt?: string): Promise<{ url: string; exited: Promise<NodeJS.Signals | number | null>; stop(): Promise<void> }> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-  delete env.TOKOBAPAK_TEST_KILL_AT;
-  if (killAt) env.TOKOBAPAK_TEST_KILL_AT = killAt;
-  if (database?.url) env.CRASH_TEST_DATABASE_URL = database.url;
-  if (dataDir) env.CRASH_TEST_DATA_DIR = dataDir;
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', FIXTURE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running = child;
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((candidate) => candidate.startsWith('{"url"')); // log lines are JSON too
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    void exited.then((how) => reject(new Error(`the store exited (${how}) before listening:\n${output}`)));
-  });
-  return {
-    url,
-    exited,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+beforeAll(() => stores.open());
+afterAll(() => stores.close());
 
 const email = (label: string) => `${label}.${Date.now().toString(36)}@example.com`;
 

@@ -1,8 +1,7 @@
-import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { newId } from '../ids.js';
+import { leaseOwner } from '../lease-owner.js';
 import type { Clock, PluginContext } from '../plugin.js';
 import { claimJob, recordRun, releaseJobs } from './job-store.js';
 import type { AnyScheduledJob } from './types.js';
@@ -53,7 +52,7 @@ interface Entry {
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const { db, clock, log } = options;
-  const holder = `${hostname()}/${process.pid}/${newId('job').slice(-8)}`;
+  const holder = leaseOwner('job');
   const runs = new Counter({
     name: 'tokobapak_job_runs_total',
     help: 'Scheduled job runs by job and outcome (success, failure)',

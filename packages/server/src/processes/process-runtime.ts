@@ -1,8 +1,8 @@
-import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { platformErrors } from '../errors.js';
 import { newId } from '../ids.js';
+import { leaseOwner, OWNER_PREFIX } from '../lease-owner.js';
 import type { Clock, PluginContext } from '../plugin.js';
 import { openTransaction } from '../transaction-scope.js';
 import { driveProcess } from './process-runner.js';
@@ -53,8 +53,7 @@ const BATCH = 20;
 export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRuntime {
   const { db, clock, log } = options;
   const leaseMs = options.leaseMs ?? 30_000;
-  const ownerPrefix = `${hostname()}/${process.pid}/`;
-  const owner = `${ownerPrefix}${newId('run').slice(-8)}`;
+  const owner = leaseOwner('run');
   const deps = { db, owner, leaseMs };
   for (const entry of options.owners) checkDefinitions(entry);
   const owners = new Map(options.owners.map((entry) => [entry.plugin, entry]));
@@ -106,6 +105,38 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     }
   }
 
+  /**
+   * Brings a process that a second start found to its end where this server can: it waits for the
+   * run this server is driving, and drives one whose server died (its lease ran out) itself, so a
+   * request retried after a crash gets the outcome rather than "still running". A process another
+   * live server drives, or whose compensation retry is not due yet, is answered as it stands.
+   */
+  async function finishExisting(existing: StoredProcess): Promise<StoredProcess> {
+    if (existing.status !== 'running' && existing.status !== 'compensating') return existing;
+    const ours = driving.get(existing.id);
+    if (!ours) {
+      const [claimed] = await claimOrphans(db, {
+        plugins: [existing.plugin],
+        owner,
+        now: clock.now(),
+        leaseUntil: leaseUntil(),
+        limit: 1,
+        exclude: [],
+        only: existing.id,
+      });
+      if (!claimed) return existing;
+      await track(
+        claimed.id,
+        drive(claimed, undefined, claimed.status === 'running').catch((error: unknown) =>
+          log.error({ err: error, processId: claimed.id }, 'recovering a process failed; it will be retried'),
+        ),
+      );
+    } else {
+      await ours.catch(() => undefined);
+    }
+    return (await findProcess(db, existing.plugin, existing.id)) ?? existing;
+  }
+
   return {
     clientFor(plugin) {
       return {
@@ -138,7 +169,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
           if (!inserted) {
             const existing = await findProcess(db, plugin, startOptions.key);
             if (!existing) throw new Error(`process key '${startOptions.key}' of ${plugin} is taken but its process cannot be read`);
-            return { ...readable(existing), started: false };
+            return { ...readable(await finishExisting(existing)), started: false };
           }
           const { state, cause } = await track(
             stored.id,
@@ -167,7 +198,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
           });
       };
       runPass(async () => {
-        if (options.exclusive) await expireLeasesOfOtherProcesses(db, ownerPrefix, clock.now());
+        if (options.exclusive) await expireLeasesOfOtherProcesses(db, OWNER_PREFIX, clock.now());
         return recoverOnce();
       });
       timer = setInterval(() => runPass(recoverOnce), options.recoveryIntervalMs ?? 5_000);

@@ -117,11 +117,12 @@ export async function renewLeases(db: Db, ids: string[], owner: string, leaseUnt
  * Takes up to `limit` unfinished processes of these plugins whose lease ran out (their server died,
  * or a compensation retry is due) and leases them to `owner`. Rows another server is taking at the
  * same moment are skipped, not waited for, so each process goes to exactly one server. `exclude`
- * names the processes the caller is driving itself (a clock that jumped makes their leases look old).
+ * names the processes the caller is driving itself (a clock that jumped makes their leases look old);
+ * `only` takes just the one process with that id, if it is due.
  */
 export async function claimOrphans(
   db: Db,
-  options: { plugins: string[]; owner: string; now: Date; leaseUntil: Date; limit: number; exclude: string[] },
+  options: { plugins: string[]; owner: string; now: Date; leaseUntil: Date; limit: number; exclude: string[]; only?: string },
 ): Promise<StoredProcess[]> {
   if (options.plugins.length === 0) return [];
   const result = await sql<ProcessRow>`
@@ -131,6 +132,7 @@ export async function claimOrphans(
       where status in ('running', 'compensating') and lease_until <= ${options.now}
         and plugin in (${sql.join(options.plugins.map((plugin) => sql`${plugin}`))})
         ${options.exclude.length > 0 ? sql`and id not in (${sql.join(options.exclude.map((id) => sql`${id}`))})` : sql``}
+        ${options.only !== undefined ? sql`and id = ${options.only}` : sql``}
       order by lease_until
       limit ${options.limit}
       for update skip locked

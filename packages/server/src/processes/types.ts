@@ -107,8 +107,9 @@ export interface ProcessRun extends ProcessState {
 export interface ProcessClient {
   /**
    * Starts a process unless one with this key exists. The call that creates it runs it to its end
-   * (success, or compensation) and answers its final state; any other call answers the existing
-   * process as it stands, without running anything.
+   * (success, or compensation) and answers its final state. Any other call answers the existing
+   * process: once it ends if this server is driving it or its server died (its lease ran out: this
+   * call then recovers it, as the recovery pass would), else as it stands (`running`).
    */
   start<Input, Transient = undefined>(
     // biome-ignore lint/suspicious/noExplicitAny: the plugin's table types do not matter to starting

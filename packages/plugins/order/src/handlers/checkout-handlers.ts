@@ -1,4 +1,4 @@
-import { newId, ProblemError, Reply, requireUser } from '@tokobapak/server';
+import { newId, ProblemError, platformErrors, Reply, requireUser } from '@tokobapak/server';
 import { driveCheckout } from '../checkout-driver.js';
 import type { checkoutProcess } from '../checkout-process.js';
 import { orderErrors } from '../errors.js';
@@ -33,6 +33,9 @@ export function checkoutHandlers(
         },
       });
       if (run.cause) throw run.cause;
+      // A retry that found the checkout still being driven by another server: the answer is not
+      // known yet, and an error leaves the idempotency key free for the next retry to get it.
+      if (run.status === 'running' || run.status === 'compensating') throw platformErrors.IDEMPOTENCY_IN_PROGRESS({ headers: { 'retry-after': '1' } });
       const input = run.input as { checkoutId: string };
       if (run.status === 'compensated' && run.error) {
         throw new ProblemError(run.error.code ?? 'ORDER_CHECKOUT_FAILED', run.error.status ?? 409, 'The checkout failed', { detail: run.error.message });

@@ -1,0 +1,90 @@
+import { openDatabase } from '@tokobapak/server';
+import { type Kysely, sql } from 'kysely';
+import { expect } from 'vitest';
+
+/** What a store's tables hold for one customer buying one variant, read after the store stopped. */
+export interface CrashAudit {
+  variant: { onHand: number; reserved: number };
+  reservations: Array<{ reference: string; status: string; quantity: number }>;
+  payments: Array<{ reference: string; status: string }>;
+  checkouts: Array<{ id: string; status: string; settled: boolean; released: boolean }>;
+  orders: Array<{ checkoutId: string; status: string }>;
+}
+
+/**
+ * Reads the store's data straight from its tables (no API shows reservations, nor every payment of a
+ * customer). On PGlite the data folder is opened once the store process has let go of it.
+ */
+export async function auditStore(where: { url?: string; dataDir?: string }, who: { customerId: string; variantId: string }): Promise<CrashAudit> {
+  const database = await openDatabase(where.url ? { url: where.url, poolSize: 1 } : { dataDir: where.dataDir });
+  try {
+    return await readAudit(database.db, who);
+  } finally {
+    await database.close();
+  }
+}
+
+async function readAudit(db: Kysely<unknown>, { customerId, variantId }: { customerId: string; variantId: string }): Promise<CrashAudit> {
+  const variant = await sql<{ stock_on_hand: number; reserved: number }>`
+    select stock_on_hand, reserved from inventory.variants where id = ${variantId}`.execute(db);
+  const reservations = await sql<{ reference: string; status: string; quantity: number }>`
+    select r.reference, r.status, i.quantity from inventory.reservations r join inventory.reservation_items i on i.reservation_id = r.id
+    where i.variant_id = ${variantId} order by r.reference`.execute(db);
+  const payments = await sql<{ reference: string; status: string }>`
+    select reference, status from payment.payments where customer_id = ${customerId} order by reference`.execute(db);
+  const checkouts = await sql<{ id: string; status: string; settled: boolean; released: boolean }>`
+    select id, status, settled_at is not null as settled, released_at is not null as released
+    from "order".checkouts where customer_id = ${customerId} order by id`.execute(db);
+  const orders = await sql<{ checkout_id: string; status: string }>`
+    select checkout_id, status from "order".orders where customer_id = ${customerId} order by checkout_id`.execute(db);
+  const row = variant.rows[0];
+  if (!row) throw new Error(`no variant ${variantId}`);
+  return {
+    variant: { onHand: Number(row.stock_on_hand), reserved: Number(row.reserved) },
+    reservations: reservations.rows.map((reservation) => ({ ...reservation, quantity: Number(reservation.quantity) })),
+    payments: payments.rows,
+    checkouts: checkouts.rows,
+    orders: orders.rows.map((order) => ({ checkoutId: order.checkout_id, status: order.status })),
+  };
+}
+
+/** What each checkout state must have left in the other services once nothing is in flight. */
+const AGREES: Record<string, { payment: string[]; reservation: string[]; orders: string[] }> = {
+  // Placed and waiting: the payment open, the stock held, the orders waiting for it.
+  awaiting_payment: { payment: ['pending'], reservation: ['active'], orders: ['pending_payment'] },
+  // Settled: paid, the stock taken off the shelf, the orders paid.
+  paid: { payment: ['paid'], reservation: ['committed'], orders: ['paid'] },
+  // Undone or given up: nothing open (no payment or a cancelled one, the stock back, no live order).
+  failed: { payment: ['none', 'cancelled', 'failed', 'expired'], reservation: ['none', 'released', 'expired'], orders: ['cancelled'] },
+  expired: { payment: ['none', 'cancelled', 'expired'], reservation: ['none', 'released', 'expired'], orders: ['cancelled'] },
+  cancelled: { payment: ['none', 'cancelled'], reservation: ['none', 'released'], orders: ['cancelled'] },
+};
+
+/**
+ * Asserts the audit adds up: the stock the variant started with is on hand plus what was sold,
+ * what is reserved is what active reservations hold, and every checkout's payment, reservation and
+ * orders agree with its state (no checkout left half-done, no payment or reservation without one).
+ */
+export function expectConsistent(audit: CrashAudit, initialStock: number): void {
+  const sum = (status: string) => audit.reservations.filter((r) => r.status === status).reduce((total, r) => total + r.quantity, 0);
+  expect(audit.variant.onHand + sum('committed')).toBe(initialStock);
+  expect(audit.variant.reserved).toBe(sum('active'));
+  const checkoutIds = new Set(audit.checkouts.map((checkout) => checkout.id));
+  for (const payment of audit.payments) expect(checkoutIds).toContain(payment.reference);
+  for (const reservation of audit.reservations) expect(checkoutIds).toContain(reservation.reference);
+  for (const checkout of audit.checkouts) {
+    const agrees = AGREES[checkout.status];
+    expect(agrees, `checkout ${checkout.id} is left ${checkout.status}`).toBeDefined();
+    if (!agrees) continue;
+    const payment = audit.payments.filter((p) => p.reference === checkout.id).map((p) => p.status);
+    const reservation = audit.reservations.filter((r) => r.reference === checkout.id).map((r) => r.status);
+    const orders = audit.orders.filter((o) => o.checkoutId === checkout.id).map((o) => o.status);
+    expect(agrees.payment, `payment of ${checkout.status} checkout`).toContain(payment[0] ?? 'none');
+    expect(payment.length).toBeLessThanOrEqual(1);
+    expect(agrees.reservation, `reservation of ${checkout.status} checkout`).toContain(reservation[0] ?? 'none');
+    for (const status of orders) expect(agrees.orders, `order of ${checkout.status} checkout`).toContain(status);
+    if (checkout.status === 'paid' || checkout.status === 'awaiting_payment') expect(orders.length).toBeGreaterThan(0);
+    if (checkout.status === 'paid') expect(checkout.settled).toBe(true);
+    if (checkout.status !== 'paid' && checkout.status !== 'awaiting_payment') expect(checkout.released).toBe(true);
+  }
+}
