@@ -80,6 +80,8 @@ export const ADDRESS = {
   countryCode: 'ID',
 };
 
+const MAX_POLL_MS = 500;
+
 /** The timings of one whole checkout, in ms. */
 export interface CheckoutTiming {
   totalMs: number;
@@ -137,7 +139,8 @@ export async function checkoutOnce(connection: JsonConnection, shelf: Shelf, tur
     if (current.status === 'paid' && orders.length === shelf.stores.length && orders.every((order) => order.status === 'paid')) break;
     if (current.status !== 'awaiting_payment' && current.status !== 'paid') throw new Error(`checkout ${checkout.id} became ${current.status}`);
     if (performance.now() - started > timeoutMs) throw new Error(`checkout ${checkout.id} was not paid within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    // Backing off as an app would, so that a slow settlement is not made slower by the reads.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs * 2 ** (polls - 1), MAX_POLL_MS)));
   }
   const done = performance.now();
   return {
