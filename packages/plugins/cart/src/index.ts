@@ -8,6 +8,7 @@ import { type CartEvents, manifest } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
 import { cartHandlers } from './handlers/cart-handlers.js';
 import { checkoutHandlers } from './handlers/checkout-handlers.js';
+import { customerLineHandlers } from './handlers/customer-line-handlers.js';
 import { shippingHandlers } from './handlers/shipping-handlers.js';
 import { taxHandlers } from './handlers/tax-handlers.js';
 import { migrations } from './migrations/index.js';
@@ -41,6 +42,7 @@ export function cartPlugin(options: CartPluginOptions = {}): Plugin {
       ...taxHandlers(settings),
       ...checkoutHandlers(settings),
       ...shippingHandlers(settings),
+      ...customerLineHandlers(settings),
     },
     jobs: [
       {

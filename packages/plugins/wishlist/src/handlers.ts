@@ -2,6 +2,7 @@ import type { WishlistOperations } from '@tokobapak/sdk';
 import { type Handlers, reply, requireUser } from '@tokobapak/server';
 import type { WishlistDatabase } from './database.js';
 import type { WishlistEvents } from './generated/manifest.js';
+import { moveToCart } from './move-to-cart.js';
 import type { WishlistSettings } from './options.js';
 import { addItem, listItems, removeItem } from './wishlists.js';
 
@@ -19,6 +20,10 @@ export function wishlistHandlers(settings: WishlistSettings): Handlers<WishlistO
 
     async removeWishlistItem({ params }, ctx) {
       await removeItem(ctx, requireUser(ctx.caller).userId, params.itemId);
+    },
+
+    async moveWishlistItemToCart({ params, body }, ctx) {
+      return moveToCart(ctx, requireUser(ctx.caller).userId, params.itemId, body.quantity ?? 1);
     },
   };
 }

@@ -325,6 +325,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cart/service/customers/{customerId}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a variant to a customer's own cart, for the wishlist service
+         * @description For the wishlist service only, acting in a request of the customer it names (moving a wished
+         *     item to the cart): adds `quantity` units of a variant to that customer's open cart, created
+         *     in the variant's currency when they have none. It takes no cart id, so it can reach nothing
+         *     but the named customer's own open cart; the wishlist service names the customer from the
+         *     access token of the request it is serving, never from input. The same checks as
+         *     `addCartLine`, and nothing changes when one fails.
+         *
+         *     Errors: `CART_VARIANT_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409),
+         *     `CART_CURRENCY_MISMATCH` (422: the customer's open cart is in another currency),
+         *     `CART_LINE_QUANTITY_LIMIT` (422), `CART_TOO_MANY_LINES` (422).
+         */
+        post: operations["addCustomerCartLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cart/service/carts/{cartId}/complete": {
         parameters: {
             query?: never;
@@ -1109,6 +1138,39 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    addCustomerCartLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer whose open cart gets the line. */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LineInput"];
+            };
+        };
+        responses: {
+            /** @description The customer's cart. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
         };
     };
     completeCart: {

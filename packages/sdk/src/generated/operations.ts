@@ -51,6 +51,7 @@ export const operationTable = {
     getStoreTaxSettings: { method: 'GET', path: '/cart/store/tax', paginated: false, idempotent: false, body: 'json', response: 'json' },
     setStoreTaxSettings: { method: 'PUT', path: '/cart/store/tax', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getCheckoutCart: { method: 'GET', path: '/cart/service/carts/{cartId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    addCustomerCartLine: { method: 'POST', path: '/cart/service/customers/{customerId}/lines', paginated: false, idempotent: false, body: 'json', response: 'json' },
     completeCart: { method: 'POST', path: '/cart/service/carts/{cartId}/complete', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
   imageProxy: {
@@ -208,6 +209,7 @@ export const operationTable = {
     listWishlistItems: { method: 'GET', path: '/wishlist/items', paginated: true, idempotent: false, body: 'json', response: 'json' },
     addWishlistItem: { method: 'POST', path: '/wishlist/items', paginated: false, idempotent: false, body: 'json', response: 'json' },
     removeWishlistItem: { method: 'DELETE', path: '/wishlist/items/{itemId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    moveWishlistItemToCart: { method: 'POST', path: '/wishlist/items/{itemId}/move-to-cart', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
 } as const;
 

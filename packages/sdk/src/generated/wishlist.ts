@@ -60,6 +60,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wishlist/items/{itemId}/move-to-cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Wishlist item id. */
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move an item to the caller's cart
+         * @description Adds the item's variant to the caller's own open cart (created when they have none) and,
+         *     only once the cart took it, removes the item from the wishlist. The cart does all the
+         *     checks of adding a line: a refusal answers with the cart's own problem code and the
+         *     wishlist stays exactly as it was. Two moves of one item at once add it once: the other
+         *     answers `WISHLIST_ITEM_NOT_FOUND`.
+         *
+         *     Errors: `WISHLIST_ITEM_NOT_FOUND` (404: no such item on the caller's list),
+         *     `CART_VARIANT_NOT_FOUND` (404: not on sale any more), `CART_INSUFFICIENT_STOCK` (409),
+         *     `CART_CURRENCY_MISMATCH` (422: the open cart is in another currency),
+         *     `CART_LINE_QUANTITY_LIMIT`, `CART_TOO_MANY_LINES` (422), `SERVICE_UNAVAILABLE` (503: the
+         *     cart service could not be asked; nothing changes).
+         */
+        post: operations["moveWishlistItemToCart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -70,6 +103,21 @@ export interface components {
         VariantId: string;
         WishlistItemInput: {
             variantId: components["schemas"]["VariantId"];
+        };
+        MoveToCartInput: {
+            /**
+             * @description Units to put in the cart.
+             * @default 1
+             */
+            quantity?: number;
+        };
+        MovedToCart: {
+            /** @description The caller's cart that now holds the line (read it with the cart service). */
+            cartId: string;
+            itemId: components["schemas"]["WishlistItemId"];
+            variantId: components["schemas"]["VariantId"];
+            /** @description Units added to the cart. */
+            quantity: number;
         };
         /**
          * @description `available`: it can be bought now; `sold_out`: nothing is available; `unavailable`: the
@@ -255,6 +303,18 @@ export interface components {
             };
         };
         /**
+         * @description The request is well-formed but cannot be processed, for example an idempotency key reused
+         *     with a different request (`IDEMPOTENCY_KEY_REUSED`).
+         */
+        UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
          * @description A service or third party this operation depends on did not answer (`SERVICE_UNAVAILABLE`
          *     or a service-specific code); retrying later may succeed.
          */
@@ -372,6 +432,40 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    moveWishlistItemToCart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Wishlist item id. */
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveToCartInput"];
+            };
+        };
+        responses: {
+            /** @description The line went into the cart and the item is off the wishlist. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovedToCart"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

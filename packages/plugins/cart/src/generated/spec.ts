@@ -8,7 +8,7 @@ const document = {
     "title": "TokoBapak cart",
     "version": "0.1.0",
     "summary": "Shopping carts of guests and customers, across stores, with totals and tax computed by the server.",
-    "description": "The cart service holds what a shopper means to buy, from any number of stores, in one\ncurrency. A **guest** creates a cart anonymously and gets a cart token once, in that response;\nit sends the token in `X-Cart-Token` on every later call (the service keeps only its hash). A\n**customer** (a signed-in person) has at most one open cart, reached with their access token.\nA cart is read or changed only by its owner or the holder of its token: anyone else gets\n`CART_NOT_FOUND` (404), exactly as for a cart that does not exist.\n\nEvery change checks the variant, its price and what is available with the inventory service\n(one `getVariants` call per change, however many lines the cart has), and every read shows the\ncurrent price and availability (read through, never a copy that may be stale). A line never\nasks for more than is available: a change that would is refused with `CART_INSUFFICIENT_STOCK`,\nand when stock falls after the fact a read shows the line reduced (or unavailable) and counts\nonly what can be bought.\n\nTotals are the server's: per store and overall, subtotal, discount, shipping, tax and total in\ninteger minor units. Tax follows the platform's rate (Indonesian PPN by default) and each\nstore's choice of tax-inclusive or tax-exclusive prices; it is computed per line, rounded half\nup to the currency's minor unit, and a store's tax is the sum of its lines' taxes.\n\nProposed error codes are named in each operation's description; platform codes such as\n`VALIDATION_FAILED`, `UNAUTHENTICATED`, `FORBIDDEN` and `STORE_CONTEXT_REQUIRED` can come from\nany operation that the matching response is listed on.\n",
+    "description": "The cart service holds what a shopper means to buy, from any number of stores, in one\ncurrency. A **guest** creates a cart anonymously and gets a cart token once, in that response;\nit sends the token in `X-Cart-Token` on every later call (the service keeps only its hash). A\n**customer** (a signed-in person) has at most one open cart, reached with their access token.\nA cart is read or changed only by its owner or the holder of its token: anyone else gets\n`CART_NOT_FOUND` (404), exactly as for a cart that does not exist. The one exception is the\nwishlist service moving a wished item into a customer's cart (`addCustomerCartLine`): it acts\nin that customer's own request and reaches only that customer's open cart.\n\nEvery change checks the variant, its price and what is available with the inventory service\n(one `getVariants` call per change, however many lines the cart has), and every read shows the\ncurrent price and availability (read through, never a copy that may be stale). A line never\nasks for more than is available: a change that would is refused with `CART_INSUFFICIENT_STOCK`,\nand when stock falls after the fact a read shows the line reduced (or unavailable) and counts\nonly what can be bought.\n\nTotals are the server's: per store and overall, subtotal, discount, shipping, tax and total in\ninteger minor units. Tax follows the platform's rate (Indonesian PPN by default) and each\nstore's choice of tax-inclusive or tax-exclusive prices; it is computed per line, rounded half\nup to the currency's minor unit, and a store's tax is the sum of its lines' taxes.\n\nProposed error codes are named in each operation's description; platform codes such as\n`VALIDATION_FAILED`, `UNAUTHENTICATED`, `FORBIDDEN` and `STORE_CONTEXT_REQUIRED` can come from\nany operation that the matching response is listed on.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -795,6 +795,75 @@ const document = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/cart/service/customers/{customerId}/lines": {
+      "post": {
+        "operationId": "addCustomerCartLine",
+        "tags": [
+          "Checkout"
+        ],
+        "summary": "Add a variant to a customer's own cart, for the wishlist service",
+        "description": "For the wishlist service only, acting in a request of the customer it names (moving a wished\nitem to the cart): adds `quantity` units of a variant to that customer's open cart, created\nin the variant's currency when they have none. It takes no cart id, so it can reach nothing\nbut the named customer's own open cart; the wishlist service names the customer from the\naccess token of the request it is serving, never from input. The same checks as\n`addCartLine`, and nothing changes when one fails.\n\nErrors: `CART_VARIANT_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409),\n`CART_CURRENCY_MISMATCH` (422: the customer's open cart is in another currency),\n`CART_LINE_QUANTITY_LIMIT` (422), `CART_TOO_MANY_LINES` (422).\n",
+        "security": [
+          {
+            "serviceAuth": [
+              "wishlist"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "name": "customerId",
+            "in": "path",
+            "required": true,
+            "description": "The customer whose open cart gets the line.",
+            "schema": {
+              "type": "string",
+              "pattern": "^usr_[0-9a-z]{26}$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LineInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The customer's cart.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Cart"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
           }
         }
       }

@@ -53,6 +53,10 @@ const document = {
   "x-calls": {
     "inventory": {
       "why": "The live price and stock of wished variants (getVariants), and whether a variant exists when it is added."
+    },
+    "cart": {
+      "optional": true,
+      "why": "Moving a wished item into the customer's own cart (addCustomerCartLine); without it moving answers 503."
     }
   },
   "paths": {
@@ -208,6 +212,71 @@ const document = {
           }
         }
       }
+    },
+    "/wishlist/items/{itemId}/move-to-cart": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ItemId"
+        }
+      ],
+      "post": {
+        "operationId": "moveWishlistItemToCart",
+        "tags": [
+          "Wishlist"
+        ],
+        "summary": "Move an item to the caller's cart",
+        "description": "Adds the item's variant to the caller's own open cart (created when they have none) and,\nonly once the cart took it, removes the item from the wishlist. The cart does all the\nchecks of adding a line: a refusal answers with the cart's own problem code and the\nwishlist stays exactly as it was. Two moves of one item at once add it once: the other\nanswers `WISHLIST_ITEM_NOT_FOUND`.\n\nErrors: `WISHLIST_ITEM_NOT_FOUND` (404: no such item on the caller's list),\n`CART_VARIANT_NOT_FOUND` (404: not on sale any more), `CART_INSUFFICIENT_STOCK` (409),\n`CART_CURRENCY_MISMATCH` (422: the open cart is in another currency),\n`CART_LINE_QUANTITY_LIMIT`, `CART_TOO_MANY_LINES` (422), `SERVICE_UNAVAILABLE` (503: the\ncart service could not be asked; nothing changes).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MoveToCartInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The line went into the cart and the item is off the wishlist.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MovedToCart"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -273,6 +342,47 @@ const document = {
         "properties": {
           "variantId": {
             "$ref": "#/components/schemas/VariantId"
+          }
+        }
+      },
+      "MoveToCartInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "quantity": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 10000,
+            "default": 1,
+            "description": "Units to put in the cart."
+          }
+        }
+      },
+      "MovedToCart": {
+        "type": "object",
+        "required": [
+          "cartId",
+          "itemId",
+          "variantId",
+          "quantity"
+        ],
+        "properties": {
+          "cartId": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "The caller's cart that now holds the line (read it with the cart service)."
+          },
+          "itemId": {
+            "$ref": "#/components/schemas/WishlistItemId"
+          },
+          "variantId": {
+            "$ref": "#/components/schemas/VariantId"
+          },
+          "quantity": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 10000,
+            "description": "Units added to the cart."
           }
         }
       },
@@ -650,6 +760,16 @@ const document = {
       },
       "Conflict": {
         "description": "The request conflicts with the current state (for example a unique value already taken),\nor a request with the same idempotency key is still running (`IDEMPOTENCY_IN_PROGRESS`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "UnprocessableEntity": {
+        "description": "The request is well-formed but cannot be processed, for example an idempotency key reused\nwith a different request (`IDEMPOTENCY_KEY_REUSED`).\n",
         "content": {
           "application/problem+json": {
             "schema": {

@@ -1,0 +1,23 @@
+import type { CartComponents } from '@tokobapak/sdk';
+import { addLine, openCustomerCart } from './carts.js';
+import type { Cart } from './context.js';
+import { lookUpVariants } from './variants.js';
+
+type Schemas = CartComponents['schemas'];
+
+/**
+ * Adds a line to a customer's own open cart for the wishlist service, which acts in that customer's
+ * request. No cart id is taken, so nothing but the customer's open cart is reachable; a customer
+ * without one gets one in the variant's currency (a default-currency cart would refuse a variant
+ * priced otherwise). Then exactly `addLine` as the customer: same checks, same lock.
+ */
+export async function addCustomerLine(cart: Cart, customerId: string, input: Schemas['LineInput']): Promise<Schemas['Cart']> {
+  const { ctx, settings } = cart;
+  const existing = await ctx.db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', 'open').executeTakeFirst();
+  let cartId = existing?.id;
+  if (!cartId) {
+    const variant = (await lookUpVariants(ctx, [input.variantId])).get(input.variantId);
+    cartId = await openCustomerCart(ctx, customerId, variant?.price.currency ?? settings.defaultCurrency, ctx.clock.now());
+  }
+  return addLine(cart, cartId, { customerId, tokenHash: null }, input);
+}
