@@ -41,3 +41,24 @@ export async function startEntry(from: string, entry: string, args: string[], no
       }),
   };
 }
+
+/**
+ * The other side, in a bench server entry: prints the `listening` line {@link startEntry} waits for,
+ * and closes the server on SIGTERM, SIGINT or when stdin ends (the harness went away).
+ */
+export function serveUntilStopped(url: string, close: () => Promise<unknown>): void {
+  process.stdout.write(`${JSON.stringify({ event: 'listening', url, pid: process.pid })}\n`);
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.stdin.on('end', shutdown);
+  process.stdin.resume();
+}

@@ -18,6 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { serveUntilStopped } from '../entry-process.js';
 
 const { values } = parseArgs({
   options: { 'db-url': { type: 'string' }, 'pool-size': { type: 'string', default: '20' }, port: { type: 'string', default: '0' } },
@@ -88,17 +89,4 @@ app.get('/cart/carts/:cartId', async (request) => {
 });
 
 const url = await app.listen({ port: Number(values.port), host: '127.0.0.1' });
-process.stdout.write(`${JSON.stringify({ event: 'listening', url, pid: process.pid })}\n`);
-let closing = false;
-function shutdown(): void {
-  if (closing) return;
-  closing = true;
-  Promise.all([app.close(), pool.end()]).then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-process.stdin.on('end', shutdown);
-process.stdin.resume();
+serveUntilStopped(url, () => Promise.all([app.close(), pool.end()]));

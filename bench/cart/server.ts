@@ -10,6 +10,7 @@ import { cartPlugin } from '@tokobapak/plugin-cart';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { promotionPlugin } from '@tokobapak/plugin-promotion';
 import { createServer } from '@tokobapak/server';
+import { serveUntilStopped } from '../entry-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,18 +30,4 @@ const server = await createServer({
   accessTokenTtl: 3600,
 });
 const url = await server.listen({ port: Number(values.port), host: '127.0.0.1' });
-process.stdout.write(`${JSON.stringify({ event: 'listening', url, pid: process.pid })}\n`);
-
-let closing = false;
-function shutdown(): void {
-  if (closing) return;
-  closing = true;
-  server.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-process.stdin.on('end', shutdown);
-process.stdin.resume();
+serveUntilStopped(url, () => server.close());
