@@ -2,12 +2,16 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { createClient } from '@tokobapak/sdk';
 import { openTestDatabase } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { haveChromium, launchChromium } from '../packages/cli/test/chromium.js';
 import { type DemoReady, startDemoStore } from '../packages/cli/test/demo-store.js';
+import { serveStorefrontWeb } from './support/storefront-web.js';
 
 // The examples as a reader runs them: a process of their own (tsx), against a demo store, with the
 // SDK resolved as a user's project resolves it (the built package). Run `pnpm build` first, or this skips.
+// examples/storefront-web is built with Vite and driven in headless Chromium (skipped without it).
 // With DATABASE_URL the demo runs on a fresh PostgreSQL database, otherwise in memory (PGlite).
 const root = resolve(import.meta.dirname, '..');
 const builtSdk = existsSync(join(root, 'packages/sdk/dist/index.js'));
@@ -56,4 +60,66 @@ describe.skipIf(!builtSdk)(`examples/ as processes${builtSdk ? '' : ' (skipped: 
       expect(merchant).toMatch(/^withdrawal wdr_\w+ of Rp [\d.]+: requested$/m);
     }
   });
+
+  // Last: the merchant script above expects exactly the order its storefront run made.
+  test.skipIf(!haveChromium)(
+    `storefront-web: sign up, search, a cart from two stores, shipping, checkout, sandbox payment, paid orders${haveChromium ? '' : ' (skipped: no Chromium)'}`,
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      const site = await serveStorefrontWeb();
+      const chromium = await launchChromium();
+      try {
+        const page = await chromium.browser.newPage();
+        const pageErrors: string[] = [];
+        page.on('pageerror', (error) => pageErrors.push(error.message));
+        await page.goto(`${site.url}?api=${encodeURIComponent(demo.url)}`);
+
+        await page.getByLabel('Email').fill(`web-${Date.now().toString(36)}@example.com`);
+        await page.getByLabel('Password').fill('sate-ayam-madura-21');
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await expect.poll(() => page.locator('#who').textContent(), { timeout: 15_000 }).toBe('Signed in as Sari Lestari');
+
+        await page.getByLabel('Search').fill('kopi');
+        await page.getByRole('button', { name: 'Search', exact: true }).click();
+        await page.getByRole('button', { name: 'Add Kopi Toraja Kalosi 200 g to the cart' }).click();
+        await page.locator('#cart-stores li', { hasText: '1 × Kopi Toraja Kalosi 200 g' }).waitFor();
+        await page.getByRole('button', { name: 'Add Kopi Gayo Arabika 250 g to the cart' }).click();
+        await page.locator('#cart-stores li', { hasText: '1 × Kopi Gayo Arabika 250 g' }).waitFor();
+        expect(await page.getByRole('button', { name: 'Check out' }).isDisabled()).toBe(true);
+
+        // Each store quotes its own parcel; the cheaper option of each is chosen.
+        for (const store of [1, 2]) {
+          await page.getByLabel(`Shipping for store ${store}`).selectOption({ label: 'Menurut berat: Rp 10.000' });
+          await page
+            .locator('.store', { hasText: `Store ${store}` })
+            .getByText('Shipping Rp 10.000')
+            .waitFor();
+        }
+        // 72.000 + 85.000 + 2 × 10.000 shipping.
+        await expect.poll(() => page.locator('#cart-total').textContent()).toBe('Total Rp 177.000');
+        await page.getByRole('button', { name: 'Check out' }).click();
+        await expect.poll(() => page.locator('#payment-summary').textContent(), { timeout: 30_000 }).toBe('2 order(s), Rp 177.000 to pay by QRIS');
+
+        await page.getByRole('button', { name: 'Pay in the sandbox' }).click();
+        await expect.poll(() => page.locator('#order-list li[data-status="paid"]').count(), { timeout: 30_000 }).toBe(2);
+        const orders = await page.locator('#order-list li').allTextContents();
+        expect(orders.map((text) => text.replace(/^ord_\w+: /, '')).sort()).toEqual(['Rp 82.000, pending_payment → paid', 'Rp 95.000, pending_payment → paid']);
+        expect(await page.locator('#status').textContent()).toBe('');
+        expect(pageErrors).toEqual([]);
+
+        // The store sees the order the page placed.
+        const merchant = createClient({ baseUrl: demo.url });
+        await merchant.auth.login({ body: { email: 'merchant@demo.tokobapak.dev', password: 'demo-seller-password' } });
+        await merchant.actAsStore((await merchant.merchant.getStoreByHandle({ params: { handle: 'toko-demo' } })).id);
+        const orderIds = orders.map((text) => text.split(':')[0]);
+        const { items } = await merchant.order.listStoreOrders({ query: { status: 'paid' } });
+        expect(items.filter((order) => orderIds.includes(order.id))).toHaveLength(1);
+      } finally {
+        await chromium.close();
+        await site.close();
+      }
+    },
+  );
 });

@@ -1,41 +1,24 @@
-import { existsSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
 import { type DemoReady, startDemoStore } from './demo-store.js';
-import { tempDir } from './helpers.js';
 
-// `/` and `/docs` of a demo store as a person sees them: in Debian's Chromium, headless. No browser
-// is downloaded; without /usr/bin/chromium (`apt-get install chromium`, as .ci/run does) this skips.
-const CHROMIUM = process.env.TOKOBAPAK_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
+// `/` and `/docs` of a demo store as a person sees them: in Debian's Chromium, headless.
 
 describe.skipIf(!haveChromium)(`in headless Chromium${haveChromium ? '' : ` (skipped: no ${CHROMIUM})`}`, () => {
   let demo: DemoReady & { stop(): Promise<void> };
   let browser: BrowserContext;
-  let profile: { dir: string; cleanup: () => Promise<void> };
+  let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
   beforeAll(async () => {
     demo = await startDemoStore();
-    profile = await tempDir('tokobapak-chromium-');
-    browser = await chromium.launchPersistentContext(profile.dir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chromium = await launchChromium();
+    browser = chromium.browser;
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
-    await profile?.cleanup();
+    await chromium?.close();
     await demo?.stop();
   });
 

@@ -18,6 +18,8 @@ export async function installCors(app: FastifyInstance, origins: CorsOrigins | u
     // Bearer tokens travel in a header, not a cookie, so credentials mode is never needed.
     await app.register(cors, {
       origin: origins,
+      // @fastify/cors allows only GET, HEAD and POST unless told: the API also changes things with PUT, PATCH and DELETE.
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-none-match', 'x-api-key', 'x-request-id'],
       exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'location', 'etag'],
       maxAge: 600,

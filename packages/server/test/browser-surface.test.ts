@@ -79,3 +79,13 @@ describe('cross-origin calls', () => {
     expect((await preflight(demo, 'http://localhost.evil.example')).headers['access-control-allow-origin']).toBeUndefined();
   });
 });
+
+test('a preflight allows every method the API uses, not only the GET, HEAD and POST @fastify/cors allows by default', async () => {
+  const response = await demo.app.inject({
+    method: 'OPTIONS',
+    url: '/echo/items',
+    headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT' },
+  });
+  expect(response.statusCode).toBe(204);
+  expect(String(response.headers['access-control-allow-methods']).split(/,\s*/)).toEqual(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+});

@@ -1,0 +1,158 @@
+/**
+ * The storefront's behaviour: the SDK straight from the browser, with the session in memory. The
+ * store's URL is `?api=` or port 4000 of the page's own host, which the demo allows (CORS).
+ */
+import { type CartComponents, createClient, type InventoryComponents, type OrderComponents, TokoBapakError } from '@tokobapak/sdk';
+import { byId, h, rupiah } from './dom.js';
+
+type Cart = CartComponents['schemas']['Cart'];
+type Product = InventoryComponents['schemas']['Product'];
+type Checkout = OrderComponents['schemas']['Checkout'];
+
+const api = new URLSearchParams(location.search).get('api') ?? `${location.protocol}//${location.hostname}:4000`;
+const client = createClient({ baseUrl: api });
+let cart: Cart | undefined;
+let checkout: Checkout | undefined;
+
+/** Runs a click's work, showing the problem's code and message instead of failing silently. */
+function act(work: () => Promise<void>): void {
+  byId('status').textContent = '';
+  work().catch((error: unknown) => {
+    byId('status').textContent = error instanceof TokoBapakError ? `${error.code}: ${error.problem?.detail ?? error.message}` : String(error);
+  });
+}
+
+byId<HTMLFormElement>('account-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target as HTMLFormElement);
+  const [email, password, name] = ['email', 'password', 'name'].map((field) => String(form.get(field) ?? '')) as [string, string, string];
+  act(async () => {
+    if ((event.submitter as HTMLButtonElement | null)?.value === 'register') await client.user.register({ body: { email, password, name } });
+    await client.auth.login({ body: { email, password } });
+    const me = await client.user.getProfile();
+    byId('who').textContent = `Signed in as ${me.name ?? me.email}`;
+    byId('account').hidden = true;
+    byId('shop').hidden = false;
+    await search('');
+  });
+});
+
+byId<HTMLFormElement>('search-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  act(() => search(String(new FormData(event.target as HTMLFormElement).get('q') ?? '')));
+});
+
+/** The public catalogue, searched when there are words, newest first otherwise. */
+async function search(q: string): Promise<void> {
+  const { items } = await client.inventory.listProducts({ query: { ...(q.trim() ? { q: q.trim() } : {}), inStock: true, limit: 24 } });
+  byId('products').replaceChildren(...items.map(productCard));
+}
+
+function productCard(product: Product): HTMLElement {
+  const button = h('button', { type: 'button', 'aria-label': `Add ${product.title} to the cart` }, 'Add to cart');
+  button.addEventListener('click', () => act(() => addToCart(product)));
+  return h('li', {}, h('h3', {}, product.title), h('p', {}, rupiah(product.fromPrice)), button);
+}
+
+async function addToCart(product: Product): Promise<void> {
+  const variant = product.variants.find((candidate) => candidate.available > 0);
+  if (!variant) throw new Error(`${product.title} is sold out`);
+  cart ??= await client.cart.createCart({ body: { currency: product.fromPrice.currency } });
+  cart = await client.cart.addCartLine({ params: { cartId: cart.id }, body: { variantId: variant.id, quantity: 1 } });
+  await renderCart();
+}
+
+/** The cart by store, each store with its own shipping quotes to the address's postal code. */
+async function renderCart(): Promise<void> {
+  if (!cart) return;
+  const current = cart;
+  byId('cart').hidden = false;
+  const postalCode = String(new FormData(byId<HTMLFormElement>('checkout-form')).get('postalCode') ?? '');
+  const stores = await Promise.all(
+    current.stores.map(async (store, index) => {
+      const { options } = await client.shipping.quoteShippingRates({
+        body: {
+          storeId: store.storeId,
+          destination: { postalCode },
+          items: store.lines.map((line) => ({ weight: Math.max(1, line.weight), quantity: line.quantity })),
+          currency: current.currency,
+        },
+      });
+      const select = h('select', { 'aria-label': `Shipping for store ${index + 1}` }, h('option', { value: '' }, 'Choose shipping'));
+      for (const option of options) select.append(h('option', { value: option.optionId }, `${option.name}: ${rupiah(option.amount)}`));
+      select.addEventListener('change', () =>
+        act(async () => {
+          if (!select.value) return;
+          cart = await client.cart.selectCartShipping({ params: { cartId: current.id, storeId: store.storeId }, body: { optionId: select.value } });
+          await renderCart();
+        }),
+      );
+      const shipping = store.totals.shipping;
+      return h(
+        'div',
+        { class: 'store' },
+        h('h3', {}, `Store ${index + 1}`),
+        h('ul', {}, ...store.lines.map((line) => h('li', {}, `${line.quantity} × ${line.productTitle}: ${rupiah(line.total)}`))),
+        select,
+        h('p', {}, shipping ? `Shipping ${rupiah(shipping)}` : 'No shipping chosen yet'),
+      );
+    }),
+  );
+  byId('cart-stores').replaceChildren(...stores);
+  byId('cart-total').textContent = `Total ${rupiah(current.totals.total)}`;
+  byId<HTMLButtonElement>('checkout-button').disabled = current.stores.some((store) => store.totals.shipping === null);
+}
+
+byId<HTMLFormElement>('checkout-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target as HTMLFormElement);
+  const field = (name: string) => String(form.get(name) ?? '');
+  act(async () => {
+    if (!cart) return;
+    const shippingAddress = {
+      recipientName: field('recipientName'),
+      phone: field('phone'),
+      line1: field('line1'),
+      city: field('city'),
+      region: field('region'),
+      postalCode: field('postalCode'),
+      countryCode: 'ID',
+    };
+    checkout = await client.order.createCheckout({ body: { cartId: cart.id, shippingAddress, paymentMethod: { type: 'qris' } } });
+    cart = undefined;
+    byId('cart').hidden = true;
+    byId('payment').hidden = false;
+    byId('payment-summary').textContent = `${checkout.orders.length} order(s), ${rupiah(checkout.total)} to pay by QRIS`;
+    await renderOrders();
+  });
+});
+
+// The sandbox stands in for the customer's banking app: it tells the store the payment arrived.
+byId('pay-button').addEventListener('click', () =>
+  act(async () => {
+    const payment = checkout?.payment;
+    if (!payment) return;
+    await client.payment.simulatePayment({ params: { paymentId: payment.id }, body: { outcome: 'paid' } });
+    byId('payment').hidden = true;
+    await followOrders();
+  }),
+);
+
+/** Orders are confirmed in the background once the payment arrives, so the page asks again until they are. */
+async function followOrders(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await renderOrders()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+}
+
+/** Shows the checkout's orders with their status history; true once none waits for its payment. */
+async function renderOrders(): Promise<boolean> {
+  if (!checkout) return false;
+  const orders = await Promise.all(checkout.orders.map((order) => client.order.getMyOrder({ params: { orderId: order.id } })));
+  byId('orders').hidden = false;
+  byId('order-list').replaceChildren(
+    ...orders.map((order) =>
+      h('li', { 'data-status': order.status }, `${order.id}: ${rupiah(order.totals.total)}, ${order.history.map((entry) => entry.status).join(' → ')}`),
+    ),
+  );
+  return orders.every((order) => order.status !== 'pending_payment');
+}
