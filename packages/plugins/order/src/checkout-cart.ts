@@ -32,28 +32,36 @@ export function placementFromCart(cart: CheckoutCart, request: CheckoutRequest, 
       errors: changed.map((line) => ({ pointer: `/cart/lines/${line.id}`, message: `${line.status}: ${line.available} available` })),
     });
   }
+  if (cart.rejectedCodes.length > 0) {
+    // A coupon the customer applied stopped applying since (a limit used up, its end): charging
+    // the full price silently would not be what they saw.
+    throw orderErrors.ORDER_PROMOTION_UNAVAILABLE({
+      detail: `${cart.rejectedCodes.length} coupon(s) of the cart no longer apply: remove them or read the cart again`,
+      errors: cart.rejectedCodes.map((rejected) => ({ pointer: `/cart/couponCodes/${rejected.code}`, message: rejected.reason })),
+    });
+  }
   const stores = cart.stores.filter((store) => store.lines.some((line) => line.quantity > 0));
   if (stores.length === 0) throw orderErrors.ORDER_CART_EMPTY();
 
   const orders: PlacedOrder[] = stores.map((store) => {
     const chosen = cart.shipping.find((entry) => entry.storeId === store.storeId);
     const shippingAmount = chosen?.amount.amount ?? 0;
-    const lines = store.lines
-      .filter((line) => line.quantity > 0)
-      .map((line) => ({
-        variantId: line.variantId,
-        productId: line.productId ?? '',
-        productTitle: line.productTitle ?? '',
-        variantTitle: line.variantTitle,
-        sku: line.sku,
-        quantity: line.quantity,
-        unitPrice: line.unitPrice.amount,
-        subtotal: line.subtotal.amount,
-        discount: line.discount.amount,
-        discountAllocations: [],
-        tax: line.tax.amount,
-        total: line.total.amount,
-      }));
+    const bought = store.lines.filter((line) => line.quantity > 0);
+    const lines = bought.map((line) => ({
+      variantId: line.variantId,
+      productId: line.productId ?? '',
+      productTitle: line.productTitle ?? '',
+      variantTitle: line.variantTitle,
+      sku: line.sku,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice.amount,
+      subtotal: line.subtotal.amount,
+      discount: line.discount.amount,
+      // The promotion service's split, carried so that a later partial refund is exact.
+      discountAllocations: line.allocations.map((allocation) => ({ promotionId: allocation.promotionId, amount: allocation.amount })),
+      tax: line.tax.amount,
+      total: line.total.amount,
+    }));
     return {
       orderId: newId('ord'),
       storeId: store.storeId,
@@ -64,7 +72,9 @@ export function placementFromCart(cart: CheckoutCart, request: CheckoutRequest, 
       shippingDiscount: 0,
       tax: store.totals.tax.amount,
       total: store.totals.total.amount,
+      // Checked against the shipping service by the `fix-shipping` step.
       shipping: { optionId: chosen?.optionId ?? null, provider: null, service: null, name: null },
+      parcelWeight: bought.reduce((sum, line) => sum + line.weight * line.quantity, 0),
     };
   });
   return {
@@ -74,6 +84,7 @@ export function placementFromCart(cart: CheckoutCart, request: CheckoutRequest, 
     shippingAddress: request.shippingAddress,
     platformFeeBasisPoints,
     orders,
+    promotions: cart.promotions.map((promotion) => ({ promotionId: promotion.promotionId, amount: promotion.amount })),
   };
 }
 

@@ -1,22 +1,23 @@
 import { defineProcess, type ProcessDefinition } from '@tokobapak/server';
 import { type CheckoutRequest, placementFromCart, placementTotal, reservationItems } from './checkout-cart.js';
+import { reservePromotionsStep } from './checkout-promotions-step.js';
+import { fixShippingStep } from './checkout-shipping-step.js';
 import { placementOf, requireCheckout } from './checkout-store.js';
 import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
-import type { OrderSettings } from './options.js';
+import { holdSeconds, type OrderSettings } from './options.js';
 import { typed } from './order-desk.js';
 import { placeOrders } from './placement.js';
+import { isRefusal } from './refusal.js';
 
 /** How long after the placement began a checkout that has not placed its orders is undone. */
 const PLACEMENT_DEADLINE_MS = 2 * 60_000;
-// The stock and the promotion uses outlive the payment, so a payment that arrives just before it
-// expires still finds them held; the expiry job gives them back early when the checkout expires.
-const HOLD_MARGIN_SECONDS = 15 * 60;
 
 /**
- * The checkout, as a durable process: read the cart and fix the orders, reserve the stock, create
- * the payment, place the orders. Each step stores what its compensation needs; a refusal at any
- * step undoes the steps before it (the stock released, the payment cancelled, the checkout marked
+ * The checkout, as a durable process: read the cart and fix the orders, fix each store's shipping
+ * from its quote, reserve the stock, reserve the promotion uses, create the payment, place the
+ * orders. Each step stores what its compensation needs; a refusal at any step undoes the steps
+ * before it (the promotion uses and the stock released, the payment cancelled, the checkout marked
  * failed), and a crash is undone on restart, except at the last step, which is finished (the payment
  * exists and the orders only have to be written).
  *
@@ -81,13 +82,14 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
             .execute();
         },
       },
+      fixShippingStep,
       {
         id: 'reserve-stock',
         uncertain: () => ({ reservationId: null }),
         async action(ctx) {
           const placement = await placementOf(ctx.db, ctx.input.checkoutId);
           const reservation = await ctx.clients.inventory.reserveStock({
-            body: { reference: ctx.input.checkoutId, items: reservationItems(placement), ttlSeconds: settings.checkoutTtlSeconds + HOLD_MARGIN_SECONDS },
+            body: { reference: ctx.input.checkoutId, items: reservationItems(placement), ttlSeconds: holdSeconds(settings) },
           });
           await ctx.db.updateTable('checkouts').set({ reservation_id: reservation.id }).where('id', '=', ctx.input.checkoutId).execute();
           return { reservationId: reservation.id as string | null };
@@ -109,6 +111,7 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           if (reservationId) await ctx.clients.inventory.releaseReservation({ params: { reservationId } });
         },
       },
+      reservePromotionsStep(settings),
       {
         id: 'create-payment',
         uncertain: () => ({ paymentId: null }),
@@ -192,10 +195,4 @@ export async function cancelPayment(ctx: Pick<StepCtx, 'clients'>, paymentId: st
       }
     }
   }
-}
-
-/** A coded 4xx answer: the other service changed nothing. */
-export function isRefusal(error: unknown): boolean {
-  const status = (error as { status?: unknown })?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
 }

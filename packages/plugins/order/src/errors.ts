@@ -10,6 +10,14 @@ export const orderErrors = defineErrors({
   ORDER_CART_EMPTY: { status: 422, title: 'The cart has nothing that can be bought' },
   ORDER_CART_CHANGED: { status: 409, title: 'A line of the cart is sold out or has less than it asks for now' },
   ORDER_SHIPPING_REQUIRED: { status: 422, title: 'A store of the cart has no shipping option chosen' },
+  ORDER_SHIPPING_OPTION_INVALID: {
+    status: 422,
+    title: 'A chosen shipping option is unknown, expired, or was quoted for another store, currency, destination or a lighter parcel',
+  },
+  ORDER_PROMOTION_UNAVAILABLE: {
+    status: 409,
+    title: 'A promotion of the cart no longer applies (its limit was used up, it ended or was paused): read the cart again',
+  },
   ORDER_CHECKOUT_NOT_CANCELLABLE: { status: 409, title: 'The checkout is paid, already given up, or still being placed' },
   ORDER_NOT_SHIPPABLE: { status: 409, title: 'The order is not accepted, or nothing of it is left to ship' },
   ORDER_TRACKING_REQUIRED: { status: 422, title: 'An order without a shipping quote needs the tracking number of its parcel' },

@@ -29,3 +29,12 @@ export function resolveSettings(options: OrderPluginOptions): OrderSettings {
   if (!Number.isInteger(interval) || interval < 50) throw new Error(`order: settleIntervalMs must be an integer of at least 50, got ${interval}`);
   return { platformFeeBasisPoints: fee, checkoutTtlSeconds: ttl, settleIntervalMs: interval };
 }
+
+// The stock and the promotion uses outlive the payment, so a payment that arrives just before it
+// expires still finds them held; the expiry job gives them back early when the checkout expires.
+const HOLD_MARGIN_SECONDS = 15 * 60;
+
+/** How long a checkout holds its stock and promotion uses: its time to pay plus a margin. */
+export function holdSeconds(settings: OrderSettings): number {
+  return settings.checkoutTtlSeconds + HOLD_MARGIN_SECONDS;
+}

@@ -31,6 +31,8 @@ export interface PlacedOrder {
   tax: number;
   total: number;
   shipping: ShippingChoiceJson;
+  /** The parcel's weight in grams, which the shipping quote must cover (absent in placements from before it was kept). */
+  parcelWeight?: number;
 }
 
 /** What placing a checkout's orders needs. */
@@ -41,6 +43,8 @@ export interface Placement {
   shippingAddress: ShippingAddressJson;
   platformFeeBasisPoints: number;
   orders: PlacedOrder[];
+  /** The promotions the cart applied, with the discount each gave, which the checkout reserves (absent: none). */
+  promotions?: Array<{ promotionId: string; amount: number }>;
 }
 
 /**

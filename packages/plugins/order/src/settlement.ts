@@ -1,9 +1,12 @@
 import { defineProcess } from '@tokobapak/server';
-import { cancelPayment, isRefusal } from './checkout-process.js';
+import { cancelPayment } from './checkout-process.js';
 import { requireCheckout } from './checkout-store.js';
 import type { OrderDatabase } from './database.js';
 import { typed } from './order-desk.js';
 import { cancelUnpaidOrders, confirmOrders } from './placement.js';
+import { isRefusal } from './refusal.js';
+import { releasePromotionsStep } from './release-promotions-step.js';
+import { commitPromotionsStep } from './settle-promotions-step.js';
 
 /** Which checkout a settling or releasing process works on. */
 export interface SettlementInput {
@@ -26,6 +29,7 @@ export const settleProcess = defineProcess<OrderDatabase, SettlementInput>({
         if (reservationId) await ctx.clients.inventory.commitReservation({ params: { reservationId } });
       },
     },
+    commitPromotionsStep,
     {
       id: 'confirm-orders',
       async action(ctx) {
@@ -72,6 +76,7 @@ export const releaseProcess = defineProcess<OrderDatabase, SettlementInput>({
         });
       },
     },
+    releasePromotionsStep,
     {
       id: 'cancel-orders',
       async action(ctx) {

@@ -1,6 +1,8 @@
 import { cartPlugin } from '@tokobapak/plugin-cart';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
+import { promotionPlugin } from '@tokobapak/plugin-promotion';
+import { shippingPlugin } from '@tokobapak/plugin-shipping';
 import type { OrderComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { type Clock, newId } from '@tokobapak/server';
 import { createTestServer, storeSession, type TestServer } from '@tokobapak/server/testing';
@@ -10,10 +12,18 @@ import { ADDRESS, customerClient } from './support.js';
 
 export type Checkout = OrderComponents['schemas']['Checkout'];
 
-/** Inventory, cart, payment (its sandbox gateway) and order on one fresh database. */
+/** Inventory, cart, payment (its sandbox gateway), promotion, shipping and order on one fresh database. */
 export async function startCheckoutServer(options: { clock?: Clock; order?: OrderPluginOptions } = {}): Promise<TestServer> {
   return createTestServer({
-    plugins: [inventoryPlugin(), cartPlugin(), paymentPlugin({ provider: 'sandbox' }), orderPlugin({ settleIntervalMs: 100, ...options.order })],
+    plugins: [
+      inventoryPlugin(),
+      cartPlugin(),
+      paymentPlugin({ provider: 'sandbox' }),
+      // The promotion service's own sweep is left to its default: the checkout gives uses back first.
+      promotionPlugin(),
+      shippingPlugin(),
+      orderPlugin({ settleIntervalMs: 100, ...options.order }),
+    ],
     ...(options.clock ? { clock: options.clock } : {}),
   });
 }
@@ -69,5 +79,43 @@ export async function paymentsFor(server: TestServer, references: string[]): Pro
     reference: string;
     status: string;
   }>`select reference, status from payment.payments where reference in (${sql.join(references)})`.execute(server.database.db);
+  return rows;
+}
+
+/** A store coupon of `amount` off with a total use limit (and other settings), created by the store; its id and code. */
+export async function couponOf(
+  server: TestServer,
+  storeId: string,
+  settings: { amount: number; usageLimit?: number | null; perCustomerLimit?: number | null },
+): Promise<{ promotionId: string; code: string }> {
+  counter += 1;
+  const code = `HEMAT${Date.now().toString(36).toUpperCase()}${counter}`;
+  const created = await storeSession(server, storeId).promotion.createStoreDiscount({
+    body: {
+      name: `Hemat ${counter}`,
+      type: 'fixed_amount',
+      amount: settings.amount,
+      currency: 'IDR',
+      code,
+      usageLimit: settings.usageLimit ?? null,
+      perCustomerLimit: settings.perCustomerLimit ?? null,
+    },
+  });
+  return { promotionId: created.id, code };
+}
+
+/** The redemptions the promotion service holds of a promotion, by status (read from its tables: no API lists them). */
+export async function redemptionsOf(server: TestServer, promotionId: string): Promise<Record<string, number>> {
+  const { rows } = await sql<{ status: string; count: number | string }>`
+    select r.status, count(*) as count from promotion.redemptions r
+    join promotion.redemption_items i on i.redemption_id = r.id
+    where i.promotion_id = ${promotionId} group by r.status`.execute(server.database.db);
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}
+
+/** The checkouts the order service holds of a customer (read from its table: failed ones have no API). */
+export async function checkoutsOf(server: TestServer, customerId: string): Promise<Array<{ id: string; status: string; failure_code: string | null }>> {
+  const { rows } = await sql<{ id: string; status: string; failure_code: string | null }>`
+    select id, status, failure_code from "order".checkouts where customer_id = ${customerId} order by id`.execute(server.database.db);
   return rows;
 }

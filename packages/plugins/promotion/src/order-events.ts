@@ -7,12 +7,14 @@ import type { PromotionEvents } from './generated/manifest.js';
 const subscribe = eventSubscriber<PromotionDatabase, PromotionEvents>();
 
 /**
- * Feeds the first-order condition: a customer who has placed an order (any store) is no longer a
- * first-time buyer. The earliest order wins, so a redelivered or late event changes nothing.
+ * Feeds the first-order condition: a customer whose order (any store) was paid is no longer a
+ * first-time buyer. Placing an order is not enough: a checkout left unpaid (expired, failed,
+ * cancelled) must not use up the customer's first-order promotion. The earliest order wins, so a
+ * redelivered or late event changes nothing.
  */
 export const trackFirstOrders = subscribe({
   name: 'track-first-orders',
-  types: [eventTypes.order.placed],
+  types: [eventTypes.order.confirmed],
   async handle(event, tx) {
     const at = new Date(event.time);
     await tx.db

@@ -104,8 +104,10 @@ async function takeUse(tx: Tx, promotionId: string, customerId: string | null, n
       throw promotionErrors.PROMOTION_CONDITIONS_NOT_MET(`Promotion ${promotionId} has a per-customer limit: name the customer`);
     return;
   }
-  // Counted for every customer, limited or not, so that a limit set later starts from the truth.
-  const limit = taken.per_customer_limit;
+  // Counted for every customer, limited or not, so that a limit set later starts from the truth. A
+  // first-order promotion is once per customer: the customer's first order is only known once it is
+  // paid, so two checkouts in flight must not both take it.
+  const limit = taken.first_order_only ? Math.min(taken.per_customer_limit ?? 1, 1) : taken.per_customer_limit;
   const counted = await tx.db
     .insertInto('customer_usage')
     .values({ promotion_id: promotionId, customer_id: customerId, used: 1 })

@@ -115,11 +115,13 @@ export interface EventPayloads {
   'merchant.staff-removed': merchant.components['schemas']['StaffChangedEvent'];
   /** A store changed hands; the new owner was already a member, the former owner is now a manager. */
   'merchant.ownership-transferred': merchant.components['schemas']['OwnershipTransferredEvent'];
-  /** An order was placed by a checkout (its payment is not made yet). Published once per order;
-the promotion service counts it towards the customer's first order.
+  /** An order was placed by a checkout (its payment is not made yet). Published once per order.
  */
   'order.placed': order.components['schemas']['OrderPlacedEvent'];
-  /** The checkout's payment arrived; the order is `paid` and the store can work it. */
+  /** The checkout's payment arrived; the order is `paid` and the store can work it. The
+promotion service counts it towards the customer's first order (a placed order that is
+never paid does not use up a first-order promotion).
+ */
   'order.confirmed': order.components['schemas']['OrderConfirmedEvent'];
   /** The order was completed. `total` is what the customer was charged for this order,
 `refunded` what was refunded before completion, and `platformFee` the platform's fee on

@@ -13,9 +13,10 @@ export interface paths {
         /**
          * Check a cart out
          * @description Turns the caller's cart into one order per store and one payment, as a durable process:
-         *     it reads the cart, reserves the stock (all or nothing), reserves the promotion uses of the
-         *     applied promotions and coupons, fixes each store's shipping, creates the payment, and
-         *     places the orders (`pending_payment`). It answers once that is done (201, status
+         *     it reads the cart, fixes each store's shipping from the shipping service's quote, reserves
+         *     the stock (all or nothing), reserves the promotion uses of the applied promotions and
+         *     coupons (all or nothing), creates the payment, and places the orders (`pending_payment`),
+         *     each line with its discount split by promotion and its tax. It answers once that is done (201, status
          *     `awaiting_payment`, with the payment's instructions) or undone (the error of the step that
          *     was refused, with nothing left behind: no reservation, no promotion use, no payment).
          *
@@ -32,8 +33,13 @@ export interface paths {
          *     `ORDER_CART_NOT_OPEN` (409: completed, merged or expired), `ORDER_CART_EMPTY` (422:
          *     nothing buyable in it), `ORDER_CART_CHANGED` (409: a line is sold out or has less than it
          *     asks for now; read the cart again), `ORDER_SHIPPING_REQUIRED` (422: a store of the cart has
-         *     no shipping chosen), and the refusals of the services it calls, passed on with their codes
-         *     (insufficient stock, a promotion's limit reached, a payment method refused).
+         *     no shipping chosen), `ORDER_SHIPPING_OPTION_INVALID` (422: a store's option, from `shipping`
+         *     or the cart, is unknown, expired, or was quoted for another store, currency, postal code
+         *     or a lighter parcel; quote again), `ORDER_PROMOTION_UNAVAILABLE` (409: a coupon of the cart
+         *     no longer applies, or a promotion's total or per-customer limit was used up by another
+         *     checkout since the cart was priced; `detail` names the promotion service's reason, such as
+         *     `PROMOTION_LIMIT_REACHED`; read the cart again), and the refusals of the services it calls,
+         *     passed on with their codes (`INVENTORY_INSUFFICIENT_STOCK`, a payment method refused).
          */
         post: operations["createCheckout"];
         delete?: never;
@@ -333,8 +339,10 @@ export interface components {
             cartId: string;
             shippingAddress: components["schemas"]["ShippingAddress"];
             /**
-             * @description The shipping option (a quote's `optionId`) per store of the cart; a store left out uses
-             *     the option chosen on the cart.
+             * @description The shipping option (a quote's `optionId` from `quoteShippingRates`) per store of the
+             *     cart, replacing the option chosen on the cart for that store; a store left out uses the
+             *     cart's. Either way the checkout reads the quote back from the shipping service and
+             *     records its amount, never a price from the client. A store not in the cart is refused.
              */
             shipping?: {
                 storeId: components["schemas"]["StoreId"];

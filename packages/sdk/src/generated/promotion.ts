@@ -345,7 +345,7 @@ export interface components {
             storeIds: components["schemas"]["StoreId"][];
             productIds: components["schemas"]["ProductId"][];
             categories: components["schemas"]["Category"][];
-            /** @description Only a signed-in customer who has never placed an order. */
+            /** @description Only a signed-in customer who has never paid for an order, once per customer. */
             firstOrderOnly: boolean;
         };
         /** @description When the promotion applies; everything left out does not restrict. */
@@ -358,7 +358,7 @@ export interface components {
             productIds?: components["schemas"]["ProductId"][];
             /** @description Only lines of products in one of these categories. */
             categories?: components["schemas"]["Category"][];
-            /** @description Only a signed-in customer who has never placed an order. */
+            /** @description Only a signed-in customer who has never paid for an order, once per customer. */
             firstOrderOnly?: boolean;
         };
         /** @description A discount and the rules of when it applies. */

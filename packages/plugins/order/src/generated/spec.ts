@@ -37,13 +37,13 @@ const document = {
   "x-events": {
     "publishes": {
       "order.placed": {
-        "description": "An order was placed by a checkout (its payment is not made yet). Published once per order;\nthe promotion service counts it towards the customer's first order.\n",
+        "description": "An order was placed by a checkout (its payment is not made yet). Published once per order.\n",
         "payload": {
           "$ref": "#/components/schemas/OrderPlacedEvent"
         }
       },
       "order.confirmed": {
-        "description": "The checkout's payment arrived; the order is `paid` and the store can work it.",
+        "description": "The checkout's payment arrived; the order is `paid` and the store can work it. The\npromotion service counts it towards the customer's first order (a placed order that is\nnever paid does not use up a first-order promotion).\n",
         "payload": {
           "$ref": "#/components/schemas/OrderConfirmedEvent"
         }
@@ -88,9 +88,13 @@ const document = {
       "optional": true,
       "why": "A checkout creates one payment (createPayment) and cancels it (or refunds it) when the checkout is given up."
     },
+    "promotion": {
+      "optional": true,
+      "why": "A checkout reserves its promotions' uses (reservePromotionRedemption), commits them once paid and releases them when given up; without it a cart with promotions cannot be checked out."
+    },
     "shipping": {
       "optional": true,
-      "why": "Shipping an order books its parcel with the quote chosen at checkout (createShipment)."
+      "why": "A checkout reads each store's chosen quote back (getShippingQuote) to fix its amount; shipping an order books its parcel with that quote (createShipment)."
     }
   },
   "paths": {
@@ -101,7 +105,7 @@ const document = {
           "Checkouts"
         ],
         "summary": "Check a cart out",
-        "description": "Turns the caller's cart into one order per store and one payment, as a durable process:\nit reads the cart, reserves the stock (all or nothing), reserves the promotion uses of the\napplied promotions and coupons, fixes each store's shipping, creates the payment, and\nplaces the orders (`pending_payment`). It answers once that is done (201, status\n`awaiting_payment`, with the payment's instructions) or undone (the error of the step that\nwas refused, with nothing left behind: no reservation, no promotion use, no payment).\n\nWhen the payment arrives the orders become `paid` and the stock, the promotion uses and\nthe cart are committed; when it fails, expires or the customer cancels, or the checkout is\nnot paid by `expiresAt`, everything is given back. A server that dies in the middle\nfinishes or undoes the checkout when it starts again.\n\nWith an `Idempotency-Key`, the same request retried (also concurrently) makes one checkout\nand one payment: a retry gets the first answer, or 409 `IDEMPOTENCY_IN_PROGRESS` while the\nfirst is still running.\n\nErrors: `ORDER_CART_NOT_FOUND` (404: no such cart, or another customer's),\n`ORDER_CART_NOT_OPEN` (409: completed, merged or expired), `ORDER_CART_EMPTY` (422:\nnothing buyable in it), `ORDER_CART_CHANGED` (409: a line is sold out or has less than it\nasks for now; read the cart again), `ORDER_SHIPPING_REQUIRED` (422: a store of the cart has\nno shipping chosen), and the refusals of the services it calls, passed on with their codes\n(insufficient stock, a promotion's limit reached, a payment method refused).\n",
+        "description": "Turns the caller's cart into one order per store and one payment, as a durable process:\nit reads the cart, fixes each store's shipping from the shipping service's quote, reserves\nthe stock (all or nothing), reserves the promotion uses of the applied promotions and\ncoupons (all or nothing), creates the payment, and places the orders (`pending_payment`),\neach line with its discount split by promotion and its tax. It answers once that is done (201, status\n`awaiting_payment`, with the payment's instructions) or undone (the error of the step that\nwas refused, with nothing left behind: no reservation, no promotion use, no payment).\n\nWhen the payment arrives the orders become `paid` and the stock, the promotion uses and\nthe cart are committed; when it fails, expires or the customer cancels, or the checkout is\nnot paid by `expiresAt`, everything is given back. A server that dies in the middle\nfinishes or undoes the checkout when it starts again.\n\nWith an `Idempotency-Key`, the same request retried (also concurrently) makes one checkout\nand one payment: a retry gets the first answer, or 409 `IDEMPOTENCY_IN_PROGRESS` while the\nfirst is still running.\n\nErrors: `ORDER_CART_NOT_FOUND` (404: no such cart, or another customer's),\n`ORDER_CART_NOT_OPEN` (409: completed, merged or expired), `ORDER_CART_EMPTY` (422:\nnothing buyable in it), `ORDER_CART_CHANGED` (409: a line is sold out or has less than it\nasks for now; read the cart again), `ORDER_SHIPPING_REQUIRED` (422: a store of the cart has\nno shipping chosen), `ORDER_SHIPPING_OPTION_INVALID` (422: a store's option, from `shipping`\nor the cart, is unknown, expired, or was quoted for another store, currency, postal code\nor a lighter parcel; quote again), `ORDER_PROMOTION_UNAVAILABLE` (409: a coupon of the cart\nno longer applies, or a promotion's total or per-customer limit was used up by another\ncheckout since the cart was priced; `detail` names the promotion service's reason, such as\n`PROMOTION_LIMIT_REACHED`; read the cart again), and the refusals of the services it calls,\npassed on with their codes (`INVENTORY_INSUFFICIENT_STOCK`, a payment method refused).\n",
         "security": [
           {
             "bearerAuth": [
@@ -915,7 +919,7 @@ const document = {
           "shipping": {
             "type": "array",
             "maxItems": 100,
-            "description": "The shipping option (a quote's `optionId`) per store of the cart; a store left out uses\nthe option chosen on the cart.\n",
+            "description": "The shipping option (a quote's `optionId` from `quoteShippingRates`) per store of the\ncart, replacing the option chosen on the cart for that store; a store left out uses the\ncart's. Either way the checkout reads the quote back from the shipping service and\nrecords its amount, never a price from the client. A store not in the cart is refused.\n",
             "items": {
               "type": "object",
               "additionalProperties": false,

@@ -6,15 +6,15 @@ import type { PluginManifest } from '@tokobapak/server';
 /** The events the promotion service publishes and consumes, with their payload types. */
 export interface PromotionEvents {
   publishes: Pick<EventPayloads, never>;
-  consumes: Pick<EventPayloads, 'order.placed'>;
+  consumes: Pick<EventPayloads, 'order.confirmed'>;
 }
 
 /** What openapi/promotion.yaml declares about events: `definePlugin` takes it, the runtime validates consumed payloads with its schemas. */
 export const manifest: PluginManifest<PromotionEvents> = {
   service: 'promotion',
   publishes: [],
-  consumes: ['order.placed'],
+  consumes: ['order.confirmed'],
   consumedSchemas: {
-    'order.placed': eventSchemas['order.placed'],
+    'order.confirmed': eventSchemas['order.confirmed'],
   },
 };

@@ -1,0 +1,79 @@
+import { placementTotal } from './checkout-cart.js';
+import type { CheckoutStep } from './checkout-step.js';
+import { placementOf } from './checkout-store.js';
+import { orderErrors } from './errors.js';
+import type { PlacedOrder, Placement } from './placement.js';
+import { isRefusal } from './refusal.js';
+
+type Quote = Awaited<ReturnType<Parameters<CheckoutStep['action']>[0]['clients']['shipping']['getShippingQuote']>>;
+
+/**
+ * Step `fix-shipping`: each store's shipping is the option the request names for it, or else the
+ * one chosen on the cart, read back from the shipping service: a quote that is unknown, expired,
+ * made for another store, currency or destination, or for a lighter parcel is refused, and the
+ * amount recorded is the quote's, never the client's. It only rewrites the checkout's own
+ * placement (nothing is held), so it has no compensation and simply runs again after a crash.
+ */
+export const fixShippingStep: CheckoutStep<undefined> = {
+  id: 'fix-shipping',
+  recovery: 'resume',
+  async action(ctx) {
+    const placement = await placementOf(ctx.db, ctx.input.checkoutId);
+    const asked = ctx.input.shipping ?? [];
+    asked.forEach((entry, index) => {
+      if (!placement.orders.some((order) => order.storeId === entry.storeId)) {
+        throw invalid(`/shipping/${index}/storeId`, `the cart has nothing from store ${entry.storeId}`);
+      }
+    });
+    const orders: PlacedOrder[] = [];
+    for (const order of placement.orders) {
+      const optionId = asked.find((entry) => entry.storeId === order.storeId)?.optionId ?? order.shipping.optionId;
+      // A store without a chosen option ships nothing through the shipping service (see docs/services/order.md).
+      if (optionId === null) {
+        orders.push(order);
+        continue;
+      }
+      const quote = await readQuote(ctx, optionId, order.storeId);
+      checkQuote(quote, order, placement);
+      orders.push({
+        ...order,
+        shippingAmount: quote.amount.amount,
+        total: order.total - order.shippingAmount + quote.amount.amount,
+        shipping: { optionId: quote.optionId, provider: quote.provider, service: quote.service, name: quote.name },
+      });
+    }
+    const fixed: Placement = { ...placement, orders };
+    await ctx.db
+      .updateTable('checkouts')
+      .set({ placement: JSON.stringify(fixed), total: placementTotal(fixed), updated_at: ctx.clock.now() })
+      .where('id', '=', ctx.input.checkoutId)
+      .where('status', '=', 'processing')
+      .execute();
+    return undefined;
+  },
+};
+
+async function readQuote(ctx: Parameters<CheckoutStep['action']>[0], optionId: string, storeId: string): Promise<Quote> {
+  try {
+    return await ctx.clients.shipping.getShippingQuote({ params: { optionId } });
+  } catch (error) {
+    // 404 (unknown) and 410 (expired) alike: the customer must ask for rates again.
+    if (isRefusal(error)) throw invalid(`/shipping/${storeId}`, `option ${optionId} is unknown or has expired: ask for new rates`);
+    throw error;
+  }
+}
+
+function checkQuote(quote: Quote, order: PlacedOrder, placement: Placement): void {
+  const pointer = `/shipping/${order.storeId}`;
+  if (quote.storeId !== order.storeId) throw invalid(pointer, `option ${quote.optionId} was quoted for another store`);
+  if (quote.amount.currency !== placement.currency) throw invalid(pointer, `option ${quote.optionId} is priced in ${quote.amount.currency}`);
+  if (quote.postalCode !== placement.shippingAddress.postalCode) {
+    throw invalid(pointer, `option ${quote.optionId} was quoted to postal code ${quote.postalCode}, not ${placement.shippingAddress.postalCode}`);
+  }
+  const weight = order.parcelWeight ?? 0;
+  if (quote.weight < weight) throw invalid(pointer, `option ${quote.optionId} was quoted for ${quote.weight} g; the parcel weighs ${weight} g`);
+}
+
+function invalid(pointer: string, message: string) {
+  return orderErrors.ORDER_SHIPPING_OPTION_INVALID({ detail: `A store's shipping cannot be used: ${message}`, errors: [{ pointer, message }] });
+}

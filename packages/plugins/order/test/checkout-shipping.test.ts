@@ -1,0 +1,125 @@
+import { expectProblem, type ManualClock, manualClock, type TestServer } from '@tokobapak/server/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, startCheckoutServer, stockOf } from './checkout-support.js';
+import { ADDRESS } from './support.js';
+
+// Each store's shipping is read back from the shipping service at checkout, through the SDK: the
+// order records the quote's amount and option, and an expired or foreign quote is refused.
+
+let server: TestServer;
+let clock: ManualClock;
+beforeAll(async () => {
+  clock = manualClock(new Date());
+  server = await startCheckoutServer({ clock });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A store with flat-rate shipping (Rp15.000) and by weight (Rp10.000 up to 1 kg), quotes good for a minute, and a product. */
+async function shippingStore(stock = 5) {
+  const product = await productOf(server, { price: 50_000, stock });
+  await product.merchant.shipping.updateShippingSettings({
+    body: {
+      currency: 'IDR',
+      flatRate: { name: 'Kirim rata', amount: 15_000, estimatedDays: { min: 2, max: 4 }, zones: [] },
+      weightTable: { name: 'Menurut berat', brackets: [{ upToGrams: 1_000, amount: 10_000 }], zones: [] },
+      biteship: null,
+      quoteTtlSeconds: 60,
+    },
+  });
+  return product;
+}
+
+/** The options quoted for `quantity` units (250 g each, as productOf makes them) of a store to a postal code. */
+async function quote(storeId: string, quantity: number, postalCode = ADDRESS.postalCode) {
+  const { options } = await server.client().shipping.quoteShippingRates({
+    body: { storeId, destination: { postalCode, countryCode: 'ID' }, items: [{ weight: 250, quantity }], currency: 'IDR' },
+  });
+  return {
+    flat: options.find((option) => option.provider === 'flat-rate')?.optionId as string,
+    byWeight: options.find((option) => option.provider === 'weight-table')?.optionId as string,
+  };
+}
+
+/** A shopper with `quantity` of the product and the store's flat-rate option chosen on the cart. */
+async function shipped(product: Awaited<ReturnType<typeof shippingStore>>, quantity = 2) {
+  const buyer = await shopper(server, [{ variantId: product.variantId, quantity }]);
+  const options = await quote(product.storeId, quantity);
+  await buyer.client.cart.selectCartShipping({ params: { cartId: buyer.cartId, storeId: product.storeId }, body: { optionId: options.flat } });
+  return { ...buyer, options };
+}
+
+describe('shipping at checkout', () => {
+  test("the order records the store's quoted option and amount, and the payment includes it", async () => {
+    const product = await shippingStore();
+    const buyer = await shipped(product);
+    const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+    const [order] = checkout.orders;
+    expect(order?.shipping).toMatchObject({
+      optionId: buyer.options.flat,
+      provider: 'flat-rate',
+      service: 'standard',
+      name: 'Kirim rata',
+      amount: { amount: 15_000 },
+    });
+    expect(order?.totals.shipping.amount).toBe(15_000);
+    expect(order?.totals.total.amount).toBe(100_000 + 15_000);
+    expect(checkout.total.amount).toBe(115_000);
+    expect(checkout.payment?.amount.amount).toBe(115_000);
+  });
+
+  test("the request's `shipping` replaces the cart's choice for its store, at the quote's price", async () => {
+    const product = await shippingStore();
+    const buyer = await shipped(product);
+    const checkout = await buyer.client.order.createCheckout({
+      body: { ...checkoutBody(buyer.cartId), shipping: [{ storeId: product.storeId, optionId: buyer.options.byWeight }] },
+    });
+    expect(checkout.orders[0]?.shipping).toMatchObject({ optionId: buyer.options.byWeight, provider: 'weight-table', amount: { amount: 10_000 } });
+    expect(checkout.total.amount).toBe(110_000);
+  });
+
+  test('a foreign quote is refused before anything is held: another store, another destination, a lighter parcel, a store not in the cart', async () => {
+    const product = await shippingStore();
+    const elsewhere = await shippingStore();
+    const buyer = await shipped(product, 3);
+    const theirs = await quote(elsewhere.storeId, 3);
+    const farAway = await quote(product.storeId, 3, '99111');
+    const lighter = await quote(product.storeId, 1);
+    const attempts = [
+      [{ storeId: product.storeId, optionId: theirs.flat }, /another store/],
+      [{ storeId: product.storeId, optionId: farAway.flat }, /postal code 99111/],
+      [{ storeId: product.storeId, optionId: lighter.byWeight }, /quoted for 250 g; the parcel weighs 750 g/],
+      [{ storeId: elsewhere.storeId, optionId: theirs.flat }, /the cart has nothing from store/],
+    ] as const;
+    for (const [choice, reason] of attempts) {
+      const problem = await expectProblem(
+        buyer.client.order.createCheckout({ body: { ...checkoutBody(buyer.cartId), shipping: [choice] } }),
+        422,
+        'ORDER_SHIPPING_OPTION_INVALID',
+      );
+      expect(problem.detail).toMatch(reason);
+    }
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 5, reserved: 0 });
+    const tried = await checkoutsOf(server, buyer.userId);
+    expect(tried.map((checkout) => checkout.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(
+      await paymentsFor(
+        server,
+        tried.map((checkout) => checkout.id),
+      ),
+    ).toEqual([]);
+  });
+
+  test('an expired quote chosen on the cart is refused; choosing again makes the checkout go through', async () => {
+    const product = await shippingStore();
+    const buyer = await shipped(product, 1);
+    clock.advance(61_000);
+    await expectProblem(buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) }), 422, 'ORDER_SHIPPING_OPTION_INVALID');
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 5, reserved: 0 });
+    const fresh = await quote(product.storeId, 1);
+    await buyer.client.cart.selectCartShipping({ params: { cartId: buyer.cartId, storeId: product.storeId }, body: { optionId: fresh.flat } });
+    const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+    expect(checkout.orders[0]?.totals.shipping.amount).toBe(15_000);
+  });
+});
