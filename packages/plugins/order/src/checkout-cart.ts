@@ -69,7 +69,7 @@ export function placementFromCart(cart: CheckoutCart, request: CheckoutRequest, 
       subtotal: store.totals.subtotal.amount,
       discount: store.totals.discount.amount,
       shippingAmount,
-      shippingDiscount: 0,
+      shippingDiscount: store.totals.shippingDiscount.amount,
       tax: store.totals.tax.amount,
       total: store.totals.total.amount,
       // Checked against the shipping service by the `fix-shipping` step.

@@ -35,10 +35,13 @@ export const fixShippingStep: CheckoutStep<undefined> = {
       }
       const quote = await readQuote(ctx, optionId, order.storeId);
       checkQuote(quote, order, placement);
+      // A free-shipping promotion took its discount off the cart's option: it never exceeds the shipping charged.
+      const shippingDiscount = Math.min(order.shippingDiscount, quote.amount.amount);
       orders.push({
         ...order,
         shippingAmount: quote.amount.amount,
-        total: order.total - order.shippingAmount + quote.amount.amount,
+        shippingDiscount,
+        total: order.total - (order.shippingAmount - order.shippingDiscount) + (quote.amount.amount - shippingDiscount),
         shipping: { optionId: quote.optionId, provider: quote.provider, service: quote.service, name: quote.name },
       });
     }

@@ -1,6 +1,6 @@
 import { expectProblem, type ManualClock, manualClock, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, startCheckoutServer, stockOf } from './checkout-support.js';
+import { checkoutBody, checkoutsOf, paymentsFor, productOf, redemptionsOf, shopper, startCheckoutServer, stockOf } from './checkout-support.js';
 import { ADDRESS } from './support.js';
 
 // Each store's shipping is read back from the shipping service at checkout, through the SDK: the
@@ -109,6 +109,18 @@ describe('shipping at checkout', () => {
         tried.map((checkout) => checkout.id),
       ),
     ).toEqual([]);
+  });
+
+  test('a free-shipping coupon: the order records the shipping and its discount, and the coupon use is reserved', async () => {
+    const product = await shippingStore();
+    const buyer = await shipped(product);
+    const code = `ONGKIR${Date.now().toString(36).toUpperCase()}`;
+    const promotion = await product.merchant.promotion.createStoreDiscount({ body: { name: 'Gratis ongkir', type: 'free_shipping', code } });
+    await buyer.client.cart.applyCartCoupon({ params: { cartId: buyer.cartId }, body: { code } });
+    const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+    expect(checkout.orders[0]?.totals).toMatchObject({ shipping: { amount: 15_000 }, shippingDiscount: { amount: 15_000 }, total: { amount: 100_000 } });
+    expect(checkout.payment?.amount.amount).toBe(100_000);
+    expect(await redemptionsOf(server, promotion.id)).toEqual({ active: 1 });
   });
 
   test('an expired quote chosen on the cart is refused; choosing again makes the checkout go through', async () => {
