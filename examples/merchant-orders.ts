@@ -1,6 +1,6 @@
 /**
  * A merchant's day at the order desk, through the SDK only: sign in as the demo merchant → act as
- * the store `toko-demo` → its products → the paid orders waiting → accept and complete each → the
+ * the store `toko-demo` → its products → the paid orders waiting → accept, ship and complete each → the
  * balance the completed orders credited → ask for a withdrawal to a bank account. Run against a
  * started demo store that has a paid order (`npx --yes pnpm@12.21.0 demo`, then
  * `npx tsx examples/storefront-checkout.ts`, then `npx tsx examples/merchant-orders.ts`).
@@ -22,7 +22,7 @@ for await (const product of merchant.inventory.listStoreProducts.iterate({ query
   console.log(`product ${product.handle}: ${product.status}, ${product.variants.map((variant) => `${variant.stockOnHand} on hand`).join(', ')}`);
 }
 
-// 3. The order desk: paid orders wait for the store. Accept each, then complete it (the goods went out).
+// 3. The order desk: paid orders wait for the store. Accept each, ship it, then complete it.
 const before = await merchant.merchant.getStoreBalance({ query: { currency: 'IDR' } });
 const { items: waiting } = await merchant.order.listStoreOrders({ query: { status: 'paid', limit: 50 } });
 console.log(`${waiting.length} paid order(s) waiting`);
@@ -30,6 +30,9 @@ if (waiting.length === 0) throw new Error('no paid order in toko-demo: run examp
 let credit = 0;
 for (const order of waiting) {
   await merchant.order.acceptOrder({ params: { orderId: order.id }, body: { note: 'Dikemas hari ini' } });
+  // The shipping service books the parcel with the quote the customer chose and gives a tracking number.
+  const shipped = await merchant.order.shipOrder({ params: { orderId: order.id }, body: { note: 'Dikirim' } });
+  console.log(`order ${shipped.id} shipped, tracking number ${shipped.shipping.trackingNumber}`);
   const done = await merchant.order.completeOrder({ params: { orderId: order.id }, body: {} });
   const fee = done.platformFee?.amount ?? 0;
   credit += done.totals.total.amount - fee;

@@ -55,7 +55,10 @@ describe.skipIf(!builtSdk)(`examples/ as processes${builtSdk ? '' : ' (skipped: 
       expect(merchant).toContain('acting as Toko Demo Nusantara (toko-demo)');
       expect(merchant).toMatch(/^product kopi-gayo-250: active, \d+ on hand$/m);
       expect(merchant).toContain('1 paid order(s) waiting');
-      expect(merchant).toMatch(/^order ord_\w+ \([12] × Kopi Gayo Arabika 250 g\): pending_payment → paid → accepted → completed, platform fee Rp 0$/m);
+      expect(merchant).toMatch(
+        /^order ord_\w+ \([12] × Kopi Gayo Arabika 250 g\): pending_payment → paid → accepted → shipped → completed, platform fee Rp 0$/m,
+      );
+      expect(merchant).toMatch(/^order ord_\w+ shipped, tracking number TB\w+$/m);
       expect(merchant).toMatch(/^balance: Rp [\d.]+ available \(Rp [\d.]+ credited\), Rp [\d.]+ pending$/m);
       expect(merchant).toMatch(/^withdrawal wdr_\w+ of Rp [\d.]+: requested$/m);
     }
