@@ -4,6 +4,7 @@ import { loadStoreConfig } from '../services/config-file.js';
 import { flagVariables } from '../services/environment.js';
 import { resolveConfigPath, resolveJson, resolveStoreSettings } from '../services/settings.js';
 import { startStore } from '../services/start.js';
+import { keepPgliteOnBaselineCompiler } from '../services/wasm-tiering.js';
 import { outputMode } from '../ui/output.js';
 import { createStartReporter } from '../ui/start-reporter.js';
 import { envOption, storeOptions } from './options.js';
@@ -45,6 +46,7 @@ in the config file) points at services running in other processes. See docs/cli.
       const registry = await context.loadServices();
       const { config: _config, json: _json, ...storeFlags } = flags;
       const settings = resolveStoreSettings({ flags: storeFlags, env: context.env, cwd: context.cwd, file, builtIn: Object.keys(registry) });
+      keepPgliteOnBaselineCompiler(settings.database, context.env);
       const runtime = await context.loadRuntime();
       const reporter = createStartReporter(outputMode(json, context.stdout, context.env), context.stdout);
       try {

@@ -3,6 +3,7 @@
  * (so each flag names its variable in `--help`), and the store template's `.env.example` and
  * `docs/cli.md` list it.
  */
+import { WASM_TIER_UP_VARIABLE } from './wasm-tiering.js';
 
 /** One environment variable and, when it mirrors a flag, that flag. */
 export interface EnvVar {
@@ -156,6 +157,11 @@ export const otherVariables: EnvVar[] = [
     name: 'TOKOBAPAK_URL',
     description: "base URL of a running store, read by the store's seed.mjs",
     example: 'http://127.0.0.1:4000',
+  },
+  {
+    name: WASM_TIER_UP_VARIABLE,
+    description: "on: start lets V8 optimise PGlite's WebAssembly in background threads (default off: baseline code only, 45-60 MiB less memory)",
+    example: 'on',
   },
 ];
 
