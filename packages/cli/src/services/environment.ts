@@ -160,7 +160,7 @@ export const otherVariables: EnvVar[] = [
   },
   {
     name: WASM_TIER_UP_VARIABLE,
-    description: "on: start lets V8 optimise PGlite's WebAssembly in background threads (default off: baseline code only, 45-60 MiB less memory)",
+    description: "on: start lets V8 optimise PGlite's WebAssembly in background threads (default off: baseline code only, about 50 MiB less memory)",
     example: 'on',
   },
 ];
