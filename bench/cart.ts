@@ -132,6 +132,14 @@ function scenarios(seeded: Seeded, bare: boolean) {
   };
 }
 
+/**
+ * Milliseconds of the server process's CPU per request: on a shared machine the req/s move with
+ * what else runs, while the CPU a request costs moves much less.
+ */
+function cpuPerRequest(result: ScenarioResult): number {
+  return (result.cpu.server / result.requestsPerSecond) * 1000;
+}
+
 const TARGETS: Record<string, { rps: number; share: number; p99?: number }> = {
   'create-cart': { rps: 3000, share: 0.5 },
   'add-line': { rps: 600, share: 0.5, p99: 100 },
@@ -168,21 +176,23 @@ try {
       const ratio = mine.requestsPerSecond / theirs.requestsPerSecond;
       results.push({ ours: mine, bare: theirs, ratio });
       log(
-        `${name} round ${round}: ours ${mine.requestsPerSecond.toFixed(0)} req/s p99 ${mine.latencyMs.p99} ms (non-2xx ${mine.non2xx}), bare ${theirs.requestsPerSecond.toFixed(0)} req/s p99 ${theirs.latencyMs.p99} ms: ${ratio.toFixed(2)}×, other work ${mine.otherCores.toFixed(2)}/${theirs.otherCores.toFixed(2)} cores`,
+        `${name} round ${round}: ours ${mine.requestsPerSecond.toFixed(0)} req/s p99 ${mine.latencyMs.p99} ms (non-2xx ${mine.non2xx}) server CPU ${cpuPerRequest(mine).toFixed(3)} ms/req, bare ${theirs.requestsPerSecond.toFixed(0)} req/s p99 ${theirs.latencyMs.p99} ms server CPU ${cpuPerRequest(theirs).toFixed(3)} ms/req: ${ratio.toFixed(2)}×, other work ${mine.otherCores.toFixed(2)}/${theirs.otherCores.toFixed(2)} cores`,
       );
     }
     const ratios = results.map((result) => result.ratio).sort((a, b) => a - b);
     const rps = results.map((result) => result.ours.requestsPerSecond).sort((a, b) => a - b);
     const p99 = results.map((result) => result.ours.latencyMs.p99).sort((a, b) => a - b);
     const bareRps = results.map((result) => result.bare.requestsPerSecond).sort((a, b) => a - b);
+    const cpu = results.map((result) => cpuPerRequest(result.ours)).sort((a, b) => a - b);
+    const bareCpu = results.map((result) => cpuPerRequest(result.bare)).sort((a, b) => a - b);
     const median = (list: number[]) => list[Math.floor(list.length / 2)] as number;
     const target = TARGETS[name] as { rps: number; share: number; p99?: number };
     table.push(
-      `| ${name} | ${median(rps).toFixed(0)} (${rps[0]?.toFixed(0)}–${rps[rps.length - 1]?.toFixed(0)}) | ≥ ${target.rps} | ${median(p99)} ms (${p99[0]}–${p99[p99.length - 1]})${target.p99 ? ` / ≤ ${target.p99}` : ''} | ${median(bareRps).toFixed(0)} | ${median(ratios).toFixed(2)} (${ratios[0]?.toFixed(2)}–${ratios[ratios.length - 1]?.toFixed(2)}) | ≥ ${target.share} |`,
+      `| ${name} | ${median(rps).toFixed(0)} (${rps[0]?.toFixed(0)}–${rps[rps.length - 1]?.toFixed(0)}) | ≥ ${target.rps} | ${median(p99)} ms (${p99[0]}–${p99[p99.length - 1]})${target.p99 ? ` / ≤ ${target.p99}` : ''} | ${median(bareRps).toFixed(0)} | ${median(ratios).toFixed(2)} (${ratios[0]?.toFixed(2)}–${ratios[ratios.length - 1]?.toFixed(2)}) | ≥ ${target.share} | ${median(cpu).toFixed(2)} (${cpu[0]?.toFixed(2)}–${cpu[cpu.length - 1]?.toFixed(2)}) / ${median(bareCpu).toFixed(2)} |`,
     );
   }
   process.stdout.write(
-    `\n| scenario | TokoBapak req/s, median (range) | target | p99 (range) | bare req/s | share of bare, median (range) | target |\n|---|---|---|---|---|---|---|\n${table.join('\n')}\n`,
+    `\n| scenario | TokoBapak req/s, median (range) | target | p99 (range) | bare req/s | share of bare, median (range) | target | server CPU ms per request, median (range) / bare |\n|---|---|---|---|---|---|---|---|\n${table.join('\n')}\n`,
   );
 } finally {
   for (const server of servers.reverse()) await server.stop();

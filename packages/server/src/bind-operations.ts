@@ -6,7 +6,7 @@ import { platformErrors } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { HandlerContext, Plugin } from './plugin.js';
 import { Reply } from './reply.js';
-import { type ApiKeyVerifier, authenticate } from './security.js';
+import { type ApiKeyVerifier, authenticate, type PresentedCredentials } from './security.js';
 import { SerializedJson } from './serialized-json.js';
 import { type OperationRoute, readOperations } from './spec-routes.js';
 import type { TokenService } from './tokens.js';
@@ -77,13 +77,49 @@ export function checkHandlers(plugin: Plugin): OperationRoute[] {
   return operations;
 }
 
-/** Binds every operation of a plugin's spec to a Fastify route with validation, security and serialization. */
-export function bindOperations(app: FastifyInstance, plugin: Plugin, operations: OperationRoute[], base: BaseContext, deps: BindingDeps): void {
+/** An operation with its handler and the key idempotency records use: what both ways of calling it need. */
+export interface BoundOperation {
+  route: OperationRoute;
+  handler: (request: unknown, context: HandlerContext<unknown>) => Promise<unknown>;
+  /** `<service>.<operationId>`. */
+  key: string;
+}
+
+/** An operation's typed request, as a handler receives it. */
+export interface OperationInput {
+  params: unknown;
+  query: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+/** What a handler answered, normalized; `replayed` when it is an idempotent replay of an earlier answer. */
+export interface OperationOutcome {
+  reply: Reply;
+  replayed: boolean;
+}
+
+/**
+ * Binds every operation of a plugin's spec to a Fastify route with validation, security and
+ * serialization, and hands each to `register` (the in-process call path) as well.
+ */
+export function bindOperations(
+  app: FastifyInstance,
+  plugin: Plugin,
+  operations: OperationRoute[],
+  base: BaseContext,
+  deps: BindingDeps,
+  register?: (bound: BoundOperation, base: BaseContext) => void,
+): void {
   for (const operation of operations) {
-    const handler = plugin.handlers[operation.operationId] as (request: unknown, context: HandlerContext<unknown>) => Promise<unknown>;
+    const bound: BoundOperation = {
+      route: operation,
+      handler: plugin.handlers[operation.operationId] as BoundOperation['handler'],
+      key: `${operation.service}.${operation.operationId}`,
+    };
+    register?.(bound, base);
     const response: Record<number, unknown> = {};
     for (const [status, schema] of Object.entries(operation.responses)) if (schema) response[Number(status)] = schema;
-    const operationKey = `${operation.service}.${operation.operationId}`;
 
     app.route({
       method: operation.method as 'GET',
@@ -99,17 +135,16 @@ export function bindOperations(app: FastifyInstance, plugin: Plugin, operations:
       config: { operationId: operation.operationId },
       // Authentication runs before the body is even parsed: an anonymous caller learns nothing.
       onRequest: async (request) => {
-        request.caller = await authenticate(
-          operation.security,
+        request.caller = await authenticateCaller(
+          operation,
+          request.method,
           {
             authorization: request.headers.authorization,
             apiKey: header(request, 'x-api-key'),
             serviceCredential: header(request, 'x-service-credential'),
           },
-          deps.tokens,
-          deps.verifyApiKey,
+          deps,
         );
-        await deps.deletedAccounts.refuseWritesOfDeleted(request.method, request.caller);
       },
       // A route takes only the body type its spec declares: multipart never slips into a JSON operation, or JSON into an upload.
       preValidation: async (request) => {
@@ -125,7 +160,7 @@ export function bindOperations(app: FastifyInstance, plugin: Plugin, operations:
     });
 
     async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-      const input = {
+      const input: OperationInput = {
         params: request.params ?? {},
         query: pick(request.query as Record<string, unknown> | undefined, operation.queryNames),
         headers: pick(request.headers as Record<string, unknown>, operation.headerNames),
@@ -138,50 +173,79 @@ export function bindOperations(app: FastifyInstance, plugin: Plugin, operations:
         ip: request.ip,
         log: request.log,
       } as HandlerContext<unknown>;
-
       const key = operation.idempotent ? header(request, 'idempotency-key') : undefined;
-      if (key === undefined) return send(reply, operation, await handler(input, context), deps.checkSerializedJson);
-
-      const replay = await deps.idempotency.claim(request.caller, operationKey, key, { params: input.params, query: input.query, body: input.body });
-      if (replay) {
-        void reply.header('idempotent-replayed', 'true');
-        return send(reply, operation, new Reply(replay.status, replay.body ?? undefined));
-      }
-      let result: unknown;
-      try {
-        result = await handler(input, context);
-      } catch (error) {
-        // Only successes are remembered; after a failure the client may retry with the same key.
-        await deps.idempotency.release(request.caller, operationKey, key);
-        throw error;
-      }
-      const normalized = result instanceof Reply ? result : new Reply(operation.successStatuses[0] ?? 200, result);
-      // A pre-serialized body is remembered as the value it stands for; its replay goes through the schema serializer.
-      const body = normalized.body instanceof SerializedJson ? (JSON.parse(normalized.body.text) as unknown) : normalized.body;
-      await deps.idempotency.complete(request.caller, operationKey, key, { status: normalized.status, body });
-      return send(reply, operation, normalized, deps.checkSerializedJson);
+      const outcome = await runOperation(bound, input, context, key, deps);
+      if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+      return send(reply, operation, outcome.reply, deps.checkSerializedJson);
     }
   }
 }
 
-function send(reply: FastifyReply, operation: OperationRoute, result: unknown, checkSerializedJson = false): FastifyReply {
-  const { status, body, headers } = result instanceof Reply ? result : { status: operation.successStatuses[0] ?? 200, body: result, headers: {} };
+/** Establishes the caller from the presented credentials by the operation's security, and refuses writes by deleted accounts. */
+export async function authenticateCaller(
+  operation: OperationRoute,
+  method: string,
+  credentials: PresentedCredentials,
+  deps: Pick<BindingDeps, 'tokens' | 'verifyApiKey' | 'deletedAccounts'>,
+): Promise<Caller> {
+  const caller = await authenticate(operation.security, credentials, deps.tokens, deps.verifyApiKey);
+  await deps.deletedAccounts.refuseWritesOfDeleted(method, caller);
+  return caller;
+}
+
+/**
+ * Runs an operation's handler, remembering and replaying its answer when the caller sent an
+ * idempotency key. The HTTP route and the in-process call path both go through here.
+ */
+export async function runOperation(
+  bound: BoundOperation,
+  input: OperationInput,
+  context: HandlerContext<unknown>,
+  key: string | undefined,
+  deps: Pick<BindingDeps, 'idempotency'>,
+): Promise<OperationOutcome> {
+  const operation = bound.route;
+  if (key === undefined) return { reply: normalize(operation, await bound.handler(input, context)), replayed: false };
+  const replay = await deps.idempotency.claim(context.caller, bound.key, key, { params: input.params, query: input.query, body: input.body });
+  if (replay) return { reply: new Reply(replay.status, replay.body ?? undefined), replayed: true };
+  let result: unknown;
+  try {
+    result = await bound.handler(input, context);
+  } catch (error) {
+    // Only successes are remembered; after a failure the client may retry with the same key.
+    await deps.idempotency.release(context.caller, bound.key, key);
+    throw error;
+  }
+  const normalized = normalize(operation, result);
+  // A pre-serialized body is remembered as the value it stands for; its replay goes through the schema serializer.
+  const body = normalized.body instanceof SerializedJson ? (JSON.parse(normalized.body.text) as unknown) : normalized.body;
+  await deps.idempotency.complete(context.caller, bound.key, key, { status: normalized.status, body });
+  return { reply: normalized, replayed: false };
+}
+
+/** A handler's answer as a {@link Reply}: a plain value is the first declared success status. */
+function normalize(operation: OperationRoute, result: unknown): Reply {
+  return result instanceof Reply ? result : new Reply(operation.successStatuses[0] ?? 200, result);
+}
+
+/** The text must come out of the route's schema serializer unchanged: no field the schema drops, no value it would coerce. */
+export function checkSerializedAgainstSchema(operation: OperationRoute, body: SerializedJson, serialize: (value: unknown) => string): void {
+  const parsed = JSON.parse(body.text) as unknown;
+  if (!isDeepStrictEqual(JSON.parse(serialize(parsed)), parsed)) {
+    throw new Error(`${operation.service}.${operation.operationId}: a serialized JSON body does not match its response schema`);
+  }
+}
+
+function send(reply: FastifyReply, operation: OperationRoute, result: Reply, checkSerializedJson = false): FastifyReply {
+  const { status, body, headers } = result;
   for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
   void reply.code(status);
   if (body instanceof SerializedJson) {
-    if (checkSerializedJson) checkAgainstSchema(reply, operation, body);
+    if (checkSerializedJson) checkSerializedAgainstSchema(operation, body, (value) => String(reply.serialize(value)));
     // A string with a JSON content type is sent as it is: Fastify serializes only objects.
     return reply.type('application/json; charset=utf-8').send(body.text);
   }
   return status === 204 || body === undefined ? reply.send() : reply.send(body);
-}
-
-/** The text must come out of the route's schema serializer unchanged: no field the schema drops, no value it would coerce. */
-function checkAgainstSchema(reply: FastifyReply, operation: OperationRoute, body: SerializedJson): void {
-  const parsed = JSON.parse(body.text) as unknown;
-  if (!isDeepStrictEqual(JSON.parse(String(reply.serialize(parsed))), parsed)) {
-    throw new Error(`${operation.service}.${operation.operationId}: a serialized JSON body does not match its response schema`);
-  }
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

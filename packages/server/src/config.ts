@@ -58,6 +58,12 @@ export interface ServerConfig {
    * per response; test servers turn it on, production leaves it off (default false).
    */
   checkSerializedJson?: boolean;
+  /**
+   * Calls between services loaded in this process go straight to the callee's handler, with the
+   * same security, validation and response serialization but without the HTTP pipeline (default
+   * true). `false` sends them through Fastify's `inject()` as requests, for comparison.
+   */
+  directServiceCalls?: boolean;
   /** Event relay polling interval in ms (default 250). */
   eventPollIntervalMs?: number;
   /**

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { installApiDocs } from './api-docs.js';
 import { cacheApiKeyVerifier, remoteApiKeyVerifier } from './api-key-cache.js';
-import { type BaseContext, bindOperations, checkHandlers, InFlight } from './bind-operations.js';
+import { type BaseContext, type BindingDeps, bindOperations, checkHandlers, InFlight } from './bind-operations.js';
 import type { ServerConfig } from './config.js';
 import { installCors } from './cors.js';
 import { type Database, openDatabase, persistentDataDir } from './database.js';
@@ -17,6 +17,7 @@ import type { NewEvent } from './events/types.js';
 import { installErrorHandling, sendProblem } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';
+import { InProcessCalls } from './in-process-calls.js';
 import { type Scheduler, startScheduler } from './jobs/index.js';
 import { installLandingPage } from './landing-page.js';
 import { createMailer, type MailConfig, type Mailer } from './mail/index.js';
@@ -27,7 +28,7 @@ import type { Clock, Plugin, PluginContext, TxContext } from './plugin.js';
 import { createProcessRuntime, type ProcessOwner, type ProcessRuntime } from './processes/index.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { ApiKeyVerifier } from './security.js';
-import { createProcessFetch, createServiceClient, IN_PROCESS_ORIGIN, serviceBaseUrls } from './service-clients.js';
+import { clientNamespace, createProcessFetch, createServiceClient, IN_PROCESS_ORIGIN, serviceBaseUrls } from './service-clients.js';
 import { describeMissingService, findMissingServices, MissingServicesError } from './service-dependencies.js';
 import { loadPlatformSecret } from './settings.js';
 import { createTokenService, type TokenService } from './tokens.js';
@@ -133,18 +134,29 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
 
     const processFetch = createProcessFetch(app);
     const baseUrl = serviceBaseUrls(names, config.remoteServices ?? {}, Object.keys(operationTable));
-    const clientFor = (service: string) =>
-      createServiceClient({ fetch: processFetch, baseUrl, service, signServiceToken: (name) => tokens.signServiceToken(name) });
-    const platformClient = clientFor('platform');
     // Requests share the processes' lease: a server that died is taken over after the same wait.
     const idempotency = new IdempotencyStore(db, { leaseMs: config.processLeaseMs });
     if (database.kind === 'pglite') await idempotency.freeKeysOfOtherProcesses();
     const inFlight = new InFlight();
+    const deletedAccounts = createDeletedAccounts(db);
     // The API key port: a loaded plugin that provides it (auth, in this process), or else the
     // operation a spec declares `x-provides: apiKeyVerifier` on, wherever its service runs.
     let providedVerifier: ApiKeyVerifier | undefined;
-    const remoteVerifier = remoteApiKeyVerifier(() => platformClient);
     const verifyApiKey = cacheApiKeyVerifier((key) => (providedVerifier ?? remoteVerifier)(key), config.apiKeyCacheSeconds);
+    const bindingDeps: BindingDeps = { tokens, verifyApiKey, idempotency, inFlight, deletedAccounts, checkSerializedJson: config.checkSerializedJson ?? false };
+    // Calls between the services loaded here skip the HTTP pipeline unless turned off (see in-process-calls.ts).
+    const inProcess = config.directServiceCalls === false ? undefined : new InProcessCalls(app, validators, bindingDeps);
+    const localNamespaces = names.map(clientNamespace);
+    const clientFor = (service: string) =>
+      createServiceClient({
+        fetch: processFetch,
+        baseUrl,
+        service,
+        signServiceToken: (name) => tokens.signServiceToken(name),
+        ...(inProcess ? { inProcess: { namespaces: localNamespaces, dispatch: inProcess.dispatch } } : {}),
+      });
+    const platformClient = clientFor('platform');
+    const remoteVerifier = remoteApiKeyVerifier(() => platformClient);
     for (const missing of dependencies.optional) app.log.warn({ service: missing.service, plugin: missing.plugin }, describeMissingService(missing));
 
     let relay: EventTransport | undefined;
@@ -159,7 +171,6 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       exclusive: database.kind === 'pglite',
     });
     const rateLimit = createRateLimiter(db, clock);
-    const deletedAccounts = createDeletedAccounts(db);
     let publicUrl = config.publicUrl?.replace(/\/+$/, '');
     const bases = new Map<string, BaseContext>();
     for (const plugin of plugins) {
@@ -200,14 +211,14 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       bases.set(plugin.name, base);
       const owner = processOwners.find((entry) => entry.plugin === plugin.name) as ProcessOwner;
       owner.context = pluginContext(base, app, plugin.name);
-      bindOperations(app, plugin, operationsByPlugin.get(plugin.name) ?? [], base, {
-        tokens,
-        verifyApiKey,
-        idempotency,
-        inFlight,
-        deletedAccounts,
-        checkSerializedJson: config.checkSerializedJson ?? false,
-      });
+      bindOperations(
+        app,
+        plugin,
+        operationsByPlugin.get(plugin.name) ?? [],
+        base,
+        bindingDeps,
+        inProcess && ((bound, pluginBase) => inProcess.register(bound, pluginBase)),
+      );
     }
 
     relay = createInProcessRelay({

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, platformErrors } from './errors.js';
 import { describeValidationErrors } from './validation.js';
@@ -8,12 +9,7 @@ export function toProblemError(error: unknown): ProblemError {
   const downstream = fromDownstream(error);
   if (downstream) return downstream;
   const fastifyError = error as Partial<FastifyError> & { validationContext?: string };
-  if (fastifyError.validation) {
-    return platformErrors.VALIDATION_FAILED({
-      detail: 'One or more fields are not valid',
-      errors: describeValidationErrors(fastifyError.validationContext ?? 'body', fastifyError.validation as never),
-    });
-  }
+  if (fastifyError.validation) return validationProblem(fastifyError.validationContext ?? 'body', fastifyError.validation as never);
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return platformErrors.UNSUPPORTED_MEDIA_TYPE();
@@ -32,6 +28,11 @@ export function toProblemError(error: unknown): ProblemError {
   if (status === 415) return platformErrors.UNSUPPORTED_MEDIA_TYPE();
   if (status !== undefined && status >= 400 && status < 500) return platformErrors.BAD_REQUEST(fastifyError.message);
   return platformErrors.INTERNAL();
+}
+
+/** The 400 for a request part (`body`, `querystring`, `params`, `headers`) that failed its schema, each failure pointing at its field. */
+export function validationProblem(part: string, errors: ErrorObject[] | null | undefined): ProblemError {
+  return platformErrors.VALIDATION_FAILED({ detail: 'One or more fields are not valid', errors: describeValidationErrors(part, errors) });
 }
 
 /**

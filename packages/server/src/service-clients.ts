@@ -1,6 +1,7 @@
-import { type ClientOptions, createClient, type TokoBapakClient } from '@tokobapak/sdk';
+import { type ClientOptions, createClient, operationTable, type TokoBapakClient } from '@tokobapak/sdk';
 import type { FastifyInstance } from 'fastify';
 import { platformErrors } from './errors.js';
+import type { CallArgs, InProcessDispatch } from './in-process-calls.js';
 import { serviceUrlVariable } from './service-dependencies.js';
 import { openTransaction } from './transaction-scope.js';
 
@@ -92,31 +93,82 @@ export function serviceBaseUrls(localServices: string[], remoteServices: Record<
   return urls;
 }
 
-/** A client that calls other services as `service`, with a credential refreshed before it expires. */
+/**
+ * A client that calls other services as `service`, with a credential refreshed before it expires.
+ * With `inProcess`, calls to services loaded in this process go straight to their handlers (see
+ * {@link InProcessCalls}); every other call, and any call that path declines, goes through `fetch`.
+ */
 export function createServiceClient(options: {
   fetch: typeof fetch;
   baseUrl: Record<string, string>;
   service: string;
   signServiceToken: (service: string) => string;
+  inProcess?: { namespaces: string[]; dispatch: InProcessDispatch };
 }): TokoBapakClient {
   let credential = '';
   let issuedAt = 0;
   const refreshAfterMs = 30 * 60 * 1000; // tokens live an hour; renew at half-life
+  const serviceCredential = () => {
+    if (Date.now() - issuedAt > refreshAfterMs) {
+      credential = options.signServiceToken(options.service);
+      issuedAt = Date.now();
+    }
+    return credential;
+  };
   const clientOptions: ClientOptions = {
     baseUrl: options.baseUrl,
     fetch: refuseInsideTransaction(options.fetch),
     autoRefresh: false,
     // A service acts as itself only: tokens in a response it relays must never become its identity.
     tokenStore: { get: () => undefined, set() {} },
-    serviceCredential: () => {
-      if (Date.now() - issuedAt > refreshAfterMs) {
-        credential = options.signServiceToken(options.service);
-        issuedAt = Date.now();
-      }
-      return credential;
-    },
+    serviceCredential,
   };
-  return createClient(clientOptions);
+  const client = createClient(clientOptions);
+  if (!options.inProcess) return client;
+  const { dispatch } = options.inProcess;
+  const direct: Record<string, unknown> = { ...client };
+  for (const namespace of options.inProcess.namespaces) {
+    const overHttp = (client as unknown as Record<string, Record<string, SdkMethod>>)[namespace];
+    if (!overHttp) continue;
+    const methods: Record<string, unknown> = {};
+    for (const [operationId, viaFetch] of Object.entries(overHttp)) {
+      const call = (args?: CallArgs) => {
+        refuseIfInTransaction(() => describeCall(namespace, operationId, args));
+        return dispatch(namespace, operationId, args ?? {}, serviceCredential()) ?? viaFetch(args);
+      };
+      methods[operationId] = viaFetch.iterate ? Object.assign(call, { iterate: (args?: CallArgs) => pages(call, args) }) : call;
+    }
+    direct[namespace] = methods;
+  }
+  return direct as unknown as TokoBapakClient;
+}
+
+/** `POST /auth/api-keys/verify`, as the HTTP path names a call. */
+function describeCall(namespace: string, operationId: string, args: CallArgs | undefined): string {
+  const descriptor = (operationTable as OperationTable)[namespace]?.[operationId];
+  if (!descriptor) return `${namespace}.${operationId}`;
+  const path = descriptor.path.replace(/\{([^}]+)\}/g, (template, name: string) => {
+    const value = args?.params?.[name];
+    return value === undefined || value === null ? template : encodeURIComponent(String(value));
+  });
+  return `${descriptor.method} ${path}`;
+}
+
+type SdkMethod = ((args?: CallArgs) => Promise<unknown>) & { iterate?: unknown };
+type OperationTable = Record<string, Record<string, { method: string; path: string } | undefined> | undefined>;
+
+/** The items of every page of a paginated operation, following `nextCursor` as the SDK's `iterate()` does. */
+async function* pages(call: (args?: CallArgs) => Promise<unknown>, args: CallArgs | undefined): AsyncGenerator<unknown> {
+  let cursor = args?.query?.cursor;
+  for (;;) {
+    const query = { ...args?.query };
+    if (cursor === undefined || cursor === null) delete query.cursor;
+    else query.cursor = cursor;
+    const page = (await call({ ...args, query })) as { items?: unknown[]; nextCursor?: unknown };
+    yield* page.items ?? [];
+    if (page.nextCursor === null || page.nextCursor === undefined) return;
+    cursor = page.nextCursor;
+  }
 }
 
 /**
@@ -126,12 +178,20 @@ export function createServiceClient(options: {
  */
 function refuseInsideTransaction(inner: typeof fetch): typeof fetch {
   return (input, init) => {
-    const scope = openTransaction();
-    if (!scope) return inner(input, init);
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-    throw platformErrors.SERVICE_CALL_IN_TRANSACTION(
-      `${scope.service} called ${method} ${url.pathname} through ctx.clients inside ${scope.opener}: call other services before or after the transaction`,
-    );
+    refuseIfInTransaction(() => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+      return `${method} ${url.pathname}`;
+    });
+    return inner(input, init);
   };
+}
+
+/** Throws `SERVICE_CALL_IN_TRANSACTION`, naming the call, when a transaction is open here. */
+function refuseIfInTransaction(describeCall: () => string): void {
+  const scope = openTransaction();
+  if (!scope) return;
+  throw platformErrors.SERVICE_CALL_IN_TRANSACTION(
+    `${scope.service} called ${describeCall()} through ctx.clients inside ${scope.opener}: call other services before or after the transaction`,
+  );
 }

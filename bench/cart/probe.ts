@@ -1,0 +1,183 @@
+/**
+ * `pnpm bench:cart:probe`: the CPU one cart request costs and the statements it sends, measured
+ * in process on PostgreSQL (`app.inject`, so no socket) with `--concurrency` requests in flight
+ * (20, as the bench's connections), for each way of calling the other services in the process
+ * (`directServiceCalls` on and off), alternating, several rounds. On a shared machine the req/s
+ * of `bench:cart` move with whatever else runs; the CPU a request costs moves much less, so this
+ * is the figure to compare two versions of the code by.
+ *
+ *   pnpm bench:cart:probe --requests 1000 --rounds 3 [--modes direct,inject] [--scenarios get-cart]
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { cartPlugin } from '@tokobapak/plugin-cart';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
+import { promotionPlugin } from '@tokobapak/plugin-promotion';
+import { createServer, newId, type TokoBapakServer } from '@tokobapak/server';
+import pg from 'pg';
+import { adminQuery } from '../bench-database.js';
+
+// Statements sent per request, counted where every pooled client sends them.
+let statements = 0;
+const sendQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  return (sendQuery as (...rest: unknown[]) => unknown).apply(this, args);
+} as typeof sendQuery;
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '500' },
+    rounds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '20' },
+    modes: { type: 'string', default: 'direct,inject' },
+    scenarios: { type: 'string', default: 'create-cart,add-line,get-cart' },
+    'postgres-url': { type: 'string', default: process.env.TOKOBAPAK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
+const requests = Number(values.requests);
+const rounds = Number(values.rounds);
+const concurrency = Math.max(1, Number(values.concurrency));
+const modes = (values.modes as string).split(',') as Array<'direct' | 'inject'>;
+const chosen = new Set((values.scenarios as string).split(','));
+const adminUrl = values['postgres-url'] as string;
+const database = `tb_bench_probe_${randomBytes(4).toString('hex')}`;
+const secret = randomBytes(32).toString('hex');
+
+async function start(mode: 'direct' | 'inject'): Promise<TokoBapakServer> {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return createServer({
+    plugins: [inventoryPlugin(), cartPlugin(), promotionPlugin()],
+    database: { url: url.toString(), poolSize: 20 },
+    secret,
+    logLevel: 'warn',
+    accessTokenTtl: 3600,
+    directServiceCalls: mode === 'direct',
+    embeddedMaintenanceIntervalMs: false,
+  });
+}
+
+/** One request, as `app.inject` takes it. */
+interface Injected {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  payload?: object;
+}
+
+interface Seeded {
+  variantIds: string[];
+  readCart: { id: string; token: string };
+  addCarts: Array<{ id: string; token: string }>;
+}
+
+async function seed(server: TokoBapakServer): Promise<Seeded> {
+  const session = `ses_${'0'.repeat(26)}`;
+  const storeId = newId('sto');
+  const merchant = server.client({
+    accessToken: server.tokens.signAccessToken({ userId: newId('usr'), role: 'customer', sessionId: session, storeId, storeRole: 'owner' }),
+  });
+  const variantIds: string[] = [];
+  for (let index = 0; index < 3; index++) {
+    const handle = `probe-${index}`;
+    const product = await merchant.inventory.createProduct({
+      body: {
+        title: `Probe ${index}`,
+        handle,
+        categories: ['probe'],
+        variants: [{ sku: handle.toUpperCase(), price: { amount: 10000 + index * 500, currency: 'IDR' }, weight: 250, stockOnHand: 100_000_000 }],
+        status: 'active',
+      },
+    });
+    variantIds.push(product.variants[0]?.id as string);
+  }
+  const admin = server.client({ accessToken: server.tokens.signAccessToken({ userId: newId('usr'), role: 'admin', sessionId: session }) });
+  await admin.promotion.createPlatformDiscount({ body: { name: 'Probe: 10% off everything', type: 'percentage', percentage: 10 } });
+  const guest = server.client();
+  const cart = async (lines: number) => {
+    const created = await guest.cart.createCart({ body: {} });
+    for (let line = 0; line < lines; line++) {
+      await guest.cart.addCartLine({
+        params: { cartId: created.id },
+        headers: { 'X-Cart-Token': created.token as string },
+        body: { variantId: variantIds[line] as string, quantity: 1 },
+      });
+    }
+    return { id: created.id, token: created.token as string };
+  };
+  const addCarts = [];
+  for (let index = 0; index < 50; index++) addCarts.push(await cart(0));
+  return { variantIds, readCart: await cart(3), addCarts };
+}
+
+/** Microseconds of this process's CPU per request and statements sent per request, over `requests` requests with `concurrency` in flight. */
+async function measure(server: TokoBapakServer, request: (n: number) => Injected): Promise<[number, number]> {
+  let next = 0;
+  const run = async (count: number) => {
+    const worker = async () => {
+      while (next < count) {
+        const response = await server.app.inject(request(next++));
+        if (response.statusCode >= 300) throw new Error(`${response.statusCode} ${response.body}`);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  };
+  await run(Math.min(100, requests));
+  next = 0;
+  const sent = statements;
+  const before = process.cpuUsage();
+  await run(requests);
+  const used = process.cpuUsage(before);
+  return [(used.user + used.system) / requests, (statements - sent) / requests];
+}
+
+await adminQuery(adminUrl, `create database ${database}`);
+try {
+  const seeder = await start('inject');
+  const seeded = await seed(seeder);
+  await seeder.close();
+  const results: Record<string, Record<string, number[]>> = {};
+  const statementCounts: Record<string, Record<string, number>> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+      const server = await start(mode);
+      const figures: Record<string, [number, number]> = {};
+      const scenarios: Record<string, (n: number) => Injected> = {
+        'create-cart': () => ({ method: 'POST', url: '/cart/carts', payload: {} }),
+        'add-line': (n) => {
+          const cart = seeded.addCarts[n % seeded.addCarts.length] as { id: string; token: string };
+          return {
+            method: 'POST',
+            url: `/cart/carts/${cart.id}/lines`,
+            headers: { 'x-cart-token': cart.token },
+            payload: { variantId: seeded.variantIds[n % 3] as string, quantity: 1 },
+          };
+        },
+        'get-cart': () => ({ method: 'GET', url: `/cart/carts/${seeded.readCart.id}`, headers: { 'x-cart-token': seeded.readCart.token } }),
+      };
+      for (const [name, request] of Object.entries(scenarios)) if (chosen.has(name)) figures[name] = await measure(server, request);
+      await server.close();
+      for (const [name, [value, count]] of Object.entries(figures)) {
+        const byMode = results[name] ?? {};
+        results[name] = byMode;
+        byMode[mode] = [...(byMode[mode] ?? []), value];
+        statementCounts[name] = { ...statementCounts[name], [mode]: count };
+        process.stderr.write(`round ${round + 1} ${mode} ${name}: ${value.toFixed(0)} µs CPU, ${count.toFixed(1)} statements per request\n`);
+      }
+    }
+  }
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
+  process.stdout.write(
+    `\n| request | ${modes.map((mode) => `${mode}: µs CPU per request, median (range); statements per request`).join(' | ')} |\n|---|${modes.map(() => '---|').join('')}\n`,
+  );
+  for (const [name, byMode] of Object.entries(results)) {
+    const cells = modes.map((mode) => {
+      const list = byMode[mode] ?? [];
+      return `${median(list).toFixed(0)} (${Math.min(...list).toFixed(0)}–${Math.max(...list).toFixed(0)}), ${statementCounts[name]?.[mode]?.toFixed(1)} statements`;
+    });
+    process.stdout.write(`| ${name} | ${cells.join(' | ')} |\n`);
+  }
+} finally {
+  await adminQuery(adminUrl, `drop database if exists ${database} with (force)`);
+}
