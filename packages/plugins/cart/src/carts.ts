@@ -6,7 +6,7 @@ import { hashCartToken, newCartToken } from './cart-token.js';
 import type { Cart, CartContext, Tx } from './context.js';
 import { cartErrors } from './errors.js';
 import { evaluateDiscounts } from './promotions.js';
-import { loadCart } from './stored-cart.js';
+import { insertGuestCart, loadCart } from './stored-cart.js';
 import { lookUpVariants, type Snapshot } from './variants.js';
 import { cartView, type StoredCart } from './view.js';
 
@@ -23,21 +23,12 @@ export async function createCart({ ctx, settings }: Cart, customerId: string | n
     return { ...(await readCart({ ctx, settings }, cartId)), token: null };
   }
   const token = newCartToken();
-  const cartId = newId('crt');
-  await ctx.db
-    .insertInto('carts')
-    .values({
-      id: cartId,
-      customer_id: null,
-      token_hash: hashCartToken(token),
-      status: 'open',
-      currency: currency ?? settings.defaultCurrency,
-      coupon_codes: '[]',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return { ...(await readCart({ ctx, settings }, cartId)), token };
+  const stored = await insertGuestCart(
+    ctx.db,
+    { id: newId('crt'), tokenHash: hashCartToken(token), currency: currency ?? settings.defaultCurrency, now },
+    settings.tax,
+  );
+  return { ...(await present({ ctx, settings }, stored)), token };
 }
 
 /** The customer's open cart id, created when there is none; concurrent calls meet at the unique index and get one cart. */
