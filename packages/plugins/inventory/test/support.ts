@@ -1,8 +1,8 @@
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { userPlugin } from '@tokobapak/plugin-user';
 import type { InventoryComponents } from '@tokobapak/sdk';
-import { type Clock, definePlugin, newId, type Plugin, type PluginContext } from '@tokobapak/server';
-import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { type Clock, newId, type Plugin } from '@tokobapak/server';
+import { contextPlugin, createTestServer, type TestServer } from '@tokobapak/server/testing';
 import { type InventoryPluginOptions, inventoryPlugin } from '../src/index.js';
 
 export type Schemas = InventoryComponents['schemas'];
@@ -18,22 +18,11 @@ export interface MerchantEvents {
 
 /** A plugin with no operations whose only job is to publish merchant events in tests. */
 export function merchantEvents(): MerchantEvents {
-  let context: PluginContext<unknown> | undefined;
-  const plugin = definePlugin<Record<string, never>, unknown>({
-    name: 'fakemerchant',
-    summary: 'Publishes merchant events in tests',
-    spec: { openapi: '3.1.0', info: { title: 'fakemerchant', version: '0.0.0' }, paths: {} },
-    handlers: {},
-    migrations: {},
-    async onStart(ctx) {
-      context = ctx;
-    },
-  });
+  const stand = contextPlugin('fakemerchant', 'Publishes merchant events in tests');
   return {
-    plugin,
+    plugin: stand.plugin,
     async publish(type, storeId) {
-      if (!context) throw new Error('the server has not started');
-      await context.transaction((tx) => tx.publish({ type, subject: storeId, data: { storeId } }));
+      await stand.context().transaction((tx) => tx.publish({ type, subject: storeId, data: { storeId } }));
     },
   };
 }

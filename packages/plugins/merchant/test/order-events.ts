@@ -1,6 +1,6 @@
 import type { EventPayloads } from '@tokobapak/sdk';
-import { definePlugin, type Plugin, type PluginContext } from '@tokobapak/server';
-import type { TestServer } from '@tokobapak/server/testing';
+import type { Plugin } from '@tokobapak/server';
+import { contextPlugin, type TestServer } from '@tokobapak/server/testing';
 
 type OrderEventType = 'order.completed' | 'order.refunded';
 
@@ -16,22 +16,11 @@ export interface OrderEventSource {
 
 /** A test plugin that publishes `order.completed` and `order.refunded`. */
 export function orderEventSource(): OrderEventSource {
-  let context: PluginContext<unknown> | undefined;
-  const plugin = definePlugin<Record<string, never>, unknown>({
-    name: 'ordersource',
-    summary: 'Publishes order events in tests',
-    spec: { openapi: '3.1.0', info: { title: 'ordersource', version: '0.0.0' }, paths: {} },
-    handlers: {},
-    migrations: {},
-    async onStart(ctx) {
-      context = ctx;
-    },
-  });
+  const source = contextPlugin('ordersource', 'Publishes order events in tests');
   return {
-    plugin,
+    plugin: source.plugin,
     async publish(server, type, data) {
-      if (!context) throw new Error('the server has not started');
-      await context.transaction(async (tx) => {
+      await source.context().transaction(async (tx) => {
         await tx.publish({ type, subject: data.orderId, data });
       });
       await server.relay.drain();

@@ -1,6 +1,6 @@
 import type { TokoBapakClient } from '@tokobapak/sdk';
-import { definePlugin, newId, type Plugin, type PluginContext, type TxContext } from '@tokobapak/server';
-import type { TestServer } from '@tokobapak/server/testing';
+import { newId, type Plugin, type TxContext } from '@tokobapak/server';
+import { contextPlugin, type TestServer } from '@tokobapak/server/testing';
 import type { Kysely } from 'kysely';
 import type { OrderDatabase } from '../src/database.js';
 import type { OrderEvents } from '../src/generated/manifest.js';
@@ -34,21 +34,11 @@ export interface OrderSeeder {
 }
 
 export function orderSeeder(): OrderSeeder {
-  let context: PluginContext<unknown> | undefined;
-  const plugin = definePlugin<Record<string, never>, unknown>({
-    name: 'orderseed',
-    summary: 'Places orders in tests',
-    spec: { openapi: '3.1.0', info: { title: 'orderseed', version: '0.0.0' }, paths: {} },
-    handlers: {},
-    migrations: {},
-    async onStart(ctx) {
-      context = ctx;
-    },
-  });
+  const seeder = contextPlugin('orderseed', 'Places orders in tests');
   return {
-    plugin,
+    plugin: seeder.plugin,
     async seed({ customerId, stores, paid = true, feeBasisPoints = 0 }) {
-      if (!context) throw new Error('the server has not started');
+      const context = seeder.context();
       const checkoutId = newId('chk');
       const now = new Date();
       const orders = stores.map(({ storeId, lines, shipping }) => {

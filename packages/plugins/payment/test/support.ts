@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { PaymentComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { type Clock, newId } from '@tokobapak/server';
-import { createTestServer, serviceClient, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, customerSession, serviceClient, type TestServer } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { type PaymentPluginOptions, paymentPlugin } from '../src/index.js';
 
@@ -28,9 +28,11 @@ export async function startPaymentServer(options: { clock?: Clock; payment?: Pay
 
 const SESSION = `ses_${'0'.repeat(26)}`;
 
-/** A signed-in customer (or admin) client and its user id. */
+/** A signed-in customer (`customerSession`) or admin client and its user id. */
 export function person(server: TestServer, role: 'customer' | 'admin' = 'customer'): { userId: string; client: TokoBapakClient } {
   const userId = newId('usr');
+  if (role === 'customer') return { userId, client: customerSession(server, userId) };
+  // The testing helpers sign no admin sessions; payments' admin-only reads need one.
   const accessToken = server.tokens.signAccessToken({ userId, role, sessionId: SESSION, storeId: null, storeRole: null });
   return { userId, client: server.client({ accessToken }) };
 }
