@@ -79,6 +79,12 @@ export interface InventoryDatabase {
     created_at: Timestamp;
     updated_at: Timestamp;
   };
+  /** Stock put back after a sale, once per caller's reference (see `returnStock`). */
+  stock_returns: {
+    reference: string;
+    items: ColumnType<Array<{ variantId: string; quantity: number; returned: boolean }>, string, string>;
+    created_at: Timestamp;
+  };
   reservation_items: {
     reservation_id: string;
     variant_id: string;

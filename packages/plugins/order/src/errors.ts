@@ -23,4 +23,8 @@ export const orderErrors = defineErrors({
   ORDER_TRACKING_REQUIRED: { status: 422, title: 'An order without a shipping quote needs the tracking number of its parcel' },
   ORDER_SHIPMENT_BOOKED: { status: 422, title: 'The shipping service books this order with its quote; give no carrier or tracking number' },
   ORDER_CHECKOUT_FAILED: { status: 409, title: 'The checkout was undone (a service failed or the server stopped mid-way)' },
+  ORDER_NOT_CANCELLABLE: { status: 409, title: 'The order is waiting for its payment, already cancelled, or (for its customer) already accepted' },
+  ORDER_LINE_NOT_FOUND: { status: 422, title: 'A line to cancel is not a line of this order' },
+  ORDER_REFUND_EXCEEDS_PAID: { status: 409, title: 'More units of a line than are left of it: a refund never exceeds what was paid' },
+  ORDER_REFUND_PENDING: { status: 409, title: 'A refund of the order is still being made; retry' },
 });

@@ -14,6 +14,7 @@ import { migrations } from './migrations/index.js';
 import { type OrderPluginOptions, resolveSettings } from './options.js';
 import { trackPayments } from './payment-events.js';
 import { promptSettlement } from './prompt-settlement.js';
+import { finishPendingRefunds } from './refund-driver.js';
 import { releaseProcess, settleProcess } from './settlement.js';
 import { trackShipments } from './shipment-events.js';
 
@@ -42,6 +43,14 @@ export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
     processes: [checkout, settleProcess, releaseProcess],
     subscriptions: [trackPayments(settlement), trackShipments],
     jobs: [
+      {
+        // Refunds a crash or an unreachable payment or inventory service left half-way.
+        name: 'finish-refunds',
+        intervalMs: 10_000,
+        async run(ctx) {
+          await finishPendingRefunds(ctx, 60_000);
+        },
+      },
       {
         name: 'settle-checkouts',
         intervalMs: settings.settleIntervalMs,

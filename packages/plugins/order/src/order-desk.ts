@@ -5,7 +5,7 @@ import type { Actor, OrderDatabase, OrderStatus } from './database.js';
 import { orderErrors } from './errors.js';
 import type { OrderEvents } from './generated/manifest.js';
 import type { OrderRow } from './mappers.js';
-import { getOrder } from './order-reads.js';
+import { getOrder, type OrderOwner } from './order-reads.js';
 
 type Schemas = OrderComponents['schemas'];
 export type Tx = TxContext<OrderDatabase, OrderEvents>;
@@ -20,7 +20,14 @@ export type OrderContext = Pick<HandlerContext<OrderDatabase, OrderEvents>, 'db'
 
 /** Locks one of the store's orders for a change; another store's is a 404, like a missing one. */
 export async function lockStoreOrder(tx: Tx, storeId: string, orderId: string): Promise<OrderRow> {
-  const row = await tx.db.selectFrom('orders').selectAll().where('id', '=', orderId).where('store_id', '=', storeId).forUpdate().executeTakeFirst();
+  return lockOwnedOrder(tx, { storeId }, orderId);
+}
+
+/** Locks one of the owner's (a store's or a customer's) orders for a change; another owner's is a 404. */
+export async function lockOwnedOrder(tx: Tx, owner: OrderOwner, orderId: string): Promise<OrderRow> {
+  let select = tx.db.selectFrom('orders').selectAll().where('id', '=', orderId);
+  select = 'storeId' in owner ? select.where('store_id', '=', owner.storeId) : select.where('customer_id', '=', owner.customerId);
+  const row = await select.forUpdate().executeTakeFirst();
   if (!row) throw orderErrors.ORDER_NOT_FOUND();
   return row;
 }
@@ -69,6 +76,9 @@ export async function completeOrder(ctx: OrderContext, storeId: string, orderId:
  * `order.completed`. The store's `completeOrder` and a delivered shipment both end here.
  */
 export async function completeLocked(tx: Tx, order: OrderRow, by: Actor, note: string | null, now: Date): Promise<void> {
+  // The fee is on what the store keeps, which a refund still being made may yet change.
+  const pending = await tx.db.selectFrom('order_refunds').select('id').where('order_id', '=', order.id).where('status', '=', 'pending').executeTakeFirst();
+  if (pending) throw orderErrors.ORDER_REFUND_PENDING({ detail: `Refund ${pending.id} is still being made` });
   const total = Number(order.total);
   const refunded = Number(order.refunded);
   const fee = platformFeeOf(total, refunded, order.platform_fee_bps);

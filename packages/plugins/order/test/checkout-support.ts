@@ -5,8 +5,9 @@ import { promotionPlugin } from '@tokobapak/plugin-promotion';
 import { shippingPlugin } from '@tokobapak/plugin-shipping';
 import type { OrderComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { type Clock, newId } from '@tokobapak/server';
-import { createTestServer, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, eventually, storeSession, type TestServer } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
+import { expect } from 'vitest';
 import { type OrderPluginOptions, orderPlugin } from '../src/index.js';
 import { ADDRESS, customerClient } from './support.js';
 
@@ -118,4 +119,23 @@ export async function checkoutsOf(server: TestServer, customerId: string): Promi
   const { rows } = await sql<{ id: string; status: string; failure_code: string | null }>`
     select id, status, failure_code from "order".checkouts where customer_id = ${customerId} order by id`.execute(server.database.db);
   return rows;
+
+/** One store's product bought `quantity` times by a new shopper, checked out and paid: the paid order, its buyer and payment. */
+export async function paidOrder(
+  server: TestServer,
+  { price, quantity, stock = 10, storeId }: { price: number; quantity: number; stock?: number; storeId?: string },
+) {
+  const product = await productOf(server, { price, stock, ...(storeId ? { storeId } : {}) });
+  const buyer = await shopper(server, [{ variantId: product.variantId, quantity }]);
+  const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+  const paymentId = checkout.payment?.id as string;
+  await buyer.client.payment.simulatePayment({ params: { paymentId }, body: { outcome: 'paid' } });
+  const order = await eventually(async () => {
+    const [placed] = (await buyer.client.order.getCheckout({ params: { checkoutId: checkout.id } })).orders;
+    expect(placed?.status).toBe('paid');
+    // The stock is committed (the reservation turned into a sale) before anything is cancelled.
+    expect((await stockOf(server, product.variantId)).reserved).toBe(0);
+    return placed as OrderComponents['schemas']['Order'];
+  });
+  return { order, buyer, product, paymentId };
 }

@@ -478,6 +478,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inventory/stock-returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put sold units back on the shelf
+         * @description Adds the quantities back to the stock on hand of their variants: units of a committed sale
+         *     that never left (an order cancelled before it shipped). Idempotent per `reference` (the
+         *     caller's refund id): the same reference again, also concurrently, answers the first return
+         *     and adds nothing. A variant that no longer exists is skipped and answered with
+         *     `returned: false`.
+         */
+        post: operations["returnStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -780,6 +804,28 @@ export interface components {
             variantId: string;
             /** @description How many units. */
             quantity: number;
+        };
+        StockReturnInput: {
+            /**
+             * @description The caller's id for the return (a refund id); one return per reference.
+             * @example orf_01jd2x7k9q3m4n5p6r7s8t9v0w
+             */
+            reference: string;
+            /** @description What goes back; a variant listed twice goes back once with the quantities added up. */
+            items: components["schemas"]["ReservationItemInput"][];
+        };
+        StockReturn: {
+            /** @description The caller's reference. */
+            reference: string;
+            items: {
+                /** @description The variant. */
+                variantId: string;
+                /** @description Units put back. */
+                quantity: number;
+                /** @description `false` when the variant no longer exists. */
+                returned: boolean;
+            }[];
+            createdAt: components["schemas"]["Timestamp"];
         };
         ReservationInput: {
             /**
@@ -1591,6 +1637,33 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    returnStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockReturnInput"];
+            };
+        };
+        responses: {
+            /** @description The return, as it was first made. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockReturn"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
 }

@@ -83,6 +83,7 @@ export const operationTable = {
     reserveStock: { method: 'POST', path: '/inventory/reservations', paginated: false, idempotent: false, body: 'json', response: 'json' },
     commitReservation: { method: 'POST', path: '/inventory/reservations/{reservationId}/commit', paginated: false, idempotent: false, body: 'json', response: 'json' },
     releaseReservation: { method: 'POST', path: '/inventory/reservations/{reservationId}/release', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    returnStock: { method: 'POST', path: '/inventory/stock-returns', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
   merchant: {
     createStore: { method: 'POST', path: '/merchant/stores', paginated: false, idempotent: true, body: 'json', response: 'json' },
@@ -123,11 +124,13 @@ export const operationTable = {
     cancelCheckout: { method: 'POST', path: '/order/checkouts/{checkoutId}/cancel', paginated: false, idempotent: false, body: 'json', response: 'json' },
     listMyOrders: { method: 'GET', path: '/order/me/orders', paginated: true, idempotent: false, body: 'json', response: 'json' },
     getMyOrder: { method: 'GET', path: '/order/me/orders/{orderId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    cancelMyOrder: { method: 'POST', path: '/order/me/orders/{orderId}/cancel', paginated: false, idempotent: false, body: 'json', response: 'json' },
     listStoreOrders: { method: 'GET', path: '/order/store/orders', paginated: true, idempotent: false, body: 'json', response: 'json' },
     getStoreOrder: { method: 'GET', path: '/order/store/orders/{orderId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     acceptOrder: { method: 'POST', path: '/order/store/orders/{orderId}/accept', paginated: false, idempotent: false, body: 'json', response: 'json' },
     completeOrder: { method: 'POST', path: '/order/store/orders/{orderId}/complete', paginated: false, idempotent: false, body: 'json', response: 'json' },
     shipOrder: { method: 'POST', path: '/order/store/orders/{orderId}/ship', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    cancelOrder: { method: 'POST', path: '/order/store/orders/{orderId}/cancel', paginated: false, idempotent: false, body: 'json', response: 'json' },
   },
   payment: {
     createPayment: { method: 'POST', path: '/payment/payments', paginated: false, idempotent: true, body: 'json', response: 'json' },

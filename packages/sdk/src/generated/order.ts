@@ -135,6 +135,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/order/me/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel one of the caller's orders before the store accepts it
+         * @description A `paid` order the store has not accepted yet is cancelled whole: the customer gets back
+         *     everything the order charged (lines and shipping), its stock goes back, `order.cancelled`
+         *     (`by: customer`) and `order.refunded` are published. Once the store accepted it, only the
+         *     store can cancel it.
+         *
+         *     Errors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),
+         *     `ORDER_NOT_CANCELLABLE` (409: not `paid`), and the payment service's refusals, passed on
+         *     with their codes.
+         */
+        post: operations["cancelMyOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/order/store/orders": {
         parameters: {
             query?: never;
@@ -216,7 +243,8 @@ export interface paths {
          *     completed order changes nothing and publishes nothing again.
          *
          *     Errors: `ORDER_NOT_FOUND` (404), `ORDER_INVALID_TRANSITION` (409: the order is not
-         *     accepted or shipped).
+         *     accepted or shipped), `ORDER_REFUND_PENDING` (409: a refund of the order is still being
+         *     made, and the fee depends on it; retry).
          */
         post: operations["completeOrder"];
         delete?: never;
@@ -255,6 +283,44 @@ export interface paths {
          *     parcel or cannot be reached).
          */
         post: operations["shipOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/order/store/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an order, or some of its lines, and refund the customer
+         * @description Cancels the given quantities of the given lines (`lines`), or everything not cancelled yet
+         *     (no `lines`), and refunds the customer through the payment service at once. The refund is
+         *     computed from what the order recorded at checkout, in minor units: each line gives back
+         *     its share of its total (its price less its discount, with its tax), `floor(total × units /
+         *     quantity)` counted cumulatively so that a line's refunds add up to its total exactly; the
+         *     shipping (less its discount) goes back with the last unit of an order that has not
+         *     shipped. Units of an order that has not shipped go back to stock.
+         *
+         *     The store may cancel a `paid`, `accepted`, `shipped` or `completed` order. Once nothing is
+         *     left the order is `cancelled` (`order.cancelled`, `by: store`). Every refund publishes
+         *     `order.refunded`; a refund of a completed order (`orderCompleted: true`) is debited from
+         *     the store's balance. Requests on one order are taken one at a time, so concurrent
+         *     cancellations never refund more than was paid.
+         *
+         *     Errors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_CANCELLABLE` (409: the order is waiting for
+         *     its payment or already cancelled), `ORDER_LINE_NOT_FOUND` (422: a line that is not the
+         *     order's), `ORDER_REFUND_EXCEEDS_PAID` (409: more units of a line than are left of it),
+         *     `ORDER_REFUND_PENDING` (409: a refund of the order is still being made; retry), and the
+         *     payment service's refusals, passed on with their codes (nothing is cancelled then).
+         */
+        post: operations["cancelOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -324,6 +390,22 @@ export interface components {
         OrderNoteInput: {
             /** @description Shown to the customer and the store in the history. */
             note?: string;
+        };
+        /** @description Why, kept in the order's history and given to the payment service with the refund. */
+        OrderReasonInput: {
+            /** @description Shown to the customer and the store. */
+            reason?: string;
+        };
+        /** @description What to cancel; without `lines`, everything not cancelled yet. */
+        CancelOrderInput: {
+            /** @description Lines and how many of their units to cancel; a line listed twice counts its quantities together. */
+            lines?: {
+                lineId: components["schemas"]["OrderLineId"];
+                /** @description Units to cancel. */
+                quantity: number;
+            }[];
+            /** @description Why, shown to the customer and the store. */
+            reason?: string;
         };
         /** @description How the order left; `carrier` and `trackingNumber` only for an order without a shipping quote. */
         ShipOrderInput: {
@@ -865,6 +947,40 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    cancelMyOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                orderId: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The order, with the cancelled quantities and what was refunded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listStoreOrders: {
         parameters: {
             query?: {
@@ -1003,6 +1119,40 @@ export interface operations {
         };
         responses: {
             /** @description The shipped order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                orderId: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelOrderInput"];
+            };
+        };
+        responses: {
+            /** @description The order, with the cancelled quantities and what was refunded. */
             200: {
                 headers: {
                     [name: string]: unknown;

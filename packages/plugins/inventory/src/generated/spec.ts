@@ -1194,6 +1194,52 @@ const document = {
           }
         }
       }
+    },
+    "/inventory/stock-returns": {
+      "post": {
+        "operationId": "returnStock",
+        "tags": [
+          "Reservations"
+        ],
+        "summary": "Put sold units back on the shelf",
+        "description": "Adds the quantities back to the stock on hand of their variants: units of a committed sale\nthat never left (an order cancelled before it shipped). Idempotent per `reference` (the\ncaller's refund id): the same reference again, also concurrently, answers the first return\nand adds nothing. A variant that no longer exists is skipped and answered with\n`returned: false`.\n",
+        "security": [
+          {
+            "serviceAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/StockReturnInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The return, as it was first made.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StockReturn"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -2179,6 +2225,76 @@ const document = {
             "minimum": 1,
             "maximum": 10000,
             "description": "How many units."
+          }
+        }
+      },
+      "StockReturnInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "reference",
+          "items"
+        ],
+        "properties": {
+          "reference": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "The caller's id for the return (a refund id); one return per reference.",
+            "examples": [
+              "orf_01jd2x7k9q3m4n5p6r7s8t9v0w"
+            ]
+          },
+          "items": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "description": "What goes back; a variant listed twice goes back once with the quantities added up.",
+            "items": {
+              "$ref": "#/components/schemas/ReservationItemInput"
+            }
+          }
+        }
+      },
+      "StockReturn": {
+        "type": "object",
+        "required": [
+          "reference",
+          "items",
+          "createdAt"
+        ],
+        "properties": {
+          "reference": {
+            "type": "string",
+            "description": "The caller's reference."
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "variantId",
+                "quantity",
+                "returned"
+              ],
+              "properties": {
+                "variantId": {
+                  "type": "string",
+                  "description": "The variant."
+                },
+                "quantity": {
+                  "type": "integer",
+                  "description": "Units put back."
+                },
+                "returned": {
+                  "type": "boolean",
+                  "description": "`false` when the variant no longer exists."
+                }
+              }
+            }
+          },
+          "createdAt": {
+            "$ref": "#/components/schemas/Timestamp"
           }
         }
       },

@@ -82,11 +82,11 @@ const document = {
     },
     "inventory": {
       "optional": true,
-      "why": "A checkout reserves the stock (reserveStock), then commits or releases the reservation; shipping reads the weights of the lines (getVariants)."
+      "why": "A checkout reserves the stock (reserveStock), then commits or releases the reservation; shipping reads the weights of the lines (getVariants); a cancellation before shipping puts the units back (returnStock)."
     },
     "payment": {
       "optional": true,
-      "why": "A checkout creates one payment (createPayment) and cancels it (or refunds it) when the checkout is given up."
+      "why": "A checkout creates one payment (createPayment) and cancels it (or refunds it) when the checkout is given up; a cancelled order or line is refunded (refundPayment)."
     },
     "promotion": {
       "optional": true,
@@ -369,6 +369,71 @@ const document = {
         }
       }
     },
+    "/order/me/orders/{orderId}/cancel": {
+      "post": {
+        "operationId": "cancelMyOrder",
+        "tags": [
+          "Customer orders"
+        ],
+        "summary": "Cancel one of the caller's orders before the store accepts it",
+        "description": "A `paid` order the store has not accepted yet is cancelled whole: the customer gets back\neverything the order charged (lines and shipping), its stock goes back, `order.cancelled`\n(`by: customer`) and `order.refunded` are published. Once the store accepted it, only the\nstore can cancel it.\n\nErrors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),\n`ORDER_NOT_CANCELLABLE` (409: not `paid`), and the payment service's refusals, passed on\nwith their codes.\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/OrderId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OrderReasonInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The order, with the cancelled quantities and what was refunded.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Order"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
     "/order/store/orders": {
       "get": {
         "operationId": "listStoreOrders",
@@ -551,7 +616,7 @@ const document = {
           "Order desk"
         ],
         "summary": "Mark an order delivered and done",
-        "description": "An `accepted` or `shipped` order becomes `completed`, its platform fee is fixed and\n`order.completed` is published (the store's balance is credited from it). Completing a\ncompleted order changes nothing and publishes nothing again.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_INVALID_TRANSITION` (409: the order is not\naccepted or shipped).\n",
+        "description": "An `accepted` or `shipped` order becomes `completed`, its platform fee is fixed and\n`order.completed` is published (the store's balance is credited from it). Completing a\ncompleted order changes nothing and publishes nothing again.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_INVALID_TRANSITION` (409: the order is not\naccepted or shipped), `ORDER_REFUND_PENDING` (409: a refund of the order is still being\nmade, and the fee depends on it; retry).\n",
         "security": [
           {
             "bearerAuth": [
@@ -646,6 +711,76 @@ const document = {
         "responses": {
           "200": {
             "description": "The shipped order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Order"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/order/store/orders/{orderId}/cancel": {
+      "post": {
+        "operationId": "cancelOrder",
+        "tags": [
+          "Order desk"
+        ],
+        "summary": "Cancel an order, or some of its lines, and refund the customer",
+        "description": "Cancels the given quantities of the given lines (`lines`), or everything not cancelled yet\n(no `lines`), and refunds the customer through the payment service at once. The refund is\ncomputed from what the order recorded at checkout, in minor units: each line gives back\nits share of its total (its price less its discount, with its tax), `floor(total × units /\nquantity)` counted cumulatively so that a line's refunds add up to its total exactly; the\nshipping (less its discount) goes back with the last unit of an order that has not\nshipped. Units of an order that has not shipped go back to stock.\n\nThe store may cancel a `paid`, `accepted`, `shipped` or `completed` order. Once nothing is\nleft the order is `cancelled` (`order.cancelled`, `by: store`). Every refund publishes\n`order.refunded`; a refund of a completed order (`orderCompleted: true`) is debited from\nthe store's balance. Requests on one order are taken one at a time, so concurrent\ncancellations never refund more than was paid.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_CANCELLABLE` (409: the order is waiting for\nits payment or already cancelled), `ORDER_LINE_NOT_FOUND` (422: a line that is not the\norder's), `ORDER_REFUND_EXCEEDS_PAID` (409: more units of a line than are left of it),\n`ORDER_REFUND_PENDING` (409: a refund of the order is still being made; retry), and the\npayment service's refusals, passed on with their codes (nothing is cancelled then).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store"
+            ]
+          },
+          {
+            "apiKeyAuth": [
+              "orders:write"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/OrderId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CancelOrderInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The order, with the cancelled quantities and what was refunded.",
             "content": {
               "application/json": {
                 "schema": {
@@ -869,6 +1004,57 @@ const document = {
             "minLength": 1,
             "maxLength": 500,
             "description": "Shown to the customer and the store in the history."
+          }
+        }
+      },
+      "OrderReasonInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Why, kept in the order's history and given to the payment service with the refund.",
+        "properties": {
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 500,
+            "description": "Shown to the customer and the store."
+          }
+        }
+      },
+      "CancelOrderInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "What to cancel; without `lines`, everything not cancelled yet.",
+        "properties": {
+          "lines": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1000,
+            "description": "Lines and how many of their units to cancel; a line listed twice counts its quantities together.",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "lineId",
+                "quantity"
+              ],
+              "properties": {
+                "lineId": {
+                  "$ref": "#/components/schemas/OrderLineId"
+                },
+                "quantity": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 2147483647,
+                  "description": "Units to cancel."
+                }
+              }
+            }
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 500,
+            "description": "Why, shown to the customer and the store."
           }
         }
       },

@@ -1,9 +1,10 @@
 import { requireUser } from '@tokobapak/server';
+import { cancelOrder } from '../cancellation.js';
 import { getCheckout, getOrder, listOrders } from '../order-reads.js';
 import type { OrderHandlers } from './types.js';
 
 /** A customer's own checkouts and orders: every query is scoped to the caller. */
-export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyOrders' | 'getMyOrder'> {
+export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyOrders' | 'getMyOrder' | 'cancelMyOrder'> {
   return {
     async getCheckout({ params }, ctx) {
       return getCheckout(ctx.db, requireUser(ctx.caller).userId, params.checkoutId);
@@ -15,6 +16,10 @@ export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyO
 
     async getMyOrder({ params }, ctx) {
       return getOrder(ctx.db, { customerId: requireUser(ctx.caller).userId }, params.orderId);
+    },
+
+    async cancelMyOrder({ params, body }, ctx) {
+      return cancelOrder(ctx, { customerId: requireUser(ctx.caller).userId }, params.orderId, { reason: body.reason ?? null, by: 'customer' });
     },
   };
 }

@@ -1,11 +1,12 @@
 import { requireStore } from '@tokobapak/server';
+import { cancelOrder } from '../cancellation.js';
 import { acceptOrder, completeOrder } from '../order-desk.js';
 import { getOrder, listOrders } from '../order-reads.js';
 import { shipOrder } from '../shipment.js';
 import type { OrderHandlers } from './types.js';
 
 /** The store's order desk: every query and change is scoped to the store of the credential. */
-export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStoreOrder' | 'acceptOrder' | 'shipOrder' | 'completeOrder'> {
+export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStoreOrder' | 'acceptOrder' | 'shipOrder' | 'completeOrder' | 'cancelOrder'> {
   return {
     async listStoreOrders({ query }, ctx) {
       return listOrders(ctx.db, { storeId: requireStore(ctx.caller).storeId }, query);
@@ -21,6 +22,10 @@ export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStor
 
     async shipOrder({ params, body }, ctx) {
       return shipOrder(ctx, requireStore(ctx.caller).storeId, params.orderId, body);
+    },
+
+    async cancelOrder({ params, body }, ctx) {
+      return cancelOrder(ctx, { storeId: requireStore(ctx.caller).storeId }, params.orderId, { lines: body.lines, reason: body.reason ?? null, by: 'store' });
     },
 
     async completeOrder({ params, body }, ctx) {

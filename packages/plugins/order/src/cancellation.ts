@@ -1,0 +1,119 @@
+import type { OrderComponents } from '@tokobapak/sdk';
+import { newId } from '@tokobapak/server';
+import type { Actor } from './database.js';
+import { orderErrors } from './errors.js';
+import type { LineRow } from './mappers.js';
+import { lockOwnedOrder, type Tx } from './order-desk.js';
+import { getOrder, type OrderOwner } from './order-reads.js';
+import { lineRefund } from './refund-amounts.js';
+import { driveRefund, type RefundContext } from './refund-driver.js';
+
+type Schemas = OrderComponents['schemas'];
+
+/** What to cancel: some units of some lines, or (no `lines`) everything not cancelled yet. */
+export interface CancelRequest {
+  lines?: Array<{ lineId: string; quantity: number }> | undefined;
+  reason: string | null;
+  by: Extract<Actor, 'store' | 'customer'>;
+}
+
+// A store cancels until the end (a return after completion is a cancellation of lines too); its
+// customer only before the store took the order on.
+const CANCELLABLE_BY: Record<CancelRequest['by'], readonly string[]> = {
+  store: ['paid', 'accepted', 'shipped', 'completed'],
+  customer: ['paid'],
+};
+
+/**
+ * Cancels units of an order and refunds them: the refund is counted under the order's row lock
+ * (lines, order and a `pending` refund row in one transaction, so concurrent cancellations are
+ * taken one at a time and can never count more than was paid), then driven through the payment
+ * service and the stock return outside the transaction (see {@link driveRefund}).
+ */
+export async function cancelOrder(ctx: RefundContext, owner: OrderOwner, orderId: string, request: CancelRequest): Promise<Schemas['Order']> {
+  const now = ctx.clock.now();
+  const refundId = await ctx.transaction((tx) => countRefund(tx, owner, orderId, request, now));
+  await driveRefund(ctx, refundId);
+  return getOrder(ctx.db, owner, orderId);
+}
+
+/** Counts the cancellation on the locked order and its lines, and records it as a pending refund; returns the refund's id. */
+async function countRefund(tx: Tx, owner: OrderOwner, orderId: string, request: CancelRequest, now: Date): Promise<string> {
+  const order = await lockOwnedOrder(tx, owner, orderId);
+  if (!CANCELLABLE_BY[request.by].includes(order.status)) {
+    const detail = request.by === 'customer' && order.status !== 'cancelled' ? 'The store took the order on: ask the store' : `The order is ${order.status}`;
+    throw orderErrors.ORDER_NOT_CANCELLABLE({ detail });
+  }
+  const lines = await tx.db.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('position').execute();
+  const wanted = unitsToCancel(lines, request.lines);
+  if (wanted.size === 0) throw orderErrors.ORDER_NOT_CANCELLABLE({ detail: 'Every unit of the order is cancelled already' });
+
+  const counted: Array<{ lineId: string; quantity: number; amount: number }> = [];
+  for (const line of lines) {
+    const units = wanted.get(line.id);
+    if (!units) continue;
+    const amount = lineRefund(line, Number(line.refunded_amount), line.refunded_quantity, units);
+    counted.push({ lineId: line.id, quantity: units, amount });
+    await tx.db
+      .updateTable('order_lines')
+      .set((eb) => ({ refunded_quantity: eb('refunded_quantity', '+', units), refunded_amount: eb('refunded_amount', '+', amount) }))
+      .where('id', '=', line.id)
+      .execute();
+  }
+  const linesAmount = counted.reduce((sum, line) => sum + line.amount, 0);
+  const cancelsOrder = lines.every((line) => line.refunded_quantity + (wanted.get(line.id) ?? 0) === line.quantity);
+  const shipped = order.status === 'shipped' || order.status === 'completed';
+  // With the last unit of an order that never left, what it charged beyond its lines (shipping).
+  const shipping = cancelsOrder && !shipped ? Number(order.total) - Number(order.refunded) - linesAmount : 0;
+  const amount = linesAmount + shipping;
+  await tx.db
+    .updateTable('orders')
+    .set((eb) => ({ refunded: eb('refunded', '+', amount), updated_at: now }))
+    .where('id', '=', orderId)
+    .execute();
+  const refundId = newId('orf');
+  await tx.db
+    .insertInto('order_refunds')
+    .values({
+      id: refundId,
+      order_id: orderId,
+      amount,
+      reason: request.reason,
+      lines: JSON.stringify(counted),
+      payment_refund_id: null,
+      status: 'pending',
+      actor: request.by,
+      shipping,
+      restock: !shipped,
+      cancels_order: cancelsOrder,
+      after_completion: order.platform_fee !== null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return refundId;
+}
+
+/** The units to cancel per line id, checked against what is left of each line. */
+function unitsToCancel(lines: LineRow[], asked: CancelRequest['lines']): Map<string, number> {
+  const left = new Map(lines.map((line) => [line.id, line.quantity - line.refunded_quantity]));
+  if (!asked) return new Map([...left].filter(([, units]) => units > 0));
+  const wanted = new Map<string, number>();
+  asked.forEach(({ lineId, quantity }, index) => {
+    const available = left.get(lineId);
+    if (available === undefined)
+      throw orderErrors.ORDER_LINE_NOT_FOUND({
+        detail: `No line ${lineId} in this order`,
+        errors: [{ pointer: `#/lines/${index}/lineId`, message: 'not a line of this order' }],
+      });
+    const total = (wanted.get(lineId) ?? 0) + quantity;
+    if (total > available) {
+      throw orderErrors.ORDER_REFUND_EXCEEDS_PAID({
+        detail: `Line ${lineId} has ${available} unit(s) left to cancel, not ${total}`,
+        errors: [{ pointer: `#/lines/${index}/quantity`, message: `${available} left` }],
+      });
+    }
+    wanted.set(lineId, total);
+  });
+  return wanted;
+}

@@ -1,0 +1,147 @@
+import { eventTypes } from '@tokobapak/sdk';
+import type { HandlerContext } from '@tokobapak/server';
+import { isRefusal } from './checkout-process.js';
+import type { OrderDatabase } from './database.js';
+import type { OrderEvents } from './generated/manifest.js';
+import { recordStatus, type Tx } from './order-desk.js';
+
+/** What driving a refund needs: the database, the clock, and the payment and inventory services. */
+export type RefundContext = Pick<HandlerContext<OrderDatabase, OrderEvents>, 'db' | 'transaction' | 'clock' | 'clients'>;
+
+// Answers that say "not now" rather than "no": the refund stays pending and is driven again.
+const TRANSIENT_CODES = new Set(['IDEMPOTENCY_IN_PROGRESS', 'RATE_LIMITED']);
+
+/**
+ * Takes a counted (`pending`) refund to its end, each step idempotent so that the request that
+ * counted it and the `finish-refunds` job can both drive it: the payment service refunds the amount
+ * (its idempotency key is the refund id, so it refunds once whatever the retries), the units of an
+ * order that never left go back to stock (`returnStock`, once per refund id), and one transaction
+ * marks the refund `succeeded`, publishes `order.refunded` and, with the last unit, cancels the
+ * order. When the payment service refuses (a 4xx), the count is undone and the refusal passed on;
+ * when it cannot be reached the refund stays pending for the job.
+ */
+export async function driveRefund(ctx: RefundContext, refundId: string): Promise<void> {
+  const refund = await ctx.db.selectFrom('order_refunds').selectAll().where('id', '=', refundId).executeTakeFirstOrThrow();
+  if (refund.status !== 'pending') return;
+  const order = await ctx.db.selectFrom('orders').selectAll().where('id', '=', refund.order_id).executeTakeFirstOrThrow();
+  let paymentRefundId: string | null = null;
+  if (Number(refund.amount) > 0) {
+    const checkout = await ctx.db.selectFrom('checkouts').select('payment_id').where('id', '=', order.checkout_id).executeTakeFirstOrThrow();
+    if (!checkout.payment_id) throw new Error(`order ${order.id}: its checkout has no payment to refund`);
+    // The refund id in the reason finds the gateway's refund among the payment's (a payment pays every order of its checkout).
+    const reason = `${refundId}: ${refund.reason ?? 'Order cancelled'}`.slice(0, 500);
+    try {
+      const payment = await ctx.clients.payment.refundPayment({
+        params: { paymentId: checkout.payment_id },
+        idempotencyKey: `order-refund:${refundId}`,
+        body: { amount: { amount: Number(refund.amount), currency: order.currency }, reason },
+      });
+      paymentRefundId = payment.refunds.find((made) => made.reason?.startsWith(`${refundId}:`))?.id ?? null;
+    } catch (error) {
+      const code = (error as { problem?: { code?: string } }).problem?.code ?? '';
+      if (isRefusal(error) && !TRANSIENT_CODES.has(code)) await ctx.transaction((tx) => undoRefund(tx, refundId, ctx.clock.now()));
+      else
+        await ctx.db
+          .updateTable('order_refunds')
+          .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+          .where('id', '=', refundId)
+          .execute();
+      throw error;
+    }
+  }
+  if (refund.restock) {
+    const lines = await ctx.db.selectFrom('order_lines').select(['id', 'variant_id']).where('order_id', '=', order.id).execute();
+    const variantOf = new Map(lines.map((line) => [line.id, line.variant_id]));
+    const items = refund.lines.flatMap((line) => {
+      const variantId = variantOf.get(line.lineId);
+      return variantId && line.quantity > 0 ? [{ variantId, quantity: line.quantity }] : [];
+    });
+    if (items.length > 0) await ctx.clients.inventory.returnStock({ body: { reference: refundId, items } });
+  }
+  await ctx.transaction((tx) => finishRefund(tx, refundId, paymentRefundId, ctx.clock.now()));
+}
+
+/** Marks a pending refund done: `order.refunded`, and with the last unit the order `cancelled`. */
+async function finishRefund(tx: Tx, refundId: string, paymentRefundId: string | null, now: Date): Promise<void> {
+  const refund = await tx.db.selectFrom('order_refunds').selectAll().where('id', '=', refundId).forUpdate().executeTakeFirstOrThrow();
+  if (refund.status !== 'pending') return;
+  const order = await tx.db.selectFrom('orders').selectAll().where('id', '=', refund.order_id).forUpdate().executeTakeFirstOrThrow();
+  await tx.db
+    .updateTable('order_refunds')
+    .set({ status: 'succeeded', payment_refund_id: paymentRefundId, updated_at: now })
+    .where('id', '=', refundId)
+    .execute();
+  const amount = Number(refund.amount);
+  if (amount > 0) {
+    await tx.publish({
+      type: eventTypes.order.refunded,
+      subject: order.id,
+      data: {
+        orderId: order.id,
+        storeId: order.store_id,
+        customerId: order.customer_id,
+        amount: { amount, currency: order.currency },
+        refundId,
+        orderCompleted: refund.after_completion,
+      },
+    });
+  }
+  if (refund.cancels_order && order.status !== 'cancelled') {
+    await recordStatus(tx, order.id, 'cancelled', refund.actor, refund.reason, now);
+    await tx.publish({
+      type: eventTypes.order.cancelled,
+      subject: order.id,
+      data: {
+        orderId: order.id,
+        checkoutId: order.checkout_id,
+        storeId: order.store_id,
+        customerId: order.customer_id,
+        by: refund.actor,
+        reason: refund.reason,
+      },
+    });
+  }
+}
+
+/** Takes a refund the payment service refused off the order's counters, as if it was never asked. */
+async function undoRefund(tx: Tx, refundId: string, now: Date): Promise<void> {
+  const refund = await tx.db.selectFrom('order_refunds').selectAll().where('id', '=', refundId).forUpdate().executeTakeFirstOrThrow();
+  if (refund.status !== 'pending') return;
+  await tx.db.selectFrom('orders').select('id').where('id', '=', refund.order_id).forUpdate().execute();
+  for (const line of refund.lines) {
+    await tx.db
+      .updateTable('order_lines')
+      .set((eb) => ({ refunded_quantity: eb('refunded_quantity', '-', line.quantity), refunded_amount: eb('refunded_amount', '-', line.amount) }))
+      .where('id', '=', line.lineId)
+      .execute();
+  }
+  await tx.db
+    .updateTable('orders')
+    .set((eb) => ({ refunded: eb('refunded', '-', Number(refund.amount)), updated_at: now }))
+    .where('id', '=', refund.order_id)
+    .execute();
+  await tx.db.updateTable('order_refunds').set({ status: 'failed', updated_at: now }).where('id', '=', refundId).execute();
+}
+
+/** Drives the refunds left pending for at least `olderThanMs` (a crash, or a service that could not be reached). */
+export async function finishPendingRefunds(ctx: RefundContext, olderThanMs: number): Promise<number> {
+  const before = new Date(ctx.clock.now().getTime() - olderThanMs);
+  const pending = await ctx.db
+    .selectFrom('order_refunds')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('created_at', '<=', before)
+    .orderBy('created_at')
+    .limit(50)
+    .execute();
+  let finished = 0;
+  for (const { id } of pending) {
+    try {
+      await driveRefund(ctx, id);
+      finished += 1;
+    } catch {
+      // Still not through (or refused and undone): the next pass tries what is left.
+    }
+  }
+  return finished;
+}
