@@ -2,12 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authPlugin } from '@tokobapak/plugin-auth';
+import { cartPlugin } from '@tokobapak/plugin-cart';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { orderPlugin } from '@tokobapak/plugin-order';
+import { paymentPlugin } from '@tokobapak/plugin-payment';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { newId } from '@tokobapak/server';
-import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, serviceClient, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { paidOrder, stockOf } from '../../packages/plugins/order/test/checkout-support.js';
 import { orderSeeder } from '../../packages/plugins/order/test/support.js';
 import { CLI_BIN, CLI_BUILT, runCli } from './support/cli-process.js';
 
@@ -33,7 +37,10 @@ beforeAll(async () => {
       authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }),
       userPlugin(),
       merchantPlugin(),
-      orderPlugin({ platformFeeBasisPoints: 300 }),
+      inventoryPlugin(),
+      cartPlugin(),
+      paymentPlugin({ provider: 'sandbox' }),
+      orderPlugin({ platformFeeBasisPoints: 300, settleIntervalMs: 100 }),
       seeder.plugin,
     ],
   });
@@ -86,5 +93,49 @@ describe.skipIf(!CLI_BUILT)(`tokobapak orders as a process (needs ${CLI_BIN}; ru
     const badStatus = await cli(['orders', 'list', '--status', 'lost']);
     expect(badStatus.code).toBe(1);
     expect(badStatus.stderr).toMatch(/--status \/ TOKOBAPAK_ORDER_STATUS must be one of pending_payment/);
+  });
+
+  test('ship an order with a tracking number, then cancel one unit and the rest with refunds', { timeout: 180_000 }, async () => {
+    const login = await cli(['login', '--email', 'rina@toko.example', '--store', 'toko-rina', '--url', url, '--json']);
+    expect(login.code, login.stderr).toBe(0);
+
+    // Shipping: an order without a shipping quote leaves with the store's own tracking number.
+    const {
+      orderIds: [seeded],
+    } = await seeder.seed({ customerId: newId('usr'), stores: [{ storeId, lines: [{ quantity: 1, unitPrice: 15_000 }] }] });
+    const toShip = seeded as string;
+    expect((await cli(['orders', 'accept', toShip])).code).toBe(0);
+    const noTracking = await cli(['orders', 'ship', toShip, '--json']);
+    expect(noTracking.code).toBe(1);
+    expect(JSON.parse(noTracking.stdout).error.message).toMatch(/^422 ORDER_TRACKING_REQUIRED/);
+    const shipped = await runCli(['orders', 'ship', toShip, '--carrier', 'JNE'], {
+      TOKOBAPAK_CONFIG_DIR: configDir,
+      TOKOBAPAK_URL: url,
+      TOKOBAPAK_TRACKING_NUMBER: 'JNE0123456789',
+    });
+    expect(shipped).toMatchObject({ code: 0, stdout: `Order ${toShip} is shipped, tracking JNE0123456789\n` });
+    const shown = JSON.parse((await cli(['orders', 'show', toShip, '--json'])).stdout) as { order: { shipping: { carrier: string | null } } };
+    expect(shown.order.shipping.carrier).toBe('JNE');
+
+    // Cancelling: a real checkout paid through the sandbox, one unit then everything left.
+    const { order, product, paymentId } = await paidOrder(server, { price: 33_333, quantity: 3, storeId });
+    const line = order.lines[0];
+    if (!line) throw new Error('no line');
+    const first = Math.floor(line.total.amount / 3);
+    const bad = await cli(['orders', 'cancel', order.id, '--line', `${line.id}:zero`]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--line \/ TOKOBAPAK_ORDER_LINES takes lineId:quantity/);
+    const tooMany = await cli(['orders', 'cancel', order.id, '--line', `${line.id}:2`, '--line', `${line.id}:2`, '--json']);
+    expect(JSON.parse(tooMany.stdout).error.message).toMatch(/^409 ORDER_REFUND_EXCEEDS_PAID/);
+    const one = await cli(['orders', 'cancel', order.id, '--line', `${line.id}:1`, '--reason', 'Stok rusak']);
+    expect(one).toMatchObject({ code: 0, stdout: `Order ${order.id} is paid, IDR ${first} refunded\n` });
+    const rest = JSON.parse((await cli(['orders', 'cancel', order.id, '--json'])).stdout) as {
+      order: { status: string; totals: { refunded: { amount: number }; total: { amount: number } } };
+    };
+    expect(rest.order.status).toBe('cancelled');
+    expect(rest.order.totals.refunded.amount).toBe(rest.order.totals.total.amount);
+    const payment = await serviceClient(server, 'order').payment.getPayment({ params: { paymentId } });
+    expect(payment.refundedAmount.amount).toBe(order.totals.total.amount);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 10, reserved: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
-import { changeOrder, listOrders, orderConnection, orderStatusFilter, showOrder } from '../services/orders-actions.js';
+import { cancelOrder, changeOrder, linesToCancel, listOrders, orderConnection, orderStatusFilter, shipOrder, showOrder } from '../services/orders-actions.js';
 import { orderVariables } from '../services/orders-environment.js';
 import { resolveJson } from '../services/settings.js';
 import { orderChangedPresentation, orderListPresentation, orderPresentation } from '../ui/order-presentations.js';
@@ -16,13 +16,19 @@ interface OrderFlags {
   json?: boolean;
   status?: string;
   note?: string;
+  carrier?: string;
+  trackingNumber?: string;
+  line?: string[];
+  reason?: string;
 }
 
-/** `tokobapak orders list|show|accept|complete`: the order desk of the store you act in. */
+/** `tokobapak orders list|show|accept|ship|complete|cancel`: the order desk of the store you act in. */
 export function registerOrdersCommand(program: Command, context: CliContext): void {
   const orders = program
     .command('orders')
-    .description("work your store's order desk: list, show, accept and complete orders (signed in with `tokobapak login`, or with a store API key)");
+    .description(
+      "work your store's order desk: list, show, accept, ship, complete and cancel orders (signed in with `tokobapak login`, or with a store API key)",
+    );
 
   withConnection(orders.command('list').description("list the store's orders, newest first"))
     .addOption(envOption(orderVariables.orderStatus))
@@ -57,4 +63,39 @@ export function registerOrdersCommand(program: Command, context: CliContext): vo
         present(mode, context.stdout, orderChangedPresentation(order));
       });
   }
+
+  withConnection(
+    orders
+      .command('ship')
+      .description('send an accepted order (booked with its shipping quote, or with your own tracking number)')
+      .argument('<orderId>', 'the ord_… id'),
+  )
+    .addOption(envOption(orderVariables.carrier))
+    .addOption(envOption(orderVariables.trackingNumber))
+    .addOption(envOption(orderVariables.note))
+    .action(async (orderId: string, flags: OrderFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const connection = orderConnection(flags, context.env);
+      const details = {
+        note: optional(flags.note, context, orderVariables.note),
+        carrier: optional(flags.carrier, context, orderVariables.carrier),
+        trackingNumber: optional(flags.trackingNumber, context, orderVariables.trackingNumber),
+      };
+      const order = await withSpinner(mode, context.stdout, `Shipping ${orderId}`, () => shipOrder(connection, orderId, details));
+      present(mode, context.stdout, orderChangedPresentation(order));
+    });
+
+  withConnection(
+    orders.command('cancel').description('cancel some lines of an order, or all of it, and refund the customer').argument('<orderId>', 'the ord_… id'),
+  )
+    .addOption(envOption(orderVariables.lines))
+    .addOption(envOption(orderVariables.reason))
+    .action(async (orderId: string, flags: OrderFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const lines = linesToCancel(flags.line ?? (context.env[orderVariables.lines.name] ? [context.env[orderVariables.lines.name] as string] : []));
+      const connection = orderConnection(flags, context.env);
+      const reason = optional(flags.reason, context, orderVariables.reason);
+      const order = await withSpinner(mode, context.stdout, `Cancelling ${orderId}`, () => cancelOrder(connection, orderId, lines, reason));
+      present(mode, context.stdout, orderChangedPresentation(order));
+    });
 }

@@ -49,3 +49,43 @@ export async function changeOrder(connection: Connection, change: OrderChange, o
     change === 'accept' ? client.order.acceptOrder({ params: { orderId }, body }) : client.order.completeOrder({ params: { orderId }, body }),
   );
 }
+
+/** How the store says the order left (the carrier and tracking number only for an order without a quote). */
+export interface ShipDetails {
+  note?: string | undefined;
+  carrier?: string | undefined;
+  trackingNumber?: string | undefined;
+}
+
+/** Ships one of the store's accepted orders. */
+export async function shipOrder(connection: Connection, orderId: string, details: ShipDetails): Promise<Order> {
+  const client = await storeClient(connection);
+  const body = Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
+  return callApi(connection, () => client.order.shipOrder({ params: { orderId }, body }));
+}
+
+/** Units of one line to cancel. */
+export interface LineToCancel {
+  lineId: string;
+  quantity: number;
+}
+
+/** Reads `--line lineId:quantity` values (or the variable's comma-separated list) before the API would refuse them less helpfully. */
+export function linesToCancel(values: string[]): LineToCancel[] {
+  return values
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value !== '')
+    .map((value) => {
+      const match = /^(oln_[0-9a-z]{26}):([1-9][0-9]{0,9})$/.exec(value);
+      if (!match) throw new CliError('CLI_INVALID_VALUE', `--line / ${orderVariables.lines.name} takes lineId:quantity (oln_…:2), got "${value}"`);
+      return { lineId: match[1] as string, quantity: Number(match[2]) };
+    });
+}
+
+/** Cancels units of one of the store's orders (or everything left) and refunds them. */
+export async function cancelOrder(connection: Connection, orderId: string, lines: LineToCancel[], reason: string | undefined): Promise<Order> {
+  const client = await storeClient(connection);
+  const body = { ...(lines.length > 0 ? { lines } : {}), ...(reason === undefined ? {} : { reason }) };
+  return callApi(connection, () => client.order.cancelOrder({ params: { orderId }, body }));
+}

@@ -17,4 +17,28 @@ export const orderVariables = {
     description: "a note kept in the order's status history, shown to the customer",
     example: 'Dikemas hari ini',
   },
+  carrier: {
+    flag: '--carrier <name>',
+    name: 'TOKOBAPAK_CARRIER',
+    description: 'who carries the parcel, for an order without a shipping quote',
+    example: 'JNE',
+  },
+  trackingNumber: {
+    flag: '--tracking-number <number>',
+    name: 'TOKOBAPAK_TRACKING_NUMBER',
+    description: "the parcel's tracking number, for an order without a shipping quote",
+    example: 'JNE0123456789',
+  },
+  lines: {
+    flag: '--line <lineId:quantity...>',
+    name: 'TOKOBAPAK_ORDER_LINES',
+    description: 'units of a line to cancel, as lineId:quantity (repeat the flag; the variable takes them comma-separated); none: everything left',
+    example: 'oln_01jd2x7k9q3m4n5p6r7s8t9v0w:1',
+  },
+  reason: {
+    flag: '--reason <text>',
+    name: 'TOKOBAPAK_REASON',
+    description: 'why the order is cancelled, kept in its history and sent with the refund',
+    example: 'Stok habis',
+  },
 } as const satisfies Record<string, EnvVar & { flag: string }>;

@@ -59,9 +59,11 @@ export function orderPresentation(order: Order): Presentation {
   };
 }
 
-/** `tokobapak orders accept|complete`. */
+/** `tokobapak orders accept|ship|complete|cancel`. */
 export function orderChangedPresentation(order: Order): Presentation {
-  const line = `Order ${order.id} is ${order.status}`;
+  const tracking = order.shipping.trackingNumber ? `, tracking ${order.shipping.trackingNumber}` : '';
+  const refunded = order.totals.refunded.amount > 0 ? `, ${money(order.totals.refunded)} refunded` : '';
+  const line = `Order ${order.id} is ${order.status}${tracking}${refunded}`;
   return {
     json: () => ({ order }),
     plain: () => [line],
