@@ -119,6 +119,7 @@ export async function checkoutsOf(server: TestServer, customerId: string): Promi
   const { rows } = await sql<{ id: string; status: string; failure_code: string | null }>`
     select id, status, failure_code from "order".checkouts where customer_id = ${customerId} order by id`.execute(server.database.db);
   return rows;
+}
 
 /** One store's product bought `quantity` times by a new shopper, checked out and paid: the paid order, its buyer and payment. */
 export async function paidOrder(
