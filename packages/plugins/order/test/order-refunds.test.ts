@@ -89,7 +89,9 @@ describe('cancelling an order', () => {
     );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
     for (const result of results) {
-      if (result.status === 'rejected') expect((result.reason as { problem?: { code?: string } }).problem?.code).toBe('ORDER_REFUND_EXCEEDS_PAID');
+      // Too many units, or (once the fifth made it cancelled) nothing left to cancel.
+      if (result.status === 'rejected')
+        expect(['ORDER_REFUND_EXCEEDS_PAID', 'ORDER_NOT_CANCELLABLE']).toContain((result.reason as { problem?: { code?: string } }).problem?.code);
     }
     const after = await desk.order.getStoreOrder({ params: { orderId: order.id } });
     expect(after.status).toBe('cancelled');
