@@ -140,3 +140,19 @@ export async function paidOrder(
   });
   return { order, buyer, product, paymentId };
 }
+
+/**
+ * How a checkout that lost the race for the last units is refused: by the cart read, when the
+ * others' reservations came first (`ORDER_CART_CHANGED`), or by the reservation itself
+ * (`INVENTORY_INSUFFICIENT_STOCK`). Which one is a matter of timing; both leave nothing behind.
+ */
+export const SOLD_OUT_CODES = ['INVENTORY_INSUFFICIENT_STOCK', 'ORDER_CART_CHANGED'];
+
+/** Each refusal is a 409 for stock that ran out. */
+export function expectSoldOut(refused: Array<{ status: number; code: string }>, count: number): void {
+  expect(refused).toHaveLength(count);
+  for (const error of refused) {
+    expect(error.status).toBe(409);
+    expect(SOLD_OUT_CODES).toContain(error.code);
+  }
+}
