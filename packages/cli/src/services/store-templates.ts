@@ -1,4 +1,5 @@
 import { type EnvVar, flagVariables, otherVariables, remoteServiceVariable } from './environment.js';
+import { WASM_TIER_UP_VARIABLE } from './wasm-tiering.js';
 
 /**
  * The files `tokobapak new` writes, as functions of the store's name and dependency specifiers.
@@ -97,7 +98,7 @@ function envExample({ services }: StoreTemplateInput): string {
   };
   const remote = byName('TOKOBAPAK_<SERVICE>_URL');
   const sections: Array<[string, EnvVar[]]> = [
-    ['Database', [byName('DATABASE_URL'), byName('TOKOBAPAK_PG_PREPARED_STATEMENTS'), flagVariables.data]],
+    ['Database', [byName('DATABASE_URL'), byName('TOKOBAPAK_PG_PREPARED_STATEMENTS'), flagVariables.data, byName(WASM_TIER_UP_VARIABLE)]],
     [
       'Server',
       [
