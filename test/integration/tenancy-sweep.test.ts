@@ -208,6 +208,12 @@ const customerCases: Record<string, Case> = {
     await refused(w.storeA.payment.getPayment({ params: { paymentId: w.paymentId } }));
     await admitted(w.x.payment.getPayment({ params: { paymentId: w.paymentId } }));
   },
+  async cancelMyOrder(w) {
+    await refused(w.y.order.cancelMyOrder({ params: { orderId: w.orderId }, body: {} }));
+    await refused(w.storeB.order.cancelMyOrder({ params: { orderId: w.orderId }, body: {} }));
+    // The owner's own cancellation would end the order the other cases work on: it is driven in
+    // the order plugin's order-refunds tests instead.
+  },
   async simulatePayment(w) {
     await refused(w.y.payment.simulatePayment({ params: { paymentId: w.paymentId }, body: { outcome: 'failed' } }));
     await admitted(w.x.payment.simulatePayment({ params: { paymentId: w.paymentId }, body: { outcome: 'paid' } }));
@@ -250,6 +256,12 @@ const storeCases: Record<string, Case> = {
   async shipOrder(w) {
     await refused(w.storeB.order.shipOrder({ params: { orderId: w.orderId }, body: { carrier: 'JNE', trackingNumber: 'JNE123' } }));
     await admitted(w.storeA.order.shipOrder({ params: { orderId: w.orderId }, body: { carrier: 'JNE', trackingNumber: 'JNE123' } }));
+  },
+  async cancelOrder(w) {
+    const unknownLine = { lines: [{ lineId: `oln_${'0'.repeat(26)}`, quantity: 1 }] };
+    await refused(w.storeB.order.cancelOrder({ params: { orderId: w.orderId }, body: unknownLine }));
+    // A gets through to its own order; the unknown line keeps the order as it is (422).
+    await admitted(w.storeA.order.cancelOrder({ params: { orderId: w.orderId }, body: unknownLine }));
   },
   async completeOrder(w) {
     await refused(w.storeB.order.completeOrder({ params: { orderId: w.orderId }, body: {} }));
