@@ -2284,6 +2284,8 @@ const document = {
                 },
                 "quantity": {
                   "type": "integer",
+                  "minimum": 1,
+                  "maximum": 2147483647,
                   "description": "Units put back."
                 },
                 "returned": {
