@@ -23,6 +23,19 @@ interface CartRowJson {
   platform_tax: { name: string; rate_basis_points: number; base_numerator: number; base_denominator: number } | null;
 }
 
+/** The cart row's own columns, as every read and the guest cart's insert answer them. */
+const CART_COLUMNS = [
+  'carts.id',
+  'carts.customer_id',
+  'carts.token_hash',
+  'carts.status',
+  'carts.currency',
+  'carts.coupon_codes',
+  'carts.checkout_id',
+  'carts.created_at',
+  'carts.updated_at',
+] as const;
+
 /** A cart with its lines, its stores' tax choices and the platform tax, in one statement (every read and write answers with it). */
 const cartQuery = queryTemplate<CartDatabase, { id: string }, CartRowJson>({
   name: 'cart_by_id',
@@ -30,15 +43,7 @@ const cartQuery = queryTemplate<CartDatabase, { id: string }, CartRowJson>({
     db
       .selectFrom('carts')
       .select((eb) => [
-        'carts.id',
-        'carts.customer_id',
-        'carts.token_hash',
-        'carts.status',
-        'carts.currency',
-        'carts.coupon_codes',
-        'carts.checkout_id',
-        'carts.created_at',
-        'carts.updated_at',
+        ...CART_COLUMNS,
         jsonArrayFrom(
           eb
             .selectFrom('cart_lines')
@@ -93,15 +98,7 @@ const insertGuestCartQuery = queryTemplate<
         updated_at: p.now,
       })
       .returning((eb) => [
-        'carts.id',
-        'carts.customer_id',
-        'carts.token_hash',
-        'carts.status',
-        'carts.currency',
-        'carts.coupon_codes',
-        'carts.checkout_id',
-        'carts.created_at',
-        'carts.updated_at',
+        ...CART_COLUMNS,
         jsonObjectFrom(
           eb.selectFrom('platform_tax').select(['name', 'rate_basis_points', 'base_numerator', 'base_denominator']).where('platform_tax.id', '=', 1),
         ).as('platform_tax'),
