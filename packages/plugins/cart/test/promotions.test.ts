@@ -210,6 +210,70 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "a platform minimum subtotal counts only the lines it may discount: a store's exclusive promotion took the rest",
+    products: [{ price: 100000 }, { price: 50000, store: 1 }],
+    promotions: [
+      { owner: 'store', input: { type: 'percentage', percentage: 20, priority: 10, stacking: 'exclusive' } },
+      { owner: 'platform', input: { type: 'percentage', percentage: 10, code: '', conditions: { minSubtotal: 120000 } } },
+    ],
+    lines: [
+      { product: 0, quantity: 1 },
+      { product: 1, quantity: 1 },
+    ],
+    // Both lines would reach 120,000, but store 0's lines are its exclusive promotion's: the
+    // platform coupon has only the 50,000 of store 1 to count, and is refused.
+    refused: { promotion: 1, reason: 'PROMOTION_NOT_COMBINABLE' },
+    // 80,000 × 11/111 = 7,927.9 → 7,928; 50,000 × 11/111 = 4,954.95 → 4,955.
+    expected: { subtotal: 150000, discount: 20000, tax: 7928 + 4955, total: 130000, lineDiscounts: [20000, 0], storeTaxes: [7928, 4955], fundedBy: ['store'] },
+  },
+  {
+    name: "a platform minimum subtotal met by the lines a store's exclusive promotion left open",
+    products: [{ price: 100000 }, { price: 50000, store: 1 }],
+    promotions: [
+      { owner: 'store', input: { type: 'percentage', percentage: 20, priority: 10, stacking: 'exclusive' } },
+      { owner: 'platform', input: { type: 'percentage', percentage: 10, code: '', conditions: { minSubtotal: 50000 } } },
+    ],
+    lines: [
+      { product: 0, quantity: 1 },
+      { product: 1, quantity: 1 },
+    ],
+    apply: [1],
+    // 80,000 × 11/111 = 7,927.9 → 7,928; 45,000 × 11/111 = 4,459.5 → 4,459.
+    expected: {
+      subtotal: 150000,
+      discount: 25000,
+      tax: 7928 + 4459,
+      total: 125000,
+      lineDiscounts: [20000, 5000],
+      storeTaxes: [7928, 4459],
+      fundedBy: ['store', 'platform'],
+    },
+  },
+  {
+    name: 'a platform minimum subtotal counts every covered line before any discount when the store promotion is combinable',
+    products: [{ price: 100000 }, { price: 50000, store: 1 }],
+    promotions: [
+      { owner: 'store', input: { type: 'percentage', percentage: 20, priority: 10, stacking: 'combinable' } },
+      { owner: 'platform', input: { type: 'percentage', percentage: 10, code: '', conditions: { minSubtotal: 150000 } } },
+    ],
+    lines: [
+      { product: 0, quantity: 1 },
+      { product: 1, quantity: 1 },
+    ],
+    apply: [1],
+    // 150,000 before the store's 20,000 reaches the minimum; the 10 % is of what is left: 8,000 + 5,000.
+    // 72,000 × 11/111 = 7,135.1 → 7,135; 45,000 × 11/111 → 4,459.
+    expected: {
+      subtotal: 150000,
+      discount: 33000,
+      tax: 7135 + 4459,
+      total: 117000,
+      lineDiscounts: [28000, 5000],
+      storeTaxes: [7135, 4459],
+      fundedBy: ['store', 'platform'],
+    },
+  },
+  {
     name: 'one code that two stores each hold: each store discounts its own lines',
     products: [{ price: 50000 }, { price: 30000, store: 1 }],
     promotions: [

@@ -83,17 +83,16 @@ export function evaluate(input: Schemas['EvaluationInput'], facts: EvaluationFac
   const stacking = new Stacking();
   for (const promotion of pool) {
     const covered = lines.filter((line) => covers(promotion, line.input));
-    const coveredSubtotal = covered.reduce((acc, line) => acc + line.total, 0);
-    const met =
-      covered.length > 0 &&
-      (promotion.minSubtotal === null || coveredSubtotal >= promotion.minSubtotal) &&
-      (!promotion.firstOrderOnly || (input.customerId != null && !facts.hasOrdered));
+    const met = covered.length > 0 && reachesMinimum(promotion, covered) && (!promotion.firstOrderOnly || (input.customerId != null && !facts.hasOrdered));
     if (!met) {
       if (promotion.code) rejected.set(promotion.code, 'PROMOTION_CONDITIONS_NOT_MET');
       continue;
     }
+    // The minimum counts only the lines the promotion may discount: lines a store's exclusive
+    // promotion has taken do not help a platform promotion reach it. Were it not for that
+    // promotion the minimum would be met, so the reason is stacking, not the conditions.
     const eligible = stacking.admit(promotion, covered);
-    if (!eligible) {
+    if (!eligible || !reachesMinimum(promotion, eligible)) {
       if (promotion.code) rejected.set(promotion.code, 'PROMOTION_NOT_COMBINABLE');
       continue;
     }
@@ -147,6 +146,11 @@ export function evaluate(input: Schemas['EvaluationInput'], facts: EvaluationFac
     applied,
     rejectedCodes: requested.filter((code) => rejected.has(code)).map((code) => ({ code, reason: rejected.get(code) as Reason })),
   };
+}
+
+/** Whether these lines add up, before any discount, to the promotion's minimum subtotal (if it has one). */
+function reachesMinimum(promotion: Candidate, lines: Line[]): boolean {
+  return promotion.minSubtotal === null || lines.reduce((acc, line) => acc + line.total, 0) >= promotion.minSubtotal;
 }
 
 /** Whether a line is one the promotion covers: its store's (for a store promotion) and every non-empty list matching. */
