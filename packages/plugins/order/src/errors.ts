@@ -27,4 +27,8 @@ export const orderErrors = defineErrors({
   ORDER_LINE_NOT_FOUND: { status: 422, title: 'A line to cancel is not a line of this order' },
   ORDER_REFUND_EXCEEDS_PAID: { status: 409, title: 'More units of a line than are left of it: a refund never exceeds what was paid' },
   ORDER_REFUND_PENDING: { status: 409, title: 'A refund of the order is still being made; retry' },
+  ORDER_REFUND_DELAYED: {
+    status: 503,
+    title: 'The refund is counted, but the payment or inventory service did not answer: it is finished in the background (do not cancel again)',
+  },
 });

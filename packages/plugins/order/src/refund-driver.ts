@@ -1,6 +1,7 @@
 import { eventTypes } from '@tokobapak/sdk';
 import type { HandlerContext } from '@tokobapak/server';
 import type { OrderDatabase } from './database.js';
+import { orderErrors } from './errors.js';
 import type { OrderEvents } from './generated/manifest.js';
 import { recordStatus, type Tx } from './order-desk.js';
 import { isRefusal } from './refusal.js';
@@ -17,8 +18,10 @@ const TRANSIENT_CODES = new Set(['IDEMPOTENCY_IN_PROGRESS', 'RATE_LIMITED']);
  * (its idempotency key is the refund id, so it refunds once whatever the retries), the units of an
  * order that never left go back to stock (`returnStock`, once per refund id), and one transaction
  * marks the refund `succeeded`, publishes `order.refunded` and, with the last unit, cancels the
- * order. When the payment service refuses (a 4xx), the count is undone and the refusal passed on;
- * when it cannot be reached the refund stays pending for the job.
+ * order. When the payment service refuses (a 4xx), or accepted the refund and the gateway refused
+ * it later, the count is undone (the refund is `failed`, no `order.refunded`, so the store's
+ * ledger never sees it) and the store may cancel again; when payment or inventory cannot be
+ * reached the refund stays pending (`ORDER_REFUND_DELAYED`) and the job drives it again.
  */
 export async function driveRefund(ctx: RefundContext, refundId: string): Promise<void> {
   const refund = await ctx.db.selectFrom('order_refunds').selectAll().where('id', '=', refundId).executeTakeFirstOrThrow();
@@ -26,28 +29,16 @@ export async function driveRefund(ctx: RefundContext, refundId: string): Promise
   const order = await ctx.db.selectFrom('orders').selectAll().where('id', '=', refund.order_id).executeTakeFirstOrThrow();
   let paymentRefundId: string | null = null;
   if (Number(refund.amount) > 0) {
-    const checkout = await ctx.db.selectFrom('checkouts').select('payment_id').where('id', '=', order.checkout_id).executeTakeFirstOrThrow();
-    if (!checkout.payment_id) throw new Error(`order ${order.id}: its checkout has no payment to refund`);
-    // The refund id in the reason finds the gateway's refund among the payment's (a payment pays every order of its checkout).
-    const reason = `${refundId}: ${refund.reason ?? 'Order cancelled'}`.slice(0, 500);
-    try {
-      const payment = await ctx.clients.payment.refundPayment({
-        params: { paymentId: checkout.payment_id },
-        idempotencyKey: `order-refund:${refundId}`,
-        body: { amount: { amount: Number(refund.amount), currency: order.currency }, reason },
-      });
-      paymentRefundId = payment.refunds.find((made) => made.reason?.startsWith(`${refundId}:`))?.id ?? null;
-    } catch (error) {
-      const code = (error as { problem?: { code?: string } }).problem?.code ?? '';
-      if (isRefusal(error) && !TRANSIENT_CODES.has(code)) await ctx.transaction((tx) => undoRefund(tx, refundId, ctx.clock.now()));
-      else
-        await ctx.db
-          .updateTable('order_refunds')
-          .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-          .where('id', '=', refundId)
-          .execute();
-      throw error;
+    const made = await refundThroughPayment(ctx, refundId, order, refund);
+    if (made.status === 'failed') {
+      // The gateway refused it after the payment service had accepted it (its retry was refused):
+      // no money went back, so the order must not show it; the store may cancel again.
+      await ctx.transaction((tx) => undoRefund(tx, refundId, ctx.clock.now()));
+      // Only the job gets here (a request's refund is new to the payment service), and it logs nothing more.
+      throw new Error(`the payment gateway refused refund ${made.id}; the order's refund ${refundId} is undone`);
     }
+    if (made.status === 'pending') await delayed(ctx, refundId, new Error(`payment refund ${made.id} is still pending at the gateway`));
+    paymentRefundId = made.id;
   }
   if (refund.restock) {
     const lines = await ctx.db.selectFrom('order_lines').select(['id', 'variant_id']).where('order_id', '=', order.id).execute();
@@ -56,9 +47,59 @@ export async function driveRefund(ctx: RefundContext, refundId: string): Promise
       const variantId = variantOf.get(line.lineId);
       return variantId && line.quantity > 0 ? [{ variantId, quantity: line.quantity }] : [];
     });
-    if (items.length > 0) await ctx.clients.inventory.returnStock({ body: { reference: refundId, items } });
+    if (items.length > 0) {
+      // The money went back already: whatever inventory answers, the refund stays counted and the job returns the stock later.
+      await ctx.clients.inventory.returnStock({ body: { reference: refundId, items } }).catch((error: unknown) => delayed(ctx, refundId, error));
+    }
   }
   await ctx.transaction((tx) => finishRefund(tx, refundId, paymentRefundId, ctx.clock.now()));
+}
+
+type OrderRow = { id: string; checkout_id: string; currency: string };
+type PaymentRefund = { id: string; status: 'pending' | 'succeeded' | 'failed' };
+
+/**
+ * Asks the payment service to refund (idempotency key `order-refund:<refund id>`, so a retry refunds
+ * once) and returns the payment's refund it made, as the payment service has it now. A refusal (a
+ * 4xx) undoes the count and is passed on; no answer leaves the refund pending for the job.
+ */
+async function refundThroughPayment(
+  ctx: RefundContext,
+  refundId: string,
+  order: OrderRow,
+  refund: { amount: number | string; reason: string | null },
+): Promise<PaymentRefund> {
+  const checkout = await ctx.db.selectFrom('checkouts').select('payment_id').where('id', '=', order.checkout_id).executeTakeFirstOrThrow();
+  if (!checkout.payment_id) throw new Error(`order ${order.id}: its checkout has no payment to refund`);
+  // The refund id in the reason finds the gateway's refund among the payment's (a payment pays every order of its checkout).
+  const reason = `${refundId}: ${refund.reason ?? 'Order cancelled'}`.slice(0, 500);
+  let payment: Awaited<ReturnType<RefundContext['clients']['payment']['refundPayment']>>;
+  try {
+    payment = await ctx.clients.payment.refundPayment({
+      params: { paymentId: checkout.payment_id },
+      idempotencyKey: `order-refund:${refundId}`,
+      body: { amount: { amount: Number(refund.amount), currency: order.currency }, reason },
+    });
+  } catch (error) {
+    const code = (error as { problem?: { code?: string } }).problem?.code ?? '';
+    if (!isRefusal(error) || TRANSIENT_CODES.has(code)) return delayed(ctx, refundId, error);
+    await ctx.transaction((tx) => undoRefund(tx, refundId, ctx.clock.now()));
+    throw error;
+  }
+  const made = payment.refunds.find((candidate) => candidate.reason?.startsWith(`${refundId}:`));
+  if (!made) throw new Error(`payment ${payment.id} shows no refund for ${refundId}`);
+  return made;
+}
+
+/** Counts a failed attempt on a refund that stays pending, and answers that it will be finished later. */
+async function delayed(ctx: RefundContext, refundId: string, cause: unknown): Promise<never> {
+  await ctx.db
+    .updateTable('order_refunds')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', refundId)
+    .execute();
+  const reason = (cause as { message?: string })?.message ?? String(cause);
+  throw orderErrors.ORDER_REFUND_DELAYED({ detail: `Refund ${refundId} is counted and will be finished in the background (${reason.slice(0, 200)})` });
 }
 
 /** Marks a pending refund done: `order.refunded`, and with the last unit the order `cancelled`. */

@@ -1,6 +1,6 @@
 import { cartPlugin } from '@tokobapak/plugin-cart';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
-import { paymentPlugin } from '@tokobapak/plugin-payment';
+import { type PaymentPluginOptions, paymentPlugin } from '@tokobapak/plugin-payment';
 import { promotionPlugin } from '@tokobapak/plugin-promotion';
 import { shippingPlugin } from '@tokobapak/plugin-shipping';
 import type { OrderComponents, TokoBapakClient } from '@tokobapak/sdk';
@@ -14,12 +14,14 @@ import { ADDRESS, customerClient } from './support.js';
 export type Checkout = OrderComponents['schemas']['Checkout'];
 
 /** Inventory, cart, payment (its sandbox gateway), promotion, shipping and order on one fresh database. */
-export async function startCheckoutServer(options: { clock?: Clock; order?: OrderPluginOptions } = {}): Promise<TestServer> {
+export async function startCheckoutServer(
+  options: { clock?: Clock; order?: OrderPluginOptions; payment?: Omit<PaymentPluginOptions, 'provider'> } = {},
+): Promise<TestServer> {
   return createTestServer({
     plugins: [
       inventoryPlugin(),
       cartPlugin(),
-      paymentPlugin({ provider: 'sandbox' }),
+      paymentPlugin({ provider: 'sandbox', ...options.payment }),
       // The promotion service's own sweep is left to its default: the checkout gives uses back first.
       promotionPlugin(),
       shippingPlugin(),

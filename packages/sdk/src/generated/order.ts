@@ -152,8 +152,10 @@ export interface paths {
          *     store can cancel it.
          *
          *     Errors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),
-         *     `ORDER_NOT_CANCELLABLE` (409: not `paid`), and the payment service's refusals, passed on
-         *     with their codes.
+         *     `ORDER_NOT_CANCELLABLE` (409: not `paid`), `ORDER_REFUND_DELAYED` (503: the refund is
+         *     counted but the payment or inventory service did not answer; it is finished in the
+         *     background, do not cancel again), and the payment service's refusals, passed on with
+         *     their codes (nothing is cancelled then).
          */
         post: operations["cancelMyOrder"];
         delete?: never;
@@ -317,8 +319,10 @@ export interface paths {
          *     Errors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_CANCELLABLE` (409: the order is waiting for
          *     its payment or already cancelled), `ORDER_LINE_NOT_FOUND` (422: a line that is not the
          *     order's), `ORDER_REFUND_EXCEEDS_PAID` (409: more units of a line than are left of it),
-         *     `ORDER_REFUND_PENDING` (409: a refund of the order is still being made; retry), and the
-         *     payment service's refusals, passed on with their codes (nothing is cancelled then).
+         *     `ORDER_REFUND_DELAYED` (503: the refund is counted but the payment or inventory service
+         *     did not answer; the `finish-refunds` job finishes it, so do not cancel again), and the
+         *     payment service's refusals, passed on with their codes (nothing is cancelled then). A
+         *     refund the gateway refuses later, on a retry, is taken back off the order the same way.
          */
         post: operations["cancelOrder"];
         delete?: never;

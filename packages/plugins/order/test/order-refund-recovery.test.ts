@@ -1,0 +1,152 @@
+import { expectProblem, manualClock, outboxEvents, serviceClient, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { shareOf } from '../src/refund-amounts.js';
+import { paidOrder, startCheckoutServer, stockOf } from './checkout-support.js';
+
+// Refunds that do not go through at once, under a manual clock: the sandbox gateway is broken (its
+// refund book renamed away: the payment service gets no answer) or refuses (its books say the money
+// went back already). A refund left pending is finished by the `finish-refunds` job; one the gateway
+// refuses, at once or on the payment service's own retry, is taken back off the order, so the order,
+// its events (which the store's ledger posts) and the stock never show money that did not move.
+
+const clock = manualClock();
+let server: TestServer;
+beforeAll(async () => {
+  // The payment service retries a pending refund after 30 s; the order's job drives one after 60 s.
+  server = await startCheckoutServer({ clock, payment: { reconcileIntervalSeconds: 10, reconcileAfterSeconds: 30 } });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const paymentOf = (paymentId: string) => serviceClient(server, 'order').payment.getPayment({ params: { paymentId } });
+const breakGateway = () => sql`alter table payment.sandbox_refunds rename to sandbox_refunds_broken`.execute(server.database.db);
+const mendGateway = () => sql`alter table payment.sandbox_refunds_broken rename to sandbox_refunds`.execute(server.database.db);
+/** The gateway's books say how much of the charge went back already: at `amount` it refuses every refund. */
+const gatewayRefunded = (paymentId: string, amount: number) =>
+  sql`update payment.sandbox_transactions set refunded_amount = ${amount} where order_id = ${paymentId}`.execute(server.database.db);
+const refundsOf = async (orderId: string) =>
+  (
+    await sql<{
+      status: string;
+      attempts: number;
+    }>`select status, attempts from "order".order_refunds where order_id = ${orderId} order by created_at, id`.execute(server.database.db)
+  ).rows;
+
+describe('refunds that do not go through at once', () => {
+  test('a refund the payment service cannot make is left pending, holds completion back, and is finished by the job', async () => {
+    const { order, product, paymentId } = await paidOrder(server, { price: 20_001, quantity: 3, stock: 5 });
+    const line = order.lines[0];
+    if (!line) throw new Error('no line');
+    const desk = storeSession(server, order.storeId);
+    const params = { orderId: order.id };
+    const first = shareOf(line.total.amount, 1, 3);
+
+    await breakGateway();
+    try {
+      await expectProblem(desk.order.cancelOrder({ params, body: { lines: [{ lineId: line.id, quantity: 1 }] } }), 503, 'ORDER_REFUND_DELAYED');
+    } finally {
+      await mendGateway();
+    }
+    // Counted (so no second cancellation can take the same money), not made yet.
+    const counted = await desk.order.getStoreOrder({ params });
+    expect(counted.totals.refunded.amount).toBe(first);
+    expect(await refundsOf(order.id)).toEqual([{ status: 'pending', attempts: 1 }]);
+    expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(0);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 2, reserved: 0 });
+    // The fee is computed on what the store keeps: completion waits for the refund.
+    await desk.order.acceptOrder({ params, body: {} });
+    await expectProblem(desk.order.completeOrder({ params, body: {} }), 409, 'ORDER_REFUND_PENDING');
+
+    // Too young for the job at first; a minute later it finishes the refund.
+    clock.advance(20_000);
+    await server.jobs.tick();
+    expect(await refundsOf(order.id)).toEqual([{ status: 'pending', attempts: 1 }]);
+    clock.advance(45_000);
+    await server.jobs.tick();
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['succeeded']);
+    const payment = await paymentOf(paymentId);
+    expect(payment.refundedAmount.amount).toBe(first);
+    expect(payment.refunds.map((refund) => refund.status)).toEqual(['succeeded']);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 3, reserved: 0 });
+    const events = await outboxEvents(server, ['order.refunded'], { subject: order.id });
+    expect(events.map((event) => event.data.amount)).toEqual([{ amount: first, currency: 'IDR' }]);
+    // Again changes nothing: one refund, one event.
+    clock.advance(70_000);
+    await server.jobs.tick();
+    expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(1);
+    expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(first);
+
+    const completed = await desk.order.completeOrder({ params, body: {} });
+    expect(completed.status).toBe('completed');
+    const [done] = await outboxEvents(server, ['order.completed'], { subject: order.id });
+    expect(done?.data).toMatchObject({ total: order.totals.total, refunded: { amount: first, currency: 'IDR' } });
+  });
+
+  test('a refund the gateway refuses at once is passed on and leaves the order as it was; the store can cancel again', async () => {
+    const { order, product, paymentId } = await paidOrder(server, { price: 15_000, quantity: 2, stock: 4 });
+    const line = order.lines[0];
+    if (!line) throw new Error('no line');
+    const desk = storeSession(server, order.storeId);
+    const params = { orderId: order.id };
+
+    await gatewayRefunded(paymentId, order.totals.total.amount);
+    await expectProblem(desk.order.cancelOrder({ params, body: { lines: [{ lineId: line.id, quantity: 1 }] } }), 422, 'PAYMENT_PROVIDER_REFUSED');
+    const after = await desk.order.getStoreOrder({ params });
+    expect(after.status).toBe('paid');
+    expect(after.totals.refunded.amount).toBe(0);
+    expect(after.lines[0]).toMatchObject({ refundedQuantity: 0, refundedAmount: { amount: 0 } });
+    expect(await refundsOf(order.id)).toEqual([{ status: 'failed', attempts: 0 }]);
+    expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(0);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 2, reserved: 0 });
+    const payment = await paymentOf(paymentId);
+    expect(payment.refundedAmount.amount).toBe(0);
+    expect(payment.refunds.map((refund) => refund.status)).toEqual(['failed']);
+
+    // The gateway is sorted out; the store cancels again, and this time the money moves once.
+    await gatewayRefunded(paymentId, 0);
+    const cancelled = await desk.order.cancelOrder({ params, body: {} });
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.totals.refunded).toEqual(order.totals.total);
+    expect((await paymentOf(paymentId)).refundedAmount).toEqual(order.totals.total);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 0 });
+  });
+
+  test('a refund the payment service accepted and the gateway refused on its retry is taken back off the order', async () => {
+    const { order, product, paymentId } = await paidOrder(server, { price: 12_345, quantity: 2, stock: 4 });
+    const line = order.lines[0];
+    if (!line) throw new Error('no line');
+    const desk = storeSession(server, order.storeId);
+    const params = { orderId: order.id };
+
+    await breakGateway();
+    try {
+      await expectProblem(desk.order.cancelOrder({ params, body: { lines: [{ lineId: line.id, quantity: 1 }] } }), 503, 'ORDER_REFUND_DELAYED');
+    } finally {
+      await mendGateway();
+    }
+    await gatewayRefunded(paymentId, order.totals.total.amount);
+    // The payment service retries first (after 30 s) and the gateway refuses: its refund fails.
+    clock.advance(40_000);
+    await server.jobs.tick();
+    expect((await paymentOf(paymentId)).refunds.map((refund) => refund.status)).toEqual(['failed']);
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['pending']);
+    // Then the order's job drives its refund, learns it failed, and undoes the count.
+    clock.advance(30_000);
+    await server.jobs.tick();
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['failed']);
+    const after = await desk.order.getStoreOrder({ params });
+    expect(after.status).toBe('paid');
+    expect(after.totals.refunded.amount).toBe(0);
+    expect(after.lines[0]).toMatchObject({ refundedQuantity: 0, refundedAmount: { amount: 0 } });
+    expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(0);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 2, reserved: 0 });
+    expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(0);
+
+    // Nothing is pending any more: the order can complete, its fee on the whole total.
+    await desk.order.acceptOrder({ params, body: {} });
+    const completed = await desk.order.completeOrder({ params, body: {} });
+    expect(completed.totals.refunded.amount).toBe(0);
+  });
+});
