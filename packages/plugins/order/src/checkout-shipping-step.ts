@@ -28,8 +28,9 @@ export const fixShippingStep: CheckoutStep<undefined> = {
     const orders: PlacedOrder[] = [];
     for (const order of placement.orders) {
       const optionId = asked.find((entry) => entry.storeId === order.storeId)?.optionId ?? order.shipping.optionId;
-      // A store without a chosen option ships nothing through the shipping service (see docs/services/order.md).
       if (optionId === null) {
+        // Placed without shipping only when the store does not ship this parcel through the shipping service.
+        await refuseIfStoreShips(ctx, order, placement);
         orders.push(order);
         continue;
       }
@@ -64,6 +65,46 @@ async function readQuote(ctx: Parameters<CheckoutStep['action']>[0], optionId: s
     if (isRefusal(error)) throw invalid(`/shipping/${storeId}`, `option ${optionId} is unknown or has expired: ask for new rates`);
     throw error;
   }
+}
+
+// The heaviest parcel the shipping service quotes (its `Grams` maximum).
+const MAX_QUOTED_GRAMS = 1_000_000;
+
+/**
+ * A store that offers shipping for this parcel to this address (the shipping service quotes it at
+ * least one option, or has it set up but cannot quote now) must have one chosen: otherwise its
+ * order would be placed and paid without shipping it. A store with no shipping set up, or none to
+ * this destination and weight, gets no options and is placed without shipping (it sends the parcel
+ * itself, with a tracking number, or hands it over). A deployment without the shipping service
+ * (`SERVICE_UNAVAILABLE`) places every store without shipping, as before.
+ */
+async function refuseIfStoreShips(ctx: Parameters<CheckoutStep['action']>[0], order: PlacedOrder, placement: Placement): Promise<void> {
+  const address = placement.shippingAddress;
+  const destination = {
+    postalCode: address.postalCode,
+    countryCode: address.countryCode,
+    ...(address.region ? { region: address.region } : {}),
+    ...(address.city ? { city: address.city } : {}),
+  };
+  const weight = Math.min(MAX_QUOTED_GRAMS, Math.max(1, order.parcelWeight ?? 1));
+  let offered: number;
+  try {
+    const quoted = await ctx.clients.shipping.quoteShippingRates({
+      body: { storeId: order.storeId, destination, items: [{ weight, quantity: 1 }], currency: placement.currency },
+    });
+    offered = quoted.options.length;
+  } catch (error) {
+    const code = (error as { problem?: { code?: string } }).problem?.code;
+    if (code === 'SERVICE_UNAVAILABLE') return;
+    // Set up, but not quotable now (its carrier did not answer) or not in this currency: it ships, and nothing was chosen.
+    if (!isRefusal(error) && code !== 'SHIPPING_CARRIER_UNAVAILABLE') throw error;
+    offered = -1;
+  }
+  if (offered === 0) return;
+  throw orderErrors.ORDER_SHIPPING_REQUIRED({
+    detail: `Store ${order.storeId} ships this parcel: choose one of its shipping options (selectCartShipping, or the request's \`shipping\`)`,
+    errors: [{ pointer: `/shipping/${order.storeId}`, message: 'no shipping option chosen for this store' }],
+  });
 }
 
 function checkQuote(quote: Quote, order: PlacedOrder, placement: Placement): void {

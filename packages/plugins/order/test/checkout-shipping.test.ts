@@ -135,3 +135,53 @@ describe('shipping at checkout', () => {
     expect(checkout.orders[0]?.totals.shipping.amount).toBe(15_000);
   });
 });
+
+describe('a store that ships needs an option chosen', () => {
+  test('a cart without a choice for a store that ships is refused with ORDER_SHIPPING_REQUIRED, holding nothing; one that does not ship is placed without', async () => {
+    const ships = await shippingStore();
+    const handsOver = await productOf(server, { price: 20_000, stock: 5 });
+    const buyer = await shopper(server, [
+      { variantId: ships.variantId, quantity: 2 },
+      { variantId: handsOver.variantId, quantity: 1 },
+    ]);
+    const problem = await expectProblem(buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) }), 422, 'ORDER_SHIPPING_REQUIRED');
+    expect(problem.detail).toContain(ships.storeId);
+    expect(problem.errors).toEqual([{ pointer: `/shipping/${ships.storeId}`, message: 'no shipping option chosen for this store' }]);
+    // Nothing held: no stock, no payment, the checkout failed, the cart still open.
+    expect(await stockOf(server, ships.variantId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await stockOf(server, handsOver.variantId)).toEqual({ onHand: 5, reserved: 0 });
+    const tried = await checkoutsOf(server, buyer.userId);
+    expect(tried.map((checkout) => [checkout.status, checkout.failure_code])).toEqual([['failed', 'ORDER_SHIPPING_REQUIRED']]);
+    expect(await paymentsFor(server, [tried[0]?.id as string])).toEqual([]);
+    expect((await buyer.client.cart.getCart({ params: { cartId: buyer.cartId } })).status).toBe('open');
+
+    // Choosing the store's option (in the request here) lets it through; the other store ships nothing through the service.
+    const options = await quote(ships.storeId, 2);
+    const checkout = await buyer.client.order.createCheckout({
+      body: { ...checkoutBody(buyer.cartId), shipping: [{ storeId: ships.storeId, optionId: options.flat }] },
+    });
+    const byStore = new Map(checkout.orders.map((order) => [order.storeId, order]));
+    expect(byStore.get(ships.storeId)?.totals.shipping.amount).toBe(15_000);
+    expect(byStore.get(handsOver.storeId)?.shipping.optionId).toBeNull();
+    expect(byStore.get(handsOver.storeId)?.totals.shipping.amount).toBe(0);
+    expect(checkout.total.amount).toBe(100_000 + 15_000 + 20_000);
+  });
+
+  test('a store whose shipping does not take this parcel is placed without shipping', async () => {
+    const product = await productOf(server, { price: 30_000, stock: 3 });
+    // Letters only (up to 100 g): a 250 g parcel gets no option, so the store hands it over itself.
+    await product.merchant.shipping.updateShippingSettings({
+      body: {
+        currency: 'IDR',
+        flatRate: null,
+        weightTable: { name: 'Surat', brackets: [{ upToGrams: 100, amount: 5_000 }], zones: [] },
+        biteship: null,
+        quoteTtlSeconds: 60,
+      },
+    });
+    const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 1 }]);
+    const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+    expect(checkout.orders[0]?.shipping.optionId).toBeNull();
+    expect(checkout.total.amount).toBe(30_000);
+  });
+});
