@@ -9,7 +9,7 @@ export const orderErrors = defineErrors({
   ORDER_CART_NOT_OPEN: { status: 409, title: 'The cart was already checked out, merged or expired' },
   ORDER_CART_EMPTY: { status: 422, title: 'The cart has nothing that can be bought' },
   ORDER_CART_CHANGED: { status: 409, title: 'A line of the cart is sold out or has less than it asks for now' },
-  ORDER_SHIPPING_REQUIRED: { status: 422, title: 'A store of the cart has no shipping option chosen' },
+  ORDER_SHIPPING_REQUIRED: { status: 422, title: 'A store of the cart ships this parcel, and no shipping option was chosen for it' },
   ORDER_SHIPPING_OPTION_INVALID: {
     status: 422,
     title: 'A chosen shipping option is unknown, expired, or was quoted for another store, currency, destination or a lighter parcel',
