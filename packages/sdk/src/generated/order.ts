@@ -32,8 +32,9 @@ export interface paths {
          *     Errors: `ORDER_CART_NOT_FOUND` (404: no such cart, or another customer's),
          *     `ORDER_CART_NOT_OPEN` (409: completed, merged or expired), `ORDER_CART_EMPTY` (422:
          *     nothing buyable in it), `ORDER_CART_CHANGED` (409: a line is sold out or has less than it
-         *     asks for now; read the cart again), `ORDER_SHIPPING_REQUIRED` (422: a store of the cart has
-         *     no shipping chosen), `ORDER_SHIPPING_OPTION_INVALID` (422: a store's option, from `shipping`
+         *     asks for now; read the cart again), `ORDER_SHIPPING_REQUIRED` (422: a store of the cart ships
+         *     this parcel through the shipping service, which quotes it options, but none was chosen in
+         *     the cart or in `shipping`), `ORDER_SHIPPING_OPTION_INVALID` (422: a store's option, from `shipping`
          *     or the cart, is unknown, expired, or was quoted for another store, currency, postal code
          *     or a lighter parcel; quote again), `ORDER_PROMOTION_UNAVAILABLE` (409: a coupon of the cart
          *     no longer applies, or a promotion's total or per-customer limit was used up by another
