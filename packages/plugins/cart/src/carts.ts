@@ -80,7 +80,7 @@ export async function getCart(cart: Cart, cartId: string, shopper: Shopper): Pro
  * it is now and writes it only if the new quantity is available. Concurrent adds to one cart
  * queue on the cart's lock, so together they never ask for more than is available.
  */
-export async function addLine(cart: Cart, cartId: string, shopper: Shopper, input: Schemas['LineInput']): Promise<Schemas['Cart']> {
+export async function addLine(cart: Cart, cartId: string, shopper: Shopper, input: Schemas['LineInput'], once?: LineReference): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
   const before = ownedCart(await loadCart(ctx.db, cartId, settings.tax), shopper);
   requireOpen(before);
@@ -89,6 +89,8 @@ export async function addLine(cart: Cart, cartId: string, shopper: Shopper, inpu
   const now = ctx.clock.now();
   const after = await ctx.transaction(async (tx) => {
     await lockAndTouch(tx, cartId, now);
+    // Under the cart's lock, so of two requests with one reference the second sees the first's.
+    if (once && !(await claimReference(tx, cartId, once, now))) return loadLocked(cart, tx, cartId);
     // The cart is locked, so its lines stay as read: one statement finds the line and counts them.
     const lines = await tx.db.selectFrom('cart_lines').select(['id', 'variant_id', 'quantity']).where('cart_id', '=', cartId).execute();
     const line = lines.find((candidate) => candidate.variant_id === input.variantId);
@@ -107,6 +109,23 @@ export async function addLine(cart: Cart, cartId: string, shopper: Shopper, inpu
     return loadLocked(cart, tx, cartId);
   });
   return present(cart, after, snapshots);
+}
+
+/** Names a line addition made for another service: the customer's reference adds a line once. */
+export interface LineReference {
+  customerId: string;
+  reference: string;
+}
+
+/** Stores the reference with the change it names; false when the customer has used it already. */
+async function claimReference(tx: Tx, cartId: string, once: LineReference, now: Date): Promise<boolean> {
+  const claimed = await tx.db
+    .insertInto('line_references')
+    .values({ customer_id: once.customerId, reference: once.reference, cart_id: cartId, created_at: now })
+    .onConflict((conflict) => conflict.columns(['customer_id', 'reference']).doNothing())
+    .returning('reference')
+    .executeTakeFirst();
+  return claimed !== undefined;
 }
 
 /** Sets a line's quantity, checked against what is available now. */

@@ -1,5 +1,5 @@
 import type { CartComponents } from '@tokobapak/sdk';
-import { addLine, openCustomerCart } from './carts.js';
+import { addLine, openCustomerCart, readCart } from './carts.js';
 import type { Cart } from './context.js';
 import { lookUpVariants } from './variants.js';
 
@@ -10,14 +10,27 @@ type Schemas = CartComponents['schemas'];
  * request. No cart id is taken, so nothing but the customer's open cart is reachable; a customer
  * without one gets one in the variant's currency (a default-currency cart would refuse a variant
  * priced otherwise). Then exactly `addLine` as the customer: same checks, same lock.
+ *
+ * The request's `reference` is stored with the line, in its transaction: a reference the customer
+ * has used already adds nothing and answers the cart it went into. So a caller that crashed after
+ * the line was added can simply ask again.
  */
-export async function addCustomerLine(cart: Cart, customerId: string, input: Schemas['LineInput']): Promise<Schemas['Cart']> {
+export async function addCustomerLine(cart: Cart, customerId: string, input: Schemas['CustomerLineInput']): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
+  const { reference, ...line } = input;
+  // A retry is answered before any check, so a variant that went off sale since cannot fail it.
+  const done = await ctx.db
+    .selectFrom('line_references')
+    .select('cart_id')
+    .where('customer_id', '=', customerId)
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  if (done) return readCart(cart, done.cart_id);
   const existing = await ctx.db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', 'open').executeTakeFirst();
   let cartId = existing?.id;
   if (!cartId) {
     const variant = (await lookUpVariants(ctx, [input.variantId])).get(input.variantId);
     cartId = await openCustomerCart(ctx, customerId, variant?.price.currency ?? settings.defaultCurrency, ctx.clock.now());
   }
-  return addLine(cart, cartId, { customerId, tokenHash: null }, input);
+  return addLine(cart, cartId, { customerId, tokenHash: null }, line, { customerId, reference });
 }

@@ -46,6 +46,14 @@ export interface CartDatabase {
     weight: ColumnType<string | number, number, number>;
     selected_at: Timestamp;
   };
+  /** A line added for another service under a reference (a wishlist move): each customer's reference adds once. */
+  line_references: {
+    customer_id: string;
+    reference: string;
+    /** The cart the line went into. */
+    cart_id: string;
+    created_at: Timestamp;
+  };
   /** Each store's choice; a store without a row has tax-inclusive prices. */
   store_tax_settings: {
     store_id: string;

@@ -83,10 +83,51 @@ describe('moving a wished item to the cart', () => {
     expect(cart.stores.flatMap((store) => store.lines).map((line) => line.quantity)).toEqual([1]);
   });
 
+  test('a move that crashed after the cart took the line keeps the wish; moving it again adds nothing and takes it off', async () => {
+    const { client, user } = await signUp(server);
+    const userId = user.id;
+    const { product } = await stockedProduct(server, [10, 5]);
+    const variant = product.variants[0]!;
+    const item = await client.wishlist.addWishlistItem({ body: { variantId: variant.id } });
+    // What a move leaves behind when its server dies between the two steps: the cart has the line
+    // under the item's reference, and the item is still on the list.
+    const wishlist = serviceClient(server, 'wishlist');
+    const added = await wishlist.cart.addCustomerCartLine({ params: { customerId: userId }, body: { variantId: variant.id, quantity: 2, reference: item.id } });
+    expect((await client.wishlist.listWishlistItems({ query: {} })).items.map((wish) => wish.id)).toEqual([item.id]);
+
+    const moved = await client.wishlist.moveWishlistItemToCart({ params: { itemId: item.id }, body: { quantity: 2 } });
+    expect(moved).toEqual({ cartId: added.id, itemId: item.id, variantId: variant.id, quantity: 2 });
+    expect((await client.wishlist.listWishlistItems({ query: {} })).items).toEqual([]);
+    const cart = await client.cart.getCart({ params: { cartId: added.id }, headers: {} });
+    expect(cart.stores.flatMap((store) => store.lines).map((line) => [line.variantId, line.quantity])).toEqual([[variant.id, 2]]);
+  });
+
+  test('the cart adds a line once per reference, also for ten requests at once, and checks nothing on a repeat', async () => {
+    const { client, user } = await signUp(server);
+    const userId = user.id;
+    const { product } = await stockedProduct(server, [10, 5]);
+    const variant = product.variants[0]!;
+    const wishlist = serviceClient(server, 'wishlist');
+    const body = { variantId: variant.id, quantity: 1, reference: 'wsh_once' };
+    const results = await Promise.all(Array.from({ length: 10 }, () => wishlist.cart.addCustomerCartLine({ params: { customerId: userId }, body })));
+    expect(new Set(results.map((cart) => cart.id)).size).toBe(1);
+    const lines = async () => (await client.cart.createCart({ body: {} })).stores.flatMap((store) => store.lines).map((line) => line.quantity);
+    expect(await lines()).toEqual([1]);
+    // A repeat is answered before the checks: even a quantity no stock allows adds nothing and is not refused.
+    await wishlist.cart.addCustomerCartLine({ params: { customerId: userId }, body: { ...body, quantity: 10000 } });
+    expect(await lines()).toEqual([1]);
+    // A new reference adds again; another customer's same reference is their own.
+    await wishlist.cart.addCustomerCartLine({ params: { customerId: userId }, body: { ...body, reference: 'wsh_twice' } });
+    expect(await lines()).toEqual([2]);
+    const other = await signUp(server);
+    await wishlist.cart.addCustomerCartLine({ params: { customerId: other.user.id }, body });
+    expect((await other.client.cart.createCart({ body: {} })).stores.flatMap((store) => store.lines).map((line) => line.quantity)).toEqual([1]);
+  });
+
   test('the cart takes a customer’s line only from the wishlist service: another service or a customer gets 403', async () => {
     const customer = customerSession(server);
     const { product } = await stockedProduct(server);
-    const request = { params: { customerId: `usr_${'0'.repeat(26)}` }, body: { variantId: product.variants[0]!.id, quantity: 1 } };
+    const request = { params: { customerId: `usr_${'0'.repeat(26)}` }, body: { variantId: product.variants[0]!.id, quantity: 1, reference: 'wsh_test' } };
     await expectProblem(serviceClient(server, 'order').cart.addCustomerCartLine(request), 403, 'FORBIDDEN');
     await expect(customer.cart.addCustomerCartLine(request)).rejects.toMatchObject({ status: 403 });
     await expect(server.client().cart.addCustomerCartLine(request)).rejects.toMatchObject({ status: 401 });

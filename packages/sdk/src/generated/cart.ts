@@ -343,6 +343,12 @@ export interface paths {
          *     access token of the request it is serving, never from input. The same checks as
          *     `addCartLine`, and nothing changes when one fails.
          *
+         *     `reference` names the move (the wishlist sends the wished item's id): the first request with
+         *     a reference adds the line, and the reference is stored in the same transaction; any later
+         *     request of the same customer with it (a retry after a crash, a concurrent duplicate) adds
+         *     nothing and answers the cart as it is. So the wishlist can add first and take the item off
+         *     its list afterwards without ever adding a line twice.
+         *
          *     Errors: `CART_VARIANT_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409),
          *     `CART_CURRENCY_MISMATCH` (422: the customer's open cart is in another currency),
          *     `CART_LINE_QUANTITY_LIMIT` (422), `CART_TOO_MANY_LINES` (422).
@@ -401,6 +407,14 @@ export interface components {
             variantId: string;
             /** @description Units to add. */
             quantity: number;
+        };
+        CustomerLineInput: {
+            /** @description The inventory variant. */
+            variantId: string;
+            /** @description Units to add (a repeated reference adds none). */
+            quantity: number;
+            /** @description Names this addition for the customer; the line is added once per reference. */
+            reference: string;
         };
         QuantityInput: {
             /** @description The line's new quantity. */
@@ -1152,7 +1166,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LineInput"];
+                "application/json": components["schemas"]["CustomerLineInput"];
             };
         };
         responses: {

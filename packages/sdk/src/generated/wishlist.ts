@@ -77,8 +77,10 @@ export interface paths {
          * @description Adds the item's variant to the caller's own open cart (created when they have none) and,
          *     only once the cart took it, removes the item from the wishlist. The cart does all the
          *     checks of adding a line: a refusal answers with the cart's own problem code and the
-         *     wishlist stays exactly as it was. Two moves of one item at once add it once: the other
-         *     answers `WISHLIST_ITEM_NOT_FOUND`.
+         *     wishlist stays exactly as it was. The cart knows the move by the item's id, so a move
+         *     interrupted after the cart took the line (the item still listed) adds nothing when repeated
+         *     and then removes the item. Two moves of one item at once add it once: the other answers
+         *     `WISHLIST_ITEM_NOT_FOUND`.
          *
          *     Errors: `WISHLIST_ITEM_NOT_FOUND` (404: no such item on the caller's list),
          *     `CART_VARIANT_NOT_FOUND` (404: not on sale any more), `CART_INSUFFICIENT_STOCK` (409),
