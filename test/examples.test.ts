@@ -66,7 +66,7 @@ describe.skipIf(!builtSdk)(`examples/ as processes${builtSdk ? '' : ' (skipped: 
 
   // Last: the merchant script above expects exactly the order its storefront run made.
   test.skipIf(!haveChromium)(
-    `storefront-web: sign up, search, a cart from two stores, shipping, checkout, sandbox payment, paid orders${haveChromium ? '' : ' (skipped: no Chromium)'}`,
+    `storefront-web: sign up, search, a cart from two stores, shipping, a reload that keeps session and cart, checkout, sandbox payment, paid orders, sign out${haveChromium ? '' : ' (skipped: no Chromium)'}`,
     {
       timeout: 180_000,
     },
@@ -102,6 +102,18 @@ describe.skipIf(!builtSdk)(`examples/ as processes${builtSdk ? '' : ' (skipped: 
         }
         // 72.000 + 85.000 + 2 × 10.000 shipping.
         await expect.poll(() => page.locator('#cart-total').textContent()).toBe('Total Rp 177.000');
+
+        // A reload mid-flow: the session and the cart's id are in localStorage, so the shopper is
+        // still signed in and sees the same cart, shipping choices included.
+        expect(await page.evaluate(() => Object.keys(localStorage).sort())).toEqual([`tokobapak:${demo.url}:cart`, `tokobapak:${demo.url}:session`]);
+        await page.reload();
+        await expect.poll(() => page.locator('#who').textContent(), { timeout: 15_000 }).toBe('Signed in as Sari Lestari');
+        await page.locator('#cart-stores li', { hasText: '1 × Kopi Toraja Kalosi 200 g' }).waitFor();
+        await page.locator('#cart-stores li', { hasText: '1 × Kopi Gayo Arabika 250 g' }).waitFor();
+        expect(await page.locator('#cart-stores .store', { hasText: 'Shipping Rp 10.000' }).count()).toBe(2);
+        await expect.poll(() => page.locator('#cart-total').textContent()).toBe('Total Rp 177.000');
+        expect(await page.locator('#account').isHidden()).toBe(true);
+
         await page.getByRole('button', { name: 'Check out' }).click();
         await expect.poll(() => page.locator('#payment-summary').textContent(), { timeout: 30_000 }).toBe('2 order(s), Rp 177.000 to pay by QRIS');
 
@@ -109,6 +121,17 @@ describe.skipIf(!builtSdk)(`examples/ as processes${builtSdk ? '' : ' (skipped: 
         await expect.poll(() => page.locator('#order-list li[data-status="paid"]').count(), { timeout: 30_000 }).toBe(2);
         const orders = await page.locator('#order-list li').allTextContents();
         expect(orders.map((text) => text.replace(/^ord_\w+: /, '')).sort()).toEqual(['Rp 82.000, pending_payment → paid', 'Rp 95.000, pending_payment → paid']);
+        expect(await page.locator('#status').textContent()).toBe('');
+
+        // The bought cart is forgotten: a reload shows the shopper signed in with no cart. Signing
+        // out revokes the session and empties localStorage, so the next reload asks to sign in.
+        await page.reload();
+        await expect.poll(() => page.locator('#who').textContent(), { timeout: 15_000 }).toBe('Signed in as Sari Lestari');
+        expect(await page.locator('#cart').isHidden()).toBe(true);
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await expect.poll(() => page.locator('#account').isVisible(), { timeout: 15_000 }).toBe(true);
+        expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
+        expect(await page.locator('#who').textContent()).toBe('Not signed in');
         expect(await page.locator('#status').textContent()).toBe('');
         expect(pageErrors).toEqual([]);
 

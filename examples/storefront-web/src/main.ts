@@ -1,16 +1,21 @@
 /**
- * The storefront's behaviour: the SDK straight from the browser, with the session in memory. The
- * store's URL is `?api=` or port 4000 of the page's own host, which the demo allows (CORS).
+ * The storefront's behaviour: the SDK straight from the browser. The session and the cart's id are
+ * kept in `localStorage` (see `storage.ts` for the trade-off), so a reload finds the shopper signed
+ * in with their cart. The store's URL is `?api=` or port 4000 of the page's own host, which the
+ * demo allows (CORS).
  */
 import { type CartComponents, createClient, type InventoryComponents, type OrderComponents, TokoBapakError } from '@tokobapak/sdk';
 import { byId, h, rupiah } from './dom.js';
+import { localTokenStore, remembered } from './storage.js';
 
 type Cart = CartComponents['schemas']['Cart'];
 type Product = InventoryComponents['schemas']['Product'];
 type Checkout = OrderComponents['schemas']['Checkout'];
 
 const api = new URLSearchParams(location.search).get('api') ?? `${location.protocol}//${location.hostname}:4000`;
-const client = createClient({ baseUrl: api });
+const tokens = localTokenStore(`tokobapak:${api}:session`);
+const cartId = remembered(`tokobapak:${api}:cart`);
+const client = createClient({ baseUrl: api, tokenStore: tokens });
 let cart: Cart | undefined;
 let checkout: Checkout | undefined;
 
@@ -29,13 +34,59 @@ byId<HTMLFormElement>('account-form').addEventListener('submit', (event) => {
   act(async () => {
     if ((event.submitter as HTMLButtonElement | null)?.value === 'register') await client.user.register({ body: { email, password, name } });
     await client.auth.login({ body: { email, password } });
-    const me = await client.user.getProfile();
-    byId('who').textContent = `Signed in as ${me.name ?? me.email}`;
-    byId('account').hidden = true;
-    byId('shop').hidden = false;
-    await search('');
+    await enterShop();
   });
 });
+
+/** Shows the signed-in shopper the catalogue. */
+async function enterShop(): Promise<void> {
+  const me = await client.user.getProfile();
+  byId('who').textContent = `Signed in as ${me.name ?? me.email}`;
+  byId('account').hidden = true;
+  byId('shop').hidden = false;
+  byId('sign-out').hidden = false;
+  await search('');
+}
+
+/**
+ * After a reload: the kept session (refreshed by the SDK if its access token expired) and the kept
+ * cart, if it is still open. A session the store no longer accepts leaves the sign-in form.
+ */
+async function restore(): Promise<void> {
+  if (!tokens.get()) return;
+  try {
+    await enterShop();
+  } catch (error) {
+    if (error instanceof TokoBapakError && error.status === 401) return tokens.set(undefined);
+    throw error;
+  }
+  const id = cartId.get();
+  if (!id) return;
+  try {
+    const kept = await client.cart.getCart({ params: { cartId: id } });
+    if (kept.status !== 'open') return cartId.set(undefined);
+    cart = kept;
+  } catch (error) {
+    if (error instanceof TokoBapakError && error.status === 404) return cartId.set(undefined);
+    throw error;
+  }
+  await renderCart();
+}
+
+byId('sign-out').addEventListener('click', () =>
+  act(async () => {
+    // Whatever the store answers, this page is signed out afterwards and forgets the cart.
+    try {
+      await client.auth.logout();
+    } finally {
+      tokens.set(undefined);
+      cartId.set(undefined);
+      location.reload();
+    }
+  }),
+);
+
+act(restore);
 
 byId<HTMLFormElement>('search-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -58,6 +109,7 @@ async function addToCart(product: Product): Promise<void> {
   const variant = product.variants.find((candidate) => candidate.available > 0);
   if (!variant) throw new Error(`${product.title} is sold out`);
   cart ??= await client.cart.createCart({ body: { currency: product.fromPrice.currency } });
+  cartId.set(cart.id);
   cart = await client.cart.addCartLine({ params: { cartId: cart.id }, body: { variantId: variant.id, quantity: 1 } });
   await renderCart();
 }
@@ -120,6 +172,7 @@ byId<HTMLFormElement>('checkout-form').addEventListener('submit', (event) => {
     };
     checkout = await client.order.createCheckout({ body: { cartId: cart.id, shippingAddress, paymentMethod: { type: 'qris' } } });
     cart = undefined;
+    cartId.set(undefined);
     byId('cart').hidden = true;
     byId('payment').hidden = false;
     byId('payment-summary').textContent = `${checkout.orders.length} order(s), ${rupiah(checkout.total)} to pay by QRIS`;
