@@ -1,0 +1,123 @@
+import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import type { Database } from '../src/database.js';
+import { prepareStatement } from '../src/prepared-statements.js';
+import { queryTemplate } from '../src/query-templates.js';
+import { openTestDatabase } from '../src/testing/test-database.js';
+
+interface Tables {
+  notes: { id: number; body: string };
+}
+
+let database: Database;
+let db: Kysely<Tables>;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  db = database.db as Kysely<Tables>;
+  await db.schema
+    .createTable('notes')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('body', 'text')
+    .execute();
+  // More transactions than the pool has connections, so every connection has prepared its `begin`.
+  await Promise.all(Array.from({ length: 12 }, () => db.transaction().execute((trx) => sql`select pg_sleep(0.01)`.execute(trx))));
+});
+afterAll(async () => {
+  await database?.close();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await db.deleteFrom('notes').execute();
+});
+
+/** `now()` is the time the transaction began: two statements that read it in one transaction see one value. */
+const startedAt = (trx: Kysely<Tables>, marker: number) => sql<{ t: Date }>`select now() as t, ${marker}::int as marker`.execute(trx);
+
+describe('a transaction begins with its first statement', () => {
+  test('the first statement runs inside the transaction: it sees the transaction start and rolls back with it', async () => {
+    await expect(
+      db.transaction().execute(async (trx) => {
+        const first = await startedAt(trx, 1);
+        await sql`select pg_sleep(0.02)`.execute(trx);
+        const second = await startedAt(trx, 2);
+        expect(first.rows[0]?.t.getTime()).toBe(second.rows[0]?.t.getTime());
+        await trx.insertInto('notes').values({ id: 1, body: 'kept?' }).execute();
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await db.selectFrom('notes').selectAll().execute()).toEqual([]);
+    // A first statement that writes rolls back as well.
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('notes').values({ id: 2, body: 'first' }).execute();
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await db.selectFrom('notes').selectAll().execute()).toEqual([]);
+  });
+
+  test('a failing first statement leaves nothing behind and the connections stay usable', async () => {
+    await db.insertInto('notes').values({ id: 1, body: 'one' }).execute();
+    for (let attempt = 0; attempt < 12; attempt++) {
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await trx.insertInto('notes').values({ id: 1, body: 'duplicate' }).execute();
+          await trx.insertInto('notes').values({ id: 2, body: 'never' }).execute();
+        }),
+      ).rejects.toThrow(/duplicate key/);
+    }
+    const committed = await db.transaction().execute(async (trx) => {
+      await trx.insertInto('notes').values({ id: 3, body: 'three' }).execute();
+      return trx.selectFrom('notes').select('id').orderBy('id').execute();
+    });
+    expect(committed).toEqual([{ id: 1 }, { id: 3 }]);
+  });
+
+  test('a prepared statement whose first run fails inside a new transaction is parsed again next time', async () => {
+    const byId = queryTemplate<{ later: { id: number } }, { id: number }, { id: number }>({
+      name: 'test_later',
+      build: (kysely, p) => kysely.selectFrom('later').select('id').where('id', '=', p.id),
+    });
+    const later = db as unknown as Kysely<{ later: { id: number } }>;
+    for (let attempt = 0; attempt < 12; attempt++) {
+      await expect(later.transaction().execute((trx) => byId.execute(trx, { id: 1 }))).rejects.toThrow(/"later" does not exist/);
+    }
+    await sql`create table later (id integer primary key)`.execute(db);
+    await sql`insert into later values (1)`.execute(db);
+    for (let attempt = 0; attempt < 12; attempt++) {
+      expect(await later.transaction().execute((trx) => byId.execute(trx, { id: 1 }))).toEqual([{ id: 1 }]);
+    }
+  });
+
+  test('a first statement without parameters (a simple query) still runs after begin', async () => {
+    const rows = await db.transaction().execute(async (trx) => {
+      const first = await sql<{ t: Date }>`select now() as t`.execute(trx);
+      await sql`select pg_sleep(0.02)`.execute(trx);
+      const second = await startedAt(trx, 2);
+      return [first.rows[0]?.t.getTime(), second.rows[0]?.t.getTime()];
+    });
+    expect(rows[0]).toBe(rows[1]);
+  });
+
+  test.runIf(process.env.DATABASE_URL)('on PostgreSQL, begin costs no round trip of its own, and an empty transaction sends nothing', async () => {
+    const sent: string[] = [];
+    const send = pg.Client.prototype.query;
+    vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const config = args[0] as string | { text?: string };
+      sent.push(typeof config === 'string' ? config : String(config.text));
+      return (send as (...rest: unknown[]) => unknown).apply(this, args) as never;
+    });
+    prepareStatement('test_note', 'select "body" from "notes" where "id" = $1');
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('notes').values({ id: 5, body: 'five' }).execute();
+      await trx.selectFrom('notes').select('body').where('id', '=', 5).execute();
+    });
+    expect(sent).toEqual(['insert into "notes" ("id", "body") values ($1, $2)', 'select "body" from "notes" where "id" = $1', 'commit']);
+    sent.length = 0;
+    await db.transaction().execute(async () => undefined);
+    expect(sent).toEqual([]);
+    expect(await db.selectFrom('notes').select('body').execute()).toEqual([{ body: 'five' }]);
+  });
+});
