@@ -32,7 +32,9 @@ function ulid(now: number): string {
   } else {
     increment(lastRandom);
   }
-  return encodeTime(lastTime) + lastRandom.map((digit) => ALPHABET[digit]).join('');
+  let random = '';
+  for (const digit of lastRandom) random += ALPHABET[digit];
+  return encodeTime(lastTime) + random;
 }
 
 function encodeTime(time: number): string {
@@ -45,9 +47,23 @@ function encodeTime(time: number): string {
   return out;
 }
 
+// Random bytes are drawn from the CSPRNG in batches: a call for 16 bytes cost most of an id (about
+// 7 of 8.6 µs), and ids are made several times a request (request ids, rows).
+const BATCH = 4096;
+let batch = Buffer.alloc(0);
+let taken = 0;
+
 function randomDigits(): number[] {
+  if (taken + RANDOM_LENGTH > batch.length) {
+    batch = randomBytes(BATCH);
+    taken = 0;
+  }
+  const digits = new Array<number>(RANDOM_LENGTH);
   // 256 is a multiple of 32, so masking a byte keeps every digit uniform.
-  return [...randomBytes(RANDOM_LENGTH)].map((byte) => byte & 31);
+  for (let i = 0; i < RANDOM_LENGTH; i++) digits[i] = (batch[taken + i] as number) & 31;
+  // Each byte is used once, so no two ids share their randomness.
+  taken += RANDOM_LENGTH;
+  return digits;
 }
 
 function increment(digits: number[]): void {

@@ -59,7 +59,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   // its `exp`). Not `noTimestamp: true`: with it fast-jwt drops the payload's `iat` as well.
   const signAccess = createSigner({ key: accessKey, algorithm: 'HS256', iss: ISSUER, aud: 'access' });
   const signService = createSigner({ key: serviceKey, algorithm: 'HS256', iss: ISSUER, aud: 'service', expiresIn: 3600_000 });
-  const verifyService = createVerifier({ key: serviceKey, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: 'service', cache: 1_000 });
+  const verifyService = createVerifier({
+    key: serviceKey,
+    algorithms: ['HS256'],
+    allowedIss: ISSUER,
+    allowedAud: 'service',
+  });
+  // Every call between services presents one of a handful of credentials, and fast-jwt's own cache
+  // hashes the token on every hit (5 µs, twice per cart request): verified ones are kept by their
+  // text until they expire. Bounded, as a caller could present many different valid credentials.
+  const verifiedServices = new Map<string, { service: string; expiresAt: number }>();
 
   return {
     accessTokenTtl,
@@ -95,13 +104,23 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return signService({ svc: service });
     },
     verifyServiceToken(token) {
+      const known = verifiedServices.get(token);
+      // fast-jwt checks `exp` against Date.now() too, with no tolerance.
+      if (known && known.expiresAt > Date.now()) return { kind: 'service', service: known.service };
+      let service: string;
       try {
-        const payload = verifyService(token) as { svc?: unknown };
+        const payload = verifyService(token) as { svc?: unknown; exp?: unknown };
         if (typeof payload.svc !== 'string') throw new Error('no service');
-        return { kind: 'service', service: payload.svc };
+        service = payload.svc;
+        if (typeof payload.exp === 'number') {
+          if (verifiedServices.size >= 1_000) verifiedServices.clear();
+          verifiedServices.set(token, { service, expiresAt: payload.exp * 1000 });
+        }
       } catch {
+        verifiedServices.delete(token);
         throw platformErrors.UNAUTHENTICATED('The service credential is not valid');
       }
+      return { kind: 'service', service };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createDecoder } from 'fast-jwt';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createTokenService } from '../src/tokens.js';
 
 const SECRET = 'a-test-secret-of-at-least-thirty-two-bytes';
@@ -59,5 +59,35 @@ describe('access tokens', () => {
     const token = other.signAccessToken({ userId: 'usr_4', role: 'customer', sessionId: 'ses_4' });
     expect(() => tokens.verifyAccessToken(token)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
     expect(() => tokens.verifyAccessToken(tokens.signServiceToken('cart'))).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+  });
+});
+
+describe('service credentials', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  test('a credential verified before (and so remembered) still expires after its hour', () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 11, 5, 12) });
+    const tokens = createTokenService({ secret: SECRET });
+    const credential = tokens.signServiceToken('cart');
+    expect(tokens.verifyServiceToken(credential)).toEqual({ kind: 'service', service: 'cart' });
+    vi.setSystemTime(Date.UTC(2026, 11, 5, 12, 59));
+    expect(tokens.verifyServiceToken(credential)).toEqual({ kind: 'service', service: 'cart' });
+    vi.setSystemTime(Date.UTC(2026, 11, 5, 13, 0, 1));
+    expect(() => tokens.verifyServiceToken(credential)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+  });
+
+  test('remembering a valid credential lets no altered or foreign one through', () => {
+    const tokens = createTokenService({ secret: SECRET });
+    const credential = tokens.signServiceToken('cart');
+    expect(tokens.verifyServiceToken(credential).service).toBe('cart');
+    const [header, , signature] = credential.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ svc: 'order', iss: 'tokobapak', aud: 'service' })).toString('base64url')}.${signature}`;
+    expect(() => tokens.verifyServiceToken(forged)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    expect(() => tokens.verifyServiceToken(`${credential}x`)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    const foreign = createTokenService({ secret: `${SECRET}-other` }).signServiceToken('cart');
+    expect(() => tokens.verifyServiceToken(foreign)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    expect(tokens.verifyServiceToken(credential).service).toBe('cart');
   });
 });

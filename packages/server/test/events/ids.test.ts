@@ -36,6 +36,14 @@ describe('newId', () => {
     expect(decodeTime(second)).toBe(time);
   });
 
+  test('each new millisecond draws fresh randomness, across the batches the bytes are drawn in', () => {
+    const start = Date.now() + 14_400_000;
+    const randomParts = Array.from({ length: 2000 }, (_, index) => newId('req', start + index).slice(-16));
+    expect(new Set(randomParts).size).toBe(randomParts.length);
+    // Every digit of the alphabet turns up in every position: nothing is stuck at zero.
+    for (let position = 0; position < 16; position++) expect(new Set(randomParts.map((part) => part[position])).size).toBe(32);
+  });
+
   test('rejects a prefix that is not lower-case letters and digits', () => {
     expect(() => newId('Evt')).toThrow(/prefix/);
     expect(() => newId('evt_x')).toThrow(/prefix/);
