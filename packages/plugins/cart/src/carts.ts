@@ -5,15 +5,13 @@ import { applicableShipping } from './applicable-shipping.js';
 import { hashCartToken, newCartToken } from './cart-token.js';
 import type { Cart, CartContext, Tx } from './context.js';
 import { cartErrors } from './errors.js';
+import { type AddLineValues, type LineRefusal, writeAddedLine } from './line-write.js';
 import { evaluateDiscounts } from './promotions.js';
 import { insertGuestCart, loadCart } from './stored-cart.js';
 import { lookUpVariants, type Snapshot } from './variants.js';
 import { cartView, type StoredCart } from './view.js';
 
 type Schemas = CartComponents['schemas'];
-
-/** The most units one line holds (the spec's bound on a quantity). */
-const MAX_LINE_QUANTITY = 10000;
 
 /** A guest's new cart (with its token, once), or the customer's open cart, created if needed. */
 export async function createCart({ ctx, settings }: Cart, customerId: string | null, currency: string | undefined): Promise<Schemas['CreatedCart']> {
@@ -76,9 +74,11 @@ export async function getCart(cart: Cart, cartId: string, shopper: Shopper): Pro
 
 /**
  * Adds units of a variant. The variants are looked up first (one call, for the cart's lines and
- * the new one, outside any transaction); then one transaction locks the cart, reads the line as
- * it is now and writes it only if the new quantity is available. Concurrent adds to one cart
- * queue on the cart's lock, so together they never ask for more than is available.
+ * the new one, outside any transaction); then one statement decides and writes the line and
+ * answers the cart after the write (`writeAddedLine`). When another change of the cart got in
+ * between that statement's snapshot and its lock, nothing is written, and the statement runs again
+ * in a transaction that locks the cart first: concurrent adds to one cart queue on the cart's
+ * lock, so together they never ask for more than is available.
  */
 export async function addLine(cart: Cart, cartId: string, shopper: Shopper, input: Schemas['LineInput'], once?: LineReference): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
@@ -86,29 +86,31 @@ export async function addLine(cart: Cart, cartId: string, shopper: Shopper, inpu
   requireOpen(before);
   const snapshots = await lookUpVariants(ctx, [...before.lines.map((line) => line.variantId), input.variantId]);
   const variant = sellableVariant(snapshots, input.variantId, before.currency);
-  const now = ctx.clock.now();
-  const after = await ctx.transaction(async (tx) => {
-    await lockAndTouch(tx, cartId, now);
-    // Under the cart's lock, so of two requests with one reference the second sees the first's.
-    if (once && !(await claimReference(tx, cartId, once, now))) return loadLocked(cart, tx, cartId);
-    // The cart is locked, so its lines stay as read: one statement finds the line and counts them.
-    const lines = await tx.db.selectFrom('cart_lines').select(['id', 'variant_id', 'quantity']).where('cart_id', '=', cartId).execute();
-    const line = lines.find((candidate) => candidate.variant_id === input.variantId);
-    const quantity = (line?.quantity ?? 0) + input.quantity;
-    if (quantity > MAX_LINE_QUANTITY) throw cartErrors.CART_LINE_QUANTITY_LIMIT(`The line would hold ${quantity} units`);
-    requireAvailable(variant, quantity);
-    if (line) {
-      await tx.db.updateTable('cart_lines').set({ quantity, updated_at: now }).where('id', '=', line.id).execute();
-    } else {
-      if (lines.length >= settings.maxLines) throw cartErrors.CART_TOO_MANY_LINES(`A cart holds at most ${settings.maxLines} lines`);
-      await tx.db
-        .insertInto('cart_lines')
-        .values({ id: newId('cli'), cart_id: cartId, variant_id: input.variantId, store_id: variant.storeId, quantity, created_at: now, updated_at: now })
-        .execute();
-    }
-    return loadLocked(cart, tx, cartId);
-  });
-  return present(cart, after, snapshots);
+  const values: AddLineValues = {
+    cartId,
+    variantId: input.variantId,
+    lineId: newId('cli'),
+    storeId: variant.storeId,
+    currency: variant.price.currency,
+    quantity: input.quantity,
+    available: variant.available,
+    maxLines: settings.maxLines,
+    now: ctx.clock.now(),
+  };
+  // A referenced addition (another service's, rare) claims its reference in the transaction, so it always takes the lock.
+  let written = once ? undefined : await writeAddedLine(ctx.db, values, settings.tax);
+  if (!written || !('cart' in written)) {
+    // Refused, met another change, or referenced: decide again on the current lines, holding the cart's lock.
+    written = await ctx.transaction(async (tx) => {
+      await lockAndTouch(tx, cartId, values.now);
+      // Under the cart's lock, so of two requests with one reference the second sees the first's.
+      if (once && !(await claimReference(tx, cartId, once, values.now))) return { cart: await loadLocked(cart, tx, cartId), quantity: 0 };
+      const locked = await writeAddedLine(tx.db, values, settings.tax);
+      if (!('cart' in locked)) throw lineRefused(locked.refusal, locked.quantity, variant, before.currency, settings.maxLines);
+      return locked;
+    });
+  }
+  return present(cart, written.cart, snapshots);
 }
 
 /** Names a line addition made for another service: the customer's reference adds a line once. */
@@ -203,10 +205,30 @@ function sellableVariant(snapshots: Map<string, Snapshot>, variantId: string, cu
 }
 
 function requireAvailable(variant: Snapshot, quantity: number): void {
-  if (quantity > variant.available) {
-    throw cartErrors.CART_INSUFFICIENT_STOCK({
-      detail: `${variant.available} of ${variant.variantId} available; the line would need ${quantity}`,
-      errors: [{ pointer: '#/body/quantity', message: `${variant.available} available` }],
-    });
+  if (quantity > variant.available) throw insufficientStock(variant, quantity);
+}
+
+function insufficientStock(variant: Snapshot, quantity: number) {
+  return cartErrors.CART_INSUFFICIENT_STOCK({
+    detail: `${variant.available} of ${variant.variantId} available; the line would need ${quantity}`,
+    errors: [{ pointer: '#/body/quantity', message: `${variant.available} available` }],
+  });
+}
+
+/** The problem for a line the add statement refused, holding the cart's lock (so the reason is current). */
+function lineRefused(refusal: LineRefusal | undefined, quantity: number, variant: Snapshot, currency: string, maxLines: number) {
+  switch (refusal) {
+    case 'CART_NOT_OPEN':
+      return cartErrors.CART_NOT_OPEN('The cart is no longer open');
+    case 'CART_CURRENCY_MISMATCH':
+      return cartErrors.CART_CURRENCY_MISMATCH(`The variant is priced in ${variant.price.currency}; this cart is no longer in ${currency}`);
+    case 'CART_LINE_QUANTITY_LIMIT':
+      return cartErrors.CART_LINE_QUANTITY_LIMIT(`The line would hold ${quantity} units`);
+    case 'CART_INSUFFICIENT_STOCK':
+      return insufficientStock(variant, quantity);
+    case 'CART_TOO_MANY_LINES':
+      return cartErrors.CART_TOO_MANY_LINES(`A cart holds at most ${maxLines} lines`);
+    default:
+      return cartErrors.CART_NOT_FOUND();
   }
 }

@@ -7,7 +7,8 @@ import type { StoredCart } from './view.js';
 
 type Db = Kysely<CartDatabase>;
 
-interface CartRowJson {
+/** A cart row as the read statements answer it, its lines, tax choices and shipping as JSON. */
+export interface CartRowJson {
   id: string;
   customer_id: string | null;
   token_hash: string | null;
@@ -24,7 +25,7 @@ interface CartRowJson {
 }
 
 /** The cart row's own columns, as every read and the guest cart's insert answer them. */
-const CART_COLUMNS = [
+export const CART_COLUMNS = [
   'carts.id',
   'carts.customer_id',
   'carts.token_hash',
@@ -121,7 +122,8 @@ export async function insertGuestCart(
   return storedCartOf({ ...row, lines: [], store_taxes: [], shipping: [] }, defaultTax);
 }
 
-function storedCartOf(row: CartRowJson, defaultTax: TaxRule): StoredCart {
+/** The stored cart of a row as the read statements answer it. */
+export function storedCartOf(row: CartRowJson, defaultTax: TaxRule): StoredCart {
   const platform = row.platform_tax;
   return {
     id: row.id,

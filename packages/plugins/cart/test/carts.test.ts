@@ -153,6 +153,56 @@ describe('lines', () => {
   });
 });
 
+describe('concurrent adds of different variants', () => {
+  // A line's add decides on the lines it read and writes only if no other change got in between;
+  // otherwise it decides again holding the cart's lock. These adds touch different lines, so only
+  // the cart's row (its version and lock) stands between them.
+  test('ten at once to a cart one line short of its limit: exactly one gets in, the others are refused', async () => {
+    const limited = await startServer({ cart: { maxLines: 3 } });
+    try {
+      const created = await limited.client().cart.createCart({ body: {} });
+      const headers = tokenHeader(created.token);
+      const cartId = created.id;
+      for (let index = 0; index < 2; index++) {
+        const { variantId } = await variantOf(limited, { price: 1000, stock: 10 });
+        await limited.client().cart.addCartLine({ params: { cartId }, headers, body: { variantId, quantity: 1 } });
+      }
+      const candidates: string[] = [];
+      for (let index = 0; index < 10; index++) candidates.push((await variantOf(limited, { price: 2000, stock: 10 })).variantId);
+      const results = await Promise.allSettled(
+        candidates.map((variantId) => limited.client().cart.addCartLine({ params: { cartId }, headers, body: { variantId, quantity: 1 } })),
+      );
+      const added = results.filter((result) => result.status === 'fulfilled');
+      expect(added).toHaveLength(1);
+      for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({ status: 422, code: 'CART_TOO_MANY_LINES' });
+      const cart = await limited.client().cart.getCart({ params: { cartId }, headers });
+      expect(linesOf(cart)).toHaveLength(3);
+      expect(added[0]?.status === 'fulfilled' && linesOf(added[0].value)).toEqual(linesOf(cart));
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('ten at once, all allowed: every answer shows its own line, and the cart ends with all ten', async () => {
+    const { cartId, headers } = await guestCart();
+    const variantIds: string[] = [];
+    for (let index = 0; index < 10; index++) variantIds.push((await variantOf(server, { price: 1000 + index, stock: 3 })).variantId);
+    const answers = await Promise.all(
+      variantIds.map((variantId) => server.client().cart.addCartLine({ params: { cartId }, headers, body: { variantId, quantity: 2 } })),
+    );
+    answers.forEach((answer, index) => {
+      expect(linesOf(answer).find((line) => line.variantId === variantIds[index])).toMatchObject({ quantity: 2, requestedQuantity: 2, status: 'ok' });
+    });
+    const cart = await server.client().cart.getCart({ params: { cartId }, headers });
+    expect(
+      linesOf(cart)
+        .map((line) => line.variantId)
+        .sort(),
+    ).toEqual([...variantIds].sort());
+    expect(cart.totals.subtotal.amount).toBe(variantIds.reduce((sum, _id, index) => sum + 2 * (1000 + index), 0));
+  });
+});
+
 describe('reads go through to inventory', () => {
   test('a price change shows at once; stock that falls reduces the line; a withdrawn product makes it unavailable', async () => {
     const { cartId, headers } = await guestCart();
