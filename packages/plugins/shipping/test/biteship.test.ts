@@ -153,6 +153,22 @@ describe('webhooks', () => {
     expect((await as.order().shipping.getShipment({ params: { shipmentId: shipment.id } })).status).toBe('pending');
   });
 
+  test('the dashboard’s installation check (an empty body, no signature pair) answers 200 and changes nothing; a payload without the pair is 401', async () => {
+    const shipment = await ship(await biteshipOption());
+    const order = orderOf(shipment);
+    const empty = await server.app.inject({ method: 'POST', url: '/shipping/webhooks/biteship' });
+    expect(empty.statusCode).toBe(200);
+    expect(empty.json()).toEqual({ applied: false });
+    expect((await webhook({}, null)).json()).toEqual({ applied: false });
+    // Anything with content needs the pair, even what looks like a check.
+    expectProblemResponse(await webhook({ event: 'order.status', order_id: order?.id, status: 'delivered' }, null), 401, 'SHIPPING_WEBHOOK_UNAUTHENTICATED');
+    expectProblemResponse(await webhook({ order_id: order?.id }, ''), 401, 'SHIPPING_WEBHOOK_UNAUTHENTICATED');
+    const seen = await as.store(STORE).shipping.getShipment({ params: { shipmentId: shipment.id } });
+    expect(seen.status).toBe('pending');
+    expect(seen.history).toHaveLength(1);
+    expect(await outboxEvents(server, ['shipping.shipment-updated'], { subject: shipment.id })).toHaveLength(1);
+  });
+
   test('updates move the shipment forward once; replayed and late ones change nothing', async () => {
     const shipment = await ship(await biteshipOption());
     const order = orderOf(shipment);

@@ -224,8 +224,10 @@ export interface paths {
         put?: never;
         /**
          * A status update pushed by a carrier
-         * @description The provider's own payload, authenticated the provider's way (for Biteship: the secret
-         *     header configured in its dashboard, compared in constant time). An update for an unknown
+         * @description The provider's own payload, authenticated the provider's way (for Biteship: the
+         *     Signature Key / Signature Secret header pair configured in its dashboard, the key being
+         *     `X-Biteship-Webhook-Secret`, compared in constant time). Biteship's URL check (an empty
+         *     body, without the pair) is answered `applied: false`. An update for an unknown
          *     shipment, a status that is not after the current one, or one already applied is accepted
          *     and changes nothing, so the carrier stops retrying.
          *
@@ -959,7 +961,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Biteship's webhook secret header, as set in its dashboard. */
+                /** @description Biteship's webhook secret, the Signature Secret sent under this Signature Key as set in its dashboard. */
                 "X-Biteship-Webhook-Secret"?: string;
             };
             path: {
@@ -970,7 +972,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": unknown;
             };
         };
         responses: {

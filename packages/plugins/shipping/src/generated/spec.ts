@@ -523,7 +523,7 @@ const document = {
           "Carrier webhooks"
         ],
         "summary": "A status update pushed by a carrier",
-        "description": "The provider's own payload, authenticated the provider's way (for Biteship: the secret\nheader configured in its dashboard, compared in constant time). An update for an unknown\nshipment, a status that is not after the current one, or one already applied is accepted\nand changes nothing, so the carrier stops retrying.\n\nErrors: `VALIDATION_FAILED` (400: a provider that takes no webhooks),\n`SHIPPING_PROVIDER_NOT_FOUND` (404: this server has no account with the provider), `SHIPPING_WEBHOOK_UNAUTHENTICATED` (401: missing or wrong secret),\n`SHIPPING_WEBHOOK_INVALID` (400: not a payload of this provider).\n",
+        "description": "The provider's own payload, authenticated the provider's way (for Biteship: the\nSignature Key / Signature Secret header pair configured in its dashboard, the key being\n`X-Biteship-Webhook-Secret`, compared in constant time). Biteship's URL check (an empty\nbody, without the pair) is answered `applied: false`. An update for an unknown\nshipment, a status that is not after the current one, or one already applied is accepted\nand changes nothing, so the carrier stops retrying.\n\nErrors: `VALIDATION_FAILED` (400: a provider that takes no webhooks),\n`SHIPPING_PROVIDER_NOT_FOUND` (404: this server has no account with the provider), `SHIPPING_WEBHOOK_UNAUTHENTICATED` (401: missing or wrong secret),\n`SHIPPING_WEBHOOK_INVALID` (400: not a payload of this provider).\n",
         "security": [],
         "parameters": [
           {
@@ -542,7 +542,7 @@ const document = {
             "name": "X-Biteship-Webhook-Secret",
             "in": "header",
             "required": false,
-            "description": "Biteship's webhook secret header, as set in its dashboard.",
+            "description": "Biteship's webhook secret, the Signature Secret sent under this Signature Key as set in its dashboard.",
             "schema": {
               "type": "string",
               "maxLength": 512
@@ -554,8 +554,7 @@ const document = {
           "content": {
             "application/json": {
               "schema": {
-                "type": "object",
-                "description": "The provider's payload, checked by its adapter."
+                "description": "The provider's payload (any JSON, or none), checked by its adapter."
               }
             }
           }

@@ -9,6 +9,8 @@ export function webhookHandlers(providers: Providers): Pick<ShippingHandlers, 'r
     async receiveShippingWebhook({ params, headers, body }, ctx) {
       const provider = providerNamed(providers, params.provider);
       if (!provider?.webhook) throw shippingErrors.SHIPPING_PROVIDER_NOT_FOUND();
+      // Checked before the secret: the carrier's URL check comes without it, and changes nothing.
+      if (provider.webhook.isInstallationCheck?.(body)) return { applied: false };
       if (!provider.webhook.authenticate(headers as Record<string, string | undefined>)) throw shippingErrors.SHIPPING_WEBHOOK_UNAUTHENTICATED();
       const update = provider.webhook.parse(body);
       if (!update) return { applied: false };

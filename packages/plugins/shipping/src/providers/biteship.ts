@@ -6,7 +6,11 @@ import type { Booking, CarrierUpdate, Rate, ShippingProvider } from './types.js'
 
 type BiteshipConfig = NonNullable<ShippingSettings['biteship']>;
 
-/** The header Biteship is set up (in its dashboard) to send with every webhook, carrying our secret. */
+/**
+ * The header Biteship sends with every webhook, carrying our secret. Biteship's dashboard takes a
+ * webhook's "Signature Key" (a header name of our choosing) and "Signature Secret" (its value) and
+ * sends that pair, verbatim, with each delivery: there is no signature over the body.
+ */
 export const BITESHIP_WEBHOOK_HEADER = 'x-biteship-webhook-secret';
 
 /**
@@ -158,13 +162,16 @@ export function biteshipProvider(config: BiteshipConfig, fetchFn: typeof fetch):
     },
 
     webhook: {
+      // Saving a webhook in Biteship's dashboard first posts an empty body, without the signature
+      // pair, and the URL is only saved when that answers 200. It carries nothing to apply.
+      isInstallationCheck: isEmptyPayload,
       authenticate(headers) {
         const presented = Buffer.from(headers[BITESHIP_WEBHOOK_HEADER] ?? '', 'utf8');
         const expected = Buffer.from(config.webhookSecret, 'utf8');
         return presented.length === expected.length && timingSafeEqual(presented, expected);
       },
       parse(body) {
-        if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) return null; // the dashboard's test call
+        if (isEmptyPayload(body)) return null; // the dashboard's installation check
         const payload = body as Record<string, unknown>;
         const event = payload.event;
         const orderId = payload.order_id;
@@ -185,6 +192,10 @@ export function biteshipProvider(config: BiteshipConfig, fetchFn: typeof fetch):
       },
     },
   };
+}
+
+function isEmptyPayload(body: unknown): boolean {
+  return body === undefined || body === null || body === '' || (typeof body === 'object' && Object.keys(body).length === 0);
 }
 
 /** Biteship's "1 - 2" with unit "days" (or "hours": same day). */

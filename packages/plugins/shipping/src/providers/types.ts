@@ -77,6 +77,11 @@ export interface ShippingProvider {
   track?(shipment: TrackedShipment): Promise<CarrierUpdate>;
   /** Checks and reads the carrier's webhooks. */
   webhook?: {
+    /**
+     * True for a payload the carrier sends unauthenticated to check the URL (it must answer 200 and
+     * carries no update); nothing is applied for it.
+     */
+    isInstallationCheck?(body: unknown): boolean;
     /** True when the request carries the carrier's secret; compared in constant time. */
     authenticate(headers: Record<string, string | undefined>): boolean;
     /** The update in a payload, null for one that carries none (a test ping); throws `SHIPPING_WEBHOOK_INVALID` for a foreign one. */
