@@ -6,7 +6,10 @@
  * of `bench:cart` move with whatever else runs; the CPU a request costs moves much less, so this
  * is the figure to compare two versions of the code by.
  *
- *   pnpm bench:cart:probe --requests 1000 --rounds 3 [--modes direct,inject] [--scenarios get-cart]
+ * A mode ending in `-limited` (`direct-limited`) runs with the anonymous rate limit on, with a
+ * budget no run reaches, to show what counting each guest request costs.
+ *
+ *   pnpm bench:cart:probe --requests 1000 --rounds 3 [--modes direct,inject,direct-limited] [--scenarios get-cart]
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -38,13 +41,15 @@ const { values } = parseArgs({
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
 const concurrency = Math.max(1, Number(values.concurrency));
-const modes = (values.modes as string).split(',') as Array<'direct' | 'inject'>;
+const modes = (values.modes as string).split(',') as Mode[];
 const chosen = new Set((values.scenarios as string).split(','));
 const adminUrl = values['postgres-url'] as string;
 const database = `tb_bench_probe_${randomBytes(4).toString('hex')}`;
 const secret = randomBytes(32).toString('hex');
 
-async function start(mode: 'direct' | 'inject'): Promise<TokoBapakServer> {
+type Mode = 'direct' | 'inject' | 'direct-limited' | 'inject-limited';
+
+async function start(mode: Mode): Promise<TokoBapakServer> {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return createServer({
@@ -53,8 +58,9 @@ async function start(mode: 'direct' | 'inject'): Promise<TokoBapakServer> {
     secret,
     logLevel: 'warn',
     accessTokenTtl: 3600,
-    directServiceCalls: mode === 'direct',
+    directServiceCalls: mode.startsWith('direct'),
     embeddedMaintenanceIntervalMs: false,
+    rateLimit: mode.endsWith('-limited') ? { max: 1_000_000_000, windowSeconds: 60 } : false,
   });
 }
 

@@ -140,6 +140,19 @@ describe('other store settings', () => {
     expect(buildServerConfig(settings, []).metricsToken).toBe('scrape');
   });
 
+  test('the anonymous rate limit: on by default, TOKOBAPAK_RATE_LIMIT sets or turns it off; TOKOBAPAK_TRUST_PROXY', async () => {
+    const quotes = { quoteShippingRates: { max: 120, windowSeconds: 60 } };
+    const byDefault = await settingsFor({}, {});
+    expect(buildServerConfig(byDefault, []).rateLimit).toEqual({ max: 600, windowSeconds: 60, operations: quotes });
+    expect(buildServerConfig(byDefault, []).trustProxy).toBeUndefined();
+    const set = await settingsFor({}, { TOKOBAPAK_RATE_LIMIT: '30/10', TOKOBAPAK_TRUST_PROXY: 'true' });
+    expect(buildServerConfig(set, [])).toMatchObject({ rateLimit: { max: 30, windowSeconds: 10, operations: quotes }, trustProxy: true });
+    expect(buildServerConfig(await settingsFor({}, { TOKOBAPAK_RATE_LIMIT: 'off' }), []).rateLimit).toBe(false);
+    for (const wrong of ['600 per minute', '0/60', '10/0', '-1/60']) {
+      await expect(settingsFor({}, { TOKOBAPAK_RATE_LIMIT: wrong })).rejects.toMatchObject({ code: 'CLI_INVALID_VALUE' });
+    }
+  });
+
   test('mail: variables override the config file; the SMTP URL alone selects smtp', async () => {
     await writeConfig(`export default { mail: { transport: 'file', dir: 'outbox', from: 'Shop <shop@example.com>' } };`);
     expect((await settingsFor({}, {})).mail).toEqual({ transport: 'file', dir: join(dir, 'outbox'), from: 'Shop <shop@example.com>' });

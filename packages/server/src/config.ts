@@ -1,3 +1,4 @@
+import type { AnonymousRateLimit } from './anonymous-rate-limit.js';
 import type { CorsOrigins } from './cors.js';
 import type { Database, DatabaseConfig } from './database.js';
 import type { LandingPageOptions } from './landing-page.js';
@@ -41,6 +42,13 @@ export interface ServerConfig {
    * reads it from `TOKOBAPAK_METRICS_TOKEN`. Unset: `/metrics` is open (keep the port private).
    */
   metricsToken?: string;
+  /**
+   * Requests to API operations without credentials, counted per client IP in this process, over
+   * which the server answers 429 `RATE_LIMITED` with `Retry-After` (see docs/security.md). Default:
+   * none (`false`), so tests and benchmarks are not throttled; `tokobapak start` applies one unless
+   * `TOKOBAPAK_RATE_LIMIT=off`.
+   */
+  rateLimit?: AnonymousRateLimit | false;
   /** Honour X-Forwarded-For when behind a reverse proxy. */
   trustProxy?: boolean;
   /** Access-token lifetime in seconds (default 900). */

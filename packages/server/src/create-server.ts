@@ -14,6 +14,7 @@ import { ACCOUNT_DELETED, createDeletedAccounts } from './deleted-accounts.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, payloadChecker, writeManyToOutbox, writeToOutbox } from './events/index.js';
 import type { NewEvent } from './events/types.js';
+import { installAnonymousRateLimit } from './anonymous-rate-limit.js';
 import { installErrorHandling, sendProblem } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';
@@ -128,6 +129,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     });
     installErrorHandling(app);
     await installCors(app, config.corsOrigins);
+    if (config.rateLimit) await installAnonymousRateLimit(app, config.rateLimit);
     const registry = installObservability(app, { db, services: names, databaseKind: database.kind, metricsToken: config.metricsToken });
     await installApiDocs(app, plugins, version);
     if (config.landingPage !== false) installLandingPage(app, { plugins, version, databaseKind: database.kind, ...config.landingPage });

@@ -62,6 +62,7 @@ export {
   type StepRecord,
 } from './processes/types.js';
 export { type Placeholders, type QueryTemplate, type QueryTemplateDefinition, queryTemplate } from './query-templates.js';
+export type { AnonymousRateLimit, RequestBudget } from './anonymous-rate-limit.js';
 export type { RateLimit, RateLimiter } from './rate-limit.js';
 export { Reply, redirect, reply } from './reply.js';
 export { findUnsafeText, isSafeText, UNSAFE_TEXT_MESSAGE, type UnsafeTextIssue } from './safe-text.js';

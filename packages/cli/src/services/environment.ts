@@ -106,6 +106,17 @@ export const otherVariables: EnvVar[] = [
     example: 'a-long-random-string-for-prometheus',
   },
   {
+    name: 'TOKOBAPAK_RATE_LIMIT',
+    description:
+      'requests one client address may make to the API without signing in, per window, as <max>/<seconds> (default 600/60; shipping quotes 120/60 apart); "off" for none. Counted per process',
+    example: '600/60',
+  },
+  {
+    name: 'TOKOBAPAK_TRUST_PROXY',
+    description: 'true behind a reverse proxy: the client address (for the rate limit and logs) is taken from X-Forwarded-For',
+    example: 'false',
+  },
+  {
     name: 'TOKOBAPAK_PUBLIC_URL',
     description: 'public base URL for links in mail and OIDC redirects (default: the listening address)',
     example: 'https://shop.example.com',

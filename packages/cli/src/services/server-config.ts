@@ -79,7 +79,9 @@ export function buildServerConfig(settings: StoreSettings, plugins: Plugin[]): S
     remoteServices: settings.remoteServices,
     logLevel: settings.logLevel,
     options: settings.serviceOptions,
+    rateLimit: settings.rateLimit,
   };
+  if (settings.trustProxy !== undefined) config.trustProxy = settings.trustProxy;
   if (settings.secret !== undefined) config.secret = settings.secret;
   if (settings.metricsToken !== undefined) config.metricsToken = settings.metricsToken;
   if (settings.publicUrl !== undefined) config.publicUrl = settings.publicUrl;

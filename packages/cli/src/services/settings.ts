@@ -1,8 +1,10 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { AnonymousRateLimit } from '@tokobapak/server';
 import type { LoadedStoreConfig } from './config-file.js';
 import { RESERVED_CONFIG_KEYS } from './config-file.js';
 import { flagVariables, remoteServiceVariable } from './environment.js';
 import { CliError } from './errors.js';
+import { anonymousRateLimit, parseRateLimit, RATE_LIMIT_VARIABLE } from './rate-limit-setting.js';
 
 /** Environment variables as the CLI sees them (injected, so tests need not touch `process.env`). */
 export type Env = Record<string, string | undefined>;
@@ -42,6 +44,10 @@ export interface StoreSettings {
   corsOrigins?: string[] | true;
   /** Unset: the server's default (files next to the PGlite folder, in memory otherwise). */
   mail?: MailSetting;
+  /** Per-IP budget of anonymous API calls (`TOKOBAPAK_RATE_LIMIT`), or `false` for none. */
+  rateLimit: AnonymousRateLimit | false;
+  /** Take the client's address from X-Forwarded-For (`TOKOBAPAK_TRUST_PROXY`): behind a reverse proxy, or every client is the proxy. */
+  trustProxy?: boolean;
   /** Options for each service's factory: the config key named after it. */
   serviceOptions: Record<string, unknown>;
   /** Path of the config file that was read, if any. */
@@ -55,6 +61,9 @@ export const DEFAULTS = { port: 4000, host: '127.0.0.1', dataDir: '.tokobapak/da
 
 /** The `--data` value that keeps everything in memory. */
 export const IN_MEMORY = ':memory:';
+
+/** Honour X-Forwarded-For (the server's `trustProxy`). */
+export const TRUST_PROXY_VARIABLE = 'TOKOBAPAK_TRUST_PROXY';
 
 /** Turns PostgreSQL named prepared statements off, for poolers that cannot keep them (see docs/performance-catalogue.md). */
 export const PREPARED_STATEMENTS_VARIABLE = 'TOKOBAPAK_PG_PREPARED_STATEMENTS';
@@ -142,10 +151,13 @@ export function resolveStoreSettings({ flags, env, cwd, file, builtIn }: Resolve
     logLevel: logLevel === 'silent' ? false : logLevel,
     remoteServices,
     serviceOptions,
+    rateLimit: anonymousRateLimit(fromEnv(env, RATE_LIMIT_VARIABLE, parseRateLimit)),
     sources: { services: services.source, port: port.source, host: host.source, data: databaseUrl ? 'env' : data.source },
   };
   const secret = nonEmpty(env.TOKOBAPAK_SECRET);
   if (secret !== undefined) settings.secret = secret;
+  const trustProxy = fromEnv(env, TRUST_PROXY_VARIABLE, parseBoolean);
+  if (trustProxy !== undefined) settings.trustProxy = trustProxy;
   const metricsToken = nonEmpty(env.TOKOBAPAK_METRICS_TOKEN);
   if (metricsToken !== undefined) settings.metricsToken = metricsToken;
   const publicUrl = nonEmpty(env.TOKOBAPAK_PUBLIC_URL) ?? config.publicUrl;

@@ -109,6 +109,8 @@ function envExample({ services }: StoreTemplateInput): string {
         byName('TOKOBAPAK_CORS_ORIGINS'),
         byName('TOKOBAPAK_SECRET'),
         byName('TOKOBAPAK_METRICS_TOKEN'),
+        byName('TOKOBAPAK_RATE_LIMIT'),
+        byName('TOKOBAPAK_TRUST_PROXY'),
         flagVariables.logLevel,
         flagVariables.demo,
         flagVariables.config,
