@@ -1,4 +1,6 @@
 /** @tokobapak/server: the runtime every TokoBapak service plugin runs in. */
+
+export type { AnonymousRateLimit, RequestBudget } from './anonymous-rate-limit.js';
 export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, StoreRole, UserCaller, UserRole } from './caller.js';
 export { actingUserId, requireApiKey, requireService, requireStore, requireUser, type StoreContext } from './caller-guards.js';
 export type { ServerConfig } from './config.js';
@@ -62,7 +64,6 @@ export {
   type StepRecord,
 } from './processes/types.js';
 export { type Placeholders, type QueryTemplate, type QueryTemplateDefinition, queryTemplate } from './query-templates.js';
-export type { AnonymousRateLimit, RequestBudget } from './anonymous-rate-limit.js';
 export type { RateLimit, RateLimiter } from './rate-limit.js';
 export { Reply, redirect, reply } from './reply.js';
 export { findUnsafeText, isSafeText, UNSAFE_TEXT_MESSAGE, type UnsafeTextIssue } from './safe-text.js';
