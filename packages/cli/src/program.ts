@@ -11,6 +11,7 @@ import { registerPayoutsCommand } from './commands/payouts.js';
 import { registerProductsCommand } from './commands/products.js';
 import { registerPromotionsCommand } from './commands/promotions.js';
 import { registerServicesCommand } from './commands/services.js';
+import { registerShippingCommand } from './commands/shipping.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerStoreCommand } from './commands/store.js';
 import { type CliContext, createContext } from './services/cli-context.js';
@@ -47,6 +48,7 @@ export function buildProgram(context: CliContext = createContext()): Command {
   registerStoreCommand(program, context);
   registerBannersCommand(program, context);
   registerOrdersCommand(program, context);
+  registerShippingCommand(program, context);
   registerPromotionsCommand(program, context);
   registerPayoutsCommand(program, context);
   registerAccountCommands(program, context);
