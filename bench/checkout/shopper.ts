@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { TEST_ADDRESS } from '../../packages/server/src/testing/addresses.js';
 
 /** One HTTP answer: its status and parsed JSON body. */
 interface Answer {
@@ -68,17 +69,8 @@ export interface Shelf {
   stores: Array<{ storeId: string; variantIds: string[] }>;
 }
 
-/** Where the parcels go. */
-export const ADDRESS = {
-  recipientName: 'Siti Rahma',
-  phone: '+6281234567890',
-  line1: 'Jl. Braga No. 10',
-  line2: null,
-  city: 'Bandung',
-  region: 'Jawa Barat',
-  postalCode: '40111',
-  countryCode: 'ID',
-};
+/** Where the parcels go: the tests' address (a file that imports nothing, so the server stays out of this process). */
+const ADDRESS = TEST_ADDRESS;
 
 const MAX_POLL_MS = 500;
 

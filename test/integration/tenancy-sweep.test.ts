@@ -8,7 +8,7 @@ import { shippingPlugin } from '@tokobapak/plugin-shipping';
 import { userPlugin } from '@tokobapak/plugin-user';
 import type { TokoBapakClient } from '@tokobapak/sdk';
 import { newId, readOperations } from '@tokobapak/server';
-import { createTestServer, customerSession, eventually, serviceClient, signUp, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, customerSession, eventually, serviceClient, signUp, storeSession, TEST_ADDRESS, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 // Tenancy, operation by operation: every operation of the order, payment and shipping specs, and
@@ -34,25 +34,9 @@ const inScope = readOperations('order', orderPlugin().spec)
   .concat(readOperations('shipping', shippingPlugin().spec))
   .concat(readOperations('merchant', merchantPlugin().spec).filter((operation) => /\/(balance|withdrawals)/.test(operation.path)));
 
-const ADDRESS = {
-  recipientName: 'Siti Rahma',
-  phone: '+6281234567890',
-  line1: 'Jl. Braga No. 10',
-  line2: null,
-  city: 'Bandung',
-  region: 'Jawa Barat',
-  postalCode: '40111',
-  countryCode: 'ID',
-};
-const DESTINATION = {
-  postalCode: '40111',
-  countryCode: 'ID',
-  region: 'Jawa Barat',
-  city: 'Bandung',
-  recipientName: 'Siti Rahma',
-  phone: '+6281234567890',
-  line1: 'Jl. Braga No. 10',
-};
+const ADDRESS = TEST_ADDRESS;
+// A quote's destination: the address without its optional second line.
+const { line2: _line2, ...DESTINATION } = TEST_ADDRESS;
 const SETTINGS = (name: string) => ({
   currency: 'IDR',
   flatRate: { name, amount: 15000, estimatedDays: { min: 2, max: 4 }, zones: [] },

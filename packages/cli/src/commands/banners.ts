@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import { bannerConnection, bannerInputFrom, createBanner, deleteBanner, listBanners, pauseBanner } from '../services/banners-actions.js';
+import { bannerInputFrom, createBanner, deleteBanner, listBanners, pauseBanner } from '../services/banners-actions.js';
 import { bannerVariables } from '../services/banners-environment.js';
 import type { CliContext } from '../services/cli-context.js';
 import { CliError } from '../services/errors.js';
 import { resolveJson } from '../services/settings.js';
+import { sessionOrKeyConnection } from '../services/store-connection.js';
 import { bannerDeletedPresentation, bannerListPresentation, bannerPresentation } from '../ui/banner-presentations.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
-import { withConnection as connectionOptions, optional, required } from './connection.js';
+import { optional, required, withSessionOrKey } from './connection.js';
 import { envOption } from './options.js';
-
-const withConnection = (command: Command) => connectionOptions(command, { password: false });
 
 interface BannerFlags {
   url?: string;
@@ -36,12 +35,12 @@ export function registerBannersCommand(program: Command, context: CliContext): v
     .command('banners')
     .description("list, create, pause and delete your store's homepage banners (signed in with `tokobapak login`, or with a store API key)");
 
-  withConnection(banners.command('list').description("list the store's banners, newest first"))
+  withSessionOrKey(banners.command('list').description("list the store's banners, newest first"))
     .addOption(envOption(bannerVariables.placement))
     .addOption(envOption(bannerVariables.status))
     .action(async (flags: BannerFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = bannerConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const filters = {
         placement: optional(flags.placement, context, bannerVariables.placement),
         status: statusFilter(optional(flags.status, context, bannerVariables.status)),
@@ -50,7 +49,7 @@ export function registerBannersCommand(program: Command, context: CliContext): v
       present(mode, context.stdout, bannerListPresentation(listed));
     });
 
-  withConnection(banners.command('create').description('create a banner in the store'))
+  withSessionOrKey(banners.command('create').description('create a banner in the store'))
     .addOption(envOption(bannerVariables.placement))
     .addOption(envOption(bannerVariables.title))
     .addOption(envOption(bannerVariables.imageId))
@@ -60,7 +59,7 @@ export function registerBannersCommand(program: Command, context: CliContext): v
     .addOption(envOption(bannerVariables.priority))
     .action(async (flags: BannerFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = bannerConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const input = bannerInputFrom({
         placement: required(flags.placement, context, bannerVariables.placement),
         title: required(flags.title, context, bannerVariables.title),
@@ -74,19 +73,19 @@ export function registerBannersCommand(program: Command, context: CliContext): v
       present(mode, context.stdout, bannerPresentation(created, 'created'));
     });
 
-  withConnection(banners.command('pause').description('take a banner off the storefront (it stays listed)').argument('<bannerId>', 'the ban_… id')).action(
+  withSessionOrKey(banners.command('pause').description('take a banner off the storefront (it stays listed)').argument('<bannerId>', 'the ban_… id')).action(
     async (bannerId: string, flags: BannerFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = bannerConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const paused = await withSpinner(mode, context.stdout, `Pausing ${bannerId}`, () => pauseBanner(connection, bannerId));
       present(mode, context.stdout, bannerPresentation(paused, 'paused'));
     },
   );
 
-  withConnection(banners.command('delete').description('delete a banner').argument('<bannerId>', 'the ban_… id')).action(
+  withSessionOrKey(banners.command('delete').description('delete a banner').argument('<bannerId>', 'the ban_… id')).action(
     async (bannerId: string, flags: BannerFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = bannerConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       await withSpinner(mode, context.stdout, `Deleting ${bannerId}`, () => deleteBanner(connection, bannerId));
       present(mode, context.stdout, bannerDeletedPresentation(bannerId));
     },

@@ -19,6 +19,14 @@ export function withConnection(command: Command, options: { store?: boolean; pas
   return command.addOption(storeOptions.json());
 }
 
+/**
+ * The connection flags of the commands that act with a store API key or the session of
+ * `tokobapak login` (no email and password flags); their connection is `sessionOrKeyConnection`.
+ */
+export function withSessionOrKey(command: Command): Command {
+  return withConnection(command, { password: false });
+}
+
 /** A flag, else its variable, else undefined. */
 export function optional(flag: string | undefined, context: CliContext, variable: Variable): string | undefined {
   return flag ?? (context.env[variable.name] || undefined);

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
-import { cancelOrder, changeOrder, linesToCancel, listOrders, orderConnection, orderStatusFilter, shipOrder, showOrder } from '../services/orders-actions.js';
+import { cancelOrder, changeOrder, linesToCancel, listOrders, orderStatusFilter, shipOrder, showOrder } from '../services/orders-actions.js';
 import { orderVariables } from '../services/orders-environment.js';
 import { resolveJson } from '../services/settings.js';
+import { sessionOrKeyConnection } from '../services/store-connection.js';
 import { orderChangedPresentation, orderListPresentation, orderPresentation } from '../ui/order-presentations.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
-import { withConnection as connectionOptions, optional } from './connection.js';
+import { optional, withSessionOrKey } from './connection.js';
 import { envOption } from './options.js';
-
-const withConnection = (command: Command) => connectionOptions(command, { password: false });
 
 interface OrderFlags {
   url?: string;
@@ -30,20 +29,20 @@ export function registerOrdersCommand(program: Command, context: CliContext): vo
       "work your store's order desk: list, show, accept, ship, complete and cancel orders (signed in with `tokobapak login`, or with a store API key)",
     );
 
-  withConnection(orders.command('list').description("list the store's orders, newest first"))
+  withSessionOrKey(orders.command('list').description("list the store's orders, newest first"))
     .addOption(envOption(orderVariables.orderStatus))
     .action(async (flags: OrderFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = orderConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const status = orderStatusFilter(optional(flags.status, context, orderVariables.orderStatus));
       const listed = await withSpinner(mode, context.stdout, 'Fetching orders', () => listOrders(connection, status));
       present(mode, context.stdout, orderListPresentation(listed));
     });
 
-  withConnection(orders.command('show').description('show an order with its lines and status history').argument('<orderId>', 'the ord_… id')).action(
+  withSessionOrKey(orders.command('show').description('show an order with its lines and status history').argument('<orderId>', 'the ord_… id')).action(
     async (orderId: string, flags: OrderFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = orderConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const order = await withSpinner(mode, context.stdout, `Fetching ${orderId}`, () => showOrder(connection, orderId));
       present(mode, context.stdout, orderPresentation(order));
     },
@@ -53,18 +52,18 @@ export function registerOrdersCommand(program: Command, context: CliContext): vo
     ['accept', 'take a paid order on', 'Accepting'],
     ['complete', 'mark an accepted or shipped order done (the store is credited, less the platform fee)', 'Completing'],
   ] as const) {
-    withConnection(orders.command(change).description(description).argument('<orderId>', 'the ord_… id'))
+    withSessionOrKey(orders.command(change).description(description).argument('<orderId>', 'the ord_… id'))
       .addOption(envOption(orderVariables.note))
       .action(async (orderId: string, flags: OrderFlags) => {
         const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-        const connection = orderConnection(flags, context.env);
+        const connection = sessionOrKeyConnection(flags, context.env);
         const note = optional(flags.note, context, orderVariables.note);
         const order = await withSpinner(mode, context.stdout, `${doing} ${orderId}`, () => changeOrder(connection, change, orderId, note));
         present(mode, context.stdout, orderChangedPresentation(order));
       });
   }
 
-  withConnection(
+  withSessionOrKey(
     orders
       .command('ship')
       .description('send an accepted order (booked with its shipping quote, or with your own tracking number)')
@@ -75,7 +74,7 @@ export function registerOrdersCommand(program: Command, context: CliContext): vo
     .addOption(envOption(orderVariables.note))
     .action(async (orderId: string, flags: OrderFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = orderConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const details = {
         note: optional(flags.note, context, orderVariables.note),
         carrier: optional(flags.carrier, context, orderVariables.carrier),
@@ -85,7 +84,7 @@ export function registerOrdersCommand(program: Command, context: CliContext): vo
       present(mode, context.stdout, orderChangedPresentation(order));
     });
 
-  withConnection(
+  withSessionOrKey(
     orders.command('cancel').description('cancel some lines of an order, or all of it, and refund the customer').argument('<orderId>', 'the ord_… id'),
   )
     .addOption(envOption(orderVariables.lines))
@@ -93,7 +92,7 @@ export function registerOrdersCommand(program: Command, context: CliContext): vo
     .action(async (orderId: string, flags: OrderFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
       const lines = linesToCancel(flags.line ?? (context.env[orderVariables.lines.name] ? [context.env[orderVariables.lines.name] as string] : []));
-      const connection = orderConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const reason = optional(flags.reason, context, orderVariables.reason);
       const order = await withSpinner(mode, context.stdout, `Cancelling ${orderId}`, () => cancelOrder(connection, orderId, lines, reason));
       present(mode, context.stdout, orderChangedPresentation(order));

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
-import { listPayouts, payoutAmount, payoutConnection, payoutCurrency, payoutStatusFilter, requestPayout, showBalance } from '../services/payouts-actions.js';
+import { listPayouts, payoutAmount, payoutCurrency, payoutStatusFilter, requestPayout, showBalance } from '../services/payouts-actions.js';
 import { payoutVariables } from '../services/payouts-environment.js';
 import { resolveJson } from '../services/settings.js';
+import { sessionOrKeyConnection } from '../services/store-connection.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
 import { balancePresentation, withdrawalListPresentation, withdrawalRequestedPresentation } from '../ui/payout-presentations.js';
-import { withConnection as connectionOptions, optional, required } from './connection.js';
+import { optional, required, withSessionOrKey } from './connection.js';
 import { envOption } from './options.js';
-
-const withConnection = (command: Command) => connectionOptions(command, { password: false });
 
 interface PayoutFlags {
   url?: string;
@@ -31,17 +30,17 @@ export function registerPayoutsCommand(program: Command, context: CliContext): v
       "your store's balance and withdrawals: show the balance, request a withdrawal, list withdrawals (signed in with `tokobapak login` as an owner or manager)",
     );
 
-  withConnection(payouts.command('balance').description('show the available and pending balance'))
+  withSessionOrKey(payouts.command('balance').description('show the available and pending balance'))
     .addOption(envOption(payoutVariables.currency))
     .action(async (flags: PayoutFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = payoutConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const currency = payoutCurrency(optional(flags.currency, context, payoutVariables.currency));
       const balance = await withSpinner(mode, context.stdout, 'Fetching the balance', () => showBalance(connection, currency));
       present(mode, context.stdout, balancePresentation(balance));
     });
 
-  withConnection(payouts.command('request').description('ask for part of the available balance to be paid to a bank account'))
+  withSessionOrKey(payouts.command('request').description('ask for part of the available balance to be paid to a bank account'))
     .addOption(envOption(payoutVariables.amount))
     .addOption(envOption(payoutVariables.currency))
     .addOption(envOption(payoutVariables.bank))
@@ -50,7 +49,7 @@ export function registerPayoutsCommand(program: Command, context: CliContext): v
     .addOption(envOption(payoutVariables.payoutNote))
     .action(async (flags: PayoutFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = payoutConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const request = {
         amount: payoutAmount(required(flags.amount, context, payoutVariables.amount)),
         currency: payoutCurrency(optional(flags.currency, context, payoutVariables.currency)),
@@ -65,11 +64,11 @@ export function registerPayoutsCommand(program: Command, context: CliContext): v
       present(mode, context.stdout, withdrawalRequestedPresentation(withdrawal));
     });
 
-  withConnection(payouts.command('list').description("list the store's withdrawals, newest first"))
+  withSessionOrKey(payouts.command('list').description("list the store's withdrawals, newest first"))
     .addOption(envOption(payoutVariables.payoutStatus))
     .action(async (flags: PayoutFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = payoutConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const status = payoutStatusFilter(optional(flags.status, context, payoutVariables.payoutStatus));
       const withdrawals = await withSpinner(mode, context.stdout, 'Fetching withdrawals', () => listPayouts(connection, status));
       present(mode, context.stdout, withdrawalListPresentation(withdrawals));

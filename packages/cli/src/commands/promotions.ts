@@ -1,23 +1,16 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
 import { CliError } from '../services/errors.js';
-import {
-  createPromotion,
-  listPromotions,
-  type PromotionScope,
-  pausePromotion,
-  promotionConnection,
-  promotionInputFrom,
-  promotionStats,
-} from '../services/promotions-actions.js';
+import { createPromotion, listPromotions, type PromotionScope, pausePromotion, promotionInputFrom, promotionStats } from '../services/promotions-actions.js';
 import { promotionVariables } from '../services/promotions-environment.js';
 import { parseBoolean, resolveJson } from '../services/settings.js';
+import { sessionOrKeyConnection } from '../services/store-connection.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
 import { promotionListPresentation, promotionPresentation, promotionStatsPresentation } from '../ui/promotion-presentations.js';
-import { withConnection as connectionOptions, optional, required } from './connection.js';
+import { optional, required, withSessionOrKey } from './connection.js';
 import { envOption } from './options.js';
 
-const withConnection = (command: Command) => connectionOptions(command, { password: false }).addOption(envOption(promotionVariables.platform));
+const withConnection = (command: Command) => withSessionOrKey(command).addOption(envOption(promotionVariables.platform));
 
 interface PromotionFlags {
   url?: string;
@@ -71,7 +64,7 @@ export function registerPromotionsCommand(program: Command, context: CliContext)
     .addOption(envOption(promotionVariables.status))
     .action(async (flags: PromotionFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = promotionConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const filters = { status: statusFilter(optional(flags.status, context, promotionVariables.status)) };
       const listed = await withSpinner(mode, context.stdout, 'Fetching promotions', () => listPromotions(connection, scopeOf(flags, context), filters));
       present(mode, context.stdout, promotionListPresentation(listed));
@@ -102,7 +95,7 @@ export function registerPromotionsCommand(program: Command, context: CliContext)
   }
   create.action(async (flags: PromotionFlags) => {
     const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-    const connection = promotionConnection(flags, context.env);
+    const connection = sessionOrKeyConnection(flags, context.env);
     const value = (key: Exclude<keyof typeof promotionVariables, 'platform' | 'firstOrder' | 'exclusive' | 'status'>) =>
       optional(flags[key], context, promotionVariables[key]);
     const input = promotionInputFrom({
@@ -132,7 +125,7 @@ export function registerPromotionsCommand(program: Command, context: CliContext)
   withConnection(promotions.command('pause').description('stop a promotion from applying (it stays listed)').argument('<promotionId>', 'the prm_… id')).action(
     async (promotionId: string, flags: PromotionFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = promotionConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const paused = await withSpinner(mode, context.stdout, `Pausing ${promotionId}`, () => pausePromotion(connection, scopeOf(flags, context), promotionId));
       present(mode, context.stdout, promotionPresentation(paused, 'paused'));
     },
@@ -141,7 +134,7 @@ export function registerPromotionsCommand(program: Command, context: CliContext)
   withConnection(promotions.command('stats').description('redemptions and discount given by one promotion').argument('<promotionId>', 'the prm_… id')).action(
     async (promotionId: string, flags: PromotionFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
-      const connection = promotionConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const stats = await withSpinner(mode, context.stdout, `Reading ${promotionId}`, () => promotionStats(connection, scopeOf(flags, context), promotionId));
       present(mode, context.stdout, promotionStatsPresentation(stats));
     },

@@ -1,22 +1,13 @@
 import type { PromotedItemComponents } from '@tokobapak/sdk';
 import { bannerVariables } from './banners-environment.js';
 import { CliError } from './errors.js';
-import type { Env } from './settings.js';
-import { type Connection, callApi, resolveConnection, storeClient } from './store-connection.js';
+import { type Connection, callApi, storeClient } from './store-connection.js';
 
 /** A banner as the promoted-item service returns it. */
 export type Banner = PromotedItemComponents['schemas']['Banner'];
 
 /** What `tokobapak banners create` sends. */
 export type BannerInput = PromotedItemComponents['schemas']['BannerInput'];
-
-/**
- * The connection of a `banners` command: a store API key, or the session of `tokobapak login`
- * acting in its store (`TOKOBAPAK_EMAIL` and `TOKOBAPAK_PASSWORD` are ignored here).
- */
-export function bannerConnection(flags: { url?: string | undefined; apiKey?: string | undefined }, env: Env): Connection {
-  return resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined });
-}
 
 /** Every banner of the key's store, newest first, following the cursor to the last page. */
 export async function listBanners(

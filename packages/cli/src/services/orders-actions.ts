@@ -1,8 +1,8 @@
 import type { OrderComponents } from '@tokobapak/sdk';
+import { oneOf } from './choices.js';
 import { CliError } from './errors.js';
 import { orderVariables } from './orders-environment.js';
-import type { Env } from './settings.js';
-import { type Connection, callApi, resolveConnection, storeClient } from './store-connection.js';
+import { type Connection, callApi, storeClient } from './store-connection.js';
 
 /** An order as the order service returns it. */
 export type Order = OrderComponents['schemas']['Order'];
@@ -10,16 +10,9 @@ export type OrderStatus = OrderComponents['schemas']['OrderStatus'];
 
 const STATUSES: OrderStatus[] = ['pending_payment', 'paid', 'accepted', 'shipped', 'completed', 'cancelled'];
 
-/** The connection of an `orders` command: a store API key, or the `tokobapak login` session acting in its store. */
-export function orderConnection(flags: { url?: string | undefined; apiKey?: string | undefined }, env: Env): Connection {
-  return resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined });
-}
-
 /** Checks `--status` before the API would refuse it less helpfully. */
 export function orderStatusFilter(value: string | undefined): OrderStatus | undefined {
-  if (value === undefined) return undefined;
-  if ((STATUSES as string[]).includes(value)) return value as OrderStatus;
-  throw new CliError('CLI_INVALID_VALUE', `--status / ${orderVariables.orderStatus.name} must be one of ${STATUSES.join(', ')}, got "${value}"`);
+  return oneOf(value, STATUSES, orderVariables.orderStatus);
 }
 
 /** Every order of the store, newest first, following the cursor to the last page. */

@@ -1,8 +1,8 @@
 import type { MerchantComponents } from '@tokobapak/sdk';
+import { oneOf } from './choices.js';
 import { CliError } from './errors.js';
 import { payoutVariables } from './payouts-environment.js';
-import type { Env } from './settings.js';
-import { type Connection, callApi, resolveConnection, storeClient } from './store-connection.js';
+import { type Connection, callApi, storeClient } from './store-connection.js';
 
 /** A store's balance, a withdrawal and its status, as the merchant service returns them. */
 export type StoreBalance = MerchantComponents['schemas']['StoreBalance'];
@@ -10,11 +10,6 @@ export type Withdrawal = MerchantComponents['schemas']['Withdrawal'];
 export type WithdrawalStatus = MerchantComponents['schemas']['WithdrawalStatus'];
 
 const STATUSES: WithdrawalStatus[] = ['requested', 'approved', 'paid', 'rejected'];
-
-/** The connection of a `payouts` command: the `tokobapak login` session acting in its store (money needs a person, not a key). */
-export function payoutConnection(flags: { url?: string | undefined; apiKey?: string | undefined }, env: Env): Connection {
-  return resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined });
-}
 
 /** Checks `--currency` before the API would refuse it less helpfully; default IDR. */
 export function payoutCurrency(value: string | undefined): string {
@@ -32,9 +27,7 @@ export function payoutAmount(value: string): number {
 
 /** Checks `--status`. */
 export function payoutStatusFilter(value: string | undefined): WithdrawalStatus | undefined {
-  if (value === undefined) return undefined;
-  if ((STATUSES as string[]).includes(value)) return value as WithdrawalStatus;
-  throw new CliError('CLI_INVALID_VALUE', `--status / ${payoutVariables.payoutStatus.name} must be one of ${STATUSES.join(', ')}, got "${value}"`);
+  return oneOf(value, STATUSES, payoutVariables.payoutStatus);
 }
 
 /** The store's balance in one currency. */

@@ -1,8 +1,8 @@
 import type { PromotionComponents, TokoBapakClient } from '@tokobapak/sdk';
+import { oneOf } from './choices.js';
 import { CliError } from './errors.js';
 import { promotionVariables } from './promotions-environment.js';
-import type { Env } from './settings.js';
-import { type Connection, callApi, resolveConnection, signIn, storeClient } from './store-connection.js';
+import { type Connection, callApi, signIn, storeClient } from './store-connection.js';
 
 type Schemas = PromotionComponents['schemas'];
 
@@ -15,15 +15,6 @@ export type PromotionStats = Schemas['PromotionStats'];
 
 /** Whose promotions a command acts on: the marketplace's (an admin signed in) or the store's. */
 export type PromotionScope = 'platform' | 'store';
-
-/**
- * The connection of a `promotions` command: a store API key, or the session of `tokobapak login`
- * (acting in its store, or as an admin with `--platform`); `TOKOBAPAK_EMAIL` and
- * `TOKOBAPAK_PASSWORD` are ignored here, as for `banners`.
- */
-export function promotionConnection(flags: { url?: string | undefined; apiKey?: string | undefined }, env: Env): Connection {
-  return resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined });
-}
 
 async function clientFor(connection: Connection, scope: PromotionScope): Promise<TokoBapakClient> {
   // Platform promotions are an admin's: a person signed in, never a store key.
@@ -100,10 +91,7 @@ export interface PromotionFlagValues {
  * without `--amount`) are the server's to refuse, with its problem code.
  */
 export function promotionInputFrom(values: PromotionFlagValues): PromotionInput {
-  if (!(TYPES as readonly string[]).includes(values.type)) {
-    throw new CliError('CLI_INVALID_VALUE', `--type / ${promotionVariables.type.name} must be one of ${TYPES.join(', ')}, got "${values.type}"`);
-  }
-  const input: PromotionInput = { name: values.name, type: values.type as PromotionInput['type'] };
+  const input: PromotionInput = { name: values.name, type: oneOf(values.type, TYPES, promotionVariables.type) as PromotionInput['type'] };
   if (values.code !== undefined) input.code = values.code;
   if (values.currency !== undefined) input.currency = values.currency;
   if (values.percentage !== undefined) input.percentage = whole(values.percentage, promotionVariables.percentage);

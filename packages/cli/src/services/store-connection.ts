@@ -59,6 +59,16 @@ export function resolveConnection(flags: ConnectionFlags, env: Env): Connection 
   return { url, credentials, store };
 }
 
+/**
+ * The connection of the commands that act in a store with a store API key or the session of
+ * `tokobapak login` (banners, orders, payouts, promotions): `TOKOBAPAK_EMAIL` and
+ * `TOKOBAPAK_PASSWORD` are ignored, so a password left in the environment (for `register`, say)
+ * never signs them in.
+ */
+export function sessionOrKeyConnection(flags: { url?: string | undefined; apiKey?: string | undefined }, env: Env): Connection {
+  return resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined });
+}
+
 const SIGN_IN_HINT = 'sign in with `tokobapak login` (or pass --email and --password, TOKOBAPAK_EMAIL and TOKOBAPAK_PASSWORD)';
 
 /** A client signed in as a person (email and password); `store create` needs one. */

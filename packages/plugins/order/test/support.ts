@@ -1,6 +1,6 @@
 import type { TokoBapakClient } from '@tokobapak/sdk';
 import { newId, type Plugin, type TxContext } from '@tokobapak/server';
-import { contextPlugin, type TestServer } from '@tokobapak/server/testing';
+import { contextPlugin, TEST_ADDRESS, type TestServer } from '@tokobapak/server/testing';
 import type { Kysely } from 'kysely';
 import type { OrderDatabase } from '../src/database.js';
 import type { OrderEvents } from '../src/generated/manifest.js';
@@ -103,13 +103,5 @@ export function orderSeeder(): OrderSeeder {
   };
 }
 
-export const ADDRESS = {
-  recipientName: 'Siti Rahma',
-  phone: '+6281234567890',
-  line1: 'Jl. Braga No. 10',
-  line2: null,
-  city: 'Bandung',
-  region: 'Jawa Barat',
-  postalCode: '40111',
-  countryCode: 'ID',
-};
+/** Where test parcels go. */
+export const ADDRESS = TEST_ADDRESS;

@@ -7,6 +7,7 @@ import type { ServerConfig } from '../config.js';
 import { createServer, type TokoBapakServer } from '../create-server.js';
 import { openTestDatabase } from './test-database.js';
 
+export { TEST_ADDRESS } from './addresses.js';
 export { type ContextPlugin, contextPlugin } from './context-plugin.js';
 export { eventually, waitUntil } from './eventually.js';
 export { type ManualClock, manualClock } from './manual-clock.js';
