@@ -104,4 +104,13 @@ describe('the anonymous rate limit', () => {
     // An operation open to everyone does not read sessions, so there everyone is a guest and counted.
     expect((await listProducts('203.0.113.41', { authorization: `Bearer ${token}` })).status).toBe(200);
   });
+
+  test('a service (another process calling an open operation) is not counted; a forged service credential is', async () => {
+    const ip = '203.0.113.50';
+    for (let i = 0; i < 5; i += 1) expect((await listProducts(ip)).status).toBe(200);
+    expect((await listProducts(ip)).status).toBe(429);
+    const credential = server.tokens.signServiceToken('cart');
+    for (let i = 0; i < 8; i += 1) expect((await listProducts(ip, { 'x-service-credential': credential })).status).toBe(200);
+    expect((await listProducts(ip, { 'x-service-credential': `${credential.slice(0, -4)}AAAA` })).status).toBe(429);
+  });
 });

@@ -23,11 +23,16 @@ const operationOf = (request: FastifyRequest): string | undefined => (request.ro
  * Counts anonymous callers' requests to API operations per client IP (`request.ip`, so behind a
  * reverse proxy set `trustProxy`) with `@fastify/rate-limit`'s in-memory store: one count per
  * process, no database round trip. Callers with a session, an API key or a service credential are
- * not counted (the hook runs after authentication and lets them through), nor are routes that are
- * not operations (health, metrics, docs). Over the budget: 429 `RATE_LIMITED` problem+json with
+ * not counted (the hook runs after authentication and lets them through; on an operation open to
+ * everyone, where authentication reads nothing, a valid service credential is checked here), nor
+ * are routes that are not operations (health, metrics, docs). Over the budget: 429 `RATE_LIMITED` problem+json with
  * `Retry-After`. Must be installed before the operations' routes are added.
  */
-export async function installAnonymousRateLimit(app: FastifyInstance, limit: AnonymousRateLimit): Promise<void> {
+export async function installAnonymousRateLimit(
+  app: FastifyInstance,
+  limit: AnonymousRateLimit,
+  isServiceCredential: (credential: string) => boolean,
+): Promise<void> {
   const own = new Map(Object.entries(limit.operations ?? {}));
   const budgetOf = (request: FastifyRequest): RequestBudget => {
     const operationId = operationOf(request);
@@ -37,7 +42,13 @@ export async function installAnonymousRateLimit(app: FastifyInstance, limit: Ano
     global: true,
     // Authentication is the route's own onRequest hook; this one is added after it.
     hook: 'onRequest',
-    allowList: (request) => operationOf(request) === undefined || request.caller?.kind !== 'guest',
+    allowList: (request) => {
+      if (operationOf(request) === undefined || request.caller?.kind !== 'guest') return true;
+      // An operation open to everyone makes every caller a guest, services too: a service in another
+      // process (or an in-process call through inject) calling it from one address is not a crowd.
+      const credential = request.headers['x-service-credential'];
+      return typeof credential === 'string' && isServiceCredential(credential);
+    },
     keyGenerator: (request) => {
       const operationId = operationOf(request);
       return operationId !== undefined && own.has(operationId) ? `${request.ip}|${operationId}` : request.ip;

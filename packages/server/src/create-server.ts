@@ -129,7 +129,16 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     });
     installErrorHandling(app);
     await installCors(app, config.corsOrigins);
-    if (config.rateLimit) await installAnonymousRateLimit(app, config.rateLimit);
+    if (config.rateLimit) {
+      await installAnonymousRateLimit(app, config.rateLimit, (credential) => {
+        try {
+          tokens.verifyServiceToken(credential);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    }
     const registry = installObservability(app, { db, services: names, databaseKind: database.kind, metricsToken: config.metricsToken });
     await installApiDocs(app, plugins, version);
     if (config.landingPage !== false) installLandingPage(app, { plugins, version, databaseKind: database.kind, ...config.landingPage });
