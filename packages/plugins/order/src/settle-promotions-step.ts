@@ -4,9 +4,12 @@ import { isRefusal } from './refusal.js';
 
 /**
  * Step `commit-promotions` of settling: the paid checkout's promotion uses become final. Committing
- * twice changes nothing. A redemption that can no longer be committed (it expired although the
- * hold outlives the payment) is logged and passed over: the customer paid the discounted price and
- * keeps it, and retrying could never succeed.
+ * twice changes nothing, and a redemption whose hold ran out before the payment arrived is
+ * committed late by the promotion service (its uses counted again). When the promotion service
+ * fails or cannot be reached the step fails, so the settling (and with it the orders' confirmation)
+ * is run again by the `settle-checkouts` job until the uses are committed. Only a refusal that no
+ * retry can change (the redemption was released or is unknown, which a paid checkout never
+ * leads to) is logged and passed over: the customer paid the discounted price and keeps it.
  */
 export const commitPromotionsStep: SettlementStep = {
   id: 'commit-promotions',

@@ -127,14 +127,18 @@ async function takeUse(tx: Tx, promotionId: string, customerId: string | null, n
   }
 }
 
-/** Makes an active redemption final; its uses stay counted. Committing twice changes nothing. */
+/** Makes an active redemption final (an expired one too, counting its uses again); its uses stay counted. Committing twice changes nothing. */
 export async function commitRedemption(ctx: RedemptionContext, redemptionId: string, now: Date): Promise<Schemas['Redemption']> {
   // An expired redemption must not be committed: the sweep expires it first, and the commit below then refuses it.
   await sweepExpired(ctx, now);
   return ctx.transaction(async (tx) => {
     const redemption = await lockRedemption(tx.db, redemptionId);
     if (redemption.status === 'committed') return readRedemption(tx.db, redemptionId);
-    if (redemption.status !== 'active') throw promotionErrors.PROMOTION_REDEMPTION_NOT_ACTIVE(`The redemption is ${redemption.status}`);
+    // Paid after its hold ran out (a payment that arrived late, a settling held up): the customer
+    // paid the discounted price, so its uses count again, even past a limit that others reached
+    // meanwhile. Only a released redemption (its checkout given up) cannot be committed.
+    if (redemption.status === 'expired') await retakeUses(tx, redemption);
+    else if (redemption.status !== 'active') throw promotionErrors.PROMOTION_REDEMPTION_NOT_ACTIVE(`The redemption is ${redemption.status}`);
     await tx.db.updateTable('redemptions').set({ status: 'committed', updated_at: now }).where('id', '=', redemptionId).execute();
     return readRedemption(tx.db, redemptionId);
   });
@@ -177,6 +181,24 @@ export async function sweepExpired(ctx: RedemptionContext, now: Date): Promise<n
       if (done) expired += 1;
     }
     if (due.length < 100) return expired;
+  }
+}
+
+/** Counts an expired redemption's uses again (the reverse of {@link returnUses}), with no limit checked: they were paid for. */
+async function retakeUses(tx: Tx, redemption: RedemptionRow): Promise<void> {
+  for (const item of await itemsOf(tx.db, redemption.id)) {
+    await tx.db
+      .updateTable('promotions')
+      .set((eb) => ({ used_count: eb('used_count', '+', 1) }))
+      .where('id', '=', item.promotion_id)
+      .execute();
+    if (redemption.customer_id !== null) {
+      await tx.db
+        .insertInto('customer_usage')
+        .values({ promotion_id: item.promotion_id, customer_id: redemption.customer_id, used: 1 })
+        .onConflict((conflict) => conflict.columns(['promotion_id', 'customer_id']).doUpdateSet({ used: sql`customer_usage.used + 1` }))
+        .execute();
+    }
   }
 }
 

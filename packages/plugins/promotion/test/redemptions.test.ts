@@ -55,7 +55,7 @@ describe('limits under concurrency', () => {
     expect(await stats(promotion.id)).toMatchObject({ used: 2, active: 2 });
   });
 
-  test('released and expired redemptions return to the pool; committed ones stay counted', async () => {
+  test('released and expired redemptions return to the pool; committed ones stay counted; an expired one paid late is committed', async () => {
     const promotion = await coupon({ usageLimit: 2 });
     const reserve = (customerId = fakeId('usr')) =>
       as.order().promotion.reservePromotionRedemption({
@@ -70,25 +70,32 @@ describe('limits under concurrency', () => {
     await as.order().promotion.commitPromotionRedemption({ params: { redemptionId: third.id } });
     await expectProblem(reserve(), 409, 'PROMOTION_LIMIT_REACHED');
 
-    // `second` runs out; the scheduled job gives its use back.
+    // `second` runs out; the scheduled job gives its use back, and another checkout takes it.
     clock.advance(61_000);
     await server.jobs.tick();
-    await expectProblem(as.order().promotion.commitPromotionRedemption({ params: { redemptionId: second.id } }), 409, 'PROMOTION_REDEMPTION_NOT_ACTIVE');
     const fourth = await reserve();
     await as.order().promotion.commitPromotionRedemption({ params: { redemptionId: fourth.id } });
     await expectProblem(reserve(), 409, 'PROMOTION_LIMIT_REACHED');
-    // A committed redemption cannot be released back into the pool.
+    // A committed redemption cannot be released back into the pool, nor a released one committed.
     await expectProblem(as.order().promotion.releasePromotionRedemption({ params: { redemptionId: fourth.id } }), 409, 'PROMOTION_REDEMPTION_NOT_ACTIVE');
+    await expectProblem(as.order().promotion.commitPromotionRedemption({ params: { redemptionId: first.id } }), 409, 'PROMOTION_REDEMPTION_NOT_ACTIVE');
+    expect(await stats(promotion.id)).toMatchObject({ used: 2, active: 0, committed: 2, released: 1, expired: 1, discountCommitted: 10_000 });
 
+    // `second`'s checkout was paid after all (late): it is committed, its use counted again past the limit, once.
+    const late = await as.order().promotion.commitPromotionRedemption({ params: { redemptionId: second.id } });
+    expect(late.status).toBe('committed');
+    await as.order().promotion.commitPromotionRedemption({ params: { redemptionId: second.id } });
     expect(await stats(promotion.id)).toMatchObject({
-      used: 2,
+      used: 3,
+      usageLimit: 2,
       active: 0,
-      committed: 2,
+      committed: 3,
       released: 1,
-      expired: 1,
+      expired: 0,
       discountReserved: 0,
-      discountCommitted: 10_000,
+      discountCommitted: 15_000,
     });
+    await expectProblem(reserve(), 409, 'PROMOTION_LIMIT_REACHED');
   });
   test('two promotions per checkout, named in either order by 30 concurrent checkouts: no deadlock, the tighter limit holds', async () => {
     const loose = await coupon({ usageLimit: 100 });
