@@ -94,7 +94,8 @@ async function refuseIfStoreShips(ctx: Parameters<CheckoutStep['action']>[0], or
     });
     offered = quoted.options.length;
   } catch (error) {
-    const code = (error as { problem?: { code?: string } }).problem?.code;
+    // A problem answered by the service (`problem.code`), or thrown before any call was made (`code`: no shipping service here).
+    const code = (error as { problem?: { code?: string } }).problem?.code ?? (error as { code?: string }).code;
     if (code === 'SERVICE_UNAVAILABLE') return;
     // Set up, but not quotable now (its carrier did not answer) or not in this currency: it ships, and nothing was chosen.
     if (!isRefusal(error) && code !== 'SHIPPING_CARRIER_UNAVAILABLE') throw error;

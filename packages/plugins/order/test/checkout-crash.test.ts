@@ -12,8 +12,9 @@ import { ADDRESS } from './support.js';
 // process that SIGKILLs itself at a named step of the checkout, or of the settling after the
 // payment (TOKOBAPAK_TEST_KILL_AT), then starts again on the same data. Before the payment exists
 // (or while its outcome is unrecorded) the checkout is undone on restart; at its last step it is
-// finished; a settling is finished. Either way, once the restarted store is stopped, its tables add
-// up: stock, reservations, payments, checkouts and orders agree (`crash-audit.ts`). A retry with the
+// finished; a settling is finished. Every cart carries a coupon. Either way, once the restarted store
+// is stopped, its tables add up: stock, reservations, coupon redemptions (and the promotion's use
+// count), payments, checkouts and orders agree (`crash-audit.ts`). A retry with the
 // idempotency key of the killed request gets the checkout's outcome, not "still in progress".
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/checkout-server.ts', import.meta.url));
@@ -46,11 +47,17 @@ async function prepare(store: StartedStore, stock: number, quantity: number) {
     },
   });
   const variantId = product.variants[0]?.id as string;
+  // A coupon on every crashed checkout: its use is reserved, committed or given back with the stock.
+  const code = `KRASH${Date.now().toString(36).toUpperCase()}`;
+  const coupon = await merchantAt(store, storeId).promotion.createStoreDiscount({
+    body: { name: 'Hemat krash', type: 'fixed_amount', amount: 5_000, currency: 'IDR', code, usageLimit: 10 },
+  });
   const userId = newId('usr');
   const customer = customerAt(store, userId);
   const cart = await customer.cart.createCart({ body: { currency: 'IDR' } });
   await customer.cart.addCartLine({ params: { cartId: cart.id }, body: { variantId, quantity } });
-  return { storeId, variantId, productId: product.id, userId, cartId: cart.id, stock, key: `checkout-${newId('key')}` };
+  await customer.cart.applyCartCoupon({ params: { cartId: cart.id }, body: { code } });
+  return { storeId, variantId, productId: product.id, promotionId: coupon.id, userId, cartId: cart.id, stock, key: `checkout-${newId('key')}` };
 }
 type Setup = Awaited<ReturnType<typeof prepare>>;
 
@@ -76,7 +83,7 @@ async function checkoutUntilKilled(killAt: string, stock: number, quantity: numb
 /** Stops the store and checks that its tables add up; resolves with what they hold. */
 async function stopAndAudit(store: StartedStore, setup: Setup) {
   await store.stop();
-  const audit = await auditStore(stores.where(), { customerId: setup.userId, variantId: setup.variantId });
+  const audit = await auditStore(stores.where(), { customerId: setup.userId, variantId: setup.variantId, promotionId: setup.promotionId });
   expectConsistent(audit, setup.stock);
   return audit;
 }
@@ -85,6 +92,7 @@ async function stopAndAudit(store: StartedStore, setup: Setup) {
 describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
   test.each([
     ['order.checkout.reserve-stock:after', 'the stock was reserved, the reservation not yet recorded'],
+    ['order.checkout.reserve-promotions:after', 'the coupon use was reserved, the redemption not yet recorded'],
     ['order.checkout.create-payment:before', 'the stock reserved and recorded, no payment yet'],
     ['order.checkout.create-payment:after', 'the payment was created, not yet recorded'],
   ])('killed at %s (%s): undone on restart; the same key answers the failure, a new one checks out', async (killAt) => {
@@ -106,6 +114,8 @@ describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
       const audit = await stopAndAudit(store, setup);
       expect(audit.checkouts.map((row) => row.status).sort()).toEqual(['awaiting_payment', 'failed']);
       expect(audit.payments.map((row) => row.status)).toContain('pending');
+      // The undone checkout's coupon use went back; the new one holds one.
+      expect(audit.promotionUses).toBe(1);
     }
   });
 
@@ -161,6 +171,7 @@ describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
 
   test.each([
     ['order.settle.commit-stock:after', 'the stock committed, not yet recorded'],
+    ['order.settle.commit-promotions:after', 'the coupon use committed, the orders still waiting'],
     ['order.settle.confirm-orders:before', 'the stock committed and recorded, the orders still waiting'],
     ['order.settle.complete-cart:before', 'the orders confirmed, the cart still open'],
   ])('killed while settling the payment at %s (%s): settled on restart', async (killAt) => {
@@ -187,6 +198,8 @@ describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
       const audit = await stopAndAudit(store, setup);
       expect(audit.checkouts).toMatchObject([{ status: 'paid', settled: true }]);
       expect(audit.reservations.map((row) => row.status)).toEqual(['committed']);
+      expect(audit.redemptions.map((row) => row.status)).toEqual(['committed']);
+      expect(audit.promotionUses).toBe(1);
       expect(audit.variant).toEqual({ onHand: 2, reserved: 0 });
     }
   });
