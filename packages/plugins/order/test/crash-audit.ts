@@ -18,7 +18,10 @@ export interface CrashAudit {
  * Reads the store's data straight from its tables (no API shows reservations, nor every payment of a
  * customer). On PGlite the data folder is opened once the store process has let go of it.
  */
-export async function auditStore(where: { url?: string; dataDir?: string }, who: { customerId: string; variantId: string; promotionId: string }): Promise<CrashAudit> {
+export async function auditStore(
+  where: { url?: string; dataDir?: string },
+  who: { customerId: string; variantId: string; promotionId: string },
+): Promise<CrashAudit> {
   const database = await openDatabase(where.url ? { url: where.url, poolSize: 1 } : { dataDir: where.dataDir });
   try {
     return await readAudit(database.db, who);
@@ -73,7 +76,12 @@ const AGREES: Record<string, { payment: string[]; reservation: string[]; redempt
     redemption: ['none', 'released', 'expired'],
     orders: ['cancelled'],
   },
-  expired: { payment: ['none', 'cancelled', 'expired'], reservation: ['none', 'released', 'expired'], redemption: ['none', 'released', 'expired'], orders: ['cancelled'] },
+  expired: {
+    payment: ['none', 'cancelled', 'expired'],
+    reservation: ['none', 'released', 'expired'],
+    redemption: ['none', 'released', 'expired'],
+    orders: ['cancelled'],
+  },
   cancelled: { payment: ['none', 'cancelled'], reservation: ['none', 'released'], redemption: ['none', 'released'], orders: ['cancelled'] },
 };
 

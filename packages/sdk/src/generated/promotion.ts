@@ -77,10 +77,12 @@ export interface paths {
         /**
          * Make a reservation final
          * @description Turns an active reservation into used promotions: they stay counted against the limits
-         *     and their discounts count as given. Committing twice changes nothing.
+         *     and their discounts count as given. Committing twice changes nothing. An expired one (the
+         *     payment arrived after its hold ran out) is committed too: its uses are counted again,
+         *     even past a limit reached meanwhile, because the customer paid the discounted price.
          *
          *     Errors: `PROMOTION_REDEMPTION_NOT_FOUND` (404), `PROMOTION_REDEMPTION_NOT_ACTIVE` (409:
-         *     released or expired; an expired one cannot be committed).
+         *     released; a released one cannot be committed).
          */
         post: operations["commitPromotionRedemption"];
         delete?: never;

@@ -156,7 +156,7 @@ const document = {
           "Redemptions"
         ],
         "summary": "Make a reservation final",
-        "description": "Turns an active reservation into used promotions: they stay counted against the limits\nand their discounts count as given. Committing twice changes nothing.\n\nErrors: `PROMOTION_REDEMPTION_NOT_FOUND` (404), `PROMOTION_REDEMPTION_NOT_ACTIVE` (409:\nreleased or expired; an expired one cannot be committed).\n",
+        "description": "Turns an active reservation into used promotions: they stay counted against the limits\nand their discounts count as given. Committing twice changes nothing. An expired one (the\npayment arrived after its hold ran out) is committed too: its uses are counted again,\neven past a limit reached meanwhile, because the customer paid the discounted price.\n\nErrors: `PROMOTION_REDEMPTION_NOT_FOUND` (404), `PROMOTION_REDEMPTION_NOT_ACTIVE` (409:\nreleased; a released one cannot be committed).\n",
         "security": [
           {
             "serviceAuth": []
