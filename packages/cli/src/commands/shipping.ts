@@ -13,18 +13,16 @@ import {
   type SettingsChange,
   setSettings,
   shipmentStatus,
-  shippingConnection,
   showSettings,
   showShipment,
   updateShipment,
 } from '../services/shipping-actions.js';
 import { shippingVariables as v } from '../services/shipping-environment.js';
+import { sessionOrKeyConnection } from '../services/store-connection.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
 import { settingsPresentation, shipmentListPresentation, shipmentPresentation } from '../ui/shipping-presentations.js';
-import { withConnection as connectionOptions, optional, required } from './connection.js';
+import { optional, required, withSessionOrKey } from './connection.js';
 import { envOption } from './options.js';
-
-const withConnection = (command: Command) => connectionOptions(command, { password: false });
 
 type Flags = Record<string, string | boolean | undefined> & { url?: string; apiKey?: string; json?: boolean };
 
@@ -39,13 +37,13 @@ export function registerShippingCommand(program: Command, context: CliContext): 
   const text = (flags: Flags, variable: { flag: string; name: string }, key: string) => optional(flags[key] as string | undefined, context, variable);
 
   const settings = shipping.command('settings').description("the store's shipping prices");
-  withConnection(settings.command('show').description("show the store's shipping settings")).action(async (flags: Flags) => {
-    const connection = shippingConnection(flags, context.env);
+  withSessionOrKey(settings.command('show').description("show the store's shipping settings")).action(async (flags: Flags) => {
+    const connection = sessionOrKeyConnection(flags, context.env);
     const shown = await withSpinner(mode(flags), context.stdout, 'Fetching shipping settings', () => showSettings(connection));
     present(mode(flags), context.stdout, settingsPresentation(shown));
   });
 
-  withConnection(settings.command('set').description("change the store's shipping settings: the flags given change them, the rest is kept"))
+  withSessionOrKey(settings.command('set').description("change the store's shipping settings: the flags given change them, the rest is kept"))
     .addOption(envOption(v.settingsFile))
     .addOption(envOption(v.currency))
     .addOption(envOption(v.flatRate))
@@ -56,7 +54,7 @@ export function registerShippingCommand(program: Command, context: CliContext): 
     .addOption(envOption(v.biteshipOrigin))
     .addOption(envOption(v.quoteTtl))
     .action(async (flags: Flags) => {
-      const connection = shippingConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const read = <T>(variable: { flag: string; name: string }, key: string, parse: (raw: string) => T): T | undefined => {
         const raw = text(flags, variable, key);
         return raw === undefined ? undefined : parse(raw);
@@ -80,10 +78,10 @@ export function registerShippingCommand(program: Command, context: CliContext): 
     });
 
   const shipments = shipping.command('shipments').description("the store's shipments, and the status of those it sends itself");
-  withConnection(shipments.command('list').description("list the store's shipments, newest first"))
+  withSessionOrKey(shipments.command('list').description("list the store's shipments, newest first"))
     .addOption(envOption(v.shipmentStatus))
     .action(async (flags: Flags) => {
-      const connection = shippingConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const status = shipmentStatus(text(flags, v.shipmentStatus, 'status'));
       const listed = await withSpinner(mode(flags), context.stdout, 'Fetching shipments', () => listShipments(connection, status));
       present(mode(flags), context.stdout, shipmentListPresentation(listed));
@@ -93,16 +91,16 @@ export function registerShippingCommand(program: Command, context: CliContext): 
     ['show', 'show a shipment with its history', false],
     ['track', "ask the carrier where a shipment is now, then show it (a store's own shipments are shown as they are)", true],
   ] as const) {
-    withConnection(shipments.command(name).description(description).argument('<shipmentId>', 'the shp_… id')).action(
+    withSessionOrKey(shipments.command(name).description(description).argument('<shipmentId>', 'the shp_… id')).action(
       async (shipmentId: string, flags: Flags) => {
-        const connection = shippingConnection(flags, context.env);
+        const connection = sessionOrKeyConnection(flags, context.env);
         const shown = await withSpinner(mode(flags), context.stdout, `Fetching ${shipmentId}`, () => showShipment(connection, shipmentId, track));
         present(mode(flags), context.stdout, shipmentPresentation(shown));
       },
     );
   }
 
-  withConnection(
+  withSessionOrKey(
     shipments
       .command('update')
       .description('move forward a shipment the store sends itself (flat rate or weight table): picked_up, in_transit, delivered, returned, cancelled')
@@ -112,7 +110,7 @@ export function registerShippingCommand(program: Command, context: CliContext): 
     .addOption(envOption(v.note))
     .addOption(envOption(v.trackingNumber))
     .action(async (shipmentId: string, flags: Flags) => {
-      const connection = shippingConnection(flags, context.env);
+      const connection = sessionOrKeyConnection(flags, context.env);
       const status = shipmentStatus(required(flags.status as string | undefined, context, v.shipmentStatus));
       // A shipment starts pending; a store can only move it on.
       if (status === undefined || status === 'pending')

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { ShippingComponents } from '@tokobapak/sdk';
 import { CliError } from './errors.js';
-import type { Env } from './settings.js';
 import { shippingVariables } from './shipping-environment.js';
-import { type Connection, callApi, resolveConnection, storeClient } from './store-connection.js';
+import { type Connection, callApi, storeClient } from './store-connection.js';
 
 type Schemas = ShippingComponents['schemas'];
 /** A store's shipping settings as the shipping service returns them. */
@@ -14,11 +13,6 @@ export type Shipment = Schemas['Shipment'];
 export type ShipmentStatus = Shipment['status'];
 
 const STATUSES: ShipmentStatus[] = ['pending', 'picked_up', 'in_transit', 'delivered', 'returned', 'cancelled'];
-
-/** The connection of a `shipping` command: a store API key, or the `tokobapak login` session acting in its store. */
-export function shippingConnection(flags: { url?: string | undefined; apiKey?: string | undefined }, env: Env): Connection {
-  return resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined });
-}
 
 /** What `shipping settings set` changes, read from its flags (undefined: left as it is). */
 export interface SettingsChange {
