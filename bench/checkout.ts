@@ -11,6 +11,11 @@
  *
  *   pnpm bench:checkout --duration 10 --rounds 3 --shoppers 10
  *   pnpm bench:checkout --only ours --rounds 1 --cpu-prof /tmp/profiles   # a CPU profile of the store under load
+ *   pnpm bench:checkout --only ours --rounds 1 --statements                # each statement's count per checkout
+ *   pnpm bench:checkout --runtime dist                                     # the packages' builds on plain node (pnpm build first)
+ *
+ * `--runtime src` (the default) loads the packages from their sources through tsx, as the other
+ * checkout figures were taken; `dist` is what `tokobapak start` runs, and its memory is the users'.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -24,7 +29,8 @@ import pg from 'pg';
 import { adminQuery } from './bench-database.js';
 import { type CheckoutTiming, checkoutOnce, JsonConnection, type Shelf } from './checkout/shopper.js';
 import { type CpuUsage, cpuSnapshot, cpuUsageSince } from './cpu.js';
-import { type RunningEntry, startEntry } from './entry-process.js';
+import { checkDistBuilds } from './dist-check.js';
+import { type EntryRuntime, type RunningEntry, startEntry } from './entry-process.js';
 import { sampleRss } from './rss.js';
 
 const { values } = parseArgs({
@@ -38,6 +44,8 @@ const { values } = parseArgs({
     'pool-size': { type: 'string', default: '20' },
     only: { type: 'string', default: 'both' },
     'cpu-prof': { type: 'string' },
+    statements: { type: 'boolean', default: false },
+    runtime: { type: 'string', default: 'src' },
     'postgres-url': { type: 'string', default: process.env.TOKOBAPAK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -48,6 +56,10 @@ const shopperCount = Number(values.shoppers);
 const variantCount = Number(values.variants);
 const pollMs = Number(values['poll-ms']);
 const only = values.only as 'both' | 'ours' | 'bare';
+if (values.runtime !== 'src' && values.runtime !== 'dist') throw new Error(`--runtime: "src" or "dist", not "${values.runtime}"`);
+const runtime = values.runtime as EntryRuntime;
+const PLUGINS = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'promotion', 'cart', 'wishlist', 'shipping', 'payment', 'order'];
+const statementsFile = values.statements ? join(tmpdir(), `tb-bench-checkout-statements-${process.pid}.json`) : undefined;
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const TARGETS = { checkoutsPerSecond: 100, p99Ms: 500, rssMiB: 300 };
@@ -101,6 +113,8 @@ interface RunResult {
   cpuMsPerCheckout: number;
   /** Committed database transactions per completed checkout (the store's, the job's and the relay's). */
   transactionsPerCheckout: number;
+  /** With `--statements`: each statement's count per completed checkout, most frequent first. */
+  statements?: Array<[string, number]>;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -142,6 +156,7 @@ async function run(
   let commitsBefore = Number.NaN;
   const startMeasuring = setTimeout(async () => {
     rss = sampleRss(server.pid, 100);
+    if (statementsFile && server === ours) process.kill(server.pid, 'SIGUSR2');
     cpuBefore = await cpuSnapshot(server.pid);
     commitsBefore = await committedTransactions(dbUrl.toString());
   }, warmup * 1000);
@@ -162,10 +177,12 @@ async function run(
   );
   clearTimeout(startMeasuring);
   const cpu = await cpuUsageSince(cpuBefore as NonNullable<typeof cpuBefore>, server.pid);
+  if (statementsFile && server === ours) process.kill(server.pid, 'SIGUSR1');
   // The statistics of the last transactions reach the view within a second.
   await new Promise((resolve) => setTimeout(resolve, 1_100));
   const commits = (await committedTransactions(dbUrl.toString())) - commitsBefore;
   const memory = await (rss as NonNullable<typeof rss>).stop();
+  const tally = statementsFile && server === ours ? (JSON.parse(await readFile(statementsFile, 'utf8')) as Record<string, number>) : undefined;
   const totals = timings.map((timing) => timing.totalMs).sort((a, b) => a - b);
   const settles = timings.map((timing) => timing.settleMs).sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 10) / 10;
@@ -193,6 +210,7 @@ async function run(
     cpu,
     cpuMsPerCheckout: (cpu.server * duration * 1000) / Math.max(1, timings.length),
     transactionsPerCheckout: commits / Math.max(1, timings.length),
+    ...(tally ? { statements: Object.entries(tally).map(([text, count]): [string, number] => [text, count / Math.max(1, timings.length)]) } : {}),
   };
 }
 
@@ -206,17 +224,27 @@ const poolArgs = ['--db-url', dbUrl.toString(), '--pool-size', String(values['po
 const profileArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
 const servers: RunningEntry[] = [];
 let failed = false;
+let ours: RunningEntry | undefined;
 try {
-  const ours = await startEntry(
+  if (runtime === 'dist') for (const warning of await checkDistBuilds(PLUGINS)) log(`WARNING ${warning}`);
+  ours = await startEntry(
     import.meta.url,
     './checkout/server.ts',
-    [...poolArgs, '--secret', secret, '--blob-dir', join(tmpdir(), `${database}-blobs`)],
+    [
+      ...poolArgs,
+      '--secret',
+      secret,
+      '--blob-dir',
+      join(tmpdir(), `${database}-blobs`),
+      ...(statementsFile ? ['--statements-file', statementsFile] : []),
+    ],
     profileArgs,
+    runtime,
   );
   servers.push(ours);
   log(`seeding 2 stores of ${variantCount} variants…`);
   const shelf = await seed(ours.url, secret);
-  const bare = only === 'ours' ? undefined : await startEntry(import.meta.url, './checkout/bare-server.ts', poolArgs);
+  const bare = only === 'ours' ? undefined : await startEntry(import.meta.url, './checkout/bare-server.ts', poolArgs, [], runtime);
   if (bare) servers.push(bare);
   const tokens = createTokenService({ secret, accessTokenTtl: 3600 });
   // Every checkout is a new customer's (one has a single open cart, and shoppers check out once).
@@ -230,7 +258,7 @@ try {
     const order = round % 2 === 1 ? kinds : [...kinds].reverse();
     const measured: { ours?: RunResult; bare?: RunResult; load: number[] } = { load: loadavg().map((value) => Math.round(value * 100) / 100) };
     for (const which of order) {
-      const server = which === 'ours' ? ours : (bare as RunningEntry);
+      const server = which === 'ours' ? (ours as RunningEntry) : (bare as RunningEntry);
       const connections = Array.from({ length: shopperCount }, () => new JsonConnection(server.url));
       const result = await run(server, connections, shelf, turns, which === 'ours' ? customer : () => ({}));
       for (const connection of connections) connection.close();
@@ -247,6 +275,12 @@ try {
       );
     }
     results.push(measured);
+    const statements = measured.ours?.statements;
+    if (statements) {
+      const total = statements.reduce((sum, [, count]) => sum + count, 0);
+      log(`round ${round} ours: ${total.toFixed(1)} statements per checkout; the most frequent:`);
+      for (const [text, count] of statements.slice(0, 40)) log(`  ${count.toFixed(2).padStart(6)}  ${text}`);
+    }
   }
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
   const range = (list: number[], digits = 0) => `${Math.min(...list).toFixed(digits)}–${Math.max(...list).toFixed(digits)}`;

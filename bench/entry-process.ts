@@ -1,6 +1,41 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+
+/** Where a bench entry's packages come from: their sources through tsx, or their `dist` builds with plain node. */
+export type EntryRuntime = 'src' | 'dist';
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+// Under node_modules so that compiled entries resolve the workspace packages as the bench's own files do.
+const COMPILED_DIR = fileURLToPath(new URL('../node_modules/.cache/tokobapak-bench/entries/', import.meta.url));
+const RELATIVE_IMPORT = /from '(\.\.?\/[^']+)\.js'/g;
+
+/**
+ * Compiles a bench entry and the bench files it imports (relative imports, followed) with their
+ * types stripped (TypeScript's `transpileModule`), so that `dist` runs them on plain node with no
+ * loader in the process, as `tokobapak start` runs. Answers the compiled entry's path.
+ */
+export async function compileEntry(entryPath: string): Promise<string> {
+  const ts = (await import('typescript')).default;
+  const done = new Set<string>();
+  const compile = async (source: string): Promise<void> => {
+    if (done.has(source)) return;
+    done.add(source);
+    const text = await readFile(source, 'utf8');
+    const { outputText } = ts.transpileModule(text, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      fileName: source,
+    });
+    const target = join(COMPILED_DIR, relative(BENCH_DIR, source)).replace(/\.ts$/, '.js');
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, outputText);
+    for (const match of text.matchAll(RELATIVE_IMPORT)) await compile(resolve(dirname(source), `${match[1]}.ts`));
+  };
+  await compile(entryPath);
+  return join(COMPILED_DIR, relative(BENCH_DIR, entryPath)).replace(/\.ts$/, '.js');
+}
 
 /** A bench server in its own process. */
 export interface RunningEntry {
@@ -10,16 +45,22 @@ export interface RunningEntry {
 }
 
 /**
- * Starts a bench entry (`entry` relative to `from`, a module URL) in its own node process, packages
- * from their sources through tsx so that no build is needed, and waits for its `listening` line.
+ * Starts a bench entry (`entry` relative to `from`, a module URL) in its own node process and waits
+ * for its `listening` line: by default packages from their sources through tsx, so that no build is
+ * needed; with `runtime: 'dist'`, the packages' builds on plain node (see {@link compileEntry}).
  * `nodeArgs` go before the entry (`--cpu-prof`, for one).
  */
-export async function startEntry(from: string, entry: string, args: string[], nodeArgs: string[] = []): Promise<RunningEntry> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, '--conditions=development', '--import', import.meta.resolve('tsx'), fileURLToPath(new URL(entry, from)), ...args],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
+export async function startEntry(
+  from: string,
+  entry: string,
+  args: string[],
+  nodeArgs: string[] = [],
+  runtime: EntryRuntime = 'src',
+): Promise<RunningEntry> {
+  const source = fileURLToPath(new URL(entry, from));
+  const command =
+    runtime === 'src' ? ['--conditions=development', '--import', import.meta.resolve('tsx'), source] : [await compileEntry(source)];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...command, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));

@@ -20,6 +20,7 @@ import { userPlugin } from '@tokobapak/plugin-user';
 import { wishlistPlugin } from '@tokobapak/plugin-wishlist';
 import { createServer } from '@tokobapak/server';
 import { serveUntilStopped } from '../entry-process.js';
+import { tallyStatements } from './statement-tally.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,9 +29,12 @@ const { values } = parseArgs({
     secret: { type: 'string' },
     'blob-dir': { type: 'string' },
     port: { type: 'string', default: '0' },
+    'statements-file': { type: 'string' },
   },
 });
 if (!values['db-url'] || !values.secret || !values['blob-dir']) throw new Error('bench/checkout/server: pass --db-url, --secret and --blob-dir');
+
+if (values['statements-file']) tallyStatements(values['statements-file']);
 
 const server = await createServer({
   plugins: [

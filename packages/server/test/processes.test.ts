@@ -58,6 +58,23 @@ const slow = defineProcess<unknown, null>({ name: 'slow', steps: [step('a', { wa
 const deadline = defineProcess<unknown, null>({ name: 'deadline', deadlineMs: 60_000, steps: [step('a'), step('b', { wait: true }), step('c')] });
 const stubborn = defineProcess<unknown, null>({ name: 'stubborn', steps: [step('a', { compensateFails: 1 }), step('b', { fail: new Error('boom') })] });
 const takeover = defineProcess<unknown, null>({ name: 'takeover', steps: [step('a'), step('b', { wait: true }), step('c')] });
+const frugal = defineProcess<unknown, null>({
+  name: 'frugal',
+  steps: [
+    { ...step('a'), repeatable: true },
+    { ...step('b', { wait: true }), uncertain: () => ({ did: 'maybe b' }) },
+    { ...step('c'), repeatable: true },
+    {
+      id: 'd',
+      local: true,
+      async action(ctx) {
+        await ctx.transaction(async () => {
+          log.push(`${ctx.key}:d`);
+        });
+      },
+    },
+  ],
+});
 
 let context: PluginContext<unknown>;
 const shopPlugin = () =>
@@ -67,7 +84,7 @@ const shopPlugin = () =>
     spec: { openapi: '3.1.0', info: { title: 'shop', version: '1' }, paths: {} },
     handlers: {},
     migrations: {},
-    processes: [failing, uncertain, slow, deadline, stubborn, takeover] as Array<ProcessDefinition<unknown, never, never>>,
+    processes: [failing, uncertain, slow, deadline, stubborn, takeover, frugal] as Array<ProcessDefinition<unknown, never, never>>,
     async onStart(ctx) {
       context = ctx;
     },
@@ -158,6 +175,42 @@ describe('durable processes', () => {
     });
     expect(stepsOf('stubborn')).toEqual(['a', 'b', 'undo a']);
   });
+});
+
+test('a repeatable step is stored with the next write, and a local step in its own transaction, with the success', async () => {
+  const pending = context.processes.start(frugal, { key: 'frugal', input: null });
+  await waitUntil(() => gates.has('frugal:b'));
+  // Written before b acted, for its uncertain outcome: a's record came along.
+  expect((await context.processes.get('frugal'))?.steps).toEqual([
+    { id: 'a', status: 'done', output: { did: 'a' } },
+    { id: 'b', status: 'started', uncertain: { did: 'maybe b' } },
+  ]);
+  gates.get('frugal:b')?.();
+  const run = await pending;
+  expect(stepsOf('frugal')).toEqual(['a', 'b', 'c', 'd']);
+  const stored = await context.processes.get('frugal');
+  expect(stored).toMatchObject({ status: 'succeeded', finishedAt: now });
+  expect(stored?.steps.map((record) => [record.id, record.status])).toEqual([
+    ['a', 'done'],
+    ['b', 'done'],
+    ['c', 'done'],
+    ['d', 'done'],
+  ]);
+  expect(run).toMatchObject({ status: 'succeeded', steps: stored?.steps });
+});
+
+test('a plugin whose process has a repeatable step that would be undone after a crash does not start, naming it', async () => {
+  const broken = definePlugin({
+    name: 'broken',
+    summary: 'a repeatable step that compensates on recovery',
+    spec: { openapi: '3.1.0', info: { title: 'broken', version: '1' }, paths: {} },
+    handlers: {},
+    migrations: {},
+    processes: [defineProcess<unknown, null>({ name: 'undone', recovery: 'compensate', steps: [{ ...step('a'), repeatable: true }] })],
+  });
+  await expect(createServer({ plugins: [broken], openDatabase: server.database, logLevel: false })).rejects.toThrow(
+    "process broken.undone: step 'a' is repeatable, so its recovery must be 'resume'",
+  );
 });
 
 test('a plugin whose process repeats a step id does not start, naming it', async () => {

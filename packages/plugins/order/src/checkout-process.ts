@@ -31,8 +31,9 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
     steps: [
       {
         id: 'open',
-        // Reading the cart and writing the checkout row can simply run again.
+        // Reading the cart and writing the checkout row can simply run again: its record waits for the next write.
         recovery: 'resume',
+        repeatable: true,
         uncertain: ({ input }) => ({ checkoutId: input.checkoutId }),
         async action(ctx) {
           const { input } = ctx;
@@ -82,7 +83,8 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
             .execute();
         },
       },
-      fixShippingStep,
+      // It only rewrites the checkout's own placement: its record waits for the next write too.
+      { ...fixShippingStep, repeatable: true },
       {
         id: 'reserve-stock',
         uncertain: () => ({ reservationId: null }),
@@ -144,6 +146,8 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
         id: 'place-orders',
         // The payment exists: finishing the checkout is better than undoing it.
         recovery: 'resume',
+        // The orders and the process's success commit together.
+        local: true,
         async action(ctx) {
           const placement = await placementOf(ctx.db, ctx.input.checkoutId);
           const now = ctx.clock.now();

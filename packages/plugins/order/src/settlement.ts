@@ -14,8 +14,13 @@ export interface SettlementInput {
 }
 
 /**
- * After the payment: commit the stock and the promotion uses, confirm the orders, complete the cart.
- * Every step is idempotent and resumes after a crash; a run that fails (a service down) is started
+ * After the payment: commit the stock and the promotion uses, complete the cart, confirm the orders.
+ * The orders are confirmed last, in one transaction with the checkout's `settled_at`, so an order
+ * reads as paid only once everything else is done: a shopper who sees it paid finds their cart
+ * completed and a new one to fill. Every step is idempotent and resumes after a crash; the ones
+ * before the confirmation are `repeatable` (nothing is written for them: a crash runs them again),
+ * and the confirmation writes the process's success in its own transaction, so settling costs no
+ * write of the process's state beyond its start. A run that fails (a service down) is started
  * again by the settling job, under a new key, until it gets through.
  */
 export const settleProcess = defineProcess<OrderDatabase, SettlementInput>({
@@ -24,26 +29,30 @@ export const settleProcess = defineProcess<OrderDatabase, SettlementInput>({
   steps: [
     {
       id: 'commit-stock',
+      repeatable: true,
       async action(ctx) {
         const { reservation_id: reservationId } = await requireCheckout(ctx.db, ctx.input.checkoutId);
         if (reservationId) await ctx.clients.inventory.commitReservation({ params: { reservationId } });
       },
     },
-    commitPromotionsStep,
-    {
-      id: 'confirm-orders',
-      async action(ctx) {
-        const now = ctx.clock.now();
-        await ctx.transaction((tx) => confirmOrders(typed(tx), ctx.input.checkoutId, now));
-      },
-    },
+    { ...commitPromotionsStep, repeatable: true },
     {
       id: 'complete-cart',
+      repeatable: true,
       async action(ctx) {
         const { cart_id: cartId } = await requireCheckout(ctx.db, ctx.input.checkoutId);
         await ctx.clients.cart.completeCart({ params: { cartId }, body: { checkoutId: ctx.input.checkoutId } });
+      },
+    },
+    {
+      id: 'confirm-orders',
+      local: true,
+      async action(ctx) {
         const now = ctx.clock.now();
-        await ctx.db.updateTable('checkouts').set({ settled_at: now, updated_at: now }).where('id', '=', ctx.input.checkoutId).execute();
+        await ctx.transaction(async (tx) => {
+          await confirmOrders(typed(tx), ctx.input.checkoutId, now);
+          await tx.db.updateTable('checkouts').set({ settled_at: now, updated_at: now }).where('id', '=', ctx.input.checkoutId).execute();
+        });
       },
     },
   ],
@@ -52,7 +61,8 @@ export const settleProcess = defineProcess<OrderDatabase, SettlementInput>({
 /**
  * Instead of the payment (it failed or expired, the checkout expired, the customer cancelled): cancel
  * the payment (refund it if it was paid after all), give the stock and the promotion uses back,
- * cancel the orders. Idempotent steps, resumed after a crash, retried by the settling job.
+ * cancel the orders. Idempotent steps, resumed after a crash (the first three `repeatable`, the
+ * last writing the success in its own transaction, as in settling), retried by the settling job.
  */
 export const releaseProcess = defineProcess<OrderDatabase, SettlementInput>({
   name: 'release',
@@ -60,6 +70,7 @@ export const releaseProcess = defineProcess<OrderDatabase, SettlementInput>({
   steps: [
     {
       id: 'cancel-payment',
+      repeatable: true,
       async action(ctx) {
         const checkout = await requireCheckout(ctx.db, ctx.input.checkoutId);
         if (checkout.payment_id && !['failed', 'expired', 'cancelled'].includes(checkout.payment_status ?? '')) await cancelPayment(ctx, checkout.payment_id);
@@ -67,6 +78,7 @@ export const releaseProcess = defineProcess<OrderDatabase, SettlementInput>({
     },
     {
       id: 'release-stock',
+      repeatable: true,
       async action(ctx) {
         const { reservation_id: reservationId } = await requireCheckout(ctx.db, ctx.input.checkoutId);
         if (!reservationId) return;
@@ -76,9 +88,10 @@ export const releaseProcess = defineProcess<OrderDatabase, SettlementInput>({
         });
       },
     },
-    releasePromotionsStep,
+    { ...releasePromotionsStep, repeatable: true },
     {
       id: 'cancel-orders',
+      local: true,
       async action(ctx) {
         const checkout = await requireCheckout(ctx.db, ctx.input.checkoutId);
         const now = ctx.clock.now();

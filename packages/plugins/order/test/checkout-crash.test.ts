@@ -171,9 +171,9 @@ describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
 
   test.each([
     ['order.settle.commit-stock:after', 'the stock committed, not yet recorded'],
-    ['order.settle.commit-promotions:after', 'the coupon use committed, the orders still waiting'],
-    ['order.settle.confirm-orders:before', 'the stock committed and recorded, the orders still waiting'],
-    ['order.settle.complete-cart:before', 'the orders confirmed, the cart still open'],
+    ['order.settle.commit-promotions:after', 'the coupon use committed, the cart still open'],
+    ['order.settle.complete-cart:before', 'the stock and the coupon use committed, the cart still open'],
+    ['order.settle.confirm-orders:before', 'the cart completed, the orders still waiting'],
   ])('killed while settling the payment at %s (%s): settled on restart', async (killAt) => {
     const crashing = await start(killAt);
     const setup = await prepare(crashing, 3, 1);

@@ -32,17 +32,20 @@ describe('settling on the payment’s outcome, without waiting for the settling 
         buyers[index]?.client.payment.simulatePayment({ params: { paymentId: checkout.payment?.id as string }, body: { outcome: 'paid' } }),
       ),
     );
-    await eventually(async () => {
-      for (const [index, checkout] of checkouts.entries()) {
-        const current = await buyers[index]?.client.order.getCheckout({ params: { checkoutId: checkout.id } });
-        expect(current?.orders.map((order) => order.status)).toEqual(['paid', 'paid']);
-      }
-    });
-    await eventually(async () => {
-      expect(await stockOf(server, coffee.variantId)).toEqual({ onHand: 8, reserved: 0 });
-      expect(await stockOf(server, tea.variantId)).toEqual({ onHand: 14, reserved: 0 });
-      for (const buyer of buyers) expect((await buyer.client.cart.getCart({ params: { cartId: buyer.cartId } })).status).toBe('completed');
-    });
+    await Promise.all(
+      checkouts.map(async (checkout, index) => {
+        const buyer = buyers[index] as (typeof buyers)[number];
+        await eventually(async () => {
+          const current = await buyer.client.order.getCheckout({ params: { checkoutId: checkout.id } });
+          expect(current.orders.map((order) => order.status)).toEqual(['paid', 'paid']);
+        });
+        // The orders are confirmed last: once they read as paid, the cart is completed already, and
+        // the shopper's next cart is a new one.
+        expect((await buyer.client.cart.getCart({ params: { cartId: buyer.cartId } })).status).toBe('completed');
+      }),
+    );
+    expect(await stockOf(server, coffee.variantId)).toEqual({ onHand: 8, reserved: 0 });
+    expect(await stockOf(server, tea.variantId)).toEqual({ onHand: 14, reserved: 0 });
   });
 
   test('a failed payment gives the stock back and cancels the orders at once; the cart stays open', async () => {

@@ -38,25 +38,90 @@ export async function readOffset(db: Db, consumer: string, now: Date): Promise<O
   return created ? toPosition(created) : START;
 }
 
+/** Where one consumer stands against what is committed, as {@link consumerStandings} reads it. */
+export interface ConsumerStanding {
+  /** Its stored offset; undefined for a consumer seen for the first time (no offset row yet). */
+  offset: OutboxPosition | undefined;
+  /** Committed events of its types wait after its offset: it needs a delivery. */
+  wanted: boolean;
+  /** Committed events of other types only wait after its offset: it can skip to `head` in bulk. */
+  skippable: boolean;
+}
+
 /**
- * Which of `consumers` have committed events after their offset: one query per poll instead of
- * one per consumer, so an idle relay costs little (embedded PGlite has a single connection).
+ * Every consumer's standing in one statement: whether events of its types wait after its offset,
+ * or only events of other types (the last committed event, `head`, is past its offset). Each
+ * published event is wanted by a few consumers only; reading this once per poll lets the others
+ * pass over it in one shared statement ({@link skipToHead}) instead of a delivery each.
  */
-export async function consumersBehind(db: Db, consumers: string[]): Promise<Set<string>> {
-  const result = await sql<{ consumer: string | null; behind: boolean | null }>`
+export async function consumerStandings(
+  db: Db,
+  consumers: Array<{ name: string; types: string[] }>,
+): Promise<{ head: OutboxPosition | undefined; standings: Map<string, ConsumerStanding> }> {
+  const standings = new Map<string, ConsumerStanding>();
+  if (consumers.length === 0) return { head: undefined, standings };
+  const list = consumers.map((consumer) => sql`(${consumer.name}, ${`{${consumer.types.map(quoteArrayItem).join(',')}}`}::text[])`);
+  // One snapshot for the head and every check, so that "nothing wanted up to the head" holds.
+  const result = await sql<{
+    consumer: string;
+    head_tx_id: string | null;
+    head_id: number | string | null;
+    last_tx_id: string | null;
+    last_id: number | string | null;
+    wanted: boolean | null;
+  }>`
     with head as (
       select tx_id, id from tokobapak.outbox
       where tx_id < pg_snapshot_xmin(pg_current_snapshot())
       order by tx_id desc, id desc
       limit 1
-    )
-    select o.consumer, (o.last_tx_id, o.last_id) < (h.tx_id, h.id) as behind
-    from head h left join tokobapak.consumer_offsets o on true
+    ), c (consumer, types) as (values ${sql.join(list)})
+    select c.consumer, h.tx_id::text as head_tx_id, h.id as head_id, o.last_tx_id::text as last_tx_id, o.last_id,
+      exists (
+        select 1 from tokobapak.outbox e
+        where e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          and (e.tx_id, e.id) > (coalesce(o.last_tx_id, '0'::xid8), coalesce(o.last_id, 0))
+          and e.type = any (c.types)
+      ) as wanted
+    from c left join head h on true left join tokobapak.consumer_offsets o on o.consumer = c.consumer
   `.execute(db);
-  // No row: the outbox has nothing committed. Otherwise a consumer without an offset row is new.
-  if (result.rows.length === 0) return new Set();
-  const upToDate = new Set(result.rows.filter((row) => row.consumer !== null && !row.behind).map((row) => row.consumer));
-  return new Set(consumers.filter((name) => !upToDate.has(name)));
+  const first = result.rows[0];
+  const head = first?.head_tx_id != null && first.head_id != null ? { txId: first.head_tx_id, id: Number(first.head_id) } : undefined;
+  for (const row of result.rows) {
+    const offset = row.last_tx_id !== null && row.last_id !== null ? toPosition({ last_tx_id: row.last_tx_id, last_id: row.last_id }) : undefined;
+    const wanted = row.wanted === true || (offset === undefined && head !== undefined);
+    const behind = head !== undefined && offset !== undefined && (BigInt(offset.txId) < BigInt(head.txId) || (offset.txId === head.txId && offset.id < head.id));
+    standings.set(row.consumer, { offset, wanted, skippable: !wanted && behind });
+  }
+  return { head, standings };
+}
+
+/**
+ * Moves the offsets of consumers that have nothing to deliver up to `head`, in one statement; each
+ * only if it is still where it was read (another process delivering to it, or holding its row,
+ * goes first). Answers the consumers that moved.
+ */
+export async function skipToHead(db: Db, skips: Array<{ consumer: string; from: OutboxPosition }>, head: OutboxPosition, now: Date): Promise<string[]> {
+  if (skips.length === 0) return [];
+  const list = skips.map((skip) => sql`(${skip.consumer}, ${skip.from.txId}::xid8, ${skip.from.id}::bigint)`);
+  const result = await sql<{ consumer: string }>`
+    update tokobapak.consumer_offsets o
+    set last_tx_id = ${head.txId}::xid8, last_id = ${head.id}, updated_at = ${now}
+    from (
+      select f.consumer from tokobapak.consumer_offsets f
+      join (values ${sql.join(list)}) as seen (consumer, last_tx_id, last_id)
+        on seen.consumer = f.consumer and seen.last_tx_id = f.last_tx_id and seen.last_id = f.last_id
+      for update of f skip locked
+    ) due
+    where o.consumer = due.consumer
+    returning o.consumer
+  `.execute(db);
+  return result.rows.map((row) => row.consumer);
+}
+
+// An element of a PostgreSQL array literal, quoted (event types are plain, but nothing is assumed).
+function quoteArrayItem(item: string): string {
+  return `"${item.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /** Locks the consumer's offset row for this transaction; undefined when another process holds it. */

@@ -28,16 +28,40 @@ class LeaseLost extends Error {}
 const compensationBackoff = exponentialBackoff({ baseMs: 1_000, maxMs: 5 * 60_000 });
 
 /**
+ * The step records a new process is inserted with: the first step's `started` record when it has an
+ * `uncertain` input, which would otherwise be a write of its own just after the insert.
+ */
+export function firstRecords(definition: AnyProcessDefinition, context: PluginContext<unknown>, process: StoredProcess, transient: unknown): StepRecord[] {
+  const first = definition.steps[0];
+  if (!first?.uncertain) return [];
+  const ctx: StepContext<unknown, unknown, unknown> = {
+    ...context,
+    processId: process.id,
+    key: process.key,
+    input: process.input,
+    transient,
+    results: {},
+    resumed: false,
+  };
+  return [{ id: first.id, status: 'started', uncertain: first.uncertain(ctx) }];
+}
+
+/**
  * Drives a process from where its stored state says: forward through its steps while it is running,
  * then back through the compensations if it failed. `interrupted` says the process was taken over
  * from a server that stopped: the step it was at recovers by resuming or compensating, per definition.
+ * `fresh` says the process was just inserted (with {@link firstRecords}): its first step has not run.
+ *
+ * Writes are saved where a crash needs them: before a step whose outcome may be uncertain, and after
+ * a step that is not `repeatable`; a `repeatable` step's record waits for the next write, and a
+ * `local` step's goes into its own transaction.
  */
 export async function driveProcess(
   deps: RunnerDeps,
   definition: AnyProcessDefinition,
   context: PluginContext<unknown>,
   process: StoredProcess,
-  options: { transient?: unknown; interrupted: boolean },
+  options: { transient?: unknown; interrupted: boolean; fresh?: boolean },
 ): Promise<Driven> {
   const state: StoredProcess = { ...process, steps: process.steps.map((record) => ({ ...record })) };
   const clock = context.clock;
@@ -51,10 +75,10 @@ export async function driveProcess(
     results: results(),
     resumed,
   });
-  const save = async (patch: Partial<ProgressPatch> = {}) => {
+  const save = async (patch: Partial<ProgressPatch> = {}, via: RunnerDeps['db'] = deps.db) => {
     const now = clock.now();
     const full: ProgressPatch = { status: state.status, steps: state.steps, leaseUntil: new Date(now.getTime() + deps.leaseMs), now, ...patch };
-    if (!(await saveProgress(deps.db, state.id, deps.owner, full))) throw new LeaseLost(`process ${state.id} was taken over by another server`);
+    if (!(await saveProgress(via, state.id, deps.owner, full))) throw new LeaseLost(`process ${state.id} was taken over by another server`);
     state.updatedAt = now;
     if (full.finishedAt) state.finishedAt = full.finishedAt;
   };
@@ -67,6 +91,7 @@ export async function driveProcess(
   let cause: unknown;
   // The first step run after a takeover is the one the stopped server was at: it may have partly happened.
   let afterTakeover = options.interrupted;
+  let fresh = options.fresh === true;
   try {
     if (state.status === 'running' && options.interrupted) {
       const at = state.steps.findIndex((record) => record.status !== 'done');
@@ -93,20 +118,40 @@ export async function driveProcess(
         await fail({ step: step.id, message: 'the deadline passed' });
         break;
       }
-      const resumed = afterTakeover || state.steps[position] !== undefined;
+      // A fresh process's first record was inserted with it: that step has not run before.
+      const resumed = afterTakeover || (state.steps[position] !== undefined && !(fresh && position === 0));
       afterTakeover = false;
+      fresh = false;
       const ctx = stepContext(resumed);
       const record: StepRecord = { id: step.id, status: 'started' };
       if (step.uncertain) {
-        record.uncertain = step.uncertain(ctx);
+        const inserted = !resumed && state.steps[position]?.status === 'started' ? state.steps[position] : undefined;
+        record.uncertain = inserted ? inserted.uncertain : step.uncertain(ctx);
         state.steps[position] = record;
-        await save();
+        if (!inserted) await save();
       }
+      const last = position === definition.steps.length - 1;
+      // The outcome as stored once the action returns: the step done, and the process succeeded after the last one.
+      const done = (output: unknown): { record: StepRecord; patch: Partial<ProgressPatch> } => ({
+        record: { id: step.id, status: 'done', ...(output === undefined ? {} : { output }) },
+        patch: last ? { status: 'succeeded', finishedAt: clock.now() } : {},
+      });
+      let stored: ReturnType<typeof done> | undefined;
+      const stepCtx = step.local
+        ? inTransactionSaving(ctx, async (tx) => {
+            const outcome = done(undefined);
+            const steps = [...state.steps];
+            steps[position] = outcome.record;
+            await save({ steps, ...outcome.patch }, tx);
+            stored = outcome;
+          })
+        : ctx;
       await killSwitch(`${state.plugin}.${state.name}.${step.id}:before`);
       let output: unknown;
       try {
-        output = await step.action(ctx);
+        output = await step.action(stepCtx);
       } catch (error) {
+        if (error instanceof LeaseLost) throw error;
         cause = error;
         const refusal = isRefusal(error);
         state.steps[position] = {
@@ -120,12 +165,15 @@ export async function driveProcess(
         break;
       }
       await killSwitch(`${state.plugin}.${state.name}.${step.id}:after`);
-      state.steps[position] = { id: step.id, status: 'done', ...(output === undefined ? {} : { output }) };
-      if (position === definition.steps.length - 1) {
-        // The last step's outcome and the success are one write.
+      const outcome = stored ?? done(output);
+      state.steps[position] = outcome.record;
+      if (last) {
+        // The last step's outcome and the success are one write (or were, in the step's transaction).
         state.status = 'succeeded';
-        await save({ finishedAt: clock.now() });
-      } else {
+        if (!stored) await save(outcome.patch);
+      } else if (!stored && !step.repeatable && !definition.steps[position + 1]?.uncertain) {
+        // A next step with an uncertain outcome writes its `started` record before acting: this
+        // outcome goes with it, and nothing happens in between.
         await save();
       }
     }
@@ -168,6 +216,25 @@ async function compensate(
   }
   state.status = 'compensated';
   await save({ finishedAt: context.clock.now() });
+}
+
+/**
+ * A `local` step's context: its `ctx.transaction` also writes the step's outcome (`save`, through
+ * the transaction's handle) just before it commits.
+ */
+function inTransactionSaving(
+  ctx: StepContext<unknown, unknown, unknown>,
+  save: (via: RunnerDeps['db']) => Promise<void>,
+): StepContext<unknown, unknown, unknown> {
+  return {
+    ...ctx,
+    transaction: (fn) =>
+      ctx.transaction(async (tx) => {
+        const result = await fn(tx);
+        await save(tx.db as RunnerDeps['db']);
+        return result;
+      }),
+  };
 }
 
 function pastDeadline(state: ProcessState, now: Date): boolean {

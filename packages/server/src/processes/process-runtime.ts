@@ -5,7 +5,7 @@ import { newId } from '../ids.js';
 import { leaseOwner, OWNER_PREFIX } from '../lease-owner.js';
 import type { Clock, PluginContext } from '../plugin.js';
 import { openTransaction } from '../transaction-scope.js';
-import { driveProcess } from './process-runner.js';
+import { driveProcess, firstRecords } from './process-runner.js';
 import { claimOrphans, expireLeasesOfOtherProcesses, findProcess, insertProcess, renewLeases, type StoredProcess } from './process-store.js';
 import type { AnyProcessDefinition, ProcessClient, ProcessRun, ProcessState } from './types.js';
 
@@ -165,6 +165,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
             finishedAt: null,
             attempts: 0,
           };
+          stored.steps = firstRecords(definition, context, stored, startOptions.transient);
           const inserted = await insertProcess(db, { ...stored, owner, leaseUntil: leaseUntil(), now });
           if (!inserted) {
             const existing = await findProcess(db, plugin, startOptions.key);
@@ -173,7 +174,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
           }
           const { state, cause } = await track(
             stored.id,
-            driveProcess(deps, definition, context, stored, { transient: startOptions.transient, interrupted: false }),
+            driveProcess(deps, definition, context, stored, { transient: startOptions.transient, interrupted: false, fresh: true }),
           );
           return { ...readable(state), started: true, ...(cause === undefined ? {} : { cause }) };
         },
@@ -234,6 +235,9 @@ function checkDefinitions(entry: ProcessOwner): void {
     const ids = definition.steps.map((step) => step.id);
     const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
     if (repeated !== undefined) throw new Error(`process ${entry.plugin}.${definition.name} has two steps with the id '${repeated}'`);
+    // A repeatable step's outcome may be lost in a crash: it must then run again, not be undone.
+    const undone = definition.steps.find((step) => step.repeatable && (step.recovery ?? definition.recovery ?? 'resume') !== 'resume');
+    if (undone) throw new Error(`process ${entry.plugin}.${definition.name}: step '${undone.id}' is repeatable, so its recovery must be 'resume'`);
   }
 }
 

@@ -54,11 +54,22 @@ const json = (value: unknown) => sql`${JSON.stringify(value ?? null)}::jsonb`;
 /** Inserts a new running process leased to `owner`; false when the plugin already has one with this key. */
 export async function insertProcess(
   db: Db,
-  row: { id: string; plugin: string; name: string; key: string; input: unknown; deadlineAt: Date | null; owner: string; leaseUntil: Date; now: Date },
+  row: {
+    id: string;
+    plugin: string;
+    name: string;
+    key: string;
+    input: unknown;
+    steps: StepRecord[];
+    deadlineAt: Date | null;
+    owner: string;
+    leaseUntil: Date;
+    now: Date;
+  },
 ): Promise<boolean> {
   const result = await sql`
-    insert into tokobapak.processes (id, plugin, name, key, status, input, deadline_at, lease_owner, lease_until, created_at, updated_at)
-    values (${row.id}, ${row.plugin}, ${row.name}, ${row.key}, 'running', ${json(row.input)}, ${row.deadlineAt}, ${row.owner}, ${row.leaseUntil}, ${row.now}, ${row.now})
+    insert into tokobapak.processes (id, plugin, name, key, status, input, steps, deadline_at, lease_owner, lease_until, created_at, updated_at)
+    values (${row.id}, ${row.plugin}, ${row.name}, ${row.key}, 'running', ${json(row.input)}, ${json(row.steps)}, ${row.deadlineAt}, ${row.owner}, ${row.leaseUntil}, ${row.now}, ${row.now})
     on conflict (plugin, key) do nothing
     returning id
   `.execute(db);

@@ -48,6 +48,18 @@ export interface ProcessStep<DB, Input, Transient = undefined, Output = unknown,
   uncertain?(ctx: StepContext<DB, Input, Transient, Ev>): Output;
   /** How a process interrupted at this step recovers; default: the definition's `recovery`. */
   recovery?: Recovery;
+  /**
+   * Running the action again after it completed is harmless (it finds its work done, or its writes
+   * are idempotent). Its outcome is then not stored on its own but with the process's next write
+   * (the next step's, or the end): a crash before that runs it again. Needs `resume` recovery.
+   */
+  repeatable?: boolean;
+  /**
+   * The action's last act is one `ctx.transaction` (the plugin's own database): the step's outcome,
+   * and for the last step the process's success, is written in that transaction, so the step costs
+   * no write of its own and is done exactly when its writes commit. Its output is not kept.
+   */
+  local?: boolean;
 }
 
 /** A durable process: steps run in order, each outcome stored before the next starts. */

@@ -431,9 +431,46 @@ describe('batches', () => {
     expect(picky.ids()).toEqual(wanted.map((event) => event.id));
     expect(await processed('b1.picky')).toBe(4);
     // Both drains read one batch and deliver it in one transaction: the same statements, whether
-    // 1,000 or 5,000 unwanted events lie between the offset and the head of the outbox.
-    expect(forFiveThousand).toBe(forOneThousand);
+    // 1,000 or 5,000 unwanted events lie between the offset and the head of the outbox. (On a
+    // shared PostgreSQL a drain may pass once more, a few statements, while another session's
+    // transaction holds events back.)
+    expect(Math.abs(forFiveThousand - forOneThousand)).toBeLessThan(10);
     expect(forOneThousand).toBeLessThan(20);
+  });
+
+  test('consumers with nothing of their types waiting pass over new events together: the statements do not grow with them', async () => {
+    const counted = countingHandle();
+    const wanting = recorder('b5.wanting', ['b5.wanted']);
+    const idle = (count: number) => Array.from({ length: count }, (_, n) => recorder(`b5.idle-${count}-${n}`, [`b5.never-${n}`]));
+    const few = idle(2);
+    const many = idle(30);
+    const drained = async (consumers: Consumer[]) => {
+      const transport = relay({ db: counted.db, consumers });
+      // The first pass creates the offset rows: not part of what is measured.
+      await publishAll(['b5.other']);
+      await transport.drain();
+      const event = await publish('b5.wanted');
+      counted.reset();
+      await transport.drain();
+      await transport.stop();
+      return { event, statements: counted.statements() };
+    };
+    const withFew = await drained([wanting.consumer, ...few.map((entry) => entry.consumer)]);
+    const withMany = await drained([wanting.consumer, ...many.map((entry) => entry.consumer)]);
+
+    expect(wanting.ids()).toEqual([withFew.event.id, withMany.event.id]);
+    expect([...few, ...many].flatMap((entry) => entry.calls)).toEqual([]);
+    // Every offset of the last relay's consumers is at the head of the outbox: the idle ones moved past the events too.
+    const behind = await sql<{ consumer: string }>`
+      select consumer from tokobapak.consumer_offsets o
+      where (consumer like 'b5.idle-30-%' or consumer = 'b5.wanting')
+        and (o.last_tx_id, o.last_id) < (select tx_id, id from tokobapak.outbox order by tx_id desc, id desc limit 1)
+    `.execute(db);
+    expect(behind.rows).toEqual([]);
+    // The wanting consumer's delivery and one shared skip: thirty idle consumers cost what two do
+    // (a delivery each would be three statements or more per idle consumer; the slack is for a
+    // drain that passes once more while another session's transaction holds events back).
+    expect(withMany.statements).toBeLessThan(withFew.statements + 10);
   });
 
   test('a consumer handles many events per transaction: bookkeeping statements per batch, not per event', async () => {
@@ -446,9 +483,10 @@ describe('batches', () => {
     await transport.drain();
     expect(bulk.ids()).toEqual(events.map((event) => event.id));
     expect(await effects('b2.bulk')).toEqual(new Map(events.map((event) => [event.id, 1])));
-    // 300 handler inserts, plus a few statements for each of the three batches and the empty pass.
+    // 300 handler inserts, plus a few statements for each of the three batches and the empty pass
+    // (and a few more for a drain that passes again on a shared PostgreSQL): not two per event.
     const bookkeeping = counted.statements() - 300;
-    expect(bookkeeping).toBeLessThan(30);
+    expect(bookkeeping).toBeLessThan(50);
   });
 
   test('a handler failing in the middle of a batch sets back only its event: the others commit once, in order, and later events flow', async () => {

@@ -1,0 +1,27 @@
+/**
+ * Counts the statements a bench server sends, by statement text, where every pooled client sends
+ * them (`pg.Client.prototype.query`). The harness resets the tally when its measured window opens
+ * (SIGUSR2) and has it written out when the window closes (SIGUSR1), so the counts divided by the
+ * checkouts completed in the window say what one checkout costs, statement by statement.
+ */
+import { writeFileSync } from 'node:fs';
+import pg from 'pg';
+
+/** Starts counting; `file` is where SIGUSR1 writes the tally (JSON: statement text → count). */
+export function tallyStatements(file: string): void {
+  let counts = new Map<string, number>();
+  const send = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = typeof first === 'string' ? first : (first?.text ?? '?');
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 160);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    return (send as (...rest: unknown[]) => unknown).apply(this, args);
+  } as typeof send;
+  process.on('SIGUSR2', () => {
+    counts = new Map();
+  });
+  process.on('SIGUSR1', () => {
+    writeFileSync(file, JSON.stringify(Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]))));
+  });
+}
