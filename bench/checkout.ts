@@ -230,14 +230,7 @@ try {
   ours = await startEntry(
     import.meta.url,
     './checkout/server.ts',
-    [
-      ...poolArgs,
-      '--secret',
-      secret,
-      '--blob-dir',
-      join(tmpdir(), `${database}-blobs`),
-      ...(statementsFile ? ['--statements-file', statementsFile] : []),
-    ],
+    [...poolArgs, '--secret', secret, '--blob-dir', join(tmpdir(), `${database}-blobs`), ...(statementsFile ? ['--statements-file', statementsFile] : [])],
     profileArgs,
     runtime,
   );

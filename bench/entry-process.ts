@@ -50,16 +50,9 @@ export interface RunningEntry {
  * needed; with `runtime: 'dist'`, the packages' builds on plain node (see {@link compileEntry}).
  * `nodeArgs` go before the entry (`--cpu-prof`, for one).
  */
-export async function startEntry(
-  from: string,
-  entry: string,
-  args: string[],
-  nodeArgs: string[] = [],
-  runtime: EntryRuntime = 'src',
-): Promise<RunningEntry> {
+export async function startEntry(from: string, entry: string, args: string[], nodeArgs: string[] = [], runtime: EntryRuntime = 'src'): Promise<RunningEntry> {
   const source = fileURLToPath(new URL(entry, from));
-  const command =
-    runtime === 'src' ? ['--conditions=development', '--import', import.meta.resolve('tsx'), source] : [await compileEntry(source)];
+  const command = runtime === 'src' ? ['--conditions=development', '--import', import.meta.resolve('tsx'), source] : [await compileEntry(source)];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...command, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
   const url = await new Promise<string>((resolve, reject) => {

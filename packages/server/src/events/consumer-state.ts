@@ -90,7 +90,8 @@ export async function consumerStandings(
   for (const row of result.rows) {
     const offset = row.last_tx_id !== null && row.last_id !== null ? toPosition({ last_tx_id: row.last_tx_id, last_id: row.last_id }) : undefined;
     const wanted = row.wanted === true || (offset === undefined && head !== undefined);
-    const behind = head !== undefined && offset !== undefined && (BigInt(offset.txId) < BigInt(head.txId) || (offset.txId === head.txId && offset.id < head.id));
+    const behind =
+      head !== undefined && offset !== undefined && (BigInt(offset.txId) < BigInt(head.txId) || (offset.txId === head.txId && offset.id < head.id));
     standings.set(row.consumer, { offset, wanted, skippable: !wanted && behind });
   }
   return { head, standings };

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { type Backoff, exponentialBackoff } from './backoff.js';
 import {
+  type ConsumerStanding,
   claimEvent,
   claimEvents,
-  type ConsumerStanding,
   consumerStandings,
   consumersWithDueRetries,
   deadLetter,
