@@ -1,5 +1,6 @@
 import type { PromotionComponents } from '@tokobapak/sdk';
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { queryTemplate } from '@tokobapak/server';
+import { type Kysely, sql } from 'kysely';
 import type { PromotionDatabase } from './database.js';
 import type { Candidate, EvaluationFacts } from './evaluation.js';
 import { money, type PromotionRow } from './mappers.js';
@@ -8,57 +9,76 @@ import { normalCode, unavailability } from './rules.js';
 type Schemas = PromotionComponents['schemas'];
 type Db = Kysely<PromotionDatabase>;
 
+interface CandidateRow extends PromotionRow {
+  /** The customer's own uses of a promotion with a per-customer limit; null without a customer or a limit. */
+  customer_used: number | null;
+  /** Whether the customer has ordered before, asked only when a first-order promotion is among the rows. */
+  has_ordered: boolean | null;
+}
+
 /**
- * Reads what evaluation needs, outside any transaction: the live automatic promotions of the
- * currency (platform ones, and those of the stores in the cart), every promotion of the platform
- * or of a store in the cart whose code the cart names (whatever its state, so the refusal can say
- * why), the codes only stores outside the cart hold, the customer's own uses, and whether the
- * customer has ordered before.
+ * The promotions that may apply to a cart, with the customer's uses and first-order standing, in
+ * one statement compiled once (the cart's every read and change asks for them): the live automatic
+ * promotions of the currency (platform ones, and those of the stores in the cart) and every
+ * promotion of the platform or of a store in the cart whose code the cart names, whatever its
+ * state, so the refusal can say why.
+ */
+const candidatesQuery = queryTemplate<
+  PromotionDatabase,
+  { currency: string; storeIds: string[]; codes: string[]; now: Date; customerId: string | null },
+  CandidateRow
+>({
+  name: 'promotion_candidates',
+  build: (db, p) =>
+    db
+      .selectFrom('promotions')
+      .selectAll('promotions')
+      .select((eb) => [
+        eb
+          .selectFrom('customer_usage')
+          .select('customer_usage.used')
+          .whereRef('customer_usage.promotion_id', '=', 'promotions.id')
+          .where('customer_usage.customer_id', '=', p.customerId)
+          .where('promotions.per_customer_limit', 'is not', null)
+          .as('customer_used'),
+        sql<boolean | null>`case when promotions.first_order_only then exists (${eb
+          .selectFrom('ordering_customers')
+          .select('ordering_customers.customer_id')
+          .where('ordering_customers.customer_id', '=', p.customerId)}) end`.as('has_ordered'),
+      ])
+      .where((eb) =>
+        eb.and([
+          eb.or([eb('promotions.scope', '=', 'platform'), sql<boolean>`promotions.store_id = any(${p.storeIds}::text[])`]),
+          eb.or([
+            eb.and([
+              eb('promotions.code', 'is', null),
+              eb('promotions.currency', '=', p.currency),
+              eb('promotions.status', '=', 'active'),
+              eb('promotions.starts_at', '<=', p.now),
+              eb.or([eb('promotions.ends_at', 'is', null), eb('promotions.ends_at', '>', p.now)]),
+            ]),
+            sql<boolean>`promotions.code = any(${p.codes}::text[])`,
+          ]),
+        ]),
+      ) as never,
+});
+
+/**
+ * Reads what evaluation needs, outside any transaction: the candidate promotions with the
+ * customer's own uses and whether the customer has ordered before (one statement, above), and,
+ * only when a named code matched none of them, the codes held by stores outside the cart.
  */
 export async function loadFacts(db: Db, input: Schemas['EvaluationInput'], now: Date): Promise<EvaluationFacts> {
   const storeIds = [...new Set(input.lines.map((line) => line.storeId))];
   const codes = [...new Set((input.couponCodes ?? []).map(normalCode))];
   if (storeIds.length === 0) return { candidates: [], hasOrdered: false, elsewhereCodes: [] };
-  const ownersInCart = (eb: ExpressionBuilder<PromotionDatabase, 'promotions'>) => eb.or([eb('scope', '=', 'platform'), eb('store_id', 'in', storeIds)]);
-  const rows = await db
-    .selectFrom('promotions')
-    .selectAll()
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('code', 'is', null),
-          eb('currency', '=', input.currency),
-          eb('status', '=', 'active'),
-          eb('starts_at', '<=', now),
-          eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]),
-          ownersInCart(eb),
-        ]),
-        ...(codes.length > 0 ? [eb.and([eb('code', 'in', codes), ownersInCart(eb)])] : []),
-      ]),
-    )
-    .execute();
-  const customerId = input.customerId ?? null;
-  const limited = rows.filter((row) => row.per_customer_limit !== null).map((row) => row.id);
-  const usage =
-    customerId !== null && limited.length > 0
-      ? await db
-          .selectFrom('customer_usage')
-          .select(['promotion_id', 'used'])
-          .where('customer_id', '=', customerId)
-          .where('promotion_id', 'in', limited)
-          .execute()
-      : [];
-  const hasOrdered =
-    customerId !== null && rows.some((row) => row.first_order_only)
-      ? (await db.selectFrom('ordering_customers').select('customer_id').where('customer_id', '=', customerId).executeTakeFirst()) !== undefined
-      : false;
+  const rows = await candidatesQuery.execute(db, { currency: input.currency, storeIds, codes, now, customerId: input.customerId ?? null });
   // Codes held only by stores outside the cart: the code exists, it just does not fit this cart.
   const unmatched = codes.filter((code) => !rows.some((row) => row.code === code));
   const elsewhere = unmatched.length > 0 ? await db.selectFrom('promotions').select('code').distinct().where('code', 'in', unmatched).execute() : [];
-  const usedBy = new Map(usage.map((row) => [row.promotion_id, row.used]));
   return {
-    candidates: rows.map((row) => toCandidate(row, input.currency, usedBy.get(row.id) ?? 0, now)),
-    hasOrdered,
+    candidates: rows.map((row) => toCandidate(row, input.currency, row.customer_used ?? 0, now)),
+    hasOrdered: rows.some((row) => row.has_ordered === true),
     elsewhereCodes: elsewhere.map((row) => row.code as string),
   };
 }
