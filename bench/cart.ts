@@ -7,13 +7,18 @@
  * the figure is TokoBapak's req/s as a share of the baseline's, per round, with the spread.
  *
  *   pnpm bench:cart --duration 5 --rounds 3 --connections 20 --carts 500
+ *   pnpm bench:cart --runtime dist         # the packages' builds on plain node (pnpm build first)
+ *
+ * `--runtime src` (the default) loads the packages from their sources through tsx, as the earlier
+ * cart figures were taken; `dist` is what `tokobapak start` runs.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createClient, type TokoBapakClient } from '@tokobapak/sdk';
 import { createTokenService, newId } from '@tokobapak/server';
 import { adminQuery } from './bench-database.js';
-import { type RunningEntry, startEntry } from './entry-process.js';
+import { checkDistBuilds } from './dist-check.js';
+import { type EntryRuntime, type RunningEntry, startEntry } from './entry-process.js';
 import { runScenario, type ScenarioResult } from './load.js';
 import { JSON_HEADERS, type Scenario, Tally } from './scenarios/scenario.js';
 
@@ -25,6 +30,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     carts: { type: 'string', default: '500' },
     variants: { type: 'string', default: '50' },
+    runtime: { type: 'string', default: 'src' },
     'postgres-url': { type: 'string', default: process.env.TOKOBAPAK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -33,6 +39,9 @@ const rounds = Math.max(1, Number(values.rounds));
 const connections = Number(values.connections);
 const cartCount = Number(values.carts);
 const variantCount = Number(values.variants);
+if (values.runtime !== 'src' && values.runtime !== 'dist') throw new Error(`--runtime: "src" or "dist", not "${values.runtime}"`);
+const runtime = values.runtime as EntryRuntime;
+const PLUGINS = ['inventory', 'cart', 'promotion'];
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 interface Seeded {
@@ -154,11 +163,12 @@ dbUrl.pathname = `/${database}`;
 const secret = randomBytes(32).toString('hex');
 const servers: RunningEntry[] = [];
 try {
-  const ours = await startEntry(import.meta.url, './cart/server.ts', ['--db-url', dbUrl.toString(), '--pool-size', '20', '--secret', secret]);
+  if (runtime === 'dist') for (const warning of await checkDistBuilds(PLUGINS)) log(`WARNING ${warning}`);
+  const ours = await startEntry(import.meta.url, './cart/server.ts', ['--db-url', dbUrl.toString(), '--pool-size', '20', '--secret', secret], [], runtime);
   servers.push(ours);
   log(`seeding ${variantCount} variants and ${cartCount * 2} carts…`);
   const seeded = await seed(ours.url, secret);
-  const bare = await startEntry(import.meta.url, './cart/bare-server.ts', ['--db-url', dbUrl.toString(), '--pool-size', '20']);
+  const bare = await startEntry(import.meta.url, './cart/bare-server.ts', ['--db-url', dbUrl.toString(), '--pool-size', '20'], [], runtime);
   servers.push(bare);
   const load = { connections, duration, warmup: Number(values.warmup), quietWait: 2, attempts: 1 };
   const table: string[] = [];
