@@ -12,6 +12,7 @@
  *   pnpm bench:cart:probe --requests 1000 --rounds 3 [--modes direct,inject,direct-limited] [--scenarios get-cart]
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { cartPlugin } from '@tokobapak/plugin-cart';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
@@ -117,8 +118,36 @@ async function seed(server: TokoBapakServer): Promise<Seeded> {
   return { variantIds, readCart: await cart(3), addCarts };
 }
 
-/** Microseconds of this process's CPU per request and statements sent per request, over `requests` requests with `concurrency` in flight. */
-async function measure(server: TokoBapakServer, request: (n: number) => Injected): Promise<[number, number]> {
+/**
+ * CPU microseconds the PostgreSQL backends serving the probe's database have used so far, read
+ * from `/proc` (so only when PostgreSQL runs on this machine; undefined otherwise). The database
+ * does half the work of a cart request on a two-core machine, so its share is worth watching too.
+ */
+async function databaseCpu(): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database]);
+    let ticks = 0;
+    for (const { pid } of rows) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return (ticks / 100) * 1e6; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Microseconds of this process's CPU per request, statements sent per request, and microseconds of
+ * the database backends' CPU per request, over `requests` requests with `concurrency` in flight.
+ */
+async function measure(server: TokoBapakServer, request: (n: number) => Injected): Promise<[number, number, number | undefined]> {
   let next = 0;
   const run = async (count: number) => {
     const worker = async () => {
@@ -131,11 +160,15 @@ async function measure(server: TokoBapakServer, request: (n: number) => Injected
   };
   await run(Math.min(100, requests));
   next = 0;
+  const databaseBefore = await databaseCpu();
   const sent = statements;
   const before = process.cpuUsage();
   await run(requests);
   const used = process.cpuUsage(before);
-  return [(used.user + used.system) / requests, (statements - sent) / requests];
+  const sentNow = statements;
+  const databaseAfter = await databaseCpu();
+  const database = databaseBefore === undefined || databaseAfter === undefined ? undefined : (databaseAfter - databaseBefore) / requests;
+  return [(used.user + used.system) / requests, (sentNow - sent) / requests, database];
 }
 
 await adminQuery(adminUrl, `create database ${database}`);
@@ -145,10 +178,11 @@ try {
   await seeder.close();
   const results: Record<string, Record<string, number[]>> = {};
   const statementCounts: Record<string, Record<string, number>> = {};
+  const databaseResults: Record<string, Record<string, number[]>> = {};
   for (let round = 0; round < rounds; round++) {
     for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
       const server = await start(mode);
-      const figures: Record<string, [number, number]> = {};
+      const figures: Record<string, [number, number, number | undefined]> = {};
       const scenarios: Record<string, (n: number) => Injected> = {
         'create-cart': () => ({ method: 'POST', url: '/cart/carts', payload: {} }),
         'add-line': (n) => {
@@ -164,23 +198,30 @@ try {
       };
       for (const [name, request] of Object.entries(scenarios)) if (chosen.has(name)) figures[name] = await measure(server, request);
       await server.close();
-      for (const [name, [value, count]] of Object.entries(figures)) {
+      for (const [name, [value, count, databaseValue]] of Object.entries(figures)) {
         const byMode = results[name] ?? {};
         results[name] = byMode;
         byMode[mode] = [...(byMode[mode] ?? []), value];
         statementCounts[name] = { ...statementCounts[name], [mode]: count };
-        process.stderr.write(`round ${round + 1} ${mode} ${name}: ${value.toFixed(0)} µs CPU, ${count.toFixed(1)} statements per request\n`);
+        const databaseByMode = databaseResults[name] ?? {};
+        databaseResults[name] = databaseByMode;
+        if (databaseValue !== undefined) databaseByMode[mode] = [...(databaseByMode[mode] ?? []), databaseValue];
+        const databaseText = databaseValue === undefined ? '' : `, database ${databaseValue.toFixed(0)} µs CPU`;
+        process.stderr.write(`round ${round + 1} ${mode} ${name}: ${value.toFixed(0)} µs CPU, ${count.toFixed(1)} statements per request${databaseText}\n`);
       }
     }
   }
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
+  const range = (list: number[]) => `${median(list).toFixed(0)} (${Math.min(...list).toFixed(0)}–${Math.max(...list).toFixed(0)})`;
   process.stdout.write(
-    `\n| request | ${modes.map((mode) => `${mode}: µs CPU per request, median (range); statements per request`).join(' | ')} |\n|---|${modes.map(() => '---|').join('')}\n`,
+    `\n| request | ${modes.map((mode) => `${mode}: µs CPU per request, median (range); statements per request; database µs CPU per request`).join(' | ')} |\n|---|${modes.map(() => '---|').join('')}\n`,
   );
   for (const [name, byMode] of Object.entries(results)) {
     const cells = modes.map((mode) => {
       const list = byMode[mode] ?? [];
-      return `${median(list).toFixed(0)} (${Math.min(...list).toFixed(0)}–${Math.max(...list).toFixed(0)}), ${statementCounts[name]?.[mode]?.toFixed(1)} statements`;
+      const databaseList = databaseResults[name]?.[mode] ?? [];
+      const databaseText = databaseList.length === 0 ? 'database not local' : `database ${range(databaseList)}`;
+      return `${range(list)}, ${statementCounts[name]?.[mode]?.toFixed(1)} statements, ${databaseText}`;
     });
     process.stdout.write(`| ${name} | ${cells.join(' | ')} |\n`);
   }

@@ -5,10 +5,11 @@ import { applicableShipping } from './applicable-shipping.js';
 import { hashCartToken, newCartToken } from './cart-token.js';
 import type { Cart, CartContext, Tx } from './context.js';
 import { cartErrors } from './errors.js';
-import { type AddLineValues, type LineRefusal, writeAddedLine } from './line-write.js';
+import { type AddLineValues, type LineRefusal, MAX_LINE_QUANTITY, writeAddedLine } from './line-write.js';
 import { evaluateDiscounts } from './promotions.js';
 import { insertGuestCart, loadCart } from './stored-cart.js';
 import { lookUpVariants, type Snapshot } from './variants.js';
+import { type VersionedLineChange, writeVersionedLine } from './versioned-line-write.js';
 import { cartView, type StoredCart } from './view.js';
 
 type Schemas = CartComponents['schemas'];
@@ -73,12 +74,13 @@ export async function getCart(cart: Cart, cartId: string, shopper: Shopper): Pro
 }
 
 /**
- * Adds units of a variant. The variants are looked up first (one call, for the cart's lines and
- * the new one, outside any transaction); then one statement decides and writes the line and
- * answers the cart after the write (`writeAddedLine`). When another change of the cart got in
- * between that statement's snapshot and its lock, nothing is written, and the statement runs again
- * in a transaction that locks the cart first: concurrent adds to one cart queue on the cart's
- * lock, so together they never ask for more than is available.
+ * Adds units of a variant. The cart is read and the variants looked up first (one call, for the
+ * cart's lines and the new one, outside any transaction); the change is decided on the cart as
+ * read and written in one statement only if the cart has not changed since (`writeVersionedLine`),
+ * and the answer is that cart with the line changed: nothing is read back. When another change got
+ * in between, or the change looks refused, the add statement runs in a transaction that locks the
+ * cart first and decides on the current lines (`writeAddedLine`): concurrent adds to one cart queue
+ * on the cart's lock, so together they never ask for more than is available.
  */
 export async function addLine(cart: Cart, cartId: string, shopper: Shopper, input: Schemas['LineInput'], once?: LineReference): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
@@ -98,19 +100,34 @@ export async function addLine(cart: Cart, cartId: string, shopper: Shopper, inpu
     now: ctx.clock.now(),
   };
   // A referenced addition (another service's, rare) claims its reference in the transaction, so it always takes the lock.
-  let written = once ? undefined : await writeAddedLine(ctx.db, values, settings.tax);
-  if (!written || !('cart' in written)) {
+  let after = once ? undefined : await addAsRead(ctx.db, before, values);
+  if (!after) {
     // Refused, met another change, or referenced: decide again on the current lines, holding the cart's lock.
-    written = await ctx.transaction(async (tx) => {
+    after = await ctx.transaction(async (tx) => {
       await lockAndTouch(tx, cartId, values.now);
       // Under the cart's lock, so of two requests with one reference the second sees the first's.
-      if (once && !(await claimReference(tx, cartId, once, values.now))) return { cart: await loadLocked(cart, tx, cartId), quantity: 0 };
+      if (once && !(await claimReference(tx, cartId, once, values.now))) return loadLocked(cart, tx, cartId);
       const locked = await writeAddedLine(tx.db, values, settings.tax);
       if (!('cart' in locked)) throw lineRefused(locked.refusal, locked.quantity, variant, before.currency, settings.maxLines);
-      return locked;
+      return locked.cart;
     });
   }
-  return present(cart, written.cart, snapshots);
+  return present(cart, after, snapshots);
+}
+
+/**
+ * The addition decided on the cart as read (in the add statement's order of checks) and written
+ * only if the cart is still as read; undefined when it looks refused or the cart has changed.
+ */
+async function addAsRead(db: Cart['ctx']['db'], before: StoredCart, values: AddLineValues): Promise<StoredCart | undefined> {
+  const existing = before.lines.find((line) => line.variantId === values.variantId);
+  const quantity = (existing?.quantity ?? 0) + values.quantity;
+  const refused = quantity > MAX_LINE_QUANTITY || quantity > values.available || (!existing && before.lines.length >= values.maxLines);
+  if (refused) return undefined;
+  const change: VersionedLineChange = existing
+    ? { kind: 'set', lineId: existing.id, quantity }
+    : { kind: 'add', lineId: values.lineId, variantId: values.variantId, storeId: values.storeId, quantity };
+  return writeVersionedLine(db, before, change, values.now);
 }
 
 /** Names a line addition made for another service: the customer's reference adds a line once. */
@@ -144,31 +161,40 @@ export async function updateLine(cart: Cart, cartId: string, lineId: string, sho
   const variant = sellableVariant(snapshots, line.variantId, before.currency);
   requireAvailable(variant, quantity);
   const now = ctx.clock.now();
-  const after = await ctx.transaction(async (tx) => {
-    await lockAndTouch(tx, cartId, now);
-    const updated = await tx.db
-      .updateTable('cart_lines')
-      .set({ quantity, updated_at: now })
-      .where('id', '=', lineId)
-      .where('cart_id', '=', cartId)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) throw cartErrors.CART_LINE_NOT_FOUND();
-    return loadLocked(cart, tx, cartId);
-  });
+  // One statement when the cart is still as read; otherwise the same change holding its lock.
+  const asRead = await writeVersionedLine(ctx.db, before, { kind: 'set', lineId, quantity }, now);
+  const after =
+    asRead ??
+    (await ctx.transaction(async (tx) => {
+      await lockAndTouch(tx, cartId, now);
+      const updated = await tx.db
+        .updateTable('cart_lines')
+        .set({ quantity, updated_at: now })
+        .where('id', '=', lineId)
+        .where('cart_id', '=', cartId)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) throw cartErrors.CART_LINE_NOT_FOUND();
+      return loadLocked(cart, tx, cartId);
+    }));
   return present(cart, after, snapshots);
 }
 
 /** Removes a line. */
 export async function removeLine(cart: Cart, cartId: string, lineId: string, shopper: Shopper): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
-  ownedCart(await loadCart(ctx.db, cartId, settings.tax), shopper);
+  const before = ownedCart(await loadCart(ctx.db, cartId, settings.tax), shopper);
   const now = ctx.clock.now();
-  const after = await ctx.transaction(async (tx) => {
-    await lockAndTouch(tx, cartId, now);
-    const removed = await tx.db.deleteFrom('cart_lines').where('id', '=', lineId).where('cart_id', '=', cartId).executeTakeFirst();
-    if (removed.numDeletedRows === 0n) throw cartErrors.CART_LINE_NOT_FOUND();
-    return loadLocked(cart, tx, cartId);
-  });
+  // One statement when the cart is still as read (open, with the line); otherwise the lock decides, and refuses.
+  const removable = before.status === 'open' && before.lines.some((line) => line.id === lineId);
+  const asRead = removable ? await writeVersionedLine(ctx.db, before, { kind: 'remove', lineId }, now) : undefined;
+  const after =
+    asRead ??
+    (await ctx.transaction(async (tx) => {
+      await lockAndTouch(tx, cartId, now);
+      const removed = await tx.db.deleteFrom('cart_lines').where('id', '=', lineId).where('cart_id', '=', cartId).executeTakeFirst();
+      if (removed.numDeletedRows === 0n) throw cartErrors.CART_LINE_NOT_FOUND();
+      return loadLocked(cart, tx, cartId);
+    }));
   return present(cart, after);
 }
 

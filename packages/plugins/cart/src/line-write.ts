@@ -168,8 +168,8 @@ const addLineStatement = queryTemplate<CartDatabase, AddLineValues, AddLineRow>(
 export type LineWrite = { cart: StoredCart; quantity: number } | { refusal: LineRefusal | undefined; quantity: number };
 
 /**
- * Runs the add statement (see above). Outside a transaction it is the optimistic attempt; inside
- * one that has locked the cart it always decides on the current lines.
+ * Runs the add statement (see above). In a transaction that has locked the cart it always decides
+ * on the current lines (`addLine` tries `writeVersionedLine` first, which needs no lock).
  */
 export async function writeAddedLine(db: Kysely<CartDatabase>, values: AddLineValues, defaultTax: TaxRule): Promise<LineWrite> {
   const [row] = await addLineStatement.execute(db, values);

@@ -1,5 +1,5 @@
 import { queryTemplate } from '@tokobapak/server';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { CartDatabase, CartStatus } from './database.js';
 import type { TaxRule } from './options.js';
@@ -22,6 +22,8 @@ export interface CartRowJson {
   store_taxes: Array<{ store_id: string; prices_include_tax: boolean }>;
   shipping: Array<{ store_id: string; option_id: string; amount: number | string; weight: number | string }>;
   platform_tax: { name: string; rate_basis_points: number; base_numerator: number; base_denominator: number } | null;
+  /** The row version (`xmin`) this read saw; only the by-id read answers it. */
+  version?: string;
 }
 
 /** The cart row's own columns, as every read and the guest cart's insert answer them. */
@@ -45,6 +47,7 @@ const cartQuery = queryTemplate<CartDatabase, { id: string }, CartRowJson>({
       .selectFrom('carts')
       .select((eb) => [
         ...CART_COLUMNS,
+        sql<string>`carts.xmin::text`.as('version'),
         jsonArrayFrom(
           eb
             .selectFrom('cart_lines')
@@ -146,6 +149,7 @@ export function storedCartOf(row: CartRowJson, defaultTax: TaxRule): StoredCart 
     tax: platform
       ? { name: platform.name, rateBasisPoints: platform.rate_basis_points, baseNumerator: platform.base_numerator, baseDenominator: platform.base_denominator }
       : defaultTax,
+    ...(row.version === undefined ? {} : { version: row.version }),
   };
 }
 

@@ -23,6 +23,11 @@ export interface StoredCart {
   tax: TaxRule;
   /** The shipping option chosen per store, with the price and the parcel weight it was quoted for. */
   shipping: Array<{ storeId: string; optionId: string; amount: number; weight: number }>;
+  /**
+   * The cart row's version (`xmin`) when it was read, if the read asked for it: a change written
+   * only while the row is still at this version knows the lines are the ones read (see `versioned-line-write.ts`).
+   */
+  version?: string;
 }
 
 /** A line as stored: what was asked for, nothing about price or stock (those are read through). */

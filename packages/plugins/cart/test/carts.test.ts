@@ -1,7 +1,7 @@
 import { newId } from '@tokobapak/server';
-import { customerSession, expectProblem, type TestServer } from '@tokobapak/server/testing';
+import { customerSession, expectProblem, storeSession, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { linesOf, startServer, tokenHeader, variantOf } from './support.js';
+import { type Cart, linesOf, startServer, tokenHeader, variantOf } from './support.js';
 
 let server: TestServer;
 
@@ -200,6 +200,58 @@ describe('concurrent adds of different variants', () => {
         .sort(),
     ).toEqual([...variantIds].sort());
     expect(cart.totals.subtotal.amount).toBe(variantIds.reduce((sum, _id, index) => sum + 2 * (1000 + index), 0));
+  });
+});
+
+describe('changes answered without reading the cart back', () => {
+  // A change written while the cart is still as read answers that cart with the line changed; the
+  // answer must be exactly what a read shows next, including a new store's tax choice and order.
+  test('each answer equals the cart read right after it', async () => {
+    const { cartId, headers } = await guestCart();
+    const exclusive = await variantOf(server, { price: 10000, stock: 10 });
+    await storeSession(server, exclusive.storeId, 'manager').cart.setStoreTaxSettings({ body: { pricesIncludeTax: false } });
+    const first = await variantOf(server, { price: 3000, stock: 10 });
+    const client = server.client();
+    const read = () => client.cart.getCart({ params: { cartId }, headers });
+    let answer = await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: first.variantId, quantity: 1 } });
+    expect(answer).toEqual(await read());
+    answer = await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: exclusive.variantId, quantity: 2 } });
+    expect(answer.stores.map((store) => store.pricesIncludeTax)).toEqual([true, false]);
+    expect(answer).toEqual(await read());
+    answer = await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: first.variantId, quantity: 3 } });
+    expect(answer).toEqual(await read());
+    const lineId = linesOf(answer).find((line) => line.variantId === exclusive.variantId)?.id as string;
+    answer = await client.cart.updateCartLine({ params: { cartId, lineId }, headers, body: { quantity: 5 } });
+    expect(answer).toEqual(await read());
+    answer = await client.cart.removeCartLine({ params: { cartId, lineId }, headers });
+    expect(answer).toEqual(await read());
+    expect(linesOf(answer).map((line) => [line.variantId, line.quantity])).toEqual([[first.variantId, 4]]);
+  });
+
+  test('changes of six lines at once: none is lost, and each answer shows its own', async () => {
+    const { cartId, headers } = await guestCart();
+    const client = server.client();
+    const lineIds: string[] = [];
+    for (let index = 0; index < 6; index++) {
+      const { variantId } = await variantOf(server, { price: 1000, stock: 9 });
+      const cart = await client.cart.addCartLine({ params: { cartId }, headers, body: { variantId, quantity: 1 } });
+      lineIds.push(linesOf(cart).find((line) => line.variantId === variantId)?.id as string);
+    }
+    const [kept, removed] = [lineIds.slice(0, 3), lineIds.slice(3)];
+    const answers = await Promise.all([
+      ...kept.map((lineId, index) => client.cart.updateCartLine({ params: { cartId, lineId }, headers, body: { quantity: 2 + index } })),
+      ...removed.map((lineId) => client.cart.removeCartLine({ params: { cartId, lineId }, headers })),
+    ]);
+    expect(kept.map((lineId, index) => linesOf(answers[index] as Cart).find((line) => line.id === lineId)?.quantity)).toEqual([2, 3, 4]);
+    expect(removed.map((lineId, index) => linesOf(answers[3 + index] as Cart).some((line) => line.id === lineId))).toEqual([false, false, false]);
+    const cart = await client.cart.getCart({ params: { cartId }, headers });
+    expect(linesOf(cart).map((line) => [line.id, line.quantity])).toEqual(kept.map((lineId, index) => [lineId, 2 + index]));
+    // Removing a line twice at once: one removes it, the other finds it gone.
+    const results = await Promise.allSettled(
+      [kept[0], kept[0]].map((lineId) => client.cart.removeCartLine({ params: { cartId, lineId: lineId as string }, headers })),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({ status: 404, code: 'CART_LINE_NOT_FOUND' });
   });
 });
 
