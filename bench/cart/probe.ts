@@ -9,7 +9,7 @@
  * A mode ending in `-limited` (`direct-limited`) runs with the anonymous rate limit on, with a
  * budget no run reaches, to show what counting each guest request costs.
  *
- *   pnpm bench:cart:probe --requests 1000 --rounds 3 [--modes direct,inject,direct-limited] [--scenarios get-cart]
+ *   pnpm bench:cart:probe --requests 1000 --rounds 3 [--modes direct,inject,direct-limited] [--scenarios get-cart,change-quantity]
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -67,7 +67,7 @@ async function start(mode: Mode): Promise<TokoBapakServer> {
 
 /** One request, as `app.inject` takes it. */
 interface Injected {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   url: string;
   headers?: Record<string, string>;
   payload?: object;
@@ -77,6 +77,8 @@ interface Seeded {
   variantIds: string[];
   readCart: { id: string; token: string };
   addCarts: Array<{ id: string; token: string }>;
+  /** Carts of three lines for change-quantity, with their line ids. */
+  changeCarts: Array<{ id: string; token: string; lineIds: string[] }>;
 }
 
 async function seed(server: TokoBapakServer): Promise<Seeded> {
@@ -104,18 +106,23 @@ async function seed(server: TokoBapakServer): Promise<Seeded> {
   const guest = server.client();
   const cart = async (lines: number) => {
     const created = await guest.cart.createCart({ body: {} });
+    const lineIds: string[] = [];
     for (let line = 0; line < lines; line++) {
-      await guest.cart.addCartLine({
+      const answer = await guest.cart.addCartLine({
         params: { cartId: created.id },
         headers: { 'X-Cart-Token': created.token as string },
         body: { variantId: variantIds[line] as string, quantity: 1 },
       });
+      const added = answer.stores.flatMap((store) => store.lines).find((candidate) => candidate.variantId === variantIds[line]);
+      lineIds.push(added?.id as string);
     }
-    return { id: created.id, token: created.token as string };
+    return { id: created.id, token: created.token as string, lineIds };
   };
   const addCarts = [];
   for (let index = 0; index < 50; index++) addCarts.push(await cart(0));
-  return { variantIds, readCart: await cart(3), addCarts };
+  const changeCarts = [];
+  for (let index = 0; index < 50; index++) changeCarts.push(await cart(3));
+  return { variantIds, readCart: await cart(3), addCarts, changeCarts };
 }
 
 /**
@@ -192,6 +199,15 @@ try {
             url: `/cart/carts/${cart.id}/lines`,
             headers: { 'x-cart-token': cart.token },
             payload: { variantId: seeded.variantIds[n % 3] as string, quantity: 1 },
+          };
+        },
+        'change-quantity': (n) => {
+          const cart = seeded.changeCarts[n % seeded.changeCarts.length] as Seeded['changeCarts'][number];
+          return {
+            method: 'PATCH',
+            url: `/cart/carts/${cart.id}/lines/${cart.lineIds[n % 3]}`,
+            headers: { 'x-cart-token': cart.token },
+            payload: { quantity: 1 + (n % 5) },
           };
         },
         'get-cart': () => ({ method: 'GET', url: `/cart/carts/${seeded.readCart.id}`, headers: { 'x-cart-token': seeded.readCart.token } }),
