@@ -21,20 +21,21 @@ let folder: string;
 let tarballs: string;
 const started: StartedStore[] = [];
 
-beforeAll(async () => {
-  // The incremental build: a no-op when `pnpm test` has just built; the tarballs hold dist/.
-  await run('pnpm', ['build'], { cwd: root });
-  folder = await realpath(await mkdtemp(join(tmpdir(), 'tokobapak-outside-')));
-  tarballs = join(folder, 'tarballs');
-  await packWorkspacePackages(openWorkspace(root), PACKAGES, tarballs);
-}, 600_000);
-
-afterAll(async () => {
-  await Promise.all(started.map((store) => store.stop()));
-  if (folder) await rm(folder, { recursive: true, force: true });
-});
-
 describe.skipIf(Boolean(process.env.DATABASE_URL))('outside the checkout (PGlite; skipped with DATABASE_URL)', () => {
+  // Inside the describe, so the PostgreSQL pass, which skips it, does not build and pack for nothing.
+  beforeAll(async () => {
+    // The incremental build: a no-op when `pnpm test` has just built; the tarballs hold dist/.
+    await run('pnpm', ['build'], { cwd: root });
+    folder = await realpath(await mkdtemp(join(tmpdir(), 'tokobapak-outside-')));
+    tarballs = join(folder, 'tarballs');
+    await packWorkspacePackages(openWorkspace(root), PACKAGES, tarballs);
+  }, 600_000);
+
+  afterAll(async () => {
+    await Promise.all(started.map((store) => store.stop()));
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
   test('every package packs, installs with plain npm, embeds a store, and the packed SDK takes a merchant to a product on sale', async () => {
     const app = join(folder, 'app');
     await mkdir(app);
