@@ -1,5 +1,5 @@
 import type { OrderComponents } from '@tokobapak/sdk';
-import { newId } from '@tokobapak/server';
+import { newId, platformErrors } from '@tokobapak/server';
 import type { Actor } from './database.js';
 import { orderErrors } from './errors.js';
 import type { LineRow } from './mappers.js';
@@ -15,6 +15,8 @@ export interface CancelRequest {
   lines?: Array<{ lineId: string; quantity: number }> | undefined;
   reason: string | null;
   by: Extract<Actor, 'store' | 'customer'>;
+  /** The request's `Idempotency-Key`: a retry with it drives the refund it counted instead of counting another. */
+  key?: string | undefined;
 }
 
 // A store cancels until the end (a return after completion is a cancellation of lines too); its
@@ -28,7 +30,9 @@ const CANCELLABLE_BY: Record<CancelRequest['by'], readonly string[]> = {
  * Cancels units of an order and refunds them: the refund is counted under the order's row lock
  * (lines, order and a `pending` refund row in one transaction, so concurrent cancellations are
  * taken one at a time and can never count more than was paid), then driven through the payment
- * service and the stock return outside the transaction (see {@link driveRefund}).
+ * service and the stock return outside the transaction (see {@link driveRefund}). A retry of a
+ * request (same `Idempotency-Key`) after `503 ORDER_REFUND_DELAYED` finds the refund it counted and
+ * drives that one again, so however often a store retries, its units are counted once.
  */
 export async function cancelOrder(ctx: RefundContext, owner: OrderOwner, orderId: string, request: CancelRequest): Promise<Schemas['Order']> {
   const now = ctx.clock.now();
@@ -40,6 +44,13 @@ export async function cancelOrder(ctx: RefundContext, owner: OrderOwner, orderId
 /** Counts the cancellation on the locked order and its lines, and records it as a pending refund; returns the refund's id. */
 async function countRefund(tx: Tx, owner: OrderOwner, orderId: string, request: CancelRequest, now: Date): Promise<string> {
   const order = await lockOwnedOrder(tx, owner, orderId);
+  // Under the order's lock, so concurrent retries with one key find the refund the first counted.
+  const asked = JSON.stringify({ lines: request.lines ?? null, reason: request.reason });
+  const counted = request.key === undefined ? undefined : await refundOfRequest(tx, orderId, request.by, request.key);
+  if (counted) {
+    if (counted.request !== asked) throw platformErrors.IDEMPOTENCY_KEY_REUSED();
+    return counted.id;
+  }
   if (!CANCELLABLE_BY[request.by].includes(order.status)) {
     const detail = request.by === 'customer' && order.status !== 'cancelled' ? 'The store took the order on: ask the store' : `The order is ${order.status}`;
     throw orderErrors.ORDER_NOT_CANCELLABLE({ detail });
@@ -48,19 +59,19 @@ async function countRefund(tx: Tx, owner: OrderOwner, orderId: string, request: 
   const wanted = unitsToCancel(lines, request.lines);
   if (wanted.size === 0) throw orderErrors.ORDER_NOT_CANCELLABLE({ detail: 'Every unit of the order is cancelled already' });
 
-  const counted: Array<{ lineId: string; quantity: number; amount: number }> = [];
+  const refunded: Array<{ lineId: string; quantity: number; amount: number }> = [];
   for (const line of lines) {
     const units = wanted.get(line.id);
     if (!units) continue;
     const amount = lineRefund(line, Number(line.refunded_amount), line.refunded_quantity, units);
-    counted.push({ lineId: line.id, quantity: units, amount });
+    refunded.push({ lineId: line.id, quantity: units, amount });
     await tx.db
       .updateTable('order_lines')
       .set((eb) => ({ refunded_quantity: eb('refunded_quantity', '+', units), refunded_amount: eb('refunded_amount', '+', amount) }))
       .where('id', '=', line.id)
       .execute();
   }
-  const linesAmount = counted.reduce((sum, line) => sum + line.amount, 0);
+  const linesAmount = refunded.reduce((sum, line) => sum + line.amount, 0);
   const cancelsOrder = lines.every((line) => line.refunded_quantity + (wanted.get(line.id) ?? 0) === line.quantity);
   const shipped = order.status === 'shipped' || order.status === 'completed';
   // With the last unit of an order that never left, what it charged beyond its lines (shipping).
@@ -79,7 +90,7 @@ async function countRefund(tx: Tx, owner: OrderOwner, orderId: string, request: 
       order_id: orderId,
       amount,
       reason: request.reason,
-      lines: JSON.stringify(counted),
+      lines: JSON.stringify(refunded),
       payment_refund_id: null,
       status: 'pending',
       actor: request.by,
@@ -87,11 +98,30 @@ async function countRefund(tx: Tx, owner: OrderOwner, orderId: string, request: 
       restock: !shipped,
       cancels_order: cancelsOrder,
       after_completion: order.platform_fee !== null,
+      request_key: request.key ?? null,
+      request: request.key === undefined ? null : asked,
       created_at: now,
       updated_at: now,
     })
     .execute();
   return refundId;
+}
+
+/** The `Idempotency-Key` a request sent, if any (the runtime hands header parameters over by their lower-case names). */
+export function idempotencyKeyOf(headers: object | undefined): string | undefined {
+  return (headers as Record<string, string | undefined> | undefined)?.['idempotency-key'];
+}
+
+/** The refund a request with this key counted on the order, unless the payment refused it (then the key is free again). */
+async function refundOfRequest(tx: Tx, orderId: string, by: CancelRequest['by'], key: string) {
+  return tx.db
+    .selectFrom('order_refunds')
+    .select(['id', 'request'])
+    .where('order_id', '=', orderId)
+    .where('actor', '=', by)
+    .where('request_key', '=', key)
+    .where('status', '<>', 'failed')
+    .executeTakeFirst();
 }
 
 /** The units to cancel per line id, checked against what is left of each line. */

@@ -141,6 +141,10 @@ export interface OrderDatabase {
     /** Whether the order had completed when the refund was counted (its `order.refunded` says so). */
     after_completion: ColumnType<boolean, boolean | undefined, boolean>;
     attempts: ColumnType<number, number | undefined, number>;
+    /** The `Idempotency-Key` of the cancellation that counted it, if it sent one; a retry with it finds this refund. */
+    request_key: ColumnType<string | null, string | null | undefined, never>;
+    /** What that cancellation asked (its lines and reason, as JSON), so a key reused for another request is refused. */
+    request: ColumnType<string | null, string | null | undefined, never>;
     created_at: Timestamp;
     updated_at: NullableTimestamp;
   };

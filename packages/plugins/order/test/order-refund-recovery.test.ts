@@ -1,4 +1,5 @@
 import { expectProblem, manualClock, outboxEvents, serviceClient, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { shareOf } from '../src/refund-amounts.js';
@@ -82,6 +83,72 @@ describe('refunds that do not go through at once', () => {
     expect(completed.status).toBe('completed');
     const [done] = await outboxEvents(server, ['order.completed'], { subject: order.id });
     expect(done?.data).toMatchObject({ total: order.totals.total, refunded: { amount: first, currency: 'IDR' } });
+  });
+
+  test('a cancellation retried with its Idempotency-Key after ORDER_REFUND_DELAYED counts its refund once, whatever the retries and the job do', async () => {
+    const { order, product, paymentId } = await paidOrder(server, { price: 20_001, quantity: 3, stock: 5 });
+    const line = order.lines[0];
+    if (!line) throw new Error('no line');
+    const desk = storeSession(server, order.storeId);
+    const params = { orderId: order.id };
+    const body = { lines: [{ lineId: line.id, quantity: 1 }], reason: 'Out of beans' };
+    const idempotencyKey = randomUUID();
+    const first = shareOf(line.total.amount, 1, 3);
+
+    await breakGateway();
+    try {
+      await expectProblem(desk.order.cancelOrder({ params, idempotencyKey, body }), 503, 'ORDER_REFUND_DELAYED');
+      // The store retries as a 503 invites it to, with the same key: still nothing through, still one unit counted.
+      await expectProblem(desk.order.cancelOrder({ params, idempotencyKey, body }), 503, 'ORDER_REFUND_DELAYED');
+    } finally {
+      await mendGateway();
+    }
+    expect(await refundsOf(order.id)).toEqual([{ status: 'pending', attempts: 2 }]);
+    expect((await desk.order.getStoreOrder({ params })).totals.refunded.amount).toBe(first);
+    // The same key with another request is refused, not counted.
+    await expectProblem(desk.order.cancelOrder({ params, idempotencyKey, body: { lines: [{ lineId: line.id, quantity: 2 }] } }), 422, 'IDEMPOTENCY_KEY_REUSED');
+
+    // The gateway is back: retries race each other and the job over the one refund.
+    clock.advance(65_000);
+    const retries = await Promise.allSettled([
+      ...Array.from({ length: 4 }, () => desk.order.cancelOrder({ params, idempotencyKey, body })),
+      server.jobs.tick(),
+    ]);
+    for (const retry of retries.slice(0, 4)) {
+      if (retry.status === 'fulfilled') expect(retry.value.totals.refunded.amount).toBe(first);
+      else expect((retry.reason as { problem?: { code?: string } }).problem?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    }
+    const settled = await desk.order.cancelOrder({ params, idempotencyKey, body });
+    expect(settled.totals.refunded.amount).toBe(first);
+    expect(settled.lines[0]).toMatchObject({ refundedQuantity: 1, refundedAmount: { amount: first } });
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['succeeded']);
+    expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(first);
+    const events = await outboxEvents(server, ['order.refunded'], { subject: order.id });
+    expect(events.map((event) => event.data.amount)).toEqual([{ amount: first, currency: 'IDR' }]);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 3, reserved: 0 });
+
+    // A new key is a new cancellation: the second unit, at its cumulative share.
+    const second = await desk.order.cancelOrder({ params, idempotencyKey: randomUUID(), body });
+    expect(second.totals.refunded.amount).toBe(shareOf(line.total.amount, 2, 3));
+    expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(shareOf(line.total.amount, 2, 3));
+  });
+
+  test('a customer retrying a delayed cancellation with its key gets the order back once the refund is through', async () => {
+    const { order, buyer, paymentId } = await paidOrder(server, { price: 9_999, quantity: 2, stock: 4 });
+    const params = { orderId: order.id };
+    const idempotencyKey = randomUUID();
+    await breakGateway();
+    try {
+      await expectProblem(buyer.client.order.cancelMyOrder({ params, idempotencyKey, body: {} }), 503, 'ORDER_REFUND_DELAYED');
+    } finally {
+      await mendGateway();
+    }
+    const cancelled = await buyer.client.order.cancelMyOrder({ params, idempotencyKey, body: {} });
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.totals.refunded).toEqual(order.totals.total);
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['succeeded']);
+    expect((await paymentOf(paymentId)).refundedAmount).toEqual(order.totals.total);
+    expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(1);
   });
 
   test('a refund the gateway refuses at once is passed on and leaves the order as it was; the store can cancel again', async () => {

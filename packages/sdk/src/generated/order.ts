@@ -155,8 +155,9 @@ export interface paths {
          *     Errors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),
          *     `ORDER_NOT_CANCELLABLE` (409: not `paid`), `ORDER_REFUND_DELAYED` (503: the refund is
          *     counted but the payment or inventory service did not answer; it is finished in the
-         *     background, do not cancel again), and the payment service's refusals, passed on with
-         *     their codes (nothing is cancelled then).
+         *     background: retry with the same `Idempotency-Key`, which drives that refund again and never
+         *     counts a second one), and the payment service's refusals, passed on with their codes
+         *     (nothing is cancelled then).
          */
         post: operations["cancelMyOrder"];
         delete?: never;
@@ -321,9 +322,15 @@ export interface paths {
          *     its payment or already cancelled), `ORDER_LINE_NOT_FOUND` (422: a line that is not the
          *     order's), `ORDER_REFUND_EXCEEDS_PAID` (409: more units of a line than are left of it),
          *     `ORDER_REFUND_DELAYED` (503: the refund is counted but the payment or inventory service
-         *     did not answer; the `finish-refunds` job finishes it, so do not cancel again), and the
-         *     payment service's refusals, passed on with their codes (nothing is cancelled then). A
-         *     refund the gateway refuses later, on a retry, is taken back off the order the same way.
+         *     did not answer; the `finish-refunds` job finishes it), and the payment service's
+         *     refusals, passed on with their codes (nothing is cancelled then). A refund the gateway
+         *     refuses later, on a retry, is taken back off the order the same way.
+         *
+         *     Retrying: a request sent again with the same `Idempotency-Key` (the SDK sends one; reuse
+         *     it) never counts a second refund, even after a `503 ORDER_REFUND_DELAYED` or while the job
+         *     is at it: it drives the refund the first counted and answers the order once that is
+         *     through (`503` again while it is not). The same key with another body is `422
+         *     IDEMPOTENCY_KEY_REUSED`. A cancellation without a key is a new one each time.
          */
         post: operations["cancelOrder"];
         delete?: never;
@@ -955,7 +962,15 @@ export interface operations {
     cancelMyOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+                 *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+                 *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+                 *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description Order id. */
                 orderId: components["parameters"]["OrderId"];
@@ -1144,7 +1159,15 @@ export interface operations {
     cancelOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+                 *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+                 *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+                 *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description Order id. */
                 orderId: components["parameters"]["OrderId"];

@@ -376,7 +376,7 @@ const document = {
           "Customer orders"
         ],
         "summary": "Cancel one of the caller's orders before the store accepts it",
-        "description": "A `paid` order the store has not accepted yet is cancelled whole: the customer gets back\neverything the order charged (lines and shipping), its stock goes back, `order.cancelled`\n(`by: customer`) and `order.refunded` are published. Once the store accepted it, only the\nstore can cancel it.\n\nErrors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),\n`ORDER_NOT_CANCELLABLE` (409: not `paid`), `ORDER_REFUND_DELAYED` (503: the refund is\ncounted but the payment or inventory service did not answer; it is finished in the\nbackground, do not cancel again), and the payment service's refusals, passed on with\ntheir codes (nothing is cancelled then).\n",
+        "description": "A `paid` order the store has not accepted yet is cancelled whole: the customer gets back\neverything the order charged (lines and shipping), its stock goes back, `order.cancelled`\n(`by: customer`) and `order.refunded` are published. Once the store accepted it, only the\nstore can cancel it.\n\nErrors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),\n`ORDER_NOT_CANCELLABLE` (409: not `paid`), `ORDER_REFUND_DELAYED` (503: the refund is\ncounted but the payment or inventory service did not answer; it is finished in the\nbackground: retry with the same `Idempotency-Key`, which drives that refund again and never\ncounts a second one), and the payment service's refusals, passed on with their codes\n(nothing is cancelled then).\n",
         "security": [
           {
             "bearerAuth": [
@@ -387,6 +387,9 @@ const document = {
         "parameters": [
           {
             "$ref": "#/components/parameters/OrderId"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
           }
         ],
         "requestBody": {
@@ -750,7 +753,7 @@ const document = {
           "Order desk"
         ],
         "summary": "Cancel an order, or some of its lines, and refund the customer",
-        "description": "Cancels the given quantities of the given lines (`lines`), or everything not cancelled yet\n(no `lines`), and refunds the customer through the payment service at once. The refund is\ncomputed from what the order recorded at checkout, in minor units: each line gives back\nits share of its total (its price less its discount, with its tax), `floor(total × units /\nquantity)` counted cumulatively so that a line's refunds add up to its total exactly; the\nshipping (less its discount) goes back with the last unit of an order that has not\nshipped. Units of an order that has not shipped go back to stock.\n\nThe store may cancel a `paid`, `accepted`, `shipped` or `completed` order. Once nothing is\nleft the order is `cancelled` (`order.cancelled`, `by: store`). Every refund publishes\n`order.refunded`; a refund of a completed order (`orderCompleted: true`) is debited from\nthe store's balance. Requests on one order are taken one at a time, so concurrent\ncancellations never refund more than was paid.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_CANCELLABLE` (409: the order is waiting for\nits payment or already cancelled), `ORDER_LINE_NOT_FOUND` (422: a line that is not the\norder's), `ORDER_REFUND_EXCEEDS_PAID` (409: more units of a line than are left of it),\n`ORDER_REFUND_DELAYED` (503: the refund is counted but the payment or inventory service\ndid not answer; the `finish-refunds` job finishes it, so do not cancel again), and the\npayment service's refusals, passed on with their codes (nothing is cancelled then). A\nrefund the gateway refuses later, on a retry, is taken back off the order the same way.\n",
+        "description": "Cancels the given quantities of the given lines (`lines`), or everything not cancelled yet\n(no `lines`), and refunds the customer through the payment service at once. The refund is\ncomputed from what the order recorded at checkout, in minor units: each line gives back\nits share of its total (its price less its discount, with its tax), `floor(total × units /\nquantity)` counted cumulatively so that a line's refunds add up to its total exactly; the\nshipping (less its discount) goes back with the last unit of an order that has not\nshipped. Units of an order that has not shipped go back to stock.\n\nThe store may cancel a `paid`, `accepted`, `shipped` or `completed` order. Once nothing is\nleft the order is `cancelled` (`order.cancelled`, `by: store`). Every refund publishes\n`order.refunded`; a refund of a completed order (`orderCompleted: true`) is debited from\nthe store's balance. Requests on one order are taken one at a time, so concurrent\ncancellations never refund more than was paid.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_CANCELLABLE` (409: the order is waiting for\nits payment or already cancelled), `ORDER_LINE_NOT_FOUND` (422: a line that is not the\norder's), `ORDER_REFUND_EXCEEDS_PAID` (409: more units of a line than are left of it),\n`ORDER_REFUND_DELAYED` (503: the refund is counted but the payment or inventory service\ndid not answer; the `finish-refunds` job finishes it), and the payment service's\nrefusals, passed on with their codes (nothing is cancelled then). A refund the gateway\nrefuses later, on a retry, is taken back off the order the same way.\n\nRetrying: a request sent again with the same `Idempotency-Key` (the SDK sends one; reuse\nit) never counts a second refund, even after a `503 ORDER_REFUND_DELAYED` or while the job\nis at it: it drives the refund the first counted and answers the order once that is\nthrough (`503` again while it is not). The same key with another body is `422\nIDEMPOTENCY_KEY_REUSED`. A cancellation without a key is a new one each time.\n",
         "security": [
           {
             "bearerAuth": [
@@ -766,6 +769,9 @@ const document = {
         "parameters": [
           {
             "$ref": "#/components/parameters/OrderId"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
           }
         ],
         "requestBody": {

@@ -1,5 +1,5 @@
 import { requireUser } from '@tokobapak/server';
-import { cancelOrder } from '../cancellation.js';
+import { cancelOrder, idempotencyKeyOf } from '../cancellation.js';
 import { getCheckout, getOrder, listOrders } from '../order-reads.js';
 import type { OrderHandlers } from './types.js';
 
@@ -18,8 +18,9 @@ export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyO
       return getOrder(ctx.db, { customerId: requireUser(ctx.caller).userId }, params.orderId);
     },
 
-    async cancelMyOrder({ params, body }, ctx) {
-      return cancelOrder(ctx, { customerId: requireUser(ctx.caller).userId }, params.orderId, { reason: body.reason ?? null, by: 'customer' });
+    async cancelMyOrder({ params, headers, body }, ctx) {
+      const key = idempotencyKeyOf(headers);
+      return cancelOrder(ctx, { customerId: requireUser(ctx.caller).userId }, params.orderId, { reason: body.reason ?? null, by: 'customer', key });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { requireStore } from '@tokobapak/server';
-import { cancelOrder } from '../cancellation.js';
+import { cancelOrder, idempotencyKeyOf } from '../cancellation.js';
 import { acceptOrder, completeOrder } from '../order-desk.js';
 import { getOrder, listOrders } from '../order-reads.js';
 import { shipOrder } from '../shipment.js';
@@ -24,8 +24,9 @@ export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStor
       return shipOrder(ctx, requireStore(ctx.caller).storeId, params.orderId, body);
     },
 
-    async cancelOrder({ params, body }, ctx) {
-      return cancelOrder(ctx, { storeId: requireStore(ctx.caller).storeId }, params.orderId, { lines: body.lines, reason: body.reason ?? null, by: 'store' });
+    async cancelOrder({ params, headers, body }, ctx) {
+      const key = idempotencyKeyOf(headers);
+      return cancelOrder(ctx, { storeId: requireStore(ctx.caller).storeId }, params.orderId, { lines: body.lines, reason: body.reason ?? null, by: 'store', key });
     },
 
     async completeOrder({ params, body }, ctx) {
