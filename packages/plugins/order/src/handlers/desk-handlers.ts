@@ -26,7 +26,12 @@ export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStor
 
     async cancelOrder({ params, headers, body }, ctx) {
       const key = idempotencyKeyOf(headers);
-      return cancelOrder(ctx, { storeId: requireStore(ctx.caller).storeId }, params.orderId, { lines: body.lines, reason: body.reason ?? null, by: 'store', key });
+      return cancelOrder(ctx, { storeId: requireStore(ctx.caller).storeId }, params.orderId, {
+        lines: body.lines,
+        reason: body.reason ?? null,
+        by: 'store',
+        key,
+      });
     },
 
     async completeOrder({ params, body }, ctx) {
