@@ -116,7 +116,8 @@ describe('refunds that do not go through at once', () => {
     ]);
     for (const retry of retries) {
       if (retry.status === 'fulfilled') expect(retry.value.totals.refunded.amount).toBe(first);
-      else expect((retry.reason as { problem?: { code?: string } }).problem?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+      // Another retry holds the key, or the payment service is still answering the one that drives the refund.
+      else expect(['IDEMPOTENCY_IN_PROGRESS', 'ORDER_REFUND_DELAYED']).toContain((retry.reason as { problem?: { code?: string } }).problem?.code);
     }
     const settled = await desk.order.cancelOrder({ params, idempotencyKey, body });
     expect(settled.totals.refunded.amount).toBe(first);
