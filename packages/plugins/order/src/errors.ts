@@ -29,6 +29,6 @@ export const orderErrors = defineErrors({
   ORDER_REFUND_PENDING: { status: 409, title: 'A refund of the order is still being made; retry' },
   ORDER_REFUND_DELAYED: {
     status: 503,
-    title: 'The refund is counted, but the payment or inventory service did not answer: it is finished in the background (retry with the same Idempotency-Key, never without)',
+    title: 'The refund is counted, but the payment or inventory service did not answer: it is finished in the background (retry with the same Idempotency-Key)',
   },
 });
