@@ -3,6 +3,7 @@
 export type { AnonymousRateLimit, RequestBudget } from './anonymous-rate-limit.js';
 export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, StoreRole, UserCaller, UserRole } from './caller.js';
 export { actingUserId, requireApiKey, requireService, requireStore, requireUser, type StoreContext } from './caller-guards.js';
+export { coalescedReader } from './coalesced-reads.js';
 export type { ServerConfig } from './config.js';
 export { type CorsOrigins, LOCALHOST_ORIGINS } from './cors.js';
 export { createServer, DEFAULT_LOG_LEVEL, type TokoBapakServer } from './create-server.js';

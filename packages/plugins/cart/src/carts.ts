@@ -7,8 +7,8 @@ import type { Cart, CartContext, Tx } from './context.js';
 import { cartErrors } from './errors.js';
 import { type AddLineValues, type LineRefusal, MAX_LINE_QUANTITY, writeAddedLine } from './line-write.js';
 import { evaluateDiscounts } from './promotions.js';
-import { insertGuestCart, loadCart } from './stored-cart.js';
-import { lookUpVariants, type Snapshot } from './variants.js';
+import { insertGuestCart, loadCart, loadCartShared } from './stored-cart.js';
+import { lookUpVariants, lookUpVariantsShared, type Snapshot } from './variants.js';
 import { type VersionedLineChange, writeVersionedLine } from './versioned-line-write.js';
 import { cartView, type StoredCart } from './view.js';
 
@@ -67,10 +67,18 @@ export async function present(cart: Cart, stored: StoredCart, known?: Map<string
   return cartView(stored, snapshots, { ...(await evaluateDiscounts(cart.ctx, stored, snapshots)), shipping });
 }
 
-/** The shopper's cart, read through: current prices, quantities capped by what is available now. */
+/**
+ * The shopper's cart, read through: current prices, quantities capped by what is available now.
+ * The cart and its variants are read together with the other cart reads in flight (the `…Shared`
+ * reads): under load one statement and one `getVariants` call serve many requests.
+ */
 export async function getCart(cart: Cart, cartId: string, shopper: Shopper): Promise<Schemas['Cart']> {
-  const stored = ownedCart(await loadCart(cart.ctx.db, cartId, cart.settings.tax), shopper);
-  return present(cart, stored);
+  const stored = ownedCart(await loadCartShared(cart.ctx.db, cartId, cart.settings.tax), shopper);
+  const snapshots = await lookUpVariantsShared(
+    cart.ctx,
+    stored.lines.map((line) => line.variantId),
+  );
+  return present(cart, stored, snapshots);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { queryTemplate } from '@tokobapak/server';
+import { coalescedReader, queryTemplate } from '@tokobapak/server';
 import { type Kysely, sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { CartDatabase, CartStatus } from './database.js';
@@ -22,7 +22,7 @@ export interface CartRowJson {
   store_taxes: Array<{ store_id: string; prices_include_tax: boolean }>;
   shipping: Array<{ store_id: string; option_id: string; amount: number | string; weight: number | string }>;
   platform_tax: { name: string; rate_basis_points: number; base_numerator: number; base_denominator: number } | null;
-  /** The row version (`xmin`) this read saw; only the by-id read answers it. */
+  /** The row version (`xmin`) this read saw; the insert does not answer it. */
   version?: string;
 }
 
@@ -39,45 +39,69 @@ export const CART_COLUMNS = [
   'carts.updated_at',
 ] as const;
 
+/** What every cart read selects: the row, its lines, its stores' tax choices, its shipping and the platform tax. */
+function withCartContents(db: Db) {
+  return db.selectFrom('carts').select((eb) => [
+    ...CART_COLUMNS,
+    sql<string>`carts.xmin::text`.as('version'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('cart_lines')
+        .select(['cart_lines.id', 'cart_lines.variant_id', 'cart_lines.store_id', 'cart_lines.quantity'])
+        .whereRef('cart_lines.cart_id', '=', 'carts.id')
+        .orderBy('cart_lines.created_at')
+        .orderBy('cart_lines.id'),
+    ).as('lines'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('store_tax_settings')
+        .select(['store_tax_settings.store_id', 'store_tax_settings.prices_include_tax'])
+        .where('store_tax_settings.store_id', 'in', eb.selectFrom('cart_lines as l').select('l.store_id').whereRef('l.cart_id', '=', 'carts.id')),
+    ).as('store_taxes'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('cart_shipping')
+        .select(['cart_shipping.store_id', 'cart_shipping.option_id', 'cart_shipping.amount', 'cart_shipping.weight'])
+        .whereRef('cart_shipping.cart_id', '=', 'carts.id'),
+    ).as('shipping'),
+    jsonObjectFrom(
+      eb.selectFrom('platform_tax').select(['name', 'rate_basis_points', 'base_numerator', 'base_denominator']).where('platform_tax.id', '=', 1),
+    ).as('platform_tax'),
+  ]);
+}
+
 /** A cart with its lines, its stores' tax choices and the platform tax, in one statement (every read and write answers with it). */
 const cartQuery = queryTemplate<CartDatabase, { id: string }, CartRowJson>({
   name: 'cart_by_id',
-  build: (db, p) =>
-    db
-      .selectFrom('carts')
-      .select((eb) => [
-        ...CART_COLUMNS,
-        sql<string>`carts.xmin::text`.as('version'),
-        jsonArrayFrom(
-          eb
-            .selectFrom('cart_lines')
-            .select(['cart_lines.id', 'cart_lines.variant_id', 'cart_lines.store_id', 'cart_lines.quantity'])
-            .whereRef('cart_lines.cart_id', '=', 'carts.id')
-            .orderBy('cart_lines.created_at')
-            .orderBy('cart_lines.id'),
-        ).as('lines'),
-        jsonArrayFrom(
-          eb
-            .selectFrom('store_tax_settings')
-            .select(['store_tax_settings.store_id', 'store_tax_settings.prices_include_tax'])
-            .where('store_tax_settings.store_id', 'in', eb.selectFrom('cart_lines as l').select('l.store_id').whereRef('l.cart_id', '=', 'carts.id')),
-        ).as('store_taxes'),
-        jsonArrayFrom(
-          eb
-            .selectFrom('cart_shipping')
-            .select(['cart_shipping.store_id', 'cart_shipping.option_id', 'cart_shipping.amount', 'cart_shipping.weight'])
-            .whereRef('cart_shipping.cart_id', '=', 'carts.id'),
-        ).as('shipping'),
-        jsonObjectFrom(
-          eb.selectFrom('platform_tax').select(['name', 'rate_basis_points', 'base_numerator', 'base_denominator']).where('platform_tax.id', '=', 1),
-        ).as('platform_tax'),
-      ])
-      .where('carts.id', '=', p.id) as never,
+  build: (db, p) => withCartContents(db).where('carts.id', '=', p.id) as never,
+});
+
+/** Several carts as `cartQuery` answers each, in one statement (the reads of concurrent requests, see `loadCartShared`). */
+const cartsQuery = queryTemplate<CartDatabase, { ids: string[] }, CartRowJson>({
+  name: 'carts_by_ids',
+  build: (db, p) => withCartContents(db).where(sql<boolean>`carts.id = any(${p.ids}::text[])`) as never,
 });
 
 /** The cart as stored, or undefined. `defaultTax` applies until an admin sets the platform's. */
 export async function loadCart(db: Db, cartId: string, defaultTax: TaxRule): Promise<StoredCart | undefined> {
   const [row] = await cartQuery.execute(db, { id: cartId });
+  return row ? storedCartOf(row, defaultTax) : undefined;
+}
+
+const sharedReads = new WeakMap<Db, (ids: Iterable<string>) => Promise<Map<string, CartRowJson>>>();
+
+/**
+ * `loadCart` shared by the cart reads that ask in the same turn of the event loop (see
+ * `coalescedReader`): one statement for all of them. Only with the plugin's own `ctx.db`, never
+ * a transaction's.
+ */
+export async function loadCartShared(db: Db, cartId: string, defaultTax: TaxRule): Promise<StoredCart | undefined> {
+  let read = sharedReads.get(db);
+  if (!read) {
+    read = coalescedReader(async (ids) => new Map((await cartsQuery.execute(db, { ids })).map((row) => [row.id, row])));
+    sharedReads.set(db, read);
+  }
+  const row = (await read([cartId])).get(cartId);
   return row ? storedCartOf(row, defaultTax) : undefined;
 }
 
@@ -134,7 +158,8 @@ export function storedCartOf(row: CartRowJson, defaultTax: TaxRule): StoredCart 
     tokenHash: row.token_hash,
     status: row.status,
     currency: row.currency,
-    couponCodes: row.coupon_codes,
+    // A copy: a row read for several concurrent requests (`loadCartShared`) gives each its own cart.
+    couponCodes: [...row.coupon_codes],
     checkoutId: row.checkout_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

@@ -282,3 +282,46 @@ describe('reads go through to inventory', () => {
     expect(cart.totals.subtotal.amount).toBe(56000);
   });
 });
+
+describe('reads in flight together', () => {
+  test('carts read at the same time are read together, and each shopper gets exactly its own cart, at current prices', async () => {
+    const client = server.client();
+    const carts = [];
+    for (let index = 0; index < 8; index++) {
+      const cart = await guestCart();
+      const variant = await variantOf(server, { price: 1000 * (index + 1), stock: 50 });
+      await client.cart.addCartLine({ params: { cartId: cart.cartId }, headers: cart.headers, body: { variantId: variant.variantId, quantity: index + 1 } });
+      carts.push({ ...cart, variant });
+    }
+    // Every cart's price moves just before the reads: none may answer the old one.
+    for (const [index, { variant }] of carts.entries()) {
+      const product = await variant.merchant.inventory.getStoreProduct({ params: { productId: variant.productId } });
+      const sku = product.variants[0]?.sku as string;
+      await variant.merchant.inventory.updateProduct({
+        params: { productId: variant.productId },
+        body: { variants: [{ sku, price: { amount: 1500 * (index + 1), currency: 'IDR' }, weight: 250, stockOnHand: 50 }] },
+      });
+    }
+    const [first, second] = carts;
+    const answers = await Promise.allSettled([
+      ...carts.map(({ cartId, headers }) => client.cart.getCart({ params: { cartId }, headers })),
+      // Beside them: a token for another cart, and a cart that does not exist.
+      client.cart.getCart({ params: { cartId: first?.cartId as string }, headers: second?.headers as Record<string, string> }),
+      client.cart.getCart({ params: { cartId: newId('crt') }, headers: first?.headers as Record<string, string> }),
+    ]);
+    for (const [index, { cartId, variant }] of carts.entries()) {
+      const answer = answers[index];
+      expect(answer?.status).toBe('fulfilled');
+      const cart = (answer as PromiseFulfilledResult<Awaited<ReturnType<typeof client.cart.getCart>>>).value;
+      expect(cart.id).toBe(cartId);
+      expect(linesOf(cart)).toEqual([
+        expect.objectContaining({ variantId: variant.variantId, quantity: index + 1, unitPrice: { amount: 1500 * (index + 1), currency: 'IDR' } }),
+      ]);
+      expect(cart.totals.subtotal.amount).toBe(1500 * (index + 1) * (index + 1));
+    }
+    for (const refused of answers.slice(carts.length)) {
+      expect(refused?.status).toBe('rejected');
+      expect((refused as PromiseRejectedResult).reason).toMatchObject({ status: 404, code: 'CART_NOT_FOUND' });
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import type { PromotionComponents } from '@tokobapak/sdk';
-import { queryTemplate } from '@tokobapak/server';
+import { coalescedReader, queryTemplate } from '@tokobapak/server';
 import { type Kysely, sql } from 'kysely';
 import type { PromotionDatabase } from './database.js';
 import type { Candidate, EvaluationFacts } from './evaluation.js';
@@ -72,7 +72,7 @@ export async function loadFacts(db: Db, input: Schemas['EvaluationInput'], now: 
   const storeIds = [...new Set(input.lines.map((line) => line.storeId))];
   const codes = [...new Set((input.couponCodes ?? []).map(normalCode))];
   if (storeIds.length === 0) return { candidates: [], hasOrdered: false, elsewhereCodes: [] };
-  const rows = await candidatesQuery.execute(db, { currency: input.currency, storeIds, codes, now, customerId: input.customerId ?? null });
+  const rows = await sharedCandidates(db, { currency: input.currency, storeIds, codes, now, customerId: input.customerId ?? null });
   // Codes held only by stores outside the cart: the code exists, it just does not fit this cart.
   const unmatched = codes.filter((code) => !rows.some((row) => row.code === code));
   const elsewhere = unmatched.length > 0 ? await db.selectFrom('promotions').select('code').distinct().where('code', 'in', unmatched).execute() : [];
@@ -81,6 +81,44 @@ export async function loadFacts(db: Db, input: Schemas['EvaluationInput'], now: 
     hasOrdered: rows.some((row) => row.has_ordered === true),
     elsewhereCodes: elsewhere.map((row) => row.code as string),
   };
+}
+
+type Question = Omit<Parameters<typeof candidatesQuery.execute>[1], 'now'>;
+
+const sharedReads = new WeakMap<Db, { read: (keys: Iterable<string>) => Promise<Map<string, CandidateRow[]>>; latest: Map<string, Date> }>();
+
+/**
+ * The candidates, read once for the evaluations that ask the same question (currency, stores,
+ * codes, customer) in the same turn of the event loop (`coalescedReader`): under load the cart's
+ * reads ask it many times at once. The shared read uses the latest `now` of its askers, so no
+ * answer is older than its own read would have been; each asker still judges a promotion's window
+ * by its own `now` (`toCandidate`).
+ */
+async function sharedCandidates(db: Db, values: Question & { now: Date }): Promise<CandidateRow[]> {
+  let shared = sharedReads.get(db);
+  if (!shared) {
+    const latest = new Map<string, Date>();
+    const read = coalescedReader<string, CandidateRow[]>(async (keys) => {
+      const questions = keys.map((key) => {
+        const now = latest.get(key) as Date;
+        latest.delete(key);
+        return { key, values: { ...(JSON.parse(key) as Question), now } };
+      });
+      return new Map(await Promise.all(questions.map(async ({ key, values }) => [key, await candidatesQuery.execute(db, values)] as const)));
+    });
+    shared = { read, latest };
+    sharedReads.set(db, shared);
+  }
+  const { now, ...question } = values;
+  const key = JSON.stringify({
+    currency: question.currency,
+    storeIds: [...question.storeIds].sort(),
+    codes: [...question.codes].sort(),
+    customerId: question.customerId,
+  });
+  const before = shared.latest.get(key);
+  if (!before || before < now) shared.latest.set(key, now);
+  return (await shared.read([key])).get(key) ?? [];
 }
 
 function toCandidate(row: PromotionRow, currency: string, customerUsed: number, now: Date): Candidate {
