@@ -9,7 +9,11 @@
  * A mode ending in `-limited` (`direct-limited`) runs with the anonymous rate limit on, with a
  * budget no run reaches, to show what counting each guest request costs.
  *
- *   pnpm bench:cart:probe --requests 1000 --rounds 3 [--modes direct,inject,direct-limited] [--scenarios get-cart,change-quantity]
+ * `--read-carts` sets how many carts of three lines get-cart reads in turn (1 by default, as in
+ * earlier figures; the bench reads 300): reads of one cart in flight together share every
+ * statement, reads of different carts share fewer.
+ *
+ *   pnpm bench:cart:probe --requests 1000 --rounds 3 [--modes direct,inject,direct-limited] [--scenarios get-cart,change-quantity] [--read-carts 1]
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -34,6 +38,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '500' },
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '20' },
+    'read-carts': { type: 'string', default: '1' },
     modes: { type: 'string', default: 'direct,inject' },
     scenarios: { type: 'string', default: 'create-cart,add-line,get-cart' },
     'postgres-url': { type: 'string', default: process.env.TOKOBAPAK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -42,6 +47,7 @@ const { values } = parseArgs({
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
 const concurrency = Math.max(1, Number(values.concurrency));
+const readCartCount = Math.max(1, Number(values['read-carts']));
 const modes = (values.modes as string).split(',') as Mode[];
 const chosen = new Set((values.scenarios as string).split(','));
 const adminUrl = values['postgres-url'] as string;
@@ -75,7 +81,7 @@ interface Injected {
 
 interface Seeded {
   variantIds: string[];
-  readCart: { id: string; token: string };
+  readCarts: Array<{ id: string; token: string }>;
   addCarts: Array<{ id: string; token: string }>;
   /** Carts of three lines for change-quantity, with their line ids. */
   changeCarts: Array<{ id: string; token: string; lineIds: string[] }>;
@@ -122,7 +128,9 @@ async function seed(server: TokoBapakServer): Promise<Seeded> {
   for (let index = 0; index < 50; index++) addCarts.push(await cart(0));
   const changeCarts = [];
   for (let index = 0; index < 50; index++) changeCarts.push(await cart(3));
-  return { variantIds, readCart: await cart(3), addCarts, changeCarts };
+  const readCarts = [];
+  for (let index = 0; index < readCartCount; index++) readCarts.push(await cart(3));
+  return { variantIds, readCarts, addCarts, changeCarts };
 }
 
 /**
@@ -210,7 +218,10 @@ try {
             payload: { quantity: 1 + (n % 5) },
           };
         },
-        'get-cart': () => ({ method: 'GET', url: `/cart/carts/${seeded.readCart.id}`, headers: { 'x-cart-token': seeded.readCart.token } }),
+        'get-cart': (n) => {
+          const cart = seeded.readCarts[n % seeded.readCarts.length] as { id: string; token: string };
+          return { method: 'GET', url: `/cart/carts/${cart.id}`, headers: { 'x-cart-token': cart.token } };
+        },
       };
       for (const [name, request] of Object.entries(scenarios)) if (chosen.has(name)) figures[name] = await measure(server, request);
       await server.close();
