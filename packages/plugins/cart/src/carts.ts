@@ -1,4 +1,4 @@
-import type { CartComponents } from '@tokobapak/sdk';
+import { type CartComponents, eventTypes } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
 import { ownedCart, requireOpen, type Shopper } from './access.js';
 import { applicableShipping } from './applicable-shipping.js';
@@ -144,7 +144,11 @@ export interface LineReference {
   reference: string;
 }
 
-/** Stores the reference with the change it names; false when the customer has used it already. */
+/**
+ * Stores the reference with the change it names, and tells the service that asked (its request may
+ * die before it sees the answer: the wishlist then still drops the moved wish); false when the
+ * customer has used the reference already. Both commit, or roll back, with the line.
+ */
 async function claimReference(tx: Tx, cartId: string, once: LineReference, now: Date): Promise<boolean> {
   const claimed = await tx.db
     .insertInto('line_references')
@@ -152,7 +156,13 @@ async function claimReference(tx: Tx, cartId: string, once: LineReference, now: 
     .onConflict((conflict) => conflict.columns(['customer_id', 'reference']).doNothing())
     .returning('reference')
     .executeTakeFirst();
-  return claimed !== undefined;
+  if (claimed === undefined) return false;
+  await tx.publish({
+    type: eventTypes.cart.lineReferenced,
+    subject: once.customerId,
+    data: { customerId: once.customerId, reference: once.reference, cartId },
+  });
+  return true;
 }
 
 /** Sets a line's quantity, checked against what is available now. */

@@ -59,6 +59,7 @@ export const eraseDeletedUsers = subscribe({
     const { userId } = event.data;
     await tx.db.deleteFrom('items').where('customer_id', '=', userId).execute();
     await tx.db.deleteFrom('notices').where('customer_id', '=', userId).execute();
+    await tx.db.deleteFrom('moved_items').where('customer_id', '=', userId).execute();
     await tx.publish({ type: eventTypes.user.deletionAcknowledged, subject: userId, data: { userId, service: 'wishlist' } });
   },
 });

@@ -23,6 +23,13 @@ export interface WishlistDatabase {
     product_id: string;
     requested_at: Timestamp;
   };
+  /** Items whose line the cart has (`cart.line-referenced`) though the move never took them off; `drop-moved-items` does. */
+  moved_items: {
+    item_id: string;
+    customer_id: string;
+    /** When the cart added the line. */
+    moved_at: Timestamp;
+  };
   /** Alerts already published per source event and customer, so a redelivered event publishes nothing twice. */
   notices: {
     event_id: string;

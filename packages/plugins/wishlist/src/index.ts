@@ -8,6 +8,7 @@ import { manifest, type WishlistEvents } from './generated/manifest.js';
 import { spec } from './generated/spec.js';
 import { wishlistHandlers } from './handlers.js';
 import { migrations } from './migrations/index.js';
+import { DROP_MOVED_INTERVAL_MS, dropMovedItems, noteMovedItems } from './moved-items.js';
 import { resolveSettings, type WishlistPluginOptions } from './options.js';
 
 export type { WishlistDatabase } from './database.js';
@@ -17,7 +18,8 @@ export type { WishlistPluginOptions } from './options.js';
 
 /**
  * The wishlist service as a plugin. It reads prices and stock from inventory (`getVariants`) and
- * listens to inventory's product events to publish back-in-stock and price-drop alerts.
+ * listens to inventory's product events to publish back-in-stock and price-drop alerts, and to the
+ * cart's `cart.line-referenced` to take off the list a moved item whose move died half-way.
  *
  * @example
  * const server = await createServer({ plugins: [authPlugin(), userPlugin(), inventoryPlugin(), wishlistPlugin({ maxItems: 200 })] });
@@ -32,7 +34,7 @@ export function wishlistPlugin(options: WishlistPluginOptions = {}): Plugin {
     migrations,
     errors: wishlistErrors,
     handlers: wishlistHandlers(settings),
-    subscriptions: [announceBackInStock, queuePriceCheck, eraseDeletedUsers],
+    subscriptions: [announceBackInStock, queuePriceCheck, eraseDeletedUsers, noteMovedItems],
     jobs: [
       {
         name: 'compare-prices',
@@ -47,6 +49,14 @@ export function wishlistPlugin(options: WishlistPluginOptions = {}): Plugin {
             if (Number(before.n) === 0) break;
             await comparePrices(ctx);
           }
+        },
+      },
+      {
+        // A move whose request died after the cart took the line: its wish leaves the list.
+        name: 'drop-moved-items',
+        intervalMs: DROP_MOVED_INTERVAL_MS,
+        async run(ctx) {
+          await dropMovedItems(ctx);
         },
       },
     ],

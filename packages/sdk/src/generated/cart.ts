@@ -347,7 +347,9 @@ export interface paths {
          *     a reference adds the line, and the reference is stored in the same transaction; any later
          *     request of the same customer with it (a retry after a crash, a concurrent duplicate) adds
          *     nothing and answers the cart as it is. So the wishlist can add first and take the item off
-         *     its list afterwards without ever adding a line twice.
+         *     its list afterwards without ever adding a line twice. The transaction that stores the
+         *     reference publishes `cart.line-referenced`, so the wishlist learns the line is in even when
+         *     its own request died before it took the item off.
          *
          *     Errors: `CART_VARIANT_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409),
          *     `CART_CURRENCY_MISMATCH` (422: the customer's open cart is in another currency),
@@ -415,6 +417,14 @@ export interface components {
             quantity: number;
             /** @description Names this addition for the customer; the line is added once per reference. */
             reference: string;
+        };
+        CartLineReferencedEvent: {
+            /** @description The customer whose cart got the line. */
+            customerId: string;
+            /** @description The reference the line was added under (for the wishlist, the wished item's id). */
+            reference: string;
+            /** @description The cart the line went into. */
+            cartId: string;
         };
         QuantityInput: {
             /** @description The line's new quantity. */

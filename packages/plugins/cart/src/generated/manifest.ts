@@ -5,14 +5,14 @@ import type { PluginManifest } from '@tokobapak/server';
 
 /** The events the cart service publishes and consumes, with their payload types. */
 export interface CartEvents {
-  publishes: Pick<EventPayloads, never>;
+  publishes: Pick<EventPayloads, 'cart.line-referenced'>;
   consumes: Pick<EventPayloads, never>;
 }
 
 /** What openapi/cart.yaml declares about events: `definePlugin` takes it, the runtime validates consumed payloads with its schemas. */
 export const manifest: PluginManifest<CartEvents> = {
   service: 'cart',
-  publishes: [],
+  publishes: ['cart.line-referenced'],
   consumes: [],
   consumedSchemas: {},
 };

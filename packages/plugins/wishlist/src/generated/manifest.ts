@@ -6,17 +6,18 @@ import type { PluginManifest } from '@tokobapak/server';
 /** The events the wishlist service publishes and consumes, with their payload types. */
 export interface WishlistEvents {
   publishes: Pick<EventPayloads, 'wishlist.item-back-in-stock' | 'wishlist.price-dropped' | 'user.deletion-acknowledged'>;
-  consumes: Pick<EventPayloads, 'inventory.product-back-in-stock' | 'inventory.product-updated' | 'user.deleted'>;
+  consumes: Pick<EventPayloads, 'inventory.product-back-in-stock' | 'inventory.product-updated' | 'user.deleted' | 'cart.line-referenced'>;
 }
 
 /** What openapi/wishlist.yaml declares about events: `definePlugin` takes it, the runtime validates consumed payloads with its schemas. */
 export const manifest: PluginManifest<WishlistEvents> = {
   service: 'wishlist',
   publishes: ['wishlist.item-back-in-stock', 'wishlist.price-dropped', 'user.deletion-acknowledged'],
-  consumes: ['inventory.product-back-in-stock', 'inventory.product-updated', 'user.deleted'],
+  consumes: ['inventory.product-back-in-stock', 'inventory.product-updated', 'user.deleted', 'cart.line-referenced'],
   consumedSchemas: {
     'inventory.product-back-in-stock': eventSchemas['inventory.product-back-in-stock'],
     'inventory.product-updated': eventSchemas['inventory.product-updated'],
     'user.deleted': eventSchemas['user.deleted'],
+    'cart.line-referenced': eventSchemas['cart.line-referenced'],
   },
 };

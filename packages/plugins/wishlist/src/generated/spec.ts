@@ -47,7 +47,8 @@ const document = {
     "consumes": [
       "inventory.product-back-in-stock",
       "inventory.product-updated",
-      "user.deleted"
+      "user.deleted",
+      "cart.line-referenced"
     ]
   },
   "x-calls": {
