@@ -48,7 +48,7 @@ describe('a move that died after the cart took the line', () => {
     await server.jobs.tick();
     expect(await listed()).toEqual([item.id, other.id].sort());
 
-    clock.set(Date.now() + 61_000);
+    clock.set(new Date(Date.now() + 61_000));
     await eventually(async () => {
       await server.jobs.tick();
       expect(await listed()).toEqual([other.id]);
@@ -58,7 +58,7 @@ describe('a move that died after the cart took the line', () => {
     expect(after.stores.flatMap((store) => store.lines).map((line) => [line.variantId, line.quantity])).toEqual([[moved!.id, 2]]);
     // The move is done: moving it again finds nothing, and the other wish was never touched.
     await expectProblem(client.wishlist.moveWishlistItemToCart({ params: { itemId: item.id }, body: {} }), 404, 'WISHLIST_ITEM_NOT_FOUND');
-    clock.set(Date.now() + 61_000);
+    clock.set(new Date(Date.now() + 61_000));
     await server.jobs.tick();
     expect(await listed()).toEqual([other.id]);
   });
@@ -71,7 +71,7 @@ describe('a move that died after the cart took the line', () => {
     const stays = await client.wishlist.addWishlistItem({ body: { variantId: second!.id } });
     const moved = await client.wishlist.moveWishlistItemToCart({ params: { itemId: item.id }, body: {} });
     expect(moved).toMatchObject({ itemId: item.id, quantity: 1 });
-    clock.set(Date.now() + 61_000);
+    clock.set(new Date(Date.now() + 61_000));
     await server.jobs.tick();
     // The event found the item gone already and noted nothing; the job drops nothing.
     expect(await noted(item.id)).toBe(false);
