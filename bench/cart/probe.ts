@@ -14,9 +14,12 @@
  * statement, reads of different carts share fewer.
  *
  *   pnpm bench:cart:probe --requests 1000 --rounds 3 [--modes direct,inject,direct-limited] [--scenarios get-cart,change-quantity] [--read-carts 1]
+ *   pnpm bench:cart:probe --rounds 1 --modes direct --cpu-prof /tmp/profiles   # a CPU profile of each measured run, nothing else (its CPU figures then include the profiler's)
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cartPlugin } from '@tokobapak/plugin-cart';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     'read-carts': { type: 'string', default: '1' },
     modes: { type: 'string', default: 'direct,inject' },
     scenarios: { type: 'string', default: 'create-cart,add-line,get-cart' },
+    'cpu-prof': { type: 'string' },
     'postgres-url': { type: 'string', default: process.env.TOKOBAPAK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -159,10 +163,30 @@ async function databaseCpu(): Promise<number | undefined> {
 }
 
 /**
+ * With `--cpu-prof <dir>`, profiles only the measured requests (not the start, seeding or warm-up)
+ * and writes `<label>.cpuprofile` there, for Chrome DevTools or any `.cpuprofile` reader.
+ */
+async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const dir = values['cpu-prof'];
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(join(dir, `${label}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
  * Microseconds of this process's CPU per request, statements sent per request, and microseconds of
  * the database backends' CPU per request, over `requests` requests with `concurrency` in flight.
  */
-async function measure(server: TokoBapakServer, request: (n: number) => Injected): Promise<[number, number, number | undefined]> {
+async function measure(server: TokoBapakServer, request: (n: number) => Injected, label: string): Promise<[number, number, number | undefined]> {
   let next = 0;
   const run = async (count: number) => {
     const worker = async () => {
@@ -178,7 +202,7 @@ async function measure(server: TokoBapakServer, request: (n: number) => Injected
   const databaseBefore = await databaseCpu();
   const sent = statements;
   const before = process.cpuUsage();
-  await run(requests);
+  await profiled(label, () => run(requests));
   const used = process.cpuUsage(before);
   const sentNow = statements;
   const databaseAfter = await databaseCpu();
@@ -223,7 +247,8 @@ try {
           return { method: 'GET', url: `/cart/carts/${cart.id}`, headers: { 'x-cart-token': cart.token } };
         },
       };
-      for (const [name, request] of Object.entries(scenarios)) if (chosen.has(name)) figures[name] = await measure(server, request);
+      for (const [name, request] of Object.entries(scenarios))
+        if (chosen.has(name)) figures[name] = await measure(server, request, `${mode}-${name}-${round + 1}`);
       await server.close();
       for (const [name, [value, count, databaseValue]] of Object.entries(figures)) {
         const byMode = results[name] ?? {};
