@@ -14,7 +14,7 @@ import { type Database, openDatabase, persistentDataDir } from './database.js';
 import { ACCOUNT_DELETED, createDeletedAccounts } from './deleted-accounts.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, payloadChecker, writeManyToOutbox, writeToOutbox } from './events/index.js';
-import type { NewEvent } from './events/types.js';
+import type { EventEnvelope, NewEvent } from './events/types.js';
 import { installErrorHandling, sendProblem } from './http-errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { newId } from './ids.js';
@@ -189,23 +189,25 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       const base: BaseContext = {
         db: pluginDb,
         async transaction(fn) {
-          let published = false;
+          const published: EventEnvelope[] = [];
           const result = await pluginDb.transaction().execute((trx) =>
             insideTransaction({ service: plugin.name, opener: 'ctx.transaction' }, () =>
               fn({
                 db: trx,
                 async publish(event) {
-                  published = true;
-                  return writeToOutbox(trx, plugin.name, event);
+                  const envelope = await writeToOutbox(trx, plugin.name, event);
+                  published.push(envelope);
+                  return envelope;
                 },
                 async publishMany(events) {
-                  published ||= events.length > 0;
-                  return writeManyToOutbox(trx, plugin.name, [...events]);
+                  const envelopes = await writeManyToOutbox(trx, plugin.name, [...events]);
+                  published.push(...envelopes);
+                  return envelopes;
                 },
               } as TxContext<unknown>),
             ),
           );
-          if (published) relay?.nudge();
+          if (published.length > 0) relay?.nudge(published);
           return result;
         },
         clients: clientFor(plugin.name),
@@ -261,6 +263,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
           return (plugin.subscriptions ?? []).map((subscription) => ({
             name: `${plugin.name}.${subscription.name}`,
             types: [...subscription.types],
+            prompt: subscription.prompt === true,
             // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
             handle: (event: any, trx: Kysely<any>) => {
               checkPayload(event);

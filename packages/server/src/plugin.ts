@@ -153,6 +153,12 @@ export interface Subscription<DB, Ev extends PluginEvents = UntypedEvents, T ext
   types: readonly T[];
   /** Handles one event inside a transaction that also records it as processed. */
   handle(event: ConsumedEvent<Ev, T>, tx: TxContext<DB, Ev>): Promise<void>;
+  /**
+   * Hand over the events this server publishes right after their commit rather than on the relay's
+   * next pass (someone is waiting on the outcome). Only for a handler that does not depend on arrival
+   * order; see docs/events.md, "Prompt delivery" (default false).
+   */
+  prompt?: boolean;
 }
 
 /**

@@ -76,6 +76,26 @@ const frugal = defineProcess<unknown, null>({
   ],
 });
 
+// b and c are independent calls: they run at once, and their outcomes are written with d's.
+const together = defineProcess<unknown, null>({
+  name: 'together',
+  steps: [
+    { ...step('a'), repeatable: true },
+    { ...step('b', { wait: true }), repeatable: true, concurrent: true },
+    { ...step('c', { wait: true }), repeatable: true, concurrent: true },
+    { ...step('d'), repeatable: true },
+  ],
+});
+const togetherFailing = defineProcess<unknown, null>({
+  name: 'together-failing',
+  steps: [
+    { ...step('a'), repeatable: true },
+    { ...step('b', { wait: true }), repeatable: true, concurrent: true },
+    { ...step('c', { fail: errors.SHOP_SOLD_OUT() }), repeatable: true, concurrent: true },
+    step('d'),
+  ],
+});
+
 let context: PluginContext<unknown>;
 const shopPlugin = () =>
   definePlugin({
@@ -84,7 +104,7 @@ const shopPlugin = () =>
     spec: { openapi: '3.1.0', info: { title: 'shop', version: '1' }, paths: {} },
     handlers: {},
     migrations: {},
-    processes: [failing, uncertain, slow, deadline, stubborn, takeover, frugal] as Array<ProcessDefinition<unknown, never, never>>,
+    processes: [failing, uncertain, slow, deadline, stubborn, takeover, frugal, together, togetherFailing] as Array<ProcessDefinition<unknown, never, never>>,
     async onStart(ctx) {
       context = ctx;
     },
@@ -197,6 +217,65 @@ test('a repeatable step is stored with the next write, and a local step in its o
     ['d', 'done'],
   ]);
   expect(run).toMatchObject({ status: 'succeeded', steps: stored?.steps });
+});
+
+test('concurrent steps run at once, and their outcomes are stored with the next write', async () => {
+  const pending = context.processes.start(together, { key: 'together', input: null });
+  // Both are under way before either has returned.
+  await waitUntil(() => gates.has('together:b') && gates.has('together:c'));
+  expect((await context.processes.get('together'))?.steps).toEqual([]);
+  gates.get('together:c')?.();
+  gates.get('together:b')?.();
+  const run = await pending;
+  expect(stepsOf('together')).toEqual(['a', 'b', 'c', 'd']);
+  const stored = await context.processes.get('together');
+  expect(stored).toMatchObject({ status: 'succeeded' });
+  expect(stored?.steps).toEqual([
+    { id: 'a', status: 'done', output: { did: 'a' } },
+    { id: 'b', status: 'done', output: { did: 'b' } },
+    { id: 'c', status: 'done', output: { did: 'c' } },
+    { id: 'd', status: 'done', output: { did: 'd' } },
+  ]);
+  expect(run).toMatchObject({ status: 'succeeded', steps: stored?.steps });
+});
+
+test('when a concurrent step fails, the process compensates once the others have ended, and does not go on', async () => {
+  const pending = context.processes.start(togetherFailing, { key: 'together-failing', input: null });
+  await waitUntil(() => gates.has('together-failing:b'));
+  // c has failed, b is still running: nothing is undone under it.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(stepsOf('together-failing')).toEqual(['a', 'b', 'c']);
+  gates.get('together-failing:b')?.();
+  const run = await pending;
+  expect(stepsOf('together-failing')).toEqual(['a', 'b', 'c', 'undo b', 'undo a']);
+  expect(run).toMatchObject({ status: 'compensated', error: { step: 'c', code: 'SHOP_SOLD_OUT', status: 409 } });
+  expect(run.steps.map((record) => [record.id, record.status])).toEqual([
+    ['a', 'done'],
+    ['b', 'done'],
+    ['c', 'failed'],
+  ]);
+});
+
+test('a plugin whose process has a concurrent step that is not repeatable does not start, naming it', async () => {
+  const broken = definePlugin({
+    name: 'broken',
+    summary: 'a concurrent step that writes',
+    spec: { openapi: '3.1.0', info: { title: 'broken', version: '1' }, paths: {} },
+    handlers: {},
+    migrations: {},
+    processes: [
+      defineProcess<unknown, null>({
+        name: 'loose',
+        steps: [
+          { ...step('a'), concurrent: true },
+          { ...step('b'), repeatable: true, concurrent: true },
+        ],
+      }),
+    ],
+  });
+  await expect(createServer({ plugins: [broken], openDatabase: server.database, logLevel: false })).rejects.toThrow(
+    "process broken.loose: step 'a' is concurrent, so it must be repeatable, not local, and without `uncertain`",
+  );
 });
 
 test('a plugin whose process has a repeatable step that would be undone after a crash does not start, naming it', async () => {

@@ -18,6 +18,9 @@ export const trackPayments = (settlement: PromptSettlement) =>
   subscribe({
     name: 'track-payments',
     types: [eventTypes.payment.paid, eventTypes.payment.failed, eventTypes.payment.expired, eventTypes.payment.cancelled],
+    // A shopper waits on the payment page for this. Arrival order does not matter here: whichever
+    // outcome lands first decides (the conditional update), and the later ones are only recorded.
+    prompt: true,
     async handle(event, tx) {
       const outcome = event.type.slice('payment.'.length);
       const decided = OUTCOMES[outcome];

@@ -15,9 +15,11 @@ export interface SettlementInput {
 
 /**
  * After the payment: commit the stock and the promotion uses, complete the cart, confirm the orders.
- * The orders are confirmed last, in one transaction with the checkout's `settled_at`, so an order
- * reads as paid only once everything else is done: a shopper who sees it paid finds their cart
- * completed and a new one to fill. Every step is idempotent and resumes after a crash; the ones
+ * The first three are calls to three services that do not depend on each other, so they run at
+ * once (`concurrent`): the wait is the slowest call's, not their sum. The orders are confirmed
+ * last, in one transaction with the checkout's `settled_at`, so an order reads as paid only once
+ * everything else is done: a shopper who sees it paid finds their cart completed and a new one to
+ * fill. Every step is idempotent and resumes after a crash; the ones
  * before the confirmation are `repeatable` (nothing is written for them: a crash runs them again),
  * and the confirmation writes the process's success in its own transaction, so settling costs no
  * write of the process's state beyond its start. A run that fails (a service down) is started
@@ -30,15 +32,17 @@ export const settleProcess = defineProcess<OrderDatabase, SettlementInput>({
     {
       id: 'commit-stock',
       repeatable: true,
+      concurrent: true,
       async action(ctx) {
         const { reservation_id: reservationId } = await requireCheckout(ctx.db, ctx.input.checkoutId);
         if (reservationId) await ctx.clients.inventory.commitReservation({ params: { reservationId } });
       },
     },
-    { ...commitPromotionsStep, repeatable: true },
+    { ...commitPromotionsStep, repeatable: true, concurrent: true },
     {
       id: 'complete-cart',
       repeatable: true,
+      concurrent: true,
       async action(ctx) {
         const { cart_id: cartId } = await requireCheckout(ctx.db, ctx.input.checkoutId);
         await ctx.clients.cart.completeCart({ params: { cartId }, body: { checkoutId: ctx.input.checkoutId } });

@@ -22,6 +22,7 @@ import {
 } from './consumer-state.js';
 import { findEvent, heldBack, type OutboxPosition, type OutboxRow, readBatch } from './outbox.js';
 import { isPermanentFailure } from './permanent-failure.js';
+import { createPromptDelivery } from './prompt-delivery.js';
 import {
   comparePositions,
   deleteOutboxBatch,
@@ -150,6 +151,7 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     names.add(consumer.name);
   }
 
+  const promptDelivery = createPromptDelivery({ db, consumers, now, log });
   let started = false;
   let stopping = false;
   let nudged = false;
@@ -531,14 +533,15 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
       pruneTimer = undefined;
       stopping = true;
       try {
-        await Promise.allSettled([running, queued, pruning, pruneQueued]);
+        await Promise.allSettled([running, queued, pruning, pruneQueued, promptDelivery.settled()]);
       } finally {
         stopping = false;
       }
     },
 
-    nudge() {
+    nudge(published) {
       if (!started) return;
+      if (published && published.length > 0) promptDelivery.deliver(published);
       // During a pass the timer is unset: the pass reschedules at once when it ends.
       if (timer) schedule(0);
       else nudged = true;
@@ -546,6 +549,8 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
 
     async drain(timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS) {
       const deadline = Date.now() + timeoutMs;
+      // What they claim, the passes pass over: their effects must have committed too.
+      await promptDelivery.settled();
       for (;;) {
         // Committed events behind a transaction that is still running are not delivered yet: wait
         // for them. Counted before the pass, which then sees every event committed before it began;

@@ -11,8 +11,11 @@ export interface EventTransport {
   start(): void;
   /** Stops polling and resolves once the run in progress, if any, has finished. */
   stop(): Promise<void>;
-  /** Asks for a poll now instead of at the next interval (after a commit that published). */
-  nudge(): void;
+  /**
+   * Asks for a poll now instead of at the next interval (after a commit that published). Given the
+   * events that commit published, also hands them at once to the consumers marked `prompt`.
+   */
+  nudge(published?: readonly EventEnvelope[]): void;
   /**
    * Delivers until every consumer has caught up with everything committed (including events still
    * held back by an older running transaction) and every due retry has run; rejects after
@@ -49,6 +52,13 @@ export interface Consumer {
   name: string;
   /** Exact event types wanted; the rest are skipped without a call. */
   types: string[];
+  /**
+   * Events of its types published by this server are handed over right after their commit, each
+   * in its own transaction, instead of on the relay's next pass once every older transaction has
+   * ended. Only for a handler that does not depend on arrival order: an event delivered this way
+   * may come before an older one. A prompt delivery that fails is left to the relay (default false).
+   */
+  prompt?: boolean;
   /**
    * Handles one event inside `trx`, which also records the event as processed: write through
    * `trx` only, and throw to have the delivery rolled back and retried.

@@ -119,7 +119,22 @@ export async function driveProcess(
         break;
       }
       // A fresh process's first record was inserted with it: that step has not run before.
-      const resumed = afterTakeover || (state.steps[position] !== undefined && !(fresh && position === 0));
+      const ranBefore = (at: number) => afterTakeover || (state.steps[at] !== undefined && !(fresh && at === 0));
+      const resumed = ranBefore(position);
+      const group = concurrentGroup(definition, position);
+      if (group.length > 1) {
+        const failed = await runConcurrently(state, group, position, (at) => stepContext(ranBefore(at)));
+        afterTakeover = false;
+        fresh = false;
+        if (failed) {
+          if (failed.error instanceof LeaseLost) throw failed.error;
+          cause = failed.error;
+          await fail({ step: failed.step.id, message: message(failed.error), ...problemFields(failed.error) });
+          break;
+        }
+        // Repeatable, all of them: their outcomes wait for the next write (the next step's, or the end).
+        continue;
+      }
       afterTakeover = false;
       fresh = false;
       const ctx = stepContext(resumed);
@@ -184,6 +199,49 @@ export async function driveProcess(
     context.log.warn({ processId: state.id }, error.message);
   }
   return { state, cause };
+}
+
+/** The steps from `position` on that run together: a run of `concurrent` steps (one step when it is not). */
+function concurrentGroup(definition: AnyProcessDefinition, position: number): AnyProcessDefinition['steps'] {
+  const group = [];
+  for (const step of definition.steps.slice(position)) {
+    if (!step.concurrent) break;
+    group.push(step);
+  }
+  return group;
+}
+
+/**
+ * Runs a group of concurrent (so repeatable) steps at once and records each one's outcome in
+ * `state.steps`. Answers the first failure in step order, once every step of the group has ended,
+ * so that no action is still running when the process compensates.
+ */
+async function runConcurrently(
+  state: StoredProcess,
+  group: AnyProcessDefinition['steps'],
+  position: number,
+  contextAt: (at: number) => StepContext<unknown, unknown, unknown>,
+): Promise<{ step: AnyProcessDefinition['steps'][number]; error: unknown } | undefined> {
+  const outcomes = await Promise.allSettled(
+    group.map(async (step, offset) => {
+      const ctx = contextAt(position + offset);
+      await killSwitch(`${state.plugin}.${state.name}.${step.id}:before`);
+      const output = await step.action(ctx);
+      await killSwitch(`${state.plugin}.${state.name}.${step.id}:after`);
+      return output;
+    }),
+  );
+  let failed: { step: AnyProcessDefinition['steps'][number]; error: unknown } | undefined;
+  for (const [offset, outcome] of outcomes.entries()) {
+    const step = group[offset] as AnyProcessDefinition['steps'][number];
+    if (outcome.status === 'fulfilled') {
+      state.steps[position + offset] = { id: step.id, status: 'done', ...(outcome.value === undefined ? {} : { output: outcome.value }) };
+    } else {
+      state.steps[position + offset] = { id: step.id, status: 'failed', error: message(outcome.reason) };
+      failed ??= { step, error: outcome.reason };
+    }
+  }
+  return failed;
 }
 
 async function compensate(

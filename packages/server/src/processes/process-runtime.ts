@@ -238,6 +238,12 @@ function checkDefinitions(entry: ProcessOwner): void {
     // A repeatable step's outcome may be lost in a crash: it must then run again, not be undone.
     const undone = definition.steps.find((step) => step.repeatable && (step.recovery ?? definition.recovery ?? 'resume') !== 'resume');
     if (undone) throw new Error(`process ${entry.plugin}.${definition.name}: step '${undone.id}' is repeatable, so its recovery must be 'resume'`);
+    // A concurrent group writes nothing of its own: its steps must be safe to run again, and none may write the process's state.
+    const loose = definition.steps.find((step) => step.concurrent && (!step.repeatable || step.local || step.uncertain));
+    if (loose)
+      throw new Error(
+        `process ${entry.plugin}.${definition.name}: step '${loose.id}' is concurrent, so it must be repeatable, not local, and without \`uncertain\``,
+      );
   }
 }
 

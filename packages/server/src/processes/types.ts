@@ -60,6 +60,14 @@ export interface ProcessStep<DB, Input, Transient = undefined, Output = unknown,
    * no write of its own and is done exactly when its writes commit. Its output is not kept.
    */
   local?: boolean;
+  /**
+   * Runs at the same time as the `concurrent` steps next to it, rather than after them: for
+   * independent calls (to different services) whose waits would otherwise add up. Needs
+   * `repeatable` (the group's outcomes are written together with the process's next write, and a
+   * crash runs the whole group again). When one of the group fails, the others are awaited, and
+   * the process compensates as for a single failed step.
+   */
+  concurrent?: boolean;
 }
 
 /** A durable process: steps run in order, each outcome stored before the next starts. */

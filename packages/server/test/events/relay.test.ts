@@ -536,3 +536,86 @@ describe('batches', () => {
     expect(await effects('b4.slow')).toEqual(new Map(events.map((event) => [event.id, 1])));
   });
 });
+
+describe('prompt delivery', () => {
+  test('a prompt consumer gets the events a nudge names at once, even while an older transaction holds the relay back; the relay then passes them over', async () => {
+    const payments = recorder('p1.payments', ['p1.paid']);
+    const promptPayments: Consumer = { ...payments.consumer, prompt: true };
+    const audit = recorder('p1.audit', ['p1.paid']);
+    const transport = relay({ consumers: [promptPayments, audit.consumer], pollIntervalMs: 60_000 });
+    transport.start();
+    await transport.drain();
+
+    // On PostgreSQL an older transaction that has written keeps the relay from reading anything
+    // committed after it (PGlite has one connection: nothing can stay open meanwhile).
+    const older = onPostgres() ? await db.startTransaction().execute() : undefined;
+    if (older) await sql`select pg_current_xact_id()`.execute(older);
+    const paid = await publish('p1.paid', { amount: 1 });
+    transport.nudge([paid]);
+    await waitUntil(() => payments.calls.length === 1);
+    expect(payments.ids()).toEqual([paid.id]);
+    // As the relay would hand it over, payload read back from the outbox included.
+    expect(payments.calls[0]).toEqual(paid);
+    if (older) {
+      await expect(transport.drain(200)).rejects.toThrow(/still running/);
+      // Only the consumer that asked for it is served out of turn.
+      expect(audit.calls).toEqual([]);
+      await older.commit().execute();
+    }
+
+    await transport.drain();
+    expect(payments.ids()).toEqual([paid.id]);
+    expect(audit.ids()).toEqual([paid.id]);
+    expect(await effects('p1.payments')).toEqual(new Map([[paid.id, 1]]));
+    // The relay moved its offset past the event it found claimed.
+    const standing = await sql<{ matches: boolean }>`
+      select (o.last_tx_id, o.last_id) = (e.tx_id, e.id) as matches
+      from tokobapak.consumer_offsets o, tokobapak.outbox e
+      where o.consumer = 'p1.payments' and e.event_id = ${paid.id}
+    `.execute(db);
+    expect(standing.rows[0]?.matches).toBe(true);
+  });
+
+  test('a prompt delivery that fails leaves the event to the relay, which delivers it once, in its turn', async () => {
+    const flaky = recorder('p2.flaky', ['p2.paid'], (_event, call) => {
+      if (call === 1) throw new Error('database hiccup');
+    });
+    const transport = relay({ consumers: [{ ...flaky.consumer, prompt: true }], pollIntervalMs: 60_000 });
+    transport.start();
+    await transport.drain();
+
+    const paid = await publish('p2.paid');
+    transport.nudge([paid]);
+    await transport.drain();
+    expect(flaky.ids()).toEqual([paid.id, paid.id]);
+    expect(await effects('p2.flaky')).toEqual(new Map([[paid.id, 1]]));
+    // The relay's own delivery succeeded: nothing to retry.
+    expect(await retries('p2.flaky')).toEqual([]);
+  });
+
+  test('a commit that published many events of its types leaves them to the relay, and a relay not started delivers nothing by itself', async () => {
+    const bulk = recorder('p3.bulk', ['p3.imported']);
+    const stopped = relay({ consumers: [{ ...bulk.consumer, prompt: true }], pollIntervalMs: 60_000 });
+    const one = await publish('p3.imported');
+    stopped.nudge([one]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(bulk.calls).toEqual([]);
+
+    const transport = relay({ consumers: [{ ...bulk.consumer, prompt: true }], pollIntervalMs: 60_000 });
+    transport.start();
+    await transport.drain();
+    expect(bulk.ids()).toEqual([one.id]);
+
+    const older = onPostgres() ? await db.startTransaction().execute() : undefined;
+    if (older) await sql`select pg_current_xact_id()`.execute(older);
+    const many = await publishAll(repeat('p3.imported', 11));
+    transport.nudge(many);
+    if (older) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(bulk.calls).toHaveLength(1);
+      await older.commit().execute();
+    }
+    await transport.drain();
+    expect(bulk.ids()).toEqual([one.id, ...many.map((event) => event.id)]);
+  });
+});
