@@ -5,7 +5,7 @@ import type { InventoryDatabase } from './database.js';
 import { inventoryErrors } from './errors.js';
 import { availableOf, type ReservationRow, toReservation } from './mappers.js';
 import type { Transact } from './products.js';
-import { publishStockChanged, refreshSoldOut, type Tx } from './stock.js';
+import { publishStockChanged, refreshSoldOut, stockChangedEvent, type Tx } from './stock.js';
 
 type Schemas = InventoryComponents['schemas'];
 type Db = Kysely<InventoryDatabase>;
@@ -40,7 +40,7 @@ export async function reserveStock(ctx: ReservationContext, input: Schemas['Rese
         updated_at: now,
       })
       .onConflict((conflict) => conflict.column('reference').doNothing())
-      .returning('id')
+      .returningAll()
       .executeTakeFirst();
     if (!inserted) {
       // A concurrent call with the same reference committed first (this insert waited for it).
@@ -86,36 +86,41 @@ export async function reserveStock(ctx: ReservationContext, input: Schemas['Rese
         errors: short.map((item) => ({ pointer: `#/items/${item.index}/quantity`, message: `${item.variantId}: ${item.available} available` })),
       });
     }
-    await tx.db
-      .insertInto('reservation_items')
-      .values(
-        taken.map(({ row, quantity }) => ({
-          reservation_id: reservationId,
-          variant_id: row.id,
-          product_id: row.product_id,
-          store_id: row.store_id,
-          quantity,
-        })),
-      )
-      .execute();
-    for (const { row } of taken) await publishStockChanged(tx, row);
+    const stored = taken.map(({ row, quantity }) => ({
+      reservation_id: reservationId,
+      variant_id: row.id,
+      product_id: row.product_id,
+      store_id: row.store_id,
+      quantity,
+    }));
+    await tx.db.insertInto('reservation_items').values(stored).execute();
+    await tx.publishMany(taken.map(({ row }) => stockChangedEvent(row)));
+    // Reserving only lowers what is available: a product with a variant that still has some left
+    // after this reservation was in stock before it and still is, so its flag cannot flip.
+    const stillInStock = new Set(taken.filter(({ row }) => availableOf(row) > 0).map(({ row }) => row.product_id));
     await refreshSoldOut(
       tx,
-      taken.map(({ row }) => row.product_id),
+      taken.map(({ row }) => row.product_id).filter((productId) => !stillInStock.has(productId)),
     );
-    return readReservation(tx.db, reservationId);
+    // Answered from what was just written (the items are in variant id order, as `itemsOf` reads them).
+    return toReservation(inserted, stored);
   });
 }
 
 /** Turns an active reservation into a sale: the quantities leave the stock on hand. Committing twice changes nothing. */
 export async function commitReservation(ctx: ReservationContext, reservationId: string, now: Date): Promise<Schemas['Reservation']> {
-  // An expired reservation must not be sold: the sweep releases it first, and the commit below then refuses it.
-  await sweepExpired(ctx, now);
-  return ctx.transaction(async (tx) => {
+  const committed = await ctx.transaction(async (tx) => {
     const reservation = await lockReservation(tx.db, reservationId);
     if (reservation.status === 'committed') return readReservation(tx.db, reservationId);
+    // An expired reservation must not be sold: it is released here, as the sweep would, and refused
+    // below (once that release has committed).
+    if (reservation.status === 'active' && new Date(reservation.expires_at) <= now) {
+      await returnStock(tx, reservationId, 'expired', now);
+      return 'expired' as const;
+    }
     if (reservation.status !== 'active') throw inventoryErrors.INVENTORY_RESERVATION_NOT_ACTIVE(`The reservation is ${reservation.status}`);
     const items = await itemsOf(tx.db, reservationId);
+    const changed = [];
     for (const item of items) {
       const row = await tx.db
         .updateTable('variants')
@@ -123,15 +128,16 @@ export async function commitReservation(ctx: ReservationContext, reservationId: 
         .where('id', '=', item.variant_id)
         .returningAll()
         .executeTakeFirst();
-      if (row) await publishStockChanged(tx, row);
+      if (row) changed.push(row);
     }
+    await tx.publishMany(changed.map(stockChangedEvent));
     await tx.db.updateTable('reservations').set({ status: 'committed', updated_at: now }).where('id', '=', reservationId).execute();
-    await refreshSoldOut(
-      tx,
-      items.map((item) => item.product_id),
-    );
-    return readReservation(tx.db, reservationId);
+    // No sold-out flag to bring in step: the held quantities leave the stock on hand and the
+    // reserved count alike, so what is available (their difference) does not change.
+    return toReservation({ ...reservation, status: 'committed', updated_at: now }, items);
   });
+  if (committed === 'expired') throw inventoryErrors.INVENTORY_RESERVATION_NOT_ACTIVE('The reservation is expired');
+  return committed;
 }
 
 /** Gives an active reservation's stock back. Releasing a released or expired one changes nothing. */

@@ -1,5 +1,6 @@
 import type { PluginContext } from '@tokobapak/server';
 import { sql } from 'kysely';
+import { SETTLEMENT_COLUMNS, type SettlementView } from './checkout-store.js';
 import type { CheckoutStatus, OrderDatabase } from './database.js';
 import type { OrderEvents } from './generated/manifest.js';
 import { releaseProcess, settleProcess } from './settlement.js';
@@ -40,22 +41,30 @@ export async function settleCheckouts(ctx: Ctx): Promise<number> {
   }
   const unfinished = await ctx.db
     .selectFrom('checkouts')
-    .select(['id', 'status', 'attempts'])
+    .select(SETTLEMENT_COLUMNS)
     .where(sql<boolean>`(status = 'paid' and settled_at is null) or (status in ('failed', 'expired', 'cancelled') and released_at is null)`)
     .orderBy('id')
     .limit(BATCH)
     .execute();
-  await Promise.all(unfinished.map((checkout) => driveCheckout(ctx, checkout)));
+  await Promise.all(unfinished.map((checkout) => driveCheckout(ctx, checkout, checkout)));
   return unfinished.length;
 }
 
-/** Runs the settling or releasing process of one decided checkout (once per attempt). */
+/**
+ * Runs the settling or releasing process of one decided checkout (once per attempt). Given the
+ * checkout as just read (`known`), its steps need not read it again.
+ */
 export async function driveCheckout(
   ctx: Pick<Ctx, 'db' | 'processes' | 'log'>,
   checkout: { id: string; status: CheckoutStatus; attempts: number },
+  known?: SettlementView,
 ): Promise<void> {
   const definition = checkout.status === 'paid' ? settleProcess : releaseProcess;
-  const run = await ctx.processes.start(definition, { key: `${definition.name}:${checkout.id}:${checkout.attempts}`, input: { checkoutId: checkout.id } });
+  const run = await ctx.processes.start(definition, {
+    key: `${definition.name}:${checkout.id}:${checkout.attempts}`,
+    input: { checkoutId: checkout.id },
+    transient: known ? { checkout: known } : {},
+  });
   if (run.status === 'compensated') {
     ctx.log.warn({ checkoutId: checkout.id, error: run.error }, `the ${definition.name} of a checkout failed; it will be tried again`);
     await ctx.db

@@ -2,7 +2,7 @@ import { defineProcess, type ProcessDefinition } from '@tokobapak/server';
 import { type CheckoutRequest, placementFromCart, placementTotal, reservationItems } from './checkout-cart.js';
 import { reservePromotionsStep } from './checkout-promotions-step.js';
 import { fixShippingStep } from './checkout-shipping-step.js';
-import { placementOf, requireCheckout } from './checkout-store.js';
+import { type CheckoutMemo, knownPlacement, placementOf, requireCheckout } from './checkout-store.js';
 import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
 import { holdSeconds, type OrderSettings } from './options.js';
@@ -21,10 +21,16 @@ const PLACEMENT_DEADLINE_MS = 2 * 60_000;
  * failed), and a crash is undone on restart, except at the last step, which is finished (the payment
  * exists and the orders only have to be written).
  *
+ * The checkout row is written twice: by `open` (and `fix-shipping`), and by `place-orders` with the
+ * reservation, redemption and payment the steps between made (their outputs, in the process's
+ * state). A compensation that finds none of them there asks its service again by the checkout's
+ * reference, as it would after a crash. The run's {@link CheckoutMemo} spares the steps reading the
+ * placement back.
+ *
  * What happens after the payment (settling) or instead of it (releasing) is `settlement.ts`.
  */
-export function checkoutProcess(settings: OrderSettings): ProcessDefinition<OrderDatabase, CheckoutRequest> {
-  return defineProcess<OrderDatabase, CheckoutRequest>({
+export function checkoutProcess(settings: OrderSettings): ProcessDefinition<OrderDatabase, CheckoutRequest, CheckoutMemo> {
+  return defineProcess<OrderDatabase, CheckoutRequest, CheckoutMemo>({
     name: 'checkout',
     recovery: 'compensate',
     deadlineMs: PLACEMENT_DEADLINE_MS,
@@ -44,7 +50,7 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           });
           const placement = placementFromCart(cart, input, settings.platformFeeBasisPoints);
           const now = ctx.clock.now();
-          await ctx.db
+          const inserted = await ctx.db
             .insertInto('checkouts')
             .values({
               id: input.checkoutId,
@@ -61,7 +67,9 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
               updated_at: now,
             })
             .onConflict((conflict) => conflict.column('id').doNothing())
-            .execute();
+            .executeTakeFirst();
+          // A row already there (this step ran before) keeps its own placement, which the next steps read.
+          if (ctx.transient && Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) ctx.transient.placement = placement;
           return { checkoutId: input.checkoutId };
         },
         async compensate(ctx, output) {
@@ -89,11 +97,10 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
         id: 'reserve-stock',
         uncertain: () => ({ reservationId: null }),
         async action(ctx) {
-          const placement = await placementOf(ctx.db, ctx.input.checkoutId);
+          const placement = await knownPlacement(ctx);
           const reservation = await ctx.clients.inventory.reserveStock({
             body: { reference: ctx.input.checkoutId, items: reservationItems(placement), ttlSeconds: holdSeconds(settings) },
           });
-          await ctx.db.updateTable('checkouts').set({ reservation_id: reservation.id }).where('id', '=', ctx.input.checkoutId).execute();
           return { reservationId: reservation.id as string | null };
         },
         async compensate(ctx, output) {
@@ -117,20 +124,10 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
       {
         id: 'create-payment',
         uncertain: () => ({ paymentId: null }),
-        async action(ctx) {
-          const checkout = await requireCheckout(ctx.db, ctx.input.checkoutId);
-          const payment = await createPayment(ctx, checkout.total, checkout.currency, settings);
-          await ctx.db
-            .updateTable('checkouts')
-            .set({
-              payment_id: payment.id,
-              payment_status: payment.status,
-              payment_instructions: JSON.stringify(payment.instructions ?? null),
-              payment_expires_at: payment.expiresAt,
-            })
-            .where('id', '=', ctx.input.checkoutId)
-            .execute();
-          return { paymentId: payment.id as string | null };
+        async action(ctx): Promise<CreatedPayment> {
+          const placement = await knownPlacement(ctx);
+          const payment = await createPayment(ctx, placementTotal(placement), placement.currency, settings);
+          return { paymentId: payment.id, status: payment.status, instructions: payment.instructions ?? null, expiresAt: payment.expiresAt ?? null };
         },
         async compensate(ctx, output) {
           let paymentId = output?.paymentId ?? (await requireCheckout(ctx.db, ctx.input.checkoutId)).payment_id;
@@ -149,13 +146,31 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
         // The orders and the process's success commit together.
         local: true,
         async action(ctx) {
-          const placement = await placementOf(ctx.db, ctx.input.checkoutId);
+          const placement = await knownPlacement(ctx);
           const now = ctx.clock.now();
+          const reserved = ctx.results['reserve-stock'] as { reservationId: string | null } | undefined;
+          const redeemed = ctx.results['reserve-promotions'] as { redemptionId: string | null } | undefined;
+          const payment = ctx.results['create-payment'] as Partial<CreatedPayment> | undefined;
           await ctx.transaction(async (tx) => {
-            await placeOrders(typed(tx), placement, now);
+            await placeOrders(typed(tx), placement, now, { resumed: ctx.resumed });
             await tx.db
               .updateTable('checkouts')
-              .set({ status: 'awaiting_payment', updated_at: now })
+              .set((eb) => ({
+                status: 'awaiting_payment',
+                updated_at: now,
+                ...(reserved?.reservationId ? { reservation_id: reserved.reservationId } : {}),
+                ...(redeemed?.redemptionId ? { redemption_id: redeemed.redemptionId } : {}),
+                // A process stored before the payment's details were kept in its output had them written by its `create-payment`.
+                ...(payment?.paymentId && payment.status !== undefined
+                  ? {
+                      payment_id: payment.paymentId,
+                      // A payment event that came first (it is kept for the settling job) already says where the payment stands.
+                      payment_status: eb.fn.coalesce('payment_status', eb.val(payment.status)),
+                      payment_instructions: JSON.stringify(payment.instructions ?? null),
+                      payment_expires_at: payment.expiresAt ?? null,
+                    }
+                  : {}),
+              }))
               .where('id', '=', ctx.input.checkoutId)
               .where('status', '=', 'processing')
               .execute();
@@ -166,7 +181,15 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
   });
 }
 
-type StepCtx = Parameters<ProcessDefinition<OrderDatabase, CheckoutRequest>['steps'][number]['action']>[0];
+/** What `create-payment` hands on to `place-orders` (and its compensation): the payment as created. */
+interface CreatedPayment {
+  paymentId: string | null;
+  status: string;
+  instructions: unknown;
+  expiresAt: string | null;
+}
+
+type StepCtx = Parameters<ProcessDefinition<OrderDatabase, CheckoutRequest, CheckoutMemo>['steps'][number]['action']>[0];
 
 async function createPayment(ctx: StepCtx, amount: number, currency: string, settings: OrderSettings) {
   return ctx.clients.payment.createPayment({

@@ -1,5 +1,5 @@
 import type { CheckoutStep } from './checkout-step.js';
-import { placementOf, requireCheckout } from './checkout-store.js';
+import { knownPlacement, placementOf, requireCheckout } from './checkout-store.js';
 import { orderErrors } from './errors.js';
 import { holdSeconds, type OrderSettings } from './options.js';
 import { isRefusal } from './refusal.js';
@@ -18,7 +18,7 @@ export function reservePromotionsStep(settings: OrderSettings): CheckoutStep<{ r
     id: 'reserve-promotions',
     uncertain: () => ({ redemptionId: null }),
     async action(ctx) {
-      const placement = await placementOf(ctx.db, ctx.input.checkoutId);
+      const placement = await knownPlacement(ctx);
       if ((placement.promotions ?? []).length === 0) return undefined;
       const redemption = await reserve(ctx, placement.promotions ?? [], holdSeconds(settings)).catch((error: unknown) => {
         if (!isRefusal(error)) throw error;
@@ -30,7 +30,7 @@ export function reservePromotionsStep(settings: OrderSettings): CheckoutStep<{ r
           errors: [{ pointer: '/cart/promotions', message: refusal.code ?? 'refused' }],
         });
       });
-      await ctx.db.updateTable('checkouts').set({ redemption_id: redemption.id }).where('id', '=', ctx.input.checkoutId).execute();
+      // Written to the checkout row by `place-orders`; until then the compensation finds it by reference.
       return { redemptionId: redemption.id as string | null };
     },
     async compensate(ctx, output) {

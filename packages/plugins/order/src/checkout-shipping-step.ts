@@ -1,6 +1,6 @@
 import { placementTotal } from './checkout-cart.js';
 import type { CheckoutStep } from './checkout-step.js';
-import { placementOf } from './checkout-store.js';
+import { knownPlacement } from './checkout-store.js';
 import { orderErrors } from './errors.js';
 import type { PlacedOrder, Placement } from './placement.js';
 import { isRefusal } from './refusal.js';
@@ -18,7 +18,7 @@ export const fixShippingStep: CheckoutStep<undefined> = {
   id: 'fix-shipping',
   recovery: 'resume',
   async action(ctx) {
-    const placement = await placementOf(ctx.db, ctx.input.checkoutId);
+    const placement = await knownPlacement(ctx);
     const asked = ctx.input.shipping ?? [];
     asked.forEach((entry, index) => {
       if (!placement.orders.some((order) => order.storeId === entry.storeId)) {
@@ -47,6 +47,7 @@ export const fixShippingStep: CheckoutStep<undefined> = {
       });
     }
     const fixed: Placement = { ...placement, orders };
+    if (ctx.transient) ctx.transient.placement = fixed;
     await ctx.db
       .updateTable('checkouts')
       .set({ placement: JSON.stringify(fixed), total: placementTotal(fixed), updated_at: ctx.clock.now() })

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { CheckoutStatus, OrderDatabase } from './database.js';
 import type { Placement } from './placement.js';
 
@@ -21,6 +21,54 @@ export async function placementOf(db: Db, checkoutId: string): Promise<Placement
   const row = await requireCheckout(db, checkoutId);
   if (!row.placement) throw new Error(`checkout ${checkoutId} has no placement`);
   return row.placement;
+}
+
+/**
+ * What one run of a checkout process knows of its checkout row, so that its later steps need not
+ * read it again: given to `start` as the run's transient values. A run resumed after a crash (or
+ * by another server) starts without it and reads the row.
+ */
+export interface CheckoutMemo {
+  placement?: Placement;
+}
+
+/** The checkout's placement: the run's own copy, else read (and kept for the next step). */
+export async function knownPlacement(ctx: { db: Db; input: { checkoutId: string }; transient: CheckoutMemo | undefined }): Promise<Placement> {
+  const memo = ctx.transient;
+  if (memo?.placement) return memo.placement;
+  const placement = await placementOf(ctx.db, ctx.input.checkoutId);
+  if (memo) memo.placement = placement;
+  return placement;
+}
+
+/** The checkout columns its settling and releasing read. */
+export const SETTLEMENT_COLUMNS = [
+  'id',
+  'status',
+  'attempts',
+  'cart_id',
+  'reservation_id',
+  'redemption_id',
+  'payment_id',
+  'payment_status',
+  'failure_message',
+  'settled_at',
+  'released_at',
+] as const;
+export type SettlementView = Pick<Selectable<OrderDatabase['checkouts']>, (typeof SETTLEMENT_COLUMNS)[number]>;
+
+/**
+ * The checkout as whoever starts a settling or releasing run read it just before (its transient
+ * values): what the steps use of it (the cart, the reservation, the redemption, the payment) was
+ * fixed when the orders were placed. A run resumed after a crash reads the row.
+ */
+export interface SettlementMemo {
+  checkout?: SettlementView;
+}
+
+/** The decided checkout a settling or releasing step works on. */
+export async function settlingCheckout(ctx: { db: Db; input: { checkoutId: string }; transient: SettlementMemo | undefined }): Promise<SettlementView> {
+  return ctx.transient?.checkout ?? requireCheckout(ctx.db, ctx.input.checkoutId);
 }
 
 /** Statuses a checkout ends in when it is given up; its holdings are then released. */

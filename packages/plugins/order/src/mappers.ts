@@ -7,6 +7,25 @@ export type OrderRow = Selectable<OrderDatabase['orders']>;
 export type LineRow = Selectable<OrderDatabase['order_lines']>;
 export type HistoryRow = Selectable<OrderDatabase['order_status_history']>;
 export type CheckoutRow = Selectable<OrderDatabase['checkouts']>;
+/** The checkout columns the API shows. */
+export type CheckoutView = Pick<
+  CheckoutRow,
+  | 'id'
+  | 'customer_id'
+  | 'cart_id'
+  | 'status'
+  | 'currency'
+  | 'total'
+  | 'payment_id'
+  | 'payment_status'
+  | 'payment_instructions'
+  | 'payment_expires_at'
+  | 'failure_code'
+  | 'failure_message'
+  | 'expires_at'
+  | 'created_at'
+  | 'updated_at'
+>;
 
 const money = (amount: number | string, currency: string): Schemas['Money'] => ({ amount: Number(amount), currency });
 
@@ -66,7 +85,7 @@ export function toOrder(row: OrderRow, lines: LineRow[], history: HistoryRow[]):
 }
 
 /** A checkout as the API shows it, with its orders. */
-export function toCheckout(row: CheckoutRow, orders: Schemas['Order'][]): Schemas['Checkout'] {
+export function toCheckout(row: CheckoutView, orders: Schemas['Order'][]): Schemas['Checkout'] {
   return {
     id: row.id,
     status: row.status,

@@ -34,8 +34,17 @@ export async function lockOwnedOrder(tx: Tx, owner: OrderOwner, orderId: string)
 
 /** Moves a locked order to `status` and records the change in its history. */
 export async function recordStatus(tx: Tx, orderId: string, status: OrderStatus, by: Actor, note: string | null, now: Date): Promise<void> {
-  await tx.db.updateTable('orders').set({ status, updated_at: now }).where('id', '=', orderId).execute();
-  await tx.db.insertInto('order_status_history').values({ order_id: orderId, status, actor: by, note, at: now }).execute();
+  await recordStatuses(tx, [orderId], status, by, note, now);
+}
+
+/** Moves locked orders to `status` and records the change in their histories: two statements however many orders. */
+export async function recordStatuses(tx: Tx, orderIds: string[], status: OrderStatus, by: Actor, note: string | null, now: Date): Promise<void> {
+  if (orderIds.length === 0) return;
+  await tx.db.updateTable('orders').set({ status, updated_at: now }).where('id', 'in', orderIds).execute();
+  await tx.db
+    .insertInto('order_status_history')
+    .values(orderIds.map((orderId) => ({ order_id: orderId, status, actor: by, note, at: now })))
+    .execute();
 }
 
 function refuseTransition(order: OrderRow, wanted: OrderStatus): never {

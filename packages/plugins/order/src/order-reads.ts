@@ -3,7 +3,7 @@ import { decodeCursorMatching, type Page, toPage } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { OrderDatabase, OrderStatus } from './database.js';
 import { orderErrors } from './errors.js';
-import { type OrderRow, toCheckout, toOrder } from './mappers.js';
+import { type OrderRow, toOrder } from './mappers.js';
 
 type Schemas = OrderComponents['schemas'];
 type Db = Kysely<OrderDatabase>;
@@ -64,12 +64,4 @@ export async function getOrder(db: Db, owner: OrderOwner, orderId: string): Prom
   const [order] = await withDetails(db, [row]);
   if (!order) throw orderErrors.ORDER_NOT_FOUND();
   return order;
-}
-
-/** A checkout of the customer with its orders; another customer's is {@link orderErrors.ORDER_CHECKOUT_NOT_FOUND}. */
-export async function getCheckout(db: Db, customerId: string, checkoutId: string): Promise<Schemas['Checkout']> {
-  const row = await db.selectFrom('checkouts').selectAll().where('id', '=', checkoutId).where('customer_id', '=', customerId).executeTakeFirst();
-  if (!row) throw orderErrors.ORDER_CHECKOUT_NOT_FOUND();
-  const orders = await db.selectFrom('orders').selectAll().where('checkout_id', '=', checkoutId).orderBy('store_id').execute();
-  return toCheckout(row, await withDetails(db, orders));
 }

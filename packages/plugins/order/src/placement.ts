@@ -1,7 +1,7 @@
 import { eventTypes } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
 import type { Actor, ShippingAddressJson, ShippingChoiceJson } from './database.js';
-import { recordStatus, type Tx } from './order-desk.js';
+import { recordStatuses, type Tx } from './order-desk.js';
 
 /** One line of a store's order as the cart priced it at checkout. */
 export interface PlacedLine {
@@ -49,22 +49,27 @@ export interface Placement {
 
 /**
  * Writes one order per store with its lines and its first history entry, and publishes
- * `order.placed` for each, in the caller's transaction. Orders already placed for this checkout
- * (a resumed step) are left as they are: the unique (checkout, store) pair makes it safe to run twice.
+ * `order.placed` for each, in the caller's transaction: one statement each for the orders, their
+ * lines, their history and their events. A step that may have run before (`resumed`, the default)
+ * leaves the orders it placed as they are: the unique (checkout, store) pair makes it safe to run twice.
  */
-export async function placeOrders(tx: Tx, placement: Placement, now: Date): Promise<void> {
-  const existing = await tx.db.selectFrom('orders').select('store_id').where('checkout_id', '=', placement.checkoutId).execute();
-  const placed = new Set(existing.map((row) => row.store_id));
-  for (const order of placement.orders) {
-    if (placed.has(order.storeId)) continue;
-    await tx.db
-      .insertInto('orders')
-      .values({
+export async function placeOrders(tx: Tx, placement: Placement, now: Date, options: { resumed: boolean } = { resumed: true }): Promise<void> {
+  const placed = new Set<string>();
+  if (options.resumed) {
+    const existing = await tx.db.selectFrom('orders').select('store_id').where('checkout_id', '=', placement.checkoutId).execute();
+    for (const row of existing) placed.add(row.store_id);
+  }
+  const orders = placement.orders.filter((order) => !placed.has(order.storeId));
+  if (orders.length === 0) return;
+  await tx.db
+    .insertInto('orders')
+    .values(
+      orders.map((order) => ({
         id: order.orderId,
         checkout_id: placement.checkoutId,
         store_id: order.storeId,
         customer_id: placement.customerId,
-        status: 'pending_payment',
+        status: 'pending_payment' as const,
         currency: placement.currency,
         subtotal: order.subtotal,
         discount: order.discount,
@@ -79,11 +84,13 @@ export async function placeOrders(tx: Tx, placement: Placement, now: Date): Prom
         shipping_address: JSON.stringify(placement.shippingAddress),
         created_at: now,
         updated_at: now,
-      })
-      .execute();
-    await tx.db
-      .insertInto('order_lines')
-      .values(
+      })),
+    )
+    .execute();
+  await tx.db
+    .insertInto('order_lines')
+    .values(
+      orders.flatMap((order) =>
         order.lines.map((line, position) => ({
           id: newId('oln'),
           order_id: order.orderId,
@@ -101,13 +108,15 @@ export async function placeOrders(tx: Tx, placement: Placement, now: Date): Prom
           tax: line.tax,
           total: line.total,
         })),
-      )
-      .execute();
-    await tx.db
-      .insertInto('order_status_history')
-      .values({ order_id: order.orderId, status: 'pending_payment', actor: 'customer', note: null, at: now })
-      .execute();
-    await tx.publish({
+      ),
+    )
+    .execute();
+  await tx.db
+    .insertInto('order_status_history')
+    .values(orders.map((order) => ({ order_id: order.orderId, status: 'pending_payment' as const, actor: 'customer' as const, note: null, at: now })))
+    .execute();
+  await tx.publishMany(
+    orders.map((order) => ({
       type: eventTypes.order.placed,
       subject: order.orderId,
       data: {
@@ -117,11 +126,11 @@ export async function placeOrders(tx: Tx, placement: Placement, now: Date): Prom
         storeId: order.storeId,
         total: { amount: order.total, currency: placement.currency },
       },
-    });
-  }
+    })),
+  );
 }
 
-/** The checkout's orders waiting for payment become `paid`, each publishing `order.confirmed`. */
+/** The checkout's orders waiting for payment become `paid`, each publishing `order.confirmed` (a statement each for all orders). */
 export async function confirmOrders(tx: Tx, checkoutId: string, now: Date): Promise<void> {
   const orders = await tx.db
     .selectFrom('orders')
@@ -130,9 +139,16 @@ export async function confirmOrders(tx: Tx, checkoutId: string, now: Date): Prom
     .where('status', '=', 'pending_payment')
     .forUpdate()
     .execute();
-  for (const order of orders) {
-    await recordStatus(tx, order.id, 'paid', 'system', null, now);
-    await tx.publish({
+  await recordStatuses(
+    tx,
+    orders.map((order) => order.id),
+    'paid',
+    'system',
+    null,
+    now,
+  );
+  await tx.publishMany(
+    orders.map((order) => ({
       type: eventTypes.order.confirmed,
       subject: order.id,
       data: {
@@ -142,8 +158,8 @@ export async function confirmOrders(tx: Tx, checkoutId: string, now: Date): Prom
         storeId: order.store_id,
         total: { amount: Number(order.total), currency: order.currency },
       },
-    });
-  }
+    })),
+  );
 }
 
 /** The checkout's orders waiting for payment are cancelled (the checkout was given up), each publishing `order.cancelled`. */
@@ -155,12 +171,19 @@ export async function cancelUnpaidOrders(tx: Tx, checkoutId: string, by: Actor, 
     .where('status', '=', 'pending_payment')
     .forUpdate()
     .execute();
-  for (const order of orders) {
-    await recordStatus(tx, order.id, 'cancelled', by, reason, now);
-    await tx.publish({
+  await recordStatuses(
+    tx,
+    orders.map((order) => order.id),
+    'cancelled',
+    by,
+    reason,
+    now,
+  );
+  await tx.publishMany(
+    orders.map((order) => ({
       type: eventTypes.order.cancelled,
       subject: order.id,
       data: { orderId: order.id, checkoutId, storeId: order.store_id, customerId: order.customer_id, by, reason },
-    });
-  }
+    })),
+  );
 }

@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { PluginContext } from '@tokobapak/server';
 import { driveCheckout } from './checkout-driver.js';
-import { GIVEN_UP } from './checkout-store.js';
+import { GIVEN_UP, SETTLEMENT_COLUMNS } from './checkout-store.js';
 import type { OrderDatabase } from './database.js';
 import type { OrderEvents } from './generated/manifest.js';
 
@@ -54,13 +54,8 @@ export function promptSettlement(): PromptSettlement {
 async function settleWhenDecided(ctx: Ctx, checkoutId: string): Promise<void> {
   // The deciding transaction holds the row until it ends: a locking read waits for that and sees
   // its outcome (on PGlite, the one connection is busy until then, with the same effect).
-  const checkout = await ctx.db
-    .selectFrom('checkouts')
-    .select(['id', 'status', 'attempts', 'settled_at', 'released_at'])
-    .where('id', '=', checkoutId)
-    .forShare()
-    .executeTakeFirst();
+  const checkout = await ctx.db.selectFrom('checkouts').select(SETTLEMENT_COLUMNS).where('id', '=', checkoutId).forShare().executeTakeFirst();
   if (!checkout) return;
   const unfinished = (checkout.status === 'paid' && !checkout.settled_at) || (GIVEN_UP.includes(checkout.status) && !checkout.released_at);
-  if (unfinished) await driveCheckout(ctx, checkout);
+  if (unfinished) await driveCheckout(ctx, checkout, checkout);
 }

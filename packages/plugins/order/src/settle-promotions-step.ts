@@ -1,5 +1,5 @@
 import type { SettlementStep } from './checkout-step.js';
-import { requireCheckout } from './checkout-store.js';
+import { settlingCheckout } from './checkout-store.js';
 import { isRefusal } from './refusal.js';
 
 /**
@@ -14,7 +14,7 @@ import { isRefusal } from './refusal.js';
 export const commitPromotionsStep: SettlementStep = {
   id: 'commit-promotions',
   async action(ctx) {
-    const { redemption_id: redemptionId } = await requireCheckout(ctx.db, ctx.input.checkoutId);
+    const { redemption_id: redemptionId } = await settlingCheckout(ctx);
     if (!redemptionId) return;
     await ctx.clients.promotion.commitPromotionRedemption({ params: { redemptionId } }).catch((error: unknown) => {
       if (!isRefusal(error)) throw error;

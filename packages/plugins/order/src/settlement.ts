@@ -1,6 +1,6 @@
 import { defineProcess } from '@tokobapak/server';
 import { cancelPayment } from './checkout-process.js';
-import { requireCheckout } from './checkout-store.js';
+import { type SettlementMemo, settlingCheckout } from './checkout-store.js';
 import type { OrderDatabase } from './database.js';
 import { typed } from './order-desk.js';
 import { cancelUnpaidOrders, confirmOrders } from './placement.js';
@@ -25,7 +25,7 @@ export interface SettlementInput {
  * write of the process's state beyond its start. A run that fails (a service down) is started
  * again by the settling job, under a new key, until it gets through.
  */
-export const settleProcess = defineProcess<OrderDatabase, SettlementInput>({
+export const settleProcess = defineProcess<OrderDatabase, SettlementInput, SettlementMemo>({
   name: 'settle',
   recovery: 'resume',
   steps: [
@@ -34,7 +34,7 @@ export const settleProcess = defineProcess<OrderDatabase, SettlementInput>({
       repeatable: true,
       concurrent: true,
       async action(ctx) {
-        const { reservation_id: reservationId } = await requireCheckout(ctx.db, ctx.input.checkoutId);
+        const { reservation_id: reservationId } = await settlingCheckout(ctx);
         if (reservationId) await ctx.clients.inventory.commitReservation({ params: { reservationId } });
       },
     },
@@ -44,7 +44,7 @@ export const settleProcess = defineProcess<OrderDatabase, SettlementInput>({
       repeatable: true,
       concurrent: true,
       async action(ctx) {
-        const { cart_id: cartId } = await requireCheckout(ctx.db, ctx.input.checkoutId);
+        const { cart_id: cartId } = await settlingCheckout(ctx);
         await ctx.clients.cart.completeCart({ params: { cartId }, body: { checkoutId: ctx.input.checkoutId } });
       },
     },
@@ -68,7 +68,7 @@ export const settleProcess = defineProcess<OrderDatabase, SettlementInput>({
  * cancel the orders. Idempotent steps, resumed after a crash (the first three `repeatable`, the
  * last writing the success in its own transaction, as in settling), retried by the settling job.
  */
-export const releaseProcess = defineProcess<OrderDatabase, SettlementInput>({
+export const releaseProcess = defineProcess<OrderDatabase, SettlementInput, SettlementMemo>({
   name: 'release',
   recovery: 'resume',
   steps: [
@@ -76,7 +76,7 @@ export const releaseProcess = defineProcess<OrderDatabase, SettlementInput>({
       id: 'cancel-payment',
       repeatable: true,
       async action(ctx) {
-        const checkout = await requireCheckout(ctx.db, ctx.input.checkoutId);
+        const checkout = await settlingCheckout(ctx);
         if (checkout.payment_id && !['failed', 'expired', 'cancelled'].includes(checkout.payment_status ?? '')) await cancelPayment(ctx, checkout.payment_id);
       },
     },
@@ -84,7 +84,7 @@ export const releaseProcess = defineProcess<OrderDatabase, SettlementInput>({
       id: 'release-stock',
       repeatable: true,
       async action(ctx) {
-        const { reservation_id: reservationId } = await requireCheckout(ctx.db, ctx.input.checkoutId);
+        const { reservation_id: reservationId } = await settlingCheckout(ctx);
         if (!reservationId) return;
         await ctx.clients.inventory.releaseReservation({ params: { reservationId } }).catch((error: unknown) => {
           // Already released or expired: nothing is held any more.
@@ -97,7 +97,7 @@ export const releaseProcess = defineProcess<OrderDatabase, SettlementInput>({
       id: 'cancel-orders',
       local: true,
       async action(ctx) {
-        const checkout = await requireCheckout(ctx.db, ctx.input.checkoutId);
+        const checkout = await settlingCheckout(ctx);
         const now = ctx.clock.now();
         const by = checkout.status === 'cancelled' ? 'customer' : 'system';
         await ctx.transaction(async (tx) => {

@@ -1,9 +1,9 @@
 import { newId, ProblemError, platformErrors, Reply, requireUser } from '@tokobapak/server';
 import { driveCheckout } from '../checkout-driver.js';
 import type { checkoutProcess } from '../checkout-process.js';
+import { getCheckout } from '../checkout-read.js';
 import { orderErrors } from '../errors.js';
 import type { OrderSettings } from '../options.js';
-import { getCheckout } from '../order-reads.js';
 import type { OrderHandlers } from './types.js';
 
 /** Starting and cancelling checkouts. */
@@ -31,6 +31,8 @@ export function checkoutHandlers(
           shipping: body.shipping ?? [],
           paymentMethod: body.paymentMethod,
         },
+        // The run's own memo of its checkout row (see CheckoutMemo).
+        transient: {},
       });
       if (run.cause) throw run.cause;
       // A retry that found the checkout still being driven by another server: the answer is not

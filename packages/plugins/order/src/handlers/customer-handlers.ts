@@ -1,6 +1,7 @@
 import { requireUser } from '@tokobapak/server';
 import { cancelOrder, idempotencyKeyOf } from '../cancellation.js';
-import { getCheckout, getOrder, listOrders } from '../order-reads.js';
+import { getCheckout } from '../checkout-read.js';
+import { getOrder, listOrders } from '../order-reads.js';
 import type { OrderHandlers } from './types.js';
 
 /** A customer's own checkouts and orders: every query is scoped to the caller. */
