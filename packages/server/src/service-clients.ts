@@ -2,6 +2,7 @@ import { type ClientOptions, createClient, operationTable, type TokoBapakClient 
 import type { FastifyInstance } from 'fastify';
 import { platformErrors } from './errors.js';
 import type { CallArgs, InProcessDispatch } from './in-process-calls.js';
+import { serviceNotDeployed } from './service-absence.js';
 import { serviceUrlVariable } from './service-dependencies.js';
 import { openTransaction } from './transaction-scope.js';
 
@@ -23,7 +24,7 @@ export function createProcessFetch(app: FastifyInstance): typeof fetch {
     if (url.origin === UNAVAILABLE_ORIGIN) {
       const service = url.pathname.split('/')[1] ?? 'unknown';
       const variable = serviceUrlVariable(service);
-      throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} is not running in this process and no URL is configured for it (${variable})`);
+      throw serviceNotDeployed(service, variable);
     }
     if (url.origin !== IN_PROCESS_ORIGIN) return fetchRemote(request ?? new Request(input, init), url);
     let method: string;

@@ -1,3 +1,4 @@
+import { isServiceNotDeployed } from '@tokobapak/server';
 import { placementTotal } from './checkout-cart.js';
 import type { CheckoutStep } from './checkout-step.js';
 import { knownPlacement } from './checkout-store.js';
@@ -64,7 +65,8 @@ async function readQuote(ctx: Parameters<CheckoutStep['action']>[0], optionId: s
   } catch (error) {
     // 404 (unknown) and 410 (expired) alike: the customer must ask for rates again.
     if (isRefusal(error)) throw invalid(`/shipping/${storeId}`, `option ${optionId} is unknown or has expired: ask for new rates`);
-    throw error;
+    if (isServiceNotDeployed(error)) throw error;
+    throw shippingDown(storeId, error);
   }
 }
 
@@ -95,17 +97,29 @@ async function refuseIfStoreShips(ctx: Parameters<CheckoutStep['action']>[0], or
     });
     offered = quoted.options.length;
   } catch (error) {
-    // A problem answered by the service (`problem.code`), or thrown before any call was made (`code`: no shipping service here).
-    const code = (error as { problem?: { code?: string } }).problem?.code ?? (error as { code?: string }).code;
-    if (code === 'SERVICE_UNAVAILABLE') return;
+    // Thrown before any call was made: this deployment has no shipping service.
+    if (isServiceNotDeployed(error)) return;
+    const code = (error as { problem?: { code?: string } }).problem?.code;
     // Set up, but not quotable now (its carrier did not answer) or not in this currency: it ships, and nothing was chosen.
-    if (!isRefusal(error) && code !== 'SHIPPING_CARRIER_UNAVAILABLE') throw error;
+    if (!isRefusal(error) && code !== 'SHIPPING_CARRIER_UNAVAILABLE') throw shippingDown(order.storeId, error);
     offered = -1;
   }
   if (offered === 0) return;
   throw orderErrors.ORDER_SHIPPING_REQUIRED({
     detail: `Store ${order.storeId} ships this parcel: choose one of its shipping options (selectCartShipping, or the request's \`shipping\`)`,
     errors: [{ pointer: `/shipping/${order.storeId}`, message: 'no shipping option chosen for this store' }],
+  });
+}
+
+// A restarted shipping process is usually back within seconds.
+const SHIPPING_RETRY_AFTER_SECONDS = 5;
+
+/** The shipping service is deployed but did not answer, or failed: nothing is held yet, and a retry may succeed. */
+function shippingDown(storeId: string, error: unknown) {
+  const code = (error as { problem?: { code?: string } }).problem?.code ?? (error as { code?: string }).code;
+  return orderErrors.ORDER_SHIPPING_UNAVAILABLE({
+    detail: `The shipping service could not be asked about store ${storeId}'s shipping (${code ?? 'no answer'}); nothing is held: try again shortly`,
+    headers: { 'retry-after': String(SHIPPING_RETRY_AFTER_SECONDS) },
   });
 }
 

@@ -10,6 +10,10 @@ export const orderErrors = defineErrors({
   ORDER_CART_EMPTY: { status: 422, title: 'The cart has nothing that can be bought' },
   ORDER_CART_CHANGED: { status: 409, title: 'A line of the cart is sold out or has less than it asks for now' },
   ORDER_SHIPPING_REQUIRED: { status: 422, title: 'A store of the cart ships this parcel, and no shipping option was chosen for it' },
+  ORDER_SHIPPING_UNAVAILABLE: {
+    status: 503,
+    title: 'The shipping service is deployed but did not answer, so the shipping of a store cannot be fixed; nothing is held: try again shortly',
+  },
   ORDER_SHIPPING_OPTION_INVALID: {
     status: 422,
     title: 'A chosen shipping option is unknown, expired, or was quoted for another store, currency, destination or a lighter parcel',

@@ -36,7 +36,9 @@ export interface paths {
          *     this parcel through the shipping service, which quotes it options, but none was chosen in
          *     the cart or in `shipping`), `ORDER_SHIPPING_OPTION_INVALID` (422: a store's option, from `shipping`
          *     or the cart, is unknown, expired, or was quoted for another store, currency, postal code
-         *     or a lighter parcel; quote again), `ORDER_PROMOTION_UNAVAILABLE` (409: a coupon of the cart
+         *     or a lighter parcel; quote again), `ORDER_SHIPPING_UNAVAILABLE` (503, with `Retry-After`:
+         *     the shipping service is deployed but did not answer or failed; nothing is held, and a retry,
+         *     with the same `Idempotency-Key` too, runs the checkout again), `ORDER_PROMOTION_UNAVAILABLE` (409: a coupon of the cart
          *     no longer applies, or a promotion's total or per-customer limit was used up by another
          *     checkout since the cart was priced; `detail` names the promotion service's reason, such as
          *     `PROMOTION_LIMIT_REACHED`; read the cart again), and the refusals of the services it calls,

@@ -21,28 +21,30 @@ export function checkoutHandlers(
       // The same key makes the same process, so even a retry the platform's key store does not
       // catch (a different request body, after the first failed) runs no second checkout.
       const key = idempotencyKey === undefined ? `checkout:${checkoutId}` : `checkout:${customerId}:${idempotencyKey}`;
-      const run = await ctx.processes.start(checkout, {
-        key,
-        input: {
-          checkoutId,
-          customerId,
-          cartId: body.cartId,
-          shippingAddress: body.shippingAddress,
-          shipping: body.shipping ?? [],
-          paymentMethod: body.paymentMethod,
-        },
-        // The run's own memo of its checkout row (see CheckoutMemo).
-        transient: {},
-      });
+      const input = {
+        checkoutId,
+        customerId,
+        cartId: body.cartId,
+        shippingAddress: body.shippingAddress,
+        shipping: body.shipping ?? [],
+        paymentMethod: body.paymentMethod,
+      };
+      // The run's own memo of its checkout row (see CheckoutMemo).
+      let run = await ctx.processes.start(checkout, { key, input, transient: {} });
+      // A checkout undone because a service was down (503: it held nothing) is not this key's answer
+      // for ever: a retry runs again under a key derived from the failed run, the same for every
+      // concurrent retry, so the retries still make one checkout.
+      while (!run.started && run.status === 'compensated' && run.error?.status === 503) {
+        run = await ctx.processes.start(checkout, { key: `${key}:after:${run.id}`, input, transient: {} });
+      }
       if (run.cause) throw run.cause;
       // A retry that found the checkout still being driven by another server: the answer is not
       // known yet, and an error leaves the idempotency key free for the next retry to get it.
       if (run.status === 'running' || run.status === 'compensating') throw platformErrors.IDEMPOTENCY_IN_PROGRESS({ headers: { 'retry-after': '1' } });
-      const input = run.input as { checkoutId: string };
       if (run.status === 'compensated' && run.error) {
         throw new ProblemError(run.error.code ?? 'ORDER_CHECKOUT_FAILED', run.error.status ?? 409, 'The checkout failed', { detail: run.error.message });
       }
-      return new Reply(201, await getCheckout(ctx.db, customerId, input.checkoutId));
+      return new Reply(201, await getCheckout(ctx.db, customerId, (run.input as { checkoutId: string }).checkoutId));
     },
 
     async cancelCheckout({ params, body }, ctx) {

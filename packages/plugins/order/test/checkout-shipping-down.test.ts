@@ -1,0 +1,128 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cartPlugin } from '@tokobapak/plugin-cart';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
+import { paymentPlugin } from '@tokobapak/plugin-payment';
+import { promotionPlugin } from '@tokobapak/plugin-promotion';
+import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { orderPlugin } from '../src/index.js';
+import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } from './checkout-support.js';
+
+// A shipping service that is deployed but down must not be taken for one that is not deployed:
+// the first refuses the checkout (503, nothing held, retry later), only the second places the
+// orders without shipping. The shipping service here runs "elsewhere": its configured URL is a
+// local HTTP server the test steers, so every failure is immediate and nothing depends on timing.
+
+/** What the remote shipping service does with the next calls. */
+type Behaviour = 'reset' | 'fail' | 'quote-nothing';
+
+let behaviour: Behaviour = 'reset';
+let remoteCalls = 0;
+let remote: Server;
+let server: TestServer;
+
+beforeAll(async () => {
+  remote = createHttpServer((request, response) => {
+    remoteCalls += 1;
+    request.resume();
+    if (behaviour === 'reset') {
+      // The process died mid-request: the connection closes with no answer.
+      request.socket.destroy();
+      return;
+    }
+    if (behaviour === 'fail') {
+      response.writeHead(503, { 'content-type': 'application/problem+json' });
+      response.end(JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, code: 'SERVICE_UNAVAILABLE' }));
+      return;
+    }
+    // Up again: this store has no shipping set up for the parcel.
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ options: [] }));
+  });
+  await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
+  const { port } = remote.address() as AddressInfo;
+  server = await createTestServer({
+    plugins: [inventoryPlugin(), cartPlugin(), paymentPlugin({ provider: 'sandbox' }), promotionPlugin(), orderPlugin({ settleIntervalMs: 100 })],
+    remoteServices: { shipping: `http://127.0.0.1:${port}` },
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  await new Promise((resolve) => remote?.close(resolve));
+});
+
+/** A checkout of `cartId` sent over HTTP with an idempotency key, to read the answer's headers too. */
+async function checkoutOverHttp(userId: string, cartId: string, idempotencyKey: string) {
+  const accessToken = server.tokens.signAccessToken({ userId, role: 'customer', sessionId: `ses_${'0'.repeat(26)}` });
+  return server.app.inject({
+    method: 'POST',
+    url: '/order/checkouts',
+    headers: { authorization: `Bearer ${accessToken}`, 'idempotency-key': idempotencyKey },
+    payload: checkoutBody(cartId),
+  });
+}
+
+describe('a shipping service that is deployed but down', () => {
+  for (const failure of ['reset', 'fail'] as const) {
+    test(`(${failure === 'reset' ? 'the connection closes unanswered' : 'it answers 503'}) refuses the checkout with 503 ORDER_SHIPPING_UNAVAILABLE, holding nothing`, async () => {
+      behaviour = failure;
+      const product = await productOf(server, { price: 40_000, stock: 4 });
+      const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 2 }]);
+      const before = remoteCalls;
+
+      const answer = await checkoutOverHttp(buyer.userId, buyer.cartId, `down-${failure}`);
+      expect(answer.statusCode).toBe(503);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(answer.headers['retry-after']).toBe('5');
+      expect(answer.json()).toMatchObject({ code: 'ORDER_SHIPPING_UNAVAILABLE', detail: expect.stringContaining(product.storeId) });
+      // The shipping service was asked (it was not skipped as absent).
+      expect(remoteCalls).toBeGreaterThan(before);
+
+      // Nothing held: no stock, no payment, the checkout failed, the cart still open.
+      expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 0 });
+      const tried = await checkoutsOf(server, buyer.userId);
+      expect(tried.map((checkout) => [checkout.status, checkout.failure_code])).toEqual([['failed', 'ORDER_SHIPPING_UNAVAILABLE']]);
+      expect(await paymentsFor(server, [tried[0]?.id as string])).toEqual([]);
+      expect((await buyer.client.cart.getCart({ params: { cartId: buyer.cartId } })).status).toBe('open');
+
+      // Still down: the same request retried with the same key is refused again, not answered from the first failure alone.
+      const again = await checkoutOverHttp(buyer.userId, buyer.cartId, `down-${failure}`);
+      expect(again.statusCode).toBe(503);
+      expect(again.json().code).toBe('ORDER_SHIPPING_UNAVAILABLE');
+      expect(await checkoutsOf(server, buyer.userId)).toHaveLength(2);
+
+      // Back up (and quoting nothing for this store): the same key now places the order.
+      behaviour = 'quote-nothing';
+      const placed = await checkoutOverHttp(buyer.userId, buyer.cartId, `down-${failure}`);
+      expect(placed.statusCode).toBe(201);
+      const checkout = placed.json();
+      expect(checkout.status).toBe('awaiting_payment');
+      expect(checkout.orders[0].shipping.optionId).toBeNull();
+      expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 2 });
+      // A further retry with that key answers the same checkout: one payment for all the tries.
+      const replayed = await checkoutOverHttp(buyer.userId, buyer.cartId, `down-${failure}`);
+      expect(replayed.json().id).toBe(checkout.id);
+      const statuses = (await checkoutsOf(server, buyer.userId)).map((row) => row.status).sort();
+      expect(statuses).toEqual(['awaiting_payment', 'failed', 'failed']);
+    });
+  }
+});
+
+describe('a deployment without a shipping service', () => {
+  test('places every store without shipping', async () => {
+    const alone = await createTestServer({
+      plugins: [inventoryPlugin(), cartPlugin(), paymentPlugin({ provider: 'sandbox' }), promotionPlugin(), orderPlugin({ settleIntervalMs: 100 })],
+    });
+    try {
+      const product = await productOf(alone, { price: 40_000, stock: 4 });
+      const buyer = await shopper(alone, [{ variantId: product.variantId, quantity: 1 }]);
+      const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+      expect(checkout.status).toBe('awaiting_payment');
+      expect(checkout.orders[0]?.shipping.optionId).toBeNull();
+      expect(checkout.total.amount).toBe(40_000);
+    } finally {
+      await alone.close();
+    }
+  });
+});
