@@ -102,7 +102,7 @@ async function delayed(ctx: RefundContext, refundId: string, cause: unknown): Pr
   throw orderErrors.ORDER_REFUND_DELAYED({ detail: `Refund ${refundId} is counted and will be finished in the background (${reason.slice(0, 200)})` });
 }
 
-/** Marks a pending refund done: `order.refunded`, and with the last unit the order `cancelled`. */
+/** Marks a pending refund done: `order.refunded`, and once every unit's refund went through the order `cancelled`. */
 async function finishRefund(tx: Tx, refundId: string, paymentRefundId: string | null, now: Date): Promise<void> {
   const refund = await tx.db.selectFrom('order_refunds').selectAll().where('id', '=', refundId).forUpdate().executeTakeFirstOrThrow();
   if (refund.status !== 'pending') return;
@@ -127,7 +127,7 @@ async function finishRefund(tx: Tx, refundId: string, paymentRefundId: string | 
       },
     });
   }
-  if (refund.cancels_order && order.status !== 'cancelled') {
+  if (order.status !== 'cancelled' && (await everyUnitRefunded(tx, order.id))) {
     await recordStatus(tx, order.id, 'cancelled', refund.actor, refund.reason, now);
     await tx.publish({
       type: eventTypes.order.cancelled,
@@ -142,6 +142,32 @@ async function finishRefund(tx: Tx, refundId: string, paymentRefundId: string | 
       },
     });
   }
+}
+
+/**
+ * True when the refunds that went through cover every unit of the order: every unit is counted and
+ * no other refund of it is still pending. A refund that counted the last units is not enough on its
+ * own: an earlier one still pending may yet be refused, and its units would come back to an order
+ * already `cancelled` (and never completed, so the store would never be paid for them). The
+ * refund that finishes last cancels the order. Read under the order's row lock.
+ */
+async function everyUnitRefunded(tx: Tx, orderId: string): Promise<boolean> {
+  const left = await tx.db
+    .selectFrom('order_lines')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where((eb) => eb('refunded_quantity', '<', eb.ref('quantity')))
+    .limit(1)
+    .executeTakeFirst();
+  if (left) return false;
+  const pending = await tx.db
+    .selectFrom('order_refunds')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'pending')
+    .limit(1)
+    .executeTakeFirst();
+  return pending === undefined;
 }
 
 /** Takes a refund the payment service refused off the order's counters, as if it was never asked. */

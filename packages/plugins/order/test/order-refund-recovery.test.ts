@@ -35,6 +35,23 @@ const refundsOf = async (orderId: string) =>
     }>`select status, attempts from "order".order_refunds where order_id = ${orderId} order by created_at, id`.execute(server.database.db)
   ).rows;
 
+/** A paid order of two units whose first unit's cancellation is delayed (no answer from the gateway): counted, its refund pending. */
+async function firstUnitDelayed() {
+  const { order, product, paymentId } = await paidOrder(server, { price: 15_000, quantity: 2, stock: 4 });
+  const line = order.lines[0];
+  if (!line) throw new Error('no line');
+  const desk = storeSession(server, order.storeId);
+  const params = { orderId: order.id };
+  const body = { lines: [{ lineId: line.id, quantity: 1 }] };
+  await breakGateway();
+  try {
+    await expectProblem(desk.order.cancelOrder({ params, body }), 503, 'ORDER_REFUND_DELAYED');
+  } finally {
+    await mendGateway();
+  }
+  return { order, product, paymentId, line, desk, params, body };
+}
+
 describe('refunds that do not go through at once', () => {
   test('a refund the payment service cannot make is left pending, holds completion back, and is finished by the job', async () => {
     const { order, product, paymentId } = await paidOrder(server, { price: 20_001, quantity: 3, stock: 5 });
@@ -216,5 +233,54 @@ describe('refunds that do not go through at once', () => {
     await desk.order.acceptOrder({ params, body: {} });
     const completed = await desk.order.completeOrder({ params, body: {} });
     expect(completed.totals.refunded.amount).toBe(0);
+  });
+
+  test('a later cancellation of the rest does not cancel the order while an earlier refund is pending; refused, its units return to the order', async () => {
+    const { order, product, paymentId, line, desk, params, body } = await firstUnitDelayed();
+    // The second, the last unit left, goes through at once; the first is still pending, so the order is not cancelled yet.
+    const rest = await desk.order.cancelOrder({ params, body });
+    const second = rest.totals.refunded.amount - shareOf(line.total.amount, 1, 2);
+    expect(rest.status).toBe('paid');
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['pending', 'succeeded']);
+
+    // The gateway refuses the first on the payment service's retry; the order's job learns it and undoes its count.
+    await gatewayRefunded(paymentId, order.totals.total.amount);
+    clock.advance(40_000);
+    await server.jobs.tick();
+    clock.advance(30_000);
+    await server.jobs.tick();
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['failed', 'succeeded']);
+
+    // The order shows the money that moved: one unit refunded, one still the customer's, not cancelled.
+    const after = await desk.order.getStoreOrder({ params });
+    expect(after.status).toBe('paid');
+    expect(after.totals.refunded.amount).toBe(second);
+    expect(after.lines[0]).toMatchObject({ refundedQuantity: 1, refundedAmount: { amount: second } });
+    expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(second);
+    expect(await outboxEvents(server, ['order.cancelled'], { subject: order.id })).toHaveLength(0);
+    const refundedEvents = await outboxEvents(server, ['order.refunded'], { subject: order.id });
+    expect(refundedEvents.map((event) => event.data.amount)).toEqual([{ amount: second, currency: 'IDR' }]);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 3, reserved: 0 });
+
+    // The unit left is shipped and the order completed: what the store's ledger posts is the total less the one refund.
+    await desk.order.acceptOrder({ params, body: {} });
+    const completed = await desk.order.completeOrder({ params, body: {} });
+    expect(completed.status).toBe('completed');
+    const [done] = await outboxEvents(server, ['order.completed'], { subject: order.id });
+    expect(done?.data).toMatchObject({ total: order.totals.total, refunded: { amount: second, currency: 'IDR' } });
+  });
+
+  test('when the earlier pending refund goes through after all, the refund that finishes last cancels the order', async () => {
+    const { order, paymentId, desk, params, body } = await firstUnitDelayed();
+    expect((await desk.order.cancelOrder({ params, body })).status).toBe('paid');
+    clock.advance(70_000);
+    await server.jobs.tick();
+    await server.jobs.tick();
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['succeeded', 'succeeded']);
+    const after = await desk.order.getStoreOrder({ params });
+    expect(after.status).toBe('cancelled');
+    expect(after.totals.refunded.amount).toBe(order.totals.total.amount);
+    expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(order.totals.total.amount);
+    expect(await outboxEvents(server, ['order.cancelled'], { subject: order.id })).toHaveLength(1);
   });
 });
