@@ -172,12 +172,19 @@ describe('webhooks', () => {
   test('updates move the shipment forward once; replayed and late ones change nothing', async () => {
     const shipment = await ship(await biteshipOption());
     const order = orderOf(shipment);
-    const update = (status: string) => ({ event: 'order.status', order_id: order?.id, status, courier_waybill_id: order?.waybillId, courier_company: 'jne' });
+    if (!order) throw new Error('no Biteship order');
+    const update = (status: string) => ({ event: 'order.status', order_id: order.id, status, courier_waybill_id: order.waybillId, courier_company: 'jne' });
+    /** Biteship moves the order, then tells us (a webhook is applied as Biteship reports the order when asked). */
+    const moved = (status: string) => {
+      order.status = status;
+      return webhook(update(status));
+    };
 
-    expect((await webhook(update('picked'))).json()).toEqual({ applied: true });
+    expect((await moved('picked')).json()).toEqual({ applied: true });
     expect((await webhook(update('picked'))).json()).toEqual({ applied: false });
-    expect((await webhook(update('dropping_off'))).json()).toEqual({ applied: true });
-    expect((await webhook(update('delivered'))).json()).toEqual({ applied: true });
+    expect((await moved('dropping_off')).json()).toEqual({ applied: true });
+    expect((await moved('delivered')).json()).toEqual({ applied: true });
+    // Late deliveries of earlier updates: Biteship says delivered, nothing moves back.
     expect((await webhook(update('dropping_off'))).json()).toEqual({ applied: false });
     expect((await webhook(update('cancelled'))).json()).toEqual({ applied: false });
     expect((await webhook({ event: 'order.waybill_id', order_id: order?.id, courier_waybill_id: 'OTHER123' })).json()).toEqual({ applied: false });
@@ -199,6 +206,50 @@ describe('webhooks', () => {
     ]);
     const events = await outboxEvents(server, ['shipping.shipment-updated'], { subject: shipment.id });
     expect(events.map((event) => event.data.status)).toEqual(['pending', 'picked_up', 'in_transit', 'delivered']);
+  });
+});
+
+describe('webhooks are confirmed with Biteship', () => {
+  test('a pushed status Biteship does not report is not applied; the status applied is the one Biteship reports', async () => {
+    const shipment = await ship(await biteshipOption());
+    const order = orderOf(shipment);
+    if (!order) throw new Error('no Biteship order');
+    const seenBefore = biteship.requests.length;
+    // The right secret, a made-up status: Biteship still says the order is only confirmed.
+    const forged = await webhook({ event: 'order.status', order_id: order.id, status: 'delivered', courier_waybill_id: 'FAKE123' });
+    expect(forged.json()).toEqual({ applied: false });
+    expect(biteship.requests.slice(seenBefore).map((request) => `${request.method} ${request.path}`)).toEqual([`GET /v1/trackings/${order.trackingId}`]);
+    const untouched = await as.store(STORE).shipping.getShipment({ params: { shipmentId: shipment.id } });
+    expect(untouched.status).toBe('pending');
+    expect(untouched.trackingNumber).toBe(order.waybillId);
+    expect(await outboxEvents(server, ['shipping.shipment-updated'], { subject: shipment.id })).toHaveLength(1);
+
+    // A push that lags behind Biteship (it says picked, Biteship already says dropping off): Biteship's word is applied.
+    order.status = 'dropping_off';
+    expect((await webhook({ event: 'order.status', order_id: order.id, status: 'picked' })).json()).toEqual({ applied: true });
+    const moved = await as.store(STORE).shipping.getShipment({ params: { shipmentId: shipment.id } });
+    expect(moved.status).toBe('in_transit');
+    expect(moved.history.at(-1)).toMatchObject({ status: 'in_transit', source: 'carrier-webhook', note: 'Status dropping_off' });
+  });
+
+  test('Biteship down: the delivery is refused with 503 (Biteship retries it) and nothing is applied; an unknown order asks Biteship nothing', async () => {
+    const shipment = await ship(await biteshipOption());
+    const order = orderOf(shipment);
+    if (!order) throw new Error('no Biteship order');
+    order.status = 'picked';
+    biteship.state.down = true;
+    try {
+      expectProblemResponse(await webhook({ event: 'order.status', order_id: order.id, status: 'picked' }), 503, 'SHIPPING_CARRIER_UNAVAILABLE');
+    } finally {
+      biteship.state.down = false;
+    }
+    expect((await as.store(STORE).shipping.getShipment({ params: { shipmentId: shipment.id } })).status).toBe('pending');
+    // Redelivered once Biteship answers: applied.
+    expect((await webhook({ event: 'order.status', order_id: order.id, status: 'picked' })).json()).toEqual({ applied: true });
+
+    const seenBefore = biteship.requests.length;
+    expect((await webhook({ event: 'order.status', order_id: 'not-one-of-ours', status: 'delivered' })).json()).toEqual({ applied: false });
+    expect(biteship.requests.length).toBe(seenBefore);
   });
 });
 

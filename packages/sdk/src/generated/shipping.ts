@@ -231,9 +231,16 @@ export interface paths {
          *     shipment, a status that is not after the current one, or one already applied is accepted
          *     and changes nothing, so the carrier stops retrying.
          *
+         *     A webhook is a prompt, not the status itself: for a shipment we have, the booking is read
+         *     back from the carrier (Biteship: `GET /v1/trackings/{id}`) and what the carrier reports is
+         *     applied, whatever the payload said. A pushed status the carrier does not report changes
+         *     nothing.
+         *
          *     Errors: `VALIDATION_FAILED` (400: a provider that takes no webhooks),
          *     `SHIPPING_PROVIDER_NOT_FOUND` (404: this server has no account with the provider), `SHIPPING_WEBHOOK_UNAUTHENTICATED` (401: missing or wrong secret),
-         *     `SHIPPING_WEBHOOK_INVALID` (400: not a payload of this provider).
+         *     `SHIPPING_WEBHOOK_INVALID` (400: not a payload of this provider), `SHIPPING_CARRIER_UNAVAILABLE`
+         *     (503: the carrier did not answer the read-back; nothing applied, the carrier retries the
+         *     delivery and polling catches up).
          */
         post: operations["receiveShippingWebhook"];
         delete?: never;
@@ -988,6 +995,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

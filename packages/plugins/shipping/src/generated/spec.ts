@@ -523,7 +523,7 @@ const document = {
           "Carrier webhooks"
         ],
         "summary": "A status update pushed by a carrier",
-        "description": "The provider's own payload, authenticated the provider's way (for Biteship: the\nSignature Key / Signature Secret header pair configured in its dashboard, the key being\n`X-Biteship-Webhook-Secret`, compared in constant time). Biteship's URL check (an empty\nbody, without the pair) is answered `applied: false`. An update for an unknown\nshipment, a status that is not after the current one, or one already applied is accepted\nand changes nothing, so the carrier stops retrying.\n\nErrors: `VALIDATION_FAILED` (400: a provider that takes no webhooks),\n`SHIPPING_PROVIDER_NOT_FOUND` (404: this server has no account with the provider), `SHIPPING_WEBHOOK_UNAUTHENTICATED` (401: missing or wrong secret),\n`SHIPPING_WEBHOOK_INVALID` (400: not a payload of this provider).\n",
+        "description": "The provider's own payload, authenticated the provider's way (for Biteship: the\nSignature Key / Signature Secret header pair configured in its dashboard, the key being\n`X-Biteship-Webhook-Secret`, compared in constant time). Biteship's URL check (an empty\nbody, without the pair) is answered `applied: false`. An update for an unknown\nshipment, a status that is not after the current one, or one already applied is accepted\nand changes nothing, so the carrier stops retrying.\n\nA webhook is a prompt, not the status itself: for a shipment we have, the booking is read\nback from the carrier (Biteship: `GET /v1/trackings/{id}`) and what the carrier reports is\napplied, whatever the payload said. A pushed status the carrier does not report changes\nnothing.\n\nErrors: `VALIDATION_FAILED` (400: a provider that takes no webhooks),\n`SHIPPING_PROVIDER_NOT_FOUND` (404: this server has no account with the provider), `SHIPPING_WEBHOOK_UNAUTHENTICATED` (401: missing or wrong secret),\n`SHIPPING_WEBHOOK_INVALID` (400: not a payload of this provider), `SHIPPING_CARRIER_UNAVAILABLE`\n(503: the carrier did not answer the read-back; nothing applied, the carrier retries the\ndelivery and polling catches up).\n",
         "security": [],
         "parameters": [
           {
@@ -578,6 +578,9 @@ const document = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
