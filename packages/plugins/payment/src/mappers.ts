@@ -6,8 +6,8 @@ type Schemas = PaymentComponents['schemas'];
 
 /** A `payments` row as read. */
 export type PaymentRow = Selectable<PaymentDatabase['payments']>;
-type HistoryRow = Selectable<PaymentDatabase['payment_history']>;
-type RefundRow = Selectable<PaymentDatabase['refunds']>;
+export type HistoryRow = Selectable<PaymentDatabase['payment_history']>;
+export type RefundRow = Selectable<PaymentDatabase['refunds']>;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 

@@ -2,7 +2,7 @@ import type { PaymentComponents } from '@tokobapak/sdk';
 import { type Caller, isProblemError, newId } from '@tokobapak/server';
 import type { StoredMethod } from './database.js';
 import { paymentErrors } from './errors.js';
-import type { PaymentRow } from './mappers.js';
+import { type HistoryRow, type PaymentRow, toPayment } from './mappers.js';
 import type { Gateways } from './providers/index.js';
 import type { PaymentProvider } from './providers/provider.js';
 import { applyGatewayStatus, lockPayment, type PaymentContext, readPayment, recordHistory, settle } from './transitions.js';
@@ -23,7 +23,7 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
   if (!provider.supports(method, input.amount.currency)) {
     throw paymentErrors.PAYMENT_METHOD_UNSUPPORTED(`The ${provider.name} gateway does not offer ${describe(method)} in ${input.amount.currency}`);
   }
-  const row = await claimReference(ctx, provider, input, method);
+  const { row, made } = await claimReference(ctx, provider, input, method);
   if (row.instructions !== null || row.status !== 'pending') return mustRead(ctx, row.id);
 
   let charge: Awaited<ReturnType<PaymentProvider['charge']>>;
@@ -41,14 +41,18 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
     if (isProblemError(error) && error.code === 'PAYMENT_PROVIDER_REFUSED') await failRefused(ctx, row.id, error.message);
     throw error;
   }
-  await ctx.transaction(async (tx) => {
-    await tx.db
-      .updateTable('payments')
-      .set({ instructions: JSON.stringify(charge.instructions), provider_reference: charge.providerReference, updated_at: ctx.clock.now() })
-      .where('id', '=', row.id)
-      .where('instructions', 'is', null)
-      .execute();
-  });
+  // One statement, so no transaction of its own; it answers the row with how many history entries
+  // it has, so that a payment nobody else has touched is answered from what this call wrote.
+  const stored = await ctx.db
+    .updateTable('payments')
+    .set({ instructions: JSON.stringify(charge.instructions), provider_reference: charge.providerReference, updated_at: ctx.clock.now() })
+    .where('id', '=', row.id)
+    .where('instructions', 'is', null)
+    .returningAll()
+    .returning((eb) =>
+      eb.selectFrom('payment_history').select(eb.fn.countAll<string>().as('n')).whereRef('payment_history.payment_id', '=', 'payments.id').as('history_count'),
+    )
+    .executeTakeFirst();
   if (charge.status !== 'pending') {
     await applyGatewayStatus(
       ctx,
@@ -56,11 +60,23 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
       'api',
     );
   }
+  if (made && stored && charge.status === 'pending' && stored.status === 'pending' && Number(stored.history_count) === 1) {
+    const { history_count: _, ...payment } = stored;
+    return toPayment(payment, [made], []);
+  }
   return mustRead(ctx, row.id);
 }
 
-/** The payment row of the reference: made now, or the one made before with the same amount, customer and method. */
-async function claimReference(ctx: PaymentContext, provider: PaymentProvider, input: Schemas['PaymentInput'], method: StoredMethod): Promise<PaymentRow> {
+/**
+ * The payment row of the reference: made now (with the history entry written beside it), or the
+ * one made before with the same amount, customer and method.
+ */
+async function claimReference(
+  ctx: PaymentContext,
+  provider: PaymentProvider,
+  input: Schemas['PaymentInput'],
+  method: StoredMethod,
+): Promise<{ row: PaymentRow; made?: HistoryRow }> {
   const now = ctx.clock.now();
   const made = await ctx.transaction(async (tx) => {
     const id = newId('pay');
@@ -87,8 +103,9 @@ async function claimReference(ctx: PaymentContext, provider: PaymentProvider, in
       .onConflict((conflict) => conflict.column('reference').doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (inserted) await recordHistory(tx, id, 'pending', 'api', `${provider.name}: ${describe(method)}`, now);
-    return inserted;
+    if (!inserted) return undefined;
+    const history = await recordHistory(tx, id, 'pending', 'api', `${provider.name}: ${describe(method)}`, now);
+    return { row: inserted, made: history };
   });
   if (made) return made;
   const existing = await ctx.db.selectFrom('payments').selectAll().where('reference', '=', input.reference).executeTakeFirstOrThrow();
@@ -98,7 +115,7 @@ async function claimReference(ctx: PaymentContext, provider: PaymentProvider, in
     existing.customer_id === input.customerId &&
     sameMethod(existing.method, method);
   if (!same) throw paymentErrors.PAYMENT_REFERENCE_MISMATCH(`Reference ${input.reference} already has a payment of another amount, customer or method`);
-  return existing;
+  return { row: existing };
 }
 
 async function failRefused(ctx: PaymentContext, paymentId: string, why: string): Promise<void> {

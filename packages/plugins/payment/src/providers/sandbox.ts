@@ -52,7 +52,7 @@ export class SandboxProvider implements PaymentProvider {
     const now = env.clock.now();
     const method = request.method;
     // The order id is unique at the gateway: a retried charge gets the transaction it made.
-    await env.db
+    const inserted = await env.db
       .insertInto('sandbox_transactions')
       .values({
         order_id: request.paymentId,
@@ -68,8 +68,9 @@ export class SandboxProvider implements PaymentProvider {
         updated_at: now,
       })
       .onConflict((conflict) => conflict.column('order_id').doNothing())
-      .execute();
-    const row = await this.transaction(env, request.paymentId);
+      .returningAll()
+      .executeTakeFirst();
+    const row = inserted ?? (await this.transaction(env, request.paymentId));
     if (!row) throw new Error(`sandbox transaction ${request.paymentId} vanished`);
     return {
       providerReference: row.transaction_id,
@@ -125,17 +126,22 @@ export class SandboxProvider implements PaymentProvider {
    * notification the gateway sends about it (the caller delivers it).
    */
   async simulate(env: ProviderEnv, paymentId: string, outcome: SandboxOutcome): Promise<SandboxWebhook> {
-    const row = await this.expireIfDue(env, paymentId);
-    if (!row) throw paymentErrors.PAYMENT_NOT_FOUND();
-    if (row.status !== 'pending') throw paymentErrors.PAYMENT_NOT_PENDING(`The sandbox transaction is ${row.status}`);
+    const now = env.clock.now();
+    // A pending transaction not yet due takes the outcome in one statement; otherwise it is looked
+    // at (and expired if due) to say why not.
     const changed = await env.db
       .updateTable('sandbox_transactions')
-      .set({ status: outcome, updated_at: env.clock.now() })
+      .set({ status: outcome, updated_at: now })
       .where('order_id', '=', paymentId)
       .where('status', '=', 'pending')
+      .where('expires_at', '>', now)
       .returningAll()
       .executeTakeFirst();
-    if (!changed) throw paymentErrors.PAYMENT_NOT_PENDING('The sandbox transaction changed meanwhile');
+    if (!changed) {
+      const row = await this.expireIfDue(env, paymentId);
+      if (!row) throw paymentErrors.PAYMENT_NOT_FOUND();
+      throw paymentErrors.PAYMENT_NOT_PENDING(`The sandbox transaction is ${row.status}`);
+    }
     return this.sign(env, {
       event_id: newId('evt'),
       order_id: changed.order_id,
