@@ -8,6 +8,7 @@
  *
  *   pnpm bench:cart --duration 5 --rounds 3 --connections 20 --carts 500
  *   pnpm bench:cart --runtime dist         # the packages' builds on plain node (pnpm build first)
+ *   pnpm bench:cart --scenarios add-line --cpu-prof /tmp/prof   # TokoBapak's server under a CPU profiler (written when it stops; seeding included)
  *
  * `--runtime src` (the default) loads the packages from their sources through tsx, as the earlier
  * cart figures were taken; `dist` is what `tokobapak start` runs.
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     carts: { type: 'string', default: '500' },
     variants: { type: 'string', default: '50' },
     runtime: { type: 'string', default: 'src' },
+    scenarios: { type: 'string', default: 'create-cart,add-line,get-cart' },
+    'cpu-prof': { type: 'string' },
     'postgres-url': { type: 'string', default: process.env.TOKOBAPAK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -42,6 +45,10 @@ const variantCount = Number(values.variants);
 if (values.runtime !== 'src' && values.runtime !== 'dist') throw new Error(`--runtime: "src" or "dist", not "${values.runtime}"`);
 const runtime = values.runtime as EntryRuntime;
 const PLUGINS = ['inventory', 'cart', 'promotion'];
+const SCENARIOS = ['create-cart', 'add-line', 'get-cart'] as const;
+const chosen = (values.scenarios as string).split(',');
+for (const name of chosen) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--scenarios: ${SCENARIOS.join(', ')}, not "${name}"`);
+const profileDir = values['cpu-prof'];
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 interface Seeded {
@@ -164,7 +171,13 @@ const secret = randomBytes(32).toString('hex');
 const servers: RunningEntry[] = [];
 try {
   if (runtime === 'dist') for (const warning of await checkDistBuilds(PLUGINS)) log(`WARNING ${warning}`);
-  const ours = await startEntry(import.meta.url, './cart/server.ts', ['--db-url', dbUrl.toString(), '--pool-size', '20', '--secret', secret], [], runtime);
+  const ours = await startEntry(
+    import.meta.url,
+    './cart/server.ts',
+    ['--db-url', dbUrl.toString(), '--pool-size', '20', '--secret', secret],
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    runtime,
+  );
   servers.push(ours);
   log(`seeding ${variantCount} variants and ${cartCount * 2} carts…`);
   const seeded = await seed(ours.url, secret);
@@ -172,7 +185,7 @@ try {
   servers.push(bare);
   const load = { connections, duration, warmup: Number(values.warmup), quietWait: 2, attempts: 1 };
   const table: string[] = [];
-  for (const name of ['create-cart', 'add-line', 'get-cart'] as const) {
+  for (const name of SCENARIOS.filter((scenario) => chosen.includes(scenario))) {
     const results: Array<{ ours: ScenarioResult; bare: ScenarioResult; ratio: number }> = [];
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 === 1 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);

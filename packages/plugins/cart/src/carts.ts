@@ -83,7 +83,10 @@ export async function getCart(cart: Cart, cartId: string, shopper: Shopper): Pro
 
 /**
  * Adds units of a variant. The cart is read and the variants looked up first (one call, for the
- * cart's lines and the new one, outside any transaction); the change is decided on the cart as
+ * cart's lines and the new one, outside any transaction), both shared with the other cart requests
+ * of the same turn as `getCart` shares them (a shared read starts after this request asked, so it
+ * is never older than its own would be, and the write below checks the cart's version anyway);
+ * the change is decided on the cart as
  * read and written in one statement only if the cart has not changed since (`writeVersionedLine`),
  * and the answer is that cart with the line changed: nothing is read back. When another change got
  * in between, or the change looks refused, the add statement runs in a transaction that locks the
@@ -92,9 +95,9 @@ export async function getCart(cart: Cart, cartId: string, shopper: Shopper): Pro
  */
 export async function addLine(cart: Cart, cartId: string, shopper: Shopper, input: Schemas['LineInput'], once?: LineReference): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
-  const before = ownedCart(await loadCart(ctx.db, cartId, settings.tax), shopper);
+  const before = ownedCart(await loadCartShared(ctx.db, cartId, settings.tax), shopper);
   requireOpen(before);
-  const snapshots = await lookUpVariants(ctx, [...before.lines.map((line) => line.variantId), input.variantId]);
+  const snapshots = await lookUpVariantsShared(ctx, [...before.lines.map((line) => line.variantId), input.variantId]);
   const variant = sellableVariant(snapshots, input.variantId, before.currency);
   const values: AddLineValues = {
     cartId,
@@ -168,11 +171,12 @@ async function claimReference(tx: Tx, cartId: string, once: LineReference, now: 
 /** Sets a line's quantity, checked against what is available now. */
 export async function updateLine(cart: Cart, cartId: string, lineId: string, shopper: Shopper, quantity: number): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
-  const before = ownedCart(await loadCart(ctx.db, cartId, settings.tax), shopper);
+  const before = ownedCart(await loadCartShared(ctx.db, cartId, settings.tax), shopper);
   requireOpen(before);
   const line = before.lines.find((candidate) => candidate.id === lineId);
   if (!line) throw cartErrors.CART_LINE_NOT_FOUND();
-  const snapshots = await lookUpVariants(
+  // Shared as `addLine`'s reads are.
+  const snapshots = await lookUpVariantsShared(
     ctx,
     before.lines.map((candidate) => candidate.variantId),
   );

@@ -2,6 +2,7 @@ import { queryTemplate } from '@tokobapak/server';
 import { type Kysely, sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { CartDatabase } from './database.js';
+import { insertNewLine } from './new-line.js';
 import type { TaxRule } from './options.js';
 import { CART_COLUMNS, type CartRowJson, storedCartOf } from './stored-cart.js';
 import type { StoredCart } from './view.js';
@@ -101,23 +102,12 @@ const addLineStatement = queryTemplate<CartDatabase, AddLineValues, AddLineRow>(
           .returning(['cart_lines.id', 'cart_lines.variant_id', 'cart_lines.store_id', 'cart_lines.quantity', 'cart_lines.created_at']),
       )
       .with('added', (qb) =>
-        qb
-          .insertInto('cart_lines')
-          .columns(['id', 'cart_id', 'variant_id', 'store_id', 'quantity', 'created_at', 'updated_at'])
-          .expression(
-            qb
-              .selectNoFrom([
-                sql<string>`${p.lineId}::text`.as('id'),
-                sql<string>`${p.cartId}::text`.as('cart_id'),
-                sql<string>`${p.variantId}::text`.as('variant_id'),
-                sql<string>`${p.storeId}::text`.as('store_id'),
-                sql<number>`(select verdict.quantity from verdict)`.as('quantity'),
-                sql<Date>`${p.now}::timestamptz`.as('created_at'),
-                sql<Date>`${p.now}::timestamptz`.as('updated_at'),
-              ])
-              .where(sql<boolean>`not exists (select 1 from line) and exists (select 1 from stamped)`),
-          )
-          .returning(['cart_lines.id', 'cart_lines.variant_id', 'cart_lines.store_id', 'cart_lines.quantity', 'cart_lines.created_at']),
+        insertNewLine(
+          qb,
+          p,
+          sql<number>`(select verdict.quantity from verdict)`,
+          sql<boolean>`not exists (select 1 from line) and exists (select 1 from stamped)`,
+        ).returning(['cart_lines.id', 'cart_lines.variant_id', 'cart_lines.store_id', 'cart_lines.quantity', 'cart_lines.created_at']),
       )
       // The lines after the write: the statement's own writes are visible only through `returning`.
       .with('lines', (qb) =>

@@ -1,6 +1,7 @@
 import { queryTemplate } from '@tokobapak/server';
 import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { CartDatabase } from './database.js';
+import { insertNewLine } from './new-line.js';
 import type { StoredCart, StoredLine } from './view.js';
 
 /**
@@ -59,53 +60,24 @@ const versionedLineWrite = queryTemplate<CartDatabase, Values, WrittenRow>({
   shape: (values) => values.kind,
   build: (db, p, values) => {
     const base = db.with('stamped', (qb) => stamped(qb, p));
-    if (values.kind === 'set') {
+    if (values.kind !== 'add') {
+      // Only this line of this cart, and only once the stamp matched.
+      const thisLine = sql<boolean>`cart_lines.id = ${p.lineId} and cart_lines.cart_id = ${p.cartId} and exists (select 1 from stamped)`;
       return base
         .with('written', (qb) =>
-          qb
-            .updateTable('cart_lines')
-            .set({ quantity: sql`${p.quantity}::int`, updated_at: p.now })
-            .where('cart_lines.id', '=', p.lineId)
-            .where('cart_lines.cart_id', '=', p.cartId)
-            .where(sql<boolean>`exists (select 1 from stamped)`)
-            .returning('cart_lines.id'),
-        )
-        .selectFrom('written')
-        .select([sql<null>`null::int`.as('position'), sql<null>`null::boolean`.as('prices_include_tax')]) as never;
-    }
-    if (values.kind === 'remove') {
-      return base
-        .with('written', (qb) =>
-          qb
-            .deleteFrom('cart_lines')
-            .where('cart_lines.id', '=', p.lineId)
-            .where('cart_lines.cart_id', '=', p.cartId)
-            .where(sql<boolean>`exists (select 1 from stamped)`)
-            .returning('cart_lines.id'),
+          values.kind === 'set'
+            ? qb
+                .updateTable('cart_lines')
+                .set({ quantity: sql`${p.quantity}::int`, updated_at: p.now })
+                .where(thisLine)
+                .returning('cart_lines.id')
+            : qb.deleteFrom('cart_lines').where(thisLine).returning('cart_lines.id'),
         )
         .selectFrom('written')
         .select([sql<null>`null::int`.as('position'), sql<null>`null::boolean`.as('prices_include_tax')]) as never;
     }
     return base
-      .with('written', (qb) =>
-        qb
-          .insertInto('cart_lines')
-          .columns(['id', 'cart_id', 'variant_id', 'store_id', 'quantity', 'created_at', 'updated_at'])
-          .expression(
-            qb
-              .selectNoFrom([
-                sql<string>`${p.lineId}::text`.as('id'),
-                sql<string>`${p.cartId}::text`.as('cart_id'),
-                sql<string>`${p.variantId}::text`.as('variant_id'),
-                sql<string>`${p.storeId}::text`.as('store_id'),
-                sql<number>`${p.quantity}::int`.as('quantity'),
-                sql<Date>`${p.now}::timestamptz`.as('created_at'),
-                sql<Date>`${p.now}::timestamptz`.as('updated_at'),
-              ])
-              .where(sql<boolean>`exists (select 1 from stamped)`),
-          )
-          .returning('cart_lines.id'),
-      )
+      .with('written', (qb) => insertNewLine(qb, p, sql<number>`${p.quantity}::int`, sql<boolean>`exists (select 1 from stamped)`).returning('cart_lines.id'))
       .selectFrom('written')
       .select((eb) => [
         // Read in the statement's snapshot, which does not hold the new line: the lines before it.
