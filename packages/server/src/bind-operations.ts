@@ -147,14 +147,18 @@ export function bindOperations(
         );
       },
       // A route takes only the body type its spec declares: multipart never slips into a JSON operation, or JSON into an upload.
-      preValidation: async (request) => {
-        if (request.body === undefined) return;
+      // A callback hook: it never waits, and an async one costs a promise per request.
+      preValidation: (request, _reply, done) => {
+        if (request.body === undefined) return done();
         const multipart = /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '');
         if (multipart !== (operation.bodyType === 'multipart')) {
-          throw platformErrors.UNSUPPORTED_MEDIA_TYPE(
-            `The request body must be ${operation.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json'}`,
+          return done(
+            platformErrors.UNSUPPORTED_MEDIA_TYPE(
+              `The request body must be ${operation.bodyType === 'multipart' ? 'multipart/form-data' : 'application/json'}`,
+            ),
           );
         }
+        done();
       },
       handler: (request, reply) => deps.inFlight.track(() => handle(request, reply)),
     });

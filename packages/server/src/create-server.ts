@@ -124,8 +124,10 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         (error: Error) => done(error),
       );
     });
-    app.addHook('onRequest', async (request, reply) => {
+    // A callback hook, as every per-request hook that never waits: an async one costs a promise per request.
+    app.addHook('onRequest', (request, reply, done) => {
       void reply.header('x-request-id', request.id);
+      done();
     });
     installErrorHandling(app);
     await installCors(app, config.corsOrigins);
