@@ -325,3 +325,55 @@ describe('reads in flight together', () => {
     }
   });
 });
+
+describe('changes in flight together', () => {
+  // Adds and quantity changes read their carts and variants together with the other requests of
+  // the same turn, as reads do: each must still decide on its own cart, at the stock and price
+  // just set.
+  test('adds to several carts at once: each gets its own cart at current price and stock; a wrong token and too many are refused', async () => {
+    const client = server.client();
+    const shared = await variantOf(server, { price: 2000, stock: 50 });
+    const carts = [];
+    for (let index = 0; index < 6; index++) {
+      const cart = await guestCart();
+      const own = await variantOf(server, { price: 1000, stock: 50 });
+      await client.cart.addCartLine({ params: { cartId: cart.cartId }, headers: cart.headers, body: { variantId: own.variantId, quantity: 1 } });
+      carts.push({ ...cart, own });
+    }
+    // Just before the adds: a new price, and 3 left.
+    const product = await shared.merchant.inventory.getStoreProduct({ params: { productId: shared.productId } });
+    await shared.merchant.inventory.updateProduct({
+      params: { productId: shared.productId },
+      body: { variants: [{ sku: product.variants[0]?.sku as string, price: { amount: 2500, currency: 'IDR' }, weight: 250, stockOnHand: 3 }] },
+    });
+    const [first, second, third] = carts;
+    const answers = await Promise.allSettled([
+      ...carts.map(({ cartId, headers }, index) =>
+        client.cart.addCartLine({ params: { cartId }, headers, body: { variantId: shared.variantId, quantity: 1 + (index % 3) } }),
+      ),
+      client.cart.addCartLine({
+        params: { cartId: first?.cartId as string },
+        headers: second?.headers as Record<string, string>,
+        body: { variantId: shared.variantId, quantity: 1 },
+      }),
+      client.cart.addCartLine({
+        params: { cartId: third?.cartId as string },
+        headers: third?.headers as Record<string, string>,
+        body: { variantId: shared.variantId, quantity: 4 },
+      }),
+    ]);
+    for (const [index, { cartId, own }] of carts.entries()) {
+      const answer = answers[index];
+      expect(answer?.status).toBe('fulfilled');
+      const cart = (answer as PromiseFulfilledResult<Cart>).value;
+      expect(cart.id).toBe(cartId);
+      expect(linesOf(cart).map((line) => [line.variantId, line.quantity, line.unitPrice.amount])).toEqual([
+        [own.variantId, 1, 1000],
+        [shared.variantId, 1 + (index % 3), 2500],
+      ]);
+      expect(cart).toEqual(await client.cart.getCart({ params: { cartId }, headers: carts[index]?.headers as Record<string, string> }));
+    }
+    expect((answers[carts.length] as PromiseRejectedResult).reason).toMatchObject({ status: 404, code: 'CART_NOT_FOUND' });
+    expect((answers[carts.length + 1] as PromiseRejectedResult).reason).toMatchObject({ status: 409, code: 'CART_INSUFFICIENT_STOCK' });
+  });
+});
