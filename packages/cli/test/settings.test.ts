@@ -132,6 +132,21 @@ describe('other store settings', () => {
     expect(settings.remoteServices).toEqual({ auth: 'http://127.0.0.1:4001', search: 'http://search:4009' });
   });
 
+  test('the remote-call timeout comes from the config file or TOKOBAPAK_REMOTE_SERVICE_TIMEOUT_MS (env wins) and reaches the server', async () => {
+    expect(buildServerConfig(await settingsFor({}, {}), []).remoteServiceTimeoutMs).toBeUndefined();
+    await writeConfig(`export default { remoteServiceTimeoutMs: 20000 };`);
+    const fromFile = await settingsFor({}, {});
+    expect(fromFile.serviceOptions).toEqual({});
+    expect(buildServerConfig(fromFile, []).remoteServiceTimeoutMs).toBe(20_000);
+    expect(buildServerConfig(await settingsFor({}, { TOKOBAPAK_REMOTE_SERVICE_TIMEOUT_MS: '45000' }), []).remoteServiceTimeoutMs).toBe(45_000);
+    for (const wrong of ['0', '-5', '30s', '1.5']) {
+      await expect(settingsFor({}, { TOKOBAPAK_REMOTE_SERVICE_TIMEOUT_MS: wrong })).rejects.toMatchObject({ code: 'CLI_INVALID_VALUE' });
+    }
+    // Another file name: a module is imported once per URL.
+    await writeConfig(`export default { remoteServiceTimeoutMs: '30s' };`, 'wrong.config.mjs');
+    await expect(settingsFor({}, {}, 'wrong.config.mjs')).rejects.toMatchObject({ code: 'CLI_CONFIG_INVALID' });
+  });
+
   test('service options are the config keys named after services; secret, metrics token and public URL come from env', async () => {
     await writeConfig(`export default { port: 4000, auth: { oidcProviders: [] }, cart: { ttl: 5 } };`);
     const settings = await settingsFor({}, { TOKOBAPAK_SECRET: 's3cret', TOKOBAPAK_PUBLIC_URL: 'https://shop.example', TOKOBAPAK_METRICS_TOKEN: 'scrape' });

@@ -19,6 +19,13 @@ export interface ServerConfig {
   publicUrl?: string;
   /** Base URLs of services that run in other processes, e.g. `{ auth: 'http://127.0.0.1:4001' }`. */
   remoteServices?: Record<string, string>;
+  /**
+   * How long a call to a service in `remoteServices` may wait for its answer, in ms, before the
+   * caller gets 503 `SERVICE_UNAVAILABLE` ("timed out after N ms"), an unknown outcome as a refused
+   * connection is (default 30,000: above the payment and shipping gateways' 10 s timeouts). The CLI
+   * reads it from `TOKOBAPAK_REMOTE_SERVICE_TIMEOUT_MS` or the config file's `remoteServiceTimeoutMs`.
+   */
+  remoteServiceTimeoutMs?: number;
   /** Mail transport; files under `<dataDir>/mail` by default, in memory without a data folder. */
   mail?: MailConfig;
   /** Pino log level, or `false` for silence (default `warn`, as `tokobapak start`). */

@@ -145,7 +145,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     await installApiDocs(app, plugins, version);
     if (config.landingPage !== false) installLandingPage(app, { plugins, version, databaseKind: database.kind, ...config.landingPage });
 
-    const processFetch = createProcessFetch(app);
+    const processFetch = createProcessFetch(app, { remoteTimeoutMs: config.remoteServiceTimeoutMs });
     const baseUrl = serviceBaseUrls(names, config.remoteServices ?? {}, Object.keys(operationTable));
     // Requests share the processes' lease: a server that died is taken over after the same wait.
     const idempotency = new IdempotencyStore(db, { leaseMs: config.processLeaseMs });

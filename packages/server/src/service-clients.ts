@@ -14,7 +14,8 @@ const UNAVAILABLE_ORIGIN = 'http://unavailable.tokobapak';
  * A `fetch` that serves in-process requests with `app.inject()` (same validation, security and
  * serialization as over HTTP, minus the socket) and sends everything else over the network.
  */
-export function createProcessFetch(app: FastifyInstance): typeof fetch {
+export function createProcessFetch(app: FastifyInstance, options: { remoteTimeoutMs?: number } = {}): typeof fetch {
+  const remoteTimeoutMs = options.remoteTimeoutMs ?? DEFAULT_REMOTE_SERVICE_TIMEOUT_MS;
   return async (input, init) => {
     // The SDK calls with a URL string and a text body: those skip the WHATWG Request (its header
     // guard and body stream) on the in-process path. Anything else is read through a Request.
@@ -26,7 +27,7 @@ export function createProcessFetch(app: FastifyInstance): typeof fetch {
       const variable = serviceUrlVariable(service);
       throw serviceNotDeployed(service, variable);
     }
-    if (url.origin !== IN_PROCESS_ORIGIN) return fetchRemote(request ?? new Request(input, init), url);
+    if (url.origin !== IN_PROCESS_ORIGIN) return fetchRemote(request ?? new Request(input, init), url, remoteTimeoutMs);
     let method: string;
     let headers: Record<string, string>;
     let payload: string | Buffer | undefined;
@@ -60,18 +61,30 @@ export function createProcessFetch(app: FastifyInstance): typeof fetch {
 }
 
 /**
- * Sends a call to a service in another process. When nothing answers at its URL (refused, reset,
- * unknown host) the caller gets a 503 `SERVICE_UNAVAILABLE` it can retry, not a 500: the network
- * failing is not a bug. The URL stays out of the answer (it is internal); the service and the
- * network error code are in it.
+ * How long a call to a service in another process may take before its caller gets a 503, in ms.
+ * Above the payment and shipping gateways' own 10 s timeouts (plus the callee's database work), so
+ * a slow gateway answers through the service with its own error rather than this one.
  */
-async function fetchRemote(request: Request, url: URL): Promise<Response> {
+export const DEFAULT_REMOTE_SERVICE_TIMEOUT_MS = 30_000;
+
+/**
+ * Sends a call to a service in another process. When nothing answers at its URL (refused, reset,
+ * unknown host) or no answer comes within `timeoutMs`, the caller gets a 503 `SERVICE_UNAVAILABLE`
+ * it can retry, not a 500 and not a wait for ever: the network failing is not a bug. The URL stays
+ * out of the answer (it is internal); the service and the network error code are in it.
+ */
+async function fetchRemote(request: Request, url: URL, timeoutMs: number): Promise<Response> {
+  const service = url.pathname.split('/')[1] || 'unknown';
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    return await fetch(request);
+    return await fetch(request, { signal: AbortSignal.any([request.signal, deadline]) });
   } catch (error) {
-    // fetch rejects with a TypeError for network failures; an abort (timeout, caller hung up) stays what it is.
+    // Our own bound ran out (not the caller's abort, which stays what it is): the callee is deployed but hung.
+    if (deadline.aborted && !request.signal.aborted) {
+      throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} did not answer at its configured URL: timed out after ${timeoutMs} ms`);
+    }
+    // fetch rejects with a TypeError for network failures; an abort (the caller hung up) stays what it is.
     if (!(error instanceof TypeError)) throw error;
-    const service = url.pathname.split('/')[1] || 'unknown';
     const cause = (error as { cause?: { code?: unknown } }).cause?.code;
     throw platformErrors.SERVICE_UNAVAILABLE(`Service ${service} did not answer at its configured URL${typeof cause === 'string' ? ` (${cause})` : ''}`);
   }

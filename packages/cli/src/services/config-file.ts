@@ -40,6 +40,8 @@ export interface StoreConfig {
   corsOrigins?: string[] | true;
   /** Base URLs of services that run in other processes, e.g. `{ auth: 'http://127.0.0.1:4001' }`. */
   remoteServices?: Record<string, string>;
+  /** How long a call to a remote service waits for its answer, in ms (default 30,000). */
+  remoteServiceTimeoutMs?: number;
   mail?: StoreMailConfig;
   /** Server log level, or `false` for silence. */
   logLevel?: string | false;
@@ -57,7 +59,7 @@ export interface LoadedStoreConfig {
 }
 
 /** Keys of {@link StoreConfig} that are not service options. */
-export const RESERVED_CONFIG_KEYS = new Set(['services', 'port', 'host', 'dataDir', 'publicUrl', 'corsOrigins', 'remoteServices', 'mail', 'logLevel']);
+export const RESERVED_CONFIG_KEYS = new Set(['services', 'port', 'host', 'dataDir', 'publicUrl', 'corsOrigins', 'remoteServices', 'remoteServiceTimeoutMs', 'mail', 'logLevel']);
 
 /**
  * Loads the store config: `explicitPath` (from `--config`/`TOKOBAPAK_CONFIG`) must exist; otherwise
@@ -110,6 +112,9 @@ export function validateStoreConfig(value: unknown, path = CONFIG_FILE_NAME): St
     for (const [service, url] of Object.entries(config.remoteServices as object)) {
       if (typeof url !== 'string') fail(`\`remoteServices.${service}\` must be a URL string`);
     }
+  }
+  if (config.remoteServiceTimeoutMs !== undefined && !(Number.isSafeInteger(config.remoteServiceTimeoutMs) && (config.remoteServiceTimeoutMs as number) > 0)) {
+    fail('`remoteServiceTimeoutMs` must be a whole number of milliseconds above 0');
   }
   if (config.mail !== undefined) {
     if (!isPlainObject(config.mail)) fail('`mail` must be an object');

@@ -82,6 +82,7 @@ export function buildServerConfig(settings: StoreSettings, plugins: Plugin[]): S
     rateLimit: settings.rateLimit,
   };
   if (settings.trustProxy !== undefined) config.trustProxy = settings.trustProxy;
+  if (settings.remoteServiceTimeoutMs !== undefined) config.remoteServiceTimeoutMs = settings.remoteServiceTimeoutMs;
   if (settings.secret !== undefined) config.secret = settings.secret;
   if (settings.metricsToken !== undefined) config.metricsToken = settings.metricsToken;
   if (settings.publicUrl !== undefined) config.publicUrl = settings.publicUrl;

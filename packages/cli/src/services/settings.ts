@@ -37,6 +37,8 @@ export interface StoreSettings {
   demo: boolean;
   logLevel: string | false;
   remoteServices: Record<string, string>;
+  /** How long a call to a remote service waits for its answer, in ms (`TOKOBAPAK_REMOTE_SERVICE_TIMEOUT_MS`); unset: the server's default. */
+  remoteServiceTimeoutMs?: number;
   secret?: string;
   /** Bearer token `/metrics` asks for (`TOKOBAPAK_METRICS_TOKEN`); unset: open. */
   metricsToken?: string;
@@ -64,6 +66,9 @@ export const IN_MEMORY = ':memory:';
 
 /** Honour X-Forwarded-For (the server's `trustProxy`). */
 export const TRUST_PROXY_VARIABLE = 'TOKOBAPAK_TRUST_PROXY';
+
+/** Bounds the wait for a remote service's answer, in ms (the server's `remoteServiceTimeoutMs`). */
+export const REMOTE_SERVICE_TIMEOUT_VARIABLE = 'TOKOBAPAK_REMOTE_SERVICE_TIMEOUT_MS';
 
 /** Turns PostgreSQL named prepared statements off, for poolers that cannot keep them (see docs/performance-catalogue.md). */
 export const PREPARED_STATEMENTS_VARIABLE = 'TOKOBAPAK_PG_PREPARED_STATEMENTS';
@@ -154,6 +159,8 @@ export function resolveStoreSettings({ flags, env, cwd, file, builtIn }: Resolve
     rateLimit: anonymousRateLimit(fromEnv(env, RATE_LIMIT_VARIABLE, parseRateLimit)),
     sources: { services: services.source, port: port.source, host: host.source, data: databaseUrl ? 'env' : data.source },
   };
+  const remoteServiceTimeoutMs = fromEnv(env, REMOTE_SERVICE_TIMEOUT_VARIABLE, parseMilliseconds) ?? config.remoteServiceTimeoutMs;
+  if (remoteServiceTimeoutMs !== undefined) settings.remoteServiceTimeoutMs = remoteServiceTimeoutMs;
   const secret = nonEmpty(env.TOKOBAPAK_SECRET);
   if (secret !== undefined) settings.secret = secret;
   const trustProxy = fromEnv(env, TRUST_PROXY_VARIABLE, parseBoolean);
@@ -232,6 +239,13 @@ export function parsePort(raw: string, where: string): number {
     throw new CliError('CLI_INVALID_VALUE', `${where} must be a port number from 0 to 65535, got "${raw}"`);
   }
   return port;
+}
+
+/** Parses a whole positive number of milliseconds, naming the variable it came from when it is not one. */
+export function parseMilliseconds(raw: string, where: string): number {
+  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1) throw new CliError('CLI_INVALID_VALUE', `${where} must be a whole number of milliseconds above 0, got "${raw}"`);
+  return value;
 }
 
 /** Parses `true/false/1/0/yes/no/on/off` (any case). */

@@ -12,15 +12,17 @@ import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } f
 // A shipping service that is deployed but down must not be taken for one that is not deployed:
 // the first refuses the checkout (503, nothing held, retry later), only the second places the
 // orders without shipping. The shipping service here runs "elsewhere": its configured URL is a
-// local HTTP server the test steers, so every failure is immediate and nothing depends on timing.
+// local HTTP server the test steers, so every failure is immediate, or (when it hangs) bounded by
+// a 300 ms remote-call timeout far inside the test's own, so nothing depends on timing.
 
 /** What the remote shipping service does with the next calls. */
-type Behaviour = 'reset' | 'fail' | 'quote-nothing';
+type Behaviour = 'reset' | 'fail' | 'hang' | 'quote-nothing';
 
 let behaviour: Behaviour = 'reset';
 let remoteCalls = 0;
 let remote: Server;
 let server: TestServer;
+const REMOTE_TIMEOUT_MS = 300;
 
 beforeAll(async () => {
   remote = createHttpServer((request, response) => {
@@ -31,6 +33,8 @@ beforeAll(async () => {
       request.socket.destroy();
       return;
     }
+    // Accepts the call and never answers: the process is alive but stuck.
+    if (behaviour === 'hang') return;
     if (behaviour === 'fail') {
       response.writeHead(503, { 'content-type': 'application/problem+json' });
       response.end(JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, code: 'SERVICE_UNAVAILABLE' }));
@@ -45,10 +49,12 @@ beforeAll(async () => {
   server = await createTestServer({
     plugins: [inventoryPlugin(), cartPlugin(), paymentPlugin({ provider: 'sandbox' }), promotionPlugin(), orderPlugin({ settleIntervalMs: 100 })],
     remoteServices: { shipping: `http://127.0.0.1:${port}` },
+    remoteServiceTimeoutMs: REMOTE_TIMEOUT_MS,
   });
 });
 afterAll(async () => {
   await server?.close();
+  remote?.closeAllConnections();
   await new Promise((resolve) => remote?.close(resolve));
 });
 
@@ -64,8 +70,9 @@ async function checkoutOverHttp(userId: string, cartId: string, idempotencyKey: 
 }
 
 describe('a shipping service that is deployed but down', () => {
-  for (const failure of ['reset', 'fail'] as const) {
-    test(`(${failure === 'reset' ? 'the connection closes unanswered' : 'it answers 503'}) refuses the checkout with 503 ORDER_SHIPPING_UNAVAILABLE, holding nothing`, async () => {
+  const described = { reset: 'the connection closes unanswered', fail: 'it answers 503', hang: 'it accepts the call and never answers' };
+  for (const failure of ['reset', 'fail', 'hang'] as const) {
+    test(`(${described[failure]}) refuses the checkout with 503 ORDER_SHIPPING_UNAVAILABLE, holding nothing`, async () => {
       behaviour = failure;
       const product = await productOf(server, { price: 40_000, stock: 4 });
       const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 2 }]);
@@ -76,6 +83,9 @@ describe('a shipping service that is deployed but down', () => {
       expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(answer.headers['retry-after']).toBe('5');
       expect(answer.json()).toMatchObject({ code: 'ORDER_SHIPPING_UNAVAILABLE', detail: expect.stringContaining(product.storeId) });
+      // A hung callee is cut off at the configured bound, said so, and still taken as deployed (not skipped).
+      if (failure === 'hang') expect(answer.json().detail).toContain(`timed out after ${REMOTE_TIMEOUT_MS} ms`);
+      else expect(answer.json().detail).not.toContain('timed out');
       // The shipping service was asked (it was not skipped as absent).
       expect(remoteCalls).toBeGreaterThan(before);
 
@@ -90,6 +100,7 @@ describe('a shipping service that is deployed but down', () => {
       const again = await checkoutOverHttp(buyer.userId, buyer.cartId, `down-${failure}`);
       expect(again.statusCode).toBe(503);
       expect(again.json().code).toBe('ORDER_SHIPPING_UNAVAILABLE');
+      expect(again.headers['retry-after']).toBe('5');
       expect(await checkoutsOf(server, buyer.userId)).toHaveLength(2);
 
       // Back up (and quoting nothing for this store): the same key now places the order.
