@@ -116,10 +116,12 @@ const SHIPPING_RETRY_AFTER_SECONDS = 5;
 
 /** The shipping service is deployed but did not answer, or failed: nothing is held yet, and a retry may succeed. */
 function shippingDown(storeId: string, error: unknown) {
+  // An answer's problem (the SDK's error), or the platform's own error when no answer came.
   const problem = (error as { problem?: { code?: string; detail?: string } }).problem;
   const code = problem?.code ?? (error as { code?: string }).code;
+  const detail = problem?.detail ?? (error as { details?: { detail?: string } }).details?.detail;
   // The platform's detail says why (refused, timed out after N ms) and never the internal URL.
-  const why = problem?.detail ? `${code}: ${problem.detail}` : (code ?? 'no answer');
+  const why = detail ? `${code}: ${detail}` : (code ?? 'no answer');
   return orderErrors.ORDER_SHIPPING_UNAVAILABLE({
     detail: `The shipping service could not be asked about store ${storeId}'s shipping (${why}); nothing is held: try again shortly`,
     headers: { 'retry-after': String(SHIPPING_RETRY_AFTER_SECONDS) },

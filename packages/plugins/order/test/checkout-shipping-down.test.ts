@@ -13,7 +13,7 @@ import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } f
 // the first refuses the checkout (503, nothing held, retry later), only the second places the
 // orders without shipping. The shipping service here runs "elsewhere": its configured URL is a
 // local HTTP server the test steers, so every failure is immediate, or (when it hangs) bounded by
-// a 300 ms remote-call timeout far inside the test's own, so nothing depends on timing.
+// a 2 s remote-call timeout far inside the test's own, so nothing depends on timing.
 
 /** What the remote shipping service does with the next calls. */
 type Behaviour = 'reset' | 'fail' | 'hang' | 'quote-nothing';
@@ -22,7 +22,8 @@ let behaviour: Behaviour = 'reset';
 let remoteCalls = 0;
 let remote: Server;
 let server: TestServer;
-const REMOTE_TIMEOUT_MS = 300;
+// Long enough that a loaded machine answers the other cases well inside it; short beside the test timeout.
+const REMOTE_TIMEOUT_MS = 2_000;
 
 beforeAll(async () => {
   remote = createHttpServer((request, response) => {
