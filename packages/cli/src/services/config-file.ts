@@ -59,7 +59,18 @@ export interface LoadedStoreConfig {
 }
 
 /** Keys of {@link StoreConfig} that are not service options. */
-export const RESERVED_CONFIG_KEYS = new Set(['services', 'port', 'host', 'dataDir', 'publicUrl', 'corsOrigins', 'remoteServices', 'remoteServiceTimeoutMs', 'mail', 'logLevel']);
+export const RESERVED_CONFIG_KEYS = new Set([
+  'services',
+  'port',
+  'host',
+  'dataDir',
+  'publicUrl',
+  'corsOrigins',
+  'remoteServices',
+  'remoteServiceTimeoutMs',
+  'mail',
+  'logLevel',
+]);
 
 /**
  * Loads the store config: `explicitPath` (from `--config`/`TOKOBAPAK_CONFIG`) must exist; otherwise

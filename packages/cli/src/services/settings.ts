@@ -244,7 +244,8 @@ export function parsePort(raw: string, where: string): number {
 /** Parses a whole positive number of milliseconds, naming the variable it came from when it is not one. */
 export function parseMilliseconds(raw: string, where: string): number {
   const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < 1) throw new CliError('CLI_INVALID_VALUE', `${where} must be a whole number of milliseconds above 0, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new CliError('CLI_INVALID_VALUE', `${where} must be a whole number of milliseconds above 0, got "${raw}"`);
   return value;
 }
 
