@@ -1,9 +1,10 @@
 import type { InventoryComponents } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
 import { type Kysely, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { InventoryDatabase } from './database.js';
 import { inventoryErrors } from './errors.js';
-import { availableOf, type ReservationRow, toReservation } from './mappers.js';
+import { availableOf, type ReservationItemRow, type ReservationRow, toReservation } from './mappers.js';
 import type { Transact } from './products.js';
 import { publishStockChanged, refreshSoldOut, stockChangedEvent, type Tx } from './stock.js';
 
@@ -26,8 +27,7 @@ export async function reserveStock(ctx: ReservationContext, input: Schemas['Rese
   await sweepExpired(ctx, now);
   const items = mergeItems(input.items);
   return ctx.transaction(async (tx) => {
-    const existing = await findByReference(tx.db, input.reference);
-    if (existing) return sameItemsOrRefuse(tx.db, existing, items);
+    // No look for the reference first: the insert finds it (and waits for a concurrent first call).
     const reservationId = newId('res');
     const inserted = await tx.db
       .insertInto('reservations')
@@ -43,7 +43,7 @@ export async function reserveStock(ctx: ReservationContext, input: Schemas['Rese
       .returningAll()
       .executeTakeFirst();
     if (!inserted) {
-      // A concurrent call with the same reference committed first (this insert waited for it).
+      // The reference was reserved before, or by a concurrent call that committed first (this insert waited for it).
       const winner = await findByReference(tx.db, input.reference);
       if (!winner) throw new Error(`reservation ${input.reference} conflicted but cannot be read`);
       return sameItemsOrRefuse(tx.db, winner, items);
@@ -110,6 +110,12 @@ export async function reserveStock(ctx: ReservationContext, input: Schemas['Rese
 /** Turns an active reservation into a sale: the quantities leave the stock on hand. Committing twice changes nothing. */
 export async function commitReservation(ctx: ReservationContext, reservationId: string, now: Date): Promise<Schemas['Reservation']> {
   const committed = await ctx.transaction(async (tx) => {
+    const claimed = await claimForCommit(tx.db, reservationId, now);
+    if (claimed) {
+      const { items, ...reservation } = claimed;
+      await takeFromStock(tx, items, now);
+      return toReservation(reservation, items);
+    }
     const reservation = await lockReservation(tx.db, reservationId);
     if (reservation.status === 'committed') return readReservation(tx.db, reservationId);
     // An expired reservation must not be sold: it is released here, as the sweep would, and refused
@@ -119,25 +125,65 @@ export async function commitReservation(ctx: ReservationContext, reservationId: 
       return 'expired' as const;
     }
     if (reservation.status !== 'active') throw inventoryErrors.INVENTORY_RESERVATION_NOT_ACTIVE(`The reservation is ${reservation.status}`);
+    // Unreachable in practice (an active reservation not yet due is claimed above), kept so that
+    // the decision never depends on which of the two reads saw the row.
     const items = await itemsOf(tx.db, reservationId);
-    const changed = [];
-    for (const item of items) {
-      const row = await tx.db
-        .updateTable('variants')
-        .set((eb) => ({ stock_on_hand: eb('stock_on_hand', '-', item.quantity), reserved: eb('reserved', '-', item.quantity), updated_at: now }))
-        .where('id', '=', item.variant_id)
-        .returningAll()
-        .executeTakeFirst();
-      if (row) changed.push(row);
-    }
-    await tx.publishMany(changed.map(stockChangedEvent));
+    await takeFromStock(tx, items, now);
     await tx.db.updateTable('reservations').set({ status: 'committed', updated_at: now }).where('id', '=', reservationId).execute();
-    // No sold-out flag to bring in step: the held quantities leave the stock on hand and the
-    // reserved count alike, so what is available (their difference) does not change.
     return toReservation({ ...reservation, status: 'committed', updated_at: now }, items);
   });
   if (committed === 'expired') throw inventoryErrors.INVENTORY_RESERVATION_NOT_ACTIVE('The reservation is expired');
   return committed;
+}
+
+/**
+ * The usual commit's first statement: an active reservation not yet due becomes committed (which
+ * locks its row, as `lockReservation` would) and comes back with its items, in variant id order.
+ * Undefined when it is anything else (committed, released, expired or due, missing), which the
+ * caller then looks at under the lock.
+ */
+async function claimForCommit(db: Db, reservationId: string, now: Date): Promise<(ReservationRow & { items: ReservationItemRow[] }) | undefined> {
+  return db
+    .with('claimed', (claim) =>
+      claim
+        .updateTable('reservations')
+        .set({ status: 'committed', updated_at: now })
+        .where('id', '=', reservationId)
+        .where('status', '=', 'active')
+        .where('expires_at', '>', now)
+        .returningAll(),
+    )
+    .selectFrom('claimed')
+    .selectAll('claimed')
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('reservation_items')
+          .selectAll('reservation_items')
+          .whereRef('reservation_items.reservation_id', '=', 'claimed.id')
+          .orderBy('reservation_items.variant_id'),
+      ).as('items'),
+    )
+    .executeTakeFirst();
+}
+
+/**
+ * A committed reservation's quantities leave the stock on hand, one variant at a time in variant id
+ * order (the lock order of reserving). No sold-out flag to bring in step: the held quantities leave
+ * the stock on hand and the reserved count alike, so what is available (their difference) does not change.
+ */
+async function takeFromStock(tx: Tx, items: ReservationItemRow[], now: Date): Promise<void> {
+  const changed = [];
+  for (const item of items) {
+    const row = await tx.db
+      .updateTable('variants')
+      .set((eb) => ({ stock_on_hand: eb('stock_on_hand', '-', item.quantity), reserved: eb('reserved', '-', item.quantity), updated_at: now }))
+      .where('id', '=', item.variant_id)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) changed.push(row);
+  }
+  await tx.publishMany(changed.map(stockChangedEvent));
 }
 
 /** Gives an active reservation's stock back. Releasing a released or expired one changes nothing. */
