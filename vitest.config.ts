@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,6 +10,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // At least two files at a time: most suites wait on child processes, HTTP and the database rather
+    // than on the CPU, so on a 2-core machine vitest's default (one worker per core but one) left the
+    // second core idle and the run took twice as long. Files cannot collide: each opens its own
+    // database (a PGlite snapshot in memory or a fresh, randomly named PostgreSQL database), listens
+    // on port 0 and writes under its own temporary folder.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // The type tests (`*.test-d.ts`) are in tsconfig.json, so `pnpm typecheck`, which `pnpm test` runs
     // first, fails on any of their errors; a second whole-project tsc here only competed with the
     // suites for CPU. `vitest run --typecheck` still reports them test by test.
