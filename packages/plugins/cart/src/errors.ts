@@ -13,7 +13,10 @@ export const cartErrors = defineErrors({
   CART_TOO_MANY_LINES: { status: 422, title: 'The cart has as many lines as it may' },
   CART_COUPON_REJECTED: { status: 422, title: 'The coupon code does not apply to this cart' },
   CART_TOO_MANY_COUPONS: { status: 422, title: 'A cart holds at most 10 coupon codes' },
-  CART_PROMOTIONS_UNAVAILABLE: { status: 503, title: 'The promotion service is not running, so coupons cannot be checked' },
+  CART_PROMOTIONS_UNAVAILABLE: {
+    status: 503,
+    title: 'The promotion service is not deployed (coupons cannot be checked) or did not answer (the cart cannot be priced): try again shortly',
+  },
   CART_SHIPPING_OPTION_INVALID: { status: 422, title: 'No such shipping option for this store and cart, or it has expired' },
   CART_INVALID_TAX: { status: 400, title: 'The tax base fraction must not be above 1' },
 });

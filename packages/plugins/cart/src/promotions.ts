@@ -1,5 +1,7 @@
+import { isServiceNotDeployed } from '@tokobapak/server';
 import { applicableShipping } from './applicable-shipping.js';
 import type { CartContext } from './context.js';
+import { cartErrors } from './errors.js';
 import type { Snapshot } from './variants.js';
 import type { Adjustments, StoredCart } from './view.js';
 
@@ -10,8 +12,11 @@ const MAX_CATEGORIES = 20;
  * The cart's discounts, from the promotion service's `evaluatePromotions` (one call): the lines
  * that can be bought now, at their current prices and capped quantities, with the cart's coupon
  * codes (plus `extraCode` when one is being applied) and the shipping chosen per store (so that a
- * free-shipping promotion can take it off). Answers undefined when the promotion service
- * is not running (it is an optional dependency): the cart then shows no discounts.
+ * free-shipping promotion can take it off). Answers undefined only when this deployment has no
+ * promotion service (it is an optional dependency): the cart then shows no discounts. A deployed
+ * promotion service that does not answer or fails is `CART_PROMOTIONS_UNAVAILABLE` (503): a cart
+ * priced without the discounts it has would show totals that are not the real ones, and a
+ * checkout reading it would charge full price and redeem nothing.
  */
 export async function evaluateDiscounts(
   ctx: CartContext,
@@ -50,9 +55,9 @@ export async function evaluateDiscounts(
       },
     });
   } catch (error) {
-    // Not running here and no URL for it: the SDK or the runtime answers 503 either way.
-    if ((error as { status?: unknown }).status === 503) return undefined;
-    throw error;
+    if (isServiceNotDeployed(error)) return undefined;
+    if (isRefusal(error)) throw error;
+    throw promotionsDown(error);
   }
   return {
     allocations: new Map(evaluation.lines.map((line) => [line.lineId, line.allocations])),
@@ -69,4 +74,22 @@ export async function evaluateDiscounts(
     shipping,
     shippingDiscounts: new Map(evaluation.stores.map((store) => [store.storeId, store.shippingDiscount])),
   };
+}
+
+// A restarted promotion process is usually back within seconds.
+const PROMOTIONS_RETRY_AFTER_SECONDS = 5;
+
+/** A coded 4xx answer: the promotion service refused the evaluation (a bug here, not an outage). */
+function isRefusal(error: unknown): boolean {
+  const status = (error as { status?: unknown })?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** The promotion service is deployed but did not answer (reset, refused) or failed (5xx). */
+function promotionsDown(error: unknown) {
+  const code = (error as { problem?: { code?: string } }).problem?.code ?? (error as { code?: string }).code;
+  return cartErrors.CART_PROMOTIONS_UNAVAILABLE({
+    detail: `The promotion service could not work out the cart's discounts (${code ?? 'no answer'}): try again shortly`,
+    headers: { 'retry-after': String(PROMOTIONS_RETRY_AFTER_SECONDS) },
+  });
 }

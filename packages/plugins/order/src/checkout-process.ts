@@ -1,4 +1,5 @@
 import { defineProcess, type ProcessDefinition } from '@tokobapak/server';
+import { cartUnavailable } from './cart-unavailable.js';
 import { type CheckoutRequest, placementFromCart, placementTotal, reservationItems } from './checkout-cart.js';
 import { reservePromotionsStep } from './checkout-promotions-step.js';
 import { fixShippingStep } from './checkout-shipping-step.js';
@@ -46,7 +47,7 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           const cart = await ctx.clients.cart.getCheckoutCart({ params: { cartId: input.cartId } }).catch((error: unknown) => {
             // Another customer's cart is as missing as one that does not exist.
             if ((error as { status?: number }).status === 404) throw orderErrors.ORDER_CART_NOT_FOUND();
-            throw error;
+            throw cartUnavailable(error);
           });
           const placement = placementFromCart(cart, input, settings.platformFeeBasisPoints);
           const now = ctx.clock.now();

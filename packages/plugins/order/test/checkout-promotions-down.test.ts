@@ -1,0 +1,137 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cartPlugin } from '@tokobapak/plugin-cart';
+import { inventoryPlugin } from '@tokobapak/plugin-inventory';
+import { paymentPlugin } from '@tokobapak/plugin-payment';
+import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { orderPlugin } from '../src/index.js';
+import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } from './checkout-support.js';
+
+// A promotion service that is deployed but down must not be taken for one that is not deployed:
+// only the second prices the cart without discounts. The first makes cart reads, line changes and
+// the checkout answer 503 (a cart priced without its discounts shows totals that are not the real
+// ones, and a checkout of it would charge full price and redeem nothing). The promotion service
+// runs "elsewhere": its configured URL is a local HTTP server the test steers, so every failure
+// is immediate and nothing depends on timing.
+
+/** What the remote promotion service does with the next calls. */
+type Behaviour = 'reset' | 'fail' | 'up';
+
+let behaviour: Behaviour = 'up';
+let remoteCalls = 0;
+let remote: Server;
+let server: TestServer;
+
+beforeAll(async () => {
+  remote = createHttpServer((request, response) => {
+    remoteCalls += 1;
+    request.resume();
+    if (behaviour === 'reset') {
+      request.socket.destroy();
+      return;
+    }
+    if (behaviour === 'fail') {
+      response.writeHead(503, { 'content-type': 'application/problem+json' });
+      response.end(JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, code: 'SERVICE_UNAVAILABLE' }));
+      return;
+    }
+    // Up, with no promotion running: nothing is discounted.
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ currency: 'IDR', discount: 0, shippingDiscount: 0, lines: [], stores: [], applied: [], rejectedCodes: [] }));
+  });
+  await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
+  const { port } = remote.address() as AddressInfo;
+  server = await createTestServer({
+    plugins: [inventoryPlugin(), cartPlugin(), paymentPlugin({ provider: 'sandbox' }), orderPlugin({ settleIntervalMs: 100 })],
+    remoteServices: { promotion: `http://127.0.0.1:${port}` },
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  await new Promise((resolve) => remote?.close(resolve));
+});
+
+function bearer(userId: string) {
+  return `Bearer ${server.tokens.signAccessToken({ userId, role: 'customer', sessionId: `ses_${'0'.repeat(26)}` })}`;
+}
+
+function expectPromotionsDown(answer: { statusCode: number; headers: Record<string, unknown>; json: () => { code?: string } }) {
+  expect(answer.statusCode).toBe(503);
+  expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(answer.headers['retry-after']).toBe('5');
+  expect(answer.json().code).toBe('CART_PROMOTIONS_UNAVAILABLE');
+}
+
+describe('a promotion service that is deployed but down', () => {
+  for (const failure of ['reset', 'fail'] as const) {
+    const how = failure === 'reset' ? 'the connection closes unanswered' : 'it answers 503';
+    test(`(${how}) a cart read and a line change answer 503 CART_PROMOTIONS_UNAVAILABLE; the change is kept`, async () => {
+      behaviour = 'up';
+      const product = await productOf(server, { price: 40_000, stock: 9 });
+      const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 1 }]);
+      behaviour = failure;
+      const before = remoteCalls;
+
+      const read = await server.app.inject({ method: 'GET', url: `/cart/carts/${buyer.cartId}`, headers: { authorization: bearer(buyer.userId) } });
+      expectPromotionsDown(read);
+      expect(remoteCalls).toBeGreaterThan(before);
+
+      const added = await server.app.inject({
+        method: 'POST',
+        url: `/cart/carts/${buyer.cartId}/lines`,
+        headers: { authorization: bearer(buyer.userId) },
+        payload: { variantId: product.variantId, quantity: 2 },
+      });
+      expectPromotionsDown(added);
+
+      // Back up: the line change was written once (the answer, not the change, failed).
+      behaviour = 'up';
+      const cart = await buyer.client.cart.getCart({ params: { cartId: buyer.cartId } });
+      expect(cart.stores.flatMap((store) => store.lines.map((line) => line.quantity))).toEqual([3]);
+    });
+
+    test(`(${how}) the checkout is refused with 503, holding nothing, and goes through once it is back`, async () => {
+      behaviour = 'up';
+      const product = await productOf(server, { price: 40_000, stock: 4 });
+      const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 2 }]);
+      behaviour = failure;
+      const checkout = () =>
+        server.app.inject({
+          method: 'POST',
+          url: '/order/checkouts',
+          headers: { authorization: bearer(buyer.userId), 'idempotency-key': `promotions-${failure}` },
+          payload: checkoutBody(buyer.cartId),
+        });
+
+      expectPromotionsDown(await checkout());
+      expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 0 });
+      const tried = await checkoutsOf(server, buyer.userId);
+      expect(await paymentsFor(server, tried.map((row) => row.id))).toEqual([]);
+
+      behaviour = 'up';
+      const placed = await checkout();
+      expect(placed.statusCode).toBe(201);
+      expect(placed.json().total.amount).toBe(80_000);
+      expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 2 });
+    });
+  }
+});
+
+describe('a deployment without a promotion service', () => {
+  test('prices the cart without discounts and checks it out', async () => {
+    const alone = await createTestServer({
+      plugins: [inventoryPlugin(), cartPlugin(), paymentPlugin({ provider: 'sandbox' }), orderPlugin({ settleIntervalMs: 100 })],
+    });
+    try {
+      const product = await productOf(alone, { price: 40_000, stock: 4 });
+      const buyer = await shopper(alone, [{ variantId: product.variantId, quantity: 1 }]);
+      expect((await buyer.client.cart.getCart({ params: { cartId: buyer.cartId } })).promotions).toEqual([]);
+      const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+      expect(checkout.status).toBe('awaiting_payment');
+      expect(checkout.total.amount).toBe(40_000);
+    } finally {
+      await alone.close();
+    }
+  });
+});
