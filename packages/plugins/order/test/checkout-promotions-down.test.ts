@@ -107,7 +107,12 @@ describe('a promotion service that is deployed but down', () => {
       expectPromotionsDown(await checkout());
       expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 0 });
       const tried = await checkoutsOf(server, buyer.userId);
-      expect(await paymentsFor(server, tried.map((row) => row.id))).toEqual([]);
+      expect(
+        await paymentsFor(
+          server,
+          tried.map((row) => row.id),
+        ),
+      ).toEqual([]);
 
       behaviour = 'up';
       const placed = await checkout();

@@ -207,7 +207,8 @@ export interface paths {
          *     promotion service's reason: `PROMOTION_CODE_NOT_FOUND`, `PROMOTION_EXPIRED`,
          *     `PROMOTION_NOT_STARTED`, `PROMOTION_PAUSED`, `PROMOTION_LIMIT_REACHED`,
          *     `PROMOTION_CONDITIONS_NOT_MET`, `PROMOTION_NOT_COMBINABLE`), `CART_TOO_MANY_COUPONS` (422, more
-         *     than 10), `CART_PROMOTIONS_UNAVAILABLE` (503: the promotion service is not running),
+         *     than 10), `CART_PROMOTIONS_UNAVAILABLE` (503: the promotion service is not deployed, or is
+         *     deployed but did not answer; with `Retry-After` in the second case),
          *     `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
          */
         post: operations["applyCartCoupon"];
