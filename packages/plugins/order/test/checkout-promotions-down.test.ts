@@ -1,5 +1,3 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cartPlugin } from '@tokobapak/plugin-cart';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
@@ -7,6 +5,7 @@ import { createTestServer, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { orderPlugin } from '../src/index.js';
 import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } from './checkout-support.js';
+import { type SteeredRemote, startSteeredRemote } from './steered-remote.js';
 
 // A promotion service that is deployed but down must not be taken for one that is not deployed:
 // only the second prices the cart without discounts. The first makes cart reads, line changes and
@@ -15,41 +14,20 @@ import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } f
 // runs "elsewhere": its configured URL is a local HTTP server the test steers, so every failure
 // is immediate and nothing depends on timing.
 
-/** What the remote promotion service does with the next calls. */
-type Behaviour = 'reset' | 'fail' | 'up';
-
-let behaviour: Behaviour = 'up';
-let remoteCalls = 0;
-let remote: Server;
+let remote: SteeredRemote;
 let server: TestServer;
 
 beforeAll(async () => {
-  remote = createHttpServer((request, response) => {
-    remoteCalls += 1;
-    request.resume();
-    if (behaviour === 'reset') {
-      request.socket.destroy();
-      return;
-    }
-    if (behaviour === 'fail') {
-      response.writeHead(503, { 'content-type': 'application/problem+json' });
-      response.end(JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, code: 'SERVICE_UNAVAILABLE' }));
-      return;
-    }
-    // Up, with no promotion running: nothing is discounted.
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ currency: 'IDR', discount: 0, shippingDiscount: 0, lines: [], stores: [], applied: [], rejectedCodes: [] }));
-  });
-  await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
-  const { port } = remote.address() as AddressInfo;
+  // Up, with no promotion running: nothing is discounted.
+  remote = await startSteeredRemote({ currency: 'IDR', discount: 0, shippingDiscount: 0, lines: [], stores: [], applied: [], rejectedCodes: [] });
   server = await createTestServer({
     plugins: [inventoryPlugin(), cartPlugin(), paymentPlugin({ provider: 'sandbox' }), orderPlugin({ settleIntervalMs: 100 })],
-    remoteServices: { promotion: `http://127.0.0.1:${port}` },
+    remoteServices: { promotion: remote.url },
   });
 });
 afterAll(async () => {
   await server?.close();
-  await new Promise((resolve) => remote?.close(resolve));
+  await remote?.close();
 });
 
 function bearer(userId: string) {
@@ -67,15 +45,15 @@ describe('a promotion service that is deployed but down', () => {
   for (const failure of ['reset', 'fail'] as const) {
     const how = failure === 'reset' ? 'the connection closes unanswered' : 'it answers 503';
     test(`(${how}) a cart read and a line change answer 503 CART_PROMOTIONS_UNAVAILABLE; the change is kept`, async () => {
-      behaviour = 'up';
+      remote.behaviour = 'up';
       const product = await productOf(server, { price: 40_000, stock: 9 });
       const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 1 }]);
-      behaviour = failure;
-      const before = remoteCalls;
+      remote.behaviour = failure;
+      const before = remote.calls;
 
       const read = await server.app.inject({ method: 'GET', url: `/cart/carts/${buyer.cartId}`, headers: { authorization: bearer(buyer.userId) } });
       expectPromotionsDown(read);
-      expect(remoteCalls).toBeGreaterThan(before);
+      expect(remote.calls).toBeGreaterThan(before);
 
       const added = await server.app.inject({
         method: 'POST',
@@ -86,16 +64,16 @@ describe('a promotion service that is deployed but down', () => {
       expectPromotionsDown(added);
 
       // Back up: the line change was written once (the answer, not the change, failed).
-      behaviour = 'up';
+      remote.behaviour = 'up';
       const cart = await buyer.client.cart.getCart({ params: { cartId: buyer.cartId } });
       expect(cart.stores.flatMap((store) => store.lines.map((line) => line.quantity))).toEqual([3]);
     });
 
     test(`(${how}) the checkout is refused with 503, holding nothing, and goes through once it is back`, async () => {
-      behaviour = 'up';
+      remote.behaviour = 'up';
       const product = await productOf(server, { price: 40_000, stock: 4 });
       const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 2 }]);
-      behaviour = failure;
+      remote.behaviour = failure;
       const checkout = () =>
         server.app.inject({
           method: 'POST',
@@ -114,7 +92,7 @@ describe('a promotion service that is deployed but down', () => {
         ),
       ).toEqual([]);
 
-      behaviour = 'up';
+      remote.behaviour = 'up';
       const placed = await checkout();
       expect(placed.statusCode).toBe(201);
       expect(placed.json().total.amount).toBe(80_000);

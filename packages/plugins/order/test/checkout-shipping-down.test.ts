@@ -1,5 +1,3 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cartPlugin } from '@tokobapak/plugin-cart';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
@@ -8,6 +6,7 @@ import { createTestServer, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { orderPlugin } from '../src/index.js';
 import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } from './checkout-support.js';
+import { type SteeredRemote, startSteeredRemote } from './steered-remote.js';
 
 // A shipping service that is deployed but down must not be taken for one that is not deployed:
 // the first refuses the checkout (503, nothing held, retry later), only the second places the
@@ -15,48 +14,23 @@ import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } f
 // local HTTP server the test steers, so every failure is immediate, or (when it hangs) bounded by
 // a 2 s remote-call timeout far inside the test's own, so nothing depends on timing.
 
-/** What the remote shipping service does with the next calls. */
-type Behaviour = 'reset' | 'fail' | 'hang' | 'quote-nothing';
-
-let behaviour: Behaviour = 'reset';
-let remoteCalls = 0;
-let remote: Server;
+let remote: SteeredRemote;
 let server: TestServer;
 // Long enough that a loaded machine answers the other cases well inside it; short beside the test timeout.
 const REMOTE_TIMEOUT_MS = 2_000;
 
 beforeAll(async () => {
-  remote = createHttpServer((request, response) => {
-    remoteCalls += 1;
-    request.resume();
-    if (behaviour === 'reset') {
-      // The process died mid-request: the connection closes with no answer.
-      request.socket.destroy();
-      return;
-    }
-    // Accepts the call and never answers: the process is alive but stuck.
-    if (behaviour === 'hang') return;
-    if (behaviour === 'fail') {
-      response.writeHead(503, { 'content-type': 'application/problem+json' });
-      response.end(JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, code: 'SERVICE_UNAVAILABLE' }));
-      return;
-    }
-    // Up again: this store has no shipping set up for the parcel.
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ options: [] }));
-  });
-  await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
-  const { port } = remote.address() as AddressInfo;
+  // Up again: this store has no shipping set up for the parcel.
+  remote = await startSteeredRemote({ options: [] }, 'reset');
   server = await createTestServer({
     plugins: [inventoryPlugin(), cartPlugin(), paymentPlugin({ provider: 'sandbox' }), promotionPlugin(), orderPlugin({ settleIntervalMs: 100 })],
-    remoteServices: { shipping: `http://127.0.0.1:${port}` },
+    remoteServices: { shipping: remote.url },
     remoteServiceTimeoutMs: REMOTE_TIMEOUT_MS,
   });
 });
 afterAll(async () => {
   await server?.close();
-  remote?.closeAllConnections();
-  await new Promise((resolve) => remote?.close(resolve));
+  await remote?.close();
 });
 
 /** A checkout of `cartId` sent over HTTP with an idempotency key, to read the answer's headers too. */
@@ -74,10 +48,10 @@ describe('a shipping service that is deployed but down', () => {
   const described = { reset: 'the connection closes unanswered', fail: 'it answers 503', hang: 'it accepts the call and never answers' };
   for (const failure of ['reset', 'fail', 'hang'] as const) {
     test(`(${described[failure]}) refuses the checkout with 503 ORDER_SHIPPING_UNAVAILABLE, holding nothing`, async () => {
-      behaviour = failure;
+      remote.behaviour = failure;
       const product = await productOf(server, { price: 40_000, stock: 4 });
       const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 2 }]);
-      const before = remoteCalls;
+      const before = remote.calls;
 
       const answer = await checkoutOverHttp(buyer.userId, buyer.cartId, `down-${failure}`);
       expect(answer.statusCode).toBe(503);
@@ -88,7 +62,7 @@ describe('a shipping service that is deployed but down', () => {
       if (failure === 'hang') expect(answer.json().detail).toContain(`timed out after ${REMOTE_TIMEOUT_MS} ms`);
       else expect(answer.json().detail).not.toContain('timed out');
       // The shipping service was asked (it was not skipped as absent).
-      expect(remoteCalls).toBeGreaterThan(before);
+      expect(remote.calls).toBeGreaterThan(before);
 
       // Nothing held: no stock, no payment, the checkout failed, the cart still open.
       expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 0 });
@@ -105,7 +79,7 @@ describe('a shipping service that is deployed but down', () => {
       expect(await checkoutsOf(server, buyer.userId)).toHaveLength(2);
 
       // Back up (and quoting nothing for this store): the same key now places the order.
-      behaviour = 'quote-nothing';
+      remote.behaviour = 'up';
       const placed = await checkoutOverHttp(buyer.userId, buyer.cartId, `down-${failure}`);
       expect(placed.statusCode).toBe(201);
       const checkout = placed.json();
