@@ -71,7 +71,7 @@ export { findUnsafeText, isSafeText, UNSAFE_TEXT_MESSAGE, type UnsafeTextIssue }
 export { jsonArrayText, SchemaJson, schemaJsonArray, schemaJsonObject } from './schema-json.js';
 export type { ApiKeyVerifier } from './security.js';
 export { SerializedJson, serializedJson } from './serialized-json.js';
-export { isServiceNotDeployed } from './service-absence.js';
+export { isRefusal, isServiceNotDeployed } from './service-absence.js';
 export { describeMissingService, type MissingService, MissingServicesError, serviceUrlVariable } from './service-dependencies.js';
 export { type DeclaredCall, type DeclaredEvent, isJsonMediaType, readServiceContract, type ServiceContract } from './spec-reader.js';
 export { type JsonSchema, type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';

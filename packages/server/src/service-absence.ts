@@ -25,3 +25,12 @@ export function serviceNotDeployed(service: string, variable: string): ProblemEr
 export function isServiceNotDeployed(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[NOT_DEPLOYED] === true;
 }
+
+/**
+ * True for a coded 4xx answer from another service (or this server): the call was refused and
+ * changed nothing, so it is neither retried nor undone, unlike a failure or no answer at all.
+ */
+export function isRefusal(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}

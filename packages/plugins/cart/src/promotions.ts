@@ -1,4 +1,4 @@
-import { isServiceNotDeployed } from '@tokobapak/server';
+import { isRefusal, isServiceNotDeployed } from '@tokobapak/server';
 import { applicableShipping } from './applicable-shipping.js';
 import type { CartContext } from './context.js';
 import { cartErrors } from './errors.js';
@@ -56,6 +56,7 @@ export async function evaluateDiscounts(
     });
   } catch (error) {
     if (isServiceNotDeployed(error)) return undefined;
+    // A refusal of the evaluation is a bug here, not an outage: passed on as it is.
     if (isRefusal(error)) throw error;
     throw promotionsDown(error);
   }
@@ -78,12 +79,6 @@ export async function evaluateDiscounts(
 
 // A restarted promotion process is usually back within seconds.
 const PROMOTIONS_RETRY_AFTER_SECONDS = 5;
-
-/** A coded 4xx answer: the promotion service refused the evaluation (a bug here, not an outage). */
-function isRefusal(error: unknown): boolean {
-  const status = (error as { status?: unknown })?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
-}
 
 /** The promotion service is deployed but did not answer (reset, refused) or failed (5xx). */
 function promotionsDown(error: unknown) {

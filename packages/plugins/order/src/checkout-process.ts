@@ -1,4 +1,4 @@
-import { defineProcess, type ProcessDefinition } from '@tokobapak/server';
+import { defineProcess, isRefusal, type ProcessDefinition } from '@tokobapak/server';
 import { cartUnavailable } from './cart-unavailable.js';
 import { type CheckoutRequest, placementFromCart, placementTotal, reservationItems } from './checkout-cart.js';
 import { reservePromotionsStep } from './checkout-promotions-step.js';
@@ -9,7 +9,6 @@ import { orderErrors } from './errors.js';
 import { holdSeconds, type OrderSettings } from './options.js';
 import { typed } from './order-desk.js';
 import { placeOrders } from './placement.js';
-import { isRefusal } from './refusal.js';
 
 /** How long after the placement began a checkout that has not placed its orders is undone. */
 const PLACEMENT_DEADLINE_MS = 2 * 60_000;

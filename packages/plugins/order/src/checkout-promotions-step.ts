@@ -1,8 +1,8 @@
+import { isRefusal } from '@tokobapak/server';
 import type { CheckoutStep } from './checkout-step.js';
 import { knownPlacement, placementOf, requireCheckout } from './checkout-store.js';
 import { orderErrors } from './errors.js';
 import { holdSeconds, type OrderSettings } from './options.js';
-import { isRefusal } from './refusal.js';
 
 type Ctx = Parameters<CheckoutStep['action']>[0];
 

@@ -1,10 +1,9 @@
-import { isServiceNotDeployed } from '@tokobapak/server';
+import { isRefusal, isServiceNotDeployed } from '@tokobapak/server';
 import { placementTotal } from './checkout-cart.js';
 import type { CheckoutStep } from './checkout-step.js';
 import { knownPlacement } from './checkout-store.js';
 import { orderErrors } from './errors.js';
 import type { PlacedOrder, Placement } from './placement.js';
-import { isRefusal } from './refusal.js';
 
 type Quote = Awaited<ReturnType<Parameters<CheckoutStep['action']>[0]['clients']['shipping']['getShippingQuote']>>;
 

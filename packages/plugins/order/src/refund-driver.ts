@@ -1,10 +1,10 @@
 import { eventTypes } from '@tokobapak/sdk';
 import type { HandlerContext } from '@tokobapak/server';
+import { isRefusal } from '@tokobapak/server';
 import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
 import type { OrderEvents } from './generated/manifest.js';
 import { recordStatus, type Tx } from './order-desk.js';
-import { isRefusal } from './refusal.js';
 
 /** What driving a refund needs: the database, the clock, and the payment and inventory services. */
 export type RefundContext = Pick<HandlerContext<OrderDatabase, OrderEvents>, 'db' | 'transaction' | 'clock' | 'clients'>;

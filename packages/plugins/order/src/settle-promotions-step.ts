@@ -1,6 +1,6 @@
+import { isRefusal } from '@tokobapak/server';
 import type { SettlementStep } from './checkout-step.js';
 import { settlingCheckout } from './checkout-store.js';
-import { isRefusal } from './refusal.js';
 
 /**
  * Step `commit-promotions` of settling: the paid checkout's promotion uses become final. Committing

@@ -1,10 +1,9 @@
-import { defineProcess } from '@tokobapak/server';
+import { defineProcess, isRefusal } from '@tokobapak/server';
 import { cancelPayment } from './checkout-process.js';
 import { type SettlementMemo, settlingCheckout } from './checkout-store.js';
 import type { OrderDatabase } from './database.js';
 import { typed } from './order-desk.js';
 import { cancelUnpaidOrders, confirmOrders } from './placement.js';
-import { isRefusal } from './refusal.js';
 import { releasePromotionsStep } from './release-promotions-step.js';
 import { commitPromotionsStep } from './settle-promotions-step.js';
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { exponentialBackoff } from '../events/backoff.js';
 import type { PluginContext } from '../plugin.js';
+import { isRefusal } from '../service-absence.js';
 import { killSwitch } from './kill-switch.js';
 import { type ProgressPatch, type StoredProcess, saveProgress } from './process-store.js';
 import type { AnyProcessDefinition, ProcessState, StepContext, StepRecord } from './types.js';
@@ -307,10 +308,4 @@ function problemFields(error: unknown): { code?: string; status?: number } {
   if (typeof error !== 'object' || error === null) return {};
   const { code, status } = error as { code?: unknown; status?: unknown };
   return { ...(typeof code === 'string' ? { code } : {}), ...(typeof status === 'number' ? { status } : {}) };
-}
-
-/** A coded refusal (4xx, from this server or a client's answer): the action did nothing. */
-function isRefusal(error: unknown): boolean {
-  const { status } = problemFields(error);
-  return status !== undefined && status >= 400 && status < 500;
 }
