@@ -1,15 +1,15 @@
 import { type CartComponents, eventTypes } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
 import { ownedCart, requireOpen, type Shopper } from './access.js';
-import { applicableShipping } from './applicable-shipping.js';
 import { hashCartToken, newCartToken } from './cart-token.js';
 import type { Cart, CartContext, Tx } from './context.js';
 import { cartErrors } from './errors.js';
 import { type AddLineValues, type LineRefusal, MAX_LINE_QUANTITY, writeAddedLine } from './line-write.js';
-import { evaluateDiscounts } from './promotions.js';
+import { type VersionedChange, writePricedChange } from './priced-change.js';
+import { adjustmentsOf } from './promotions.js';
 import { insertGuestCart, loadCart, loadCartShared } from './stored-cart.js';
 import { lookUpVariants, lookUpVariantsShared, type Snapshot } from './variants.js';
-import { type VersionedLineChange, writeVersionedLine } from './versioned-line-write.js';
+import { versionedLineChange } from './versioned-line-write.js';
 import { cartView, type StoredCart } from './view.js';
 
 type Schemas = CartComponents['schemas'];
@@ -63,8 +63,7 @@ export async function present(cart: Cart, stored: StoredCart, known?: Map<string
   const missing = stored.lines.map((line) => line.variantId).filter((id) => !known?.has(id));
   const snapshots = new Map(known);
   if (missing.length > 0) for (const [id, snapshot] of await lookUpVariants(cart.ctx, missing)) snapshots.set(id, snapshot);
-  const shipping = new Map(applicableShipping(stored, snapshots).map((choice) => [choice.storeId, choice.amount]));
-  return cartView(stored, snapshots, { ...(await evaluateDiscounts(cart.ctx, stored, snapshots)), shipping });
+  return cartView(stored, snapshots, await adjustmentsOf(cart.ctx, stored, snapshots));
 }
 
 /**
@@ -85,24 +84,41 @@ export async function getCart(cart: Cart, cartId: string, shopper: Shopper): Pro
  * Adds units of a variant. The cart is read and the variants looked up first (one call, for the
  * cart's lines and the new one, outside any transaction), both shared with the other cart requests
  * of the same turn as `getCart` shares them (a shared read starts after this request asked, so it
- * is never older than its own would be, and the write below checks the cart's version anyway);
- * the change is decided on the cart as
- * read and written in one statement only if the cart has not changed since (`writeVersionedLine`),
- * and the answer is that cart with the line changed: nothing is read back. When another change got
- * in between, or the change looks refused, the add statement runs in a transaction that locks the
- * cart first and decides on the current lines (`writeAddedLine`): concurrent adds to one cart queue
- * on the cart's lock, so together they never ask for more than is available.
+ * is never older than its own would be, and the write checks the cart's version anyway). The
+ * change is decided on the cart as read, priced, and written in one statement only if the cart
+ * has not changed since (`writePricedChange`): an answer the promotion service cannot price
+ * changes nothing, so a retry adds the units once. Concurrent adds to one cart each write only on
+ * the version they decided on, so together they never ask for more than is available.
+ *
+ * A referenced addition (the wishlist's, rare) claims its reference in a transaction that locks the
+ * cart and writes the line with it, and is priced after: its reference makes a retry add nothing.
  */
 export async function addLine(cart: Cart, cartId: string, shopper: Shopper, input: Schemas['LineInput'], once?: LineReference): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
-  const before = ownedCart(await loadCartShared(ctx.db, cartId, settings.tax), shopper);
-  requireOpen(before);
-  const snapshots = await lookUpVariantsShared(ctx, [...before.lines.map((line) => line.variantId), input.variantId]);
-  const variant = sellableVariant(snapshots, input.variantId, before.currency);
+  const read = ownedCart(await loadCartShared(ctx.db, cartId, settings.tax), shopper);
+  requireOpen(read);
+  const snapshots = await lookUpVariantsShared(ctx, [...read.lines.map((line) => line.variantId), input.variantId]);
+  const variant = sellableVariant(snapshots, input.variantId, read.currency);
+  const lineId = newId('cli');
+  if (!once) {
+    const decide = (current: StoredCart): VersionedChange => {
+      if (variant.price.currency !== current.currency)
+        throw lineRefused('CART_CURRENCY_MISMATCH', input.quantity, variant, current.currency, settings.maxLines);
+      const existing = current.lines.find((line) => line.variantId === input.variantId);
+      const quantity = (existing?.quantity ?? 0) + input.quantity;
+      const refusal = addRefusal(quantity, variant.available, !existing && current.lines.length >= settings.maxLines);
+      if (refusal) throw lineRefused(refusal, quantity, variant, current.currency, settings.maxLines);
+      return versionedLineChange(
+        current,
+        existing ? { kind: 'set', lineId: existing.id, quantity } : { kind: 'add', lineId, variantId: input.variantId, storeId: variant.storeId, quantity },
+      );
+    };
+    return writePricedChange(cart, { cartId, shopper, read, snapshots, decide });
+  }
   const values: AddLineValues = {
     cartId,
     variantId: input.variantId,
-    lineId: newId('cli'),
+    lineId,
     storeId: variant.storeId,
     currency: variant.price.currency,
     quantity: input.quantity,
@@ -110,35 +126,23 @@ export async function addLine(cart: Cart, cartId: string, shopper: Shopper, inpu
     maxLines: settings.maxLines,
     now: ctx.clock.now(),
   };
-  // A referenced addition (another service's, rare) claims its reference in the transaction, so it always takes the lock.
-  let after = once ? undefined : await addAsRead(ctx.db, before, values);
-  if (!after) {
-    // Refused, met another change, or referenced: decide again on the current lines, holding the cart's lock.
-    after = await ctx.transaction(async (tx) => {
-      await lockAndTouch(tx, cartId, values.now);
-      // Under the cart's lock, so of two requests with one reference the second sees the first's.
-      if (once && !(await claimReference(tx, cartId, once, values.now))) return loadLocked(cart, tx, cartId);
-      const locked = await writeAddedLine(tx.db, values, settings.tax);
-      if (!('cart' in locked)) throw lineRefused(locked.refusal, locked.quantity, variant, before.currency, settings.maxLines);
-      return locked.cart;
-    });
-  }
+  const after = await ctx.transaction(async (tx) => {
+    await lockAndTouch(tx, cartId, values.now);
+    // Under the cart's lock, so of two requests with one reference the second sees the first's.
+    if (!(await claimReference(tx, cartId, once, values.now))) return loadLocked(cart, tx, cartId);
+    const locked = await writeAddedLine(tx.db, values, settings.tax);
+    if (!('cart' in locked)) throw lineRefused(locked.refusal, locked.quantity, variant, read.currency, settings.maxLines);
+    return locked.cart;
+  });
   return present(cart, after, snapshots);
 }
 
-/**
- * The addition decided on the cart as read (in the add statement's order of checks) and written
- * only if the cart is still as read; undefined when it looks refused or the cart has changed.
- */
-async function addAsRead(db: Cart['ctx']['db'], before: StoredCart, values: AddLineValues): Promise<StoredCart | undefined> {
-  const existing = before.lines.find((line) => line.variantId === values.variantId);
-  const quantity = (existing?.quantity ?? 0) + values.quantity;
-  const refused = quantity > MAX_LINE_QUANTITY || quantity > values.available || (!existing && before.lines.length >= values.maxLines);
-  if (refused) return undefined;
-  const change: VersionedLineChange = existing
-    ? { kind: 'set', lineId: existing.id, quantity }
-    : { kind: 'add', lineId: values.lineId, variantId: values.variantId, storeId: values.storeId, quantity };
-  return writeVersionedLine(db, before, change, values.now);
+/** Why a line of `quantity` units may not be, in the add statement's order of checks; undefined when it may. */
+function addRefusal(quantity: number, available: number, wouldBeOneTooMany: boolean): LineRefusal | undefined {
+  if (quantity > MAX_LINE_QUANTITY) return 'CART_LINE_QUANTITY_LIMIT';
+  if (quantity > available) return 'CART_INSUFFICIENT_STOCK';
+  if (wouldBeOneTooMany) return 'CART_TOO_MANY_LINES';
+  return undefined;
 }
 
 /** Names a line addition made for another service: the customer's reference adds a line once. */
@@ -168,63 +172,41 @@ async function claimReference(tx: Tx, cartId: string, once: LineReference, now: 
   return true;
 }
 
-/** Sets a line's quantity, checked against what is available now. */
+/** Sets a line's quantity, checked against what is available now; priced before it is written (see `writePricedChange`). */
 export async function updateLine(cart: Cart, cartId: string, lineId: string, shopper: Shopper, quantity: number): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
-  const before = ownedCart(await loadCartShared(ctx.db, cartId, settings.tax), shopper);
-  requireOpen(before);
-  const line = before.lines.find((candidate) => candidate.id === lineId);
-  if (!line) throw cartErrors.CART_LINE_NOT_FOUND();
+  const read = ownedCart(await loadCartShared(ctx.db, cartId, settings.tax), shopper);
+  requireOpen(read);
   // Shared as `addLine`'s reads are.
   const snapshots = await lookUpVariantsShared(
     ctx,
-    before.lines.map((candidate) => candidate.variantId),
+    read.lines.map((candidate) => candidate.variantId),
   );
-  const variant = sellableVariant(snapshots, line.variantId, before.currency);
-  requireAvailable(variant, quantity);
-  const now = ctx.clock.now();
-  // One statement when the cart is still as read; otherwise the same change holding its lock.
-  const asRead = await writeVersionedLine(ctx.db, before, { kind: 'set', lineId, quantity }, now);
-  const after =
-    asRead ??
-    (await ctx.transaction(async (tx) => {
-      await lockAndTouch(tx, cartId, now);
-      const updated = await tx.db
-        .updateTable('cart_lines')
-        .set({ quantity, updated_at: now })
-        .where('id', '=', lineId)
-        .where('cart_id', '=', cartId)
-        .executeTakeFirst();
-      if (updated.numUpdatedRows === 0n) throw cartErrors.CART_LINE_NOT_FOUND();
-      return loadLocked(cart, tx, cartId);
-    }));
-  return present(cart, after, snapshots);
+  const decide = (current: StoredCart, known: Map<string, Snapshot>): VersionedChange => {
+    const line = current.lines.find((candidate) => candidate.id === lineId);
+    if (!line) throw cartErrors.CART_LINE_NOT_FOUND();
+    requireAvailable(sellableVariant(known, line.variantId, current.currency), quantity);
+    return versionedLineChange(current, { kind: 'set', lineId, quantity });
+  };
+  return writePricedChange(cart, { cartId, shopper, read, snapshots, decide });
 }
 
-/** Removes a line. */
+/** Removes a line; priced before it is written (see `writePricedChange`). */
 export async function removeLine(cart: Cart, cartId: string, lineId: string, shopper: Shopper): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
-  const before = ownedCart(await loadCart(ctx.db, cartId, settings.tax), shopper);
-  const now = ctx.clock.now();
-  // One statement when the cart is still as read (open, with the line); otherwise the lock decides, and refuses.
-  const removable = before.status === 'open' && before.lines.some((line) => line.id === lineId);
-  const asRead = removable ? await writeVersionedLine(ctx.db, before, { kind: 'remove', lineId }, now) : undefined;
-  const after =
-    asRead ??
-    (await ctx.transaction(async (tx) => {
-      await lockAndTouch(tx, cartId, now);
-      const removed = await tx.db.deleteFrom('cart_lines').where('id', '=', lineId).where('cart_id', '=', cartId).executeTakeFirst();
-      if (removed.numDeletedRows === 0n) throw cartErrors.CART_LINE_NOT_FOUND();
-      return loadLocked(cart, tx, cartId);
-    }));
-  return present(cart, after);
-}
-
-/** Locks the cart row for the rest of the transaction, refusing a cart that is no longer open. */
-export async function lockOpenCart(tx: Tx, cartId: string): Promise<void> {
-  const row = await tx.db.selectFrom('carts').select('status').where('id', '=', cartId).forUpdate().executeTakeFirst();
-  if (!row) throw cartErrors.CART_NOT_FOUND();
-  requireOpen(row);
+  const read = ownedCart(await loadCartShared(ctx.db, cartId, settings.tax), shopper);
+  requireOpen(read);
+  const decide = (current: StoredCart): VersionedChange => {
+    if (!current.lines.some((line) => line.id === lineId)) throw cartErrors.CART_LINE_NOT_FOUND();
+    return versionedLineChange(current, { kind: 'remove', lineId });
+  };
+  // The answer prices the lines left, so only their variants are looked up.
+  decide(read);
+  const snapshots = await lookUpVariantsShared(
+    ctx,
+    read.lines.filter((line) => line.id !== lineId).map((line) => line.variantId),
+  );
+  return writePricedChange(cart, { cartId, shopper, read, snapshots, decide });
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { CartComponents } from '@tokobapak/sdk';
 import { ownedCart, requireOpen, type Shopper } from './access.js';
-import { lockOpenCart, present } from './carts.js';
+import { present } from './carts.js';
 import type { Cart } from './context.js';
 import { cartErrors } from './errors.js';
-import { evaluateDiscounts } from './promotions.js';
+import { writePricedChange } from './priced-change.js';
 import { loadCart } from './stored-cart.js';
 import { lookUpVariants } from './variants.js';
-import { cartView, type StoredCart } from './view.js';
+import { versionedCodesChange } from './versioned-coupon-write.js';
+import type { Adjustments, StoredCart } from './view.js';
 
 type Schemas = CartComponents['schemas'];
 
@@ -15,55 +16,61 @@ const MAX_COUPONS = 10;
 
 /**
  * Keeps a coupon code on the cart once the promotion service says it applies to the cart as it is
- * now (one `getVariants` and one `evaluatePromotions` call, before the transaction). A code that
- * does not apply changes nothing and is refused with the promotion service's reason.
+ * now (one `getVariants` and one `evaluatePromotions` call, before the write). A code that does not
+ * apply, or a promotion service that cannot say, changes nothing (`writePricedChange`).
  */
 export async function applyCoupon(cart: Cart, cartId: string, shopper: Shopper, rawCode: string): Promise<Schemas['Cart']> {
-  const { ctx, settings } = cart;
   const code = rawCode.toUpperCase();
-  const before = ownedCart(await loadCart(ctx.db, cartId, settings.tax), shopper);
-  requireOpen(before);
-  if (before.couponCodes.includes(code)) return present(cart, before);
-  if (before.couponCodes.length >= MAX_COUPONS) throw cartErrors.CART_TOO_MANY_COUPONS();
+  const { read, snapshots } = await openCart(cart, cartId, shopper);
+  if (read.couponCodes.includes(code)) return present(cart, read, snapshots);
+  if (read.couponCodes.length >= MAX_COUPONS) throw cartErrors.CART_TOO_MANY_COUPONS();
+  return writePricedChange(cart, {
+    cartId,
+    shopper,
+    read,
+    snapshots,
+    decide: (current) => {
+      // Another request may have kept the code meanwhile: it is kept once.
+      if (current.couponCodes.includes(code)) return versionedCodesChange(current, current.couponCodes);
+      if (current.couponCodes.length >= MAX_COUPONS) throw cartErrors.CART_TOO_MANY_COUPONS();
+      return versionedCodesChange(current, [...current.couponCodes, code]);
+    },
+    accept: (adjustments) => requireApplies(adjustments, code),
+  });
+}
+
+/** The shopper's open cart as read (with its version), and its lines' variants (one `getVariants` call). */
+async function openCart(cart: Cart, cartId: string, shopper: Shopper) {
+  const read = ownedCart(await loadCart(cart.ctx.db, cartId, cart.settings.tax), shopper);
+  requireOpen(read);
   const snapshots = await lookUpVariants(
-    ctx,
-    before.lines.map((line) => line.variantId),
+    cart.ctx,
+    read.lines.map((line) => line.variantId),
   );
-  const codes = [...before.couponCodes, code];
-  const discounts = await evaluateDiscounts(ctx, before, snapshots, codes);
-  if (!discounts) throw cartErrors.CART_PROMOTIONS_UNAVAILABLE();
-  const rejected = discounts.rejectedCodes?.find((entry) => entry.code.toUpperCase() === code);
+  return { read, snapshots };
+}
+
+/** Refuses a code the evaluation rejected, with the promotion service's reason; and any code in a deployment without one. */
+function requireApplies(adjustments: Adjustments, code: string): void {
+  // Only the promotion service's answer carries `promotions` (`adjustmentsOf`): without the service, no code can be checked.
+  if (adjustments.promotions === undefined) throw cartErrors.CART_PROMOTIONS_UNAVAILABLE();
+  const rejected = adjustments.rejectedCodes?.find((entry) => entry.code.toUpperCase() === code);
   if (rejected) {
     throw cartErrors.CART_COUPON_REJECTED({
       detail: `${code}: ${rejected.reason}`,
       errors: [{ pointer: '#/body/code', message: rejected.reason }],
     });
   }
-  const after = await writeCodes(cart, cartId, (current) => (current.includes(code) ? current : [...current, code].slice(0, MAX_COUPONS)));
-  // The evaluation above is the answer when nothing else changed the cart meanwhile.
-  const unchanged = after.lines.length === before.lines.length && after.lines.every((line, index) => line.quantity === before.lines[index]?.quantity);
-  return unchanged && after.couponCodes.join() === codes.join() ? cartView(after, snapshots, discounts) : present(cart, after, snapshots);
 }
 
-/** Takes a coupon code off the cart (any letter case); a code it does not have changes nothing. */
+/** Takes a coupon code off the cart (any letter case); a code it does not have changes nothing. Priced before it is written. */
 export async function removeCoupon(cart: Cart, cartId: string, shopper: Shopper, rawCode: string): Promise<Schemas['Cart']> {
   const code = rawCode.toUpperCase();
-  ownedCart(await loadCart(cart.ctx.db, cartId, cart.settings.tax), shopper);
-  return present(cart, await writeCodes(cart, cartId, (current) => current.filter((candidate) => candidate !== code)));
-}
-
-async function writeCodes(cart: Cart, cartId: string, change: (current: string[]) => string[]): Promise<StoredCart> {
-  const now = cart.ctx.clock.now();
-  return cart.ctx.transaction(async (tx) => {
-    await lockOpenCart(tx, cartId);
-    const row = await tx.db.selectFrom('carts').select('coupon_codes').where('id', '=', cartId).executeTakeFirstOrThrow();
-    await tx.db
-      .updateTable('carts')
-      .set({ coupon_codes: JSON.stringify(change(row.coupon_codes)), updated_at: now })
-      .where('id', '=', cartId)
-      .execute();
-    const stored = await loadCart(tx.db, cartId, cart.settings.tax);
-    if (!stored) throw cartErrors.CART_NOT_FOUND();
-    return stored;
-  });
+  const { read, snapshots } = await openCart(cart, cartId, shopper);
+  const decide = (current: StoredCart) =>
+    versionedCodesChange(
+      current,
+      current.couponCodes.filter((candidate) => candidate !== code),
+    );
+  return writePricedChange(cart, { cartId, shopper, read, snapshots, decide });
 }

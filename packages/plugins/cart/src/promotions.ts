@@ -77,6 +77,16 @@ export async function evaluateDiscounts(
   };
 }
 
+/**
+ * What a cart's answer needs beyond the stored cart and its variants: its discounts (one
+ * `evaluatePromotions` call, `CART_PROMOTIONS_UNAVAILABLE` when a deployed promotion service fails)
+ * and the shipping that counts, also in a deployment without a promotion service.
+ */
+export async function adjustmentsOf(ctx: CartContext, cart: StoredCart, snapshots: Map<string, Snapshot>): Promise<Adjustments> {
+  const discounts = await evaluateDiscounts(ctx, cart, snapshots);
+  return discounts ?? { shipping: new Map(applicableShipping(cart, snapshots).map((choice) => [choice.storeId, choice.amount])) };
+}
+
 // A restarted promotion process is usually back within seconds.
 const PROMOTIONS_RETRY_AFTER_SECONDS = 5;
 

@@ -2,6 +2,7 @@ import { queryTemplate } from '@tokobapak/server';
 import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { CartDatabase } from './database.js';
 import { insertNewLine } from './new-line.js';
+import type { VersionedChange } from './priced-change.js';
 import type { StoredCart, StoredLine } from './view.js';
 
 /**
@@ -42,12 +43,12 @@ interface WrittenRow {
  * written.
  */
 function stamped(db: QueryCreator<CartDatabase>, p: { cartId: string; version: string; now: Date }) {
-  return db
-    .updateTable('carts')
-    .set({ updated_at: p.now })
-    .where('carts.id', '=', p.cartId)
-    .where(sql<boolean>`carts.xmin = ${p.version}::text::xid`)
-    .returning('carts.id');
+  return db.updateTable('carts').set({ updated_at: p.now }).where('carts.id', '=', p.cartId).where(atVersion(p.version)).returning('carts.id');
+}
+
+/** The cart row is still at the version (`xmin`) a change was decided on (see `stamped`). */
+export function atVersion(version: string) {
+  return sql<boolean>`carts.xmin = ${version}::text::xid`;
 }
 
 /**
@@ -110,13 +111,26 @@ export async function writeVersionedLine(db: Kysely<CartDatabase>, cart: StoredC
     ...change,
   });
   if (!row) return undefined;
-  // Without a version: the one after this write is not known here, so a further change reads the cart again.
-  const { version: _read, ...unversioned } = cart;
-  const after: StoredCart = { ...unversioned, updatedAt: now.toISOString(), lines: changedLines(cart.lines, change, row.position ?? cart.lines.length) };
+  const after: StoredCart = { ...changedCart(cart, change, row.position ?? cart.lines.length), updatedAt: now.toISOString() };
   if (change.kind === 'add' && row.prices_include_tax !== null && !cart.storeTaxes.has(change.storeId)) {
     after.storeTaxes = new Map(cart.storeTaxes).set(change.storeId, row.prices_include_tax);
   }
   return after;
+}
+
+/** The line change decided on `cart` as read, for `writePricedChange`. */
+export function versionedLineChange(cart: StoredCart, change: VersionedLineChange): VersionedChange {
+  return { wouldBe: changedCart(cart, change), write: (db, now) => writeVersionedLine(db, cart, change, now) };
+}
+
+/**
+ * `cart` with the change made, as it will be once written: a new line goes in at `position` (by
+ * default last, where a line created now sorts unless a clock went back). Without a version: the
+ * one after the write is not known, so a further change reads the cart again.
+ */
+export function changedCart(cart: StoredCart, change: VersionedLineChange, position = cart.lines.length): StoredCart {
+  const { version: _read, ...unversioned } = cart;
+  return { ...unversioned, lines: changedLines(cart.lines, change, position) };
 }
 
 function changedLines(lines: StoredLine[], change: VersionedLineChange, position: number): StoredLine[] {

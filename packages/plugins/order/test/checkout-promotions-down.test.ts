@@ -1,16 +1,16 @@
 import { cartPlugin } from '@tokobapak/plugin-cart';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
-import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, type SteeredRemote, startSteeredRemote, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { orderPlugin } from '../src/index.js';
 import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } from './checkout-support.js';
-import { type SteeredRemote, startSteeredRemote } from './steered-remote.js';
 
 // A promotion service that is deployed but down must not be taken for one that is not deployed:
 // only the second prices the cart without discounts. The first makes cart reads, line changes and
 // the checkout answer 503 (a cart priced without its discounts shows totals that are not the real
-// ones, and a checkout of it would charge full price and redeem nothing). The promotion service
+// ones, and a checkout of it would charge full price and redeem nothing); a change refused so is
+// not made. The promotion service
 // runs "elsewhere": its configured URL is a local HTTP server the test steers, so every failure
 // is immediate and nothing depends on timing.
 
@@ -44,7 +44,7 @@ function expectPromotionsDown(answer: { statusCode: number; headers: Record<stri
 describe('a promotion service that is deployed but down', () => {
   for (const failure of ['reset', 'fail'] as const) {
     const how = failure === 'reset' ? 'the connection closes unanswered' : 'it answers 503';
-    test(`(${how}) a cart read and a line change answer 503 CART_PROMOTIONS_UNAVAILABLE; the change is kept`, async () => {
+    test(`(${how}) a cart read and a line change answer 503 CART_PROMOTIONS_UNAVAILABLE; the change is not made`, async () => {
       remote.behaviour = 'up';
       const product = await productOf(server, { price: 40_000, stock: 9 });
       const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 1 }]);
@@ -63,10 +63,12 @@ describe('a promotion service that is deployed but down', () => {
       });
       expectPromotionsDown(added);
 
-      // Back up: the line change was written once (the answer, not the change, failed).
+      // Back up: the change that could not be priced was not written, so sending it again makes it once.
       remote.behaviour = 'up';
       const cart = await buyer.client.cart.getCart({ params: { cartId: buyer.cartId } });
-      expect(cart.stores.flatMap((store) => store.lines.map((line) => line.quantity))).toEqual([3]);
+      expect(cart.stores.flatMap((store) => store.lines.map((line) => line.quantity))).toEqual([1]);
+      const retried = await buyer.client.cart.addCartLine({ params: { cartId: buyer.cartId }, body: { variantId: product.variantId, quantity: 2 } });
+      expect(retried.stores.flatMap((store) => store.lines.map((line) => line.quantity))).toEqual([3]);
     });
 
     test(`(${how}) the checkout is refused with 503, holding nothing, and goes through once it is back`, async () => {

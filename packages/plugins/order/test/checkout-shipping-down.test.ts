@@ -2,11 +2,10 @@ import { cartPlugin } from '@tokobapak/plugin-cart';
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
 import { promotionPlugin } from '@tokobapak/plugin-promotion';
-import { createTestServer, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, type SteeredRemote, startSteeredRemote, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { orderPlugin } from '../src/index.js';
 import { checkoutBody, checkoutsOf, paymentsFor, productOf, shopper, stockOf } from './checkout-support.js';
-import { type SteeredRemote, startSteeredRemote } from './steered-remote.js';
 
 // A shipping service that is deployed but down must not be taken for one that is not deployed:
 // the first refuses the checkout (503, nothing held, retry later), only the second places the
