@@ -69,15 +69,24 @@ export const DEFAULT_REMOTE_SERVICE_TIMEOUT_MS = 30_000;
 
 /**
  * Sends a call to a service in another process. When nothing answers at its URL (refused, reset,
- * unknown host) or no answer comes within `timeoutMs`, the caller gets a 503 `SERVICE_UNAVAILABLE`
- * it can retry, not a 500 and not a wait for ever: the network failing is not a bug. The URL stays
- * out of the answer (it is internal); the service and the network error code are in it.
+ * unknown host) or no whole answer comes within `timeoutMs`, the caller gets a 503
+ * `SERVICE_UNAVAILABLE` it can retry, not a 500 and not a wait for ever: the network failing is not
+ * a bug. The URL stays out of the answer (it is internal); the service and the network error code
+ * are in it.
+ *
+ * The body is read here, inside the same bound: `fetch` resolves once the status and headers are
+ * in, and a callee that stalls after them would otherwise fail the caller's later read with the
+ * bound's bare `TimeoutError` (a 500), or with a dropped connection's `TypeError`, half answered.
+ * The caller gets the whole answer or the 503. Every caller reads the whole body anyway.
  */
 async function fetchRemote(request: Request, url: URL, timeoutMs: number): Promise<Response> {
   const service = url.pathname.split('/')[1] || 'unknown';
   const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    return await fetch(request, { signal: AbortSignal.any([request.signal, deadline]) });
+    const response = await fetch(request, { signal: AbortSignal.any([request.signal, deadline]) });
+    const body = await response.arrayBuffer();
+    // A status that carries no body (204, 304) must be given none.
+    return new Response(body.byteLength === 0 ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
   } catch (error) {
     // Our own bound ran out (not the caller's abort, which stays what it is): the callee is deployed but hung.
     if (deadline.aborted && !request.signal.aborted) {

@@ -116,6 +116,31 @@ describe('the API key port', () => {
     expect(response.json().detail).not.toContain(String(closedPort));
   });
 
+  test('a configured URL that sends its status and headers and then stalls in its body is answered 503 SERVICE_UNAVAILABLE once the bound runs out, as a hung one is', async () => {
+    // 200, its headers and the start of a grant, then nothing: alive, but stuck mid-answer.
+    const remote: Server = createHttpServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write(JSON.stringify(grant).slice(0, 10));
+    });
+    await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
+    running.push({
+      close: () => {
+        // The stalled answer holds its connection open: close it, or close() waits for it.
+        remote.closeAllConnections();
+        return new Promise((resolve) => remote.close(resolve));
+      },
+    });
+    const remoteUrl = `http://127.0.0.1:${(remote.address() as AddressInfo).port}`;
+
+    const server = await start({ plugins: [echoPlugin()], remoteServices: { auth: remoteUrl }, apiKeyCacheSeconds: 0, remoteServiceTimeoutMs: 500 });
+    const response = await server.app.inject({ method: 'GET', url: '/echo/store', headers: { 'x-api-key': 'good' } });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: expect.stringContaining('auth') });
+    expect(response.json().detail).toContain('timed out after 500 ms');
+  });
+
   test('with neither, a key is answered 503, as before', async () => {
     const server = await start({ plugins: [echoPlugin()] });
     const response = await server.app.inject({ method: 'GET', url: '/echo/store', headers: { 'x-api-key': 'good' } });

@@ -44,8 +44,13 @@ async function checkoutOverHttp(userId: string, cartId: string, idempotencyKey: 
 }
 
 describe('a shipping service that is deployed but down', () => {
-  const described = { reset: 'the connection closes unanswered', fail: 'it answers 503', hang: 'it accepts the call and never answers' };
-  for (const failure of ['reset', 'fail', 'hang'] as const) {
+  const described = {
+    reset: 'the connection closes unanswered',
+    fail: 'it answers 503',
+    hang: 'it accepts the call and never answers',
+    stall: 'it answers 200 and stalls in the middle of its body',
+  };
+  for (const failure of ['reset', 'fail', 'hang', 'stall'] as const) {
     test(`(${described[failure]}) refuses the checkout with 503 ORDER_SHIPPING_UNAVAILABLE, holding nothing`, async () => {
       remote.behaviour = failure;
       const product = await productOf(server, { price: 40_000, stock: 4 });
@@ -57,8 +62,8 @@ describe('a shipping service that is deployed but down', () => {
       expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(answer.headers['retry-after']).toBe('5');
       expect(answer.json()).toMatchObject({ code: 'ORDER_SHIPPING_UNAVAILABLE', detail: expect.stringContaining(product.storeId) });
-      // A hung callee is cut off at the configured bound, said so, and still taken as deployed (not skipped).
-      if (failure === 'hang') expect(answer.json().detail).toContain(`timed out after ${REMOTE_TIMEOUT_MS} ms`);
+      // A hung callee, or one stuck mid-answer, is cut off at the configured bound, said so, and still taken as deployed (not skipped).
+      if (failure === 'hang' || failure === 'stall') expect(answer.json().detail).toContain(`timed out after ${REMOTE_TIMEOUT_MS} ms`);
       else expect(answer.json().detail).not.toContain('timed out');
       // The shipping service was asked (it was not skipped as absent).
       expect(remote.calls).toBeGreaterThan(before);

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * What a steered remote service does with the next calls: close the connection with no answer (its
- * process died mid-request), answer 503, accept and never answer (alive but stuck), or answer 200
- * with the body it was started with.
+ * process died mid-request), answer 503, accept and never answer (alive but stuck), send 200 and
+ * its headers and the start of a body and then nothing more (stuck mid-answer), or answer 200 with
+ * the body it was started with.
  */
-export type RemoteBehaviour = 'reset' | 'fail' | 'hang' | 'up';
+export type RemoteBehaviour = 'reset' | 'fail' | 'hang' | 'stall' | 'up';
 
 /** A stand-in for a service deployed in another process, on 127.0.0.1, whose failures a test chooses. */
 export interface SteeredRemote {
@@ -27,6 +28,12 @@ export async function startSteeredRemote(upBody: unknown, initial: RemoteBehavio
       return;
     }
     if (remote.behaviour === 'hang') return;
+    if (remote.behaviour === 'stall') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      // Sent at once (headers and all), so the caller has its answer's status before the body stops.
+      response.write(JSON.stringify(upBody).slice(0, 1));
+      return;
+    }
     if (remote.behaviour === 'fail') {
       response.writeHead(503, { 'content-type': 'application/problem+json' });
       response.end(JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, code: 'SERVICE_UNAVAILABLE' }));
