@@ -9,6 +9,7 @@ import { orderErrors } from './errors.js';
 import { holdSeconds, type OrderSettings } from './options.js';
 import { typed } from './order-desk.js';
 import { placeOrders } from './placement.js';
+import { isFinalRefusal } from './refusal.js';
 
 /** How long after the placement began a checkout that has not placed its orders is undone. */
 const PLACEMENT_DEADLINE_MS = 2 * 60_000;
@@ -133,8 +134,15 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           let paymentId = output?.paymentId ?? (await requireCheckout(ctx.db, ctx.input.checkoutId)).payment_id;
           if (!paymentId) {
             const checkout = await requireCheckout(ctx.db, ctx.input.checkoutId);
-            // Idempotent per reference: the payment made before the crash, if any.
-            paymentId = (await createPayment(ctx, checkout.total, checkout.currency, settings).catch(() => undefined))?.id ?? null;
+            // The outcome is unknown: asking again (idempotent per reference) answers the payment made
+            // before the crash or the failed call, if any. Only a refusal says there is none; a failure
+            // or no answer fails this compensation, which the runner retries until the payment service
+            // answers, rather than leave a payment that may exist pending.
+            const again = await createPayment(ctx, checkout.total, checkout.currency, settings).catch((error: unknown) => {
+              if (isFinalRefusal(error)) return undefined;
+              throw error;
+            });
+            paymentId = again?.id ?? null;
           }
           if (paymentId) await cancelPayment(ctx, paymentId);
         },

@@ -1,16 +1,13 @@
 import { eventTypes } from '@tokobapak/sdk';
 import type { HandlerContext } from '@tokobapak/server';
-import { isRefusal } from '@tokobapak/server';
 import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
 import type { OrderEvents } from './generated/manifest.js';
 import { recordStatus, type Tx } from './order-desk.js';
+import { isFinalRefusal } from './refusal.js';
 
 /** What driving a refund needs: the database, the clock, and the payment and inventory services. */
 export type RefundContext = Pick<HandlerContext<OrderDatabase, OrderEvents>, 'db' | 'transaction' | 'clock' | 'clients'>;
-
-// Answers that say "not now" rather than "no": the refund stays pending and is driven again.
-const TRANSIENT_CODES = new Set(['IDEMPOTENCY_IN_PROGRESS', 'RATE_LIMITED']);
 
 /**
  * Takes a counted (`pending`) refund to its end, each step idempotent so that the request that
@@ -81,8 +78,8 @@ async function refundThroughPayment(
       body: { amount: { amount: Number(refund.amount), currency: order.currency }, reason },
     });
   } catch (error) {
-    const code = (error as { problem?: { code?: string } }).problem?.code ?? '';
-    if (!isRefusal(error) || TRANSIENT_CODES.has(code)) return delayed(ctx, refundId, error);
+    // Anything but a final "no" (a failure, no answer, "not now") leaves the refund pending and driven again.
+    if (!isFinalRefusal(error)) return delayed(ctx, refundId, error);
     await ctx.transaction((tx) => undoRefund(tx, refundId, ctx.clock.now()));
     throw error;
   }

@@ -13,9 +13,13 @@ import { ADDRESS, customerClient } from './support.js';
 
 export type Checkout = OrderComponents['schemas']['Checkout'];
 
-/** Inventory, cart, payment (its sandbox gateway), promotion, shipping and order on one fresh database. */
+/**
+ * Inventory, cart, payment (its sandbox gateway), promotion, shipping and order on one fresh
+ * database. `processRecoveryIntervalMs` spaces the runner's own recovery passes, for a test that
+ * drives them with `server.processes.recover()`.
+ */
 export async function startCheckoutServer(
-  options: { clock?: Clock; order?: OrderPluginOptions; payment?: Omit<PaymentPluginOptions, 'provider'> } = {},
+  options: { clock?: Clock; order?: OrderPluginOptions; payment?: Omit<PaymentPluginOptions, 'provider'>; processRecoveryIntervalMs?: number } = {},
 ): Promise<TestServer> {
   return createTestServer({
     plugins: [
@@ -28,6 +32,7 @@ export async function startCheckoutServer(
       orderPlugin({ settleIntervalMs: 100, ...options.order }),
     ],
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.processRecoveryIntervalMs ? { processRecoveryIntervalMs: options.processRecoveryIntervalMs } : {}),
   });
 }
 
