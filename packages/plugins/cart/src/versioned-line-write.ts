@@ -42,7 +42,7 @@ interface WrittenRow {
  * lock), PostgreSQL re-checks the condition on the newer row, the versions differ, and nothing is
  * written.
  */
-function stamped(db: QueryCreator<CartDatabase>, p: { cartId: string; version: string; now: Date }) {
+export function stamped(db: QueryCreator<CartDatabase>, p: { cartId: string; version: string; now: Date }) {
   return db.updateTable('carts').set({ updated_at: p.now }).where('carts.id', '=', p.cartId).where(atVersion(p.version)).returning('carts.id');
 }
 

@@ -1,5 +1,6 @@
 import { inventoryPlugin } from '@tokobapak/plugin-inventory';
-import { createTestServer, type RemoteBehaviour, type SteeredRemote, startSteeredRemote, type TestServer } from '@tokobapak/server/testing';
+import { shippingPlugin } from '@tokobapak/plugin-shipping';
+import { createTestServer, type RemoteBehaviour, type SteeredRemote, startSteeredRemote, storeSession, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cartPlugin } from '../src/index.js';
 import { type Cart, linesOf, tokenHeader, variantOf } from './support.js';
@@ -14,7 +15,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   remote = await startSteeredRemote({ currency: 'IDR', discount: 0, shippingDiscount: 0, lines: [], stores: [], applied: [], rejectedCodes: [] });
-  server = await createTestServer({ plugins: [inventoryPlugin(), cartPlugin()], remoteServices: { promotion: remote.url } });
+  server = await createTestServer({ plugins: [inventoryPlugin(), shippingPlugin(), cartPlugin()], remoteServices: { promotion: remote.url } });
 });
 afterAll(async () => {
   await server?.close();
@@ -26,13 +27,13 @@ async function cartWithLine(quantity: number) {
   remote.behaviour = 'up';
   const created = await server.client().cart.createCart({ body: {} });
   const headers = tokenHeader(created.token);
-  const { variantId } = await variantOf(server, { price: 40_000, stock: 9 });
+  const { variantId, storeId } = await variantOf(server, { price: 40_000, stock: 9 });
   await server.client().cart.addCartLine({ params: { cartId: created.id }, headers, body: { variantId, quantity } });
   const cart = await server.client().cart.getCart({ params: { cartId: created.id }, headers });
-  return { cartId: created.id, headers, variantId, lineId: linesOf(cart)[0]?.id as string, cart };
+  return { cartId: created.id, headers, variantId, storeId, lineId: linesOf(cart)[0]?.id as string, cart };
 }
 
-type Change = { method: 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: object };
+type Change = { method: 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; payload?: object };
 
 /** Sends a change over HTTP as a shopper's app would (to read the answer's headers). */
 function send(headers: Record<string, string>, change: Change) {
@@ -124,6 +125,22 @@ describe('a change the promotion service cannot price changes nothing, so its re
         { method: 'DELETE', url: `/cart/carts/${before.cartId}/coupons/hemat` },
       );
       expect(removed.couponCodes).toEqual([]);
+    });
+
+    test(`(${how}) choosing a store's shipping`, async () => {
+      const before = await cartWithLine(1);
+      await storeSession(server, before.storeId).shipping.updateShippingSettings({
+        body: { currency: 'IDR', flatRate: { name: 'Kirim rata', amount: 15_000 }, weightTable: null, biteship: null },
+      });
+      const { options } = await server.client().shipping.quoteShippingRates({
+        body: { storeId: before.storeId, destination: { postalCode: '12190' }, items: [{ weight: 250, quantity: 1 }], currency: 'IDR' },
+      });
+      const after = await expectRefusedThenDoneOnce(failure, before, {
+        method: 'PUT',
+        url: `/cart/carts/${before.cartId}/shipping/${before.storeId}`,
+        payload: { optionId: options[0]?.optionId },
+      });
+      expect(after.totals.shipping).toEqual({ amount: 15_000, currency: 'IDR' });
     });
   }
 });
