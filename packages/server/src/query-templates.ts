@@ -1,5 +1,5 @@
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
-import { prepareStatement } from './prepared-statements.js';
+import { keepUnnamed, prepareStatement } from './prepared-statements.js';
 
 /** Stands for a value bound at execution; Kysely compiles it into a `$n` placeholder like any value. */
 class Placeholder {
@@ -65,6 +65,7 @@ export function queryTemplate<DB, Values extends object, Row>(definition: QueryT
       const compiled = definition.build(db, placeholders, values).compile();
       const slots = compiled.parameters.map((value): Slot => (value instanceof Placeholder ? { placeholder: value.name } : { constant: value }));
       if (definition.prepare?.(values) ?? true) prepareStatement(definition.name, compiled.sql);
+      else keepUnnamed(compiled.sql);
       shape = { sql: compiled.sql, slots };
       shapes.set(key, shape);
     }

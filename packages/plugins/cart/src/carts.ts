@@ -1,5 +1,6 @@
 import { type CartComponents, eventTypes } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
+import { sql } from 'kysely';
 import { ownedCart, requireOpen, type Shopper } from './access.js';
 import { hashCartToken, newCartToken } from './cart-token.js';
 import type { Cart, CartContext, Tx } from './context.js';
@@ -32,14 +33,22 @@ export async function createCart({ ctx, settings }: Cart, customerId: string | n
 
 /** The customer's open cart id, created when there is none; concurrent calls meet at the unique index and get one cart. */
 export async function openCustomerCart(ctx: CartContext, customerId: string, currency: string, now: Date): Promise<string> {
-  const existing = await ctx.db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', 'open').executeTakeFirst();
+  // 'open' as a literal, so that a prepared statement's generic plan can use the partial index of open carts.
+  const existing = await ctx.db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', sql.lit('open')).executeTakeFirst();
   if (existing) return existing.id;
   await ctx.db
     .insertInto('carts')
     .values({ id: newId('crt'), customer_id: customerId, token_hash: null, status: 'open', currency, coupon_codes: '[]', created_at: now, updated_at: now })
-    .onConflict((conflict) => conflict.column('customer_id').where('status', '=', 'open').doNothing())
+    // The index's predicate as a literal: with a parameter, a prepared statement's generic plan
+    // cannot tell that the partial unique index applies, and PostgreSQL refuses the ON CONFLICT.
+    .onConflict((conflict) => conflict.column('customer_id').where('status', '=', sql.lit('open')).doNothing())
     .execute();
-  const created = await ctx.db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', 'open').executeTakeFirstOrThrow();
+  const created = await ctx.db
+    .selectFrom('carts')
+    .select('id')
+    .where('customer_id', '=', customerId)
+    .where('status', '=', sql.lit('open'))
+    .executeTakeFirstOrThrow();
   return created.id;
 }
 
