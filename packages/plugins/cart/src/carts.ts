@@ -31,25 +31,31 @@ export async function createCart({ ctx, settings }: Cart, customerId: string | n
   return { ...(await present({ ctx, settings }, stored)), token };
 }
 
-/** The customer's open cart id, created when there is none; concurrent calls meet at the unique index and get one cart. */
+/**
+ * The customer's open cart id, created when there is none, in one statement: the insert gives way
+ * at the unique index of open carts, and the same statement reads the cart that was already there.
+ * Concurrent calls meet at that index and get one cart.
+ */
 export async function openCustomerCart(ctx: CartContext, customerId: string, currency: string, now: Date): Promise<string> {
-  // 'open' as a literal, so that a prepared statement's generic plan can use the partial index of open carts.
-  const existing = await ctx.db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', sql.lit('open')).executeTakeFirst();
-  if (existing) return existing.id;
-  await ctx.db
-    .insertInto('carts')
-    .values({ id: newId('crt'), customer_id: customerId, token_hash: null, status: 'open', currency, coupon_codes: '[]', created_at: now, updated_at: now })
-    // The index's predicate as a literal: with a parameter, a prepared statement's generic plan
-    // cannot tell that the partial unique index applies, and PostgreSQL refuses the ON CONFLICT.
-    .onConflict((conflict) => conflict.column('customer_id').where('status', '=', sql.lit('open')).doNothing())
-    .execute();
-  const created = await ctx.db
-    .selectFrom('carts')
+  // 'open' as a literal, here and in the conflict target: with a parameter, a prepared statement's
+  // generic plan cannot tell that the partial index applies, and PostgreSQL refuses the ON CONFLICT.
+  const openCart = () => ctx.db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', sql.lit('open'));
+  const [found] = await ctx.db
+    .with('inserted', (db) =>
+      db
+        .insertInto('carts')
+        .values({ id: newId('crt'), customer_id: customerId, token_hash: null, status: 'open', currency, coupon_codes: '[]', created_at: now, updated_at: now })
+        .onConflict((conflict) => conflict.column('customer_id').where('status', '=', sql.lit('open')).doNothing())
+        .returning('id'),
+    )
+    .selectFrom('inserted')
     .select('id')
-    .where('customer_id', '=', customerId)
-    .where('status', '=', sql.lit('open'))
-    .executeTakeFirstOrThrow();
-  return created.id;
+    .unionAll(openCart())
+    .execute();
+  if (found) return found.id;
+  // Another request's cart committed after this statement began: the insert gave way to it, but
+  // the statement's snapshot could not see it. A new statement does.
+  return (await openCart().executeTakeFirstOrThrow()).id;
 }
 
 /** A cart as stored, or CART_NOT_FOUND. */

@@ -47,8 +47,9 @@ export function inventoryPlugin(options: InventoryPluginOptions = {}): Plugin {
       ...reservationHandlers(),
       ...variantLookupHandlers(),
     },
-    // Expired reservations also get released before every reservation and commit; the sweep returns
-    // their stock when no checkout is running. Both run once per interval across every server.
+    // Expired reservations are also released when a reservation is refused for stock (and a commit
+    // refuses its own when past its time); the sweep returns their stock when no checkout needs it.
+    // Both jobs run once per interval across every server.
     jobs: [
       {
         name: 'release-expired-reservations',

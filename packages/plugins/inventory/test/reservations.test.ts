@@ -141,7 +141,11 @@ describe('stock reservations', () => {
       'INVENTORY_INSUFFICIENT_STOCK',
     );
     clock.advance(2_000);
-    // The next reservation sweeps the expired one first, so its stock is there to take.
+    // A reservation that finds its stock sweeps nothing: the expired hold on this variant stays.
+    const { variantId: otherVariantId } = await product(1);
+    await order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId: otherVariantId, quantity: 1 }] } });
+    expect(await variant(created.id)).toMatchObject({ reserved: 3, available: 0 });
+    // One refused for stock sweeps the expired hold and tries again, so its stock is there to take.
     const next = await order.inventory.reserveStock({ body: { reference: unique('chk'), items: [{ variantId, quantity: 1 }] } });
     expect(next.status).toBe('active');
     expect(await variant(created.id)).toMatchObject({ reserved: 1, available: 2 });
