@@ -228,14 +228,23 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   /** `known`: the offset the pass's standings read, used for the first batch instead of reading it again. */
   async function deliverStream(consumer: Consumer, known: OutboxPosition | undefined): Promise<Omit<PassResult, 'error'>> {
     let progressed = false;
+    let next = known;
     for (let batch = 0; batch < BATCHES_PER_PASS && !stopping; batch++) {
-      const offset = batch === 0 && known ? known : await readOffset(db, consumer.name, now());
+      const offset = next ?? (await readOffset(db, consumer.name, now()));
+      next = undefined;
       const { rows, through } = await readBatch(db, offset, consumer.types, batchSize);
       if (!through) return { caughtUp: true, progressed };
       const step = await deliverBatch(consumer, offset, rows, through);
       // Another process holds this consumer: it is that process's turn.
       if (step === 'busy') return { caughtUp: false, progressed };
-      progressed ||= step === 'done';
+      if (step !== 'done') continue;
+      progressed = true;
+      // A batch short of full went to the head of the outbox as its read saw it: anything newer
+      // waits for the next pass, which a pass that delivered is followed by at once. Reading the
+      // offset and the outbox again here cost every delivery two statements to find nothing.
+      if (rows.length < batchSize) return { caughtUp: false, progressed };
+      // The offset this batch stored, under its lock: no need to read it back.
+      next = through;
     }
     return { caughtUp: false, progressed };
   }
