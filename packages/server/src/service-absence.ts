@@ -26,11 +26,20 @@ export function isServiceNotDeployed(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[NOT_DEPLOYED] === true;
 }
 
+// 4xx answers that say "not now" rather than "no": the request they answer may still take effect
+// (another call with the same idempotency key is running) or may be asked again later.
+const NOT_NOW_CODES = new Set(['IDEMPOTENCY_IN_PROGRESS', 'RATE_LIMITED']);
+
 /**
- * True for a coded 4xx answer from another service (or this server): the call was refused and
- * changed nothing, so it is neither retried nor undone, unlike a failure or no answer at all.
+ * True for a coded 4xx answer from another service (or this server) that turns the request down
+ * for good: the call was refused and changed nothing, so it is neither retried nor undone, unlike a
+ * failure, no answer at all, or a "not now" (`IDEMPOTENCY_IN_PROGRESS`, `RATE_LIMITED`), after
+ * which the caller cannot tell what will happen and must ask again later.
  */
 export function isRefusal(error: unknown): boolean {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
+  const failure = error as { status?: unknown; code?: unknown; problem?: { code?: unknown } } | null;
+  const status = failure?.status;
+  if (!(typeof status === 'number' && status >= 400 && status < 500)) return false;
+  const code = failure?.problem?.code ?? failure?.code;
+  return !(typeof code === 'string' && NOT_NOW_CODES.has(code));
 }

@@ -1,3 +1,4 @@
+import { TokoBapakError } from '@tokobapak/sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defineErrors } from '../src/errors.js';
 import { createServer, definePlugin, defineProcess, type PluginContext, type ProcessDefinition, type TokoBapakServer } from '../src/index.js';
@@ -54,6 +55,20 @@ const uncertain = defineProcess<unknown, null>({
     },
   ],
 });
+// Another service answered "a call with this idempotency key is still running": not a refusal, since
+// that call may still do the work, so the step is undone from what it declared, like a timeout.
+const notNow = defineProcess<unknown, null>({
+  name: 'not-now',
+  steps: [
+    step('a'),
+    {
+      ...step('call', {
+        fail: new TokoBapakError('inventory.reserveStock', { type: 'about:blank', title: 'In progress', status: 409, code: 'IDEMPOTENCY_IN_PROGRESS' }),
+      }),
+      uncertain: (ctx) => ({ did: `call for ${ctx.key}` }),
+    },
+  ],
+});
 const slow = defineProcess<unknown, null>({ name: 'slow', steps: [step('a', { wait: true }), step('b')] });
 const deadline = defineProcess<unknown, null>({ name: 'deadline', deadlineMs: 60_000, steps: [step('a'), step('b', { wait: true }), step('c')] });
 const stubborn = defineProcess<unknown, null>({ name: 'stubborn', steps: [step('a', { compensateFails: 1 }), step('b', { fail: new Error('boom') })] });
@@ -104,7 +119,9 @@ const shopPlugin = () =>
     spec: { openapi: '3.1.0', info: { title: 'shop', version: '1' }, paths: {} },
     handlers: {},
     migrations: {},
-    processes: [failing, uncertain, slow, deadline, stubborn, takeover, frugal, together, togetherFailing] as Array<ProcessDefinition<unknown, never, never>>,
+    processes: [failing, uncertain, notNow, slow, deadline, stubborn, takeover, frugal, together, togetherFailing] as Array<
+      ProcessDefinition<unknown, never, never>
+    >,
     async onStart(ctx) {
       context = ctx;
     },
@@ -154,6 +171,12 @@ describe('durable processes', () => {
   test('a step that fails without a refusal is compensated from what it declared before acting', async () => {
     const run = await context.processes.start(uncertain, { key: 'call-1', input: null });
     expect(stepsOf('call-1')).toEqual(['a', 'call', 'undo call for call-1', 'undo a']);
+    expect(run.status).toBe('compensated');
+  });
+
+  test('a "not now" answer (a call with the same key still running) is no refusal: the step is undone as if it timed out', async () => {
+    const run = await context.processes.start(notNow, { key: 'not-now-1', input: null });
+    expect(stepsOf('not-now-1')).toEqual(['a', 'call', 'undo call for not-now-1', 'undo a']);
     expect(run.status).toBe('compensated');
   });
 

@@ -9,7 +9,6 @@ import { orderErrors } from './errors.js';
 import { holdSeconds, type OrderSettings } from './options.js';
 import { typed } from './order-desk.js';
 import { placeOrders } from './placement.js';
-import { isFinalRefusal } from './refusal.js';
 
 /** How long after the placement began a checkout that has not placed its orders is undone. */
 const PLACEMENT_DEADLINE_MS = 2 * 60_000;
@@ -139,7 +138,7 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
             // or no answer fails this compensation, which the runner retries until the payment service
             // answers, rather than leave a payment that may exist pending.
             const again = await createPayment(ctx, checkout.total, checkout.currency, settings).catch((error: unknown) => {
-              if (isFinalRefusal(error)) return undefined;
+              if (isRefusal(error)) return undefined;
               throw error;
             });
             paymentId = again?.id ?? null;

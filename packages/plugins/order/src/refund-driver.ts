@@ -1,10 +1,9 @@
 import { eventTypes } from '@tokobapak/sdk';
-import type { HandlerContext } from '@tokobapak/server';
+import { type HandlerContext, isRefusal } from '@tokobapak/server';
 import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
 import type { OrderEvents } from './generated/manifest.js';
 import { recordStatus, type Tx } from './order-desk.js';
-import { isFinalRefusal } from './refusal.js';
 
 /** What driving a refund needs: the database, the clock, and the payment and inventory services. */
 export type RefundContext = Pick<HandlerContext<OrderDatabase, OrderEvents>, 'db' | 'transaction' | 'clock' | 'clients'>;
@@ -79,7 +78,7 @@ async function refundThroughPayment(
     });
   } catch (error) {
     // Anything but a final "no" (a failure, no answer, "not now") leaves the refund pending and driven again.
-    if (!isFinalRefusal(error)) return delayed(ctx, refundId, error);
+    if (!isRefusal(error)) return delayed(ctx, refundId, error);
     await ctx.transaction((tx) => undoRefund(tx, refundId, ctx.clock.now()));
     throw error;
   }
