@@ -144,3 +144,21 @@ describe('a change the promotion service cannot price changes nothing, so its re
     });
   }
 });
+
+describe('changes of one cart at once: each is decided, priced and written on the cart as it is', () => {
+  test('coupons applied together are all kept, and units added together all count', async () => {
+    const { cartId, headers, variantId } = await cartWithLine(1);
+    const codes = ['SATU', 'DUA', 'TIGA', 'EMPAT', 'LIMA'];
+    const asked = remote.calls;
+    // Read together, so all but one find the cart changed when they write, and are read, decided and priced again.
+    await Promise.all([
+      ...codes.map((code) => server.client().cart.applyCartCoupon({ params: { cartId }, headers, body: { code } })),
+      ...codes.map(() => server.client().cart.addCartLine({ params: { cartId }, headers, body: { variantId, quantity: 1 } })),
+    ]);
+    const cart = await server.client().cart.getCart({ params: { cartId }, headers });
+    expect([...cart.couponCodes].sort()).toEqual([...codes].sort());
+    expect(linesOf(cart).map((line) => line.quantity)).toEqual([6]);
+    // Every change asked the promotion service at least once (a change tried again asks again).
+    expect(remote.calls - asked).toBeGreaterThanOrEqual(codes.length * 2);
+  });
+});
