@@ -6,7 +6,7 @@ import { platformErrors } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { HandlerContext, Plugin } from './plugin.js';
 import { Reply } from './reply.js';
-import { type ApiKeyVerifier, authenticate, type PresentedCredentials } from './security.js';
+import { type ApiKeyVerifier, authenticate, guestCaller, type PresentedCredentials } from './security.js';
 import { SerializedJson } from './serialized-json.js';
 import { type OperationRoute, readOperations } from './spec-routes.js';
 import type { TokenService } from './tokens.js';
@@ -40,13 +40,23 @@ export class InFlight {
 
   /** Runs `work`, counted. */
   async track<T>(work: () => Promise<T>): Promise<T> {
-    this.count += 1;
+    this.enter();
     try {
       return await work();
     } finally {
-      this.count -= 1;
-      if (this.count === 0) for (const resolve of this.idle.splice(0)) resolve();
+      this.leave();
     }
+  }
+
+  /** A handler starts; pair with {@link leave} in a `finally` (what `track` does, without a closure per request). */
+  enter(): void {
+    this.count += 1;
+  }
+
+  /** A handler entered with {@link enter} is done. */
+  leave(): void {
+    this.count -= 1;
+    if (this.count === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** Resolves once no handler runs, or after `timeoutMs`. */
@@ -134,18 +144,7 @@ export function bindOperations(
       ...(operation.bodyLimit !== undefined ? { bodyLimit: operation.bodyLimit } : {}),
       config: { operationId: operation.operationId },
       // Authentication runs before the body is even parsed: an anonymous caller learns nothing.
-      onRequest: async (request) => {
-        request.caller = await authenticateCaller(
-          operation,
-          request.method,
-          {
-            authorization: request.headers.authorization,
-            apiKey: header(request, 'x-api-key'),
-            serviceCredential: header(request, 'x-service-credential'),
-          },
-          deps,
-        );
-      },
+      onRequest: (request, reply, done) => identify(request, reply, done),
       // A route takes only the body type its spec declares: multipart never slips into a JSON operation, or JSON into an upload.
       // A callback hook: it never waits, and an async one costs a promise per request.
       preValidation: (request, _reply, done) => {
@@ -160,32 +159,63 @@ export function bindOperations(
         }
         done();
       },
-      handler: (request, reply) => deps.inFlight.track(() => handle(request, reply)),
+      handler: (request, reply) => handle(request, reply),
     });
 
-    async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-      const input: OperationInput = {
-        params: request.params ?? {},
-        query: pick(request.query as Record<string, unknown> | undefined, operation.queryNames),
-        headers: pick(request.headers as Record<string, unknown>, operation.headerNames),
-        body: request.body,
+    /**
+     * Establishes the caller. A callback hook: a guest (the hottest public routes: a new cart, the
+     * catalogue) is settled without a promise; a presented credential is checked asynchronously.
+     */
+    function identify(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
+      const credentials: PresentedCredentials = {
+        authorization: request.headers.authorization,
+        apiKey: header(request, 'x-api-key'),
+        serviceCredential: header(request, 'x-service-credential'),
       };
-      const context = {
-        ...base,
-        caller: request.caller,
-        requestId: request.id,
-        ip: request.ip,
-        log: request.log,
-      } as HandlerContext<unknown>;
-      const key = operation.idempotent ? header(request, 'idempotency-key') : undefined;
-      const outcome = await runOperation(bound, input, context, key, deps);
-      if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
-      return send(reply, operation, outcome.reply, deps.checkSerializedJson);
+      const guest = guestCaller(operation.security, credentials);
+      if (guest) {
+        request.caller = guest;
+        done();
+        return;
+      }
+      authenticateCaller(operation, request.method, credentials, deps).then((caller) => {
+        request.caller = caller;
+        done();
+      }, done);
+    }
+
+    /** The route's handler, counted in flight (entered and left here rather than through `track`: no closure per request). */
+    async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+      deps.inFlight.enter();
+      try {
+        const input: OperationInput = {
+          params: request.params ?? {},
+          query: pick(request.query as Record<string, unknown> | undefined, operation.queryNames),
+          headers: pick(request.headers as Record<string, unknown>, operation.headerNames),
+          body: request.body,
+        };
+        const context = {
+          ...base,
+          caller: request.caller,
+          requestId: request.id,
+          ip: request.ip,
+          log: request.log,
+        } as HandlerContext<unknown>;
+        const key = operation.idempotent ? header(request, 'idempotency-key') : undefined;
+        const outcome = await runOperation(bound, input, context, key, deps);
+        if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+        return send(reply, operation, outcome.reply, deps.checkSerializedJson);
+      } finally {
+        deps.inFlight.leave();
+      }
     }
   }
 }
 
-/** Establishes the caller from the presented credentials by the operation's security, and refuses writes by deleted accounts. */
+/**
+ * Establishes the caller from the presented credentials by the operation's security, and refuses
+ * writes by deleted accounts (a guest has no account: {@link guestCaller} settles it alone).
+ */
 export async function authenticateCaller(
   operation: OperationRoute,
   method: string,

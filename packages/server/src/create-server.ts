@@ -12,6 +12,7 @@ import type { ServerConfig } from './config.js';
 import { installCors } from './cors.js';
 import { type Database, openDatabase, persistentDataDir } from './database.js';
 import { ACCOUNT_DELETED, createDeletedAccounts } from './deleted-accounts.js';
+import { shareDirectQueries } from './direct-queries.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, payloadChecker, writeManyToOutbox, writeToOutbox } from './events/index.js';
 import type { EventEnvelope, NewEvent } from './events/types.js';
@@ -188,6 +189,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     const bases = new Map<string, BaseContext>();
     for (const plugin of plugins) {
       const pluginDb = db.withSchema(plugin.name);
+      shareDirectQueries(db, pluginDb);
       const base: BaseContext = {
         db: pluginDb,
         async transaction(fn) {

@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
+import { poolQuery, runDirectly } from './direct-queries.js';
 import { PreparingClient } from './prepared-statements.js';
 
 /** Where the data lives: PostgreSQL when `url` is set, otherwise embedded PGlite. */
@@ -122,6 +123,7 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
     // pool already discards it and opens a new one on demand, so this must not crash the process.
     pool.on('error', (error) => config.onIdleError?.(error));
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    runDirectly(db, poolQuery(pool));
     return { kind: 'postgres', db, close: () => db.destroy() };
   }
   const dataDir = persistentDataDir(config);

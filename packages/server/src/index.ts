@@ -22,7 +22,7 @@ export {
 } from './errors.js';
 export { isPermanentFailure, PermanentEventFailure } from './events/permanent-failure.js';
 export type { EventEnvelope, NewEvent } from './events/types.js';
-export { newId } from './ids.js';
+export { newId, secureRandomBytes } from './ids.js';
 export type { ScheduledJob } from './jobs/types.js';
 export type { DemoAccount, LandingPageOptions } from './landing-page.js';
 export { createMailer, type MailConfig, type Mailer, type MailMessage } from './mail/index.js';

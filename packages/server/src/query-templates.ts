@@ -1,4 +1,5 @@
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+import { directQueryOf } from './direct-queries.js';
 import { keepUnnamed, prepareStatement } from './prepared-statements.js';
 
 /** Stands for a value bound at execution; Kysely compiles it into a `$n` placeholder like any value. */
@@ -46,7 +47,9 @@ export interface QueryTemplate<DB, Values, Row> {
  * A query for a hot read path. Building and compiling a Kysely query costs about as much as running
  * it on an indexed table, and PostgreSQL re-plans every unnamed statement; so each shape is built
  * and compiled once, and on PostgreSQL sent as a named prepared statement (parsed and planned once
- * per connection). On PGlite the compiled text is reused and statements stay unnamed.
+ * per connection), on a pooled connection taken directly rather than through Kysely's executor
+ * (outside transactions: see direct-queries.ts). On PGlite the compiled text is reused and
+ * statements stay unnamed.
  *
  * Every value that varies between requests must come from a placeholder (`p.x`), never from
  * `values` directly inside `build`; `values` is there only to choose the shape. Placeholders become
@@ -83,6 +86,8 @@ export function queryTemplate<DB, Values extends object, Row>(definition: QueryT
           throw new Error(`Query template ${definition.name}: no value for placeholder ${slot.placeholder} in shape ${definition.shape?.(values) ?? ''}`);
         return value;
       });
+      const direct = directQueryOf(db);
+      if (direct) return (await direct(shape.sql, parameters)) as Row[];
       const result = await db.executeQuery<Row>(CompiledQuery.raw(shape.sql, parameters));
       return result.rows;
     },

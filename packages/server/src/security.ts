@@ -1,4 +1,4 @@
-import type { ApiKeyCaller, Caller, StoreRole, UserCaller } from './caller.js';
+import type { ApiKeyCaller, Caller, GuestCaller, StoreRole, UserCaller } from './caller.js';
 import { ProblemError, platformErrors } from './errors.js';
 import type { SecurityRequirement } from './spec-routes.js';
 import type { TokenService } from './tokens.js';
@@ -24,11 +24,8 @@ export async function authenticate(
   tokens: TokenService,
   verifyApiKey: ApiKeyVerifier,
 ): Promise<Caller> {
-  if (requirements.length === 0) return { kind: 'guest' };
-  // `{}` among the alternatives: no credential at all is a guest. A credential that is presented
-  // is still checked, so a bad or expired token is a 401, never a silent downgrade to guest.
-  const presented = Boolean(credentials.authorization || credentials.apiKey || credentials.serviceCredential);
-  if (!presented && requirements.some((requirement) => requirement.scheme === 'anonymous')) return { kind: 'guest' };
+  const guest = guestCaller(requirements, credentials);
+  if (guest) return guest;
   let refusal: ProblemError | undefined;
   let authenticationFailure: ProblemError | undefined;
   for (const requirement of requirements) {
@@ -45,6 +42,19 @@ export async function authenticate(
     }
   }
   throw refusal ?? serviceOnlyRefusal(requirements, credentials, tokens) ?? authenticationFailure ?? platformErrors.UNAUTHENTICATED();
+}
+
+/**
+ * The guest caller when the security alternatives settle it without checking anything: a public
+ * operation (`security: []`), or one that admits `{}` (anyone without credentials) called with
+ * none. A credential that is presented is still checked, so a bad or expired token is a 401, never
+ * a silent downgrade to guest. Synchronous, so the HTTP route can settle a guest without a promise.
+ */
+export function guestCaller(requirements: SecurityRequirement[], credentials: PresentedCredentials): GuestCaller | undefined {
+  if (requirements.length === 0) return { kind: 'guest' };
+  const presented = Boolean(credentials.authorization || credentials.apiKey || credentials.serviceCredential);
+  if (!presented && requirements.some((requirement) => requirement.scheme === 'anonymous')) return { kind: 'guest' };
+  return undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Database, openDatabase } from '../src/database.js';
+import { directQueryOf, shareDirectQueries } from '../src/direct-queries.js';
 import { queryTemplate } from '../src/query-templates.js';
 import { openTestDatabase } from '../src/testing/test-database.js';
 
@@ -118,6 +119,49 @@ describe('query templates', () => {
       for (let run = 0; run < 8; run += 1) expect(await byColour(run % 2 ? 'brown' : 'none')).toEqual(run % 2 ? [{ id: 1 }] : []);
       expect((await named()).map((row) => row.name)).toEqual([expect.stringMatching(/^tb_auto_[0-9a-f]{12}$/)]);
     });
+  });
+
+  test.runIf(process.env.DATABASE_URL)(
+    "on PostgreSQL a template on the pool skips Kysely's executor; in a transaction it runs on the transaction's connection",
+    async () => {
+      const byId = queryTemplate<Tables, { id: number }, { name: string }>({
+        name: 'test_direct_by_id',
+        build: (kysely, p) => kysely.selectFrom('fruits').select('name').where('id', '=', p.id),
+      });
+      // The pool and a schema-bound view of it run directly; a transaction never does.
+      const view = db.withSchema('public');
+      shareDirectQueries(db, view);
+      expect(directQueryOf(db)).toBeDefined();
+      expect(directQueryOf(view)).toBe(directQueryOf(db));
+      expect(await byId.execute(view, { id: 2 })).toEqual([{ name: 'manggis' }]);
+      const rolledBack = new Error('roll back');
+      await expect(
+        db.transaction().execute(async (trx) => {
+          expect(directQueryOf(trx)).toBeUndefined();
+          await trx.insertInto('fruits').values({ id: 9, name: 'duku', colour: 'yellow' }).execute();
+          expect(await byId.execute(trx, { id: 9 })).toEqual([{ name: 'duku' }]);
+          // Another pooled connection does not see the uncommitted row.
+          expect(await byId.execute(db, { id: 9 })).toEqual([]);
+          throw rolledBack;
+        }),
+      ).rejects.toBe(rolledBack);
+      // A failing statement answers PostgreSQL's error, and the pool goes on serving.
+      const failing = queryTemplate<Tables, { id: string }, { name: string }>({
+        name: 'test_direct_failing',
+        build: (kysely, p) => kysely.selectFrom('fruits').select('name').where(sql<boolean>`id = ${p.id}::integer`),
+      });
+      await expect(failing.execute(db, { id: 'not a number' })).rejects.toMatchObject({ code: '22P02' });
+      expect(await Promise.all([1, 2, 3, 4].map((id) => byId.execute(db, { id })))).toEqual([
+        [{ name: 'salak' }],
+        [{ name: 'manggis' }],
+        [{ name: 'rambutan' }],
+        [{ name: 'jambu' }],
+      ]);
+    },
+  );
+
+  test.runIf(!process.env.DATABASE_URL)('on PGlite templates go through Kysely', () => {
+    expect(directQueryOf(db)).toBeUndefined();
   });
 
   test.runIf(process.env.DATABASE_URL)('with preparedStatements: false the same template runs unnamed (for poolers)', async () => {

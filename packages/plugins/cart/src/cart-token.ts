@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { secureRandomBytes } from '@tokobapak/server';
 
-/** A new guest cart token: 32 random bytes, shown to the guest once and never stored. */
+/** A new guest cart token: 32 random bytes (from the CSPRNG, in batches), shown to the guest once and never stored. */
 export function newCartToken(): string {
-  return `ctk_${randomBytes(32).toString('base64url')}`;
+  return `ctk_${secureRandomBytes(32).toString('base64url')}`;
 }
 
 /**
