@@ -61,6 +61,22 @@ function statementName(text: string, values: unknown[]): string | undefined {
 }
 
 /**
+ * After a migration changed the columns a named statement answers (`select *`, `returning *` on an
+ * altered table), PostgreSQL refuses to run it on every connection that prepared it ("cached plan
+ * must not change result type"). The statement that meets this fails, and its text is sent unnamed
+ * from then on, so a process that was running during the migration fails that one request per
+ * text instead of every one until it restarts. Answers the error, to be passed on.
+ */
+function forgotten<E>(text: string, error: E): E {
+  const failure = error as { code?: unknown; message?: unknown } | null;
+  if (failure?.code === '0A000' && typeof failure.message === 'string' && failure.message.includes('cached plan must not change result type')) {
+    names.delete(text);
+    unnamed.add(text);
+  }
+  return error;
+}
+
+/**
  * A node-postgres client that sends registered and often-run texts as named statements, and a transaction's
  * `begin` together with its first statement (see {@link sendWithBegin}): `begin` is a round trip
  * and a socket write of its own otherwise, for every transaction. Kysely calls `query(text, values)`;
@@ -88,7 +104,8 @@ export class PreparingClient extends pg.Client {
     if (this.beginPending) {
       this.beginPending = false;
       if (typeof config === 'string' && callback === undefined && canCarryBegin(values, name)) {
-        return sendWithBegin((query) => super.query(query), config, values, name);
+        const sent = sendWithBegin((query) => super.query(query), config, values, name);
+        return name ? sent.catch((error: unknown) => Promise.reject(forgotten(config, error))) : sent;
       }
       // Anything else waits for `begin` on its own; if `begin` failed, it is not sent at all.
       const begun = super.query({ name: BEGIN_STATEMENT, text: 'begin', values: [] }) as Promise<unknown>;
@@ -108,8 +125,11 @@ export class PreparingClient extends pg.Client {
 
   // biome-ignore lint/suspicious/noExplicitAny: as query()
   private send(config: any, values: any, callback: any, name: string | undefined): any {
-    if (name) return super.query({ name, text: config, values }, callback);
-    return super.query(config, values, callback);
+    if (!name) return super.query(config, values, callback);
+    if (callback) {
+      return super.query({ name, text: config, values }, (error: Error | null, result: unknown) => callback(error && forgotten(config, error), result));
+    }
+    return (super.query({ name, text: config, values }) as Promise<unknown>).catch((error: unknown) => Promise.reject(forgotten(config, error)));
   }
 
   private beginIsPrepared(): boolean {

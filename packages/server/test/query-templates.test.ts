@@ -164,6 +164,20 @@ describe('query templates', () => {
     expect(directQueryOf(db)).toBeUndefined();
   });
 
+  test.runIf(process.env.DATABASE_URL)('a named statement whose columns a migration changed fails once, then runs unnamed', async () => {
+    await sql`create table crates (id integer primary key, label text)`.execute(db);
+    await sql`insert into crates values (1, 'salak')`.execute(db);
+    await db.connection().execute(async (connection) => {
+      const read = async () => (await sql<Record<string, unknown>>`select * from crates where id = ${1}`.execute(connection)).rows;
+      // Named on its third run; the fourth runs the prepared plan.
+      for (let run = 0; run < 4; run += 1) expect(await read()).toEqual([{ id: 1, label: 'salak' }]);
+      await sql`alter table crates add column weight integer`.execute(connection);
+      await expect(read()).rejects.toThrow(/cached plan must not change result type/);
+      expect(await read()).toEqual([{ id: 1, label: 'salak', weight: null }]);
+      expect(await read()).toEqual([{ id: 1, label: 'salak', weight: null }]);
+    });
+  });
+
   test.runIf(process.env.DATABASE_URL)('with preparedStatements: false the same template runs unnamed (for poolers)', async () => {
     const url = (database as Database & { url?: string }).url as string;
     const unprepared = await openDatabase({ url, preparedStatements: false });
