@@ -25,27 +25,33 @@ export const fixShippingStep: CheckoutStep<undefined> = {
         throw invalid(`/shipping/${index}/storeId`, `the cart has nothing from store ${entry.storeId}`);
       }
     });
-    const orders: PlacedOrder[] = [];
-    for (const order of placement.orders) {
-      const optionId = asked.find((entry) => entry.storeId === order.storeId)?.optionId ?? order.shipping.optionId;
-      if (optionId === null) {
-        // Placed without shipping only when the store does not ship this parcel through the shipping service.
-        await refuseIfStoreShips(ctx, order, placement);
-        orders.push(order);
-        continue;
-      }
-      const quote = await readQuote(ctx, optionId, order.storeId);
-      checkQuote(quote, order, placement);
-      // A free-shipping promotion took its discount off the cart's option: it never exceeds the shipping charged.
-      const shippingDiscount = Math.min(order.shippingDiscount, quote.amount.amount);
-      orders.push({
-        ...order,
-        shippingAmount: quote.amount.amount,
-        shippingDiscount,
-        total: order.total - (order.shippingAmount - order.shippingDiscount) + (quote.amount.amount - shippingDiscount),
-        shipping: { optionId: quote.optionId, provider: quote.provider, service: quote.service, name: quote.name },
-      });
-    }
+    // Each store's quote is its own read: asked for all stores at once, so the step waits for the
+    // slowest, not the sum. The first store's failure is the one answered, as when they ran in turn.
+    const settled = await Promise.allSettled(
+      placement.orders.map(async (order): Promise<PlacedOrder> => {
+        const optionId = asked.find((entry) => entry.storeId === order.storeId)?.optionId ?? order.shipping.optionId;
+        if (optionId === null) {
+          // Placed without shipping only when the store does not ship this parcel through the shipping service.
+          await refuseIfStoreShips(ctx, order, placement);
+          return order;
+        }
+        const quote = await readQuote(ctx, optionId, order.storeId);
+        checkQuote(quote, order, placement);
+        // A free-shipping promotion took its discount off the cart's option: it never exceeds the shipping charged.
+        const shippingDiscount = Math.min(order.shippingDiscount, quote.amount.amount);
+        return {
+          ...order,
+          shippingAmount: quote.amount.amount,
+          shippingDiscount,
+          total: order.total - (order.shippingAmount - order.shippingDiscount) + (quote.amount.amount - shippingDiscount),
+          shipping: { optionId: quote.optionId, provider: quote.provider, service: quote.service, name: quote.name },
+        };
+      }),
+    );
+    const orders = settled.map((outcome) => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      return outcome.value;
+    });
     const fixed: Placement = { ...placement, orders };
     if (ctx.transient) ctx.transient.placement = fixed;
     await ctx.db
