@@ -23,7 +23,8 @@ export function prepareStatement(label: string, text: string): string {
 
 // Texts not registered by a template, counted until they are seen often enough to name (below).
 const seen = new Map<string, number>();
-// Texts a template chose to keep unnamed (their best plan depends on the values): never named on the fly either.
+// Texts never named on the fly: a template's that chose to stay unnamed (its best plan depends on
+// the values), and any that PostgreSQL refused after a migration changed its columns (`forgotten`).
 const unnamed = new Set<string>();
 let autoNamed = 0;
 
