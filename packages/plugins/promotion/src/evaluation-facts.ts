@@ -29,8 +29,6 @@ const candidatesQuery = queryTemplate<
   CandidateRow
 >({
   name: 'promotion_candidates',
-  // Constants are literals: as parameters, PostgreSQL's generic plan could not see them, judged it
-  // dearer than a plan made for the values, and planned the statement anew on every cart change.
   build: (db, p) =>
     db
       .selectFrom('promotions')
@@ -50,12 +48,12 @@ const candidatesQuery = queryTemplate<
       ])
       .where((eb) =>
         eb.and([
-          eb.or([eb('promotions.scope', '=', sql.lit('platform')), sql<boolean>`promotions.store_id = any(${p.storeIds}::text[])`]),
+          eb.or([eb('promotions.scope', '=', 'platform'), sql<boolean>`promotions.store_id = any(${p.storeIds}::text[])`]),
           eb.or([
             eb.and([
               eb('promotions.code', 'is', null),
               eb('promotions.currency', '=', p.currency),
-              eb('promotions.status', '=', sql.lit('active')),
+              eb('promotions.status', '=', 'active'),
               eb('promotions.starts_at', '<=', p.now),
               eb.or([eb('promotions.ends_at', 'is', null), eb('promotions.ends_at', '>', p.now)]),
             ]),
