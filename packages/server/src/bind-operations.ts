@@ -240,7 +240,7 @@ export async function runOperation(
 ): Promise<OperationOutcome> {
   const operation = bound.route;
   if (key === undefined) return { reply: normalize(operation, await bound.handler(input, context)), replayed: false };
-  const replay = await deps.idempotency.claim(context.caller, bound.key, key, { params: input.params, query: input.query, body: input.body });
+  const replay = await deps.idempotency.claim(context.caller, bound.key, key, keyedRequest(input));
   if (replay) return { reply: new Reply(replay.status, replay.body ?? undefined), replayed: true };
   let result: unknown;
   try {
@@ -255,6 +255,18 @@ export async function runOperation(
   const body = normalized.body instanceof SerializedJson ? (JSON.parse(normalized.body.text) as unknown) : normalized.body;
   await deps.idempotency.complete(context.caller, bound.key, key, { status: normalized.status, body });
   return { reply: normalized, replayed: false };
+}
+
+/**
+ * What a key stands for: the request's parameters and body, and its declared headers but the key.
+ * A header such as a guest cart's `X-Cart-Token` says whose request it is where the caller cannot
+ * (every guest is one caller): with it in, a replay answers only whoever sent it. Left out when
+ * there is none, so that keys stored before it was counted still match.
+ */
+function keyedRequest(input: OperationInput): Record<string, unknown> {
+  const { 'idempotency-key': _key, ...headers } = input.headers;
+  const request = { params: input.params, query: input.query, body: input.body };
+  return Object.keys(headers).length === 0 ? request : { ...request, headers };
 }
 
 /** A handler's answer as a {@link Reply}: a plain value is the first declared success status. */

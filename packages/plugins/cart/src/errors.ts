@@ -11,6 +11,7 @@ export const cartErrors = defineErrors({
   CART_NOT_OPEN: { status: 409, title: 'The cart was completed, merged or expired and no longer changes' },
   CART_LINE_QUANTITY_LIMIT: { status: 422, title: 'A line holds at most 10000 units' },
   CART_TOO_MANY_LINES: { status: 422, title: 'The cart has as many lines as it may' },
+  CART_CONFLICT: { status: 409, title: 'The cart kept changing while this change was being made: nothing was changed, send it again' },
   CART_COUPON_REJECTED: { status: 422, title: 'The coupon code does not apply to this cart' },
   CART_TOO_MANY_COUPONS: { status: 422, title: 'A cart holds at most 10 coupon codes' },
   CART_PROMOTIONS_UNAVAILABLE: {

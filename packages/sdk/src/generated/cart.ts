@@ -103,8 +103,9 @@ export interface paths {
          *
          *     Errors: `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401), `CART_NOT_OPEN` (409),
          *     `CART_SHIPPING_OPTION_INVALID` (422: no such option, an expired one, another store's, in
-         *     another currency, or a store with nothing in the cart), `SERVICE_UNAVAILABLE` (503: the
-         *     shipping service cannot be asked).
+         *     another currency, or a store with nothing in the cart), `CART_CONFLICT` (409, with
+         *     `Retry-After`: other changes of the cart kept being written first; nothing changed, send it
+         *     again), `SERVICE_UNAVAILABLE` (503: the shipping service cannot be asked).
          */
         put: operations["selectCartShipping"];
         post?: never;
@@ -134,10 +135,20 @@ export interface paths {
          *     `X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:
          *     `CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).
          *
+         *     An add is not idempotent by itself: sent twice, it adds twice. Send an `Idempotency-Key`
+         *     (the SDK sends a random one unless given one; reuse it to retry) and the same add retried
+         *     with it, also concurrently, adds once: a retry gets the first answer again with
+         *     `idempotent-replayed: true`, or 409 `IDEMPOTENCY_IN_PROGRESS` (with `Retry-After`) while
+         *     the first still runs; the key with another body, cart or cart token is 422
+         *     `IDEMPOTENCY_KEY_REUSED`. Only a success is kept: after an error the same key makes the add
+         *     anew. Without a key, an add costs no statement for it.
+         *
          *     Errors: `CART_VARIANT_NOT_FOUND` (404: no such variant, or not on sale),
          *     `CART_INSUFFICIENT_STOCK` (409, `detail` says what is available), `CART_CURRENCY_MISMATCH`
          *     (422), `CART_NOT_OPEN` (409: completed, merged or expired), `CART_TOO_MANY_LINES` (422),
-         *     `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
+         *     `CART_CONFLICT` (409, with `Retry-After`: other changes of the cart kept being written
+         *     first; nothing changed, send it again), `CART_PROMOTIONS_UNAVAILABLE` (503, with
+         *     `Retry-After`; nothing changed), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
          */
         post: operations["addCartLine"];
         delete?: never;
@@ -158,13 +169,17 @@ export interface paths {
         post?: never;
         /**
          * Remove a line
-         * @description Removes the line; removing it again answers `CART_LINE_NOT_FOUND`.
+         * @description Removes the line; removing it again answers `CART_LINE_NOT_FOUND` and changes nothing (so a
+         *     retry is harmless, and takes no `Idempotency-Key`).
          *
          *     A customer's own cart with their access token, or a guest cart with its token in
          *     `X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:
          *     `CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).
          *
-         *     Errors: `CART_LINE_NOT_FOUND` (404), `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
+         *     Errors: `CART_LINE_NOT_FOUND` (404), `CART_NOT_OPEN` (409), `CART_CONFLICT` (409, with
+         *     `Retry-After`: other changes of the cart kept being written first; nothing changed, send it
+         *     again), `CART_PROMOTIONS_UNAVAILABLE` (503, with `Retry-After`; nothing changed),
+         *     `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
          */
         delete: operations["removeCartLine"];
         options?: never;
@@ -178,8 +193,14 @@ export interface paths {
          *     `X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:
          *     `CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).
          *
+         *     Setting a quantity is idempotent by itself: sent again, it sets the same quantity, so it
+         *     takes no `Idempotency-Key`.
+         *
          *     Errors: `CART_LINE_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409), `CART_VARIANT_NOT_FOUND`
-         *     (404: no longer on sale), `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
+         *     (404: no longer on sale), `CART_NOT_OPEN` (409), `CART_CONFLICT` (409, with `Retry-After`:
+         *     other changes of the cart kept being written first; nothing changed, send it again),
+         *     `CART_PROMOTIONS_UNAVAILABLE` (503, with `Retry-After`; nothing changed), `CART_NOT_FOUND`
+         *     (404), `CART_TOKEN_REQUIRED` (401).
          */
         patch: operations["updateCartLine"];
         trace?: never;
@@ -209,7 +230,9 @@ export interface paths {
          *     `PROMOTION_CONDITIONS_NOT_MET`, `PROMOTION_NOT_COMBINABLE`), `CART_TOO_MANY_COUPONS` (422, more
          *     than 10), `CART_PROMOTIONS_UNAVAILABLE` (503: the promotion service is not deployed, or is
          *     deployed but did not answer; with `Retry-After` in the second case),
-         *     `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
+         *     `CART_NOT_OPEN` (409), `CART_CONFLICT` (409, with `Retry-After`: other changes of the cart
+         *     kept being written first; nothing changed, send it again), `CART_NOT_FOUND` (404),
+         *     `CART_TOKEN_REQUIRED` (401).
          */
         post: operations["applyCartCoupon"];
         delete?: never;
@@ -236,7 +259,9 @@ export interface paths {
          *     `X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:
          *     `CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).
          *
-         *     Errors: `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
+         *     Errors: `CART_NOT_OPEN` (409), `CART_CONFLICT` (409, with `Retry-After`: other changes of the
+         *     cart kept being written first; nothing changed, send it again), `CART_PROMOTIONS_UNAVAILABLE`
+         *     (503, with `Retry-After`; nothing changed), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).
          */
         delete: operations["removeCartCoupon"];
         options?: never;
@@ -646,6 +671,23 @@ export interface components {
     };
     responses: {
         /**
+         * @description The change conflicts with the cart as it is: not that many are available
+         *     (`CART_INSUFFICIENT_STOCK`), the cart no longer changes (`CART_NOT_OPEN`), or other changes
+         *     of this cart were written first at each of the attempts to make it (`CART_CONFLICT`: nothing
+         *     was changed; send it again after `Retry-After` seconds). With an `Idempotency-Key`: the first
+         *     request with the key is still running (`IDEMPOTENCY_IN_PROGRESS`, with `Retry-After`).
+         */
+        CartChangeConflict: {
+            headers: {
+                /** @description Seconds to wait before sending the change again (`CART_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`). */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
          * @description The request is not valid: a parameter or the body fails the schema (`VALIDATION_FAILED`,
          *     with `errors`), the body is not JSON (`MALFORMED_JSON`), or a service-specific rule failed.
          */
@@ -736,6 +778,13 @@ export interface components {
         CouponCode: string;
         /** @description A guest cart's token, as `createCart` answered it once. */
         CartToken: string;
+        /**
+         * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+         *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+         *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+         *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+         */
+        IdempotencyKey: string;
     };
     requestBodies: never;
     headers: never;
@@ -864,7 +913,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["CartChangeConflict"];
             422: components["responses"]["UnprocessableEntity"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -875,6 +924,13 @@ export interface operations {
             header?: {
                 /** @description A guest cart's token, as `createCart` answered it once. */
                 "X-Cart-Token"?: components["parameters"]["CartToken"];
+                /**
+                 * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+                 *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+                 *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+                 *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description Cart id. */
@@ -900,8 +956,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["CartChangeConflict"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeCartLine: {
@@ -933,7 +990,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["CartChangeConflict"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCartLine: {
@@ -969,7 +1027,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["CartChangeConflict"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     applyCartCoupon: {
@@ -1003,7 +1062,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["CartChangeConflict"];
             422: components["responses"]["UnprocessableEntity"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1037,7 +1096,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["CartChangeConflict"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPlatformTax: {

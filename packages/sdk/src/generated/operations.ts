@@ -41,7 +41,7 @@ export const operationTable = {
     mergeCart: { method: 'POST', path: '/cart/carts/merge', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getCart: { method: 'GET', path: '/cart/carts/{cartId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     selectCartShipping: { method: 'PUT', path: '/cart/carts/{cartId}/shipping/{storeId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
-    addCartLine: { method: 'POST', path: '/cart/carts/{cartId}/lines', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    addCartLine: { method: 'POST', path: '/cart/carts/{cartId}/lines', paginated: false, idempotent: true, body: 'json', response: 'json' },
     removeCartLine: { method: 'DELETE', path: '/cart/carts/{cartId}/lines/{lineId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     updateCartLine: { method: 'PATCH', path: '/cart/carts/{cartId}/lines/{lineId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     applyCartCoupon: { method: 'POST', path: '/cart/carts/{cartId}/coupons', paginated: false, idempotent: false, body: 'json', response: 'json' },

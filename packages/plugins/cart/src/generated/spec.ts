@@ -214,7 +214,7 @@ const document = {
           "Carts"
         ],
         "summary": "Choose how one store's items are shipped",
-        "description": "Takes an `optionId` from the shipping service's `quoteShippingRates` for this store and\ncounts its amount in the store's `shipping` total (and the cart's). The price is read from\nthe shipping service, never from the request. A choice counts while the store's parcel\nweighs no more than was quoted; a heavier one (more added since) shows no shipping until an\noption is chosen again.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`.\n\nErrors: `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401), `CART_NOT_OPEN` (409),\n`CART_SHIPPING_OPTION_INVALID` (422: no such option, an expired one, another store's, in\nanother currency, or a store with nothing in the cart), `SERVICE_UNAVAILABLE` (503: the\nshipping service cannot be asked).\n",
+        "description": "Takes an `optionId` from the shipping service's `quoteShippingRates` for this store and\ncounts its amount in the store's `shipping` total (and the cart's). The price is read from\nthe shipping service, never from the request. A choice counts while the store's parcel\nweighs no more than was quoted; a heavier one (more added since) shows no shipping until an\noption is chosen again.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`.\n\nErrors: `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401), `CART_NOT_OPEN` (409),\n`CART_SHIPPING_OPTION_INVALID` (422: no such option, an expired one, another store's, in\nanother currency, or a store with nothing in the cart), `CART_CONFLICT` (409, with\n`Retry-After`: other changes of the cart kept being written first; nothing changed, send it\nagain), `SERVICE_UNAVAILABLE` (503: the shipping service cannot be asked).\n",
         "security": [
           {
             "bearerAuth": [
@@ -283,7 +283,7 @@ const document = {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "$ref": "#/components/responses/Conflict"
+            "$ref": "#/components/responses/CartChangeConflict"
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
@@ -301,7 +301,7 @@ const document = {
           "Carts"
         ],
         "summary": "Add a variant to the cart",
-        "description": "Adds `quantity` units of a variant; a variant already in the cart gets its quantity raised.\nChecked against the inventory service first: the variant must exist and be on sale, priced in\nthe cart's currency, with enough available for the line's new quantity. Nothing changes when\nany check fails.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_VARIANT_NOT_FOUND` (404: no such variant, or not on sale),\n`CART_INSUFFICIENT_STOCK` (409, `detail` says what is available), `CART_CURRENCY_MISMATCH`\n(422), `CART_NOT_OPEN` (409: completed, merged or expired), `CART_TOO_MANY_LINES` (422),\n`CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
+        "description": "Adds `quantity` units of a variant; a variant already in the cart gets its quantity raised.\nChecked against the inventory service first: the variant must exist and be on sale, priced in\nthe cart's currency, with enough available for the line's new quantity. Nothing changes when\nany check fails.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nAn add is not idempotent by itself: sent twice, it adds twice. Send an `Idempotency-Key`\n(the SDK sends a random one unless given one; reuse it to retry) and the same add retried\nwith it, also concurrently, adds once: a retry gets the first answer again with\n`idempotent-replayed: true`, or 409 `IDEMPOTENCY_IN_PROGRESS` (with `Retry-After`) while\nthe first still runs; the key with another body, cart or cart token is 422\n`IDEMPOTENCY_KEY_REUSED`. Only a success is kept: after an error the same key makes the add\nanew. Without a key, an add costs no statement for it.\n\nErrors: `CART_VARIANT_NOT_FOUND` (404: no such variant, or not on sale),\n`CART_INSUFFICIENT_STOCK` (409, `detail` says what is available), `CART_CURRENCY_MISMATCH`\n(422), `CART_NOT_OPEN` (409: completed, merged or expired), `CART_TOO_MANY_LINES` (422),\n`CART_CONFLICT` (409, with `Retry-After`: other changes of the cart kept being written\nfirst; nothing changed, send it again), `CART_PROMOTIONS_UNAVAILABLE` (503, with\n`Retry-After`; nothing changed), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
         "security": [
           {
             "bearerAuth": [
@@ -316,6 +316,9 @@ const document = {
           },
           {
             "$ref": "#/components/parameters/CartToken"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
           }
         ],
         "requestBody": {
@@ -349,10 +352,13 @@ const document = {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "$ref": "#/components/responses/Conflict"
+            "$ref": "#/components/responses/CartChangeConflict"
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -364,7 +370,7 @@ const document = {
           "Carts"
         ],
         "summary": "Change a line's quantity",
-        "description": "Sets the line's quantity (1 or more; remove a line with `removeCartLine`), checked against\nwhat is available now.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_LINE_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409), `CART_VARIANT_NOT_FOUND`\n(404: no longer on sale), `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
+        "description": "Sets the line's quantity (1 or more; remove a line with `removeCartLine`), checked against\nwhat is available now.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nSetting a quantity is idempotent by itself: sent again, it sets the same quantity, so it\ntakes no `Idempotency-Key`.\n\nErrors: `CART_LINE_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409), `CART_VARIANT_NOT_FOUND`\n(404: no longer on sale), `CART_NOT_OPEN` (409), `CART_CONFLICT` (409, with `Retry-After`:\nother changes of the cart kept being written first; nothing changed, send it again),\n`CART_PROMOTIONS_UNAVAILABLE` (503, with `Retry-After`; nothing changed), `CART_NOT_FOUND`\n(404), `CART_TOKEN_REQUIRED` (401).\n",
         "security": [
           {
             "bearerAuth": [
@@ -415,7 +421,10 @@ const document = {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "$ref": "#/components/responses/Conflict"
+            "$ref": "#/components/responses/CartChangeConflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       },
@@ -425,7 +434,7 @@ const document = {
           "Carts"
         ],
         "summary": "Remove a line",
-        "description": "Removes the line; removing it again answers `CART_LINE_NOT_FOUND`.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_LINE_NOT_FOUND` (404), `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
+        "description": "Removes the line; removing it again answers `CART_LINE_NOT_FOUND` and changes nothing (so a\nretry is harmless, and takes no `Idempotency-Key`).\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_LINE_NOT_FOUND` (404), `CART_NOT_OPEN` (409), `CART_CONFLICT` (409, with\n`Retry-After`: other changes of the cart kept being written first; nothing changed, send it\nagain), `CART_PROMOTIONS_UNAVAILABLE` (503, with `Retry-After`; nothing changed),\n`CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
         "security": [
           {
             "bearerAuth": [
@@ -466,7 +475,10 @@ const document = {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "$ref": "#/components/responses/Conflict"
+            "$ref": "#/components/responses/CartChangeConflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -478,7 +490,7 @@ const document = {
           "Carts"
         ],
         "summary": "Apply a coupon code",
-        "description": "Asks the promotion service whether the code applies to the cart as it is now; only then is it\nkept (in upper case). The discount is spread over the lines by the promotion service, and tax is\ncomputed on each line after its discount.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_COUPON_REJECTED` (422: the code does not apply; `errors[0].message` is the\npromotion service's reason: `PROMOTION_CODE_NOT_FOUND`, `PROMOTION_EXPIRED`,\n`PROMOTION_NOT_STARTED`, `PROMOTION_PAUSED`, `PROMOTION_LIMIT_REACHED`,\n`PROMOTION_CONDITIONS_NOT_MET`, `PROMOTION_NOT_COMBINABLE`), `CART_TOO_MANY_COUPONS` (422, more\nthan 10), `CART_PROMOTIONS_UNAVAILABLE` (503: the promotion service is not deployed, or is\ndeployed but did not answer; with `Retry-After` in the second case),\n`CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
+        "description": "Asks the promotion service whether the code applies to the cart as it is now; only then is it\nkept (in upper case). The discount is spread over the lines by the promotion service, and tax is\ncomputed on each line after its discount.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_COUPON_REJECTED` (422: the code does not apply; `errors[0].message` is the\npromotion service's reason: `PROMOTION_CODE_NOT_FOUND`, `PROMOTION_EXPIRED`,\n`PROMOTION_NOT_STARTED`, `PROMOTION_PAUSED`, `PROMOTION_LIMIT_REACHED`,\n`PROMOTION_CONDITIONS_NOT_MET`, `PROMOTION_NOT_COMBINABLE`), `CART_TOO_MANY_COUPONS` (422, more\nthan 10), `CART_PROMOTIONS_UNAVAILABLE` (503: the promotion service is not deployed, or is\ndeployed but did not answer; with `Retry-After` in the second case),\n`CART_NOT_OPEN` (409), `CART_CONFLICT` (409, with `Retry-After`: other changes of the cart\nkept being written first; nothing changed, send it again), `CART_NOT_FOUND` (404),\n`CART_TOKEN_REQUIRED` (401).\n",
         "security": [
           {
             "bearerAuth": [
@@ -526,7 +538,7 @@ const document = {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "$ref": "#/components/responses/Conflict"
+            "$ref": "#/components/responses/CartChangeConflict"
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
@@ -544,7 +556,7 @@ const document = {
           "Carts"
         ],
         "summary": "Remove a coupon code",
-        "description": "Removes the code (in any letter case); removing a code the cart does not have changes nothing.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_NOT_OPEN` (409), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
+        "description": "Removes the code (in any letter case); removing a code the cart does not have changes nothing.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`. Another customer's cart, a wrong token, or a cart that does not exist:\n`CART_NOT_FOUND` (404). Neither an access token nor a cart token: `CART_TOKEN_REQUIRED` (401).\n\nErrors: `CART_NOT_OPEN` (409), `CART_CONFLICT` (409, with `Retry-After`: other changes of the\ncart kept being written first; nothing changed, send it again), `CART_PROMOTIONS_UNAVAILABLE`\n(503, with `Retry-After`; nothing changed), `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401).\n",
         "security": [
           {
             "bearerAuth": [
@@ -585,7 +597,10 @@ const document = {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "$ref": "#/components/responses/Conflict"
+            "$ref": "#/components/responses/CartChangeConflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -995,6 +1010,110 @@ const document = {
           "type": "string",
           "minLength": 1,
           "maxLength": 100
+        }
+      },
+      "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "A key the client makes up (a UUID is a good choice) so that it can retry safely: the first\nresponse for this caller, operation and key is stored and replayed to every retry. Reusing\na key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first\nrequest still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.\n",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255
+        }
+      }
+    },
+    "responses": {
+      "CartChangeConflict": {
+        "description": "The change conflicts with the cart as it is: not that many are available\n(`CART_INSUFFICIENT_STOCK`), the cart no longer changes (`CART_NOT_OPEN`), or other changes\nof this cart were written first at each of the attempts to make it (`CART_CONFLICT`: nothing\nwas changed; send it again after `Retry-After` seconds). With an `Idempotency-Key`: the first\nrequest with the key is still running (`IDEMPOTENCY_IN_PROGRESS`, with `Retry-After`).\n",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before sending the change again (`CART_CONFLICT`, `IDEMPOTENCY_IN_PROGRESS`).",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 2147483647
+            }
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "BadRequest": {
+        "description": "The request is not valid: a parameter or the body fails the schema (`VALIDATION_FAILED`,\nwith `errors`), the body is not JSON (`MALFORMED_JSON`), or a service-specific rule failed.\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Unauthorized": {
+        "description": "Credentials are missing or not valid (`UNAUTHENTICATED`), the access token has expired\n(`TOKEN_EXPIRED`: refresh it and retry), or a credential check of the operation failed.\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "The caller is authenticated but may not do this: wrong role or service (`FORBIDDEN`), or an\nAPI key without a required scope (`INSUFFICIENT_SCOPE`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "NotFound": {
+        "description": "The resource does not exist, or is not visible to the caller.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Conflict": {
+        "description": "The request conflicts with the current state (for example a unique value already taken),\nor a request with the same idempotency key is still running (`IDEMPOTENCY_IN_PROGRESS`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "UnprocessableEntity": {
+        "description": "The request is well-formed but cannot be processed, for example an idempotency key reused\nwith a different request (`IDEMPOTENCY_KEY_REUSED`).\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "ServiceUnavailable": {
+        "description": "A service or third party this operation depends on did not answer (`SERVICE_UNAVAILABLE`\nor a service-specific code); retrying later may succeed.\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
         }
       }
     },
@@ -1804,78 +1923,6 @@ const document = {
             "examples": [
               "IDR"
             ]
-          }
-        }
-      }
-    },
-    "responses": {
-      "BadRequest": {
-        "description": "The request is not valid: a parameter or the body fails the schema (`VALIDATION_FAILED`,\nwith `errors`), the body is not JSON (`MALFORMED_JSON`), or a service-specific rule failed.\n",
-        "content": {
-          "application/problem+json": {
-            "schema": {
-              "$ref": "#/components/schemas/Problem"
-            }
-          }
-        }
-      },
-      "Unauthorized": {
-        "description": "Credentials are missing or not valid (`UNAUTHENTICATED`), the access token has expired\n(`TOKEN_EXPIRED`: refresh it and retry), or a credential check of the operation failed.\n",
-        "content": {
-          "application/problem+json": {
-            "schema": {
-              "$ref": "#/components/schemas/Problem"
-            }
-          }
-        }
-      },
-      "Forbidden": {
-        "description": "The caller is authenticated but may not do this: wrong role or service (`FORBIDDEN`), or an\nAPI key without a required scope (`INSUFFICIENT_SCOPE`).\n",
-        "content": {
-          "application/problem+json": {
-            "schema": {
-              "$ref": "#/components/schemas/Problem"
-            }
-          }
-        }
-      },
-      "NotFound": {
-        "description": "The resource does not exist, or is not visible to the caller.",
-        "content": {
-          "application/problem+json": {
-            "schema": {
-              "$ref": "#/components/schemas/Problem"
-            }
-          }
-        }
-      },
-      "Conflict": {
-        "description": "The request conflicts with the current state (for example a unique value already taken),\nor a request with the same idempotency key is still running (`IDEMPOTENCY_IN_PROGRESS`).\n",
-        "content": {
-          "application/problem+json": {
-            "schema": {
-              "$ref": "#/components/schemas/Problem"
-            }
-          }
-        }
-      },
-      "UnprocessableEntity": {
-        "description": "The request is well-formed but cannot be processed, for example an idempotency key reused\nwith a different request (`IDEMPOTENCY_KEY_REUSED`).\n",
-        "content": {
-          "application/problem+json": {
-            "schema": {
-              "$ref": "#/components/schemas/Problem"
-            }
-          }
-        }
-      },
-      "ServiceUnavailable": {
-        "description": "A service or third party this operation depends on did not answer (`SERVICE_UNAVAILABLE`\nor a service-specific code); retrying later may succeed.\n",
-        "content": {
-          "application/problem+json": {
-            "schema": {
-              "$ref": "#/components/schemas/Problem"
-            }
           }
         }
       }
