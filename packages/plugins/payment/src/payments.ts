@@ -5,7 +5,9 @@ import { paymentErrors } from './errors.js';
 import { type HistoryRow, type PaymentRow, toPayment } from './mappers.js';
 import type { Gateways } from './providers/index.js';
 import type { PaymentProvider } from './providers/provider.js';
-import { applyGatewayStatus, lockPayment, type PaymentContext, readPayment, recordHistory, settle } from './transitions.js';
+import type { Payer } from './providers/sandbox.js';
+import { claimStatement } from './status-statements.js';
+import { applyGatewayStatus, lockPayment, type PaymentContext, readPayment, settle } from './transitions.js';
 
 type Schemas = PaymentComponents['schemas'];
 
@@ -78,36 +80,21 @@ async function claimReference(
   method: StoredMethod,
 ): Promise<{ row: PaymentRow; made?: HistoryRow }> {
   const now = ctx.clock.now();
-  const made = await ctx.transaction(async (tx) => {
-    const id = newId('pay');
-    const inserted = await tx.db
-      .insertInto('payments')
-      .values({
-        id,
-        reference: input.reference,
-        customer_id: input.customerId,
-        provider: provider.name,
-        status: 'pending',
-        amount: input.amount.amount,
-        currency: input.amount.currency,
-        refunded_amount: 0,
-        method: JSON.stringify(method),
-        instructions: null,
-        provider_reference: null,
-        expires_at: new Date(now.getTime() + (input.expiresInSeconds ?? 86_400) * 1000),
-        paid_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      // A concurrent first call with the reference waits here for the other to commit, then finds its row.
-      .onConflict((conflict) => conflict.column('reference').doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (!inserted) return undefined;
-    const history = await recordHistory(tx, id, 'pending', 'api', `${provider.name}: ${describe(method)}`, now);
-    return { row: inserted, made: history };
+  const entry = { id: newId('pst'), status: 'pending' as const, source: 'api' as const, note: `${provider.name}: ${describe(method)}`, at: now };
+  const [inserted] = await claimStatement.execute(ctx.db, {
+    id: newId('pay'),
+    reference: input.reference,
+    customerId: input.customerId,
+    provider: provider.name,
+    amount: input.amount.amount,
+    currency: input.amount.currency,
+    method: JSON.stringify(method),
+    expiresAt: new Date(now.getTime() + (input.expiresInSeconds ?? 86_400) * 1000),
+    now,
+    entryId: entry.id,
+    note: entry.note,
   });
-  if (made) return made;
+  if (inserted) return { row: inserted, made: { ...entry, payment_id: inserted.id } };
   const existing = await ctx.db.selectFrom('payments').selectAll().where('reference', '=', input.reference).executeTakeFirstOrThrow();
   const same =
     Number(existing.amount) === input.amount.amount &&
@@ -165,9 +152,15 @@ export async function paymentFor(ctx: PaymentContext, caller: Caller, paymentId:
 
 /** Whether the caller may read (and, in the sandbox, pay) a payment of `customerId`. */
 export function mayRead(caller: Caller, customerId: string | null): boolean {
-  if (caller.kind === 'service') return true;
-  if (caller.kind !== 'user') return false;
-  return caller.role === 'admin' || (customerId !== null && caller.userId === customerId);
+  const payer = payerOf(caller);
+  return payer === 'anyone' || (payer !== undefined && customerId !== null && payer.customerId === customerId);
+}
+
+/** Whose payments the caller may read (and, in the sandbox, pay): a customer only their own, admins and services any, others none. */
+export function payerOf(caller: Caller): Payer | undefined {
+  if (caller.kind === 'service') return 'anyone';
+  if (caller.kind !== 'user') return undefined;
+  return caller.role === 'admin' ? 'anyone' : { customerId: caller.userId };
 }
 
 /** The payment as it is now (it exists: the caller just wrote it). */

@@ -6,6 +6,7 @@ import type { HistorySource, PaymentDatabase, PaymentStatus } from './database.j
 import type { PaymentEvents } from './generated/manifest.js';
 import { type HistoryRow, type PaymentRow, type RefundRow, toPayment } from './mappers.js';
 import type { GatewayStatus } from './providers/provider.js';
+import { settleStatement } from './status-statements.js';
 
 /** A transaction of the payment schema, with its outbox. */
 export type Tx = TxContext<PaymentDatabase, PaymentEvents>;
@@ -62,16 +63,15 @@ const EVENT_OF: Record<SettledStatus, 'payment.paid' | 'payment.failed' | 'payme
 };
 
 /**
- * Settles a pending payment (locked by the caller) as paid, failed, expired or cancelled: the row,
- * its history and its event, all in the caller's transaction.
+ * Settles a pending payment (locked by the caller) as paid, failed, expired or cancelled: the row
+ * and its history in one statement, and its event, all in the caller's transaction.
  */
 export async function settle(tx: Tx, row: PaymentRow, to: SettledStatus, source: HistorySource, note: string | null, now: Date): Promise<void> {
-  await tx.db
-    .updateTable('payments')
-    .set({ status: to, updated_at: now, ...(to === 'paid' ? { paid_at: now } : {}) })
-    .where('id', '=', row.id)
-    .execute();
-  await recordHistory(tx, row.id, to, source, note, now);
+  await settleStatement.execute(tx.db, { id: row.id, to, now, entryId: newId('pst'), source, note });
+  await publishSettled(tx, row, to);
+}
+
+async function publishSettled(tx: Tx, row: PaymentRow, to: SettledStatus): Promise<void> {
   await tx.publish({
     type: EVENT_OF[to],
     subject: row.id,
@@ -105,10 +105,29 @@ export async function applyGatewayStatus(
   source: HistorySource,
 ): Promise<Applied> {
   return ctx.transaction(async (tx) => {
-    const row = await lockPayment(tx, report.paymentId);
-    if (!row || row.provider !== report.provider) return { applied: false, paymentId: null, status: null };
     const to = report.status;
     const settles = to === 'paid' || to === 'failed' || to === 'expired' || to === 'cancelled';
+    if (settles) {
+      // The usual case, a pending payment of this gateway and amount moving on, in one statement
+      // with its guards in the where clause; any other case is looked at under the lock below.
+      const changed = await settleStatement.execute(tx.db, {
+        id: report.paymentId,
+        to,
+        now: ctx.clock.now(),
+        entryId: newId('pst'),
+        source,
+        note: report.note,
+        provider: report.provider,
+        ...(to === 'paid' && report.amount !== null ? { amount: report.amount } : {}),
+      });
+      const [row] = changed;
+      if (row) {
+        await publishSettled(tx, row, to);
+        return { applied: true, paymentId: row.id, status: to };
+      }
+    }
+    const row = await lockPayment(tx, report.paymentId);
+    if (!row || row.provider !== report.provider) return { applied: false, paymentId: null, status: null };
     if (!settles || !canMove(row.status, to)) return { applied: false, paymentId: row.id, status: row.status };
     if (to === 'paid' && report.amount !== null && report.amount !== Number(row.amount)) {
       await recordHistory(tx, row.id, row.status, source, `ignored: paid ${report.amount}, not ${row.amount}`, ctx.clock.now());

@@ -70,6 +70,28 @@ describe('charges', () => {
   });
 });
 
+describe('beside the sandbox', () => {
+  test('a Midtrans payment is not paid through the sandbox', async () => {
+    const both = await startPaymentServer({
+      payment: { provider: 'midtrans', sandbox: { enabled: true }, midtrans: { serverKey: SERVER_KEY, baseUrl: midtrans.url } },
+    });
+    try {
+      const owner = person(both);
+      const payment = await orderService(both).payment.createPayment({ body: paymentInput(owner.userId) });
+      expect(payment.provider).toBe('midtrans');
+      await expectProblem(owner.client.payment.simulatePayment({ params: { paymentId: payment.id }, body: { outcome: 'paid' } }), 409, 'PAYMENT_NOT_SANDBOX');
+      await expectProblem(
+        person(both).client.payment.simulatePayment({ params: { paymentId: payment.id }, body: { outcome: 'paid' } }),
+        404,
+        'PAYMENT_NOT_FOUND',
+      );
+      expect((await orderService(both).payment.getPayment({ params: { paymentId: payment.id } })).status).toBe('pending');
+    } finally {
+      await both.close();
+    }
+  });
+});
+
 describe('notifications', () => {
   test('settlement makes the payment paid; a forged one, a replay and a late pending change nothing', async () => {
     const payment = await create();

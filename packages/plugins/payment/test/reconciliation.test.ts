@@ -1,4 +1,4 @@
-import { manualClock, outboxEvents, type TestServer } from '@tokobapak/server/testing';
+import { expectProblem, manualClock, outboxEvents, type TestServer } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { orderService, paymentInput, person, startPaymentServer } from './support.js';
@@ -30,6 +30,21 @@ describe('payment.reconcile-pending', () => {
     clock.advance(2 * 60_000);
     await server.jobs.tick();
     expect(await outboxEvents(server, ['payment.expired'], { subject: payment.id })).toHaveLength(1);
+  });
+
+  test('a customer paying past the expiry is refused, and the gateway expires the charge', async () => {
+    const owner = person(server);
+    const payment = await orderService(server).payment.createPayment({ body: paymentInput(owner.userId, { expiresInSeconds: 120 }) });
+    clock.advance(3 * 60_000);
+    const refused = await expectProblem(
+      owner.client.payment.simulatePayment({ params: { paymentId: payment.id }, body: { outcome: 'paid' } }),
+      409,
+      'PAYMENT_NOT_PENDING',
+    );
+    expect(refused.detail).toBe('The sandbox transaction is expired');
+    expect((await read(payment.id)).status).toBe('pending');
+    await server.jobs.tick();
+    expect((await read(payment.id)).history.at(-1)).toMatchObject({ status: 'expired', source: 'reconciliation' });
   });
 
   test('a payment the gateway settled while its webhook got lost is paid by the job', async () => {

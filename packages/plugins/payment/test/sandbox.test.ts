@@ -1,6 +1,7 @@
+import { newId } from '@tokobapak/server';
 import { expectProblem, outboxEvents, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { orderService, paymentInput, person, startPaymentServer } from './support.js';
+import { orderService, paymentInput, paymentStatements, person, startPaymentServer } from './support.js';
 
 // The sandbox gateway through the public API: what each method gives the customer, who may read
 // and pay a payment, and the customer paying (or not) through the simulation.
@@ -113,6 +114,38 @@ describe('the sandbox customer', () => {
     expect((await admin.client.payment.simulatePayment({ params: { paymentId: expiring.id }, body: { outcome: 'expired' } })).status).toBe('expired');
     expect(await outboxEvents(server, ['payment.failed'], { subject: failing.id })).toHaveLength(1);
     expect(await outboxEvents(server, ['payment.expired'], { subject: expiring.id })).toHaveLength(1);
+  });
+});
+
+describe('round trips', () => {
+  test('creating a payment takes three statements on its tables, paying it three', async () => {
+    const owner = person(server);
+    const created = await paymentStatements(server, () => orderService(server).payment.createPayment({ body: paymentInput(owner.userId) }));
+    // The payment with its first history entry; the sandbox's charge; the gateway's answer stored.
+    expect(created.statements).toHaveLength(3);
+    expect(created.result.history).toHaveLength(1);
+    const paid = await paymentStatements(server, () =>
+      owner.client.payment.simulatePayment({ params: { paymentId: created.result.id }, body: { outcome: 'paid' } }),
+    );
+    // The sandbox transaction moved (checking whose payment it is); the payment paid with its history
+    // entry; the answer read.
+    expect(paid.statements).toHaveLength(3);
+    expect(paid.result).toMatchObject({ status: 'paid', history: [{ status: 'pending' }, { status: 'paid', source: 'webhook' }] });
+  });
+});
+
+describe('what the sandbox customer cannot pay', () => {
+  test("an unknown payment, another's or a guest's is not found; a paid one is not pending", async () => {
+    const owner = person(server);
+    await expectProblem(owner.client.payment.simulatePayment({ params: { paymentId: newId('pay') }, body: { outcome: 'paid' } }), 404, 'PAYMENT_NOT_FOUND');
+    const guests = await orderService(server).payment.createPayment({ body: paymentInput(null) });
+    await expectProblem(owner.client.payment.simulatePayment({ params: { paymentId: guests.id }, body: { outcome: 'paid' } }), 404, 'PAYMENT_NOT_FOUND');
+    const admin = person(server, 'admin');
+    expect((await admin.client.payment.simulatePayment({ params: { paymentId: guests.id }, body: { outcome: 'paid' } })).status).toBe('paid');
+    await expectProblem(admin.client.payment.simulatePayment({ params: { paymentId: guests.id }, body: { outcome: 'paid' } }), 409, 'PAYMENT_NOT_PENDING');
+    const others = await orderService(server).payment.createPayment({ body: paymentInput(person(server).userId) });
+    await expectProblem(owner.client.payment.simulatePayment({ params: { paymentId: others.id }, body: { outcome: 'failed' } }), 404, 'PAYMENT_NOT_FOUND');
+    expect((await orderService(server).payment.getPayment({ params: { paymentId: others.id } })).status).toBe('pending');
   });
 });
 

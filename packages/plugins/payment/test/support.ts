@@ -3,6 +3,7 @@ import type { PaymentComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { type Clock, newId } from '@tokobapak/server';
 import { createTestServer, customerSession, serviceClient, type TestServer } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { type PaymentPluginOptions, paymentPlugin } from '../src/index.js';
 
 export type Schemas = PaymentComponents['schemas'];
@@ -80,4 +81,28 @@ export async function countRows(
     count: string | number;
   }>`select count(*) as count from ${sql.table(`payment.${table}`)} where ${sql.ref(column)} = ${value}`.execute(server.database.db);
   return Number(result.rows[0]?.count ?? 0);
+}
+
+/**
+ * The statements sent to the payment schema's tables while `fn` runs, as texts: each one is a round
+ * trip (and a backend wake-up) a checkout pays for. Counted where they leave the process: PGlite's
+ * `query`, or node-postgres' `Client#query` on PostgreSQL.
+ */
+export async function paymentStatements<T>(server: TestServer, fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  const note = (first: unknown) => {
+    const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '');
+    if (text.includes('"payment".')) statements.push(text);
+  };
+  const target = (server.database.pglite ?? pg.Client.prototype) as unknown as { query: (...args: unknown[]) => unknown };
+  const send = target.query;
+  target.query = function (this: unknown, ...args: unknown[]) {
+    note(args[0]);
+    return send.apply(this, args);
+  };
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    target.query = send;
+  }
 }

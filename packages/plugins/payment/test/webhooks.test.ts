@@ -97,6 +97,20 @@ describe('replays and out-of-order notifications', () => {
     expect((await statusOf(payment.id)).history).toHaveLength(2);
   });
 
+  test('paid, expired, failed and cancelled at once: one applies, with one history entry and one event', async () => {
+    const payment = await pendingPayment();
+    const bodies = ['paid', 'expired', 'failed', 'cancelled'].flatMap((status) => Array.from({ length: 5 }, () => notification(payment.id, status)));
+    const answers = await Promise.all(bodies.map((body) => deliver(body, signSandbox(body))));
+    const applied = answers.map((answer) => answer.json()).filter((body) => body.applied);
+    expect(applied).toHaveLength(1);
+    const after = await statusOf(payment.id);
+    expect(after.status).toBe(applied[0].status);
+    expect(after.history.map((entry) => entry.status)).toEqual(['pending', applied[0].status]);
+    expect(await outboxEvents(server, ['payment.paid', 'payment.expired', 'payment.failed', 'payment.cancelled'], { subject: payment.id })).toHaveLength(1);
+    // Every other answer names the status that won.
+    expect(new Set(answers.map((answer) => answer.json().status))).toEqual(new Set([applied[0].status]));
+  });
+
   test('a paid for another amount, or for an unknown payment, is acknowledged and not applied', async () => {
     const payment = await pendingPayment();
     const short = notification(payment.id, 'paid', 1_000);

@@ -1,5 +1,5 @@
 import { paymentErrors } from '../errors.js';
-import { mayRead, mustRead } from '../payments.js';
+import { mayRead, mustRead, payerOf } from '../payments.js';
 import type { Gateways } from '../providers/index.js';
 import { applyGatewayStatus } from '../transitions.js';
 import type { PaymentHandlers } from './types.js';
@@ -18,10 +18,16 @@ export function webhookHandlers(gateways: Gateways): Pick<PaymentHandlers, 'rece
     async simulatePayment({ params, body }, ctx) {
       const sandbox = gateways.sandbox;
       if (!sandbox) throw paymentErrors.PAYMENT_SANDBOX_DISABLED();
-      const payment = await ctx.db.selectFrom('payments').select(['customer_id', 'provider']).where('id', '=', params.paymentId).executeTakeFirst();
-      if (!payment || !mayRead(ctx.caller, payment.customer_id)) throw paymentErrors.PAYMENT_NOT_FOUND();
-      if (payment.provider !== sandbox.name) throw paymentErrors.PAYMENT_NOT_SANDBOX(`The payment goes through ${payment.provider}`);
-      const webhook = await sandbox.simulate(ctx, params.paymentId, body.outcome ?? 'paid');
+      const payer = payerOf(ctx.caller);
+      if (!payer) throw paymentErrors.PAYMENT_NOT_FOUND();
+      const webhook = await sandbox.simulate(ctx, params.paymentId, body.outcome ?? 'paid', payer);
+      if (!webhook) {
+        // Nothing moved: say why, in the order the checks read (whose payment, which gateway, which status).
+        const payment = await ctx.db.selectFrom('payments').select(['customer_id', 'provider']).where('id', '=', params.paymentId).executeTakeFirst();
+        if (!payment || !mayRead(ctx.caller, payment.customer_id)) throw paymentErrors.PAYMENT_NOT_FOUND();
+        if (payment.provider !== sandbox.name) throw paymentErrors.PAYMENT_NOT_SANDBOX(`The payment goes through ${payment.provider}`);
+        return sandbox.refuse(ctx, params.paymentId);
+      }
       // Delivered like a real gateway's notification: over HTTP to this store's webhook endpoint,
       // through the signature check. If delivery fails, reconciliation still picks the outcome up.
       try {

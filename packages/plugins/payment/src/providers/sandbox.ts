@@ -9,6 +9,9 @@ import { sandboxQrisString } from './qris.js';
 /** What the sandbox customer can do at the gateway. */
 export type SandboxOutcome = 'paid' | 'failed' | 'expired';
 
+/** Whose payments a simulation may act on: one customer's, or anyone's (admins). */
+export type Payer = { customerId: string } | 'anyone';
+
 /** A signed notification, ready to be posted to `POST /payments/webhooks/sandbox`. */
 export interface SandboxWebhook {
   headers: { 'X-Sandbox-Signature': string };
@@ -123,25 +126,34 @@ export class SandboxProvider implements PaymentProvider {
 
   /**
    * The customer acts: pays, is refused, or lets the charge run out. Returns the signed
-   * notification the gateway sends about it (the caller delivers it).
+   * notification the gateway sends about it (the caller delivers it), or nothing when no pending
+   * sandbox transaction of a payment `payer` may act on moved: then {@link refuse} says why.
    */
-  async simulate(env: ProviderEnv, paymentId: string, outcome: SandboxOutcome): Promise<SandboxWebhook> {
+  async simulate(env: ProviderEnv, paymentId: string, outcome: SandboxOutcome, payer: Payer): Promise<SandboxWebhook | undefined> {
     const now = env.clock.now();
-    // A pending transaction not yet due takes the outcome in one statement; otherwise it is looked
-    // at (and expired if due) to say why not.
+    const owner = payer === 'anyone' ? null : payer.customerId;
+    // A pending transaction not yet due takes the outcome in one statement that also checks that
+    // the store's payment goes through the sandbox and belongs to the payer (a real gateway knows
+    // its customer; this one reads the store's row of the same payment).
     const changed = await env.db
       .updateTable('sandbox_transactions')
       .set({ status: outcome, updated_at: now })
       .where('order_id', '=', paymentId)
       .where('status', '=', 'pending')
       .where('expires_at', '>', now)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('payments')
+            .select(eb.lit(1).as('one'))
+            .whereRef('payments.id', '=', 'sandbox_transactions.order_id')
+            .where('payments.provider', '=', this.name)
+            .$if(owner !== null, (query) => query.where('payments.customer_id', '=', owner)),
+        ),
+      )
       .returningAll()
       .executeTakeFirst();
-    if (!changed) {
-      const row = await this.expireIfDue(env, paymentId);
-      if (!row) throw paymentErrors.PAYMENT_NOT_FOUND();
-      throw paymentErrors.PAYMENT_NOT_PENDING(`The sandbox transaction is ${row.status}`);
-    }
+    if (!changed) return undefined;
     return this.sign(env, {
       event_id: newId('evt'),
       order_id: changed.order_id,
@@ -150,6 +162,13 @@ export class SandboxProvider implements PaymentProvider {
       gross_amount: Number(changed.amount),
       currency: changed.currency,
     });
+  }
+
+  /** Throws why the transaction of a payment the caller may act on did not move: there is none, or it is not pending (expired first if it is due). */
+  async refuse(env: ProviderEnv, paymentId: string): Promise<never> {
+    const row = await this.expireIfDue(env, paymentId);
+    if (!row) throw paymentErrors.PAYMENT_NOT_FOUND();
+    throw paymentErrors.PAYMENT_NOT_PENDING(`The sandbox transaction is ${row.status}`);
   }
 
   /** Signs a notification: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.order.status.amount.currency.transaction.event">`. */

@@ -1,0 +1,137 @@
+import { queryTemplate } from '@tokobapak/server';
+import type { HistorySource, PaymentDatabase, PaymentStatus } from './database.js';
+import type { PaymentRow } from './mappers.js';
+
+// Each status a payment takes and its history row are written by one statement: the history row is
+// inserted from what the payment's own write returned, so it exists exactly when the payment
+// changed, and the pair costs one round trip instead of two (and, alone, no transaction).
+
+/** A payment made with its first history entry. */
+export interface ClaimValues {
+  id: string;
+  reference: string;
+  customerId: string | null;
+  provider: string;
+  amount: number;
+  currency: string;
+  /** The method as JSON text. */
+  method: string;
+  expiresAt: Date;
+  now: Date;
+  entryId: string;
+  note: string;
+}
+
+/**
+ * Inserts a pending payment and its `pending` history entry; answers the row, or nothing when the
+ * reference already has a payment (a concurrent first call with the reference waits at the unique
+ * index for the other to commit, then gets nothing).
+ */
+export const claimStatement = queryTemplate<PaymentDatabase, ClaimValues, PaymentRow>({
+  name: 'payment_claim',
+  build: (db, p) =>
+    db
+      .with('inserted', (db) =>
+        db
+          .insertInto('payments')
+          .values({
+            id: p.id,
+            reference: p.reference,
+            customer_id: p.customerId,
+            provider: p.provider,
+            status: 'pending',
+            amount: p.amount,
+            currency: p.currency,
+            refunded_amount: 0,
+            method: p.method,
+            instructions: null,
+            provider_reference: null,
+            expires_at: p.expiresAt,
+            paid_at: null,
+            created_at: p.now,
+            updated_at: p.now,
+          })
+          .onConflict((conflict) => conflict.column('reference').doNothing())
+          .returningAll(),
+      )
+      .with('entry', (db) =>
+        db
+          .insertInto('payment_history')
+          .columns(['id', 'payment_id', 'status', 'source', 'note', 'at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('inserted')
+              .select((eb) => [
+                eb.cast<string>(eb.val(p.entryId), 'text').as('id'),
+                'inserted.id as payment_id',
+                'inserted.status',
+                eb.cast<HistorySource>(eb.val('api'), 'text').as('source'),
+                eb.cast<string>(eb.val(p.note), 'text').as('note'),
+                'inserted.created_at as at',
+              ]),
+          )
+          .returning('payment_history.id'),
+      )
+      .selectFrom('inserted')
+      .selectAll(),
+});
+
+/** A payment settled, with its history entry. */
+export interface SettleValues {
+  id: string;
+  to: 'paid' | 'failed' | 'expired' | 'cancelled';
+  now: Date;
+  entryId: string;
+  source: HistorySource;
+  note: string | null;
+  /** When set, the payment moves only if it is pending with this gateway (else the caller holds its lock and checked). */
+  provider?: string;
+  /** When set, a `paid` moves only a payment of this amount. */
+  amount?: number;
+}
+
+/**
+ * Moves a payment to a settled status and appends the history entry; answers the row as changed,
+ * or nothing when a guard (`provider`, `amount`) refused. Under READ COMMITTED a concurrent change of
+ * the row makes this statement wait for it and check its guards again on the new row, so of two
+ * concurrent settlements of one pending payment exactly one moves it.
+ */
+export const settleStatement = queryTemplate<PaymentDatabase, SettleValues, PaymentRow>({
+  name: 'payment_settle',
+  shape: (values) =>
+    `${values.to === 'paid' ? 'paid' : 'settled'}:${values.provider === undefined ? 'locked' : 'pending'}:${values.amount === undefined ? '' : 'amount'}`,
+  build: (db, p, values) =>
+    db
+      .with('changed', (db) =>
+        db
+          .updateTable('payments')
+          .set({ status: p.to, updated_at: p.now, ...(values.to === 'paid' ? { paid_at: p.now } : {}) })
+          .where('id', '=', p.id)
+          .$if(values.provider !== undefined, (update) =>
+            // The only move into a settled status is from pending (transitions.ts).
+            update.where('provider', '=', p.provider).where('status', '=', 'pending' satisfies PaymentStatus),
+          )
+          .$if(values.amount !== undefined, (update) => update.where('amount', '=', p.amount))
+          .returningAll(),
+      )
+      .with('entry', (db) =>
+        db
+          .insertInto('payment_history')
+          .columns(['id', 'payment_id', 'status', 'source', 'note', 'at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('changed')
+              .select((eb) => [
+                eb.cast<string>(eb.val(p.entryId), 'text').as('id'),
+                'changed.id as payment_id',
+                'changed.status',
+                eb.cast<HistorySource>(eb.val(p.source), 'text').as('source'),
+                eb.cast<string | null>(eb.val(p.note), 'text').as('note'),
+                'changed.updated_at as at',
+              ]),
+          )
+          .returning('payment_history.id'),
+      )
+      .selectFrom('changed')
+      .selectAll(),
+});
