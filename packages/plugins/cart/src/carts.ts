@@ -1,16 +1,17 @@
-import { type CartComponents, eventTypes } from '@tokobapak/sdk';
+import type { CartComponents } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
 import { sql } from 'kysely';
 import { ownedCart, requireOpen, type Shopper } from './access.js';
 import { hashCartToken, newCartToken } from './cart-token.js';
-import type { Cart, CartContext, Tx } from './context.js';
+import type { Cart, CartContext } from './context.js';
 import { cartErrors } from './errors.js';
-import { type AddLineValues, type LineRefusal, MAX_LINE_QUANTITY, writeAddedLine } from './line-write.js';
+import { type LineRefusal, MAX_LINE_QUANTITY } from './line-rules.js';
 import { type VersionedChange, writePricedChange } from './priced-change.js';
 import { adjustmentsOf } from './promotions.js';
+import { type LineReference, referencedLineChange } from './referenced-line-write.js';
 import { insertGuestCart, loadCart, loadCartShared } from './stored-cart.js';
 import { lookUpVariants, lookUpVariantsShared, type Snapshot } from './variants.js';
-import { versionedLineChange } from './versioned-line-write.js';
+import { type VersionedLineChange, versionedLineChange } from './versioned-line-write.js';
 import { cartView, type StoredCart } from './view.js';
 
 type Schemas = CartComponents['schemas'];
@@ -105,8 +106,9 @@ export async function getCart(cart: Cart, cartId: string, shopper: Shopper): Pro
  * changes nothing, so a retry adds the units once. Concurrent adds to one cart each write only on
  * the version they decided on, so together they never ask for more than is available.
  *
- * A referenced addition (the wishlist's, rare) claims its reference in a transaction that locks the
- * cart and writes the line with it, and is priced after: its reference makes a retry add nothing.
+ * A referenced addition (the wishlist's) is decided and priced the same way, and written in a
+ * transaction with its reference's claim (`referencedLineChange`): a reference used already throws
+ * `ReferenceUsed` and adds nothing.
  */
 export async function addLine(cart: Cart, cartId: string, shopper: Shopper, input: Schemas['LineInput'], once?: LineReference): Promise<Schemas['Cart']> {
   const { ctx, settings } = cart;
@@ -115,76 +117,26 @@ export async function addLine(cart: Cart, cartId: string, shopper: Shopper, inpu
   const snapshots = await lookUpVariantsShared(ctx, [...read.lines.map((line) => line.variantId), input.variantId]);
   const variant = sellableVariant(snapshots, input.variantId, read.currency);
   const lineId = newId('cli');
-  if (!once) {
-    const decide = (current: StoredCart): VersionedChange => {
-      if (variant.price.currency !== current.currency)
-        throw lineRefused('CART_CURRENCY_MISMATCH', input.quantity, variant, current.currency, settings.maxLines);
-      const existing = current.lines.find((line) => line.variantId === input.variantId);
-      const quantity = (existing?.quantity ?? 0) + input.quantity;
-      const refusal = addRefusal(quantity, variant.available, !existing && current.lines.length >= settings.maxLines);
-      if (refusal) throw lineRefused(refusal, quantity, variant, current.currency, settings.maxLines);
-      return versionedLineChange(
-        current,
-        existing ? { kind: 'set', lineId: existing.id, quantity } : { kind: 'add', lineId, variantId: input.variantId, storeId: variant.storeId, quantity },
-      );
-    };
-    return writePricedChange(cart, { cartId, shopper, read, snapshots, decide });
-  }
-  const values: AddLineValues = {
-    cartId,
-    variantId: input.variantId,
-    lineId,
-    storeId: variant.storeId,
-    currency: variant.price.currency,
-    quantity: input.quantity,
-    available: variant.available,
-    maxLines: settings.maxLines,
-    now: ctx.clock.now(),
+  const decide = (current: StoredCart): VersionedChange => {
+    if (variant.price.currency !== current.currency) throw lineRefused('CART_CURRENCY_MISMATCH', input.quantity, variant, current.currency, settings.maxLines);
+    const existing = current.lines.find((line) => line.variantId === input.variantId);
+    const quantity = (existing?.quantity ?? 0) + input.quantity;
+    const refusal = addRefusal(quantity, variant.available, !existing && current.lines.length >= settings.maxLines);
+    if (refusal) throw lineRefused(refusal, quantity, variant, current.currency, settings.maxLines);
+    const change: VersionedLineChange = existing
+      ? { kind: 'set', lineId: existing.id, quantity }
+      : { kind: 'add', lineId, variantId: input.variantId, storeId: variant.storeId, quantity };
+    return once ? referencedLineChange(ctx, current, change, once) : versionedLineChange(current, change);
   };
-  const after = await ctx.transaction(async (tx) => {
-    await lockAndTouch(tx, cartId, values.now);
-    // Under the cart's lock, so of two requests with one reference the second sees the first's.
-    if (!(await claimReference(tx, cartId, once, values.now))) return loadLocked(cart, tx, cartId);
-    const locked = await writeAddedLine(tx.db, values, settings.tax);
-    if (!('cart' in locked)) throw lineRefused(locked.refusal, locked.quantity, variant, read.currency, settings.maxLines);
-    return locked.cart;
-  });
-  return present(cart, after, snapshots);
+  return writePricedChange(cart, { cartId, shopper, read, snapshots, decide });
 }
 
-/** Why a line of `quantity` units may not be, in the add statement's order of checks; undefined when it may. */
+/** Why a line of `quantity` units may not be, in the order the checks were always made; undefined when it may. */
 function addRefusal(quantity: number, available: number, wouldBeOneTooMany: boolean): LineRefusal | undefined {
   if (quantity > MAX_LINE_QUANTITY) return 'CART_LINE_QUANTITY_LIMIT';
   if (quantity > available) return 'CART_INSUFFICIENT_STOCK';
   if (wouldBeOneTooMany) return 'CART_TOO_MANY_LINES';
   return undefined;
-}
-
-/** Names a line addition made for another service: the customer's reference adds a line once. */
-export interface LineReference {
-  customerId: string;
-  reference: string;
-}
-
-/**
- * Stores the reference with the change it names, and tells the service that asked (its request may
- * die before it sees the answer: the wishlist then still drops the moved wish); false when the
- * customer has used the reference already. Both commit, or roll back, with the line.
- */
-async function claimReference(tx: Tx, cartId: string, once: LineReference, now: Date): Promise<boolean> {
-  const claimed = await tx.db
-    .insertInto('line_references')
-    .values({ customer_id: once.customerId, reference: once.reference, cart_id: cartId, created_at: now })
-    .onConflict((conflict) => conflict.columns(['customer_id', 'reference']).doNothing())
-    .returning('reference')
-    .executeTakeFirst();
-  if (claimed === undefined) return false;
-  await tx.publish({
-    type: eventTypes.cart.lineReferenced,
-    subject: once.customerId,
-    data: { customerId: once.customerId, reference: once.reference, cartId },
-  });
-  return true;
 }
 
 /** Sets a line's quantity, checked against what is available now; priced before it is written (see `writePricedChange`). */
@@ -224,22 +176,6 @@ export async function removeLine(cart: Cart, cartId: string, lineId: string, sho
   return writePricedChange(cart, { cartId, shopper, read, snapshots, decide });
 }
 
-/**
- * Locks the cart row and stamps it changed in one statement (the update takes the row lock),
- * refusing a cart that is no longer open: the stamp rolls back with whatever refuses the change.
- */
-async function lockAndTouch(tx: Tx, cartId: string, now: Date): Promise<void> {
-  const row = await tx.db.updateTable('carts').set({ updated_at: now }).where('id', '=', cartId).returning('status').executeTakeFirst();
-  if (!row) throw cartErrors.CART_NOT_FOUND();
-  requireOpen(row);
-}
-
-async function loadLocked(cart: Cart, tx: Tx, cartId: string): Promise<StoredCart> {
-  const stored = await loadCart(tx.db, cartId, cart.settings.tax);
-  if (!stored) throw cartErrors.CART_NOT_FOUND();
-  return stored;
-}
-
 /** The variant if it can go into this cart: it exists, is on sale, and is priced in the cart's currency. */
 function sellableVariant(snapshots: Map<string, Snapshot>, variantId: string, currency: string): Snapshot {
   const variant = snapshots.get(variantId);
@@ -260,7 +196,7 @@ function insufficientStock(variant: Snapshot, quantity: number) {
   });
 }
 
-/** The problem for a line the add statement refused, holding the cart's lock (so the reason is current). */
+/** The problem for a line refused on the cart as read (a refusal changes nothing, and is decided again on a cart that changed). */
 function lineRefused(refusal: LineRefusal | undefined, quantity: number, variant: Snapshot, currency: string, maxLines: number) {
   switch (refusal) {
     case 'CART_NOT_OPEN':

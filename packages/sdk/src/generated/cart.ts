@@ -375,11 +375,15 @@ export interface paths {
          *     nothing and answers the cart as it is. So the wishlist can add first and take the item off
          *     its list afterwards without ever adding a line twice. The transaction that stores the
          *     reference publishes `cart.line-referenced`, so the wishlist learns the line is in even when
-         *     its own request died before it took the item off.
+         *     its own request died before it took the item off. Like `addCartLine`, the line is priced
+         *     before anything is written: a 503 or a `CART_CONFLICT` stored neither the line nor the
+         *     reference.
          *
          *     Errors: `CART_VARIANT_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409),
          *     `CART_CURRENCY_MISMATCH` (422: the customer's open cart is in another currency),
-         *     `CART_LINE_QUANTITY_LIMIT` (422), `CART_TOO_MANY_LINES` (422).
+         *     `CART_LINE_QUANTITY_LIMIT` (422), `CART_TOO_MANY_LINES` (422), `CART_CONFLICT` (409, with
+         *     `Retry-After`: other changes of the cart kept being written first), `CART_PROMOTIONS_UNAVAILABLE`
+         *     (503, with `Retry-After`: the cart cannot be priced).
          */
         post: operations["addCustomerCartLine"];
         delete?: never;
@@ -1254,8 +1258,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["CartChangeConflict"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     completeCart: {

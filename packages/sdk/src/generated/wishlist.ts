@@ -85,8 +85,10 @@ export interface paths {
          *     Errors: `WISHLIST_ITEM_NOT_FOUND` (404: no such item on the caller's list),
          *     `CART_VARIANT_NOT_FOUND` (404: not on sale any more), `CART_INSUFFICIENT_STOCK` (409),
          *     `CART_CURRENCY_MISMATCH` (422: the open cart is in another currency),
-         *     `CART_LINE_QUANTITY_LIMIT`, `CART_TOO_MANY_LINES` (422), `SERVICE_UNAVAILABLE` (503: the
-         *     cart service could not be asked; nothing changes).
+         *     `CART_LINE_QUANTITY_LIMIT`, `CART_TOO_MANY_LINES` (422), `CART_CONFLICT` (409: other
+         *     changes of the cart kept being written first; nothing changes, move it again),
+         *     `SERVICE_UNAVAILABLE` (503: the cart service could not be asked, or could not price the
+         *     cart with the line; nothing changes, in the cart or the list).
          */
         post: operations["moveWishlistItemToCart"];
         delete?: never;

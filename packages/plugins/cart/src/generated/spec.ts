@@ -828,7 +828,7 @@ const document = {
           "Checkout"
         ],
         "summary": "Add a variant to a customer's own cart, for the wishlist service",
-        "description": "For the wishlist service only, acting in a request of the customer it names (moving a wished\nitem to the cart): adds `quantity` units of a variant to that customer's open cart, created\nin the variant's currency when they have none. It takes no cart id, so it can reach nothing\nbut the named customer's own open cart; the wishlist service names the customer from the\naccess token of the request it is serving, never from input. The same checks as\n`addCartLine`, and nothing changes when one fails.\n\n`reference` names the move (the wishlist sends the wished item's id): the first request with\na reference adds the line, and the reference is stored in the same transaction; any later\nrequest of the same customer with it (a retry after a crash, a concurrent duplicate) adds\nnothing and answers the cart as it is. So the wishlist can add first and take the item off\nits list afterwards without ever adding a line twice. The transaction that stores the\nreference publishes `cart.line-referenced`, so the wishlist learns the line is in even when\nits own request died before it took the item off.\n\nErrors: `CART_VARIANT_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409),\n`CART_CURRENCY_MISMATCH` (422: the customer's open cart is in another currency),\n`CART_LINE_QUANTITY_LIMIT` (422), `CART_TOO_MANY_LINES` (422).\n",
+        "description": "For the wishlist service only, acting in a request of the customer it names (moving a wished\nitem to the cart): adds `quantity` units of a variant to that customer's open cart, created\nin the variant's currency when they have none. It takes no cart id, so it can reach nothing\nbut the named customer's own open cart; the wishlist service names the customer from the\naccess token of the request it is serving, never from input. The same checks as\n`addCartLine`, and nothing changes when one fails.\n\n`reference` names the move (the wishlist sends the wished item's id): the first request with\na reference adds the line, and the reference is stored in the same transaction; any later\nrequest of the same customer with it (a retry after a crash, a concurrent duplicate) adds\nnothing and answers the cart as it is. So the wishlist can add first and take the item off\nits list afterwards without ever adding a line twice. The transaction that stores the\nreference publishes `cart.line-referenced`, so the wishlist learns the line is in even when\nits own request died before it took the item off. Like `addCartLine`, the line is priced\nbefore anything is written: a 503 or a `CART_CONFLICT` stored neither the line nor the\nreference.\n\nErrors: `CART_VARIANT_NOT_FOUND` (404), `CART_INSUFFICIENT_STOCK` (409),\n`CART_CURRENCY_MISMATCH` (422: the customer's open cart is in another currency),\n`CART_LINE_QUANTITY_LIMIT` (422), `CART_TOO_MANY_LINES` (422), `CART_CONFLICT` (409, with\n`Retry-After`: other changes of the cart kept being written first), `CART_PROMOTIONS_UNAVAILABLE`\n(503, with `Retry-After`: the cart cannot be priced).\n",
         "security": [
           {
             "serviceAuth": [
@@ -882,10 +882,13 @@ const document = {
             "$ref": "#/components/responses/NotFound"
           },
           "409": {
-            "$ref": "#/components/responses/Conflict"
+            "$ref": "#/components/responses/CartChangeConflict"
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
