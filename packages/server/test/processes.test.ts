@@ -91,6 +91,25 @@ const frugal = defineProcess<unknown, null>({
   ],
 });
 
+// Three calls of uncertain outcome, undone after a crash: b's and c's `started` records are written
+// ahead, with a's, so a and b return without a write after them. c's `uncertain` reads a result and
+// so is written when c is reached; e, after a step that resumes, is too.
+const ahead = (options: { failAt?: string } = {}) =>
+  defineProcess<unknown, null>({
+    name: options.failAt ? `ahead-failing-${options.failAt}` : 'ahead',
+    recovery: 'compensate',
+    steps: [
+      { ...step('a', { wait: true, fail: options.failAt === 'a' ? errors.SHOP_SOLD_OUT() : undefined }), uncertain: () => ({ did: 'maybe a' }) },
+      { ...step('b', { wait: true, fail: options.failAt === 'b' ? errors.SHOP_SOLD_OUT() : undefined }), uncertain: () => ({ did: 'maybe b' }) },
+      { ...step('c'), uncertain: (ctx) => ({ did: `maybe c after ${(ctx.results.b as { did: string }).did}` }) },
+      { ...step('d', { wait: true }), recovery: 'resume' },
+      { ...step('e'), uncertain: () => ({ did: 'maybe e' }) },
+    ],
+  });
+const aheadProcess = ahead();
+const aheadFailingA = ahead({ failAt: 'a' });
+const aheadFailingB = ahead({ failAt: 'b' });
+
 // b and c are independent calls: they run at once, and their outcomes are written with d's.
 const together = defineProcess<unknown, null>({
   name: 'together',
@@ -119,7 +138,7 @@ const shopPlugin = () =>
     spec: { openapi: '3.1.0', info: { title: 'shop', version: '1' }, paths: {} },
     handlers: {},
     migrations: {},
-    processes: [failing, uncertain, notNow, slow, deadline, stubborn, takeover, frugal, together, togetherFailing] as Array<
+    processes: [failing, uncertain, notNow, slow, deadline, stubborn, takeover, frugal, together, togetherFailing, aheadProcess, aheadFailingA, aheadFailingB] as Array<
       ProcessDefinition<unknown, never, never>
     >,
     async onStart(ctx) {
@@ -240,6 +259,54 @@ test('a repeatable step is stored with the next write, and a local step in its o
     ['d', 'done'],
   ]);
   expect(run).toMatchObject({ status: 'succeeded', steps: stored?.steps });
+});
+
+test('steps undone after a crash are announced together: one write before the first of them, none between them', async () => {
+  const pending = context.processes.start(aheadProcess, { key: 'ahead', input: null });
+  await waitUntil(() => gates.has('ahead:a'));
+  // Inserted with a's record and b's, announced; c's `uncertain` reads b's result, so it waits for c.
+  const announced = [
+    { id: 'a', status: 'started', uncertain: { did: 'maybe a' } },
+    { id: 'b', status: 'started', uncertain: { did: 'maybe b' } },
+  ];
+  expect((await context.processes.get('ahead'))?.steps).toEqual(announced);
+  gates.get('ahead:a')?.();
+  await waitUntil(() => gates.has('ahead:b'));
+  // a returned and nothing was written: b's record was there already.
+  expect((await context.processes.get('ahead'))?.steps).toEqual(announced);
+  gates.get('ahead:b')?.();
+  await waitUntil(() => gates.has('ahead:d'));
+  expect((await context.processes.get('ahead'))?.steps).toEqual([
+    { id: 'a', status: 'done', output: { did: 'a' } },
+    { id: 'b', status: 'done', output: { did: 'b' } },
+    { id: 'c', status: 'done', output: { did: 'c' } },
+  ]);
+  gates.get('ahead:d')?.();
+  const run = await pending;
+  expect(stepsOf('ahead')).toEqual(['a', 'b', 'c', 'd', 'e']);
+  expect(run.status).toBe('succeeded');
+  expect((await context.processes.get('ahead'))?.steps.map((record) => [record.id, record.status])).toEqual(
+    ['a', 'b', 'c', 'd', 'e'].map((id) => [id, 'done']),
+  );
+});
+
+test('a step that fails leaves no record of the steps announced after it, and the steps before it are undone from their outcomes', async () => {
+  const failingA = context.processes.start(aheadFailingA, { key: 'ahead-fail-a', input: null });
+  await waitUntil(() => gates.has('ahead-fail-a:a'));
+  gates.get('ahead-fail-a:a')?.();
+  expect(await failingA).toMatchObject({ status: 'compensated', error: { step: 'a', code: 'SHOP_SOLD_OUT' }, steps: [{ id: 'a', status: 'failed' }] });
+  expect((await context.processes.get('ahead-fail-a'))?.steps).toHaveLength(1);
+  // b never ran: its announced record is gone, so nothing undoes it.
+  expect(stepsOf('ahead-fail-a')).toEqual(['a']);
+
+  const failingB = context.processes.start(aheadFailingB, { key: 'ahead-fail-b', input: null });
+  await waitUntil(() => gates.has('ahead-fail-b:a'));
+  gates.get('ahead-fail-b:a')?.();
+  await waitUntil(() => gates.has('ahead-fail-b:b'));
+  gates.get('ahead-fail-b:b')?.();
+  expect(await failingB).toMatchObject({ status: 'compensated', error: { step: 'b' } });
+  // a's outcome was never written on its own, yet it is undone from what it returned.
+  expect(stepsOf('ahead-fail-b')).toEqual(['a', 'b', 'undo a']);
 });
 
 test('concurrent steps run at once, and their outcomes are stored with the next write', async () => {
@@ -370,5 +437,33 @@ describe('a process whose server stalls past its lease', () => {
     await stalled;
     expect(stepsOf('stall')).toEqual(['a', 'b', 'b (resumed)', 'c']);
     expect(await context.processes.get('stall')).toMatchObject({ status: 'succeeded', steps: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
+  });
+
+  test('cut short between two announced steps (a returned, b under way, neither written since), it is undone from what both declared', async () => {
+    const stalled = context.processes.start(aheadProcess, { key: 'ahead-crash', input: null });
+    await waitUntil(() => gates.has('ahead-crash:a'));
+    gates.get('ahead-crash:a')?.();
+    await waitUntil(() => gates.has('ahead-crash:b'));
+    const releaseStalled = gates.get('ahead-crash:b') as () => void;
+    gates.delete('ahead-crash:b');
+
+    advance(31_000);
+    expect(await others[0]?.server.processes.recover()).toBe(1);
+    // b may have acted: it is undone from its announced record, then a from its own (its outcome was never written).
+    expect(stepsOf('ahead-crash')).toEqual(['a', 'b', 'undo maybe b', 'undo maybe a']);
+    expect(await context.processes.get('ahead-crash')).toMatchObject({
+      status: 'compensated',
+      error: { step: 'a', message: 'the server stopped during this step' },
+      steps: [
+        { id: 'a', status: 'started', compensation: { status: 'done' } },
+        { id: 'b', status: 'started', compensation: { status: 'done' } },
+      ],
+    });
+
+    // The stalled server's b returns; its next write finds the process taken and changes nothing.
+    releaseStalled();
+    await stalled;
+    expect(stepsOf('ahead-crash')).toEqual(['a', 'b', 'undo maybe b', 'undo maybe a']);
+    expect(await context.processes.get('ahead-crash')).toMatchObject({ status: 'compensated' });
   });
 });

@@ -30,7 +30,8 @@ const compensationBackoff = exponentialBackoff({ baseMs: 1_000, maxMs: 5 * 60_00
 
 /**
  * The step records a new process is inserted with: the first step's `started` record when it has an
- * `uncertain` input, which would otherwise be a write of its own just after the insert.
+ * `uncertain` input (which would otherwise be a write of its own just after the insert), with the
+ * records of the steps it announces ({@link announcedAfter}).
  */
 export function firstRecords(definition: AnyProcessDefinition, context: PluginContext<unknown>, process: StoredProcess, transient: unknown): StepRecord[] {
   const first = definition.steps[0];
@@ -44,18 +45,63 @@ export function firstRecords(definition: AnyProcessDefinition, context: PluginCo
     results: {},
     resumed: false,
   };
-  return [{ id: first.id, status: 'started', uncertain: first.uncertain(ctx) }];
+  return [{ id: first.id, status: 'started', uncertain: first.uncertain(ctx) }, ...announcedAfter(definition, 0, ctx)];
+}
+
+/** Thrown by an announced step's `uncertain` that reads `ctx.results`: what it reads is not known yet. */
+class ResultsNotYetKnown extends Error {}
+
+/** How a crash at this step recovers. */
+const recoveryOf = (definition: AnyProcessDefinition, step: AnyProcessDefinition['steps'][number]) => step.recovery ?? definition.recovery ?? 'resume';
+
+/** A step whose `started` record may be written ahead of it: a crash at it or just before it is undone all the same. */
+const announceable = (definition: AnyProcessDefinition, step: AnyProcessDefinition['steps'][number] | undefined) =>
+  step?.uncertain !== undefined && recoveryOf(definition, step) === 'compensate' && !step.local && !step.concurrent && !step.repeatable;
+
+/**
+ * The `started` records that go with the one written before step `head` acts: of the steps right
+ * after it that, like it, declare `uncertain` and are undone after a crash. Each of them would
+ * otherwise write its own `started` record (with the outcome of the step before it) between two
+ * actions; written ahead, they let those steps run without a write in between. A crash anywhere in
+ * the run is undone as before: recovery finds the first unfinished step, one of these, and
+ * compensates every recorded step from what it declared, a step that had not begun included (its
+ * compensation must already cope with nothing having happened, as after a crash just before it
+ * acted). A step whose `uncertain` reads `ctx.results` is not announced (the results it reads do not
+ * exist yet), nor is any after it.
+ */
+export function announcedAfter(definition: AnyProcessDefinition, head: number, ctx: StepContext<unknown, unknown, unknown>): StepRecord[] {
+  if (!announceable(definition, definition.steps[head])) return [];
+  const early = Object.defineProperty({ ...ctx }, 'results', {
+    get() {
+      throw new ResultsNotYetKnown();
+    },
+  });
+  const records: StepRecord[] = [];
+  for (const step of definition.steps.slice(head + 1)) {
+    if (!announceable(definition, step)) break;
+    let uncertain: unknown;
+    try {
+      uncertain = step.uncertain?.(early);
+    } catch (error) {
+      if (error instanceof ResultsNotYetKnown) break;
+      throw error;
+    }
+    records.push({ id: step.id, status: 'started', uncertain });
+  }
+  return records;
 }
 
 /**
  * Drives a process from where its stored state says: forward through its steps while it is running,
  * then back through the compensations if it failed. `interrupted` says the process was taken over
  * from a server that stopped: the step it was at recovers by resuming or compensating, per definition.
- * `fresh` says the process was just inserted (with {@link firstRecords}): its first step has not run.
+ * `fresh` says the process was just inserted (with {@link firstRecords}): its first steps have not run.
  *
- * Writes are saved where a crash needs them: before a step whose outcome may be uncertain, and after
- * a step that is not `repeatable`; a `repeatable` step's record waits for the next write, and a
- * `local` step's goes into its own transaction.
+ * Writes are saved where a crash needs them: before a step whose outcome may be uncertain (unless
+ * its `started` record was written ahead, {@link announcedAfter}), and after a step that is not
+ * `repeatable` and is not followed by a step that writes or wrote its own `started` record; a
+ * `repeatable` step's record waits for the next write, and a `local` step's goes into its own
+ * transaction.
  */
 export async function driveProcess(
   deps: RunnerDeps,
@@ -92,7 +138,21 @@ export async function driveProcess(
   let cause: unknown;
   // The first step run after a takeover is the one the stopped server was at: it may have partly happened.
   let afterTakeover = options.interrupted;
-  let fresh = options.fresh === true;
+  // Steps whose `started` record this run wrote ahead of them (with the insert, or with an earlier
+  // step's): they have not run before, and until they run they are the last records.
+  const announced = new Set<number>();
+  if (options.fresh === true) {
+    for (const [at, record] of state.steps.entries()) if (record.status === 'started') announced.add(at);
+  }
+  // A step that will not run after all (the process fails before it) leaves no record to undo:
+  // announced records are the last ones, so they are cut off from the first one at or after `from`.
+  const dropAnnouncedFrom = (from: number) => {
+    const dropped = [...announced].filter((at) => at >= from);
+    if (dropped.length === 0) return;
+    state.steps = state.steps.slice(0, Math.min(...dropped));
+    for (const at of dropped) announced.delete(at);
+  };
+
   try {
     if (state.status === 'running' && options.interrupted) {
       const at = state.steps.findIndex((record) => record.status !== 'done');
@@ -116,20 +176,21 @@ export async function driveProcess(
         break;
       }
       if (pastDeadline(state, clock.now())) {
+        dropAnnouncedFrom(position);
         await fail({ step: step.id, message: 'the deadline passed' });
         break;
       }
-      // A fresh process's first record was inserted with it: that step has not run before.
-      const ranBefore = (at: number) => afterTakeover || (state.steps[at] !== undefined && !(fresh && at === 0));
+      // An announced record was written ahead of its step: that step has not run before.
+      const ranBefore = (at: number) => afterTakeover || (state.steps[at] !== undefined && !announced.has(at));
       const resumed = ranBefore(position);
       const group = concurrentGroup(definition, position);
       if (group.length > 1) {
         const failed = await runConcurrently(state, group, position, (at) => stepContext(ranBefore(at)));
         afterTakeover = false;
-        fresh = false;
         if (failed) {
           if (failed.error instanceof LeaseLost) throw failed.error;
           cause = failed.error;
+          dropAnnouncedFrom(position + group.length);
           await fail({ step: failed.step.id, message: message(failed.error), ...problemFields(failed.error) });
           break;
         }
@@ -137,14 +198,20 @@ export async function driveProcess(
         continue;
       }
       afterTakeover = false;
-      fresh = false;
       const ctx = stepContext(resumed);
       const record: StepRecord = { id: step.id, status: 'started' };
+      const ahead = announced.has(position) ? state.steps[position] : undefined;
+      announced.delete(position);
       if (step.uncertain) {
-        const inserted = !resumed && state.steps[position]?.status === 'started' ? state.steps[position] : undefined;
-        record.uncertain = inserted ? inserted.uncertain : step.uncertain(ctx);
+        record.uncertain = ahead ? ahead.uncertain : step.uncertain(ctx);
         state.steps[position] = record;
-        if (!inserted) await save();
+        if (!ahead) {
+          // The steps after it that are undone after a crash, as it is, are announced with it.
+          if (state.steps.length === position + 1) {
+            for (const next of announcedAfter(definition, position, ctx)) announced.add(state.steps.push(next) - 1);
+          }
+          await save();
+        }
       }
       const last = position === definition.steps.length - 1;
       // The outcome as stored once the action returns: the step done, and the process succeeded after the last one.
@@ -177,6 +244,7 @@ export async function driveProcess(
           // A refusal (4xx) proves the action changed nothing; anything else may have half-happened.
           ...(!refusal && record.uncertain !== undefined ? { uncertain: record.uncertain } : {}),
         };
+        dropAnnouncedFrom(position + 1);
         await fail({ step: step.id, message: message(error), ...problemFields(error) });
         break;
       }
@@ -188,8 +256,9 @@ export async function driveProcess(
         state.status = 'succeeded';
         if (!stored) await save(outcome.patch);
       } else if (!stored && !step.repeatable && !definition.steps[position + 1]?.uncertain) {
-        // A next step with an uncertain outcome writes its `started` record before acting: this
-        // outcome goes with it, and nothing happens in between.
+        // A next step with an uncertain outcome writes its `started` record before acting, or wrote
+        // it ahead (announced): this outcome goes with that write or the next one, and a crash in
+        // between undoes this step from what it declared.
         await save();
       }
     }

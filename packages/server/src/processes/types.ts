@@ -44,6 +44,11 @@ export interface ProcessStep<DB, Input, Transient = undefined, Output = unknown,
    * What the compensation needs when the action's outcome is unknown: the server died inside it, or
    * it threw an error that is not a refusal (anything but a 4xx). Stored before the action runs.
    * Without it, a step that did not finish counts as having done nothing.
+   *
+   * With `compensate` recovery, it is stored ahead, with the record of a like step before it
+   * (announced: docs/processes.md, "What is written when"), unless it reads `ctx.results`: so after a
+   * crash the compensation may be given it although the action never began, nor the steps before
+   * it finished; it must then do nothing harmful.
    */
   uncertain?(ctx: StepContext<DB, Input, Transient, Ev>): Output;
   /** How a process interrupted at this step recovers; default: the definition's `recovery`. */
