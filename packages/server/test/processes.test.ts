@@ -138,9 +138,21 @@ const shopPlugin = () =>
     spec: { openapi: '3.1.0', info: { title: 'shop', version: '1' }, paths: {} },
     handlers: {},
     migrations: {},
-    processes: [failing, uncertain, notNow, slow, deadline, stubborn, takeover, frugal, together, togetherFailing, aheadProcess, aheadFailingA, aheadFailingB] as Array<
-      ProcessDefinition<unknown, never, never>
-    >,
+    processes: [
+      failing,
+      uncertain,
+      notNow,
+      slow,
+      deadline,
+      stubborn,
+      takeover,
+      frugal,
+      together,
+      togetherFailing,
+      aheadProcess,
+      aheadFailingA,
+      aheadFailingB,
+    ] as Array<ProcessDefinition<unknown, never, never>>,
     async onStart(ctx) {
       context = ctx;
     },
