@@ -17,8 +17,7 @@ type Schemas = PaymentComponents['schemas'];
  * payment id as its order id, then the answer is stored. Every step can be repeated: a second
  * call with the reference finds the row and, if the gateway's answer was never stored (a timeout,
  * a crash, a concurrent first call), charges again — which the gateway answers with the charge it
- * already made. So retries, also concurrent ones, make one charge. The sandbox, whose books are in
- * this database, makes its first charge and has its answer stored in one statement.
+ * already made. So retries, also concurrent ones, make one charge.
  */
 export async function createPayment(ctx: PaymentContext, gateways: Gateways, input: Schemas['PaymentInput']): Promise<Schemas['Payment']> {
   const provider = gateways.current;
@@ -29,21 +28,16 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
   const { row, made } = await claimReference(ctx, provider, input, method);
   if (row.instructions !== null || row.status !== 'pending') return mustRead(ctx, row.id);
 
-  const request = {
-    paymentId: row.id,
-    amount: Number(row.amount),
-    currency: row.currency,
-    method,
-    expiresAt: new Date(row.expires_at),
-    customerId: row.customer_id,
-  };
-  // The sandbox's books are in this database: its first charge and the storing of its answer are one statement.
-  const inStore = made && provider === gateways.sandbox ? await gateways.sandbox.chargeAndStore(ctx, request) : undefined;
-  if (made && inStore) return answerMade(ctx, inStore, made);
-
   let charge: Awaited<ReturnType<PaymentProvider['charge']>>;
   try {
-    charge = await provider.charge(ctx, request);
+    charge = await provider.charge(ctx, {
+      paymentId: row.id,
+      amount: Number(row.amount),
+      currency: row.currency,
+      method,
+      expiresAt: new Date(row.expires_at),
+      customerId: row.customer_id,
+    });
   } catch (error) {
     // A refusal is final: the payment failed (and says so). No answer leaves it pending for a retry or for reconciliation.
     if (isProblemError(error) && error.code === 'PAYMENT_PROVIDER_REFUSED') await failRefused(ctx, row.id, error.message);
@@ -68,15 +62,11 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
       'api',
     );
   }
-  if (made && stored && charge.status === 'pending') return answerMade(ctx, stored, made);
+  if (made && stored && charge.status === 'pending' && stored.status === 'pending' && Number(stored.history_count) === 1) {
+    const { history_count: _, ...payment } = stored;
+    return toPayment(payment, [made], []);
+  }
   return mustRead(ctx, row.id);
-}
-
-/** A payment this call made and charged: answered from what it wrote when nobody else has touched it since, else read. */
-async function answerMade(ctx: PaymentContext, stored: PaymentRow & { history_count: string | number | null }, made: HistoryRow): Promise<Schemas['Payment']> {
-  const { history_count, ...payment } = stored;
-  if (payment.status === 'pending' && Number(history_count) === 1) return toPayment(payment, [made], []);
-  return mustRead(ctx, payment.id);
 }
 
 /**

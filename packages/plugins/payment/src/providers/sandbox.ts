@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { newId } from '@tokobapak/server';
-import { type Selectable, sql } from 'kysely';
-import type { PaymentDatabase, StoredInstructions, StoredMethod } from '../database.js';
+import { sql } from 'kysely';
+import type { StoredInstructions, StoredMethod } from '../database.js';
 import { paymentErrors } from '../errors.js';
 import { type ChargeRequest, emptyInstructions, type GatewayNotification, type GatewayStatus, type PaymentProvider, type ProviderEnv } from './provider.js';
 import { sandboxQrisString } from './qris.js';
@@ -11,9 +11,6 @@ export type SandboxOutcome = 'paid' | 'failed' | 'expired';
 
 /** Whose payments a simulation may act on: one customer's, or anyone's (admins). */
 export type Payer = { customerId: string } | 'anyone';
-
-/** The store's payment row with its instructions stored, and how many history entries it has. */
-export type StoredCharge = Selectable<PaymentDatabase['payments']> & { history_count: string | number | null };
 
 /** A signed notification, ready to be posted to `POST /payments/webhooks/sandbox`. */
 export interface SandboxWebhook {
@@ -83,55 +80,6 @@ export class SandboxProvider implements PaymentProvider {
       instructions: instructionsFor(method, row.transaction_id, row.va_number, Number(row.amount)),
       status: row.status,
     };
-  }
-
-  /**
-   * The first charge of a payment, and its answer stored on the store's payment row, in one
-   * statement: the sandbox keeps its books in the store's database, so the two writes a real
-   * gateway's round trip separates can go together. Answers the payment as stored (with how many
-   * history entries it has), or nothing when the gateway already had the transaction (a retried
-   * charge) or the answer was stored before: then the caller charges and stores as for any gateway.
-   */
-  async chargeAndStore(env: ProviderEnv, request: ChargeRequest): Promise<StoredCharge | undefined> {
-    const now = env.clock.now();
-    const method = request.method;
-    const transactionId = newId('sbx');
-    const va = method.type === 'virtual_account' ? vaNumber(method.bank, request.paymentId) : null;
-    const instructions = instructionsFor(method, transactionId, va, request.amount);
-    return env.db
-      .with('charged', (db) =>
-        db
-          .insertInto('sandbox_transactions')
-          .values({
-            order_id: request.paymentId,
-            transaction_id: transactionId,
-            method: JSON.stringify(method),
-            amount: request.amount,
-            currency: request.currency,
-            status: 'pending',
-            refunded_amount: 0,
-            va_number: va,
-            expires_at: request.expiresAt,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict((conflict) => conflict.column('order_id').doNothing())
-          .returning(['order_id', 'transaction_id']),
-      )
-      .updateTable('payments')
-      .from('charged')
-      .set({ instructions: JSON.stringify(instructions), provider_reference: transactionId, updated_at: now })
-      .whereRef('payments.id', '=', 'charged.order_id')
-      .where('payments.instructions', 'is', null)
-      .returningAll('payments')
-      .returning((eb) =>
-        eb
-          .selectFrom('payment_history')
-          .select(eb.fn.countAll<string>().as('n'))
-          .whereRef('payment_history.payment_id', '=', 'payments.id')
-          .as('history_count'),
-      )
-      .executeTakeFirst();
   }
 
   async status(env: ProviderEnv, paymentId: string) {
