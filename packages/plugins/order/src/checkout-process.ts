@@ -159,10 +159,9 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           const redeemed = ctx.results['reserve-promotions'] as { redemptionId: string | null } | undefined;
           const payment = ctx.results['create-payment'] as Partial<CreatedPayment> | undefined;
           await ctx.transaction(async (tx) => {
-            await placeOrders(typed(tx), placement, now, { resumed: ctx.resumed });
-            await tx.db
-              .updateTable('checkouts')
-              .set((eb) => ({
+            await placeOrders(typed(tx), placement, now, {
+              resumed: ctx.resumed,
+              checkout: (eb) => ({
                 status: 'awaiting_payment',
                 updated_at: now,
                 ...(reserved?.reservationId ? { reservation_id: reserved.reservationId } : {}),
@@ -177,10 +176,8 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
                       payment_expires_at: payment.expiresAt ?? null,
                     }
                   : {}),
-              }))
-              .where('id', '=', ctx.input.checkoutId)
-              .where('status', '=', 'processing')
-              .execute();
+              }),
+            });
           });
         },
       },

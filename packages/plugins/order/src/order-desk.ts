@@ -6,6 +6,7 @@ import { orderErrors } from './errors.js';
 import type { OrderEvents } from './generated/manifest.js';
 import type { OrderRow } from './mappers.js';
 import { getOrder, type OrderOwner } from './order-reads.js';
+import { moveOrders, type StatusChange } from './status-change.js';
 
 type Schemas = OrderComponents['schemas'];
 export type Tx = TxContext<OrderDatabase, OrderEvents>;
@@ -32,19 +33,17 @@ export async function lockOwnedOrder(tx: Tx, owner: OrderOwner, orderId: string)
   return row;
 }
 
-/** Moves a locked order to `status` and records the change in its history. */
-export async function recordStatus(tx: Tx, orderId: string, status: OrderStatus, by: Actor, note: string | null, now: Date): Promise<void> {
-  await recordStatuses(tx, [orderId], status, by, note, now);
-}
-
-/** Moves locked orders to `status` and records the change in their histories: two statements however many orders. */
-export async function recordStatuses(tx: Tx, orderIds: string[], status: OrderStatus, by: Actor, note: string | null, now: Date): Promise<void> {
-  if (orderIds.length === 0) return;
-  await tx.db.updateTable('orders').set({ status, updated_at: now }).where('id', 'in', orderIds).execute();
-  await tx.db
-    .insertInto('order_status_history')
-    .values(orderIds.map((orderId) => ({ order_id: orderId, status, actor: by, note, at: now })))
-    .execute();
+/** Moves a locked order to `status` and records the change in its history (and sets `also`, in the same statement). */
+export async function recordStatus(
+  tx: Tx,
+  orderId: string,
+  status: OrderStatus,
+  by: Actor,
+  note: string | null,
+  now: Date,
+  also?: StatusChange['set'],
+): Promise<void> {
+  await moveOrders(tx, { orderIds: [orderId] }, { status, by, note, now, ...(also ? { set: also } : {}) });
 }
 
 function refuseTransition(order: OrderRow, wanted: OrderStatus): never {
@@ -91,8 +90,7 @@ export async function completeLocked(tx: Tx, order: OrderRow, by: Actor, note: s
   const total = Number(order.total);
   const refunded = Number(order.refunded);
   const fee = platformFeeOf(total, refunded, order.platform_fee_bps);
-  await tx.db.updateTable('orders').set({ platform_fee: fee }).where('id', '=', order.id).execute();
-  await recordStatus(tx, order.id, 'completed', by, note, now);
+  await recordStatus(tx, order.id, 'completed', by, note, now, { platform_fee: fee });
   const money = (amount: number) => ({ amount, currency: order.currency });
   await tx.publish({
     type: eventTypes.order.completed,

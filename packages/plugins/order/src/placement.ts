@@ -1,7 +1,9 @@
 import { eventTypes } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
-import type { Actor, ShippingAddressJson, ShippingChoiceJson } from './database.js';
-import { recordStatuses, type Tx } from './order-desk.js';
+import type { ExpressionBuilder, Insertable, QueryCreator, UpdateObject } from 'kysely';
+import type { Actor, OrderDatabase, ShippingAddressJson, ShippingChoiceJson } from './database.js';
+import type { Tx } from './order-desk.js';
+import { moveOrders } from './status-change.js';
 
 /** One line of a store's order as the cart priced it at checkout. */
 export interface PlacedLine {
@@ -49,72 +51,49 @@ export interface Placement {
 
 /**
  * Writes one order per store with its lines and its first history entry, and publishes
- * `order.placed` for each, in the caller's transaction: one statement each for the orders, their
- * lines, their history and their events. A step that may have run before (`resumed`, the default)
- * leaves the orders it placed as they are: the unique (checkout, store) pair makes it safe to run twice.
+ * `order.placed` for each, in the caller's transaction: the orders, their lines and their history
+ * are one statement, which also writes the checkout's `checkout` columns when given (the checkout
+ * that placed them, still `processing`), and the events another. A step that may have run before
+ * (`resumed`, the default) leaves the orders it placed as they are: the unique (checkout, store)
+ * pair makes it safe to run twice.
  */
-export async function placeOrders(tx: Tx, placement: Placement, now: Date, options: { resumed: boolean } = { resumed: true }): Promise<void> {
+export async function placeOrders(
+  tx: Tx,
+  placement: Placement,
+  now: Date,
+  options: { resumed: boolean; checkout?: CheckoutWrite } = { resumed: true },
+): Promise<void> {
   const placed = new Set<string>();
   if (options.resumed) {
     const existing = await tx.db.selectFrom('orders').select('store_id').where('checkout_id', '=', placement.checkoutId).execute();
     for (const row of existing) placed.add(row.store_id);
   }
   const orders = placement.orders.filter((order) => !placed.has(order.storeId));
-  if (orders.length === 0) return;
-  await tx.db
-    .insertInto('orders')
-    .values(
-      orders.map((order) => ({
-        id: order.orderId,
-        checkout_id: placement.checkoutId,
-        store_id: order.storeId,
-        customer_id: placement.customerId,
-        status: 'pending_payment' as const,
-        currency: placement.currency,
-        subtotal: order.subtotal,
-        discount: order.discount,
-        shipping_amount: order.shippingAmount,
-        shipping_discount: order.shippingDiscount,
-        tax: order.tax,
-        total: order.total,
-        refunded: 0,
-        platform_fee_bps: placement.platformFeeBasisPoints,
-        platform_fee: null,
-        shipping: JSON.stringify(order.shipping),
-        shipping_address: JSON.stringify(placement.shippingAddress),
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .execute();
-  await tx.db
-    .insertInto('order_lines')
-    .values(
-      orders.flatMap((order) =>
-        order.lines.map((line, position) => ({
-          id: newId('oln'),
-          order_id: order.orderId,
-          position,
-          variant_id: line.variantId,
-          product_id: line.productId,
-          product_title: line.productTitle,
-          variant_title: line.variantTitle,
-          sku: line.sku,
-          quantity: line.quantity,
-          unit_price: line.unitPrice,
-          subtotal: line.subtotal,
-          discount: line.discount,
-          discount_allocations: JSON.stringify(line.discountAllocations),
-          tax: line.tax,
-          total: line.total,
-        })),
-      ),
-    )
-    .execute();
-  await tx.db
-    .insertInto('order_status_history')
-    .values(orders.map((order) => ({ order_id: order.orderId, status: 'pending_payment' as const, actor: 'customer' as const, note: null, at: now })))
-    .execute();
+  const checkout = options.checkout;
+  const writeCheckout = (db: QueryCreator<OrderDatabase>) =>
+    db
+      .updateTable('checkouts')
+      .set((eb) => (checkout as CheckoutWrite)(eb))
+      .where('id', '=', placement.checkoutId)
+      .where('status', '=', 'processing');
+  if (orders.length === 0) {
+    if (checkout) await writeCheckout(tx.db).execute();
+    return;
+  }
+  // Data-modifying statements in one WITH all run, each on the statement's snapshot; the lines' and
+  // the history's references to the new orders are checked at its end, when the orders are there.
+  const writing = tx.db
+    .with('placed', (db) => db.insertInto('orders').values(orders.map((order) => orderRow(placement, order, now))).returning('orders.id'))
+    .with('lined', (db) => db.insertInto('order_lines').values(orders.flatMap(lineRows)).returning('order_lines.id'))
+    .with('recorded', (db) =>
+      db
+        .insertInto('order_status_history')
+        .values(orders.map((order) => ({ order_id: order.orderId, status: 'pending_payment' as const, actor: 'customer' as const, note: null, at: now })))
+        .returning('order_status_history.id'),
+    );
+  // The update reads none of the WITH's results: its own table's types are all it needs.
+  if (checkout) await writeCheckout(writing as unknown as QueryCreator<OrderDatabase>).execute();
+  else await writing.selectFrom('placed').select('placed.id').execute();
   await tx.publishMany(
     orders.map((order) => ({
       type: eventTypes.order.placed,
@@ -130,22 +109,62 @@ export async function placeOrders(tx: Tx, placement: Placement, now: Date, optio
   );
 }
 
-/** The checkout's orders waiting for payment become `paid`, each publishing `order.confirmed` (a statement each for all orders). */
+/** What placing the orders writes to their checkout (see `place-orders`). */
+export type CheckoutWrite = (eb: ExpressionBuilder<OrderDatabase, 'checkouts'>) => UpdateObject<OrderDatabase, 'checkouts'>;
+
+function orderRow(placement: Placement, order: PlacedOrder, now: Date): Insertable<OrderDatabase['orders']> {
+  return {
+    id: order.orderId,
+    checkout_id: placement.checkoutId,
+    store_id: order.storeId,
+    customer_id: placement.customerId,
+    status: 'pending_payment',
+    currency: placement.currency,
+    subtotal: order.subtotal,
+    discount: order.discount,
+    shipping_amount: order.shippingAmount,
+    shipping_discount: order.shippingDiscount,
+    tax: order.tax,
+    total: order.total,
+    refunded: 0,
+    platform_fee_bps: placement.platformFeeBasisPoints,
+    platform_fee: null,
+    shipping: JSON.stringify(order.shipping),
+    shipping_address: JSON.stringify(placement.shippingAddress),
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+function lineRows(order: PlacedOrder): Array<Insertable<OrderDatabase['order_lines']>> {
+  return order.lines.map((line, position) => ({
+    id: newId('oln'),
+    order_id: order.orderId,
+    position,
+    variant_id: line.variantId,
+    product_id: line.productId,
+    product_title: line.productTitle,
+    variant_title: line.variantTitle,
+    sku: line.sku,
+    quantity: line.quantity,
+    unit_price: line.unitPrice,
+    subtotal: line.subtotal,
+    discount: line.discount,
+    discount_allocations: JSON.stringify(line.discountAllocations),
+    tax: line.tax,
+    total: line.total,
+  }));
+}
+
+/**
+ * The checkout's orders waiting for payment become `paid`, each publishing `order.confirmed`, and
+ * the checkout is `settled_at` now: one statement (see {@link moveOrders}) and the events.
+ */
 export async function confirmOrders(tx: Tx, checkoutId: string, now: Date): Promise<void> {
-  const orders = await tx.db
-    .selectFrom('orders')
-    .selectAll()
-    .where('checkout_id', '=', checkoutId)
-    .where('status', '=', 'pending_payment')
-    .forUpdate()
-    .execute();
-  await recordStatuses(
+  const orders = await moveOrders(
     tx,
-    orders.map((order) => order.id),
-    'paid',
-    'system',
-    null,
-    now,
+    { checkoutId, from: 'pending_payment' },
+    { status: 'paid', by: 'system', note: null, now, checkout: { settled_at: now, updated_at: now } },
   );
   await tx.publishMany(
     orders.map((order) => ({
@@ -162,22 +181,15 @@ export async function confirmOrders(tx: Tx, checkoutId: string, now: Date): Prom
   );
 }
 
-/** The checkout's orders waiting for payment are cancelled (the checkout was given up), each publishing `order.cancelled`. */
+/**
+ * The checkout's orders waiting for payment are cancelled (the checkout was given up), each
+ * publishing `order.cancelled`, and the checkout is `released_at` now: one statement and the events.
+ */
 export async function cancelUnpaidOrders(tx: Tx, checkoutId: string, by: Actor, reason: string | null, now: Date): Promise<void> {
-  const orders = await tx.db
-    .selectFrom('orders')
-    .selectAll()
-    .where('checkout_id', '=', checkoutId)
-    .where('status', '=', 'pending_payment')
-    .forUpdate()
-    .execute();
-  await recordStatuses(
+  const orders = await moveOrders(
     tx,
-    orders.map((order) => order.id),
-    'cancelled',
-    by,
-    reason,
-    now,
+    { checkoutId, from: 'pending_payment' },
+    { status: 'cancelled', by, note: reason, now, checkout: { released_at: now, updated_at: now } },
   );
   await tx.publishMany(
     orders.map((order) => ({

@@ -52,10 +52,7 @@ export const settleProcess = defineProcess<OrderDatabase, SettlementInput, Settl
       local: true,
       async action(ctx) {
         const now = ctx.clock.now();
-        await ctx.transaction(async (tx) => {
-          await confirmOrders(typed(tx), ctx.input.checkoutId, now);
-          await tx.db.updateTable('checkouts').set({ settled_at: now, updated_at: now }).where('id', '=', ctx.input.checkoutId).execute();
-        });
+        await ctx.transaction((tx) => confirmOrders(typed(tx), ctx.input.checkoutId, now));
       },
     },
   ],
@@ -99,10 +96,7 @@ export const releaseProcess = defineProcess<OrderDatabase, SettlementInput, Sett
         const checkout = await settlingCheckout(ctx);
         const now = ctx.clock.now();
         const by = checkout.status === 'cancelled' ? 'customer' : 'system';
-        await ctx.transaction(async (tx) => {
-          await cancelUnpaidOrders(typed(tx), ctx.input.checkoutId, by, checkout.failure_message, now);
-          await tx.db.updateTable('checkouts').set({ released_at: now, updated_at: now }).where('id', '=', ctx.input.checkoutId).execute();
-        });
+        await ctx.transaction((tx) => cancelUnpaidOrders(typed(tx), ctx.input.checkoutId, by, checkout.failure_message, now));
       },
     },
   ],
