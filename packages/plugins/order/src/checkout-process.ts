@@ -50,26 +50,32 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           });
           const placement = placementFromCart(cart, input, settings.platformFeeBasisPoints);
           const now = ctx.clock.now();
-          const inserted = await ctx.db
+          const row = {
+            id: input.checkoutId,
+            customer_id: input.customerId,
+            cart_id: input.cartId,
+            status: 'processing' as const,
+            currency: placement.currency,
+            total: placementTotal(placement),
+            shipping_address: JSON.stringify(input.shippingAddress),
+            payment_method: JSON.stringify(input.paymentMethod),
+            placement: JSON.stringify(placement),
+            expires_at: new Date(now.getTime() + settings.checkoutTtlSeconds * 1000),
+            created_at: now,
+            updated_at: now,
+          };
+          if (ctx.transient) {
+            // This run's own checkout (no run before it wrote one): `fix-shipping` inserts the row, with its placement fixed.
+            ctx.transient.placement = placement;
+            ctx.transient.unwritten = row;
+            return { checkoutId: input.checkoutId };
+          }
+          // A resumed run: a row already there (this step ran before) keeps its own placement, which the next steps read.
+          await ctx.db
             .insertInto('checkouts')
-            .values({
-              id: input.checkoutId,
-              customer_id: input.customerId,
-              cart_id: input.cartId,
-              status: 'processing',
-              currency: placement.currency,
-              total: placementTotal(placement),
-              shipping_address: JSON.stringify(input.shippingAddress),
-              payment_method: JSON.stringify(input.paymentMethod),
-              placement: JSON.stringify(placement),
-              expires_at: new Date(now.getTime() + settings.checkoutTtlSeconds * 1000),
-              created_at: now,
-              updated_at: now,
-            })
+            .values(row)
             .onConflict((conflict) => conflict.column('id').doNothing())
-            .executeTakeFirst();
-          // A row already there (this step ran before) keeps its own placement, which the next steps read.
-          if (ctx.transient && Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) ctx.transient.placement = placement;
+            .execute();
           return { checkoutId: input.checkoutId };
         },
         async compensate(ctx, output) {
@@ -77,18 +83,24 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           const state = await ctx.processes.get(ctx.processId);
           const failure = state?.error ?? { message: 'the checkout was undone' };
           const expired = failure.message === 'the deadline passed';
-          await ctx.db
-            .updateTable('checkouts')
-            .set({
-              status: expired ? 'expired' : 'failed',
-              failure_code: failure.code ?? null,
-              failure_message: failure.message.slice(0, 1000),
-              released_at: ctx.clock.now(),
-              updated_at: ctx.clock.now(),
-            })
-            .where('id', '=', output.checkoutId)
-            .where('status', '=', 'processing')
-            .execute();
+          const undone = {
+            status: expired ? ('expired' as const) : ('failed' as const),
+            failure_code: failure.code ?? null,
+            failure_message: failure.message.slice(0, 1000),
+            released_at: ctx.clock.now(),
+            updated_at: ctx.clock.now(),
+          };
+          const unwritten = ctx.transient?.unwritten;
+          if (unwritten) {
+            // Undone before `fix-shipping` wrote the row: it is written now, as undone.
+            await ctx.db
+              .insertInto('checkouts')
+              .values({ ...unwritten, ...undone })
+              .onConflict((conflict) => conflict.column('id').doUpdateSet(undone).where('checkouts.status', '=', 'processing'))
+              .execute();
+            return;
+          }
+          await ctx.db.updateTable('checkouts').set(undone).where('id', '=', output.checkoutId).where('status', '=', 'processing').execute();
         },
       },
       // It only rewrites the checkout's own placement: its record waits for the next write too.

@@ -53,13 +53,21 @@ export const fixShippingStep: CheckoutStep<undefined> = {
       return outcome.value;
     });
     const fixed: Placement = { ...placement, orders };
+    const written = { placement: JSON.stringify(fixed), total: placementTotal(fixed), updated_at: ctx.clock.now() };
+    const unwritten = ctx.transient?.unwritten;
     if (ctx.transient) ctx.transient.placement = fixed;
-    await ctx.db
-      .updateTable('checkouts')
-      .set({ placement: JSON.stringify(fixed), total: placementTotal(fixed), updated_at: ctx.clock.now() })
-      .where('id', '=', ctx.input.checkoutId)
-      .where('status', '=', 'processing')
-      .execute();
+    if (unwritten) {
+      // The row `open` left to this step: written once, with the fixed placement. Another run that
+      // wrote it meanwhile (it took the process over) is overwritten as the update below would.
+      await ctx.db
+        .insertInto('checkouts')
+        .values({ ...unwritten, ...written })
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(written).where('checkouts.status', '=', 'processing'))
+        .execute();
+      delete ctx.transient?.unwritten;
+      return undefined;
+    }
+    await ctx.db.updateTable('checkouts').set(written).where('id', '=', ctx.input.checkoutId).where('status', '=', 'processing').execute();
     return undefined;
   },
 };

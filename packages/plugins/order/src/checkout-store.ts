@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { CheckoutStatus, OrderDatabase } from './database.js';
 import type { Placement } from './placement.js';
 
@@ -30,6 +30,13 @@ export async function placementOf(db: Db, checkoutId: string): Promise<Placement
  */
 export interface CheckoutMemo {
   placement?: Placement;
+  /**
+   * The checkout row as `open` made it, not yet written: `fix-shipping` writes it with the placement
+   * it fixes (one insert rather than an insert and an update), or, when the checkout is undone
+   * before that, `open`'s compensation writes it as failed. A run without a memo (resumed) has
+   * `open` write it, as before.
+   */
+  unwritten?: Insertable<OrderDatabase['checkouts']>;
 }
 
 /** The checkout's placement: the run's own copy, else read (and kept for the next step). */
