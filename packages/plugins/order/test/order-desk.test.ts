@@ -87,6 +87,55 @@ describe('the order desk', () => {
   });
 });
 
+describe('statements', () => {
+  test("placing a checkout's orders (two stores, their lines and history) is one statement, and confirming them one, with the same history and events", async () => {
+    const [storeA, storeB] = [newId('sto'), newId('sto')];
+    const customer = customerClient(server);
+    const { checkoutId, orderIds, statements } = await seeder.seed({
+      customerId: customer.userId,
+      stores: [
+        { storeId: storeA, lines: [{ quantity: 1, unitPrice: 1_000 }] },
+        {
+          storeId: storeB,
+          lines: [
+            { quantity: 2, unitPrice: 2_000 },
+            { quantity: 1, unitPrice: 500 },
+          ],
+        },
+      ],
+    });
+    // Before: the orders, the lines, the history (and the checkout's update) were a statement each; confirming locked, updated and recorded.
+    expect(statements).toEqual({ place: 1, confirm: 1 });
+    const checkout = await customer.client.order.getCheckout({ params: { checkoutId } });
+    expect(checkout.orders.map((order) => [order.storeId, order.lines.length, order.history.map((entry) => [entry.status, entry.by])])).toEqual(
+      [
+        [
+          storeA,
+          1,
+          [
+            ['pending_payment', 'customer'],
+            ['paid', 'system'],
+          ],
+        ],
+        [
+          storeB,
+          2,
+          [
+            ['pending_payment', 'customer'],
+            ['paid', 'system'],
+          ],
+        ],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    for (const type of ['order.placed', 'order.confirmed']) {
+      const events = await outboxEvents(server, [type], { subject: orderIds[1] as string });
+      expect(events.map((event) => event.data)).toEqual([
+        expect.objectContaining({ orderId: orderIds[1], checkoutId, storeId: storeB, total: { amount: 4_500, currency: 'IDR' } }),
+      ]);
+    }
+  });
+});
+
 describe('tenancy', () => {
   test("a store sees only its own orders and a customer only their own; another's is a 404", async () => {
     const [storeA, storeB] = [newId('sto'), newId('sto')];

@@ -1,7 +1,7 @@
 import type { TokoBapakClient } from '@tokobapak/sdk';
 import { newId, type Plugin, type TxContext } from '@tokobapak/server';
 import { contextPlugin, TEST_ADDRESS, type TestServer } from '@tokobapak/server/testing';
-import type { Kysely } from 'kysely';
+import type { Kysely, KyselyPlugin } from 'kysely';
 import type { OrderDatabase } from '../src/database.js';
 import type { OrderEvents } from '../src/generated/manifest.js';
 import { confirmOrders, type PlacedLine, placeOrders } from '../src/placement.js';
@@ -30,7 +30,7 @@ export interface OrderSeeder {
     }>;
     paid?: boolean;
     feeBasisPoints?: number;
-  }): Promise<{ checkoutId: string; orderIds: string[] }>;
+  }): Promise<{ checkoutId: string; orderIds: string[]; statements: { place: number; confirm: number } }>;
 }
 
 export function orderSeeder(): OrderSeeder {
@@ -78,8 +78,18 @@ export function orderSeeder(): OrderSeeder {
         };
       });
       const total = orders.reduce((sum, order) => sum + order.total, 0);
+      // The statements placing and confirming send through the transaction's handle (the events' insert goes through the runtime's own).
+      let sent = 0;
+      const counting: KyselyPlugin = {
+        transformQuery: (args) => args.node,
+        transformResult: async (args) => {
+          sent += 1;
+          return args.result;
+        },
+      };
+      const statements = { place: 0, confirm: 0 };
       await context.transaction(async (outer) => {
-        const tx = { ...outer, db: (outer.db as Kysely<unknown>).withSchema('order') } as unknown as TxContext<OrderDatabase, OrderEvents>;
+        const tx = { ...outer, db: (outer.db as Kysely<unknown>).withSchema('order').withPlugin(counting) } as unknown as TxContext<OrderDatabase, OrderEvents>;
         await tx.db
           .insertInto('checkouts')
           .values({
@@ -95,10 +105,16 @@ export function orderSeeder(): OrderSeeder {
             updated_at: now,
           })
           .execute();
-        await placeOrders(tx, { checkoutId, customerId, currency: 'IDR', shippingAddress: ADDRESS, platformFeeBasisPoints: feeBasisPoints, orders }, now);
+        sent = 0;
+        await placeOrders(tx, { checkoutId, customerId, currency: 'IDR', shippingAddress: ADDRESS, platformFeeBasisPoints: feeBasisPoints, orders }, now, {
+          resumed: false,
+        });
+        statements.place = sent;
+        sent = 0;
         if (paid) await confirmOrders(tx, checkoutId, now);
+        statements.confirm = sent;
       });
-      return { checkoutId, orderIds: orders.map((order) => order.orderId) };
+      return { checkoutId, orderIds: orders.map((order) => order.orderId), statements };
     },
   };
 }
