@@ -170,8 +170,8 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           const reserved = ctx.results['reserve-stock'] as { reservationId: string | null } | undefined;
           const redeemed = ctx.results['reserve-promotions'] as { redemptionId: string | null } | undefined;
           const payment = ctx.results['create-payment'] as Partial<CreatedPayment> | undefined;
-          await ctx.transaction(async (tx) => {
-            await placeOrders(typed(tx), placement, now, {
+          const answer = await ctx.transaction((tx) =>
+            placeOrders(typed(tx), placement, now, {
               resumed: ctx.resumed,
               checkout: (eb) => ({
                 status: 'awaiting_payment',
@@ -189,8 +189,10 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
                     }
                   : {}),
               }),
-            });
-          });
+            }),
+          );
+          // Committed, with the process's success: the request that started this run answers it without reading it back.
+          if (ctx.transient && answer) ctx.transient.answer = answer;
         },
       },
     ],

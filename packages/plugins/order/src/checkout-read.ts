@@ -1,6 +1,6 @@
 import type { OrderComponents } from '@tokobapak/sdk';
 import { queryTemplate } from '@tokobapak/server';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
@@ -12,10 +12,10 @@ type Db = Kysely<OrderDatabase>;
 /** Timestamps come back from JSON as text; everything else as the row would have it (int8 as a JSON number). */
 type FromJson<Row> = { [K in keyof Row]: Row[K] extends Date ? string : Row[K] extends Date | null ? string | null : Row[K] };
 type OrderJson = FromJson<OrderRow> & { lines: LineRow[]; history: Array<FromJson<HistoryRow>> };
-type CheckoutJson = CheckoutView & { orders: OrderJson[] };
+export type CheckoutJson = CheckoutView & { orders: OrderJson[] };
 
 /** The checkout columns the API shows (not its placement or payment method, the process's own). */
-const CHECKOUT_COLUMNS = [
+export const CHECKOUT_COLUMNS = [
   'checkouts.id',
   'checkouts.customer_id',
   'checkouts.cart_id',
@@ -73,7 +73,33 @@ const checkoutQuery = queryTemplate<OrderDatabase, { id: string; customerId: str
 export async function getCheckout(db: Db, customerId: string, checkoutId: string): Promise<Schemas['Checkout']> {
   const [row] = await checkoutQuery.execute(db, { id: checkoutId, customerId });
   if (!row) throw orderErrors.ORDER_CHECKOUT_NOT_FOUND();
+  return checkoutOf(row);
+}
+
+/** A checkout as the API shows it, from the JSON of the read above (or of the statement that placed its orders). */
+export function checkoutOf(row: CheckoutJson): Schemas['Checkout'] {
   return toCheckout(row, row.orders.map(orderOf));
+}
+
+/** The tables of the statement placing a checkout's orders: what it inserted, as its WITH names them. */
+export type PlacingDatabase = OrderDatabase & { placed: OrderRow; lined: LineRow; recorded: HistoryRow };
+
+/**
+ * The orders just placed, with their lines and history, as the read above gives them (the same
+ * JSON, in the same order), from the rows the placing statement inserted: so that statement
+ * answers what a read right after it would.
+ */
+export function placedOrdersJson(eb: ExpressionBuilder<PlacingDatabase, 'checkouts'>) {
+  return jsonArrayFrom(
+    eb
+      .selectFrom('placed')
+      .selectAll('placed')
+      .select((inner) => [
+        jsonArrayFrom(inner.selectFrom('lined').selectAll('lined').whereRef('lined.order_id', '=', 'placed.id').orderBy('lined.position')).as('lines'),
+        jsonArrayFrom(inner.selectFrom('recorded').selectAll('recorded').whereRef('recorded.order_id', '=', 'placed.id').orderBy('recorded.id')).as('history'),
+      ])
+      .orderBy('placed.store_id'),
+  ).as('orders');
 }
 
 function orderOf(json: OrderJson): Schemas['Order'] {

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { CheckoutJson } from './checkout-read.js';
 import type { CheckoutStatus, OrderDatabase } from './database.js';
 import type { Placement } from './placement.js';
 
@@ -37,6 +38,8 @@ export interface CheckoutMemo {
    * `open` write it, as before.
    */
   unwritten?: Insertable<OrderDatabase['checkouts']>;
+  /** The checkout as `place-orders` wrote it (what a read right after would give), for the answer to the request. */
+  answer?: CheckoutJson;
 }
 
 /** The checkout's placement: the run's own copy, else read (and kept for the next step). */

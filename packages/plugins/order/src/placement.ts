@@ -1,6 +1,7 @@
 import { eventTypes } from '@tokobapak/sdk';
 import { newId } from '@tokobapak/server';
-import type { ExpressionBuilder, Insertable, QueryCreator, UpdateObject } from 'kysely';
+import type { ExpressionBuilder, Insertable, UpdateObject } from 'kysely';
+import { CHECKOUT_COLUMNS, type CheckoutJson, placedOrdersJson } from './checkout-read.js';
 import type { Actor, OrderDatabase, ShippingAddressJson, ShippingChoiceJson } from './database.js';
 import type { Tx } from './order-desk.js';
 import { moveOrders } from './status-change.js';
@@ -55,14 +56,15 @@ export interface Placement {
  * are one statement, which also writes the checkout's `checkout` columns when given (the checkout
  * that placed them, still `processing`), and the events another. A step that may have run before
  * (`resumed`, the default) leaves the orders it placed as they are: the unique (checkout, store)
- * pair makes it safe to run twice.
+ * pair makes it safe to run twice. Given `checkout`, it resolves with the checkout as its customer
+ * would read it right after (see `getCheckout`) when this statement placed all of its orders.
  */
 export async function placeOrders(
   tx: Tx,
   placement: Placement,
   now: Date,
   options: { resumed: boolean; checkout?: CheckoutWrite } = { resumed: true },
-): Promise<void> {
+): Promise<CheckoutJson | undefined> {
   const placed = new Set<string>();
   if (options.resumed) {
     const existing = await tx.db.selectFrom('orders').select('store_id').where('checkout_id', '=', placement.checkoutId).execute();
@@ -70,30 +72,47 @@ export async function placeOrders(
   }
   const orders = placement.orders.filter((order) => !placed.has(order.storeId));
   const checkout = options.checkout;
-  const writeCheckout = (db: QueryCreator<OrderDatabase>) =>
-    db
-      .updateTable('checkouts')
-      .set((eb) => (checkout as CheckoutWrite)(eb))
-      .where('id', '=', placement.checkoutId)
-      .where('status', '=', 'processing');
   if (orders.length === 0) {
-    if (checkout) await writeCheckout(tx.db).execute();
-    return;
+    if (checkout) {
+      await tx.db
+        .updateTable('checkouts')
+        .set((eb) => checkout(eb))
+        .where('id', '=', placement.checkoutId)
+        .where('status', '=', 'processing')
+        .execute();
+    }
+    return undefined;
   }
   // Data-modifying statements in one WITH all run, each on the statement's snapshot; the lines' and
   // the history's references to the new orders are checked at its end, when the orders are there.
   const writing = tx.db
-    .with('placed', (db) => db.insertInto('orders').values(orders.map((order) => orderRow(placement, order, now))).returning('orders.id'))
-    .with('lined', (db) => db.insertInto('order_lines').values(orders.flatMap(lineRows)).returning('order_lines.id'))
+    .with('placed', (db) =>
+      db
+        .insertInto('orders')
+        .values(orders.map((order) => orderRow(placement, order, now)))
+        .returningAll(),
+    )
+    .with('lined', (db) => db.insertInto('order_lines').values(orders.flatMap(lineRows)).returningAll())
     .with('recorded', (db) =>
       db
         .insertInto('order_status_history')
         .values(orders.map((order) => ({ order_id: order.orderId, status: 'pending_payment' as const, actor: 'customer' as const, note: null, at: now })))
-        .returning('order_status_history.id'),
+        .returningAll(),
     );
-  // The update reads none of the WITH's results: its own table's types are all it needs.
-  if (checkout) await writeCheckout(writing as unknown as QueryCreator<OrderDatabase>).execute();
-  else await writing.selectFrom('placed').select('placed.id').execute();
+  let answer: CheckoutJson | undefined;
+  if (checkout) {
+    const [row] = await writing
+      .updateTable('checkouts')
+      .set((eb) => checkout(eb as unknown as ExpressionBuilder<OrderDatabase, 'checkouts'>))
+      .where('id', '=', placement.checkoutId)
+      .where('status', '=', 'processing')
+      .returning((eb) => [...CHECKOUT_COLUMNS, placedOrdersJson(eb)])
+      .execute();
+    // Only when every order is this statement's is what it inserted the whole checkout.
+    if (row && orders.length === placement.orders.length) answer = row as unknown as CheckoutJson;
+  } else {
+    await writing.selectFrom('placed').select('placed.id').execute();
+  }
   await tx.publishMany(
     orders.map((order) => ({
       type: eventTypes.order.placed,
@@ -107,6 +126,7 @@ export async function placeOrders(
       },
     })),
   );
+  return answer;
 }
 
 /** What placing the orders writes to their checkout (see `place-orders`). */

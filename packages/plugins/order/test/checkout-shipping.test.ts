@@ -118,6 +118,8 @@ describe('shipping at checkout', () => {
     const promotion = await product.merchant.promotion.createStoreDiscount({ body: { name: 'Gratis ongkir', type: 'free_shipping', code } });
     await buyer.client.cart.applyCartCoupon({ params: { cartId: buyer.cartId }, body: { code } });
     const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+    // The answer, with the shipping fixed and the discount's split, is what reading the checkout gives.
+    expect(await buyer.client.order.getCheckout({ params: { checkoutId: checkout.id } })).toEqual(checkout);
     expect(checkout.orders[0]?.totals).toMatchObject({ shipping: { amount: 15_000 }, shippingDiscount: { amount: 15_000 }, total: { amount: 100_000 } });
     expect(checkout.payment?.amount.amount).toBe(100_000);
     expect(await redemptionsOf(server, promotion.id)).toEqual({ active: 1 });

@@ -22,6 +22,8 @@ describe('a checkout', () => {
       { variantId: tea.variantId, quantity: 1 },
     ]);
     const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+    // The answer (from the statement that placed the orders) is what reading the checkout gives.
+    expect(await buyer.client.order.getCheckout({ params: { checkoutId: checkout.id } })).toEqual(checkout);
     expect(checkout.status).toBe('awaiting_payment');
     expect(checkout.orders.map((order) => [order.storeId, order.status, order.lines.map((line) => line.quantity)]).sort()).toEqual(
       [

@@ -1,7 +1,8 @@
 import { newId, ProblemError, platformErrors, Reply, requireUser } from '@tokobapak/server';
 import { driveCheckout } from '../checkout-driver.js';
 import type { checkoutProcess } from '../checkout-process.js';
-import { getCheckout } from '../checkout-read.js';
+import { checkoutOf, getCheckout } from '../checkout-read.js';
+import type { CheckoutMemo } from '../checkout-store.js';
 import { orderErrors } from '../errors.js';
 import type { OrderSettings } from '../options.js';
 import type { OrderHandlers } from './types.js';
@@ -30,12 +31,14 @@ export function checkoutHandlers(
         paymentMethod: body.paymentMethod,
       };
       // The run's own memo of its checkout row (see CheckoutMemo).
-      let run = await ctx.processes.start(checkout, { key, input, transient: {} });
+      let memo: CheckoutMemo = {};
+      let run = await ctx.processes.start(checkout, { key, input, transient: memo });
       // A checkout undone because a service was down (503: it held nothing) is not this key's answer
       // for ever: a retry runs again under a key derived from the failed run, the same for every
       // concurrent retry, so the retries still make one checkout.
       while (!run.started && run.status === 'compensated' && run.error?.status === 503) {
-        run = await ctx.processes.start(checkout, { key: `${key}:after:${run.id}`, input, transient: {} });
+        memo = {};
+        run = await ctx.processes.start(checkout, { key: `${key}:after:${run.id}`, input, transient: memo });
       }
       if (run.cause) throw run.cause;
       // A retry that found the checkout still being driven by another server: the answer is not
@@ -44,6 +47,8 @@ export function checkoutHandlers(
       if (run.status === 'compensated' && run.error) {
         throw new ProblemError(run.error.code ?? 'ORDER_CHECKOUT_FAILED', run.error.status ?? 409, 'The checkout failed', { detail: run.error.message });
       }
+      // This request's own run placed the orders: it answers the checkout as that wrote it, which a read now would give.
+      if (run.started && run.status === 'succeeded' && memo.answer) return new Reply(201, checkoutOf(memo.answer));
       return new Reply(201, await getCheckout(ctx.db, customerId, (run.input as { checkoutId: string }).checkoutId));
     },
 
