@@ -1,4 +1,5 @@
 import { eventually, expectProblem, manualClock, outboxEvents, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Checkout, checkoutBody, expectSoldOut, paymentsFor, productOf, shopper, startCheckoutServer, stockOf } from './checkout-support.js';
 import { customerClient } from './support.js';
@@ -146,6 +147,30 @@ describe('a checkout', () => {
     await other.client.payment.simulatePayment({ params: { paymentId: paid.payment?.id as string }, body: { outcome: 'paid' } });
     await eventually(async () => expect((await other.client.order.getCheckout({ params: { checkoutId: paid.id } })).status).toBe('paid'));
     await expectProblem(other.client.order.cancelCheckout({ params: { checkoutId: paid.id }, body: {} }), 409, 'ORDER_CHECKOUT_NOT_CANCELLABLE');
+  });
+
+  test('a payment outcome kept while its orders were placed decides the checkout on the next pass; one whose time ran out as well expires', async () => {
+    const product = await productOf(server, { price: 10_000, stock: 5 });
+    const [early, late] = await Promise.all([1, 2].map(() => shopper(server, [{ variantId: product.variantId, quantity: 1 }])));
+    const [first, second] = await Promise.all([early, late].map((buyer) => buyer?.client.order.createCheckout({ body: checkoutBody(buyer.cartId) })));
+    // What the payment's consumer keeps when the outcome comes while the checkout is still being placed.
+    await sql`update "order".checkouts set payment_outcome = 'paid' where id = ${first?.id}`.execute(server.database.db);
+    await sql`update "order".checkouts set payment_outcome = 'paid', expires_at = now() - interval '1 second' where id = ${second?.id}`.execute(
+      server.database.db,
+    );
+    const paid = await eventually(async () => {
+      const current = await early?.client.order.getCheckout({ params: { checkoutId: first?.id as string } });
+      expect(current?.orders.map((order) => order.status)).toEqual(['paid']);
+      return current;
+    });
+    expect([paid?.status, paid?.payment?.status, paid?.failure]).toEqual(['paid', 'paid', null]);
+    const expired = await eventually(async () => {
+      const current = await late?.client.order.getCheckout({ params: { checkoutId: second?.id as string } });
+      expect(current?.orders.map((order) => order.status)).toEqual(['cancelled']);
+      return current;
+    });
+    expect([expired?.status, expired?.failure]).toEqual(['expired', { code: null, message: 'the checkout was not paid in time' }]);
+    await eventually(async () => expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 0 }));
   });
 
   test('refusals before anything is held: an empty cart, another customer’s cart', async () => {
