@@ -98,7 +98,12 @@ const sharedReads = new WeakMap<Db, (ids: Iterable<string>) => Promise<Map<strin
 export async function loadCartShared(db: Db, cartId: string, defaultTax: TaxRule): Promise<StoredCart | undefined> {
   let read = sharedReads.get(db);
   if (!read) {
-    read = coalescedReader(async (ids) => new Map((await cartsQuery.execute(db, { ids })).map((row) => [row.id, row])));
+    // One cart (the usual case) goes by `cartQuery`: PostgreSQL plans an `= any($n)` list anew on
+    // every run (its generic plan cannot know the list's length and looks dearer), an `=` once.
+    read = coalescedReader(async (ids) => {
+      const rows = ids.length === 1 ? await cartQuery.execute(db, { id: ids[0] as string }) : await cartsQuery.execute(db, { ids });
+      return new Map(rows.map((row) => [row.id, row]));
+    });
     sharedReads.set(db, read);
   }
   const row = (await read([cartId])).get(cartId);
