@@ -14,7 +14,10 @@ export function tallyStatements(file: string): void {
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const first = args[0] as string | { text?: string } | undefined;
     const text = typeof first === 'string' ? first : (first?.text ?? '?');
-    const key = text.replace(/\s+/g, ' ').trim().slice(0, 160);
+    // A query template's statement is named after it (`tb_<template>_<hash>`); Kysely's built queries are `auto` or unnamed.
+    const name = typeof first === 'object' ? (first as { name?: string } | undefined)?.name : undefined;
+    const label = name?.match(/^tb_(.+)_[0-9a-f]{12}$/)?.[1] ?? 'unnamed';
+    const key = `[${label}] ${text.replace(/\s+/g, ' ').trim().slice(0, 160)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
     return (send as (...rest: unknown[]) => unknown).apply(this, args);
   } as typeof send;

@@ -29,6 +29,7 @@ import { installObservability } from './observability.js';
 import type { Clock, Plugin, PluginContext, TxContext } from './plugin.js';
 import { createProcessRuntime, type ProcessOwner, type ProcessRuntime } from './processes/index.js';
 import { createRateLimiter } from './rate-limit.js';
+import { qualifiedBySchema } from './schema-qualified.js';
 import type { ApiKeyVerifier } from './security.js';
 import { clientNamespace, createProcessFetch, createServiceClient, IN_PROCESS_ORIGIN, serviceBaseUrls } from './service-clients.js';
 import { describeMissingService, findMissingServices, MissingServicesError } from './service-dependencies.js';
@@ -188,7 +189,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     let publicUrl = config.publicUrl?.replace(/\/+$/, '');
     const bases = new Map<string, BaseContext>();
     for (const plugin of plugins) {
-      const pluginDb = db.withSchema(plugin.name);
+      const pluginDb = qualifiedBySchema(db, plugin.name);
       shareDirectQueries(db, pluginDb);
       const base: BaseContext = {
         db: pluginDb,
@@ -273,7 +274,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
               checkPayload(event);
               return insideTransaction({ service: plugin.name, opener: `event consumer ${plugin.name}.${subscription.name}` }, () =>
                 subscription.handle(event, {
-                  db: trx.withSchema(plugin.name),
+                  db: qualifiedBySchema(trx, plugin.name),
                   publish: (next: NewEvent) => writeToOutbox(trx, plugin.name, next),
                   publishMany: (next: readonly NewEvent[]) => writeManyToOutbox(trx, plugin.name, [...next]),
                 }),

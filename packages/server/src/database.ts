@@ -12,6 +12,7 @@ import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { poolQuery, runDirectly } from './direct-queries.js';
 import { PreparingClient } from './prepared-statements.js';
+import { schemaQualifyingDialect } from './schema-qualified.js';
 
 /** Where the data lives: PostgreSQL when `url` is set, otherwise embedded PGlite. */
 export interface DatabaseConfig {
@@ -122,7 +123,7 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
     // An idle client whose connection dies (server restart, admin termination) emits 'error'; the
     // pool already discards it and opens a new one on demand, so this must not crash the process.
     pool.on('error', (error) => config.onIdleError?.(error));
-    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely({ dialect: schemaQualifyingDialect(new PostgresDialect({ pool })) });
     runDirectly(db, poolQuery(pool));
     return { kind: 'postgres', db, close: () => db.destroy() };
   }
@@ -145,7 +146,7 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
     await lock?.release();
     throw error;
   }
-  const db = new Kysely({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely({ dialect: schemaQualifyingDialect(new PGliteDialect(pglite)) });
   return {
     kind: 'pglite',
     db,

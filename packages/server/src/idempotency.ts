@@ -4,6 +4,7 @@ import type { Caller } from './caller.js';
 import { platformErrors } from './errors.js';
 import { leaseOwner, OWNER_PREFIX } from './lease-owner.js';
 import { PLATFORM_SCHEMA } from './platform-migrations.js';
+import { qualifiedBySchema } from './schema-qualified.js';
 
 /** A stored response that a retried request gets again. */
 export interface StoredResponse {
@@ -40,7 +41,7 @@ export class IdempotencyStore {
 
   constructor(db: Kysely<unknown>, options: IdempotencyOptions = {}) {
     // biome-ignore lint/suspicious/noExplicitAny: see above
-    this.db = (db as Kysely<any>).withSchema(PLATFORM_SCHEMA);
+    this.db = qualifiedBySchema(db as Kysely<any>, PLATFORM_SCHEMA);
     this.leaseMs = options.leaseMs ?? 30_000;
   }
 

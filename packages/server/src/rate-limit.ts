@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { platformErrors } from './errors.js';
 import type { Clock } from './plugin.js';
+import { qualifiedBySchema } from './schema-qualified.js';
 
 /** How many hits a bucket allows per window. */
 export interface RateLimit {
@@ -39,7 +40,7 @@ export const rateLimitMigration: Migration = {
  */
 export function createRateLimiter(db: Kysely<unknown>, clock: Clock): RateLimiter {
   // biome-ignore lint/suspicious/noExplicitAny: runtime-owned table without generated types
-  const hits = (db as Kysely<any>).withSchema('tokobapak');
+  const hits = qualifiedBySchema(db as Kysely<any>, 'tokobapak');
   return async (bucket, limit) => {
     const now = clock.now();
     const since = new Date(now.getTime() - limit.windowSeconds * 1000);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { PLATFORM_SCHEMA } from './platform-migrations.js';
+import { qualifiedBySchema } from './schema-qualified.js';
 
 /**
  * The platform secret signs access tokens and service credentials. When the operator gives none,
@@ -9,7 +10,7 @@ import { PLATFORM_SCHEMA } from './platform-migrations.js';
  */
 export async function loadPlatformSecret(db: Kysely<unknown>): Promise<string> {
   // biome-ignore lint/suspicious/noExplicitAny: runtime-owned table without generated types
-  const settings = (db as Kysely<any>).withSchema(PLATFORM_SCHEMA);
+  const settings = qualifiedBySchema(db as Kysely<any>, PLATFORM_SCHEMA);
   await settings
     .insertInto('settings')
     .values({ key: 'platform_secret', value: randomBytes(48).toString('base64url') })
