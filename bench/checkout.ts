@@ -13,6 +13,9 @@
  *   pnpm bench:checkout --only ours --rounds 1 --cpu-prof /tmp/profiles   # a CPU profile of the store under load
  *   pnpm bench:checkout --only ours --rounds 1 --statements                # each statement's count per checkout
  *   pnpm bench:checkout --runtime dist                                     # the packages' builds on plain node (pnpm build first)
+ *   pnpm bench:checkout --only ours --rounds 1 --heap                      # what the server's RSS is made of, at the window's start and end
+ *   pnpm bench:checkout --only ours --rounds 1 --heap-snapshots /tmp/snaps # heap snapshots of the server as the window opens and closes
+ *   pnpm bench:checkout --server-node-args=--max-semi-space-size=16       # V8 flags for the store's process
  *
  * `--runtime src` (the default) loads the packages from their sources through tsx, as the other
  * checkout figures were taken; `dist` is what `tokobapak start` runs, and its memory is the users'.
@@ -27,6 +30,7 @@ import { createClient } from '@tokobapak/sdk';
 import { createTokenService, newId } from '@tokobapak/server';
 import pg from 'pg';
 import { adminQuery } from './bench-database.js';
+import type { HeapSample } from './checkout/heap-report.js';
 import { type CheckoutTiming, checkoutOnce, JsonConnection, type Shelf } from './checkout/shopper.js';
 import { type CpuUsage, cpuSnapshot, cpuUsageSince } from './cpu.js';
 import { checkDistBuilds } from './dist-check.js';
@@ -46,6 +50,9 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     statements: { type: 'boolean', default: false },
     runtime: { type: 'string', default: 'src' },
+    heap: { type: 'boolean', default: false },
+    'heap-snapshots': { type: 'string' },
+    'server-node-args': { type: 'string', default: '' },
     'postgres-url': { type: 'string', default: process.env.TOKOBAPAK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -60,6 +67,8 @@ if (values.runtime !== 'src' && values.runtime !== 'dist') throw new Error(`--ru
 const runtime = values.runtime as EntryRuntime;
 const PLUGINS = ['auth', 'user', 'merchant', 'inventory', 'image-proxy', 'promoted-item', 'promotion', 'cart', 'wishlist', 'shipping', 'payment', 'order'];
 const statementsFile = values.statements ? join(tmpdir(), `tb-bench-checkout-statements-${process.pid}.json`) : undefined;
+const heapFile = values.heap ? join(tmpdir(), `tb-bench-checkout-heap-${process.pid}.jsonl`) : undefined;
+const heapSnapshots = values['heap-snapshots'];
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 const TARGETS = { checkoutsPerSecond: 100, p99Ms: 500, rssMiB: 300 };
@@ -115,7 +124,26 @@ interface RunResult {
   transactionsPerCheckout: number;
   /** With `--statements`: each statement's count per completed checkout, most frequent first. */
   statements?: Array<[string, number]>;
+  /** With `--heap`: the server's memory as the window opened, as it closed, and each figure's maximum in it. */
+  heap?: { start: HeapSample; end: HeapSample; max: HeapSample };
 }
+
+/** The server's heap samples taken inside the window (see `checkout/heap-report.ts`). */
+async function heapInWindow(file: string, from: number, to: number): Promise<RunResult['heap']> {
+  const samples = (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as HeapSample)
+    .filter((sample) => sample.at >= from && sample.at <= to);
+  const [start, end] = [samples[0], samples.at(-1)];
+  if (!start || !end) return undefined;
+  const max = Object.fromEntries(
+    Object.keys(start).map((key) => [key, Math.max(...samples.map((sample) => sample[key as keyof HeapSample]))]),
+  ) as unknown as HeapSample;
+  return { start, end, max };
+}
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number) : Number.NaN;
@@ -154,8 +182,11 @@ async function run(
   let rss: ReturnType<typeof sampleRss> | undefined;
   let cpuBefore: Awaited<ReturnType<typeof cpuSnapshot>> | undefined;
   let commitsBefore = Number.NaN;
+  let windowOpened = Number.NaN;
   const startMeasuring = setTimeout(async () => {
+    windowOpened = Date.now();
     rss = sampleRss(server.pid, 100);
+    if (heapSnapshots && server === ours) process.kill(server.pid, 'SIGHUP');
     if (statementsFile && server === ours) process.kill(server.pid, 'SIGUSR2');
     cpuBefore = await cpuSnapshot(server.pid);
     commitsBefore = await committedTransactions(dbUrl.toString());
@@ -176,7 +207,9 @@ async function run(
     }),
   );
   clearTimeout(startMeasuring);
+  const windowClosed = Date.now();
   const cpu = await cpuUsageSince(cpuBefore as NonNullable<typeof cpuBefore>, server.pid);
+  if (heapSnapshots && server === ours) process.kill(server.pid, 'SIGHUP');
   if (statementsFile && server === ours) process.kill(server.pid, 'SIGUSR1');
   // The statistics of the last transactions reach the view within a second.
   await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -210,6 +243,7 @@ async function run(
     cpu,
     cpuMsPerCheckout: (cpu.server * duration * 1000) / Math.max(1, timings.length),
     transactionsPerCheckout: commits / Math.max(1, timings.length),
+    ...(heapFile && server === ours ? { heap: await heapInWindow(heapFile, windowOpened, windowClosed) } : {}),
     ...(tally ? { statements: Object.entries(tally).map(([text, count]): [string, number] => [text, count / Math.max(1, timings.length)]) } : {}),
   };
 }
@@ -222,6 +256,7 @@ dbUrl.pathname = `/${database}`;
 const secret = randomBytes(32).toString('hex');
 const poolArgs = ['--db-url', dbUrl.toString(), '--pool-size', String(values['pool-size'])];
 const profileArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
+const serverNodeArgs = [...profileArgs, ...(values['server-node-args'] as string).split(' ').filter(Boolean)];
 const servers: RunningEntry[] = [];
 let failed = false;
 let ours: RunningEntry | undefined;
@@ -230,8 +265,17 @@ try {
   ours = await startEntry(
     import.meta.url,
     './checkout/server.ts',
-    [...poolArgs, '--secret', secret, '--blob-dir', join(tmpdir(), `${database}-blobs`), ...(statementsFile ? ['--statements-file', statementsFile] : [])],
-    profileArgs,
+    [
+      ...poolArgs,
+      '--secret',
+      secret,
+      '--blob-dir',
+      join(tmpdir(), `${database}-blobs`),
+      ...(statementsFile ? ['--statements-file', statementsFile] : []),
+      ...(heapFile ? ['--heap-file', heapFile] : []),
+      ...(heapSnapshots ? ['--heap-snapshots', heapSnapshots] : []),
+    ],
+    serverNodeArgs,
     runtime,
   );
   servers.push(ours);
@@ -268,6 +312,24 @@ try {
       );
     }
     results.push(measured);
+    const heap = measured.ours?.heap;
+    if (heap) {
+      const figures: Array<[string, keyof HeapSample]> = [
+        ['RSS', 'rss'],
+        ['V8 heap used', 'heapUsed'],
+        ['V8 heap reserved', 'heapTotal'],
+        ['of it young generation', 'newSpace'],
+        ['external', 'external'],
+        ['array buffers', 'arrayBuffers'],
+      ];
+      log(
+        `round ${round} ours, MiB at the window's start → end (max): ${figures.map(([name, key]) => `${name} ${mib(heap.start[key])} → ${mib(heap.end[key])} (${mib(heap.max[key])})`).join(', ')}`,
+      );
+      const during = (key: keyof HeapSample) => heap.end[key] - heap.start[key];
+      log(
+        `round ${round} ours, garbage collection in the window: ${during('scavenges')} scavenges (${during('scavengeMs').toFixed(0)} ms), ${during('fullGcs')} full (${during('fullGcMs').toFixed(0)} ms), ${((during('scavengeMs') + during('fullGcMs')) / Math.max(1, measured.ours?.completed ?? 0)).toFixed(2)} ms per checkout`,
+      );
+    }
     const statements = measured.ours?.statements;
     if (statements) {
       const total = statements.reduce((sum, [, count]) => sum + count, 0);

@@ -20,6 +20,7 @@ import { userPlugin } from '@tokobapak/plugin-user';
 import { wishlistPlugin } from '@tokobapak/plugin-wishlist';
 import { createServer } from '@tokobapak/server';
 import { serveUntilStopped } from '../entry-process.js';
+import { sampleHeap, snapshotHeapOnSignal } from './heap-report.js';
 import { tallyStatements } from './statement-tally.js';
 
 const { values } = parseArgs({
@@ -30,11 +31,15 @@ const { values } = parseArgs({
     'blob-dir': { type: 'string' },
     port: { type: 'string', default: '0' },
     'statements-file': { type: 'string' },
+    'heap-file': { type: 'string' },
+    'heap-snapshots': { type: 'string' },
   },
 });
 if (!values['db-url'] || !values.secret || !values['blob-dir']) throw new Error('bench/checkout/server: pass --db-url, --secret and --blob-dir');
 
 if (values['statements-file']) tallyStatements(values['statements-file']);
+if (values['heap-file']) sampleHeap(values['heap-file']);
+if (values['heap-snapshots']) snapshotHeapOnSignal(values['heap-snapshots']);
 
 const server = await createServer({
   plugins: [
