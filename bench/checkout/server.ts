@@ -18,7 +18,7 @@ import { promotionPlugin } from '@tokobapak/plugin-promotion';
 import { shippingPlugin } from '@tokobapak/plugin-shipping';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { wishlistPlugin } from '@tokobapak/plugin-wishlist';
-import { createServer } from '@tokobapak/server';
+import { createServer, HEAP_GROWING_PERCENT, limitHeapGrowth } from '@tokobapak/server';
 import { serveUntilStopped } from '../entry-process.js';
 import { sampleHeap, snapshotHeapOnSignal } from './heap-report.js';
 import { tallyStatements } from './statement-tally.js';
@@ -37,6 +37,8 @@ const { values } = parseArgs({
 });
 if (!values['db-url'] || !values.secret || !values['blob-dir']) throw new Error('bench/checkout/server: pass --db-url, --secret and --blob-dir');
 
+// As `tokobapak start` runs a store (TOKOBAPAK_HEAP_GROWING_PERCENT=0 for V8's own choice, to compare).
+limitHeapGrowth(Number(process.env.TOKOBAPAK_HEAP_GROWING_PERCENT?.trim() || HEAP_GROWING_PERCENT));
 if (values['statements-file']) tallyStatements(values['statements-file']);
 if (values['heap-file']) sampleHeap(values['heap-file']);
 if (values['heap-snapshots']) snapshotHeapOnSignal(values['heap-snapshots']);

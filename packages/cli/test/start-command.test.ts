@@ -190,3 +190,38 @@ describe('tokobapak start', () => {
     }
   });
 });
+
+describe("tokobapak start fixes V8's old-generation growth for its process", () => {
+  /** Starts the fake store with `env`, stops it, and answers what `limitHeapGrowth` was called with. */
+  async function growthSetFor(env: Record<string, string>) {
+    const { runtime, recorded } = fakeRuntime();
+    const calls: Array<number | undefined> = [];
+    runtime.limitHeapGrowth = (percent?: number) => {
+      // Before the store is built: it must apply from the services' first allocations on.
+      expect(recorded.config).toBeUndefined();
+      calls.push(percent);
+    };
+    const shutdown = signal();
+    const running = run(['start', '--port', '0', '--data', ':memory:'], { env, loadRuntime: async () => runtime, waitForShutdown: shutdown.waitForShutdown });
+    await expect.poll(() => recorded.listen).toBeDefined();
+    shutdown.fire('SIGTERM');
+    return { calls, ...(await running) };
+  }
+
+  test("at the server package's default, or at TOKOBAPAK_HEAP_GROWING_PERCENT (0 leaves it to V8)", async () => {
+    expect((await growthSetFor({})).calls).toEqual([undefined]);
+    expect((await growthSetFor({ TOKOBAPAK_HEAP_GROWING_PERCENT: '0' })).calls).toEqual([0]);
+    expect((await growthSetFor({ TOKOBAPAK_HEAP_GROWING_PERCENT: ' 150 ' })).calls).toEqual([150]);
+  });
+
+  test('a value that is not a whole number of percent is refused before anything starts', async () => {
+    const { runtime, recorded } = fakeRuntime();
+    const { code, stderr } = await run(['start', '--port', '0', '--data', ':memory:'], {
+      env: { TOKOBAPAK_HEAP_GROWING_PERCENT: '50%' },
+      loadRuntime: async () => runtime,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('TOKOBAPAK_HEAP_GROWING_PERCENT is a whole number of percent');
+    expect(recorded.config).toBeUndefined();
+  });
+});

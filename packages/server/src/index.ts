@@ -22,6 +22,7 @@ export {
 } from './errors.js';
 export { isPermanentFailure, PermanentEventFailure } from './events/permanent-failure.js';
 export type { EventEnvelope, NewEvent } from './events/types.js';
+export { HEAP_GROWING_PERCENT, limitHeapGrowth } from './heap-growth.js';
 export { newId, secureRandomBytes } from './ids.js';
 export type { ScheduledJob } from './jobs/types.js';
 export type { DemoAccount, LandingPageOptions } from './landing-page.js';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
 import { loadStoreConfig } from '../services/config-file.js';
 import { flagVariables } from '../services/environment.js';
+import { heapGrowingPercent } from '../services/heap-growth.js';
 import { resolveConfigPath, resolveJson, resolveStoreSettings } from '../services/settings.js';
 import { startStore } from '../services/start.js';
 import { keepPgliteOnBaselineCompiler } from '../services/wasm-tiering.js';
@@ -47,7 +48,10 @@ in the config file) points at services running in other processes. See docs/cli.
       const { config: _config, json: _json, ...storeFlags } = flags;
       const settings = resolveStoreSettings({ flags: storeFlags, env: context.env, cwd: context.cwd, file, builtIn: Object.keys(registry) });
       keepPgliteOnBaselineCompiler(settings.database, context.env);
+      const growingPercent = heapGrowingPercent(context.env);
       const runtime = await context.loadRuntime();
+      // Before the services load and the store takes traffic: V8's flags are this process's.
+      runtime.limitHeapGrowth?.(growingPercent);
       const reporter = createStartReporter(outputMode(json, context.stdout, context.env), context.stdout);
       try {
         await startStore(settings, registry, runtime, { onState: (state) => reporter.update(state), waitForShutdown: context.waitForShutdown });

@@ -3,6 +3,7 @@
  * (so each flag names its variable in `--help`), and the store template's `.env.example` and
  * `docs/cli.md` list it.
  */
+import { HEAP_GROWING_PERCENT_VARIABLE } from './heap-growth.js';
 import { WASM_TIER_UP_VARIABLE } from './wasm-tiering.js';
 
 /** One environment variable and, when it mirrors a flag, that flag. */
@@ -173,6 +174,12 @@ export const otherVariables: EnvVar[] = [
     name: WASM_TIER_UP_VARIABLE,
     description: "on: start lets V8 optimise PGlite's WebAssembly in background threads (default off: baseline code only, about 50 MiB less memory)",
     example: 'on',
+  },
+  {
+    name: HEAP_GROWING_PERCENT_VARIABLE,
+    description:
+      "how far start lets V8's old generation grow past its live size before a full collection, in percent (default 100; 0 leaves it to V8, up to 300)",
+    example: '100',
   },
 ];
 

@@ -1,4 +1,4 @@
-import type { createServer, createTokenService, LOCALHOST_ORIGINS, migrationStatus, Plugin, runMigrations } from '@tokobapak/server';
+import type { createServer, createTokenService, LOCALHOST_ORIGINS, limitHeapGrowth, migrationStatus, Plugin, runMigrations } from '@tokobapak/server';
 import { CliError } from './errors.js';
 
 /**
@@ -13,6 +13,8 @@ export interface ServerRuntime {
   LOCALHOST_ORIGINS?: typeof LOCALHOST_ORIGINS;
   /** Signs service credentials (`tokobapak service-token`; absent in tests' fake runtimes). */
   createTokenService?: typeof createTokenService;
+  /** Fixes V8's old-generation growth for the process (`start`; absent in tests' fake runtimes). */
+  limitHeapGrowth?: typeof limitHeapGrowth;
 }
 
 /** Where a service may keep files of its own (image originals and variants), next to the store's data. */

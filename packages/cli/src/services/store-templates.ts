@@ -1,4 +1,5 @@
 import { type EnvVar, flagVariables, otherVariables, remoteServiceVariable } from './environment.js';
+import { HEAP_GROWING_PERCENT_VARIABLE } from './heap-growth.js';
 import { WASM_TIER_UP_VARIABLE } from './wasm-tiering.js';
 
 /**
@@ -114,6 +115,7 @@ function envExample({ services }: StoreTemplateInput): string {
         flagVariables.logLevel,
         flagVariables.demo,
         flagVariables.config,
+        byName(HEAP_GROWING_PERCENT_VARIABLE),
       ],
     ],
     [
