@@ -126,6 +126,8 @@ interface RunResult {
   statements?: Array<[string, number]>;
   /** With `--heap`: the server's memory as the window opened, as it closed, and each figure's maximum in it. */
   heap?: { start: HeapSample; end: HeapSample; max: HeapSample };
+  /** With `--statements`: each transaction's sequence of statements (and each autocommit statement), per completed checkout. */
+  transactions?: Array<[string, number]>;
 }
 
 /** The server's heap samples taken inside the window (see `checkout/heap-report.ts`). */
@@ -216,6 +218,10 @@ async function run(
   const commits = (await committedTransactions(dbUrl.toString())) - commitsBefore;
   const memory = await (rss as NonNullable<typeof rss>).stop();
   const tally = statementsFile && server === ours ? (JSON.parse(await readFile(statementsFile, 'utf8')) as Record<string, number>) : undefined;
+  const shapes =
+    statementsFile && server === ours ? (JSON.parse(await readFile(`${statementsFile}.transactions.json`, 'utf8')) as Record<string, number>) : undefined;
+  const perCheckout = (counts: Record<string, number>) =>
+    Object.entries(counts).map(([text, count]): [string, number] => [text, count / Math.max(1, timings.length)]);
   const totals = timings.map((timing) => timing.totalMs).sort((a, b) => a - b);
   const settles = timings.map((timing) => timing.settleMs).sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 10) / 10;
@@ -244,7 +250,8 @@ async function run(
     cpuMsPerCheckout: (cpu.server * duration * 1000) / Math.max(1, timings.length),
     transactionsPerCheckout: commits / Math.max(1, timings.length),
     ...(heapFile && server === ours ? { heap: await heapInWindow(heapFile, windowOpened, windowClosed) } : {}),
-    ...(tally ? { statements: Object.entries(tally).map(([text, count]): [string, number] => [text, count / Math.max(1, timings.length)]) } : {}),
+    ...(tally ? { statements: perCheckout(tally) } : {}),
+    ...(shapes ? { transactions: perCheckout(shapes) } : {}),
   };
 }
 
@@ -335,6 +342,8 @@ try {
       const total = statements.reduce((sum, [, count]) => sum + count, 0);
       log(`round ${round} ours: ${total.toFixed(1)} statements per checkout; the most frequent:`);
       for (const [text, count] of statements.slice(0, 40)) log(`  ${count.toFixed(2).padStart(6)}  ${text}`);
+      log(`round ${round} ours: transactions per checkout, by their statements in order:`);
+      for (const [shape, count] of (measured.ours?.transactions ?? []).slice(0, 40)) log(`  ${count.toFixed(2).padStart(6)}  ${shape}`);
     }
   }
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;

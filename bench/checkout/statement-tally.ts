@@ -10,6 +10,9 @@ import pg from 'pg';
 /** Starts counting; `file` is where SIGUSR1 writes the tally (JSON: statement text → count). */
 export function tallyStatements(file: string): void {
   let counts = new Map<string, number>();
+  // Each transaction's statements in order, per connection, and how often each such sequence ran.
+  const open = new WeakMap<object, string[]>();
+  let transactions = new Map<string, number>();
   const send = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const first = args[0] as string | { text?: string } | undefined;
@@ -19,12 +22,23 @@ export function tallyStatements(file: string): void {
     const label = name?.match(/^tb_(.+)_[0-9a-f]{12}$/)?.[1] ?? 'unnamed';
     const key = `[${label}] ${text.replace(/\s+/g, ' ').trim().slice(0, 160)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
+    const short = `[${label}] ${text.replace(/\s+/g, ' ').trim().slice(0, 70)}`;
+    const begins = text === 'begin' || (first as object | undefined)?.constructor?.name === 'BeginThenStatement';
+    if (begins) open.set(this, text === 'begin' ? [] : [short]);
+    else if (text === 'commit' || text === 'rollback') {
+      const shape = `${text}: ${(open.get(this) ?? []).join(' → ')}`;
+      open.delete(this);
+      transactions.set(shape, (transactions.get(shape) ?? 0) + 1);
+    } else if (open.has(this)) open.get(this)?.push(short);
+    else transactions.set(`autocommit: ${short}`, (transactions.get(`autocommit: ${short}`) ?? 0) + 1);
     return (send as (...rest: unknown[]) => unknown).apply(this, args);
   } as typeof send;
   process.on('SIGUSR2', () => {
     counts = new Map();
+    transactions = new Map();
   });
   process.on('SIGUSR1', () => {
     writeFileSync(file, JSON.stringify(Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]))));
+    writeFileSync(`${file}.transactions.json`, JSON.stringify(Object.fromEntries([...transactions].sort((a, b) => b[1] - a[1]))));
   });
 }
