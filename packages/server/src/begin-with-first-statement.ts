@@ -19,10 +19,10 @@ interface ExtendedProtocol {
 
 /** node-postgres' Query, with the method that writes its extended-protocol messages (undeclared in its types). */
 type QueryWithPrepare = new (
-  config: { name?: string; text: string; values: unknown[] },
-  values: undefined,
+  text: string,
+  values: unknown[],
   callback: (error: Error | null, results: unknown) => void,
-) => { prepare(connection: ExtendedProtocol): void };
+) => { name?: string; prepare(connection: ExtendedProtocol): void };
 
 /**
  * A statement sent with `begin` in front of it, in one write and one round trip: Bind and Execute
@@ -49,10 +49,12 @@ export function sendWithBegin(
   name: string | undefined,
 ): Promise<pg.QueryResult> {
   return new Promise((resolve, reject) => {
-    const query = new BeginThenStatement(name ? { name, text, values } : { text, values }, undefined, (error: Error | null, results: unknown) => {
+    // Built from the text and named after, as `namedQuery` does: node-postgres copies a config object descriptor by descriptor.
+    const query = new BeginThenStatement(text, values, (error: Error | null, results: unknown) => {
       if (error) reject(error);
       else resolve((Array.isArray(results) ? results[results.length - 1] : results) as pg.QueryResult);
     });
+    if (name) query.name = name;
     send(query);
   });
 }

@@ -128,13 +128,28 @@ export class PreparingClient extends pg.Client {
   private send(config: any, values: any, callback: any, name: string | undefined): any {
     if (!name) return super.query(config, values, callback);
     if (callback) {
-      return super.query({ name, text: config, values }, (error: Error | null, result: unknown) => callback(error && forgotten(config, error), result));
+      super.query(namedQuery(name, config, values, (error, result) => callback(error && forgotten(config, error), result)));
+      return undefined;
     }
-    return (super.query({ name, text: config, values }) as Promise<unknown>).catch((error: unknown) => Promise.reject(forgotten(config, error)));
+    return new Promise((resolve, reject) => {
+      super.query(namedQuery(name, config, values, (error, result) => (error ? reject(forgotten(config, error)) : resolve(result))));
+    });
   }
 
   private beginIsPrepared(): boolean {
     // biome-ignore lint/suspicious/noExplicitAny: node-postgres keeps the names a connection has parsed on its internal Connection
     return (this as any).connection?.parsedStatements?.[BEGIN_STATEMENT] !== undefined;
   }
+}
+
+/**
+ * A named statement as node-postgres' own Query, built from its text and named after. Given a
+ * config object instead (`{ name, text, values }`), node-postgres copies it property descriptor by
+ * property descriptor on every query: about 2% of the server's CPU under the checkout bench, for
+ * the same three fields.
+ */
+function namedQuery(name: string, text: string, values: unknown[], callback: (error: Error | null | undefined, result: unknown) => void): pg.Query {
+  const query = new pg.Query(text, values, callback) as pg.Query & { name?: string };
+  query.name = name;
+  return query;
 }
