@@ -8,6 +8,7 @@ import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
 import { holdSeconds, type OrderSettings } from './options.js';
 import { typed } from './order-desk.js';
+import { voidCheckoutPayment } from './payment-undo.js';
 import { placeOrders } from './placement.js';
 
 /** How long after the placement began a checkout that has not placed its orders is undone. */
@@ -24,7 +25,8 @@ const PLACEMENT_DEADLINE_MS = 2 * 60_000;
  * The checkout row is written twice: by `open` (and `fix-shipping`), and by `place-orders` with the
  * reservation, redemption and payment the steps between made (their outputs, in the process's
  * state). A compensation that finds none of them there asks its service again by the checkout's
- * reference, as it would after a crash. The run's {@link CheckoutMemo} spares the steps reading the
+ * reference, as it would after a crash; the payment's voids the reference instead, which never
+ * makes a payment (`payment-undo.ts`). The run's {@link CheckoutMemo} spares the steps reading the
  * placement back.
  *
  * What happens after the payment (settling) or instead of it (releasing) is `settlement.ts`.
@@ -142,20 +144,9 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           return { paymentId: payment.id, status: payment.status, instructions: payment.instructions ?? null, expiresAt: payment.expiresAt ?? null };
         },
         async compensate(ctx, output) {
-          let paymentId = output?.paymentId ?? (await requireCheckout(ctx.db, ctx.input.checkoutId)).payment_id;
-          if (!paymentId) {
-            const checkout = await requireCheckout(ctx.db, ctx.input.checkoutId);
-            // The outcome is unknown: asking again (idempotent per reference) answers the payment made
-            // before the crash or the failed call, if any. Only a refusal says there is none; a failure
-            // or no answer fails this compensation, which the runner retries until the payment service
-            // answers, rather than leave a payment that may exist pending.
-            const again = await createPayment(ctx, checkout.total, checkout.currency, settings).catch((error: unknown) => {
-              if (isRefusal(error)) return undefined;
-              throw error;
-            });
-            paymentId = again?.id ?? null;
-          }
-          if (paymentId) await cancelPayment(ctx, paymentId);
+          // Voided by the checkout's id, never created to find out: see payment-undo.ts.
+          const paymentId = output?.paymentId ?? (await requireCheckout(ctx.db, ctx.input.checkoutId)).payment_id;
+          await voidCheckoutPayment(ctx, ctx.input.checkoutId, paymentId);
         },
       },
       {
@@ -209,7 +200,7 @@ interface CreatedPayment {
 
 type StepCtx = Parameters<ProcessDefinition<OrderDatabase, CheckoutRequest, CheckoutMemo>['steps'][number]['action']>[0];
 
-async function createPayment(ctx: StepCtx, amount: number, currency: string, settings: OrderSettings) {
+function createPayment(ctx: StepCtx, amount: number, currency: string, settings: OrderSettings) {
   return ctx.clients.payment.createPayment({
     idempotencyKey: `checkout:${ctx.input.checkoutId}`,
     body: {
@@ -220,24 +211,4 @@ async function createPayment(ctx: StepCtx, amount: number, currency: string, set
       expiresInSeconds: settings.checkoutTtlSeconds,
     },
   });
-}
-
-/** Cancels a pending payment; one already paid is refunded in full instead, one already ended is left. */
-export async function cancelPayment(ctx: Pick<StepCtx, 'clients'>, paymentId: string): Promise<void> {
-  try {
-    await ctx.clients.payment.cancelPayment({ params: { paymentId }, idempotencyKey: `cancel:${paymentId}`, body: {} });
-  } catch (error) {
-    if ((error as { status?: number }).status !== 409) throw error;
-    const payment = await ctx.clients.payment.getPayment({ params: { paymentId } });
-    if (payment.status === 'paid' || payment.status === 'partially_refunded') {
-      const left = payment.amount.amount - payment.refundedAmount.amount;
-      if (left > 0) {
-        await ctx.clients.payment.refundPayment({
-          params: { paymentId },
-          idempotencyKey: `checkout-given-up:${paymentId}`,
-          body: { amount: { amount: left, currency: payment.amount.currency }, reason: 'The checkout was given up' },
-        });
-      }
-    }
-  }
 }

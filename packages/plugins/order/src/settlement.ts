@@ -1,8 +1,8 @@
 import { defineProcess, isRefusal } from '@tokobapak/server';
-import { cancelPayment } from './checkout-process.js';
 import { type SettlementMemo, settlingCheckout } from './checkout-store.js';
 import type { OrderDatabase } from './database.js';
 import { typed } from './order-desk.js';
+import { cancelPayment } from './payment-undo.js';
 import { cancelUnpaidOrders, confirmOrders } from './placement.js';
 import { releasePromotionsStep } from './release-promotions-step.js';
 import { commitPromotionsStep } from './settle-promotions-step.js';

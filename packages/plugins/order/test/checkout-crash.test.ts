@@ -1,12 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { createClient, type TokoBapakClient } from '@tokobapak/sdk';
-import { createTokenService, newId } from '@tokobapak/server';
 import { eventually, expectProblem } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { StartedStore } from '../../../../test/integration/support/cli-process.js';
 import { crashStores } from '../../../../test/integration/support/crash-stores.js';
+import { crashCheckouts, type Setup } from './checkout-crash-support.js';
 import { auditStore, expectConsistent } from './crash-audit.js';
-import { ADDRESS } from './support.js';
 
 // A checkout cut short by a real crash: the store (inventory, cart, payment, order) runs as a child
 // process that SIGKILLs itself at a named step of the checkout, or of the settling after the
@@ -18,58 +16,13 @@ import { ADDRESS } from './support.js';
 // idempotency key of the killed request gets the checkout's outcome, not "still in progress".
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/checkout-server.ts', import.meta.url));
-const SECRET = `crash-${Date.now()}-secret-of-at-least-32-characters`;
-const tokens = createTokenService({ secret: SECRET });
-const SESSION = `ses_${'0'.repeat(26)}`;
+const { secret, customerAt, merchantAt, prepare, checkout, available } = crashCheckouts();
 
-const stores = crashStores(FIXTURE, { CRASH_TEST_SECRET: SECRET });
+const stores = crashStores(FIXTURE, { CRASH_TEST_SECRET: secret });
 const start = (killAt?: string) => stores.start(killAt);
 
 beforeAll(() => stores.open());
 afterAll(() => stores.close());
-
-const customerToken = (userId: string) => tokens.signAccessToken({ userId, role: 'customer', sessionId: SESSION });
-const storeToken = (storeId: string) => tokens.signAccessToken({ userId: newId('usr'), role: 'customer', sessionId: SESSION, storeId, storeRole: 'owner' });
-const customerAt = (store: StartedStore, userId: string) => createClient({ baseUrl: store.url, accessToken: customerToken(userId) });
-const merchantAt = (store: StartedStore, storeId: string) => createClient({ baseUrl: store.url, accessToken: storeToken(storeId) });
-
-/** A product with `stock` units and a customer's cart holding `quantity` of it, made through the API. */
-async function prepare(store: StartedStore, stock: number, quantity: number) {
-  const storeId = newId('sto');
-  const handle = `kopi-${Date.now().toString(36)}`;
-  const product = await merchantAt(store, storeId).inventory.createProduct({
-    body: {
-      title: 'Kopi Kintamani',
-      handle,
-      categories: ['kopi'],
-      variants: [{ sku: handle.toUpperCase(), price: { amount: 60_000, currency: 'IDR' }, weight: 250, stockOnHand: stock }],
-      status: 'active',
-    },
-  });
-  const variantId = product.variants[0]?.id as string;
-  // A coupon on every crashed checkout: its use is reserved, committed or given back with the stock.
-  const code = `KRASH${Date.now().toString(36).toUpperCase()}`;
-  const coupon = await merchantAt(store, storeId).promotion.createStoreDiscount({
-    body: { name: 'Hemat krash', type: 'fixed_amount', amount: 5_000, currency: 'IDR', code, usageLimit: 10 },
-  });
-  const userId = newId('usr');
-  const customer = customerAt(store, userId);
-  const cart = await customer.cart.createCart({ body: { currency: 'IDR' } });
-  await customer.cart.addCartLine({ params: { cartId: cart.id }, body: { variantId, quantity } });
-  await customer.cart.applyCartCoupon({ params: { cartId: cart.id }, body: { code } });
-  return { storeId, variantId, productId: product.id, promotionId: coupon.id, userId, cartId: cart.id, stock, key: `checkout-${newId('key')}` };
-}
-type Setup = Awaited<ReturnType<typeof prepare>>;
-
-/** The checkout of the set-up cart, under an idempotency key (the set-up's own unless given). */
-const checkout = (customer: TokoBapakClient, setup: Setup, key = setup.key) =>
-  customer.order.createCheckout({ idempotencyKey: key, body: { cartId: setup.cartId, shippingAddress: ADDRESS, paymentMethod: { type: 'qris' } } });
-
-/** What the store shows of the variant: available after reservations. */
-async function available(store: StartedStore, setup: Setup): Promise<number> {
-  const product = await merchantAt(store, setup.storeId).inventory.getStoreProduct({ params: { productId: setup.productId } });
-  return product.variants[0]?.available as number;
-}
 
 /** Checks out on a store that kills itself at `killAt` during the request; resolves once it is dead. */
 async function checkoutUntilKilled(killAt: string, stock: number, quantity: number): Promise<Setup> {

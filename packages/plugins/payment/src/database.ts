@@ -75,6 +75,12 @@ export interface PaymentDatabase {
     created_at: Timestamp;
     updated_at: Timestamp;
   };
+  /** References voided by `voidPayment`: a payment for one is never made (`createPayment` refuses it). */
+  voided_references: {
+    reference: string;
+    reason: string | null;
+    voided_at: Timestamp;
+  };
   /** The built-in sandbox gateway's own books: what a real gateway keeps on its side. */
   sandbox_transactions: {
     /** The payment id (the "order id" the store sent the gateway). */

@@ -4,6 +4,7 @@ import { defineErrors } from '@tokobapak/server';
 export const paymentErrors = defineErrors({
   PAYMENT_NOT_FOUND: { status: 404, title: 'No such payment' },
   PAYMENT_REFERENCE_MISMATCH: { status: 409, title: 'This reference was used for another payment' },
+  PAYMENT_REFERENCE_VOIDED: { status: 409, title: 'This reference was voided: no payment is made for it' },
   PAYMENT_METHOD_UNSUPPORTED: { status: 422, title: 'The gateway does not offer this payment method or currency' },
   PAYMENT_PROVIDER_REFUSED: { status: 422, title: 'The payment gateway refused the request' },
   PAYMENT_PROVIDER_UNAVAILABLE: { status: 503, title: 'The payment gateway did not answer' },

@@ -1,5 +1,6 @@
 import type { PaymentComponents } from '@tokobapak/sdk';
 import { type Caller, isProblemError, newId } from '@tokobapak/server';
+import { cancelPending } from './cancellation.js';
 import type { StoredMethod } from './database.js';
 import { paymentErrors } from './errors.js';
 import { type HistoryRow, type PaymentRow, toPayment } from './mappers.js';
@@ -7,7 +8,7 @@ import type { Gateways } from './providers/index.js';
 import type { PaymentProvider } from './providers/provider.js';
 import type { Payer } from './providers/sandbox.js';
 import { claimStatement } from './status-statements.js';
-import { applyGatewayStatus, lockPayment, type PaymentContext, readPayment, settle } from './transitions.js';
+import { applyGatewayStatus, lockPayment, mustRead, type PaymentContext, readPayment, settle } from './transitions.js';
 
 type Schemas = PaymentComponents['schemas'];
 
@@ -18,6 +19,9 @@ type Schemas = PaymentComponents['schemas'];
  * call with the reference finds the row and, if the gateway's answer was never stored (a timeout,
  * a crash, a concurrent first call), charges again — which the gateway answers with the charge it
  * already made. So retries, also concurrent ones, make one charge.
+ *
+ * A voided reference (`voids.ts`) is refused with `PAYMENT_REFERENCE_VOIDED`: before the charge when
+ * the void came first, and after it when the void came while it ran, the charge then cancelled.
  */
 export async function createPayment(ctx: PaymentContext, gateways: Gateways, input: Schemas['PaymentInput']): Promise<Schemas['Payment']> {
   const provider = gateways.current;
@@ -25,7 +29,7 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
   if (!provider.supports(method, input.amount.currency)) {
     throw paymentErrors.PAYMENT_METHOD_UNSUPPORTED(`The ${provider.name} gateway does not offer ${describe(method)} in ${input.amount.currency}`);
   }
-  const { row, made } = await claimReference(ctx, provider, input, method);
+  const { row, made } = await claimReference(ctx, gateways, provider, input, method);
   if (row.instructions !== null || row.status !== 'pending') return mustRead(ctx, row.id);
 
   let charge: Awaited<ReturnType<PaymentProvider['charge']>>;
@@ -44,17 +48,25 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
     throw error;
   }
   // One statement, so no transaction of its own; it answers the row with how many history entries
-  // it has, so that a payment nobody else has touched is answered from what this call wrote.
+  // it has, so that a payment nobody else has touched is answered from what this call wrote, and
+  // whether the reference was voided meanwhile. Read after the payment was committed, that is what
+  // closes the race with a void, which commits first and looks for the payment after (`voids.ts`).
   const stored = await ctx.db
     .updateTable('payments')
     .set({ instructions: JSON.stringify(charge.instructions), provider_reference: charge.providerReference, updated_at: ctx.clock.now() })
     .where('id', '=', row.id)
     .where('instructions', 'is', null)
     .returningAll()
-    .returning((eb) =>
+    .returning((eb) => [
       eb.selectFrom('payment_history').select(eb.fn.countAll<string>().as('n')).whereRef('payment_history.payment_id', '=', 'payments.id').as('history_count'),
-    )
+      eb.exists(eb.selectFrom('voided_references').select('reference').whereRef('voided_references.reference', '=', 'payments.reference')).as('voided'),
+    ])
     .executeTakeFirst();
+  if (stored ? stored.voided : await isVoided(ctx, row.reference)) {
+    // The row as it now is: charged, or (stored by a concurrent call) read again.
+    const current = stored ? withoutExtras(stored) : await ctx.db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirst();
+    await refuseVoided(ctx, gateways, row.reference, current, stored !== undefined);
+  }
   if (charge.status !== 'pending') {
     await applyGatewayStatus(
       ctx,
@@ -63,8 +75,7 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
     );
   }
   if (made && stored && charge.status === 'pending' && stored.status === 'pending' && Number(stored.history_count) === 1) {
-    const { history_count: _, ...payment } = stored;
-    return toPayment(payment, [made], []);
+    return toPayment(withoutExtras(stored), [made], []);
   }
   return mustRead(ctx, row.id);
 }
@@ -75,6 +86,7 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
  */
 async function claimReference(
   ctx: PaymentContext,
+  gateways: Gateways,
   provider: PaymentProvider,
   input: Schemas['PaymentInput'],
   method: StoredMethod,
@@ -95,7 +107,9 @@ async function claimReference(
     note: entry.note,
   });
   if (inserted) return { row: inserted, made: { ...entry, payment_id: inserted.id } };
-  const existing = await ctx.db.selectFrom('payments').selectAll().where('reference', '=', input.reference).executeTakeFirstOrThrow();
+  // Not made: the reference has a payment, or was voided (or both). A rare path: two small reads.
+  const existing = await ctx.db.selectFrom('payments').selectAll().where('reference', '=', input.reference).executeTakeFirst();
+  if (!existing || (await isVoided(ctx, input.reference))) return refuseVoided(ctx, gateways, input.reference, existing);
   const same =
     Number(existing.amount) === input.amount.amount &&
     existing.currency === input.amount.currency &&
@@ -105,42 +119,36 @@ async function claimReference(
   return { row: existing };
 }
 
+/** The payment row of what the store statement answered. */
+function withoutExtras({ history_count: _, voided: __, ...row }: PaymentRow & { history_count: unknown; voided: unknown }): PaymentRow {
+  return row;
+}
+
+/** Whether `voidPayment` voided the reference. */
+async function isVoided(ctx: PaymentContext, reference: string): Promise<boolean> {
+  const row = await ctx.db.selectFrom('voided_references').select('reference').where('reference', '=', reference).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Refuses a create of a voided reference. A payment of it still pending (the void's own
+ * cancellation failed, or has not run yet) is cancelled first; so is the charge this call has just
+ * made (`charged`), also when the void already cancelled the payment here: the void may have asked
+ * the gateway before the charge reached it. Whichever of the two sees the other last cancels the
+ * charge. A failure to cancel is thrown instead, for the caller to retry.
+ */
+async function refuseVoided(ctx: PaymentContext, gateways: Gateways, reference: string, row: PaymentRow | undefined, charged = false): Promise<never> {
+  if (row && (row.status === 'pending' || (charged && row.status === 'cancelled'))) {
+    await cancelPending(ctx, gateways, row, 'cancelled: the reference was voided');
+  }
+  throw paymentErrors.PAYMENT_REFERENCE_VOIDED(`Reference ${reference} was voided: no payment is made for it`);
+}
+
 async function failRefused(ctx: PaymentContext, paymentId: string, why: string): Promise<void> {
   await ctx.transaction(async (tx) => {
     const row = await lockPayment(tx, paymentId);
     if (row?.status === 'pending') await settle(tx, row, 'failed', 'api', why.slice(0, 500), ctx.clock.now());
   });
-}
-
-/**
- * Cancels a pending payment at the gateway, then here. The gateway's answer wins: when the customer
- * paid a moment before, the payment becomes paid and the cancellation is refused.
- */
-export async function cancelPayment(ctx: PaymentContext, gateways: Gateways, paymentId: string, reason: string | undefined): Promise<Schemas['Payment']> {
-  const row = await ctx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
-  if (!row) throw paymentErrors.PAYMENT_NOT_FOUND();
-  if (row.status === 'cancelled') return mustRead(ctx, paymentId);
-  if (row.status !== 'pending') throw paymentErrors.PAYMENT_NOT_CANCELLABLE(`The payment is ${row.status}`);
-  const provider = gateways.byName(row.provider);
-  // A payment whose charge never reached the gateway has nothing to cancel there.
-  const answer = row.instructions === null ? await provider.status(ctx, paymentId) : await provider.cancel(ctx, paymentId);
-  const status = answer?.status ?? 'cancelled';
-  const note = reason ? `cancelled: ${reason}` : 'cancelled';
-  if (status === 'cancelled') {
-    await ctx.transaction(async (tx) => {
-      const locked = await lockPayment(tx, paymentId);
-      if (locked?.status === 'pending') await settle(tx, locked, 'cancelled', 'api', note.slice(0, 500), ctx.clock.now());
-    });
-  } else {
-    await applyGatewayStatus(
-      ctx,
-      { paymentId, provider: provider.name, status, amount: answer?.amount ?? null, note: `${provider.name}: ${status} at cancel` },
-      'api',
-    );
-  }
-  const after = await mustRead(ctx, paymentId);
-  if (after.status !== 'cancelled') throw paymentErrors.PAYMENT_NOT_CANCELLABLE(`The payment is ${after.status}`);
-  return after;
 }
 
 /** A payment as the caller may see it: a customer only their own (another's is "not found"), admins and services any. */
@@ -161,13 +169,6 @@ export function payerOf(caller: Caller): Payer | undefined {
   if (caller.kind === 'service') return 'anyone';
   if (caller.kind !== 'user') return undefined;
   return caller.role === 'admin' ? 'anyone' : { customerId: caller.userId };
-}
-
-/** The payment as it is now (it exists: the caller just wrote it). */
-export async function mustRead(ctx: PaymentContext, paymentId: string): Promise<Schemas['Payment']> {
-  const payment = await readPayment(ctx.db, paymentId);
-  if (!payment) throw paymentErrors.PAYMENT_NOT_FOUND();
-  return payment;
 }
 
 /** jsonb keeps its own key order, so methods are compared field by field. */

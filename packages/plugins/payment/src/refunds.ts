@@ -3,9 +3,8 @@ import { isProblemError, newId } from '@tokobapak/server';
 import type { Selectable } from 'kysely';
 import type { PaymentDatabase } from './database.js';
 import { paymentErrors } from './errors.js';
-import { mustRead } from './payments.js';
 import type { Gateways } from './providers/index.js';
-import { lockPayment, type PaymentContext, recordHistory, type Tx } from './transitions.js';
+import { lockPayment, mustRead, type PaymentContext, recordHistory, type Tx } from './transitions.js';
 
 type Schemas = PaymentComponents['schemas'];
 type RefundRow = Selectable<PaymentDatabase['refunds']>;

@@ -24,8 +24,10 @@ export interface ClaimValues {
 
 /**
  * Inserts a pending payment and its `pending` history entry; answers the row, or nothing when the
- * reference already has a payment (a concurrent first call with the reference waits at the unique
- * index for the other to commit, then gets nothing).
+ * reference already has a payment or was voided (a concurrent first call with the reference waits
+ * at the unique index for the other to commit, then gets nothing). The void check here spares a
+ * charge for a reference voided before; a void committed while this runs is caught when the
+ * charge's answer is stored (`payments.ts`).
  */
 export const claimStatement = queryTemplate<PaymentDatabase, ClaimValues, PaymentRow>({
   name: 'payment_claim',
@@ -34,23 +36,45 @@ export const claimStatement = queryTemplate<PaymentDatabase, ClaimValues, Paymen
       .with('inserted', (db) =>
         db
           .insertInto('payments')
-          .values({
-            id: p.id,
-            reference: p.reference,
-            customer_id: p.customerId,
-            provider: p.provider,
-            status: 'pending',
-            amount: p.amount,
-            currency: p.currency,
-            refunded_amount: 0,
-            method: p.method,
-            instructions: null,
-            provider_reference: null,
-            expires_at: p.expiresAt,
-            paid_at: null,
-            created_at: p.now,
-            updated_at: p.now,
-          })
+          .columns([
+            'id',
+            'reference',
+            'customer_id',
+            'provider',
+            'status',
+            'amount',
+            'currency',
+            'refunded_amount',
+            'method',
+            'instructions',
+            'provider_reference',
+            'expires_at',
+            'paid_at',
+            'created_at',
+            'updated_at',
+          ])
+          // insert … select, not values, so that the row is written only where the reference is not void.
+          .expression(
+            db
+              .selectNoFrom((eb) => [
+                eb.cast<string>(eb.val(p.id), 'text').as('id'),
+                eb.cast<string>(eb.val(p.reference), 'text').as('reference'),
+                eb.cast<string | null>(eb.val(p.customerId), 'text').as('customer_id'),
+                eb.cast<string>(eb.val(p.provider), 'text').as('provider'),
+                eb.cast<PaymentStatus>(eb.val('pending'), 'text').as('status'),
+                eb.cast<number>(eb.val(p.amount), 'bigint').as('amount'),
+                eb.cast<string>(eb.val(p.currency), 'text').as('currency'),
+                eb.cast<number>(eb.val(0), 'bigint').as('refunded_amount'),
+                eb.cast<string>(eb.val(p.method), 'jsonb').as('method'),
+                eb.cast<string | null>(eb.val(null), 'jsonb').as('instructions'),
+                eb.cast<string | null>(eb.val(null), 'text').as('provider_reference'),
+                eb.cast<Date>(eb.val(p.expiresAt), 'timestamptz').as('expires_at'),
+                eb.cast<Date | null>(eb.val(null), 'timestamptz').as('paid_at'),
+                eb.cast<Date>(eb.val(p.now), 'timestamptz').as('created_at'),
+                eb.cast<Date>(eb.val(p.now), 'timestamptz').as('updated_at'),
+              ])
+              .where((eb) => eb.not(eb.exists(eb.selectFrom('voided_references').select('reference').where('reference', '=', p.reference)))),
+          )
           .onConflict((conflict) => conflict.column('reference').doNothing())
           .returningAll(),
       )

@@ -3,6 +3,7 @@ import { type Clock, newId, queryTemplate, type TxContext } from '@tokobapak/ser
 import type { Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { HistorySource, PaymentDatabase, PaymentStatus } from './database.js';
+import { paymentErrors } from './errors.js';
 import type { PaymentEvents } from './generated/manifest.js';
 import { type HistoryRow, type PaymentRow, type RefundRow, toPayment } from './mappers.js';
 import type { GatewayStatus } from './providers/provider.js';
@@ -174,4 +175,11 @@ export async function readPayment(db: Kysely<PaymentDatabase>, paymentId: string
   if (!row) return undefined;
   const { history, refunds, ...payment } = row;
   return toPayment(payment, history, refunds);
+}
+
+/** The payment as it is now (it exists: the caller just wrote or read it). */
+export async function mustRead(ctx: PaymentContext, paymentId: string): Promise<PaymentComponents['schemas']['Payment']> {
+  const payment = await readPayment(ctx.db, paymentId);
+  if (!payment) throw paymentErrors.PAYMENT_NOT_FOUND();
+  return payment;
 }

@@ -27,6 +27,8 @@ export interface MidtransFixture {
   refunds: Map<string, { orderId: string; amount: number }>;
   /** Charge requests received (duplicates included). */
   chargeRequests: Array<Record<string, unknown>>;
+  /** While set, charge requests wait for it before they are handled: a charge in flight. */
+  holdCharges: Promise<void> | undefined;
   /** The next charge: `lost` makes the transaction but answers 500 (the answer is lost); `down` answers 503 and makes nothing. */
   nextCharge: 'ok' | 'lost' | 'down';
   /** Changes a transaction's status at Midtrans without telling the store (a lost notification). */
@@ -49,6 +51,7 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     refunds,
     chargeRequests,
     nextCharge: 'ok',
+    holdCharges: undefined,
     setStatus(orderId, status) {
       const transaction = transactions.get(orderId);
       if (!transaction) throw new Error(`no transaction ${orderId}`);
@@ -83,7 +86,10 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     if (request.headers.authorization !== expectedAuth) return send(response, 401, { status_code: '401', status_message: 'Unknown Merchant server_key/id' });
     const body = await readJson(request);
     const path = new URL(request.url ?? '/', 'http://fixture').pathname;
-    if (request.method === 'POST' && path === '/v2/charge') return charge(response, body);
+    if (request.method === 'POST' && path === '/v2/charge') {
+      await fixture.holdCharges;
+      return charge(response, body);
+    }
     const match = /^\/v2\/([^/]+)\/(status|cancel|refund)$/.exec(path);
     if (!match) return send(response, 404, { status_code: '404', status_message: 'Not found' });
     const orderId = decodeURIComponent(match[1] as string);

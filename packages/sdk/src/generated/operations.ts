@@ -136,6 +136,7 @@ export const operationTable = {
     createPayment: { method: 'POST', path: '/payment/payments', paginated: false, idempotent: true, body: 'json', response: 'json' },
     getPayment: { method: 'GET', path: '/payment/payments/{paymentId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     cancelPayment: { method: 'POST', path: '/payment/payments/{paymentId}/cancel', paginated: false, idempotent: true, body: 'json', response: 'json' },
+    voidPayment: { method: 'POST', path: '/payment/voids', paginated: false, idempotent: false, body: 'json', response: 'json' },
     refundPayment: { method: 'POST', path: '/payment/payments/{paymentId}/refunds', paginated: false, idempotent: true, body: 'json', response: 'json' },
     simulatePayment: { method: 'POST', path: '/payment/sandbox/{paymentId}/simulate', paginated: false, idempotent: false, body: 'json', response: 'json' },
     receivePaymentWebhook: { method: 'POST', path: '/payment/webhooks/{provider}', paginated: false, idempotent: false, body: 'json', response: 'json' },

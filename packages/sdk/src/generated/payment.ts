@@ -21,7 +21,9 @@ export interface paths {
          *     `Idempotency-Key` a retry also gets the first answer replayed.
          *
          *     Errors: `PAYMENT_REFERENCE_MISMATCH` (409: the reference was used for another amount,
-         *     customer or method), `PAYMENT_METHOD_UNSUPPORTED` (422: the gateway does not offer the
+         *     customer or method), `PAYMENT_REFERENCE_VOIDED` (409: the reference was voided by
+         *     `voidPayment`; nothing was charged, or a charge made meanwhile was cancelled),
+         *     `PAYMENT_METHOD_UNSUPPORTED` (422: the gateway does not offer the
          *     method or currency), `PAYMENT_PROVIDER_REFUSED` (422: the gateway refused the charge),
          *     `PAYMENT_PROVIDER_UNAVAILABLE` (503: nothing was stored about the charge but the payment;
          *     retry with the same reference).
@@ -75,6 +77,43 @@ export interface paths {
          *     `PAYMENT_PROVIDER_REFUSED` (422), `PAYMENT_PROVIDER_UNAVAILABLE` (503).
          */
         post: operations["cancelPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payment/voids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void a reference, so that its payment is cancelled or never made
+         * @description For a caller undoing what it may have paid for without knowing whether its `createPayment`
+         *     ever reached this service (a crash, a timeout): it names the `reference`, not a payment.
+         *     The reference is recorded as void first, so `createPayment` with it from then on — a call
+         *     still in flight from before, or a retry — is refused with `PAYMENT_REFERENCE_VOIDED` and
+         *     charges nothing; then its payment, if one was made, is cancelled as `cancelPayment` would
+         *     (at the gateway first). A create that was already charging when the void came cancels its
+         *     own charge when it sees the void. So a create and a void of one reference, in any order or
+         *     at once, end with no payment or a cancelled one.
+         *
+         *     Idempotent: voiding again answers the same `voidedAt` and the payment as it is now. A
+         *     payment already `failed`, `expired` or `cancelled` is left as it is. One that took money
+         *     (`paid`, `partially_refunded`, `refunded`, also when the gateway says it was paid a moment
+         *     before) is not cancelled: the void answers `PAYMENT_NOT_CANCELLABLE`, as a cancellation
+         *     would, and the caller refunds it by its id; the reference stays void.
+         *
+         *     Errors: `PAYMENT_NOT_CANCELLABLE` (409: the payment took money),
+         *     `PAYMENT_PROVIDER_REFUSED` (422), `PAYMENT_PROVIDER_UNAVAILABLE` (503: the reference is
+         *     void, the payment not yet cancelled; void again).
+         */
+        post: operations["voidPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -225,6 +264,22 @@ export interface components {
         CancelInput: {
             /** @description Why, kept in the history. */
             reason?: string;
+        };
+        VoidInput: {
+            /**
+             * @description The reference whose payment is voided (the checkout id).
+             * @example chk_01jd2x7k9q3m4n5p6r7s8t9v0w
+             */
+            reference: string;
+            /** @description Why, kept with the void and in the cancelled payment's history. */
+            reason?: string;
+        };
+        PaymentVoid: {
+            reference: string;
+            /** @description When the reference was first voided. */
+            voidedAt: components["schemas"]["Timestamp"];
+            /** @description The reference's payment as it now is (`cancelled`, `failed` or `expired`), or `null` when none was made. */
+            payment: components["schemas"]["Payment"] | null;
         };
         RefundInput: {
             amount: components["schemas"]["PositiveMoney"];
@@ -605,6 +660,36 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    voidPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidInput"];
+            };
+        };
+        responses: {
+            /** @description The reference is void; its payment, if any, cancelled or already ended unpaid. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentVoid"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
             503: components["responses"]["ServiceUnavailable"];

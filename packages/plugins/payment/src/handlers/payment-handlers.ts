@@ -1,11 +1,13 @@
 import { Reply, requireService } from '@tokobapak/server';
-import { cancelPayment, createPayment, paymentFor } from '../payments.js';
+import { cancelPayment } from '../cancellation.js';
+import { createPayment, paymentFor } from '../payments.js';
 import type { Gateways } from '../providers/index.js';
 import { refundPayment } from '../refunds.js';
+import { voidPayment } from '../voids.js';
 import type { PaymentHandlers } from './types.js';
 
-/** Creating, reading, cancelling and refunding payments. */
-export function paymentHandlers(gateways: Gateways): Pick<PaymentHandlers, 'createPayment' | 'getPayment' | 'cancelPayment' | 'refundPayment'> {
+/** Creating, reading, cancelling, voiding and refunding payments. */
+export function paymentHandlers(gateways: Gateways): Pick<PaymentHandlers, 'createPayment' | 'getPayment' | 'cancelPayment' | 'voidPayment' | 'refundPayment'> {
   return {
     async createPayment({ body }, ctx) {
       requireService(ctx.caller);
@@ -19,6 +21,11 @@ export function paymentHandlers(gateways: Gateways): Pick<PaymentHandlers, 'crea
     async cancelPayment({ params, body }, ctx) {
       requireService(ctx.caller);
       return cancelPayment(ctx, gateways, params.paymentId, body?.reason);
+    },
+
+    async voidPayment({ body }, ctx) {
+      requireService(ctx.caller);
+      return voidPayment(ctx, gateways, body);
     },
 
     async refundPayment({ params, headers, body }, ctx) {

@@ -1,7 +1,7 @@
 import { paymentErrors } from '../errors.js';
-import { mayRead, mustRead, payerOf } from '../payments.js';
+import { mayRead, payerOf } from '../payments.js';
 import type { Gateways } from '../providers/index.js';
-import { applyGatewayStatus } from '../transitions.js';
+import { applyGatewayStatus, mustRead } from '../transitions.js';
 import type { PaymentHandlers } from './types.js';
 
 /** Gateway notifications, and the sandbox customer who triggers them. */

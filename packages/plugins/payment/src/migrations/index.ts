@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
+import { voidedReferences } from './0002-voided-references.js';
 
 /** The payment service's migrations, applied in name order inside schema `payment`. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-voided-references': voidedReferences,
 };

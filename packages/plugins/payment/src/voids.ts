@@ -1,0 +1,47 @@
+import type { PaymentComponents } from '@tokobapak/sdk';
+import { cancelPending } from './cancellation.js';
+import { paymentErrors } from './errors.js';
+import type { Gateways } from './providers/index.js';
+import { mustRead, type PaymentContext } from './transitions.js';
+
+type Schemas = PaymentComponents['schemas'];
+
+/** Statuses of a payment that took money: a void does not cancel them (the caller refunds). */
+const TOOK_MONEY = new Set(['paid', 'partially_refunded', 'refunded']);
+
+/**
+ * Voids a reference: records it void, then cancels its payment if one was made. For a caller that
+ * cannot tell whether its create ever arrived, so it never has to create a payment to learn.
+ *
+ * The order matters. The void is committed before the payment is looked for, and a create commits
+ * its payment before it stores the gateway's answer, where it checks for a void (`payments.ts`); so
+ * of a void and a create racing, at least one sees the other: the void finds the payment and cancels
+ * it, or the create finds the void, cancels its own charge and refuses. Neither leaves a live
+ * payment. The void is its own transaction, the cancellation another (`cancelPending`); a void cut
+ * short between them is finished by voiding again.
+ */
+export async function voidPayment(ctx: PaymentContext, gateways: Gateways, input: Schemas['VoidInput']): Promise<Schemas['PaymentVoid']> {
+  const voidedAt = await recordVoid(ctx, input.reference, input.reason ?? null);
+  const row = await ctx.db.selectFrom('payments').selectAll().where('reference', '=', input.reference).executeTakeFirst();
+  if (!row) return { reference: input.reference, voidedAt, payment: null };
+  const note = input.reason ? `cancelled (void): ${input.reason}` : 'cancelled (void)';
+  const payment = row.status === 'pending' ? await cancelPending(ctx, gateways, row, note) : await mustRead(ctx, row.id);
+  // As `cancelPayment` does: money taken is refunded by the caller, not silently kept or dropped here.
+  if (TOOK_MONEY.has(payment.status)) {
+    throw paymentErrors.PAYMENT_NOT_CANCELLABLE(`The payment ${payment.id} of reference ${input.reference} is ${payment.status}: refund it`);
+  }
+  return { reference: input.reference, voidedAt, payment };
+}
+
+/** Writes the void (once: the first void's time and reason stay) and answers when it was first made. */
+async function recordVoid(ctx: PaymentContext, reference: string, reason: string | null): Promise<string> {
+  const now = ctx.clock.now();
+  // One statement: the insert, or on a second void the update that changes nothing but returns the row.
+  const row = await ctx.db
+    .insertInto('voided_references')
+    .values({ reference, reason: reason?.slice(0, 500) ?? null, voided_at: now })
+    .onConflict((conflict) => conflict.column('reference').doUpdateSet((eb) => ({ reference: eb.ref('voided_references.reference') })))
+    .returning('voided_at')
+    .executeTakeFirstOrThrow();
+  return new Date(row.voided_at).toISOString();
+}
