@@ -9,7 +9,7 @@ import { type LineRefusal, MAX_LINE_QUANTITY } from './line-rules.js';
 import { type VersionedChange, writePricedChange } from './priced-change.js';
 import { adjustmentsOf } from './promotions.js';
 import { type LineReference, referencedLineChange } from './referenced-line-write.js';
-import { insertGuestCart, loadCart, loadCartShared } from './stored-cart.js';
+import { type CartRowJson, insertGuestCart, loadCart, loadCartShared, newCartOf, platformTaxOf } from './stored-cart.js';
 import { lookUpVariants, lookUpVariantsShared, type Snapshot } from './variants.js';
 import { type VersionedLineChange, versionedLineChange } from './versioned-line-write.js';
 import { cartView, type StoredCart } from './view.js';
@@ -20,8 +20,14 @@ type Schemas = CartComponents['schemas'];
 export async function createCart({ ctx, settings }: Cart, customerId: string | null, currency: string | undefined): Promise<Schemas['CreatedCart']> {
   const now = ctx.clock.now();
   if (customerId) {
-    const cartId = await openCustomerCart(ctx, customerId, currency ?? settings.defaultCurrency, now);
-    return { ...(await readCart({ ctx, settings }, cartId)), token: null };
+    const cartCurrency = currency ?? settings.defaultCurrency;
+    const opened = await openCustomerCartWithTax(ctx, customerId, cartCurrency, now);
+    // A cart this statement inserted is known without reading it back (empty, the values given);
+    // one that was there already is read, with its lines.
+    const stored = opened.inserted
+      ? newCartOf({ id: opened.id, customerId, tokenHash: null, currency: cartCurrency, now }, opened.platform_tax, settings.tax)
+      : await storedCart({ ctx, settings }, opened.id);
+    return { ...(await present({ ctx, settings }, stored)), token: null };
   }
   const token = newCartToken();
   const stored = await insertGuestCart(
@@ -38,6 +44,19 @@ export async function createCart({ ctx, settings }: Cart, customerId: string | n
  * Concurrent calls meet at that index and get one cart.
  */
 export async function openCustomerCart(ctx: CartContext, customerId: string, currency: string, now: Date): Promise<string> {
+  return (await openCustomerCartWithTax(ctx, customerId, currency, now)).id;
+}
+
+/**
+ * `openCustomerCart`, also saying whether this statement inserted the cart, with the platform tax
+ * read in the same statement: a cart just inserted then needs no read back (see `newCartOf`).
+ */
+async function openCustomerCartWithTax(
+  ctx: CartContext,
+  customerId: string,
+  currency: string,
+  now: Date,
+): Promise<{ id: string; inserted: boolean; platform_tax: CartRowJson['platform_tax'] }> {
   // 'open' as a literal, here and in the conflict target: with a parameter, a prepared statement's
   // generic plan cannot tell that the partial index applies, and PostgreSQL refuses the ON CONFLICT.
   const openCart = () => ctx.db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', sql.lit('open'));
@@ -49,14 +68,19 @@ export async function openCustomerCart(ctx: CartContext, customerId: string, cur
         .onConflict((conflict) => conflict.column('customer_id').where('status', '=', sql.lit('open')).doNothing())
         .returning('id'),
     )
-    .selectFrom('inserted')
-    .select('id')
-    .unionAll(openCart())
+    .with('opened', (db) =>
+      db
+        .selectFrom('inserted')
+        .select(['id', sql<boolean>`true`.as('inserted')])
+        .unionAll(openCart().select(sql<boolean>`false`.as('inserted'))),
+    )
+    .selectFrom('opened')
+    .select((eb) => ['opened.id', 'opened.inserted', platformTaxOf(eb as never).as('platform_tax')])
     .execute();
-  if (found) return found.id;
+  if (found) return found;
   // Another request's cart committed after this statement began: the insert gave way to it, but
   // the statement's snapshot could not see it. A new statement does.
-  return (await openCart().executeTakeFirstOrThrow()).id;
+  return { id: (await openCart().executeTakeFirstOrThrow()).id, inserted: false, platform_tax: null };
 }
 
 /** A cart as stored, or CART_NOT_FOUND. */

@@ -2,7 +2,6 @@ import type { CartComponents } from '@tokobapak/sdk';
 import { present, storedCart } from './carts.js';
 import type { Cart } from './context.js';
 import { cartErrors } from './errors.js';
-import { loadCart } from './stored-cart.js';
 import type { StoredCart } from './view.js';
 
 type Schemas = CartComponents['schemas'];
@@ -12,19 +11,25 @@ export async function getCheckoutCart(cart: Cart, cartId: string): Promise<Schem
   return checkoutView(cart, await storedCart(cart, cartId));
 }
 
-/** Marks the cart bought by a checkout; the same checkout completing it again changes nothing. */
-export async function completeCart(cart: Cart, cartId: string, checkoutId: string): Promise<Schemas['CheckoutCart']> {
-  const { ctx, settings } = cart;
-  const now = ctx.clock.now();
-  const completed = await ctx.transaction(async (tx) => {
-    const row = await tx.db.selectFrom('carts').select(['status', 'checkout_id']).where('id', '=', cartId).forUpdate().executeTakeFirst();
-    if (!row) throw cartErrors.CART_NOT_FOUND();
-    if (row.status === 'completed' && row.checkout_id === checkoutId) return undefined;
-    if (row.status !== 'open') throw cartErrors.CART_NOT_OPEN(`The cart is ${row.status}${row.checkout_id ? ` (checkout ${row.checkout_id})` : ''}`);
-    await tx.db.updateTable('carts').set({ status: 'completed', checkout_id: checkoutId, updated_at: now }).where('id', '=', cartId).execute();
-    return loadCart(tx.db, cartId, settings.tax);
-  });
-  return checkoutView(cart, completed ?? (await storedCart(cart, cartId)));
+/**
+ * Marks the cart bought by a checkout; the same checkout completing it again changes nothing. One
+ * conditional update does it: a concurrent change of the cart (a versioned write, a merge, the
+ * expiry) either commits first, and the update then finds the cart as it left it, or misses the
+ * version this update makes. Only when nothing was updated is the row read, to say why.
+ */
+export async function completeCart({ ctx }: Cart, cartId: string, checkoutId: string): Promise<void> {
+  const completed = await ctx.db
+    .updateTable('carts')
+    .set({ status: 'completed', checkout_id: checkoutId, updated_at: ctx.clock.now() })
+    .where('id', '=', cartId)
+    .where('status', '=', 'open')
+    .returning('id')
+    .executeTakeFirst();
+  if (completed) return;
+  const row = await ctx.db.selectFrom('carts').select(['status', 'checkout_id']).where('id', '=', cartId).executeTakeFirst();
+  if (!row) throw cartErrors.CART_NOT_FOUND();
+  if (row.status === 'completed' && row.checkout_id === checkoutId) return;
+  throw cartErrors.CART_NOT_OPEN(`The cart is ${row.status}${row.checkout_id ? ` (checkout ${row.checkout_id})` : ''}`);
 }
 
 async function checkoutView(cart: Cart, stored: StoredCart): Promise<Schemas['CheckoutCart']> {

@@ -1,5 +1,5 @@
 import { coalescedReader, queryTemplate } from '@tokobapak/server';
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { CartDatabase, CartStatus } from './database.js';
 import type { TaxRule } from './options.js';
@@ -149,10 +149,22 @@ export async function insertGuestCart(
 ): Promise<StoredCart> {
   const [row] = await insertGuestCartQuery.execute(db, values);
   if (!row) throw new Error(`cart ${values.id} was not stored`);
+  return newCartOf({ id: values.id, customerId: null, tokenHash: values.tokenHash, currency: values.currency, now: values.now }, row.platform_tax, defaultTax);
+}
+
+/**
+ * A cart just inserted, as `loadCart` would answer it: the values inserted, no lines, store tax
+ * choices or shipping yet, and the platform tax its insert statement read.
+ */
+export function newCartOf(
+  values: { id: string; customerId: string | null; tokenHash: string | null; currency: string; now: Date },
+  platformTax: CartRowJson['platform_tax'],
+  defaultTax: TaxRule,
+): StoredCart {
   return storedCartOf(
     {
       id: values.id,
-      customer_id: null,
+      customer_id: values.customerId,
       token_hash: values.tokenHash,
       status: 'open',
       currency: values.currency,
@@ -163,9 +175,16 @@ export async function insertGuestCart(
       lines: [],
       store_taxes: [],
       shipping: [],
-      platform_tax: row.platform_tax,
+      platform_tax: platformTax,
     },
     defaultTax,
+  );
+}
+
+/** The platform tax as every cart statement selects it (null until an admin sets it). */
+export function platformTaxOf(eb: ExpressionBuilder<CartDatabase, never>) {
+  return jsonObjectFrom(
+    eb.selectFrom('platform_tax').select(['name', 'rate_basis_points', 'base_numerator', 'base_denominator']).where('platform_tax.id', '=', 1),
   );
 }
 

@@ -109,9 +109,14 @@ describe('for the order service', () => {
     expect(checkout.stores[0]).toMatchObject({ storeId, lines: [{ variantId, quantity: 2, weight: 250, unitPrice: { amount: 25000, currency: 'IDR' } }] });
     await expectProblem(shopper.cart.getCheckoutCart({ params: { cartId: cart.id } }), 403, 'SERVICE_CREDENTIAL_REQUIRED');
 
-    const completed = await order.cart.completeCart({ params: { cartId: cart.id }, body: { checkoutId: 'chk_1' } });
-    expect(completed).toMatchObject({ status: 'completed', checkoutId: 'chk_1' });
-    expect(await order.cart.completeCart({ params: { cartId: cart.id }, body: { checkoutId: 'chk_1' } })).toEqual(completed);
+    // No cart comes back: the order service has it from getCheckoutCart.
+    expect(await order.cart.completeCart({ params: { cartId: cart.id }, body: { checkoutId: 'chk_1' } })).toBeUndefined();
+    const completed = await order.cart.getCheckoutCart({ params: { cartId: cart.id } });
+    expect(completed).toMatchObject({ status: 'completed', checkoutId: 'chk_1', totals: { total: { amount: 50000 } } });
+    // Again by the same checkout: nothing changes.
+    await order.cart.completeCart({ params: { cartId: cart.id }, body: { checkoutId: 'chk_1' } });
+    expect(await order.cart.getCheckoutCart({ params: { cartId: cart.id } })).toEqual(completed);
+    await expectProblem(order.cart.completeCart({ params: { cartId: newId('crt') }, body: { checkoutId: 'chk_1' } }), 404, 'CART_NOT_FOUND');
     await expectProblem(order.cart.completeCart({ params: { cartId: cart.id }, body: { checkoutId: 'chk_2' } }), 409, 'CART_NOT_OPEN');
     await expectProblem(shopper.cart.addCartLine({ params: { cartId: cart.id }, body: { variantId, quantity: 1 } }), 409, 'CART_NOT_OPEN');
     await expectProblem(order.cart.getCheckoutCart({ params: { cartId: newId('crt') } }), 404, 'CART_NOT_FOUND');

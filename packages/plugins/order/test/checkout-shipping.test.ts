@@ -16,13 +16,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A store with flat-rate shipping (Rp15.000) and by weight (Rp10.000 up to 1 kg), quotes good for a minute, and a product. */
-async function shippingStore(stock = 5) {
+/** A store with flat-rate shipping (Rp15.000 unless told) and by weight (Rp10.000 up to 1 kg), quotes good for a minute, and a product. */
+async function shippingStore(stock = 5, flatAmount = 15_000) {
   const product = await productOf(server, { price: 50_000, stock });
   await product.merchant.shipping.updateShippingSettings({
     body: {
       currency: 'IDR',
-      flatRate: { name: 'Kirim rata', amount: 15_000, estimatedDays: { min: 2, max: 4 }, zones: [] },
+      flatRate: { name: 'Kirim rata', amount: flatAmount, estimatedDays: { min: 2, max: 4 }, zones: [] },
       weightTable: { name: 'Menurut berat', brackets: [{ upToGrams: 1_000, amount: 10_000 }], zones: [] },
       biteship: null,
       quoteTtlSeconds: 60,
@@ -135,6 +135,72 @@ describe('shipping at checkout', () => {
     await buyer.client.cart.selectCartShipping({ params: { cartId: buyer.cartId, storeId: product.storeId }, body: { optionId: fresh.flat } });
     const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
     expect(checkout.orders[0]?.totals.shipping.amount).toBe(15_000);
+  });
+});
+
+// A checkout reads every store's chosen quote in one statement: each store must still get its own
+// quote, checked on its own (store, expiry), whatever the others' are.
+describe('shipping of several stores at checkout', () => {
+  /** A shopper with one unit from each of two stores, each store's flat-rate option chosen on the cart. */
+  async function twoStores() {
+    const first = await shippingStore(5, 15_000);
+    const second = await shippingStore(5, 18_000);
+    const buyer = await shopper(server, [
+      { variantId: first.variantId, quantity: 1 },
+      { variantId: second.variantId, quantity: 1 },
+    ]);
+    const choose = async (product: typeof first) => {
+      const options = await quote(product.storeId, 1);
+      await buyer.client.cart.selectCartShipping({ params: { cartId: buyer.cartId, storeId: product.storeId }, body: { optionId: options.flat } });
+      return options;
+    };
+    return { first, second, buyer, choose };
+  }
+
+  test("each store's order records its own quote", async () => {
+    const { first, second, buyer, choose } = await twoStores();
+    const firstOptions = await choose(first);
+    const secondOptions = await choose(second);
+    const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+    const byStore = new Map(checkout.orders.map((order) => [order.storeId, order]));
+    expect(byStore.get(first.storeId)?.shipping).toMatchObject({ optionId: firstOptions.flat, amount: { amount: 15_000 } });
+    expect(byStore.get(second.storeId)?.shipping).toMatchObject({ optionId: secondOptions.flat, amount: { amount: 18_000 } });
+    expect(checkout.total.amount).toBe(2 * 50_000 + 15_000 + 18_000);
+  });
+
+  test("the stores' quotes swapped are refused as another store's, holding nothing", async () => {
+    const { first, second, buyer, choose } = await twoStores();
+    const firstOptions = await choose(first);
+    const secondOptions = await choose(second);
+    const problem = await expectProblem(
+      buyer.client.order.createCheckout({
+        body: {
+          ...checkoutBody(buyer.cartId),
+          shipping: [
+            { storeId: first.storeId, optionId: secondOptions.flat },
+            { storeId: second.storeId, optionId: firstOptions.flat },
+          ],
+        },
+      }),
+      422,
+      'ORDER_SHIPPING_OPTION_INVALID',
+    );
+    expect(problem.detail).toMatch(/another store/);
+    expect(await stockOf(server, first.variantId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await stockOf(server, second.variantId)).toEqual({ onHand: 5, reserved: 0 });
+  });
+
+  test("one store's expired quote is refused though the other store's is fresh; choosing again goes through", async () => {
+    const { first, second, buyer, choose } = await twoStores();
+    await choose(first);
+    clock.advance(61_000);
+    await choose(second);
+    const problem = await expectProblem(buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) }), 422, 'ORDER_SHIPPING_OPTION_INVALID');
+    expect(problem.errors).toEqual([expect.objectContaining({ pointer: `/shipping/${first.storeId}` })]);
+    expect(await stockOf(server, second.variantId)).toEqual({ onHand: 5, reserved: 0 });
+    await choose(first);
+    const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+    expect(checkout.total.amount).toBe(2 * 50_000 + 15_000 + 18_000);
   });
 });
 

@@ -6,6 +6,7 @@ import { shippingErrors } from './errors.js';
 import type { Providers } from './providers/index.js';
 import type { Rate } from './providers/types.js';
 import { readSettings } from './settings.js';
+import { loadQuoteShared } from './shared-quote-reads.js';
 
 type Schemas = ShippingComponents['schemas'];
 type Db = Kysely<ShippingDatabase>;
@@ -96,9 +97,9 @@ function quoteRow(provider: QuoteRow['provider'], rate: Rate, input: Schemas['Qu
   };
 }
 
-/** A quote that can still be chosen: 404 when there is none, 410 once it has expired. */
+/** A quote that can still be chosen: 404 when there is none, 410 once it has expired (read with the others asked at once). */
 export async function chosenQuote(db: Db, optionId: string, now: Date): Promise<Schemas['Quote']> {
-  const row = await db.selectFrom('quotes').selectAll().where('id', '=', optionId).executeTakeFirst();
+  const row = await loadQuoteShared(db, optionId);
   if (!row) throw shippingErrors.SHIPPING_QUOTE_NOT_FOUND();
   if (row.expires_at.getTime() <= now.getTime())
     throw shippingErrors.SHIPPING_QUOTE_EXPIRED({ detail: `The option expired at ${row.expires_at.toISOString()}` });

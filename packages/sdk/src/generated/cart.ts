@@ -403,9 +403,10 @@ export interface paths {
         put?: never;
         /**
          * Mark a cart as bought
-         * @description For the order service, once the checkout has placed its orders: the cart becomes `completed`
-         *     and never changes again. Idempotent: completing it again with the same `checkoutId` answers
-         *     the same cart.
+         * @description For the order service, once the checkout's payment is in: the cart becomes `completed` and
+         *     never changes again. Idempotent: completing it again with the same `checkoutId` answers the
+         *     same. No cart comes back (the caller has it from `getCheckoutCart`): pricing it again would
+         *     cost a cart read, a variant lookup and a promotion evaluation that nobody reads.
          *
          *     Errors: `CART_NOT_FOUND` (404), `CART_NOT_OPEN` (409: merged or expired, or completed by
          *     another checkout).
@@ -1279,14 +1280,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The cart. */
-            200: {
+            /** @description The cart is completed by this checkout. */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["CheckoutCart"];
-                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -900,7 +900,7 @@ const document = {
           "Checkout"
         ],
         "summary": "Mark a cart as bought",
-        "description": "For the order service, once the checkout has placed its orders: the cart becomes `completed`\nand never changes again. Idempotent: completing it again with the same `checkoutId` answers\nthe same cart.\n\nErrors: `CART_NOT_FOUND` (404), `CART_NOT_OPEN` (409: merged or expired, or completed by\nanother checkout).\n",
+        "description": "For the order service, once the checkout's payment is in: the cart becomes `completed` and\nnever changes again. Idempotent: completing it again with the same `checkoutId` answers the\nsame. No cart comes back (the caller has it from `getCheckoutCart`): pricing it again would\ncost a cart read, a variant lookup and a promotion evaluation that nobody reads.\n\nErrors: `CART_NOT_FOUND` (404), `CART_NOT_OPEN` (409: merged or expired, or completed by\nanother checkout).\n",
         "security": [
           {
             "serviceAuth": []
@@ -922,15 +922,8 @@ const document = {
           }
         },
         "responses": {
-          "200": {
-            "description": "The cart.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/CheckoutCart"
-                }
-              }
-            }
+          "204": {
+            "description": "The cart is completed by this checkout."
           },
           "400": {
             "$ref": "#/components/responses/BadRequest"

@@ -10,7 +10,7 @@ export function checkoutHandlers(settings: CartSettings): Pick<CartHandlers, 'ge
     },
 
     async completeCart({ params, body }, ctx) {
-      return completeCart({ ctx, settings }, params.cartId, body.checkoutId);
+      await completeCart({ ctx, settings }, params.cartId, body.checkoutId);
     },
   };
 }
