@@ -1,12 +1,13 @@
 import type { InventoryComponents } from '@tokobapak/sdk';
 import { isProblemError, newId } from '@tokobapak/server';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { InventoryDatabase } from './database.js';
 import { inventoryErrors } from './errors.js';
 import { availableOf, type ReservationItemRow, type ReservationRow, toReservation } from './mappers.js';
 import type { Transact } from './products.js';
 import { publishStockChanged, refreshSoldOut, stockChangedEvent, type Tx } from './stock.js';
+import { reserveVariants, takeVariants } from './stock-writes.js';
 
 type Schemas = InventoryComponents['schemas'];
 type Db = Kysely<InventoryDatabase>;
@@ -18,10 +19,11 @@ export interface ReservationContext {
 }
 
 /**
- * Reserves every item or none, in one transaction. Each variant is taken with one conditional
- * update (`reserved + q` only where `stock_on_hand - reserved >= q`), in variant id order, so
- * concurrent reservations can never hold more than the stock and never deadlock each other. The
- * reference is unique: reserving again with it returns the reservation it made.
+ * Reserves every item or none, in one transaction. The variants are taken with one conditional
+ * update (`reserved + q` only where `stock_on_hand - reserved >= q`) that locks them in variant id
+ * order (`reserveVariants`), so concurrent reservations can never hold more than the stock and
+ * never deadlock each other. The reference is unique: reserving again with it returns the
+ * reservation it made.
  */
 export async function reserveStock(ctx: ReservationContext, input: Schemas['ReservationInput'], now: Date): Promise<Schemas['Reservation']> {
   try {
@@ -64,15 +66,10 @@ async function reserveOnce(ctx: ReservationContext, input: Schemas['ReservationI
     const short: Array<{ index: number; variantId: string; available: number }> = [];
     const missing: string[] = [];
     const taken = [];
+    // Every item taken and stored in one statement (see `reserveVariants`); only the ones it could not take are looked at.
+    const reserved = new Map((await reserveVariants(tx.db, reservationId, items, now, sellable)).map((row) => [row.id, row]));
     for (const item of items) {
-      const row = await tx.db
-        .updateTable('variants')
-        .set((eb) => ({ reserved: eb('reserved', '+', item.quantity), updated_at: now }))
-        .where('id', '=', item.variantId)
-        .where(sql<boolean>`stock_on_hand - reserved >= ${item.quantity}`)
-        .where(({ exists, selectFrom }) => exists(sellable(selectFrom)))
-        .returningAll()
-        .executeTakeFirst();
+      const row = reserved.get(item.variantId);
       if (row) {
         taken.push({ row, quantity: item.quantity });
         continue;
@@ -98,6 +95,7 @@ async function reserveOnce(ctx: ReservationContext, input: Schemas['ReservationI
         errors: short.map((item) => ({ pointer: `#/items/${item.index}/quantity`, message: `${item.variantId}: ${item.available} available` })),
       });
     }
+    // Stored by the statement that took them (`reserveVariants`).
     const stored = taken.map(({ row, quantity }) => ({
       reservation_id: reservationId,
       variant_id: row.id,
@@ -105,7 +103,6 @@ async function reserveOnce(ctx: ReservationContext, input: Schemas['ReservationI
       store_id: row.store_id,
       quantity,
     }));
-    await tx.db.insertInto('reservation_items').values(stored).execute();
     await tx.publishMany(taken.map(({ row }) => stockChangedEvent(row)));
     // Reserving only lowers what is available: a product with a variant that still has some left
     // after this reservation was in stock before it and still is, so its flag cannot flip.
@@ -124,8 +121,8 @@ export async function commitReservation(ctx: ReservationContext, reservationId: 
   const committed = await ctx.transaction(async (tx) => {
     const claimed = await claimForCommit(tx.db, reservationId, now);
     if (claimed) {
-      const { items, ...reservation } = claimed;
-      await takeFromStock(tx, items, now);
+      const { items, taken, ...reservation } = claimed;
+      await tx.publishMany(taken.map(stockChangedEvent));
       return toReservation(reservation, items);
     }
     const reservation = await lockReservation(tx.db, reservationId);
@@ -149,12 +146,19 @@ export async function commitReservation(ctx: ReservationContext, reservationId: 
 }
 
 /**
- * The usual commit's first statement: an active reservation not yet due becomes committed (which
- * locks its row, as `lockReservation` would) and comes back with its items, in variant id order.
- * Undefined when it is anything else (committed, released, expired or due, missing), which the
- * caller then looks at under the lock.
+ * The usual commit, in one statement: an active reservation not yet due becomes committed (which
+ * locks its row, as `lockReservation` would), its quantities leave the stock on hand and the
+ * reserved count of its variants (locked in variant id order, the lock order of reserving), and it
+ * comes back with its items and the variants as written, both in variant id order. Undefined when
+ * it is anything else (committed, released, expired or due, missing): then nothing was written, and
+ * the caller looks at it under the lock. No sold-out flag to bring in step: the held quantities
+ * leave the stock on hand and the reserved count alike, so what is available does not change.
  */
-async function claimForCommit(db: Db, reservationId: string, now: Date): Promise<(ReservationRow & { items: ReservationItemRow[] }) | undefined> {
+async function claimForCommit(
+  db: Db,
+  reservationId: string,
+  now: Date,
+): Promise<(ReservationRow & { items: ReservationItemRow[]; taken: Array<Parameters<typeof stockChangedEvent>[0]> }) | undefined> {
   return db
     .with('claimed', (claim) =>
       claim
@@ -165,9 +169,32 @@ async function claimForCommit(db: Db, reservationId: string, now: Date): Promise
         .where('expires_at', '>', now)
         .returningAll(),
     )
+    .with('taken', (take) =>
+      take
+        .updateTable('variants')
+        .from('reservation_items')
+        .set((eb) => ({
+          stock_on_hand: eb('variants.stock_on_hand', '-', eb.ref('reservation_items.quantity')),
+          reserved: eb('variants.reserved', '-', eb.ref('reservation_items.quantity')),
+          updated_at: now,
+        }))
+        .whereRef('variants.id', '=', 'reservation_items.variant_id')
+        .where('reservation_items.reservation_id', 'in', (eb) => eb.selectFrom('claimed').select('claimed.id'))
+        .where('variants.id', 'in', (eb) =>
+          eb
+            .selectFrom('variants as locked')
+            .select('locked.id')
+            .where('locked.id', 'in', (inner) =>
+              inner.selectFrom('reservation_items as held').innerJoin('claimed', 'claimed.id', 'held.reservation_id').select('held.variant_id'),
+            )
+            .orderBy('locked.id')
+            .forUpdate(),
+        )
+        .returning(['variants.id', 'variants.product_id', 'variants.store_id', 'variants.stock_on_hand', 'variants.reserved']),
+    )
     .selectFrom('claimed')
     .selectAll('claimed')
-    .select((eb) =>
+    .select((eb) => [
       jsonArrayFrom(
         eb
           .selectFrom('reservation_items')
@@ -175,26 +202,23 @@ async function claimForCommit(db: Db, reservationId: string, now: Date): Promise
           .whereRef('reservation_items.reservation_id', '=', 'claimed.id')
           .orderBy('reservation_items.variant_id'),
       ).as('items'),
-    )
+      jsonArrayFrom(eb.selectFrom('taken').selectAll('taken').orderBy('taken.id')).as('taken'),
+    ])
     .executeTakeFirst();
 }
 
 /**
- * A committed reservation's quantities leave the stock on hand, one variant at a time in variant id
- * order (the lock order of reserving). No sold-out flag to bring in step: the held quantities leave
- * the stock on hand and the reserved count alike, so what is available (their difference) does not change.
+ * A committed reservation's quantities leave the stock on hand, every variant in one statement that
+ * locks them in variant id order (the lock order of reserving). No sold-out flag to bring in step:
+ * the held quantities leave the stock on hand and the reserved count alike, so what is available
+ * (their difference) does not change.
  */
 async function takeFromStock(tx: Tx, items: ReservationItemRow[], now: Date): Promise<void> {
-  const changed = [];
-  for (const item of items) {
-    const row = await tx.db
-      .updateTable('variants')
-      .set((eb) => ({ stock_on_hand: eb('stock_on_hand', '-', item.quantity), reserved: eb('reserved', '-', item.quantity), updated_at: now }))
-      .where('id', '=', item.variant_id)
-      .returningAll()
-      .executeTakeFirst();
-    if (row) changed.push(row);
-  }
+  const changed = await takeVariants(
+    tx.db,
+    items.map((item) => ({ variantId: item.variant_id, quantity: item.quantity })),
+    now,
+  );
   await tx.publishMany(changed.map(stockChangedEvent));
 }
 

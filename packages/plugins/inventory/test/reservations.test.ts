@@ -67,6 +67,48 @@ describe('stock reservations', () => {
     );
   });
 
+  // Every variant of a reservation (and of a commit) is written by one statement that locks them in
+  // variant id order: reservations naming the same variants in either order, and their commits,
+  // all at once, neither oversell nor deadlock, and each written variant's stock event goes out.
+  test('two variants, stock 3 each, 20 concurrent reservations of both in either order: exactly 3 succeed; their concurrent commits take the stock once', async () => {
+    const storeId = newStoreId();
+    const first = await product(3, storeId);
+    const second = await product(3, storeId);
+    const order = serviceClient(server, 'order');
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, index) => {
+        const pair = [
+          { variantId: first.variantId, quantity: 1 },
+          { variantId: second.variantId, quantity: 1 },
+        ];
+        return order.inventory.reserveStock({ body: { reference: unique('chk'), items: index % 2 === 0 ? pair : pair.reverse() } });
+      }),
+    );
+    const won = results.filter((result) => result.status === 'fulfilled').map((result) => result.value);
+    const lost = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    expect(won).toHaveLength(3);
+    for (const failure of lost) expect(failure.reason).toMatchObject({ status: 409, code: 'INVENTORY_INSUFFICIENT_STOCK' });
+    for (const reservation of won) expect(reservation.items.map((item) => item.variantId)).toEqual([first.variantId, second.variantId].sort());
+    expect(await variant(first.product.id)).toMatchObject({ stockOnHand: 3, reserved: 3 });
+    expect(await variant(second.product.id)).toMatchObject({ stockOnHand: 3, reserved: 3 });
+
+    const before = (await outboxEvents(server, ['inventory.stock-changed'])).length;
+    const committed = await Promise.all(won.map((reservation) => order.inventory.commitReservation({ params: { reservationId: reservation.id } })));
+    expect(committed.map((reservation) => reservation.status)).toEqual(['committed', 'committed', 'committed']);
+    expect(committed.map((reservation) => reservation.items)).toEqual(won.map((reservation) => reservation.items));
+    expect(await variant(first.product.id)).toMatchObject({ stockOnHand: 0, reserved: 0, available: 0 });
+    expect(await variant(second.product.id)).toMatchObject({ stockOnHand: 0, reserved: 0, available: 0 });
+    // Committed again: nothing more leaves the shelf, and no event.
+    await Promise.all(won.map((reservation) => order.inventory.commitReservation({ params: { reservationId: reservation.id } })));
+    expect(await variant(first.product.id)).toMatchObject({ stockOnHand: 0, reserved: 0 });
+    const ours = new Set([first.variantId, second.variantId]);
+    const changes = (await outboxEvents(server, ['inventory.stock-changed']))
+      .slice(before)
+      .filter((event) => event.subject !== null && ours.has(event.subject));
+    expect(changes).toHaveLength(6);
+    expect(changes.map((event) => event.data.available)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
   test("a person's valid token is the wrong kind of credential: 403 naming the service credential, not 401", async () => {
     const { variantId, storeId } = await product(3);
     const problem = await expectProblem(
