@@ -7,7 +7,7 @@ import { inventoryErrors } from './errors.js';
 import { availableOf, type ReservationItemRow, type ReservationRow, toReservation } from './mappers.js';
 import type { Transact } from './products.js';
 import { publishStockChanged, refreshSoldOut, stockChangedEvent, type Tx } from './stock.js';
-import { reserveVariants, takeVariants } from './stock-writes.js';
+import { insertReservation, takeVariants } from './stock-writes.js';
 
 type Schemas = InventoryComponents['schemas'];
 type Db = Kysely<InventoryDatabase>;
@@ -42,20 +42,16 @@ async function reserveOnce(ctx: ReservationContext, input: Schemas['ReservationI
   const items = mergeItems(input.items);
   return ctx.transaction(async (tx) => {
     // No look for the reference first: the insert finds it (and waits for a concurrent first call).
-    const reservationId = newId('res');
-    const inserted = await tx.db
-      .insertInto('reservations')
-      .values({
-        id: reservationId,
-        reference: input.reference,
-        status: 'active',
-        expires_at: new Date(now.getTime() + (input.ttlSeconds ?? 900) * 1000),
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((conflict) => conflict.column('reference').doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    // The row, the variants' stock and the items go in one statement (see `insertReservation`).
+    const reservation = {
+      id: newId('res'),
+      reference: input.reference,
+      status: 'active' as const,
+      expires_at: new Date(now.getTime() + (input.ttlSeconds ?? 900) * 1000),
+      created_at: now,
+      updated_at: now,
+    };
+    const { inserted, taken: written } = await insertReservation(tx.db, reservation, items, now, sellable);
     if (!inserted) {
       // The reference was reserved before, or by a concurrent call that committed first (this insert waited for it).
       const winner = await findByReference(tx.db, input.reference);
@@ -66,8 +62,8 @@ async function reserveOnce(ctx: ReservationContext, input: Schemas['ReservationI
     const short: Array<{ index: number; variantId: string; available: number }> = [];
     const missing: string[] = [];
     const taken = [];
-    // Every item taken and stored in one statement (see `reserveVariants`); only the ones it could not take are looked at.
-    const reserved = new Map((await reserveVariants(tx.db, reservationId, items, now, sellable)).map((row) => [row.id, row]));
+    // Only the items the statement could not take are looked at.
+    const reserved = new Map(written.map((row) => [row.id, row]));
     for (const item of items) {
       const row = reserved.get(item.variantId);
       if (row) {
@@ -97,7 +93,7 @@ async function reserveOnce(ctx: ReservationContext, input: Schemas['ReservationI
     }
     // Stored by the statement that took them (`reserveVariants`).
     const stored = taken.map(({ row, quantity }) => ({
-      reservation_id: reservationId,
+      reservation_id: reservation.id,
       variant_id: row.id,
       product_id: row.product_id,
       store_id: row.store_id,
@@ -112,7 +108,7 @@ async function reserveOnce(ctx: ReservationContext, input: Schemas['ReservationI
       taken.map(({ row }) => row.product_id).filter((productId) => !stillInStock.has(productId)),
     );
     // Answered from what was just written (the items are in variant id order, as `itemsOf` reads them).
-    return toReservation(inserted, stored);
+    return toReservation(reservation, stored);
   });
 }
 

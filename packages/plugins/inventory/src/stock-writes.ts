@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { InventoryDatabase } from './database.js';
 import type { VariantRow } from './mappers.js';
 
@@ -38,35 +39,56 @@ function lockedInOrder(db: Db, items: readonly StockItem[]) {
     .forUpdate();
 }
 
+/** A variant as a stock write answers it: what its `inventory.stock-changed` event and the sold-out check need. */
+export type WrittenStock = Pick<VariantRow, 'id' | 'product_id' | 'store_id' | 'stock_on_hand' | 'reserved'>;
+
 /**
- * Reserves each item's quantity for `reservationId` in one statement, only on a variant that has it
- * available (`stock_on_hand - reserved >= quantity`, checked again on the row's latest version when
- * a concurrent write changed it) and that `sellable` allows, and stores the reservation's item for
- * each variant taken in the same statement. The rows taken come back in variant id order; the
- * others (short, off sale, missing) do not, and the caller refuses the whole reservation (rolling
- * these writes back) when any is missing. Items are distinct variants.
+ * A new reservation, in one statement: its row is inserted (`on conflict (reference) do nothing`);
+ * only if it was, each item's quantity is reserved on a variant that has it available
+ * (`stock_on_hand - reserved >= quantity`, checked again on the row's latest version when a
+ * concurrent write changed it) and that `sellable` allows, the variants locked in id order first,
+ * and the reservation's item is stored for each variant taken. `inserted` is false when the
+ * reference was reserved before (nothing else was written or locked); `taken` holds the variants
+ * taken, in id order. The others (short, off sale, missing) are not there, and the caller refuses
+ * the whole reservation (rolling these writes back) when any is missing. Items are distinct variants.
  */
-export async function reserveVariants(
+export async function insertReservation(
   db: Db,
-  reservationId: string,
+  reservation: Insertable<InventoryDatabase['reservations']>,
   items: readonly StockItem[],
   now: Date,
   // biome-ignore lint/suspicious/noExplicitAny: the expression builder's selectFrom, typed by the caller's query
   sellable: (selectFrom: any) => any,
-): Promise<VariantRow[]> {
-  if (items.length === 0) return [];
-  const rows = await db
+): Promise<{ inserted: boolean; taken: WrittenStock[] }> {
+  // The reservation just inserted, as the other parts of the statement see it (nothing when the reference was used).
+  // biome-ignore lint/suspicious/noExplicitAny: the expression builder's selectFrom, typed by the caller's query
+  const insertedExists = ({ exists, selectFrom }: any) => exists(selectFrom('inserted').select('inserted.id'));
+  const row = await db
+    .with('inserted', (cte) =>
+      cte
+        .insertInto('reservations')
+        .values(reservation)
+        .onConflict((conflict) => conflict.column('reference').doNothing())
+        .returning('reservations.id'),
+    )
     .with('taken', (cte) =>
       cte
         .updateTable('variants')
         .from(wanted(items))
         .set((eb) => ({ reserved: eb('variants.reserved', '+', eb.ref('wanted.quantity')), updated_at: now }))
         .whereRef('variants.id', '=', 'wanted.id')
-        .where('variants.id', 'in', lockedInOrder(db, items))
+        .where(insertedExists)
+        .where('variants.id', 'in', lockedInOrder(db, items).where(insertedExists))
         .where(sql<boolean>`variants.stock_on_hand - variants.reserved >= wanted.quantity`)
         .where(({ exists, selectFrom }) => exists(sellable(selectFrom)))
-        .returningAll('variants')
-        .returning('wanted.quantity as taken_quantity'),
+        .returning([
+          'variants.id',
+          'variants.product_id',
+          'variants.store_id',
+          'variants.stock_on_hand',
+          'variants.reserved',
+          'wanted.quantity as taken_quantity',
+        ]),
     )
     .with('stored', (cte) =>
       cte
@@ -75,14 +97,19 @@ export async function reserveVariants(
         .expression((eb) =>
           eb
             .selectFrom('taken')
-            .select([sql<string>`${reservationId}::text`.as('reservation_id'), 'taken.id', 'taken.product_id', 'taken.store_id', 'taken.taken_quantity']),
+            .innerJoin('inserted', (join) => join.onTrue())
+            .select(['inserted.id', 'taken.id as variant_id', 'taken.product_id', 'taken.store_id', 'taken.taken_quantity']),
         )
         .returning('reservation_items.variant_id'),
     )
-    .selectFrom('taken')
-    .selectAll('taken')
-    .execute();
-  return byVariantId(rows.map(({ taken_quantity: _quantity, ...row }) => row as VariantRow));
+    .selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom('inserted').select('inserted.id')).as('inserted'),
+      jsonArrayFrom(
+        eb.selectFrom('taken').select(['taken.id', 'taken.product_id', 'taken.store_id', 'taken.stock_on_hand', 'taken.reserved']).orderBy('taken.id'),
+      ).as('taken'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { inserted: Boolean(row.inserted), taken: row.taken as WrittenStock[] };
 }
 
 /** Takes each item's quantity off the stock on hand and the reserved count alike, in one statement; answers the rows written. */
