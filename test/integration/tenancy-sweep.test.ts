@@ -217,6 +217,11 @@ const serviceOnlyCases: Record<string, Case> = {
   async cancelPayment(w) {
     await refused(w.x.payment.cancelPayment({ params: { paymentId: w.paymentId }, body: {} }), [403]);
   },
+  async voidPayment(w) {
+    // The checkout's own customer and a store alike: voiding a reference is the order service's undo.
+    await refused(w.x.payment.voidPayment({ body: { reference: w.checkoutId } }), [403]);
+    await refused(w.storeA.payment.voidPayment({ body: { reference: w.checkoutId } }), [403]);
+  },
   async refundPayment(w) {
     await refused(w.x.payment.refundPayment({ params: { paymentId: w.paymentId }, body: { amount: idr(1000), reason: 'tenancy' } }), [403]);
   },
