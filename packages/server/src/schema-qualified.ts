@@ -89,8 +89,8 @@ class SchemaMark implements KyselyPlugin {
   constructor(private readonly schema: string) {}
 
   transformQuery(args: { node: RootOperationNode; queryId: QueryId }): RootOperationNode {
-    // The innermost mark wins, as the front-most `withSchema` plugin's rebuild would.
-    if ((args.node as Marked)[SCHEMA] !== undefined) return args.node;
+    // Plugins run in the order they were added: the mark added last wins, as with `withSchema`,
+    // whose latest plugin goes to the front and qualifies the tables before the earlier ones see them.
     return { ...args.node, [SCHEMA]: this.schema } as Marked;
   }
 

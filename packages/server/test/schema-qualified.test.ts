@@ -96,6 +96,9 @@ describe('the SQL is the text withSchema gives', () => {
     expect(shapes['join with an alias']!(compileOnly).compile().sql).toBe(plain);
     expect(plain).not.toContain('"cart".');
     expect(qualifiedBySchema(compileOnly, 'order').selectFrom('carts').selectAll().compile().sql).toBe('select * from "order"."carts"');
+    // Bound again, as with withSchema: the schema given last is the one used.
+    const twice = qualifiedBySchema(qualifiedBySchema(compileOnly, 'cart'), 'order').selectFrom('carts').selectAll().compile().sql;
+    expect(twice).toBe(compileOnly.withSchema('cart').withSchema('order').selectFrom('carts').selectAll().compile().sql);
   });
 
   test('a database opened without the marking compiler still gets its tables qualified (by withSchema)', () => {
