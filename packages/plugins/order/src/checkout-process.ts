@@ -143,10 +143,9 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           const payment = await createPayment(ctx, placementTotal(placement), placement.currency, settings);
           return { paymentId: payment.id, status: payment.status, instructions: payment.instructions ?? null, expiresAt: payment.expiresAt ?? null };
         },
-        async compensate(ctx, output) {
-          // Voided by the checkout's id, never created to find out: see payment-undo.ts.
-          const paymentId = output?.paymentId ?? (await requireCheckout(ctx.db, ctx.input.checkoutId)).payment_id;
-          await voidCheckoutPayment(ctx, ctx.input.checkoutId, paymentId);
+        async compensate(ctx) {
+          // Voided by the checkout's id, never created to find out, and refunded by the void if it was paid: see payment-undo.ts.
+          await voidCheckoutPayment(ctx, ctx.input.checkoutId);
         },
       },
       {

@@ -8,19 +8,13 @@ type Clients = Pick<Parameters<CheckoutStep['action']>[0], 'clients'>;
  * refusing any create of it from then on. Nothing is created to find out (before, a compensation
  * that did not know the payment asked `createPayment` again, which could charge only to cancel).
  *
- * A payment that took money before it could be cancelled is refused by the void as by a
- * cancellation (`PAYMENT_NOT_CANCELLABLE`); it is refunded in full when its id is known (the step's
- * output, or the checkout row). Without the id the refusal is thrown: the runner keeps the process
- * compensating and retries it (logged at error level, the payment id in the message), rather than
- * drop money it cannot name. A failure or no answer is thrown too, to be retried.
+ * A payment that took money before it could be cancelled is refunded in full by the void itself,
+ * once however often the void is repeated: the undo needs no payment id for it (before, the void
+ * refused such a payment and the undo could refund it only if it knew the id). A failure or no
+ * answer (also a refund the gateway refused, which needs a person) is thrown, to be retried.
  */
-export async function voidCheckoutPayment(ctx: Clients, checkoutId: string, knownPaymentId: string | null): Promise<void> {
-  try {
-    await ctx.clients.payment.voidPayment({ body: { reference: checkoutId, reason: 'the checkout was undone' } });
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'PAYMENT_NOT_CANCELLABLE' || !knownPaymentId) throw error;
-    await refundWhatIsLeft(ctx, knownPaymentId);
-  }
+export async function voidCheckoutPayment(ctx: Clients, checkoutId: string): Promise<void> {
+  await ctx.clients.payment.voidPayment({ body: { reference: checkoutId, reason: 'the checkout was undone' } });
 }
 
 /** Cancels a pending payment; one already paid is refunded in full instead, one already ended is left. */

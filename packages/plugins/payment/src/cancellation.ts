@@ -55,13 +55,18 @@ async function cancelAtGateway(ctx: PaymentContext, provider: PaymentProvider, r
     const known = await provider.status(ctx, row.id);
     if (known?.status !== 'pending') return known;
   }
+  return cancelCharge(ctx, provider, row.id);
+}
+
+/** Cancels a charge at its gateway; answers the transaction as the gateway then has it (paid, if it was paid a moment before). */
+export async function cancelCharge(ctx: PaymentContext, provider: PaymentProvider, paymentId: string): Promise<GatewayTransaction> {
   try {
-    return await provider.cancel(ctx, row.id);
+    return await provider.cancel(ctx, paymentId);
   } catch (error) {
     // Refused (Midtrans refuses to cancel what is no longer pending): paid a moment before, or
     // cancelled by a concurrent call. The gateway's status says which; only still pending is a refusal.
     if (!isProblemError(error) || error.code !== 'PAYMENT_PROVIDER_REFUSED') throw error;
-    const known = await provider.status(ctx, row.id);
+    const known = await provider.status(ctx, paymentId);
     if (!known || known.status === 'pending') throw error;
     return known;
   }

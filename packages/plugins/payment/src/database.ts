@@ -54,6 +54,11 @@ export interface PaymentDatabase {
     paid_at: Timestamp | null;
     created_at: Timestamp;
     updated_at: Timestamp;
+    /**
+     * When reconciliation made sure a cancelled payment has nothing live at its gateway (a charge can
+     * reach the gateway after a cancellation looked there); null until then (`orphan-charges.ts`).
+     */
+    gateway_checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   };
   payment_history: {
     id: string;

@@ -11,12 +11,16 @@ import { migrations } from './migrations/index.js';
 import { type PaymentPluginOptions, resolveSettings } from './options.js';
 import { createGateways } from './providers/index.js';
 import { reconcile } from './reconciliation.js';
+import { pruneVoidedReferences } from './void-retention.js';
 
 export type { PaymentDatabase, PaymentStatus } from './database.js';
 export { paymentErrors } from './errors.js';
 export type { PaymentEvents } from './generated/manifest.js';
 export type { PaymentPluginOptions } from './options.js';
 export type { GatewayStatus, PaymentProvider } from './providers/provider.js';
+
+/** Void records are kept for days: pruning them hourly is plenty. */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 /**
  * The payment service as a plugin. It needs no other service; the order service calls it.
@@ -48,6 +52,13 @@ export function paymentPlugin(options: PaymentPluginOptions = {}): Plugin {
         intervalMs: settings.reconcileIntervalMs,
         async run(ctx) {
           await reconcile(ctx, gateways, settings.reconcileAfterMs);
+        },
+      },
+      {
+        name: 'prune-voided-references',
+        intervalMs: PRUNE_INTERVAL_MS,
+        async run(ctx) {
+          await pruneVoidedReferences(ctx, settings.voidRetentionMs);
         },
       },
     ],

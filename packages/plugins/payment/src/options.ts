@@ -25,6 +25,11 @@ export interface PaymentPluginOptions {
   reconcileIntervalSeconds?: number;
   /** How long a payment may stay pending before reconciliation asks the gateway about it, in seconds; default 600. */
   reconcileAfterSeconds?: number;
+  /**
+   * How long a voided reference's record is kept, in days; default 30, at least 7 (the longest a
+   * charge lives). Older ones are pruned by the `prune-voided-references` job.
+   */
+  voidRetentionDays?: number;
   /** The `fetch` the gateway adapters use (tests pass their own); default the global one. */
   fetch?: typeof fetch;
   /** Where the fallbacks are read; default `process.env`. */
@@ -38,6 +43,7 @@ export interface PaymentSettings {
   midtrans: { serverKey: string; baseUrl: string; timeoutMs: number } | undefined;
   reconcileIntervalMs: number;
   reconcileAfterMs: number;
+  voidRetentionMs: number;
   fetch: typeof fetch;
 }
 
@@ -68,6 +74,18 @@ export function resolveSettings(options: PaymentPluginOptions): PaymentSettings 
     midtrans: serverKey ? { serverKey, baseUrl, timeoutMs: options.midtrans?.timeoutMs ?? 10_000 } : undefined,
     reconcileIntervalMs: seconds(options.reconcileIntervalSeconds, 'reconcileIntervalSeconds', 60),
     reconcileAfterMs: seconds(options.reconcileAfterSeconds, 'reconcileAfterSeconds', 600),
+    voidRetentionMs: voidRetentionMs(options.voidRetentionDays),
     fetch: options.fetch ?? fetch,
   };
+}
+
+/** Seven days: no payment's charge lives longer (`expiresInSeconds` at most 604800). */
+const MIN_VOID_RETENTION_DAYS = 7;
+
+function voidRetentionMs(days: number | undefined): number {
+  const resolved = days ?? 30;
+  if (!Number.isFinite(resolved) || resolved < MIN_VOID_RETENTION_DAYS) {
+    throw new Error(`payment: voidRetentionDays must be at least ${MIN_VOID_RETENTION_DAYS} (the longest a charge lives), got ${resolved}`);
+  }
+  return resolved * 86_400_000;
 }

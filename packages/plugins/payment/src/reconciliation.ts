@@ -1,3 +1,4 @@
+import { type OrphanReport, sweepCancelled } from './orphan-charges.js';
 import type { Gateways } from './providers/index.js';
 import { sendRefund } from './refunds.js';
 import { applyGatewayStatus, lockPayment, type PaymentContext, settle } from './transitions.js';
@@ -9,6 +10,8 @@ export interface ReconciliationReport {
   checked: number;
   settled: number;
   refundsRetried: number;
+  /** Recently cancelled payments checked at their gateway (`orphan-charges.ts`). */
+  cancelledChecked: OrphanReport;
 }
 
 /**
@@ -17,7 +20,8 @@ export interface ReconciliationReport {
  * changes nothing for long. The sandbox gateway expires its own unpaid charges when asked, so
  * sandbox payments past `expiresAt` expire here. A payment whose charge the gateway never received
  * (the store crashed or timed out before) fails. Refunds left pending by a lost answer are sent
- * again with their key, which the gateway dedupes.
+ * again with their key, which the gateway dedupes. Recently cancelled payments are checked once at
+ * their gateway for a charge left there (`orphan-charges.ts`).
  */
 export async function reconcile(
   ctx: PaymentContext & { log: { warn(details: object, message: string): void } },
@@ -35,7 +39,7 @@ export async function reconcile(
     .orderBy('id')
     .limit(BATCH)
     .execute();
-  const report: ReconciliationReport = { checked: 0, settled: 0, refundsRetried: 0 };
+  const report: ReconciliationReport = { checked: 0, settled: 0, refundsRetried: 0, cancelledChecked: { checked: 0, cancelled: 0, refunded: 0 } };
   for (const payment of due) {
     report.checked += 1;
     try {
@@ -68,6 +72,7 @@ export async function reconcile(
       ctx.log.warn({ err: error, paymentId: payment.id }, 'payment reconciliation failed');
     }
   }
+  report.cancelledChecked = await sweepCancelled(ctx, gateways, afterMs);
   const stuckRefunds = await ctx.db
     .selectFrom('refunds')
     .selectAll()

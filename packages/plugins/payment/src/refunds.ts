@@ -3,6 +3,7 @@ import { isProblemError, newId } from '@tokobapak/server';
 import type { Selectable } from 'kysely';
 import type { PaymentDatabase } from './database.js';
 import { paymentErrors } from './errors.js';
+import type { PaymentRow } from './mappers.js';
 import type { Gateways } from './providers/index.js';
 import { lockPayment, mustRead, type PaymentContext, recordHistory, type Tx } from './transitions.js';
 
@@ -47,31 +48,73 @@ async function reserveRefund(ctx: PaymentContext, paymentId: string, key: string
     }
     if (input.amount.currency !== payment.currency) throw paymentErrors.PAYMENT_CURRENCY_MISMATCH(`The payment is in ${payment.currency}`);
     if (payment.status !== 'paid' && payment.status !== 'partially_refunded') throw paymentErrors.PAYMENT_NOT_REFUNDABLE(`The payment is ${payment.status}`);
-    const held = await tx.db
-      .selectFrom('refunds')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<string | number>('amount'), eb.lit(0)).as('total'))
-      .where('payment_id', '=', paymentId)
-      .where('status', 'in', ['pending', 'succeeded'])
-      .executeTakeFirstOrThrow();
-    const left = Number(payment.amount) - Number(held.total);
+    const left = await refundableLeft(tx, payment);
     if (input.amount.amount > left) throw paymentErrors.PAYMENT_REFUND_EXCEEDS_PAID(`At most ${left} ${payment.currency} can still be refunded`);
-    const now = ctx.clock.now();
-    return tx.db
-      .insertInto('refunds')
-      .values({
-        id: newId('rfd'),
-        payment_id: paymentId,
-        idempotency_key: key,
-        amount: input.amount.amount,
-        currency: input.amount.currency,
-        reason: input.reason ?? null,
-        status: 'pending',
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return insertRefund(tx, payment, key, input.amount.amount, input.reason ?? null, ctx.clock.now());
   });
+}
+
+/**
+ * Refunds all a paid payment still holds, under a key of the service's own (`voidPayment`, and
+ * reconciliation for a charge the gateway took after the payment was cancelled here). The same key
+ * again finds the refund it made, so retries, also concurrent ones (they queue on the payment's
+ * lock), refund once; a refund left pending is sent again. A payment that holds nothing (never
+ * paid, or refunded already) is left as it is. A refund the gateway refused is answered as that
+ * refusal every time, for a person to settle: the money is not dropped silently.
+ */
+export async function refundInFull(ctx: PaymentContext, gateways: Gateways, paymentId: string, key: string, reason: string): Promise<void> {
+  const refund = await ctx.transaction(async (tx) => {
+    const payment = await lockPayment(tx, paymentId);
+    if (!payment) throw paymentErrors.PAYMENT_NOT_FOUND();
+    return reserveWhatIsLeft(tx, payment, key, reason, ctx.clock.now());
+  });
+  if (refund?.status === 'pending') await sendRefund(ctx, gateways, refund);
+  if (refund?.status === 'failed') {
+    throw paymentErrors.PAYMENT_PROVIDER_REFUSED(`The gateway refused refund ${refund.id} of payment ${paymentId}: it must be refunded another way`);
+  }
+}
+
+/**
+ * In the caller's transaction, with the payment locked: the refund of `key`, or a new one of all
+ * the payment still holds; null when it holds nothing.
+ */
+export async function reserveWhatIsLeft(tx: Tx, payment: PaymentRow, key: string, reason: string, now: Date): Promise<RefundRow | null> {
+  const existing = await tx.db.selectFrom('refunds').selectAll().where('payment_id', '=', payment.id).where('idempotency_key', '=', key).executeTakeFirst();
+  if (existing && existing.status !== 'failed') return existing;
+  const holds = payment.status === 'paid' || payment.status === 'partially_refunded';
+  const left = holds ? await refundableLeft(tx, payment) : 0;
+  // A refused refund stands while the money is still there; once it went back another way, nothing is owed.
+  if (existing) return left > 0 ? existing : null;
+  return left > 0 ? insertRefund(tx, payment, key, left, reason, now) : null;
+}
+
+/** What may still be refunded: the amount less the refunds pending or made. */
+async function refundableLeft(tx: Tx, payment: PaymentRow): Promise<number> {
+  const held = await tx.db
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string | number>('amount'), eb.lit(0)).as('total'))
+    .where('payment_id', '=', payment.id)
+    .where('status', 'in', ['pending', 'succeeded'])
+    .executeTakeFirstOrThrow();
+  return Number(payment.amount) - Number(held.total);
+}
+
+async function insertRefund(tx: Tx, payment: PaymentRow, key: string, amount: number, reason: string | null, now: Date): Promise<RefundRow> {
+  return tx.db
+    .insertInto('refunds')
+    .values({
+      id: newId('rfd'),
+      payment_id: payment.id,
+      idempotency_key: key,
+      amount,
+      currency: payment.currency,
+      reason,
+      status: 'pending',
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Asks the gateway for a pending refund and records the outcome. Safe to repeat: the gateway dedupes by the refund id. */

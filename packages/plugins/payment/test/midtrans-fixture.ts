@@ -27,6 +27,8 @@ export interface MidtransFixture {
   refunds: Map<string, { orderId: string; amount: number }>;
   /** Charge requests received (duplicates included). */
   chargeRequests: Array<Record<string, unknown>>;
+  /** The order id of every cancel request received (refused ones included). */
+  cancelRequests: string[];
   /** While set, charge requests wait for it before they are handled: a charge in flight. */
   holdCharges: Promise<void> | undefined;
   /** The next charge: `lost` makes the transaction but answers 500 (the answer is lost); `down` answers 503 and makes nothing. */
@@ -50,6 +52,7 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     transactions,
     refunds,
     chargeRequests,
+    cancelRequests: [],
     nextCharge: 'ok',
     holdCharges: undefined,
     setStatus(orderId, status) {
@@ -98,6 +101,7 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     if (match[2] === 'status' && request.method === 'GET')
       return send(response, 200, { ...transaction, status_code: '200', status_message: 'Success, transaction found' });
     if (match[2] === 'cancel' && request.method === 'POST') {
+      fixture.cancelRequests.push(orderId);
       if (transaction.transaction_status !== 'pending')
         return send(response, 412, { status_code: '412', status_message: 'Merchant cannot modify the status of the transaction' });
       transaction.transaction_status = 'cancel';

@@ -106,16 +106,34 @@ describe('voiding a reference', () => {
     expect(midtrans.transactions.get(stored?.id as string)?.transaction_status).toBe('cancel');
   });
 
-  test('a paid payment is not cancelled: the void is refused as a cancellation is, and the money stays to be refunded', async () => {
-    const input = paymentInput(null);
+  test('a paid payment is refunded in full, once, however many voids run, one after another or at once', async () => {
+    const input = paymentInput(null, { method: { type: 'qris' } });
     const payment = await order().createPayment({ body: input });
     // Paid at Midtrans, its notification not yet arrived: the store learns it when it tries to cancel.
     midtrans.setStatus(payment.id, 'settlement');
-    await expectProblem(order().voidPayment({ body: { reference: input.reference } }), 409, 'PAYMENT_NOT_CANCELLABLE');
-    expect((await order().getPayment({ params: { paymentId: payment.id } })).status).toBe('paid');
-    expect(midtrans.transactions.get(payment.id)?.transaction_status).toBe('settlement');
+    const voided = await order().voidPayment({ body: { reference: input.reference } });
+    expect(voided.payment).toMatchObject({ id: payment.id, status: 'refunded', refundedAmount: { amount: 150_000, currency: 'IDR' } });
+    expect(voided.payment?.refunds).toEqual([expect.objectContaining({ status: 'succeeded', amount: { amount: 150_000, currency: 'IDR' } })]);
+    expect(voided.payment?.history.map((entry) => entry.status)).toEqual(['pending', 'paid', 'refunded']);
+    // Voided again, and five times at once: nothing more goes back.
+    await Promise.all(Array.from({ length: 5 }, () => order().voidPayment({ body: { reference: input.reference } })));
+    expect((await order().voidPayment({ body: { reference: input.reference } })).payment?.status).toBe('refunded');
+    expect([...midtrans.refunds.values()].filter((refund) => refund.orderId === payment.id)).toEqual([{ orderId: payment.id, amount: 150_000 }]);
+    expect(midtrans.transactions.get(payment.id)?.transaction_status).toBe('refund');
+    expect(await outboxEvents(server, ['payment.refunded'], { subject: payment.id })).toHaveLength(1);
+    expect((await order().getPayment({ params: { paymentId: payment.id } })).refunds).toHaveLength(1);
     // The reference is void all the same: no second payment for it.
     await expectProblem(order().createPayment({ body: input }), 409, 'PAYMENT_REFERENCE_VOIDED');
+  });
+
+  test('voids racing the first one to a paid payment refund it once', async () => {
+    const input = paymentInput(null, { method: { type: 'qris' } });
+    const payment = await order().createPayment({ body: input });
+    midtrans.setStatus(payment.id, 'settlement');
+    const answers = await Promise.all(Array.from({ length: 6 }, () => order().voidPayment({ body: { reference: input.reference } })));
+    for (const answer of answers) expect(answer.payment?.status).toBe('refunded');
+    expect([...midtrans.refunds.values()].filter((refund) => refund.orderId === payment.id)).toHaveLength(1);
+    expect(await outboxEvents(server, ['payment.refunded'], { subject: payment.id })).toHaveLength(1);
   });
 
   test('only services may void', async () => {

@@ -93,7 +93,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Void a reference, so that its payment is cancelled or never made
+         * Void a reference, so that its payment is cancelled (or refunded) or never made
          * @description For a caller undoing what it may have paid for without knowing whether its `createPayment`
          *     ever reached this service (a crash, a timeout): it names the `reference`, not a payment.
          *     The reference is recorded as void first, so `createPayment` with it from then on — a call
@@ -105,13 +105,15 @@ export interface paths {
          *
          *     Idempotent: voiding again answers the same `voidedAt` and the payment as it is now. A
          *     payment already `failed`, `expired` or `cancelled` is left as it is. One that took money
-         *     (`paid`, `partially_refunded`, `refunded`, also when the gateway says it was paid a moment
-         *     before) is not cancelled: the void answers `PAYMENT_NOT_CANCELLABLE`, as a cancellation
-         *     would, and the caller refunds it by its id; the reference stays void.
+         *     (`paid` or `partially_refunded`, also when the gateway says it was paid a moment before)
+         *     cannot be cancelled, so the void refunds all it still holds through the gateway, with a
+         *     refund key of the payment's own: voids repeated, or run at once, refund it once, and the
+         *     payment ends `refunded`, with the refund in its `refunds` and a `payment.refunded` event.
          *
-         *     Errors: `PAYMENT_NOT_CANCELLABLE` (409: the payment took money),
-         *     `PAYMENT_PROVIDER_REFUSED` (422), `PAYMENT_PROVIDER_UNAVAILABLE` (503: the reference is
-         *     void, the payment not yet cancelled; void again).
+         *     Errors: `PAYMENT_PROVIDER_REFUSED` (422: the gateway refused the cancellation, or the
+         *     refund, which is then `failed` and must be settled another way; voiding again answers the
+         *     same), `PAYMENT_PROVIDER_UNAVAILABLE` (503: the reference is void, the payment not yet
+         *     cancelled or refunded; void again).
          */
         post: operations["voidPayment"];
         delete?: never;
@@ -278,7 +280,7 @@ export interface components {
             reference: string;
             /** @description When the reference was first voided. */
             voidedAt: components["schemas"]["Timestamp"];
-            /** @description The reference's payment as it now is (`cancelled`, `failed` or `expired`), or `null` when none was made. */
+            /** @description The reference's payment as it now is (`cancelled`, `failed`, `expired`, or `refunded` when it had been paid), or `null` when none was made. */
             payment: components["schemas"]["Payment"] | null;
         };
         RefundInput: {
@@ -678,7 +680,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The reference is void; its payment, if any, cancelled or already ended unpaid. */
+            /** @description The reference is void; its payment, if any, cancelled, refunded in full, or already ended unpaid. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -8,7 +8,7 @@ const document = {
     "title": "TokoBapak payment",
     "version": "0.1.0",
     "summary": "Payments through a gateway (a built-in sandbox, or Midtrans), their webhooks, refunds and reconciliation.",
-    "description": "The payment service takes money for a checkout through one configured gateway (the\n**provider**): the built-in **sandbox**, which runs inside the store and needs no account, or\n**Midtrans** (Core API). Another service (order) creates a payment for a checkout; the customer\npays outside the store (a bank transfer to a virtual account, an e-wallet, a QRIS code, a card);\nthe gateway then tells the store by a signed **webhook**, and the payment moves on.\n\nStatuses: `pending` → `paid` | `failed` | `expired` | `cancelled`; `paid` → `partially_refunded`\n| `refunded`; `partially_refunded` → `refunded`. A payment never goes back: a webhook that\nreports an older status (a replay, or one delivered out of order) is acknowledged and changes\nnothing. Every change is kept in the payment's `history`, and each final change publishes an\nevent in the same transaction.\n\nMoney-moving operations (create, cancel, refund) take an `Idempotency-Key`: the same call\nretried gives the same answer and moves money once. A payment is also unique per `reference`\n(the checkout id). A reference can be voided (`voidPayment`): its payment is cancelled, or, when\nnone was made, none ever will be.\n\nProposed error codes are named in each operation's description; platform codes such as\n`VALIDATION_FAILED`, `UNAUTHENTICATED`, `FORBIDDEN`, `IDEMPOTENCY_KEY_REUSED` and\n`IDEMPOTENCY_IN_PROGRESS` can come from any operation that lists the matching response.\n",
+    "description": "The payment service takes money for a checkout through one configured gateway (the\n**provider**): the built-in **sandbox**, which runs inside the store and needs no account, or\n**Midtrans** (Core API). Another service (order) creates a payment for a checkout; the customer\npays outside the store (a bank transfer to a virtual account, an e-wallet, a QRIS code, a card);\nthe gateway then tells the store by a signed **webhook**, and the payment moves on.\n\nStatuses: `pending` → `paid` | `failed` | `expired` | `cancelled`; `paid` → `partially_refunded`\n| `refunded`; `partially_refunded` → `refunded`. A payment never goes back: a webhook that\nreports an older status (a replay, or one delivered out of order) is acknowledged and changes\nnothing. Every change is kept in the payment's `history`, and each final change publishes an\nevent in the same transaction.\n\nMoney-moving operations (create, cancel, refund) take an `Idempotency-Key`: the same call\nretried gives the same answer and moves money once. A payment is also unique per `reference`\n(the checkout id). A reference can be voided (`voidPayment`): its payment is cancelled (refunded\nin full if it was paid), or, when none was made, none ever will be.\n\nProposed error codes are named in each operation's description; platform codes such as\n`VALIDATION_FAILED`, `UNAUTHENTICATED`, `FORBIDDEN`, `IDEMPOTENCY_KEY_REUSED` and\n`IDEMPOTENCY_IN_PROGRESS` can come from any operation that lists the matching response.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -250,8 +250,8 @@ const document = {
         "tags": [
           "Payments"
         ],
-        "summary": "Void a reference, so that its payment is cancelled or never made",
-        "description": "For a caller undoing what it may have paid for without knowing whether its `createPayment`\never reached this service (a crash, a timeout): it names the `reference`, not a payment.\nThe reference is recorded as void first, so `createPayment` with it from then on — a call\nstill in flight from before, or a retry — is refused with `PAYMENT_REFERENCE_VOIDED` and\ncharges nothing; then its payment, if one was made, is cancelled as `cancelPayment` would\n(at the gateway first). A create that was already charging when the void came cancels its\nown charge when it sees the void. So a create and a void of one reference, in any order or\nat once, end with no payment or a cancelled one.\n\nIdempotent: voiding again answers the same `voidedAt` and the payment as it is now. A\npayment already `failed`, `expired` or `cancelled` is left as it is. One that took money\n(`paid`, `partially_refunded`, `refunded`, also when the gateway says it was paid a moment\nbefore) is not cancelled: the void answers `PAYMENT_NOT_CANCELLABLE`, as a cancellation\nwould, and the caller refunds it by its id; the reference stays void.\n\nErrors: `PAYMENT_NOT_CANCELLABLE` (409: the payment took money),\n`PAYMENT_PROVIDER_REFUSED` (422), `PAYMENT_PROVIDER_UNAVAILABLE` (503: the reference is\nvoid, the payment not yet cancelled; void again).\n",
+        "summary": "Void a reference, so that its payment is cancelled (or refunded) or never made",
+        "description": "For a caller undoing what it may have paid for without knowing whether its `createPayment`\never reached this service (a crash, a timeout): it names the `reference`, not a payment.\nThe reference is recorded as void first, so `createPayment` with it from then on — a call\nstill in flight from before, or a retry — is refused with `PAYMENT_REFERENCE_VOIDED` and\ncharges nothing; then its payment, if one was made, is cancelled as `cancelPayment` would\n(at the gateway first). A create that was already charging when the void came cancels its\nown charge when it sees the void. So a create and a void of one reference, in any order or\nat once, end with no payment or a cancelled one.\n\nIdempotent: voiding again answers the same `voidedAt` and the payment as it is now. A\npayment already `failed`, `expired` or `cancelled` is left as it is. One that took money\n(`paid` or `partially_refunded`, also when the gateway says it was paid a moment before)\ncannot be cancelled, so the void refunds all it still holds through the gateway, with a\nrefund key of the payment's own: voids repeated, or run at once, refund it once, and the\npayment ends `refunded`, with the refund in its `refunds` and a `payment.refunded` event.\n\nErrors: `PAYMENT_PROVIDER_REFUSED` (422: the gateway refused the cancellation, or the\nrefund, which is then `failed` and must be settled another way; voiding again answers the\nsame), `PAYMENT_PROVIDER_UNAVAILABLE` (503: the reference is void, the payment not yet\ncancelled or refunded; void again).\n",
         "security": [
           {
             "serviceAuth": []
@@ -269,7 +269,7 @@ const document = {
         },
         "responses": {
           "200": {
-            "description": "The reference is void; its payment, if any, cancelled or already ended unpaid.",
+            "description": "The reference is void; its payment, if any, cancelled, refunded in full, or already ended unpaid.",
             "content": {
               "application/json": {
                 "schema": {
@@ -755,7 +755,7 @@ const document = {
             "description": "When the reference was first voided."
           },
           "payment": {
-            "description": "The reference's payment as it now is (`cancelled`, `failed` or `expired`), or `null` when none was made.",
+            "description": "The reference's payment as it now is (`cancelled`, `failed`, `expired`, or `refunded` when it had been paid), or `null` when none was made.",
             "oneOf": [
               {
                 "$ref": "#/components/schemas/Payment"

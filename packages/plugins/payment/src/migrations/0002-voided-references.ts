@@ -1,8 +1,9 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
- * The references voided by `voidPayment`: one row each, kept for good (a create may arrive any time
- * later, a retry or a call in flight since before a crash, and must still be refused).
+ * The references voided by `voidPayment`: one row each, kept long after any create of it could still
+ * arrive (a retry, or a call in flight since before a crash, must still be refused); the
+ * reconciliation job prunes them after `voidRetentionDays` (`void-retention.ts`).
  */
 export const voidedReferences: Migration = {
   // biome-ignore lint/suspicious/noExplicitAny: migrations run against the live schema
