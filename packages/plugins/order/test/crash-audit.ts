@@ -69,9 +69,9 @@ const AGREES: Record<string, { payment: string[]; reservation: string[]; redempt
   awaiting_payment: { payment: ['pending'], reservation: ['active'], redemption: ['active'], orders: ['pending_payment'] },
   // Settled: paid, the stock taken off the shelf, the coupon used, the orders paid.
   paid: { payment: ['paid'], reservation: ['committed'], redemption: ['committed'], orders: ['paid'] },
-  // Undone or given up: nothing open (no payment or a cancelled one, the stock and the coupon use back, no live order).
+  // Undone or given up: nothing open (no payment, a cancelled one, or one paid before the undo and refunded in full; the stock and the coupon use back, no live order).
   failed: {
-    payment: ['none', 'cancelled', 'failed', 'expired'],
+    payment: ['none', 'cancelled', 'failed', 'expired', 'refunded'],
     reservation: ['none', 'released', 'expired'],
     redemption: ['none', 'released', 'expired'],
     orders: ['cancelled'],
