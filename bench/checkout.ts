@@ -16,6 +16,7 @@
  *   pnpm bench:checkout --only ours --rounds 1 --heap                      # what the server's RSS is made of, at the window's start and end
  *   pnpm bench:checkout --only ours --rounds 1 --heap-snapshots /tmp/snaps # heap snapshots of the server as the window opens and closes
  *   pnpm bench:checkout --server-node-args=--max-semi-space-size=16       # V8 flags for the store's process
+ *   pnpm bench:checkout --cost-by-request 200 --runtime dist               # the store's CPU per request of a checkout, one shopper
  *
  * `--runtime src` (the default) loads the packages from their sources through tsx, as the other
  * checkout figures were taken; `dist` is what `tokobapak start` runs, and its memory is the users'.
@@ -31,6 +32,7 @@ import { createTokenService, newId } from '@tokobapak/server';
 import pg from 'pg';
 import { adminQuery } from './bench-database.js';
 import type { HeapSample } from './checkout/heap-report.js';
+import { costByRequest } from './checkout/request-cost.js';
 import { type CheckoutTiming, checkoutOnce, JsonConnection, type Shelf } from './checkout/shopper.js';
 import { type CpuUsage, cpuSnapshot, cpuUsageSince } from './cpu.js';
 import { checkDistBuilds } from './dist-check.js';
@@ -53,6 +55,7 @@ const { values } = parseArgs({
     heap: { type: 'boolean', default: false },
     'heap-snapshots': { type: 'string' },
     'server-node-args': { type: 'string', default: '' },
+    'cost-by-request': { type: 'string' },
     'postgres-url': { type: 'string', default: process.env.TOKOBAPAK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -295,120 +298,145 @@ try {
   const customer = () => ({
     authorization: `Bearer ${tokens.signAccessToken({ userId: newId('usr'), role: 'customer', sessionId: `ses_${'0'.repeat(26)}` })}`,
   });
-  const turns = { next: 0 };
-  const results: Array<{ ours?: RunResult; bare?: RunResult; load: number[] }> = [];
-  const kinds = only === 'both' ? (['ours', 'bare'] as const) : ([only] as const);
-  for (let round = 1; round <= rounds; round++) {
-    const order = round % 2 === 1 ? kinds : [...kinds].reverse();
-    const measured: { ours?: RunResult; bare?: RunResult; load: number[] } = { load: loadavg().map((value) => Math.round(value * 100) / 100) };
-    for (const which of order) {
-      const server = which === 'ours' ? (ours as RunningEntry) : (bare as RunningEntry);
-      const connections = Array.from({ length: shopperCount }, () => new JsonConnection(server.url));
-      const result = await run(server, connections, shelf, turns, which === 'ours' ? customer : () => ({}));
-      for (const connection of connections) connection.close();
-      measured[which] = result;
-      if (result.failures.length) failed = true;
-      log(
-        `round ${round} ${which}: ${result.checkoutsPerSecond.toFixed(1)} checkouts/s, p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms (pay→paid p50 ${result.settleMs.p50} p99 ${result.settleMs.p99} ms, ${result.pollsPerCheckout.toFixed(1)} reads; mean ms ${Object.entries(
-          result.partsMs,
-        )
-          .map(([part, ms]) => `${part} ${ms}`)
-          .join(
-            ', ',
-          )}), ${result.cpuMsPerCheckout.toFixed(1)} ms server CPU and ${result.transactionsPerCheckout.toFixed(1)} transactions per checkout, RSS max ${result.rss.maxMiB.toFixed(0)} MiB (peak ${result.rss.hwmMiB.toFixed(0)}), CPU server ${result.cpu.server.toFixed(2)} postgres ${result.cpu.postgres.toFixed(2)} machine ${result.cpu.machine.toFixed(2)}/${result.cpu.cores}, ${result.failures.length} failures${result.failures[0] ? ` (first: ${result.failures[0]})` : ''}`,
-      );
+  if (values['cost-by-request']) {
+    const count = Number(values['cost-by-request']);
+    const measure = async (server: RunningEntry, headers: () => Record<string, string>) => {
+      const connection = new JsonConnection(server.url);
+      await costByRequest(connection, shelf, server.pid, Math.min(20, count), headers); // warm-up: JIT, prepared statements
+      const costs = await costByRequest(connection, shelf, server.pid, count, headers);
+      connection.close();
+      return costs;
+    };
+    const mine = await measure(ours, customer);
+    const theirs = bare ? await measure(bare, () => ({})) : undefined;
+    const mean = (list: number[] | undefined) => (list?.length ? list.reduce((sum, value) => sum + value, 0) / list.length : Number.NaN);
+    const perCheckout = (costs: Map<string, number[]> | undefined) =>
+      [...(costs ?? [])].filter(([step]) => !step.startsWith('(')).reduce((sum, [, list]) => sum + (mean(list) * list.length) / count, 0);
+    log(`the main thread's CPU per request, one shopper, ${count} checkouts, ms (mean): TokoBapak, bare`);
+    for (const [step, list] of mine) {
+      log(`  ${step.padEnd(20)} ×${(list.length / count).toFixed(1)}  ${mean(list).toFixed(2).padStart(6)}  ${mean(theirs?.get(step)).toFixed(2).padStart(6)}`);
     }
-    results.push(measured);
-    const heap = measured.ours?.heap;
-    if (heap) {
-      const figures: Array<[string, keyof HeapSample]> = [
-        ['RSS', 'rss'],
-        ['V8 heap used', 'heapUsed'],
-        ['V8 heap reserved', 'heapTotal'],
-        ['of it young generation', 'newSpace'],
-        ['external', 'external'],
-        ['array buffers', 'arrayBuffers'],
-      ];
-      log(
-        `round ${round} ours, MiB at the window's start → end (max): ${figures.map(([name, key]) => `${name} ${mib(heap.start[key])} → ${mib(heap.end[key])} (${mib(heap.max[key])})`).join(', ')}`,
-      );
-      const during = (key: keyof HeapSample) => heap.end[key] - heap.start[key];
-      log(
-        `round ${round} ours, garbage collection in the window: ${during('scavenges')} scavenges (${during('scavengeMs').toFixed(0)} ms), ${during('fullGcs')} full (${during('fullGcMs').toFixed(0)} ms), ${((during('scavengeMs') + during('fullGcMs')) / Math.max(1, measured.ours?.completed ?? 0)).toFixed(2)} ms per checkout`,
-      );
+    log(`  per checkout          ${perCheckout(mine).toFixed(2).padStart(6)}  ${perCheckout(theirs).toFixed(2).padStart(6)}`);
+  } else {
+    const turns = { next: 0 };
+    const results: Array<{ ours?: RunResult; bare?: RunResult; load: number[] }> = [];
+    const kinds = only === 'both' ? (['ours', 'bare'] as const) : ([only] as const);
+    for (let round = 1; round <= rounds; round++) {
+      const order = round % 2 === 1 ? kinds : [...kinds].reverse();
+      const measured: { ours?: RunResult; bare?: RunResult; load: number[] } = { load: loadavg().map((value) => Math.round(value * 100) / 100) };
+      for (const which of order) {
+        const server = which === 'ours' ? (ours as RunningEntry) : (bare as RunningEntry);
+        const connections = Array.from({ length: shopperCount }, () => new JsonConnection(server.url));
+        const result = await run(server, connections, shelf, turns, which === 'ours' ? customer : () => ({}));
+        for (const connection of connections) connection.close();
+        measured[which] = result;
+        if (result.failures.length) failed = true;
+        log(
+          `round ${round} ${which}: ${result.checkoutsPerSecond.toFixed(1)} checkouts/s, p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms (pay→paid p50 ${result.settleMs.p50} p99 ${result.settleMs.p99} ms, ${result.pollsPerCheckout.toFixed(1)} reads; mean ms ${Object.entries(
+            result.partsMs,
+          )
+            .map(([part, ms]) => `${part} ${ms}`)
+            .join(
+              ', ',
+            )}), ${result.cpuMsPerCheckout.toFixed(1)} ms server CPU and ${result.transactionsPerCheckout.toFixed(1)} transactions per checkout, RSS max ${result.rss.maxMiB.toFixed(0)} MiB (peak ${result.rss.hwmMiB.toFixed(0)}), CPU server ${result.cpu.server.toFixed(2)} (kernel ${result.cpu.serverKernel.toFixed(2)}) postgres ${result.cpu.postgres.toFixed(2)} machine ${result.cpu.machine.toFixed(2)}/${result.cpu.cores}, ${result.failures.length} failures${result.failures[0] ? ` (first: ${result.failures[0]})` : ''}`,
+        );
+      }
+      results.push(measured);
+      const heap = measured.ours?.heap;
+      if (heap) {
+        const figures: Array<[string, keyof HeapSample]> = [
+          ['RSS', 'rss'],
+          ['V8 heap used', 'heapUsed'],
+          ['V8 heap reserved', 'heapTotal'],
+          ['of it young generation', 'newSpace'],
+          ['external', 'external'],
+          ['array buffers', 'arrayBuffers'],
+        ];
+        log(
+          `round ${round} ours, MiB at the window's start → end (max): ${figures.map(([name, key]) => `${name} ${mib(heap.start[key])} → ${mib(heap.end[key])} (${mib(heap.max[key])})`).join(', ')}`,
+        );
+        const during = (key: keyof HeapSample) => heap.end[key] - heap.start[key];
+        log(
+          `round ${round} ours, garbage collection in the window: ${during('scavenges')} scavenges (${during('scavengeMs').toFixed(0)} ms), ${during('fullGcs')} full (${during('fullGcMs').toFixed(0)} ms), ${((during('scavengeMs') + during('fullGcMs')) / Math.max(1, measured.ours?.completed ?? 0)).toFixed(2)} ms per checkout`,
+        );
+      }
+      const statements = measured.ours?.statements;
+      if (statements) {
+        const total = statements.reduce((sum, [, count]) => sum + count, 0);
+        log(`round ${round} ours: ${total.toFixed(1)} statements per checkout; the most frequent:`);
+        for (const [text, count] of statements.slice(0, 40)) log(`  ${count.toFixed(2).padStart(6)}  ${text}`);
+        log(`round ${round} ours: transactions per checkout, by their statements in order:`);
+        for (const [shape, count] of (measured.ours?.transactions ?? []).slice(0, 40)) log(`  ${count.toFixed(2).padStart(6)}  ${shape}`);
+      }
     }
-    const statements = measured.ours?.statements;
-    if (statements) {
-      const total = statements.reduce((sum, [, count]) => sum + count, 0);
-      log(`round ${round} ours: ${total.toFixed(1)} statements per checkout; the most frequent:`);
-      for (const [text, count] of statements.slice(0, 40)) log(`  ${count.toFixed(2).padStart(6)}  ${text}`);
-      log(`round ${round} ours: transactions per checkout, by their statements in order:`);
-      for (const [shape, count] of (measured.ours?.transactions ?? []).slice(0, 40)) log(`  ${count.toFixed(2).padStart(6)}  ${shape}`);
-    }
-  }
-  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
-  const range = (list: number[], digits = 0) => `${Math.min(...list).toFixed(digits)}–${Math.max(...list).toFixed(digits)}`;
-  const mark = (ok: boolean) => (ok ? '✅' : '❌');
-  const lines: string[] = [`load averages at the rounds' starts (1/5/15 min): ${results.map((result) => result.load.join('/')).join(', ')}`, ''];
-  const mine = results.flatMap((result) => (result.ours ? [result.ours] : []));
-  const theirs = results.flatMap((result) => (result.bare ? [result.bare] : []));
-  lines.push('| figure | target | TokoBapak, median (range) | bare, median (range) |', '|---|---|---|---|');
-  const row = (figure: string, target: string, read: (result: RunResult) => number, ok?: (value: number) => boolean, digits = 0) => {
-    // A round in which no checkout completed has no latency: left out rather than spoiling the range.
-    const ourValues = mine.map(read).filter(Number.isFinite);
-    const bareValues = theirs.map(read).filter(Number.isFinite);
-    const ourCell = ourValues.length ? `${median(ourValues).toFixed(digits)} (${range(ourValues, digits)})${ok ? ` ${mark(ok(median(ourValues)))}` : ''}` : '—';
-    const bareCell = bareValues.length ? `${median(bareValues).toFixed(digits)} (${range(bareValues, digits)})` : '—';
-    lines.push(`| ${figure} | ${target} | ${ourCell} | ${bareCell} |`);
-  };
-  row(
-    'completed checkouts/s',
-    `≥ ${TARGETS.checkoutsPerSecond}`,
-    (r) => r.checkoutsPerSecond,
-    (v) => v >= TARGETS.checkoutsPerSecond,
-    1,
-  );
-  row('p50 of a whole checkout, ms', '', (r) => r.latencyMs.p50);
-  row(
-    'p99 of a whole checkout, ms',
-    `≤ ${TARGETS.p99Ms}`,
-    (r) => r.latencyMs.p99,
-    (v) => v <= TARGETS.p99Ms,
-  );
-  row('pay → orders read as paid, p50 ms', '', (r) => r.settleMs.p50);
-  row('pay → orders read as paid, p99 ms', '', (r) => r.settleMs.p99);
-  row(
-    'server RSS under load, max MiB',
-    `≤ ${TARGETS.rssMiB}`,
-    (r) => r.rss.maxMiB,
-    (v) => v <= TARGETS.rssMiB,
-  );
-  row(
-    'server RSS peak since start (VmHWM), MiB',
-    `≤ ${TARGETS.rssMiB}`,
-    (r) => r.rss.hwmMiB,
-    (v) => v <= TARGETS.rssMiB,
-  );
-  row('server CPU, cores', '', (r) => r.cpu.server, undefined, 2);
-  row('server CPU per checkout, ms', '', (r) => r.cpuMsPerCheckout, undefined, 1);
-  row('database transactions (autocommit statements included) per checkout', '', (r) => r.transactionsPerCheckout, undefined, 1);
-  row('whole machine busy, cores', '', (r) => r.cpu.machine, undefined, 2);
-  row(
-    'failed checkouts',
-    '0',
-    (r) => r.failures.length,
-    (v) => v === 0,
-  );
-  if (mine.length && theirs.length) {
-    const shares = results
-      .filter((result) => result.ours && result.bare)
-      .map((result) => (result.ours as RunResult).checkoutsPerSecond / (result.bare as RunResult).checkoutsPerSecond);
-    lines.push(
-      '',
-      `TokoBapak's checkouts/s as a share of bare's, per round: median ${median(shares).toFixed(2)} (${range(shares, 2)}) over ${shares.length} rounds`,
+    const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
+    const range = (list: number[], digits = 0) => `${Math.min(...list).toFixed(digits)}–${Math.max(...list).toFixed(digits)}`;
+    const mark = (ok: boolean) => (ok ? '✅' : '❌');
+    const lines: string[] = [`load averages at the rounds' starts (1/5/15 min): ${results.map((result) => result.load.join('/')).join(', ')}`, ''];
+    const mine = results.flatMap((result) => (result.ours ? [result.ours] : []));
+    const theirs = results.flatMap((result) => (result.bare ? [result.bare] : []));
+    lines.push('| figure | target | TokoBapak, median (range) | bare, median (range) |', '|---|---|---|---|');
+    const row = (figure: string, target: string, read: (result: RunResult) => number, ok?: (value: number) => boolean, digits = 0) => {
+      // A round in which no checkout completed has no latency: left out rather than spoiling the range.
+      const ourValues = mine.map(read).filter(Number.isFinite);
+      const bareValues = theirs.map(read).filter(Number.isFinite);
+      const ourCell = ourValues.length
+        ? `${median(ourValues).toFixed(digits)} (${range(ourValues, digits)})${ok ? ` ${mark(ok(median(ourValues)))}` : ''}`
+        : '—';
+      const bareCell = bareValues.length ? `${median(bareValues).toFixed(digits)} (${range(bareValues, digits)})` : '—';
+      lines.push(`| ${figure} | ${target} | ${ourCell} | ${bareCell} |`);
+    };
+    row(
+      'completed checkouts/s',
+      `≥ ${TARGETS.checkoutsPerSecond}`,
+      (r) => r.checkoutsPerSecond,
+      (v) => v >= TARGETS.checkoutsPerSecond,
+      1,
     );
+    row('p50 of a whole checkout, ms', '', (r) => r.latencyMs.p50);
+    row(
+      'p99 of a whole checkout, ms',
+      `≤ ${TARGETS.p99Ms}`,
+      (r) => r.latencyMs.p99,
+      (v) => v <= TARGETS.p99Ms,
+    );
+    row('pay → orders read as paid, p50 ms', '', (r) => r.settleMs.p50);
+    row('pay → orders read as paid, p99 ms', '', (r) => r.settleMs.p99);
+    row(
+      'server RSS under load, max MiB',
+      `≤ ${TARGETS.rssMiB}`,
+      (r) => r.rss.maxMiB,
+      (v) => v <= TARGETS.rssMiB,
+    );
+    row(
+      'server RSS peak since start (VmHWM), MiB',
+      `≤ ${TARGETS.rssMiB}`,
+      (r) => r.rss.hwmMiB,
+      (v) => v <= TARGETS.rssMiB,
+    );
+    row('server CPU, cores', '', (r) => r.cpu.server, undefined, 2);
+    row('of which in the kernel (socket writes, wakeups), cores', '', (r) => r.cpu.serverKernel, undefined, 2);
+    row('PostgreSQL CPU, cores', '', (r) => r.cpu.postgres, undefined, 2);
+    row('server CPU per checkout, ms', '', (r) => r.cpuMsPerCheckout, undefined, 1);
+    row('database transactions (autocommit statements included) per checkout', '', (r) => r.transactionsPerCheckout, undefined, 1);
+    row('whole machine busy, cores', '', (r) => r.cpu.machine, undefined, 2);
+    row(
+      'failed checkouts',
+      '0',
+      (r) => r.failures.length,
+      (v) => v === 0,
+    );
+    if (mine.length && theirs.length) {
+      const shares = results
+        .filter((result) => result.ours && result.bare)
+        .map((result) => (result.ours as RunResult).checkoutsPerSecond / (result.bare as RunResult).checkoutsPerSecond);
+      lines.push(
+        '',
+        `TokoBapak's checkouts/s as a share of bare's, per round: median ${median(shares).toFixed(2)} (${range(shares, 2)}) over ${shares.length} rounds`,
+      );
+    }
+    process.stdout.write(`\n${lines.join('\n')}\n`);
   }
-  process.stdout.write(`\n${lines.join('\n')}\n`);
 } finally {
   for (const server of servers.reverse()) await server.stop();
   await adminQuery(adminUrl, `drop database if exists ${database} with (force)`);

@@ -6,6 +6,8 @@ import { performance } from 'node:perf_hooks';
 export interface CpuUsage {
   /** The server process (event loop, GC, thread pool). */
   server: number;
+  /** The part of `server` spent in the kernel on the server's behalf (socket writes to PostgreSQL and clients, wakeups). */
+  serverKernel: number;
   /** This process: autocannon. */
   loadGenerator: number;
   /** Every `postgres` process on the machine (the bench database's backends, WAL writer, …). */
@@ -18,6 +20,7 @@ export interface CpuUsage {
 interface Snapshot {
   at: number;
   server: number | undefined;
+  serverKernel: number | undefined;
   loadGenerator: number;
   postgres: number | undefined;
   busy: number | undefined;
@@ -31,7 +34,7 @@ const TICKS_PER_SECOND = 100;
 export async function cpuSnapshot(pid: number): Promise<Snapshot> {
   const [server, postgres, machine] = await Promise.all([readProcessTicks(pid), readPostgresTicks(), readMachineTicks()]);
   const own = process.cpuUsage();
-  return { at: performance.now(), server, loadGenerator: (own.user + own.system) / 1e6, postgres, busy: machine?.busy, total: machine?.total };
+  return { at: performance.now(), server: server?.total, serverKernel: server?.kernel, loadGenerator: (own.user + own.system) / 1e6, postgres, busy: machine?.busy, total: machine?.total };
 }
 
 /** CPU use between an earlier snapshot and now. */
@@ -46,6 +49,7 @@ export async function cpuUsageSince(before: Snapshot, pid: number): Promise<CpuU
       : Number.NaN;
   return {
     server: ticks(before.server, after.server),
+    serverKernel: ticks(before.serverKernel, after.serverKernel),
     loadGenerator: (after.loadGenerator - before.loadGenerator) / seconds,
     postgres: ticks(before.postgres, after.postgres),
     machine,
@@ -53,12 +57,12 @@ export async function cpuUsageSince(before: Snapshot, pid: number): Promise<CpuU
   };
 }
 
-async function readProcessTicks(pid: number): Promise<number | undefined> {
+async function readProcessTicks(pid: number): Promise<{ total: number; kernel: number } | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return { total: Number(fields[11]) + Number(fields[12]), kernel: Number(fields[12]) };
   } catch {
     return undefined;
   }
@@ -72,7 +76,10 @@ async function readPostgresTicks(): Promise<number | undefined> {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
       if (!stat.includes('(postgres)')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += Number(fields[11]) + Number(fields[12]);
+      // utime and stime, plus cutime and cstime (fields 16 and 17): a backend that exits (a pooled
+      // connection closed) hands its CPU time to the postmaster's children's counters, so the sum
+      // never falls when one goes.
+      total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     }
     return total;
   } catch {

@@ -90,7 +90,16 @@ export interface CheckoutTiming {
  * checkout every `pollMs` until its orders are paid (the stock committed). The connection's headers
  * say who shops: a customer has one open cart, so each checkout should be another customer's.
  */
-export async function checkoutOnce(connection: JsonConnection, shelf: Shelf, turn: number, pollMs: number, timeoutMs = 30_000): Promise<CheckoutTiming> {
+export async function checkoutOnce(
+  connection: JsonConnection,
+  shelf: Shelf,
+  turn: number,
+  pollMs: number,
+  timeoutMs = 30_000,
+  /** Called after each request's answer with the step's name (`--cost-by-request`); awaited before the next request. */
+  afterStep?: (step: string) => Promise<void>,
+): Promise<CheckoutTiming> {
+  const stepDone = afterStep ?? (async () => {});
   const started = performance.now();
   let mark = started;
   const lap = () => {
@@ -100,9 +109,11 @@ export async function checkoutOnce(connection: JsonConnection, shelf: Shelf, tur
     return taken;
   };
   const cart = await connection.send('POST', '/cart/carts', { currency: 'IDR' });
+  await stepDone('create cart');
   for (const [index, store] of shelf.stores.entries()) {
     const variantId = store.variantIds[(turn * 7 + index) % store.variantIds.length] as string;
     await connection.send('POST', `/cart/carts/${cart.id}/lines`, { variantId, quantity: 1 + (turn % 2) });
+    await stepDone('add a line');
   }
   const cartMs = lap();
   for (const store of shelf.stores) {
@@ -112,21 +123,26 @@ export async function checkoutOnce(connection: JsonConnection, shelf: Shelf, tur
       items: [{ weight: 250, quantity: 2 }],
       currency: 'IDR',
     });
+    await stepDone('quote shipping');
     const optionId = quote.options[0]?.optionId;
     if (!optionId) throw new Error(`store ${store.storeId} quoted no shipping option`);
     await connection.send('PUT', `/cart/carts/${cart.id}/shipping/${store.storeId}`, { optionId });
+    await stepDone('choose shipping');
   }
   const shippingMs = lap();
   const checkout = await connection.send('POST', '/order/checkouts', { cartId: cart.id, shippingAddress: ADDRESS, paymentMethod: { type: 'qris' } });
   if (checkout.status !== 'awaiting_payment' || !checkout.payment?.id) throw new Error(`checkout ${checkout.id} is ${checkout.status}, not awaiting payment`);
+  await stepDone('check out');
   const checkoutMs = lap();
   await connection.send('POST', `/payment/sandbox/${checkout.payment.id}/simulate`, { outcome: 'paid' });
+  await stepDone('pay (and settle)');
   const payMs = lap();
   const paidAt = performance.now();
   let polls = 0;
   for (;;) {
     const current = await connection.send('GET', `/order/checkouts/${checkout.id}`);
     polls += 1;
+    await stepDone('read the checkout');
     const orders = current.orders as Array<{ status: string }>;
     if (current.status === 'paid' && orders.length === shelf.stores.length && orders.every((order) => order.status === 'paid')) break;
     if (current.status !== 'awaiting_payment' && current.status !== 'paid') throw new Error(`checkout ${checkout.id} became ${current.status}`);
