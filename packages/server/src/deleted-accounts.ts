@@ -1,7 +1,9 @@
 import { portEvents } from '@tokobapak/sdk';
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { Caller } from './caller.js';
+import { coalescedReader } from './coalesced-reads.js';
 import { platformErrors } from './errors.js';
+import { queryTemplate } from './query-templates.js';
 
 /** `tokobapak.deleted_accounts`: user ids whose credentials must stop at once (user ids are never reused). */
 export const deletedAccountsMigration: Migration = {
@@ -33,10 +35,12 @@ export const ACCOUNT_DELETED: string | undefined = (portEvents as Partial<Record
  * to 15 minutes of new API keys, products, banners. The runtime refuses every write (any method
  * but GET and HEAD) by an access token or API key of a listed account with 401.
  *
- * Cost: one primary-key lookup per write by a person or key; a listed id is remembered for good in
- * the process (an account never comes back), an unlisted one is not remembered, so a deletion
- * takes effect at once in every process that shares the database. Reads are not checked: the
- * account's own data is erased, and a read of public data needs no account.
+ * Cost: one primary-key lookup per write by a person or key, shared by the writes that ask in the
+ * same turn of the event loop (`coalescedReader`: the lookup starts after each of them asked, so
+ * none is answered from a read older than its own would have been); a listed id is remembered for
+ * good in the process (an account never comes back), an unlisted one is not remembered, so a
+ * deletion takes effect at once in every process that shares the database. Reads are not checked:
+ * the account's own data is erased, and a read of public data needs no account.
  *
  * Filled by the auth service as it erases a credential (`ctx.accounts.markDeleted`, before the
  * deletion answers) and by a runtime consumer of the `accountDeleted` port's event (for processes on other databases).
@@ -47,9 +51,30 @@ export interface DeletedAccounts {
   refuseWritesOfDeleted(method: string, caller: Caller): Promise<void>;
 }
 
+interface DenylistTables {
+  'tokobapak.deleted_accounts': { user_id: string; deleted_at: Date };
+}
+
+/** Whether one account is listed: the usual case, an `=` that PostgreSQL plans once per connection. */
+const listedOne = queryTemplate<DenylistTables, { userId: string }, { user_id: string }>({
+  name: 'deleted_account',
+  build: (db, p) => db.selectFrom('tokobapak.deleted_accounts').select('user_id').where('user_id', '=', p.userId),
+});
+
+/** Which of several accounts are listed (the writes of concurrent requests, asked together). */
+const listedAmong = queryTemplate<DenylistTables, { userIds: string[] }, { user_id: string }>({
+  name: 'deleted_accounts_among',
+  build: (db, p) => db.selectFrom('tokobapak.deleted_accounts').select('user_id').where(sql<boolean>`user_id = any(${p.userIds}::text[])`),
+});
+
 /** The denylist on `db` (the runtime's schema). */
 export function createDeletedAccounts(db: Kysely<unknown>): DeletedAccounts {
   const known = new Set<string>();
+  const denylist = db as unknown as Kysely<DenylistTables>;
+  const listed = coalescedReader(async (userIds: string[]) => {
+    const rows = userIds.length === 1 ? await listedOne.execute(denylist, { userId: userIds[0] as string }) : await listedAmong.execute(denylist, { userIds });
+    return new Map(rows.map((row) => [row.user_id, true]));
+  });
   return {
     async markDeleted(userId, at, within = db) {
       await sql`insert into tokobapak.deleted_accounts (user_id, deleted_at) values (${userId}, ${at}) on conflict (user_id) do nothing`.execute(within);
@@ -59,8 +84,7 @@ export function createDeletedAccounts(db: Kysely<unknown>): DeletedAccounts {
       if (method === 'GET' || method === 'HEAD') return;
       if (caller.kind !== 'user' && caller.kind !== 'apiKey') return;
       if (!known.has(caller.userId)) {
-        const listed = await sql`select 1 from tokobapak.deleted_accounts where user_id = ${caller.userId}`.execute(db);
-        if (listed.rows.length === 0) return;
+        if (!(await listed([caller.userId])).has(caller.userId)) return;
         if (known.size >= 100_000) known.clear();
         known.add(caller.userId);
       }
