@@ -82,6 +82,12 @@ export interface ServerConfig {
   /** Event relay polling interval in ms (default 250). */
   eventPollIntervalMs?: number;
   /**
+   * The least time between the starts of two relay passes that commits ask for, in ms (default 50):
+   * under load each pass then takes the events of several commits. The first commit after a pause
+   * is relayed at once, and `prompt` consumers never wait for a pass. 0 passes at every commit.
+   */
+  eventMinPassIntervalMs?: number;
+  /**
    * How long events are kept, in ms (default 604,800,000: 7 days). The relay deletes outbox rows
    * older than this once every consumer has moved past them and no retry or dead letter needs them,
    * and `processed_events` rows older than this whose event has left the outbox. A consumer started

@@ -242,6 +242,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     relay = createInProcessRelay({
       db,
       pollIntervalMs: config.eventPollIntervalMs ?? 250,
+      ...(config.eventMinPassIntervalMs === undefined ? {} : { minPassIntervalMs: config.eventMinPassIntervalMs }),
       retentionMs: config.eventRetentionMs,
       pruneIntervalMs: config.eventPruneIntervalMs,
       log: app.log,

@@ -45,6 +45,14 @@ export interface InProcessRelayOptions {
   /** How often to look for new events when not nudged (default 250 ms). */
   pollIntervalMs?: number;
   /**
+   * The least time between the starts of two passes a commit asks for (default 50 ms). A pass costs
+   * a few statements whatever it finds; under load commits come every few ms, and passes run back
+   * to back, one or two events each. Spacing them lets each pass take what committed meanwhile.
+   * A quiet store is not slowed: the first commit after a pause is passed on at once. Consumers a
+   * shopper waits on are `prompt` and do not wait for a pass at all. 0 runs a pass per nudge.
+   */
+  minPassIntervalMs?: number;
+  /**
    * Events of its types a consumer handles in one transaction (default 100). Larger batches cost
    * fewer statements per event but hold the transaction, and on embedded PGlite the one connection,
    * longer. Events of other types never count: they are passed over in bulk.
@@ -76,6 +84,7 @@ export interface InProcessRelayOptions {
 type Db = Kysely<any>;
 
 const DEFAULT_BATCH_SIZE = 100;
+const DEFAULT_MIN_PASS_INTERVAL_MS = 50;
 // Batches one consumer may take per pass before the others get their turn.
 const BATCHES_PER_PASS = 10;
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
@@ -126,6 +135,8 @@ const consoleLog: EventLog = {
 export function createInProcessRelay(options: InProcessRelayOptions): EventTransport {
   const { db, consumers } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const minPassIntervalMs = options.minPassIntervalMs ?? DEFAULT_MIN_PASS_INTERVAL_MS;
+  if (!(minPassIntervalMs >= 0 && minPassIntervalMs <= MAX_TIMER_MS)) throw new Error(`event pass spacing must be between 0 and ${MAX_TIMER_MS} ms, got ${minPassIntervalMs}`);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`event batch size must be a positive integer, got ${batchSize}`);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
@@ -156,6 +167,9 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   let stopping = false;
   let nudged = false;
   let timer: NodeJS.Timeout | undefined;
+  // When the timer's last pass started (performance.now()), for `minPassIntervalMs`.
+  let lastTickAt = Number.NEGATIVE_INFINITY;
+  let timerDueAt = Number.POSITIVE_INFINITY;
   let running: Promise<PassResult> | undefined;
   let queued: Promise<PassResult> | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -511,18 +525,25 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   function schedule(delayMs: number): void {
     if (!started) return;
     clearTimeout(timer);
+    timerDueAt = performance.now() + delayMs;
     timer = setTimeout(tick, delayMs);
     timer.unref();
+  }
+
+  /** How long a pass asked for now waits: none after a pause, the rest of the spacing right after a pass. */
+  function spacing(): number {
+    return Math.max(0, lastTickAt + minPassIntervalMs - performance.now());
   }
 
   async function tick(): Promise<void> {
     timer = undefined;
     nudged = false;
+    lastTickAt = performance.now();
     let delay = pollIntervalMs;
     const result = await pass();
     // More is waiting (a pass takes a bounded number of batches): go on at once.
     if (result.progressed && !result.caughtUp) delay = 0;
-    if (nudged) delay = 0;
+    if (nudged) delay = spacing();
     if (started && !timer) schedule(delay);
   }
 
@@ -551,9 +572,11 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     nudge(published) {
       if (!started) return;
       if (published && published.length > 0) promptDelivery.deliver(published);
-      // During a pass the timer is unset: the pass reschedules at once when it ends.
-      if (timer) schedule(0);
-      else nudged = true;
+      // During a pass the timer is unset: the pass reschedules when it ends. A timer already due
+      // sooner than the spacing (a pass that had more waiting) is left as it is.
+      if (timer) {
+        if (performance.now() + spacing() < timerDueAt) schedule(spacing());
+      } else nudged = true;
     },
 
     async drain(timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS) {

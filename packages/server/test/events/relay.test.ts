@@ -155,6 +155,39 @@ describe('delivery', () => {
     expect(mail.ids()).toEqual([event.id]);
   });
 
+  test('commits close together are relayed in one pass; the first after a pause at once', async () => {
+    const deliveries = new Set<unknown>();
+    const handledAt: number[] = [];
+    const consumer: Consumer = {
+      name: 't2b.spaced',
+      types: ['t2b.placed'],
+      async handle(_event, trx) {
+        deliveries.add(trx); // one transaction per delivery
+        handledAt.push(performance.now());
+      },
+    };
+    const transport = relay({ consumers: [consumer], pollIntervalMs: 60_000, minPassIntervalMs: 1_000 });
+    transport.start();
+    await transport.drain();
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // a pause longer than the spacing
+
+    const first = performance.now();
+    await publish('t2b.placed');
+    transport.nudge();
+    await waitUntil(() => handledAt.length === 1);
+    // After a pause the pass is not held back by the spacing.
+    expect((handledAt[0] as number) - first).toBeLessThan(700);
+    await new Promise((resolve) => setTimeout(resolve, 150)); // that pass has ended
+    for (let n = 0; n < 8; n++) {
+      await publish('t2b.placed');
+      transport.nudge();
+    }
+    await waitUntil(() => handledAt.length === 9, 5_000);
+    // The eight came while the spacing ran: they wait for one pass together, not eight.
+    expect(deliveries.size).toBe(2);
+    expect((handledAt[8] as number) - (handledAt[0] as number)).toBeGreaterThan(800);
+  });
+
   test('skips event types a consumer does not want, moving its offset past them', async () => {
     const picky = recorder('t3.picky', ['t3.wanted']);
     await publish('t3.other');
