@@ -34,7 +34,15 @@ const TICKS_PER_SECOND = 100;
 export async function cpuSnapshot(pid: number): Promise<Snapshot> {
   const [server, postgres, machine] = await Promise.all([readProcessTicks(pid), readPostgresTicks(), readMachineTicks()]);
   const own = process.cpuUsage();
-  return { at: performance.now(), server: server?.total, serverKernel: server?.kernel, loadGenerator: (own.user + own.system) / 1e6, postgres, busy: machine?.busy, total: machine?.total };
+  return {
+    at: performance.now(),
+    server: server?.total,
+    serverKernel: server?.kernel,
+    loadGenerator: (own.user + own.system) / 1e6,
+    postgres,
+    busy: machine?.busy,
+    total: machine?.total,
+  };
 }
 
 /** CPU use between an earlier snapshot and now. */

@@ -29,9 +29,7 @@ test('writes asked together: each deleted account is refused, each live one pass
     const fresh = createDeletedAccounts(database.db);
     const ids = ['usr_live_a', 'usr_gone_2', 'usr_live_b', 'usr_gone_1', 'usr_live_c'].slice(round % 2);
     const outcomes = await Promise.allSettled(ids.map((id) => fresh.refuseWritesOfDeleted('POST', person(id))));
-    expect(outcomes.map((outcome, index) => [ids[index], outcome.status])).toEqual(
-      ids.map((id) => [id, id.startsWith('usr_gone') ? 'rejected' : 'fulfilled']),
-    );
+    expect(outcomes.map((outcome, index) => [ids[index], outcome.status])).toEqual(ids.map((id) => [id, id.startsWith('usr_gone') ? 'rejected' : 'fulfilled']));
     for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
   }
 });

@@ -136,7 +136,8 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   const { db, consumers } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const minPassIntervalMs = options.minPassIntervalMs ?? DEFAULT_MIN_PASS_INTERVAL_MS;
-  if (!(minPassIntervalMs >= 0 && minPassIntervalMs <= MAX_TIMER_MS)) throw new Error(`event pass spacing must be between 0 and ${MAX_TIMER_MS} ms, got ${minPassIntervalMs}`);
+  if (!(minPassIntervalMs >= 0 && minPassIntervalMs <= MAX_TIMER_MS))
+    throw new Error(`event pass spacing must be between 0 and ${MAX_TIMER_MS} ms, got ${minPassIntervalMs}`);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`event batch size must be a positive integer, got ${batchSize}`);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
