@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { authPlugin } from '@tokobapak/plugin-auth';
-import { createServer, type Plugin, type ServerConfig } from '@tokobapak/server';
+import { createServer, HEAP_GROWING_PERCENT, limitHeapGrowth, type Plugin, type ServerConfig } from '@tokobapak/server';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +23,9 @@ const { values } = parseArgs({
     'mail-dir': { type: 'string' },
   },
 });
+
+// As `tokobapak start` runs a store, so that the platform bench's memory is the users' (TOKOBAPAK_HEAP_GROWING_PERCENT=0 for V8's own choice).
+limitHeapGrowth(Number(process.env.TOKOBAPAK_HEAP_GROWING_PERCENT?.trim() || HEAP_GROWING_PERCENT));
 
 const plugins: Plugin[] = [];
 for (const name of (values.plugins ?? '').split(',').filter(Boolean)) {
