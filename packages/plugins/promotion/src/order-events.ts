@@ -10,12 +10,18 @@ const subscribe = eventSubscriber<PromotionDatabase, PromotionEvents>();
  * Feeds the first-order condition: a customer whose order (any store) was paid is no longer a
  * first-time buyer. Placing an order is not enough: a checkout left unpaid (expired, failed,
  * cancelled) must not use up the customer's first-order promotion. The earliest order wins, so a
- * redelivered or late event changes nothing.
+ * redelivered or late event changes nothing. One statement per paid checkout, not per order.
  */
 export const trackFirstOrders = subscribe({
   name: 'track-first-orders',
   types: [eventTypes.order.confirmed],
   async handle(event, tx) {
+    // A checkout's orders (one per store) are confirmed together, each with its event, all for one
+    // customer at one time and committed at once: the first of them records the customer for all
+    // (the others would each run an upsert that changes nothing). An event without the list, from
+    // before it was added (or one that does not list its own order), records as before.
+    const together = event.data.checkoutOrderIds ?? [];
+    if (together.includes(event.data.orderId) && together[0] !== event.data.orderId) return;
     const at = new Date(event.time);
     await tx.db
       .insertInto('ordering_customers')

@@ -691,6 +691,19 @@ export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, 
             ]
           }
         }
+      },
+      "checkoutOrderIds": {
+        "type": "array",
+        "maxItems": 1000,
+        "items": {
+          "type": "string",
+          "pattern": "^ord_[0-9a-z]{26}$",
+          "description": "Order id.",
+          "examples": [
+            "ord_01jd2x7k9q3m4n5p6r7s8t9v0w"
+          ]
+        },
+        "description": "Every order the checkout's payment confirmed, this one included, in the order their\n`order.confirmed` events were published. They are published together, in one\ntransaction, for one customer at one time: a consumer that records something per\ncustomer rather than per order can act on the first of them only. Absent in events\nfrom before it was added.\n"
       }
     }
   },

@@ -631,6 +631,14 @@ export interface components {
             customerId: components["schemas"]["UserId"];
             storeId: components["schemas"]["StoreId"];
             total: components["schemas"]["Money"];
+            /**
+             * @description Every order the checkout's payment confirmed, this one included, in the order their
+             *     `order.confirmed` events were published. They are published together, in one
+             *     transaction, for one customer at one time: a consumer that records something per
+             *     customer rather than per order can act on the first of them only. Absent in events
+             *     from before it was added.
+             */
+            checkoutOrderIds?: components["schemas"]["OrderId"][];
         };
         OrderCompletedEvent: {
             orderId: components["schemas"]["OrderId"];

@@ -1793,6 +1793,14 @@ const document = {
           },
           "total": {
             "$ref": "#/components/schemas/Money"
+          },
+          "checkoutOrderIds": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/OrderId"
+            },
+            "description": "Every order the checkout's payment confirmed, this one included, in the order their\n`order.confirmed` events were published. They are published together, in one\ntransaction, for one customer at one time: a consumer that records something per\ncustomer rather than per order can act on the first of them only. Absent in events\nfrom before it was added.\n"
           }
         }
       },
