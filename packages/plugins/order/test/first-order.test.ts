@@ -62,7 +62,9 @@ async function countFirstOrderWrites(): Promise<() => Promise<number>> {
   await sql`create or replace function public.count_first_order_write() returns trigger language plpgsql as $$
     begin insert into public.first_order_writes default values; return null; end $$`.execute(db);
   await sql`drop trigger if exists first_order_writes on promotion.ordering_customers`.execute(db);
-  await sql`create trigger first_order_writes after insert on promotion.ordering_customers for each statement execute function public.count_first_order_write()`.execute(db);
+  await sql`create trigger first_order_writes after insert on promotion.ordering_customers for each statement execute function public.count_first_order_write()`.execute(
+    db,
+  );
   const count = async () => (await sql<{ n: number }>`select count(*)::int as n from public.first_order_writes`.execute(db)).rows[0]?.n ?? 0;
   const before = await count();
   return async () => (await count()) - before;
@@ -89,7 +91,14 @@ test('a paid checkout with orders from two stores records its customer once (one
   const writes = await countFirstOrderWrites();
 
   const line = { quantity: 1, unitPrice: 50_000 };
-  const { orderIds } = await seeder.seed({ customerId, stores: [{ storeId: newId('sto'), lines: [line] }, { storeId: newId('sto'), lines: [line] }], paid: true });
+  const { orderIds } = await seeder.seed({
+    customerId,
+    stores: [
+      { storeId: newId('sto'), lines: [line] },
+      { storeId: newId('sto'), lines: [line] },
+    ],
+    paid: true,
+  });
   const confirmed = await outboxEvents(server, ['order.confirmed'], {});
   const ours = confirmed.filter((event) => orderIds.includes((event.data as { orderId: string }).orderId));
   // Each event lists the checkout's orders, in the order the events were published.
@@ -100,7 +109,9 @@ test('a paid checkout with orders from two stores records its customer once (one
   const after = await evaluate();
   expect(after.discount).toBe(0);
   expect(after.rejectedCodes).toEqual([expect.objectContaining({ code, reason: 'PROMOTION_CONDITIONS_NOT_MET' })]);
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from promotion.ordering_customers where customer_id = ${customerId}`.execute(server.database.db);
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from promotion.ordering_customers where customer_id = ${customerId}`.execute(
+    server.database.db,
+  );
   expect(rows[0]?.n).toBe(1);
 });
 
@@ -127,8 +138,8 @@ test('an order.confirmed without the list of its checkout (published before it e
   await source.context().transaction((tx) => tx.publishMany([confirmed(legacy), confirmed(unlisted, [newId('ord'), newId('ord')])]));
   await server.relay.drain();
   expect(await writes()).toBe(2);
-  const { rows } = await sql<{ customer_id: string }>`select customer_id from promotion.ordering_customers where customer_id in (${legacy}, ${unlisted}) order by customer_id`.execute(
-    server.database.db,
-  );
+  const { rows } = await sql<{
+    customer_id: string;
+  }>`select customer_id from promotion.ordering_customers where customer_id in (${legacy}, ${unlisted}) order by customer_id`.execute(server.database.db);
   expect(rows.map((row) => row.customer_id)).toEqual([legacy, unlisted].sort());
 });
