@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expectProblem, manualClock, outboxEvents, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type MidtransFixture, startMidtransFixture } from './midtrans-fixture.js';
-import { orderService, paymentInput, person, startPaymentServer } from './support.js';
+import type { MidtransFixture } from './midtrans-fixture.js';
+import { orderService, paymentInput, person, startMidtransStore, startPaymentServer } from './support.js';
 
 // The Midtrans adapter against a local server on 127.0.0.1 that speaks Midtrans's Core API (charge,
 // status, cancel, refund) and posts Midtrans's signed notifications to the store, which listens on a
@@ -15,17 +15,11 @@ let midtrans: MidtransFixture;
 let storeUrl = '';
 
 beforeAll(async () => {
-  midtrans = await startMidtransFixture(SERVER_KEY, () => `${storeUrl}/payment/webhooks/midtrans`);
-  server = await startPaymentServer({
+  ({ server, midtrans } = await startMidtransStore(SERVER_KEY, {
     clock,
-    payment: {
-      provider: 'midtrans',
-      sandbox: { enabled: false },
-      midtrans: { serverKey: SERVER_KEY, baseUrl: midtrans.url },
-      reconcileIntervalSeconds: 60,
-      reconcileAfterSeconds: 600,
-    },
-  });
+    notificationUrl: () => `${storeUrl}/payment/webhooks/midtrans`,
+    payment: { reconcileIntervalSeconds: 60, reconcileAfterSeconds: 600 },
+  }));
   storeUrl = await server.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {

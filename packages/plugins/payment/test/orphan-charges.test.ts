@@ -1,7 +1,7 @@
 import { expectProblem, manualClock, outboxEvents, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type MidtransFixture, startMidtransFixture } from './midtrans-fixture.js';
-import { orderService, paymentInput, startPaymentServer } from './support.js';
+import type { MidtransFixture } from './midtrans-fixture.js';
+import { orderService, paymentInput, startMidtransStore } from './support.js';
 
 // A charge that reached Midtrans after the void had looked there, its answer lost: the create fails,
 // the payment reads `cancelled` here, and Midtrans holds a live charge that nobody would ever look
@@ -15,17 +15,7 @@ let server: TestServer;
 let midtrans: MidtransFixture;
 
 beforeAll(async () => {
-  midtrans = await startMidtransFixture(SERVER_KEY, () => 'http://127.0.0.1:9/unused');
-  server = await startPaymentServer({
-    clock,
-    payment: {
-      provider: 'midtrans',
-      sandbox: { enabled: false },
-      midtrans: { serverKey: SERVER_KEY, baseUrl: midtrans.url },
-      reconcileIntervalSeconds: 60,
-      reconcileAfterSeconds: 600,
-    },
-  });
+  ({ server, midtrans } = await startMidtransStore(SERVER_KEY, { clock, payment: { reconcileIntervalSeconds: 60, reconcileAfterSeconds: 600 } }));
 });
 afterAll(async () => {
   await server?.close();

@@ -5,6 +5,7 @@ import { createTestServer, customerSession, serviceClient, type TestServer } fro
 import { sql } from 'kysely';
 import pg from 'pg';
 import { type PaymentPluginOptions, paymentPlugin } from '../src/index.js';
+import { type MidtransFixture, startMidtransFixture } from './midtrans-fixture.js';
 
 export type Schemas = PaymentComponents['schemas'];
 
@@ -25,6 +26,23 @@ export async function startPaymentServer(options: { clock?: Clock; payment?: Pay
     ],
     ...(options.clock ? { clock: options.clock } : {}),
   });
+}
+
+/**
+ * A payment store on the Midtrans adapter, talking to a local Midtrans-speaking server started with
+ * it. `notificationUrl` is where that server posts its notifications (by default nowhere: tests that
+ * do not need them); `payment` adds to or overrides the plugin's options.
+ */
+export async function startMidtransStore(
+  serverKey: string,
+  options: { clock?: Clock; notificationUrl?: () => string; payment?: Partial<PaymentPluginOptions> } = {},
+): Promise<{ server: TestServer; midtrans: MidtransFixture }> {
+  const midtrans = await startMidtransFixture(serverKey, options.notificationUrl ?? (() => 'http://127.0.0.1:9/unused'));
+  const server = await startPaymentServer({
+    ...(options.clock ? { clock: options.clock } : {}),
+    payment: { provider: 'midtrans', sandbox: { enabled: false }, midtrans: { serverKey, baseUrl: midtrans.url }, ...options.payment },
+  });
+  return { server, midtrans };
 }
 
 const SESSION = `ses_${'0'.repeat(26)}`;

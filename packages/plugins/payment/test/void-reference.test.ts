@@ -1,7 +1,7 @@
 import { expectProblem, manualClock, outboxEvents, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type MidtransFixture, startMidtransFixture } from './midtrans-fixture.js';
-import { orderService, paymentInput, person, startPaymentServer } from './support.js';
+import type { MidtransFixture } from './midtrans-fixture.js';
+import { orderService, paymentInput, person, startMidtransStore } from './support.js';
 
 // Voiding a reference (`voidPayment`) through the SDK, with the Midtrans adapter against the local
 // Midtrans-speaking server, which counts the charge requests it gets: a void makes none, and a create
@@ -14,11 +14,7 @@ let server: TestServer;
 let midtrans: MidtransFixture;
 
 beforeAll(async () => {
-  midtrans = await startMidtransFixture(SERVER_KEY, () => 'http://127.0.0.1:9/unused');
-  server = await startPaymentServer({
-    clock,
-    payment: { provider: 'midtrans', sandbox: { enabled: false }, midtrans: { serverKey: SERVER_KEY, baseUrl: midtrans.url } },
-  });
+  ({ server, midtrans } = await startMidtransStore(SERVER_KEY, { clock }));
 });
 afterAll(async () => {
   await server?.close();
