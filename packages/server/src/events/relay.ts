@@ -544,7 +544,8 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     const result = await pass();
     // More is waiting (a pass takes a bounded number of batches): go on at once.
     if (result.progressed && !result.caughtUp) delay = 0;
-    if (nudged) delay = spacing();
+    // A backlog (more waiting) goes on at once; a nudge during the pass waits out the spacing.
+    if (nudged) delay = Math.min(delay, spacing());
     if (started && !timer) schedule(delay);
   }
 
