@@ -10,13 +10,16 @@ import { CLI_BIN, CLI_BUILT, runCli } from './support/cli-process.js';
 
 // `tokobapak payments simulate` as a process (the built CLI) against a store listening on a port:
 // the customer signs in with `tokobapak login` and pays their sandbox payment; the sandbox's signed
-// webhook goes through the store's webhook endpoint and the payment ends paid.
+// webhook goes through the store's webhook endpoint and the payment ends paid. `tokobapak payments
+// list` is for admins: the customer is refused, an admin lists and filters.
 
 const PASSWORD = 'kopi-susu-gula-aren-7';
 let server: TestServer;
 let url: string;
 let configDir: string;
+let adminConfigDir: string;
 let customerId: string;
+const ADMIN_EMAIL = 'budi@platform.example';
 
 /** The CLI with the test's config folder, password and store URL. */
 function cli(args: string[]) {
@@ -26,10 +29,16 @@ function cli(args: string[]) {
 beforeAll(async () => {
   if (!CLI_BUILT) return;
   server = await createTestServer({
-    plugins: [authPlugin({ passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }), userPlugin(), paymentPlugin({ env: {} })],
+    plugins: [
+      authPlugin({ adminEmails: [ADMIN_EMAIL], passwordCost: { memoryCost: 1024, timeCost: 1, parallelism: 1 } }),
+      userPlugin(),
+      paymentPlugin({ env: {} }),
+    ],
   });
   url = await server.listen({ port: 0, host: '127.0.0.1' });
   configDir = await mkdtemp(join(tmpdir(), 'tokobapak-payments-cli-'));
+  adminConfigDir = await mkdtemp(join(tmpdir(), 'tokobapak-payments-cli-admin-'));
+  await server.client().user.register({ body: { email: ADMIN_EMAIL, password: PASSWORD, name: 'Budi' } });
   const customer = server.client();
   await customer.user.register({ body: { email: 'ani@pembeli.example', password: PASSWORD, name: 'Ani' } });
   await customer.auth.login({ body: { email: 'ani@pembeli.example', password: PASSWORD } });
@@ -38,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   if (configDir) await rm(configDir, { recursive: true, force: true });
+  if (adminConfigDir) await rm(adminConfigDir, { recursive: true, force: true });
 });
 
 describe.skipIf(!CLI_BUILT)(`tokobapak payments simulate as a process (needs ${CLI_BIN}; run pnpm build)`, () => {
@@ -77,5 +87,59 @@ describe.skipIf(!CLI_BUILT)(`tokobapak payments simulate as a process (needs ${C
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--outcome \/ TOKOBAPAK_PAYMENT_OUTCOME must be paid, failed or expired/);
     expect((await order.payment.getPayment({ params: { paymentId: theirs.id } })).status).toBe('pending');
+  });
+});
+
+describe.skipIf(!CLI_BUILT)(`tokobapak payments list as a process (needs ${CLI_BIN}; run pnpm build)`, () => {
+  test('an admin lists payments newest first, by status, limited; the customer is refused', { timeout: 180_000 }, async () => {
+    const order = serviceClient(server, 'order');
+    const made = [];
+    for (const n of [1, 2, 3]) {
+      made.push(
+        await order.payment.createPayment({
+          body: { reference: `chk_list_${n}`, amount: { amount: 1_000 * n, currency: 'IDR' }, customerId, method: { type: 'qris' } },
+        }),
+      );
+    }
+    const asAdmin = (args: string[]) => runCli(args, { TOKOBAPAK_CONFIG_DIR: adminConfigDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url });
+    const login = await asAdmin(['login', '--email', ADMIN_EMAIL, '--url', url, '--json']);
+    expect(login.code, login.stderr).toBe(0);
+
+    const all = await asAdmin(['payments', 'list', '--limit', '100', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    const listed = (JSON.parse(all.stdout) as { payments: Array<{ id: string; status: string }> }).payments;
+    const ids = listed.map((payment) => payment.id);
+    for (const payment of made) expect(ids).toContain(payment.id);
+    expect(ids).toEqual([...ids].sort().reverse());
+
+    const limited = await asAdmin(['payments', 'list', '--limit', '2', '--json']);
+    expect((JSON.parse(limited.stdout) as { payments: Array<{ id: string }> }).payments.map((payment) => payment.id)).toEqual(ids.slice(0, 2));
+
+    const pending = await asAdmin(['payments', 'list', '--status', 'pending', '--limit', '100', '--json']);
+    const pendingIds = (JSON.parse(pending.stdout) as { payments: Array<{ id: string; status: string }> }).payments;
+    expect(pendingIds.every((payment) => payment.status === 'pending')).toBe(true);
+    expect(pendingIds.map((payment) => payment.id)).toEqual(expect.arrayContaining(made.map((payment) => payment.id)));
+
+    // No refund was refused here, so the queue of payments that need a person is empty (the filter is applied, not dropped).
+    const queue = await asAdmin(['payments', 'list', '--refund-failed']);
+    expect(queue).toMatchObject({ code: 0, stdout: 'No payments.\n' });
+    const table = await asAdmin(['payments', 'list', '--status', 'pending', '--limit', '1']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^ID +STATUS +AMOUNT/);
+    expect(table.stdout).toContain(ids.find((id) => pendingIds.some((payment) => payment.id === id)) ?? 'a pending payment');
+
+    const badStatus = await asAdmin(['payments', 'list', '--status', 'lost']);
+    expect(badStatus.code).toBe(1);
+    expect(badStatus.stderr).toMatch(/--status \/ TOKOBAPAK_PAYMENT_STATUS must be one of pending, paid/);
+    const badLimit = await asAdmin(['payments', 'list', '--limit', '0']);
+    expect(badLimit.code).toBe(1);
+    expect(badLimit.stderr).toMatch(/--limit \/ TOKOBAPAK_LIMIT must be a whole number/);
+
+    // The customer's session (the first test signed in) is not an admin's.
+    const login2 = await cli(['login', '--email', 'ani@pembeli.example', '--url', url, '--json']);
+    expect(login2.code, login2.stderr).toBe(0);
+    const refused = await cli(['payments', 'list', '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'CLI_API_ERROR', message: expect.stringMatching(/^403 FORBIDDEN/) } });
   });
 });

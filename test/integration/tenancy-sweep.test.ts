@@ -329,6 +329,12 @@ const adminCases: Record<string, Case> = {
   rejectWithdrawal: adminOnly((client, w) =>
     client.merchant.rejectWithdrawal({ params: { withdrawalId: w.withdrawalId }, body: { reason: 'tenancy' } } as never),
   ),
+  async listPayments(w) {
+    // Every customer's payments: not even the payment's own customer, or the store it paid, may list them.
+    await refused(w.x.payment.listPayments(), [403]);
+    await refused(w.storeA.payment.listPayments({ query: { refundFailed: true } }), [403]);
+    expect(ids(await w.admin.payment.listPayments({ query: { limit: 100 } }))).toContain(w.paymentId);
+  },
 };
 
 /** No caller to tell apart: what they answer is the same for everyone, or they prove who sent them otherwise. */

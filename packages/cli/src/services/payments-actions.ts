@@ -1,9 +1,51 @@
 import type { PaymentComponents } from '@tokobapak/sdk';
+import { oneOf } from './choices.js';
 import { CliError } from './errors.js';
+import { paymentVariables } from './payments-environment.js';
 import { type Connection, callApi, signIn } from './store-connection.js';
 
 /** A payment as the payment service returns it. */
 export type Payment = PaymentComponents['schemas']['Payment'];
+
+export type PaymentStatus = PaymentComponents['schemas']['PaymentStatus'];
+
+const STATUSES: PaymentStatus[] = ['pending', 'paid', 'expired', 'cancelled', 'failed', 'refunded', 'partially_refunded'];
+
+/** Checks `--status` before the API would refuse it less helpfully. */
+export function paymentStatusFilter(value: string | undefined): PaymentStatus | undefined {
+  return oneOf(value, STATUSES, paymentVariables.paymentStatus);
+}
+
+/** Checks `--limit`: a whole number of payments, at least one. */
+export function listLimitOf(value: string | undefined): number {
+  if (value === undefined) return 20;
+  if (/^[1-9][0-9]{0,5}$/.test(value)) return Number(value);
+  throw new CliError('CLI_INVALID_VALUE', `--limit / TOKOBAPAK_LIMIT must be a whole number from 1 to 999999, got "${value}"`);
+}
+
+/** What `tokobapak payments list` asks for. */
+export interface PaymentListFilter {
+  status: PaymentStatus | undefined;
+  refundFailed: boolean;
+  limit: number;
+}
+
+/**
+ * The platform's payments, newest first, following the cursor until `limit` are listed. Only an
+ * admin may list them, signed in as a person.
+ */
+export async function listPayments(connection: Connection, filter: PaymentListFilter): Promise<Payment[]> {
+  const client = await signIn(connection);
+  const query = { ...(filter.status ? { status: filter.status } : {}), ...(filter.refundFailed ? { refundFailed: true } : {}), limit: Math.min(filter.limit, 100) };
+  const payments: Payment[] = [];
+  await callApi(connection, async () => {
+    for await (const payment of client.payment.listPayments.iterate({ query })) {
+      payments.push(payment);
+      if (payments.length >= filter.limit) break;
+    }
+  });
+  return payments;
+}
 
 /** What the sandbox customer does. */
 export type SimulatedOutcome = 'paid' | 'failed' | 'expired';

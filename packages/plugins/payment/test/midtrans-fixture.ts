@@ -33,6 +33,11 @@ export interface MidtransFixture {
   holdCharges: Promise<void> | undefined;
   /** The next charge: `lost` makes the transaction but answers 500 (the answer is lost); `down` answers 503 and makes nothing. */
   nextCharge: 'ok' | 'lost' | 'down';
+  /**
+   * Payment types whose refunds are refused, as Midtrans refuses to refund bank transfers; empty by
+   * default (the fixture then refunds any settled transaction).
+   */
+  refusedRefundTypes: Set<string>;
   /** Changes a transaction's status at Midtrans without telling the store (a lost notification). */
   setStatus(orderId: string, status: string): void;
   /** Changes the status and posts Midtrans's notification to the store, signed with `serverKey` (another key forges it). */
@@ -55,6 +60,7 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     cancelRequests: [],
     nextCharge: 'ok',
     holdCharges: undefined,
+    refusedRefundTypes: new Set(),
     setStatus(orderId, status) {
       const transaction = transactions.get(orderId);
       if (!transaction) throw new Error(`no transaction ${orderId}`);
@@ -164,6 +170,9 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     if (refunds.has(key)) return send(response, 200, { ...transaction, status_code: '200', status_message: 'Success, refund request is approved' });
     if (transaction.transaction_status !== 'settlement' && transaction.transaction_status !== 'partial_refund') {
       return send(response, 412, { status_code: '412', status_message: 'Transaction status cannot be updated' });
+    }
+    if (fixture.refusedRefundTypes.has(transaction.payment_type)) {
+      return send(response, 412, { status_code: '412', status_message: `Refund is not supported for payment_type ${transaction.payment_type}` });
     }
     const refunded = [...refunds.values()].filter((item) => item.orderId === transaction.order_id).reduce((sum, item) => sum + item.amount, 0);
     const gross = Number(transaction.gross_amount);

@@ -133,6 +133,7 @@ export const operationTable = {
     cancelOrder: { method: 'POST', path: '/order/store/orders/{orderId}/cancel', paginated: false, idempotent: true, body: 'json', response: 'json' },
   },
   payment: {
+    listPayments: { method: 'GET', path: '/payment/payments', paginated: true, idempotent: false, body: 'json', response: 'json' },
     createPayment: { method: 'POST', path: '/payment/payments', paginated: false, idempotent: true, body: 'json', response: 'json' },
     getPayment: { method: 'GET', path: '/payment/payments/{paymentId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     cancelPayment: { method: 'POST', path: '/payment/payments/{paymentId}/cancel', paginated: false, idempotent: true, body: 'json', response: 'json' },

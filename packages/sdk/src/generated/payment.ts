@@ -8,7 +8,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List payments, newest first (admins only)
+         * @description Every payment of the platform, newest first, each with its history and refunds as
+         *     `getPayment` answers it. Filter with `status`, or with `refundFailed=true` for the payments
+         *     that need a person: they still hold money (`paid` or `partially_refunded`) and at least one
+         *     of their refunds is `failed` — the gateway refused it (Midtrans refunds no bank transfer),
+         *     so the money must go back another way. A payment leaves that list once it holds nothing.
+         *     Both filters together list the payments that match both.
+         */
+        get: operations["listPayments"];
         put?: never;
         /**
          * Create a payment for a checkout
@@ -368,6 +377,10 @@ export interface components {
             /** @description Its refunds, oldest first. */
             refunds: components["schemas"]["Refund"][];
         };
+        PaymentPage: {
+            items: components["schemas"]["Payment"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
         WebhookReceipt: {
             /** @constant */
             received: true;
@@ -453,6 +466,8 @@ export interface components {
              */
             currency: string;
         };
+        /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+        NextCursor: string | null;
     };
     responses: {
         /**
@@ -546,6 +561,10 @@ export interface components {
          *     `IDEMPOTENCY_KEY_REUSED`.
          */
         RequiredIdempotencyKey: string;
+        /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
+        Cursor: string;
+        /** @description How many items a page holds at most. */
+        Limit: number;
         /**
          * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
          *     response for this caller, operation and key is stored and replayed to every retry. Reusing
@@ -560,6 +579,38 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listPayments: {
+        parameters: {
+            query?: {
+                /** @description Only payments with this status. */
+                status?: components["schemas"]["PaymentStatus"];
+                /** @description `true`: only payments that still hold money and have a `failed` refund; `false` is the same as leaving it out. */
+                refundFailed?: boolean;
+                /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds at most. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of payments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     createPayment: {
         parameters: {
             query?: never;

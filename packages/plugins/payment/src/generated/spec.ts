@@ -23,7 +23,7 @@ const document = {
   "tags": [
     {
       "name": "Payments",
-      "description": "Payments of checkouts, for the order service and the paying customer."
+      "description": "Payments of checkouts, for the order service, the paying customer and platform admins."
     },
     {
       "name": "Webhooks",
@@ -127,6 +127,68 @@ const document = {
           },
           "503": {
             "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      },
+      "get": {
+        "operationId": "listPayments",
+        "tags": [
+          "Payments"
+        ],
+        "summary": "List payments, newest first (admins only)",
+        "description": "Every payment of the platform, newest first, each with its history and refunds as\n`getPayment` answers it. Filter with `status`, or with `refundFailed=true` for the payments\nthat need a person: they still hold money (`paid` or `partially_refunded`) and at least one\nof their refunds is `failed` — the gateway refused it (Midtrans refunds no bank transfer),\nso the money must go back another way. A payment leaves that list once it holds nothing.\nBoth filters together list the payments that match both.\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "description": "Only payments with this status.",
+            "schema": {
+              "$ref": "#/components/schemas/PaymentStatus"
+            }
+          },
+          {
+            "name": "refundFailed",
+            "in": "query",
+            "required": false,
+            "description": "`true`: only payments that still hold money and have a `failed` refund; `false` is the same as leaving it out.",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of payments.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PaymentPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -528,6 +590,29 @@ const document = {
           "type": "string",
           "minLength": 1,
           "maxLength": 255
+        }
+      },
+      "Cursor": {
+        "name": "cursor",
+        "in": "query",
+        "required": false,
+        "description": "Where to continue a list; the `nextCursor` of the previous page. Omit for the first page.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512
+        }
+      },
+      "Limit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "description": "How many items a page holds at most.",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100,
+          "default": 20
         }
       },
       "IdempotencyKey": {
@@ -1066,6 +1151,25 @@ const document = {
           }
         }
       },
+      "PaymentPage": {
+        "type": "object",
+        "required": [
+          "items",
+          "nextCursor"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "$ref": "#/components/schemas/Payment"
+            }
+          },
+          "nextCursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
       "WebhookReceipt": {
         "type": "object",
         "required": [
@@ -1286,6 +1390,14 @@ const document = {
             ]
           }
         }
+      },
+      "NextCursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "maxLength": 512,
+        "description": "Pass as `cursor` to get the next page; `null` on the last page."
       }
     },
     "responses": {

@@ -1,13 +1,16 @@
 import { Reply, requireService } from '@tokobapak/server';
 import { cancelPayment } from '../cancellation.js';
+import { listPayments } from '../listing.js';
 import { createPayment, paymentFor } from '../payments.js';
 import type { Gateways } from '../providers/index.js';
 import { refundPayment } from '../refunds.js';
 import { voidPayment } from '../voids.js';
 import type { PaymentHandlers } from './types.js';
 
-/** Creating, reading, cancelling, voiding and refunding payments. */
-export function paymentHandlers(gateways: Gateways): Pick<PaymentHandlers, 'createPayment' | 'getPayment' | 'cancelPayment' | 'voidPayment' | 'refundPayment'> {
+/** Creating, reading, listing, cancelling, voiding and refunding payments. */
+export function paymentHandlers(
+  gateways: Gateways,
+): Pick<PaymentHandlers, 'createPayment' | 'getPayment' | 'listPayments' | 'cancelPayment' | 'voidPayment' | 'refundPayment'> {
   return {
     async createPayment({ body }, ctx) {
       requireService(ctx.caller);
@@ -16,6 +19,11 @@ export function paymentHandlers(gateways: Gateways): Pick<PaymentHandlers, 'crea
 
     async getPayment({ params }, ctx) {
       return paymentFor(ctx, ctx.caller, params.paymentId);
+    },
+
+    // Admins only: the spec's `bearerAuth: [admin]` is checked before a handler runs.
+    async listPayments({ query }, ctx) {
+      return listPayments(ctx.db, query);
     },
 
     async cancelPayment({ params, body }, ctx) {
