@@ -36,7 +36,11 @@ export interface PaymentListFilter {
  */
 export async function listPayments(connection: Connection, filter: PaymentListFilter): Promise<Payment[]> {
   const client = await signIn(connection);
-  const query = { ...(filter.status ? { status: filter.status } : {}), ...(filter.refundFailed ? { refundFailed: true } : {}), limit: Math.min(filter.limit, 100) };
+  const query = {
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.refundFailed ? { refundFailed: true } : {}),
+    limit: Math.min(filter.limit, 100),
+  };
   const payments: Payment[] = [];
   await callApi(connection, async () => {
     for await (const payment of client.payment.listPayments.iterate({ query })) {

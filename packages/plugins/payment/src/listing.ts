@@ -50,7 +50,9 @@ export async function listPayments(db: Kysely<PaymentDatabase>, query: PaymentLi
     select = select
       .where('payments.status', 'in', HOLDING)
       .where((eb) =>
-        eb.exists(eb.selectFrom('refunds as failed').select('failed.id').whereRef('failed.payment_id', '=', 'payments.id').where('failed.status', '=', 'failed')),
+        eb.exists(
+          eb.selectFrom('refunds as failed').select('failed.id').whereRef('failed.payment_id', '=', 'payments.id').where('failed.status', '=', 'failed'),
+        ),
       );
   }
   if (after) select = select.where('payments.id', '<', after);

@@ -3,7 +3,7 @@ import { customerSession, expectProblem, storeSession, type TestServer } from '@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MidtransFixture } from './midtrans-fixture.js';
-import { orderService, paymentInput, paymentStatements, person, startMidtransStore } from './support.js';
+import { orderService, paymentInput, paymentStatements, person, type Schemas, startMidtransStore } from './support.js';
 
 // `listPayments` through the SDK, on a store using the Midtrans adapter against the local
 // Midtrans-speaking server, which here refuses to refund bank transfers as Midtrans does: a checkout
@@ -33,7 +33,7 @@ async function storedIds(): Promise<string[]> {
 }
 
 /** A payment the customer paid at Midtrans, then voided: the store learns it was paid and refunds it in full. */
-async function paidThenVoided(method: Parameters<typeof paymentInput>[1]['method']) {
+async function paidThenVoided(method: Schemas['PaymentMethod']) {
   const input = paymentInput(null, { method });
   const payment = await order().createPayment({ body: input });
   midtrans.setStatus(payment.id, 'settlement');
@@ -54,7 +54,11 @@ describe('listing payments as an admin', () => {
     // The item is the payment as getPayment answers it, history and refunds included.
     const [item] = needsPerson.items;
     expect(item).toEqual(await order().getPayment({ params: { paymentId: stuck.payment.id } }));
-    expect(item).toMatchObject({ status: 'paid', refundedAmount: { amount: 0 }, refunds: [{ status: 'failed', amount: { amount: 150_000, currency: 'IDR' } }] });
+    expect(item).toMatchObject({
+      status: 'paid',
+      refundedAmount: { amount: 0 },
+      refunds: [{ status: 'failed', amount: { amount: 150_000, currency: 'IDR' } }],
+    });
 
     // Filters by status, alone and with refundFailed.
     const ids = async (query: Parameters<ReturnType<typeof admin>['listPayments']>[0]) =>
@@ -84,9 +88,7 @@ describe('listing payments as an admin', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const { result: page, statements } = await paymentStatements(server, () =>
-        admin().listPayments({ query: { limit: 3, ...(cursor ? { cursor } : {}) } }),
-      );
+      const { result: page, statements } = await paymentStatements(server, () => admin().listPayments({ query: { limit: 3, ...(cursor ? { cursor } : {}) } }));
       expect(statements).toHaveLength(1);
       expect(page.items.length).toBeLessThanOrEqual(3);
       walked.push(...page.items.map((payment) => payment.id));
