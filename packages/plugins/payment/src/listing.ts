@@ -1,9 +1,9 @@
 import type { PaymentComponents } from '@tokobapak/sdk';
 import { decodeCursorMatching, type Page, toPage } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { PaymentDatabase, PaymentStatus } from './database.js';
 import { type HistoryRow, type RefundRow, toPayment } from './mappers.js';
+import { paymentsWithContents } from './transitions.js';
 
 type Schemas = PaymentComponents['schemas'];
 
@@ -23,27 +23,13 @@ export interface PaymentListQuery {
 
 /**
  * One page of payments, newest first, each with its history and refunds, in one statement: the
- * page's rows and their history and refunds come back together (as `readPayment` reads one).
+ * page's rows and their history and refunds come back together (`paymentsWithContents`, as a read
+ * of one payment).
  */
 export async function listPayments(db: Kysely<PaymentDatabase>, query: PaymentListQuery): Promise<Page<Schemas['Payment']>> {
   const limit = query.limit ?? 20;
   const after = decodeCursorMatching(query.cursor, PAYMENT_ID);
-  let select = db
-    .selectFrom('payments')
-    .selectAll('payments')
-    .select((eb) => [
-      jsonArrayFrom(
-        eb
-          .selectFrom('payment_history')
-          .selectAll('payment_history')
-          .whereRef('payment_history.payment_id', '=', 'payments.id')
-          .orderBy('payment_history.at')
-          .orderBy('payment_history.id'),
-      ).as('history'),
-      jsonArrayFrom(
-        eb.selectFrom('refunds').selectAll('refunds').whereRef('refunds.payment_id', '=', 'payments.id').orderBy('refunds.created_at').orderBy('refunds.id'),
-      ).as('refunds'),
-    ]);
+  let select = paymentsWithContents(db);
   if (query.status) select = select.where('payments.status', '=', query.status);
   if (query.refundFailed) {
     // A failed refund stays failed (a later one is a new row), so "needs a person" is: money still held, and one refused.

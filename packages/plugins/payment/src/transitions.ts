@@ -140,30 +140,36 @@ export async function applyGatewayStatus(
 }
 
 /**
+ * Payments, each with its history and refunds, as one statement: what every read of a payment
+ * answers (one by id here, a page of them in `listing.ts`), filtered and ordered by the caller.
+ */
+export function paymentsWithContents(db: Kysely<PaymentDatabase>) {
+  return db
+    .selectFrom('payments')
+    .selectAll('payments')
+    .select((eb) => [
+      jsonArrayFrom(
+        eb
+          .selectFrom('payment_history')
+          .selectAll('payment_history')
+          .whereRef('payment_history.payment_id', '=', 'payments.id')
+          .orderBy('payment_history.at')
+          .orderBy('payment_history.id'),
+      ).as('history'),
+      jsonArrayFrom(
+        eb.selectFrom('refunds').selectAll('refunds').whereRef('refunds.payment_id', '=', 'payments.id').orderBy('refunds.created_at').orderBy('refunds.id'),
+      ).as('refunds'),
+    ]);
+}
+
+/**
  * A payment with its history and refunds in one statement compiled once (a named prepared statement
  * on PostgreSQL): creating, paying and reading a payment each answer with it, and three statements
  * a read were a tenth of a whole checkout's.
  */
 const paymentQuery = queryTemplate<PaymentDatabase, { id: string }, PaymentJson>({
   name: 'payment_by_id',
-  build: (db, p) =>
-    db
-      .selectFrom('payments')
-      .selectAll('payments')
-      .select((eb) => [
-        jsonArrayFrom(
-          eb
-            .selectFrom('payment_history')
-            .selectAll('payment_history')
-            .whereRef('payment_history.payment_id', '=', 'payments.id')
-            .orderBy('payment_history.at')
-            .orderBy('payment_history.id'),
-        ).as('history'),
-        jsonArrayFrom(
-          eb.selectFrom('refunds').selectAll('refunds').whereRef('refunds.payment_id', '=', 'payments.id').orderBy('refunds.created_at').orderBy('refunds.id'),
-        ).as('refunds'),
-      ])
-      .where('payments.id', '=', p.id) as never,
+  build: (db, p) => paymentsWithContents(db).where('payments.id', '=', p.id) as never,
 });
 
 /** Timestamps come back from JSON as text, int8 as a JSON number; `toPayment` reads either. */
