@@ -217,7 +217,14 @@ describe('a first-order coupon', () => {
         // The order service's events reach the promotion service on the manual clock too.
         clock.advance(1_000);
         await timed.jobs.tick();
-        const problem = await expectProblem(buyer.client.cart.applyCartCoupon({ params: { cartId: next.id }, body: { code } }), 422, 'CART_COUPON_REJECTED');
+        const applied = buyer.client.cart.applyCartCoupon({ params: { cartId: next.id }, body: { code } });
+        // Taken before the paid order's event reached the promotion service, the code stays on the
+        // cart, and applying a code the cart has answers the cart as it is: take it off to try again.
+        if ((await applied.then(() => true, () => false)) === true) {
+          await buyer.client.cart.removeCartCoupon({ params: { cartId: next.id, code } });
+          throw new Error('the coupon still applied: the paid order has not reached the promotion service yet');
+        }
+        const problem = await expectProblem(applied, 422, 'CART_COUPON_REJECTED');
         expect(problem.detail).toBe(`${code}: PROMOTION_CONDITIONS_NOT_MET`);
       });
     } finally {
