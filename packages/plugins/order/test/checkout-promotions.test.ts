@@ -220,7 +220,11 @@ describe('a first-order coupon', () => {
         const applied = buyer.client.cart.applyCartCoupon({ params: { cartId: next.id }, body: { code } });
         // Taken before the paid order's event reached the promotion service, the code stays on the
         // cart, and applying a code the cart has answers the cart as it is: take it off to try again.
-        if ((await applied.then(() => true, () => false)) === true) {
+        const accepted = await applied.then(
+          () => true,
+          () => false,
+        );
+        if (accepted) {
           await buyer.client.cart.removeCartCoupon({ params: { cartId: next.id, code } });
           throw new Error('the coupon still applied: the paid order has not reached the promotion service yet');
         }
