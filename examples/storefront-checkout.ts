@@ -36,7 +36,8 @@ for (const [index, product] of picks.entries()) {
   console.log(`added ${index + 1} × ${product.title}`);
 }
 
-// 4. Shipping per store: quote the store's parcel to the address, choose the cheapest option.
+// 4. Shipping: one request quotes every store's parcel to the address (the cart knows the weights)
+//    and chooses each store's cheapest option.
 const address = {
   recipientName: 'Sari Lestari',
   phone: '+6281234567890',
@@ -46,20 +47,17 @@ const address = {
   postalCode: '40111',
   countryCode: 'ID',
 };
-for (const store of cart.stores) {
-  const { options } = await client.shipping.quoteShippingRates({
-    body: {
-      storeId: store.storeId,
-      destination: { postalCode: address.postalCode, region: address.region },
-      items: store.lines.map((line) => ({ weight: Math.max(1, line.weight), quantity: line.quantity })),
-      currency: cart.currency,
-    },
-  });
-  const cheapest = options[0];
-  if (!cheapest) throw new Error(`store ${store.storeId} offers no shipping to ${address.postalCode}`);
-  cart = await client.cart.selectCartShipping({ params: { cartId: cart.id, storeId: store.storeId }, body: { optionId: cheapest.optionId } });
-  console.log(`shipping from ${store.storeId}: ${cheapest.name} ${rupiah(cheapest.amount.amount)}`);
+const shipping = await client.cart.quoteCartShipping({
+  params: { cartId: cart.id },
+  body: { destination: { postalCode: address.postalCode, region: address.region }, choose: 'cheapest' },
+});
+for (const store of shipping.stores) {
+  const chosen = store.options.find((option) => option.optionId === store.chosenOptionId);
+  if (!chosen) throw new Error(`store ${store.storeId} offers no shipping to ${address.postalCode}`);
+  console.log(`shipping from ${store.storeId}: ${chosen.name} ${rupiah(chosen.amount.amount)}`);
 }
+if (!shipping.cart) throw new Error('choosing shipping answered no cart');
+cart = shipping.cart;
 console.log(`cart total ${rupiah(cart.totals.total.amount)} (shipping ${rupiah(cart.totals.shipping?.amount ?? 0)})`);
 
 // 5. Check out: one payment for the cart, one order per store.

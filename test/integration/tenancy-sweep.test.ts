@@ -228,6 +228,12 @@ const serviceOnlyCases: Record<string, Case> = {
   async createShipment(w) {
     await refused(w.storeA.shipping.createShipment({ body: {} as never }), [400, 403]);
   },
+  async quoteShippingRatesForStores(w) {
+    // The cart quotes a whole cart through it; shoppers and stores quote one store with quoteShippingRates.
+    const body = { destination: DESTINATION, currency: 'IDR', parcels: [{ storeId: newId('sto'), items: [{ weight: 250, quantity: 1 }] }] };
+    await refused(w.x.shipping.quoteShippingRatesForStores({ body }), [403]);
+    await refused(w.storeA.shipping.quoteShippingRatesForStores({ body }), [403]);
+  },
 };
 
 /** The stores' view: A's orders, shipments, settings and balance are A's alone. */

@@ -114,42 +114,34 @@ async function addToCart(product: Product): Promise<void> {
   await renderCart();
 }
 
-/** The cart by store, each store with its own shipping quotes to the address's postal code. */
+/** The cart by store, each store with its own shipping quotes to the address's postal code (one request for all of them). */
 async function renderCart(): Promise<void> {
   if (!cart) return;
   const current = cart;
   byId('cart').hidden = false;
   const postalCode = String(new FormData(byId<HTMLFormElement>('checkout-form')).get('postalCode') ?? '');
-  const stores = await Promise.all(
-    current.stores.map(async (store, index) => {
-      const { options } = await client.shipping.quoteShippingRates({
-        body: {
-          storeId: store.storeId,
-          destination: { postalCode },
-          items: store.lines.map((line) => ({ weight: Math.max(1, line.weight), quantity: line.quantity })),
-          currency: current.currency,
-        },
-      });
-      const select = h('select', { 'aria-label': `Shipping for store ${index + 1}` }, h('option', { value: '' }, 'Choose shipping'));
-      for (const option of options) select.append(h('option', { value: option.optionId }, `${option.name}: ${rupiah(option.amount)}`));
-      select.addEventListener('change', () =>
-        act(async () => {
-          if (!select.value) return;
-          cart = await client.cart.selectCartShipping({ params: { cartId: current.id, storeId: store.storeId }, body: { optionId: select.value } });
-          await renderCart();
-        }),
-      );
-      const shipping = store.totals.shipping;
-      return h(
-        'div',
-        { class: 'store' },
-        h('h3', {}, `Store ${index + 1}`),
-        h('ul', {}, ...store.lines.map((line) => h('li', {}, `${line.quantity} × ${line.productTitle}: ${rupiah(line.total)}`))),
-        select,
-        h('p', {}, shipping ? `Shipping ${rupiah(shipping)}` : 'No shipping chosen yet'),
-      );
-    }),
-  );
+  const quoted = await client.cart.quoteCartShipping({ params: { cartId: current.id }, body: { destination: { postalCode } } });
+  const stores = current.stores.map((store, index) => {
+    const options = quoted.stores.find((quotedStore) => quotedStore.storeId === store.storeId)?.options ?? [];
+    const select = h('select', { 'aria-label': `Shipping for store ${index + 1}` }, h('option', { value: '' }, 'Choose shipping'));
+    for (const option of options) select.append(h('option', { value: option.optionId }, `${option.name}: ${rupiah(option.amount)}`));
+    select.addEventListener('change', () =>
+      act(async () => {
+        if (!select.value) return;
+        cart = await client.cart.selectCartShipping({ params: { cartId: current.id, storeId: store.storeId }, body: { optionId: select.value } });
+        await renderCart();
+      }),
+    );
+    const shipping = store.totals.shipping;
+    return h(
+      'div',
+      { class: 'store' },
+      h('h3', {}, `Store ${index + 1}`),
+      h('ul', {}, ...store.lines.map((line) => h('li', {}, `${line.quantity} × ${line.productTitle}: ${rupiah(line.total)}`))),
+      select,
+      h('p', {}, shipping ? `Shipping ${rupiah(shipping)}` : 'No shipping chosen yet'),
+    );
+  });
   byId('cart-stores').replaceChildren(...stores);
   byId('cart-total').textContent = `Total ${rupiah(current.totals.total)}`;
   byId<HTMLButtonElement>('checkout-button').disabled = current.stores.some((store) => store.totals.shipping === null);

@@ -156,7 +156,7 @@ describe('other store settings', () => {
   });
 
   test('the anonymous rate limit: on by default, TOKOBAPAK_RATE_LIMIT sets or turns it off; TOKOBAPAK_TRUST_PROXY', async () => {
-    const quotes = { quoteShippingRates: { max: 120, windowSeconds: 60 } };
+    const quotes = { quoteShippingRates: { max: 120, windowSeconds: 60 }, quoteCartShipping: { max: 120, windowSeconds: 60 } };
     const byDefault = await settingsFor({}, {});
     expect(buildServerConfig(byDefault, []).rateLimit).toEqual({ max: 600, windowSeconds: 60, operations: quotes });
     expect(buildServerConfig(byDefault, []).trustProxy).toBeUndefined();

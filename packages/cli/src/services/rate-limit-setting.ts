@@ -9,9 +9,13 @@ export const DEFAULT_RATE_LIMIT: RequestBudget = { max: 600, windowSeconds: 60 }
 
 /**
  * Operations with a budget of their own, counted apart from the rest. Each shipping quote writes a
- * row per option: a shopper needs a few per checkout, a scraper hundreds.
+ * row per option (a cart's quote, one per option of every store of the cart): a shopper needs a few
+ * per checkout, a scraper hundreds.
  */
-export const OPERATION_RATE_LIMITS: Record<string, RequestBudget> = { quoteShippingRates: { max: 120, windowSeconds: 60 } };
+export const OPERATION_RATE_LIMITS: Record<string, RequestBudget> = {
+  quoteShippingRates: { max: 120, windowSeconds: 60 },
+  quoteCartShipping: { max: 120, windowSeconds: 60 },
+};
 
 /** Reads `off`, or `<max>/<seconds>` such as `600/60`. */
 export function parseRateLimit(raw: string, where: string): RequestBudget | false {

@@ -7,35 +7,39 @@ import type { StoredCart } from './view.js';
 export type ShippingChoice = StoredCart['shipping'][number];
 
 /**
- * The store's shipping choice set (replacing any earlier one), decided on `cart` as read: one
- * statement that stamps the cart only while its row is still at the version read and, only if it
- * did, writes the choice, for `writePricedChange`.
+ * Stores' shipping choices set (each replacing the store's earlier one), decided on `cart` as read:
+ * one statement that stamps the cart only while its row is still at the version read and, only if
+ * it did, writes every choice, for `writePricedChange`. No choice at all writes nothing and answers
+ * the cart as read (a committed state of it).
  */
-export function versionedShippingChange(cart: StoredCart, choice: ShippingChoice): VersionedChange {
+export function versionedShippingChange(cart: StoredCart, choices: ShippingChoice[]): VersionedChange {
   const { version, ...unversioned } = cart;
-  const wouldBe: StoredCart = { ...unversioned, shipping: [...cart.shipping.filter((chosen) => chosen.storeId !== choice.storeId), choice] };
+  const chosenStores = new Set(choices.map((choice) => choice.storeId));
+  const wouldBe: StoredCart = { ...unversioned, shipping: [...cart.shipping.filter((chosen) => !chosenStores.has(chosen.storeId)), ...choices] };
   return {
     wouldBe,
     async write(db, now) {
       if (version === undefined) return undefined;
-      const columns = { option_id: choice.optionId, amount: choice.amount, weight: choice.weight, selected_at: now };
+      if (choices.length === 0) return cart;
+      const rows = sql.join(
+        choices.map((choice) => sql`(${choice.storeId}::text, ${choice.optionId}::text, ${choice.amount}::bigint, ${choice.weight}::bigint)`),
+      );
       const row = await db
         .with('stamped', (qb) => stamped(qb, { cartId: cart.id, version, now }))
         .insertInto('cart_shipping')
         .columns(['cart_id', 'store_id', 'option_id', 'amount', 'weight', 'selected_at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('stamped')
-            .select([
-              'stamped.id',
-              sql<string>`${choice.storeId}::text`.as('store_id'),
-              sql<string>`${choice.optionId}::text`.as('option_id'),
-              sql<number>`${choice.amount}::bigint`.as('amount'),
-              sql<number>`${choice.weight}::bigint`.as('weight'),
-              sql<Date>`${now}::timestamptz`.as('selected_at'),
-            ]),
+        .expression(
+          sql`select stamped.id, chosen.store_id, chosen.option_id, chosen.amount, chosen.weight, ${now}::timestamptz
+            from stamped cross join (values ${rows}) as chosen (store_id, option_id, amount, weight)`,
         )
-        .onConflict((conflict) => conflict.columns(['cart_id', 'store_id']).doUpdateSet(columns))
+        .onConflict((conflict) =>
+          conflict.columns(['cart_id', 'store_id']).doUpdateSet((eb) => ({
+            option_id: eb.ref('excluded.option_id'),
+            amount: eb.ref('excluded.amount'),
+            weight: eb.ref('excluded.weight'),
+            selected_at: eb.ref('excluded.selected_at'),
+          })),
+        )
         .returning('cart_shipping.store_id')
         .executeTakeFirst();
       return row ? { ...wouldBe, updatedAt: now.toISOString() } : undefined;

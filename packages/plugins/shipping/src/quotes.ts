@@ -1,11 +1,11 @@
 import type { ShippingComponents } from '@tokobapak/sdk';
-import { isProblemError, newId, type ProblemError } from '@tokobapak/server';
+import { isProblemError, newId, type ProblemError, platformErrors } from '@tokobapak/server';
 import type { Kysely, Selectable } from 'kysely';
 import type { ShippingDatabase, StoredDestination, StoredItem } from './database.js';
 import { shippingErrors } from './errors.js';
 import type { Providers } from './providers/index.js';
-import type { Rate } from './providers/types.js';
-import { readSettings } from './settings.js';
+import type { Rate, StoreShippingSettings } from './providers/types.js';
+import { readSettingsOf } from './settings.js';
 import { loadQuoteShared } from './shared-quote-reads.js';
 
 type Schemas = ShippingComponents['schemas'];
@@ -30,67 +30,126 @@ export function samePostalCode(a: string, b: string): boolean {
  * failure reach the caller.
  */
 export async function quoteRates(db: Db, providers: Providers, input: Schemas['QuoteInput'], now: Date): Promise<Schemas['QuoteResult']> {
-  const settings = await readSettings(db, input.storeId);
-  if (settings.updatedAt === null) return { storeId: input.storeId, options: [] };
-  if (input.currency !== settings.currency) {
-    throw shippingErrors.SHIPPING_CURRENCY_MISMATCH({
-      detail: `This store charges shipping in ${settings.currency}`,
-      errors: [{ pointer: '#/currency', message: `must be ${settings.currency}` }],
-    });
-  }
-  const request = { destination: input.destination as StoredDestination, items: input.items, weight: parcelWeight(input.items), currency: input.currency };
-  const enabled = [
-    settings.flatRate ? providers['flat-rate'] : undefined,
-    settings.weightTable ? providers['weight-table'] : undefined,
-    settings.biteship ? providers.biteship : undefined,
-  ].filter((provider) => provider !== undefined);
-  const failures: ProblemError[] = [];
-  const answers = await Promise.all(
-    enabled.map(async (provider) => {
-      try {
-        return (await provider.rates(request, settings)).map((rate) => ({ provider: provider.name, rate }));
-      } catch (error) {
-        if (!isProblemError(error)) throw error;
-        failures.push(error as ProblemError);
-        return [];
+  const { destination, currency, storeId, items } = input;
+  const [priced] = await priceParcels(db, providers, { destination, currency, parcels: [{ storeId, items }] });
+  if (priced?.problem) throw priced.problem;
+  const [result] = await storeQuotes(db, [priced as PricedParcel], input.destination.postalCode, currency, now);
+  return result as Schemas['QuoteResult'];
+}
+
+/**
+ * `quoteRates` for several stores' parcels to one destination: the same pricing of each parcel,
+ * with one read of the stores' settings and one write of every quote. A store that charges in
+ * another currency gives no options here (the other stores are still quoted); a carrier that failed
+ * a store with nothing else to offer fails the whole call, before anything is stored.
+ */
+export async function quoteStores(db: Db, providers: Providers, input: Schemas['StoresQuoteInput'], now: Date): Promise<Schemas['StoresQuoteResult']> {
+  const seen = new Set<string>();
+  input.parcels.forEach((parcel, index) => {
+    if (seen.has(parcel.storeId)) {
+      throw platformErrors.VALIDATION_FAILED({
+        detail: `Store ${parcel.storeId} is named twice`,
+        errors: [{ pointer: `#/parcels/${index}/storeId`, message: "must not repeat an earlier parcel's store" }],
+      });
+    }
+    seen.add(parcel.storeId);
+  });
+  const priced = await priceParcels(db, providers, input);
+  const carrierDown = priced.find((parcel) => parcel.problem?.code === 'SHIPPING_CARRIER_UNAVAILABLE')?.problem;
+  if (carrierDown) throw carrierDown;
+  return { stores: await storeQuotes(db, priced, input.destination.postalCode, input.currency, now) };
+}
+
+/** One store's parcel as the providers priced it (nothing stored yet), or why it cannot be quoted. */
+interface PricedParcel {
+  storeId: string;
+  weight: number;
+  offered: Array<{ provider: QuoteRow['provider']; rate: Rate }>;
+  quoteTtlSeconds: number;
+  problem?: ProblemError;
+}
+
+/** Prices each parcel with its store's enabled providers, the stores' settings read in one statement. */
+async function priceParcels(db: Db, providers: Providers, input: Schemas['StoresQuoteInput']): Promise<PricedParcel[]> {
+  const settingsByStore = await readSettingsOf(
+    db,
+    input.parcels.map((parcel) => parcel.storeId),
+  );
+  return Promise.all(
+    input.parcels.map(async (parcel): Promise<PricedParcel> => {
+      const settings = settingsByStore.get(parcel.storeId) as StoreShippingSettings;
+      const weight = parcelWeight(parcel.items);
+      const none = { storeId: parcel.storeId, weight, offered: [], quoteTtlSeconds: settings.quoteTtlSeconds };
+      if (settings.updatedAt === null) return none;
+      if (input.currency !== settings.currency) {
+        const problem = shippingErrors.SHIPPING_CURRENCY_MISMATCH({
+          detail: `This store charges shipping in ${settings.currency}`,
+          errors: [{ pointer: '#/currency', message: `must be ${settings.currency}` }],
+        });
+        return { ...none, problem };
       }
+      const request = { destination: input.destination as StoredDestination, items: parcel.items, weight, currency: input.currency };
+      const enabled = [
+        settings.flatRate ? providers['flat-rate'] : undefined,
+        settings.weightTable ? providers['weight-table'] : undefined,
+        settings.biteship ? providers.biteship : undefined,
+      ].filter((provider) => provider !== undefined);
+      const failures: ProblemError[] = [];
+      const answers = await Promise.all(
+        enabled.map(async (provider) => {
+          try {
+            return (await provider.rates(request, settings)).map((rate) => ({ provider: provider.name, rate }));
+          } catch (error) {
+            if (!isProblemError(error)) throw error;
+            failures.push(error as ProblemError);
+            return [];
+          }
+        }),
+      );
+      const offered = answers.flat().sort((a, b) => a.rate.amount - b.rate.amount);
+      const unavailable = failures.find((failure) => failure.code === 'SHIPPING_CARRIER_UNAVAILABLE');
+      if (offered.length === 0 && unavailable) return { ...none, problem: unavailable };
+      return { ...none, offered };
     }),
   );
-  const offered = answers.flat().sort((a, b) => a.rate.amount - b.rate.amount);
-  const unavailable = failures.find((failure) => failure.code === 'SHIPPING_CARRIER_UNAVAILABLE');
-  if (offered.length === 0 && unavailable) throw unavailable;
-  if (offered.length === 0) return { storeId: input.storeId, options: [] };
+}
 
-  const expiresAt = new Date(now.getTime() + settings.quoteTtlSeconds * 1000);
-  const rows = offered.map(({ provider, rate }) => quoteRow(provider, rate, input, request.weight, now, expiresAt));
-  await db.insertInto('quotes').values(rows).execute();
-  return {
-    storeId: input.storeId,
-    options: rows.map((row, index) => ({
+/** Stores every parcel's options as quotes in one statement, answering each parcel's options cheapest first. */
+async function storeQuotes(db: Db, priced: PricedParcel[], postalCode: string, currency: string, now: Date): Promise<Schemas['QuoteResult'][]> {
+  const results = priced.map((parcel) => {
+    const expiresAt = new Date(now.getTime() + parcel.quoteTtlSeconds * 1000);
+    const rows = parcel.offered.map(({ provider, rate }) => quoteRow(provider, rate, parcel, postalCode, currency, now, expiresAt));
+    return { parcel, rows, expiresAt };
+  });
+  const rows = results.flatMap((result) => result.rows);
+  if (rows.length > 0) await db.insertInto('quotes').values(rows).execute();
+  return results.map(({ parcel, rows: stored, expiresAt }) => ({
+    storeId: parcel.storeId,
+    options: stored.map((row, index) => ({
       optionId: row.id,
       provider: row.provider,
       service: row.service,
       name: row.name,
       amount: { amount: row.amount, currency: row.currency },
-      estimatedDays: (offered[index] as { rate: Rate }).rate.estimatedDays,
+      estimatedDays: (parcel.offered[index] as { rate: Rate }).rate.estimatedDays,
       expiresAt: expiresAt.toISOString(),
     })),
-  };
+  }));
 }
 
-function quoteRow(provider: QuoteRow['provider'], rate: Rate, input: Schemas['QuoteInput'], weight: number, now: Date, expiresAt: Date) {
+function quoteRow(provider: QuoteRow['provider'], rate: Rate, parcel: PricedParcel, postalCode: string, currency: string, now: Date, expiresAt: Date) {
   return {
     id: newId('shq', now.getTime()),
-    store_id: input.storeId,
+    store_id: parcel.storeId,
     provider,
     service: rate.service,
     name: rate.name,
     amount: rate.amount,
-    currency: input.currency,
+    currency,
     min_days: rate.estimatedDays?.min ?? null,
     max_days: rate.estimatedDays?.max ?? null,
-    postal_code: input.destination.postalCode,
-    weight,
+    postal_code: postalCode,
+    weight: parcel.weight,
     carrier_data: JSON.stringify(rate.carrierData),
     created_at: now,
     expires_at: expiresAt,

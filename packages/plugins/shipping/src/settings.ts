@@ -17,17 +17,27 @@ function defaults(storeId: string): StoreShippingSettings {
 
 /** A store's shipping settings, or the defaults. */
 export async function readSettings(db: Db, storeId: string): Promise<StoreShippingSettings> {
-  const row = await db.selectFrom('store_settings').selectAll().where('store_id', '=', storeId).executeTakeFirst();
-  if (!row) return defaults(storeId);
-  return {
-    storeId,
-    currency: row.currency,
-    flatRate: row.flat_rate as StoreShippingSettings['flatRate'],
-    weightTable: row.weight_table as StoreShippingSettings['weightTable'],
-    biteship: row.biteship as StoreShippingSettings['biteship'],
-    quoteTtlSeconds: row.quote_ttl_seconds,
-    updatedAt: row.updated_at.toISOString(),
-  };
+  return (await readSettingsOf(db, [storeId])).get(storeId) as StoreShippingSettings;
+}
+
+/** Several stores' shipping settings (the defaults for a store that has none), in one statement. */
+export async function readSettingsOf(db: Db, storeIds: string[]): Promise<Map<string, StoreShippingSettings>> {
+  const query = db.selectFrom('store_settings').selectAll();
+  // One store (the usual case) keeps the `=` statement, with its plan.
+  const rows = await (storeIds.length === 1 ? query.where('store_id', '=', storeIds[0] as string) : query.where('store_id', 'in', storeIds)).execute();
+  const settings = new Map(storeIds.map((storeId) => [storeId, defaults(storeId)]));
+  for (const row of rows) {
+    settings.set(row.store_id, {
+      storeId: row.store_id,
+      currency: row.currency,
+      flatRate: row.flat_rate as StoreShippingSettings['flatRate'],
+      weightTable: row.weight_table as StoreShippingSettings['weightTable'],
+      biteship: row.biteship as StoreShippingSettings['biteship'],
+      quoteTtlSeconds: row.quote_ttl_seconds,
+      updatedAt: row.updated_at.toISOString(),
+    });
+  }
+  return settings;
 }
 
 /** Replaces a store's settings after checking what the schema cannot (bracket order, empty zones, an unconfigured carrier). */

@@ -82,6 +82,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cart/carts/{cartId}/shipping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose how several stores' items are shipped, in one change
+         * @description `selectCartShipping` for several stores at once: each `optionId` must be a live quote of
+         *     its store, and the cart is re-priced and written once with all of them. Either every choice
+         *     is taken or none is (one invalid choice refuses the whole request, its index in `errors`).
+         *
+         *     A customer's own cart with their access token, or a guest cart with its token in
+         *     `X-Cart-Token`.
+         *
+         *     Errors: as `selectCartShipping`: `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401),
+         *     `CART_NOT_OPEN` (409), `CART_SHIPPING_OPTION_INVALID` (422), `CART_CONFLICT` (409, with
+         *     `Retry-After`), `SERVICE_UNAVAILABLE` (503); `VALIDATION_FAILED` (400) also for a store
+         *     named twice.
+         */
+        put: operations["selectCartShippingOptions"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cart/carts/{cartId}/shipping/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quote shipping for every store of the cart (and optionally choose the cheapest)
+         * @description Quotes each store's parcel of the cart to `destination` in one request: the parcels are the
+         *     cart's lines that can be bought now, weighed with the catalogue's variant weights (the
+         *     client sends no weights), and the shipping service prices them as `quoteShippingRates`
+         *     would. Each store's options come cheapest first; their `optionId`s can be chosen with
+         *     `selectCartShipping` or `selectCartShippingOptions`. A store that has not set up
+         *     shipping, or does not ship there, has no options.
+         *
+         *     `chosenOptionId` is the store's choice that still holds for this destination: quoted to
+         *     the same postal code, not expired, for a parcel at least as heavy as the store's now.
+         *
+         *     With `choose: "cheapest"`, every store with options but without such a choice gets its
+         *     cheapest option, in one change of the cart (priced once, written once; nothing is written
+         *     when every store already has one), and `cart` is the cart priced with the choices. A store
+         *     without options keeps no choice from before that no longer holds: its shipping stays
+         *     unchosen. Without `choose`, nothing is written and `cart` is null.
+         *
+         *     A customer's own cart with their access token, or a guest cart with its token in
+         *     `X-Cart-Token`.
+         *
+         *     Errors: `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401), `CART_NOT_OPEN` (409),
+         *     `CART_CONFLICT` (409, with `Retry-After`), `SERVICE_UNAVAILABLE` (503: the shipping service
+         *     cannot be asked, or a carrier did not answer for a store with no other option; nothing was
+         *     written).
+         */
+        post: operations["quoteCartShipping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cart/carts/{cartId}/shipping/{storeId}": {
         parameters: {
             query?: never;
@@ -568,6 +640,67 @@ export interface components {
             /** @description The checkout that completed the cart, once completed. */
             checkoutId: string | null;
         };
+        ShippingChoicesInput: {
+            /** @description One quoted option per store, each store at most once. */
+            choices: {
+                /** @description The store whose items are shipped. */
+                storeId: string;
+                /** @description A quoted shipping option of this store. */
+                optionId: string;
+            }[];
+        };
+        CartShippingQuoteInput: {
+            /** @description Where the parcels go; what the rates depend on. */
+            destination: {
+                /** @description Postal code. */
+                postalCode: string;
+                /** @description ISO 3166-1 alpha-2; Indonesia (`ID`) when absent. */
+                countryCode?: string;
+                /** @description Province, for stores whose rates go by province. */
+                region?: string;
+                /** @description City or regency. */
+                city?: string;
+            };
+            /**
+             * @description Also choose each store's cheapest option where the store has no choice that still holds.
+             * @enum {string}
+             */
+            choose?: "cheapest";
+        };
+        /** @description One way to send a store's parcel, at a price fixed by the shipping service. */
+        CartShippingOption: {
+            /** @description What to choose. */
+            optionId: string;
+            /** @description Who prices and carries the parcel (`flat-rate`, `weight-table`, `biteship`). */
+            provider: string;
+            /** @description The provider's service. */
+            service: string;
+            /** @description How to show the option. */
+            name: string;
+            amount: components["schemas"]["Money"];
+            /** @description How many days delivery takes, when known. */
+            estimatedDays: {
+                /** @description At the earliest. */
+                min: number;
+                /** @description At the latest. */
+                max: number;
+            } | null;
+            expiresAt: components["schemas"]["Timestamp"];
+        };
+        CartShippingQuotes: {
+            /** @description Each store of the cart, in the cart's order (not paginated). */
+            stores: {
+                storeId: string;
+                /** @description The store's parcel in grams, as quoted (0 when nothing of it can be bought now). */
+                weight: number;
+                /** @description Cheapest first; empty when the store does not ship there (or has nothing to ship). */
+                options: components["schemas"]["CartShippingOption"][];
+                /** @description The store's choice that holds for this destination, after this request. */
+                chosenOptionId: string | null;
+            }[];
+            /** @description The cart priced with the choices, with `choose`; null without it. */
+            cart: components["schemas"]["Cart"] | null;
+        };
         AppliedPromotion: {
             promotionId: string;
             /** @description The coupon code, or null for an automatic promotion. */
@@ -880,6 +1013,77 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    selectCartShippingOptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token, as `createCart` answered it once. */
+                "X-Cart-Token"?: components["parameters"]["CartToken"];
+            };
+            path: {
+                /** @description Cart id. */
+                cartId: components["parameters"]["CartId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingChoicesInput"];
+            };
+        };
+        responses: {
+            /** @description The cart with the choices in its totals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["CartChangeConflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    quoteCartShipping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A guest cart's token, as `createCart` answered it once. */
+                "X-Cart-Token"?: components["parameters"]["CartToken"];
+            };
+            path: {
+                /** @description Cart id. */
+                cartId: components["parameters"]["CartId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CartShippingQuoteInput"];
+            };
+        };
+        responses: {
+            /** @description The options of each store of the cart, and the cart when choosing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartShippingQuotes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["CartChangeConflict"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     selectCartShipping: {

@@ -40,6 +40,8 @@ export const operationTable = {
     createCart: { method: 'POST', path: '/cart/carts', paginated: false, idempotent: false, body: 'json', response: 'json' },
     mergeCart: { method: 'POST', path: '/cart/carts/merge', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getCart: { method: 'GET', path: '/cart/carts/{cartId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    selectCartShippingOptions: { method: 'PUT', path: '/cart/carts/{cartId}/shipping', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    quoteCartShipping: { method: 'POST', path: '/cart/carts/{cartId}/shipping/quotes', paginated: false, idempotent: false, body: 'json', response: 'json' },
     selectCartShipping: { method: 'PUT', path: '/cart/carts/{cartId}/shipping/{storeId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     addCartLine: { method: 'POST', path: '/cart/carts/{cartId}/lines', paginated: false, idempotent: true, body: 'json', response: 'json' },
     removeCartLine: { method: 'DELETE', path: '/cart/carts/{cartId}/lines/{lineId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
@@ -181,6 +183,7 @@ export const operationTable = {
   },
   shipping: {
     quoteShippingRates: { method: 'POST', path: '/shipping/quotes', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    quoteShippingRatesForStores: { method: 'POST', path: '/shipping/quotes/stores', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getShippingQuote: { method: 'GET', path: '/shipping/quotes/{optionId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
     createShipment: { method: 'POST', path: '/shipping/shipments', paginated: false, idempotent: false, body: 'json', response: 'json' },
     getShipment: { method: 'GET', path: '/shipping/shipments/{shipmentId}', paginated: false, idempotent: false, body: 'json', response: 'json' },

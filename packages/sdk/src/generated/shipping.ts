@@ -31,6 +31,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/shipping/quotes/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quote the shipping options of several stores' parcels at once
+         * @description `quoteShippingRates` for up to 50 stores' parcels to one destination in one call, as the
+         *     cart service quotes a whole cart: the stores' settings are read together and every quote is
+         *     stored in one write. Each parcel is quoted exactly as `quoteShippingRates` would quote it,
+         *     by the same code, and answered in the order asked. A store that has not set up shipping,
+         *     does not ship there, or charges shipping in another currency than `currency` gives no
+         *     options (here that is not an error: the other stores are still quoted).
+         *
+         *     Only other services call it; a storefront quotes a cart with the cart service's
+         *     `quoteCartShipping`, which reads the weights from the catalogue.
+         *
+         *     Errors: `SHIPPING_CARRIER_UNAVAILABLE` (503: a carrier did not answer for a store that has
+         *     no other option; nothing is stored, ask again).
+         */
+        post: operations["quoteShippingRatesForStores"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/shipping/quotes/{optionId}": {
         parameters: {
             query?: never;
@@ -333,6 +364,20 @@ export interface components {
             destination: components["schemas"]["Destination"];
             items: components["schemas"]["ParcelItems"];
             currency: components["schemas"]["Currency"];
+        };
+        /** @description Several stores' parcels to one destination, each store at most once. */
+        StoresQuoteInput: {
+            destination: components["schemas"]["Destination"];
+            currency: components["schemas"]["Currency"];
+            /** @description One parcel per store (a store named twice is a 400). */
+            parcels: {
+                storeId: components["schemas"]["StoreId"];
+                items: components["schemas"]["ParcelItems"];
+            }[];
+        };
+        /** @description The options of each parcel, in the order asked (not paginated). */
+        StoresQuoteResult: {
+            stores: components["schemas"]["QuoteResult"][];
         };
         /** @description How many days delivery takes, when known. */
         EstimatedDays: {
@@ -736,6 +781,34 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    quoteShippingRatesForStores: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoresQuoteInput"];
+            };
+        };
+        responses: {
+            /** @description The options of each store, in the order asked, cheapest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoresQuoteResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -55,7 +55,7 @@ const document = {
     },
     "shipping": {
       "optional": true,
-      "why": "The price of a chosen shipping option (getShippingQuote); without it choosing shipping answers 503."
+      "why": "The price of a chosen shipping option (getShippingQuote) and a whole cart's quotes (quoteShippingRatesForStores); without it choosing or quoting shipping answers 503."
     }
   },
   "paths": {
@@ -203,6 +203,135 @@ const document = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/cart/carts/{cartId}/shipping": {
+      "put": {
+        "operationId": "selectCartShippingOptions",
+        "tags": [
+          "Carts"
+        ],
+        "summary": "Choose how several stores' items are shipped, in one change",
+        "description": "`selectCartShipping` for several stores at once: each `optionId` must be a live quote of\nits store, and the cart is re-priced and written once with all of them. Either every choice\nis taken or none is (one invalid choice refuses the whole request, its index in `errors`).\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`.\n\nErrors: as `selectCartShipping`: `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401),\n`CART_NOT_OPEN` (409), `CART_SHIPPING_OPTION_INVALID` (422), `CART_CONFLICT` (409, with\n`Retry-After`), `SERVICE_UNAVAILABLE` (503); `VALIDATION_FAILED` (400) also for a store\nnamed twice.\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CartId"
+          },
+          {
+            "$ref": "#/components/parameters/CartToken"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ShippingChoicesInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The cart with the choices in its totals.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Cart"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/CartChangeConflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/cart/carts/{cartId}/shipping/quotes": {
+      "post": {
+        "operationId": "quoteCartShipping",
+        "tags": [
+          "Carts"
+        ],
+        "summary": "Quote shipping for every store of the cart (and optionally choose the cheapest)",
+        "description": "Quotes each store's parcel of the cart to `destination` in one request: the parcels are the\ncart's lines that can be bought now, weighed with the catalogue's variant weights (the\nclient sends no weights), and the shipping service prices them as `quoteShippingRates`\nwould. Each store's options come cheapest first; their `optionId`s can be chosen with\n`selectCartShipping` or `selectCartShippingOptions`. A store that has not set up\nshipping, or does not ship there, has no options.\n\n`chosenOptionId` is the store's choice that still holds for this destination: quoted to\nthe same postal code, not expired, for a parcel at least as heavy as the store's now.\n\nWith `choose: \"cheapest\"`, every store with options but without such a choice gets its\ncheapest option, in one change of the cart (priced once, written once; nothing is written\nwhen every store already has one), and `cart` is the cart priced with the choices. A store\nwithout options keeps no choice from before that no longer holds: its shipping stays\nunchosen. Without `choose`, nothing is written and `cart` is null.\n\nA customer's own cart with their access token, or a guest cart with its token in\n`X-Cart-Token`.\n\nErrors: `CART_NOT_FOUND` (404), `CART_TOKEN_REQUIRED` (401), `CART_NOT_OPEN` (409),\n`CART_CONFLICT` (409, with `Retry-After`), `SERVICE_UNAVAILABLE` (503: the shipping service\ncannot be asked, or a carrier did not answer for a store with no other option; nothing was\nwritten).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CartId"
+          },
+          {
+            "$ref": "#/components/parameters/CartToken"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CartShippingQuoteInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The options of each store of the cart, and the cart when choosing.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CartShippingQuotes"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/CartChangeConflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -1622,6 +1751,210 @@ const document = {
             }
           }
         ]
+      },
+      "ShippingChoicesInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "choices"
+        ],
+        "properties": {
+          "choices": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 50,
+            "description": "One quoted option per store, each store at most once.",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "storeId",
+                "optionId"
+              ],
+              "properties": {
+                "storeId": {
+                  "type": "string",
+                  "pattern": "^sto_[0-9a-z]{26}$",
+                  "description": "The store whose items are shipped."
+                },
+                "optionId": {
+                  "type": "string",
+                  "pattern": "^shq_[0-9a-z]{26}$",
+                  "description": "A quoted shipping option of this store."
+                }
+              }
+            }
+          }
+        }
+      },
+      "CartShippingQuoteInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "destination"
+        ],
+        "properties": {
+          "destination": {
+            "type": "object",
+            "additionalProperties": false,
+            "description": "Where the parcels go; what the rates depend on.",
+            "required": [
+              "postalCode"
+            ],
+            "properties": {
+              "postalCode": {
+                "type": "string",
+                "pattern": "^[0-9A-Za-z][0-9A-Za-z -]{1,9}$",
+                "description": "Postal code."
+              },
+              "countryCode": {
+                "type": "string",
+                "pattern": "^[A-Z]{2}$",
+                "description": "ISO 3166-1 alpha-2; Indonesia (`ID`) when absent."
+              },
+              "region": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100,
+                "description": "Province, for stores whose rates go by province."
+              },
+              "city": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100,
+                "description": "City or regency."
+              }
+            }
+          },
+          "choose": {
+            "type": "string",
+            "enum": [
+              "cheapest"
+            ],
+            "description": "Also choose each store's cheapest option where the store has no choice that still holds."
+          }
+        }
+      },
+      "CartShippingOption": {
+        "type": "object",
+        "description": "One way to send a store's parcel, at a price fixed by the shipping service.",
+        "required": [
+          "optionId",
+          "provider",
+          "service",
+          "name",
+          "amount",
+          "estimatedDays",
+          "expiresAt"
+        ],
+        "properties": {
+          "optionId": {
+            "type": "string",
+            "pattern": "^shq_[0-9a-z]{26}$",
+            "description": "What to choose."
+          },
+          "provider": {
+            "type": "string",
+            "description": "Who prices and carries the parcel (`flat-rate`, `weight-table`, `biteship`)."
+          },
+          "service": {
+            "type": "string",
+            "description": "The provider's service."
+          },
+          "name": {
+            "type": "string",
+            "description": "How to show the option."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "estimatedDays": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "description": "How many days delivery takes, when known.",
+            "required": [
+              "min",
+              "max"
+            ],
+            "properties": {
+              "min": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 365,
+                "description": "At the earliest."
+              },
+              "max": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 365,
+                "description": "At the latest."
+              }
+            }
+          },
+          "expiresAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "CartShippingQuotes": {
+        "type": "object",
+        "required": [
+          "stores",
+          "cart"
+        ],
+        "properties": {
+          "stores": {
+            "type": "array",
+            "description": "Each store of the cart, in the cart's order (not paginated).",
+            "items": {
+              "type": "object",
+              "required": [
+                "storeId",
+                "weight",
+                "options",
+                "chosenOptionId"
+              ],
+              "properties": {
+                "storeId": {
+                  "type": "string"
+                },
+                "weight": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 9007199254740991,
+                  "description": "The store's parcel in grams, as quoted (0 when nothing of it can be bought now)."
+                },
+                "options": {
+                  "type": "array",
+                  "description": "Cheapest first; empty when the store does not ship there (or has nothing to ship).",
+                  "items": {
+                    "$ref": "#/components/schemas/CartShippingOption"
+                  }
+                },
+                "chosenOptionId": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "description": "The store's choice that holds for this destination, after this request."
+                }
+              }
+            }
+          },
+          "cart": {
+            "description": "The cart priced with the choices, with `choose`; null without it.",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Cart"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        }
       },
       "AppliedPromotion": {
         "type": "object",

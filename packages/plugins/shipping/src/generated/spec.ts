@@ -93,6 +93,55 @@ const document = {
         }
       }
     },
+    "/shipping/quotes/stores": {
+      "post": {
+        "operationId": "quoteShippingRatesForStores",
+        "tags": [
+          "Rates"
+        ],
+        "summary": "Quote the shipping options of several stores' parcels at once",
+        "description": "`quoteShippingRates` for up to 50 stores' parcels to one destination in one call, as the\ncart service quotes a whole cart: the stores' settings are read together and every quote is\nstored in one write. Each parcel is quoted exactly as `quoteShippingRates` would quote it,\nby the same code, and answered in the order asked. A store that has not set up shipping,\ndoes not ship there, or charges shipping in another currency than `currency` gives no\noptions (here that is not an error: the other stores are still quoted).\n\nOnly other services call it; a storefront quotes a cart with the cart service's\n`quoteCartShipping`, which reads the weights from the catalogue.\n\nErrors: `SHIPPING_CARRIER_UNAVAILABLE` (503: a carrier did not answer for a store that has\nno other option; nothing is stored, ask again).\n",
+        "security": [
+          {
+            "serviceAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/StoresQuoteInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The options of each store, in the order asked, cheapest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StoresQuoteResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
     "/shipping/quotes/{optionId}": {
       "get": {
         "operationId": "getShippingQuote",
@@ -962,6 +1011,62 @@ const document = {
           },
           "currency": {
             "$ref": "#/components/schemas/Currency"
+          }
+        }
+      },
+      "StoresQuoteInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Several stores' parcels to one destination, each store at most once.",
+        "required": [
+          "destination",
+          "currency",
+          "parcels"
+        ],
+        "properties": {
+          "destination": {
+            "$ref": "#/components/schemas/Destination"
+          },
+          "currency": {
+            "$ref": "#/components/schemas/Currency"
+          },
+          "parcels": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 50,
+            "description": "One parcel per store (a store named twice is a 400).",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "storeId",
+                "items"
+              ],
+              "properties": {
+                "storeId": {
+                  "$ref": "#/components/schemas/StoreId"
+                },
+                "items": {
+                  "$ref": "#/components/schemas/ParcelItems"
+                }
+              }
+            }
+          }
+        }
+      },
+      "StoresQuoteResult": {
+        "type": "object",
+        "description": "The options of each parcel, in the order asked (not paginated).",
+        "required": [
+          "stores"
+        ],
+        "properties": {
+          "stores": {
+            "type": "array",
+            "maxItems": 50,
+            "items": {
+              "$ref": "#/components/schemas/QuoteResult"
+            }
           }
         }
       },
