@@ -63,6 +63,12 @@ export interface ServerConfig {
   /** How long an API key verification is remembered, in seconds (default 30; revocation takes effect within it). */
   apiKeyCacheSeconds?: number;
   /**
+   * How often each process reads the accounts other processes on its database deleted, in ms
+   * (default 1,000). A deleted account's writes stop at once in the process that deleted it, and in
+   * the others within two intervals at most (see docs/security.md, "Sessions").
+   */
+  deletedAccountsPollIntervalMs?: number;
+  /**
    * PGlite only: how often tables are checked for ANALYZE / VACUUM, which PostgreSQL's autovacuum
    * would do but PGlite does not have (default 30,000 ms); `false` turns it off.
    */

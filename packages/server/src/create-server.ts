@@ -11,7 +11,7 @@ import { type BaseContext, type BindingDeps, bindOperations, checkHandlers, InFl
 import type { ServerConfig } from './config.js';
 import { installCors } from './cors.js';
 import { type Database, openDatabase, persistentDataDir } from './database.js';
-import { ACCOUNT_DELETED, createDeletedAccounts } from './deleted-accounts.js';
+import { ACCOUNT_DELETED, createDeletedAccounts, DELETED_ACCOUNTS_POLL_MS } from './deleted-accounts.js';
 import { shareDirectQueries } from './direct-queries.js';
 import { type Maintenance, startEmbeddedMaintenance } from './embedded-maintenance.js';
 import { createInProcessRelay, type EventTransport, payloadChecker, writeManyToOutbox, writeToOutbox } from './events/index.js';
@@ -153,7 +153,14 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     const idempotency = new IdempotencyStore(db, { leaseMs: config.processLeaseMs });
     if (database.kind === 'pglite') await idempotency.freeKeysOfOtherProcesses();
     const inFlight = new InFlight();
-    const deletedAccounts = createDeletedAccounts(db);
+    // A deleted account's credentials verify until its access tokens expire and the key verifications
+    // cached before its deletion run out; a minute more for clocks and a refresh racing the deletion.
+    const deletedAccounts = createDeletedAccounts(db, {
+      clock,
+      windowMs: Math.max(tokens.accessTokenTtl, config.apiKeyCacheSeconds ?? 30) * 1000 + 60_000,
+      pollIntervalMs: config.deletedAccountsPollIntervalMs ?? DELETED_ACCOUNTS_POLL_MS,
+      log: app.log,
+    });
     // The API key port: a loaded plugin that provides it (auth, in this process), or else the
     // operation a spec declares `x-provides: apiKeyVerifier` on, wherever its service runs.
     let providedVerifier: ApiKeyVerifier | undefined;
@@ -296,6 +303,8 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       await plugin.onStart?.(context);
     }
     await app.ready();
+    // Before the first request: a write must not pass because the window was not read yet.
+    await deletedAccounts.start();
     relay.start();
     processes.start();
     const scheduler = startScheduler({
@@ -337,6 +346,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         await scheduler.stop();
         await relay?.stop();
         await app.close();
+        await deletedAccounts.stop();
         // Sockets are closed, but a handler whose client hung up may still be working: let it finish.
         await inFlight.drained(10_000);
         idempotency.close();

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
-import { deletedAccountsMigration } from './deleted-accounts.js';
+import { deletedAccountsListedAtMigration, deletedAccountsMigration } from './deleted-accounts.js';
 import { eventsMigration } from './events/migrations.js';
 import { scheduledJobsMigration } from './jobs/migration.js';
 import { processesMigration } from './processes/migration.js';
@@ -63,4 +63,5 @@ export const platformMigrations: Record<string, Migration> = {
   '0005_rate_limits': rateLimitMigration,
   '0006_deleted_accounts': deletedAccountsMigration,
   '0007_idempotency_leases': idempotencyLeases,
+  '0008_deleted_accounts_listed_at': deletedAccountsListedAtMigration,
 };
