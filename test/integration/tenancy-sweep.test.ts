@@ -341,6 +341,16 @@ const adminCases: Record<string, Case> = {
     await refused(w.storeA.payment.listPayments({ query: { refundFailed: true } }), [403]);
     expect(ids(await w.admin.payment.listPayments({ query: { limit: 100 } }))).toContain(w.paymentId);
   },
+  async acknowledgeRefundFailure(w) {
+    // Saying the money went back outside the store is the platform's word: not the payment's own
+    // customer's, nor the store's it paid, and their attempts leave no trace in its history.
+    const before = await w.admin.payment.getPayment({ params: { paymentId: w.paymentId } });
+    const call = (client: TokoBapakClient) => client.payment.acknowledgeRefundFailure({ params: { paymentId: w.paymentId }, body: { note: 'tenancy' } });
+    await refused(call(w.x), [403]);
+    await refused(call(w.storeA), [403]);
+    expect(await w.admin.payment.getPayment({ params: { paymentId: w.paymentId } })).toEqual(before);
+    await admitted(call(w.admin));
+  },
 };
 
 /** No caller to tell apart: what they answer is the same for everyone, or they prove who sent them otherwise. */

@@ -14,7 +14,7 @@ export const paymentVariables = {
   refundFailed: {
     flag: '--refund-failed',
     name: 'TOKOBAPAK_REFUND_FAILED',
-    description: 'list only payments that still hold money and have a refund the gateway refused (they need a person)',
+    description: 'list only payments owing a refund the gateway refused and nobody made good since (they need a person)',
     example: '1',
   },
   limit: {

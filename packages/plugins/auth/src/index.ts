@@ -16,6 +16,7 @@ import { sessionHandlers } from './handlers/session-handlers.js';
 import { verifyApiKeySecret } from './key-verification.js';
 import { migrations } from './migrations/index.js';
 import type { AuthPluginOptions } from './options.js';
+import { alertAdminsOfRefusedRefunds } from './refund-alerts.js';
 import { sendResetMails } from './reset-mail.js';
 
 export type { AuthDatabase } from './database.js';
@@ -44,7 +45,7 @@ export function authPlugin(options: AuthPluginOptions = {}): Plugin {
     manifest,
     migrations,
     errors: authErrors,
-    subscriptions: [eraseDeletedUsers, endRemovedStaffAccess, trackSuspendedStores, sendResetMails(service, started)],
+    subscriptions: [eraseDeletedUsers, endRemovedStaffAccess, trackSuspendedStores, sendResetMails(service, started), alertAdminsOfRefusedRefunds(started)],
     async onStart(ctx) {
       context = ctx;
     },

@@ -59,6 +59,13 @@ export interface PaymentDatabase {
      * reach the gateway after a cancellation looked there); null until then (`orphan-charges.ts`).
      */
     gateway_checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+    /**
+     * What refunds the gateway refused still owe the customer: above zero, the payment is on the
+     * admins' `refundFailed` queue. Kept by `refunds.ts` under the payment's lock (see there).
+     */
+    refund_owed: ColumnType<string | number | bigint, number | undefined, number>;
+    /** When the oldest refusal still owed was recorded; null when nothing is owed. */
+    refund_owed_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   };
   payment_history: {
     id: string;

@@ -10,12 +10,9 @@ type Schemas = PaymentComponents['schemas'];
 /** Payment ids are ULIDs: their order is the order they were made in, so they are the sort key and the cursor. */
 const PAYMENT_ID = /^pay_[0-9a-z]{26}$/;
 
-/** Statuses in which a payment still holds (some of) the customer's money. */
-const HOLDING: readonly PaymentStatus[] = ['paid', 'partially_refunded'];
-
 export interface PaymentListQuery {
   status?: PaymentStatus | undefined;
-  /** Only payments that still hold money and have a refund the gateway refused: the ones a person must settle. */
+  /** Only payments owing a refund the gateway refused and nobody made good since: the ones a person must settle. */
   refundFailed?: boolean | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
@@ -31,16 +28,8 @@ export async function listPayments(db: Kysely<PaymentDatabase>, query: PaymentLi
   const after = decodeCursorMatching(query.cursor, PAYMENT_ID);
   let select = paymentsWithContents(db);
   if (query.status) select = select.where('payments.status', '=', query.status);
-  if (query.refundFailed) {
-    // A failed refund stays failed (a later one is a new row), so "needs a person" is: money still held, and one refused.
-    select = select
-      .where('payments.status', 'in', HOLDING)
-      .where((eb) =>
-        eb.exists(
-          eb.selectFrom('refunds as failed').select('failed.id').whereRef('failed.payment_id', '=', 'payments.id').where('failed.status', '=', 'failed'),
-        ),
-      );
-  }
+  // What is owed is kept on the payment as refunds fail, go through and are acknowledged (`refunds.ts`).
+  if (query.refundFailed) select = select.where('payments.refund_owed', '>', 0);
   if (after) select = select.where('payments.id', '<', after);
   const rows = await select
     .orderBy('payments.id', 'desc')

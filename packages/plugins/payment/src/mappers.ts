@@ -21,6 +21,7 @@ export function toPayment(row: PaymentRow, history: HistoryRow[], refunds: Refun
     status: row.status,
     amount: { amount: Number(row.amount), currency: row.currency },
     refundedAmount: { amount: Number(row.refunded_amount), currency: row.currency },
+    refundOwed: { amount: Number(row.refund_owed), currency: row.currency },
     method: row.method,
     instructions: row.instructions,
     expiresAt: iso(row.expires_at),

@@ -5,6 +5,7 @@ import type { PaymentDatabase } from './database.js';
 import { paymentErrors } from './errors.js';
 import type { PaymentRow } from './mappers.js';
 import type { Gateways } from './providers/index.js';
+import { owedAfterRefund, owedAfterRefusal } from './refund-owed.js';
 import { lockPayment, mustRead, type PaymentContext, recordHistory, type Tx } from './transitions.js';
 
 type Schemas = PaymentComponents['schemas'];
@@ -134,14 +135,41 @@ export async function sendRefund(ctx: PaymentContext, gateways: Gateways, refund
   await ctx.transaction((tx) => completeRefund(tx, refund.id, ctx.clock.now()));
 }
 
+/**
+ * The gateway refused a pending refund: it is `failed`, the payment owes its amount
+ * (`refund-owed.ts`), and `payment.refund-failed` tells a person. Only the call that moves the
+ * refund out of pending does this, under the payment's lock: a retry, a replayed call or a
+ * concurrent sender of the same refund finds it failed already, so the refusal is told once.
+ */
 async function failRefund(ctx: PaymentContext, refundId: string): Promise<void> {
   await ctx.transaction(async (tx) => {
-    await tx.db
+    const now = ctx.clock.now();
+    const pending = await tx.db.selectFrom('refunds').select('payment_id').where('id', '=', refundId).executeTakeFirstOrThrow();
+    const payment = await lockPayment(tx, pending.payment_id);
+    const refund = await tx.db
       .updateTable('refunds')
-      .set({ status: 'failed', updated_at: ctx.clock.now() })
+      .set({ status: 'failed', updated_at: now })
       .where('id', '=', refundId)
       .where('status', '=', 'pending')
-      .execute();
+      .returningAll()
+      .executeTakeFirst();
+    if (!payment || !refund) return;
+    const owed = owedAfterRefusal(payment, Number(refund.amount), now);
+    await tx.db.updateTable('payments').set(owed).where('id', '=', payment.id).execute();
+    await tx.publish({
+      type: 'payment.refund-failed',
+      subject: payment.id,
+      data: {
+        paymentId: payment.id,
+        reference: payment.reference,
+        customerId: payment.customer_id,
+        amount: { amount: Number(refund.amount), currency: refund.currency },
+        refundId: refund.id,
+        reason: refund.reason,
+        owed: { amount: owed.refund_owed, currency: payment.currency },
+        provider: payment.provider,
+      },
+    });
   });
 }
 
@@ -155,7 +183,11 @@ async function completeRefund(tx: Tx, refundId: string, now: Date): Promise<void
   const fullyRefunded = refundedTotal === Number(payment.amount);
   const status = fullyRefunded ? 'refunded' : 'partially_refunded';
   await tx.db.updateTable('refunds').set({ status: 'succeeded', updated_at: now }).where('id', '=', refundId).execute();
-  await tx.db.updateTable('payments').set({ refunded_amount: refundedTotal, status, updated_at: now }).where('id', '=', payment.id).execute();
+  await tx.db
+    .updateTable('payments')
+    .set({ refunded_amount: refundedTotal, status, updated_at: now, ...owedAfterRefund(payment, refund, refundedTotal) })
+    .where('id', '=', payment.id)
+    .execute();
   await recordHistory(
     tx,
     payment.id,

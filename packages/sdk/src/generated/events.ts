@@ -56,6 +56,7 @@ export const eventTypes = {
     expired: 'payment.expired',
     cancelled: 'payment.cancelled',
     refunded: 'payment.refunded',
+    refundFailed: 'payment.refund-failed',
   },
   promotedItem: {
     bannerCreated: 'promoted-item.banner-created',
@@ -155,6 +156,12 @@ before this refund.
   'payment.cancelled': payment.components['schemas']['PaymentEvent'];
   /** Part or all of a paid payment went back to the customer (one event per refund). */
   'payment.refunded': payment.components['schemas']['PaymentRefundedEvent'];
+  /** The gateway refused a refund (Midtrans refunds no bank transfer): the money is still with the
+platform and a person must return it. Published once per refused refund, however often the
+refund is retried or replayed. `owed` is what the payment's refused refunds still owe the
+customer, this one included (the payment's `refundOwed`).
+ */
+  'payment.refund-failed': payment.components['schemas']['PaymentRefundFailedEvent'];
   /** A banner was created; the data is the banner as the API shows it. */
   'promoted-item.banner-created': promotedItem.components['schemas']['Banner'];
   /** A banner was changed; the data is the banner as the API shows it. */
@@ -1309,6 +1316,101 @@ export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, 
       },
       "fullyRefunded": {
         "type": "boolean"
+      },
+      "provider": {
+        "type": "string"
+      }
+    }
+  },
+  "payment.refund-failed": {
+    "type": "object",
+    "required": [
+      "paymentId",
+      "reference",
+      "customerId",
+      "amount",
+      "refundId",
+      "reason",
+      "owed",
+      "provider"
+    ],
+    "properties": {
+      "paymentId": {
+        "type": "string"
+      },
+      "reference": {
+        "type": "string",
+        "description": "The checkout id the payment was created for."
+      },
+      "customerId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "amount": {
+        "type": "object",
+        "description": "What the refused refund was to send back.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "refundId": {
+        "type": "string"
+      },
+      "reason": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "The refund's reason, as its caller gave it."
+      },
+      "owed": {
+        "type": "object",
+        "description": "What the payment's refused refunds still owe, this one included.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
       },
       "provider": {
         "type": "string"

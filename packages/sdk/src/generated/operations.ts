@@ -138,6 +138,7 @@ export const operationTable = {
     listPayments: { method: 'GET', path: '/payment/payments', paginated: true, idempotent: false, body: 'json', response: 'json' },
     createPayment: { method: 'POST', path: '/payment/payments', paginated: false, idempotent: true, body: 'json', response: 'json' },
     getPayment: { method: 'GET', path: '/payment/payments/{paymentId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    acknowledgeRefundFailure: { method: 'POST', path: '/payment/payments/{paymentId}/refund-failure/acknowledgement', paginated: false, idempotent: false, body: 'json', response: 'json' },
     cancelPayment: { method: 'POST', path: '/payment/payments/{paymentId}/cancel', paginated: false, idempotent: true, body: 'json', response: 'json' },
     voidPayment: { method: 'POST', path: '/payment/voids', paginated: false, idempotent: false, body: 'json', response: 'json' },
     refundPayment: { method: 'POST', path: '/payment/payments/{paymentId}/refunds', paginated: false, idempotent: true, body: 'json', response: 'json' },

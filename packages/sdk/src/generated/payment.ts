@@ -12,10 +12,16 @@ export interface paths {
          * List payments, newest first (admins only)
          * @description Every payment of the platform, newest first, each with its history and refunds as
          *     `getPayment` answers it. Filter with `status`, or with `refundFailed=true` for the payments
-         *     that need a person: they still hold money (`paid` or `partially_refunded`) and at least one
-         *     of their refunds is `failed` — the gateway refused it (Midtrans refunds no bank transfer),
-         *     so the money must go back another way. A payment leaves that list once it holds nothing.
-         *     Both filters together list the payments that match both.
+         *     that need a person: their `refundOwed` is above zero, that is, some refund of theirs was
+         *     refused by the gateway (Midtrans refunds no bank transfer) and has not been made good since.
+         *
+         *     `refundOwed` grows by a refused refund's amount when the gateway refuses it. It shrinks by
+         *     the amount of each refund that goes through and was requested after the oldest refusal still
+         *     owed (a refund redone, under a new key), never below zero, and it is never more than the
+         *     payment still holds, so a payment refunded in full owes nothing. A refund that was already
+         *     under way when the refusal came does not count as redoing it. An admin who returned the money
+         *     outside the store clears it with `acknowledgeRefundFailure`. Both filters together list the
+         *     payments that match both.
          */
         get: operations["listPayments"];
         put?: never;
@@ -61,6 +67,34 @@ export interface paths {
         get: operations["getPayment"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payment/payments/{paymentId}/refund-failure/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge that a refused refund was settled outside the store (admins only)
+         * @description For the money of a refused refund that an admin returned another way (a bank transfer by
+         *     hand): clears the payment's `refundOwed`, so it leaves the `refundFailed=true` list, and
+         *     adds an entry to its `history` with the admin and the note. The payment's status and
+         *     `refundedAmount` stay as they are: the store did not move that money.
+         *
+         *     Idempotent: acknowledging a payment that owes nothing (acknowledged already, or never
+         *     refused) answers it unchanged, with no new history entry.
+         *
+         *     Errors: `PAYMENT_NOT_FOUND` (404).
+         */
+        post: operations["acknowledgeRefundFailure"];
         delete?: never;
         options?: never;
         head?: never;
@@ -297,6 +331,10 @@ export interface components {
             /** @description Why, kept with the refund and sent to the gateway. */
             reason?: string;
         };
+        RefundFailureAcknowledgement: {
+            /** @description How the money went back (kept in the payment's history). */
+            note: string;
+        };
         SimulateInput: {
             /**
              * @description What the simulated customer (or bank) does.
@@ -365,6 +403,11 @@ export interface components {
             status: components["schemas"]["PaymentStatus"];
             amount: components["schemas"]["Money"];
             refundedAmount: components["schemas"]["Money"];
+            /**
+             * @description What refunds the gateway refused still owe the customer: zero unless a refund was
+             *     refused and has not been made good since (see `listPayments`).
+             */
+            refundOwed: components["schemas"]["Money"];
             method: components["schemas"]["PaymentMethod"];
             /** @description `null` only while the gateway has not answered yet. */
             instructions: components["schemas"]["PaymentInstructions"] | null;
@@ -409,6 +452,20 @@ export interface components {
             /** @description Everything refunded so far, this refund included. */
             refundedTotal: components["schemas"]["Money"];
             fullyRefunded: boolean;
+            provider: string;
+        };
+        PaymentRefundFailedEvent: {
+            paymentId: string;
+            /** @description The checkout id the payment was created for. */
+            reference: string;
+            customerId: string | null;
+            /** @description What the refused refund was to send back. */
+            amount: components["schemas"]["Money"];
+            refundId: string;
+            /** @description The refund's reason, as its caller gave it. */
+            reason: string | null;
+            /** @description What the payment's refused refunds still owe, this one included. */
+            owed: components["schemas"]["Money"];
             provider: string;
         };
         /**
@@ -584,7 +641,7 @@ export interface operations {
             query?: {
                 /** @description Only payments with this status. */
                 status?: components["schemas"]["PaymentStatus"];
-                /** @description `true`: only payments that still hold money and have a `failed` refund; `false` is the same as leaving it out. */
+                /** @description `true`: only payments whose `refundOwed` is above zero (a refused refund not made good since); `false` is the same as leaving it out. */
                 refundFailed?: boolean;
                 /** @description Where to continue a list; the `nextCursor` of the previous page. Omit for the first page. */
                 cursor?: components["parameters"]["Cursor"];
@@ -662,6 +719,37 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The payment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    acknowledgeRefundFailure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Payment id. */
+                paymentId: components["parameters"]["PaymentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundFailureAcknowledgement"];
+            };
+        };
+        responses: {
+            /** @description The payment, owing nothing. */
             200: {
                 headers: {
                     [name: string]: unknown;

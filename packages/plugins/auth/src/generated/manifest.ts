@@ -6,19 +6,20 @@ import type { PluginManifest } from '@tokobapak/server';
 /** The events the auth service publishes and consumes, with their payload types. */
 export interface AuthEvents {
   publishes: Pick<EventPayloads, 'auth.password-changed' | 'auth.password-reset' | 'auth.role-changed' | 'auth.password-reset-requested' | 'user.deletion-acknowledged'>;
-  consumes: Pick<EventPayloads, 'auth.password-reset-requested' | 'user.deleted' | 'merchant.staff-removed' | 'merchant.store-suspended' | 'merchant.store-reinstated'>;
+  consumes: Pick<EventPayloads, 'auth.password-reset-requested' | 'user.deleted' | 'merchant.staff-removed' | 'merchant.store-suspended' | 'merchant.store-reinstated' | 'payment.refund-failed'>;
 }
 
 /** What openapi/auth.yaml declares about events: `definePlugin` takes it, the runtime validates consumed payloads with its schemas. */
 export const manifest: PluginManifest<AuthEvents> = {
   service: 'auth',
   publishes: ['auth.password-changed', 'auth.password-reset', 'auth.role-changed', 'auth.password-reset-requested', 'user.deletion-acknowledged'],
-  consumes: ['auth.password-reset-requested', 'user.deleted', 'merchant.staff-removed', 'merchant.store-suspended', 'merchant.store-reinstated'],
+  consumes: ['auth.password-reset-requested', 'user.deleted', 'merchant.staff-removed', 'merchant.store-suspended', 'merchant.store-reinstated', 'payment.refund-failed'],
   consumedSchemas: {
     'auth.password-reset-requested': eventSchemas['auth.password-reset-requested'],
     'user.deleted': eventSchemas['user.deleted'],
     'merchant.staff-removed': eventSchemas['merchant.staff-removed'],
     'merchant.store-suspended': eventSchemas['merchant.store-suspended'],
     'merchant.store-reinstated': eventSchemas['merchant.store-reinstated'],
+    'payment.refund-failed': eventSchemas['payment.refund-failed'],
   },
 };

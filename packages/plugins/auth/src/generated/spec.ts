@@ -77,7 +77,8 @@ const document = {
       "user.deleted",
       "merchant.staff-removed",
       "merchant.store-suspended",
-      "merchant.store-reinstated"
+      "merchant.store-reinstated",
+      "payment.refund-failed"
     ]
   },
   "x-calls": {

@@ -65,6 +65,12 @@ const document = {
         "payload": {
           "$ref": "#/components/schemas/PaymentRefundedEvent"
         }
+      },
+      "payment.refund-failed": {
+        "description": "The gateway refused a refund (Midtrans refunds no bank transfer): the money is still with the\nplatform and a person must return it. Published once per refused refund, however often the\nrefund is retried or replayed. `owed` is what the payment's refused refunds still owe the\ncustomer, this one included (the payment's `refundOwed`).\n",
+        "payload": {
+          "$ref": "#/components/schemas/PaymentRefundFailedEvent"
+        }
       }
     },
     "consumes": []
@@ -136,7 +142,7 @@ const document = {
           "Payments"
         ],
         "summary": "List payments, newest first (admins only)",
-        "description": "Every payment of the platform, newest first, each with its history and refunds as\n`getPayment` answers it. Filter with `status`, or with `refundFailed=true` for the payments\nthat need a person: they still hold money (`paid` or `partially_refunded`) and at least one\nof their refunds is `failed` — the gateway refused it (Midtrans refunds no bank transfer),\nso the money must go back another way. A payment leaves that list once it holds nothing.\nBoth filters together list the payments that match both.\n",
+        "description": "Every payment of the platform, newest first, each with its history and refunds as\n`getPayment` answers it. Filter with `status`, or with `refundFailed=true` for the payments\nthat need a person: their `refundOwed` is above zero, that is, some refund of theirs was\nrefused by the gateway (Midtrans refunds no bank transfer) and has not been made good since.\n\n`refundOwed` grows by a refused refund's amount when the gateway refuses it. It shrinks by\nthe amount of each refund that goes through and was requested after the oldest refusal still\nowed (a refund redone, under a new key), never below zero, and it is never more than the\npayment still holds, so a payment refunded in full owes nothing. A refund that was already\nunder way when the refusal came does not count as redoing it. An admin who returned the money\noutside the store clears it with `acknowledgeRefundFailure`. Both filters together list the\npayments that match both.\n",
         "security": [
           {
             "bearerAuth": [
@@ -158,7 +164,7 @@ const document = {
             "name": "refundFailed",
             "in": "query",
             "required": false,
-            "description": "`true`: only payments that still hold money and have a `failed` refund; `false` is the same as leaving it out.",
+            "description": "`true`: only payments whose `refundOwed` is above zero (a refused refund not made good since); `false` is the same as leaving it out.",
             "schema": {
               "type": "boolean"
             }
@@ -217,6 +223,62 @@ const document = {
         "responses": {
           "200": {
             "description": "The payment.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Payment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/payment/payments/{paymentId}/refund-failure/acknowledgement": {
+      "post": {
+        "operationId": "acknowledgeRefundFailure",
+        "tags": [
+          "Payments"
+        ],
+        "summary": "Acknowledge that a refused refund was settled outside the store (admins only)",
+        "description": "For the money of a refused refund that an admin returned another way (a bank transfer by\nhand): clears the payment's `refundOwed`, so it leaves the `refundFailed=true` list, and\nadds an entry to its `history` with the admin and the note. The payment's status and\n`refundedAmount` stay as they are: the store did not move that money.\n\nIdempotent: acknowledging a payment that owes nothing (acknowledged already, or never\nrefused) answers it unchanged, with no new history entry.\n\nErrors: `PAYMENT_NOT_FOUND` (404).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "admin"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PaymentId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RefundFailureAcknowledgement"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The payment, owing nothing.",
             "content": {
               "application/json": {
                 "schema": {
@@ -869,6 +931,21 @@ const document = {
           }
         }
       },
+      "RefundFailureAcknowledgement": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "note"
+        ],
+        "properties": {
+          "note": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 400,
+            "description": "How the money went back (kept in the payment's history)."
+          }
+        }
+      },
       "SimulateInput": {
         "type": "object",
         "additionalProperties": false,
@@ -1055,6 +1132,7 @@ const document = {
           "status",
           "amount",
           "refundedAmount",
+          "refundOwed",
           "method",
           "instructions",
           "expiresAt",
@@ -1099,6 +1177,10 @@ const document = {
           },
           "refundedAmount": {
             "$ref": "#/components/schemas/Money"
+          },
+          "refundOwed": {
+            "$ref": "#/components/schemas/Money",
+            "description": "What refunds the gateway refused still owe the customer: zero unless a refund was\nrefused and has not been made good since (see `listPayments`).\n"
           },
           "method": {
             "$ref": "#/components/schemas/PaymentMethod"
@@ -1279,6 +1361,55 @@ const document = {
           },
           "fullyRefunded": {
             "type": "boolean"
+          },
+          "provider": {
+            "type": "string"
+          }
+        }
+      },
+      "PaymentRefundFailedEvent": {
+        "type": "object",
+        "required": [
+          "paymentId",
+          "reference",
+          "customerId",
+          "amount",
+          "refundId",
+          "reason",
+          "owed",
+          "provider"
+        ],
+        "properties": {
+          "paymentId": {
+            "type": "string"
+          },
+          "reference": {
+            "type": "string",
+            "description": "The checkout id the payment was created for."
+          },
+          "customerId": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "amount": {
+            "$ref": "#/components/schemas/Money",
+            "description": "What the refused refund was to send back."
+          },
+          "refundId": {
+            "type": "string"
+          },
+          "reason": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The refund's reason, as its caller gave it."
+          },
+          "owed": {
+            "$ref": "#/components/schemas/Money",
+            "description": "What the payment's refused refunds still owe, this one included."
           },
           "provider": {
             "type": "string"

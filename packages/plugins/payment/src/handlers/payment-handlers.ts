@@ -3,14 +3,15 @@ import { cancelPayment } from '../cancellation.js';
 import { listPayments } from '../listing.js';
 import { createPayment, paymentFor } from '../payments.js';
 import type { Gateways } from '../providers/index.js';
+import { acknowledgeRefundFailure } from '../refund-owed.js';
 import { refundPayment } from '../refunds.js';
 import { voidPayment } from '../voids.js';
 import type { PaymentHandlers } from './types.js';
 
-/** Creating, reading, listing, cancelling, voiding and refunding payments. */
+/** Creating, reading, listing, cancelling, voiding and refunding payments, and settling refused refunds. */
 export function paymentHandlers(
   gateways: Gateways,
-): Pick<PaymentHandlers, 'createPayment' | 'getPayment' | 'listPayments' | 'cancelPayment' | 'voidPayment' | 'refundPayment'> {
+): Pick<PaymentHandlers, 'createPayment' | 'getPayment' | 'listPayments' | 'acknowledgeRefundFailure' | 'cancelPayment' | 'voidPayment' | 'refundPayment'> {
   return {
     async createPayment({ body }, ctx) {
       requireService(ctx.caller);
@@ -24,6 +25,12 @@ export function paymentHandlers(
     // Admins only: the spec's `bearerAuth: [admin]` is checked before a handler runs.
     async listPayments({ query }, ctx) {
       return listPayments(ctx.db, query);
+    },
+
+    // Admins only, as listPayments: a person's session with the platform's admin role.
+    async acknowledgeRefundFailure({ params, body }, ctx) {
+      if (ctx.caller.kind !== 'user') throw new Error('acknowledgeRefundFailure reached without a session');
+      return acknowledgeRefundFailure(ctx, params.paymentId, ctx.caller.userId, body.note);
     },
 
     async cancelPayment({ params, body }, ctx) {
