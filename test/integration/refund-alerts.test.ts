@@ -1,8 +1,8 @@
-import type { MemoryMailer } from '@tokobapak/server';
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
 import { userPlugin } from '@tokobapak/plugin-user';
-import { createTestServer, expectProblem, serviceClient, signUp, type SignedUpUser, type TestServer } from '@tokobapak/server/testing';
+import type { MailMessage } from '@tokobapak/server';
+import { createTestServer, expectProblem, type SignedUpUser, serviceClient, signUp, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type MidtransFixture, startMidtransFixture } from '../../packages/plugins/payment/test/midtrans-fixture.js';
 
@@ -41,7 +41,8 @@ afterAll(async () => {
 });
 
 const order = () => serviceClient(server, 'order').payment;
-const mailer = () => server.mailer as MemoryMailer;
+/** The test server's in-memory mailer (`mail: { transport: 'memory' }`). */
+const mailer = () => server.mailer as unknown as { messages: MailMessage[] };
 const alertsAbout = (paymentId: string, to?: string) =>
   mailer().messages.filter((mail) => mail.subject.includes(paymentId) && (to === undefined || mail.to === to));
 
