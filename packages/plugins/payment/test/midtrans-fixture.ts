@@ -33,6 +33,8 @@ export interface MidtransFixture {
   holdCharges: Promise<void> | undefined;
   /** The next charge: `lost` makes the transaction but answers 500 (the answer is lost); `down` answers 503 and makes nothing. */
   nextCharge: 'ok' | 'lost' | 'down';
+  /** The next refund request: `down` answers 503 and refunds nothing (the store keeps the refund pending). */
+  nextRefund: 'ok' | 'down';
   /**
    * Payment types whose refunds are refused, as Midtrans refuses to refund bank transfers; empty by
    * default (the fixture then refunds any settled transaction).
@@ -59,6 +61,7 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
     chargeRequests,
     cancelRequests: [],
     nextCharge: 'ok',
+    nextRefund: 'ok',
     holdCharges: undefined,
     refusedRefundTypes: new Set(),
     setStatus(orderId, status) {
@@ -167,6 +170,10 @@ export async function startMidtransFixture(serverKey: string, notificationUrl: (
   function refund(response: ServerResponse, transaction: FixtureTransaction, body: Record<string, unknown>): Sent {
     const key = String(body.refund_key ?? randomUUID());
     const amount = Number(body.amount);
+    if (fixture.nextRefund === 'down') {
+      fixture.nextRefund = 'ok';
+      return send(response, 503, { status_code: '503', status_message: 'Service unavailable' });
+    }
     if (refunds.has(key)) return send(response, 200, { ...transaction, status_code: '200', status_message: 'Success, refund request is approved' });
     if (transaction.transaction_status !== 'settlement' && transaction.transaction_status !== 'partial_refund') {
       return send(response, 412, { status_code: '412', status_message: 'Transaction status cannot be updated' });

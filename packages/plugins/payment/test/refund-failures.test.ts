@@ -109,6 +109,18 @@ describe('a refund the gateway refuses', () => {
     expect(await queue()).not.toContain(payment.id);
   });
 
+  test('a refund already under way when the refusal came is not a redo of it', async () => {
+    const payment = await paidByTransfer();
+    // The first refund gets no answer from Midtrans: it stays pending, its money held for it.
+    midtrans.nextRefund = 'down';
+    await expectProblem(refund(payment.id, 30_000, 'slow'), 503, 'PAYMENT_PROVIDER_UNAVAILABLE');
+    await refused(payment.id, 20_000, 'lines-c');
+    // The pending one goes through afterwards (its caller retries it under its key): still owed.
+    const finished = await refund(payment.id, 30_000, 'slow');
+    expect(finished).toMatchObject({ status: 'partially_refunded', refundedAmount: idr(30_000), refundOwed: idr(20_000) });
+    expect(await queue()).toContain(payment.id);
+  });
+
   test('a payment refunded in full owes nothing, whatever was refused before', async () => {
     const payment = await paidByTransfer();
     await refused(payment.id, 150_000, 'everything');
