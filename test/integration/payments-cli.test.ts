@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { authPlugin } from '@tokobapak/plugin-auth';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
 import { userPlugin } from '@tokobapak/plugin-user';
-import { createTestServer, serviceClient, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, expectProblem, serviceClient, type TestServer } from '@tokobapak/server/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI_BIN, CLI_BUILT, runCli } from './support/cli-process.js';
 
@@ -141,5 +142,58 @@ describe.skipIf(!CLI_BUILT)(`tokobapak payments list as a process (needs ${CLI_B
     const refused = await cli(['payments', 'list', '--json']);
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'CLI_API_ERROR', message: expect.stringMatching(/^403 FORBIDDEN/) } });
+  });
+});
+
+describe.skipIf(!CLI_BUILT)(`tokobapak payments acknowledge as a process (needs ${CLI_BIN}; run pnpm build)`, () => {
+  test('an admin finds a refused refund on the queue, with what it owes, and acknowledges it once; the customer may not', { timeout: 180_000 }, async () => {
+    const order = serviceClient(server, 'order');
+    const asAdmin = (args: string[]) => runCli(args, { TOKOBAPAK_CONFIG_DIR: adminConfigDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url });
+    expect((await asAdmin(['login', '--email', ADMIN_EMAIL, '--url', url, '--json'])).code).toBe(0);
+    const payment = await order.payment.createPayment({
+      body: { reference: 'chk_ack_1', amount: { amount: 90_000, currency: 'IDR' }, customerId, method: { type: 'qris' } },
+    });
+    expect((await asAdmin(['payments', 'simulate', payment.id])).code).toBe(0);
+    // The sandbox gateway's own books say nothing is left to refund, so it refuses the refund: the real refusal path.
+    await sql`update payment.sandbox_transactions set refunded_amount = amount where order_id = ${payment.id}`.execute(server.database.db);
+    await expectProblem(
+      order.payment.refundPayment({ params: { paymentId: payment.id }, body: { amount: { amount: 20_000, currency: 'IDR' } }, idempotencyKey: 'ack-1' }),
+      422,
+      'PAYMENT_PROVIDER_REFUSED',
+    );
+
+    const queue = await asAdmin(['payments', 'list', '--refund-failed']);
+    expect(queue.code, queue.stderr).toBe(0);
+    expect(queue.stdout).toMatch(/^ID +STATUS +AMOUNT +REFUNDED +OWED/);
+    expect(queue.stdout).toMatch(new RegExp(`${payment.id} +paid +IDR 90000 +IDR 0 +IDR 20000`));
+
+    const noNote = await asAdmin(['payments', 'acknowledge', payment.id]);
+    expect(noNote.code).toBe(1);
+    expect(noNote.stderr).toMatch(/--note \/ TOKOBAPAK_NOTE is required/);
+    const badId = await asAdmin(['payments', 'acknowledge', 'pay_nope', '--note', 'x']);
+    expect(badId.code).toBe(1);
+    expect(badId.stderr).toMatch(/<paymentId> must be a pay_… id/);
+    const byCustomer = await cli(['payments', 'acknowledge', payment.id, '--note', 'I got it', '--json']);
+    expect(byCustomer.code).toBe(1);
+    expect(JSON.parse(byCustomer.stdout)).toMatchObject({ error: { code: 'CLI_API_ERROR', message: expect.stringMatching(/^403 FORBIDDEN/) } });
+
+    const done = await asAdmin(['payments', 'acknowledge', payment.id, '--json'].concat(['--note', 'sent back by BCA transfer 8812']));
+    expect(done.code, done.stderr).toBe(0);
+    const acknowledged = (JSON.parse(done.stdout) as { payment: { refundOwed: { amount: number }; status: string; history: Array<{ note: string | null }> } })
+      .payment;
+    expect(acknowledged).toMatchObject({ status: 'paid', refundOwed: { amount: 0 } });
+    expect(acknowledged.history.at(-1)?.note).toContain('sent back by BCA transfer 8812');
+    // Again, from the variable: the same payment, no second history entry.
+    const again = await runCli(['payments', 'acknowledge', payment.id], {
+      TOKOBAPAK_CONFIG_DIR: adminConfigDir,
+      TOKOBAPAK_URL: url,
+      TOKOBAPAK_NOTE: 'once more',
+    });
+    expect(again).toMatchObject({
+      code: 0,
+      stdout: `Payment ${payment.id} (chk_ack_1) owes no refused refund; it is paid, IDR 0 refunded through the gateway\n`,
+    });
+    expect((await order.payment.getPayment({ params: { paymentId: payment.id } })).history).toHaveLength(acknowledged.history.length);
+    expect(await asAdmin(['payments', 'list', '--refund-failed'])).toMatchObject({ code: 0, stdout: 'No payments.\n' });
   });
 });

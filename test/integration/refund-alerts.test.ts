@@ -81,6 +81,7 @@ describe('a refused refund', () => {
       expect(alert?.text).toContain('a line out of stock');
       expect(alert?.text).toContain("Owed by this payment's refused refunds: 50000 IDR");
       expect(alert?.text).toContain('tokobapak payments list --refund-failed');
+      expect(alert?.text).toContain(`tokobapak payments acknowledge ${payment.id} --note`);
       expect(alert?.text).toContain(`POST https://toko.example/payment/payments/${payment.id}/refund-failure/acknowledgement`);
 
       // The refund asked again, one after another and at once, and the whole payment voided twice

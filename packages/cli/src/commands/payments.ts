@@ -1,11 +1,19 @@
 import { type Command, Option } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
-import { listLimitOf, listPayments, outcomeOf, paymentStatusFilter, simulatePayment } from '../services/payments-actions.js';
+import {
+  acknowledgementNoteOf,
+  acknowledgeRefundFailure,
+  listLimitOf,
+  listPayments,
+  outcomeOf,
+  paymentStatusFilter,
+  simulatePayment,
+} from '../services/payments-actions.js';
 import { paymentVariables } from '../services/payments-environment.js';
 import { parseBoolean, resolveJson } from '../services/settings.js';
 import { type ConnectionFlags, resolveConnection } from '../services/store-connection.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
-import { paymentListPresentation, simulatedPaymentPresentation } from '../ui/payment-presentations.js';
+import { acknowledgedPaymentPresentation, paymentListPresentation, simulatedPaymentPresentation } from '../ui/payment-presentations.js';
 import { optional, withConnection } from './connection.js';
 import { envOption } from './options.js';
 
@@ -17,6 +25,7 @@ interface PaymentFlags extends ConnectionFlags {
   status?: string;
   refundFailed?: boolean;
   limit?: string;
+  note?: string;
 }
 
 /** A person signs in with `--email` or the stored session; a password left in the environment for `login` alone does not sign in. */
@@ -32,7 +41,7 @@ function enabled(flag: boolean | undefined, context: CliContext, variable: { nam
   return raw === undefined || raw.trim() === '' ? false : parseBoolean(raw, variable.name);
 }
 
-/** `tokobapak payments list|simulate`: the admins' view of payments, and the sandbox gateway's customer, from the command line. */
+/** `tokobapak payments list|acknowledge|simulate`: the admins' view of payments, and the sandbox gateway's customer, from the command line. */
 export function registerPaymentsCommand(program: Command, context: CliContext): void {
   const payments = program.command('payments').description("list the platform's payments (admins), or pay in the built-in sandbox gateway");
 
@@ -50,6 +59,21 @@ export function registerPaymentsCommand(program: Command, context: CliContext): 
       };
       const listed = await withSpinner(mode, context.stdout, 'Fetching payments', () => listPayments(connection, filter));
       present(mode, context.stdout, paymentListPresentation(listed));
+    });
+
+  withConnection(
+    payments
+      .command('acknowledge')
+      .description("record that a payment's refused refunds were paid back outside the store (admins only): it leaves --refund-failed")
+      .argument('<paymentId>', 'the pay_… id'),
+  )
+    .addOption(envOption(paymentVariables.note))
+    .action(async (paymentId: string, flags: PaymentFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const connection = personConnection(flags, context);
+      const note = acknowledgementNoteOf(optional(flags.note, context, paymentVariables.note));
+      const payment = await withSpinner(mode, context.stdout, 'Acknowledging', () => acknowledgeRefundFailure(connection, paymentId, note));
+      present(mode, context.stdout, acknowledgedPaymentPresentation(payment));
     });
 
   withConnection(

@@ -51,6 +51,31 @@ export async function listPayments(connection: Connection, filter: PaymentListFi
   return payments;
 }
 
+/** Checks `<paymentId>` before anything is sent. */
+function paymentIdOf(paymentId: string): string {
+  if (!/^pay_[0-9a-z]{26}$/.test(paymentId)) throw new CliError('CLI_INVALID_VALUE', `<paymentId> must be a pay_… id, got "${paymentId}"`);
+  return paymentId;
+}
+
+/** Checks `--note`: required, and as long as the API keeps. */
+export function acknowledgementNoteOf(value: string | undefined): string {
+  const note = value?.trim() ?? '';
+  if (note.length === 0) throw new CliError('CLI_INVALID_VALUE', '--note / TOKOBAPAK_NOTE is required: say how the money went back');
+  if (note.length > 400) throw new CliError('CLI_INVALID_VALUE', `--note / TOKOBAPAK_NOTE must be at most 400 characters, got ${note.length}`);
+  return note;
+}
+
+/**
+ * Records that the money of a payment's refused refunds went back outside the store: it owes
+ * nothing any more and leaves `--refund-failed`. Admins only, signed in as a person; the same
+ * again answers the payment as it is.
+ */
+export async function acknowledgeRefundFailure(connection: Connection, paymentId: string, note: string): Promise<Payment> {
+  const id = paymentIdOf(paymentId);
+  const client = await signIn(connection);
+  return callApi(connection, () => client.payment.acknowledgeRefundFailure({ params: { paymentId: id }, body: { note } }));
+}
+
 /** What the sandbox customer does. */
 export type SimulatedOutcome = 'paid' | 'failed' | 'expired';
 
@@ -67,7 +92,7 @@ export function outcomeOf(value: string | undefined): SimulatedOutcome {
  * (or an admin) may do it, signed in as a person.
  */
 export async function simulatePayment(connection: Connection, paymentId: string, outcome: SimulatedOutcome): Promise<Payment> {
-  if (!/^pay_[0-9a-z]{26}$/.test(paymentId)) throw new CliError('CLI_INVALID_VALUE', `<paymentId> must be a pay_… id, got "${paymentId}"`);
+  const id = paymentIdOf(paymentId);
   const client = await signIn(connection);
-  return callApi(connection, () => client.payment.simulatePayment({ params: { paymentId }, body: { outcome } }));
+  return callApi(connection, () => client.payment.simulatePayment({ params: { paymentId: id }, body: { outcome } }));
 }

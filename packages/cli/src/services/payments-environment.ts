@@ -1,7 +1,7 @@
 import type { EnvVar } from './environment.js';
 
 /**
- * The variables of `tokobapak payments list` beyond the connection ones, each mirroring a flag;
+ * The variables of `tokobapak payments list` and `acknowledge` beyond the connection ones, each mirroring a flag;
  * `docs/cli.md` lists them.
  */
 export const paymentVariables = {
@@ -16,6 +16,12 @@ export const paymentVariables = {
     name: 'TOKOBAPAK_REFUND_FAILED',
     description: 'list only payments owing a refund the gateway refused and nobody made good since (they need a person)',
     example: '1',
+  },
+  note: {
+    flag: '--note <text>',
+    name: 'TOKOBAPAK_NOTE',
+    description: "how the money of the refused refunds went back (kept in the payment's history; up to 400 characters)",
+    example: 'sent back by bank transfer, BCA ref 8812',
   },
   limit: {
     flag: '--limit <n>',

@@ -5,12 +5,9 @@ import type { Presentation } from './output.js';
 import { textTable } from './plain-text.js';
 import { Table } from './Table.js';
 
-// `tokobapak payments`: a table for `list`; one line with where the payment stands now for `simulate`.
+// `tokobapak payments`: a table for `list`; one line with where the payment stands now for `simulate` and `acknowledge`.
 
 const money = (value: { amount: number; currency: string }) => `${value.currency} ${value.amount}`;
-
-/** Refunds the gateway refused: the money they were for is still with the platform. */
-const refusedRefunds = (payment: Payment) => payment.refunds.filter((refund) => refund.status === 'failed').length;
 
 const paymentColumns: Array<Column<Payment>> = [
   { title: 'ID', value: (payment) => payment.id },
@@ -21,7 +18,8 @@ const paymentColumns: Array<Column<Payment>> = [
   },
   { title: 'AMOUNT', value: (payment) => money(payment.amount), alignRight: true },
   { title: 'REFUNDED', value: (payment) => money(payment.refundedAmount), alignRight: true },
-  { title: 'REFUSED REFUNDS', value: (payment) => String(refusedRefunds(payment)), alignRight: true },
+  // What refused refunds still owe: money still with the platform that a person must return.
+  { title: 'OWED', value: (payment) => money(payment.refundOwed), alignRight: true, color: (payment) => (payment.refundOwed.amount > 0 ? 'red' : undefined) },
   { title: 'GATEWAY', value: (payment) => payment.provider },
   { title: 'REFERENCE', value: (payment) => payment.reference },
   { title: 'CREATED', value: (payment) => payment.createdAt },
@@ -33,6 +31,16 @@ export function paymentListPresentation(payments: Payment[]): Presentation {
     json: () => ({ payments }),
     plain: () => (payments.length === 0 ? ['No payments.'] : textTable(paymentColumns, payments)),
     tty: () => (payments.length === 0 ? <Text dimColor>No payments.</Text> : <Table columns={paymentColumns} rows={payments} />),
+  };
+}
+
+/** `tokobapak payments acknowledge`. */
+export function acknowledgedPaymentPresentation(payment: Payment): Presentation {
+  const line = `Payment ${payment.id} (${payment.reference}) owes no refused refund; it is ${payment.status}, ${money(payment.refundedAmount)} refunded through the gateway`;
+  return {
+    json: () => ({ payment }),
+    plain: () => [line],
+    tty: () => <Text color="green">{line}</Text>,
   };
 }
 

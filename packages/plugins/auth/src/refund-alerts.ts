@@ -58,6 +58,7 @@ export function refusedRefundMail(data: RefundFailed, publicUrl: string): { subj
       `  GET ${publicUrl}/payment/payments?refundFailed=true`,
       '',
       'Redo the refund once the gateway can take it, or return the money another way and then record that:',
+      `  tokobapak payments acknowledge ${data.paymentId} --note 'how it went back'`,
       `  POST ${publicUrl}/payment/payments/${data.paymentId}/refund-failure/acknowledgement {"note": "how it went back"}`,
     ].join('\n'),
   };
