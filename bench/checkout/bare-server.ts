@@ -5,7 +5,8 @@
  * schemas, service calls, events, durable processes or settling job:
  *
  * - a cart is one insert; a line one insert of the variant's price if it has the stock;
- * - a shipping quote reads the store's flat rate; choosing it is one upsert;
+ * - a shipping quote reads the store's flat rate; choosing it is one upsert; quoting the whole cart
+ *   and choosing the cheapest reads the rates of the cart's stores, then upserts the choices in one statement;
  * - the checkout is one transaction: the cart's lines with their variants locked, the stock checked
  *   and decremented, the checkout, one order per store, its lines and the payment inserted;
  * - paying is one transaction marking the payment, the checkout and its orders paid;
@@ -81,6 +82,29 @@ app.put('/cart/carts/:cartId/shipping/:storeId', async (request) => {
     values: [cartId, storeId],
   });
   return { id: cartId };
+});
+
+app.post('/cart/carts/:cartId/shipping/quotes', async (request) => {
+  const { cartId } = request.params as { cartId: string };
+  const { rows } = await pool.query({
+    name: 'cart_rates',
+    text: 'select store_id, amount from bare.shipping_rates where store_id in (select store_id from bare.cart_lines where cart_id = $1)',
+    values: [cartId],
+  });
+  await pool.query({
+    name: 'ship_all',
+    text: `insert into bare.cart_shipping (cart_id, store_id, amount) select $1, unnest($2::text[]), unnest($3::bigint[])
+      on conflict (cart_id, store_id) do update set amount = excluded.amount`,
+    values: [cartId, rows.map((row) => row.store_id), rows.map((row) => row.amount)],
+  });
+  return {
+    stores: rows.map((row) => ({
+      storeId: row.store_id,
+      options: [{ optionId: `flat:${row.store_id}`, amount: { amount: Number(row.amount), currency: 'IDR' } }],
+      chosenOptionId: `flat:${row.store_id}`,
+    })),
+    cart: { id: cartId },
+  };
 });
 
 app.post('/order/checkouts', async (request, reply) => {

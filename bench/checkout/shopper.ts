@@ -85,8 +85,8 @@ export interface CheckoutTiming {
 }
 
 /**
- * One whole checkout as a shopper's app does it: a cart, one line from each of two stores, a quote
- * and a shipping choice per store, the checkout, paying at the sandbox gateway, then reading the
+ * One whole checkout as a shopper's app does it: a cart, one line from each of two stores, one
+ * request quoting every store and choosing each one's cheapest option, the checkout, paying at the sandbox gateway, then reading the
  * checkout every `pollMs` until its orders are paid (the stock committed). The connection's headers
  * say who shops: a customer has one open cart, so each checkout should be another customer's.
  */
@@ -116,19 +116,15 @@ export async function checkoutOnce(
     await stepDone('add a line');
   }
   const cartMs = lap();
-  for (const store of shelf.stores) {
-    const quote = await connection.send('POST', '/shipping/quotes', {
-      storeId: store.storeId,
-      destination: { postalCode: ADDRESS.postalCode },
-      items: [{ weight: 250, quantity: 2 }],
-      currency: 'IDR',
-    });
-    await stepDone('quote shipping');
-    const optionId = quote.options[0]?.optionId;
-    if (!optionId) throw new Error(`store ${store.storeId} quoted no shipping option`);
-    await connection.send('PUT', `/cart/carts/${cart.id}/shipping/${store.storeId}`, { optionId });
-    await stepDone('choose shipping');
-  }
+  // One request quotes every store of the cart from its own lines and chooses each one's cheapest option.
+  const shipping = await connection.send('POST', `/cart/carts/${cart.id}/shipping/quotes`, {
+    destination: { postalCode: ADDRESS.postalCode },
+    choose: 'cheapest',
+  });
+  await stepDone('quote and choose shipping');
+  const unchosen = (shipping.stores as Array<{ storeId: string; chosenOptionId: string | null }>).filter((store) => store.chosenOptionId === null);
+  if (unchosen.length > 0 || shipping.stores.length !== shelf.stores.length)
+    throw new Error(`cart ${cart.id}: no shipping chosen for ${unchosen.map((store) => store.storeId).join(', ')}`);
   const shippingMs = lap();
   const checkout = await connection.send('POST', '/order/checkouts', { cartId: cart.id, shippingAddress: ADDRESS, paymentMethod: { type: 'qris' } });
   if (checkout.status !== 'awaiting_payment' || !checkout.payment?.id) throw new Error(`checkout ${checkout.id} is ${checkout.status}, not awaiting payment`);
