@@ -16,6 +16,8 @@ type Parcel = { storeId: string; weight: number; items: Array<{ name?: string; w
 /** The shipping service's schema bounds of one parcel. */
 const MAX_PARCEL_ITEMS = 100;
 const MAX_ITEM_GRAMS = 1_000_000;
+/** How many stores' parcels the shipping service quotes in one call (a cart of more stores takes more calls). */
+const MAX_STORES_PER_QUOTE = 50;
 
 /**
  * Quotes every store of the cart to one destination in one call to the shipping service, from the
@@ -42,14 +44,16 @@ export async function quoteCartShipping(
   const shipped = parcels.filter((parcel) => parcel.items.length > 0);
   // Both reads go out together: the quotes of the parcels and the choices already made.
   const [quoted, holding] = await Promise.all([
-    shipped.length === 0
-      ? { stores: [] }
-      : ctx.clients.shipping.quoteShippingRatesForStores({
-          body: { destination: input.destination, currency: read.currency, parcels: shipped.map(({ storeId, items }) => ({ storeId, items })) },
+    Promise.all(
+      chunks(shipped, MAX_STORES_PER_QUOTE).map((parcels) =>
+        ctx.clients.shipping.quoteShippingRatesForStores({
+          body: { destination: input.destination, currency: read.currency, parcels: parcels.map(({ storeId, items }) => ({ storeId, items })) },
         }),
+      ),
+    ),
     holdingChoices(ctx, read, snapshots, input.destination.postalCode),
   ]);
-  const optionsOf = new Map(quoted.stores.map((store) => [store.storeId, store.options]));
+  const optionsOf = new Map(quoted.flatMap((answer) => answer.stores).map((store) => [store.storeId, store.options]));
   const picks: ShippingChoice[] = [];
   const stores = parcels.map((parcel) => {
     const options = optionsOf.get(parcel.storeId) ?? [];
@@ -121,4 +125,10 @@ async function holdingChoices(ctx: CartContext, cart: StoredCart, snapshots: Map
 function samePostalCode(a: string, b: string): boolean {
   const norm = (code: string) => code.replace(/\s+/g, '').toUpperCase();
   return norm(a) === norm(b);
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
 }

@@ -238,6 +238,25 @@ describe('quoting the whole cart in one request', () => {
     expect(both.totals.shipping).toEqual({ amount: 8000 + 9000, currency: 'IDR' });
   });
 
+  test('a cart of more stores than one shipping call takes is quoted and chosen whole', async () => {
+    const created = await server.client().cart.createCart({ body: {} });
+    const headers = tokenHeader(created.token);
+    const guest = server.client();
+    const stores: string[] = [];
+    for (let index = 0; index < 52; index += 1) {
+      const { storeId, variantId } = await variantOf(server, { price: 1000, stock: 5 });
+      await storeSession(server, storeId).shipping.updateShippingSettings({
+        body: { currency: 'IDR', flatRate: { name: 'Kirim rata', amount: 1000 + index }, weightTable: null, biteship: null },
+      });
+      await guest.cart.addCartLine({ params: { cartId: created.id }, headers, body: { variantId, quantity: 1 } });
+      stores.push(storeId);
+    }
+    const answer = await guest.cart.quoteCartShipping({ params: { cartId: created.id }, headers, body: { destination: JAKARTA, choose: 'cheapest' } });
+    expect(answer.stores.map((store) => store.storeId)).toEqual(stores);
+    expect(answer.stores.every((store) => store.options.length === 1 && store.chosenOptionId === store.options[0]?.optionId)).toBe(true);
+    expect(answer.cart?.totals.shipping?.amount).toBe(stores.reduce((sum, _store, index) => sum + 1000 + index, 0));
+  });
+
   test('concurrent quotes-and-choices and choices of one cart leave one valid choice per store', async () => {
     const { cartId, headers, guest } = await guestCart(['a', 'b']);
     const quoted = await guest.cart.quoteCartShipping({ params: { cartId }, headers, body: { destination: JAKARTA } });
