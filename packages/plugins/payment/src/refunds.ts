@@ -61,7 +61,8 @@ async function reserveRefund(ctx: PaymentContext, paymentId: string, key: string
  * again finds the refund it made, so retries, also concurrent ones (they queue on the payment's
  * lock), refund once; a refund left pending is sent again. A payment that holds nothing (never
  * paid, or refunded already) is left as it is. A refund the gateway refused is answered as that
- * refusal every time, for a person to settle: the money is not dropped silently.
+ * refusal every time, for a person to settle, until an admin acknowledges paying it back by hand
+ * (`refund-owed.ts`): the money is not dropped silently.
  */
 export async function refundInFull(ctx: PaymentContext, gateways: Gateways, paymentId: string, key: string, reason: string): Promise<void> {
   const refund = await ctx.transaction(async (tx) => {
@@ -84,8 +85,9 @@ export async function reserveWhatIsLeft(tx: Tx, payment: PaymentRow, key: string
   if (existing && existing.status !== 'failed') return existing;
   const holds = payment.status === 'paid' || payment.status === 'partially_refunded';
   const left = holds ? await refundableLeft(tx, payment) : 0;
-  // A refused refund stands while the money is still there; once it went back another way, nothing is owed.
-  if (existing) return left > 0 ? existing : null;
+  // A refused refund stands while the money is still there and owed; once it went back another way
+  // (refunded since, or an admin acknowledged paying it back by hand), nothing is owed and the void is done.
+  if (existing) return left > 0 && Number(payment.refund_owed) > 0 ? existing : null;
   return left > 0 ? insertRefund(tx, payment, key, left, reason, now) : null;
 }
 

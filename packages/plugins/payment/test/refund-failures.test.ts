@@ -173,6 +173,22 @@ describe('acknowledging a refused refund', () => {
     expect(await queue()).toContain(payment.id);
   });
 
+  test('once acknowledged, the void whose full refund was refused answers the payment, refunding nothing', async () => {
+    const payment = await paidByTransfer();
+    midtrans.refusedRefundTypes.add('bank_transfer');
+    try {
+      await expectProblem(order().voidPayment({ body: { reference: payment.reference } }), 422, 'PAYMENT_PROVIDER_REFUSED');
+      await person(server, 'admin').client.payment.acknowledgeRefundFailure({ params: { paymentId: payment.id }, body: { note: 'paid back by hand' } });
+      // The order service's undo, retried until now, is done: no new refund, no new refusal.
+      const voided = await order().voidPayment({ body: { reference: payment.reference } });
+      expect(voided.payment).toMatchObject({ id: payment.id, status: 'paid', refundOwed: idr(0), refunds: [{ status: 'failed' }] });
+    } finally {
+      midtrans.refusedRefundTypes.delete('bank_transfer');
+    }
+    expect(await refusals(payment.id)).toHaveLength(1);
+    expect([...midtrans.refunds.values()].filter((made) => made.orderId === payment.id)).toEqual([]);
+  });
+
   test('a payment that owes nothing is answered unchanged, with no history entry', async () => {
     const clean = await paidByTransfer();
     const { client } = person(server, 'admin');
