@@ -152,11 +152,10 @@ export function createDeletedAccounts(db: Kysely<unknown>, options: DeletedAccou
   const read = async () => {
     const startedAt = realNow();
     const since = new Date(clock.now().getTime() - windowMs);
-    const rows = lastRead
-      ? await sql<ReadRow>`select n.read_at, d.user_id, d.deleted_at from (select now() as read_at) n
-          left join tokobapak.deleted_accounts d on d.listed_at > ${new Date(lastRead.dbTime - COMMIT_LAG_MS)} and d.deleted_at > ${since}`.execute(db)
-      : await sql<ReadRow>`select n.read_at, d.user_id, d.deleted_at from (select now() as read_at) n
-          left join tokobapak.deleted_accounts d on d.deleted_at > ${since}`.execute(db);
+    // The first read takes the whole window; the next ones only the rows listed since the last.
+    const listedSince = lastRead ? sql`and d.listed_at > ${new Date(lastRead.dbTime - COMMIT_LAG_MS)}` : sql``;
+    const rows = await sql<ReadRow>`select n.read_at, d.user_id, d.deleted_at from (select now() as read_at) n
+      left join tokobapak.deleted_accounts d on d.deleted_at > ${since} ${listedSince}`.execute(db);
     for (const row of rows.rows) if (row.user_id !== null && row.deleted_at !== null) remember(row.user_id, new Date(row.deleted_at).getTime());
     const first = rows.rows[0] as ReadRow;
     lastRead = { dbTime: new Date(first.read_at).getTime(), at: startedAt };

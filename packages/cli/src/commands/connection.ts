@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
 import { CliError } from '../services/errors.js';
+import { parseBoolean } from '../services/settings.js';
 import { storeVariables } from '../services/store-environment.js';
 import { envOption, storeOptions } from './options.js';
 
@@ -30,6 +31,13 @@ export function withSessionOrKey(command: Command): Command {
 /** A flag, else its variable, else undefined. */
 export function optional(flag: string | undefined, context: CliContext, variable: Variable): string | undefined {
   return flag ?? (context.env[variable.name] || undefined);
+}
+
+/** A switch given as a flag, else as its variable (`1`, `true`, `yes`, `on`), else off. */
+export function enabled(flag: boolean | undefined, context: CliContext, variable: { name: string }): boolean {
+  if (flag !== undefined) return flag;
+  const raw = context.env[variable.name];
+  return raw === undefined || raw.trim() === '' ? false : parseBoolean(raw, variable.name);
 }
 
 /** A flag or its variable; a missing one names both. */

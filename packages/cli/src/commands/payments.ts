@@ -10,11 +10,11 @@ import {
   simulatePayment,
 } from '../services/payments-actions.js';
 import { paymentVariables } from '../services/payments-environment.js';
-import { parseBoolean, resolveJson } from '../services/settings.js';
+import { resolveJson } from '../services/settings.js';
 import { type ConnectionFlags, resolveConnection } from '../services/store-connection.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
 import { acknowledgedPaymentPresentation, paymentListPresentation, simulatedPaymentPresentation } from '../ui/payment-presentations.js';
-import { optional, withConnection } from './connection.js';
+import { enabled, optional, withConnection } from './connection.js';
 import { envOption } from './options.js';
 
 const outcomeVariable = { flag: '--outcome <outcome>', name: 'TOKOBAPAK_PAYMENT_OUTCOME' };
@@ -32,13 +32,6 @@ interface PaymentFlags extends ConnectionFlags {
 function personConnection(flags: PaymentFlags, context: CliContext) {
   const signsIn = flags.email !== undefined || Boolean(context.env.TOKOBAPAK_EMAIL);
   return resolveConnection(flags, signsIn ? context.env : { ...context.env, TOKOBAPAK_PASSWORD: undefined });
-}
-
-/** A switch, else its variable (`1`, `true`, …), else off. */
-function enabled(flag: boolean | undefined, context: CliContext, variable: { name: string }): boolean {
-  if (flag !== undefined) return flag;
-  const raw = context.env[variable.name];
-  return raw === undefined || raw.trim() === '' ? false : parseBoolean(raw, variable.name);
 }
 
 /** `tokobapak payments list|acknowledge|simulate`: the admins' view of payments, and the sandbox gateway's customer, from the command line. */

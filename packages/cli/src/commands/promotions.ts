@@ -3,11 +3,11 @@ import type { CliContext } from '../services/cli-context.js';
 import { CliError } from '../services/errors.js';
 import { createPromotion, listPromotions, type PromotionScope, pausePromotion, promotionInputFrom, promotionStats } from '../services/promotions-actions.js';
 import { promotionVariables } from '../services/promotions-environment.js';
-import { parseBoolean, resolveJson } from '../services/settings.js';
+import { resolveJson } from '../services/settings.js';
 import { sessionOrKeyConnection } from '../services/store-connection.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
 import { promotionListPresentation, promotionPresentation, promotionStatsPresentation } from '../ui/promotion-presentations.js';
-import { optional, required, withSessionOrKey } from './connection.js';
+import { enabled, optional, required, withSessionOrKey } from './connection.js';
 import { envOption } from './options.js';
 
 const withConnection = (command: Command) => withSessionOrKey(command).addOption(envOption(promotionVariables.platform));
@@ -36,13 +36,6 @@ interface PromotionFlags {
   priority?: string;
   startsAt?: string;
   endsAt?: string;
-}
-
-/** A switch given as a flag, or as its variable (`1`, `true`, `yes`, `on`). */
-function enabled(flag: boolean | undefined, context: CliContext, variable: { name: string }): boolean {
-  if (flag !== undefined) return flag;
-  const raw = context.env[variable.name];
-  return raw === undefined || raw.trim() === '' ? false : parseBoolean(raw, variable.name);
 }
 
 function scopeOf(flags: PromotionFlags, context: CliContext): PromotionScope {

@@ -1,15 +1,12 @@
 import type { PaymentComponents } from '@tokobapak/sdk';
 import { isProblemError, newId } from '@tokobapak/server';
-import type { Selectable } from 'kysely';
-import type { PaymentDatabase } from './database.js';
 import { paymentErrors } from './errors.js';
-import type { PaymentRow } from './mappers.js';
+import type { PaymentRow, RefundRow } from './mappers.js';
 import type { Gateways } from './providers/index.js';
 import { owedAfterRefund, owedAfterRefusal } from './refund-owed.js';
 import { lockPayment, mustRead, type PaymentContext, recordHistory, type Tx } from './transitions.js';
 
 type Schemas = PaymentComponents['schemas'];
-type RefundRow = Selectable<PaymentDatabase['refunds']>;
 
 /**
  * Refunds part or all of a paid payment, in three steps that can each be repeated:
@@ -146,8 +143,7 @@ export async function sendRefund(ctx: PaymentContext, gateways: Gateways, refund
 async function failRefund(ctx: PaymentContext, refundId: string): Promise<void> {
   await ctx.transaction(async (tx) => {
     const now = ctx.clock.now();
-    const pending = await tx.db.selectFrom('refunds').select('payment_id').where('id', '=', refundId).executeTakeFirstOrThrow();
-    const payment = await lockPayment(tx, pending.payment_id);
+    const payment = await lockPaymentOfRefund(tx, refundId);
     const refund = await tx.db
       .updateTable('refunds')
       .set({ status: 'failed', updated_at: now })
@@ -161,23 +157,13 @@ async function failRefund(ctx: PaymentContext, refundId: string): Promise<void> 
     await tx.publish({
       type: 'payment.refund-failed',
       subject: payment.id,
-      data: {
-        paymentId: payment.id,
-        reference: payment.reference,
-        customerId: payment.customer_id,
-        amount: { amount: Number(refund.amount), currency: refund.currency },
-        refundId: refund.id,
-        reason: refund.reason,
-        owed: { amount: owed.refund_owed, currency: payment.currency },
-        provider: payment.provider,
-      },
+      data: { ...refundEventData(payment, refund), reason: refund.reason, owed: { amount: owed.refund_owed, currency: payment.currency } },
     });
   });
 }
 
 async function completeRefund(tx: Tx, refundId: string, now: Date): Promise<void> {
-  const pending = await tx.db.selectFrom('refunds').select('payment_id').where('id', '=', refundId).executeTakeFirstOrThrow();
-  const payment = await lockPayment(tx, pending.payment_id);
+  const payment = await lockPaymentOfRefund(tx, refundId);
   // Re-read under the payment's lock: a concurrent completion of the same refund may have won.
   const refund = await tx.db.selectFrom('refunds').selectAll().where('id', '=', refundId).executeTakeFirstOrThrow();
   if (!payment || refund.status !== 'pending') return;
@@ -201,15 +187,24 @@ async function completeRefund(tx: Tx, refundId: string, now: Date): Promise<void
   await tx.publish({
     type: 'payment.refunded',
     subject: payment.id,
-    data: {
-      paymentId: payment.id,
-      reference: payment.reference,
-      customerId: payment.customer_id,
-      amount: { amount: Number(refund.amount), currency: refund.currency },
-      refundId: refund.id,
-      refundedTotal: { amount: refundedTotal, currency: payment.currency },
-      fullyRefunded,
-      provider: payment.provider,
-    },
+    data: { ...refundEventData(payment, refund), refundedTotal: { amount: refundedTotal, currency: payment.currency }, fullyRefunded },
   });
+}
+
+/** The payment of a refund, locked: refunds of one payment are decided one at a time. */
+async function lockPaymentOfRefund(tx: Tx, refundId: string): Promise<PaymentRow | undefined> {
+  const refund = await tx.db.selectFrom('refunds').select('payment_id').where('id', '=', refundId).executeTakeFirstOrThrow();
+  return lockPayment(tx, refund.payment_id);
+}
+
+/** What `payment.refunded` and `payment.refund-failed` both say of a refund and its payment. */
+function refundEventData(payment: PaymentRow, refund: RefundRow) {
+  return {
+    paymentId: payment.id,
+    reference: payment.reference,
+    customerId: payment.customer_id,
+    amount: { amount: Number(refund.amount), currency: refund.currency },
+    refundId: refund.id,
+    provider: payment.provider,
+  };
 }
