@@ -47,6 +47,7 @@ const { values } = parseArgs({
     shoppers: { type: 'string', default: '10' },
     variants: { type: 'string', default: '20' },
     'poll-ms': { type: 'string', default: '25' },
+    'wait-seconds': { type: 'string', default: '10' },
     'pool-size': { type: 'string', default: '20' },
     only: { type: 'string', default: 'both' },
     'cpu-prof': { type: 'string' },
@@ -64,7 +65,8 @@ const warmup = Number(values.warmup);
 const rounds = Math.max(1, Number(values.rounds));
 const shopperCount = Number(values.shoppers);
 const variantCount = Number(values.variants);
-const pollMs = Number(values['poll-ms']);
+// After paying, one read held until the checkout is finished; `--wait-seconds 0` polls every `--poll-ms` instead.
+const following = { waitSeconds: Number(values['wait-seconds']), pollMs: Number(values['poll-ms']) };
 const only = values.only as 'both' | 'ours' | 'bare';
 if (values.runtime !== 'src' && values.runtime !== 'dist') throw new Error(`--runtime: "src" or "dist", not "${values.runtime}"`);
 const runtime = values.runtime as EntryRuntime;
@@ -202,7 +204,7 @@ async function run(
         const startedAt = performance.now();
         connection.headers = shopper();
         try {
-          const timing = await checkoutOnce(connection, shelf, turns.next++, pollMs);
+          const timing = await checkoutOnce(connection, shelf, turns.next++, following);
           if (startedAt >= begin && performance.now() <= end) timings.push(timing);
         } catch (error) {
           // Warm-up failures count too: every checkout must go through.

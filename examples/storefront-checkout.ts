@@ -70,14 +70,15 @@ console.log(`checkout ${checkout.id}: ${checkout.orders.length} orders, pay ${ru
 const paid = await client.payment.simulatePayment({ params: { paymentId: payment.id }, body: { outcome: 'paid' } });
 console.log(`payment ${paid.id} is ${paid.status}`);
 
-// 7. Follow each order until the payment has confirmed it (the order service settles in the background).
-for (const placed of checkout.orders) {
-  const deadline = Date.now() + 30_000;
-  let order = await client.order.getMyOrder({ params: { orderId: placed.id } });
-  while (order.status === 'pending_payment') {
-    if (Date.now() > deadline) throw new Error(`order ${order.id} is still ${order.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    order = await client.order.getMyOrder({ params: { orderId: placed.id } });
-  }
+// 7. Follow the checkout until the payment has confirmed its orders (the order service settles in
+// the background): the store holds the read until the checkout is finished, for up to 20 s.
+const deadline = Date.now() + 30_000;
+let settled = await client.order.getCheckout({ params: { checkoutId: checkout.id }, query: { waitSeconds: 20 } });
+while (settled.orders.some((order) => order.status === 'pending_payment')) {
+  if (Date.now() > deadline) throw new Error(`checkout ${checkout.id} is still ${settled.status}`);
+  settled = await client.order.getCheckout({ params: { checkoutId: checkout.id }, query: { waitSeconds: 20 } });
+}
+if (settled.status !== 'paid') throw new Error(`checkout ${checkout.id} is ${settled.status}`);
+for (const order of settled.orders) {
   console.log(`order ${order.id} from ${order.storeId}: ${order.history.map((entry) => entry.status).join(' → ')}`);
 }

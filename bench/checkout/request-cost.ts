@@ -35,7 +35,7 @@ export async function costByRequest(
     idle.push((mainThreadCpuNs(pid) - idleFrom) / 1e6);
     costs.set('(nothing, same wait)', idle);
     let before = mainThreadCpuNs(pid);
-    await checkoutOnce(connection, shelf, turn, 200, 30_000, async (step) => {
+    await checkoutOnce(connection, shelf, turn, { waitSeconds: 10, pollMs: 200 }, 30_000, async (step) => {
       await new Promise((resolve) => setTimeout(resolve, AFTERMATH_MS));
       const now = mainThreadCpuNs(pid);
       const list = costs.get(step) ?? [];

@@ -30,7 +30,7 @@ export class JsonConnection {
         {
           host: url.hostname,
           port: url.port,
-          path: url.pathname,
+          path: `${url.pathname}${url.search}`,
           method,
           agent: this.agent,
           headers: {
@@ -85,16 +85,28 @@ export interface CheckoutTiming {
 }
 
 /**
+/**
+ * How the shopper's app learns the outcome after paying: one read the server holds until the
+ * checkout is finished (`waitSeconds` > 0, read again should the wait end first), or reads
+ * `pollMs` apart, doubling up to half a second (`waitSeconds` 0, as apps did before the server
+ * could hold a read).
+ */
+export interface Following {
+  waitSeconds: number;
+  pollMs: number;
+}
+
+/**
  * One whole checkout as a shopper's app does it: a cart, one line from each of two stores, one
  * request quoting every store and choosing each one's cheapest option, the checkout, paying at the sandbox gateway, then reading the
- * checkout every `pollMs` until its orders are paid (the stock committed). The connection's headers
+ * checkout as `following` says until its orders are paid (the stock committed). The connection's headers
  * say who shops: a customer has one open cart, so each checkout should be another customer's.
  */
 export async function checkoutOnce(
   connection: JsonConnection,
   shelf: Shelf,
   turn: number,
-  pollMs: number,
+  following: Following,
   timeoutMs = 30_000,
   /** Called after each request's answer with the step's name (`--cost-by-request`); awaited before the next request. */
   afterStep?: (step: string) => Promise<void>,
@@ -136,15 +148,15 @@ export async function checkoutOnce(
   const paidAt = performance.now();
   let polls = 0;
   for (;;) {
-    const current = await connection.send('GET', `/order/checkouts/${checkout.id}`);
+    const current = await connection.send('GET', `/order/checkouts/${checkout.id}${following.waitSeconds > 0 ? `?waitSeconds=${following.waitSeconds}` : ''}`);
     polls += 1;
     await stepDone('read the checkout');
     const orders = current.orders as Array<{ status: string }>;
     if (current.status === 'paid' && orders.length === shelf.stores.length && orders.every((order) => order.status === 'paid')) break;
     if (current.status !== 'awaiting_payment' && current.status !== 'paid') throw new Error(`checkout ${checkout.id} became ${current.status}`);
     if (performance.now() - started > timeoutMs) throw new Error(`checkout ${checkout.id} was not paid within ${timeoutMs} ms`);
-    // Backing off as an app would, so that a slow settlement is not made slower by the reads.
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs * 2 ** (polls - 1), MAX_POLL_MS)));
+    // A held read answers as soon as there is news; polling backs off as an app would, so that a slow settlement is not made slower by the reads.
+    if (following.waitSeconds === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(following.pollMs * 2 ** (polls - 1), MAX_POLL_MS)));
   }
   const done = performance.now();
   return {

@@ -183,10 +183,16 @@ byId('pay-button').addEventListener('click', () =>
   }),
 );
 
-/** Orders are confirmed in the background once the payment arrives, so the page asks again until they are. */
+/**
+ * Orders are confirmed in the background once the payment arrives: the store holds the checkout's
+ * read until that is done (up to 20 s), then the page shows them.
+ */
 async function followOrders(): Promise<void> {
   const deadline = Date.now() + 30_000;
-  while (!(await renderOrders()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+  const checkoutId = checkout?.id;
+  if (!checkoutId) return;
+  do await client.order.getCheckout({ params: { checkoutId }, query: { waitSeconds: 20 } });
+  while (!(await renderOrders()) && Date.now() < deadline);
 }
 
 /** Shows the checkout's orders with their status history; true once none waits for its payment. */

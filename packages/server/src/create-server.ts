@@ -195,6 +195,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     const rateLimit = createRateLimiter(db, clock);
     let publicUrl = config.publicUrl?.replace(/\/+$/, '');
     const bases = new Map<string, BaseContext>();
+    const stopping = new AbortController();
     for (const plugin of plugins) {
       const pluginDb = qualifiedBySchema(db, plugin.name);
       shareDirectQueries(db, pluginDb);
@@ -232,6 +233,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         processes: processes.clientFor(plugin.name),
         rateLimit,
         accounts: { markDeleted: (userId) => deletedAccounts.markDeleted(userId, clock.now()) },
+        stopping: stopping.signal,
       };
       bases.set(plugin.name, base);
       const owner = processOwners.find((entry) => entry.plugin === plugin.name) as ProcessOwner;
@@ -342,6 +344,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
       },
       maintenance,
       async close() {
+        stopping.abort();
         await maintenance?.stop();
         await scheduler.stop();
         await relay?.stop();

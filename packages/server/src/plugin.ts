@@ -103,6 +103,11 @@ export interface HandlerContext<DB, Ev extends PluginEvents = UntypedEvents> {
      */
     markDeleted(userId: string): Promise<void>;
   };
+  /**
+   * Aborted as the server begins to close, before it waits for the requests under way: a handler
+   * that holds its answer back (a long poll) answers at once instead of holding the shutdown up.
+   */
+  stopping: AbortSignal;
 }
 
 /** A transaction: its database handle and an outbox publisher bound to it. */

@@ -1,6 +1,7 @@
 import type { PluginContext } from '@tokobapak/server';
 import { sql } from 'kysely';
 import { SETTLEMENT_COLUMNS, type SettlementView } from './checkout-store.js';
+import { wakeCheckoutReads } from './checkout-waits.js';
 import type { CheckoutStatus, OrderDatabase } from './database.js';
 import type { OrderEvents } from './generated/manifest.js';
 import { releaseProcess, settleProcess } from './settlement.js';
@@ -75,8 +76,8 @@ function decide<T>(now: Date, pick: (decided: Decision) => T, whenExpired: T) {
 }
 
 /**
- * Runs the settling or releasing process of one decided checkout (once per attempt). Given the
- * checkout as just read (`known`), its steps need not read it again.
+ * Runs the settling or releasing process of one decided checkout (once per attempt), then wakes
+ * the reads waiting for it. Given the checkout as just read (`known`), its steps need not read it again.
  */
 export async function driveCheckout(
   ctx: Pick<Ctx, 'db' | 'processes' | 'log'>,
@@ -89,6 +90,8 @@ export async function driveCheckout(
     input: { checkoutId: checkout.id },
     transient: known ? { checkout: known } : {},
   });
+  // Reads waiting for the outcome look again (and wait on, should it still be unfinished).
+  wakeCheckoutReads(checkout.id);
   if (run.status === 'compensated') {
     ctx.log.warn({ checkoutId: checkout.id, error: run.error }, `the ${definition.name} of a checkout failed; it will be tried again`);
     await ctx.db

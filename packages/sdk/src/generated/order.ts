@@ -62,6 +62,12 @@ export interface paths {
          * One of the caller's checkouts
          * @description The checkout as it stands: its status, its orders (one per store) and its payment.
          *
+         *     With `waitSeconds`, a checkout that is not finished yet (its payment not decided, or
+         *     decided but its orders not yet confirmed or cancelled) is answered once it is finished, or
+         *     after `waitSeconds` as it then stands, whichever comes first: a payment page waits for the
+         *     outcome with one request instead of reading again and again. A finished checkout is
+         *     answered at once. A server that is shutting down answers its waiting reads at once.
+         *
          *     Errors: `ORDER_CHECKOUT_NOT_FOUND` (404: no such checkout, or another customer's).
          */
         get: operations["getCheckout"];
@@ -855,7 +861,14 @@ export interface operations {
     };
     getCheckout: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Hold the answer until the checkout is finished (paid and its orders confirmed, or
+                 *     given up and its orders cancelled), for at most this many seconds (0, the default,
+                 *     answers at once).
+                 */
+                waitSeconds?: number;
+            };
             header?: never;
             path: {
                 /** @description Checkout id. */

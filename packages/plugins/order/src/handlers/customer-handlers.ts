@@ -1,14 +1,18 @@
 import { requireUser } from '@tokobapak/server';
 import { cancelOrder, idempotencyKeyOf } from '../cancellation.js';
 import { getCheckout } from '../checkout-read.js';
+import { readWhenFinished } from '../checkout-waits.js';
 import { getOrder, listOrders } from '../order-reads.js';
 import type { OrderHandlers } from './types.js';
 
 /** A customer's own checkouts and orders: every query is scoped to the caller. */
 export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyOrders' | 'getMyOrder' | 'cancelMyOrder'> {
   return {
-    async getCheckout({ params }, ctx) {
-      return getCheckout(ctx.db, requireUser(ctx.caller).userId, params.checkoutId);
+    async getCheckout({ params, query }, ctx) {
+      const customerId = requireUser(ctx.caller).userId;
+      const read = () => getCheckout(ctx.db, customerId, params.checkoutId);
+      if (!query.waitSeconds) return read();
+      return readWhenFinished(params.checkoutId, query.waitSeconds, ctx.stopping, read);
     },
 
     async listMyOrders({ query }, ctx) {
