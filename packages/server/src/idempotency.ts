@@ -4,6 +4,7 @@ import type { Caller } from './caller.js';
 import { platformErrors } from './errors.js';
 import { leaseOwner, OWNER_PREFIX } from './lease-owner.js';
 import { PLATFORM_SCHEMA } from './platform-migrations.js';
+import { queryTemplate } from './query-templates.js';
 import { qualifiedBySchema } from './schema-qualified.js';
 
 /** A stored response that a retried request gets again. */
@@ -20,6 +21,42 @@ export interface IdempotencyOptions {
   /** How long a claim lasts without renewal, in ms (default 30,000): a request of a server that died is taken over after this. */
   leaseMs?: number;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: runtime-owned table without generated types
+type KeyTables = any;
+type KeyOf = { caller: string; operation: string; key: string };
+
+/** The claim every idempotent request makes (a checkout's payment among them): compiled once, not built per request. */
+const claimKey = queryTemplate<KeyTables, KeyOf & { requestHash: string; owner: string; leaseSeconds: number }, { key: string }>({
+  name: 'idempotency_claim',
+  build: (db, p) =>
+    db
+      .insertInto('idempotency_keys')
+      .values({
+        caller: p.caller,
+        operation: p.operation,
+        key: p.key,
+        request_hash: p.requestHash,
+        owner: p.owner,
+        lease_until: sql<Date>`now() + make_interval(secs => ${p.leaseSeconds})`,
+      })
+      .onConflict((conflict) => conflict.columns(['caller', 'operation', 'key']).doNothing())
+      .returning('key'),
+});
+
+/** The answer stored once the request is done, by the server that holds the key. */
+const completeKey = queryTemplate<KeyTables, KeyOf & { status: number; response: string; owner: string }, never>({
+  name: 'idempotency_complete',
+  build: (db, p) =>
+    db
+      .updateTable('idempotency_keys')
+      .set({ status: p.status, response: p.response, owner: null, lease_until: null })
+      .where('caller', '=', p.caller)
+      .where('operation', '=', p.operation)
+      .where('key', '=', p.key)
+      // A server that stalled past its lease while another took the key over leaves the answer to it.
+      .where('owner', '=', p.owner),
+});
 
 /**
  * Idempotency keys (`Idempotency-Key` header) for operations that declare them: the first request
@@ -81,12 +118,14 @@ export class IdempotencyStore {
     const requestHash = createHash('sha256')
       .update(JSON.stringify(request ?? null))
       .digest('hex');
-    const claimed = await this.db
-      .insertInto('idempotency_keys')
-      .values({ caller: callerKey, operation, key, request_hash: requestHash, owner: this.owner, lease_until: this.leaseUntil() })
-      .onConflict((conflict) => conflict.columns(['caller', 'operation', 'key']).doNothing())
-      .returning('key')
-      .executeTakeFirst();
+    const [claimed] = await claimKey.execute(this.db, {
+      caller: callerKey,
+      operation,
+      key,
+      requestHash,
+      owner: this.owner,
+      leaseSeconds: this.leaseMs / 1000,
+    });
     if (claimed) {
       this.hold(callerKey, operation, key);
       return undefined;
@@ -144,15 +183,14 @@ export class IdempotencyStore {
   /** Stores the final response for the key (and ends this server's lease on it). */
   async complete(caller: Caller, operation: string, key: string, response: StoredResponse): Promise<void> {
     this.letGo(callerIdentity(caller), operation, key);
-    await this.db
-      .updateTable('idempotency_keys')
-      .set({ status: response.status, response: JSON.stringify(response.body ?? null), owner: null, lease_until: null })
-      .where('caller', '=', callerIdentity(caller))
-      .where('operation', '=', operation)
-      .where('key', '=', key)
-      // A server that stalled past its lease while another took the key over leaves the answer to it.
-      .where('owner', '=', this.owner)
-      .execute();
+    await completeKey.execute(this.db, {
+      caller: callerIdentity(caller),
+      operation,
+      key,
+      status: response.status,
+      response: JSON.stringify(response.body ?? null),
+      owner: this.owner,
+    });
   }
 
   /** Forgets the key after a failure the client should be able to retry (5xx). */
