@@ -1,9 +1,10 @@
 import type { CartComponents } from '@tokobapak/sdk';
-import { newId } from '@tokobapak/server';
-import { sql } from 'kysely';
+import { newId, queryTemplate } from '@tokobapak/server';
+import { type QueryCreator, sql } from 'kysely';
 import { ownedCart, requireOpen, type Shopper } from './access.js';
 import { hashCartToken, newCartToken } from './cart-token.js';
 import type { Cart, CartContext } from './context.js';
+import type { CartDatabase } from './database.js';
 import { cartErrors } from './errors.js';
 import { type LineRefusal, MAX_LINE_QUANTITY } from './line-rules.js';
 import { type VersionedChange, writePricedChange } from './priced-change.js';
@@ -57,31 +58,56 @@ async function openCustomerCartWithTax(
   currency: string,
   now: Date,
 ): Promise<{ id: string; inserted: boolean; platform_tax: CartRowJson['platform_tax'] }> {
-  // 'open' as a literal, here and in the conflict target: with a parameter, a prepared statement's
-  // generic plan cannot tell that the partial index applies, and PostgreSQL refuses the ON CONFLICT.
-  const openCart = () => ctx.db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', sql.lit('open'));
-  const [found] = await ctx.db
-    .with('inserted', (db) =>
-      db
-        .insertInto('carts')
-        .values({ id: newId('crt'), customer_id: customerId, token_hash: null, status: 'open', currency, coupon_codes: '[]', created_at: now, updated_at: now })
-        .onConflict((conflict) => conflict.column('customer_id').where('status', '=', sql.lit('open')).doNothing())
-        .returning('id'),
-    )
-    .with('opened', (db) =>
-      db
-        .selectFrom('inserted')
-        .select(['id', sql<boolean>`true`.as('inserted')])
-        .unionAll(openCart().select(sql<boolean>`false`.as('inserted'))),
-    )
-    .selectFrom('opened')
-    .select((eb) => ['opened.id', 'opened.inserted', platformTaxOf(eb as never).as('platform_tax')])
-    .execute();
+  const [found] = await openCustomerCartQuery.execute(ctx.db, { id: newId('crt'), customerId, currency, now });
   if (found) return found;
   // Another request's cart committed after this statement began: the insert gave way to it, but
   // the statement's snapshot could not see it. A new statement does.
-  return { id: (await openCart().executeTakeFirstOrThrow()).id, inserted: false, platform_tax: null };
+  return { id: (await openCart(ctx.db, customerId).executeTakeFirstOrThrow()).id, inserted: false, platform_tax: null };
 }
+
+/**
+ * The customer's open cart. 'open' as a literal, here and in the conflict target below: with a
+ * parameter, a prepared statement's generic plan cannot tell that the partial index applies, and
+ * PostgreSQL refuses the ON CONFLICT.
+ */
+function openCart(db: QueryCreator<CartDatabase>, customerId: string) {
+  return db.selectFrom('carts').select('id').where('customer_id', '=', customerId).where('status', '=', sql.lit('open'));
+}
+
+/** `openCustomerCartWithTax`'s statement, compiled once: the cart inserted, or the open one there already, with the platform tax. */
+const openCustomerCartQuery = queryTemplate<
+  CartDatabase,
+  { id: string; customerId: string; currency: string; now: Date },
+  { id: string; inserted: boolean; platform_tax: CartRowJson['platform_tax'] }
+>({
+  name: 'cart_open_customer',
+  build: (db, p) =>
+    db
+      .with('inserted', (qb) =>
+        qb
+          .insertInto('carts')
+          .values({
+            id: p.id,
+            customer_id: p.customerId,
+            token_hash: null,
+            status: 'open',
+            currency: p.currency,
+            coupon_codes: '[]',
+            created_at: p.now,
+            updated_at: p.now,
+          })
+          .onConflict((conflict) => conflict.column('customer_id').where('status', '=', sql.lit('open')).doNothing())
+          .returning('id'),
+      )
+      .with('opened', (qb) =>
+        qb
+          .selectFrom('inserted')
+          .select(['id', sql<boolean>`true`.as('inserted')])
+          .unionAll(openCart(db, p.customerId).select(sql<boolean>`false`.as('inserted'))),
+      )
+      .selectFrom('opened')
+      .select((eb) => ['opened.id', 'opened.inserted', platformTaxOf(eb as never).as('platform_tax')]) as never,
+});
 
 /** A cart as stored, or CART_NOT_FOUND. */
 export async function storedCart({ ctx, settings }: Cart, cartId: string): Promise<StoredCart> {

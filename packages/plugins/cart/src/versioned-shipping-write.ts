@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { queryTemplate } from '@tokobapak/server';
+import { type Kysely, sql } from 'kysely';
+import type { CartDatabase } from './database.js';
 import type { VersionedChange } from './priced-change.js';
 import { stamped } from './versioned-line-write.js';
 import type { StoredCart } from './view.js';
@@ -21,28 +23,76 @@ export function versionedShippingChange(cart: StoredCart, choices: ShippingChoic
     async write(db, now) {
       if (version === undefined) return undefined;
       if (choices.length === 0) return cart;
-      const rows = sql.join(
-        choices.map((choice) => sql`(${choice.storeId}::text, ${choice.optionId}::text, ${choice.amount}::bigint, ${choice.weight}::bigint)`),
-      );
-      const row = await db
-        .with('stamped', (qb) => stamped(qb, { cartId: cart.id, version, now }))
-        .insertInto('cart_shipping')
-        .columns(['cart_id', 'store_id', 'option_id', 'amount', 'weight', 'selected_at'])
-        .expression(
-          sql`select stamped.id, chosen.store_id, chosen.option_id, chosen.amount, chosen.weight, ${now}::timestamptz
-            from stamped cross join (values ${rows}) as chosen (store_id, option_id, amount, weight)`,
-        )
-        .onConflict((conflict) =>
-          conflict.columns(['cart_id', 'store_id']).doUpdateSet((eb) => ({
-            option_id: eb.ref('excluded.option_id'),
-            amount: eb.ref('excluded.amount'),
-            weight: eb.ref('excluded.weight'),
-            selected_at: eb.ref('excluded.selected_at'),
-          })),
-        )
-        .returning('cart_shipping.store_id')
-        .executeTakeFirst();
+      const stamp = { cartId: cart.id, version, now };
+      const [row] =
+        choices.length <= MAX_TEMPLATED_CHOICES
+          ? await shippingWrite.execute(db, { ...stamp, count: choices.length, ...numbered(choices) })
+          : await shippingStatement(db, stamp, choices).execute();
       return row ? { ...wouldBe, updatedAt: now.toISOString() } : undefined;
     },
   };
+}
+
+/**
+ * The most choices a write is compiled for once per count (a statement text each); more (as many
+ * stores as that in one cart, rare) are built per call, so that the shapes kept stay few.
+ */
+const MAX_TEMPLATED_CHOICES = 20;
+
+/** The choices as numbered placeholders: choice i's are `store<i>`, `option<i>`, `amount<i>` and `weight<i>`. */
+type NumberedChoices = Record<`store${number}` | `option${number}`, string> & Record<`amount${number}` | `weight${number}`, number>;
+
+type WriteValues = { cartId: string; version: string; now: Date; count: number } & NumberedChoices;
+
+function numbered(choices: readonly ShippingChoice[]): NumberedChoices {
+  const values: Record<string, string | number> = {};
+  choices.forEach((choice, index) => {
+    values[`store${index}`] = choice.storeId;
+    values[`option${index}`] = choice.optionId;
+    values[`amount${index}`] = choice.amount;
+    values[`weight${index}`] = choice.weight;
+  });
+  return values as NumberedChoices;
+}
+
+/** The write of a number of choices, compiled once per count. */
+const shippingWrite = queryTemplate<CartDatabase, WriteValues, { store_id: string }>({
+  name: 'cart_versioned_shipping_write',
+  shape: (values) => String(values.count),
+  build: (db, p, values) =>
+    shippingStatement(
+      db,
+      p,
+      Array.from({ length: values.count }, (_, index) => ({
+        storeId: p[`store${index}`] as string,
+        optionId: p[`option${index}`] as string,
+        amount: p[`amount${index}`] as number,
+        weight: p[`weight${index}`] as number,
+      })),
+    ),
+});
+
+/**
+ * The stamp (`stamped`) and, only if it matched, every choice upserted, of values or of a
+ * template's placeholders; a row comes back for each choice written.
+ */
+function shippingStatement(db: Kysely<CartDatabase>, stamp: { cartId: string; version: string; now: Date }, choices: readonly ShippingChoice[]) {
+  const rows = sql.join(choices.map((choice) => sql`(${choice.storeId}::text, ${choice.optionId}::text, ${choice.amount}::bigint, ${choice.weight}::bigint)`));
+  return db
+    .with('stamped', (qb) => stamped(qb, stamp))
+    .insertInto('cart_shipping')
+    .columns(['cart_id', 'store_id', 'option_id', 'amount', 'weight', 'selected_at'])
+    .expression(
+      sql`select stamped.id, chosen.store_id, chosen.option_id, chosen.amount, chosen.weight, ${stamp.now}::timestamptz
+        from stamped cross join (values ${rows}) as chosen (store_id, option_id, amount, weight)`,
+    )
+    .onConflict((conflict) =>
+      conflict.columns(['cart_id', 'store_id']).doUpdateSet((eb) => ({
+        option_id: eb.ref('excluded.option_id'),
+        amount: eb.ref('excluded.amount'),
+        weight: eb.ref('excluded.weight'),
+        selected_at: eb.ref('excluded.selected_at'),
+      })),
+    )
+    .returning('cart_shipping.store_id');
 }

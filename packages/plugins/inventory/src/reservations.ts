@@ -1,13 +1,13 @@
 import type { InventoryComponents } from '@tokobapak/sdk';
 import { isProblemError, newId } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { InventoryDatabase } from './database.js';
 import { inventoryErrors } from './errors.js';
 import { availableOf, type ReservationItemRow, type ReservationRow, toReservation } from './mappers.js';
 import type { Transact } from './products.js';
+import { claimForCommit, insertReservation, sellable } from './reservation-statements.js';
 import { publishStockChanged, refreshSoldOut, stockChangedEvent, type Tx } from './stock.js';
-import { insertReservation, takeVariants } from './stock-writes.js';
+import { takeVariants } from './stock-writes.js';
 
 type Schemas = InventoryComponents['schemas'];
 type Db = Kysely<InventoryDatabase>;
@@ -43,15 +43,9 @@ async function reserveOnce(ctx: ReservationContext, input: Schemas['ReservationI
   return ctx.transaction(async (tx) => {
     // No look for the reference first: the insert finds it (and waits for a concurrent first call).
     // The row, the variants' stock and the items go in one statement (see `insertReservation`).
-    const reservation = {
-      id: newId('res'),
-      reference: input.reference,
-      status: 'active' as const,
-      expires_at: new Date(now.getTime() + (input.ttlSeconds ?? 900) * 1000),
-      created_at: now,
-      updated_at: now,
-    };
-    const { inserted, taken: written } = await insertReservation(tx.db, reservation, items, now, sellable);
+    const expiresAt = new Date(now.getTime() + (input.ttlSeconds ?? 900) * 1000);
+    const reservation = { id: newId('res'), reference: input.reference, status: 'active' as const, expires_at: expiresAt, created_at: now, updated_at: now };
+    const { inserted, taken: written } = await insertReservation(tx.db, { id: reservation.id, reference: reservation.reference, expiresAt, now }, items);
     if (!inserted) {
       // The reference was reserved before, or by a concurrent call that committed first (this insert waited for it).
       const winner = await findByReference(tx.db, input.reference);
@@ -142,68 +136,6 @@ export async function commitReservation(ctx: ReservationContext, reservationId: 
 }
 
 /**
- * The usual commit, in one statement: an active reservation not yet due becomes committed (which
- * locks its row, as `lockReservation` would), its quantities leave the stock on hand and the
- * reserved count of its variants (locked in variant id order, the lock order of reserving), and it
- * comes back with its items and the variants as written, both in variant id order. Undefined when
- * it is anything else (committed, released, expired or due, missing): then nothing was written, and
- * the caller looks at it under the lock. No sold-out flag to bring in step: the held quantities
- * leave the stock on hand and the reserved count alike, so what is available does not change.
- */
-async function claimForCommit(
-  db: Db,
-  reservationId: string,
-  now: Date,
-): Promise<(ReservationRow & { items: ReservationItemRow[]; taken: Array<Parameters<typeof stockChangedEvent>[0]> }) | undefined> {
-  return db
-    .with('claimed', (claim) =>
-      claim
-        .updateTable('reservations')
-        .set({ status: 'committed', updated_at: now })
-        .where('id', '=', reservationId)
-        .where('status', '=', 'active')
-        .where('expires_at', '>', now)
-        .returningAll(),
-    )
-    .with('taken', (take) =>
-      take
-        .updateTable('variants')
-        .from('reservation_items')
-        .set((eb) => ({
-          stock_on_hand: eb('variants.stock_on_hand', '-', eb.ref('reservation_items.quantity')),
-          reserved: eb('variants.reserved', '-', eb.ref('reservation_items.quantity')),
-          updated_at: now,
-        }))
-        .whereRef('variants.id', '=', 'reservation_items.variant_id')
-        .where('reservation_items.reservation_id', 'in', (eb) => eb.selectFrom('claimed').select('claimed.id'))
-        .where('variants.id', 'in', (eb) =>
-          eb
-            .selectFrom('variants as locked')
-            .select('locked.id')
-            .where('locked.id', 'in', (inner) =>
-              inner.selectFrom('reservation_items as held').innerJoin('claimed', 'claimed.id', 'held.reservation_id').select('held.variant_id'),
-            )
-            .orderBy('locked.id')
-            .forUpdate(),
-        )
-        .returning(['variants.id', 'variants.product_id', 'variants.store_id', 'variants.stock_on_hand', 'variants.reserved']),
-    )
-    .selectFrom('claimed')
-    .selectAll('claimed')
-    .select((eb) => [
-      jsonArrayFrom(
-        eb
-          .selectFrom('reservation_items')
-          .selectAll('reservation_items')
-          .whereRef('reservation_items.reservation_id', '=', 'claimed.id')
-          .orderBy('reservation_items.variant_id'),
-      ).as('items'),
-      jsonArrayFrom(eb.selectFrom('taken').selectAll('taken').orderBy('taken.id')).as('taken'),
-    ])
-    .executeTakeFirst();
-}
-
-/**
  * A committed reservation's quantities leave the stock on hand, every variant in one statement that
  * locks them in variant id order (the lock order of reserving). No sold-out flag to bring in step:
  * the held quantities leave the stock on hand and the reserved count alike, so what is available
@@ -273,28 +205,6 @@ async function returnStock(tx: Tx, reservationId: string, status: 'released' | '
   await refreshSoldOut(
     tx,
     items.map((item) => item.product_id),
-  );
-}
-
-/** A variant can be reserved while its product is active and its store is not suspended. */
-// biome-ignore lint/suspicious/noExplicitAny: the expression builder's selectFrom, typed by the caller's query
-function sellable(selectFrom: any) {
-  return (
-    selectFrom('products')
-      .select('products.id')
-      .whereRef('products.id', '=', 'variants.product_id')
-      .where('products.status', '=', 'active')
-      // biome-ignore lint/suspicious/noExplicitAny: as above
-      .where(({ not, exists, selectFrom: from }: any) =>
-        not(
-          exists(
-            from('store_status')
-              .select('store_status.store_id')
-              .whereRef('store_status.store_id', '=', 'products.store_id')
-              .where('store_status.suspended', '=', true),
-          ),
-        ),
-      )
   );
 }
 

@@ -138,6 +138,19 @@ describe('stock reservations', () => {
     await expectProblem(order.inventory.reserveStock({ body: { reference, items: [{ variantId, quantity: 3 }] } }), 409, 'INVENTORY_RESERVATION_MISMATCH');
   });
 
+  test('a reservation of more items than its statement is compiled for (20) is reserved and committed all the same', async () => {
+    const storeId = newStoreId();
+    const products = [];
+    for (let index = 0; index < 21; index += 1) products.push(await product(2, storeId));
+    const order = serviceClient(server, 'order');
+    const items = products.map(({ variantId }) => ({ variantId, quantity: 1 }));
+    const reservation = await order.inventory.reserveStock({ body: { reference: unique('chk'), items } });
+    expect(reservation.items).toHaveLength(21);
+    expect(await variant(products[20]?.product.id as string)).toMatchObject({ stockOnHand: 2, reserved: 1 });
+    expect((await order.inventory.commitReservation({ params: { reservationId: reservation.id } })).status).toBe('committed');
+    expect(await variant(products[0]?.product.id as string)).toMatchObject({ stockOnHand: 1, reserved: 0 });
+  });
+
   test('commit takes the stock off the shelf once; releasing a committed reservation is refused', async () => {
     const { variantId, product: created } = await product(4);
     const order = serviceClient(server, 'order');
