@@ -163,7 +163,7 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
           const answer = await ctx.transaction((tx) =>
             placeOrders(typed(tx), placement, now, {
               resumed: ctx.resumed,
-              checkout: (eb) => ({
+              checkout: {
                 status: 'awaiting_payment',
                 updated_at: now,
                 ...(reserved?.reservationId ? { reservation_id: reserved.reservationId } : {}),
@@ -172,13 +172,13 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
                 ...(payment?.paymentId && payment.status !== undefined
                   ? {
                       payment_id: payment.paymentId,
-                      // A payment event that came first (it is kept for the settling job) already says where the payment stands.
-                      payment_status: eb.fn.coalesce('payment_status', eb.val(payment.status)),
+                      // Kept where a payment event that came first (it is kept for the settling job) already says where the payment stands.
+                      payment_status: payment.status,
                       payment_instructions: JSON.stringify(payment.instructions ?? null),
                       payment_expires_at: payment.expiresAt ?? null,
                     }
                   : {}),
-              }),
+              },
             }),
           );
           // Committed, with the process's success: the request that started this run answers it without reading it back.

@@ -1,7 +1,8 @@
-import { isRefusal, isServiceNotDeployed } from '@tokobapak/server';
+import { isRefusal, isServiceNotDeployed, queryTemplate } from '@tokobapak/server';
 import { placementTotal } from './checkout-cart.js';
 import type { CheckoutStep } from './checkout-step.js';
-import { knownPlacement } from './checkout-store.js';
+import { knownPlacement, type OpenedCheckout } from './checkout-store.js';
+import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
 import type { PlacedOrder, Placement } from './placement.js';
 
@@ -59,11 +60,7 @@ export const fixShippingStep: CheckoutStep<undefined> = {
     if (unwritten) {
       // The row `open` left to this step: written once, with the fixed placement. Another run that
       // wrote it meanwhile (it took the process over) is overwritten as the update below would.
-      await ctx.db
-        .insertInto('checkouts')
-        .values({ ...unwritten, ...written })
-        .onConflict((conflict) => conflict.column('id').doUpdateSet(written).where('checkouts.status', '=', 'processing'))
-        .execute();
+      await openedInsert.execute(ctx.db, { ...unwritten, ...written });
       delete ctx.transient?.unwritten;
       return undefined;
     }
@@ -71,6 +68,31 @@ export const fixShippingStep: CheckoutStep<undefined> = {
     return undefined;
   },
 };
+
+/** The checkout row's insert, compiled once (a checkout's every first run writes it). */
+const openedInsert = queryTemplate<OrderDatabase, OpenedCheckout, never>({
+  name: 'order_checkout_open',
+  build: (db, p) => {
+    const written = { placement: p.placement, total: p.total, updated_at: p.updated_at };
+    return db
+      .insertInto('checkouts')
+      .values({
+        id: p.id,
+        customer_id: p.customer_id,
+        cart_id: p.cart_id,
+        status: p.status,
+        currency: p.currency,
+        total: written.total,
+        shipping_address: p.shipping_address,
+        payment_method: p.payment_method,
+        placement: written.placement,
+        expires_at: p.expires_at,
+        created_at: p.created_at,
+        updated_at: written.updated_at,
+      })
+      .onConflict((conflict) => conflict.column('id').doUpdateSet(written).where('checkouts.status', '=', 'processing')) as never;
+  },
+});
 
 async function readQuote(ctx: Parameters<CheckoutStep['action']>[0], optionId: string, storeId: string): Promise<Quote> {
   try {

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { CheckoutJson } from './checkout-read.js';
 import type { CheckoutStatus, OrderDatabase } from './database.js';
 import type { Placement } from './placement.js';
@@ -24,6 +24,23 @@ export async function placementOf(db: Db, checkoutId: string): Promise<Placement
   return row.placement;
 }
 
+/** The checkout row `open` makes (`status` processing), every column a value. */
+export interface OpenedCheckout {
+  id: string;
+  customer_id: string;
+  cart_id: string;
+  status: 'processing';
+  currency: string;
+  total: number;
+  /** JSON text, as are `payment_method` and `placement`. */
+  shipping_address: string;
+  payment_method: string;
+  placement: string;
+  expires_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
 /**
  * What one run of a checkout process knows of its checkout row, so that its later steps need not
  * read it again: given to `start` as the run's transient values. A run resumed after a crash (or
@@ -37,7 +54,7 @@ export interface CheckoutMemo {
    * before that, `open`'s compensation writes it as failed. A run without a memo (resumed) has
    * `open` write it, as before.
    */
-  unwritten?: Insertable<OrderDatabase['checkouts']>;
+  unwritten?: OpenedCheckout;
   /** The checkout as `place-orders` wrote it (what a read right after would give), for the answer to the request. */
   answer?: CheckoutJson;
 }

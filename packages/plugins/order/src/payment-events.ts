@@ -1,11 +1,28 @@
 import { eventTypes } from '@tokobapak/sdk';
-import { eventSubscriber } from '@tokobapak/server';
+import { eventSubscriber, queryTemplate } from '@tokobapak/server';
 import { OUTCOMES } from './checkout-driver.js';
-import type { OrderDatabase } from './database.js';
+import type { CheckoutStatus, OrderDatabase } from './database.js';
 import type { OrderEvents } from './generated/manifest.js';
 import type { PromptSettlement } from './prompt-settlement.js';
 
 const subscribe = eventSubscriber<OrderDatabase, OrderEvents>();
+
+/**
+ * A checkout waiting for its payment takes the payment's outcome; compiled once (every paid
+ * checkout runs it). It answers the checkout's id when it moved it.
+ */
+const decideCheckout = queryTemplate<OrderDatabase, { id: string; status: CheckoutStatus; message: string | null; outcome: string; now: Date }, { id: string }>(
+  {
+    name: 'order_checkout_decide',
+    build: (db, p) =>
+      db
+        .updateTable('checkouts')
+        .set({ status: p.status, failure_message: p.message, payment_status: p.outcome, updated_at: p.now })
+        .where('id', '=', p.id)
+        .where('status', '=', 'awaiting_payment')
+        .returning('id'),
+  },
+);
 
 /**
  * A payment's outcome decides its checkout: a checkout waiting for the payment becomes `paid`,
@@ -27,13 +44,8 @@ export const trackPayments = (settlement: PromptSettlement) =>
       const checkoutId = event.data.reference;
       if (!decided || !checkoutId.startsWith('chk_')) return;
       const now = new Date(event.time);
-      const moved = await tx.db
-        .updateTable('checkouts')
-        .set({ status: decided.status, failure_message: decided.message, payment_status: outcome, updated_at: now })
-        .where('id', '=', checkoutId)
-        .where('status', '=', 'awaiting_payment')
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) > 0) {
+      const moved = await decideCheckout.execute(tx.db, { id: checkoutId, status: decided.status, message: decided.message, outcome, now });
+      if (moved.length > 0) {
         settlement.wake(checkoutId);
         return;
       }

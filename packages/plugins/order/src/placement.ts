@@ -1,6 +1,6 @@
 import { eventTypes } from '@tokobapak/sdk';
-import { newId } from '@tokobapak/server';
-import type { ExpressionBuilder, Insertable, UpdateObject } from 'kysely';
+import { newId, queryTemplate } from '@tokobapak/server';
+import type { ExpressionBuilder, Insertable, Kysely, UpdateObject } from 'kysely';
 import { CHECKOUT_COLUMNS, type CheckoutJson, placedOrdersJson } from './checkout-read.js';
 import type { Actor, OrderDatabase, ShippingAddressJson, ShippingChoiceJson } from './database.js';
 import type { Tx } from './order-desk.js';
@@ -76,43 +76,23 @@ export async function placeOrders(
     if (checkout) {
       await tx.db
         .updateTable('checkouts')
-        .set((eb) => checkout(eb))
+        .set((eb) => checkoutSet(eb, checkout))
         .where('id', '=', placement.checkoutId)
         .where('status', '=', 'processing')
         .execute();
     }
     return undefined;
   }
-  // Data-modifying statements in one WITH all run, each on the statement's snapshot; the lines' and
-  // the history's references to the new orders are checked at its end, when the orders are there.
-  const writing = tx.db
-    .with('placed', (db) =>
-      db
-        .insertInto('orders')
-        .values(orders.map((order) => orderRow(placement, order, now)))
-        .returningAll(),
-    )
-    .with('lined', (db) => db.insertInto('order_lines').values(orders.flatMap(lineRows)).returningAll())
-    .with('recorded', (db) =>
-      db
-        .insertInto('order_status_history')
-        .values(orders.map((order) => ({ order_id: order.orderId, status: 'pending_payment' as const, actor: 'customer' as const, note: null, at: now })))
-        .returningAll(),
-    );
-  let answer: CheckoutJson | undefined;
-  if (checkout) {
-    const [row] = await writing
-      .updateTable('checkouts')
-      .set((eb) => checkout(eb as unknown as ExpressionBuilder<OrderDatabase, 'checkouts'>))
-      .where('id', '=', placement.checkoutId)
-      .where('status', '=', 'processing')
-      .returning((eb) => [...CHECKOUT_COLUMNS, placedOrdersJson(eb)])
-      .execute();
-    // Only when every order is this statement's is what it inserted the whole checkout.
-    if (row && orders.length === placement.orders.length) answer = row as unknown as CheckoutJson;
-  } else {
-    await writing.selectFrom('placed').select('placed.id').execute();
-  }
+  const rows: PlacingRows = {
+    checkoutId: placement.checkoutId,
+    orders: orders.map((order) => orderRow(placement, order, now)),
+    lines: orders.flatMap(lineRows),
+    history: orders.map((order) => ({ order_id: order.orderId, status: 'pending_payment' as const, actor: 'customer' as const, note: null, at: now })),
+    ...(checkout ? { checkout } : {}),
+  };
+  const [row] = await placeRows(tx.db, rows);
+  // Only when every order is this statement's is what it inserted the whole checkout.
+  const answer = checkout && row && orders.length === placement.orders.length ? (row as CheckoutJson) : undefined;
   await tx.publishMany(
     orders.map((order) => ({
       type: eventTypes.order.placed,
@@ -129,10 +109,128 @@ export async function placeOrders(
   return answer;
 }
 
-/** What placing the orders writes to their checkout (see `place-orders`). */
-export type CheckoutWrite = (eb: ExpressionBuilder<OrderDatabase, 'checkouts'>) => UpdateObject<OrderDatabase, 'checkouts'>;
+/**
+ * What placing the orders writes to their checkout (see `place-orders`): plain values, so that the
+ * statement is compiled once per shape. `payment_status` is written only where the checkout has
+ * none yet (a payment event that came first already says where the payment stands).
+ */
+export interface CheckoutWrite {
+  status: 'awaiting_payment';
+  updated_at: Date;
+  reservation_id?: string;
+  redemption_id?: string;
+  payment_id?: string;
+  payment_status?: string;
+  /** JSON text. */
+  payment_instructions?: string;
+  payment_expires_at?: string | null;
+}
 
-function orderRow(placement: Placement, order: PlacedOrder, now: Date): Insertable<OrderDatabase['orders']> {
+/** The checkout's columns as written: `payment_status` only where there is none (see {@link CheckoutWrite}). */
+function checkoutSet(eb: ExpressionBuilder<OrderDatabase, 'checkouts'>, write: CheckoutWrite): UpdateObject<OrderDatabase, 'checkouts'> {
+  const { payment_status: status, ...columns } = write;
+  return { ...columns, ...(status === undefined ? {} : { payment_status: eb.fn.coalesce('payment_status', eb.val(status)) }) };
+}
+
+type OrderInsert = Insertable<OrderDatabase['orders']>;
+type LineInsert = Insertable<OrderDatabase['order_lines']>;
+type HistoryInsert = Insertable<OrderDatabase['order_status_history']>;
+
+/** The rows one placing statement inserts, and the checkout it writes (or placeholders standing for them). */
+interface PlacingRows {
+  checkoutId: string;
+  orders: OrderInsert[];
+  lines: LineInsert[];
+  history: HistoryInsert[];
+  checkout?: CheckoutWrite;
+}
+
+/**
+ * The placing statement: the orders, their lines and their history, and the checkout's columns
+ * when given (answering the checkout as `getCheckout` reads it), else the orders' ids. Data-modifying
+ * statements in one WITH all run, each on the statement's snapshot; the lines' and the history's
+ * references to the new orders are checked at its end, when the orders are there.
+ */
+function placingStatement(db: Kysely<OrderDatabase>, rows: PlacingRows) {
+  const writing = db
+    .with('placed', (db) => db.insertInto('orders').values(rows.orders).returningAll())
+    .with('lined', (db) => db.insertInto('order_lines').values(rows.lines).returningAll())
+    .with('recorded', (db) => db.insertInto('order_status_history').values(rows.history).returningAll());
+  const checkout = rows.checkout;
+  if (!checkout) return writing.selectFrom('placed').select('placed.id');
+  return writing
+    .updateTable('checkouts')
+    .set((eb) => checkoutSet(eb as unknown as ExpressionBuilder<OrderDatabase, 'checkouts'>, checkout))
+    .where('id', '=', rows.checkoutId)
+    .where('status', '=', 'processing')
+    .returning((eb) => [...CHECKOUT_COLUMNS, placedOrdersJson(eb)]);
+}
+
+// Checkouts up to this size (almost all) run a statement compiled once per count of orders and
+// lines; a larger one is built for itself, so that the shapes kept stay few.
+const TEMPLATED_ORDERS = 4;
+const TEMPLATED_LINES = 16;
+
+/**
+ * The placing statement compiled once per shape: its text holds a placeholder per inserted value,
+ * so it varies with the number of orders and of lines and with the checkout's columns written.
+ */
+const placingTemplate = queryTemplate<OrderDatabase, Record<string, unknown>, unknown>({
+  name: 'order_place',
+  // `<orders>:<lines>:<checkout columns written, or - when none>`, set by `placeRows`.
+  shape: (values) => values.shape as string,
+  build: (db, p, values) => placingStatement(db, placeholderRowsOf(p, values)) as never,
+});
+
+/** Runs the placing statement: compiled once per shape for a usual checkout, built for a large one. */
+function placeRows(db: Kysely<OrderDatabase>, rows: PlacingRows): Promise<unknown[]> {
+  if (rows.orders.length > TEMPLATED_ORDERS || rows.lines.length > TEMPLATED_LINES) return placingStatement(db, rows).execute();
+  const values: Record<string, unknown> = {
+    shape: `${rows.orders.length}:${rows.lines.length}:${rows.checkout ? Object.keys(rows.checkout).sort().join(',') : '-'}`,
+    checkoutId: rows.checkoutId,
+    ...flattened('o', rows.orders),
+    ...flattened('l', rows.lines),
+    ...flattened('h', rows.history),
+    ...(rows.checkout ? flattened('c', [rows.checkout]) : {}),
+  };
+  // A field missing from a placement stored long ago: Kysely writes the column's default, a placeholder cannot.
+  if (Object.values(values).includes(undefined)) return placingStatement(db, rows).execute();
+  return placingTemplate.execute(db, values);
+}
+
+/** Each row's columns as values of their own: `<prefix><row>_<column>`. */
+function flattened(prefix: string, rows: object[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  rows.forEach((row, index) => {
+    for (const [column, value] of Object.entries(row)) values[`${prefix}${index}_${column}`] = value;
+  });
+  return values;
+}
+
+/** The rows of the flattened values (above), each value a placeholder. */
+function placeholderRowsOf(p: Record<string, unknown>, values: Record<string, unknown>): PlacingRows {
+  const rowsOf = <Row>(prefix: string): Row[] => {
+    const rows: Array<Record<string, unknown>> = [];
+    for (const key of Object.keys(values)) {
+      const match = /^([a-z])(\d+)_(.+)$/.exec(key);
+      if (!match || match[1] !== prefix) continue;
+      const index = Number(match[2]);
+      rows[index] ??= {};
+      (rows[index] as Record<string, unknown>)[match[3] as string] = p[key];
+    }
+    return rows as Row[];
+  };
+  const [checkout] = rowsOf<CheckoutWrite>('c');
+  return {
+    checkoutId: p.checkoutId as string,
+    orders: rowsOf('o'),
+    lines: rowsOf('l'),
+    history: rowsOf('h'),
+    ...(checkout ? { checkout } : {}),
+  };
+}
+
+function orderRow(placement: Placement, order: PlacedOrder, now: Date): OrderInsert {
   return {
     id: order.orderId,
     checkout_id: placement.checkoutId,
@@ -156,7 +254,7 @@ function orderRow(placement: Placement, order: PlacedOrder, now: Date): Insertab
   };
 }
 
-function lineRows(order: PlacedOrder): Array<Insertable<OrderDatabase['order_lines']>> {
+function lineRows(order: PlacedOrder): LineInsert[] {
   return order.lines.map((line, position) => ({
     id: newId('oln'),
     order_id: order.orderId,

@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
-import type { PluginContext } from '@tokobapak/server';
+import { type PluginContext, queryTemplate } from '@tokobapak/server';
 import { driveCheckout } from './checkout-driver.js';
-import { GIVEN_UP, SETTLEMENT_COLUMNS } from './checkout-store.js';
+import { GIVEN_UP, SETTLEMENT_COLUMNS, type SettlementView } from './checkout-store.js';
 import type { OrderDatabase } from './database.js';
 import type { OrderEvents } from './generated/manifest.js';
 
@@ -51,10 +51,16 @@ export function promptSettlement(): PromptSettlement {
   };
 }
 
+/** The decided checkout, read with a share lock; compiled once (every paid checkout runs it). */
+const settlingRead = queryTemplate<OrderDatabase, { id: string }, SettlementView>({
+  name: 'order_checkout_settling',
+  build: (db, p) => db.selectFrom('checkouts').select(SETTLEMENT_COLUMNS).where('id', '=', p.id).forShare(),
+});
+
 async function settleWhenDecided(ctx: Ctx, checkoutId: string): Promise<void> {
   // The deciding transaction holds the row until it ends: a locking read waits for that and sees
   // its outcome (on PGlite, the one connection is busy until then, with the same effect).
-  const checkout = await ctx.db.selectFrom('checkouts').select(SETTLEMENT_COLUMNS).where('id', '=', checkoutId).forShare().executeTakeFirst();
+  const [checkout] = await settlingRead.execute(ctx.db, { id: checkoutId });
   if (!checkout) return;
   const unfinished = (checkout.status === 'paid' && !checkout.settled_at) || (GIVEN_UP.includes(checkout.status) && !checkout.released_at);
   if (unfinished) await driveCheckout(ctx, checkout, checkout);

@@ -1,4 +1,5 @@
-import type { Updateable } from 'kysely';
+import { queryTemplate } from '@tokobapak/server';
+import type { Kysely, Updateable } from 'kysely';
 import type { Actor, OrderDatabase, OrderStatus } from './database.js';
 import type { Tx } from './order-desk.js';
 
@@ -34,11 +35,51 @@ export interface MovedOrder {
  */
 export async function moveOrders(tx: Tx, which: MovingOrders, change: StatusChange): Promise<MovedOrder[]> {
   if ('orderIds' in which && which.orderIds.length === 0) return [];
-  const moving = tx.db
+  const set = definedColumns(change.set);
+  const checkout = 'checkoutId' in which ? definedColumns(change.checkout) : {};
+  const templated = ('checkoutId' in which || which.orderIds.length <= TEMPLATED_IDS) && [set, checkout].every(plainValues);
+  if (!templated) return movingStatement(tx.db, moveOf(which, change, set, checkout)).execute();
+  const values: Record<string, unknown> = {
+    shape: ['checkoutId' in which ? 'checkout' : `ids${which.orderIds.length}`, Object.keys(set).sort().join(','), Object.keys(checkout).sort().join(',')].join(
+      ':',
+    ),
+    status: change.status,
+    by: change.by,
+    note: change.note,
+    now: change.now,
+    ...('checkoutId' in which ? { checkoutId: which.checkoutId, from: which.from } : Object.fromEntries(which.orderIds.map((id, index) => [`id${index}`, id]))),
+    ...prefixed('set_', set),
+    ...prefixed('checkout_', checkout),
+  };
+  return (await movingTemplate.execute(tx.db, values)) as MovedOrder[];
+}
+
+/** A move with every value given (or a placeholder standing for it): the orders by id or a checkout's in a status. */
+interface Move {
+  orderIds?: unknown[];
+  checkoutId?: unknown;
+  from?: unknown;
+  status: unknown;
+  by: unknown;
+  note: unknown;
+  now: unknown;
+  set: Record<string, unknown>;
+  checkout: Record<string, unknown>;
+}
+
+function moveOf(which: MovingOrders, change: StatusChange, set: Record<string, unknown>, checkout: Record<string, unknown>): Move {
+  const { status, by, note, now } = change;
+  return { ...which, status, by, note, now, set, checkout };
+}
+
+/** The moving statement (above); the checkout's columns are written with a checkout's orders only. */
+function movingStatement(db: Kysely<OrderDatabase>, move: Move) {
+  const moving = db
     .with('moved', (db) => {
-      const update = db.updateTable('orders').set({ ...change.set, status: change.status, updated_at: change.now });
-      const chosen =
-        'orderIds' in which ? update.where('id', 'in', which.orderIds) : update.where('checkout_id', '=', which.checkoutId).where('status', '=', which.from);
+      const update = db.updateTable('orders').set({ ...move.set, status: move.status, updated_at: move.now } as never);
+      const chosen = move.orderIds
+        ? update.where('id', 'in', move.orderIds as string[])
+        : update.where('checkout_id', '=', move.checkoutId as string).where('status', '=', move.from as OrderStatus);
       return chosen.returning(['id', 'customer_id', 'store_id', 'total', 'currency']);
     })
     .with('recorded', (db) =>
@@ -50,18 +91,68 @@ export async function moveOrders(tx: Tx, which: MovingOrders, change: StatusChan
             .selectFrom('moved')
             .select((eb) => [
               'moved.id',
-              eb.cast<OrderStatus>(eb.val(change.status), 'text').as('status'),
-              eb.cast<Actor>(eb.val(change.by), 'text').as('actor'),
-              eb.cast<string | null>(eb.val(change.note), 'text').as('note'),
-              eb.cast<Date>(eb.val(change.now), 'timestamptz').as('at'),
+              eb.cast<OrderStatus>(eb.val(move.status), 'text').as('status'),
+              eb.cast<Actor>(eb.val(move.by), 'text').as('actor'),
+              eb.cast<string | null>(eb.val(move.note), 'text').as('note'),
+              eb.cast<Date>(eb.val(move.now), 'timestamptz').as('at'),
             ])
             .orderBy('moved.id'),
         )
         .returning('order_status_history.id'),
     );
-  const stamping = change.checkout && 'checkoutId' in which ? { checkoutId: which.checkoutId, set: change.checkout } : undefined;
-  const statement = stamping
-    ? moving.with('stamped', (db) => db.updateTable('checkouts').set(stamping.set).where('id', '=', stamping.checkoutId).returning('checkouts.id'))
-    : moving;
-  return (statement as typeof moving).selectFrom('moved').selectAll('moved').orderBy('moved.id').execute();
+  const statement =
+    move.checkoutId !== undefined && Object.keys(move.checkout).length > 0
+      ? moving.with('stamped', (db) =>
+          db
+            .updateTable('checkouts')
+            .set(move.checkout as never)
+            .where('id', '=', move.checkoutId as string)
+            .returning('checkouts.id'),
+        )
+      : moving;
+  return (statement as typeof moving).selectFrom('moved').selectAll('moved').orderBy('moved.id');
+}
+
+// Moves of this many orders by id (one, from the order desk) run a statement compiled once per count.
+const TEMPLATED_IDS = 8;
+
+/**
+ * The moving statement compiled once per shape: `<checkout | ids<count>>:<orders' columns set>:<checkout's columns set>`.
+ * A confirmation or a cancellation of a checkout's orders and each order desk change run one.
+ */
+const movingTemplate = queryTemplate<OrderDatabase, Record<string, unknown>, MovedOrder>({
+  name: 'order_move',
+  shape: (values) => values.shape as string,
+  build: (db, p, values) => {
+    const columns = (prefix: string) =>
+      Object.fromEntries(
+        Object.keys(values)
+          .filter((key) => key.startsWith(prefix))
+          .map((key) => [key.slice(prefix.length), p[key]]),
+      );
+    const ids = Object.keys(values).filter((key) => /^id\d+$/.test(key));
+    return movingStatement(db, {
+      ...('checkoutId' in values ? { checkoutId: p.checkoutId, from: p.from } : { orderIds: ids.map((key) => p[key]) }),
+      status: p.status,
+      by: p.by,
+      note: p.note,
+      now: p.now,
+      set: columns('set_'),
+      checkout: columns('checkout_'),
+    }) as never;
+  },
+});
+
+/** The columns given a value (Kysely leaves out those set to undefined). */
+function definedColumns(columns: object | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(columns ?? {}).filter(([, value]) => value !== undefined));
+}
+
+/** Plain values only (no SQL expressions): what a placeholder can stand for. */
+function plainValues(columns: Record<string, unknown>): boolean {
+  return Object.values(columns).every((value) => value === null || typeof value !== 'object' || value instanceof Date);
+}
+
+function prefixed(prefix: string, columns: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(columns).map(([column, value]) => [`${prefix}${column}`, value]));
 }

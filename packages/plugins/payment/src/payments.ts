@@ -1,7 +1,7 @@
 import type { PaymentComponents } from '@tokobapak/sdk';
-import { type Caller, isProblemError, newId } from '@tokobapak/server';
+import { type Caller, isProblemError, newId, queryTemplate } from '@tokobapak/server';
 import { cancelPending } from './cancellation.js';
-import type { StoredMethod } from './database.js';
+import type { PaymentDatabase, StoredMethod } from './database.js';
 import { paymentErrors } from './errors.js';
 import { type HistoryRow, type PaymentRow, toPayment } from './mappers.js';
 import type { Gateways } from './providers/index.js';
@@ -51,17 +51,12 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
   // it has, so that a payment nobody else has touched is answered from what this call wrote, and
   // whether the reference was voided meanwhile. Read after the payment was committed, that is what
   // closes the race with a void, which commits first and looks for the payment after (`voids.ts`).
-  const stored = await ctx.db
-    .updateTable('payments')
-    .set({ instructions: JSON.stringify(charge.instructions), provider_reference: charge.providerReference, updated_at: ctx.clock.now() })
-    .where('id', '=', row.id)
-    .where('instructions', 'is', null)
-    .returningAll()
-    .returning((eb) => [
-      eb.selectFrom('payment_history').select(eb.fn.countAll<string>().as('n')).whereRef('payment_history.payment_id', '=', 'payments.id').as('history_count'),
-      eb.exists(eb.selectFrom('voided_references').select('reference').whereRef('voided_references.reference', '=', 'payments.reference')).as('voided'),
-    ])
-    .executeTakeFirst();
+  const [stored] = await chargeStatement.execute(ctx.db, {
+    id: row.id,
+    instructions: JSON.stringify(charge.instructions),
+    providerReference: charge.providerReference,
+    now: ctx.clock.now(),
+  });
   if (stored ? stored.voided : await isVoided(ctx, row.reference)) {
     // The row as it now is: charged, or (stored by a concurrent call) read again.
     const current = stored ? withoutExtras(stored) : await ctx.db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirst();
@@ -79,6 +74,34 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
   }
   return mustRead(ctx, row.id);
 }
+
+/**
+ * Stores the gateway's answer on a payment that has none yet, answering the row with how many
+ * history entries it has and whether its reference was voided (see `createPayment`); compiled once
+ * (every checkout's payment runs it).
+ */
+const chargeStatement = queryTemplate<
+  PaymentDatabase,
+  { id: string; instructions: string; providerReference: string; now: Date },
+  PaymentRow & { history_count: string; voided: boolean }
+>({
+  name: 'payment_store_charge',
+  build: (db, p) =>
+    db
+      .updateTable('payments')
+      .set({ instructions: p.instructions, provider_reference: p.providerReference, updated_at: p.now })
+      .where('id', '=', p.id)
+      .where('instructions', 'is', null)
+      .returningAll()
+      .returning((eb) => [
+        eb
+          .selectFrom('payment_history')
+          .select(eb.fn.countAll<string>().as('n'))
+          .whereRef('payment_history.payment_id', '=', 'payments.id')
+          .as('history_count'),
+        eb.exists(eb.selectFrom('voided_references').select('reference').whereRef('voided_references.reference', '=', 'payments.reference')).as('voided'),
+      ]) as never,
+});
 
 /**
  * The payment row of the reference: made now (with the history entry written beside it), or the

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { newId } from '@tokobapak/server';
-import { sql } from 'kysely';
-import type { StoredInstructions, StoredMethod } from '../database.js';
+import { newId, queryTemplate } from '@tokobapak/server';
+import { type Selectable, sql } from 'kysely';
+import type { PaymentDatabase, StoredInstructions, StoredMethod } from '../database.js';
 import { paymentErrors } from '../errors.js';
 import { type ChargeRequest, emptyInstructions, type GatewayNotification, type GatewayStatus, type PaymentProvider, type ProviderEnv } from './provider.js';
 import { sandboxQrisString } from './qris.js';
@@ -35,6 +35,63 @@ const SIGNATURE_TOLERANCE_SECONDS = 300;
 // Virtual account numbers start with the bank's prefix for the merchant, like real ones do.
 const VA_PREFIX: Record<'bca' | 'bni' | 'bri' | 'permata', string> = { bca: '12345', bni: '988', bri: '26215', permata: '8778' };
 
+type Transaction = Selectable<PaymentDatabase['sandbox_transactions']>;
+
+/** A charge's transaction, made once per order id (see `charge`); compiled once (every checkout's payment runs it). */
+const chargeInsert = queryTemplate<
+  PaymentDatabase,
+  { orderId: string; transactionId: string; method: string; amount: number; currency: string; vaNumber: string | null; expiresAt: Date; now: Date },
+  Transaction
+>({
+  name: 'sandbox_charge',
+  build: (db, p) =>
+    db
+      .insertInto('sandbox_transactions')
+      .values({
+        order_id: p.orderId,
+        transaction_id: p.transactionId,
+        method: p.method,
+        amount: p.amount,
+        currency: p.currency,
+        status: 'pending',
+        refunded_amount: 0,
+        va_number: p.vaNumber,
+        expires_at: p.expiresAt,
+        created_at: p.now,
+        updated_at: p.now,
+      })
+      .onConflict((conflict) => conflict.column('order_id').doNothing())
+      .returningAll(),
+});
+
+/**
+ * The customer's action on a pending transaction not yet due (see `simulate`), of a payment of the
+ * store's that goes through the sandbox and, with `owner`, is that customer's; compiled once per
+ * shape: with an owner or for anyone.
+ */
+const simulation = queryTemplate<PaymentDatabase, { paymentId: string; outcome: SandboxOutcome; now: Date; provider: string; owner?: string }, Transaction>({
+  name: 'sandbox_simulate',
+  shape: (values) => (values.owner === undefined ? 'anyone' : 'owner'),
+  build: (db, p, values) =>
+    db
+      .updateTable('sandbox_transactions')
+      .set({ status: p.outcome, updated_at: p.now })
+      .where('order_id', '=', p.paymentId)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', p.now)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('payments')
+            .select(eb.lit(1).as('one'))
+            .whereRef('payments.id', '=', 'sandbox_transactions.order_id')
+            .where('payments.provider', '=', p.provider)
+            .$if(values.owner !== undefined, (query) => query.where('payments.customer_id', '=', p.owner)),
+        ),
+      )
+      .returningAll(),
+});
+
 /**
  * The built-in sandbox gateway: it runs inside the store, needs no account, and behaves like an
  * Indonesian gateway. It keeps its own books (`sandbox_transactions`), answers charges with
@@ -55,24 +112,16 @@ export class SandboxProvider implements PaymentProvider {
     const now = env.clock.now();
     const method = request.method;
     // The order id is unique at the gateway: a retried charge gets the transaction it made.
-    const inserted = await env.db
-      .insertInto('sandbox_transactions')
-      .values({
-        order_id: request.paymentId,
-        transaction_id: newId('sbx'),
-        method: JSON.stringify(method),
-        amount: request.amount,
-        currency: request.currency,
-        status: 'pending',
-        refunded_amount: 0,
-        va_number: method.type === 'virtual_account' ? vaNumber(method.bank, request.paymentId) : null,
-        expires_at: request.expiresAt,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((conflict) => conflict.column('order_id').doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const [inserted] = await chargeInsert.execute(env.db, {
+      orderId: request.paymentId,
+      transactionId: newId('sbx'),
+      method: JSON.stringify(method),
+      amount: request.amount,
+      currency: request.currency,
+      vaNumber: method.type === 'virtual_account' ? vaNumber(method.bank, request.paymentId) : null,
+      expiresAt: request.expiresAt,
+      now,
+    });
     const row = inserted ?? (await this.transaction(env, request.paymentId));
     if (!row) throw new Error(`sandbox transaction ${request.paymentId} vanished`);
     return {
@@ -135,24 +184,7 @@ export class SandboxProvider implements PaymentProvider {
     // A pending transaction not yet due takes the outcome in one statement that also checks that
     // the store's payment goes through the sandbox and belongs to the payer (a real gateway knows
     // its customer; this one reads the store's row of the same payment).
-    const changed = await env.db
-      .updateTable('sandbox_transactions')
-      .set({ status: outcome, updated_at: now })
-      .where('order_id', '=', paymentId)
-      .where('status', '=', 'pending')
-      .where('expires_at', '>', now)
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('payments')
-            .select(eb.lit(1).as('one'))
-            .whereRef('payments.id', '=', 'sandbox_transactions.order_id')
-            .where('payments.provider', '=', this.name)
-            .$if(owner !== null, (query) => query.where('payments.customer_id', '=', owner)),
-        ),
-      )
-      .returningAll()
-      .executeTakeFirst();
+    const [changed] = await simulation.execute(env.db, { paymentId, outcome, now, provider: this.name, ...(owner === null ? {} : { owner }) });
     if (!changed) return undefined;
     return this.sign(env, {
       event_id: newId('evt'),
