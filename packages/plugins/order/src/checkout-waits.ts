@@ -3,13 +3,26 @@ import type { OrderComponents } from '@tokobapak/sdk';
 type Checkout = OrderComponents['schemas']['Checkout'];
 
 /**
- * How often a waiting read looks at its checkout again though nothing woke it: the checkout may be
+ * When a waiting read looks at its checkout again though nothing woke it: the checkout may be
  * settled by another server process on the same database, whose wake-up this process never hears.
+ * First after half a second, then twice as long each time up to 4 s: an outcome that comes soon
+ * after paying is seen soon, and a checkout waiting minutes for its QRIS scan costs a read every 4 s
+ * per held request, not two a second.
  */
-export const RECHECK_MS = 500;
+export const FIRST_RECHECK_MS = 500;
+export const LONGEST_RECHECK_MS = 4_000;
+
+/**
+ * How many reads one customer may hold at once in this process; more are answered at once, as if
+ * without `waitSeconds`. A payment page needs one or two; the cap keeps one caller from making the
+ * server hold (and re-read) without bound.
+ */
+export const HELD_READS_PER_CUSTOMER = 10;
 
 /** Reads waiting for a checkout to finish, by checkout id. */
 const waiting = new Map<string, Set<() => void>>();
+/** How many reads each customer holds now. */
+const heldBy = new Map<string, number>();
 
 /**
  * Whether a checkout has come to rest: its payment decided and what follows from it done (the
@@ -56,17 +69,35 @@ function nextWake(checkoutId: string, ms: number, signal: AbortSignal): Promise<
 }
 
 /**
- * The checkout once it is finished, or as it stands after `seconds`: `read` answers it, and is
- * asked again each time this process settles it and every {@link RECHECK_MS} besides. `signal`
- * (the server closing) ends the wait at once.
+ * The customer's checkout once it is finished, or as it stands after `seconds`: `read` answers it,
+ * and is asked again each time this process settles it and at the rechecks besides. `signal` (the
+ * server closing) ends the wait at once, and a customer already holding
+ * {@link HELD_READS_PER_CUSTOMER} reads gets the checkout as it stands.
  */
-export async function readWhenFinished(checkoutId: string, seconds: number, signal: AbortSignal, read: () => Promise<Checkout>): Promise<Checkout> {
+export async function readWhenFinished(
+  customerId: string,
+  checkoutId: string,
+  seconds: number,
+  signal: AbortSignal,
+  read: () => Promise<Checkout>,
+): Promise<Checkout> {
   let checkout = await read();
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const left = deadline - Date.now();
-    if (isFinished(checkout) || left <= 0 || signal.aborted) return checkout;
-    await nextWake(checkoutId, Math.min(left, RECHECK_MS), signal);
-    checkout = await read();
+  if (isFinished(checkout) || signal.aborted || (heldBy.get(customerId) ?? 0) >= HELD_READS_PER_CUSTOMER) return checkout;
+  heldBy.set(customerId, (heldBy.get(customerId) ?? 0) + 1);
+  try {
+    const deadline = Date.now() + seconds * 1000;
+    let recheck = FIRST_RECHECK_MS;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0 || signal.aborted) return checkout;
+      await nextWake(checkoutId, Math.min(left, recheck), signal);
+      recheck = Math.min(recheck * 2, LONGEST_RECHECK_MS);
+      checkout = await read();
+      if (isFinished(checkout)) return checkout;
+    }
+  } finally {
+    const held = (heldBy.get(customerId) ?? 1) - 1;
+    if (held === 0) heldBy.delete(customerId);
+    else heldBy.set(customerId, held);
   }
 }

@@ -1,5 +1,6 @@
 import { expectProblem, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { HELD_READS_PER_CUSTOMER } from '../src/checkout-waits.js';
 import { checkoutBody, productOf, shopper, startCheckoutServer } from './checkout-support.js';
 import { customerClient } from './support.js';
 
@@ -67,6 +68,29 @@ describe('reading a checkout with waitSeconds', () => {
       'ORDER_CHECKOUT_NOT_FOUND',
     );
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  test('a customer holds at most ten reads at once; the eleventh is answered as the checkout stands', async () => {
+    const { buyer, checkout } = await awaitingCheckout(server);
+    const started = Date.now();
+    const timed = () =>
+      buyer.client.order
+        .getCheckout({ params: { checkoutId: checkout.id }, query: { waitSeconds: 2 } })
+        .then((answer) => ({ status: answer.status, ms: Date.now() - started }));
+    const held = Array.from({ length: HELD_READS_PER_CUSTOMER }, timed);
+    // The held ones have started waiting before the one over the cap is sent.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const over = await timed();
+    expect(over.status).toBe('awaiting_payment');
+    expect(over.ms).toBeLessThan(1_500);
+    for (const answer of await Promise.all(held)) {
+      expect(answer.status).toBe('awaiting_payment');
+      expect(answer.ms).toBeGreaterThanOrEqual(1_900);
+    }
+    // Once they are answered the customer may hold reads again.
+    const again = Date.now();
+    await buyer.client.order.getCheckout({ params: { checkoutId: checkout.id }, query: { waitSeconds: 1 } });
+    expect(Date.now() - again).toBeGreaterThanOrEqual(900);
   });
 
   test('a wait out of range is refused', async () => {

@@ -66,7 +66,8 @@ export interface paths {
          *     decided but its orders not yet confirmed or cancelled) is answered once it is finished, or
          *     after `waitSeconds` as it then stands, whichever comes first: a payment page waits for the
          *     outcome with one request instead of reading again and again. A finished checkout is
-         *     answered at once. A server that is shutting down answers its waiting reads at once.
+         *     answered at once. A server that is shutting down answers its waiting reads at once, and a
+         *     customer already holding ten reads gets the checkout as it stands.
          *
          *     Errors: `ORDER_CHECKOUT_NOT_FOUND` (404: no such checkout, or another customer's).
          */

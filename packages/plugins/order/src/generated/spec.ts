@@ -170,7 +170,7 @@ const document = {
           "Checkouts"
         ],
         "summary": "One of the caller's checkouts",
-        "description": "The checkout as it stands: its status, its orders (one per store) and its payment.\n\nWith `waitSeconds`, a checkout that is not finished yet (its payment not decided, or\ndecided but its orders not yet confirmed or cancelled) is answered once it is finished, or\nafter `waitSeconds` as it then stands, whichever comes first: a payment page waits for the\noutcome with one request instead of reading again and again. A finished checkout is\nanswered at once. A server that is shutting down answers its waiting reads at once.\n\nErrors: `ORDER_CHECKOUT_NOT_FOUND` (404: no such checkout, or another customer's).\n",
+        "description": "The checkout as it stands: its status, its orders (one per store) and its payment.\n\nWith `waitSeconds`, a checkout that is not finished yet (its payment not decided, or\ndecided but its orders not yet confirmed or cancelled) is answered once it is finished, or\nafter `waitSeconds` as it then stands, whichever comes first: a payment page waits for the\noutcome with one request instead of reading again and again. A finished checkout is\nanswered at once. A server that is shutting down answers its waiting reads at once, and a\ncustomer already holding ten reads gets the checkout as it stands.\n\nErrors: `ORDER_CHECKOUT_NOT_FOUND` (404: no such checkout, or another customer's).\n",
         "security": [
           {
             "bearerAuth": [

@@ -12,7 +12,7 @@ export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyO
       const customerId = requireUser(ctx.caller).userId;
       const read = () => getCheckout(ctx.db, customerId, params.checkoutId);
       if (!query.waitSeconds) return read();
-      return readWhenFinished(params.checkoutId, query.waitSeconds, ctx.stopping, read);
+      return readWhenFinished(customerId, params.checkoutId, query.waitSeconds, ctx.stopping, read);
     },
 
     async listMyOrders({ query }, ctx) {
