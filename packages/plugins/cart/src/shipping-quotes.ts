@@ -23,7 +23,7 @@ const MAX_STORES_PER_QUOTE = 50;
  * Quotes every store of the cart to one destination in one call to the shipping service, from the
  * cart's own lines weighed with the catalogue's variants (the lookup every cart answer makes anyway),
  * and with `choose: "cheapest"` chooses each store's cheapest option where the store has no choice
- * that still holds: one priced change of the cart (`writePricedChange`), as `selectShippingOptions`
+ * that still holds (and takes off a choice that no longer holds where there is none to take instead): one priced change of the cart (`writePricedChange`), as `selectShippingOptions`
  * makes it, so a storefront that pre-selects the cheapest rate needs one request instead of a quote
  * and a choice per store.
  */
@@ -55,6 +55,9 @@ export async function quoteCartShipping(
   ]);
   const optionsOf = new Map(quoted.flatMap((answer) => answer.stores).map((store) => [store.storeId, store.options]));
   const picks: ShippingChoice[] = [];
+  // Stores whose choice does not hold here and which have nothing to choose instead: the choice
+  // goes, so the cart no longer counts shipping it cannot get to this destination.
+  const dropped: string[] = [];
   const stores = parcels.map((parcel) => {
     const options = optionsOf.get(parcel.storeId) ?? [];
     let chosenOptionId = holding.get(parcel.storeId) ?? null;
@@ -62,17 +65,25 @@ export async function quoteCartShipping(
     if (input.choose === 'cheapest' && chosenOptionId === null && cheapest) {
       picks.push({ storeId: parcel.storeId, optionId: cheapest.optionId, amount: cheapest.amount.amount, weight: parcel.weight });
       chosenOptionId = cheapest.optionId;
+    } else if (input.choose === 'cheapest' && chosenOptionId === null && hasChoice(read, parcel.storeId)) {
+      dropped.push(parcel.storeId);
     }
     return { storeId: parcel.storeId, weight: parcel.weight, options, chosenOptionId };
   });
   if (input.choose === undefined) return { stores, cart: null };
-  if (picks.length === 0) return { stores, cart: cartView(read, snapshots, await adjustmentsOf(ctx, read, snapshots)) };
+  if (picks.length === 0 && dropped.length === 0) return { stores, cart: cartView(read, snapshots, await adjustmentsOf(ctx, read, snapshots)) };
   const decide = (current: StoredCart) =>
     versionedShippingChange(
       current,
       picks.filter((pick) => hasStore(current, pick.storeId)),
+      dropped.filter((storeId) => hasChoice(current, storeId)),
     );
   return { stores, cart: await writePricedChange(cart, { cartId, shopper, read, snapshots, decide }) };
+}
+
+/** Whether the cart holds a shipping choice for the store (whether or not it counts). */
+function hasChoice(cart: StoredCart, storeId: string): boolean {
+  return cart.shipping.some((choice) => choice.storeId === storeId);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { queryTemplate } from '@tokobapak/server';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { CartDatabase } from './database.js';
 import type { VersionedChange } from './priced-change.js';
 import { stamped } from './versioned-line-write.js';
@@ -9,19 +9,25 @@ import type { StoredCart } from './view.js';
 export type ShippingChoice = StoredCart['shipping'][number];
 
 /**
- * Stores' shipping choices set (each replacing the store's earlier one), decided on `cart` as read:
- * one statement that stamps the cart only while its row is still at the version read and, only if
- * it did, writes every choice, for `writePricedChange`. No choice at all writes nothing and answers
- * the cart as read (a committed state of it).
+ * Stores' shipping choices set (each replacing the store's earlier one), and those of the stores in
+ * `dropped` taken off, decided on `cart` as read: one statement that stamps the cart only while its
+ * row is still at the version read and, only if it did, writes every choice, for
+ * `writePricedChange`. No change at all writes nothing and answers the cart as read (a committed
+ * state of it).
  */
-export function versionedShippingChange(cart: StoredCart, choices: ShippingChoice[]): VersionedChange {
+export function versionedShippingChange(cart: StoredCart, choices: ShippingChoice[], dropped: string[] = []): VersionedChange {
   const { version, ...unversioned } = cart;
-  const chosenStores = new Set(choices.map((choice) => choice.storeId));
-  const wouldBe: StoredCart = { ...unversioned, shipping: [...cart.shipping.filter((chosen) => !chosenStores.has(chosen.storeId)), ...choices] };
+  const replaced = new Set([...choices.map((choice) => choice.storeId), ...dropped]);
+  const wouldBe: StoredCart = { ...unversioned, shipping: [...cart.shipping.filter((chosen) => !replaced.has(chosen.storeId)), ...choices] };
   return {
     wouldBe,
     async write(db, now) {
       if (version === undefined) return undefined;
+      if (dropped.length > 0) {
+        // Rare (a choice that no longer ships anywhere the shopper asked): built per call.
+        const [row] = await droppingStatement(db, { cartId: cart.id, version, now }, choices, dropped).execute();
+        return row ? { ...wouldBe, updatedAt: now.toISOString() } : undefined;
+      }
       if (choices.length === 0) return cart;
       const stamp = { cartId: cart.id, version, now };
       const [row] =
@@ -77,13 +83,24 @@ const shippingWrite = queryTemplate<CartDatabase, WriteValues, { store_id: strin
  * template's placeholders; a row comes back for each choice written.
  */
 function shippingStatement(db: Kysely<CartDatabase>, stamp: { cartId: string; version: string; now: Date }, choices: readonly ShippingChoice[]) {
+  return shippingUpsert(
+    db.with('stamped', (qb) => stamped(qb, stamp)),
+    stamp.now,
+    choices,
+  );
+}
+
+/** What a statement with the stamp in its `with` can write to. */
+type Stamping = QueryCreator<CartDatabase & { stamped: { id: string } }>;
+
+/** Every choice upserted for the cart `stamped` names (none if it names none); a row back for each written. */
+function shippingUpsert(db: Stamping, now: Date, choices: readonly ShippingChoice[]) {
   const rows = sql.join(choices.map((choice) => sql`(${choice.storeId}::text, ${choice.optionId}::text, ${choice.amount}::bigint, ${choice.weight}::bigint)`));
   return db
-    .with('stamped', (qb) => stamped(qb, stamp))
     .insertInto('cart_shipping')
     .columns(['cart_id', 'store_id', 'option_id', 'amount', 'weight', 'selected_at'])
     .expression(
-      sql`select stamped.id, chosen.store_id, chosen.option_id, chosen.amount, chosen.weight, ${stamp.now}::timestamptz
+      sql`select stamped.id, chosen.store_id, chosen.option_id, chosen.amount, chosen.weight, ${now}::timestamptz
         from stamped cross join (values ${rows}) as chosen (store_id, option_id, amount, weight)`,
     )
     .onConflict((conflict) =>
@@ -95,4 +112,28 @@ function shippingStatement(db: Kysely<CartDatabase>, stamp: { cartId: string; ve
       })),
     )
     .returning('cart_shipping.store_id');
+}
+
+/**
+ * The stamp and, only if it matched, the dropped stores' choices deleted and the new ones upserted
+ * (the two touch different stores' rows); one row, the stamp's, comes back if the stamp matched.
+ */
+function droppingStatement(
+  db: Kysely<CartDatabase>,
+  stamp: { cartId: string; version: string; now: Date },
+  choices: readonly ShippingChoice[],
+  dropped: readonly string[],
+) {
+  const withDrop = db
+    .with('stamped', (qb) => stamped(qb, stamp))
+    .with('dropped', (qb) =>
+      qb
+        .deleteFrom('cart_shipping')
+        .where('cart_id', 'in', (eb) => eb.selectFrom('stamped').select('stamped.id'))
+        .where('store_id', 'in', [...dropped])
+        .returning('cart_shipping.store_id'),
+    );
+  // Without choices the `written` part is left out (an upsert of no rows is not a statement).
+  const written = choices.length === 0 ? withDrop : withDrop.with('written', (qb) => shippingUpsert(qb as unknown as Stamping, stamp.now, choices));
+  return (written as typeof withDrop).selectFrom('stamped').select('stamped.id');
 }

@@ -143,6 +143,34 @@ describe('quoting the whole cart in one request', () => {
     expect(later.cart?.totals.shipping).toEqual({ amount: 15000 + 9000, currency: 'IDR' });
   });
 
+  test('a choice that no longer holds, where the store now offers nothing, is taken off: the cart stops counting it', async () => {
+    // A store of its own, whose shipping is turned off after the shopper chose.
+    const d = await variantOf(server, { price: 30000, stock: 10 });
+    const merchant = storeSession(server, d.storeId);
+    await merchant.shipping.updateShippingSettings({
+      body: { currency: 'IDR', flatRate: { name: 'Kirim rata', amount: 11000 }, weightTable: null, biteship: null },
+    });
+    const { cartId, headers, guest } = await guestCart(['b']);
+    await guest.cart.addCartLine({ params: { cartId }, headers, body: { variantId: d.variantId, quantity: 1 } });
+    const first = await guest.cart.quoteCartShipping({ params: { cartId }, headers, body: { destination: JAKARTA, choose: 'cheapest' } });
+    expect(first.cart?.totals.shipping).toEqual({ amount: 9000 + 11000, currency: 'IDR' });
+    await merchant.shipping.updateShippingSettings({ body: { currency: 'IDR', flatRate: null, weightTable: null, biteship: null } });
+
+    // Asked for the same destination, the choice still holds (the quote is kept): nothing changes.
+    const same = await guest.cart.quoteCartShipping({ params: { cartId }, headers, body: { destination: JAKARTA, choose: 'cheapest' } });
+    expect(storeOf(same, d.storeId).chosenOptionId).toBe(storeOf(first, d.storeId).chosenOptionId);
+    // Elsewhere it does not, and the store has nothing to offer: the choice goes, B's is replaced.
+    const elsewhere = await guest.cart.quoteCartShipping({ params: { cartId }, headers, body: { destination: { postalCode: '80361' }, choose: 'cheapest' } });
+    expect(storeOf(elsewhere, d.storeId)).toMatchObject({ options: [], chosenOptionId: null });
+    expect(elsewhere.cart?.totals.shipping).toEqual({ amount: 9000, currency: 'IDR' });
+    expect(elsewhere.cart?.stores.find((store) => store.storeId === d.storeId)?.shipping ?? null).toBeNull();
+    const read = await guest.cart.getCart({ params: { cartId }, headers });
+    expect(read.totals).toEqual(elsewhere.cart?.totals);
+    // A quote without `choose` changes nothing.
+    const looked = await guest.cart.quoteCartShipping({ params: { cartId }, headers, body: { destination: JAKARTA } });
+    expect(looked.cart).toBeNull();
+  });
+
   test('a customer quotes their own cart; another customer, a wrong token or no credential are refused', async () => {
     const userId = newId('usr');
     const customer = customerSession(server, userId);
