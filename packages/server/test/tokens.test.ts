@@ -62,6 +62,21 @@ describe('access tokens', () => {
   });
 });
 
+describe('access tokens verified before', () => {
+  test('are remembered by their whole text: an altered one is still refused, and each caller is a copy', () => {
+    const { tokens } = onClock(Date.now());
+    const token = tokens.signAccessToken({ userId: 'usr_5', role: 'customer', sessionId: 'ses_5' });
+    const first = tokens.verifyAccessToken(token);
+    // A handler changing the caller it got changes nothing for the next request.
+    (first as { userId: string }).userId = 'usr_someone_else';
+    expect(tokens.verifyAccessToken(token).userId).toBe('usr_5');
+    const [header, , signature] = token.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ sub: 'usr_6', role: 'admin', sid: 'ses_5', iss: 'tokobapak', aud: 'access', exp: 9_999_999_999 })).toString('base64url')}.${signature}`;
+    expect(() => tokens.verifyAccessToken(forged)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    expect(() => tokens.verifyAccessToken(`${token}x`)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+  });
+});
+
 describe('service credentials', () => {
   afterEach(() => {
     vi.useRealTimers();
