@@ -93,3 +93,29 @@ export function queryTemplate<DB, Values extends object, Row>(definition: QueryT
     },
   };
 }
+
+/**
+ * A statement over a list of values (rows by ids, say), compiled once per length of the list up
+ * to `max`, each value its own parameter, so that PostgreSQL keeps a plan per length rather than
+ * planning `= any($1)` anew on every run; a longer list (rare) is built for itself. `build` gets
+ * the values, or the placeholders standing for them, and must build the same statement from either.
+ */
+export function listTemplate<DB, Row>(definition: {
+  name: string;
+  max: number;
+  build: (db: Kysely<DB>, values: readonly unknown[]) => Compilable<Row>;
+}): (db: Kysely<DB>, values: readonly unknown[]) => Promise<Row[]> {
+  const template = queryTemplate<DB, Record<string, unknown>, Row>({
+    name: definition.name,
+    shape: (numbered) => String(Object.keys(numbered).length),
+    build: (db, p, numbered) =>
+      definition.build(
+        db,
+        Object.keys(numbered).map((key) => p[key]),
+      ),
+  });
+  return async (db, values) => {
+    if (values.length > definition.max) return (await db.executeQuery(definition.build(db, values).compile())).rows;
+    return template.execute(db, Object.fromEntries(values.map((value, index) => [`v${index}`, value])));
+  };
+}

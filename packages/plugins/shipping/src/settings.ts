@@ -1,5 +1,5 @@
 import type { ShippingComponents } from '@tokobapak/sdk';
-import { queryTemplate } from '@tokobapak/server';
+import { listTemplate } from '@tokobapak/server';
 import type { Kysely, Selectable } from 'kysely';
 import type { ShippingDatabase } from './database.js';
 import { shippingErrors } from './errors.js';
@@ -21,33 +21,22 @@ export async function readSettings(db: Db, storeId: string): Promise<StoreShippi
   return (await readSettingsOf(db, [storeId])).get(storeId) as StoreShippingSettings;
 }
 
-/** The stores' settings rows: one store (the usual case) keeps the `=` statement, with its plan; more are `in ($1, …)`. */
-function settingsOfStores(db: Db, storeIds: unknown[]) {
-  const query = db.selectFrom('store_settings').selectAll();
-  return storeIds.length === 1 ? query.where('store_id', '=', storeIds[0] as string) : query.where('store_id', 'in', storeIds as string[]);
-}
-
-// Reads of up to this many stores (a checkout's, a cart's) run a statement compiled once per count;
-// more are built for themselves, so that the shapes kept stay few.
-const TEMPLATED_STORES = 16;
-
-/** The read above compiled once per count of stores (the shape), each store its own placeholder (`store<n>`). */
-const settingsQuery = queryTemplate<ShippingDatabase, Record<string, string>, Selectable<ShippingDatabase['store_settings']>>({
+/**
+ * The stores' settings rows, compiled once per count of stores up to 16 (a checkout's, a cart's):
+ * one store (the usual case) keeps the `=` statement, with its plan; more are `in ($1, …)`.
+ */
+const settingsOfStores = listTemplate<ShippingDatabase, Selectable<ShippingDatabase['store_settings']>>({
   name: 'shipping_store_settings',
-  shape: (values) => String(Object.keys(values).length),
-  build: (db, p, values) =>
-    settingsOfStores(
-      db,
-      Object.keys(values).map((key) => p[key]),
-    ),
+  max: 16,
+  build: (db, storeIds) => {
+    const query = db.selectFrom('store_settings').selectAll();
+    return storeIds.length === 1 ? query.where('store_id', '=', storeIds[0] as string) : query.where('store_id', 'in', storeIds as string[]);
+  },
 });
 
 /** Several stores' shipping settings (the defaults for a store that has none), in one statement. */
 export async function readSettingsOf(db: Db, storeIds: string[]): Promise<Map<string, StoreShippingSettings>> {
-  const rows =
-    storeIds.length <= TEMPLATED_STORES
-      ? await settingsQuery.execute(db, Object.fromEntries(storeIds.map((storeId, index) => [`store${index}`, storeId])))
-      : await settingsOfStores(db, storeIds).execute();
+  const rows = await settingsOfStores(db, storeIds);
   const settings = new Map(storeIds.map((storeId) => [storeId, defaults(storeId)]));
   for (const row of rows) {
     settings.set(row.store_id, {
