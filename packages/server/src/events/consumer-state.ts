@@ -46,21 +46,25 @@ export interface ConsumerStanding {
   wanted: boolean;
   /** Committed events of other types only wait after its offset: it can skip to `head` in bulk. */
   skippable: boolean;
+  /** A redelivery of a failed event is due: it needs a retry pass. */
+  retryDue: boolean;
 }
 
 /**
  * Every consumer's standing in one statement: whether events of its types wait after its offset,
- * or only events of other types (the last committed event, `head`, is past its offset). Each
- * published event is wanted by a few consumers only; reading this once per poll lets the others
- * pass over it in one shared statement ({@link skipToHead}) instead of a delivery each.
+ * or only events of other types (the last committed event, `head`, is past its offset), and
+ * whether a retry of it is due at `now`. Each published event is wanted by a few consumers only;
+ * reading this once per poll lets the others pass over it in one shared statement
+ * ({@link skipToHead}) instead of a delivery each.
  */
 export async function consumerStandings(
   db: Db,
   consumers: Array<{ name: string; types: string[] }>,
+  now: Date,
 ): Promise<{ head: OutboxPosition | undefined; standings: Map<string, ConsumerStanding> }> {
   const standings = new Map<string, ConsumerStanding>();
   if (consumers.length === 0) return { head: undefined, standings };
-  const result = await standingsStatement(consumers).execute(db);
+  const result = await standingsStatement(consumers, now).execute(db);
   const first = result.rows[0];
   const head = first?.head_tx_id != null && first.head_id != null ? { txId: first.head_tx_id, id: Number(first.head_id) } : undefined;
   for (const row of result.rows) {
@@ -68,13 +72,13 @@ export async function consumerStandings(
     const wanted = row.wanted === true || (offset === undefined && head !== undefined);
     const behind =
       head !== undefined && offset !== undefined && (BigInt(offset.txId) < BigInt(head.txId) || (offset.txId === head.txId && offset.id < head.id));
-    standings.set(row.consumer, { offset, wanted, skippable: !wanted && behind });
+    standings.set(row.consumer, { offset, wanted, skippable: !wanted && behind, retryDue: row.retry_due === true });
   }
   return { head, standings };
 }
 
 /** The statement {@link consumerStandings} runs (exported for the test of its plan). */
-export function standingsStatement(consumers: Array<{ name: string; types: string[] }>) {
+export function standingsStatement(consumers: Array<{ name: string; types: string[] }>, now: Date) {
   const list = consumers.map((consumer) => sql`(${consumer.name}, ${`{${consumer.types.map(quoteArrayItem).join(',')}}`}::text[])`);
   // One snapshot for the head and every check, so that "nothing wanted up to the head" holds.
   // The check is a first row in index order, not `exists`: PostgreSQL plans an `exists` as a scan
@@ -88,6 +92,7 @@ export function standingsStatement(consumers: Array<{ name: string; types: strin
     last_tx_id: string | null;
     last_id: number | string | null;
     wanted: boolean | null;
+    retry_due: boolean;
   }>`
     with head as (
       select tx_id, id from tokobapak.outbox
@@ -103,7 +108,10 @@ export function standingsStatement(consumers: Array<{ name: string; types: strin
           and e.type = any (c.types)
         order by e.tx_id, e.id
         limit 1
-      ), false) as wanted
+      ), false) as wanted,
+      exists (
+        select 1 from tokobapak.consumer_retries r where r.consumer = c.consumer and r.next_attempt_at <= ${now}
+      ) as retry_due
     from c left join head h on true left join tokobapak.consumer_offsets o on o.consumer = c.consumer
   `;
 }
@@ -197,14 +205,6 @@ export interface Retry {
   consumer: string;
   eventId: string;
   attempts: number;
-}
-
-/** The consumers that have a retry due at `now`. */
-export async function consumersWithDueRetries(db: Db, now: Date): Promise<Set<string>> {
-  const result = await sql<{ consumer: string }>`
-    select distinct consumer from tokobapak.consumer_retries where next_attempt_at <= ${now}
-  `.execute(db);
-  return new Set(result.rows.map((row) => row.consumer));
 }
 
 /** Retries of `consumer` due at `now`, oldest first. */

@@ -5,7 +5,6 @@ import {
   claimEvent,
   claimEvents,
   consumerStandings,
-  consumersWithDueRetries,
   deadLetter,
   deleteRetry,
   dueRetries,
@@ -199,11 +198,10 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   async function runPass(): Promise<PassResult> {
     const result: PassResult = { caughtUp: true, progressed: false };
     let standings: Map<string, ConsumerStanding>;
-    let retrying: Set<string>;
     try {
-      const read = await consumerStandings(db, consumers);
+      // The due retries come with the standings: one statement a pass, not two.
+      const read = await consumerStandings(db, consumers, now());
       standings = read.standings;
-      retrying = await consumersWithDueRetries(db, now());
       // Consumers with nothing of their types to deliver pass over the new events together, in
       // one statement: most events are wanted by a few consumers only, and a delivery each (a
       // transaction and its reads) cost most of the relay's statements. One that does not move
@@ -226,7 +224,7 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
       try {
         const standing = standings.get(consumer.name);
         const stream = standing?.wanted ? await deliverStream(consumer, standing.offset) : idle;
-        const retries = retrying.has(consumer.name) ? await deliverRetries(consumer) : idle;
+        const retries = standing?.retryDue ? await deliverRetries(consumer) : idle;
         result.progressed ||= stream.progressed || retries.progressed;
         // Work done may have made more work (a failure schedules a retry that can be due at once):
         // only a pass that finds nothing to do proves the consumer has caught up.
