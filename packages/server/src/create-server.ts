@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ClientOptions, TokoBapakClient } from '@tokobapak/sdk';
@@ -196,6 +197,8 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
     let publicUrl = config.publicUrl?.replace(/\/+$/, '');
     const bases = new Map<string, BaseContext>();
     const stopping = new AbortController();
+    // Every request holding its answer listens to it: many at once are expected, not a leak.
+    setMaxListeners(0, stopping.signal);
     for (const plugin of plugins) {
       const pluginDb = qualifiedBySchema(db, plugin.name);
       shareDirectQueries(db, pluginDb);

@@ -93,6 +93,24 @@ describe('reading a checkout with waitSeconds', () => {
     expect(Date.now() - again).toBeGreaterThanOrEqual(900);
   });
 
+  test('many customers holding reads at once raise no listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const held = await Promise.all(Array.from({ length: 12 }, () => awaitingCheckout(server)));
+      const answers = await Promise.all(
+        held.map(({ buyer, checkout }) => buyer.client.order.getCheckout({ params: { checkoutId: checkout.id }, query: { waitSeconds: 1 } })),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill('awaiting_payment'));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('a wait out of range is refused', async () => {
     const { buyer, checkout } = await awaitingCheckout(server);
     for (const waitSeconds of [21, -1]) {
