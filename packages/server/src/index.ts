@@ -65,7 +65,16 @@ export {
   type StepContext,
   type StepRecord,
 } from './processes/types.js';
-export { listTemplate, type Placeholders, type QueryTemplate, type QueryTemplateDefinition, queryTemplate } from './query-templates.js';
+export {
+  listTemplate,
+  type Placeholders,
+  type QueryTemplate,
+  type QueryTemplateDefinition,
+  queryTemplate,
+  type RowLists,
+  type RowsTemplateDefinition,
+  rowsTemplate,
+} from './query-templates.js';
 export type { RateLimit, RateLimiter } from './rate-limit.js';
 export { Reply, redirect, reply } from './reply.js';
 export { findUnsafeText, isSafeText, UNSAFE_TEXT_MESSAGE, type UnsafeTextIssue } from './safe-text.js';

@@ -94,28 +94,116 @@ export function queryTemplate<DB, Values extends object, Row>(definition: QueryT
   };
 }
 
+/** Each list's rows, as a rows template is given them and as its `build` receives them. */
+export type RowLists<Lists> = { readonly [K in keyof Lists]: readonly Lists[K][] };
+
+/** How a rows template is defined. */
+export interface RowsTemplateDefinition<DB, Fixed, Lists, Row> {
+  /** Names the prepared statements, as a query template's `name` does. */
+  name: string;
+  /**
+   * The most rows of each list compiled once per count; a statement with a longer list (rare) is
+   * built for itself, so that the shapes kept, and every connection's prepared statements, stay few.
+   */
+  max: { readonly [K in keyof Lists]: number };
+  /**
+   * What else changes the statement's text besides the lists' counts (the columns an optional part
+   * writes, say). Omit when nothing does: every row of a list must then have the same fields.
+   */
+  shape?: (fixed: Fixed, lists: RowLists<Lists>) => string;
+  /**
+   * Builds the statement from the values, or from placeholders standing for each of them (each
+   * fixed value, each field of each row); both must give the same statement.
+   */
+  build: (db: Kysely<DB>, fixed: Fixed, lists: RowLists<Lists>) => Compilable<Row>;
+}
+
+/** Where, in the values a rows template hands its query template, the shape and the values given are. */
+const SHAPE = Symbol('shape');
+const GIVEN = Symbol('given');
+
+type Flattened<Fixed, Lists> = Record<string, unknown> & { [SHAPE]: string; [GIVEN]: { fixed: Fixed; lists: RowLists<Lists> } };
+
 /**
- * A statement over a list of values (rows by ids, say), compiled once per length of the list up
- * to `max`, each value its own parameter, so that PostgreSQL keeps a plan per length rather than
- * planning `= any($1)` anew on every run; a longer list (rare) is built for itself. `build` gets
- * the values, or the placeholders standing for them, and must build the same statement from either.
+ * A statement over fixed values and lists of rows (an insert of many rows, a `values` list to join
+ * with), compiled once per shape: the count of each list, up to its `max`, and the caller's `shape`.
+ * Each fixed value and each field of each row is its own parameter, so the text a count gives is
+ * the same on every run and PostgreSQL keeps its plan. Built for itself (as Kysely would, per call)
+ * when a list is longer than its `max`, or when a value is undefined: Kysely leaves such a value
+ * out (an insert writes the column's default), which a placeholder cannot.
+ */
+export function rowsTemplate<DB, Fixed extends object, Lists extends { [K in keyof Lists]: object }, Row>(
+  definition: RowsTemplateDefinition<DB, Fixed, Lists, Row>,
+): (db: Kysely<DB>, fixed: Fixed, lists: RowLists<Lists>) => Promise<Row[]> {
+  const listNames = Object.keys(definition.max) as Array<keyof Lists & string>;
+  const template = queryTemplate<DB, Flattened<Fixed, Lists>, Row>({
+    name: definition.name,
+    shape: (values) => values[SHAPE],
+    build: (db, p, values) => {
+      const { fixed, lists } = values[GIVEN];
+      const placeholders = Object.fromEntries(
+        listNames.map((list) => [list, lists[list].map((row, index) => placeholdersOf(p, `${list}.${index}.`, row))]),
+      ) as unknown as RowLists<Lists>;
+      return definition.build(db, placeholdersOf(p, '.', fixed), placeholders);
+    },
+  });
+
+  /** Every value under the name of its placeholder (`.<fixed>`, `<list>.<row>.<field>`); undefined when the statement must be built for itself. */
+  function flattened(fixed: Fixed, lists: RowLists<Lists>): Flattened<Fixed, Lists> | undefined {
+    const values: Record<string, unknown> = {};
+    if (!copied(values, '.', fixed)) return undefined;
+    let shape = '';
+    for (const list of listNames) {
+      const rows = lists[list];
+      if (rows.length > definition.max[list]) return undefined;
+      shape += `${rows.length}:`;
+      for (let index = 0; index < rows.length; index += 1) if (!copied(values, `${list}.${index}.`, rows[index] as object)) return undefined;
+    }
+    shape += definition.shape?.(fixed, lists) ?? '';
+    return Object.assign(values, { [SHAPE]: shape, [GIVEN]: { fixed, lists } });
+  }
+
+  return async (db, fixed, lists) => {
+    const values = flattened(fixed, lists);
+    if (values) return template.execute(db, values);
+    return (await db.executeQuery(definition.build(db, fixed, lists).compile())).rows;
+  };
+}
+
+/** `source`'s values into `values` under `prefix` + their field's name; false when one is undefined. */
+function copied(values: Record<string, unknown>, prefix: string, source: object): boolean {
+  for (const [field, value] of Object.entries(source)) {
+    if (value === undefined) return false;
+    values[prefix + field] = value;
+  }
+  return true;
+}
+
+/** `source` with each field's value replaced by the placeholder `copied` put it under. */
+function placeholdersOf<T extends object>(p: Record<string, unknown>, prefix: string, source: T): T {
+  return Object.fromEntries(Object.keys(source).map((field) => [field, p[prefix + field]])) as T;
+}
+
+/**
+ * A statement over a list of values (rows by ids, say): a rows template whose rows are single
+ * values, compiled once per length of the list up to `max`, each value its own parameter, so that
+ * PostgreSQL keeps a plan per length rather than planning `= any($1)` anew on every run; a longer
+ * list (rare) is built for itself. `build` gets the values, or the placeholders standing for them,
+ * and must build the same statement from either.
  */
 export function listTemplate<DB, Row>(definition: {
   name: string;
   max: number;
   build: (db: Kysely<DB>, values: readonly unknown[]) => Compilable<Row>;
 }): (db: Kysely<DB>, values: readonly unknown[]) => Promise<Row[]> {
-  const template = queryTemplate<DB, Record<string, unknown>, Row>({
+  const template = rowsTemplate<DB, object, { values: { value: unknown } }, Row>({
     name: definition.name,
-    shape: (numbered) => String(Object.keys(numbered).length),
-    build: (db, p, numbered) =>
+    max: { values: definition.max },
+    build: (db, _fixed, { values }) =>
       definition.build(
         db,
-        Object.keys(numbered).map((key) => p[key]),
+        values.map((row) => row.value),
       ),
   });
-  return async (db, values) => {
-    if (values.length > definition.max) return (await db.executeQuery(definition.build(db, values).compile())).rows;
-    return template.execute(db, Object.fromEntries(values.map((value, index) => [`v${index}`, value])));
-  };
+  return (db, values) => template(db, {}, { values: values.map((value) => ({ value })) });
 }

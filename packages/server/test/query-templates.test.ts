@@ -1,12 +1,15 @@
-import { type Kysely, sql } from 'kysely';
+import { type Generated, type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Database, openDatabase } from '../src/database.js';
 import { directQueryOf, shareDirectQueries } from '../src/direct-queries.js';
-import { queryTemplate } from '../src/query-templates.js';
+import { listTemplate, queryTemplate, rowsTemplate } from '../src/query-templates.js';
 import { openTestDatabase } from '../src/testing/test-database.js';
 
 interface Tables {
   fruits: { id: number; name: string; colour: string };
+  // The rows templates' tests': baskets, and the fruits packed into them.
+  baskets: { id: number; label: string };
+  packed: { id: number; basket_id: number; name: string; colour: Generated<string> };
 }
 
 let database: Database;
@@ -194,5 +197,154 @@ describe('query templates', () => {
     } finally {
       await unprepared.close();
     }
+  });
+});
+
+type Basket = { basketId: number; label?: string };
+type Fruit = { id: number; name: string; colour?: string };
+
+/** How each build was called: the lists' counts, and whether it got the values or placeholders. */
+function packing(builds: string[]) {
+  return rowsTemplate<Tables, Basket, { fruits: Fruit; baskets: { id: number } }, { id: number }>({
+    name: 'test_rows_packing',
+    max: { fruits: 3, baskets: 1 },
+    // A label given adds the basket's insert: another text for the same counts.
+    shape: (basket) => (basket.label === undefined ? 'unlabelled' : 'labelled'),
+    build: (kysely, basket, { fruits, baskets }) => {
+      builds.push(`${fruits.length}/${baskets.length} ${typeof basket.basketId === 'number' ? 'values' : 'placeholders'}`);
+      const inserted = kysely
+        .insertInto('packed')
+        .values(fruits.map((fruit) => ({ ...fruit, basket_id: basket.basketId })))
+        .returning('packed.id');
+      if (basket.label === undefined) return inserted;
+      return kysely
+        .with('inserted', () => inserted)
+        .with('basket', (db) =>
+          db
+            .insertInto('baskets')
+            .values({ id: basket.basketId, label: basket.label as string })
+            .returning('baskets.id'),
+        )
+        .selectFrom('inserted')
+        .select('inserted.id')
+        .where(({ exists, selectFrom }) => exists(selectFrom('basket').select('basket.id')))
+        .where(
+          'inserted.id',
+          'not in',
+          baskets.map((excluded) => excluded.id),
+        ) as never;
+    },
+  });
+}
+
+const fruitsOf = async (basketId: number) => db.selectFrom('packed').select(['id', 'name', 'colour']).where('basket_id', '=', basketId).orderBy('id').execute();
+
+describe('rows templates', () => {
+  beforeAll(async () => {
+    await db.schema
+      .createTable('baskets')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('label', 'text')
+      .execute();
+    await db.schema
+      .createTable('packed')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('basket_id', 'integer', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('colour', 'text', (c) => c.notNull().defaultTo('green'))
+      .execute();
+  });
+
+  test('compile once per count of each list and extra shape, binding every value and every row field anew', async () => {
+    const builds: string[] = [];
+    const pack = packing(builds);
+    const fruit = (id: number, name: string, colour: string) => ({ id, name, colour });
+    // Two fruits a basket: the same count each time, and a label (another shape) the last two.
+    const packings = [
+      { basket: { basketId: 1 }, fruits: [fruit(1, 'salak', 'brown'), fruit(2, 'duku', 'yellow')], excluded: [], answer: [1, 2] },
+      { basket: { basketId: 2 }, fruits: [fruit(3, 'jambu', 'red'), fruit(4, 'manggis', 'purple')], excluded: [], answer: [3, 4] },
+      { basket: { basketId: 3, label: 'pasar' }, fruits: [fruit(5, 'rambutan', 'red'), fruit(6, 'sawo', 'brown')], excluded: [5], answer: [6] },
+      { basket: { basketId: 4, label: 'kebun' }, fruits: [fruit(7, 'nangka', 'yellow'), fruit(8, 'kedondong', 'green')], excluded: [8], answer: [7] },
+    ];
+    for (const { basket, fruits, excluded, answer } of packings) {
+      const rows = await pack(db, basket, { fruits, baskets: excluded.map((id) => ({ id })) });
+      expect(rows.map((row) => row.id).sort()).toEqual(answer);
+    }
+    expect(builds).toEqual(['2/0 placeholders', '2/1 placeholders']);
+    expect(await fruitsOf(2)).toEqual([
+      { id: 3, name: 'jambu', colour: 'red' },
+      { id: 4, name: 'manggis', colour: 'purple' },
+    ]);
+    expect(await db.selectFrom('baskets').selectAll().orderBy('id').execute()).toEqual([
+      { id: 3, label: 'pasar' },
+      { id: 4, label: 'kebun' },
+    ]);
+  });
+
+  test('a list longer than its max, or an undefined value, is built for itself from the values, as Kysely would', async () => {
+    const builds: string[] = [];
+    const pack = packing(builds);
+    const four = [10, 11, 12, 13].map((id) => ({ id, name: `buah ${id}`, colour: 'red' }));
+    expect(await pack(db, { basketId: 10 }, { fruits: four, baskets: [] })).toHaveLength(4);
+    expect(await pack(db, { basketId: 11 }, { fruits: four.map((fruit) => ({ ...fruit, id: fruit.id + 10 })), baskets: [] })).toHaveLength(4);
+    expect((await fruitsOf(11)).map((fruit) => fruit.id)).toEqual([20, 21, 22, 23]);
+    // No colour: the placeholder it would bind cannot ask for the column's default; Kysely's insert does.
+    await pack(
+      db,
+      { basketId: 12 },
+      {
+        fruits: [
+          { id: 30, name: 'sirsak' },
+          { id: 31, name: 'salak', colour: undefined },
+        ],
+        baskets: [],
+      },
+    );
+    expect(await fruitsOf(12)).toEqual([
+      { id: 30, name: 'sirsak', colour: 'green' },
+      { id: 31, name: 'salak', colour: 'green' },
+    ]);
+    expect(builds).toEqual(['4/0 values', '4/0 values', '2/0 values']);
+    // Within the bounds, with every value given, the template's compiled shape runs again.
+    await pack(db, { basketId: 13 }, { fruits: [{ id: 32, name: 'kelengkeng', colour: 'brown' }], baskets: [] });
+    expect(builds).toEqual(['4/0 values', '4/0 values', '2/0 values', '1/0 placeholders']);
+  });
+
+  test('a list template is the rows template of single values', async () => {
+    const builds: number[] = [];
+    const named = listTemplate<Tables, { name: string }>({
+      name: 'test_rows_named',
+      max: 2,
+      build: (kysely, ids) => {
+        builds.push(ids.length);
+        return kysely
+          .selectFrom('packed')
+          .select('name')
+          .where('id', 'in', ids as number[])
+          .orderBy('name');
+      },
+    });
+    expect(await named(db, [1, 2])).toEqual([{ name: 'duku' }, { name: 'salak' }]);
+    expect(await named(db, [3, 4])).toEqual([{ name: 'jambu' }, { name: 'manggis' }]);
+    expect(await named(db, [1, 3, 4])).toEqual([{ name: 'jambu' }, { name: 'manggis' }, { name: 'salak' }]);
+    expect(builds).toEqual([2, 3]);
+  });
+
+  test.runIf(process.env.DATABASE_URL)('on PostgreSQL each compiled count is one named statement; a statement past the bound is not', async () => {
+    const pack = packing([]);
+    const fruits = (ids: number[]) => ids.map((id) => ({ id, name: `buah ${id}`, colour: 'red' }));
+    await db.connection().execute(async (connection) => {
+      await pack(connection, { basketId: 40 }, { fruits: fruits([40]), baskets: [] });
+      await pack(connection, { basketId: 40 }, { fruits: fruits([41]), baskets: [] });
+      await pack(connection, { basketId: 40 }, { fruits: fruits([42, 43]), baskets: [] });
+      await pack(connection, { basketId: 40 }, { fruits: fruits([44, 45, 46, 47, 48]), baskets: [] });
+      const prepared = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(connection);
+      const parameters = (statement: string) => statement.match(/\$\d+/g)?.length;
+      // The one-fruit and two-fruit counts (an earlier test may have prepared them on this connection too).
+      const packings = prepared.rows.filter((row) => row.name.startsWith('tb_test_rows_packing_') && row.statement.startsWith('insert into "packed"'));
+      expect(packings.map((row) => parameters(row.statement)).sort()).toEqual([4, 8]);
+      expect(prepared.rows.filter((row) => parameters(row.statement) === 20)).toEqual([]);
+    });
+    expect((await fruitsOf(40)).map((fruit) => fruit.id)).toEqual([40, 41, 42, 43, 44, 45, 46, 47, 48]);
   });
 });

@@ -1,4 +1,4 @@
-import { queryTemplate } from '@tokobapak/server';
+import { rowsTemplate } from '@tokobapak/server';
 import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { CartDatabase } from './database.js';
 import type { VersionedChange } from './priced-change.js';
@@ -29,60 +29,30 @@ export function versionedShippingChange(cart: StoredCart, choices: ShippingChoic
         return row ? { ...wouldBe, updatedAt: now.toISOString() } : undefined;
       }
       if (choices.length === 0) return cart;
-      const stamp = { cartId: cart.id, version, now };
-      const [row] =
-        choices.length <= MAX_TEMPLATED_CHOICES
-          ? await shippingWrite.execute(db, { ...stamp, count: choices.length, ...numbered(choices) })
-          : await shippingStatement(db, stamp, choices).execute();
+      const [row] = await shippingWrite(db, { cartId: cart.id, version, now }, { choices });
       return row ? { ...wouldBe, updatedAt: now.toISOString() } : undefined;
     },
   };
 }
 
 /**
- * The most choices a write is compiled for once per count (a statement text each); more (as many
+ * The write compiled once per count of choices, up to 20 (a statement text each); more (as many
  * stores as that in one cart, rare) are built per call, so that the shapes kept stay few.
  */
-const MAX_TEMPLATED_CHOICES = 20;
-
-/** The choices as numbered placeholders: choice i's are `store<i>`, `option<i>`, `amount<i>` and `weight<i>`. */
-type NumberedChoices = Record<`store${number}` | `option${number}`, string> & Record<`amount${number}` | `weight${number}`, number>;
-
-type WriteValues = { cartId: string; version: string; now: Date; count: number } & NumberedChoices;
-
-function numbered(choices: readonly ShippingChoice[]): NumberedChoices {
-  const values: Record<string, string | number> = {};
-  choices.forEach((choice, index) => {
-    values[`store${index}`] = choice.storeId;
-    values[`option${index}`] = choice.optionId;
-    values[`amount${index}`] = choice.amount;
-    values[`weight${index}`] = choice.weight;
-  });
-  return values as NumberedChoices;
-}
-
-/** The write of a number of choices, compiled once per count. */
-const shippingWrite = queryTemplate<CartDatabase, WriteValues, { store_id: string }>({
+const shippingWrite = rowsTemplate<CartDatabase, Stamp, { choices: ShippingChoice }, { store_id: string }>({
   name: 'cart_versioned_shipping_write',
-  shape: (values) => String(values.count),
-  build: (db, p, values) =>
-    shippingStatement(
-      db,
-      p,
-      Array.from({ length: values.count }, (_, index) => ({
-        storeId: p[`store${index}`] as string,
-        optionId: p[`option${index}`] as string,
-        amount: p[`amount${index}`] as number,
-        weight: p[`weight${index}`] as number,
-      })),
-    ),
+  max: { choices: 20 },
+  build: (db, stamp, { choices }) => shippingStatement(db, stamp, choices),
 });
+
+/** Which cart, at which version read, a write stamps, and when. */
+type Stamp = { cartId: string; version: string; now: Date };
 
 /**
  * The stamp (`stamped`) and, only if it matched, every choice upserted, of values or of a
  * template's placeholders; a row comes back for each choice written.
  */
-function shippingStatement(db: Kysely<CartDatabase>, stamp: { cartId: string; version: string; now: Date }, choices: readonly ShippingChoice[]) {
+function shippingStatement(db: Kysely<CartDatabase>, stamp: Stamp, choices: readonly ShippingChoice[]) {
   return shippingUpsert(
     db.with('stamped', (qb) => stamped(qb, stamp)),
     stamp.now,
@@ -118,12 +88,7 @@ function shippingUpsert(db: Stamping, now: Date, choices: readonly ShippingChoic
  * The stamp and, only if it matched, the dropped stores' choices deleted and the new ones upserted
  * (the two touch different stores' rows); one row, the stamp's, comes back if the stamp matched.
  */
-function droppingStatement(
-  db: Kysely<CartDatabase>,
-  stamp: { cartId: string; version: string; now: Date },
-  choices: readonly ShippingChoice[],
-  dropped: readonly string[],
-) {
+function droppingStatement(db: Kysely<CartDatabase>, stamp: Stamp, choices: readonly ShippingChoice[], dropped: readonly string[]) {
   const withDrop = db
     .with('stamped', (qb) => stamped(qb, stamp))
     .with('dropped', (qb) =>

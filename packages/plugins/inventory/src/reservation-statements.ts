@@ -1,4 +1,4 @@
-import { queryTemplate } from '@tokobapak/server';
+import { queryTemplate, rowsTemplate } from '@tokobapak/server';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { InventoryDatabase } from './database.js';
@@ -6,8 +6,8 @@ import type { ReservationItemRow, ReservationRow } from './mappers.js';
 import { lockedInOrder, type StockItem, type WrittenStock, wanted } from './stock-writes.js';
 
 // The two statements of every checkout's stock: reserving and committing. Each is compiled once
-// per shape (`queryTemplate`): building and compiling them with Kysely on every call cost more CPU
-// than running them.
+// per shape (`rowsTemplate`, `queryTemplate`): building and compiling them with Kysely on every
+// call cost more CPU than running them.
 
 type Db = Kysely<InventoryDatabase>;
 
@@ -18,18 +18,6 @@ export interface NewReservation {
   expiresAt: Date;
   now: Date;
 }
-
-/**
- * The most items a reservation statement is compiled for once per count (one statement text for
- * each count, see `wanted`); a bigger reservation, rare, is built per call, so that the shapes kept
- * (and the prepared statements of every connection) stay few.
- */
-const MAX_TEMPLATED_ITEMS = 20;
-
-/** The items as numbered placeholders: item i's are `variant<i>` and `quantity<i>`. */
-type NumberedItems = Record<`variant${number}`, string> & Record<`quantity${number}`, number>;
-
-type ReservationValues = NewReservation & NumberedItems & { count: number };
 
 interface ReservationRowJson {
   inserted: boolean;
@@ -51,34 +39,21 @@ export async function insertReservation(
   reservation: NewReservation,
   items: readonly StockItem[],
 ): Promise<{ inserted: boolean; taken: WrittenStock[] }> {
-  const row =
-    items.length <= MAX_TEMPLATED_ITEMS
-      ? (await reservationInsert.execute(db, { ...reservation, ...numbered(items), count: items.length }))[0]
-      : await reservationStatement(db, reservation, items).executeTakeFirst();
+  const [row] = await reservationInsert(db, reservation, { items });
   if (!row) throw new Error(`reservation ${reservation.id} answered no row`);
   return { inserted: Boolean(row.inserted), taken: row.taken as WrittenStock[] };
 }
 
-/** The reservation statement of a number of items, their values bound per run. */
-const reservationInsert = queryTemplate<InventoryDatabase, ReservationValues, ReservationRowJson>({
+/**
+ * The reservation statement compiled once per count of items, up to 20 (one statement text for
+ * each count, see `wanted`); a bigger reservation, rare, is built per call, so that the shapes kept
+ * (and the prepared statements of every connection) stay few.
+ */
+const reservationInsert = rowsTemplate<InventoryDatabase, NewReservation, { items: StockItem }, ReservationRowJson>({
   name: 'inventory_reserve',
-  shape: (values) => String(values.count),
-  build: (db, p, values) =>
-    reservationStatement(
-      db,
-      p,
-      Array.from({ length: values.count }, (_, index) => ({ variantId: p[`variant${index}`] as string, quantity: p[`quantity${index}`] as number })),
-    ) as never,
+  max: { items: 20 },
+  build: (db, reservation, { items }) => reservationStatement(db, reservation, items) as never,
 });
-
-function numbered(items: readonly StockItem[]): NumberedItems {
-  const values: Record<string, string | number> = {};
-  items.forEach((item, index) => {
-    values[`variant${index}`] = item.variantId;
-    values[`quantity${index}`] = item.quantity;
-  });
-  return values as NumberedItems;
-}
 
 /** The statement `insertReservation` runs, of values or of a template's placeholders. */
 function reservationStatement(db: Db, reservation: NewReservation, items: readonly StockItem[]) {

@@ -1,5 +1,5 @@
 import { eventTypes } from '@tokobapak/sdk';
-import { newId, queryTemplate } from '@tokobapak/server';
+import { newId, type RowLists, rowsTemplate } from '@tokobapak/server';
 import type { ExpressionBuilder, Insertable, Kysely, UpdateObject } from 'kysely';
 import { CHECKOUT_COLUMNS, type CheckoutJson, placedOrdersJson } from './checkout-read.js';
 import type { Actor, OrderDatabase, ShippingAddressJson, ShippingChoiceJson } from './database.js';
@@ -83,14 +83,16 @@ export async function placeOrders(
     }
     return undefined;
   }
-  const rows: PlacingRows = {
-    checkoutId: placement.checkoutId,
-    orders: orders.map((order) => orderRow(placement, order, now)),
-    lines: orders.flatMap(lineRows),
-    history: orders.map((order) => ({ order_id: order.orderId, status: 'pending_payment' as const, actor: 'customer' as const, note: null, at: now })),
-    ...(checkout ? { checkout } : {}),
-  };
-  const [row] = await placeRows(tx.db, rows);
+  const [row] = await placing(
+    tx.db,
+    { checkoutId: placement.checkoutId },
+    {
+      orders: orders.map((order) => orderRow(placement, order, now)),
+      lines: orders.flatMap(lineRows),
+      history: orders.map((order) => ({ order_id: order.orderId, status: 'pending_payment' as const, actor: 'customer' as const, note: null, at: now })),
+      checkout: checkout ? [checkout] : [],
+    },
+  );
   // Only when every order is this statement's is what it inserted the whole checkout.
   const answer = checkout && row && orders.length === placement.orders.length ? (row as CheckoutJson) : undefined;
   await tx.publishMany(
@@ -136,13 +138,12 @@ type OrderInsert = Insertable<OrderDatabase['orders']>;
 type LineInsert = Insertable<OrderDatabase['order_lines']>;
 type HistoryInsert = Insertable<OrderDatabase['order_status_history']>;
 
-/** The rows one placing statement inserts, and the checkout it writes (or placeholders standing for them). */
+/** The rows one placing statement inserts, and the checkout's columns it writes (in none or one row). */
 interface PlacingRows {
-  checkoutId: string;
-  orders: OrderInsert[];
-  lines: LineInsert[];
-  history: HistoryInsert[];
-  checkout?: CheckoutWrite;
+  orders: OrderInsert;
+  lines: LineInsert;
+  history: HistoryInsert;
+  checkout: CheckoutWrite;
 }
 
 /**
@@ -151,84 +152,34 @@ interface PlacingRows {
  * statements in one WITH all run, each on the statement's snapshot; the lines' and the history's
  * references to the new orders are checked at its end, when the orders are there.
  */
-function placingStatement(db: Kysely<OrderDatabase>, rows: PlacingRows) {
+function placingStatement(db: Kysely<OrderDatabase>, { checkoutId }: { checkoutId: string }, rows: RowLists<PlacingRows>) {
   const writing = db
     .with('placed', (db) => db.insertInto('orders').values(rows.orders).returningAll())
     .with('lined', (db) => db.insertInto('order_lines').values(rows.lines).returningAll())
     .with('recorded', (db) => db.insertInto('order_status_history').values(rows.history).returningAll());
-  const checkout = rows.checkout;
+  const [checkout] = rows.checkout;
   if (!checkout) return writing.selectFrom('placed').select('placed.id');
   return writing
     .updateTable('checkouts')
     .set((eb) => checkoutSet(eb as unknown as ExpressionBuilder<OrderDatabase, 'checkouts'>, checkout))
-    .where('id', '=', rows.checkoutId)
+    .where('id', '=', checkoutId)
     .where('status', '=', 'processing')
     .returning((eb) => [...CHECKOUT_COLUMNS, placedOrdersJson(eb)]);
 }
 
-// Checkouts up to this size (almost all) run a statement compiled once per count of orders and
-// lines; a larger one is built for itself, so that the shapes kept stay few.
-const TEMPLATED_ORDERS = 4;
-const TEMPLATED_LINES = 16;
-
 /**
  * The placing statement compiled once per shape: its text holds a placeholder per inserted value,
  * so it varies with the number of orders and of lines and with the checkout's columns written.
+ * Checkouts up to 4 stores and 16 lines (almost all) run a compiled shape; a larger one is built
+ * for itself, so that the shapes kept stay few, and so is a placement stored long ago that lacks
+ * a field (Kysely writes the column's default, a placeholder cannot).
  */
-const placingTemplate = queryTemplate<OrderDatabase, Record<string, unknown>, unknown>({
+const placing = rowsTemplate<OrderDatabase, { checkoutId: string }, PlacingRows, unknown>({
   name: 'order_place',
-  // `<orders>:<lines>:<checkout columns written, or - when none>`, set by `placeRows`.
-  shape: (values) => values.shape as string,
-  build: (db, p, values) => placingStatement(db, placeholderRowsOf(p, values)) as never,
+  max: { orders: 4, lines: 16, history: 4, checkout: 1 },
+  shape: (_fixed, { checkout: [checkout] }) => (checkout ? Object.keys(checkout).sort().join(',') : '-'),
+  build: placingStatement,
 });
-
-/** Runs the placing statement: compiled once per shape for a usual checkout, built for a large one. */
-function placeRows(db: Kysely<OrderDatabase>, rows: PlacingRows): Promise<unknown[]> {
-  if (rows.orders.length > TEMPLATED_ORDERS || rows.lines.length > TEMPLATED_LINES) return placingStatement(db, rows).execute();
-  const values: Record<string, unknown> = {
-    shape: `${rows.orders.length}:${rows.lines.length}:${rows.checkout ? Object.keys(rows.checkout).sort().join(',') : '-'}`,
-    checkoutId: rows.checkoutId,
-    ...flattened('o', rows.orders),
-    ...flattened('l', rows.lines),
-    ...flattened('h', rows.history),
-    ...(rows.checkout ? flattened('c', [rows.checkout]) : {}),
-  };
-  // A field missing from a placement stored long ago: Kysely writes the column's default, a placeholder cannot.
-  if (Object.values(values).includes(undefined)) return placingStatement(db, rows).execute();
-  return placingTemplate.execute(db, values);
-}
-
-/** Each row's columns as values of their own: `<prefix><row>_<column>`. */
-function flattened(prefix: string, rows: object[]): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  rows.forEach((row, index) => {
-    for (const [column, value] of Object.entries(row)) values[`${prefix}${index}_${column}`] = value;
-  });
-  return values;
-}
-
-/** The rows of the flattened values (above), each value a placeholder. */
-function placeholderRowsOf(p: Record<string, unknown>, values: Record<string, unknown>): PlacingRows {
-  const rowsOf = <Row>(prefix: string): Row[] => {
-    const rows: Array<Record<string, unknown>> = [];
-    for (const key of Object.keys(values)) {
-      const match = /^([a-z])(\d+)_(.+)$/.exec(key);
-      if (!match || match[1] !== prefix) continue;
-      const index = Number(match[2]);
-      rows[index] ??= {};
-      (rows[index] as Record<string, unknown>)[match[3] as string] = p[key];
-    }
-    return rows as Row[];
-  };
-  const [checkout] = rowsOf<CheckoutWrite>('c');
-  return {
-    checkoutId: p.checkoutId as string,
-    orders: rowsOf('o'),
-    lines: rowsOf('l'),
-    history: rowsOf('h'),
-    ...(checkout ? { checkout } : {}),
-  };
-}
 
 function orderRow(placement: Placement, order: PlacedOrder, now: Date): OrderInsert {
   return {

@@ -1,5 +1,5 @@
 import type { ShippingComponents } from '@tokobapak/sdk';
-import { isProblemError, newId, type ProblemError, platformErrors, queryTemplate } from '@tokobapak/server';
+import { isProblemError, newId, type ProblemError, platformErrors, rowsTemplate } from '@tokobapak/server';
 import type { Kysely, Selectable } from 'kysely';
 import type { ShippingDatabase, StoredDestination, StoredItem } from './database.js';
 import { shippingErrors } from './errors.js';
@@ -137,34 +137,19 @@ async function storeQuotes(db: Db, priced: PricedParcel[], postalCode: string, c
   }));
 }
 
-// Writes of up to this many quotes (a checkout's stores' options) run a statement compiled once per
-// count of rows; more are built for themselves, so that the shapes kept stay few.
-const TEMPLATED_QUOTE_ROWS = 32;
-
-/** The quotes' insert compiled once per count of rows (the shape), each value its own placeholder (`<row>_<column>`). */
-const quotesInsert = queryTemplate<ShippingDatabase, Record<string, unknown>, never>({
+/**
+ * The quotes' insert, compiled once per count of rows up to 32 (a checkout's stores' options), each
+ * value its own placeholder; more are built for themselves, so that the shapes kept stay few.
+ */
+const quotesInsert = rowsTemplate<ShippingDatabase, object, { quotes: ReturnType<typeof quoteRow> }, never>({
   name: 'shipping_store_quotes',
-  shape: (values) => String(values.rows),
-  build: (db, p, values) => {
-    const columns = Object.keys(values)
-      .filter((key) => key.startsWith('0_'))
-      .map((key) => key.slice(2));
-    const rows = Array.from({ length: values.rows as number }, (_, index) => Object.fromEntries(columns.map((column) => [column, p[`${index}_${column}`]])));
-    return db.insertInto('quotes').values(rows as never) as never;
-  },
+  max: { quotes: 32 },
+  build: (db, _fixed, { quotes }) => db.insertInto('quotes').values(quotes) as never,
 });
 
 /** Inserts the quotes in one statement. */
 async function insertQuotes(db: Db, rows: Array<ReturnType<typeof quoteRow>>): Promise<void> {
-  if (rows.length > TEMPLATED_QUOTE_ROWS) {
-    await db.insertInto('quotes').values(rows).execute();
-    return;
-  }
-  const values: Record<string, unknown> = { rows: rows.length };
-  rows.forEach((row, index) => {
-    for (const [column, value] of Object.entries(row)) values[`${index}_${column}`] = value;
-  });
-  await quotesInsert.execute(db, values);
+  await quotesInsert(db, {}, { quotes: rows });
 }
 
 function quoteRow(provider: QuoteRow['provider'], rate: Rate, parcel: PricedParcel, postalCode: string, currency: string, now: Date, expiresAt: Date) {
