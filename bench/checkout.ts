@@ -34,6 +34,7 @@ import { adminQuery } from './bench-database.js';
 import type { HeapSample } from './checkout/heap-report.js';
 import { costByRequest } from './checkout/request-cost.js';
 import { type CheckoutTiming, checkoutOnce, JsonConnection, type Shelf } from './checkout/shopper.js';
+import { RIDER_MARK } from './checkout/statement-tally.js';
 import { type CpuUsage, cpuSnapshot, cpuUsageSince } from './cpu.js';
 import { checkDistBuilds } from './dist-check.js';
 import { type EntryRuntime, type RunningEntry, startEntry } from './entry-process.js';
@@ -365,7 +366,10 @@ try {
       const statements = measured.ours?.statements;
       if (statements) {
         const total = statements.reduce((sum, [, count]) => sum + count, 0);
-        log(`round ${round} ours: ${total.toFixed(1)} statements per checkout; the most frequent:`);
+        const riding = statements.reduce((sum, [text, count]) => (text.startsWith(RIDER_MARK) ? sum + count : sum), 0);
+        log(
+          `round ${round} ours: ${total.toFixed(1)} statements per checkout in ${(total - riding).toFixed(1)} round trips (${RIDER_MARK}rode along with the next); the most frequent:`,
+        );
         for (const [text, count] of statements.slice(0, 40)) log(`  ${count.toFixed(2).padStart(6)}  ${text}`);
         log(`round ${round} ours: transactions per checkout, by their statements in order:`);
         for (const [shape, count] of (measured.ours?.transactions ?? []).slice(0, 40)) log(`  ${count.toFixed(2).padStart(6)}  ${shape}`);

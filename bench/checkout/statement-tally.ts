@@ -14,22 +14,30 @@ export function tallyStatements(file: string): void {
   const open = new WeakMap<object, string[]>();
   let transactions = new Map<string, number>();
   const send = pg.Client.prototype.query;
+  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const first = args[0] as string | { text?: string } | undefined;
     const text = typeof first === 'string' ? first : (first?.text ?? '?');
-    // A query template's statement is named after it (`tb_<template>_<hash>`); Kysely's built queries are `auto` or unnamed.
-    const name = typeof first === 'object' ? (first as { name?: string } | undefined)?.name : undefined;
-    const label = name?.match(/^tb_(.+)_[0-9a-f]{12}$/)?.[1] ?? 'unnamed';
-    const key = `[${label}] ${text.replace(/\s+/g, ' ').trim().slice(0, 160)}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    const short = `[${label}] ${text.replace(/\s+/g, ' ').trim().slice(0, 70)}`;
-    const begins = text === 'begin' || (first as object | undefined)?.constructor?.name === 'BeginThenStatement';
-    if (begins) open.set(this, text === 'begin' ? [] : [short]);
-    else if (text === 'commit' || text === 'rollback') {
-      const shape = `${text}: ${(open.get(this) ?? []).join(' → ')}`;
+    const key = keyOf(text, typeof first === 'object' ? (first as { name?: string } | undefined)?.name : undefined);
+    count(key);
+    const short = key.slice(0, key.indexOf(']') + 72);
+    // What went out ahead of the statement in its round trip (statements-ahead.ts): `begin`, and
+    // riders, counted as statements of their own, marked `↪`.
+    const ahead = (first as { ahead?: { begin: boolean; riders: Array<{ name: string }> } } | undefined)?.ahead;
+    const parsed = (this as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements ?? {};
+    const riders = (ahead?.riders ?? []).map((rider) => `${RIDER_MARK}${keyOf(parsed[rider.name] ?? '?', rider.name)}`);
+    for (const rider of riders) count(rider);
+    const begins = text === 'begin' || ahead?.begin === true;
+    if (begins) open.set(this, []);
+    const sequence = [
+      ...riders.map((rider) => rider.slice(0, rider.indexOf(']') + 72)),
+      ...(text === 'begin' || text === 'commit' || text === 'rollback' ? [] : [short]),
+    ];
+    if (text === 'commit' || text === 'rollback') {
+      const shape = `${text}: ${[...(open.get(this) ?? []), ...sequence].join(' → ')}`;
       open.delete(this);
       transactions.set(shape, (transactions.get(shape) ?? 0) + 1);
-    } else if (open.has(this)) open.get(this)?.push(short);
+    } else if (open.has(this)) open.get(this)?.push(...sequence);
     else transactions.set(`autocommit: ${short}`, (transactions.get(`autocommit: ${short}`) ?? 0) + 1);
     return (send as (...rest: unknown[]) => unknown).apply(this, args);
   } as typeof send;
@@ -41,4 +49,13 @@ export function tallyStatements(file: string): void {
     writeFileSync(file, JSON.stringify(Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]))));
     writeFileSync(`${file}.transactions.json`, JSON.stringify(Object.fromEntries([...transactions].sort((a, b) => b[1] - a[1]))));
   });
+}
+
+/** Marks a statement that rode along with another: it ran, but cost no round trip of its own. */
+export const RIDER_MARK = '↪ ';
+
+/** A statement's tally key: the query template it comes from (`tb_<template>_<hash>`; Kysely's built queries are `auto` or unnamed) and its text. */
+function keyOf(text: string, name: string | undefined): string {
+  const label = name?.match(/^tb_(.+)_[0-9a-f]{12}$/)?.[1] ?? 'unnamed';
+  return `[${label}] ${text.replace(/\s+/g, ' ').trim().slice(0, 160)}`;
 }

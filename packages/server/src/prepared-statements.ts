@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { BEGIN_STATEMENT, canCarryBegin, sendWithBegin, UNSENT } from './begin-with-first-statement.js';
+import { BEGIN_STATEMENT, boundValues, COMMIT_STATEMENT, canCarry, HELD, type Rider, ridesAlong, sendWithAhead, UNSENT } from './statements-ahead.js';
 
 // SQL texts that hot read paths asked to run as named prepared statements, by text. Looked up on
 // every query, so it stays a plain Map keyed by the (interned, cached) query string.
@@ -78,50 +78,100 @@ function forgotten<E>(text: string, error: E): E {
 }
 
 /**
- * A node-postgres client that sends registered and often-run texts as named statements, and a transaction's
- * `begin` together with its first statement (see {@link sendWithBegin}): `begin` is a round trip
- * and a socket write of its own otherwise, for every transaction. Kysely calls `query(text, values)`;
- * everything else (cursors, config objects, texts without parameters or not yet seen often) passes through.
+ * A node-postgres client that sends registered and often-run texts as named statements, and saves
+ * a transaction round trips: its `begin` goes out with its first statement, and statements whose
+ * answer nobody reads (riders, {@link mayRideAlong}) go out with the statement after them or with
+ * the `commit` (see {@link sendWithAhead}). Kysely calls `query(text, values)`; everything else
+ * (cursors, config objects, texts without parameters or not yet seen often) passes through.
  */
 export class PreparingClient extends pg.Client {
   /** A `begin` Kysely asked for that has not been sent yet: it goes out with the next statement. */
   private beginPending = false;
+  /** Whether a transaction Kysely began (with a plain `begin`) is open: riders wait only inside one. */
+  private inTransaction = false;
+  /** Riders held for the next statement of the open transaction, in order. */
+  private riders: Rider[] = [];
 
   // biome-ignore lint/suspicious/noExplicitAny: node-postgres' query() has a dozen overloads; this forwards them all
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config === 'string' && callback === undefined) {
       const empty = values === undefined || (Array.isArray(values) && values.length === 0);
-      if (config === 'begin' && empty && !this.beginPending && this.beginIsPrepared()) {
-        this.beginPending = true;
-        return Promise.resolve(UNSENT);
+      if (empty && (config === 'commit' || config === 'rollback')) {
+        this.inTransaction = false;
+        // Rolled back, riders would have been undone: they need not be sent.
+        if (config === 'rollback') this.riders = [];
+        // A transaction that sent nothing has nothing to commit or roll back.
+        if (this.beginPending && this.riders.length === 0) {
+          this.beginPending = false;
+          return Promise.resolve(UNSENT);
+        }
+        if (config === 'commit' && (this.beginPending || this.riders.length > 0)) {
+          return this.sendAhead(COMMIT, COMMIT, [], COMMIT_STATEMENT);
+        }
       }
-      // A transaction that sent nothing has nothing to commit or roll back.
-      if (this.beginPending && empty && (config === 'commit' || config === 'rollback')) {
-        this.beginPending = false;
-        return Promise.resolve(UNSENT);
+      if (config === 'begin' && empty) {
+        this.inTransaction = true;
+        this.riders = [];
+        if (!this.beginPending && this.beginIsPrepared()) {
+          this.beginPending = true;
+          return Promise.resolve(UNSENT);
+        }
       }
     }
     const name = typeof config === 'string' && Array.isArray(values) ? statementName(config, values) : undefined;
-    if (this.beginPending) {
-      this.beginPending = false;
-      if (typeof config === 'string' && callback === undefined && canCarryBegin(values, name)) {
-        const sent = sendWithBegin((query) => super.query(query), config, values, name);
-        return name ? sent.catch((error: unknown) => Promise.reject(forgotten(config, error))) : sent;
+    if (this.inTransaction && callback === undefined && name !== undefined && ridesAlong(config) && this.isParsed(name, config)) {
+      const bound = boundValues(values);
+      if (bound) {
+        this.riders.push({ name, values: bound });
+        return Promise.resolve(HELD);
       }
-      // Anything else waits for `begin` on its own; if `begin` failed, it is not sent at all.
-      const begun = super.query({ name: BEGIN_STATEMENT, text: 'begin', values: [] }) as Promise<unknown>;
+    }
+    if (this.beginPending || this.riders.length > 0) {
+      if (typeof config === 'string' && callback === undefined && canCarry(values, name)) return this.sendAhead(config, config, values, name);
+      // Anything else goes after what is held, sent on its own first (node-postgres keeps the order);
+      // if that failed, the transaction is aborted and this statement fails too.
+      const held = this.sendHeld() as Promise<unknown>;
       if (typeof config !== 'string' || callback !== undefined) {
-        // A cursor or a callback query cannot wait on a promise; node-postgres still sends it after `begin`.
-        begun.catch(() => {});
+        // A cursor or a callback query cannot wait on a promise; node-postgres still sends it after.
+        held.catch(() => {});
         return this.send(config, values, callback, name);
       }
-      return begun.then(() => this.send(config, values, callback, name));
+      return held.then(() => this.send(config, values, callback, name));
     }
     if (typeof config === 'string' && config === 'begin' && (values === undefined || values.length === 0) && callback === undefined) {
       // The first transaction on this connection prepares `begin`, so later ones can send it along.
       return super.query({ name: BEGIN_STATEMENT, text: 'begin', values: [] });
     }
     return this.send(config, values, callback, name);
+  }
+
+  /** Sends `text` with the pending `begin` and the riders ahead of it, in one round trip. */
+  private sendAhead(original: string, text: string, values: unknown[], name: string | undefined): Promise<pg.QueryResult> {
+    const ahead = { begin: this.beginPending, riders: this.riders };
+    this.beginPending = false;
+    this.riders = [];
+    const sent = sendWithAhead((query) => super.query(query), text, values, name, ahead);
+    return name ? sent.catch((error: unknown) => Promise.reject(forgotten(original, error))) : sent;
+  }
+
+  /** Sends the pending `begin` and the riders on their own (ahead of a statement that cannot carry them). */
+  private sendHeld(): Promise<unknown> {
+    const riders = this.riders;
+    this.riders = [];
+    let sent = Promise.resolve<unknown>(undefined);
+    if (this.beginPending) {
+      this.beginPending = false;
+      sent = super.query({ name: BEGIN_STATEMENT, text: 'begin', values: [] }) as Promise<unknown>;
+    }
+    for (const rider of riders) {
+      const next = new Promise((resolve, reject) => {
+        super.query(namedQuery(rider.name, this.parsedText(rider.name), rider.values, (error, result) => (error ? reject(error) : resolve(result))));
+      });
+      sent = sent.then(() => next);
+      // Its failure is the chain's; node-postgres sends each in order whether or not the one before failed.
+      next.catch(() => {});
+    }
+    return sent;
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: as query()
@@ -137,10 +187,26 @@ export class PreparingClient extends pg.Client {
   }
 
   private beginIsPrepared(): boolean {
+    return this.parsed()?.[BEGIN_STATEMENT] !== undefined;
+  }
+
+  /** Whether this connection has parsed `text` under `name` (confirmed by PostgreSQL, not only sent). */
+  private isParsed(name: string, text: string): boolean {
+    return this.parsed()?.[name] === text;
+  }
+
+  private parsedText(name: string): string {
+    return this.parsed()?.[name] ?? '';
+  }
+
+  private parsed(): Record<string, string> | undefined {
     // biome-ignore lint/suspicious/noExplicitAny: node-postgres keeps the names a connection has parsed on its internal Connection
-    return (this as any).connection?.parsedStatements?.[BEGIN_STATEMENT] !== undefined;
+    return (this as any).connection?.parsedStatements;
   }
 }
+
+/** The text of `commit`, sent as the prepared {@link COMMIT_STATEMENT} when it carries what is held. */
+const COMMIT = 'commit';
 
 /**
  * A named statement as node-postgres' own Query, built from its text and named after. Given a

@@ -408,11 +408,14 @@ describe('concurrency', () => {
       const feed = recorder('t11.feed', ['t11.posted']);
       const transport = relay({ consumers: [feed.consumer] });
 
-      // Inserted in order, committed in reverse.
+      // Inserted in order, committed in reverse. An outbox row goes out with its transaction's next
+      // statement (it rides along, statements-ahead.ts): the read after each sends it now.
       const first = await db.startTransaction().execute();
       const e1 = await writeToOutbox(first, 'test', { type: 't11.posted', data: { n: 1 } });
+      await sql`select pg_current_xact_id()`.execute(first);
       const second = await db.startTransaction().execute();
       const e2 = await writeToOutbox(second, 'test', { type: 't11.posted', data: { n: 2 } });
+      await sql`select pg_current_xact_id()`.execute(second);
       await second.commit().execute();
       // e2 waits: its transaction is younger than one still running, and drain() says so.
       await expect(transport.drain(200)).rejects.toThrow(/1 committed event\(s\) wait for transaction \d+, which is still running/);

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import type { Database } from '../src/database.js';
 import { prepareStatement } from '../src/prepared-statements.js';
 import { queryTemplate } from '../src/query-templates.js';
+import { mayRideAlong } from '../src/statements-ahead.js';
 import { openTestDatabase } from '../src/testing/test-database.js';
 
 interface Tables {
@@ -119,5 +120,120 @@ describe('a transaction begins with its first statement', () => {
     await db.transaction().execute(async () => undefined);
     expect(sent).toEqual([]);
     expect(await db.selectFrom('notes').select('body').execute()).toEqual([{ body: 'five' }]);
+  });
+});
+
+/** What each node-postgres `query` call sent (one round trip each), by text; recorded from the call on. */
+function recordSent(): string[] {
+  const sent: string[] = [];
+  const send = pg.Client.prototype.query;
+  vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const config = args[0] as string | { text?: string };
+    sent.push(typeof config === 'string' ? config : String(config.text));
+    return (send as (...rest: unknown[]) => unknown).apply(this, args) as never;
+  });
+  return sent;
+}
+
+// A statement whose answer is never read, as an outbox row's: it may ride along with the next one.
+const RIDER = 'insert into notes (body, id) values ($1, $2)';
+mayRideAlong(RIDER);
+prepareStatement('test_rider', RIDER);
+const ride = (trx: Kysely<Tables>, id: number, body: string) => sql`insert into notes (body, id) values (${body}, ${id})`.execute(trx);
+const onPostgres = process.env.DATABASE_URL !== undefined;
+
+describe('a statement whose answer nobody reads rides along with the next one', () => {
+  /** Runs `fn` on one pooled connection that has parsed the rider (it rides only once parsed there). */
+  const onOneConnection = <T>(fn: (conn: Kysely<Tables>) => Promise<T>) =>
+    db.connection().execute(async (conn) => {
+      await ride(conn, 999, 'parsed here');
+      await conn.deleteFrom('notes').where('id', '=', 999).execute();
+      return fn(conn);
+    });
+
+  test('a rider commits with its transaction and costs no round trip of its own', async () => {
+    await onOneConnection(async (conn) => {
+      const sent = recordSent();
+      await conn.transaction().execute(async (trx) => {
+        await trx.insertInto('notes').values({ id: 1, body: 'one' }).execute();
+        await ride(trx, 2, 'two');
+      });
+      if (onPostgres) expect(sent).toEqual(['insert into "notes" ("id", "body") values ($1, $2)', 'commit']);
+      sent.length = 0;
+      // A transaction of riders only is one round trip: begin, the riders and commit.
+      await conn.transaction().execute(async (trx) => {
+        await ride(trx, 3, 'three');
+        await ride(trx, 4, 'four');
+      });
+      if (onPostgres) expect(sent).toEqual(['commit']);
+    });
+    expect(await db.selectFrom('notes').select(['id', 'body']).orderBy('id').execute()).toEqual([
+      { id: 1, body: 'one' },
+      { id: 2, body: 'two' },
+      { id: 3, body: 'three' },
+      { id: 4, body: 'four' },
+    ]);
+  });
+
+  test('the statement after a rider sees it, a simple query included', async () => {
+    const counts = await onOneConnection((conn) =>
+      conn.transaction().execute(async (trx) => {
+        await ride(trx, 1, 'one');
+        const carried = await trx
+          .selectFrom('notes')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('id', '>', 0)
+          .execute();
+        await ride(trx, 2, 'two');
+        const simple = await sql<{ n: string }>`select count(*) as n from notes`.execute(trx);
+        return [Number(carried[0]?.n), Number(simple.rows[0]?.n)];
+      }),
+    );
+    expect(counts).toEqual([1, 2]);
+  });
+
+  test('a rolled-back transaction leaves its riders unwritten, and sends nothing it need not', async () => {
+    await onOneConnection(async (conn) => {
+      const sent = recordSent();
+      await expect(
+        conn.transaction().execute(async (trx) => {
+          await ride(trx, 1, 'never');
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      if (onPostgres) expect(sent).toEqual([]);
+    });
+    expect(await db.selectFrom('notes').selectAll().execute()).toEqual([]);
+  });
+
+  test('a failing rider fails its transaction at the next statement, leaves nothing behind, and the connection stays usable', async () => {
+    await db.insertInto('notes').values({ id: 1, body: 'one' }).execute();
+    await onOneConnection(async (conn) => {
+      await expect(
+        conn.transaction().execute(async (trx) => {
+          await trx.insertInto('notes').values({ id: 2, body: 'two' }).execute();
+          await ride(trx, 1, 'duplicate');
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      await expect(
+        conn.transaction().execute(async (trx) => {
+          await ride(trx, 1, 'duplicate');
+          await trx.insertInto('notes').values({ id: 3, body: 'three' }).execute();
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      await conn.transaction().execute(async (trx) => {
+        await ride(trx, 4, 'four');
+      });
+    });
+    expect(await db.selectFrom('notes').select('id').orderBy('id').execute()).toEqual([{ id: 1 }, { id: 4 }]);
+  });
+
+  test('outside a transaction a rider is sent at once', async () => {
+    await onOneConnection(async (conn) => {
+      const sent = recordSent();
+      await ride(conn, 1, 'at once');
+      if (onPostgres) expect(sent).toEqual([RIDER]);
+    });
+    expect(await db.selectFrom('notes').select('body').execute()).toEqual([{ body: 'at once' }]);
   });
 });
