@@ -5,6 +5,7 @@ import type { ClientOptions, TokoBapakClient } from '@tokobapak/sdk';
 import { createClient, operationTable } from '@tokobapak/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { type AfterCommit, transactionThen } from './after-commit.js';
 import { installAnonymousRateLimit } from './anonymous-rate-limit.js';
 import { installApiDocs } from './api-docs.js';
 import { cacheApiKeyVerifier, remoteApiKeyVerifier } from './api-key-cache.js';
@@ -206,7 +207,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         db: pluginDb,
         async transaction(fn) {
           const published: EventEnvelope[] = [];
-          const result = await pluginDb.transaction().execute((trx) =>
+          const result = await transactionThen(pluginDb, app.log, (trx, afterCommit) =>
             insideTransaction({ service: plugin.name, opener: 'ctx.transaction' }, () =>
               fn({
                 db: trx,
@@ -220,6 +221,7 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
                   published.push(...envelopes);
                   return envelopes;
                 },
+                afterCommit,
               } as TxContext<unknown>),
             ),
           );
@@ -283,13 +285,14 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
             types: [...subscription.types],
             prompt: subscription.prompt === true,
             // biome-ignore lint/suspicious/noExplicitAny: the relay hands over an untyped transaction
-            handle: (event: any, trx: Kysely<any>) => {
+            handle: (event: any, trx: Kysely<any>, afterCommit: AfterCommit) => {
               checkPayload(event);
               return insideTransaction({ service: plugin.name, opener: `event consumer ${plugin.name}.${subscription.name}` }, () =>
                 subscription.handle(event, {
                   db: qualifiedBySchema(trx, plugin.name),
                   publish: (next: NewEvent) => writeToOutbox(trx, plugin.name, next),
                   publishMany: (next: readonly NewEvent[]) => writeManyToOutbox(trx, plugin.name, [...next]),
+                  afterCommit,
                 }),
               );
             },

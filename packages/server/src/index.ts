@@ -1,5 +1,6 @@
 /** @tokobapak/server: the runtime every TokoBapak service plugin runs in. */
 
+export type { AfterCommit } from './after-commit.js';
 export type { AnonymousRateLimit, RequestBudget } from './anonymous-rate-limit.js';
 export type { ApiKeyCaller, Caller, GuestCaller, ServiceCaller, StoreRole, UserCaller, UserRole } from './caller.js';
 export { actingUserId, requireApiKey, requireService, requireStore, requireUser, type StoreContext } from './caller-guards.js';

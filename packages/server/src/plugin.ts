@@ -117,6 +117,13 @@ export interface TxContext<DB, Ev extends PluginEvents = UntypedEvents> {
   publish(event: PublishableEvent<Ev>): Promise<EventEnvelope>;
   /** Writes many events in order with a few multi-row inserts (bulk work: imports, batch updates). */
   publishMany(events: ReadonlyArray<PublishableEvent<Ev>>): Promise<EventEnvelope[]>;
+  /**
+   * Runs `work` once this transaction has committed, never when it rolls back: for what must follow
+   * the outcome but cannot run inside the transaction (starting a process, calling a service),
+   * given what the transaction wrote rather than reading it back. `work` runs synchronously right
+   * after the commit; anything slow it starts, it starts in the background.
+   */
+  afterCommit(work: () => void): void;
 }
 
 /** The typed request a handler receives: validated and coerced by the runtime. */

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CheckoutJson } from './checkout-read.js';
-import type { CheckoutStatus, OrderDatabase } from './database.js';
+import type { OrderDatabase } from './database.js';
 import type { Placement } from './placement.js';
 
 type Db = Kysely<OrderDatabase>;
@@ -97,6 +97,3 @@ export interface SettlementMemo {
 export async function settlingCheckout(ctx: { db: Db; input: { checkoutId: string }; transient: SettlementMemo | undefined }): Promise<SettlementView> {
   return ctx.transient?.checkout ?? requireCheckout(ctx.db, ctx.input.checkoutId);
 }
-
-/** Statuses a checkout ends in when it is given up; its holdings are then released. */
-export const GIVEN_UP: CheckoutStatus[] = ['failed', 'expired', 'cancelled'];

@@ -1,6 +1,7 @@
 import { eventTypes } from '@tokobapak/sdk';
 import { eventSubscriber, queryTemplate } from '@tokobapak/server';
 import { OUTCOMES } from './checkout-driver.js';
+import { SETTLEMENT_COLUMNS, type SettlementView } from './checkout-store.js';
 import type { CheckoutStatus, OrderDatabase } from './database.js';
 import type { OrderEvents } from './generated/manifest.js';
 import type { PromptSettlement } from './prompt-settlement.js';
@@ -9,9 +10,10 @@ const subscribe = eventSubscriber<OrderDatabase, OrderEvents>();
 
 /**
  * A checkout waiting for its payment takes the payment's outcome; compiled once (every paid
- * checkout runs it). It answers the checkout's id when it moved it.
+ * checkout runs it). It answers the checkout as it moved it, what its settling or releasing works
+ * on (nothing when it did not move it).
  */
-const decideCheckout = queryTemplate<OrderDatabase, { id: string; status: CheckoutStatus; message: string | null; outcome: string; now: Date }, { id: string }>(
+const decideCheckout = queryTemplate<OrderDatabase, { id: string; status: CheckoutStatus; message: string | null; outcome: string; now: Date }, SettlementView>(
   {
     name: 'order_checkout_decide',
     build: (db, p) =>
@@ -20,7 +22,7 @@ const decideCheckout = queryTemplate<OrderDatabase, { id: string; status: Checko
         .set({ status: p.status, failure_message: p.message, payment_status: p.outcome, updated_at: p.now })
         .where('id', '=', p.id)
         .where('status', '=', 'awaiting_payment')
-        .returning('id'),
+        .returning(SETTLEMENT_COLUMNS),
   },
 );
 
@@ -29,7 +31,7 @@ const decideCheckout = queryTemplate<OrderDatabase, { id: string; status: Checko
  * `failed`, `expired` or `cancelled` in this transaction (whichever comes first of this and the
  * checkout's own expiry or cancellation wins; the conditional update makes it one). One still being
  * placed keeps the outcome for the settling job. A decided checkout is settled or released right
- * after this transaction (`settlement`), outside it; the settling job does it should that fail.
+ * after this transaction commits (`settlement`), outside it; the settling job does it should that fail.
  */
 export const trackPayments = (settlement: PromptSettlement) =>
   subscribe({
@@ -44,9 +46,11 @@ export const trackPayments = (settlement: PromptSettlement) =>
       const checkoutId = event.data.reference;
       if (!decided || !checkoutId.startsWith('chk_')) return;
       const now = new Date(event.time);
-      const moved = await decideCheckout.execute(tx.db, { id: checkoutId, status: decided.status, message: decided.message, outcome, now });
-      if (moved.length > 0) {
-        settlement.wake(checkoutId);
+      const [moved] = await decideCheckout.execute(tx.db, { id: checkoutId, status: decided.status, message: decided.message, outcome, now });
+      if (moved) {
+        // As it commits: the row stays locked until then, and a payment has one outcome, so nothing
+        // changes what the settling uses of it in between.
+        tx.afterCommit(() => settlement.wake(moved));
         return;
       }
       await tx.db.updateTable('checkouts').set({ payment_outcome: outcome, payment_status: outcome }).where('id', '=', checkoutId).execute();

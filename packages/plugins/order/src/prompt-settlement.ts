@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
-import { type PluginContext, queryTemplate } from '@tokobapak/server';
+import type { PluginContext } from '@tokobapak/server';
 import { driveCheckout } from './checkout-driver.js';
-import { GIVEN_UP, SETTLEMENT_COLUMNS, type SettlementView } from './checkout-store.js';
+import type { SettlementView } from './checkout-store.js';
 import type { OrderDatabase } from './database.js';
 import type { OrderEvents } from './generated/manifest.js';
 
@@ -12,11 +12,10 @@ export interface PromptSettlement {
   /** Binds to the plugin's context (from `onStart`); until then `wake` does nothing. */
   start(ctx: Ctx): void;
   /**
-   * Called inside the transaction that decided the checkout: the settling begins once that
-   * transaction has ended (committed, or rolled back, in which case nothing is decided and
-   * nothing happens).
+   * Called once the transaction that decided the checkout has committed (`tx.afterCommit`), with the
+   * checkout as that transaction left it: the settling begins at once and reads nothing first.
    */
-  wake(checkoutId: string): void;
+  wake(checkout: SettlementView): void;
   /** Stops waking and waits for the settlements under way. */
   stop(): Promise<void>;
 }
@@ -28,40 +27,25 @@ export interface PromptSettlement {
  * on its next pass, and a process started twice under one key runs once.
  */
 export function promptSettlement(): PromptSettlement {
-  let launch: ((checkoutId: string) => void) | undefined;
+  let launch: ((checkout: SettlementView) => void) | undefined;
   const running = new Set<Promise<void>>();
   return {
     start(ctx) {
       // Bound here, so that the settling runs in the plugin's own async context and not inside the
       // event consumer's transaction that calls `wake` (where starting a process is refused).
-      launch = AsyncResource.bind((checkoutId: string) => {
-        const task: Promise<void> = settleWhenDecided(ctx, checkoutId)
-          .catch((error: unknown) => ctx.log.warn({ err: error, checkoutId }, 'settling a checkout at once failed; the settling job will'))
+      launch = AsyncResource.bind((checkout: SettlementView) => {
+        const task: Promise<void> = driveCheckout(ctx, checkout, checkout)
+          .catch((error: unknown) => ctx.log.warn({ err: error, checkoutId: checkout.id }, 'settling a checkout at once failed; the settling job will'))
           .finally(() => running.delete(task));
         running.add(task);
       });
     },
-    wake(checkoutId) {
-      launch?.(checkoutId);
+    wake(checkout) {
+      launch?.(checkout);
     },
     async stop() {
       launch = undefined;
       await Promise.allSettled([...running]);
     },
   };
-}
-
-/** The decided checkout, read with a share lock; compiled once (every paid checkout runs it). */
-const settlingRead = queryTemplate<OrderDatabase, { id: string }, SettlementView>({
-  name: 'order_checkout_settling',
-  build: (db, p) => db.selectFrom('checkouts').select(SETTLEMENT_COLUMNS).where('id', '=', p.id).forShare(),
-});
-
-async function settleWhenDecided(ctx: Ctx, checkoutId: string): Promise<void> {
-  // The deciding transaction holds the row until it ends: a locking read waits for that and sees
-  // its outcome (on PGlite, the one connection is busy until then, with the same effect).
-  const [checkout] = await settlingRead.execute(ctx.db, { id: checkoutId });
-  if (!checkout) return;
-  const unfinished = (checkout.status === 'paid' && !checkout.settled_at) || (GIVEN_UP.includes(checkout.status) && !checkout.released_at);
-  if (unfinished) await driveCheckout(ctx, checkout, checkout);
 }

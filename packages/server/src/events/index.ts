@@ -1,3 +1,4 @@
+export type { AfterCommit } from '../after-commit.js';
 export { type Backoff, exponentialBackoff } from './backoff.js';
 export { EVENTS_SCHEMA, eventsMigration } from './migrations.js';
 export { writeManyToOutbox, writeToOutbox } from './outbox.js';

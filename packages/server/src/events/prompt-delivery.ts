@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
+import { transactionThen } from '../after-commit.js';
 import { claimEvent } from './consumer-state.js';
 import type { Consumer, EventLog } from './transport.js';
 import type { EventEnvelope } from './types.js';
@@ -42,8 +43,8 @@ export function createPromptDelivery(options: {
 
   async function deliverOne(consumer: Consumer, event: EventEnvelope): Promise<void> {
     try {
-      await db.transaction().execute(async (trx) => {
-        if (await claimEvent(trx, consumer.name, event.id, now())) await consumer.handle(event, trx);
+      await transactionThen(db, log, async (trx, afterCommit) => {
+        if (await claimEvent(trx, consumer.name, event.id, now())) await consumer.handle(event, trx, afterCommit);
       });
     } catch (error) {
       // Left to the relay, which delivers it in its turn and records a failure if it fails again.

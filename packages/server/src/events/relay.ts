@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { transactionThen } from '../after-commit.js';
 import { type Backoff, exponentialBackoff } from './backoff.js';
 import {
   type ConsumerStanding,
@@ -267,7 +268,7 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   async function deliverBatch(consumer: Consumer, offset: OutboxPosition, rows: OutboxRow[], through: OutboxPosition): Promise<Step> {
     let failed: { index: number; error: unknown } | undefined;
     try {
-      return await db.transaction().execute(async (trx) => {
+      return await transactionThen(db, log, async (trx, afterCommit) => {
         const step = await checkOffset(trx, consumer, offset);
         if (step !== 'done') return step;
         const claimed = await claimEvents(
@@ -292,7 +293,7 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
           }
           if (!claimed.has(row.event.id)) continue;
           try {
-            await consumer.handle(row.event, trx);
+            await consumer.handle(row.event, trx, afterCommit);
           } catch (error) {
             failed = { index, error };
             throw error;
@@ -335,11 +336,11 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   async function deliver(consumer: Consumer, expected: OutboxPosition, row: OutboxRow): Promise<Step> {
     let handed = false;
     try {
-      return await db.transaction().execute(async (trx) => {
+      return await transactionThen(db, log, async (trx, afterCommit) => {
         const step = await checkOffset(trx, consumer, expected);
         if (step !== 'done') return step;
         handed = true;
-        if (await claimEvent(trx, consumer.name, row.event.id, now())) await consumer.handle(row.event, trx);
+        if (await claimEvent(trx, consumer.name, row.event.id, now())) await consumer.handle(row.event, trx, afterCommit);
         await moveOffset(trx, consumer.name, row.position, now());
         return 'done';
       });
@@ -385,7 +386,7 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
   async function redeliver(consumer: Consumer, retry: Retry): Promise<boolean> {
     let handed: OutboxRow | undefined;
     try {
-      return await db.transaction().execute(async (trx) => {
+      return await transactionThen(db, log, async (trx, afterCommit) => {
         if (!(await lockRetry(trx, retry))) return false;
         const row = await findEvent(trx, retry.eventId);
         if (!row) {
@@ -395,7 +396,7 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
         }
         handed = row;
         if (await claimEvent(trx, consumer.name, row.event.id, now())) {
-          await consumer.handle(row.event, trx);
+          await consumer.handle(row.event, trx, afterCommit);
           log.info({ consumer: consumer.name, eventId: row.event.id, failedAttempts: retry.attempts }, 'event relay: retried event handled');
         }
         await deleteRetry(trx, consumer.name, retry.eventId);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AfterCommit } from '../after-commit.js';
 import type { EventEnvelope } from './types.js';
 
 /**
@@ -61,10 +62,12 @@ export interface Consumer {
   prompt?: boolean;
   /**
    * Handles one event inside `trx`, which also records the event as processed: write through
-   * `trx` only, and throw to have the delivery rolled back and retried.
+   * `trx` only, and throw to have the delivery rolled back and retried. Work given to
+   * `afterCommit` runs once `trx` has committed (never when it rolls back, as when a later event
+   * of the same batch fails).
    */
   // biome-ignore lint/suspicious/noExplicitAny: consumers narrow the handle to their own tables
-  handle(event: EventEnvelope, trx: Kysely<any>): Promise<void>;
+  handle(event: EventEnvelope, trx: Kysely<any>, afterCommit: AfterCommit): Promise<void>;
 }
 
 /** Where the relay reports; a pino or Fastify logger fits. */
