@@ -11,6 +11,14 @@ export type RefundRow = Selectable<PaymentDatabase['refunds']>;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
+/** A payment row with its history and refunds as JSON arrays (timestamps as text, int8 as numbers: `toPayment` reads either). */
+export type PaymentWithContents = PaymentRow & { history: HistoryRow[]; refunds: RefundRow[] };
+
+/** A payment read or written with its contents, as the API shows it. */
+export function withContents({ history, refunds, ...row }: PaymentWithContents): Schemas['Payment'] {
+  return toPayment(row, history, refunds);
+}
+
 /** A payment with its history and refunds, as the API shows it. */
 export function toPayment(row: PaymentRow, history: HistoryRow[], refunds: RefundRow[]): Schemas['Payment'] {
   return {

@@ -1,6 +1,7 @@
 import { queryTemplate } from '@tokobapak/server';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { HistorySource, PaymentDatabase, PaymentStatus } from './database.js';
-import type { PaymentRow } from './mappers.js';
+import type { PaymentRow, PaymentWithContents } from './mappers.js';
 
 // Each status a payment takes and its history row are written by one statement: the history row is
 // inserted from what the payment's own write returned, so it exists exactly when the payment
@@ -100,6 +101,8 @@ export const claimStatement = queryTemplate<PaymentDatabase, ClaimValues, Paymen
       .selectAll(),
 });
 
+const HISTORY_COLUMNS = ['id', 'payment_id', 'status', 'source', 'note', 'at'] as const;
+
 /** A payment settled, with its history entry. */
 export interface SettleValues {
   id: string;
@@ -115,12 +118,14 @@ export interface SettleValues {
 }
 
 /**
- * Moves a payment to a settled status and appends the history entry; answers the row as changed,
- * or nothing when a guard (`provider`, `amount`) refused. Under READ COMMITTED a concurrent change of
- * the row makes this statement wait for it and check its guards again on the new row, so of two
- * concurrent settlements of one pending payment exactly one moves it.
+ * Moves a payment to a settled status and appends the history entry; answers the payment as changed,
+ * with its history (the new entry included) and refunds as `payment_by_id` reads them, so that the
+ * caller answers without reading it back; or nothing when a guard (`provider`, `amount`) refused.
+ * Under READ COMMITTED a concurrent change of the row makes this statement wait for it and check its
+ * guards again on the new row, so of two concurrent settlements of one pending payment exactly one
+ * moves it.
  */
-export const settleStatement = queryTemplate<PaymentDatabase, SettleValues, PaymentRow>({
+export const settleStatement = queryTemplate<PaymentDatabase, SettleValues, PaymentWithContents>({
   name: 'payment_settle',
   shape: (values) =>
     `${values.to === 'paid' ? 'paid' : 'settled'}:${values.provider === undefined ? 'locked' : 'pending'}:${values.amount === undefined ? '' : 'amount'}`,
@@ -154,8 +159,28 @@ export const settleStatement = queryTemplate<PaymentDatabase, SettleValues, Paym
                 'changed.updated_at as at',
               ]),
           )
-          .returning('payment_history.id'),
+          .returningAll(),
       )
       .selectFrom('changed')
-      .selectAll(),
+      .selectAll('changed')
+      .select((eb) => [
+        // The statement's other parts do not see the entry it inserts (one snapshot): it is added from its own returning.
+        jsonArrayFrom(
+          eb
+            .selectFrom((from) =>
+              from
+                .selectFrom('payment_history')
+                .select(HISTORY_COLUMNS)
+                .whereRef('payment_history.payment_id', '=', 'changed.id')
+                .unionAll((union) => union.selectFrom('entry').select(HISTORY_COLUMNS))
+                .as('history'),
+            )
+            .selectAll()
+            .orderBy('history.at')
+            .orderBy('history.id'),
+        ).as('history'),
+        jsonArrayFrom(
+          eb.selectFrom('refunds').selectAll('refunds').whereRef('refunds.payment_id', '=', 'changed.id').orderBy('refunds.created_at').orderBy('refunds.id'),
+        ).as('refunds'),
+      ]) as never,
 });

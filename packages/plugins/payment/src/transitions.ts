@@ -5,7 +5,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { HistorySource, PaymentDatabase, PaymentStatus } from './database.js';
 import { paymentErrors } from './errors.js';
 import type { PaymentEvents } from './generated/manifest.js';
-import { type HistoryRow, type PaymentRow, type RefundRow, toPayment } from './mappers.js';
+import { type HistoryRow, type PaymentRow, type PaymentWithContents, withContents } from './mappers.js';
 import type { GatewayStatus } from './providers/provider.js';
 import { settleStatement } from './status-statements.js';
 
@@ -65,11 +65,14 @@ const EVENT_OF: Record<SettledStatus, 'payment.paid' | 'payment.failed' | 'payme
 
 /**
  * Settles a pending payment (locked by the caller) as paid, failed, expired or cancelled: the row
- * and its history in one statement, and its event, all in the caller's transaction.
+ * and its history in one statement, and its event, all in the caller's transaction. Answers the
+ * payment as settled.
  */
-export async function settle(tx: Tx, row: PaymentRow, to: SettledStatus, source: HistorySource, note: string | null, now: Date): Promise<void> {
-  await settleStatement.execute(tx.db, { id: row.id, to, now, entryId: newId('pst'), source, note });
+export async function settle(tx: Tx, row: PaymentRow, to: SettledStatus, source: HistorySource, note: string | null, now: Date): Promise<Payment> {
+  const [settled] = await settleStatement.execute(tx.db, { id: row.id, to, now, entryId: newId('pst'), source, note });
+  if (!settled) throw new Error(`payment ${row.id} vanished while locked`);
   await publishSettled(tx, row, to);
+  return withContents(settled);
 }
 
 async function publishSettled(tx: Tx, row: PaymentRow, to: SettledStatus): Promise<void> {
@@ -87,11 +90,15 @@ async function publishSettled(tx: Tx, row: PaymentRow, to: SettledStatus): Promi
   });
 }
 
+type Payment = PaymentComponents['schemas']['Payment'];
+
 /** What a gateway said about a payment, as applied. */
 export interface Applied {
   applied: boolean;
   paymentId: string | null;
   status: PaymentStatus | null;
+  /** The payment as this moved it (when `applied`), for an answer that needs no read. */
+  payment?: Payment;
 }
 
 /**
@@ -124,7 +131,7 @@ export async function applyGatewayStatus(
       const [row] = changed;
       if (row) {
         await publishSettled(tx, row, to);
-        return { applied: true, paymentId: row.id, status: to };
+        return { applied: true, paymentId: row.id, status: to, payment: withContents(row) };
       }
     }
     const row = await lockPayment(tx, report.paymentId);
@@ -134,8 +141,8 @@ export async function applyGatewayStatus(
       await recordHistory(tx, row.id, row.status, source, `ignored: paid ${report.amount}, not ${row.amount}`, ctx.clock.now());
       return { applied: false, paymentId: row.id, status: row.status };
     }
-    await settle(tx, row, to, source, report.note, ctx.clock.now());
-    return { applied: true, paymentId: row.id, status: to };
+    const payment = await settle(tx, row, to, source, report.note, ctx.clock.now());
+    return { applied: true, paymentId: row.id, status: to, payment };
   });
 }
 
@@ -167,24 +174,19 @@ export function paymentsWithContents(db: Kysely<PaymentDatabase>) {
  * on PostgreSQL): creating, paying and reading a payment each answer with it, and three statements
  * a read were a tenth of a whole checkout's.
  */
-const paymentQuery = queryTemplate<PaymentDatabase, { id: string }, PaymentJson>({
+const paymentQuery = queryTemplate<PaymentDatabase, { id: string }, PaymentWithContents>({
   name: 'payment_by_id',
   build: (db, p) => paymentsWithContents(db).where('payments.id', '=', p.id) as never,
 });
 
-/** Timestamps come back from JSON as text, int8 as a JSON number; `toPayment` reads either. */
-type PaymentJson = PaymentRow & { history: HistoryRow[]; refunds: RefundRow[] };
-
 /** A payment with its history and refunds, or undefined. */
-export async function readPayment(db: Kysely<PaymentDatabase>, paymentId: string): Promise<PaymentComponents['schemas']['Payment'] | undefined> {
+export async function readPayment(db: Kysely<PaymentDatabase>, paymentId: string): Promise<Payment | undefined> {
   const [row] = await paymentQuery.execute(db, { id: paymentId });
-  if (!row) return undefined;
-  const { history, refunds, ...payment } = row;
-  return toPayment(payment, history, refunds);
+  return row && withContents(row);
 }
 
 /** The payment as it is now (it exists: the caller just wrote or read it). */
-export async function mustRead(ctx: PaymentContext, paymentId: string): Promise<PaymentComponents['schemas']['Payment']> {
+export async function mustRead(ctx: PaymentContext, paymentId: string): Promise<Payment> {
   const payment = await readPayment(ctx.db, paymentId);
   if (!payment) throw paymentErrors.PAYMENT_NOT_FOUND();
   return payment;

@@ -208,9 +208,9 @@ export interface paths {
          * Act as the customer at the sandbox gateway
          * @description Only for payments made through the built-in sandbox, and only while the sandbox is enabled.
          *     The sandbox gateway records the outcome (`paid`: the customer paid; `failed`: the bank or
-         *     wallet refused; `expired`: the customer never paid) and delivers its signed webhook to this
-         *     store's webhook endpoint, exactly as a real gateway would; the answer is the payment after
-         *     that webhook. The payment's own customer and admins may call it.
+         *     wallet refused; `expired`: the customer never paid) and its signed notification is received
+         *     as the webhook endpoint receives a real gateway's, signature check included; the answer is
+         *     the payment after that notification. The payment's own customer and admins may call it.
          *
          *     Errors: `PAYMENT_NOT_FOUND` (404, also for another customer's payment),
          *     `PAYMENT_NOT_SANDBOX` (409: made through a real gateway), `PAYMENT_SANDBOX_DISABLED` (403),

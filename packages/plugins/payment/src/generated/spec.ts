@@ -496,7 +496,7 @@ const document = {
           "Sandbox"
         ],
         "summary": "Act as the customer at the sandbox gateway",
-        "description": "Only for payments made through the built-in sandbox, and only while the sandbox is enabled.\nThe sandbox gateway records the outcome (`paid`: the customer paid; `failed`: the bank or\nwallet refused; `expired`: the customer never paid) and delivers its signed webhook to this\nstore's webhook endpoint, exactly as a real gateway would; the answer is the payment after\nthat webhook. The payment's own customer and admins may call it.\n\nErrors: `PAYMENT_NOT_FOUND` (404, also for another customer's payment),\n`PAYMENT_NOT_SANDBOX` (409: made through a real gateway), `PAYMENT_SANDBOX_DISABLED` (403),\n`PAYMENT_NOT_PENDING` (409: the payment is no longer pending).\n",
+        "description": "Only for payments made through the built-in sandbox, and only while the sandbox is enabled.\nThe sandbox gateway records the outcome (`paid`: the customer paid; `failed`: the bank or\nwallet refused; `expired`: the customer never paid) and its signed notification is received\nas the webhook endpoint receives a real gateway's, signature check included; the answer is\nthe payment after that notification. The payment's own customer and admins may call it.\n\nErrors: `PAYMENT_NOT_FOUND` (404, also for another customer's payment),\n`PAYMENT_NOT_SANDBOX` (409: made through a real gateway), `PAYMENT_SANDBOX_DISABLED` (403),\n`PAYMENT_NOT_PENDING` (409: the payment is no longer pending).\n",
         "security": [
           {
             "bearerAuth": []

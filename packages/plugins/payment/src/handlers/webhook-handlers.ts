@@ -1,18 +1,16 @@
 import { paymentErrors } from '../errors.js';
 import { mayRead, payerOf } from '../payments.js';
 import type { Gateways } from '../providers/index.js';
-import { applyGatewayStatus, mustRead } from '../transitions.js';
+import type { PaymentProvider } from '../providers/provider.js';
+import { type Applied, applyGatewayStatus, mustRead, type PaymentContext } from '../transitions.js';
 import type { PaymentHandlers } from './types.js';
 
 /** Gateway notifications, and the sandbox customer who triggers them. */
 export function webhookHandlers(gateways: Gateways): Pick<PaymentHandlers, 'receivePaymentWebhook' | 'simulatePayment'> {
   return {
     async receivePaymentWebhook({ params, headers, body }, ctx) {
-      const provider = gateways.byName(params.provider);
-      const lowered = Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value as string | undefined]));
-      const notification = await provider.verifyWebhook(ctx, { headers: lowered, body: body as Record<string, unknown> });
-      const applied = await applyGatewayStatus(ctx, { ...notification, provider: provider.name }, 'webhook');
-      return { received: true as const, ...applied };
+      const { applied, paymentId, status } = await receiveNotification(ctx, gateways.byName(params.provider), headers ?? {}, body as Record<string, unknown>);
+      return { received: true as const, applied, paymentId, status };
     },
 
     async simulatePayment({ params, body }, ctx) {
@@ -28,14 +26,30 @@ export function webhookHandlers(gateways: Gateways): Pick<PaymentHandlers, 'rece
         if (payment.provider !== sandbox.name) throw paymentErrors.PAYMENT_NOT_SANDBOX(`The payment goes through ${payment.provider}`);
         return sandbox.refuse(ctx, params.paymentId);
       }
-      // Delivered like a real gateway's notification: over HTTP to this store's webhook endpoint,
-      // through the signature check. If delivery fails, reconciliation still picks the outcome up.
+      // Received like a real gateway's notification, signature check included, by what the webhook
+      // endpoint runs; called directly rather than through the endpoint, so that the payment as the
+      // notification moved it is the answer, with no read after. If applying it fails,
+      // reconciliation still picks the outcome up.
       try {
-        await ctx.clients.payment.receivePaymentWebhook({ params: { provider: 'sandbox' }, headers: webhook.headers, body: webhook.body });
+        const { payment } = await receiveNotification(ctx, sandbox, webhook.headers, webhook.body);
+        if (payment) return payment;
       } catch (error) {
         ctx.log.warn({ err: error, paymentId: params.paymentId }, 'sandbox webhook delivery failed');
       }
+      // Not moved by this notification (something else settled the payment first): as it now is.
       return mustRead(ctx, params.paymentId);
     },
   };
+}
+
+/** Checks a gateway's notification (its signature, its age) and applies the status it reports. */
+async function receiveNotification(
+  ctx: PaymentContext,
+  provider: PaymentProvider,
+  headers: Record<string, unknown>,
+  body: Record<string, unknown>,
+): Promise<Applied> {
+  const lowered = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value as string | undefined]));
+  const notification = await provider.verifyWebhook(ctx, { headers: lowered, body });
+  return applyGatewayStatus(ctx, { ...notification, provider: provider.name }, 'webhook');
 }
