@@ -403,6 +403,27 @@ describe('promotions through the cart: exact totals and tax', () => {
     expect(checkout.promotions).toEqual([]);
   });
 
+  test("a store's promotion created, paused, resumed and ended through the API shows in the cart's very next read", async () => {
+    // The promotion service keeps a cart's candidate promotions for a while (`candidateCacheMs`) and
+    // the clock stands still here: only its own changes dropping them make these reads see each one.
+    const variant = await variantOf(server, { price: 100000, stock: 5 });
+    const created = await server.client().cart.createCart({ body: {} });
+    const headers = tokenHeader(created.token);
+    await server.client().cart.addCartLine({ params: { cartId: created.id }, headers, body: { variantId: variant.variantId, quantity: 1 } });
+    const discount = async () => (await server.client().cart.getCart({ params: { cartId: created.id }, headers })).totals.discount.amount;
+    expect(await discount()).toBe(0);
+    const store = () => storeSession(server, variant.storeId, 'manager').promotion;
+    const { id: promotionId } = await store().createStoreDiscount({ body: { name: 'Sepuluh persen', type: 'percentage', percentage: 10 } });
+    expect(await discount()).toBe(10000);
+    await store().updateStoreDiscount({ params: { promotionId }, body: { status: 'paused' } });
+    expect(await discount()).toBe(0);
+    await store().updateStoreDiscount({ params: { promotionId }, body: { status: 'active' } });
+    expect(await discount()).toBe(10000);
+    await store().updateStoreDiscount({ params: { promotionId }, body: { endsAt: new Date(clock.now().getTime() + 1).toISOString() } });
+    clock.advance(1);
+    expect(await discount()).toBe(0);
+  });
+
   test('removing a coupon takes its discount off; an unknown code is refused', async () => {
     const { cart, codes } = await runCase(CASES[0] as Case);
     expect(cart.totals.discount.amount).toBe(10000);

@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { PaymentComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { type Clock, newId } from '@tokobapak/server';
-import { createTestServer, customerSession, serviceClient, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, customerSession, schemaStatements, serviceClient, type TestServer } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { type PaymentPluginOptions, paymentPlugin } from '../src/index.js';
 import { type MidtransFixture, startMidtransFixture } from './midtrans-fixture.js';
 
@@ -101,26 +100,7 @@ export async function countRows(
   return Number(result.rows[0]?.count ?? 0);
 }
 
-/**
- * The statements sent to the payment schema's tables while `fn` runs, as texts: each one is a round
- * trip (and a backend wake-up) a checkout pays for. Counted where they leave the process: PGlite's
- * `query`, or node-postgres' `Client#query` on PostgreSQL.
- */
-export async function paymentStatements<T>(server: TestServer, fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  const statements: string[] = [];
-  const note = (first: unknown) => {
-    const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '');
-    if (text.includes('"payment".')) statements.push(text);
-  };
-  const target = (server.database.pglite ?? pg.Client.prototype) as unknown as { query: (...args: unknown[]) => unknown };
-  const send = target.query;
-  target.query = function (this: unknown, ...args: unknown[]) {
-    note(args[0]);
-    return send.apply(this, args);
-  };
-  try {
-    return { result: await fn(), statements };
-  } finally {
-    target.query = send;
-  }
+/** The statements sent to the payment schema's tables while `fn` runs, as texts: each one is a round trip (and a backend wake-up) a checkout pays for. */
+export function paymentStatements<T>(server: TestServer, fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  return schemaStatements(server, 'payment', fn);
 }

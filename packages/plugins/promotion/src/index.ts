@@ -1,6 +1,7 @@
 /** @tokobapak/plugin-promotion: coupon codes and automatic discounts with stacking rules and usage limits that hold under concurrency. */
 import type { PromotionOperations } from '@tokobapak/sdk';
 import { definePlugin, type Plugin } from '@tokobapak/server';
+import { CandidateCache } from './candidate-cache.js';
 import type { PromotionDatabase } from './database.js';
 import { promotionErrors } from './errors.js';
 import { manifest, type PromotionEvents } from './generated/manifest.js';
@@ -24,10 +25,12 @@ export type { PromotionPluginOptions } from './options.js';
  * order, with a scheduled job that expires unconfirmed reservations.
  *
  * @example
- * const server = await createServer({ plugins: [authPlugin(), promotionPlugin({ sweepIntervalSeconds: 30 })] });
+ * const server = await createServer({ plugins: [authPlugin(), promotionPlugin({ sweepIntervalSeconds: 30, candidateCacheMs: 2000 })] });
  */
 export function promotionPlugin(options: PromotionPluginOptions = {}): Plugin {
   const settings = resolveSettings(options);
+  // The candidates evaluation keeps; management's writes drop them (this process sees its own changes at once).
+  const candidates = new CandidateCache(settings.candidateCacheMs);
   return definePlugin<PromotionOperations, PromotionDatabase, PromotionEvents>({
     name: 'promotion',
     summary: 'Coupon codes and automatic discounts with stacking rules and usage limits',
@@ -36,8 +39,8 @@ export function promotionPlugin(options: PromotionPluginOptions = {}): Plugin {
     migrations,
     errors: promotionErrors,
     handlers: {
-      ...managementHandlers(),
-      ...checkoutHandlers(),
+      ...managementHandlers(candidates),
+      ...checkoutHandlers(candidates),
     },
     subscriptions: [trackFirstOrders],
     jobs: [

@@ -1,7 +1,7 @@
 /**
  * Test helpers for plugin authors: a server on a fresh database, torn down with it, and the checks
  * every suite needs (problems, eventual delivery, sessions, signed-up users, a manual clock, outbox
- * reads, a relay log, a remote service whose failures a test steers).
+ * reads, a relay log, a remote service whose failures a test steers, the statements sent to a schema).
  */
 import type { ServerConfig } from '../config.js';
 import { createServer, type TokoBapakServer } from '../create-server.js';
@@ -15,6 +15,7 @@ export { type LogLine, memoryLog } from './memory-log.js';
 export { type OutboxEvent, outboxEvents } from './outbox-events.js';
 export { type SignedUpUser, signUp, TEST_PASSWORD, uniqueEmail } from './people.js';
 export { expectProblem, expectProblemResponse, type InjectedResponse } from './problems.js';
+export { schemaStatements } from './schema-statements.js';
 export { customerSession, customerToken, serviceClient, storeSession, storeToken } from './sessions.js';
 export { type RemoteBehaviour, type SteeredRemote, startSteeredRemote } from './steered-remote.js';
 export { openTestDatabase } from './test-database.js';
