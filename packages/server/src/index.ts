@@ -86,4 +86,5 @@ export { isRefusal, isServiceNotDeployed } from './service-absence.js';
 export { describeMissingService, type MissingService, MissingServicesError, serviceUrlVariable } from './service-dependencies.js';
 export { type DeclaredCall, type DeclaredEvent, isJsonMediaType, readServiceContract, type ServiceContract } from './spec-reader.js';
 export { type JsonSchema, type OperationRoute, readOperations, type SecurityRequirement } from './spec-routes.js';
+export { executeRiding } from './statements-ahead.js';
 export { type AccessClaims, createTokenService, type TokenService } from './tokens.js';

@@ -1,3 +1,4 @@
+import type { Compilable, Kysely, RawBuilder } from 'kysely';
 import pg from 'pg';
 // node-postgres' own mapping of a JS value to the text it binds (dates, buffers, JSON …).
 import { prepareValue } from 'pg/lib/utils.js';
@@ -133,4 +134,17 @@ export function mayRideAlong(text: string): void {
 /** Whether statements of `text` may ride along (see {@link mayRideAlong}). */
 export function ridesAlong(text: string): boolean {
   return riding.has(text);
+}
+
+/**
+ * Runs a statement whose answer the caller does not read (an insert or update it only needs done,
+ * in order, before its transaction commits). Inside a transaction on PostgreSQL it rides along with
+ * the transaction's next statement or its `commit` (see {@link mayRideAlong}): a failure of it fails
+ * the transaction there, not here. Anywhere else it runs at once.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any plugin's handle
+export async function executeRiding(db: Kysely<any>, query: Compilable<unknown> | RawBuilder<unknown>): Promise<void> {
+  const compiled = 'isRawBuilder' in query ? query.compile(db) : query.compile();
+  mayRideAlong(compiled.sql);
+  await db.executeQuery(compiled);
 }

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import type { Database } from '../src/database.js';
 import { prepareStatement } from '../src/prepared-statements.js';
 import { queryTemplate } from '../src/query-templates.js';
-import { mayRideAlong } from '../src/statements-ahead.js';
+import { executeRiding, mayRideAlong } from '../src/statements-ahead.js';
 import { openTestDatabase } from '../src/testing/test-database.js';
 
 interface Tables {
@@ -226,6 +226,31 @@ describe('a statement whose answer nobody reads rides along with the next one', 
       });
     });
     expect(await db.selectFrom('notes').select('id').orderBy('id').execute()).toEqual([{ id: 1 }, { id: 4 }]);
+  });
+
+  test('executeRiding runs a built statement as a rider once it is named and parsed on the connection', async () => {
+    const upsert = (kysely: Kysely<Tables>, id: number, body: string) =>
+      executeRiding(
+        kysely,
+        kysely
+          .insertInto('notes')
+          .values({ id, body })
+          .onConflict((conflict) => conflict.column('id').doUpdateSet({ body })),
+      );
+    await db.connection().execute(async (conn) => {
+      // Sent on its own the first times: named after three runs, and parsed on this connection by the third.
+      for (let run = 0; run < 3; run++) await upsert(conn, 1, `run ${run}`);
+      const sent = recordSent();
+      await conn.transaction().execute(async (trx) => {
+        await upsert(trx, 2, 'two');
+        await upsert(trx, 1, 'one again');
+      });
+      if (onPostgres) expect(sent).toEqual(['commit']);
+    });
+    expect(await db.selectFrom('notes').select(['id', 'body']).orderBy('id').execute()).toEqual([
+      { id: 1, body: 'one again' },
+      { id: 2, body: 'two' },
+    ]);
   });
 
   test('outside a transaction a rider is sent at once', async () => {

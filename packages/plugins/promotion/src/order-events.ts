@@ -1,5 +1,5 @@
 import { eventTypes } from '@tokobapak/sdk';
-import { eventSubscriber } from '@tokobapak/server';
+import { eventSubscriber, executeRiding } from '@tokobapak/server';
 import { sql } from 'kysely';
 import type { PromotionDatabase } from './database.js';
 import type { PromotionEvents } from './generated/manifest.js';
@@ -23,12 +23,15 @@ export const trackFirstOrders = subscribe({
     const together = event.data.checkoutOrderIds ?? [];
     if (together.includes(event.data.orderId) && together[0] !== event.data.orderId) return;
     const at = new Date(event.time);
-    await tx.db
-      .insertInto('ordering_customers')
-      .values({ customer_id: event.data.customerId, first_order_at: at })
-      .onConflict((conflict) =>
-        conflict.column('customer_id').doUpdateSet({ first_order_at: sql`least(ordering_customers.first_order_at, excluded.first_order_at)` }),
-      )
-      .execute();
+    // Nothing reads its answer: it rides along with the delivery's next statement (executeRiding).
+    await executeRiding(
+      tx.db,
+      tx.db
+        .insertInto('ordering_customers')
+        .values({ customer_id: event.data.customerId, first_order_at: at })
+        .onConflict((conflict) =>
+          conflict.column('customer_id').doUpdateSet({ first_order_at: sql`least(ordering_customers.first_order_at, excluded.first_order_at)` }),
+        ),
+    );
   },
 });

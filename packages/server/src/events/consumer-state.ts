@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { executeRiding } from '../statements-ahead.js';
 import type { OutboxPosition } from './outbox.js';
 import type { EventEnvelope } from './types.js';
 
@@ -155,13 +156,19 @@ export async function lockOffset(trx: Db, consumer: string): Promise<OutboxPosit
   return row ? toPosition(row) : undefined;
 }
 
-/** Moves the consumer's offset to `position` (the caller holds the row lock). */
+/**
+ * Moves the consumer's offset to `position` (the caller holds the row lock). The last write of a
+ * delivery's transaction, whose answer nobody reads: it rides along with the `commit`.
+ */
 export async function moveOffset(trx: Db, consumer: string, position: OutboxPosition, now: Date): Promise<void> {
-  await sql`
+  await executeRiding(
+    trx,
+    sql`
     update tokobapak.consumer_offsets
     set last_tx_id = ${position.txId}::xid8, last_id = ${position.id}, updated_at = ${now}
     where consumer = ${consumer}
-  `.execute(trx);
+  `,
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../ids.js';
-import { mayRideAlong } from '../statements-ahead.js';
+import { executeRiding } from '../statements-ahead.js';
 import { comparePositions } from './retention.js';
 import type { EventEnvelope, NewEvent } from './types.js';
 
@@ -59,11 +59,9 @@ export async function writeManyToOutbox<T>(
       // Postgres array literal instead of JSON.
       (envelope) => sql`(${envelope.id}, ${envelope.type}, ${source}, ${envelope.subject}, ${now}, ${JSON.stringify(envelope.data ?? null)}::jsonb)`,
     );
-    const insert = sql`insert into tokobapak.outbox (event_id, type, source, subject, "time", data) values ${sql.join(rows)}`.compile(trx);
     // Nobody reads the insert's answer: inside a transaction on PostgreSQL it goes out with the
     // transaction's next statement or its commit instead of in a round trip of its own.
-    mayRideAlong(insert.sql);
-    await trx.executeQuery(insert);
+    await executeRiding(trx, sql`insert into tokobapak.outbox (event_id, type, source, subject, "time", data) values ${sql.join(rows)}`);
   }
   return envelopes;
 }
