@@ -38,6 +38,12 @@ export interface OperationRoute {
   responses: Record<number, JsonSchema | undefined>;
   successStatuses: number[];
   idempotent: boolean;
+  /**
+   * The body field the operation is idempotent by on its own (`x-idempotent-by`): a repeat with it
+   * answers the same resource, a different request with it is refused by the operation. An
+   * in-process call (another loaded service) then makes no idempotency record; see in-process-calls.ts.
+   */
+  idempotentBy?: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema is open-ended
@@ -97,6 +103,9 @@ function readOperation(
   if (bodyLimit !== undefined && !(Number.isInteger(bodyLimit) && (bodyLimit as number) > 0))
     throw new Error(`${where}: x-body-limit must be a positive integer`);
 
+  const idempotent = (headers?.names ?? []).includes('idempotency-key');
+  const idempotentBy = readIdempotentBy(where, operation['x-idempotent-by'], idempotent, bodyType === 'json' ? body : undefined);
+
   const responses: Record<number, JsonSchema | undefined> = {};
   for (const [code, response] of Object.entries((operation.responses ?? {}) as Record<string, JsonSchema>)) {
     if (!/^\d{3}$/.test(code)) continue;
@@ -128,8 +137,21 @@ function readOperation(
     headerNames: headers?.names ?? [],
     responses,
     successStatuses,
-    idempotent: (headers?.names ?? []).includes('idempotency-key'),
+    idempotent,
+    ...(idempotentBy !== undefined ? { idempotentBy } : {}),
   };
+}
+
+/** `x-idempotent-by`: a required string property of an idempotent operation's JSON body. */
+function readIdempotentBy(where: string, declared: unknown, idempotent: boolean, body: JsonSchema | undefined): string | undefined {
+  if (declared === undefined) return undefined;
+  if (typeof declared !== 'string' || declared === '') throw new Error(`${where}: x-idempotent-by must name a body property`);
+  if (!idempotent) throw new Error(`${where}: x-idempotent-by needs the Idempotency-Key header parameter (clients over HTTP keep using it)`);
+  const property = (body?.properties as JsonSchema | undefined)?.[declared] as JsonSchema | undefined;
+  const required = Array.isArray(body?.required) && (body.required as unknown[]).includes(declared);
+  if (property?.type !== 'string' || !required)
+    throw new Error(`${where}: x-idempotent-by names ${declared}, which must be a required string property of the JSON body`);
+  return declared;
 }
 
 function parameterSchema(parameters: JsonSchema[], location: string): { schema: JsonSchema; names: string[] } | undefined {

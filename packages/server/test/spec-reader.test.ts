@@ -34,6 +34,29 @@ describe('one spec reader for the runtime and the generator', () => {
     }
   });
 
+  test('x-idempotent-by: read for an idempotent operation whose JSON body requires the string it names; refused otherwise', () => {
+    const keyHeader = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } };
+    const body = (schema: unknown) => ({ required: true, content: { 'application/json': { schema } } });
+    const byReference = { type: 'object', required: ['reference'], properties: { reference: { type: 'string' }, amount: { type: 'integer' } } };
+    const create = (extra: Record<string, unknown>) =>
+      spec({ '/x/things': { post: { operationId: 'createThing', security: [], responses: { '201': { description: 'made' } }, ...extra } } });
+    const [route] = readOperations('x', create({ 'x-idempotent-by': 'reference', parameters: [keyHeader], requestBody: body(byReference) }));
+    expect(route).toMatchObject({ idempotent: true, idempotentBy: 'reference' });
+    expect(readOperations('x', create({ parameters: [keyHeader], requestBody: body(byReference) }))[0]?.idempotentBy).toBeUndefined();
+    expect(() => readOperations('x', create({ 'x-idempotent-by': 'reference', requestBody: body(byReference) }))).toThrow(
+      'x: POST /x/things: x-idempotent-by needs the Idempotency-Key header parameter',
+    );
+    for (const [name, schema] of [
+      ['amount', byReference],
+      ['reference', { ...byReference, required: [] }],
+      ['missing', byReference],
+    ] as const) {
+      expect(() => readOperations('x', create({ 'x-idempotent-by': name, parameters: [keyHeader], requestBody: body(schema) }))).toThrow(
+        `x-idempotent-by names ${name}, which must be a required string property of the JSON body`,
+      );
+    }
+  });
+
   test('x-events and x-calls: what a service publishes, consumes and calls', () => {
     const contract = readServiceContract('cart', {
       'x-events': {

@@ -33,7 +33,8 @@ export interface paths {
          *
          *     Idempotent per `reference`: creating again with a reference already used returns that
          *     payment as it is now, provided amount, customer and method are the same. With an
-         *     `Idempotency-Key` a retry also gets the first answer replayed.
+         *     `Idempotency-Key` a retry also gets the first answer replayed. (A service calling it in the
+         *     same server is keyed by the reference alone: no record is kept of its key.)
          *
          *     Errors: `PAYMENT_REFERENCE_MISMATCH` (409: the reference was used for another amount,
          *     customer or method), `PAYMENT_REFERENCE_VOIDED` (409: the reference was voided by

@@ -84,12 +84,13 @@ const document = {
           "Payments"
         ],
         "summary": "Create a payment for a checkout",
-        "description": "Charges through the configured gateway and answers the pending payment with what the\ncustomer needs to pay (`instructions`: a virtual account number, an e-wallet link, a QRIS\nstring or a card page) and when it expires.\n\nIdempotent per `reference`: creating again with a reference already used returns that\npayment as it is now, provided amount, customer and method are the same. With an\n`Idempotency-Key` a retry also gets the first answer replayed.\n\nErrors: `PAYMENT_REFERENCE_MISMATCH` (409: the reference was used for another amount,\ncustomer or method), `PAYMENT_REFERENCE_VOIDED` (409: the reference was voided by\n`voidPayment`; nothing was charged, or a charge made meanwhile was cancelled),\n`PAYMENT_METHOD_UNSUPPORTED` (422: the gateway does not offer the\nmethod or currency), `PAYMENT_PROVIDER_REFUSED` (422: the gateway refused the charge),\n`PAYMENT_PROVIDER_UNAVAILABLE` (503: nothing was stored about the charge but the payment;\nretry with the same reference).\n",
+        "description": "Charges through the configured gateway and answers the pending payment with what the\ncustomer needs to pay (`instructions`: a virtual account number, an e-wallet link, a QRIS\nstring or a card page) and when it expires.\n\nIdempotent per `reference`: creating again with a reference already used returns that\npayment as it is now, provided amount, customer and method are the same. With an\n`Idempotency-Key` a retry also gets the first answer replayed. (A service calling it in the\nsame server is keyed by the reference alone: no record is kept of its key.)\n\nErrors: `PAYMENT_REFERENCE_MISMATCH` (409: the reference was used for another amount,\ncustomer or method), `PAYMENT_REFERENCE_VOIDED` (409: the reference was voided by\n`voidPayment`; nothing was charged, or a charge made meanwhile was cancelled),\n`PAYMENT_METHOD_UNSUPPORTED` (422: the gateway does not offer the\nmethod or currency), `PAYMENT_PROVIDER_REFUSED` (422: the gateway refused the charge),\n`PAYMENT_PROVIDER_UNAVAILABLE` (503: nothing was stored about the charge but the payment;\nretry with the same reference).\n",
         "security": [
           {
             "serviceAuth": []
           }
         ],
+        "x-idempotent-by": "reference",
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
