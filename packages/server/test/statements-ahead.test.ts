@@ -103,13 +103,7 @@ describe('a transaction begins with its first statement', () => {
   });
 
   test.runIf(process.env.DATABASE_URL)('on PostgreSQL, begin costs no round trip of its own, and an empty transaction sends nothing', async () => {
-    const sent: string[] = [];
-    const send = pg.Client.prototype.query;
-    vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-      const config = args[0] as string | { text?: string };
-      sent.push(typeof config === 'string' ? config : String(config.text));
-      return (send as (...rest: unknown[]) => unknown).apply(this, args) as never;
-    });
+    const sent = recordSent();
     prepareStatement('test_note', 'select "body" from "notes" where "id" = $1');
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('notes').values({ id: 5, body: 'five' }).execute();
