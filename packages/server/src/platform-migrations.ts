@@ -2,7 +2,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
 import { deletedAccountsListedAtMigration, deletedAccountsMigration } from './deleted-accounts.js';
 import { eventsMigration } from './events/migrations.js';
 import { scheduledJobsMigration } from './jobs/migration.js';
-import { processesMigration } from './processes/migration.js';
+import { processesMigration, processLeaseCheckMigration } from './processes/migration.js';
 import { rateLimitMigration } from './rate-limit.js';
 
 /** The schema the runtime itself owns (outbox, offsets, idempotency records, settings, processes, scheduled jobs). */
@@ -64,4 +64,5 @@ export const platformMigrations: Record<string, Migration> = {
   '0006_deleted_accounts': deletedAccountsMigration,
   '0007_idempotency_leases': idempotencyLeases,
   '0008_deleted_accounts_listed_at': deletedAccountsListedAtMigration,
+  '0009_process_lease_check': processLeaseCheckMigration,
 };

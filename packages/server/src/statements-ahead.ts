@@ -44,6 +44,7 @@ export interface Ahead {
 /** node-postgres' internal Connection, as much of it as sending a prepared statement needs. */
 interface ExtendedProtocol {
   bind(config: { statement: string; values?: unknown[] }): void;
+  describe(config: { type: 'P'; name: string }): void;
   execute(): void;
 }
 
@@ -72,6 +73,9 @@ class StatementWithAhead extends (pg.Query as unknown as QueryWithPrepare) {
     }
     for (const rider of this.ahead.riders) {
       connection.bind({ statement: rider.name, values: rider.values });
+      // Described, so that rows it answers (nobody reads them) come with their row description and
+      // node-postgres files them as a result of their own instead of failing to parse them.
+      connection.describe({ type: 'P', name: '' });
       connection.execute();
     }
     super.prepare(connection);

@@ -1,4 +1,5 @@
 import { TokoBapakError } from '@tokobapak/sdk';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defineErrors } from '../src/errors.js';
 import { createServer, definePlugin, defineProcess, type PluginContext, type ProcessDefinition, type TokoBapakServer } from '../src/index.js';
@@ -130,6 +131,26 @@ const togetherFailing = defineProcess<unknown, null>({
   ],
 });
 
+// A local step whose transaction writes a mark, then waits: a server that stalls there past its
+// lease must find its transaction refused at the commit, its mark gone.
+const localTakeover = defineProcess<unknown, null>({
+  name: 'local-takeover',
+  steps: [
+    step('a'),
+    {
+      id: 'b',
+      local: true,
+      async action(ctx) {
+        log.push(`${ctx.key}:b${ctx.resumed ? ' (resumed)' : ''}`);
+        await ctx.transaction(async (tx) => {
+          await sql`insert into local_marks (key, run) values (${ctx.key}, ${ctx.resumed ? 'resumed' : 'first'})`.execute(tx.db);
+          await gate(`${ctx.key}:b${ctx.resumed ? ' (resumed)' : ''}`);
+        });
+      },
+    },
+  ],
+});
+
 let context: PluginContext<unknown>;
 const shopPlugin = () =>
   definePlugin({
@@ -152,6 +173,7 @@ const shopPlugin = () =>
       aheadProcess,
       aheadFailingA,
       aheadFailingB,
+      localTakeover,
     ] as Array<ProcessDefinition<unknown, never, never>>,
     async onStart(ctx) {
       context = ctx;
@@ -450,6 +472,33 @@ describe('a process whose server stalls past its lease', () => {
     expect(stepsOf('stall')).toEqual(['a', 'b', 'b (resumed)', 'c']);
     expect(await context.processes.get('stall')).toMatchObject({ status: 'succeeded', steps: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] });
   });
+
+  // PostgreSQL only: PGlite has one connection, which the stalled transaction holds.
+  test.skipIf(!process.env.DATABASE_URL)(
+    'stalled inside a local step past its lease, its transaction is refused at the commit and leaves nothing behind',
+    async () => {
+      await sql`create table if not exists local_marks (key text not null, run text not null)`.execute(server.database.db);
+      const stalled = context.processes.start(localTakeover, { key: 'local-lost', input: null });
+      await waitUntil(() => gates.has('local-lost:b'));
+      const releaseStalled = gates.get('local-lost:b') as () => void;
+      gates.delete('local-lost:b');
+
+      advance(31_000);
+      const recovering = others[0]?.server.processes.recover();
+      await waitUntil(() => gates.has('local-lost:b (resumed)'));
+      gates.get('local-lost:b (resumed)')?.();
+      expect(await recovering).toBe(1);
+      expect(await context.processes.get('local-lost')).toMatchObject({ status: 'succeeded' });
+
+      // The stalled server's transaction goes on to its save, which finds the process taken.
+      releaseStalled();
+      await stalled;
+      expect(stepsOf('local-lost')).toEqual(['a', 'b', 'b (resumed)']);
+      const marks = await sql<{ run: string }>`select run from local_marks where key = 'local-lost'`.execute(server.database.db);
+      expect(marks.rows).toEqual([{ run: 'resumed' }]);
+      expect(await context.processes.get('local-lost')).toMatchObject({ status: 'succeeded', steps: [{ id: 'a' }, { id: 'b' }] });
+    },
+  );
 
   test('cut short between two announced steps (a returned, b under way, neither written since), it is undone from what both declared', async () => {
     const stalled = context.processes.start(aheadProcess, { key: 'ahead-crash', input: null });

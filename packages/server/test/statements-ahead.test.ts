@@ -247,6 +247,25 @@ describe('a statement whose answer nobody reads rides along with the next one', 
     ]);
   });
 
+  test('a rider that answers rows (nobody reads them) rides along all the same', async () => {
+    const insertReturning = 'insert into notes (id, body) values ($1, $2) returning id, body';
+    mayRideAlong(insertReturning);
+    prepareStatement('test_rider_rows', insertReturning);
+    const rideReturning = (kysely: Kysely<Tables>, id: number) =>
+      sql`insert into notes (id, body) values (${id}, ${'rows'}) returning id, body`.execute(kysely);
+    await db.connection().execute(async (conn) => {
+      await rideReturning(conn, 100);
+      const sent = recordSent();
+      const read = await conn.transaction().execute(async (trx) => {
+        await rideReturning(trx, 101);
+        await rideReturning(trx, 102);
+        return trx.selectFrom('notes').select('id').where('id', '>=', 100).orderBy('id').execute();
+      });
+      expect(read).toEqual([{ id: 100 }, { id: 101 }, { id: 102 }]);
+      if (onPostgres) expect(sent).toEqual(['select "id" from "notes" where "id" >= $1 order by "id"', 'commit']);
+    });
+  });
+
   test('outside a transaction a rider is sent at once', async () => {
     await onOneConnection(async (conn) => {
       const sent = recordSent();

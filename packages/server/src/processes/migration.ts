@@ -38,3 +38,32 @@ export const processesMigration: Migration = {
     await db.schema.withSchema('tokobapak').dropTable('processes').ifExists().execute();
   },
 };
+
+/**
+ * `tokobapak.process_lease_held(saved, id)`: raises {@link LEASE_LOST_CODE} when a write of a
+ * process matched no row (its server no longer holds it). A save inside a `local` step's transaction
+ * calls it on its own update, so that a lost lease fails the transaction without the runner reading
+ * the update's answer: the save can then ride along with the `commit` (statements-ahead.ts).
+ */
+export const processLeaseCheckMigration: Migration = {
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the live schema
+  async up(db: Kysely<any>) {
+    await sql`
+      create function tokobapak.process_lease_held(saved bigint, process_id text) returns void
+      language plpgsql as $$
+      begin
+        if saved = 0 then
+          raise exception 'process % was taken over by another server', process_id using errcode = '${sql.raw(LEASE_LOST_CODE)}';
+        end if;
+      end
+      $$
+    `.execute(db);
+  },
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  async down(db: Kysely<any>) {
+    await sql`drop function if exists tokobapak.process_lease_held(bigint, text)`.execute(db);
+  },
+};
+
+/** The SQLSTATE of a write of a process whose lease another server took (`process_lease_held`). */
+export const LEASE_LOST_CODE = 'TB409';

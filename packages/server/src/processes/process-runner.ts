@@ -3,7 +3,7 @@ import { exponentialBackoff } from '../events/backoff.js';
 import type { PluginContext } from '../plugin.js';
 import { isRefusal } from '../service-absence.js';
 import { killSwitch } from './kill-switch.js';
-import { type ProgressPatch, type StoredProcess, saveProgress } from './process-store.js';
+import { isLeaseLost, type ProgressPatch, type StoredProcess, saveProgress, saveProgressOrFail } from './process-store.js';
 import type { AnyProcessDefinition, ProcessState, StepContext, StepRecord } from './types.js';
 
 /** What driving a process needs from its server. */
@@ -125,7 +125,11 @@ export async function driveProcess(
   const save = async (patch: Partial<ProgressPatch> = {}, via: RunnerDeps['db'] = deps.db) => {
     const now = clock.now();
     const full: ProgressPatch = { status: state.status, steps: state.steps, leaseUntil: new Date(now.getTime() + deps.leaseMs), now, ...patch };
-    if (!(await saveProgress(via, state.id, deps.owner, full))) throw new LeaseLost(`process ${state.id} was taken over by another server`);
+    if (via !== deps.db) {
+      // Inside a `local` step's transaction: a lost lease fails the statement, and so the
+      // transaction, without this run reading its answer (it rides along with the commit).
+      await saveProgressOrFail(via, state.id, deps.owner, full);
+    } else if (!(await saveProgress(via, state.id, deps.owner, full))) throw new LeaseLost(`process ${state.id} was taken over by another server`);
     state.updatedAt = now;
     if (full.finishedAt) state.finishedAt = full.finishedAt;
   };
@@ -235,6 +239,8 @@ export async function driveProcess(
         output = await step.action(stepCtx);
       } catch (error) {
         if (error instanceof LeaseLost) throw error;
+        // A `local` step's transaction refused by its own save: the process was taken over.
+        if (isLeaseLost(error)) throw new LeaseLost(`process ${state.id} was taken over by another server`);
         cause = error;
         const refusal = isRefusal(error);
         state.steps[position] = {

@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import { executeRiding } from '../statements-ahead.js';
+import { LEASE_LOST_CODE } from './migration.js';
 import type { ProcessState, ProcessStatus, StepRecord } from './types.js';
 
 // The statements behind durable processes, on `tokobapak.processes`. Every write after the insert
@@ -100,7 +102,29 @@ export interface ProgressPatch {
 
 /** Stores a move of a process that `owner` holds; false when `owner` no longer holds it. */
 export async function saveProgress(db: Db, id: string, owner: string, patch: ProgressPatch): Promise<boolean> {
-  const result = await sql`
+  const result = await sql`${progressUpdate(id, owner, patch)} returning id`.execute(db);
+  return result.rows.length === 1;
+}
+
+/**
+ * Stores a move of a process that `owner` holds, inside a transaction that must fail if `owner` no
+ * longer holds it: the statement itself raises {@link LEASE_LOST_CODE} then (`process_lease_held`),
+ * so nobody reads its answer and it rides along with the transaction's `commit` (executeRiding).
+ */
+export async function saveProgressOrFail(db: Db, id: string, owner: string, patch: ProgressPatch): Promise<void> {
+  await executeRiding(
+    db,
+    sql`with saved as (${progressUpdate(id, owner, patch)} returning 1) select tokobapak.process_lease_held((select count(*) from saved), ${id})`,
+  );
+}
+
+/** Whether `error` is a save's refusal by {@link saveProgressOrFail}: the process was taken over. */
+export function isLeaseLost(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === LEASE_LOST_CODE;
+}
+
+function progressUpdate(id: string, owner: string, patch: ProgressPatch) {
+  return sql`
     update tokobapak.processes set
       status = ${patch.status},
       steps = ${json(patch.steps)},
@@ -109,10 +133,7 @@ export async function saveProgress(db: Db, id: string, owner: string, patch: Pro
       lease_until = ${patch.leaseUntil},
       ${patch.finishedAt ? sql`finished_at = ${patch.finishedAt}, lease_owner = null,` : sql``}
       updated_at = ${patch.now}
-    where id = ${id} and lease_owner = ${owner}
-    returning id
-  `.execute(db);
-  return result.rows.length === 1;
+    where id = ${id} and lease_owner = ${owner}`;
 }
 
 /** Extends the leases `owner` holds on these processes. */
