@@ -354,7 +354,15 @@ export async function createServer(config: ServerConfig): Promise<TokoBapakServe
         await maintenance?.stop();
         await scheduler.stop();
         await relay?.stop();
-        await app.close();
+        // Closing stops new connections and closes the idle ones once; a held read answered by the
+        // abort above finishes its response after that, and its keep-alive connection would then
+        // hold the close until the client's keep-alive timeout. Idle ones are closed until it is done.
+        const closeIdle = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(closeIdle);
+        }
         await deletedAccounts.stop();
         // Sockets are closed, but a handler whose client hung up may still be working: let it finish.
         await inFlight.drained(10_000);
