@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { type Descriptions, NamedQuery } from './row-descriptions.js';
 import { BEGIN_STATEMENT, boundValues, COMMIT_STATEMENT, canCarry, HELD, type Rider, ridesAlong, sendWithAhead, UNSENT } from './statements-ahead.js';
 
 // SQL texts that hot read paths asked to run as named prepared statements, by text. Looked up on
@@ -91,6 +92,8 @@ export class PreparingClient extends pg.Client {
   private inTransaction = false;
   /** Riders held for the next statement of the open transaction, in order. */
   private riders: Rider[] = [];
+  /** What this connection's named statements answer, built once per statement (see {@link Descriptions}). */
+  private readonly descriptions: Descriptions = new Map();
 
   // biome-ignore lint/suspicious/noExplicitAny: node-postgres' query() has a dozen overloads; this forwards them all
   override query(config: any, values?: any, callback?: any): any {
@@ -150,7 +153,7 @@ export class PreparingClient extends pg.Client {
     const ahead = { begin: this.beginPending, riders: this.riders };
     this.beginPending = false;
     this.riders = [];
-    const sent = sendWithAhead((query) => super.query(query), text, values, name, ahead);
+    const sent = sendWithAhead((query) => super.query(query), text, values, name, ahead, this.descriptions);
     return name ? sent.catch((error: unknown) => Promise.reject(forgotten(original, error))) : sent;
   }
 
@@ -165,7 +168,9 @@ export class PreparingClient extends pg.Client {
     }
     for (const rider of riders) {
       const next = new Promise((resolve, reject) => {
-        super.query(namedQuery(rider.name, this.parsedText(rider.name), rider.values, (error, result) => (error ? reject(error) : resolve(result))));
+        super.query(
+          namedQuery(rider.name, this.parsedText(rider.name), rider.values, this.descriptions, (error, result) => (error ? reject(error) : resolve(result))),
+        );
       });
       sent = sent.then(() => next);
       // Its failure is the chain's; node-postgres sends each in order whether or not the one before failed.
@@ -178,11 +183,11 @@ export class PreparingClient extends pg.Client {
   private send(config: any, values: any, callback: any, name: string | undefined): any {
     if (!name) return super.query(config, values, callback);
     if (callback) {
-      super.query(namedQuery(name, config, values, (error, result) => callback(error && forgotten(config, error), result)));
+      super.query(namedQuery(name, config, values, this.descriptions, (error, result) => callback(error && forgotten(config, error), result)));
       return undefined;
     }
     return new Promise((resolve, reject) => {
-      super.query(namedQuery(name, config, values, (error, result) => (error ? reject(forgotten(config, error)) : resolve(result))));
+      super.query(namedQuery(name, config, values, this.descriptions, (error, result) => (error ? reject(forgotten(config, error)) : resolve(result))));
     });
   }
 
@@ -214,8 +219,15 @@ const COMMIT = 'commit';
  * property descriptor on every query: about 2% of the server's CPU under the checkout bench, for
  * the same three fields.
  */
-function namedQuery(name: string, text: string, values: unknown[], callback: (error: Error | null | undefined, result: unknown) => void): pg.Query {
-  const query = new pg.Query(text, values, callback) as pg.Query & { name?: string };
+function namedQuery(
+  name: string,
+  text: string,
+  values: unknown[],
+  descriptions: Descriptions,
+  callback: (error: Error | null | undefined, result: unknown) => void,
+): pg.Query {
+  const query = new NamedQuery(text, values, callback);
   query.name = name;
+  query.descriptions = descriptions;
   return query;
 }

@@ -2,6 +2,7 @@ import type { Compilable, Kysely, RawBuilder } from 'kysely';
 import pg from 'pg';
 // node-postgres' own mapping of a JS value to the text it binds (dates, buffers, JSON …).
 import { prepareValue } from 'pg/lib/utils.js';
+import { type Descriptions, handleRowDescription } from './row-descriptions.js';
 
 /**
  * The name `begin` is prepared under on each connection. A prepared `begin` needs no Parse message
@@ -65,6 +66,12 @@ type QueryWithPrepare = new (
  */
 class StatementWithAhead extends (pg.Query as unknown as QueryWithPrepare) {
   ahead: Ahead = { begin: false, riders: [] };
+  descriptions: Descriptions | undefined;
+
+  handleRowDescription(message: { fields: Parameters<typeof handleRowDescription>[1] }): void {
+    // A rider's rows come first when it answers any: only a description with none ahead is surely the statement's own.
+    handleRowDescription(this as never, message.fields, this.descriptions, this.ahead.riders.length === 0);
+  }
 
   override prepare(connection: ExtendedProtocol): void {
     if (this.ahead.begin) {
@@ -90,6 +97,7 @@ export function sendWithAhead(
   values: unknown[],
   name: string | undefined,
   ahead: Ahead,
+  descriptions?: Descriptions,
 ): Promise<pg.QueryResult> {
   return new Promise((resolve, reject) => {
     // Built from the text and named after, as `namedQuery` does: node-postgres copies a config object descriptor by descriptor.
@@ -99,6 +107,7 @@ export function sendWithAhead(
     });
     if (name) query.name = name;
     query.ahead = ahead;
+    query.descriptions = descriptions;
     send(query);
   });
 }
