@@ -117,7 +117,8 @@ export class InProcessCalls {
     }
     // Behind a trusted proxy the address would come from this header: the HTTP path works that out.
     if (headers['x-forwarded-for'] !== undefined) return undefined;
-    if (descriptor.idempotent && !route.idempotentBy) headers['idempotency-key'] = args.idempotencyKey ?? randomUUID();
+    // An operation idempotent by a body field (`x-idempotent-by`) needs no key in process (see `run`); one the caller gives is kept as over HTTP.
+    if (descriptor.idempotent && (!route.idempotentBy || args.idempotencyKey !== undefined)) headers['idempotency-key'] = args.idempotencyKey ?? randomUUID();
     if (args.body !== undefined) headers['content-type'] = 'application/json';
     return this.deps.inFlight.track(() => this.run(entry, compiled, { params, query, headers, body }));
   };
@@ -151,9 +152,10 @@ export class InProcessCalls {
         body: request.body,
       };
       // An operation idempotent by a body field (`x-idempotent-by`) is keyed by it: called by a
-      // service loaded here it needs no record of its own (two statements), the operation answering
-      // a repeat and refusing a conflicting one. Over HTTP the header's record stays the contract.
-      const key = route.idempotent && !route.idempotentBy ? request.headers['idempotency-key'] : undefined;
+      // service loaded here without a key it needs no record of its own (two statements), the
+      // operation answering a repeat and refusing a conflicting one. A key the caller gives is
+      // recorded and replayed as over HTTP, where the header's record stays the contract.
+      const key = route.idempotent ? request.headers['idempotency-key'] : undefined;
       const { reply } = await runOperation(entry.bound, input, context, key, this.deps);
       return this.answer(entry, compiled, reply.status, reply.body, reply.headers);
     } catch (error) {

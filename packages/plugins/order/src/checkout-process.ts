@@ -200,8 +200,8 @@ interface CreatedPayment {
 type StepCtx = Parameters<ProcessDefinition<OrderDatabase, CheckoutRequest, CheckoutMemo>['steps'][number]['action']>[0];
 
 function createPayment(ctx: StepCtx, amount: number, currency: string, settings: OrderSettings) {
+  // No idempotency key: the payment is idempotent by its reference, the checkout's id (`x-idempotent-by`), so a retry finds it without a record.
   return ctx.clients.payment.createPayment({
-    idempotencyKey: `checkout:${ctx.input.checkoutId}`,
     body: {
       reference: ctx.input.checkoutId,
       amount: { amount, currency },

@@ -7,8 +7,9 @@ import { paymentPlugin } from '../src/index.js';
 import { countRows, orderService, paymentInput, person, SANDBOX_SECRET } from './support.js';
 
 // `createPayment` is idempotent by its `reference` (`x-idempotent-by`): a service loaded in the same
-// server that calls it in process makes no idempotency record, the reference being its key, while
-// a client over HTTP keeps the `Idempotency-Key` contract. Either way money moves once.
+// server that calls it in process without a key makes no idempotency record, the reference being
+// its key, while a key it gives, and a client's over HTTP, keep the `Idempotency-Key` contract.
+// Either way money moves once.
 
 let server: TestServer;
 let caller: PluginContext<unknown>;
@@ -35,6 +36,12 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Every idempotency record kept. */
+async function allRecords(): Promise<number> {
+  const result = await sql<{ n: number }>`select count(*)::int as n from tokobapak.idempotency_keys`.execute(server.database.db);
+  return result.rows[0]?.n ?? 0;
+}
+
 /** The idempotency records kept under `key`, whoever's. */
 async function records(key: string): Promise<number> {
   const result = await sql<{ n: number }>`select count(*)::int as n from tokobapak.idempotency_keys where key = ${key}`.execute(server.database.db);
@@ -42,15 +49,26 @@ async function records(key: string): Promise<number> {
 }
 
 describe('createPayment called in process by another service', () => {
-  test('ten concurrent calls with one reference and one key make one payment and one charge, every call answered, nothing recorded under the key', async () => {
+  test('ten concurrent calls with one reference and no key make one payment and one charge, every call answered, nothing recorded', async () => {
     const input = paymentInput(person(server).userId);
-    const key = randomUUID();
-    const answers = await Promise.all(Array.from({ length: 10 }, () => caller.clients.payment.createPayment({ body: input, idempotencyKey: key })));
+    const before = await allRecords();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => caller.clients.payment.createPayment({ body: input })));
     expect(new Set(answers.map((payment) => payment.id)).size).toBe(1);
     expect(answers.every((payment) => payment.instructions?.vaNumber === answers[0]?.instructions?.vaNumber)).toBe(true);
     expect(await countRows(server, 'payments', 'reference', input.reference)).toBe(1);
     expect(await countRows(server, 'sandbox_transactions', 'order_id', answers[0]?.id ?? '')).toBe(1);
-    expect(await records(key)).toBe(0);
+    expect(await allRecords()).toBe(before);
+  });
+
+  test('a key the caller gives is kept as over HTTP: recorded, replayed, and refused for another reference', async () => {
+    const input = paymentInput(person(server).userId);
+    const key = randomUUID();
+    const first = await caller.clients.payment.createPayment({ body: input, idempotencyKey: key });
+    expect(await records(key)).toBe(1);
+    expect(await caller.clients.payment.createPayment({ body: input, idempotencyKey: key })).toEqual(first);
+    const other = paymentInput(person(server).userId);
+    await expectProblem(caller.clients.payment.createPayment({ body: other, idempotencyKey: key }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(await countRows(server, 'payments', 'reference', other.reference)).toBe(0);
   });
 
   test('the reference with another amount, customer or method is refused as a conflict', async () => {
