@@ -1,6 +1,6 @@
 import type { PluginContext } from '@tokobapak/server';
 import { sql } from 'kysely';
-import { SETTLEMENT_COLUMNS, type SettlementView } from './checkout-store.js';
+import { SETTLEMENT_COLUMNS, type SettlementMemo, type SettlementView } from './checkout-store.js';
 import { wakeCheckoutReads } from './checkout-waits.js';
 import type { CheckoutStatus, OrderDatabase } from './database.js';
 import type { OrderEvents } from './generated/manifest.js';
@@ -85,13 +85,15 @@ export async function driveCheckout(
   known?: SettlementView,
 ): Promise<void> {
   const definition = checkout.status === 'paid' ? settleProcess : releaseProcess;
+  const memo: SettlementMemo = known ? { checkout: known } : {};
   const run = await ctx.processes.start(definition, {
     key: `${definition.name}:${checkout.id}:${checkout.attempts}`,
     input: { checkoutId: checkout.id },
-    transient: known ? { checkout: known } : {},
+    transient: memo,
   });
-  // Reads waiting for the outcome look again (and wait on, should it still be unfinished).
-  wakeCheckoutReads(checkout.id);
+  // Reads waiting for the outcome answer the checkout as the settling left it, or look again (and
+  // wait on, should it still be unfinished).
+  wakeCheckoutReads(checkout.id, run.status === 'succeeded' ? memo.settled : undefined);
   if (run.status === 'compensated') {
     ctx.log.warn({ checkoutId: checkout.id, error: run.error }, `the ${definition.name} of a checkout failed; it will be tried again`);
     await ctx.db

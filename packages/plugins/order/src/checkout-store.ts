@@ -1,3 +1,4 @@
+import type { OrderComponents } from '@tokobapak/sdk';
 import type { Kysely, Selectable } from 'kysely';
 import type { CheckoutJson } from './checkout-read.js';
 import type { OrderDatabase } from './database.js';
@@ -91,6 +92,8 @@ export type SettlementView = Pick<Selectable<OrderDatabase['checkouts']>, (typeo
  */
 export interface SettlementMemo {
   checkout?: SettlementView;
+  /** The checkout as its settling left it, when a read waiting for it asked (see `confirmOrders`). */
+  settled?: OrderComponents['schemas']['Checkout'];
 }
 
 /** The decided checkout a settling or releasing step works on. */

@@ -19,8 +19,8 @@ export const LONGEST_RECHECK_MS = 4_000;
  */
 export const HELD_READS_PER_CUSTOMER = 10;
 
-/** Reads waiting for a checkout to finish, by checkout id. */
-const waiting = new Map<string, Set<() => void>>();
+/** Reads waiting for a checkout to finish, by checkout id: each is woken with the checkout as it was left, or with nothing (read it again). */
+const waiting = new Map<string, Set<(settled?: Checkout) => void>>();
 /** How many reads each customer holds now. */
 const heldBy = new Map<string, number>();
 
@@ -34,36 +34,44 @@ export function isFinished(checkout: Checkout): boolean {
   return checkout.orders.every((order) => order.status === 'cancelled');
 }
 
+/** Whether a read in this process is waiting for this checkout: its settling then answers it (see `confirmOrders`). */
+export function isAwaited(checkoutId: string): boolean {
+  return waiting.has(checkoutId);
+}
+
 /**
- * Wakes the reads waiting for this checkout, which read it again. Called once its settling or
- * releasing has run, successfully or not (a read that finds it unfinished waits on). The waiting
- * reads are the process's own, whichever server instance in it settled the checkout: a wake is only a
- * cue to read again, so one that reaches a read of another instance costs one read.
+ * Wakes the reads waiting for this checkout. Called once its settling or releasing has run,
+ * successfully or not: with the checkout as a successful settling committed it (`settled`), which
+ * the reads answer, or without, and they read it again (a read that finds it unfinished waits on).
+ * The waiting reads are the process's own, whichever server instance in it settled the checkout: a
+ * wake without the checkout is only a cue to read again, so one that reaches a read of another
+ * instance costs one read.
  */
-export function wakeCheckoutReads(checkoutId: string): void {
+export function wakeCheckoutReads(checkoutId: string, settled?: Checkout): void {
   const wakers = waiting.get(checkoutId);
   if (!wakers) return;
   waiting.delete(checkoutId);
-  for (const wake of wakers) wake();
+  for (const wake of wakers) wake(settled);
 }
 
-/** Resolves when the checkout is woken, after `ms`, or when `signal` aborts, whichever comes first. */
-function nextWake(checkoutId: string, ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves when the checkout is woken (with it, if the waker had it), after `ms`, or when `signal` aborts, whichever comes first. */
+function nextWake(checkoutId: string, ms: number, signal: AbortSignal): Promise<Checkout | undefined> {
   return new Promise((resolve) => {
     let wakers = waiting.get(checkoutId);
     if (!wakers) {
       wakers = new Set();
       waiting.set(checkoutId, wakers);
     }
-    const done = () => {
+    const done = (settled?: Checkout) => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      signal.removeEventListener('abort', aborted);
       const set = waiting.get(checkoutId);
       if (set?.delete(done) && set.size === 0) waiting.delete(checkoutId);
-      resolve();
+      resolve(settled);
     };
+    const aborted = () => done();
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    signal.addEventListener('abort', aborted, { once: true });
     wakers.add(done);
   });
 }
@@ -90,9 +98,10 @@ export async function readWhenFinished(
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0 || signal.aborted) return checkout;
-      await nextWake(checkoutId, Math.min(left, recheck), signal);
+      const settled = await nextWake(checkoutId, Math.min(left, recheck), signal);
       recheck = Math.min(recheck * 2, LONGEST_RECHECK_MS);
-      checkout = await read();
+      // The checkout as its settling committed it is what a read would answer now; this read already found it the customer's.
+      checkout = settled && isFinished(settled) ? settled : await read();
       if (isFinished(checkout)) return checkout;
     }
   } finally {

@@ -226,35 +226,6 @@ function lineRows(order: PlacedOrder): LineInsert[] {
 }
 
 /**
- * The checkout's orders waiting for payment become `paid`, each publishing `order.confirmed`, and
- * the checkout is `settled_at` now: one statement (see {@link moveOrders}) and the events. Each
- * event lists the orders confirmed with it (`checkoutOrderIds`), so that a consumer keeping a fact
- * per customer (the promotion service's first order) writes it once per checkout, not per store.
- */
-export async function confirmOrders(tx: Tx, checkoutId: string, now: Date): Promise<void> {
-  const orders = await moveOrders(
-    tx,
-    { checkoutId, from: 'pending_payment' },
-    { status: 'paid', by: 'system', note: null, now, checkout: { settled_at: now, updated_at: now } },
-  );
-  const checkoutOrderIds = orders.map((order) => order.id);
-  await tx.publishMany(
-    orders.map((order) => ({
-      type: eventTypes.order.confirmed,
-      subject: order.id,
-      data: {
-        orderId: order.id,
-        checkoutId,
-        customerId: order.customer_id,
-        storeId: order.store_id,
-        total: { amount: Number(order.total), currency: order.currency },
-        checkoutOrderIds,
-      },
-    })),
-  );
-}
-
-/**
  * The checkout's orders waiting for payment are cancelled (the checkout was given up), each
  * publishing `order.cancelled`, and the checkout is `released_at` now: one statement and the events.
  */

@@ -1,9 +1,11 @@
 import { defineProcess, isRefusal } from '@tokobapak/server';
 import { type SettlementMemo, settlingCheckout } from './checkout-store.js';
+import { isAwaited } from './checkout-waits.js';
+import { confirmOrders } from './confirmation.js';
 import type { OrderDatabase } from './database.js';
 import { typed } from './order-desk.js';
 import { cancelPayment } from './payment-undo.js';
-import { cancelUnpaidOrders, confirmOrders } from './placement.js';
+import { cancelUnpaidOrders } from './placement.js';
 import { releasePromotionsStep } from './release-promotions-step.js';
 import { commitPromotionsStep } from './settle-promotions-step.js';
 
@@ -52,7 +54,10 @@ export const settleProcess = defineProcess<OrderDatabase, SettlementInput, Settl
       local: true,
       async action(ctx) {
         const now = ctx.clock.now();
-        await ctx.transaction((tx) => confirmOrders(typed(tx), ctx.input.checkoutId, now));
+        const checkoutId = ctx.input.checkoutId;
+        // A shopper's read waiting for this checkout here is answered with what the confirmation answers (after the commit, by the driver).
+        const settled = await ctx.transaction((tx) => confirmOrders(typed(tx), checkoutId, now, isAwaited(checkoutId)));
+        if (ctx.transient && settled) ctx.transient.settled = settled;
       },
     },
   ],

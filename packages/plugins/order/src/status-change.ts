@@ -55,7 +55,7 @@ export async function moveOrders(tx: Tx, which: MovingOrders, change: StatusChan
 }
 
 /** A move with every value given (or a placeholder standing for it): the orders by id or a checkout's in a status. */
-interface Move {
+export interface Move {
   orderIds?: unknown[];
   checkoutId?: unknown;
   from?: unknown;
@@ -72,18 +72,22 @@ function moveOf(which: MovingOrders, change: StatusChange, set: Record<string, u
   return { ...which, status, by, note, now, set, checkout };
 }
 
-/** The moving statement (above); the checkout's columns are written with a checkout's orders only. */
-function movingStatement(db: Kysely<OrderDatabase>, move: Move) {
-  const moving = db
+/**
+ * The two parts every move begins with: `moved`, the orders moved (the columns the events need, or
+ * `whole` rows), and `recorded`, their history rows (their ids, or `whole` rows).
+ */
+export function movingParts(db: Kysely<OrderDatabase>, move: Move, whole = false) {
+  return db
     .with('moved', (db) => {
       const update = db.updateTable('orders').set({ ...move.set, status: move.status, updated_at: move.now } as never);
       const chosen = move.orderIds
         ? update.where('id', 'in', move.orderIds as string[])
         : update.where('checkout_id', '=', move.checkoutId as string).where('status', '=', move.from as OrderStatus);
-      return chosen.returning(['id', 'customer_id', 'store_id', 'total', 'currency']);
+      // Typed as the narrow answer either way: a statement that asks for whole rows reads them as whole rows.
+      return whole ? (chosen.returningAll() as never) : chosen.returning(MOVED_COLUMNS);
     })
-    .with('recorded', (db) =>
-      db
+    .with('recorded', (db) => {
+      const insert = db
         .insertInto('order_status_history')
         .columns(['order_id', 'status', 'actor', 'note', 'at'])
         .expression((eb) =>
@@ -97,9 +101,17 @@ function movingStatement(db: Kysely<OrderDatabase>, move: Move) {
               eb.cast<Date>(eb.val(move.now), 'timestamptz').as('at'),
             ])
             .orderBy('moved.id'),
-        )
-        .returning('order_status_history.id'),
-    );
+        );
+      return whole ? (insert.returningAll() as never) : insert.returning('order_status_history.id');
+    });
+}
+
+/** The columns of a moved order its events say (`MovedOrder`). */
+const MOVED_COLUMNS = ['id', 'customer_id', 'store_id', 'total', 'currency'] as const;
+
+/** The moving statement (above); the checkout's columns are written with a checkout's orders only. */
+function movingStatement(db: Kysely<OrderDatabase>, move: Move) {
+  const moving = movingParts(db, move);
   const statement =
     move.checkoutId !== undefined && Object.keys(move.checkout).length > 0
       ? moving.with('stamped', (db) =>

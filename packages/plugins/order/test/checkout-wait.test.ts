@@ -38,6 +38,25 @@ describe('reading a checkout with waitSeconds', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  test('a read waiting for a checkout of two stores answers it paid as a read right after does: orders, lines and histories', async () => {
+    const first = await productOf(server, { price: 45_000, stock: 5 });
+    const second = await productOf(server, { price: 12_500, stock: 5 });
+    const buyer = await shopper(server, [
+      { variantId: first.variantId, quantity: 2 },
+      { variantId: second.variantId, quantity: 1 },
+    ]);
+    const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+    const waiting = buyer.client.order.getCheckout({ params: { checkoutId: checkout.id }, query: { waitSeconds: 15 } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await buyer.client.payment.simulatePayment({ params: { paymentId: checkout.payment?.id as string }, body: { outcome: 'paid' } });
+    const answered = await waiting;
+    expect(answered.orders.map((order) => [order.status, order.history.map((entry) => entry.status)])).toEqual([
+      ['paid', ['pending_payment', 'paid']],
+      ['paid', ['pending_payment', 'paid']],
+    ]);
+    expect(answered).toEqual(await buyer.client.order.getCheckout({ params: { checkoutId: checkout.id } }));
+  });
+
   test('a failed payment answers the waiting read with the orders cancelled', async () => {
     const { buyer, checkout, paymentId } = await awaitingCheckout(server);
     const waiting = buyer.client.order.getCheckout({ params: { checkoutId: checkout.id }, query: { waitSeconds: 15 } });

@@ -2,9 +2,10 @@ import type { TokoBapakClient } from '@tokobapak/sdk';
 import { newId, type Plugin, type TxContext } from '@tokobapak/server';
 import { contextPlugin, TEST_ADDRESS, type TestServer } from '@tokobapak/server/testing';
 import type { Kysely, KyselyPlugin } from 'kysely';
+import { confirmOrders } from '../src/confirmation.js';
 import type { OrderDatabase } from '../src/database.js';
 import type { OrderEvents } from '../src/generated/manifest.js';
-import { confirmOrders, type PlacedLine, placeOrders } from '../src/placement.js';
+import { type PlacedLine, placeOrders } from '../src/placement.js';
 
 /** A signed-in customer (a signed access token: the runtime checks only the signature). */
 export function customerClient(server: TestServer, userId: string = newId('usr')): { userId: string; client: TokoBapakClient } {
