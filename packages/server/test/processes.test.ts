@@ -151,6 +151,33 @@ const localTakeover = defineProcess<unknown, null>({
   ],
 });
 
+// A step, then a local step that waits before its transaction (on PGlite, the one connection stays
+// free to read the stored state). When `a` declares `uncertain`, its `started` record is stored
+// before it acts, so its outcome goes with b's transaction instead of a write of its own.
+const handOff = (name: string, a: { uncertain: boolean; recovery?: 'resume' | 'compensate'; refuse?: boolean }) =>
+  defineProcess<unknown, null>({
+    name,
+    steps: [
+      { ...step('a'), ...(a.uncertain ? { uncertain: () => ({ did: 'maybe a' }) } : {}), ...(a.recovery ? { recovery: a.recovery } : {}) },
+      {
+        id: 'b',
+        local: true,
+        recovery: 'resume',
+        async action(ctx) {
+          log.push(`${ctx.key}:b${ctx.resumed ? ' (resumed)' : ''}`);
+          if (!ctx.resumed) await gate(`${ctx.key}:b`);
+          await ctx.transaction(async () => {
+            if (a.refuse) throw errors.SHOP_SOLD_OUT();
+          });
+        },
+      },
+    ],
+  });
+const handOffUndone = handOff('hand-off-undone', { uncertain: true, recovery: 'compensate' });
+const handOffRerun = handOff('hand-off-rerun', { uncertain: true, recovery: 'resume' });
+const handOffPlain = handOff('hand-off-plain', { uncertain: false });
+const handOffRefused = handOff('hand-off-refused', { uncertain: true, recovery: 'compensate', refuse: true });
+
 let context: PluginContext<unknown>;
 const shopPlugin = () =>
   definePlugin({
@@ -174,6 +201,10 @@ const shopPlugin = () =>
       aheadFailingA,
       aheadFailingB,
       localTakeover,
+      handOffUndone,
+      handOffRerun,
+      handOffPlain,
+      handOffRefused,
     ] as Array<ProcessDefinition<unknown, never, never>>,
     async onStart(ctx) {
       context = ctx;
@@ -293,6 +324,40 @@ test('a repeatable step is stored with the next write, and a local step in its o
     ['d', 'done'],
   ]);
   expect(run).toMatchObject({ status: 'succeeded', steps: stored?.steps });
+});
+
+test("a step whose started record is stored has its outcome written in the next local step's transaction, not on its own", async () => {
+  const pending = context.processes.start(handOffUndone, { key: 'hand-off', input: null });
+  await waitUntil(() => gates.has('hand-off:b'));
+  const beforeB = (await context.processes.get('hand-off'))?.steps;
+  gates.get('hand-off:b')?.();
+  expect(await pending).toMatchObject({ status: 'succeeded' });
+  // a returned, and nothing was written since its `started` record (inserted with the process).
+  expect(beforeB).toEqual([{ id: 'a', status: 'started', uncertain: { did: 'maybe a' } }]);
+  expect((await context.processes.get('hand-off'))?.steps).toEqual([
+    { id: 'a', status: 'done', output: { did: 'a' } },
+    { id: 'b', status: 'done' },
+  ]);
+
+  // Without `uncertain` nothing of a was stored before it acted: its outcome is written as it returns.
+  const plain = context.processes.start(handOffPlain, { key: 'hand-off-plain', input: null });
+  await waitUntil(() => gates.has('hand-off-plain:b'));
+  const beforePlainB = (await context.processes.get('hand-off-plain'))?.steps;
+  gates.get('hand-off-plain:b')?.();
+  expect(await plain).toMatchObject({ status: 'succeeded' });
+  expect(beforePlainB).toEqual([{ id: 'a', status: 'done', output: { did: 'a' } }]);
+});
+
+test("a local step's transaction refused: the step before it, never written as done, is undone from what it returned", async () => {
+  const pending = context.processes.start(handOffRefused, { key: 'hand-off-refused', input: null });
+  await waitUntil(() => gates.has('hand-off-refused:b'));
+  gates.get('hand-off-refused:b')?.();
+  expect(await pending).toMatchObject({ status: 'compensated', error: { step: 'b', code: 'SHOP_SOLD_OUT' } });
+  expect(stepsOf('hand-off-refused')).toEqual(['a', 'b', 'undo a']);
+  expect((await context.processes.get('hand-off-refused'))?.steps).toEqual([
+    { id: 'a', status: 'done', output: { did: 'a' }, compensation: { status: 'done', attempts: 1 } },
+    { id: 'b', status: 'failed', error: 'Sold out' },
+  ]);
 });
 
 test('steps undone after a crash are announced together: one write before the first of them, none between them', async () => {
@@ -499,6 +564,48 @@ describe('a process whose server stalls past its lease', () => {
       expect(await context.processes.get('local-lost')).toMatchObject({ status: 'succeeded', steps: [{ id: 'a' }, { id: 'b' }] });
     },
   );
+
+  test('cut short after a step whose outcome waits for the next local step, it is undone as if cut short during that step', async () => {
+    const stalled = context.processes.start(handOffUndone, { key: 'hand-off-undone', input: null });
+    await waitUntil(() => gates.has('hand-off-undone:b'));
+    const releaseStalled = gates.get('hand-off-undone:b') as () => void;
+    gates.delete('hand-off-undone:b');
+
+    advance(31_000);
+    expect(await others[0]?.server.processes.recover()).toBe(1);
+    // a's outcome was never written: it is undone from what it declared, and b never runs.
+    expect(stepsOf('hand-off-undone')).toEqual(['a', 'b', 'undo maybe a']);
+    expect(await context.processes.get('hand-off-undone')).toMatchObject({
+      status: 'compensated',
+      error: { step: 'a', message: 'the server stopped during this step' },
+      steps: [{ id: 'a', status: 'started', uncertain: { did: 'maybe a' }, compensation: { status: 'done' } }],
+    });
+
+    // The stalled server's b reaches its transaction, whose write finds the process taken: nothing commits.
+    releaseStalled();
+    await stalled;
+    expect(stepsOf('hand-off-undone')).toEqual(['a', 'b', 'undo maybe a']);
+    expect(await context.processes.get('hand-off-undone')).toMatchObject({ status: 'compensated' });
+  });
+
+  test('cut short there with a step that resumes, that step runs again, then the local step', async () => {
+    const stalled = context.processes.start(handOffRerun, { key: 'hand-off-rerun', input: null });
+    await waitUntil(() => gates.has('hand-off-rerun:b'));
+    const releaseStalled = gates.get('hand-off-rerun:b') as () => void;
+    gates.delete('hand-off-rerun:b');
+
+    advance(31_000);
+    const recovering = others[0]?.server.processes.recover();
+    await waitUntil(() => gates.has('hand-off-rerun:b'));
+    gates.get('hand-off-rerun:b')?.();
+    expect(await recovering).toBe(1);
+    expect(stepsOf('hand-off-rerun')).toEqual(['a', 'b', 'a (resumed)', 'b']);
+    expect(await context.processes.get('hand-off-rerun')).toMatchObject({ status: 'succeeded', steps: [{ id: 'a', status: 'done' }, { id: 'b' }] });
+
+    releaseStalled();
+    await stalled;
+    expect(stepsOf('hand-off-rerun')).toEqual(['a', 'b', 'a (resumed)', 'b']);
+  });
 
   test('cut short between two announced steps (a returned, b under way, neither written since), it is undone from what both declared', async () => {
     const stalled = context.processes.start(aheadProcess, { key: 'ahead-crash', input: null });

@@ -19,8 +19,9 @@ const PLACEMENT_DEADLINE_MS = 2 * 60_000;
  * from its quote, reserve the stock, reserve the promotion uses, create the payment, place the
  * orders. Each step stores what its compensation needs; a refusal at any step undoes the steps
  * before it (the promotion uses and the stock released, the payment cancelled, the checkout marked
- * failed), and a crash is undone on restart, except at the last step, which is finished (the payment
- * exists and the orders only have to be written).
+ * failed), and a crash is undone on restart, until the orders commit: `create-payment`'s outcome is
+ * written in `place-orders`' transaction (no write of its own, docs/processes.md), so a crash
+ * before that commit finds the payment unrecorded and voids it.
  *
  * The checkout row is written twice: by `open` (and `fix-shipping`), and by `place-orders` with the
  * reservation, redemption and payment the steps between made (their outputs, in the process's
@@ -150,7 +151,9 @@ export function checkoutProcess(settings: OrderSettings): ProcessDefinition<Orde
       },
       {
         id: 'place-orders',
-        // The payment exists: finishing the checkout is better than undoing it.
+        // The payment exists: finishing the checkout is better than undoing it. A crash before its
+        // commit finds `create-payment` unrecorded (its outcome is written here) and is undone; this
+        // holds for a process stored by an earlier version, which recorded the payment on its own.
         recovery: 'resume',
         // The orders and the process's success commit together.
         local: true,

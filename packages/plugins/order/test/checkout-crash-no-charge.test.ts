@@ -12,8 +12,9 @@ import { auditStore, expectConsistent } from './crash-audit.js';
 // record ahead of it, so the restarted store undoes `create-payment` too, not knowing whether it
 // ran: that undoing must void the payment's reference, not create the payment to learn it. Before,
 // it did create it: Midtrans got a charge (then a cancel) for a checkout nobody was paying. A crash
-// after the payment was made cancels that one charge and makes no other; if the customer paid it
-// while the store was down, the undo refunds it in full, once.
+// after the payment was made (and before the orders' transaction, which records it, committed)
+// cancels that one charge and makes no other; if the customer paid it while the store was down, the
+// undo refunds it in full, once.
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/checkout-server.ts', import.meta.url));
 const SERVER_KEY = 'SB-Mid-server-crash-key';
@@ -39,6 +40,8 @@ describe('a checkout cut short by a crash, paid through Midtrans', { timeout: 24
     ['order.checkout.reserve-promotions:after', 0],
     ['order.checkout.create-payment:before', 0],
     ['order.checkout.create-payment:after', 1],
+    // The payment made, its outcome waiting for the orders' transaction, which never came.
+    ['order.checkout.place-orders:before', 1],
   ])('killed at %s: undone on restart with %i charge request at Midtrans, and nothing left live there', async (killAt, charges) => {
     const chargesBefore = midtrans.chargeRequests.length;
     const crashing = await stores.start(killAt);

@@ -8,10 +8,10 @@ import { auditStore, expectConsistent } from './crash-audit.js';
 
 // A checkout cut short by a real crash: the store (inventory, cart, payment, order) runs as a child
 // process that SIGKILLs itself at a named step of the checkout, or of the settling after the
-// payment (TOKOBAPAK_TEST_KILL_AT), then starts again on the same data. Before the payment exists
-// (or while its outcome is unrecorded) the checkout is undone on restart; at its last step it is
-// finished; a settling is finished. Every cart carries a coupon. Either way, once the restarted store
-// is stopped, its tables add up: stock, reservations, coupon redemptions (and the promotion's use
+// payment (TOKOBAPAK_TEST_KILL_AT), then starts again on the same data. Until the orders commit
+// (the payment's outcome is recorded with them, in the same transaction) the checkout is undone on
+// restart; once they have, it is finished; a settling is finished. Every cart carries a coupon.
+// Either way, once the restarted store is stopped, its tables add up: stock, reservations, coupon redemptions (and the promotion's use
 // count), payments, checkouts and orders agree (`crash-audit.ts`). A retry with the
 // idempotency key of the killed request gets the checkout's outcome, not "still in progress".
 
@@ -48,6 +48,8 @@ describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
     ['order.checkout.reserve-promotions:after', 'the coupon use was reserved, the redemption not yet recorded'],
     ['order.checkout.create-payment:before', 'the stock reserved and recorded, no payment yet'],
     ['order.checkout.create-payment:after', 'the payment was created, not yet recorded'],
+    // The payment's outcome is recorded with the orders, in their transaction: until it commits, the checkout is undone.
+    ['order.checkout.place-orders:before', 'the payment exists, the orders not yet written nor the payment recorded'],
   ])('killed at %s (%s): undone on restart; the same key answers the failure, a new one checks out', async (killAt) => {
     const setup = await checkoutUntilKilled(killAt, 2, 2);
 
@@ -72,11 +74,8 @@ describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
     }
   });
 
-  test.each([
-    ['order.checkout.place-orders:before', 'the payment exists, the orders not yet written'],
-    ['order.checkout.place-orders:after', 'the orders written, the answer never sent'],
-  ])('killed at %s (%s): finished on restart, and the same key gets the checkout a normal retry gets', async (killAt) => {
-    const setup = await checkoutUntilKilled(killAt, 3, 1);
+  test('killed at order.checkout.place-orders:after (the orders written, the answer never sent): finished on restart, and the same key gets the checkout a normal retry gets', async () => {
+    const setup = await checkoutUntilKilled('order.checkout.place-orders:after', 3, 1);
 
     const store = await start();
     try {
@@ -99,7 +98,7 @@ describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
     }
   });
 
-  test('ten retries with the killed request’s key, sent at once as the store comes back, make one checkout and one payment', async () => {
+  test('ten retries with the killed request’s key, sent at once as the store comes back, undo the one checkout and its one payment once', async () => {
     const setup = await checkoutUntilKilled('order.checkout.place-orders:before', 3, 1);
 
     const store = await start();
@@ -107,18 +106,17 @@ describe('a checkout cut short by a crash', { timeout: 240_000 }, () => {
       const customer = customerAt(store, setup.userId);
       const answers = await Promise.allSettled(Array.from({ length: 10 }, () => checkout(customer, setup)));
       for (const answer of answers) {
-        // Each gets the checkout, or is told it is still being finished (409, try again).
-        if (answer.status === 'rejected') expect(answer.reason).toMatchObject({ status: 409, code: 'IDEMPOTENCY_IN_PROGRESS' });
+        // Each is told the checkout failed (it was undone), or that it is still being undone (409, try again).
+        expect(answer.status).toBe('rejected');
+        if (answer.status === 'rejected') expect(['ORDER_CHECKOUT_FAILED', 'IDEMPOTENCY_IN_PROGRESS']).toContain(answer.reason?.code);
       }
-      const final = await eventually(() => checkout(customer, setup), 30_000);
-      expect(final).toMatchObject({ status: 'awaiting_payment', payment: { status: 'pending' } });
-      for (const answer of answers) if (answer.status === 'fulfilled') expect(answer.value).toEqual(final);
-      expect(await available(store, setup)).toBe(2);
+      await eventually(() => expectProblem(checkout(customer, setup), 409, 'ORDER_CHECKOUT_FAILED'), 30_000);
+      expect(await available(store, setup)).toBe(3);
     } finally {
       const audit = await stopAndAudit(store, setup);
-      expect(audit.checkouts).toHaveLength(1);
-      expect(audit.payments).toHaveLength(1);
-      expect(audit.orders).toHaveLength(1);
+      expect(audit.checkouts.map((row) => row.status)).toEqual(['failed']);
+      expect(audit.payments.map((row) => row.status)).toEqual(['cancelled']);
+      expect(audit.orders).toEqual([]);
     }
   });
 

@@ -99,7 +99,8 @@ export function announcedAfter(definition: AnyProcessDefinition, head: number, c
  *
  * Writes are saved where a crash needs them: before a step whose outcome may be uncertain (unless
  * its `started` record was written ahead, {@link announcedAfter}), and after a step that is not
- * `repeatable` and is not followed by a step that writes or wrote its own `started` record; a
+ * `repeatable` and is not followed by a step that writes or wrote its own `started` record, nor
+ * (when its own `started` record is stored) by a `local` step ({@link carriedByNext}); a
  * `repeatable` step's record waits for the next write, and a `local` step's goes into its own
  * transaction.
  */
@@ -206,6 +207,9 @@ export async function driveProcess(
       const record: StepRecord = { id: step.id, status: 'started' };
       const ahead = announced.has(position) ? state.steps[position] : undefined;
       announced.delete(position);
+      // Its `started` record is stored before it acts (written ahead, or just below): a crash from
+      // here until the next write recovers as a crash during this step.
+      const startedStored = step.uncertain !== undefined;
       if (step.uncertain) {
         record.uncertain = ahead ? ahead.uncertain : step.uncertain(ctx);
         state.steps[position] = record;
@@ -261,10 +265,7 @@ export async function driveProcess(
         // The last step's outcome and the success are one write (or were, in the step's transaction).
         state.status = 'succeeded';
         if (!stored) await save(outcome.patch);
-      } else if (!stored && !step.repeatable && !definition.steps[position + 1]?.uncertain) {
-        // A next step with an uncertain outcome writes its `started` record before acting, or wrote
-        // it ahead (announced): this outcome goes with that write or the next one, and a crash in
-        // between undoes this step from what it declared.
+      } else if (!stored && !step.repeatable && !carriedByNext(definition.steps[position + 1], startedStored)) {
         await save();
       }
     }
@@ -275,6 +276,20 @@ export async function driveProcess(
     context.log.warn({ processId: state.id }, error.message);
   }
   return { state, cause };
+}
+
+/**
+ * Whether the next step's own write carries the outcome of the step that just returned, so that it
+ * needs no write of its own. A next step with an uncertain outcome writes its `started` record before
+ * acting, or wrote it ahead (announced). A next `local` step writes in its transaction; when the
+ * step that returned had its `started` record stored, a crash before that commit (or a transaction
+ * that never commits) finds that record, and recovers as from a crash during that step: undone from
+ * what it declared, or run again, per its `recovery`. Without that record, such a crash would find
+ * the step never begun and run it again, so its outcome is written at once.
+ */
+function carriedByNext(next: AnyProcessDefinition['steps'][number] | undefined, startedStored: boolean): boolean {
+  if (next?.uncertain) return true;
+  return next?.local === true && startedStored;
 }
 
 /** The steps from `position` on that run together: a run of `concurrent` steps (one step when it is not). */

@@ -62,7 +62,9 @@ export interface ProcessStep<DB, Input, Transient = undefined, Output = unknown,
   /**
    * The action's last act is one `ctx.transaction` (the plugin's own database): the step's outcome,
    * and for the last step the process's success, is written in that transaction, so the step costs
-   * no write of its own and is done exactly when its writes commit. Its output is not kept.
+   * no write of its own and is done exactly when its writes commit. Its output is not kept. The
+   * outcome of the step before it goes in that write too when that step declares `uncertain` (its
+   * `started` record is stored): a crash before the commit recovers as a crash during that step.
    */
   local?: boolean;
   /**
