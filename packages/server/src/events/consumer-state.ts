@@ -41,51 +41,61 @@ export async function readOffset(db: Db, consumer: string, now: Date): Promise<O
 
 /** Where one consumer stands against what is committed, as {@link consumerStandings} reads it. */
 export interface ConsumerStanding {
-  /** Its stored offset; undefined for a consumer seen for the first time (no offset row yet). */
+  /** Its stored offset as read (before a skip); undefined for a consumer seen for the first time (no offset row yet). */
   offset: OutboxPosition | undefined;
   /** Committed events of its types wait after its offset: it needs a delivery. */
   wanted: boolean;
-  /** Committed events of other types only wait after its offset: it can skip to `head` in bulk. */
-  skippable: boolean;
+  /** Only events of other types waited after its offset, and the same statement moved it past them to `head`. */
+  skipped: boolean;
   /** A redelivery of a failed event is due: it needs a retry pass. */
   retryDue: boolean;
 }
 
 /**
  * Every consumer's standing in one statement: whether events of its types wait after its offset,
- * or only events of other types (the last committed event, `head`, is past its offset), and
- * whether a retry of it is due at `now`. Each published event is wanted by a few consumers only;
- * reading this once per poll lets the others pass over it in one shared statement
- * ({@link skipToHead}) instead of a delivery each.
+ * and whether a retry of it is due at `now`. With `skip`, the same statement also moves the offset
+ * of every consumer that has only events of other types waiting up to the last committed event
+ * (`head`): each published event is wanted by a few consumers only, and the others pass over it
+ * together instead of in a delivery each (a transaction and its reads).
  */
 export async function consumerStandings(
   db: Db,
   consumers: Array<{ name: string; types: string[] }>,
   now: Date,
+  skip: boolean,
 ): Promise<{ head: OutboxPosition | undefined; standings: Map<string, ConsumerStanding> }> {
   const standings = new Map<string, ConsumerStanding>();
   if (consumers.length === 0) return { head: undefined, standings };
-  const result = await standingsStatement(consumers, now).execute(db);
+  const result = await standingsStatement(consumers, now, skip).execute(db);
   const first = result.rows[0];
   const head = first?.head_tx_id != null && first.head_id != null ? { txId: first.head_tx_id, id: Number(first.head_id) } : undefined;
   for (const row of result.rows) {
     const offset = row.last_tx_id !== null && row.last_id !== null ? toPosition({ last_tx_id: row.last_tx_id, last_id: row.last_id }) : undefined;
     const wanted = row.wanted === true || (offset === undefined && head !== undefined);
-    const behind =
-      head !== undefined && offset !== undefined && (BigInt(offset.txId) < BigInt(head.txId) || (offset.txId === head.txId && offset.id < head.id));
-    standings.set(row.consumer, { offset, wanted, skippable: !wanted && behind, retryDue: row.retry_due === true });
+    standings.set(row.consumer, { offset, wanted, skipped: row.skipped === true, retryDue: row.retry_due === true });
   }
   return { head, standings };
 }
 
 /** The statement {@link consumerStandings} runs (exported for the test of its plan). */
-export function standingsStatement(consumers: Array<{ name: string; types: string[] }>, now: Date) {
+export function standingsStatement(consumers: Array<{ name: string; types: string[] }>, now: Date, skip: boolean) {
   const list = consumers.map((consumer) => sql`(${consumer.name}, ${`{${consumer.types.map(quoteArrayItem).join(',')}}`}::text[])`);
-  // One snapshot for the head and every check, so that "nothing wanted up to the head" holds.
-  // The check is a first row in index order, not `exists`: PostgreSQL plans an `exists` as a scan
-  // that stops at the first match, judged cheapest as a sequential scan of the whole outbox, which
-  // walks every event before the consumer's offset (a pass cost ~5 ms per 5,000 events kept, for
-  // each consumer); ordered by (tx_id, id) with a limit it starts at the offset in the index.
+  // One snapshot for the head, every check and the skip, so that "nothing wanted up to the head"
+  // holds for the offsets it moves. The check is a first row in index order, not `exists`:
+  // PostgreSQL plans an `exists` as a scan that stops at the first match, judged cheapest as a
+  // sequential scan of the whole outbox, which walks every event before the consumer's offset (a
+  // pass cost ~5 ms per 5,000 events kept, for each consumer); ordered by (tx_id, id) with a limit
+  // it starts at the offset in the index.
+  //
+  // The skip (one round trip fewer a pass than a separate update after this read) is safe because:
+  // - every event up to `head` is older than every running transaction, so settled and visible to
+  //   this statement's snapshot, and none of them is of the consumer's types (`wanted` is false);
+  //   events after `head` stay after the offset. Nothing is passed over that it would be handed.
+  // - the row is locked `skip locked`: one that another process holds (delivering to it) is left
+  //   alone. A row another process moved and committed after this snapshot is rechecked in its
+  //   newest version against the offset this statement read, and left alone when it moved: an
+  //   offset is never moved back, nor past events it was not checked against.
+  // - the offsets it reports are those read before the move; `skipped` says which moved.
   return sql<{
     consumer: string;
     head_tx_id: string | null;
@@ -94,50 +104,45 @@ export function standingsStatement(consumers: Array<{ name: string; types: strin
     last_id: number | string | null;
     wanted: boolean | null;
     retry_due: boolean;
+    skipped: boolean;
   }>`
     with head as (
       select tx_id, id from tokobapak.outbox
       where tx_id < pg_snapshot_xmin(pg_current_snapshot())
       order by tx_id desc, id desc
       limit 1
-    ), c (consumer, types) as (values ${sql.join(list)})
-    select c.consumer, h.tx_id::text as head_tx_id, h.id as head_id, o.last_tx_id::text as last_tx_id, o.last_id,
-      coalesce((
-        select true from tokobapak.outbox e
-        where e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
-          and (e.tx_id, e.id) > (coalesce(o.last_tx_id, '0'::xid8), coalesce(o.last_id, 0))
-          and e.type = any (c.types)
-        order by e.tx_id, e.id
-        limit 1
-      ), false) as wanted,
-      exists (
-        select 1 from tokobapak.consumer_retries r where r.consumer = c.consumer and r.next_attempt_at <= ${now}
-      ) as retry_due
-    from c left join head h on true left join tokobapak.consumer_offsets o on o.consumer = c.consumer
+    ), c (consumer, types) as (values ${sql.join(list)}),
+    standing as (
+      select c.consumer, o.last_tx_id, o.last_id,
+        coalesce((
+          select true from tokobapak.outbox e
+          where e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            and (e.tx_id, e.id) > (coalesce(o.last_tx_id, '0'::xid8), coalesce(o.last_id, 0))
+            and e.type = any (c.types)
+          order by e.tx_id, e.id
+          limit 1
+        ), false) as wanted,
+        exists (
+          select 1 from tokobapak.consumer_retries r where r.consumer = c.consumer and r.next_attempt_at <= ${now}
+        ) as retry_due
+      from c left join tokobapak.consumer_offsets o on o.consumer = c.consumer
+    ), skipped as (
+      update tokobapak.consumer_offsets o
+      set last_tx_id = h.tx_id, last_id = h.id, updated_at = ${now}
+      from (
+        select f.consumer from tokobapak.consumer_offsets f
+        join standing s on s.consumer = f.consumer and s.last_tx_id = f.last_tx_id and s.last_id = f.last_id
+        cross join head h
+        where ${skip} and not s.wanted and (f.last_tx_id, f.last_id) < (h.tx_id, h.id)
+        for update of f skip locked
+      ) due, head h
+      where o.consumer = due.consumer
+      returning o.consumer
+    )
+    select s.consumer, h.tx_id::text as head_tx_id, h.id as head_id, s.last_tx_id::text as last_tx_id, s.last_id, s.wanted, s.retry_due,
+      exists (select 1 from skipped k where k.consumer = s.consumer) as skipped
+    from standing s left join head h on true
   `;
-}
-
-/**
- * Moves the offsets of consumers that have nothing to deliver up to `head`, in one statement; each
- * only if it is still where it was read (another process delivering to it, or holding its row,
- * goes first). Answers the consumers that moved.
- */
-export async function skipToHead(db: Db, skips: Array<{ consumer: string; from: OutboxPosition }>, head: OutboxPosition, now: Date): Promise<string[]> {
-  if (skips.length === 0) return [];
-  const list = skips.map((skip) => sql`(${skip.consumer}, ${skip.from.txId}::xid8, ${skip.from.id}::bigint)`);
-  const result = await sql<{ consumer: string }>`
-    update tokobapak.consumer_offsets o
-    set last_tx_id = ${head.txId}::xid8, last_id = ${head.id}, updated_at = ${now}
-    from (
-      select f.consumer from tokobapak.consumer_offsets f
-      join (values ${sql.join(list)}) as seen (consumer, last_tx_id, last_id)
-        on seen.consumer = f.consumer and seen.last_tx_id = f.last_tx_id and seen.last_id = f.last_id
-      for update of f skip locked
-    ) due
-    where o.consumer = due.consumer
-    returning o.consumer
-  `.execute(db);
-  return result.rows.map((row) => row.consumer);
 }
 
 // An element of a PostgreSQL array literal, quoted (event types are plain, but nothing is assumed).

@@ -1,7 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../ids.js';
 import { executeRiding } from '../statements-ahead.js';
-import { comparePositions } from './retention.js';
 import type { EventEnvelope, NewEvent } from './types.js';
 
 /**
@@ -79,7 +78,8 @@ export interface OutboxRow {
   event: EventEnvelope;
 }
 
-interface RawOutboxRow {
+/** An outbox row as selected, `tx_id` cast to text. */
+export interface RawOutboxRow {
   id: number | string;
   tx_id: string;
   event_id: string;
@@ -91,62 +91,6 @@ interface RawOutboxRow {
 }
 
 const COLUMNS = sql`id, tx_id::text as tx_id, event_id, type, source, subject, "time", data`;
-
-/** What one consumer's next batch covers. */
-export interface OutboxBatch {
-  /** Up to `limit` events of the wanted types after the offset, in relay order. */
-  rows: OutboxRow[];
-  /**
-   * How far the batch reaches: the last of `rows` when the batch is full, otherwise the last
-   * committed event of any type. Every event up to it is either in `rows` or of a type the consumer
-   * does not want, so the offset moves here once `rows` are handled. Undefined when nothing is
-   * committed after the offset.
-   */
-  through: OutboxPosition | undefined;
-}
-
-interface RawBatchRow extends RawOutboxRow {
-  head: boolean;
-}
-
-/**
- * A consumer's next batch: the events of `types` after `after` and the head of the outbox, from
- * transactions older than every transaction still running, read in one statement so that both see
- * the same horizon. Events of other types are never read, only passed over by the offset, so they
- * cost a consumer nothing each. Must run outside a transaction that has written: the reader's own
- * transaction id counts as running.
- */
-// biome-ignore lint/suspicious/noExplicitAny: the relay's handle is untyped
-export async function readBatch(db: Kysely<any>, after: OutboxPosition, types: string[], limit: number): Promise<OutboxBatch> {
-  const wanted = types.length > 0 ? sql`type in (${sql.join(types)})` : sql`false`;
-  const result = await sql<RawBatchRow>`
-    with wanted as (
-      select ${COLUMNS} from tokobapak.outbox
-      where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        and (tx_id, id) > (${after.txId}::xid8, ${after.id})
-        and ${wanted}
-      order by tx_id, id
-      limit ${limit}
-    ), head as (
-      select id, tx_id::text as tx_id from tokobapak.outbox
-      where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        and (tx_id, id) > (${after.txId}::xid8, ${after.id})
-      order by tx_id desc, id desc
-      limit 1
-    )
-    select *, false as head from wanted
-    union all
-    select id, tx_id, null, null, null, null, null, null, true from head
-  `.execute(db);
-  const rows = result.rows
-    .filter((row) => !row.head)
-    .map(toOutboxRow)
-    .sort((a, b) => comparePositions(a.position, b.position));
-  const head = result.rows.find((row) => row.head);
-  const last = rows.at(-1);
-  const through = rows.length >= limit && last ? last.position : head ? { txId: head.tx_id, id: Number(head.id) } : undefined;
-  return { rows, through };
-}
 
 /**
  * Committed events the relay may not read yet because an older transaction is still running, and
@@ -171,7 +115,8 @@ export async function findEvent(db: Kysely<any>, eventId: string): Promise<Outbo
   return row ? toOutboxRow(row) : undefined;
 }
 
-function toOutboxRow(row: RawOutboxRow): OutboxRow {
+/** An outbox row as read (`tx_id` as text) to the relay's form. */
+export function toOutboxRow(row: RawOutboxRow): OutboxRow {
   return {
     position: { txId: row.tx_id, id: Number(row.id) },
     event: {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { transactionThen } from '../after-commit.js';
+import { type AfterCommit, transactionThen } from '../after-commit.js';
 import { type Backoff, exponentialBackoff } from './backoff.js';
 import {
   type ConsumerStanding,
@@ -17,10 +17,10 @@ import {
   readOffset,
   samePosition,
   scheduleRetry,
-  skipToHead,
   unclaimEvents,
 } from './consumer-state.js';
-import { findEvent, heldBack, type OutboxPosition, type OutboxRow, readBatch } from './outbox.js';
+import { type LockedBatch, lockNextBatch } from './next-batch.js';
+import { findEvent, heldBack, type OutboxPosition, type OutboxRow } from './outbox.js';
 import { isPermanentFailure } from './permanent-failure.js';
 import { createPromptDelivery } from './prompt-delivery.js';
 import {
@@ -98,6 +98,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_ERROR_LENGTH = 4_000;
 
 type Step = 'done' | 'busy' | 'stale';
+
+/** Which handler of a batch failed, and how: set before the failure rolls the batch back. */
+interface BatchFailure {
+  failed?: { index: number; error: unknown };
+}
 
 interface PassResult {
   /** Nothing deliverable was left: every consumer at the end of what is committed, no due retry pending. */
@@ -200,21 +205,14 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     const result: PassResult = { caughtUp: true, progressed: false };
     let standings: Map<string, ConsumerStanding>;
     try {
-      // The due retries come with the standings: one statement a pass, not two.
-      const read = await consumerStandings(db, consumers, now());
+      // The due retries come with the standings, and consumers with nothing of their types to
+      // deliver pass over the new events together in the same statement: most events are wanted by
+      // a few consumers only, and a delivery each (a transaction and its reads) cost most of the
+      // relay's statements. One that does not move (another process holds it) is left for the next
+      // pass. One statement a pass, not three.
+      const read = await consumerStandings(db, consumers, now(), !stopping);
       standings = read.standings;
-      // Consumers with nothing of their types to deliver pass over the new events together, in
-      // one statement: most events are wanted by a few consumers only, and a delivery each (a
-      // transaction and its reads) cost most of the relay's statements. One that does not move
-      // (another process holds it) is just left for the next pass.
-      const skips = consumers.flatMap((consumer) => {
-        const standing = standings.get(consumer.name);
-        return standing?.skippable && standing.offset ? [{ consumer: consumer.name, from: standing.offset }] : [];
-      });
-      if (read.head && skips.length > 0 && !stopping) {
-        const moved = await skipToHead(db, skips, read.head, now());
-        result.progressed ||= moved.length > 0;
-      }
+      result.progressed ||= [...standings.values()].some((standing) => standing.skipped);
     } catch (error) {
       log.error({ err: error }, 'event relay: cannot read the outbox');
       return { caughtUp: false, progressed: false, error };
@@ -239,34 +237,52 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
     return result;
   }
 
-  /** `known`: the offset the pass's standings read, used for the first batch instead of reading it again. */
+  /** `known`: the offset the pass's standings read; undefined for a consumer without an offset row yet. */
   async function deliverStream(consumer: Consumer, known: OutboxPosition | undefined): Promise<Omit<PassResult, 'error'>> {
+    // The first delivery to a consumer creates its offset row, which every delivery locks.
+    if (!known) await readOffset(db, consumer.name, now());
     let progressed = false;
-    let next = known;
     for (let batch = 0; batch < BATCHES_PER_PASS && !stopping; batch++) {
-      const offset = next ?? (await readOffset(db, consumer.name, now()));
-      next = undefined;
-      const { rows, through } = await readBatch(db, offset, consumer.types, batchSize);
-      if (!through) return { caughtUp: true, progressed };
-      const step = await deliverBatch(consumer, offset, rows, through);
+      const { step, full } = await deliverNextBatch(consumer);
+      if (step === 'empty') return { caughtUp: true, progressed };
       // Another process holds this consumer: it is that process's turn.
       if (step === 'busy') return { caughtUp: false, progressed };
       if (step !== 'done') continue;
       progressed = true;
       // A batch short of full went to the head of the outbox as its read saw it: anything newer
       // waits for the next pass, which a pass that delivered is followed by at once. Reading the
-      // offset and the outbox again here cost every delivery two statements to find nothing.
-      if (rows.length < batchSize) return { caughtUp: false, progressed };
-      // The offset this batch stored, under its lock: no need to read it back.
-      next = through;
+      // offset and the outbox again here cost every delivery a transaction to find nothing.
+      if (!full) return { caughtUp: false, progressed };
     }
     return { caughtUp: false, progressed };
   }
 
-  // One transaction for the whole batch: one statement claims every event, the handlers run in
-  // order, and the offset moves past the batch and every unwanted event in its range.
+  // One transaction for the whole batch: its first statement locks the offset, reads the batch from
+  // it and claims every event (next-batch.ts), the handlers run in order, and the offset moves past
+  // the batch and every unwanted event in its range.
+  async function deliverNextBatch(consumer: Consumer): Promise<{ step: Step | 'empty'; full: boolean }> {
+    let read: LockedBatch | undefined;
+    const failure: BatchFailure = {};
+    try {
+      return await transactionThen(db, log, async (trx, afterCommit): Promise<{ step: Step | 'empty'; full: boolean }> => {
+        read = await lockNextBatch(trx, consumer.name, consumer.types, batchSize, now());
+        if (!read) return { step: 'busy', full: false };
+        if (!read.through) return { step: 'empty', full: false };
+        await handleBatch(trx, afterCommit, consumer, read.rows, read.claimed, read.through, failure);
+        return { step: 'done', full: read.rows.length >= batchSize };
+      });
+    } catch (error) {
+      // Not a handler's failure (the database's, or a commit that failed): let the pass report it.
+      if (!failure.failed || !read?.through) throw error;
+      const step = await recoverBatch(consumer, read.offset, read.rows, read.through, failure.failed);
+      return { step, full: false };
+    }
+  }
+
+  // The rest of a batch after a failure, its events already read: the offset is locked and checked
+  // against where the batch starts, then the events are claimed.
   async function deliverBatch(consumer: Consumer, offset: OutboxPosition, rows: OutboxRow[], through: OutboxPosition): Promise<Step> {
-    let failed: { index: number; error: unknown } | undefined;
+    const failure: BatchFailure = {};
     try {
       return await transactionThen(db, log, async (trx, afterCommit) => {
         const step = await checkOffset(trx, consumer, offset);
@@ -277,36 +293,51 @@ export function createInProcessRelay(options: InProcessRelayOptions): EventTrans
           rows.map((row) => row.event.id),
           now(),
         );
-        let reached = through;
-        for (const [index, row] of rows.entries()) {
-          // Stopping: commit what is handled so far rather than wait for the rest of the batch.
-          if (stopping && index > 0) {
-            reached = (rows[index - 1] as OutboxRow).position;
-            // Claimed but not handled: their claims go, or the next delivery would pass them over.
-            const unhandled = rows.slice(index).filter((rest) => claimed.has(rest.event.id));
-            await unclaimEvents(
-              trx,
-              consumer.name,
-              unhandled.map((rest) => rest.event.id),
-            );
-            break;
-          }
-          if (!claimed.has(row.event.id)) continue;
-          try {
-            await consumer.handle(row.event, trx, afterCommit);
-          } catch (error) {
-            failed = { index, error };
-            throw error;
-          }
-        }
-        await moveOffset(trx, consumer.name, reached, now());
+        await handleBatch(trx, afterCommit, consumer, rows, claimed, through, failure);
         return 'done';
       });
     } catch (error) {
-      // Not a handler's failure (the database's, or a commit that failed): let the pass report it.
-      if (!failed) throw error;
+      if (!failure.failed) throw error;
+      return recoverBatch(consumer, offset, rows, through, failure.failed);
     }
-    return recoverBatch(consumer, offset, rows, through, failed);
+  }
+
+  /**
+   * Hands the claimed events of a batch to the consumer in order and moves the offset past the
+   * batch. A handler's failure is noted in `failure` (for {@link recoverBatch}) and thrown, to roll back.
+   */
+  async function handleBatch(
+    trx: Db,
+    afterCommit: AfterCommit,
+    consumer: Consumer,
+    rows: OutboxRow[],
+    claimed: Set<string>,
+    through: OutboxPosition,
+    failure: BatchFailure,
+  ): Promise<void> {
+    let reached = through;
+    for (const [index, row] of rows.entries()) {
+      // Stopping: commit what is handled so far rather than wait for the rest of the batch.
+      if (stopping && index > 0) {
+        reached = (rows[index - 1] as OutboxRow).position;
+        // Claimed but not handled: their claims go, or the next delivery would pass them over.
+        const unhandled = rows.slice(index).filter((rest) => claimed.has(rest.event.id));
+        await unclaimEvents(
+          trx,
+          consumer.name,
+          unhandled.map((rest) => rest.event.id),
+        );
+        break;
+      }
+      if (!claimed.has(row.event.id)) continue;
+      try {
+        await consumer.handle(row.event, trx, afterCommit);
+      } catch (error) {
+        failure.failed = { index, error };
+        throw error;
+      }
+    }
+    await moveOffset(trx, consumer.name, reached, now());
   }
 
   // The batch rolled back because one handler failed. The events before it are delivered again one

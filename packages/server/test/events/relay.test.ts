@@ -96,12 +96,13 @@ async function processed(consumer: string): Promise<number> {
 
 const repeat = (type: string, times: number) => Array.from({ length: times }, () => type);
 
-/** Every statement the relay sends, handlers' included, counted through a Kysely plugin on its handle. */
-function countingHandle(): { db: Db; statements: () => number; reset: () => void } {
-  let count = 0;
+/** Every statement the relay sends, handlers' included, counted (and kept) through a Kysely plugin on its handle. */
+function countingHandle(): { db: Db; statements: () => number; texts: () => string[]; reset: () => void } {
+  let sent: string[] = [];
   const counter: KyselyPlugin = {
     transformQuery(args) {
-      count++;
+      // Raw SQL is a node of string fragments: enough to tell the statements apart.
+      sent.push(JSON.stringify(args.node).slice(0, 300));
       return args.node;
     },
     async transformResult(args) {
@@ -110,9 +111,10 @@ function countingHandle(): { db: Db; statements: () => number; reset: () => void
   };
   return {
     db: db.withPlugin(counter),
-    statements: () => count,
+    statements: () => sent.length,
+    texts: () => [...sent],
     reset: () => {
-      count = 0;
+      sent = [];
     },
   };
 }
@@ -507,6 +509,33 @@ describe('batches', () => {
     // (a delivery each would be three statements or more per idle consumer; the slack is for a
     // drain that passes once more while another session's transaction holds events back).
     expect(withMany.statements).toBeLessThan(withFew.statements + 10);
+  });
+
+  test('a delivery sends one statement before its handlers, and consumers passing over the events none of their own', async () => {
+    const counted = countingHandle();
+    const wanting = recorder('b6.wanting', ['b6.wanted']);
+    const idle = recorder('b6.idle', ['b6.never']);
+    const transport = relay({ db: counted.db, consumers: [wanting.consumer, idle.consumer] });
+    // The first pass creates the offset rows: not part of what is measured.
+    await publishAll(['b6.other']);
+    await transport.drain();
+
+    const [event] = await publishAll(['b6.wanted', 'b6.other']);
+    counted.reset();
+    await transport.drain();
+    expect(wanting.ids()).toEqual([event?.id]);
+    expect(idle.calls).toEqual([]);
+    // Each pass costs its standings read (which also moves the idle consumer past the events) and
+    // drain()'s look for held-back events, however many passes a shared PostgreSQL needs. The rest
+    // is the delivery: lock, read and claim in one statement, the handler's insert, the offset move.
+    const perPass = (text: string) => text.includes('with head as') || text.includes('pg_xact_status');
+    const delivery = counted.texts().filter((text) => !perPass(text));
+    expect(delivery).toHaveLength(3);
+    const offsets = await sql<{ consumer: string }>`
+      select consumer from tokobapak.consumer_offsets o
+      where consumer like 'b6.%' and (o.last_tx_id, o.last_id) < (select tx_id, id from tokobapak.outbox order by tx_id desc, id desc limit 1)
+    `.execute(db);
+    expect(offsets.rows).toEqual([]);
   });
 
   test('a consumer handles many events per transaction: bookkeeping statements per batch, not per event', async () => {

@@ -44,7 +44,7 @@ function nodes(node: PlanNode): PlanNode[] {
 
 test('a consumer’s standing is read from its offset in the index, not by scanning the kept outbox', async () => {
   const consumers = ['a', 'b', 'c'].map((name) => ({ name, types: ['order.confirmed', 'payment.paid'] }));
-  const compiled = standingsStatement(consumers, new Date()).compile(db);
+  const compiled = standingsStatement(consumers, new Date(), true).compile(db);
   const explained = await db.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]));
   const raw = explained.rows[0]?.['QUERY PLAN'];
   const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: PlanNode }>;
@@ -53,7 +53,7 @@ test('a consumer’s standing is read from its offset in the index, not by scann
   expect(scans.map((node) => node['Node Type'])).not.toContain('Seq Scan');
 
   // And it still answers: nothing wanted after the offsets, nothing to skip.
-  const standings = await standingsStatement(consumers, new Date()).execute(db);
+  const standings = await standingsStatement(consumers, new Date(), true).execute(db);
   expect(standings.rows.map((row) => [row.consumer, row.wanted])).toEqual([
     ['a', false],
     ['b', false],
