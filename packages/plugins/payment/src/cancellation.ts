@@ -33,10 +33,16 @@ export async function cancelPending(ctx: PaymentContext, gateways: Gateways, row
   const answer = await cancelAtGateway(ctx, provider, row);
   const status = answer?.status ?? 'cancelled';
   if (status === 'cancelled') {
-    await ctx.transaction(async (tx) => {
+    const chargedMeanwhile = await ctx.transaction(async (tx) => {
       const locked = await lockPayment(tx, row.id);
+      // The gateway had no charge, but the payment has its answer now: the charge was made after
+      // the gateway was asked (a charge made in the statement that stores its answer, `charging.ts`,
+      // commits both at once, having held this lock). Asked again, the gateway has it to cancel.
+      if (answer === null && locked?.status === 'pending' && locked.instructions !== null) return locked;
       if (locked?.status === 'pending') await settle(tx, locked, 'cancelled', 'api', note.slice(0, 500), ctx.clock.now());
+      return undefined;
     });
+    if (chargedMeanwhile) return cancelPending(ctx, gateways, chargedMeanwhile, note);
   } else {
     await applyGatewayStatus(
       ctx,

@@ -1,7 +1,8 @@
 import type { PaymentComponents } from '@tokobapak/sdk';
-import { type Caller, isProblemError, newId, queryTemplate } from '@tokobapak/server';
+import { type Caller, isProblemError, newId } from '@tokobapak/server';
 import { cancelPending } from './cancellation.js';
-import type { PaymentDatabase, StoredMethod } from './database.js';
+import { type Charged, chargeAndStore } from './charging.js';
+import type { StoredMethod } from './database.js';
 import { paymentErrors } from './errors.js';
 import { type HistoryRow, type PaymentRow, toPayment } from './mappers.js';
 import type { Gateways } from './providers/index.js';
@@ -18,7 +19,9 @@ type Schemas = PaymentComponents['schemas'];
  * payment id as its order id, then the answer is stored. Every step can be repeated: a second
  * call with the reference finds the row and, if the gateway's answer was never stored (a timeout,
  * a crash, a concurrent first call), charges again — which the gateway answers with the charge it
- * already made. So retries, also concurrent ones, make one charge.
+ * already made. So retries, also concurrent ones, make one charge. A gateway whose charge is a
+ * write in this database (the sandbox) makes it in the statement that stores the answer, which
+ * charges only a payment still pending without one (`charging.ts`): two statements in all.
  *
  * A voided reference (`voids.ts`) is refused with `PAYMENT_REFERENCE_VOIDED`: before the charge when
  * the void came first, and after it when the void came while it ran, the charge then cancelled.
@@ -32,9 +35,12 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
   const { row, made } = await claimReference(ctx, gateways, provider, input, method);
   if (row.instructions !== null || row.status !== 'pending') return mustRead(ctx, row.id);
 
-  let charge: Awaited<ReturnType<PaymentProvider['charge']>>;
+  let charged: Charged;
   try {
-    charge = await provider.charge(ctx, {
+    // The claim is its own statement, committed before this one starts, never merged into it: a
+    // void commits before it looks for the payment, so a void this statement's check does not see
+    // committed after the claim, and its look finds the payment (`voids.ts`, `charging.ts`).
+    charged = await chargeAndStore(ctx, provider, {
       paymentId: row.id,
       amount: Number(row.amount),
       currency: row.currency,
@@ -47,61 +53,30 @@ export async function createPayment(ctx: PaymentContext, gateways: Gateways, inp
     if (isProblemError(error) && error.code === 'PAYMENT_PROVIDER_REFUSED') await failRefused(ctx, row.id, error.message);
     throw error;
   }
-  // One statement, so no transaction of its own; it answers the row with how many history entries
-  // it has, so that a payment nobody else has touched is answered from what this call wrote, and
-  // whether the reference was voided meanwhile. Read after the payment was committed, that is what
-  // closes the race with a void, which commits first and looks for the payment after (`voids.ts`).
-  const [stored] = await chargeStatement.execute(ctx.db, {
-    id: row.id,
-    instructions: JSON.stringify(charge.instructions),
-    providerReference: charge.providerReference,
-    now: ctx.clock.now(),
-  });
+  // The answer was stored in one statement with no transaction of its own, answering the row with
+  // how many history entries it has, so that a payment nobody else has touched is answered from
+  // what this call wrote, and whether the reference was voided meanwhile. Read after the payment
+  // was committed (and, from a gateway outside the database, after its charge was made), that is
+  // what closes the race with a void, which commits first and looks for the payment after
+  // (`voids.ts`; for a charge made in the same statement, see `charging.ts`).
+  const { charge, stored } = charged;
   if (stored ? stored.voided : await isVoided(ctx, row.reference)) {
     // The row as it now is: charged, or (stored by a concurrent call) read again.
     const current = stored ? withoutExtras(stored) : await ctx.db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirst();
     await refuseVoided(ctx, gateways, row.reference, current, stored !== undefined);
   }
-  if (charge.status !== 'pending') {
+  if (charge && charge.status !== 'pending') {
     await applyGatewayStatus(
       ctx,
       { paymentId: row.id, provider: provider.name, status: charge.status, amount: null, note: `${provider.name}: ${charge.status} at charge` },
       'api',
     );
   }
-  if (made && stored && charge.status === 'pending' && stored.status === 'pending' && Number(stored.history_count) === 1) {
+  if (made && stored && charge?.status === 'pending' && stored.status === 'pending' && Number(stored.history_count) === 1) {
     return toPayment(withoutExtras(stored), [made], []);
   }
   return mustRead(ctx, row.id);
 }
-
-/**
- * Stores the gateway's answer on a payment that has none yet, answering the row with how many
- * history entries it has and whether its reference was voided (see `createPayment`); compiled once
- * (every checkout's payment runs it).
- */
-const chargeStatement = queryTemplate<
-  PaymentDatabase,
-  { id: string; instructions: string; providerReference: string; now: Date },
-  PaymentRow & { history_count: string; voided: boolean }
->({
-  name: 'payment_store_charge',
-  build: (db, p) =>
-    db
-      .updateTable('payments')
-      .set({ instructions: p.instructions, provider_reference: p.providerReference, updated_at: p.now })
-      .where('id', '=', p.id)
-      .where('instructions', 'is', null)
-      .returningAll()
-      .returning((eb) => [
-        eb
-          .selectFrom('payment_history')
-          .select(eb.fn.countAll<string>().as('n'))
-          .whereRef('payment_history.payment_id', '=', 'payments.id')
-          .as('history_count'),
-        eb.exists(eb.selectFrom('voided_references').select('reference').whereRef('voided_references.reference', '=', 'payments.reference')).as('voided'),
-      ]) as never,
-});
 
 /**
  * The payment row of the reference: made now (with the history entry written beside it), or the

@@ -21,7 +21,9 @@ export const voidRefundKey = (paymentId: string) => `void:${paymentId}`;
  * its payment before it stores the gateway's answer, where it checks for a void (`payments.ts`); so
  * of a void and a create racing, at least one sees the other: the void finds the payment and cancels
  * it, or the create finds the void, cancels its own charge and refuses. Neither leaves a live
- * payment. The void is its own transaction, the cancellation another (`cancelPending`), the refund
+ * payment. (A gateway charged in the statement that stores its answer, `charging.ts`, commits the
+ * two at once, after the void may have looked there: that statement and `cancelPending` keep the
+ * same promise.) The void is its own transaction, the cancellation another (`cancelPending`), the refund
  * others (`refundInFull`); a void cut short between them is finished by voiding again.
  *
  * A payment paid before it could be cancelled (also one the gateway reports paid when asked to

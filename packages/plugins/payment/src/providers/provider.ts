@@ -1,5 +1,5 @@
-import type { Clock } from '@tokobapak/server';
-import type { Kysely } from 'kysely';
+import type { Clock, Placeholders } from '@tokobapak/server';
+import type { Compilable, Expression, Kysely, OperationNodeSource, SqlBool } from 'kysely';
 import type { PaymentDatabase, StoredInstructions, StoredMethod } from '../database.js';
 
 /** A status as a gateway reports it, already in the payment service's words. */
@@ -78,6 +78,35 @@ export interface PaymentProvider {
   refund(env: ProviderEnv, paymentId: string, request: RefundRequest): Promise<void>;
   /** Checks the signature and reads the notification; a forged one throws `PAYMENT_WEBHOOK_SIGNATURE_INVALID`. */
   verifyWebhook(env: ProviderEnv, request: WebhookRequest): Promise<GatewayNotification>;
+  /**
+   * Offered by a gateway whose charge is only a write in the store's own database (the sandbox; a
+   * manual bank transfer would be another): the payment service then makes the charge in the
+   * statement that stores its answer (`in-database-charge.ts`) instead of calling `charge`.
+   */
+  readonly inDatabaseCharge?: InDatabaseCharge;
+}
+
+/** The values of an in-database charge's write. */
+export type ChargeValues = Record<string, string | number | Date | null>;
+
+/**
+ * A charge made by one insert in the payment schema. `charge` must make the same charge (the
+ * service still calls it when it finds one made before: a retry after a crash of the older path).
+ */
+export interface InDatabaseCharge<Values extends ChargeValues = ChargeValues> {
+  /** Names the statement the charge is made in (`payment_charge_<name>`). */
+  readonly name: string;
+  /**
+   * The values of the charge's write and the gateway's answer when the write makes the charge; no
+   * database work (it runs before the statement). May throw `PAYMENT_PROVIDER_REFUSED`.
+   */
+  prepare(env: ProviderEnv, request: ChargeRequest): { values: Values; answer: ChargeResult };
+  /**
+   * The charge's write, built once with placeholders for the values: an insert of rows selected
+   * only `when` holds, made at most once per order id (a conflict writes nothing) and returning
+   * the order id of the charge it made.
+   */
+  write(db: Kysely<PaymentDatabase>, p: Placeholders<Values>, when: Expression<SqlBool>): Compilable<{ order_id: string }> & OperationNodeSource;
 }
 
 /** Instructions with every field empty but the method's type. */

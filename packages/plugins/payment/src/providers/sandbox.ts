@@ -1,9 +1,18 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { newId, queryTemplate } from '@tokobapak/server';
-import { type Selectable, sql } from 'kysely';
+import { newId, type Placeholders, queryTemplate } from '@tokobapak/server';
+import { type Expression, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { PaymentDatabase, StoredInstructions, StoredMethod } from '../database.js';
 import { paymentErrors } from '../errors.js';
-import { type ChargeRequest, emptyInstructions, type GatewayNotification, type GatewayStatus, type PaymentProvider, type ProviderEnv } from './provider.js';
+import {
+  type ChargeRequest,
+  type ChargeResult,
+  emptyInstructions,
+  type GatewayNotification,
+  type GatewayStatus,
+  type InDatabaseCharge,
+  type PaymentProvider,
+  type ProviderEnv,
+} from './provider.js';
 import { sandboxQrisString } from './qris.js';
 
 /** What the sandbox customer can do at the gateway. */
@@ -37,31 +46,69 @@ const VA_PREFIX: Record<'bca' | 'bni' | 'bri' | 'permata', string> = { bca: '123
 
 type Transaction = Selectable<PaymentDatabase['sandbox_transactions']>;
 
-/** A charge's transaction, made once per order id (see `charge`); compiled once (every checkout's payment runs it). */
-const chargeInsert = queryTemplate<
-  PaymentDatabase,
-  { orderId: string; transactionId: string; method: string; amount: number; currency: string; vaNumber: string | null; expiresAt: Date; now: Date },
-  Transaction
->({
-  name: 'sandbox_charge',
-  build: (db, p) =>
+/** The values of a sandbox charge's transaction. */
+type SandboxChargeValues = {
+  orderId: string;
+  transactionId: string;
+  /** The method as JSON text. */
+  method: string;
+  amount: number;
+  currency: string;
+  vaNumber: string | null;
+  expiresAt: Date;
+  now: Date;
+};
+
+/**
+ * The insert that makes a charge: a pending transaction, written only `when` holds and once per
+ * order id (the order id is unique at the gateway: a retried charge writes nothing), answering the
+ * order id when it wrote. `charge` runs it alone; the payment service runs it inside the statement
+ * that stores the charge's answer (`inDatabaseCharge`).
+ */
+function chargeWrite(db: Kysely<PaymentDatabase>, p: Placeholders<SandboxChargeValues>, when: Expression<SqlBool>) {
+  return (
     db
       .insertInto('sandbox_transactions')
-      .values({
-        order_id: p.orderId,
-        transaction_id: p.transactionId,
-        method: p.method,
-        amount: p.amount,
-        currency: p.currency,
-        status: 'pending',
-        refunded_amount: 0,
-        va_number: p.vaNumber,
-        expires_at: p.expiresAt,
-        created_at: p.now,
-        updated_at: p.now,
-      })
+      .columns([
+        'order_id',
+        'transaction_id',
+        'method',
+        'amount',
+        'currency',
+        'status',
+        'refunded_amount',
+        'va_number',
+        'expires_at',
+        'created_at',
+        'updated_at',
+      ])
+      // insert … select, not values, so that the row is written only when `when` holds.
+      .expression(
+        db
+          .selectNoFrom((eb) => [
+            eb.cast<string>(eb.val(p.orderId), 'text').as('order_id'),
+            eb.cast<string>(eb.val(p.transactionId), 'text').as('transaction_id'),
+            eb.cast<string>(eb.val(p.method), 'jsonb').as('method'),
+            eb.cast<number>(eb.val(p.amount), 'bigint').as('amount'),
+            eb.cast<string>(eb.val(p.currency), 'text').as('currency'),
+            eb.cast<SandboxTransactionStatus>(eb.val('pending'), 'text').as('status'),
+            eb.cast<number>(eb.val(0), 'bigint').as('refunded_amount'),
+            eb.cast<string | null>(eb.val(p.vaNumber), 'text').as('va_number'),
+            eb.cast<Date>(eb.val(p.expiresAt), 'timestamptz').as('expires_at'),
+            eb.cast<Date>(eb.val(p.now), 'timestamptz').as('created_at'),
+            eb.cast<Date>(eb.val(p.now), 'timestamptz').as('updated_at'),
+          ])
+          .where(when),
+      )
       .onConflict((conflict) => conflict.column('order_id').doNothing())
-      .returningAll(),
+      .returning('order_id')
+  );
+}
+
+/** A charge's transaction made alone (see `charge`); compiled once. */
+const chargeInsert = queryTemplate<PaymentDatabase, SandboxChargeValues, { order_id: string }>({
+  name: 'sandbox_charge',
+  build: (db, p) => chargeWrite(db, p, sql<SqlBool>`true`),
 });
 
 /**
@@ -108,26 +155,47 @@ export class SandboxProvider implements PaymentProvider {
     return currency === 'IDR';
   }
 
-  async charge(env: ProviderEnv, request: ChargeRequest) {
-    const now = env.clock.now();
-    const method = request.method;
+  /**
+   * The sandbox's books are the store's own tables, so its charge is one insert, which the payment
+   * service makes in the statement that stores the answer (one round trip, not two).
+   */
+  readonly inDatabaseCharge: InDatabaseCharge<SandboxChargeValues> = {
+    name: 'sandbox',
+    prepare: (env, request) => this.prepareCharge(env, request),
+    write: chargeWrite,
+  };
+
+  async charge(env: ProviderEnv, request: ChargeRequest): Promise<ChargeResult> {
+    const { values, answer } = this.prepareCharge(env, request);
     // The order id is unique at the gateway: a retried charge gets the transaction it made.
-    const [inserted] = await chargeInsert.execute(env.db, {
-      orderId: request.paymentId,
-      transactionId: newId('sbx'),
-      method: JSON.stringify(method),
-      amount: request.amount,
-      currency: request.currency,
-      vaNumber: method.type === 'virtual_account' ? vaNumber(method.bank, request.paymentId) : null,
-      expiresAt: request.expiresAt,
-      now,
-    });
-    const row = inserted ?? (await this.transaction(env, request.paymentId));
+    const [inserted] = await chargeInsert.execute(env.db, values);
+    if (inserted) return answer;
+    const row = await this.transaction(env, request.paymentId);
     if (!row) throw new Error(`sandbox transaction ${request.paymentId} vanished`);
     return {
       providerReference: row.transaction_id,
-      instructions: instructionsFor(method, row.transaction_id, row.va_number, Number(row.amount)),
+      instructions: instructionsFor(request.method, row.transaction_id, row.va_number, Number(row.amount)),
       status: row.status,
+    };
+  }
+
+  /** A new transaction for the charge, and what the gateway answers when it is the one made. */
+  private prepareCharge(env: ProviderEnv, request: ChargeRequest): { values: SandboxChargeValues; answer: ChargeResult } {
+    const method = request.method;
+    const transactionId = newId('sbx');
+    const vaNumber = method.type === 'virtual_account' ? vaNumberOf(method.bank, request.paymentId) : null;
+    return {
+      values: {
+        orderId: request.paymentId,
+        transactionId,
+        method: JSON.stringify(method),
+        amount: request.amount,
+        currency: request.currency,
+        vaNumber,
+        expiresAt: request.expiresAt,
+        now: env.clock.now(),
+      },
+      answer: { providerReference: transactionId, instructions: instructionsFor(method, transactionId, vaNumber, request.amount), status: 'pending' },
     };
   }
 
@@ -271,7 +339,7 @@ function readBody(body: Record<string, unknown>): SandboxNotificationBody {
 }
 
 /** A stable virtual account number for the payment: the bank's prefix, then digits from the payment id. */
-function vaNumber(bank: 'bca' | 'bni' | 'bri' | 'permata', paymentId: string): string {
+function vaNumberOf(bank: 'bca' | 'bni' | 'bri' | 'permata', paymentId: string): string {
   const digest = createHash('sha256').update(paymentId).digest();
   let digits = '';
   for (const byte of digest) {
