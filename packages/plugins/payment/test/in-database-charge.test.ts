@@ -2,7 +2,7 @@ import { newId } from '@tokobapak/server';
 import { eventually, expectProblem, type TestServer } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { orderService, paymentInput, type Schemas, startPaymentServer } from './support.js';
+import { orderService, paymentInput, raceCreateWithVoid, type Schemas, startPaymentServer } from './support.js';
 
 // The sandbox's charge is a write in the store's own database, made in the statement that stores
 // its answer (`charging.ts`). A charge made before by the two-step path is still the one answered,
@@ -61,18 +61,9 @@ describe('an in-database charge', () => {
   });
 
   test('forty creates each raced by a void, sent before, with and during it: never a live payment, here or in the sandbox', { timeout: 120_000 }, async () => {
-    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     for (let round = 0; round < 40; round++) {
       const input = paymentInput(null);
-      const mode = round % 3;
-      let voiding: Promise<unknown> | undefined;
-      if (mode === 0) voiding = order().voidPayment({ body: { reference: input.reference } });
-      const creating = order().createPayment({ body: input });
-      if (mode === 2) await sleep(round % 4);
-      voiding ??= order().voidPayment({ body: { reference: input.reference } });
-      const [created, voided] = await Promise.allSettled([creating, voiding]);
-      expect(voided.status, `round ${round}: the void`).toBe('fulfilled');
-      if (created.status === 'rejected') expect(created.reason).toMatchObject({ status: 409, code: 'PAYMENT_REFERENCE_VOIDED' });
+      await raceCreateWithVoid(order(), input, round % 3, round % 4, round);
       const stored = await storedPayment(input.reference);
       expect(['cancelled', undefined], `round ${round}: the payment`).toContain(stored?.status);
       if (stored) {

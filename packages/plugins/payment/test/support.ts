@@ -3,6 +3,7 @@ import type { PaymentComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { type Clock, newId } from '@tokobapak/server';
 import { createTestServer, customerSession, schemaStatements, serviceClient, type TestServer } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
+import { expect } from 'vitest';
 import { type PaymentPluginOptions, paymentPlugin } from '../src/index.js';
 import { type MidtransFixture, startMidtransFixture } from './midtrans-fixture.js';
 
@@ -103,4 +104,29 @@ export async function countRows(
 /** The statements sent to the payment schema's tables while `fn` runs, as texts: each one is a round trip (and a backend wake-up) a checkout pays for. */
 export function paymentStatements<T>(server: TestServer, fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
   return schemaStatements(server, 'payment', fn);
+}
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A create and a void of one reference, raced as `mode` says: the void sent first (0), both at
+ * once (1), or the void `delayMs` into the create (2 and up). The void must succeed; a create it
+ * beat must be refused as voided.
+ */
+export async function raceCreateWithVoid(
+  payments: ReturnType<typeof orderService>['payment'],
+  input: Schemas['PaymentInput'],
+  mode: number,
+  delayMs: number,
+  round: number,
+): Promise<void> {
+  let voiding: Promise<unknown> | undefined;
+  if (mode === 0) voiding = payments.voidPayment({ body: { reference: input.reference } });
+  const creating = payments.createPayment({ body: input });
+  if (mode >= 2) await sleep(delayMs);
+  voiding ??= payments.voidPayment({ body: { reference: input.reference } });
+  const [created, voided] = await Promise.allSettled([creating, voiding]);
+  expect(voided.status, `round ${round}: the void`).toBe('fulfilled');
+  if (created.status === 'rejected') expect(created.reason).toMatchObject({ status: 409, code: 'PAYMENT_REFERENCE_VOIDED' });
 }

@@ -1,7 +1,7 @@
 import { expectProblem, manualClock, outboxEvents, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MidtransFixture } from './midtrans-fixture.js';
-import { orderService, paymentInput, person, startMidtransStore } from './support.js';
+import { orderService, paymentInput, person, raceCreateWithVoid, sleep, startMidtransStore } from './support.js';
 
 // Voiding a reference (`voidPayment`) through the SDK, with the Midtrans adapter against the local
 // Midtrans-speaking server, which counts the charge requests it gets: a void makes none, and a create
@@ -140,21 +140,13 @@ describe('voiding a reference', () => {
 describe('a create and a void of one reference at once', { timeout: 120_000 }, () => {
   test('forty times, the void sent before, with, during and after the create: never a live payment, here or at Midtrans', async () => {
     const outcomes = { none: 0, cancelled: 0 };
-    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     for (let round = 0; round < 40; round++) {
       const input = paymentInput(null, { method: { type: 'qris' } });
       const mode = round % 4;
       // 3: the charge is held at Midtrans for a moment, so the void comes while it is in flight.
       midtrans.holdCharges = mode === 3 ? sleep(15) : undefined;
-      let voiding: Promise<unknown> | undefined;
       // 0: the void is sent first; 1: both at once; 2 and 3: the void a few milliseconds into the create.
-      if (mode === 0) voiding = order().voidPayment({ body: { reference: input.reference } });
-      const creating = order().createPayment({ body: input });
-      if (mode >= 2) await sleep(round % 5);
-      voiding ??= order().voidPayment({ body: { reference: input.reference } });
-      const [created, voided] = await Promise.allSettled([creating, voiding]);
-      expect(voided.status, `round ${round}: the void`).toBe('fulfilled');
-      if (created.status === 'rejected') expect(created.reason).toMatchObject({ status: 409, code: 'PAYMENT_REFERENCE_VOIDED' });
+      await raceCreateWithVoid(order(), input, mode, round % 5, round);
 
       const stored = await storedPayment(input.reference);
       expect(['cancelled', undefined], `round ${round}: the payment`).toContain(stored?.status);

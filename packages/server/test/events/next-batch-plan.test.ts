@@ -1,9 +1,10 @@
-import { CompiledQuery, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eventsMigration } from '../../src/events/index.js';
 import { lockNextBatch, nextBatchStatement } from '../../src/events/next-batch.js';
 import { eventually } from '../../src/testing/eventually.js';
 import { openTestDatabase } from '../../src/testing/test-database.js';
+import { outboxScans } from './outbox-plans.js';
 
 // A delivery starts with one statement that locks the consumer's offset and reads its batch from
 // there (next-batch.ts). The offset comes from the locked row, not from a parameter: the reads must
@@ -37,24 +38,10 @@ afterAll(async () => {
   await database?.close();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(nodes)];
-}
-
 test('a delivery’s batch is read from the locked offset in the index, not by scanning the kept outbox', async () => {
-  const compiled = nextBatchStatement('a', ['order.confirmed', 'payment.paid'], 100, new Date()).compile(db);
-  const explained = await db.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]));
-  const raw = explained.rows[0]?.['QUERY PLAN'];
-  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: PlanNode }>;
-  const scans = nodes(plan[0]?.Plan as PlanNode).filter((node) => node['Relation Name'] === 'outbox');
+  const scans = await outboxScans(db, nextBatchStatement('a', ['order.confirmed', 'payment.paid'], 100, new Date()));
   expect(scans.length).toBe(2);
-  expect(scans.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+  expect(scans).not.toContain('Seq Scan');
 
   // And it answers: the offset it locked, the three events after it (claimed), the last as the head.
   // (On a shared PostgreSQL another session's transaction may hold them back a while: nothing is
