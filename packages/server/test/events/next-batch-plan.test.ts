@@ -1,10 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { eventsMigration } from '../../src/events/index.js';
 import { lockNextBatch, nextBatchStatement } from '../../src/events/next-batch.js';
 import { eventually } from '../../src/testing/eventually.js';
-import { openTestDatabase } from '../../src/testing/test-database.js';
-import { outboxScans } from './outbox-plans.js';
+import type { openTestDatabase } from '../../src/testing/test-database.js';
+import { databaseWithKeptOutbox, outboxScans } from './outbox-plans.js';
 
 // A delivery starts with one statement that locks the consumer's offset and reads its batch from
 // there (next-batch.ts). The offset comes from the locked row, not from a parameter: the reads must
@@ -15,14 +14,9 @@ let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let db: Kysely<any>;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
+  database = await databaseWithKeptOutbox();
   db = database.db;
-  await eventsMigration.up(db);
-  // 5,000 kept events, a consumer at the newest of them, then a few it wants.
-  await sql`
-    insert into tokobapak.outbox (event_id, type, source, subject, "time", data)
-    select 'evt_' || n, 'noise.happened', 'test', null, now(), '{}'::jsonb from generate_series(1, 5000) as n
-  `.execute(db);
+  // Behind 5,000 kept events, a consumer at the newest of them, then a few it wants.
   await sql`
     insert into tokobapak.consumer_offsets (consumer, last_tx_id, last_id)
     values ('a', (select max(tx_id) from tokobapak.outbox), (select max(id) from tokobapak.outbox))

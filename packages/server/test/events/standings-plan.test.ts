@@ -1,9 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { standingsStatement } from '../../src/events/consumer-state.js';
-import { eventsMigration } from '../../src/events/index.js';
-import { openTestDatabase } from '../../src/testing/test-database.js';
-import { outboxScans } from './outbox-plans.js';
+import type { openTestDatabase } from '../../src/testing/test-database.js';
+import { databaseWithKeptOutbox, outboxScans } from './outbox-plans.js';
 
 // The relay asks every consumer's standing once per pass. The outbox keeps its events for the
 // retention period (thousands under load); the check for a consumer must start at its offset in
@@ -14,14 +13,9 @@ let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let db: Kysely<any>;
 
 beforeAll(async () => {
-  database = await openTestDatabase();
+  database = await databaseWithKeptOutbox();
   db = database.db;
-  await eventsMigration.up(db);
-  // 5,000 kept events no consumer below wants, then the consumers' offsets at the newest of them.
-  await sql`
-    insert into tokobapak.outbox (event_id, type, source, subject, "time", data)
-    select 'evt_' || n, 'noise.happened', 'test', null, now(), '{}'::jsonb from generate_series(1, 5000) as n
-  `.execute(db);
+  // Behind 5,000 kept events no consumer below wants, then the consumers' offsets at the newest of them.
   await sql`
     insert into tokobapak.consumer_offsets (consumer, last_tx_id, last_id)
     select c, (select max(tx_id) from tokobapak.outbox), (select max(id) from tokobapak.outbox) from unnest(array['a', 'b', 'c']) as c
