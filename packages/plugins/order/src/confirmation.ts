@@ -11,8 +11,8 @@ import { type MovedOrder, moveOrders, movingParts } from './status-change.js';
 
 type Checkout = OrderComponents['schemas']['Checkout'];
 
-/** The tables of the confirming statement: what it moved, recorded and stamped, as its WITH names them. */
-type ConfirmingDatabase = OrderDatabase & { moved: OrderRow; recorded: HistoryRow; stamped: Pick<OrderDatabase['checkouts'], never> };
+/** The tables of the confirming statement: what it moved, recorded and stamped, as its WITH names them (of the stamped checkout only its id is read). */
+type ConfirmingDatabase = OrderDatabase & { moved: OrderRow; recorded: HistoryRow; stamped: { id: string } };
 
 /**
  * The checkout's orders waiting for payment become `paid`, each publishing `order.confirmed`, and
@@ -90,7 +90,7 @@ const answeringConfirmation = queryTemplate<OrderDatabase, { checkoutId: string;
 });
 
 /** The checkout's orders after the move: the moved ones as it returned them, the others from the table; each with its lines and its history, old and new. */
-function settledOrdersJson(eb: ExpressionBuilder<ConfirmingDatabase & { stamped: { id: string } }, 'stamped'>) {
+function settledOrdersJson(eb: ExpressionBuilder<ConfirmingDatabase, 'stamped'>) {
   const orders = eb
     .selectFrom('moved')
     .selectAll('moved')

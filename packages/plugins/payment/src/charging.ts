@@ -1,5 +1,5 @@
 import { type QueryTemplate, queryTemplate } from '@tokobapak/server';
-import { type Expression, expressionBuilder } from 'kysely';
+import { type Expression, type ExpressionBuilder, expressionBuilder } from 'kysely';
 import type { PaymentDatabase, PaymentStatus } from './database.js';
 import type { PaymentRow } from './mappers.js';
 import type { ChargeRequest, ChargeResult, ChargeValues, InDatabaseCharge, PaymentProvider } from './providers/provider.js';
@@ -67,15 +67,30 @@ const storeStatement = queryTemplate<PaymentDatabase, StoreValues, StoredCharge>
       .where('id', '=', p.id)
       .where('instructions', 'is', null)
       .returningAll()
-      .returning((eb) => [
-        eb
-          .selectFrom('payment_history')
-          .select(eb.fn.countAll<string>().as('n'))
-          .whereRef('payment_history.payment_id', '=', 'payments.id')
-          .as('history_count'),
-        eb.exists(eb.selectFrom('voided_references').select('reference').whereRef('voided_references.reference', '=', 'payments.reference')).as('voided'),
-      ]) as never,
+      .returning((eb) => chargeExtras(eb as never, 'payments')) as never,
 });
+
+/** The payment tables a charging statement reads, with its updated payment under the name the statement gives it. */
+type ChargingTables = PaymentDatabase & { stored: PaymentDatabase['payments'] };
+
+/** What {@link StoredCharge} adds to the payment row `table` names: its history count and whether its reference was voided. */
+function chargeExtras(eb: ExpressionBuilder<ChargingTables, 'payments' | 'stored'>, table: 'payments' | 'stored') {
+  return [
+    eb
+      .selectFrom('payment_history')
+      .select(eb.fn.countAll<string>().as('n'))
+      .where('payment_history.payment_id', '=', eb.ref(`${table}.id`))
+      .as('history_count'),
+    eb
+      .exists(
+        eb
+          .selectFrom('voided_references')
+          .select('reference')
+          .where('voided_references.reference', '=', eb.ref(`${table}.reference`)),
+      )
+      .as('voided'),
+  ];
+}
 
 /** Where the gateway's values are among the statement's placeholders. */
 const GATEWAY = 'gateway.';
@@ -146,14 +161,7 @@ function inDatabaseStatement(charge: InDatabaseCharge): QueryTemplate<PaymentDat
             .selectFrom('chargeable')
             .leftJoin('stored', (join) => join.onTrue())
             .selectAll('stored')
-            .select((eb) => [
-              eb
-                .selectFrom('payment_history')
-                .select(eb.fn.countAll<string>().as('n'))
-                .whereRef('payment_history.payment_id', '=', 'stored.id')
-                .as('history_count'),
-              eb.exists(eb.selectFrom('voided_references').select('reference').whereRef('voided_references.reference', '=', 'stored.reference')).as('voided'),
-            ]) as never
+            .select((eb) => chargeExtras(eb as never, 'stored')) as never
         );
       },
     });
