@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PaymentComponents, TokoBapakClient } from '@tokobapak/sdk';
 import { type Clock, newId } from '@tokobapak/server';
 import { createTestServer, customerSession, schemaStatements, serviceClient, type TestServer } from '@tokobapak/server/testing';
@@ -106,8 +107,8 @@ export function paymentStatements<T>(server: TestServer, fn: () => Promise<T>): 
   return schemaStatements(server, 'payment', fn);
 }
 
-/** Resolves after `ms` milliseconds. */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms` milliseconds (Node's own promise timer). */
+export { sleep };
 
 /**
  * A create and a void of one reference, raced as `mode` says: the void sent first (0), both at
