@@ -4,14 +4,15 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { OrderDatabase } from './database.js';
 import { orderErrors } from './errors.js';
-import { type CheckoutView, type HistoryRow, type LineRow, type OrderRow, toCheckout, toOrder } from './mappers.js';
+import { type CheckoutView, type HistoryRow, type LineRow, type OrderRow, REFUND_COLUMNS, type RefundView, toCheckout, toOrder } from './mappers.js';
 
 type Schemas = OrderComponents['schemas'];
 type Db = Kysely<OrderDatabase>;
 
 /** Timestamps come back from JSON as text; everything else as the row would have it (int8 as a JSON number). */
 type FromJson<Row> = { [K in keyof Row]: Row[K] extends Date ? string : Row[K] extends Date | null ? string | null : Row[K] };
-type OrderJson = FromJson<OrderRow> & { lines: LineRow[]; history: Array<FromJson<HistoryRow>> };
+/** An order of these statements; `refunds` is left out where the orders can have none yet (just placed). */
+type OrderJson = FromJson<OrderRow> & { lines: LineRow[]; history: Array<FromJson<HistoryRow>>; refunds?: Array<FromJson<RefundView>> };
 export type CheckoutJson = CheckoutView & { orders: OrderJson[] };
 
 /** The checkout columns the API shows (not its placement or payment method, the process's own). */
@@ -60,6 +61,7 @@ const checkoutQuery = queryTemplate<OrderDatabase, { id: string; customerId: str
                   .whereRef('order_status_history.order_id', '=', 'orders.id')
                   .orderBy('order_status_history.id'),
               ).as('history'),
+              refundsJson(inner, 'orders.id'),
             ])
             .whereRef('orders.checkout_id', '=', 'checkouts.id')
             .orderBy('orders.store_id'),
@@ -102,11 +104,28 @@ export function placedOrdersJson(eb: ExpressionBuilder<PlacingDatabase, 'checkou
   ).as('orders');
 }
 
+/** An order's refunds, oldest first, as JSON: for the statements that answer a checkout with its orders. */
+export function refundsJson<DB extends OrderDatabase, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, orderId: string) {
+  const inner = eb as unknown as ExpressionBuilder<OrderDatabase, 'order_refunds'>;
+  return jsonArrayFrom(
+    inner
+      .selectFrom('order_refunds')
+      .select(REFUND_COLUMNS.map((column) => `order_refunds.${column}` as const))
+      .whereRef('order_refunds.order_id', '=', orderId as never)
+      .orderBy('order_refunds.id'),
+  ).as('refunds');
+}
+
 function orderOf(json: OrderJson): Schemas['Order'] {
-  const { lines, history, ...row } = json;
+  const { lines, history, refunds = [], ...row } = json;
   return toOrder(
     { ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) },
     lines,
     history.map((entry) => ({ ...entry, at: new Date(entry.at) })),
+    refunds.map((refund) => ({
+      ...refund,
+      created_at: new Date(refund.created_at),
+      updated_at: refund.updated_at === null ? null : new Date(refund.updated_at),
+    })),
   );
 }

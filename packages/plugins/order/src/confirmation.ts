@@ -3,7 +3,7 @@ import { eventTypes } from '@tokobapak/sdk';
 import { queryTemplate } from '@tokobapak/server';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { CHECKOUT_COLUMNS, type CheckoutJson, checkoutOf } from './checkout-read.js';
+import { CHECKOUT_COLUMNS, type CheckoutJson, checkoutOf, refundsJson } from './checkout-read.js';
 import type { OrderDatabase } from './database.js';
 import type { HistoryRow, OrderRow } from './mappers.js';
 import type { Tx } from './order-desk.js';
@@ -123,6 +123,7 @@ function settledOrdersJson(eb: ExpressionBuilder<ConfirmingDatabase, 'stamped'>)
             .selectAll('h')
             .orderBy('h.id'),
         ).as('history'),
+        refundsJson(inner, 'o.id'),
       ])
       .orderBy('o.store_id'),
   ).as('orders');

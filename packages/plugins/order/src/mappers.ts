@@ -6,6 +6,9 @@ type Schemas = OrderComponents['schemas'];
 export type OrderRow = Selectable<OrderDatabase['orders']>;
 export type LineRow = Selectable<OrderDatabase['order_lines']>;
 export type HistoryRow = Selectable<OrderDatabase['order_status_history']>;
+/** A refund's columns the API shows (not the request it answers, which only a retry of it compares). */
+export const REFUND_COLUMNS = ['id', 'status', 'amount', 'shipping', 'lines', 'reason', 'actor', 'restock', 'created_at', 'updated_at'] as const;
+export type RefundView = Pick<Selectable<OrderDatabase['order_refunds']>, (typeof REFUND_COLUMNS)[number]>;
 export type CheckoutRow = Selectable<OrderDatabase['checkouts']>;
 /** The checkout columns the API shows. */
 export type CheckoutView = Pick<
@@ -29,8 +32,8 @@ export type CheckoutView = Pick<
 
 const money = (amount: number | string, currency: string): Schemas['Money'] => ({ amount: Number(amount), currency });
 
-/** An order as the API shows it, from its row, its lines and its history. */
-export function toOrder(row: OrderRow, lines: LineRow[], history: HistoryRow[]): Schemas['Order'] {
+/** An order as the API shows it, from its row, its lines, its history and its refunds (oldest first each). */
+export function toOrder(row: OrderRow, lines: LineRow[], history: HistoryRow[], refunds: RefundView[]): Schemas['Order'] {
   const m = (amount: number | string) => money(amount, row.currency);
   return {
     id: row.id,
@@ -79,6 +82,19 @@ export function toOrder(row: OrderRow, lines: LineRow[], history: HistoryRow[]):
     platformFeeBasisPoints: row.platform_fee_bps,
     platformFee: row.platform_fee === null ? null : m(row.platform_fee),
     history: history.map((entry) => ({ status: entry.status, at: entry.at.toISOString(), by: entry.actor, note: entry.note })),
+    refunds: refunds.map((refund) => ({
+      id: refund.id,
+      status: refund.status,
+      amount: m(refund.amount),
+      shipping: m(refund.shipping),
+      lines: refund.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity, amount: m(line.amount) })),
+      reason: refund.reason,
+      by: refund.actor,
+      restocked: refund.restock,
+      createdAt: refund.created_at.toISOString(),
+      // A refund not changed since it was counted was last updated then.
+      updatedAt: (refund.updated_at ?? refund.created_at).toISOString(),
+    })),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -3,7 +3,7 @@ import { decodeCursorMatching, type Page, toPage } from '@tokobapak/server';
 import type { Kysely } from 'kysely';
 import type { OrderDatabase, OrderStatus } from './database.js';
 import { orderErrors } from './errors.js';
-import { type OrderRow, toOrder } from './mappers.js';
+import { type OrderRow, REFUND_COLUMNS, toOrder } from './mappers.js';
 
 type Schemas = OrderComponents['schemas'];
 type Db = Kysely<OrderDatabase>;
@@ -13,19 +13,21 @@ const ORDER_ID = /^ord_[0-9a-z]{26}$/;
 /** Whose orders a list or a read is limited to: a customer's or a store's, never both, never neither. */
 export type OrderOwner = { customerId: string } | { storeId: string };
 
-/** Orders as the API shows them, with their lines and history, in the order of `rows`. */
+/** Orders as the API shows them, with their lines, history and refunds, in the order of `rows`. */
 export async function withDetails(db: Db, rows: OrderRow[]): Promise<Schemas['Order'][]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const [lines, history] = await Promise.all([
+  const [lines, history, refunds] = await Promise.all([
     db.selectFrom('order_lines').selectAll().where('order_id', 'in', ids).orderBy('order_id').orderBy('position').execute(),
     db.selectFrom('order_status_history').selectAll().where('order_id', 'in', ids).orderBy('order_id').orderBy('id').execute(),
+    db.selectFrom('order_refunds').select(REFUND_COLUMNS).select('order_id').where('order_id', 'in', ids).orderBy('order_id').orderBy('id').execute(),
   ]);
   return rows.map((row) =>
     toOrder(
       row,
       lines.filter((line) => line.order_id === row.id),
       history.filter((entry) => entry.order_id === row.id),
+      refunds.filter((refund) => refund.order_id === row.id),
     ),
   );
 }

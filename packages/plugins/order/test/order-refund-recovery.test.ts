@@ -70,6 +70,7 @@ describe('refunds that do not go through at once', () => {
     // Counted (so no second cancellation can take the same money), not made yet.
     const counted = await desk.order.getStoreOrder({ params });
     expect(counted.totals.refunded.amount).toBe(first);
+    expect(counted.refunds).toMatchObject([{ status: 'pending', amount: { amount: first }, lines: [{ lineId: line.id, quantity: 1 }], by: 'store' }]);
     expect(await refundsOf(order.id)).toEqual([{ status: 'pending', attempts: 1 }]);
     expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(0);
     expect(await stockOf(server, product.variantId)).toEqual({ onHand: 2, reserved: 0 });
@@ -84,6 +85,9 @@ describe('refunds that do not go through at once', () => {
     clock.advance(45_000);
     await server.jobs.tick();
     expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['succeeded']);
+    const finished = (await desk.order.getStoreOrder({ params })).refunds;
+    expect(finished.map((refund) => refund.status)).toEqual(['succeeded']);
+    expect(Date.parse(finished[0]?.updatedAt ?? '')).toBeGreaterThan(Date.parse(finished[0]?.createdAt ?? ''));
     const payment = await paymentOf(paymentId);
     expect(payment.refundedAmount.amount).toBe(first);
     expect(payment.refunds.map((refund) => refund.status)).toEqual(['succeeded']);
@@ -182,6 +186,10 @@ describe('refunds that do not go through at once', () => {
     expect(after.status).toBe('paid');
     expect(after.totals.refunded.amount).toBe(0);
     expect(after.lines[0]).toMatchObject({ refundedQuantity: 0, refundedAmount: { amount: 0 } });
+    // The refused refund stays on the order, as failed: it counts nowhere.
+    expect(after.refunds).toMatchObject([
+      { status: 'failed', amount: { amount: shareOf(line.total.amount, 1, 2) }, lines: [{ lineId: line.id, quantity: 1 }] },
+    ]);
     expect(await refundsOf(order.id)).toEqual([{ status: 'failed', attempts: 0 }]);
     expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(0);
     expect(await stockOf(server, product.variantId)).toEqual({ onHand: 2, reserved: 0 });

@@ -52,6 +52,17 @@ describe('cancelling an order', () => {
     expect(partial.status).toBe('paid');
     expect(partial.lines[0]).toMatchObject({ refundedQuantity: 1, refundedAmount: { amount: first } });
     expect(partial.totals.refunded.amount).toBe(first);
+    const firstRefund = {
+      status: 'succeeded',
+      amount: { amount: first, currency: 'IDR' },
+      shipping: { amount: 0, currency: 'IDR' },
+      lines: [{ lineId: line.id, quantity: 1, amount: { amount: first, currency: 'IDR' } }],
+      reason: 'Stok rusak',
+      by: 'store',
+      restocked: true,
+    };
+    expect(partial.refunds).toMatchObject([firstRefund]);
+    expect(partial.refunds[0]?.id).toMatch(/^orf_/);
     expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(first);
     expect(await stockOf(server, product.variantId)).toEqual({ onHand: 8, reserved: 0 });
 
@@ -61,6 +72,24 @@ describe('cancelling an order', () => {
     expect(cancelled.totals.refunded.amount).toBe(total);
     expect(cancelled.lines[0]).toMatchObject({ refundedQuantity: 3, refundedAmount: line.total });
     expect(cancelled.history.at(-1)).toMatchObject({ status: 'cancelled', by: 'customer', note: 'Salah pesan' });
+    // Each cancellation's refund, oldest first, the same on every read of the order: the customer's, the store's, the checkout's.
+    const bothRefunds = [
+      firstRefund,
+      {
+        status: 'succeeded',
+        amount: { amount: total - first, currency: 'IDR' },
+        shipping: order.totals.shipping,
+        lines: [{ lineId: line.id, quantity: 2, amount: { amount: line.total.amount - first, currency: 'IDR' } }],
+        reason: 'Salah pesan',
+        by: 'customer',
+        restocked: true,
+      },
+    ];
+    expect(cancelled.refunds).toMatchObject(bothRefunds);
+    expect((await desk.order.getStoreOrder({ params })).refunds).toEqual(cancelled.refunds);
+    expect((await buyer.client.order.getMyOrder({ params })).refunds).toEqual(cancelled.refunds);
+    const checkout = await buyer.client.order.getCheckout({ params: { checkoutId: order.checkoutId } });
+    expect(checkout.orders.find((each) => each.id === order.id)?.refunds).toEqual(cancelled.refunds);
     const payment = await paymentOf(paymentId);
     expect(payment.refundedAmount.amount).toBe(total);
     expect(payment.status).toBe('refunded');

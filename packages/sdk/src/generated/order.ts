@@ -552,6 +552,35 @@ export interface components {
             /** @description Why, when the change said. */
             note: string | null;
         };
+        /**
+         * @description One cancellation's refund to the customer. `pending`: counted on the order and under way
+         *     (the payment service or the stock return has not answered yet; the `finish-refunds` job
+         *     finishes it). `succeeded`: the money went back through the payment service (and the units
+         *     to stock, when the order had not left). `failed`: the payment service or its gateway
+         *     refused it, so it was undone: nothing was refunded and the units are the order's again.
+         */
+        OrderRefund: {
+            /** @description The refund's id, as `order.refunded` names it. */
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            amount: components["schemas"]["Money"];
+            /** @description The part of `amount` that is the order's shipping (given back with the last unit of an order that had not shipped). */
+            shipping: components["schemas"]["Money"];
+            /** @description The units this refund cancelled, and what it refunded of each line. */
+            lines: {
+                lineId: components["schemas"]["OrderLineId"];
+                quantity: number;
+                amount: components["schemas"]["Money"];
+            }[];
+            /** @description Why, as the cancellation said. */
+            reason: string | null;
+            by: components["schemas"]["Actor"];
+            /** @description Whether the cancelled units go back to stock (the order had not left the store). */
+            restocked: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
         /** @description The order's money as it was at checkout, and what was refunded since. */
         OrderTotals: {
             subtotal: components["schemas"]["Money"];
@@ -579,6 +608,12 @@ export interface components {
             platformFee: components["schemas"]["Money"] | null;
             /** @description Every status the order had, oldest first. */
             history: components["schemas"]["OrderStatusChange"][];
+            /**
+             * @description Every refund of the order, oldest first: one per cancellation that refunded something.
+             *     `totals.refunded` and the lines' `refundedQuantity`/`refundedAmount` count the
+             *     `pending` and `succeeded` ones; a `failed` one was undone and counts nowhere.
+             */
+            refunds: components["schemas"]["OrderRefund"][];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };

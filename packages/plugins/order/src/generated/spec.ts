@@ -1465,6 +1465,90 @@ const document = {
           }
         }
       },
+      "OrderRefund": {
+        "type": "object",
+        "description": "One cancellation's refund to the customer. `pending`: counted on the order and under way\n(the payment service or the stock return has not answered yet; the `finish-refunds` job\nfinishes it). `succeeded`: the money went back through the payment service (and the units\nto stock, when the order had not left). `failed`: the payment service or its gateway\nrefused it, so it was undone: nothing was refunded and the units are the order's again.\n",
+        "required": [
+          "id",
+          "status",
+          "amount",
+          "shipping",
+          "lines",
+          "reason",
+          "by",
+          "restocked",
+          "createdAt",
+          "updatedAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "pattern": "^orf_[0-9a-z]{26}$",
+            "description": "The refund's id, as `order.refunded` names it."
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "succeeded",
+              "failed"
+            ]
+          },
+          "amount": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "shipping": {
+            "description": "The part of `amount` that is the order's shipping (given back with the last unit of an order that had not shipped).",
+            "$ref": "#/components/schemas/Money"
+          },
+          "lines": {
+            "type": "array",
+            "maxItems": 1000,
+            "description": "The units this refund cancelled, and what it refunded of each line.",
+            "items": {
+              "type": "object",
+              "required": [
+                "lineId",
+                "quantity",
+                "amount"
+              ],
+              "properties": {
+                "lineId": {
+                  "$ref": "#/components/schemas/OrderLineId"
+                },
+                "quantity": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "amount": {
+                  "$ref": "#/components/schemas/Money"
+                }
+              }
+            }
+          },
+          "reason": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 500,
+            "description": "Why, as the cancellation said."
+          },
+          "by": {
+            "$ref": "#/components/schemas/Actor"
+          },
+          "restocked": {
+            "type": "boolean",
+            "description": "Whether the cancelled units go back to stock (the order had not left the store)."
+          },
+          "createdAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "updatedAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
       "OrderTotals": {
         "type": "object",
         "description": "The order's money as it was at checkout, and what was refunded since.",
@@ -1517,6 +1601,7 @@ const document = {
           "platformFeeBasisPoints",
           "platformFee",
           "history",
+          "refunds",
           "createdAt",
           "updatedAt"
         ],
@@ -1575,6 +1660,14 @@ const document = {
             "description": "Every status the order had, oldest first.",
             "items": {
               "$ref": "#/components/schemas/OrderStatusChange"
+            }
+          },
+          "refunds": {
+            "type": "array",
+            "maxItems": 1000,
+            "description": "Every refund of the order, oldest first: one per cancellation that refunded something.\n`totals.refunded` and the lines' `refundedQuantity`/`refundedAmount` count the\n`pending` and `succeeded` ones; a `failed` one was undone and counts nowhere.\n",
+            "items": {
+              "$ref": "#/components/schemas/OrderRefund"
             }
           },
           "createdAt": {
