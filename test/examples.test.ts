@@ -64,7 +64,17 @@ describe.skipIf(!builtSdk)(`examples/ as processes${builtSdk ? '' : ' (skipped: 
     }
   });
 
-  // Last: the merchant script above expects exactly the order its storefront run made.
+  // After the test above, which completed orders in toko-demo.
+  test('merchant-script.ts: a read-only store API key reports stock and sales, is refused a write, and is revoked', async () => {
+    const { stdout } = await runExample('merchant-script.ts');
+    expect(stdout).toMatch(/^key tbk_[\w-]+… for toko-demo: products:read, orders:read$/m);
+    expect(stdout).toMatch(/^stock kopi-gayo-250: \d+ on hand/m);
+    expect(stdout).toMatch(/^sales: [1-9]\d* completed order\(s\), Rp [1-9][\d.]*$/m);
+    expect(stdout).toMatch(/^changing [\w-]+: refused, 403 INSUFFICIENT_SCOPE$/m);
+    expect(stdout).toMatch(/^key tbk_[\w-]+… revoked$/m);
+  });
+
+  // Last: merchant-orders.ts above expects exactly the order its storefront run made.
   test.skipIf(!haveChromium)(
     `storefront-web: sign up, search, a cart from two stores, shipping, a reload that keeps session and cart, checkout, sandbox payment, paid orders, sign out${haveChromium ? '' : ' (skipped: no Chromium)'}`,
     {
