@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +27,17 @@ let configDir: string;
 let storeId: string;
 
 /** The CLI with the test's config folder, password and store URL. */
-function cli(args: string[]) {
-  return runCli(args, { TOKOBAPAK_CONFIG_DIR: configDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url });
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { TOKOBAPAK_CONFIG_DIR: configDir, TOKOBAPAK_PASSWORD: PASSWORD, TOKOBAPAK_URL: url, ...env });
+}
+
+/** The id `orders show` prints before a line of `quantity` units, read as a merchant would, from the plain output. */
+async function lineIdShown(orderId: string, quantity: number): Promise<string> {
+  const shown = await cli(['orders', 'show', orderId]);
+  expect(shown.code, shown.stderr).toBe(0);
+  const match = new RegExp(`^ {2}(oln_[0-9a-z]{26}) {2}${quantity} × `, 'm').exec(shown.stdout);
+  if (!match?.[1]) throw new Error(`no line id in the output of orders show:\n${shown.stdout}`);
+  return match[1];
 }
 
 beforeAll(async () => {
@@ -119,16 +129,21 @@ describe.skipIf(!CLI_BUILT)(`tokobapak orders as a process (needs ${CLI_BIN}; ru
 
     // Cancelling: a real checkout paid through the sandbox, one unit then everything left.
     const { order, product, paymentId } = await paidOrder(server, { price: 33_333, quantity: 3, storeId });
-    const line = order.lines[0];
-    if (!line) throw new Error('no line');
-    const first = Math.floor(line.total.amount / 3);
-    const bad = await cli(['orders', 'cancel', order.id, '--line', `${line.id}:zero`]);
+    const lineTotal = order.lines[0]?.total.amount ?? 0;
+    const first = Math.floor(lineTotal / 3);
+    // The line id comes from `orders show`, as a merchant gets it: no --json, no SDK.
+    const lineId = await lineIdShown(order.id, 3);
+    const bad = await cli(['orders', 'cancel', order.id, '--line', `${lineId}:zero`]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--line \/ TOKOBAPAK_ORDER_LINES takes lineId:quantity/);
-    const tooMany = await cli(['orders', 'cancel', order.id, '--line', `${line.id}:2`, '--line', `${line.id}:2`, '--json']);
+    const tooMany = await cli(['orders', 'cancel', order.id, '--line', `${lineId}:2`, '--line', `${lineId}:2`, '--json']);
     expect(JSON.parse(tooMany.stdout).error.message).toMatch(/^409 ORDER_REFUND_EXCEEDS_PAID/);
-    const one = await cli(['orders', 'cancel', order.id, '--line', `${line.id}:1`, '--reason', 'Stok rusak']);
+    const one = await cli(['orders', 'cancel', order.id, '--line', `${lineId}:1`, '--reason', 'Stok rusak']);
     expect(one).toMatchObject({ code: 0, stdout: `Order ${order.id} is paid, IDR ${first} refunded\n` });
+    const afterOne = (await cli(['orders', 'show', order.id])).stdout;
+    expect(afterOne).toContain(`Order ${order.id} (paid), total IDR ${order.totals.total.amount}, IDR ${first} refunded\n`);
+    expect(afterOne).toContain(`  ${lineId}  3 × `);
+    expect(afterOne).toMatch(new RegExp(`= IDR ${lineTotal} \\(1 refunded, IDR ${first}\\)\n`));
     const rest = JSON.parse((await cli(['orders', 'cancel', order.id, '--json'])).stdout) as {
       order: { status: string; totals: { refunded: { amount: number }; total: { amount: number } } };
     };
@@ -137,5 +152,38 @@ describe.skipIf(!CLI_BUILT)(`tokobapak orders as a process (needs ${CLI_BIN}; ru
     const payment = await serviceClient(server, 'order').payment.getPayment({ params: { paymentId } });
     expect(payment.refundedAmount.amount).toBe(order.totals.total.amount);
     expect(await stockOf(server, product.variantId)).toEqual({ onHand: 10, reserved: 0 });
+  });
+
+  test('cancel --idempotency-key run twice cancels once and says the second was replayed; another key cancels again', { timeout: 180_000 }, async () => {
+    const login = await cli(['login', '--email', 'rina@toko.example', '--store', 'toko-rina', '--url', url, '--json']);
+    expect(login.code, login.stderr).toBe(0);
+    const { order } = await paidOrder(server, { price: 20_000, quantity: 3, storeId });
+    const lineId = await lineIdShown(order.id, 3);
+    const unit = Math.floor((order.lines[0]?.total.amount ?? 0) / 3);
+    const key = randomUUID();
+    const cancelOne = ['orders', 'cancel', order.id, '--line', `${lineId}:1`, '--reason', 'Stok rusak'];
+
+    const first = await cli([...cancelOne, '--idempotency-key', key, '--json']);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ replayed: false, order: { totals: { refunded: { amount: unit } } } });
+    // A run after a timeout, say: the same key (here from the variable) gets the first answer back.
+    const again = await cli(cancelOne, { TOKOBAPAK_IDEMPOTENCY_KEY: key });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(
+      `Order ${order.id} is paid, IDR ${unit} refunded\nReplayed: this idempotency key was used before, so nothing was done again; this is the first run's answer.\n`,
+    );
+    expect((await cli(['orders', 'show', order.id])).stdout).toContain(`(1 refunded, IDR ${unit})`);
+
+    const otherBody = await cli(['orders', 'cancel', order.id, '--line', `${lineId}:2`, '--idempotency-key', key, '--json']);
+    expect(JSON.parse(otherBody.stdout).error.message).toMatch(/^422 IDEMPOTENCY_KEY_REUSED/);
+    const badKey = await cli([...cancelOne, '--idempotency-key', 'two words']);
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toMatch(/--idempotency-key \/ TOKOBAPAK_IDEMPOTENCY_KEY must be 1 to 255 visible ASCII characters/);
+
+    const anotherKey = JSON.parse((await cli([...cancelOne, '--idempotency-key', randomUUID(), '--json'])).stdout) as {
+      order: { lines: Array<{ refundedQuantity: number }> };
+      replayed: boolean;
+    };
+    expect(anotherKey).toMatchObject({ replayed: false, order: { lines: [{ refundedQuantity: 2 }] } });
   });
 });

@@ -28,6 +28,14 @@ export function withSessionOrKey(command: Command): Command {
   return withConnection(command, { password: false });
 }
 
+/**
+ * The flags of the commands that act only in the session of `tokobapak login` (`payouts`): where
+ * the store runs and `--json`; their connection is `sessionConnection`.
+ */
+export function withSession(command: Command): Command {
+  return command.addOption(envOption(storeVariables.url)).addOption(storeOptions.json());
+}
+
 /** A flag, else its variable, else undefined. */
 export function optional(flag: string | undefined, context: CliContext, variable: Variable): string | undefined {
   return flag ?? (context.env[variable.name] || undefined);

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
+import { idempotencyKeyOf, idempotencyVariable } from '../services/idempotency.js';
 import { cancelOrder, changeOrder, linesToCancel, listOrders, orderStatusFilter, shipOrder, showOrder } from '../services/orders-actions.js';
 import { orderVariables } from '../services/orders-environment.js';
 import { resolveJson } from '../services/settings.js';
 import { sessionOrKeyConnection } from '../services/store-connection.js';
 import { orderChangedPresentation, orderListPresentation, orderPresentation } from '../ui/order-presentations.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
+import { withReplayNote } from '../ui/replay-note.js';
 import { optional, withSessionOrKey } from './connection.js';
 import { envOption } from './options.js';
 
@@ -19,6 +21,7 @@ interface OrderFlags {
   trackingNumber?: string;
   line?: string[];
   reason?: string;
+  idempotencyKey?: string;
 }
 
 /** `tokobapak orders list|show|accept|ship|complete|cancel`: the order desk of the store you act in. */
@@ -89,12 +92,14 @@ export function registerOrdersCommand(program: Command, context: CliContext): vo
   )
     .addOption(envOption(orderVariables.lines))
     .addOption(envOption(orderVariables.reason))
+    .addOption(envOption(idempotencyVariable))
     .action(async (orderId: string, flags: OrderFlags) => {
       const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
       const lines = linesToCancel(flags.line ?? (context.env[orderVariables.lines.name] ? [context.env[orderVariables.lines.name] as string] : []));
       const connection = sessionOrKeyConnection(flags, context.env);
       const reason = optional(flags.reason, context, orderVariables.reason);
-      const order = await withSpinner(mode, context.stdout, `Cancelling ${orderId}`, () => cancelOrder(connection, orderId, lines, reason));
-      present(mode, context.stdout, orderChangedPresentation(order));
+      const key = idempotencyKeyOf(optional(flags.idempotencyKey, context, idempotencyVariable));
+      const cancelled = await withSpinner(mode, context.stdout, `Cancelling ${orderId}`, () => cancelOrder(connection, orderId, lines, reason, key));
+      present(mode, context.stdout, withReplayNote(orderChangedPresentation(cancelled.result), cancelled.replayed));
     });
 }

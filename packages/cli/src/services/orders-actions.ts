@@ -1,6 +1,7 @@
 import type { OrderComponents } from '@tokobapak/sdk';
 import { oneOf } from './choices.js';
 import { CliError } from './errors.js';
+import { type Replayable, replayWatch } from './idempotency.js';
 import { orderVariables } from './orders-environment.js';
 import { type Connection, callApi, storeClient } from './store-connection.js';
 
@@ -76,9 +77,21 @@ export function linesToCancel(values: string[]): LineToCancel[] {
     });
 }
 
-/** Cancels units of one of the store's orders (or everything left) and refunds them. */
-export async function cancelOrder(connection: Connection, orderId: string, lines: LineToCancel[], reason: string | undefined): Promise<Order> {
-  const client = await storeClient(connection);
+/**
+ * Cancels units of one of the store's orders (or everything left) and refunds them. With an
+ * idempotency key, running it again is no second cancellation: the server answers the first one.
+ */
+export async function cancelOrder(
+  connection: Connection,
+  orderId: string,
+  lines: LineToCancel[],
+  reason: string | undefined,
+  idempotencyKey: string | undefined,
+): Promise<Replayable<Order>> {
+  const watch = replayWatch();
+  const client = await storeClient(connection, watch.fetch);
   const body = { ...(lines.length > 0 ? { lines } : {}), ...(reason === undefined ? {} : { reason }) };
-  return callApi(connection, () => client.order.cancelOrder({ params: { orderId }, body }));
+  const key = idempotencyKey === undefined ? {} : { idempotencyKey };
+  const order = await callApi(connection, () => client.order.cancelOrder({ params: { orderId }, body, ...key }));
+  return { result: order, replayed: watch.replayed() };
 }

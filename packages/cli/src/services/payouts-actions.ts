@@ -1,13 +1,15 @@
 import type { MerchantComponents } from '@tokobapak/sdk';
 import { oneOf } from './choices.js';
 import { CliError } from './errors.js';
+import { type Replayable, replayWatch } from './idempotency.js';
 import { payoutVariables } from './payouts-environment.js';
 import { type Connection, callApi, storeClient } from './store-connection.js';
 
-/** A store's balance, a withdrawal and its status, as the merchant service returns them. */
+/** A store's balance, a withdrawal and its status, a ledger entry, as the merchant service returns them. */
 export type StoreBalance = MerchantComponents['schemas']['StoreBalance'];
 export type Withdrawal = MerchantComponents['schemas']['Withdrawal'];
 export type WithdrawalStatus = MerchantComponents['schemas']['WithdrawalStatus'];
+export type LedgerEntry = MerchantComponents['schemas']['LedgerEntry'];
 
 const STATUSES: WithdrawalStatus[] = ['requested', 'approved', 'paid', 'rejected'];
 
@@ -44,15 +46,21 @@ export interface PayoutRequest {
   note: string | undefined;
 }
 
-/** Asks for a withdrawal from the available balance (the SDK sends an idempotency key, so its retries make one). */
-export async function requestPayout(connection: Connection, request: PayoutRequest): Promise<Withdrawal> {
-  const client = await storeClient(connection);
+/**
+ * Asks for a withdrawal from the available balance. The SDK's own key covers only its retries; with
+ * `idempotencyKey`, running the command again asks for nothing more: the server answers the first.
+ */
+export async function requestPayout(connection: Connection, request: PayoutRequest, idempotencyKey: string | undefined): Promise<Replayable<Withdrawal>> {
+  const watch = replayWatch();
+  const client = await storeClient(connection, watch.fetch);
   const body = {
     amount: { amount: request.amount, currency: request.currency },
     bankAccount: request.bankAccount,
     ...(request.note === undefined ? {} : { note: request.note }),
   };
-  return callApi(connection, () => client.merchant.requestWithdrawal({ body }));
+  const key = idempotencyKey === undefined ? {} : { idempotencyKey };
+  const withdrawal = await callApi(connection, () => client.merchant.requestWithdrawal({ body, ...key }));
+  return { result: withdrawal, replayed: watch.replayed() };
 }
 
 /** Every withdrawal of the store, newest first, following the cursor to the last page. */
@@ -64,4 +72,33 @@ export async function listPayouts(connection: Connection, status: WithdrawalStat
       withdrawals.push(withdrawal);
   });
   return withdrawals;
+}
+
+/** Checks `<withdrawalId>` before anything is sent. */
+function withdrawalIdOf(withdrawalId: string): string {
+  if (!/^wdr_[0-9a-z]{26}$/.test(withdrawalId)) throw new CliError('CLI_INVALID_VALUE', `<withdrawalId> must be a wdr_… id, got "${withdrawalId}"`);
+  return withdrawalId;
+}
+
+/** One withdrawal of the store, with who approved, paid or rejected it and when. */
+export async function showPayout(connection: Connection, withdrawalId: string): Promise<Withdrawal> {
+  const id = withdrawalIdOf(withdrawalId);
+  const client = await storeClient(connection);
+  return callApi(connection, () => client.merchant.getWithdrawal({ params: { withdrawalId: id } }));
+}
+
+/**
+ * The store's ledger statement in one currency: the newest `limit` entries on its available and
+ * pending accounts, each with the account's balance after it, following the cursor as needed.
+ */
+export async function listLedger(connection: Connection, currency: string, limit: number): Promise<LedgerEntry[]> {
+  const client = await storeClient(connection);
+  const entries: LedgerEntry[] = [];
+  await callApi(connection, async () => {
+    for await (const entry of client.merchant.listStoreLedgerEntries.iterate({ query: { currency, limit: Math.min(limit, 100) } })) {
+      entries.push(entry);
+      if (entries.length >= limit) break;
+    }
+  });
+  return entries;
 }

@@ -8,7 +8,7 @@ export const payoutVariables = {
   currency: {
     flag: '--currency <code>',
     name: 'TOKOBAPAK_CURRENCY',
-    description: 'the ISO 4217 currency of the balance or the withdrawal (default IDR)',
+    description: 'the ISO 4217 currency of the balance, the ledger or the withdrawal (default IDR)',
     example: 'IDR',
   },
   amount: {
@@ -46,5 +46,11 @@ export const payoutVariables = {
     name: 'TOKOBAPAK_WITHDRAWAL_STATUS',
     description: 'list only withdrawals with this status (requested, approved, paid, rejected)',
     example: 'requested',
+  },
+  ledgerLimit: {
+    flag: '--limit <n>',
+    name: 'TOKOBAPAK_LIMIT',
+    description: 'how many ledger entries to list, newest first (default 20)',
+    example: '50',
   },
 } as const satisfies Record<string, EnvVar & { flag: string }>;

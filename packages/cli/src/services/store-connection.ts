@@ -69,6 +69,23 @@ export function sessionOrKeyConnection(flags: { url?: string | undefined; apiKey
   return resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined });
 }
 
+/**
+ * The connection of `tokobapak payouts`: the session of `tokobapak login` alone. The merchant
+ * service shows and moves a store's money only for a person who is its owner or a manager (a store
+ * API key is refused with 401), so a key, even one exported for other commands in
+ * `TOKOBAPAK_API_KEY`, is left out rather than sent in place of the session.
+ */
+export function sessionConnection(flags: { url?: string | undefined }, env: Env): Connection {
+  const connection = resolveConnection(flags, { ...env, TOKOBAPAK_EMAIL: undefined, TOKOBAPAK_PASSWORD: undefined, [storeVariables.apiKey.name]: undefined });
+  if (connection.credentials.kind === 'none') {
+    throw new CliError(
+      'CLI_CREDENTIALS_MISSING',
+      "This command needs the store's owner or a manager: sign in with `tokobapak login`; a store API key cannot see or move the store's money",
+    );
+  }
+  return connection;
+}
+
 const SIGN_IN_HINT = 'sign in with `tokobapak login` (or pass --email and --password, TOKOBAPAK_EMAIL and TOKOBAPAK_PASSWORD)';
 
 /** A client signed in as a person (email and password); `store create` needs one. */

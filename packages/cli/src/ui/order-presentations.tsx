@@ -5,7 +5,7 @@ import type { Presentation } from './output.js';
 import { textTable } from './plain-text.js';
 import { Table } from './Table.js';
 
-// `tokobapak orders`: a table for `list`, the order with its lines and history for `show`, one line for a change.
+// `tokobapak orders`: a table for `list`, the order with its lines (and their ids) and history for `show`, one line for a change.
 
 const money = (value: { amount: number; currency: string }) => `${value.currency} ${value.amount}`;
 
@@ -27,18 +27,22 @@ export function orderListPresentation(orders: Order[]): Presentation {
   };
 }
 
+type OrderLine = Order['lines'][number];
+
+/** One line, led by its id: `orders cancel --line <id>:<quantity>` needs it for a partial refund. */
+function lineText(line: OrderLine): string {
+  const variant = line.variantTitle ? ` (${line.variantTitle})` : '';
+  const refunded = line.refundedQuantity > 0 || line.refundedAmount.amount > 0 ? ` (${line.refundedQuantity} refunded, ${money(line.refundedAmount)})` : '';
+  return `  ${line.id}  ${line.quantity} × ${line.productTitle}${variant} @ ${money(line.unitPrice)} = ${money(line.total)}${refunded}`;
+}
+
 function orderLines(order: Order): string[] {
   return [
-    `Order ${order.id} (${order.status}), total ${money(order.totals.total)}`,
+    `Order ${order.id} (${order.status}), total ${money(order.totals.total)}${order.totals.refunded.amount > 0 ? `, ${money(order.totals.refunded)} refunded` : ''}`,
     `Ship to ${order.shippingAddress.recipientName}, ${order.shippingAddress.line1}, ${order.shippingAddress.city} ${order.shippingAddress.postalCode}`,
     ...(order.shipping.trackingNumber ? [`Tracking ${order.shipping.trackingNumber}`] : []),
     'Lines:',
-    ...order.lines.map(
-      (line) =>
-        `  ${line.quantity} × ${line.productTitle}${line.variantTitle ? ` (${line.variantTitle})` : ''} @ ${money(line.unitPrice)} = ${money(line.total)}${
-          line.refundedQuantity > 0 ? ` (${line.refundedQuantity} refunded)` : ''
-        }`,
-    ),
+    ...order.lines.map(lineText),
     'History:',
     ...order.history.map((entry) => `  ${entry.at} ${entry.status} by ${entry.by}${entry.note ? `: ${entry.note}` : ''}`),
   ];

@@ -1,11 +1,12 @@
 import { Box, Text } from 'ink';
-import type { StoreBalance, Withdrawal } from '../services/payouts-actions.js';
+import type { LedgerEntry, StoreBalance, Withdrawal } from '../services/payouts-actions.js';
 import type { Column } from './columns.js';
 import type { Presentation } from './output.js';
 import { textTable } from './plain-text.js';
 import { Table } from './Table.js';
 
-// `tokobapak payouts`: the balance as two lines, a table of withdrawals, one line for a request.
+// `tokobapak payouts`: the balance as two lines, tables of ledger entries and of withdrawals, one
+// withdrawal as labelled lines, one line for a request.
 
 const money = (value: { amount: number; currency: string }) => `${value.currency} ${value.amount}`;
 
@@ -56,5 +57,58 @@ export function withdrawalRequestedPresentation(withdrawal: Withdrawal): Present
     json: () => ({ withdrawal }),
     plain: () => [line],
     tty: () => <Text color="green">{line}</Text>,
+  };
+}
+
+const ledgerColumns: Array<Column<LedgerEntry>> = [
+  { title: 'WHEN', value: (entry) => entry.createdAt },
+  { title: 'KIND', value: (entry) => entry.kind },
+  { title: 'ACCOUNT', value: (entry) => entry.account },
+  // Signed from the store's side, so a debit reads as one.
+  {
+    title: 'AMOUNT',
+    value: (entry) => money(entry.amount),
+    alignRight: true,
+    color: (entry) => (entry.amount.amount < 0 ? 'red' : 'green'),
+  },
+  { title: 'BALANCE', value: (entry) => money(entry.balanceAfter), alignRight: true },
+  { title: 'FOR', value: (entry) => entry.withdrawalId ?? entry.refundId ?? entry.orderId ?? '' },
+  { title: 'MEMO', value: (entry) => entry.memo },
+];
+
+/** `tokobapak payouts ledger`. */
+export function ledgerPresentation(entries: LedgerEntry[]): Presentation {
+  return {
+    json: () => ({ entries }),
+    plain: () => (entries.length === 0 ? ['No ledger entries.'] : textTable(ledgerColumns, entries)),
+    tty: () => (entries.length === 0 ? <Text dimColor>No ledger entries.</Text> : <Table columns={ledgerColumns} rows={entries} />),
+  };
+}
+
+function withdrawalLines(withdrawal: Withdrawal): string[] {
+  const { bankAccount } = withdrawal;
+  return [
+    `Withdrawal ${withdrawal.id} (${withdrawal.status}), ${money(withdrawal.amount)}`,
+    `To:        ${bankAccount.bankCode} ${bankAccount.accountNumber} (${bankAccount.accountHolderName})`,
+    ...(withdrawal.note ? [`Note:      ${withdrawal.note}`] : []),
+    `Requested: ${withdrawal.requestedAt}`,
+    ...(withdrawal.approvedAt ? [`Approved:  ${withdrawal.approvedAt}`] : []),
+    ...(withdrawal.paidAt ? [`Paid:      ${withdrawal.paidAt}${withdrawal.payoutReference ? `, reference ${withdrawal.payoutReference}` : ''}`] : []),
+    ...(withdrawal.rejectedAt ? [`Rejected:  ${withdrawal.rejectedAt}${withdrawal.rejectionReason ? `: ${withdrawal.rejectionReason}` : ''}`] : []),
+  ];
+}
+
+/** `tokobapak payouts show`. */
+export function withdrawalPresentation(withdrawal: Withdrawal): Presentation {
+  return {
+    json: () => ({ withdrawal }),
+    plain: () => withdrawalLines(withdrawal),
+    tty: () => (
+      <Box flexDirection="column">
+        {withdrawalLines(withdrawal).map((line) => (
+          <Text key={line}>{line}</Text>
+        ))}
+      </Box>
+    ),
   };
 }
