@@ -1518,7 +1518,8 @@ const document = {
                 },
                 "quantity": {
                   "type": "integer",
-                  "minimum": 0
+                  "minimum": 0,
+                  "maximum": 2147483647
                 },
                 "amount": {
                   "$ref": "#/components/schemas/Money"
