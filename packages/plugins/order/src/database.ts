@@ -12,7 +12,7 @@ export type OrderStatus = 'pending_payment' | 'paid' | 'accepted' | 'shipped' | 
 /** Where a checkout stands (see openapi/order.yaml). */
 export type CheckoutStatus = 'processing' | 'awaiting_payment' | 'paid' | 'failed' | 'expired' | 'cancelled';
 /** Where a refund of an order stands. */
-export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+export type RefundStatus = 'pending' | 'succeeded' | 'owed' | 'failed';
 /** Who made a change. */
 export type Actor = 'customer' | 'store' | 'system';
 
@@ -129,7 +129,7 @@ export interface OrderDatabase {
     reason: string | null;
     lines: Json<Array<{ lineId: string; quantity: number; amount: number }>>;
     payment_refund_id: string | null;
-    /** `pending` until the payment and the stock return are done; `failed` when the payment refused it (undone). */
+    /** `pending` until the payment and the stock return are done; `owed` when the gateway refused it (paid back by hand); `failed` when the payment service refused it (undone). */
     status: ColumnType<RefundStatus, RefundStatus | undefined, RefundStatus>;
     actor: ColumnType<Actor, Actor | undefined, Actor>;
     /** The part of `amount` that is the order's shipping (given back with the last unit, before shipping). */

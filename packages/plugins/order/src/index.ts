@@ -14,6 +14,7 @@ import { migrations } from './migrations/index.js';
 import { type OrderPluginOptions, resolveSettings } from './options.js';
 import { trackPayments } from './payment-events.js';
 import { promptSettlement } from './prompt-settlement.js';
+import { settleOwedRefunds } from './refund-acknowledgements.js';
 import { finishPendingRefunds } from './refund-driver.js';
 import { releaseProcess, settleProcess } from './settlement.js';
 import { trackShipments } from './shipment-events.js';
@@ -41,7 +42,7 @@ export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
     migrations,
     errors: orderErrors,
     processes: [checkout, settleProcess, releaseProcess],
-    subscriptions: [trackPayments(settlement), trackShipments],
+    subscriptions: [trackPayments(settlement), trackShipments, settleOwedRefunds],
     jobs: [
       {
         // Refunds a crash or an unreachable payment or inventory service left half-way.

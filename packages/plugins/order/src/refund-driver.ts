@@ -14,26 +14,27 @@ export type RefundContext = Pick<HandlerContext<OrderDatabase, OrderEvents>, 'db
  * (its idempotency key is the refund id, so it refunds once whatever the retries), the units of an
  * order that never left go back to stock (`returnStock`, once per refund id), and one transaction
  * marks the refund `succeeded`, publishes `order.refunded` and, with the last unit, cancels the
- * order. When the payment service refuses (a 4xx), or accepted the refund and the gateway refused
- * it later, the count is undone (the refund is `failed`, no `order.refunded`, so the store's
- * ledger never sees it) and the store may cancel again; when payment or inventory cannot be
- * reached the refund stays pending (`ORDER_REFUND_DELAYED`) and the job drives it again.
+ * order. When the payment's gateway refuses to send the money back (Midtrans refunds no bank
+ * transfer), at once or on the payment service's own retry, the cancellation stands all the same:
+ * the refund ends `owed`, the platform's admins are told by the payment service and pay it back by
+ * hand, and their acknowledgement makes it `succeeded` (`refund-acknowledgements.ts`). Only the
+ * payment service's own refusals (a 4xx: nothing left to refund, not paid) undo the count (the
+ * refund is `failed`, no `order.refunded`, so the store's ledger never sees it). When payment or
+ * inventory cannot be reached the refund stays pending (`ORDER_REFUND_DELAYED`) and the job drives
+ * it again.
  */
 export async function driveRefund(ctx: RefundContext, refundId: string): Promise<void> {
   const refund = await ctx.db.selectFrom('order_refunds').selectAll().where('id', '=', refundId).executeTakeFirstOrThrow();
   if (refund.status !== 'pending') return;
   const order = await ctx.db.selectFrom('orders').selectAll().where('id', '=', refund.order_id).executeTakeFirstOrThrow();
   let paymentRefundId: string | null = null;
+  let ending: 'succeeded' | 'owed' = 'succeeded';
   if (Number(refund.amount) > 0) {
     const made = await refundThroughPayment(ctx, refundId, order, refund);
-    if (made.status === 'failed') {
-      // The gateway refused it after the payment service had accepted it (its retry was refused):
-      // no money went back, so the order must not show it; the store may cancel again.
-      await ctx.transaction((tx) => undoRefund(tx, refundId, ctx.clock.now()));
-      // Only the job gets here (a request's refund is new to the payment service), and it logs nothing more.
-      throw new Error(`the payment gateway refused refund ${made.id}; the order's refund ${refundId} is undone`);
-    }
     if (made.status === 'pending') await delayed(ctx, refundId, new Error(`payment refund ${made.id} is still pending at the gateway`));
+    // Refused by the gateway (the payment service keeps it as owed and tells its admins): the
+    // customer is paid back by hand, and the cancellation the store or the customer asked for stands.
+    if (made.status === 'failed') ending = 'owed';
     paymentRefundId = made.id;
   }
   if (refund.restock) {
@@ -48,7 +49,7 @@ export async function driveRefund(ctx: RefundContext, refundId: string): Promise
       await ctx.clients.inventory.returnStock({ body: { reference: refundId, items } }).catch((error: unknown) => delayed(ctx, refundId, error));
     }
   }
-  await ctx.transaction((tx) => finishRefund(tx, refundId, paymentRefundId, ctx.clock.now()));
+  await ctx.transaction((tx) => finishRefund(tx, refundId, paymentRefundId, ending, ctx.clock.now()));
 }
 
 type OrderRow = { id: string; checkout_id: string; currency: string };
@@ -56,8 +57,9 @@ type PaymentRefund = { id: string; status: 'pending' | 'succeeded' | 'failed' };
 
 /**
  * Asks the payment service to refund (idempotency key `order-refund:<refund id>`, so a retry refunds
- * once) and returns the payment's refund it made, as the payment service has it now. A refusal (a
- * 4xx) undoes the count and is passed on; no answer leaves the refund pending for the job.
+ * once) and returns the payment's refund it made, as the payment service has it now (`failed` when
+ * the gateway refused it). The payment service's own refusal (a 4xx other than the gateway's)
+ * undoes the count and is passed on; no answer leaves the refund pending for the job.
  */
 async function refundThroughPayment(
   ctx: RefundContext,
@@ -79,8 +81,12 @@ async function refundThroughPayment(
   } catch (error) {
     // Anything but a final "no" (a failure, no answer, "not now") leaves the refund pending and driven again.
     if (!isRefusal(error)) return delayed(ctx, refundId, error);
-    await ctx.transaction((tx) => undoRefund(tx, refundId, ctx.clock.now()));
-    throw error;
+    if ((error as { code?: string }).code !== 'PAYMENT_PROVIDER_REFUSED') {
+      await ctx.transaction((tx) => undoRefund(tx, refundId, ctx.clock.now()));
+      throw error;
+    }
+    // The gateway's "no": the payment service recorded its refund failed (and owed); read it back.
+    payment = await ctx.clients.payment.getPayment({ params: { paymentId: checkout.payment_id } }).catch((unread: unknown) => delayed(ctx, refundId, unread));
   }
   const made = payment.refunds.find((candidate) => candidate.reason?.startsWith(`${refundId}:`));
   if (!made) throw new Error(`payment ${payment.id} shows no refund for ${refundId}`);
@@ -98,16 +104,15 @@ async function delayed(ctx: RefundContext, refundId: string, cause: unknown): Pr
   throw orderErrors.ORDER_REFUND_DELAYED({ detail: `Refund ${refundId} is counted and will be finished in the background (${reason.slice(0, 200)})` });
 }
 
-/** Marks a pending refund done: `order.refunded`, and once every unit's refund went through the order `cancelled`. */
-async function finishRefund(tx: Tx, refundId: string, paymentRefundId: string | null, now: Date): Promise<void> {
+/**
+ * Marks a pending refund done (`succeeded`, or `owed` when the gateway refused it and it is paid
+ * back by hand): `order.refunded`, and once every unit's refund is through the order `cancelled`.
+ */
+async function finishRefund(tx: Tx, refundId: string, paymentRefundId: string | null, ending: 'succeeded' | 'owed', now: Date): Promise<void> {
   const refund = await tx.db.selectFrom('order_refunds').selectAll().where('id', '=', refundId).forUpdate().executeTakeFirstOrThrow();
   if (refund.status !== 'pending') return;
   const order = await tx.db.selectFrom('orders').selectAll().where('id', '=', refund.order_id).forUpdate().executeTakeFirstOrThrow();
-  await tx.db
-    .updateTable('order_refunds')
-    .set({ status: 'succeeded', payment_refund_id: paymentRefundId, updated_at: now })
-    .where('id', '=', refundId)
-    .execute();
+  await tx.db.updateTable('order_refunds').set({ status: ending, payment_refund_id: paymentRefundId, updated_at: now }).where('id', '=', refundId).execute();
   const amount = Number(refund.amount);
   if (amount > 0) {
     await tx.publish({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { newId } from '@tokobapak/server';
 import { expectProblem, manualClock, outboxEvents, serviceClient, storeSession, type TestServer } from '@tokobapak/server/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -8,8 +9,8 @@ import { paidOrder, startCheckoutServer, stockOf } from './checkout-support.js';
 // Refunds that do not go through at once, under a manual clock: the sandbox gateway is broken (its
 // refund book renamed away: the payment service gets no answer) or refuses (its books say the money
 // went back already). A refund left pending is finished by the `finish-refunds` job; one the gateway
-// refuses, at once or on the payment service's own retry, is taken back off the order, so the order,
-// its events (which the store's ledger posts) and the stock never show money that did not move.
+// refuses, at once or on the payment service's own retry, is kept `owed`: the cancellation stands,
+// the payment owes the money to the customer by hand, and an admin's acknowledgement settles it.
 
 const clock = manualClock();
 let server: TestServer;
@@ -173,45 +174,64 @@ describe('refunds that do not go through at once', () => {
     expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(1);
   });
 
-  test('a refund the gateway refuses at once is passed on and leaves the order as it was; the store can cancel again', async () => {
+  test('a refund the gateway refuses at once is kept owed: the cancellation stands, and an admin acknowledging the hand refund settles it', async () => {
     const { order, product, paymentId } = await paidOrder(server, { price: 15_000, quantity: 2, stock: 4 });
     const line = order.lines[0];
     if (!line) throw new Error('no line');
     const desk = storeSession(server, order.storeId);
     const params = { orderId: order.id };
+    const first = shareOf(line.total.amount, 1, 2);
 
+    // The gateway's books say the money went back already: it refuses every refund, as Midtrans does a bank transfer's.
     await gatewayRefunded(paymentId, order.totals.total.amount);
-    await expectProblem(desk.order.cancelOrder({ params, body: { lines: [{ lineId: line.id, quantity: 1 }] } }), 422, 'PAYMENT_PROVIDER_REFUSED');
-    const after = await desk.order.getStoreOrder({ params });
-    expect(after.status).toBe('paid');
-    expect(after.totals.refunded.amount).toBe(0);
-    expect(after.lines[0]).toMatchObject({ refundedQuantity: 0, refundedAmount: { amount: 0 } });
-    // The refused refund stays on the order, as failed: it counts nowhere.
-    expect(after.refunds).toMatchObject([
-      { status: 'failed', amount: { amount: shareOf(line.total.amount, 1, 2) }, lines: [{ lineId: line.id, quantity: 1 }] },
-    ]);
-    expect(await refundsOf(order.id)).toEqual([{ status: 'failed', attempts: 0 }]);
-    expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(0);
-    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 2, reserved: 0 });
+    const partial = await desk.order.cancelOrder({ params, body: { lines: [{ lineId: line.id, quantity: 1 }] } });
+    expect(partial.status).toBe('paid');
+    expect(partial.totals.refunded.amount).toBe(first);
+    expect(partial.lines[0]).toMatchObject({ refundedQuantity: 1, refundedAmount: { amount: first } });
+    expect(partial.refunds).toMatchObject([{ status: 'owed', amount: { amount: first }, lines: [{ lineId: line.id, quantity: 1 }], restocked: true }]);
+    expect(await refundsOf(order.id)).toEqual([{ status: 'owed', attempts: 0 }]);
+    // The store no longer has the money (its ledger hears it), and the unit is back on the shelf.
+    const refunded = await outboxEvents(server, ['order.refunded'], { subject: order.id });
+    expect(refunded.map((event) => event.data.amount)).toEqual([{ amount: first, currency: 'IDR' }]);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 3, reserved: 0 });
+    // The payment moved nothing and owes it: the admins' queue, and their mail, say so.
     const payment = await paymentOf(paymentId);
     expect(payment.refundedAmount.amount).toBe(0);
     expect(payment.refunds.map((refund) => refund.status)).toEqual(['failed']);
+    expect(payment.refundOwed.amount).toBe(first);
+    expect(await outboxEvents(server, ['payment.refund-failed'], { subject: paymentId })).toHaveLength(1);
 
-    // The gateway is sorted out; the store cancels again, and this time the money moves once.
-    await gatewayRefunded(paymentId, 0);
+    // The rest, refused too: the order is cancelled all the same, everything owed by hand.
     const cancelled = await desk.order.cancelOrder({ params, body: {} });
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.totals.refunded).toEqual(order.totals.total);
-    expect((await paymentOf(paymentId)).refundedAmount).toEqual(order.totals.total);
+    expect(cancelled.refunds.map((refund) => refund.status)).toEqual(['owed', 'owed']);
+    expect(await outboxEvents(server, ['order.cancelled'], { subject: order.id })).toHaveLength(1);
     expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 0 });
+    expect((await paymentOf(paymentId)).refundOwed).toEqual(order.totals.total);
+
+    // An admin pays the customer back by bank transfer and says so: both refunds are settled.
+    const accessToken = server.tokens.signAccessToken({ userId: newId('usr'), role: 'admin', sessionId: newId('ses'), storeId: null, storeRole: null });
+    const admin = server.client({ accessToken });
+    await admin.payment.acknowledgeRefundFailure({ params: { paymentId }, body: { note: 'BCA transfer 8812' } });
+    await server.relay.drain();
+    const settled = await desk.order.getStoreOrder({ params });
+    expect(settled.refunds.map((refund) => refund.status)).toEqual(['succeeded', 'succeeded']);
+    expect(settled.totals.refunded).toEqual(order.totals.total);
+    // Delivered again, it changes nothing; and nothing more moved anywhere.
+    await server.relay.drain();
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['succeeded', 'succeeded']);
+    expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(2);
+    expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(0);
   });
 
-  test('a refund the payment service accepted and the gateway refused on its retry is taken back off the order', async () => {
+  test('a refund the payment service accepted and the gateway refused on its retry is kept owed', async () => {
     const { order, product, paymentId } = await paidOrder(server, { price: 12_345, quantity: 2, stock: 4 });
     const line = order.lines[0];
     if (!line) throw new Error('no line');
     const desk = storeSession(server, order.storeId);
     const params = { orderId: order.id };
+    const first = shareOf(line.total.amount, 1, 2);
 
     await breakGateway();
     try {
@@ -220,62 +240,61 @@ describe('refunds that do not go through at once', () => {
       await mendGateway();
     }
     await gatewayRefunded(paymentId, order.totals.total.amount);
-    // The payment service retries first (after 30 s) and the gateway refuses: its refund fails.
+    // The payment service retries first (after 30 s) and the gateway refuses: its refund fails, owed.
     clock.advance(40_000);
     await server.jobs.tick();
     expect((await paymentOf(paymentId)).refunds.map((refund) => refund.status)).toEqual(['failed']);
     expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['pending']);
-    // Then the order's job drives its refund, learns it failed, and undoes the count.
+    // Then the order's job drives its refund, learns the gateway refused it, and keeps it owed.
     clock.advance(30_000);
     await server.jobs.tick();
-    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['failed']);
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['owed']);
     const after = await desk.order.getStoreOrder({ params });
     expect(after.status).toBe('paid');
-    expect(after.totals.refunded.amount).toBe(0);
-    expect(after.lines[0]).toMatchObject({ refundedQuantity: 0, refundedAmount: { amount: 0 } });
-    expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(0);
-    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 2, reserved: 0 });
-    expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(0);
+    expect(after.totals.refunded.amount).toBe(first);
+    expect(after.lines[0]).toMatchObject({ refundedQuantity: 1, refundedAmount: { amount: first } });
+    expect(await outboxEvents(server, ['order.refunded'], { subject: order.id })).toHaveLength(1);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 3, reserved: 0 });
+    const payment = await paymentOf(paymentId);
+    expect(payment.refundedAmount.amount).toBe(0);
+    expect(payment.refundOwed.amount).toBe(first);
 
-    // Nothing is pending any more: the order can complete, its fee on the whole total.
+    // Nothing is pending: the order can complete, its fee on what the store keeps.
     await desk.order.acceptOrder({ params, body: {} });
     const completed = await desk.order.completeOrder({ params, body: {} });
-    expect(completed.totals.refunded.amount).toBe(0);
+    expect(completed.totals.refunded.amount).toBe(first);
   });
 
-  test('a later cancellation of the rest does not cancel the order while an earlier refund is pending; refused, its units return to the order', async () => {
+  test('a later cancellation of the rest does not cancel the order while an earlier refund is pending; refused and owed, the last to finish cancels it', async () => {
     const { order, product, paymentId, line, desk, params, body } = await firstUnitDelayed();
     // The second, the last unit left, goes through at once; the first is still pending, so the order is not cancelled yet.
     const rest = await desk.order.cancelOrder({ params, body });
-    const second = rest.totals.refunded.amount - shareOf(line.total.amount, 1, 2);
+    const first = shareOf(line.total.amount, 1, 2);
+    const second = rest.totals.refunded.amount - first;
     expect(rest.status).toBe('paid');
     expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['pending', 'succeeded']);
 
-    // The gateway refuses the first on the payment service's retry; the order's job learns it and undoes its count.
+    // The gateway refuses the first on the payment service's retry; the order's job learns it and keeps it owed.
     await gatewayRefunded(paymentId, order.totals.total.amount);
     clock.advance(40_000);
     await server.jobs.tick();
     clock.advance(30_000);
     await server.jobs.tick();
-    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['failed', 'succeeded']);
+    expect((await refundsOf(order.id)).map((refund) => refund.status)).toEqual(['owed', 'succeeded']);
 
-    // The order shows the money that moved: one unit refunded, one still the customer's, not cancelled.
+    // Every unit's refund is through, one by hand: the order is cancelled, both units back on the shelf.
     const after = await desk.order.getStoreOrder({ params });
-    expect(after.status).toBe('paid');
-    expect(after.totals.refunded.amount).toBe(second);
-    expect(after.lines[0]).toMatchObject({ refundedQuantity: 1, refundedAmount: { amount: second } });
+    expect(after.status).toBe('cancelled');
+    expect(after.totals.refunded.amount).toBe(order.totals.total.amount);
     expect((await paymentOf(paymentId)).refundedAmount.amount).toBe(second);
-    expect(await outboxEvents(server, ['order.cancelled'], { subject: order.id })).toHaveLength(0);
+    expect((await paymentOf(paymentId)).refundOwed.amount).toBe(first);
+    expect(await outboxEvents(server, ['order.cancelled'], { subject: order.id })).toHaveLength(1);
     const refundedEvents = await outboxEvents(server, ['order.refunded'], { subject: order.id });
-    expect(refundedEvents.map((event) => event.data.amount)).toEqual([{ amount: second, currency: 'IDR' }]);
-    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 3, reserved: 0 });
-
-    // The unit left is shipped and the order completed: what the store's ledger posts is the total less the one refund.
-    await desk.order.acceptOrder({ params, body: {} });
-    const completed = await desk.order.completeOrder({ params, body: {} });
-    expect(completed.status).toBe('completed');
-    const [done] = await outboxEvents(server, ['order.completed'], { subject: order.id });
-    expect(done?.data).toMatchObject({ total: order.totals.total, refunded: { amount: second, currency: 'IDR' } });
+    expect(refundedEvents.map((event) => event.data.amount)).toEqual([
+      { amount: second, currency: 'IDR' },
+      { amount: first, currency: 'IDR' },
+    ]);
+    expect(await stockOf(server, product.variantId)).toEqual({ onHand: 4, reserved: 0 });
   });
 
   test('when the earlier pending refund goes through after all, the refund that finishes last cancels the order', async () => {

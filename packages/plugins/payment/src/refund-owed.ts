@@ -42,7 +42,8 @@ export function owedAfterRefund(payment: PaymentRow, refund: RefundRow, refunded
 
 /**
  * An admin says the money of a payment's refused refunds went back another way: nothing is owed
- * any more, and the history says who said so and how. A payment owing nothing is answered as it
+ * any more, the history says who said so and how, and `payment.refund-failure-acknowledged` tells
+ * the order service (which kept those refunds as owed). A payment owing nothing is answered as it
  * is, so a repeated or concurrent acknowledgement (they queue on the payment's lock) records once.
  */
 export async function acknowledgeRefundFailure(ctx: PaymentContext, paymentId: string, adminId: string, note: string): Promise<Schemas['Payment']> {
@@ -55,6 +56,18 @@ export async function acknowledgeRefundFailure(ctx: PaymentContext, paymentId: s
     await tx.db.updateTable('payments').set({ refund_owed: 0, refund_owed_since: null, updated_at: now }).where('id', '=', paymentId).execute();
     const said = `refused refunds of ${owed} ${payment.currency} settled outside the store, says admin ${adminId}: ${note}`;
     await recordHistory(tx, paymentId, payment.status, 'api', said.slice(0, 500), now);
+    // The order service keeps the refunds the gateway refused as owed by hand until it hears this.
+    await tx.publish({
+      type: 'payment.refund-failure-acknowledged',
+      subject: paymentId,
+      data: {
+        paymentId,
+        reference: payment.reference,
+        customerId: payment.customer_id,
+        settled: { amount: owed, currency: payment.currency },
+        provider: payment.provider,
+      },
+    });
   });
   return mustRead(ctx, paymentId);
 }

@@ -57,6 +57,7 @@ export const eventTypes = {
     cancelled: 'payment.cancelled',
     refunded: 'payment.refunded',
     refundFailed: 'payment.refund-failed',
+    refundFailureAcknowledged: 'payment.refund-failure-acknowledged',
   },
   promotedItem: {
     bannerCreated: 'promoted-item.banner-created',
@@ -142,8 +143,9 @@ store keeps `total - refunded - platformFee`; refunds after completion come as
  */
   'order.cancelled': order.components['schemas']['OrderCancelledEvent'];
   /** Money of the order was refunded to the customer through the payment service (a whole
-cancellation or some lines). `orderCompleted` says whether `order.completed` was published
-before this refund.
+cancellation or some lines), or, when the payment's gateway refused it, is owed to them by
+hand (the refund's status on the order is `owed`): either way the store no longer has it.
+`orderCompleted` says whether `order.completed` was published before this refund.
  */
   'order.refunded': order.components['schemas']['OrderRefundedEvent'];
   /** The customer paid the whole amount. */
@@ -162,6 +164,11 @@ refund is retried or replayed. `owed` is what the payment's refused refunds stil
 customer, this one included (the payment's `refundOwed`).
  */
   'payment.refund-failed': payment.components['schemas']['PaymentRefundFailedEvent'];
+  /** An admin said the money of the payment's refused refunds went back another way
+(`acknowledgeRefundFailure`): what they owed (`settled`) is owed no more. Published once
+per acknowledgement that cleared something; one of a payment owing nothing publishes nothing.
+ */
+  'payment.refund-failure-acknowledged': payment.components['schemas']['PaymentRefundFailureAcknowledgedEvent'];
   /** A banner was created; the data is the banner as the API shows it. */
   'promoted-item.banner-created': promotedItem.components['schemas']['Banner'];
   /** A banner was changed; the data is the banner as the API shows it. */
@@ -1388,6 +1395,61 @@ export const eventSchemas: { readonly [T in EventType]: Readonly<Record<string, 
       "owed": {
         "type": "object",
         "description": "What the payment's refused refunds still owe, this one included.",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The amount in minor units; IDR has none, so `15000` is Rp15.000.",
+            "examples": [
+              15000
+            ]
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code.",
+            "examples": [
+              "IDR"
+            ]
+          }
+        }
+      },
+      "provider": {
+        "type": "string"
+      }
+    }
+  },
+  "payment.refund-failure-acknowledged": {
+    "type": "object",
+    "required": [
+      "paymentId",
+      "reference",
+      "customerId",
+      "settled",
+      "provider"
+    ],
+    "properties": {
+      "paymentId": {
+        "type": "string"
+      },
+      "reference": {
+        "type": "string",
+        "description": "The checkout id the payment was created for."
+      },
+      "customerId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "settled": {
+        "type": "object",
+        "description": "What the payment's refused refunds owed until the acknowledgement.",
         "required": [
           "amount",
           "currency"

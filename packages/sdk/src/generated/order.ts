@@ -165,8 +165,9 @@ export interface paths {
          *     `ORDER_NOT_CANCELLABLE` (409: not `paid`), `ORDER_REFUND_DELAYED` (503: the refund is
          *     counted but the payment or inventory service did not answer; it is finished in the
          *     background: retry with the same `Idempotency-Key`, which drives that refund again and never
-         *     counts a second one), and the payment service's refusals, passed on with their codes
-         *     (nothing is cancelled then).
+         *     counts a second one), and the payment service's own refusals, passed on with their codes
+         *     (nothing is cancelled then). A refund the gateway refuses is kept `owed`, as for
+         *     `cancelOrder`: the order is cancelled all the same and the money comes back by hand.
          */
         post: operations["cancelMyOrder"];
         delete?: never;
@@ -331,9 +332,13 @@ export interface paths {
          *     its payment or already cancelled), `ORDER_LINE_NOT_FOUND` (422: a line that is not the
          *     order's), `ORDER_REFUND_EXCEEDS_PAID` (409: more units of a line than are left of it),
          *     `ORDER_REFUND_DELAYED` (503: the refund is counted but the payment or inventory service
-         *     did not answer; the `finish-refunds` job finishes it), and the payment service's
-         *     refusals, passed on with their codes (nothing is cancelled then). A refund the gateway
-         *     refuses later, on a retry, is taken back off the order the same way.
+         *     did not answer; the `finish-refunds` job finishes it), and the payment service's own
+         *     refusals, passed on with their codes (nothing is cancelled then).
+         *
+         *     A refund the payment's gateway refuses (Midtrans refunds no bank transfer), at once or
+         *     later on a retry, does not undo the cancellation: the refund is kept `owed` (see
+         *     `OrderRefund`), the platform's admins are told (`payment.refund-failed`) and pay it back
+         *     by hand, and their acknowledgement makes it `succeeded`.
          *
          *     Retrying: a request sent again with the same `Idempotency-Key` (the SDK sends one; reuse
          *     it) never counts a second refund, even after a `503 ORDER_REFUND_DELAYED` or while the job
@@ -556,14 +561,19 @@ export interface components {
          * @description One cancellation's refund to the customer. `pending`: counted on the order and under way
          *     (the payment service or the stock return has not answered yet; the `finish-refunds` job
          *     finishes it). `succeeded`: the money went back through the payment service (and the units
-         *     to stock, when the order had not left). `failed`: the payment service or its gateway
-         *     refused it, so it was undone: nothing was refunded and the units are the order's again.
+         *     to stock, when the order had not left), or an admin said it went back by hand. `owed`: the
+         *     payment's gateway refused to send it back (Midtrans refunds no bank transfer), so the
+         *     platform owes it to the customer by hand; the cancellation stands (units, stock,
+         *     `order.refunded`, the order cancelled with its last unit) and the refund becomes `succeeded`
+         *     once an admin acknowledges paying it (the payment service's `acknowledgeRefundFailure`).
+         *     `failed`: the payment service refused it (nothing left to refund, the payment not paid),
+         *     so it was undone: nothing was refunded and the units are the order's again.
          */
         OrderRefund: {
             /** @description The refund's id, as `order.refunded` names it. */
             id: string;
             /** @enum {string} */
-            status: "pending" | "succeeded" | "failed";
+            status: "pending" | "succeeded" | "owed" | "failed";
             amount: components["schemas"]["Money"];
             /** @description The part of `amount` that is the order's shipping (given back with the last unit of an order that had not shipped). */
             shipping: components["schemas"]["Money"];
@@ -611,7 +621,7 @@ export interface components {
             /**
              * @description Every refund of the order, oldest first: one per cancellation that refunded something.
              *     `totals.refunded` and the lines' `refundedQuantity`/`refundedAmount` count the
-             *     `pending` and `succeeded` ones; a `failed` one was undone and counts nowhere.
+             *     `pending`, `owed` and `succeeded` ones; a `failed` one was undone and counts nowhere.
              */
             refunds: components["schemas"]["OrderRefund"][];
             createdAt: components["schemas"]["Timestamp"];

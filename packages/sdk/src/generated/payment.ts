@@ -87,8 +87,10 @@ export interface paths {
          * Acknowledge that a refused refund was settled outside the store (admins only)
          * @description For the money of a refused refund that an admin returned another way (a bank transfer by
          *     hand): clears the payment's `refundOwed`, so it leaves the `refundFailed=true` list, and
-         *     adds an entry to its `history` with the admin and the note. The payment's status and
-         *     `refundedAmount` stay as they are: the store did not move that money.
+         *     adds an entry to its `history` with the admin and the note, and publishes
+         *     `payment.refund-failure-acknowledged` (the order service then marks the refunds it kept as
+         *     owed by hand `succeeded`). The payment's status and `refundedAmount` stay as they are: the
+         *     store did not move that money.
          *
          *     Idempotent: acknowledging a payment that owes nothing (acknowledged already, or never
          *     refused) answers it unchanged, with no new history entry.
@@ -453,6 +455,15 @@ export interface components {
             /** @description Everything refunded so far, this refund included. */
             refundedTotal: components["schemas"]["Money"];
             fullyRefunded: boolean;
+            provider: string;
+        };
+        PaymentRefundFailureAcknowledgedEvent: {
+            paymentId: string;
+            /** @description The checkout id the payment was created for. */
+            reference: string;
+            customerId: string | null;
+            /** @description What the payment's refused refunds owed until the acknowledgement. */
+            settled: components["schemas"]["Money"];
             provider: string;
         };
         PaymentRefundFailedEvent: {

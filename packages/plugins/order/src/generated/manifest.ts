@@ -6,19 +6,20 @@ import type { PluginManifest } from '@tokobapak/server';
 /** The events the order service publishes and consumes, with their payload types. */
 export interface OrderEvents {
   publishes: Pick<EventPayloads, 'order.placed' | 'order.confirmed' | 'order.completed' | 'order.cancelled' | 'order.refunded'>;
-  consumes: Pick<EventPayloads, 'shipping.shipment-updated' | 'payment.paid' | 'payment.failed' | 'payment.expired' | 'payment.cancelled'>;
+  consumes: Pick<EventPayloads, 'shipping.shipment-updated' | 'payment.paid' | 'payment.failed' | 'payment.expired' | 'payment.cancelled' | 'payment.refund-failure-acknowledged'>;
 }
 
 /** What openapi/order.yaml declares about events: `definePlugin` takes it, the runtime validates consumed payloads with its schemas. */
 export const manifest: PluginManifest<OrderEvents> = {
   service: 'order',
   publishes: ['order.placed', 'order.confirmed', 'order.completed', 'order.cancelled', 'order.refunded'],
-  consumes: ['shipping.shipment-updated', 'payment.paid', 'payment.failed', 'payment.expired', 'payment.cancelled'],
+  consumes: ['shipping.shipment-updated', 'payment.paid', 'payment.failed', 'payment.expired', 'payment.cancelled', 'payment.refund-failure-acknowledged'],
   consumedSchemas: {
     'shipping.shipment-updated': eventSchemas['shipping.shipment-updated'],
     'payment.paid': eventSchemas['payment.paid'],
     'payment.failed': eventSchemas['payment.failed'],
     'payment.expired': eventSchemas['payment.expired'],
     'payment.cancelled': eventSchemas['payment.cancelled'],
+    'payment.refund-failure-acknowledged': eventSchemas['payment.refund-failure-acknowledged'],
   },
 };

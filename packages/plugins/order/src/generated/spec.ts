@@ -61,7 +61,7 @@ const document = {
         }
       },
       "order.refunded": {
-        "description": "Money of the order was refunded to the customer through the payment service (a whole\ncancellation or some lines). `orderCompleted` says whether `order.completed` was published\nbefore this refund.\n",
+        "description": "Money of the order was refunded to the customer through the payment service (a whole\ncancellation or some lines), or, when the payment's gateway refused it, is owed to them by\nhand (the refund's status on the order is `owed`): either way the store no longer has it.\n`orderCompleted` says whether `order.completed` was published before this refund.\n",
         "payload": {
           "$ref": "#/components/schemas/OrderRefundedEvent"
         }
@@ -72,7 +72,8 @@ const document = {
       "payment.paid",
       "payment.failed",
       "payment.expired",
-      "payment.cancelled"
+      "payment.cancelled",
+      "payment.refund-failure-acknowledged"
     ]
   },
   "x-calls": {
@@ -388,7 +389,7 @@ const document = {
           "Customer orders"
         ],
         "summary": "Cancel one of the caller's orders before the store accepts it",
-        "description": "A `paid` order the store has not accepted yet is cancelled whole: the customer gets back\neverything the order charged (lines and shipping), its stock goes back, `order.cancelled`\n(`by: customer`) and `order.refunded` are published. Once the store accepted it, only the\nstore can cancel it.\n\nErrors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),\n`ORDER_NOT_CANCELLABLE` (409: not `paid`), `ORDER_REFUND_DELAYED` (503: the refund is\ncounted but the payment or inventory service did not answer; it is finished in the\nbackground: retry with the same `Idempotency-Key`, which drives that refund again and never\ncounts a second one), and the payment service's refusals, passed on with their codes\n(nothing is cancelled then).\n",
+        "description": "A `paid` order the store has not accepted yet is cancelled whole: the customer gets back\neverything the order charged (lines and shipping), its stock goes back, `order.cancelled`\n(`by: customer`) and `order.refunded` are published. Once the store accepted it, only the\nstore can cancel it.\n\nErrors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),\n`ORDER_NOT_CANCELLABLE` (409: not `paid`), `ORDER_REFUND_DELAYED` (503: the refund is\ncounted but the payment or inventory service did not answer; it is finished in the\nbackground: retry with the same `Idempotency-Key`, which drives that refund again and never\ncounts a second one), and the payment service's own refusals, passed on with their codes\n(nothing is cancelled then). A refund the gateway refuses is kept `owed`, as for\n`cancelOrder`: the order is cancelled all the same and the money comes back by hand.\n",
         "security": [
           {
             "bearerAuth": [
@@ -765,7 +766,7 @@ const document = {
           "Order desk"
         ],
         "summary": "Cancel an order, or some of its lines, and refund the customer",
-        "description": "Cancels the given quantities of the given lines (`lines`), or everything not cancelled yet\n(no `lines`), and refunds the customer through the payment service at once. The refund is\ncomputed from what the order recorded at checkout, in minor units: each line gives back\nits share of its total (its price less its discount, with its tax), `floor(total × units /\nquantity)` counted cumulatively so that a line's refunds add up to its total exactly; the\nshipping (less its discount) goes back with the last unit of an order that has not\nshipped. Units of an order that has not shipped go back to stock.\n\nThe store may cancel a `paid`, `accepted`, `shipped` or `completed` order. Once nothing is\nleft the order is `cancelled` (`order.cancelled`, `by: store`). Every refund publishes\n`order.refunded`; a refund of a completed order (`orderCompleted: true`) is debited from\nthe store's balance. Requests on one order are taken one at a time, so concurrent\ncancellations never refund more than was paid.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_CANCELLABLE` (409: the order is waiting for\nits payment or already cancelled), `ORDER_LINE_NOT_FOUND` (422: a line that is not the\norder's), `ORDER_REFUND_EXCEEDS_PAID` (409: more units of a line than are left of it),\n`ORDER_REFUND_DELAYED` (503: the refund is counted but the payment or inventory service\ndid not answer; the `finish-refunds` job finishes it), and the payment service's\nrefusals, passed on with their codes (nothing is cancelled then). A refund the gateway\nrefuses later, on a retry, is taken back off the order the same way.\n\nRetrying: a request sent again with the same `Idempotency-Key` (the SDK sends one; reuse\nit) never counts a second refund, even after a `503 ORDER_REFUND_DELAYED` or while the job\nis at it: it drives the refund the first counted and answers the order once that is\nthrough (`503` again while it is not). The same key with another body is `422\nIDEMPOTENCY_KEY_REUSED`. A cancellation without a key is a new one each time.\n",
+        "description": "Cancels the given quantities of the given lines (`lines`), or everything not cancelled yet\n(no `lines`), and refunds the customer through the payment service at once. The refund is\ncomputed from what the order recorded at checkout, in minor units: each line gives back\nits share of its total (its price less its discount, with its tax), `floor(total × units /\nquantity)` counted cumulatively so that a line's refunds add up to its total exactly; the\nshipping (less its discount) goes back with the last unit of an order that has not\nshipped. Units of an order that has not shipped go back to stock.\n\nThe store may cancel a `paid`, `accepted`, `shipped` or `completed` order. Once nothing is\nleft the order is `cancelled` (`order.cancelled`, `by: store`). Every refund publishes\n`order.refunded`; a refund of a completed order (`orderCompleted: true`) is debited from\nthe store's balance. Requests on one order are taken one at a time, so concurrent\ncancellations never refund more than was paid.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_CANCELLABLE` (409: the order is waiting for\nits payment or already cancelled), `ORDER_LINE_NOT_FOUND` (422: a line that is not the\norder's), `ORDER_REFUND_EXCEEDS_PAID` (409: more units of a line than are left of it),\n`ORDER_REFUND_DELAYED` (503: the refund is counted but the payment or inventory service\ndid not answer; the `finish-refunds` job finishes it), and the payment service's own\nrefusals, passed on with their codes (nothing is cancelled then).\n\nA refund the payment's gateway refuses (Midtrans refunds no bank transfer), at once or\nlater on a retry, does not undo the cancellation: the refund is kept `owed` (see\n`OrderRefund`), the platform's admins are told (`payment.refund-failed`) and pay it back\nby hand, and their acknowledgement makes it `succeeded`.\n\nRetrying: a request sent again with the same `Idempotency-Key` (the SDK sends one; reuse\nit) never counts a second refund, even after a `503 ORDER_REFUND_DELAYED` or while the job\nis at it: it drives the refund the first counted and answers the order once that is\nthrough (`503` again while it is not). The same key with another body is `422\nIDEMPOTENCY_KEY_REUSED`. A cancellation without a key is a new one each time.\n",
         "security": [
           {
             "bearerAuth": [
@@ -1467,7 +1468,7 @@ const document = {
       },
       "OrderRefund": {
         "type": "object",
-        "description": "One cancellation's refund to the customer. `pending`: counted on the order and under way\n(the payment service or the stock return has not answered yet; the `finish-refunds` job\nfinishes it). `succeeded`: the money went back through the payment service (and the units\nto stock, when the order had not left). `failed`: the payment service or its gateway\nrefused it, so it was undone: nothing was refunded and the units are the order's again.\n",
+        "description": "One cancellation's refund to the customer. `pending`: counted on the order and under way\n(the payment service or the stock return has not answered yet; the `finish-refunds` job\nfinishes it). `succeeded`: the money went back through the payment service (and the units\nto stock, when the order had not left), or an admin said it went back by hand. `owed`: the\npayment's gateway refused to send it back (Midtrans refunds no bank transfer), so the\nplatform owes it to the customer by hand; the cancellation stands (units, stock,\n`order.refunded`, the order cancelled with its last unit) and the refund becomes `succeeded`\nonce an admin acknowledges paying it (the payment service's `acknowledgeRefundFailure`).\n`failed`: the payment service refused it (nothing left to refund, the payment not paid),\nso it was undone: nothing was refunded and the units are the order's again.\n",
         "required": [
           "id",
           "status",
@@ -1491,6 +1492,7 @@ const document = {
             "enum": [
               "pending",
               "succeeded",
+              "owed",
               "failed"
             ]
           },
@@ -1666,7 +1668,7 @@ const document = {
           "refunds": {
             "type": "array",
             "maxItems": 1000,
-            "description": "Every refund of the order, oldest first: one per cancellation that refunded something.\n`totals.refunded` and the lines' `refundedQuantity`/`refundedAmount` count the\n`pending` and `succeeded` ones; a `failed` one was undone and counts nowhere.\n",
+            "description": "Every refund of the order, oldest first: one per cancellation that refunded something.\n`totals.refunded` and the lines' `refundedQuantity`/`refundedAmount` count the\n`pending`, `owed` and `succeeded` ones; a `failed` one was undone and counts nowhere.\n",
             "items": {
               "$ref": "#/components/schemas/OrderRefund"
             }

@@ -5,14 +5,14 @@ import type { PluginManifest } from '@tokobapak/server';
 
 /** The events the payment service publishes and consumes, with their payload types. */
 export interface PaymentEvents {
-  publishes: Pick<EventPayloads, 'payment.paid' | 'payment.failed' | 'payment.expired' | 'payment.cancelled' | 'payment.refunded' | 'payment.refund-failed'>;
+  publishes: Pick<EventPayloads, 'payment.paid' | 'payment.failed' | 'payment.expired' | 'payment.cancelled' | 'payment.refunded' | 'payment.refund-failed' | 'payment.refund-failure-acknowledged'>;
   consumes: Pick<EventPayloads, never>;
 }
 
 /** What openapi/payment.yaml declares about events: `definePlugin` takes it, the runtime validates consumed payloads with its schemas. */
 export const manifest: PluginManifest<PaymentEvents> = {
   service: 'payment',
-  publishes: ['payment.paid', 'payment.failed', 'payment.expired', 'payment.cancelled', 'payment.refunded', 'payment.refund-failed'],
+  publishes: ['payment.paid', 'payment.failed', 'payment.expired', 'payment.cancelled', 'payment.refunded', 'payment.refund-failed', 'payment.refund-failure-acknowledged'],
   consumes: [],
   consumedSchemas: {},
 };

@@ -71,6 +71,12 @@ const document = {
         "payload": {
           "$ref": "#/components/schemas/PaymentRefundFailedEvent"
         }
+      },
+      "payment.refund-failure-acknowledged": {
+        "description": "An admin said the money of the payment's refused refunds went back another way\n(`acknowledgeRefundFailure`): what they owed (`settled`) is owed no more. Published once\nper acknowledgement that cleared something; one of a payment owing nothing publishes nothing.\n",
+        "payload": {
+          "$ref": "#/components/schemas/PaymentRefundFailureAcknowledgedEvent"
+        }
       }
     },
     "consumes": []
@@ -254,7 +260,7 @@ const document = {
           "Payments"
         ],
         "summary": "Acknowledge that a refused refund was settled outside the store (admins only)",
-        "description": "For the money of a refused refund that an admin returned another way (a bank transfer by\nhand): clears the payment's `refundOwed`, so it leaves the `refundFailed=true` list, and\nadds an entry to its `history` with the admin and the note. The payment's status and\n`refundedAmount` stay as they are: the store did not move that money.\n\nIdempotent: acknowledging a payment that owes nothing (acknowledged already, or never\nrefused) answers it unchanged, with no new history entry.\n\nErrors: `PAYMENT_NOT_FOUND` (404).\n",
+        "description": "For the money of a refused refund that an admin returned another way (a bank transfer by\nhand): clears the payment's `refundOwed`, so it leaves the `refundFailed=true` list, and\nadds an entry to its `history` with the admin and the note, and publishes\n`payment.refund-failure-acknowledged` (the order service then marks the refunds it kept as\nowed by hand `succeeded`). The payment's status and `refundedAmount` stay as they are: the\nstore did not move that money.\n\nIdempotent: acknowledging a payment that owes nothing (acknowledged already, or never\nrefused) answers it unchanged, with no new history entry.\n\nErrors: `PAYMENT_NOT_FOUND` (404).\n",
         "security": [
           {
             "bearerAuth": [
@@ -1362,6 +1368,38 @@ const document = {
           },
           "fullyRefunded": {
             "type": "boolean"
+          },
+          "provider": {
+            "type": "string"
+          }
+        }
+      },
+      "PaymentRefundFailureAcknowledgedEvent": {
+        "type": "object",
+        "required": [
+          "paymentId",
+          "reference",
+          "customerId",
+          "settled",
+          "provider"
+        ],
+        "properties": {
+          "paymentId": {
+            "type": "string"
+          },
+          "reference": {
+            "type": "string",
+            "description": "The checkout id the payment was created for."
+          },
+          "customerId": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "settled": {
+            "$ref": "#/components/schemas/Money",
+            "description": "What the payment's refused refunds owed until the acknowledgement."
           },
           "provider": {
             "type": "string"
