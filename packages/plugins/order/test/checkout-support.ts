@@ -19,7 +19,7 @@ export type Checkout = OrderComponents['schemas']['Checkout'];
  * drives them with `server.processes.recover()`.
  */
 export async function startCheckoutServer(
-  options: { clock?: Clock; order?: OrderPluginOptions; payment?: Omit<PaymentPluginOptions, 'provider'>; processRecoveryIntervalMs?: number } = {},
+  options: { clock?: Clock; order?: OrderPluginOptions; payment?: PaymentPluginOptions; processRecoveryIntervalMs?: number } = {},
 ): Promise<TestServer> {
   return createTestServer({
     plugins: [
