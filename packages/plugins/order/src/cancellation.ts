@@ -14,16 +14,18 @@ type Schemas = OrderComponents['schemas'];
 export interface CancelRequest {
   lines?: Array<{ lineId: string; quantity: number }> | undefined;
   reason: string | null;
-  by: Extract<Actor, 'store' | 'customer'>;
+  /** `system`: the platform, for a store that did not accept a paid order in time (`order-deadlines.ts`). */
+  by: Actor;
   /** The request's `Idempotency-Key`: a retry with it drives the refund it counted instead of counting another. */
   key?: string | undefined;
 }
 
 // A store cancels until the end (a return after completion is a cancellation of lines too); its
-// customer only before the store took the order on.
+// customer, and the platform for a store that never answered, only before the store took it on.
 const CANCELLABLE_BY: Record<CancelRequest['by'], readonly string[]> = {
   store: ['paid', 'accepted', 'shipped', 'completed'],
   customer: ['paid'],
+  system: ['paid'],
 };
 
 /**

@@ -12,6 +12,7 @@ import { customerHandlers } from './handlers/customer-handlers.js';
 import { deskHandlers } from './handlers/desk-handlers.js';
 import { migrations } from './migrations/index.js';
 import { type OrderPluginOptions, resolveSettings } from './options.js';
+import { enforceOrderDeadlines } from './order-deadlines.js';
 import { trackPayments } from './payment-events.js';
 import { promptSettlement } from './prompt-settlement.js';
 import { settleOwedRefunds } from './refund-acknowledgements.js';
@@ -50,6 +51,14 @@ export function orderPlugin(options: OrderPluginOptions = {}): Plugin {
         intervalMs: 10_000,
         async run(ctx) {
           await finishPendingRefunds(ctx, 60_000);
+        },
+      },
+      {
+        // A store that never accepts a paid order, and a shipped order nobody completes (order-deadlines.ts).
+        name: 'order-deadlines',
+        intervalMs: 60_000,
+        async run(ctx) {
+          await enforceOrderDeadlines(ctx, settings);
         },
       },
       {

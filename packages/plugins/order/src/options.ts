@@ -9,6 +9,18 @@ export interface OrderPluginOptions {
   checkoutTtlSeconds?: number;
   /** How often the settling job looks for paid, failed and expired checkouts to finish; default 1000 ms. */
   settleIntervalMs?: number;
+  /**
+   * Hours a store has to accept a paid order; past them the platform cancels it and refunds the
+   * customer in full (`by: system`), so a store that never answers does not hold the money. Default
+   * 48; 0 never cancels.
+   */
+  acceptWithinHours?: number;
+  /**
+   * Days after it shipped that an order nobody completed (the carrier reported no delivery, the store
+   * did not complete it) is completed by the platform (`by: system`), so the store is paid. Default
+   * 14; 0 never completes.
+   */
+  completeShippedAfterDays?: number;
 }
 
 /** Options with their defaults applied. */
@@ -16,6 +28,8 @@ export interface OrderSettings {
   platformFeeBasisPoints: number;
   checkoutTtlSeconds: number;
   settleIntervalMs: number;
+  acceptWithinHours: number;
+  completeShippedAfterDays: number;
 }
 
 /** Applies defaults to the plugin options, refusing values that cannot be right. */
@@ -27,7 +41,13 @@ export function resolveSettings(options: OrderPluginOptions): OrderSettings {
   if (!Number.isInteger(ttl) || ttl < 60 || ttl > 604_800) throw new Error(`order: checkoutTtlSeconds must be an integer from 60 to 604800, got ${ttl}`);
   const interval = options.settleIntervalMs ?? 1000;
   if (!Number.isInteger(interval) || interval < 50) throw new Error(`order: settleIntervalMs must be an integer of at least 50, got ${interval}`);
-  return { platformFeeBasisPoints: fee, checkoutTtlSeconds: ttl, settleIntervalMs: interval };
+  const acceptWithinHours = options.acceptWithinHours ?? 48;
+  if (!Number.isInteger(acceptWithinHours) || acceptWithinHours < 0 || acceptWithinHours > 8760)
+    throw new Error(`order: acceptWithinHours must be an integer from 0 (never) to 8760, got ${acceptWithinHours}`);
+  const completeShippedAfterDays = options.completeShippedAfterDays ?? 14;
+  if (!Number.isInteger(completeShippedAfterDays) || completeShippedAfterDays < 0 || completeShippedAfterDays > 365)
+    throw new Error(`order: completeShippedAfterDays must be an integer from 0 (never) to 365, got ${completeShippedAfterDays}`);
+  return { platformFeeBasisPoints: fee, checkoutTtlSeconds: ttl, settleIntervalMs: interval, acceptWithinHours, completeShippedAfterDays };
 }
 
 // The stock and the promotion uses outlive the payment, so a payment that arrives just before it

@@ -229,7 +229,9 @@ export interface paths {
         put?: never;
         /**
          * Take a paid order on
-         * @description A `paid` order becomes `accepted`. Accepting an accepted order changes nothing.
+         * @description A `paid` order becomes `accepted`. Accepting an accepted order changes nothing. A store
+         *     has `acceptWithinHours` (default 48) from the payment to accept: past it the platform
+         *     cancels the order and refunds the customer in full (`by: system`).
          *
          *     Errors: `ORDER_NOT_FOUND` (404), `ORDER_INVALID_TRANSITION` (409: the order is not `paid`,
          *     for instance still waiting for its payment, or already shipped or cancelled).
@@ -254,7 +256,9 @@ export interface paths {
          * Mark an order delivered and done
          * @description An `accepted` or `shipped` order becomes `completed`, its platform fee is fixed and
          *     `order.completed` is published (the store's balance is credited from it). Completing a
-         *     completed order changes nothing and publishes nothing again.
+         *     completed order changes nothing and publishes nothing again. A shipped order is also
+         *     completed when its carrier reports it delivered, and otherwise by the platform
+         *     `completeShippedAfterDays` (default 14) after it shipped (`by: system`).
          *
          *     Errors: `ORDER_NOT_FOUND` (404), `ORDER_INVALID_TRANSITION` (409: the order is not
          *     accepted or shipped), `ORDER_REFUND_PENDING` (409: a refund of the order is still being

@@ -568,7 +568,7 @@ const document = {
           "Order desk"
         ],
         "summary": "Take a paid order on",
-        "description": "A `paid` order becomes `accepted`. Accepting an accepted order changes nothing.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_INVALID_TRANSITION` (409: the order is not `paid`,\nfor instance still waiting for its payment, or already shipped or cancelled).\n",
+        "description": "A `paid` order becomes `accepted`. Accepting an accepted order changes nothing. A store\nhas `acceptWithinHours` (default 48) from the payment to accept: past it the platform\ncancels the order and refunds the customer in full (`by: system`).\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_INVALID_TRANSITION` (409: the order is not `paid`,\nfor instance still waiting for its payment, or already shipped or cancelled).\n",
         "security": [
           {
             "bearerAuth": [
@@ -632,7 +632,7 @@ const document = {
           "Order desk"
         ],
         "summary": "Mark an order delivered and done",
-        "description": "An `accepted` or `shipped` order becomes `completed`, its platform fee is fixed and\n`order.completed` is published (the store's balance is credited from it). Completing a\ncompleted order changes nothing and publishes nothing again.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_INVALID_TRANSITION` (409: the order is not\naccepted or shipped), `ORDER_REFUND_PENDING` (409: a refund of the order is still being\nmade, and the fee depends on it; retry).\n",
+        "description": "An `accepted` or `shipped` order becomes `completed`, its platform fee is fixed and\n`order.completed` is published (the store's balance is credited from it). Completing a\ncompleted order changes nothing and publishes nothing again. A shipped order is also\ncompleted when its carrier reports it delivered, and otherwise by the platform\n`completeShippedAfterDays` (default 14) after it shipped (`by: system`).\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_INVALID_TRANSITION` (409: the order is not\naccepted or shipped), `ORDER_REFUND_PENDING` (409: a refund of the order is still being\nmade, and the fee depends on it; retry).\n",
         "security": [
           {
             "bearerAuth": [
