@@ -200,6 +200,12 @@ const customerCases: Record<string, Case> = {
     // The owner's own cancellation would end the order the other cases work on: it is driven in
     // the order plugin's order-refunds tests instead.
   },
+  async confirmMyOrderReceived(w) {
+    await refused(w.y.order.confirmMyOrderReceived({ params: { orderId: w.orderId }, body: {} }));
+    await refused(w.storeB.order.confirmMyOrderReceived({ params: { orderId: w.orderId }, body: {} }));
+    // The owner's order has not shipped: found, and refused for that (409), not as someone else's.
+    await admitted(w.x.order.confirmMyOrderReceived({ params: { orderId: w.orderId }, body: {} }));
+  },
   async simulatePayment(w) {
     await refused(w.y.payment.simulatePayment({ params: { paymentId: w.paymentId }, body: { outcome: 'failed' } }));
     await admitted(w.x.payment.simulatePayment({ params: { paymentId: w.paymentId }, body: { outcome: 'paid' } }));

@@ -79,9 +79,22 @@ export async function completeOrder(ctx: OrderContext, storeId: string, orderId:
   return getOrder(ctx.db, { storeId }, orderId);
 }
 
+/** The customer says a shipped order arrived: it completes (`by: customer`); saying so again changes nothing. */
+export async function confirmReceived(ctx: OrderContext, customerId: string, orderId: string, note: string | null): Promise<Schemas['Order']> {
+  const now = ctx.clock.now();
+  await ctx.transaction(async (tx) => {
+    const order = await lockOwnedOrder(tx, { customerId }, orderId);
+    if (order.status === 'completed') return;
+    if (order.status !== 'shipped') refuseTransition(order, 'completed');
+    await completeLocked(tx, order, 'customer', note, now);
+  });
+  return getOrder(ctx.db, { customerId }, orderId);
+}
+
 /**
  * Completes an order locked by the caller: fixes its fee on what was kept and publishes
- * `order.completed`. The store's `completeOrder` and a delivered shipment both end here.
+ * `order.completed`. The store's `completeOrder`, the customer's word, a delivered shipment and the
+ * shipped deadline all end here.
  */
 export async function completeLocked(tx: Tx, order: OrderRow, by: Actor, note: string | null, now: Date): Promise<void> {
   // The fee is on what the store keeps, which a refund still being made may yet change.

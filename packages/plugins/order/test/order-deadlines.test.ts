@@ -1,4 +1,4 @@
-import { customerSession, manualClock, outboxEvents, serviceClient, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { customerSession, expectProblem, manualClock, outboxEvents, serviceClient, storeSession, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveSettings } from '../src/options.js';
 import { paidOrder, startCheckoutServer, stockOf } from './checkout-support.js';
@@ -73,6 +73,26 @@ describe('order deadlines', () => {
     expect((await storeSession(server, waiting.order.storeId).order.getStoreOrder({ params: { orderId: waiting.order.id } })).status).toBe('accepted');
 
     clock.advance(HOUR);
+    await server.jobs.tick();
+    expect(await outboxEvents(server, ['order.completed'], { subject: parcel.order.id })).toHaveLength(1);
+  });
+
+  test('the customer says a shipped order arrived: completed by them at once, and the deadline finds nothing left', async () => {
+    const parcel = await paidOrder(server, { price: 45_000, quantity: 1, stock: 5 });
+    const desk = storeSession(server, parcel.order.storeId);
+    const params = { orderId: parcel.order.id };
+    const customer = customerSession(server, parcel.buyer.userId);
+    await desk.order.acceptOrder({ params, body: {} });
+    // Not shipped yet: refused, as the store's own completion of a cancelled order would be.
+    await expectProblem(customer.order.confirmMyOrderReceived({ params, body: {} }), 409, 'ORDER_INVALID_TRANSITION');
+    await desk.order.shipOrder({ params, body: { carrier: 'SiCepat', trackingNumber: 'SCP000123' } });
+
+    const received = await customer.order.confirmMyOrderReceived({ params, body: { note: 'Sudah sampai, terima kasih' } });
+    expect(received.status).toBe('completed');
+    expect(received.history.at(-1)).toMatchObject({ status: 'completed', by: 'customer', note: 'Sudah sampai, terima kasih' });
+    // Again, three at once, and the deadline later: one completion.
+    await Promise.all([1, 2, 3].map(() => customer.order.confirmMyOrderReceived({ params, body: {} })));
+    clock.advance(15 * 24 * HOUR);
     await server.jobs.tick();
     expect(await outboxEvents(server, ['order.completed'], { subject: parcel.order.id })).toHaveLength(1);
   });

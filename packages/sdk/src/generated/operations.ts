@@ -126,6 +126,7 @@ export const operationTable = {
     cancelCheckout: { method: 'POST', path: '/order/checkouts/{checkoutId}/cancel', paginated: false, idempotent: false, body: 'json', response: 'json' },
     listMyOrders: { method: 'GET', path: '/order/me/orders', paginated: true, idempotent: false, body: 'json', response: 'json' },
     getMyOrder: { method: 'GET', path: '/order/me/orders/{orderId}', paginated: false, idempotent: false, body: 'json', response: 'json' },
+    confirmMyOrderReceived: { method: 'POST', path: '/order/me/orders/{orderId}/received', paginated: false, idempotent: false, body: 'json', response: 'json' },
     cancelMyOrder: { method: 'POST', path: '/order/me/orders/{orderId}/cancel', paginated: false, idempotent: true, body: 'json', response: 'json' },
     listStoreOrders: { method: 'GET', path: '/order/store/orders', paginated: true, idempotent: false, body: 'json', response: 'json' },
     getStoreOrder: { method: 'GET', path: '/order/store/orders/{orderId}', paginated: false, idempotent: false, body: 'json', response: 'json' },

@@ -145,6 +145,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/order/me/orders/{orderId}/received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Say one of the caller's orders arrived, completing it
+         * @description The customer got the parcel: a `shipped` order becomes `completed` (`by: customer`, with
+         *     the optional note), its platform fee is fixed and `order.completed` is published, so the
+         *     store is paid now rather than when the carrier reports delivery or the platform completes
+         *     it `completeShippedAfterDays` after shipping. Saying so of a completed order changes
+         *     nothing and publishes nothing again.
+         *
+         *     Errors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),
+         *     `ORDER_INVALID_TRANSITION` (409: the order has not shipped, or was cancelled),
+         *     `ORDER_REFUND_PENDING` (409: a refund of the order is still being made; retry).
+         */
+        post: operations["confirmMyOrderReceived"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/order/me/orders/{orderId}/cancel": {
         parameters: {
             query?: never;
@@ -1030,6 +1058,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    confirmMyOrderReceived: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id. */
+                orderId: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderNoteInput"];
+            };
+        };
+        responses: {
+            /** @description The order, completed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     cancelMyOrder: {

@@ -382,6 +382,65 @@ const document = {
         }
       }
     },
+    "/order/me/orders/{orderId}/received": {
+      "post": {
+        "operationId": "confirmMyOrderReceived",
+        "tags": [
+          "Customer orders"
+        ],
+        "summary": "Say one of the caller's orders arrived, completing it",
+        "description": "The customer got the parcel: a `shipped` order becomes `completed` (`by: customer`, with\nthe optional note), its platform fee is fixed and `order.completed` is published, so the\nstore is paid now rather than when the carrier reports delivery or the platform completes\nit `completeShippedAfterDays` after shipping. Saying so of a completed order changes\nnothing and publishes nothing again.\n\nErrors: `ORDER_NOT_FOUND` (404: no such order, or another customer's),\n`ORDER_INVALID_TRANSITION` (409: the order has not shipped, or was cancelled),\n`ORDER_REFUND_PENDING` (409: a refund of the order is still being made; retry).\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "customer"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/OrderId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OrderNoteInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The order, completed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Order"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          }
+        }
+      }
+    },
     "/order/me/orders/{orderId}/cancel": {
       "post": {
         "operationId": "cancelMyOrder",

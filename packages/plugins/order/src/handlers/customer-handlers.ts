@@ -2,11 +2,12 @@ import { requireUser } from '@tokobapak/server';
 import { cancelOrder, idempotencyKeyOf } from '../cancellation.js';
 import { getCheckout } from '../checkout-read.js';
 import { readWhenFinished } from '../checkout-waits.js';
+import { confirmReceived } from '../order-desk.js';
 import { getOrder, listOrders } from '../order-reads.js';
 import type { OrderHandlers } from './types.js';
 
 /** A customer's own checkouts and orders: every query is scoped to the caller. */
-export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyOrders' | 'getMyOrder' | 'cancelMyOrder'> {
+export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyOrders' | 'getMyOrder' | 'cancelMyOrder' | 'confirmMyOrderReceived'> {
   return {
     async getCheckout({ params, query }, ctx) {
       const customerId = requireUser(ctx.caller).userId;
@@ -26,6 +27,10 @@ export function customerHandlers(): Pick<OrderHandlers, 'getCheckout' | 'listMyO
     async cancelMyOrder({ params, headers, body }, ctx) {
       const key = idempotencyKeyOf(headers);
       return cancelOrder(ctx, { customerId: requireUser(ctx.caller).userId }, params.orderId, { reason: body.reason ?? null, by: 'customer', key });
+    },
+
+    async confirmMyOrderReceived({ params, body }, ctx) {
+      return confirmReceived(ctx, requireUser(ctx.caller).userId, params.orderId, body.note ?? null);
     },
   };
 }
