@@ -76,7 +76,7 @@ describe.skipIf(!builtSdk)(`examples/ as processes${builtSdk ? '' : ' (skipped: 
 
   // Last: merchant-orders.ts above expects exactly the order its storefront run made.
   test.skipIf(!haveChromium)(
-    `storefront-web: sign up, search, a cart from two stores, shipping, a reload that keeps session and cart, checkout, sandbox payment, paid orders, sign out${haveChromium ? '' : ' (skipped: no Chromium)'}`,
+    `storefront-web: sign up, search, a cart from two stores, shipping, a reload that keeps session and cart, checkout, sandbox payment, paid orders, a refund shown, a shipped order received, sign out${haveChromium ? '' : ' (skipped: no Chromium)'}`,
     {
       timeout: 180_000,
     },
@@ -129,29 +129,55 @@ describe.skipIf(!builtSdk)(`examples/ as processes${builtSdk ? '' : ' (skipped: 
 
         await page.getByRole('button', { name: 'Pay in the sandbox' }).click();
         await expect.poll(() => page.locator('#order-list li[data-status="paid"]').count(), { timeout: 30_000 }).toBe(2);
-        const orders = await page.locator('#order-list li').allTextContents();
+        const orders = await page.locator('#order-list > li').allTextContents();
         expect(orders.map((text) => text.replace(/^ord_\w+: /, '')).sort()).toEqual(['Rp 82.000, pending_payment → paid', 'Rp 95.000, pending_payment → paid']);
         expect(await page.locator('#status').textContent()).toBe('');
 
-        // The bought cart is forgotten: a reload shows the shopper signed in with no cart. Signing
-        // out revokes the session and empties localStorage, so the next reload asks to sign in.
+        // The stores see the orders the page placed, one each (the demo merchant owns both):
+        // toko-demo accepts and ships its order (booked with the quote the shopper chose, so no
+        // tracking number is given), warung-demo cancels its order whole, which refunds it.
+        const orderIds = orders.map((text) => text.split(':')[0]);
+        const merchant = createClient({ baseUrl: demo.url });
+        await merchant.auth.login({ body: { email: 'merchant@demo.tokobapak.dev', password: 'demo-seller-password' } });
+        const paidOrderOf = async (handle: string) => {
+          await merchant.actAsStore((await merchant.merchant.getStoreByHandle({ params: { handle } })).id);
+          const { items } = await merchant.order.listStoreOrders({ query: { status: 'paid', limit: 50 } });
+          const placed = items.filter((order) => orderIds.includes(order.id));
+          expect(placed).toHaveLength(1);
+          return placed[0]!.id;
+        };
+        const shippedId = await paidOrderOf('toko-demo');
+        await merchant.order.acceptOrder({ params: { orderId: shippedId }, body: { note: 'Dikemas hari ini' } });
+        const shipped = await merchant.order.shipOrder({ params: { orderId: shippedId }, body: { note: 'Dikirim' } });
+        expect(shipped.status).toBe('shipped');
+        const cancelledId = await paidOrderOf('warung-demo');
+        const cancelled = await merchant.order.cancelOrder({ params: { orderId: cancelledId }, body: { reason: 'Stok habis' } });
+        expect(cancelled.status).toBe('cancelled');
+        expect(cancelled.refunds.map((refund) => [refund.status, refund.amount.amount])).toEqual([['succeeded', 82_000]]);
+
+        // The bought cart is forgotten: a reload shows the shopper signed in with no cart, and the
+        // orders as the stores left them: the refund of the cancelled one, and the shipped one with
+        // its button, which completes it.
         await page.reload();
         await expect.poll(() => page.locator('#who').textContent(), { timeout: 15_000 }).toBe('Signed in as Sari Lestari');
         expect(await page.locator('#cart').isHidden()).toBe(true);
+        const cancelledItem = page.locator('#order-list > li', { hasText: cancelledId });
+        await cancelledItem.locator('.refunds li', { hasText: 'Rp 82.000 refunded (Stok habis)' }).waitFor();
+        expect(await cancelledItem.getAttribute('data-status')).toBe('cancelled');
+        expect(await cancelledItem.getByRole('button').count()).toBe(0);
+        const shippedItem = page.locator('#order-list > li', { hasText: shippedId });
+        await shippedItem.getByRole('button', { name: 'Order received' }).click();
+        await page.locator('#order-list > li[data-status="completed"]', { hasText: shippedId }).waitFor();
+        expect(await shippedItem.textContent()).toBe(`${shippedId}: Rp 95.000, pending_payment → paid → accepted → shipped → completed`);
+        expect(await page.locator('#status').textContent()).toBe('');
+
+        // Signing out revokes the session and empties localStorage, so the next reload asks to sign in.
         await page.getByRole('button', { name: 'Sign out' }).click();
         await expect.poll(() => page.locator('#account').isVisible(), { timeout: 15_000 }).toBe(true);
         expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
         expect(await page.locator('#who').textContent()).toBe('Not signed in');
         expect(await page.locator('#status').textContent()).toBe('');
         expect(pageErrors).toEqual([]);
-
-        // The store sees the order the page placed.
-        const merchant = createClient({ baseUrl: demo.url });
-        await merchant.auth.login({ body: { email: 'merchant@demo.tokobapak.dev', password: 'demo-seller-password' } });
-        await merchant.actAsStore((await merchant.merchant.getStoreByHandle({ params: { handle: 'toko-demo' } })).id);
-        const orderIds = orders.map((text) => text.split(':')[0]);
-        const { items } = await merchant.order.listStoreOrders({ query: { status: 'paid' } });
-        expect(items.filter((order) => orderIds.includes(order.id))).toHaveLength(1);
       } finally {
         await chromium.close();
         await site.close();

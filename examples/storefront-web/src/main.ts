@@ -11,6 +11,8 @@ import { localTokenStore, remembered } from './storage.js';
 type Cart = CartComponents['schemas']['Cart'];
 type Product = InventoryComponents['schemas']['Product'];
 type Checkout = OrderComponents['schemas']['Checkout'];
+type Order = OrderComponents['schemas']['Order'];
+type Refund = OrderComponents['schemas']['OrderRefund'];
 
 const api = new URLSearchParams(location.search).get('api') ?? `${location.protocol}//${location.hostname}:4000`;
 const tokens = localTokenStore(`tokobapak:${api}:session`);
@@ -46,6 +48,7 @@ async function enterShop(): Promise<void> {
   byId('shop').hidden = false;
   byId('sign-out').hidden = false;
   await search('');
+  await renderOrders();
 }
 
 /**
@@ -191,19 +194,50 @@ async function followOrders(): Promise<void> {
   const deadline = Date.now() + 30_000;
   const checkoutId = checkout?.id;
   if (!checkoutId) return;
+  const waiting = (orders: Order[]) => orders.some((order) => order.checkoutId === checkoutId && order.status === 'pending_payment');
   do await client.order.getCheckout({ params: { checkoutId }, query: { waitSeconds: 20 } });
-  while (!(await renderOrders()) && Date.now() < deadline);
+  while (waiting(await renderOrders()) && Date.now() < deadline);
 }
 
-/** Shows the checkout's orders with their status history; true once none waits for its payment. */
-async function renderOrders(): Promise<boolean> {
-  if (!checkout) return false;
-  const orders = await Promise.all(checkout.orders.map((order) => client.order.getMyOrder({ params: { orderId: order.id } })));
-  byId('orders').hidden = false;
-  byId('order-list').replaceChildren(
-    ...orders.map((order) =>
-      h('li', { 'data-status': order.status }, `${order.id}: ${rupiah(order.totals.total)}, ${order.history.map((entry) => entry.status).join(' → ')}`),
-    ),
+/** The shopper's latest orders (newest first, from every checkout, so a reload shows them too). */
+async function renderOrders(): Promise<Order[]> {
+  const { items } = await client.order.listMyOrders({ query: { limit: 20 } });
+  byId('orders').hidden = items.length === 0;
+  byId('order-list').replaceChildren(...items.map(orderItem));
+  return items;
+}
+
+/** How a refund stands, in the shopper's words. `owed`: the gateway could not refund (a bank transfer), so the platform pays it back by hand. */
+const refundWords: Record<Refund['status'], string> = {
+  pending: 'being refunded',
+  succeeded: 'refunded',
+  owed: 'to be paid back by bank transfer',
+  failed: 'refund failed',
+};
+
+/** One order: its status history, a line per refund, and for a shipped order the button saying the parcel arrived. */
+function orderItem(order: Order): HTMLElement {
+  const item = h(
+    'li',
+    { 'data-status': order.status },
+    `${order.id}: ${rupiah(order.totals.total)}, ${order.history.map((entry) => entry.status).join(' → ')}`,
   );
-  return orders.every((order) => order.status !== 'pending_payment');
+  if (order.refunds.length > 0) {
+    const refunds = order.refunds.map((refund) =>
+      h('li', {}, `${rupiah(refund.amount)} ${refundWords[refund.status]}${refund.reason ? ` (${refund.reason})` : ''}`),
+    );
+    item.append(h('ul', { class: 'refunds' }, ...refunds));
+  }
+  if (order.status === 'shipped') {
+    // The customer got the parcel: the order completes now, and the store is paid sooner.
+    const button = h('button', { type: 'button' }, 'Order received');
+    button.addEventListener('click', () =>
+      act(async () => {
+        await client.order.confirmMyOrderReceived({ params: { orderId: order.id }, body: {} });
+        await renderOrders();
+      }),
+    );
+    item.append(' ', button);
+  }
+  return item;
 }
