@@ -14,6 +14,7 @@ import { registerServicesCommand } from './commands/services.js';
 import { registerShippingCommand } from './commands/shipping.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerStoreCommand } from './commands/store.js';
+import { registerWithdrawalsCommand } from './commands/withdrawals.js';
 import { type CliContext, createContext } from './services/cli-context.js';
 import { applyDotEnv } from './services/dot-env.js';
 import { CliError } from './services/errors.js';
@@ -51,6 +52,7 @@ export function buildProgram(context: CliContext = createContext()): Command {
   registerShippingCommand(program, context);
   registerPromotionsCommand(program, context);
   registerPayoutsCommand(program, context);
+  registerWithdrawalsCommand(program, context);
   registerAccountCommands(program, context);
   registerKeysCommand(program, context);
   registerImagesCommand(program, context);

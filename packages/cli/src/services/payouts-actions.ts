@@ -75,7 +75,7 @@ export async function listPayouts(connection: Connection, status: WithdrawalStat
 }
 
 /** Checks `<withdrawalId>` before anything is sent. */
-function withdrawalIdOf(withdrawalId: string): string {
+export function withdrawalIdOf(withdrawalId: string): string {
   if (!/^wdr_[0-9a-z]{26}$/.test(withdrawalId)) throw new CliError('CLI_INVALID_VALUE', `<withdrawalId> must be a wdr_… id, got "${withdrawalId}"`);
   return withdrawalId;
 }

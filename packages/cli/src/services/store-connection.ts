@@ -86,6 +86,28 @@ export function sessionConnection(flags: { url?: string | undefined }, env: Env)
   return connection;
 }
 
+/**
+ * The connection of the admins' commands that only a person can run (`tokobapak withdrawals`): the
+ * session of `tokobapak login`, or `--email` and `--password`. A password left in the environment
+ * signs in only with an email given too, and a store API key (even one exported in
+ * `TOKOBAPAK_API_KEY` for other commands) is left out: the platform's admin role belongs to a
+ * person, so a key would only be refused in place of the session.
+ */
+export function adminConnection(flags: ConnectionFlags, env: Env): Connection {
+  const signsIn = flags.email !== undefined || Boolean(env[storeVariables.email.name]);
+  const connection = resolveConnection(
+    { ...flags, apiKey: undefined },
+    { ...env, [storeVariables.apiKey.name]: undefined, ...(signsIn ? {} : { [storeVariables.password.name]: undefined }) },
+  );
+  if (connection.credentials.kind === 'none') {
+    throw new CliError(
+      'CLI_CREDENTIALS_MISSING',
+      'This command is for platform admins: sign in with `tokobapak login --email <admin email>` (or pass --email and --password); an API key cannot act as an admin',
+    );
+  }
+  return connection;
+}
+
 const SIGN_IN_HINT = 'sign in with `tokobapak login` (or pass --email and --password, TOKOBAPAK_EMAIL and TOKOBAPAK_PASSWORD)';
 
 /** A client signed in as a person (email and password); `store create` needs one. */
