@@ -266,6 +266,12 @@ const storeCases: Record<string, Case> = {
     // A gets through to its own order; the unknown line keeps the order as it is (422).
     await admitted(w.storeA.order.cancelOrder({ params: { orderId: w.orderId }, body: unknownLine }));
   },
+  async refundOrder(w) {
+    const unknownLine = { lines: [{ lineId: `oln_${'0'.repeat(26)}`, amount: idr(1) }], reason: 'Goodwill' };
+    await refused(w.storeB.order.refundOrder({ params: { orderId: w.orderId }, body: unknownLine }));
+    // A gets through to its own order; the unknown line keeps the order as it is (422).
+    await admitted(w.storeA.order.refundOrder({ params: { orderId: w.orderId }, body: unknownLine }));
+  },
   async completeOrder(w) {
     await refused(w.storeB.order.completeOrder({ params: { orderId: w.orderId }, body: {} }));
     await admitted(w.storeA.order.completeOrder({ params: { orderId: w.orderId }, body: {} }));

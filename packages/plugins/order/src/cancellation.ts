@@ -22,7 +22,7 @@ export interface CancelRequest {
 
 // A store cancels until the end (a return after completion is a cancellation of lines too); its
 // customer, and the platform for a store that never answered, only before the store took it on.
-const CANCELLABLE_BY: Record<CancelRequest['by'], readonly string[]> = {
+export const CANCELLABLE_BY: Record<CancelRequest['by'], readonly string[]> = {
   store: ['paid', 'accepted', 'shipped', 'completed'],
   customer: ['paid'],
   system: ['paid'],
@@ -115,7 +115,7 @@ export function idempotencyKeyOf(headers: object | undefined): string | undefine
 }
 
 /** The refund a request with this key counted on the order, unless the payment refused it (then the key is free again). */
-async function refundOfRequest(tx: Tx, orderId: string, by: CancelRequest['by'], key: string) {
+export async function refundOfRequest(tx: Tx, orderId: string, by: CancelRequest['by'], key: string) {
   return tx.db
     .selectFrom('order_refunds')
     .select(['id', 'request'])

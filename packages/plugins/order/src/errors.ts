@@ -30,6 +30,7 @@ export const orderErrors = defineErrors({
   ORDER_NOT_CANCELLABLE: { status: 409, title: 'The order is waiting for its payment, already cancelled, or (for its customer) already accepted' },
   ORDER_LINE_NOT_FOUND: { status: 422, title: 'A line to cancel is not a line of this order' },
   ORDER_REFUND_EXCEEDS_PAID: { status: 409, title: 'More units of a line than are left of it: a refund never exceeds what was paid' },
+  ORDER_REFUND_CURRENCY_MISMATCH: { status: 422, title: "An amount to refund is not in the order's currency" },
   ORDER_REFUND_PENDING: { status: 409, title: 'A refund of the order is still being made; retry' },
   ORDER_REFUND_DELAYED: {
     status: 503,

@@ -134,6 +134,7 @@ export const operationTable = {
     completeOrder: { method: 'POST', path: '/order/store/orders/{orderId}/complete', paginated: false, idempotent: false, body: 'json', response: 'json' },
     shipOrder: { method: 'POST', path: '/order/store/orders/{orderId}/ship', paginated: false, idempotent: false, body: 'json', response: 'json' },
     cancelOrder: { method: 'POST', path: '/order/store/orders/{orderId}/cancel', paginated: false, idempotent: true, body: 'json', response: 'json' },
+    refundOrder: { method: 'POST', path: '/order/store/orders/{orderId}/refund', paginated: false, idempotent: true, body: 'json', response: 'json' },
   },
   payment: {
     listPayments: { method: 'GET', path: '/payment/payments', paginated: true, idempotent: false, body: 'json', response: 'json' },

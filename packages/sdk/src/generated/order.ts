@@ -385,6 +385,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/order/store/orders/{orderId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give money back without cancelling anything (goodwill, or the shipping)
+         * @description Refunds part of what the customer paid and cancels no unit: a goodwill amount on some lines
+         *     (a damaged item kept, a late parcel), the shipping, or both, with a `reason` the customer
+         *     sees. Each line gives at most what is left of its total (its `total` less its
+         *     `refundedAmount`), the shipping at most what is left of what the order charged beyond its
+         *     lines. No stock moves. Units cancelled later give back what is left of their line, so a
+         *     line's refunds still add up to its total exactly, never more: a unit is worth
+         *     `floor(total × units / quantity)` less what the line gave back already (never below 0),
+         *     and the last unit whatever is left. Shipping refunded here is not given back again with the
+         *     last unit.
+         *
+         *     The refund is one `orf_…` refund like a cancellation's, driven the same way (`order.refunded`,
+         *     debited from the store's balance when the order had completed; kept `owed` when the gateway
+         *     refuses it). The store may refund a `paid`, `accepted`, `shipped` or `completed` order.
+         *
+         *     Errors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_CANCELLABLE` (409: the order is waiting for its
+         *     payment or cancelled), `ORDER_LINE_NOT_FOUND` (422), `ORDER_REFUND_CURRENCY_MISMATCH` (422:
+         *     an amount not in the order's currency), `ORDER_REFUND_EXCEEDS_PAID` (409: more than is left
+         *     of a line or of the shipping), `ORDER_REFUND_DELAYED` (503, as for `cancelOrder`), and the
+         *     payment service's own refusals. Retrying with the same `Idempotency-Key` never refunds twice,
+         *     as for `cancelOrder`.
+         */
+        post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -453,6 +492,18 @@ export interface components {
         OrderReasonInput: {
             /** @description Shown to the customer and the store. */
             reason?: string;
+        };
+        /** @description What to give back; at least one of `lines` and `shipping`. */
+        RefundOrderInput: {
+            /** @description Lines and how much of each to give back; a line listed twice counts its amounts together. */
+            lines?: {
+                lineId: components["schemas"]["OrderLineId"];
+                amount: components["schemas"]["Money"];
+            }[];
+            /** @description How much of the order's shipping to give back. */
+            shipping?: components["schemas"]["Money"];
+            /** @description Why; shown to the customer and the store, and given to the payment service. */
+            reason: string;
         };
         /** @description What to cancel; without `lines`, everything not cancelled yet. */
         CancelOrderInput: {
@@ -1314,6 +1365,48 @@ export interface operations {
         };
         responses: {
             /** @description The order, with the cancelled quantities and what was refunded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refundOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up (a UUID is a good choice) so that it can retry safely: the first
+                 *     response for this caller, operation and key is stored and replayed to every retry. Reusing
+                 *     a key with a different request gives 422 `IDEMPOTENCY_KEY_REUSED`; retrying while the first
+                 *     request still runs gives 409 `IDEMPOTENCY_IN_PROGRESS`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description Order id. */
+                orderId: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundOrderInput"];
+            };
+        };
+        responses: {
+            /** @description The order, with the refund. */
             200: {
                 headers: {
                     [name: string]: unknown;

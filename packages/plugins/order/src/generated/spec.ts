@@ -890,6 +890,79 @@ const document = {
           }
         }
       }
+    },
+    "/order/store/orders/{orderId}/refund": {
+      "post": {
+        "operationId": "refundOrder",
+        "tags": [
+          "Order desk"
+        ],
+        "summary": "Give money back without cancelling anything (goodwill, or the shipping)",
+        "description": "Refunds part of what the customer paid and cancels no unit: a goodwill amount on some lines\n(a damaged item kept, a late parcel), the shipping, or both, with a `reason` the customer\nsees. Each line gives at most what is left of its total (its `total` less its\n`refundedAmount`), the shipping at most what is left of what the order charged beyond its\nlines. No stock moves. Units cancelled later give back what is left of their line, so a\nline's refunds still add up to its total exactly, never more: a unit is worth\n`floor(total × units / quantity)` less what the line gave back already (never below 0),\nand the last unit whatever is left. Shipping refunded here is not given back again with the\nlast unit.\n\nThe refund is one `orf_…` refund like a cancellation's, driven the same way (`order.refunded`,\ndebited from the store's balance when the order had completed; kept `owed` when the gateway\nrefuses it). The store may refund a `paid`, `accepted`, `shipped` or `completed` order.\n\nErrors: `ORDER_NOT_FOUND` (404), `ORDER_NOT_CANCELLABLE` (409: the order is waiting for its\npayment or cancelled), `ORDER_LINE_NOT_FOUND` (422), `ORDER_REFUND_CURRENCY_MISMATCH` (422:\nan amount not in the order's currency), `ORDER_REFUND_EXCEEDS_PAID` (409: more than is left\nof a line or of the shipping), `ORDER_REFUND_DELAYED` (503, as for `cancelOrder`), and the\npayment service's own refusals. Retrying with the same `Idempotency-Key` never refunds twice,\nas for `cancelOrder`.\n",
+        "security": [
+          {
+            "bearerAuth": [
+              "store"
+            ]
+          },
+          {
+            "apiKeyAuth": [
+              "orders:write"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/OrderId"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RefundOrderInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The order, with the refund.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Order"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableEntity"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -1095,6 +1168,49 @@ const document = {
             "minLength": 1,
             "maxLength": 500,
             "description": "Shown to the customer and the store."
+          }
+        }
+      },
+      "RefundOrderInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "What to give back; at least one of `lines` and `shipping`.",
+        "required": [
+          "reason"
+        ],
+        "minProperties": 2,
+        "properties": {
+          "lines": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1000,
+            "description": "Lines and how much of each to give back; a line listed twice counts its amounts together.",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "lineId",
+                "amount"
+              ],
+              "properties": {
+                "lineId": {
+                  "$ref": "#/components/schemas/OrderLineId"
+                },
+                "amount": {
+                  "$ref": "#/components/schemas/Money"
+                }
+              }
+            }
+          },
+          "shipping": {
+            "description": "How much of the order's shipping to give back.",
+            "$ref": "#/components/schemas/Money"
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 500,
+            "description": "Why; shown to the customer and the store, and given to the payment service."
           }
         }
       },

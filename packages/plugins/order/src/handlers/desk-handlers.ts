@@ -1,4 +1,5 @@
 import { requireStore } from '@tokobapak/server';
+import { refundAmount } from '../amount-refunds.js';
 import { cancelOrder, idempotencyKeyOf } from '../cancellation.js';
 import { acceptOrder, completeOrder } from '../order-desk.js';
 import { getOrder, listOrders } from '../order-reads.js';
@@ -6,7 +7,10 @@ import { shipOrder } from '../shipment.js';
 import type { OrderHandlers } from './types.js';
 
 /** The store's order desk: every query and change is scoped to the store of the credential. */
-export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStoreOrder' | 'acceptOrder' | 'shipOrder' | 'completeOrder' | 'cancelOrder'> {
+export function deskHandlers(): Pick<
+  OrderHandlers,
+  'listStoreOrders' | 'getStoreOrder' | 'acceptOrder' | 'shipOrder' | 'completeOrder' | 'cancelOrder' | 'refundOrder'
+> {
   return {
     async listStoreOrders({ query }, ctx) {
       return listOrders(ctx.db, { storeId: requireStore(ctx.caller).storeId }, query);
@@ -31,6 +35,15 @@ export function deskHandlers(): Pick<OrderHandlers, 'listStoreOrders' | 'getStor
         reason: body.reason ?? null,
         by: 'store',
         key,
+      });
+    },
+
+    async refundOrder({ params, headers, body }, ctx) {
+      return refundAmount(ctx, requireStore(ctx.caller).storeId, params.orderId, {
+        lines: body.lines,
+        shipping: body.shipping,
+        reason: body.reason,
+        key: idempotencyKeyOf(headers),
       });
     },
 
