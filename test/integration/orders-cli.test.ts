@@ -8,12 +8,13 @@ import { inventoryPlugin } from '@tokobapak/plugin-inventory';
 import { merchantPlugin } from '@tokobapak/plugin-merchant';
 import { orderPlugin } from '@tokobapak/plugin-order';
 import { paymentPlugin } from '@tokobapak/plugin-payment';
+import { shippingPlugin } from '@tokobapak/plugin-shipping';
 import { userPlugin } from '@tokobapak/plugin-user';
 import { newId } from '@tokobapak/server';
-import { createTestServer, serviceClient, type TestServer } from '@tokobapak/server/testing';
+import { createTestServer, eventually, serviceClient, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { paidOrder, stockOf } from '../../packages/plugins/order/test/checkout-support.js';
-import { orderSeeder } from '../../packages/plugins/order/test/support.js';
+import { checkoutBody, paidOrder, productOf, shopper, stockOf } from '../../packages/plugins/order/test/checkout-support.js';
+import { ADDRESS, orderSeeder } from '../../packages/plugins/order/test/support.js';
 import { CLI_BIN, CLI_BUILT, runCli } from './support/cli-process.js';
 
 // `tokobapak orders` as a process (the built CLI) against a store listening on a port, signed in
@@ -40,6 +41,29 @@ async function lineIdShown(orderId: string, quantity: number): Promise<string> {
   return match[1];
 }
 
+/** An order of the test's store, 2 units at 20,000 with flat-rate shipping of 15,000, checked out and paid through the sandbox. */
+async function paidWithShipping() {
+  const product = await productOf(server, { price: 20_000, stock: 10, storeId });
+  await product.merchant.shipping.updateShippingSettings({
+    body: { currency: 'IDR', flatRate: { name: 'Kirim rata', amount: 15_000, estimatedDays: { min: 1, max: 3 } }, weightTable: null, biteship: null },
+  });
+  const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 2 }]);
+  const { options } = await buyer.client.shipping.quoteShippingRates({
+    body: { storeId, destination: { postalCode: ADDRESS.postalCode, region: ADDRESS.region }, items: [{ weight: 250, quantity: 2 }], currency: 'IDR' },
+  });
+  await buyer.client.cart.selectCartShipping({ params: { cartId: buyer.cartId, storeId }, body: { optionId: options[0]?.optionId as string } });
+  const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+  const paymentId = checkout.payment?.id as string;
+  await buyer.client.payment.simulatePayment({ params: { paymentId }, body: { outcome: 'paid' } });
+  const order = await eventually(async () => {
+    const [placed] = (await buyer.client.order.getCheckout({ params: { checkoutId: checkout.id } })).orders;
+    expect(placed?.status).toBe('paid');
+    return placed as NonNullable<typeof placed>;
+  });
+  expect(order.totals.shipping.amount).toBe(15_000);
+  return { order, paymentId };
+}
+
 beforeAll(async () => {
   if (!CLI_BUILT) return;
   server = await createTestServer({
@@ -50,6 +74,7 @@ beforeAll(async () => {
       inventoryPlugin(),
       cartPlugin(),
       paymentPlugin({ provider: 'sandbox' }),
+      shippingPlugin(),
       orderPlugin({ platformFeeBasisPoints: 300, settleIntervalMs: 100 }),
       seeder.plugin,
     ],
@@ -185,5 +210,74 @@ describe.skipIf(!CLI_BUILT)(`tokobapak orders as a process (needs ${CLI_BIN}; ru
       replayed: boolean;
     };
     expect(anotherKey).toMatchObject({ replayed: false, order: { lines: [{ refundedQuantity: 2 }] } });
+  });
+
+  test('refund gives money back on a line and the shipping without cancelling; too much is a 409; bad flags send nothing', { timeout: 180_000 }, async () => {
+    const login = await cli(['login', '--email', 'rina@toko.example', '--store', 'toko-rina', '--url', url, '--json']);
+    expect(login.code, login.stderr).toBe(0);
+    const { order, paymentId } = await paidWithShipping();
+    const lineId = await lineIdShown(order.id, 2);
+    const lineTotal = order.lines[0]?.total.amount ?? 0;
+    const refundedByPayment = async () => (await serviceClient(server, 'order').payment.getPayment({ params: { paymentId } })).refundedAmount.amount;
+
+    // Refused before anything is sent: each leaves the order untouched.
+    const refusals: Array<[string[], Record<string, string>, RegExp]> = [
+      [['--line', `${lineId}:5000`], {}, /Pass --reason \(or TOKOBAPAK_REASON\)/],
+      [['--reason', 'Kemasan penyok'], {}, /Pass --line <lineId:amount> \(or TOKOBAPAK_REFUND_LINES\), --shipping <amount>/],
+      [['--line', 'oln_nope:5000', '--reason', 'x'], {}, /--line \/ TOKOBAPAK_REFUND_LINES takes lineId:amount/],
+      [['--line', `${lineId}:0`, '--reason', 'x'], {}, /--line \/ TOKOBAPAK_REFUND_LINES: the amount must be a whole number above 0/],
+      [['--line', `${lineId}:2500.50`, '--reason', 'x'], {}, /the amount must be a whole number above 0/],
+      [['--shipping', '-5000', '--reason', 'x'], {}, /--shipping \/ TOKOBAPAK_REFUND_SHIPPING must be a whole number above 0/],
+      [['--reason', 'x'], { TOKOBAPAK_REFUND_SHIPPING: '5.000' }, /--shipping \/ TOKOBAPAK_REFUND_SHIPPING must be a whole number above 0/],
+      [['--shipping', '5000', '--reason', '  '], {}, /--reason \/ TOKOBAPAK_REASON must be 1 to 500 characters/],
+      [['--shipping', '5000', '--reason', 'x', '--idempotency-key', 'two words'], {}, /--idempotency-key \/ TOKOBAPAK_IDEMPOTENCY_KEY must be 1 to 255/],
+    ];
+    for (const [flags, env, message] of refusals) {
+      const refused = await cli(['orders', 'refund', order.id, ...flags, '--json'], env);
+      expect(refused.code, flags.join(' ')).toBe(1);
+      expect(JSON.parse(refused.stdout).error).toEqual({ code: 'CLI_INVALID_VALUE', message: expect.stringMatching(message) });
+    }
+    // A bad value in a variable is refused too, even with a good --shipping.
+    const badVariable = await cli(['orders', 'refund', order.id, '--shipping', '5000', '--reason', 'x'], { TOKOBAPAK_REFUND_LINES: `${lineId}:abc` });
+    expect(badVariable.stderr).toMatch(/TOKOBAPAK_REFUND_LINES: the amount must be/);
+    expect(JSON.parse((await cli(['orders', 'show', order.id, '--json'])).stdout).order).toMatchObject({ totals: { refunded: { amount: 0 } }, refunds: [] });
+
+    // Too much: more than the line's total, or than the shipping, is the API's 409 and counts nothing.
+    const tooMuch = await cli(['orders', 'refund', order.id, '--line', `${lineId}:${lineTotal + 1}`, '--reason', 'x', '--json']);
+    expect(tooMuch.code).toBe(1);
+    expect(JSON.parse(tooMuch.stdout).error).toMatchObject({ code: 'CLI_API_ERROR', message: expect.stringMatching(/^409 ORDER_REFUND_EXCEEDS_PAID/) });
+    const tooMuchShipping = await cli(['orders', 'refund', order.id, '--shipping', '15001', '--reason', 'x']);
+    expect(tooMuchShipping.code).toBe(1);
+    expect(tooMuchShipping.stderr).toMatch(/409 ORDER_REFUND_EXCEEDS_PAID/);
+
+    // Goodwill on the line (the variable, here) and part of the shipping, once for one key.
+    const key = randomUUID();
+    const refundOnce = ['orders', 'refund', order.id, '--shipping', '5000', '--reason', 'Kemasan penyok', '--idempotency-key', key];
+    const first = await cli([...refundOnce, '--json'], { TOKOBAPAK_REFUND_LINES: `${lineId}:7000` });
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      replayed: false,
+      order: { status: 'paid', totals: { refunded: { amount: 12_000, currency: 'IDR' } }, lines: [{ refundedQuantity: 0, refundedAmount: { amount: 7_000 } }] },
+    });
+    const again = await cli([...refundOnce, '--line', `${lineId}:7000`]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(
+      `Order ${order.id} is paid, IDR 12000 refunded\nReplayed: this idempotency key was used before, so nothing was done again; this is the first run's answer.\n`,
+    );
+    const otherBody = await cli(['orders', 'refund', order.id, '--shipping', '4000', '--reason', 'Kemasan penyok', '--idempotency-key', key, '--json']);
+    expect(JSON.parse(otherBody.stdout).error.message).toMatch(/^422 IDEMPOTENCY_KEY_REUSED/);
+
+    const shown = (await cli(['orders', 'show', order.id])).stdout;
+    expect(shown).toContain(`Order ${order.id} (paid), total IDR ${order.totals.total.amount}, IDR 12000 refunded\n`);
+    expect(shown).toContain('Shipping IDR 15000, IDR 5000 refunded\n');
+    expect(shown).toMatch(new RegExp(`^  ${lineId}  2 × .* = IDR ${lineTotal} \\(IDR 7000 refunded\\)$`, 'm'));
+    const refunds = JSON.parse((await cli(['orders', 'show', order.id, '--json'])).stdout).order.refunds as unknown[];
+    expect(refunds).toEqual([expect.objectContaining({ amount: { amount: 12_000, currency: 'IDR' }, shipping: { amount: 5_000, currency: 'IDR' } })]);
+    await eventually(async () => expect(await refundedByPayment()).toBe(12_000));
+
+    // No key: a second run is a second refund, up to what is left of the shipping.
+    const plain = await cli(['orders', 'refund', order.id, '--shipping', '10000', '--reason', 'Terlambat']);
+    expect(plain).toMatchObject({ code: 0, stdout: `Order ${order.id} is paid, IDR 22000 refunded\n` });
+    expect((await cli(['orders', 'refund', order.id, '--shipping', '1', '--reason', 'Terlambat'])).stderr).toMatch(/409 ORDER_REFUND_EXCEEDS_PAID/);
   });
 });

@@ -1,14 +1,26 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../services/cli-context.js';
 import { idempotencyKeyOf, idempotencyVariable } from '../services/idempotency.js';
-import { cancelOrder, changeOrder, linesToCancel, listOrders, orderStatusFilter, shipOrder, showOrder } from '../services/orders-actions.js';
+import {
+  amountsToRefund,
+  cancelOrder,
+  changeOrder,
+  linesToCancel,
+  linesToRefund,
+  listOrders,
+  orderStatusFilter,
+  refundOrder,
+  shipOrder,
+  shippingToRefund,
+  showOrder,
+} from '../services/orders-actions.js';
 import { orderVariables } from '../services/orders-environment.js';
 import { resolveJson } from '../services/settings.js';
 import { sessionOrKeyConnection } from '../services/store-connection.js';
 import { orderChangedPresentation, orderListPresentation, orderPresentation } from '../ui/order-presentations.js';
 import { outputMode, present, withSpinner } from '../ui/output.js';
 import { withReplayNote } from '../ui/replay-note.js';
-import { optional, withSessionOrKey } from './connection.js';
+import { optional, required, withSessionOrKey } from './connection.js';
 import { envOption } from './options.js';
 
 interface OrderFlags {
@@ -20,16 +32,17 @@ interface OrderFlags {
   carrier?: string;
   trackingNumber?: string;
   line?: string[];
+  shipping?: string;
   reason?: string;
   idempotencyKey?: string;
 }
 
-/** `tokobapak orders list|show|accept|ship|complete|cancel`: the order desk of the store you act in. */
+/** `tokobapak orders list|show|accept|ship|complete|cancel|refund`: the order desk of the store you act in. */
 export function registerOrdersCommand(program: Command, context: CliContext): void {
   const orders = program
     .command('orders')
     .description(
-      "work your store's order desk: list, show, accept, ship, complete and cancel orders (signed in with `tokobapak login`, or with a store API key)",
+      "work your store's order desk: list, show, accept, ship, complete, cancel and refund orders (signed in with `tokobapak login`, or with a store API key)",
     );
 
   withSessionOrKey(orders.command('list').description("list the store's orders, newest first"))
@@ -101,5 +114,27 @@ export function registerOrdersCommand(program: Command, context: CliContext): vo
       const key = idempotencyKeyOf(optional(flags.idempotencyKey, context, idempotencyVariable));
       const cancelled = await withSpinner(mode, context.stdout, `Cancelling ${orderId}`, () => cancelOrder(connection, orderId, lines, reason, key));
       present(mode, context.stdout, withReplayNote(orderChangedPresentation(cancelled.result), cancelled.replayed));
+    });
+
+  withSessionOrKey(
+    orders
+      .command('refund')
+      .description('give money back on some lines, on the shipping, or both, cancelling nothing (goodwill, a late parcel)')
+      .argument('<orderId>', 'the ord_… id'),
+  )
+    .addOption(envOption(orderVariables.refundLines))
+    .addOption(envOption(orderVariables.refundShipping))
+    .addOption(envOption(orderVariables.reason))
+    .addOption(envOption(idempotencyVariable))
+    .action(async (orderId: string, flags: OrderFlags) => {
+      const mode = outputMode(resolveJson(flags.json, context.env), context.stdout, context.env);
+      const variableLines = context.env[orderVariables.refundLines.name];
+      const lines = linesToRefund(flags.line ?? (variableLines ? [variableLines] : []));
+      const shipping = shippingToRefund(optional(flags.shipping, context, orderVariables.refundShipping));
+      const amounts = amountsToRefund(lines, shipping, required(flags.reason, context, orderVariables.reason));
+      const key = idempotencyKeyOf(optional(flags.idempotencyKey, context, idempotencyVariable));
+      const connection = sessionOrKeyConnection(flags, context.env);
+      const refunded = await withSpinner(mode, context.stdout, `Refunding ${orderId}`, () => refundOrder(connection, orderId, amounts, key));
+      present(mode, context.stdout, withReplayNote(orderChangedPresentation(refunded.result), refunded.replayed));
     });
 }

@@ -1,8 +1,8 @@
 import { CliError } from './errors.js';
 
 /**
- * `--idempotency-key` of the commands that move money or stock (`orders cancel`, `payouts
- * request`). The SDK makes a random key per call, which keeps its own retries safe but not a
+ * `--idempotency-key` of the commands that move money or stock (`orders cancel`, `orders refund`,
+ * `payouts request`). The SDK makes a random key per call, which keeps its own retries safe but not a
  * person's: a command run again after a timeout would be a second cancellation or withdrawal.
  * With the same key the server answers the first run's stored result instead.
  */

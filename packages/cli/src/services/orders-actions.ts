@@ -95,3 +95,92 @@ export async function cancelOrder(
   const order = await callApi(connection, () => client.order.cancelOrder({ params: { orderId }, body, ...key }));
   return { result: order, replayed: watch.replayed() };
 }
+
+/** Money to give back on one line, in the order currency's minor units. */
+export interface LineToRefund {
+  lineId: string;
+  amount: number;
+}
+
+/** What `orders refund` gives back, checked; the currency is the order's, added when it is sent. */
+export interface AmountsToRefund {
+  lines: LineToRefund[];
+  shipping: number | undefined;
+  reason: string;
+}
+
+const AMOUNT_RULE = "a whole number above 0 in the order currency's minor units (IDR has none: 5000 is Rp5.000)";
+
+/** A positive whole amount in minor units, or undefined: no sign, no decimals, no separators. */
+function positiveAmount(value: string): number | undefined {
+  if (!/^[1-9][0-9]{0,15}$/.test(value)) return undefined;
+  const amount = Number(value);
+  return Number.isSafeInteger(amount) ? amount : undefined;
+}
+
+/** Reads `--line lineId:amount` values (or the variable's comma-separated list) of `orders refund`. */
+export function linesToRefund(values: string[]): LineToRefund[] {
+  const variable = orderVariables.refundLines.name;
+  return values
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value !== '')
+    .map((value) => {
+      const match = /^(oln_[0-9a-z]{26}):(.*)$/.exec(value);
+      if (!match) throw new CliError('CLI_INVALID_VALUE', `--line / ${variable} takes lineId:amount (oln_…:5000), got "${value}"`);
+      const amount = positiveAmount(match[2] as string);
+      if (amount === undefined) throw new CliError('CLI_INVALID_VALUE', `--line / ${variable}: the amount must be ${AMOUNT_RULE}, got "${value}"`);
+      return { lineId: match[1] as string, amount };
+    });
+}
+
+/** Reads `--shipping <amount>` of `orders refund`. */
+export function shippingToRefund(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const amount = positiveAmount(value.trim());
+  if (amount === undefined)
+    throw new CliError('CLI_INVALID_VALUE', `--shipping / ${orderVariables.refundShipping.name} must be ${AMOUNT_RULE}, got "${value}"`);
+  return amount;
+}
+
+/** Checks what `orders refund` was given before anything is sent: something to give back, and a reason the API takes. */
+export function amountsToRefund(lines: LineToRefund[], shipping: number | undefined, reason: string): AmountsToRefund {
+  if (lines.length === 0 && shipping === undefined) {
+    throw new CliError(
+      'CLI_INVALID_VALUE',
+      `Pass --line <lineId:amount> (or ${orderVariables.refundLines.name}), --shipping <amount> (or ${orderVariables.refundShipping.name}), or both: a refund gives something back`,
+    );
+  }
+  if (lines.length > 1000) throw new CliError('CLI_INVALID_VALUE', `--line / ${orderVariables.refundLines.name} takes at most 1000 lines, got ${lines.length}`);
+  const length = [...reason].length;
+  if (reason.trim() === '' || length > 500) {
+    throw new CliError('CLI_INVALID_VALUE', `--reason / ${orderVariables.reason.name} must be 1 to 500 characters and not blank, got ${length}`);
+  }
+  return { lines, shipping, reason };
+}
+
+/**
+ * Gives money back on lines of one of the store's orders, on its shipping, or both, cancelling no
+ * unit. The API takes amounts as Money in the order's currency, so the order is read first and its
+ * currency sent: a store never types it, and cannot get it wrong. With an idempotency key, running
+ * it again is no second refund: the server answers the first one.
+ */
+export async function refundOrder(
+  connection: Connection,
+  orderId: string,
+  amounts: AmountsToRefund,
+  idempotencyKey: string | undefined,
+): Promise<Replayable<Order>> {
+  const watch = replayWatch();
+  const client = await storeClient(connection, watch.fetch);
+  const { currency } = (await callApi(connection, () => client.order.getStoreOrder({ params: { orderId } }))).totals.total;
+  const money = (amount: number) => ({ amount, currency });
+  const body = {
+    ...(amounts.lines.length > 0 ? { lines: amounts.lines.map((line) => ({ lineId: line.lineId, amount: money(line.amount) })) } : {}),
+    ...(amounts.shipping === undefined ? {} : { shipping: money(amounts.shipping) }),
+    reason: amounts.reason,
+  };
+  const key = idempotencyKey === undefined ? {} : { idempotencyKey };
+  const order = await callApi(connection, () => client.order.refundOrder({ params: { orderId }, body, ...key }));
+  return { result: order, replayed: watch.replayed() };
+}

@@ -38,7 +38,20 @@ export const orderVariables = {
   reason: {
     flag: '--reason <text>',
     name: 'TOKOBAPAK_REASON',
-    description: 'why the order is cancelled, kept in its history and sent with the refund',
+    description: 'why the order is cancelled or refunded, shown to the customer and sent with the refund (required by refund)',
     example: 'Stok habis',
+  },
+  refundLines: {
+    flag: '--line <lineId:amount...>',
+    name: 'TOKOBAPAK_REFUND_LINES',
+    description:
+      "money to give back on a line without cancelling a unit, as lineId:amount in the order currency's minor units (repeat the flag; the variable takes them comma-separated)",
+    example: 'oln_01jd2x7k9q3m4n5p6r7s8t9v0w:5000',
+  },
+  refundShipping: {
+    flag: '--shipping <amount>',
+    name: 'TOKOBAPAK_REFUND_SHIPPING',
+    description: "how much of the order's shipping to give back, in the order currency's minor units",
+    example: '5000',
   },
 } as const satisfies Record<string, EnvVar & { flag: string }>;

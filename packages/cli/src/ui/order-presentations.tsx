@@ -29,17 +29,33 @@ export function orderListPresentation(orders: Order[]): Presentation {
 
 type OrderLine = Order['lines'][number];
 
-/** One line, led by its id: `orders cancel --line <id>:<quantity>` needs it for a partial refund. */
+/** One line, led by its id: `orders cancel --line <id>:<quantity>` and `orders refund --line <id>:<amount>` need it. */
 function lineText(line: OrderLine): string {
   const variant = line.variantTitle ? ` (${line.variantTitle})` : '';
-  const refunded = line.refundedQuantity > 0 || line.refundedAmount.amount > 0 ? ` (${line.refundedQuantity} refunded, ${money(line.refundedAmount)})` : '';
+  // Units cancelled and refunded, or (after `orders refund` alone) only money given back on the line.
+  const refunded =
+    line.refundedQuantity > 0
+      ? ` (${line.refundedQuantity} refunded, ${money(line.refundedAmount)})`
+      : line.refundedAmount.amount > 0
+        ? ` (${money(line.refundedAmount)} refunded)`
+        : '';
   return `  ${line.id}  ${line.quantity} × ${line.productTitle}${variant} @ ${money(line.unitPrice)} = ${money(line.total)}${refunded}`;
+}
+
+/** The shipping the order charged (less its discount) and what of it was given back, when it charged any. */
+function shippingText(order: Order): string[] {
+  const charged = order.totals.shipping.amount - order.totals.shippingDiscount.amount;
+  const refunded = order.refunds.filter((refund) => refund.status !== 'failed').reduce((sum, refund) => sum + refund.shipping.amount, 0);
+  if (charged <= 0 && refunded <= 0) return [];
+  const currency = order.totals.shipping.currency;
+  return [`Shipping ${money({ amount: charged, currency })}${refunded > 0 ? `, ${money({ amount: refunded, currency })} refunded` : ''}`];
 }
 
 function orderLines(order: Order): string[] {
   return [
     `Order ${order.id} (${order.status}), total ${money(order.totals.total)}${order.totals.refunded.amount > 0 ? `, ${money(order.totals.refunded)} refunded` : ''}`,
     `Ship to ${order.shippingAddress.recipientName}, ${order.shippingAddress.line1}, ${order.shippingAddress.city} ${order.shippingAddress.postalCode}`,
+    ...shippingText(order),
     ...(order.shipping.trackingNumber ? [`Tracking ${order.shipping.trackingNumber}`] : []),
     'Lines:',
     ...order.lines.map(lineText),
@@ -63,7 +79,7 @@ export function orderPresentation(order: Order): Presentation {
   };
 }
 
-/** `tokobapak orders accept|ship|complete|cancel`. */
+/** `tokobapak orders accept|ship|complete|cancel|refund`. */
 export function orderChangedPresentation(order: Order): Presentation {
   const tracking = order.shipping.trackingNumber ? `, tracking ${order.shipping.trackingNumber}` : '';
   const refunded = order.totals.refunded.amount > 0 ? `, ${money(order.totals.refunded)} refunded` : '';
