@@ -119,7 +119,12 @@ export function refundsJson<DB extends OrderDatabase, TB extends keyof DB>(eb: E
 function orderOf(json: OrderJson): Schemas['Order'] {
   const { lines, history, refunds = [], ...row } = json;
   return toOrder(
-    { ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) },
+    {
+      ...row,
+      created_at: new Date(row.created_at),
+      updated_at: new Date(row.updated_at),
+      parcel_returned_at: row.parcel_returned_at ? new Date(row.parcel_returned_at) : null,
+    },
     lines,
     history.map((entry) => ({ ...entry, at: new Date(entry.at) })),
     refunds.map((refund) => ({

@@ -92,6 +92,8 @@ export interface OrderDatabase {
     tracking_number: string | null;
     /** The carrier a store named when it shipped without a quote. */
     carrier: ColumnType<string | null, string | null | undefined, string | null>;
+    /** When the shipping service said the parcel was returned or cancelled: the shipped deadline leaves such an order to the store. */
+    parcel_returned_at: NullableTimestamp;
     created_at: Timestamp;
     updated_at: Timestamp;
   };

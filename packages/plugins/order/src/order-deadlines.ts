@@ -20,7 +20,7 @@ const ACCEPT_DEADLINE_KEY = 'accept-deadline';
  *   it would be;
  * - a `shipped` order nobody completed `completeShippedAfterDays` after it shipped (no delivery came
  *   from the carrier, the store did not complete it) is completed by the platform, so the store is
- *   paid (its fee fixed, `order.completed`).
+ *   paid (its fee fixed, `order.completed`); not one whose parcel the carrier returned or cancelled.
  *
  * Run by the `order-deadlines` job; each order is its own change, so one that fails (a refund the
  * payment service cannot make now) is left for the next pass and does not stop the others.
@@ -65,21 +65,25 @@ export async function enforceOrderDeadlines(ctx: Ctx, settings: OrderSettings): 
 
 /** Orders in `status` that came into it at or before `before` (by their history), oldest first. */
 function overdue(ctx: Ctx, status: Extract<OrderStatus, 'paid' | 'shipped'>, before: Date) {
-  return ctx.db
-    .selectFrom('orders')
-    .select(['orders.id', 'orders.store_id'])
-    .where('orders.status', '=', status)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('order_status_history')
-          .select('order_status_history.id')
-          .whereRef('order_status_history.order_id', '=', 'orders.id')
-          .where('order_status_history.status', '=', status)
-          .where('order_status_history.at', '<=', before),
-      ),
-    )
-    .orderBy('orders.id')
-    .limit(BATCH)
-    .execute();
+  return (
+    ctx.db
+      .selectFrom('orders')
+      .select(['orders.id', 'orders.store_id'])
+      .where('orders.status', '=', status)
+      // A parcel the carrier returned never reached the customer: the store decides what happens.
+      .where('orders.parcel_returned_at', 'is', null)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('order_status_history')
+            .select('order_status_history.id')
+            .whereRef('order_status_history.order_id', '=', 'orders.id')
+            .where('order_status_history.status', '=', status)
+            .where('order_status_history.at', '<=', before),
+        ),
+      )
+      .orderBy('orders.id')
+      .limit(BATCH)
+      .execute()
+  );
 }

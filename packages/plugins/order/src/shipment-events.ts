@@ -9,8 +9,9 @@ const subscribe = eventSubscriber<OrderDatabase, OrderEvents>();
 /**
  * The shipping service's news about an order's parcel: a tracking number issued later (a carrier's
  * waybill) is copied onto the order, and a delivered parcel completes a shipped order (`by:
- * system`). The shipping service only moves a shipment forward, so a replayed event finds the
- * order completed already and changes nothing.
+ * system`), while one returned or cancelled by the carrier is marked on the order, which the
+ * shipped deadline then leaves to the store. The shipping service only moves a shipment forward,
+ * so a replayed event finds the order completed (or marked) already and changes nothing.
  */
 export const trackShipments = subscribe({
   name: 'track-shipments',
@@ -27,6 +28,10 @@ export const trackShipments = subscribe({
     }
     if (status === 'delivered' && order.status === 'shipped') {
       await completeLocked(tx, order, 'system', `Delivered (shipment ${shipmentId})`, now);
+    }
+    // The parcel did not reach the customer: the store decides (cancel and refund), not the shipped deadline.
+    if ((status === 'returned' || status === 'cancelled') && order.status === 'shipped' && order.parcel_returned_at === null) {
+      await tx.db.updateTable('orders').set({ parcel_returned_at: now, updated_at: now }).where('id', '=', orderId).execute();
     }
   },
 });
