@@ -13,8 +13,8 @@ import { userPlugin } from '@tokobapak/plugin-user';
 import { newId } from '@tokobapak/server';
 import { createTestServer, eventually, serviceClient, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkoutBody, paidOrder, productOf, shopper, stockOf } from '../../packages/plugins/order/test/checkout-support.js';
-import { ADDRESS, orderSeeder } from '../../packages/plugins/order/test/support.js';
+import { paidOrder, paidWithQuote, stockOf } from '../../packages/plugins/order/test/checkout-support.js';
+import { orderSeeder } from '../../packages/plugins/order/test/support.js';
 import { CLI_BIN, CLI_BUILT, runCli } from './support/cli-process.js';
 
 // `tokobapak orders` as a process (the built CLI) against a store listening on a port, signed in
@@ -43,24 +43,7 @@ async function lineIdShown(orderId: string, quantity: number): Promise<string> {
 
 /** An order of the test's store, 2 units at 20,000 with flat-rate shipping of 15,000, checked out and paid through the sandbox. */
 async function paidWithShipping() {
-  const product = await productOf(server, { price: 20_000, stock: 10, storeId });
-  await product.merchant.shipping.updateShippingSettings({
-    body: { currency: 'IDR', flatRate: { name: 'Kirim rata', amount: 15_000, estimatedDays: { min: 1, max: 3 } }, weightTable: null, biteship: null },
-  });
-  const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 2 }]);
-  const { options } = await buyer.client.shipping.quoteShippingRates({
-    body: { storeId, destination: { postalCode: ADDRESS.postalCode, region: ADDRESS.region }, items: [{ weight: 250, quantity: 2 }], currency: 'IDR' },
-  });
-  await buyer.client.cart.selectCartShipping({ params: { cartId: buyer.cartId, storeId }, body: { optionId: options[0]?.optionId as string } });
-  const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
-  const paymentId = checkout.payment?.id as string;
-  await buyer.client.payment.simulatePayment({ params: { paymentId }, body: { outcome: 'paid' } });
-  const order = await eventually(async () => {
-    const [placed] = (await buyer.client.order.getCheckout({ params: { checkoutId: checkout.id } })).orders;
-    expect(placed?.status).toBe('paid');
-    return placed as NonNullable<typeof placed>;
-  });
-  expect(order.totals.shipping.amount).toBe(15_000);
+  const { order, paymentId } = await paidWithQuote(server, { price: 20_000, quantity: 2, shipping: 15_000, storeId });
   return { order, paymentId };
 }
 

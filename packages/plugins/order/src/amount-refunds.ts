@@ -1,6 +1,6 @@
 import type { OrderComponents } from '@tokobapak/sdk';
-import { newId, platformErrors } from '@tokobapak/server';
-import { CANCELLABLE_BY, refundOfRequest } from './cancellation.js';
+import { platformErrors } from '@tokobapak/server';
+import { CANCELLABLE_BY, recordRefund, refundOfRequest } from './cancellation.js';
 import { orderErrors } from './errors.js';
 import type { LineRow, OrderRow } from './mappers.js';
 import { lockStoreOrder, type Tx } from './order-desk.js';
@@ -67,35 +67,17 @@ async function countAmountRefund(tx: Tx, storeId: string, orderId: string, reque
       .where('id', '=', lineId)
       .execute();
   }
-  const amount = refunded.reduce((sum, line) => sum + line.amount, 0) + shipping;
-  await tx.db
-    .updateTable('orders')
-    .set((eb) => ({ refunded: eb('refunded', '+', amount), updated_at: now }))
-    .where('id', '=', orderId)
-    .execute();
-  const refundId = newId('orf');
-  await tx.db
-    .insertInto('order_refunds')
-    .values({
-      id: refundId,
-      order_id: orderId,
-      amount,
-      reason: request.reason,
-      lines: JSON.stringify(refunded),
-      payment_refund_id: null,
-      status: 'pending',
-      actor: 'store',
-      shipping,
-      restock: false,
-      cancels_order: false,
-      after_completion: order.platform_fee !== null,
-      request_key: request.key ?? null,
-      request: request.key === undefined ? null : asked,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return refundId;
+  return recordRefund(tx, order, {
+    lines: refunded,
+    shipping,
+    reason: request.reason,
+    by: 'store',
+    restock: false,
+    cancelsOrder: false,
+    key: request.key,
+    asked,
+    now,
+  });
 }
 
 /** The amounts per line id, each checked against what is left of its line's total. */

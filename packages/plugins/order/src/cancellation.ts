@@ -2,7 +2,7 @@ import type { OrderComponents } from '@tokobapak/sdk';
 import { newId, platformErrors } from '@tokobapak/server';
 import type { Actor } from './database.js';
 import { orderErrors } from './errors.js';
-import type { LineRow } from './mappers.js';
+import type { LineRow, OrderRow } from './mappers.js';
 import { lockOwnedOrder, type Tx } from './order-desk.js';
 import { getOrder, type OrderOwner } from './order-reads.js';
 import { lineRefund } from './refund-amounts.js';
@@ -78,32 +78,67 @@ async function countRefund(tx: Tx, owner: OrderOwner, orderId: string, request: 
   const shipped = order.status === 'shipped' || order.status === 'completed';
   // With the last unit of an order that never left, what it charged beyond its lines (shipping).
   const shipping = cancelsOrder && !shipped ? Number(order.total) - Number(order.refunded) - linesAmount : 0;
-  const amount = linesAmount + shipping;
+  return recordRefund(tx, order, {
+    lines: refunded,
+    shipping,
+    reason: request.reason,
+    by: request.by,
+    restock: !shipped,
+    cancelsOrder,
+    key: request.key,
+    asked,
+    now,
+  });
+}
+
+/** A refund counted on an order, as {@link recordRefund} writes it. */
+export interface CountedRefund {
+  lines: Array<{ lineId: string; quantity: number; amount: number }>;
+  /** The part that is the order's shipping. */
+  shipping: number;
+  reason: string | null;
+  by: Actor;
+  restock: boolean;
+  cancelsOrder: boolean;
+  key: string | undefined;
+  /** What the request asked, kept with its key so that the key reused for another request is refused. */
+  asked: string;
+  now: Date;
+}
+
+/**
+ * Writes a refund the caller counted on the locked order's lines: the order's `refunded` grows by
+ * its amount (its lines and shipping) and a `pending` refund row records it, for
+ * {@link driveRefund} to take through. Cancellations and money given back without cancelling
+ * (`amount-refunds.ts`) both end here. Returns the refund's id.
+ */
+export async function recordRefund(tx: Tx, order: OrderRow, refund: CountedRefund): Promise<string> {
+  const amount = refund.lines.reduce((sum, line) => sum + line.amount, 0) + refund.shipping;
   await tx.db
     .updateTable('orders')
-    .set((eb) => ({ refunded: eb('refunded', '+', amount), updated_at: now }))
-    .where('id', '=', orderId)
+    .set((eb) => ({ refunded: eb('refunded', '+', amount), updated_at: refund.now }))
+    .where('id', '=', order.id)
     .execute();
   const refundId = newId('orf');
   await tx.db
     .insertInto('order_refunds')
     .values({
       id: refundId,
-      order_id: orderId,
+      order_id: order.id,
       amount,
-      reason: request.reason,
-      lines: JSON.stringify(refunded),
+      reason: refund.reason,
+      lines: JSON.stringify(refund.lines),
       payment_refund_id: null,
       status: 'pending',
-      actor: request.by,
-      shipping,
-      restock: !shipped,
-      cancels_order: cancelsOrder,
+      actor: refund.by,
+      shipping: refund.shipping,
+      restock: refund.restock,
+      cancels_order: refund.cancelsOrder,
       after_completion: order.platform_fee !== null,
-      request_key: request.key ?? null,
-      request: request.key === undefined ? null : asked,
-      created_at: now,
-      updated_at: now,
+      request_key: refund.key ?? null,
+      request: refund.key === undefined ? null : refund.asked,
+      created_at: refund.now,
+      updated_at: refund.now,
     })
     .execute();
   return refundId;

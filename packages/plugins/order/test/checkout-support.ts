@@ -149,6 +149,43 @@ export async function paidOrder(
 }
 
 /**
+ * A paid order of `quantity` units at `price` checked out with flat-rate shipping of `shipping`
+ * chosen in the cart, in a store of its own (or the one given), paid through the sandbox.
+ */
+export async function paidWithQuote(
+  server: TestServer,
+  { price, quantity, shipping, stock = 10, storeId }: { price: number; quantity: number; shipping: number; stock?: number; storeId?: string },
+) {
+  const product = await productOf(server, { price, stock, ...(storeId ? { storeId } : {}) });
+  await product.merchant.shipping.updateShippingSettings({
+    body: { currency: 'IDR', flatRate: { name: 'Kirim rata', amount: shipping, estimatedDays: { min: 1, max: 3 } }, weightTable: null, biteship: null },
+  });
+  const buyer = await shopper(server, [{ variantId: product.variantId, quantity }]);
+  const { options } = await buyer.client.shipping.quoteShippingRates({
+    body: {
+      storeId: product.storeId,
+      destination: { postalCode: ADDRESS.postalCode, region: ADDRESS.region },
+      items: [{ weight: 250, quantity }],
+      currency: 'IDR',
+    },
+  });
+  await buyer.client.cart.selectCartShipping({
+    params: { cartId: buyer.cartId, storeId: product.storeId },
+    body: { optionId: options[0]?.optionId as string },
+  });
+  const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
+  const paymentId = checkout.payment?.id as string;
+  await buyer.client.payment.simulatePayment({ params: { paymentId }, body: { outcome: 'paid' } });
+  const order = await eventually(async () => {
+    const [placed] = (await buyer.client.order.getCheckout({ params: { checkoutId: checkout.id } })).orders;
+    expect(placed?.status).toBe('paid');
+    return placed as OrderComponents['schemas']['Order'];
+  });
+  expect(order.totals.shipping.amount).toBe(shipping);
+  return { order, paymentId, product, buyer };
+}
+
+/**
  * How a checkout that lost the race for the last units is refused: by the cart read, when the
  * others' reservations came first (`ORDER_CART_CHANGED`), or by the reservation itself
  * (`INVENTORY_INSUFFICIENT_STOCK`). Which one is a matter of timing; both leave nothing behind.

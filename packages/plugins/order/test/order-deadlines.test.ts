@@ -1,8 +1,7 @@
-import { customerSession, eventually, expectProblem, manualClock, outboxEvents, serviceClient, storeSession, type TestServer } from '@tokobapak/server/testing';
+import { customerSession, expectProblem, manualClock, outboxEvents, serviceClient, storeSession, type TestServer } from '@tokobapak/server/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveSettings } from '../src/options.js';
-import { checkoutBody, paidOrder, productOf, shopper, startCheckoutServer, stockOf } from './checkout-support.js';
-import { ADDRESS } from './support.js';
+import { paidOrder, paidWithQuote, startCheckoutServer, stockOf } from './checkout-support.js';
 
 // The platform's deadlines on an order, under a manual clock and the defaults: a store has 48 hours
 // to accept a paid order, and a shipped order is completed 14 days after it shipped. Sessions are
@@ -79,28 +78,9 @@ describe('order deadlines', () => {
   });
 
   test('a shipped order whose parcel the carrier returned is left to the store, not completed by the deadline', async () => {
-    const product = await productOf(server, { price: 35_000, stock: 5 });
-    await product.merchant.shipping.updateShippingSettings({
-      body: { currency: 'IDR', flatRate: { name: 'Kirim rata', amount: 12_000, estimatedDays: { min: 1, max: 3 } }, weightTable: null, biteship: null },
-    });
-    const buyer = await shopper(server, [{ variantId: product.variantId, quantity: 1 }]);
-    const { options } = await buyer.client.shipping.quoteShippingRates({
-      body: {
-        storeId: product.storeId,
-        destination: { postalCode: ADDRESS.postalCode, region: ADDRESS.region },
-        items: [{ weight: 250, quantity: 1 }],
-        currency: 'IDR',
-      },
-    });
-    await buyer.client.cart.selectCartShipping({
-      params: { cartId: buyer.cartId, storeId: product.storeId },
-      body: { optionId: options[0]?.optionId as string },
-    });
-    const checkout = await buyer.client.order.createCheckout({ body: checkoutBody(buyer.cartId) });
-    await buyer.client.payment.simulatePayment({ params: { paymentId: checkout.payment?.id as string }, body: { outcome: 'paid' } });
-    const orderId = checkout.orders[0]?.id as string;
+    const { order, product } = await paidWithQuote(server, { price: 35_000, quantity: 1, shipping: 12_000, stock: 5 });
+    const orderId = order.id;
     const desk = () => storeSession(server, product.storeId);
-    await eventually(async () => expect((await desk().order.getStoreOrder({ params: { orderId } })).status).toBe('paid'));
     await desk().order.acceptOrder({ params: { orderId }, body: {} });
     const shipped = await desk().order.shipOrder({ params: { orderId }, body: {} });
     const shipmentId = shipped.shipping.shipmentId as string;
