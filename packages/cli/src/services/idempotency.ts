@@ -1,4 +1,6 @@
+import type { TokoBapakClient } from '@tokobapak/sdk';
 import { CliError } from './errors.js';
+import { type Connection, callApi, storeClient } from './store-connection.js';
 
 /**
  * `--idempotency-key` of the commands that move money or stock (`orders cancel`, `orders refund`,
@@ -30,15 +32,24 @@ export interface Replayable<T> {
 }
 
 /**
- * A `fetch` for the SDK that notes the server's `idempotent-replayed: true`: the SDK hands over
- * only the body, and a replay is worth telling the person (nothing was done again).
+ * Makes one call of a command that moves money or stock in the store, sending `idempotencyKey` if
+ * the person gave one, and says whether the server replayed the answer (`idempotent-replayed:
+ * true`: nothing was done again). The SDK hands over only the body, so a `fetch` of its own notes
+ * the header; `call` gets the client and the key to spread into its request.
  */
-export function replayWatch(fetchImpl: typeof fetch = globalThis.fetch): { fetch: typeof fetch; replayed: () => boolean } {
+export async function sendKeyed<T>(
+  connection: Connection,
+  idempotencyKey: string | undefined,
+  call: (client: TokoBapakClient, key: { idempotencyKey?: string }) => Promise<T>,
+): Promise<Replayable<T>> {
   let replayed = false;
   const watching: typeof fetch = async (input, init) => {
-    const response = await fetchImpl(input, init);
+    const response = await globalThis.fetch(input, init);
     if (response.headers.get('idempotent-replayed') === 'true') replayed = true;
     return response;
   };
-  return { fetch: watching, replayed: () => replayed };
+  const client = await storeClient(connection, watching);
+  const key = idempotencyKey === undefined ? {} : { idempotencyKey };
+  const result = await callApi(connection, () => call(client, key));
+  return { result, replayed };
 }

@@ -1,7 +1,7 @@
 import type { OrderComponents } from '@tokobapak/sdk';
 import { oneOf } from './choices.js';
 import { CliError } from './errors.js';
-import { type Replayable, replayWatch } from './idempotency.js';
+import { type Replayable, sendKeyed } from './idempotency.js';
 import { orderVariables } from './orders-environment.js';
 import { type Connection, callApi, storeClient } from './store-connection.js';
 
@@ -88,12 +88,8 @@ export async function cancelOrder(
   reason: string | undefined,
   idempotencyKey: string | undefined,
 ): Promise<Replayable<Order>> {
-  const watch = replayWatch();
-  const client = await storeClient(connection, watch.fetch);
   const body = { ...(lines.length > 0 ? { lines } : {}), ...(reason === undefined ? {} : { reason }) };
-  const key = idempotencyKey === undefined ? {} : { idempotencyKey };
-  const order = await callApi(connection, () => client.order.cancelOrder({ params: { orderId }, body, ...key }));
-  return { result: order, replayed: watch.replayed() };
+  return sendKeyed(connection, idempotencyKey, (client, key) => client.order.cancelOrder({ params: { orderId }, body, ...key }));
 }
 
 /** Money to give back on one line, in the order currency's minor units. */
@@ -171,16 +167,14 @@ export async function refundOrder(
   amounts: AmountsToRefund,
   idempotencyKey: string | undefined,
 ): Promise<Replayable<Order>> {
-  const watch = replayWatch();
-  const client = await storeClient(connection, watch.fetch);
-  const { currency } = (await callApi(connection, () => client.order.getStoreOrder({ params: { orderId } }))).totals.total;
-  const money = (amount: number) => ({ amount, currency });
-  const body = {
-    ...(amounts.lines.length > 0 ? { lines: amounts.lines.map((line) => ({ lineId: line.lineId, amount: money(line.amount) })) } : {}),
-    ...(amounts.shipping === undefined ? {} : { shipping: money(amounts.shipping) }),
-    reason: amounts.reason,
-  };
-  const key = idempotencyKey === undefined ? {} : { idempotencyKey };
-  const order = await callApi(connection, () => client.order.refundOrder({ params: { orderId }, body, ...key }));
-  return { result: order, replayed: watch.replayed() };
+  return sendKeyed(connection, idempotencyKey, async (client, key) => {
+    const { currency } = (await client.order.getStoreOrder({ params: { orderId } })).totals.total;
+    const money = (amount: number) => ({ amount, currency });
+    const body = {
+      ...(amounts.lines.length > 0 ? { lines: amounts.lines.map((line) => ({ lineId: line.lineId, amount: money(line.amount) })) } : {}),
+      ...(amounts.shipping === undefined ? {} : { shipping: money(amounts.shipping) }),
+      reason: amounts.reason,
+    };
+    return client.order.refundOrder({ params: { orderId }, body, ...key });
+  });
 }

@@ -1,6 +1,7 @@
 import type { PaymentComponents } from '@tokobapak/sdk';
 import { oneOf } from './choices.js';
 import { CliError } from './errors.js';
+import { firstItems } from './first-items.js';
 import { paymentVariables } from './payments-environment.js';
 import { type Connection, callApi, signIn } from './store-connection.js';
 
@@ -41,14 +42,7 @@ export async function listPayments(connection: Connection, filter: PaymentListFi
     ...(filter.refundFailed ? { refundFailed: true } : {}),
     limit: Math.min(filter.limit, 100),
   };
-  const payments: Payment[] = [];
-  await callApi(connection, async () => {
-    for await (const payment of client.payment.listPayments.iterate({ query })) {
-      payments.push(payment);
-      if (payments.length >= filter.limit) break;
-    }
-  });
-  return payments;
+  return callApi(connection, () => firstItems(client.payment.listPayments.iterate({ query }), filter.limit));
 }
 
 /** Checks `<paymentId>` before anything is sent. */

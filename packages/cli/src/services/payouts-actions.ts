@@ -1,7 +1,8 @@
 import type { MerchantComponents } from '@tokobapak/sdk';
 import { oneOf } from './choices.js';
 import { CliError } from './errors.js';
-import { type Replayable, replayWatch } from './idempotency.js';
+import { firstItems } from './first-items.js';
+import { type Replayable, sendKeyed } from './idempotency.js';
 import { payoutVariables } from './payouts-environment.js';
 import { type Connection, callApi, storeClient } from './store-connection.js';
 
@@ -51,16 +52,12 @@ export interface PayoutRequest {
  * `idempotencyKey`, running the command again asks for nothing more: the server answers the first.
  */
 export async function requestPayout(connection: Connection, request: PayoutRequest, idempotencyKey: string | undefined): Promise<Replayable<Withdrawal>> {
-  const watch = replayWatch();
-  const client = await storeClient(connection, watch.fetch);
   const body = {
     amount: { amount: request.amount, currency: request.currency },
     bankAccount: request.bankAccount,
     ...(request.note === undefined ? {} : { note: request.note }),
   };
-  const key = idempotencyKey === undefined ? {} : { idempotencyKey };
-  const withdrawal = await callApi(connection, () => client.merchant.requestWithdrawal({ body, ...key }));
-  return { result: withdrawal, replayed: watch.replayed() };
+  return sendKeyed(connection, idempotencyKey, (client, key) => client.merchant.requestWithdrawal({ body, ...key }));
 }
 
 /** Every withdrawal of the store, newest first, following the cursor to the last page. */
@@ -93,12 +90,5 @@ export async function showPayout(connection: Connection, withdrawalId: string): 
  */
 export async function listLedger(connection: Connection, currency: string, limit: number): Promise<LedgerEntry[]> {
   const client = await storeClient(connection);
-  const entries: LedgerEntry[] = [];
-  await callApi(connection, async () => {
-    for await (const entry of client.merchant.listStoreLedgerEntries.iterate({ query: { currency, limit: Math.min(limit, 100) } })) {
-      entries.push(entry);
-      if (entries.length >= limit) break;
-    }
-  });
-  return entries;
+  return callApi(connection, () => firstItems(client.merchant.listStoreLedgerEntries.iterate({ query: { currency, limit: Math.min(limit, 100) } }), limit));
 }

@@ -1,4 +1,5 @@
 import { CliError } from './errors.js';
+import { firstItems } from './first-items.js';
 import { type Withdrawal, type WithdrawalStatus, withdrawalIdOf } from './payouts-actions.js';
 import { type Connection, callApi, signIn } from './store-connection.js';
 import { withdrawalVariables } from './withdrawals-environment.js';
@@ -51,14 +52,7 @@ export async function listDeskWithdrawals(connection: Connection, filter: DeskFi
     ...(filter.storeId ? { storeId: filter.storeId } : {}),
     limit: Math.min(filter.limit, 100),
   };
-  const withdrawals: Withdrawal[] = [];
-  await callApi(connection, async () => {
-    for await (const withdrawal of client.merchant.adminListWithdrawals.iterate({ query })) {
-      withdrawals.push(withdrawal);
-      if (withdrawals.length >= filter.limit) break;
-    }
-  });
-  return withdrawals;
+  return callApi(connection, () => firstItems(client.merchant.adminListWithdrawals.iterate({ query }), filter.limit));
 }
 
 /** A decision of the desk on one withdrawal, checked before anything is sent. */

@@ -68,27 +68,32 @@ export function platformFeeOf(total: number, refunded: number, basisPoints: numb
 }
 
 /** An accepted or shipped order completes: its fee is fixed and `order.completed` published, once. */
-export async function completeOrder(ctx: OrderContext, storeId: string, orderId: string, note: string | null): Promise<Schemas['Order']> {
-  const now = ctx.clock.now();
-  await ctx.transaction(async (tx) => {
-    const order = await lockStoreOrder(tx, storeId, orderId);
-    if (order.status === 'completed') return;
-    if (order.status !== 'accepted' && order.status !== 'shipped') refuseTransition(order, 'completed');
-    await completeLocked(tx, order, 'store', note, now);
-  });
-  return getOrder(ctx.db, { storeId }, orderId);
+export function completeOrder(ctx: OrderContext, storeId: string, orderId: string, note: string | null): Promise<Schemas['Order']> {
+  return completeOwned(ctx, { storeId }, 'store', ['accepted', 'shipped'], orderId, note);
 }
 
 /** The customer says a shipped order arrived: it completes (`by: customer`); saying so again changes nothing. */
-export async function confirmReceived(ctx: OrderContext, customerId: string, orderId: string, note: string | null): Promise<Schemas['Order']> {
+export function confirmReceived(ctx: OrderContext, customerId: string, orderId: string, note: string | null): Promise<Schemas['Order']> {
+  return completeOwned(ctx, { customerId }, 'customer', ['shipped'], orderId, note);
+}
+
+/** Completes one of the owner's orders when it is in one of `from`; a completed one is answered as it is. */
+async function completeOwned(
+  ctx: OrderContext,
+  owner: OrderOwner,
+  by: Actor,
+  from: readonly OrderStatus[],
+  orderId: string,
+  note: string | null,
+): Promise<Schemas['Order']> {
   const now = ctx.clock.now();
   await ctx.transaction(async (tx) => {
-    const order = await lockOwnedOrder(tx, { customerId }, orderId);
+    const order = await lockOwnedOrder(tx, owner, orderId);
     if (order.status === 'completed') return;
-    if (order.status !== 'shipped') refuseTransition(order, 'completed');
-    await completeLocked(tx, order, 'customer', note, now);
+    if (!from.includes(order.status)) refuseTransition(order, 'completed');
+    await completeLocked(tx, order, by, note, now);
   });
-  return getOrder(ctx.db, { customerId }, orderId);
+  return getOrder(ctx.db, owner, orderId);
 }
 
 /**
